@@ -1,0 +1,87 @@
+// The wire protocol between a Conversation Durable Object and its clients (the customer's widget and
+// the agent console), over WebSocket, SSE or polling alike.
+//
+// Every stored event carries a sequence number, dense and increasing per conversation. A client keeps
+// the highest seq it has applied and reconnects with `after=<seq>`: the server replays what it missed,
+// then goes live. A bot answer is streamed as transient `delta` frames that carry the character
+// offset of their text within the message, so a client that reconnects mid-answer gets one delta with
+// everything so far (offset 0) and applies only the part it has not seen; the final stored `message`
+// event with the same id replaces the draft. Nothing is lost and nothing is shown twice.
+import * as z from "zod/mini";
+
+export const MAX_MESSAGE_CHARS = 4000;
+
+export const conversationStates = ["bot", "queued", "agent", "resolved"] as const;
+export type ConversationState = (typeof conversationStates)[number];
+
+export const actions = ["answer", "handoff", "decline"] as const;
+export type Action = (typeof actions)[number];
+
+export const sourceSchema = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  url: z.string(),
+});
+export type Source = z.infer<typeof sourceSchema>;
+
+const base = { seq: z.number(), at: z.number() };
+
+export const messageEventSchema = z.object({
+  ...base,
+  type: z.literal("message"),
+  id: z.string(),
+  author: z.enum(["customer", "bot", "agent", "system"]),
+  text: z.string(),
+  clientId: z.optional(z.string()),
+  /** Display name of the agent who wrote it. */
+  name: z.optional(z.string()),
+  /** Articles the bot's answer rests on. */
+  sources: z.optional(z.array(sourceSchema)),
+  /** What the bot decided for the customer message this answers. */
+  action: z.optional(z.enum(actions)),
+});
+
+export const stateEventSchema = z.object({
+  ...base,
+  type: z.literal("state"),
+  state: z.enum(conversationStates),
+  reason: z.optional(z.string()),
+  /** Agent who joined, for state `agent`. */
+  name: z.optional(z.string()),
+});
+
+export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema]);
+export type ConversationEvent = z.infer<typeof eventSchema>;
+export type MessageEvent = z.infer<typeof messageEventSchema>;
+export type StateEvent = z.infer<typeof stateEventSchema>;
+
+// ---- server → client -------------------------------------------------------------------------------
+
+export type ServerFrame =
+  /** A stored event, in seq order. */
+  | { t: "event"; event: ConversationEvent }
+  /** Part of a message being streamed: `text` starts at character `offset` of the message. */
+  | { t: "delta"; id: string; offset: number; text: string }
+  /** Replay is complete: the client is live from here. */
+  | { t: "ready"; lastSeq: number; state: ConversationState }
+  /** The server took a customer message; `duplicate` when that clientId was stored before. */
+  | { t: "ack"; clientId: string; seq: number; duplicate: boolean }
+  | { t: "typing"; author: "agent" | "customer"; on: boolean }
+  | { t: "error"; code: string; message: string };
+
+// ---- client → server -------------------------------------------------------------------------------
+
+export const clientFrameSchema = z.discriminatedUnion("t", [
+  z.object({
+    t: z.literal("send"),
+    clientId: z.string().check(z.minLength(8), z.maxLength(64)),
+    text: z.string().check(z.trim(), z.minLength(1, "message is empty"), z.maxLength(MAX_MESSAGE_CHARS)),
+  }),
+  z.object({ t: z.literal("handoff"), reason: z.optional(z.string().check(z.maxLength(500))) }),
+  z.object({ t: z.literal("typing"), on: z.boolean() }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+/** The WebSocket ping the server answers without waking the Durable Object. */
+export const PING = "ping";
+export const PONG = "pong";
