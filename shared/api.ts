@@ -101,6 +101,9 @@ export type InboxItem = {
   createdAt: number;
 };
 
+/** Frames of the live inbox socket (`/api/inbox/ws`), server → console. */
+export type InboxFrame = { t: "snapshot"; items: InboxItem[] } | { t: "upsert"; item: InboxItem } | { t: "remove"; id: string };
+
 export type ConversationDetail = {
   id: string;
   state: ConversationState;
