@@ -1,0 +1,28 @@
+// The Hono app: public chat API, agent API, admin API and server-rendered pages.
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { ApiFailure, errorResponse } from "./http/errors.ts";
+import { clientIp, rateLimit } from "./middleware/rate-limit.ts";
+import { siteGuard } from "./middleware/site.ts";
+import { admin } from "./routes/admin.ts";
+import { agentApi } from "./routes/agent.ts";
+import { auth } from "./routes/auth.ts";
+import { conversations } from "./routes/conversations.ts";
+import { pages } from "./routes/pages.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.onError(errorResponse);
+app.notFound((c) => errorResponse(new ApiFailure(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+
+app.get("/health", (c) => c.json({ ok: true }));
+
+app.use("/v1/*", siteGuard());
+app.use("/v1/*", rateLimit({ perSecond: 5, burst: 30, key: (c) => `ip:${clientIp(c)}` }));
+app.route("/v1/conversations", conversations);
+
+app.use("/api/auth/login", rateLimit({ perSecond: 0.2, burst: 10, key: (c) => `login:${clientIp(c)}` }));
+app.route("/api/auth", auth);
+app.route("/api", agentApi);
+app.route("/admin/v1", admin);
+app.route("/", pages);

@@ -1,0 +1,212 @@
+// One Durable Object per conversation: its SQLite, its sockets (hibernatable) and SSE streams. The
+// conversation's logic lives in engine.ts; this class only connects it to the runtime.
+import { DurableObject } from "cloudflare:workers";
+import { nanoid } from "nanoid";
+import type { ConversationDetail, InboxItem } from "../../shared/api.ts";
+import { clientFrameSchema, PING, PONG, type ServerFrame } from "../../shared/protocol.ts";
+import { makeBrain } from "../answer/brain.ts";
+import type { Env } from "../env.ts";
+import { Engine, type NewConversation } from "./engine.ts";
+import { IllegalTransition } from "./machine.ts";
+import { Store, type Sql } from "./store.ts";
+
+type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
+type Agent = { id: string; name: string };
+
+const encoder = new TextEncoder();
+const sseFrame = (f: ServerFrame) => encoder.encode(`data: ${JSON.stringify(f)}\n\n`);
+
+export class ConversationDO extends DurableObject<Env> {
+  private readonly store: Store;
+  private readonly engine: Engine;
+  private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
+    this.store = new Store(sql);
+    this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.engine = new Engine(
+      this.store,
+      makeBrain(env, () => this.store.meta()),
+      {
+        broadcast: (f) => this.broadcast(f),
+        publish: (item, ws) => this.publish(item, ws),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: () => Date.now(),
+      },
+      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1 },
+      () => nanoid(12),
+    );
+  }
+
+  // ---- RPC, called by the worker after it checked the site, token or agent session --------------
+
+  async init(c: NewConversation): Promise<void> {
+    await this.engine.init(c);
+  }
+
+  exists(): boolean {
+    return this.engine.exists();
+  }
+
+  page(after: number): { events: ConversationDetail["events"]; lastSeq: number; state: ConversationDetail["state"] } {
+    return { events: this.store.events(after), lastSeq: this.store.lastSeq(), state: this.engine.meta.state };
+  }
+
+  detail(): ConversationDetail {
+    const m = this.engine.meta;
+    return {
+      id: m.id,
+      state: m.state,
+      channel: m.channel,
+      events: this.store.events(0),
+      lastSeq: this.store.lastSeq(),
+      ...(m.handoff ? { handoff: m.handoff } : {}),
+    };
+  }
+
+  postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
+    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
+    this.ctx.waitUntil(done);
+    return { seq, duplicate };
+  }
+
+  async requestHandoff(reason?: string): Promise<void> {
+    await this.engine.requestHandoff(reason);
+  }
+
+  postAgent(agent: Agent, clientId: string, text: string): { seq: number; duplicate: boolean } {
+    return this.guard(() => this.engine.agentMessage(agent, clientId, text));
+  }
+
+  claim(agent: Agent): void {
+    this.guard(() => this.engine.claim(agent));
+  }
+
+  resolve(agent: Agent): void {
+    this.guard(() => this.engine.resolve(agent.name));
+  }
+
+  // ---- sockets and streams -------------------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const after = Number(url.searchParams.get("after") ?? 0);
+    if (url.pathname === "/ws") {
+      const pair = new WebSocketPair();
+      const agentId = request.headers.get("x-agent-id");
+      const att: Attachment = agentId ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" } : { role: "customer" };
+      this.ctx.acceptWebSocket(pair[1], [att.role]);
+      pair[1].serializeAttachment(att);
+      for (const f of this.engine.catchUp(after)) pair[1].send(JSON.stringify(f));
+      return new Response(null, { status: 101, webSocket: pair[0] });
+    }
+    if (url.pathname === "/sse") return this.sse(after, null);
+    if (url.pathname === "/send-stream") {
+      // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
+      const { clientId, text } = (await request.json()) as { clientId: string; text: string };
+      const after = this.store.lastSeq();
+      const sent = this.engine.customerMessage(clientId, text);
+      this.ctx.waitUntil(sent.done);
+      return this.sse(after, { ...sent, clientId });
+    }
+    return new Response("not found", { status: 404 });
+  }
+
+  private sse(after: number, exchange: { clientId: string; seq: number; duplicate: boolean; done: Promise<void> } | null): Response {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    if (exchange) void writer.write(sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }));
+    for (const f of this.engine.catchUp(after)) void writer.write(sseFrame(f));
+    this.streams.add(writer);
+    const close = () => {
+      this.streams.delete(writer);
+      void writer.close().catch(() => undefined);
+    };
+    if (exchange) void exchange.done.finally(close);
+    writer.closed.catch(() => this.streams.delete(writer));
+    return new Response(readable, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" },
+    });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const att = ws.deserializeAttachment() as Attachment;
+    let data: unknown;
+    try {
+      data = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
+    } catch {
+      return this.reject(ws, "invalid_frame", "frame is not JSON");
+    }
+    const parsed = clientFrameSchema.safeParse(data);
+    if (!parsed.success) return this.reject(ws, "invalid_frame", parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; "));
+    const f = parsed.data;
+    try {
+      if (f.t === "send") {
+        const r =
+          att.role === "agent" ? this.engine.agentMessage(att, f.clientId, f.text) : this.postCustomer(f.clientId, f.text);
+        ws.send(JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame));
+      } else if (f.t === "handoff") {
+        if (att.role === "customer") this.ctx.waitUntil(this.engine.requestHandoff(f.reason));
+      } else if (f.t === "typing") {
+        // Typing goes to the other side only.
+        const to = att.role === "agent" ? "customer" : "agent";
+        const frame = JSON.stringify({ t: "typing", author: att.role, on: f.on } satisfies ServerFrame);
+        for (const s of this.ctx.getWebSockets(to)) s.send(frame);
+      }
+    } catch (e) {
+      if (e instanceof IllegalTransition) return this.reject(ws, "illegal_transition", e.message);
+      throw e;
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // 1005/1006 are not valid codes to send back.
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+  }
+
+  private reject(ws: WebSocket, code: string, message: string): void {
+    ws.send(JSON.stringify({ t: "error", code, message } satisfies ServerFrame));
+  }
+
+  private broadcast(f: ServerFrame): void {
+    const text = JSON.stringify(f);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(text);
+      } catch {
+        // A socket closing as we write: it will resume from its last seq.
+      }
+    }
+    const bytes = sseFrame(f);
+    for (const w of this.streams) void w.write(bytes).catch(() => this.streams.delete(w));
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (e) {
+      if (e instanceof IllegalTransition) throw new Error(`illegal_transition: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private async publish(item: InboxItem, workspaceId: string): Promise<void> {
+    const m = this.store.meta();
+    if (!m) return;
+    await this.env.DB.prepare(
+      `INSERT INTO conversations (id, workspace_id, site_key, channel, state, locale, page_url, preview, reason, team, priority, assigned_agent_id, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+       ON CONFLICT (id) DO UPDATE SET state = ?5, preview = CASE WHEN ?8 = '' THEN preview ELSE ?8 END, reason = ?9, team = ?10,
+         priority = ?11, assigned_agent_id = ?12, updated_at = ?14`,
+    )
+      .bind(m.id, workspaceId, m.siteKey, m.channel, item.state, m.locale, m.pageUrl ?? null, item.preview, item.reason ?? null, item.team ?? null, item.priority ?? null, m.assignedAgentId ?? null, item.createdAt, item.updatedAt)
+      .run();
+    // The inbox holds what people work on: conversations that left the bot.
+    if (m.handoff) {
+      const inbox = this.env.INBOX.get(this.env.INBOX.idFromName(workspaceId));
+      await inbox.upsert(item);
+    }
+  }
+}

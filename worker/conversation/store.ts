@@ -1,0 +1,87 @@
+// Conversation storage over the Durable Object's SQLite, behind a narrow `Sql` function so the logic
+// above it runs against any SQLite (the DO in production and in workerd tests).
+import type { HandoffPacket } from "../../shared/api.ts";
+import type { ConversationEvent, ConversationState } from "../../shared/protocol.ts";
+
+export type SqlValue = string | number | null;
+export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
+
+export type Meta = {
+  id: string;
+  workspaceId: string;
+  siteKey: string;
+  channel: string;
+  locale: string;
+  /** Origin that article links point at. */
+  baseUrl: string;
+  pageUrl?: string;
+  pageTitle?: string;
+  userAgent?: string;
+  createdAt: number;
+  state: ConversationState;
+  /** Bot turns in a row that ended in low confidence: a second one hands off. */
+  lowConfidenceTurns: number;
+  failures: number;
+  assignedAgentId?: string;
+  assignedAgentName?: string;
+  handoff?: HandoffPacket;
+  /** Articles the bot tried, newest last, for the handoff packet. */
+  tried: { articleId: string; title: string; score: number; category?: string }[];
+};
+
+type NewEvent = Omit<ConversationEvent, "seq">;
+
+export function migrate(sql: Sql): void {
+  sql(`CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    client_id TEXT UNIQUE,
+    data TEXT NOT NULL
+  )`);
+  sql(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+}
+
+export class Store {
+  private metaCache: Meta | null = null;
+  constructor(private readonly sql: Sql) {
+    migrate(sql);
+  }
+
+  meta(): Meta | null {
+    if (this.metaCache) return this.metaCache;
+    const row = this.sql<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'")[0];
+    this.metaCache = row ? (JSON.parse(row.v) as Meta) : null;
+    return this.metaCache;
+  }
+
+  saveMeta(meta: Meta): void {
+    this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('meta', ?)", JSON.stringify(meta));
+    this.metaCache = meta;
+  }
+
+  /** Appends an event; with a clientId already stored, returns that event instead (idempotent send). */
+  append(event: NewEvent, clientId?: string): { event: ConversationEvent; duplicate: boolean } {
+    if (clientId) {
+      const prior = this.sql<{ seq: number; data: string }>("SELECT seq, data FROM events WHERE client_id = ?", clientId)[0];
+      if (prior) return { event: { ...(JSON.parse(prior.data) as NewEvent), seq: prior.seq } as ConversationEvent, duplicate: true };
+    }
+    const row = this.sql<{ seq: number }>(
+      "INSERT INTO events (type, client_id, data) VALUES (?, ?, ?) RETURNING seq",
+      event.type,
+      clientId ?? null,
+      JSON.stringify(event),
+    )[0];
+    if (!row) throw new Error("insert returned no seq");
+    return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
+  }
+
+  events(after = 0, limit = 1000): ConversationEvent[] {
+    return this.sql<{ seq: number; data: string }>("SELECT seq, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit).map(
+      (r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent,
+    );
+  }
+
+  lastSeq(): number {
+    return this.sql<{ s: number | null }>("SELECT MAX(seq) AS s FROM events")[0]?.s ?? 0;
+  }
+}

@@ -1,0 +1,23 @@
+import type { ConversationDO } from "./conversation/do.ts";
+import type { InboxDO } from "./inbox/do.ts";
+
+export interface Env {
+  ASSETS: Fetcher;
+  CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  INBOX: DurableObjectNamespace<InboxDO>;
+  DB: D1Database;
+  KB: KVNamespace;
+  /** Signs conversation tokens. A secret: `wrangler secret put SECRET`. */
+  SECRET: string;
+  /** Bearer token of the admin API (KB publish, agents, sites). A secret. */
+  ADMIN_TOKEN: string;
+  PUBLIC_URL?: string;
+  STREAM_DELAY_MS?: string;
+  /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
+  DECISION_CONFIG?: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent } };
+
+export type Site = { key: string; workspaceId: string; allowedOrigins: string[]; identitySecret: string | null };
+export type SessionAgent = { id: string; email: string; name: string; role: "agent" | "editor" | "owner"; workspaceId: string };

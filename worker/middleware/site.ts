@@ -1,0 +1,61 @@
+// Resolves the site key of a public request and enforces its allowed origins (and CORS). Browsers set
+// Origin on cross-origin fetches and on every WebSocket handshake, so a page on another origin cannot
+// use a site key it copied. Requests without Origin come from non-browser clients (the REST channel,
+// scripts), which Origin could never stop anyway; they are rate limited like everyone else.
+import type { MiddlewareHandler } from "hono";
+import { siteQuerySchema } from "../../shared/api.ts";
+import type { AppEnv, Env, Site } from "../env.ts";
+import { ApiFailure, parseOr400 } from "../http/errors.ts";
+
+type Options = { cacheTtlMs?: number };
+
+const cache = new Map<string, { site: Site | null; until: number }>();
+
+async function loadSite(env: Env, key: string, ttl: number): Promise<Site | null> {
+  const hit = cache.get(key);
+  if (hit && hit.until > Date.now()) return hit.site;
+  const row = await env.DB.prepare("SELECT key, workspace_id, allowed_origins, identity_secret FROM sites WHERE key = ?")
+    .bind(key)
+    .first<{ key: string; workspace_id: string; allowed_origins: string; identity_secret: string | null }>();
+  const site = row
+    ? { key: row.key, workspaceId: row.workspace_id, allowedOrigins: JSON.parse(row.allowed_origins) as string[], identitySecret: row.identity_secret }
+    : null;
+  cache.set(key, { site, until: Date.now() + ttl });
+  return site;
+}
+
+/** Drops cached sites, e.g. after an admin changed the allowed origins. */
+export function forgetSite(key: string): void {
+  cache.delete(key);
+}
+
+export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHandler<AppEnv> {
+  return async function siteGuardHandler(c, next) {
+    const origin = c.req.header("origin");
+    if (c.req.method === "OPTIONS") {
+      // Preflight carries no site key guarantee; answer it and let the real request be checked.
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": origin ?? "*",
+          "access-control-allow-methods": "GET, POST, OPTIONS",
+          "access-control-allow-headers": "content-type, accept",
+          "access-control-max-age": "600",
+          vary: "origin",
+        },
+      });
+    }
+    const { site: key } = parseOr400(siteQuerySchema, { site: c.req.query("site") }, "query");
+    const site = await loadSite(c.env, key, cacheTtlMs);
+    if (!site) throw new ApiFailure(404, "unknown_site", "no site has this key");
+    if (origin !== undefined && !site.allowedOrigins.includes(origin)) {
+      throw new ApiFailure(403, "origin_not_allowed", `origin ${origin} is not allowed for this site`);
+    }
+    c.set("site", site);
+    await next();
+    if (origin !== undefined && c.res.status !== 101) {
+      c.res.headers.set("access-control-allow-origin", origin);
+      c.res.headers.append("vary", "origin");
+    }
+  };
+}

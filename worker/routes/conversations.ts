@@ -1,0 +1,80 @@
+// The public chat API the widget (and the bench, and other surfaces) talk to. Every request carries
+// the site key; every conversation request also its token.
+import { Hono, type Context } from "hono";
+import { nanoid } from "nanoid";
+import {
+  conversationQuerySchema,
+  createConversationSchema,
+  handoffRequestSchema,
+  postMessageSchema,
+  type CreatedConversation,
+} from "../../shared/api.ts";
+import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
+
+export const conversations = new Hono<AppEnv>();
+
+const ID = /^[\w-]{10,40}$/;
+
+/** Checks id + token + site ownership; returns the conversation's stub and the validated query. */
+async function open(c: Context<AppEnv>) {
+  const id = c.req.param("id") ?? "";
+  if (!ID.test(id)) throw new ApiFailure(400, "invalid_path", "conversation id is malformed");
+  const q = parseOr400(conversationQuerySchema, c.req.query(), "query");
+  if (!(await verifyConversationToken(c.env.SECRET, id, q.token))) throw new ApiFailure(403, "bad_token", "token does not match this conversation");
+  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
+  return { id, q, stub };
+}
+
+conversations.post("/", async (c) => {
+  const body = parseOr400(createConversationSchema, await jsonBody(c), "body");
+  const site = c.get("site");
+  const id = nanoid(21);
+  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
+  const ua = c.req.header("user-agent");
+  await stub.init({
+    id,
+    workspaceId: site.workspaceId,
+    siteKey: site.key,
+    channel: body.channel,
+    locale: body.locale,
+    baseUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin,
+    ...(body.pageUrl ? { pageUrl: body.pageUrl } : {}),
+    ...(body.pageTitle ? { pageTitle: body.pageTitle } : {}),
+    ...(ua ? { userAgent: ua.slice(0, 300) } : {}),
+  });
+  const created: CreatedConversation = { id, token: await conversationToken(c.env.SECRET, id), state: "bot" };
+  return c.json(created, 201);
+});
+
+conversations.get("/:id/events", async (c) => {
+  const { q, stub } = await open(c);
+  if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
+    return stub.fetch(`https://do/sse?after=${q.after}`);
+  }
+  return c.json(await stub.page(q.after));
+});
+
+conversations.get("/:id/ws", async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
+  const { q, stub } = await open(c);
+  return stub.fetch(`https://do/ws?after=${q.after}`, { headers: { upgrade: "websocket" } });
+});
+
+conversations.post("/:id/messages", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(postMessageSchema, await jsonBody(c), "body");
+  if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
+    // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
+    return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
+  }
+  return c.json(await stub.postCustomer(body.clientId, body.text), 202);
+});
+
+conversations.post("/:id/handoff", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(handoffRequestSchema, await jsonBody(c), "body");
+  await stub.requestHandoff(body.reason);
+  return c.json({ ok: true }, 202);
+});

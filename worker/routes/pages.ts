@@ -1,0 +1,44 @@
+// Server-rendered pages: the help-centre article a bot answer links to, and the demo host page that
+// embeds the widget the way a customer's website would.
+import { Hono } from "hono";
+import type { AppEnv } from "../env.ts";
+import { getArticle } from "../knowledge/store.ts";
+import { escapeHtml, renderMarkdown } from "../pages/markdown.ts";
+
+export const pages = new Hono<AppEnv>();
+
+const shell = (title: string, body: string, lang = "en") => `<!doctype html>
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font:16px/1.6 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7fb}
+header{background:#1f3b73;color:#fff;padding:14px 24px}header a{color:#fff;text-decoration:none;font-weight:600}
+main{max-width:760px;margin:24px auto;padding:0 20px 80px}article{background:#fff;border-radius:12px;padding:28px 32px;box-shadow:0 1px 3px #0001}
+h1{font-size:1.7rem;line-height:1.25;margin:0 0 8px}.meta{color:#5b6475;font-size:.9rem;margin-bottom:20px}code{background:#eef1f6;padding:1px 4px;border-radius:4px}
+</style></head><body><header><a href="/demo/">Lumen Help Centre</a></header><main>${body}</main>
+<script src="/widget.js" data-site="demo_site" data-locale="${escapeHtml(lang)}" async></script></body></html>`;
+
+pages.get("/help/:id", async (c) => {
+  // The demo workspace's help centre; per-workspace portals come with the portal channel.
+  const a = await getArticle(c.env.DB, c.req.query("workspace") ?? "demo", c.req.param("id"));
+  if (!a) return c.html(shell("Article not found", "<article><h1>Article not found</h1><p>It may have been moved or unpublished.</p></article>"), 404);
+  const html = `<article><h1>${escapeHtml(a.title)}</h1><div class="meta">${escapeHtml(a.category)} · updated ${escapeHtml(a.updated)}</div>${renderMarkdown(a.body)}</article>`;
+  return c.html(shell(a.title, html, a.locale), 200, { "cache-control": "public, max-age=60" });
+});
+
+pages.get("/demo/", (c) => {
+  const site = c.req.query("site") ?? "demo_site";
+  const locale = c.req.query("locale");
+  const body = `<article><h1>Lumen: your photos, safe and shared</h1>
+<p>This page stands in for a customer's website. The chat button in the corner is the EdgeDesk widget,
+embedded with one tag:</p>
+<p><code>&lt;script src="/widget.js" data-site="${escapeHtml(site)}" async&gt;&lt;/script&gt;</code></p>
+<p>Ask it things like <em>"how do I reset my password?"</em>, <em>"my backup stopped working"</em>,
+<em>"¿cómo recupero fotos borradas?"</em>, or <em>"I want to talk to a person"</em>.</p></article>`;
+  const page = shell("Lumen: demo host page", body).replace(
+    /<script src="\/widget.js"[^>]*><\/script>/,
+    `<script src="/widget.js" data-site="${escapeHtml(site)}"${locale ? ` data-locale="${escapeHtml(locale)}"` : ""} async></script>`,
+  );
+  return c.html(page);
+});
+pages.get("/demo", (c) => c.redirect("/demo/"));
