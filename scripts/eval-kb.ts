@@ -1,0 +1,76 @@
+// Offline benchmark harness: publishes a snapshot from a KB folder (+ optional history) and runs every
+// query through retrieve → decide → compose, writing predictions for /work/shared/bench/score.mjs.
+// It reads only `id` and `text` of each query: the other fields are labels for the scorer.
+//
+//   node eval-kb.mjs --kb DIR [--exclude-articles a,b] [--history H.jsonl] --queries Q.jsonl --out P.jsonl
+//   node eval-kb.mjs --kb DIR [--exclude-articles a,b] --history H.jsonl --self-check   (history k-fold)
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArticle, type Article } from "../shared/article.ts";
+import { buildSnapshot, composeAnswer, decide, loadIndex, retrieve, type HistoryItem } from "../worker/kb/index.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const readJsonl = (path: string): unknown[] =>
+  readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+
+const kbDir = opt("--kb");
+if (!kbDir) throw new Error("--kb is required");
+const exclude = new Set((opt("--exclude-articles") ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+const articles: Article[] = [];
+for (const f of readdirSync(kbDir).filter((f) => f.endsWith(".md")).sort()) {
+  const r = parseArticle(readFileSync(join(kbDir, f), "utf8"));
+  if (!r.ok) throw new Error(`${f}: ${r.errors.join("; ")}`);
+  if (!exclude.has(r.article.id)) articles.push(r.article);
+}
+const historyPath = opt("--history");
+const history: HistoryItem[] = historyPath
+  ? readJsonl(historyPath).map((o) => {
+      const r = o as { text: string; article: string };
+      return { text: r.text, article: r.article };
+    })
+  : [];
+
+const t0 = performance.now();
+const snapshot = buildSnapshot({ version: "bench", articles, history });
+const buildMs = performance.now() - t0;
+const json = JSON.stringify(snapshot);
+const t1 = performance.now();
+const index = loadIndex(JSON.parse(json));
+const loadMs = performance.now() - t1;
+console.error(
+  `articles=${articles.length} history=${history.length} build=${buildMs.toFixed(0)}ms ` +
+    `snapshot=${(json.length / 1e6).toFixed(2)}MB features=${snapshot.model.features.length} load(parse+index)=${loadMs.toFixed(0)}ms`,
+);
+
+const queriesPath = opt("--queries");
+const out = opt("--out");
+if (queriesPath && out) {
+  const lines: string[] = [];
+  for (const raw of readJsonl(queriesPath)) {
+    const q = raw as { id: string; text: string };
+    const id = q.id;
+    const text = q.text;
+    const s = performance.now();
+    const r = retrieve(index, text, { locale: "en" });
+    const d = decide(r, { text, locale: "en", priorLowConfidence: 0, priorFailures: 0 });
+    if (d.action === "answer" && d.article) composeAnswer(text, d.article);
+    const ms = performance.now() - s;
+    lines.push(
+      JSON.stringify({
+        id,
+        action: d.action,
+        article: d.article?.articleId ?? null,
+        first_token_ms: Math.round(ms * 1000) / 1000,
+        total_ms: Math.round(ms * 1000) / 1000,
+        ...(args.includes("--debug")
+          ? { reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass }
+          : {}),
+      }),
+    );
+  }
+  writeFileSync(out, lines.join("\n") + "\n");
+}

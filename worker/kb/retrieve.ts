@@ -1,0 +1,153 @@
+// Ranking: a supervised intent model (strong once there is history) fused with BM25 over the articles'
+// own text (the only signal for a brand-new KB). The fused score is a probability over articles plus a
+// "gap" share, which is what decide() thresholds.
+import { defaultRetrieveConfig, type RetrieveConfig } from "./config.ts";
+import { featureNames, vectorize, wordCoverage } from "./features.ts";
+import { logits, softmaxInPlace } from "./model.ts";
+import type { Passage } from "./chunk.ts";
+import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
+import { terms } from "./text.ts";
+
+export interface Candidate {
+  articleId: string;
+  title: string;
+  handoff: "never" | "always";
+  team: string;
+  priority: string;
+  /** Fused probability that this article resolves the question. */
+  score: number;
+  /** The intent model's share of it, and the raw BM25 score, for debugging and analytics. */
+  modelProbability: number;
+  lexicalScore: number;
+  /** The passage of the article that best matches the question. */
+  passage: Passage;
+  passageIndex: number;
+  /** Stemmed query terms, kept so compose() need not re-tokenise. */
+  queryTerms: string[];
+  article: IndexedArticle;
+}
+
+export interface Retrieval {
+  query: string;
+  candidates: Candidate[];
+  /** Fused probability of the best candidate (0 when there is none). */
+  confidence: number;
+  /** Best minus runner-up fused probability. */
+  margin: number;
+  /** Probability that the question is one agents resolved without any article (a KB gap). */
+  gapProbability: number;
+  /** Fraction of the query's words the KB/history vocabulary knows. */
+  coverage: number;
+  /** Total fused probability on articles that always require a person. */
+  handoffMass: number;
+}
+
+export interface RetrieveOptions {
+  locale?: string;
+  config?: RetrieveConfig;
+}
+
+function bm25(
+  qTerms: string[],
+  doc: LexicalDoc,
+  df: Map<string, number>,
+  n: number,
+  avgLen: number,
+  cfg: RetrieveConfig,
+): number {
+  let s = 0;
+  const norm = cfg.bm25K1 * (1 - cfg.bm25B + (cfg.bm25B * doc.len) / Math.max(1, avgLen));
+  for (const t of qTerms) {
+    const tf = doc.tf.get(t);
+    if (!tf) continue;
+    const d = df.get(t) ?? 0;
+    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    s += (idf * tf * (cfg.bm25K1 + 1)) / (tf + norm);
+  }
+  return s;
+}
+
+function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
+  let best = 0;
+  let bestScore = 0;
+  a.passageDocs.forEach((p, i) => {
+    const s = bm25(qTerms, p, index.passageDf, index.passageCount, index.passageAvgLen, cfg);
+    if (s > bestScore + 1e-9) {
+      best = i;
+      bestScore = s;
+    }
+  });
+  return best;
+}
+
+export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
+  const cfg = opts.config ?? defaultRetrieveConfig;
+  const qTerms = terms(query);
+  const n = index.articles.length;
+
+  // Articles in the customer's language when the KB has any; otherwise every article.
+  const lang = opts.locale?.slice(0, 2).toLowerCase();
+  const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
+  const allowed = inLocale && inLocale.some(Boolean) ? inLocale : index.articles.map(() => true);
+
+  const lex = new Float64Array(n);
+  for (let i = 0; i < n; i++) lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
+  const pLex = new Float64Array(n);
+  for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
+  softmaxInPlace(pLex, cfg.bm25Temperature);
+
+  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab);
+  const z = logits(index.model, vec);
+  for (let c = 0; c < z.length; c++) {
+    const a = index.classToArticle[c] as number;
+    if (a >= 0 && !allowed[a]) z[c] = -Infinity;
+  }
+  softmaxInPlace(z, cfg.modelTemperature);
+  const pModel = new Float64Array(n);
+  for (let c = 0; c < z.length; c++) {
+    const a = index.classToArticle[c] as number;
+    if (a >= 0) pModel[a] = z[c] as number;
+  }
+  const gapModel = index.gapClass >= 0 ? (z[index.gapClass] as number) : 0;
+
+  const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
+  const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
+  const fused: { i: number; s: number }[] = [];
+  let handoffMass = 0;
+  for (let i = 0; i < n; i++) {
+    if (!allowed[i]) continue;
+    const s = (1 - alpha) * (pModel[i] as number) + alpha * (pLex[i] as number);
+    fused.push({ i, s });
+    if ((index.articles[i] as IndexedArticle).handoff === "always") handoffMass += s;
+  }
+  fused.sort((a, b) => b.s - a.s || a.i - b.i);
+
+  const candidates: Candidate[] = fused.slice(0, cfg.maxCandidates).map(({ i, s }) => {
+    const a = index.articles[i] as IndexedArticle;
+    const p = bestPassage(index, a, qTerms, cfg);
+    return {
+      articleId: a.id,
+      title: a.title,
+      handoff: a.handoff,
+      team: a.team,
+      priority: a.priority,
+      score: s,
+      modelProbability: pModel[i] as number,
+      lexicalScore: lex[i] as number,
+      passage: a.passages[p] ?? { heading: "", text: "" },
+      passageIndex: p,
+      queryTerms: qTerms,
+      article: a,
+    };
+  });
+  const top = candidates[0]?.score ?? 0;
+  return {
+    query,
+    candidates,
+    confidence: top,
+    margin: top - (candidates[1]?.score ?? 0),
+    gapProbability: (1 - alpha) * gapModel,
+    coverage: wordCoverage(query, index.model.vocab),
+    handoffMass,
+  };
+}

@@ -1,0 +1,217 @@
+// Publishing and loading. buildSnapshot does the expensive work once (chunking, training the intent
+// model on history + article text); the result is plain JSON for KV. loadIndex runs on every isolate
+// cold start, so it only decodes weights and rebuilds the small BM25 tables.
+import type { Article } from "../../shared/article.ts";
+import { chunkArticle, type Passage } from "./chunk.ts";
+import { defaultRetrieveConfig, defaultTrainConfig, type FeatureConfig, type TrainConfig } from "./config.ts";
+import { featureNames, vectorize } from "./features.ts";
+import { deserializeModel, serializeModel, train, type Model, type SerializedModel, type TrainingExample } from "./model.ts";
+import { terms } from "./text.ts";
+
+export const SNAPSHOT_FORMAT = 1;
+/** Class name of "agents resolved this without any KB article": evidence of a gap, never an answer. */
+export const GAP_CLASS = "__gap__";
+
+export interface SnapshotArticle {
+  id: string;
+  title: string;
+  category: string;
+  tags: string[];
+  handoff: "never" | "always";
+  priority: string;
+  team: string;
+  locale: string;
+  updated: string;
+  passages: Passage[];
+}
+
+export interface KbSnapshot {
+  format: number;
+  version: string;
+  articles: SnapshotArticle[];
+  features: FeatureConfig;
+  model: SerializedModel;
+  history: {
+    /** History lines that trained the model towards a published article. */
+    resolvedByArticle: number;
+    /** Lines resolved without a published article: trained the gap class. */
+    gaps: number;
+    /** Per unpublished article id (or free label) how many gap lines, for the content team. */
+    gapTopics: Record<string, number>;
+  };
+}
+
+export interface HistoryItem {
+  text: string;
+  article: string;
+}
+
+export interface BuildInput {
+  version: string;
+  articles: Article[];
+  history: HistoryItem[];
+}
+
+export interface LexicalDoc {
+  tf: Map<string, number>;
+  len: number;
+}
+
+export interface IndexedArticle extends SnapshotArticle {
+  /** Lexical document: title and tags boosted, plus body. */
+  doc: LexicalDoc;
+  passageDocs: LexicalDoc[];
+}
+
+export interface KbIndex {
+  version: string;
+  articles: IndexedArticle[];
+  byId: Map<string, IndexedArticle>;
+  features: FeatureConfig;
+  model: Model;
+  /** Model class → position in `articles`, or -1 for the gap class. */
+  classToArticle: Int32Array;
+  gapClass: number;
+  /** History examples behind the model: decides how much the fused score trusts it over BM25. */
+  historySize: number;
+  df: Map<string, number>;
+  avgLen: number;
+  passageDf: Map<string, number>;
+  passageAvgLen: number;
+  passageCount: number;
+}
+
+function lexicalDoc(ts: string[]): LexicalDoc {
+  const tf = new Map<string, number>();
+  for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return { tf, len: ts.length };
+}
+
+// Lexical boosts are fixed at publish-format level rather than per query, so they live with the
+// retrieve config; loadIndex takes them to build the article documents once.
+export interface LexicalBoosts {
+  titleBoost: number;
+  tagBoost: number;
+}
+
+function articleTexts(a: SnapshotArticle): string[] {
+  const meta = `${a.title}. ${a.tags.join(" ")} ${a.category}`;
+  return [a.title, meta, ...a.passages.map((p) => (p.heading ? p.heading + ". " : "") + p.text)];
+}
+
+export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): KbSnapshot {
+  const articles: SnapshotArticle[] = [...input.articles]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((a) => ({
+      id: a.id,
+      title: a.title,
+      category: a.category,
+      tags: [...a.tags],
+      handoff: a.handoff,
+      priority: a.priority,
+      team: a.team,
+      locale: a.locale,
+      updated: a.updated,
+      passages: chunkArticle(a.body, cfg.minPassageWords),
+    }));
+  const published = new Map(articles.map((a, i) => [a.id, i]));
+
+  const texts: { text: string; cls: string; weight: number }[] = [];
+  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: cfg.articleExampleWeight });
+  let resolvedByArticle = 0;
+  let gaps = 0;
+  const gapTopics: Record<string, number> = {};
+  for (const h of input.history) {
+    if (!h.text.trim()) continue;
+    if (published.has(h.article)) {
+      texts.push({ text: h.text, cls: h.article, weight: 1 });
+      resolvedByArticle++;
+    } else {
+      texts.push({ text: h.text, cls: GAP_CLASS, weight: 1 });
+      gaps++;
+      const topic = h.article || "(none)";
+      gapTopics[topic] = (gapTopics[topic] ?? 0) + 1;
+    }
+  }
+
+  const classes = articles.map((a) => a.id);
+  if (gaps > 0) classes.push(GAP_CLASS);
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
+
+  const named = texts.map((t) => featureNames(t.text, cfg.features));
+  const counts = new Map<string, number>();
+  for (const f of named) for (const k of f.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
+  // Without history every feature of the (few) article texts matters; with history rare ones are noise.
+  const minCount = input.history.length > 0 ? cfg.minFeatureCount : 1;
+  const features = [...counts].filter(([, c]) => c >= minCount).map(([k]) => k).sort();
+  const vocab = new Map(features.map((f, i) => [f, i]));
+
+  const examples: TrainingExample[] = texts.map((t, i) => ({
+    x: vectorize(named[i] as Map<string, number>, vocab).vec,
+    y: classIndex.get(t.cls) as number,
+    weight: t.weight,
+  }));
+  const { w, bias } = train(examples, features.length, classes.length, cfg);
+
+  const sortedGapTopics: Record<string, number> = {};
+  for (const k of Object.keys(gapTopics).sort()) sortedGapTopics[k] = gapTopics[k] as number;
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: input.version,
+    articles,
+    features: cfg.features,
+    model: serializeModel(classes, features, w, bias),
+    history: { resolvedByArticle, gaps, gapTopics: sortedGapTopics },
+  };
+}
+
+export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
+  if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
+  const articles: IndexedArticle[] = snapshot.articles.map((a) => {
+    const title = terms(a.title);
+    const tags = terms(a.tags.join(" ") + " " + a.category);
+    const body: string[] = [];
+    const passageDocs = a.passages.map((p) => {
+      const ts = terms((p.heading ? p.heading + " " : "") + p.text);
+      for (const t of ts) body.push(t);
+      return lexicalDoc(ts);
+    });
+    const all: string[] = [];
+    for (let i = 0; i < boosts.titleBoost; i++) all.push(...title);
+    for (let i = 0; i < boosts.tagBoost; i++) all.push(...tags);
+    all.push(...body);
+    return { ...a, doc: lexicalDoc(all), passageDocs };
+  });
+  const df = new Map<string, number>();
+  const passageDf = new Map<string, number>();
+  let totalLen = 0;
+  let passageLen = 0;
+  let passageCount = 0;
+  for (const a of articles) {
+    totalLen += a.doc.len;
+    for (const t of a.doc.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const p of a.passageDocs) {
+      passageLen += p.len;
+      passageCount++;
+      for (const t of p.tf.keys()) passageDf.set(t, (passageDf.get(t) ?? 0) + 1);
+    }
+  }
+  const model = deserializeModel(snapshot.model);
+  const pos = new Map(articles.map((a, i) => [a.id, i]));
+  const classToArticle = Int32Array.from(model.classes, (c) => pos.get(c) ?? -1);
+  return {
+    version: snapshot.version,
+    articles,
+    byId: new Map(articles.map((a) => [a.id, a])),
+    features: snapshot.features,
+    model,
+    classToArticle,
+    gapClass: model.classes.indexOf(GAP_CLASS),
+    historySize: snapshot.history.resolvedByArticle + snapshot.history.gaps,
+    df,
+    avgLen: totalLen / Math.max(1, articles.length),
+    passageDf,
+    passageAvgLen: passageLen / Math.max(1, passageCount),
+    passageCount,
+  };
+}
