@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
-import { clientIp, rateLimit } from "./middleware/rate-limit.ts";
+import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
 import { siteGuard } from "./middleware/site.ts";
 import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
@@ -18,10 +18,12 @@ app.notFound((c) => errorResponse(new ApiFailure(404, "not_found", `no route for
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.use("/v1/*", siteGuard());
-app.use("/v1/*", rateLimit({ perSecond: 5, burst: 30, key: (c) => `ip:${clientIp(c)}` }));
+// Writes cost a Durable Object turn each; reads replay from storage and are left unthrottled here.
+const writes = rateLimit({ limits: (c) => parseLimits(c.env.RATE_LIMIT, { perSecond: 2, burst: 20 }), key: (c) => `ip:${clientIp(c)}` });
+app.on("POST", "/v1/*", writes);
 app.route("/v1/conversations", conversations);
 
-app.use("/api/auth/login", rateLimit({ perSecond: 0.2, burst: 10, key: (c) => `login:${clientIp(c)}` }));
+app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api", agentApi);
 app.route("/admin/v1", admin);

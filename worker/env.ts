@@ -13,6 +13,10 @@ export interface Env {
   ADMIN_TOKEN: string;
   PUBLIC_URL?: string;
   STREAM_DELAY_MS?: string;
+  /** Public writes per client IP: "perSecond,burst" (default "2,20"). */
+  RATE_LIMIT?: string;
+  /** Login attempts per client IP: "perSecond,burst" (default "0.2,10"). */
+  LOGIN_RATE_LIMIT?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
   DECISION_CONFIG?: string;
 }

@@ -5,7 +5,7 @@ import type { HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts
 import type { Action, ConversationEvent, ConversationState, MessageEvent, ServerFrame, Source } from "../../shared/protocol.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
-import type { Meta, Store } from "./store.ts";
+import type { Meta, NewEvent, Store } from "./store.ts";
 
 /** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
 export type BotTurn = {
@@ -136,7 +136,7 @@ export class Engine {
     this.emit({ type: "state", state: to, at: this.out.now(), ...(reason ? { reason } : {}), ...(name ? { name } : {}) });
   }
 
-  private emit(e: Omit<ConversationEvent, "seq">): ConversationEvent {
+  private emit(e: NewEvent): ConversationEvent {
     const { event } = this.store.append(e);
     this.out.broadcast({ t: "event", event });
     return event;

@@ -29,7 +29,8 @@ export type Meta = {
   tried: { articleId: string; title: string; score: number; category?: string }[];
 };
 
-type NewEvent = Omit<ConversationEvent, "seq">;
+/** An event before storage gives it a seq (Omit distributed over the union). */
+export type NewEvent = ConversationEvent extends infer E ? (E extends ConversationEvent ? Omit<E, "seq"> : never) : never;
 
 export function migrate(sql: Sql): void {
   sql(`CREATE TABLE IF NOT EXISTS events (

@@ -5,19 +5,25 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 
-type Options = {
+type Limits = {
   /** Sustained requests per second allowed per key. */
   perSecond: number;
   /** Requests allowed in a burst. */
   burst: number;
+};
+
+type Options = {
+  /** Limits, read per request so a deployment can set them in configuration. */
+  limits: (c: Context<AppEnv>) => Limits;
   key: (c: Context<AppEnv>) => string;
   /** Buckets kept at most; the oldest are dropped first. */
   maxKeys?: number;
 };
 
-export function rateLimit({ perSecond, burst, key, maxKeys = 10_000 }: Options): MiddlewareHandler<AppEnv> {
+export function rateLimit({ limits, key, maxKeys = 10_000 }: Options): MiddlewareHandler<AppEnv> {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return async function rateLimitHandler(c, next) {
+    const { perSecond, burst } = limits(c);
     const k = key(c);
     const now = Date.now();
     const b = buckets.get(k) ?? { tokens: burst, at: now };
@@ -36,3 +42,9 @@ export function rateLimit({ perSecond, burst, key, maxKeys = 10_000 }: Options):
 }
 
 export const clientIp = (c: Context): string => c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
+
+/** `"perSecond,burst"` from configuration, or the fallback. */
+export function parseLimits(value: string | undefined, fallback: Limits): Limits {
+  const [perSecond, burst] = (value ?? "").split(",").map(Number);
+  return perSecond && burst && perSecond > 0 && burst >= 1 ? { perSecond, burst } : fallback;
+}

@@ -54,8 +54,11 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
     c.set("site", site);
     await next();
     if (origin !== undefined && c.res.status !== 101) {
-      c.res.headers.set("access-control-allow-origin", origin);
-      c.res.headers.append("vary", "origin");
+      // Responses passed through from a Durable Object have immutable headers: re-wrap, body untouched.
+      const res = new Response(c.res.body, c.res);
+      res.headers.set("access-control-allow-origin", origin);
+      res.headers.append("vary", "origin");
+      c.res = res;
     }
   };
 }

@@ -1,0 +1,83 @@
+// Test helpers that drive the real worker through SELF, the way clients do.
+import { SELF } from "cloudflare:test";
+import type { CreatedConversation } from "../../shared/api.ts";
+import { parseArticle, type Article } from "../../shared/article.ts";
+import type { ServerFrame } from "../../shared/protocol.ts";
+
+export const BASE = "http://localhost:8787";
+export const ORIGIN = "http://localhost:8787";
+export const SITE = "demo_site";
+export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
+
+const files = import.meta.glob("../../kb/*.md", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+
+export const demoArticles: Article[] = Object.entries(files)
+  .filter(([path]) => !path.endsWith("README.md"))
+  .map(([path, src]) => {
+    const r = parseArticle(src);
+    if (!r.ok) throw new Error(`${path}: ${r.errors.join("; ")}`);
+    return r.article;
+  });
+
+export async function publishDemoKb(): Promise<void> {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: demoArticles, replace: true }) });
+  if (r.status !== 200) throw new Error(`publish failed: ${r.status} ${await r.text()}`);
+}
+
+export async function createConversation(init: Record<string, unknown> = {}): Promise<CreatedConversation> {
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "en", pageUrl: "http://localhost:8787/pricing", ...init }),
+  });
+  if (r.status !== 201) throw new Error(`create failed: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+export const q = (c: CreatedConversation, after = 0) => `site=${SITE}&token=${encodeURIComponent(c.token)}&after=${after}`;
+
+/** A WebSocket into the worker with a frame queue to await on. */
+export async function connect(path: string, headers: Record<string, string> = { origin: ORIGIN }) {
+  const res = await SELF.fetch(`${BASE}${path}`, { headers: { upgrade: "websocket", ...headers } });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no websocket: ${res.status} ${await res.text()}`);
+  ws.accept();
+  const frames: ServerFrame[] = [];
+  const waiters: (() => void)[] = [];
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data !== "string" || e.data === "pong") return;
+    frames.push(JSON.parse(e.data) as ServerFrame);
+    for (const w of waiters.splice(0)) w();
+  });
+  /** Resolves with all frames so far once `pred` holds for one of them. */
+  async function until(pred: (f: ServerFrame) => boolean, ms = 5000): Promise<ServerFrame[]> {
+    const deadline = Date.now() + ms;
+    while (!frames.some(pred)) {
+      if (Date.now() > deadline) throw new Error(`timed out; frames: ${JSON.stringify(frames).slice(0, 1500)}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+    return frames;
+  }
+  return { ws, frames, until, send: (f: unknown) => ws.send(JSON.stringify(f)), close: () => ws.close(1000, "bye") };
+}
+
+export const isBotMessage = (f: ServerFrame) => f.t === "event" && f.event.type === "message" && f.event.author === "bot";
+
+export async function createAgent(email: string, role = "agent", workspace = "demo"): Promise<string> {
+  const r = await SELF.fetch(`${BASE}/admin/v1/agents?workspace=${workspace}`, {
+    method: "POST",
+    headers: ADMIN,
+    body: JSON.stringify({ email, name: email.split("@")[0], password: "correct horse battery", role }),
+  });
+  if (r.status !== 201) throw new Error(`agent create failed: ${r.status} ${await r.text()}`);
+  const login = await SELF.fetch(`${BASE}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "correct horse battery" }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  return (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+}
