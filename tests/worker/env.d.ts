@@ -1,5 +1,10 @@
-import type { Env } from "../../worker/env.ts";
+// Types the test env (`cloudflare:test`'s env) as the worker's own Env plus the migrations the setup applies.
+import type { Env as WorkerEnv } from "../../worker/env.ts";
 
-declare module "cloudflare:test" {
-  interface ProvidedEnv extends Env {}
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    }
+  }
 }

@@ -10,6 +10,18 @@ import { Engine, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
 
+/** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
+
+function outcome<T>(work: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: work() };
+  } catch (e) {
+    if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+    throw e;
+  }
+}
+
 type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
 type Agent = { id: string; name: string };
 
@@ -76,16 +88,16 @@ export class ConversationDO extends DurableObject<Env> {
     await this.engine.requestHandoff(reason);
   }
 
-  postAgent(agent: Agent, clientId: string, text: string): { seq: number; duplicate: boolean } {
-    return this.guard(() => this.engine.agentMessage(agent, clientId, text));
+  postAgent(agent: Agent, clientId: string, text: string): Outcome<{ seq: number; duplicate: boolean }> {
+    return outcome(() => this.engine.agentMessage(agent, clientId, text));
   }
 
-  claim(agent: Agent): void {
-    this.guard(() => this.engine.claim(agent));
+  claim(agent: Agent): Outcome<null> {
+    return outcome(() => (this.engine.claim(agent), null));
   }
 
-  resolve(agent: Agent): void {
-    this.guard(() => this.engine.resolve(agent.name));
+  resolve(agent: Agent): Outcome<null> {
+    return outcome(() => (this.engine.resolve(agent.name), null));
   }
 
   // ---- sockets and streams -------------------------------------------------------------------
@@ -181,15 +193,6 @@ export class ConversationDO extends DurableObject<Env> {
     }
     const bytes = sseFrame(f);
     for (const w of this.streams) void w.write(bytes).catch(() => this.streams.delete(w));
-  }
-
-  private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (e) {
-      if (e instanceof IllegalTransition) throw new Error(`illegal_transition: ${e.message}`);
-      throw e;
-    }
   }
 
   private async publish(item: InboxItem, workspaceId: string): Promise<void> {

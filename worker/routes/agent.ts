@@ -2,6 +2,7 @@
 // session, and an agent only ever reaches conversations of their own workspace.
 import { Hono, type Context } from "hono";
 import { agentMessageSchema } from "../../shared/api.ts";
+import type { Outcome } from "../conversation/do.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
@@ -29,14 +30,10 @@ async function conversation(c: Context<AppEnv>) {
 
 const who = (c: Context<AppEnv>) => ({ id: c.get("agent").id, name: c.get("agent").name });
 
-async function transition<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const msg = (e as Error).message ?? "";
-    if (msg.includes("illegal_transition")) throw new ApiFailure(409, "illegal_transition", msg.replace(/^.*illegal_transition: /, ""));
-    throw e;
-  }
+/** Turns a refused state change into a 409 the console can show. */
+function settle<T>(r: Outcome<T>): T {
+  if (!r.ok) throw new ApiFailure(409, r.error, r.message);
+  return r.value;
 }
 
 agentApi.get("/conversations/:id", async (c) => c.json(await (await conversation(c)).detail()));
@@ -53,17 +50,17 @@ agentApi.get("/conversations/:id/ws", async (c) => {
 agentApi.post("/conversations/:id/messages", async (c) => {
   const stub = await conversation(c);
   const body = parseOr400(agentMessageSchema, await jsonBody(c), "body");
-  return c.json(await transition(() => stub.postAgent(who(c), body.clientId, body.text)), 201);
+  return c.json(settle(await stub.postAgent(who(c), body.clientId, body.text)), 201);
 });
 
 agentApi.post("/conversations/:id/claim", async (c) => {
   const stub = await conversation(c);
-  await transition(() => stub.claim(who(c)));
+  settle(await stub.claim(who(c)));
   return c.json({ ok: true });
 });
 
 agentApi.post("/conversations/:id/resolve", async (c) => {
   const stub = await conversation(c);
-  await transition(() => stub.resolve(who(c)));
+  settle(await stub.resolve(who(c)));
   return c.json({ ok: true });
 });
