@@ -1,0 +1,64 @@
+// Starts the real worker locally (`wrangler dev`: workerd + miniflare) with its D1 migrations applied,
+// for the dev command, the end-to-end tests and the benchmark runner.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+
+export type LocalWorker = { url: string; adminToken: string; process: ChildProcess; stop: () => Promise<void> };
+
+const wrangler = "node_modules/.bin/wrangler";
+
+export async function startWorker(opts: { port: number; persistTo?: string; vars?: Record<string, string>; quiet?: boolean }): Promise<LocalWorker> {
+  const adminToken = opts.vars?.ADMIN_TOKEN ?? randomBytes(18).toString("base64url");
+  const vars = { SECRET: randomBytes(24).toString("base64url"), ...opts.vars, ADMIN_TOKEN: adminToken };
+  const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
+  const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "edgedesk", "--local", ...persist], {
+    encoding: "utf8",
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+  });
+  if (migrate.status !== 0) throw new Error(`d1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const args = ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", ...persist];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn(wrangler, args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const collect = (d: Buffer) => {
+    log += d.toString();
+    if (!opts.quiet) process.stderr.write(d);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGTERM");
+      throw new Error(`wrangler dev did not answer within 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  return { url, adminToken, process: child, stop };
+}
+
+/** Calls the admin API; throws with the server's JSON error on failure. */
+export async function admin<T>(w: { url: string; adminToken: string }, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${w.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${w.adminToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return JSON.parse(text) as T;
+}
