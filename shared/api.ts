@@ -83,6 +83,8 @@ export type HandoffPacket = {
   locale: string;
   userAgent?: string;
   tried: TriedArticle[];
+  /** The article the handoff rests on: the one that requires a person, or the bot's best guess. */
+  article?: string;
   category?: string;
   priority: string;
   team: string;

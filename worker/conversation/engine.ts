@@ -209,6 +209,7 @@ export class Engine {
       ...(m.userAgent ? { userAgent: m.userAgent } : {}),
       locale: m.locale,
       tried: m.tried.map(({ articleId, title, score }) => ({ articleId, title, score })),
+      ...(best ? { article: best.id } : {}),
       ...(best?.category ?? top?.category ? { category: best?.category ?? top?.category } : {}),
       priority: best?.priority ?? "normal",
       team: best?.team ?? "support",

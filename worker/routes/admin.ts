@@ -33,6 +33,13 @@ admin.post("/kb/history", async (c) => {
   return c.json(result);
 });
 
+admin.get("/conversations/:id", async (c) => {
+  const id = c.req.param("id");
+  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>();
+  if (!row || row.workspace_id !== c.get("agent").workspaceId) throw new ApiFailure(404, "not_found", "no such conversation");
+  return c.json(await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id)).detail());
+});
+
 const newAgentSchema = z.object({
   email: z.string().check(z.trim(), z.toLowerCase(), z.email("email is not valid")),
   name: z.string().check(z.trim(), z.minLength(1, "name is required"), z.maxLength(100)),

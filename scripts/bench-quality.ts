@@ -1,0 +1,125 @@
+// `npm run bench:quality -- --kb DIR --queries Q.jsonl [--history H.jsonl] [--exclude-articles a,b] --out P.jsonl`
+// Starts the real worker (wrangler dev, fresh state), publishes the KB through the admin API, feeds
+// past resolved tickets through the resolved-questions API, then asks every query as a new
+// conversation through the public chat API (the widget's SSE path) and writes one prediction a line.
+// Reads only `id` and `text` from the queries.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CreatedConversation, HistoryResult, PublishResult } from "../shared/api.ts";
+import type { ServerFrame } from "../shared/protocol.ts";
+import { readKbDir } from "./lib/kb-files.ts";
+import { admin, startWorker } from "./lib/worker.ts";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const kbDir = arg("kb");
+const queriesPath = arg("queries");
+const out = arg("out");
+if (!kbDir || !queriesPath || !out) {
+  console.error("usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 4] [--port 8797]");
+  process.exit(2);
+}
+const exclude = new Set((arg("exclude-articles") ?? "").split(",").filter(Boolean));
+const concurrency = Number(arg("concurrency") ?? 4);
+const readJsonl = (p: string) =>
+  readFileSync(p, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+// Only id and text: the labels are for the scorer.
+const queries = readJsonl(queriesPath).map((q) => ({ id: String(q.id), text: String(q.text) }));
+
+const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-"));
+const worker = await startWorker({ port: Number(arg("port") ?? 8797), persistTo: state, quiet: true, vars: { RATE_LIMIT: "100000,100000" } });
+const site = "bench_site";
+try {
+  const articles = readKbDir(kbDir, exclude);
+  const pub = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", { articles, replace: true });
+  console.error(`published ${pub.articles} articles (${exclude.size} excluded) in ${pub.ms} ms`);
+  const historyPath = arg("history");
+  if (historyPath) {
+    const items = readJsonl(historyPath).map((h) => ({ text: String(h.text), article: String(h.article) }));
+    const t0 = Date.now();
+    const r = await admin<HistoryResult>(worker, "POST", "/admin/v1/kb/history", { items });
+    console.error(`recorded ${r.recorded} resolved questions (KB version ${r.version}) in ${Date.now() - t0} ms`);
+  }
+  await admin(worker, "PUT", `/admin/v1/sites/${site}`, { name: "bench", allowedOrigins: [] });
+
+  const results: string[] = new Array(queries.length);
+  let next = 0;
+  let done = 0;
+  const started = Date.now();
+  const progress = () => {
+    const s = (Date.now() - started) / 1000;
+    process.stderr.write(`\r${done}/${queries.length} questions · ${s.toFixed(0)} s · ${(done / Math.max(s, 0.001)).toFixed(1)}/s   `);
+  };
+  const timer = setInterval(progress, 500);
+
+  async function one(q: { id: string; text: string }) {
+    const created = (await (
+      await fetch(`${worker.url}/v1/conversations?site=${site}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ locale: "en", channel: "api" }) })
+    ).json()) as CreatedConversation;
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}/v1/conversations/${created.id}/messages?site=${site}&token=${created.token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
+    });
+    let firstToken: number | null = null;
+    let action = "decline";
+    let article: string | null = null;
+    let buf = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf("\n\n")) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (!block.startsWith("data: ")) continue;
+        const f = JSON.parse(block.slice(6)) as ServerFrame;
+        const bot = f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? f.event : null;
+        if (firstToken === null && (f.t === "delta" || bot)) firstToken = performance.now() - t0;
+        if (bot) {
+          action = bot.action ?? "decline";
+          article = bot.sources?.[0]?.articleId ?? null;
+        }
+      }
+    }
+    const total = performance.now() - t0;
+    // The article a handoff rests on is in the conversation's handoff packet, kept for agents.
+    if (action === "handoff") article = await handoffArticle(created.id);
+    return { id: q.id, action, article, first_token_ms: round(firstToken ?? total), total_ms: round(total) };
+  }
+
+  async function handoffArticle(id: string): Promise<string | null> {
+    const r = await admin<{ handoff?: { tried: { articleId: string }[]; article?: string } }>(worker, "GET", `/admin/v1/conversations/${id}`);
+    return r.handoff?.article ?? null;
+  }
+
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < queries.length) {
+        const k = next++;
+        results[k] = JSON.stringify(await one(queries[k] as { id: string; text: string }));
+        done++;
+      }
+    }),
+  );
+  clearInterval(timer);
+  progress();
+  process.stderr.write("\n");
+  writeFileSync(out, results.join("\n") + "\n");
+  console.error(`wrote ${results.length} predictions to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  await worker.stop();
+  rmSync(state, { recursive: true, force: true });
+}
+
+function round(ms: number) {
+  return Math.round(ms * 10) / 10;
+}
