@@ -200,6 +200,8 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
 
   const handoff = () => {
     handingOff.value = true;
+    // The button disappears once a person is on the way; focus must not vanish with it.
+    input.current?.focus();
     store.handoff().finally(() => (handingOff.value = false));
   };
 
