@@ -175,6 +175,7 @@ try {
   check((await src.getAttribute("target")) === "_blank" && (await src.getAttribute("href")).startsWith("https://help."), "source link opens in a new tab");
   check((await panel.locator(".bubble.customer").innerText()).includes("\n"), "Shift+Enter keeps a newline");
 
+  await p.screenshot({ path: `${outDir}/answer.png` });
   await panel.locator("button.human").click();
   await panel.locator(".bubble.agent").waitFor({ timeout: 5000 });
   const notes = await panel.locator(".note").allInnerTexts();

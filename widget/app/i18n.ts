@@ -44,7 +44,7 @@ type Dict = Record<StringKey, string>;
 
 const es: Dict = {
   title: "Ayuda",
-  subtitleBot: "Respuestas al instante de nuestro centro de ayuda",
+  subtitleBot: "Respuestas al instante",
   subtitleQueued: "Esperando a una persona…",
   subtitleAgent: "Estás hablando con {name}",
   subtitleResolved: "Conversación resuelta",
