@@ -5,13 +5,10 @@ import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
 import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
 import type { Host } from "../contract.ts";
 import type { Translate } from "./i18n.ts";
-import type { Pending } from "./pending.ts";
+import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { RichText, safeHref } from "./text.tsx";
 
-/** Same limit as `MAX_MESSAGE_CHARS` in shared/protocol.ts (a unit test keeps them equal); imported
- *  from there it would drag zod into the bundle. */
-export const MAX_CHARS = 4000;
 
 type Props = { store: WidgetStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
 

@@ -4,6 +4,10 @@
 import { nanoid } from "nanoid";
 import type { Timeline } from "../../shared/timeline.ts";
 
+/** Same limit as `MAX_MESSAGE_CHARS` in shared/protocol.ts (a unit test keeps them equal): importing
+ *  it from there would drag zod into the widget bundle. */
+export const MAX_CHARS = 4000;
+
 export type Pending = {
   clientId: string;
   text: string;
