@@ -4,7 +4,8 @@ import type { App, AppScript, EdgeDeskApi, Host, Position } from "./contract.ts"
 import { launcherLabels, pickLocale } from "./locale.ts";
 
 // Captured synchronously: `currentScript` is only set while this script is executing.
-const me = document.currentScript as HTMLScriptElement | null;
+// The selector is for loaders that run it some other way (a bundler, a tag manager's eval).
+const me = (document.currentScript ?? document.querySelector("script[data-site][src*='widget.js']")) as HTMLScriptElement | null;
 
 const ICON_CHAT =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z"/></svg>';

@@ -89,7 +89,7 @@ describe("timeline reducer (widget view)", () => {
     expect(t.typing).toBe(true);
     t = fold([ev(msg(3, "m", "agent", "Hi, Alex here", { name: "Alex" }))], t);
     expect(t.typing).toBe(false);
-    t = fold([state(4, "resolved")], t);
-    expect([t.state, t.agentName]).toEqual(["resolved", undefined]);
+    t = fold([{ t: "typing", author: "agent", on: true }, state(4, "resolved")], t);
+    expect([t.state, t.agentName, t.typing]).toEqual(["resolved", undefined, false]);
   });
 });

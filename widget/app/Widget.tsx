@@ -228,6 +228,7 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
   return (
     <section
       ref={panel}
+      id="ed-panel"
       class={`panel ${host.config.position}`}
       role="dialog"
       aria-labelledby="ed-title"

@@ -37,6 +37,7 @@ function mount(host: Host): App {
     else if (n !== seen) host.launcher.toggleAttribute("data-unread", true);
   });
 
+  host.launcher.setAttribute("aria-controls", "ed-panel");
   render(<Widget store={store} host={host} t={t} open={open} close={close} />, container);
 
   return {
