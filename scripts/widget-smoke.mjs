@@ -116,10 +116,32 @@ const server = createServer((req, res) => {
     });
     return;
   }
+  if (u.pathname === "/v1/conversations/conv1/events" && req.headers.accept === "text/event-stream") {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
+    const sock = { sendText: (t) => res.write(`data: ${t}\n\n`) };
+    const after = Number(u.searchParams.get("after") ?? 0);
+    for (const e of events) if (e.seq > after) sock.sendText(JSON.stringify({ t: "event", event: e }));
+    sock.sendText(JSON.stringify({ t: "ready", lastSeq: seq, state: "bot" }));
+    sockets.add(sock);
+    req.on("close", () => sockets.delete(sock));
+    return;
+  }
+  if (u.pathname === "/v1/conversations/conv1/messages" && req.method === "POST") {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const f = JSON.parse(body);
+      const ev = push({ type: "message", id: "c" + seq, author: "customer", text: f.text, clientId: f.clientId });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ seq: ev.seq, duplicate: false }));
+      sleep(100).then(() => streamAnswer("Over SSE: " + f.text, []));
+    });
+    return;
+  }
   res.writeHead(200, { "content-type": "text/html" });
   res.end(page(u.searchParams.get("locale")));
 });
-server.on("upgrade", upgrade);
+server.on("upgrade", (req, socket) => (server.noWs ? socket.destroy() : upgrade(req, socket)));
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
@@ -210,6 +232,23 @@ try {
   check((await pPanel.getAttribute("aria-modal")) === "true", "aria-modal on phones");
   await pp.waitForTimeout(250);
   await pp.screenshot({ path: `${outDir}/phone-es.png` });
+
+  // WebSocket upgrades refused (a proxy): the widget must fall back to SSE and still work.
+  server.noWs = true;
+  const sctx = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const sp = await sctx.newPage();
+  sp.on("pageerror", (e) => failures.push("page error: " + e.message));
+  await sp.goto(origin + "/");
+  await sp.locator("edgedesk-widget").locator("button.l").click();
+  const sPanel = sp.locator("edgedesk-widget").locator("section.panel");
+  await sPanel.waitFor();
+  await sp.keyboard.type("fallback please");
+  await sp.keyboard.press("Enter");
+  const answered = await sPanel
+    .locator(".bubble.bot", { hasText: "Over SSE: fallback please" })
+    .waitFor({ timeout: 15000 })
+    .then(() => true, () => false);
+  check(answered, "falls back to SSE when WebSockets are refused, message sent over HTTP");
 } finally {
   await browser.close();
   server.close();
