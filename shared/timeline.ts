@@ -29,6 +29,8 @@ function applyEvent(t: Timeline, e: ConversationEvent): Timeline {
       ...t,
       lastSeq: e.seq,
       state: e.state,
+      // Only a person types: an indicator left on when the agent leaves or resolves would stick forever.
+      typing: e.state === "agent" ? t.typing : false,
       agentName: e.state === "agent" ? (e.name ?? t.agentName) : e.state === "queued" ? t.agentName : undefined,
     };
   }

@@ -1,0 +1,95 @@
+// The shared reducer as the widget uses it: resume after a drop must show every message exactly once.
+import { describe, expect, it } from "vitest";
+import type { ConversationEvent, ServerFrame } from "../../shared/protocol.ts";
+import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
+
+const msg = (seq: number, id: string, author: "customer" | "bot" | "agent", text: string, extra = {}): ConversationEvent => ({
+  seq,
+  at: 1000 + seq,
+  type: "message",
+  id,
+  author,
+  text,
+  ...extra,
+});
+const ev = (event: ConversationEvent): ServerFrame => ({ t: "event", event });
+const fold = (frames: ServerFrame[], t: Timeline = emptyTimeline()) => frames.reduce(applyFrame, t);
+/** What the panel shows for a message id: the stored text or the streaming draft. */
+const shown = (t: Timeline) => [...t.messages.map((m) => m.text), ...Object.values(t.drafts).map((d) => d.text)];
+
+const ANSWER = "Reset it from the sign-in page, then follow the emailed link.";
+
+describe("timeline reducer (widget view)", () => {
+  it("ignores the overlap when a reconnect replays events it already has", () => {
+    const first = fold([ev(msg(1, "a", "customer", "hi")), ev(msg(2, "b", "bot", "hello")), { t: "ready", lastSeq: 2, state: "bot" }]);
+    // Resumed with after=1 by a server that (wrongly or racily) also resends seq 2.
+    const t = fold([ev(msg(2, "b", "bot", "hello")), ev(msg(3, "c", "customer", "thanks")), { t: "ready", lastSeq: 3, state: "bot" }], first);
+    expect(t.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(t.lastSeq).toBe(3);
+  });
+
+  it("replays everything from after=0 onto an empty timeline after a page reload", () => {
+    const frames = [ev(msg(1, "a", "customer", "hi")), ev(msg(2, "b", "bot", "hello"))];
+    const live = fold(frames);
+    const reloaded = fold([...frames, { t: "ready", lastSeq: 2, state: "bot" }]);
+    expect(reloaded.messages).toEqual(live.messages);
+  });
+
+  it("mid-stream reconnect: deltas, drop, replayed offset-0 delta, final event → text once and complete", () => {
+    let t = fold([ev(msg(1, "q", "customer", "how do I reset?"))]);
+    t = fold(
+      [
+        { t: "delta", id: "ans", offset: 0, text: ANSWER.slice(0, 10) },
+        { t: "delta", id: "ans", offset: 10, text: ANSWER.slice(10, 22) },
+      ],
+      t,
+    );
+    expect(shown(t)).toEqual(["how do I reset?", ANSWER.slice(0, 22)]);
+    // The socket drops here; the server kept streaming. On resume (after=1): no stored events to
+    // replay, then one delta with everything so far, then ready, then the live tail.
+    t = fold(
+      [
+        { t: "delta", id: "ans", offset: 0, text: ANSWER.slice(0, 40) },
+        { t: "ready", lastSeq: 1, state: "bot" },
+        { t: "delta", id: "ans", offset: 40, text: ANSWER.slice(40) },
+      ],
+      t,
+    );
+    expect(t.drafts.ans?.text).toBe(ANSWER);
+    t = fold([ev(msg(2, "ans", "bot", ANSWER))], t);
+    expect(shown(t)).toEqual(["how do I reset?", ANSWER]);
+    expect(t.drafts).toEqual({});
+  });
+
+  it("late deltas after the stored message do not resurrect a draft", () => {
+    const t = fold([ev(msg(1, "ans", "bot", ANSWER)), { t: "delta", id: "ans", offset: 0, text: ANSWER.slice(0, 5) }]);
+    expect(shown(t)).toEqual([ANSWER]);
+  });
+
+  it("a delta past a gap waits for the replay instead of showing a hole", () => {
+    let t = fold([{ t: "delta", id: "ans", offset: 0, text: "Reset" }]);
+    t = fold([{ t: "delta", id: "ans", offset: 20, text: "XXXX" }], t);
+    expect(t.drafts.ans?.text).toBe("Reset");
+    t = fold([{ t: "delta", id: "ans", offset: 0, text: ANSWER.slice(0, 24) }], t);
+    expect(t.drafts.ans?.text).toBe(ANSWER.slice(0, 24));
+  });
+
+  it("ignores duplicate events (same seq twice, over any transport)", () => {
+    const e = msg(1, "a", "customer", "hi", { clientId: "client-123456" });
+    const t = fold([ev(e), ev(e), ev(e)]);
+    expect(t.messages).toHaveLength(1);
+  });
+
+  it("tracks the agent through handoff and clears the name when resolved", () => {
+    const state = (seq: number, s: "queued" | "agent" | "resolved", name?: string): ServerFrame =>
+      ev({ seq, at: seq, type: "state", state: s, ...(name ? { name } : {}) });
+    let t = fold([state(1, "queued"), state(2, "agent", "Alex")]);
+    expect([t.state, t.agentName]).toEqual(["agent", "Alex"]);
+    t = fold([{ t: "typing", author: "agent", on: true }], t);
+    expect(t.typing).toBe(true);
+    t = fold([ev(msg(3, "m", "agent", "Hi, Alex here", { name: "Alex" }))], t);
+    expect(t.typing).toBe(false);
+    t = fold([{ t: "typing", author: "agent", on: true }, state(4, "resolved")], t);
+    expect([t.state, t.agentName, t.typing]).toEqual(["resolved", undefined, false]);
+  });
+});

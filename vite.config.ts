@@ -1,0 +1,31 @@
+// One config, several builds, picked by `mode` (scripts/build-widget.mjs runs the widget ones; the
+// console build can be added as another mode). Widget bundles are IIFEs: they run as classic
+// scripts on other people's pages, where we cannot count on modules or import maps.
+import { defineConfig, type UserConfig } from "vite";
+import preact from "@preact/preset-vite";
+
+const widget = (entry: string, fileName: string): UserConfig => ({
+  publicDir: false,
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  build: {
+    outDir: "dist/public",
+    // Both widget builds share dist/public (and later the console): never wipe it.
+    emptyOutDir: false,
+    target: "es2020",
+    minify: true,
+    cssMinify: true,
+    sourcemap: false,
+    copyPublicDir: false,
+    reportCompressedSize: false,
+    rollupOptions: {
+      input: entry,
+      output: { format: "iife", entryFileNames: fileName },
+    },
+  },
+});
+
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === "widget-loader") return widget("widget/loader.ts", "widget.js");
+  if (mode === "widget-app") return { ...widget("widget/app/main.tsx", "widget-app.js"), plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })] };
+  throw new Error(`vite.config.ts: unknown mode "${mode}" (expected widget-loader or widget-app)`);
+});

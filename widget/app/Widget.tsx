@@ -1,0 +1,352 @@
+// The panel. Reads signals from the store; all network and persistence lives there.
+import type { JSX } from "preact";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
+import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
+import type { Host } from "../contract.ts";
+import type { Translate } from "./i18n.ts";
+import { MAX_CHARS, type Pending } from "./pending.ts";
+import type { WidgetStore } from "./store.ts";
+import { RichText, safeHref } from "./text.tsx";
+
+
+type Props = { store: WidgetStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
+
+const IconSend = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z" />
+  </svg>
+);
+const IconClose = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M6.7 5.3 12 10.6l5.3-5.3 1.4 1.4-5.3 5.3 5.3 5.3-1.4 1.4-5.3-5.3-5.3 5.3-1.4-1.4 5.3-5.3-5.3-5.3z" />
+  </svg>
+);
+const IconPerson = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8m0 2c-3.3 0-8 1.7-8 5v1h16v-1c0-3.3-4.7-5-8-5" />
+  </svg>
+);
+
+const FOCUSABLE = 'a[href],button:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
+
+type Item =
+  | { k: "msg"; seq: number; m: MessageEvent }
+  | { k: "note"; seq: number; e: StateEvent; prev: StateEvent["state"] | undefined };
+
+function noteText(e: StateEvent, prev: StateEvent["state"] | undefined, t: Translate): string | null {
+  switch (e.state) {
+    case "queued":
+      return t("queued");
+    case "agent":
+      return e.name ? t("joined", { name: e.name }) : t("someoneJoined");
+    case "resolved":
+      return t("resolved");
+    default:
+      // The initial `bot` state is not news; coming back to the bot after a person is.
+      return prev === "agent" || prev === "queued" ? t("backToBot") : null;
+  }
+}
+
+function Sources({ m, t, base }: { m: MessageEvent; t: Translate; base: string }) {
+  const list = (m.sources ?? []).flatMap((s) => {
+    const href = safeHref(s.url, base);
+    return href ? [{ ...s, href }] : [];
+  });
+  if (!list.length) return null;
+  return (
+    <p class="src">
+      <span>{list.length > 1 ? t("sources") : t("source")}:</span>{" "}
+      {list.map((s, i) => (
+        <>
+          {i > 0 && ", "}
+          <a key={s.articleId} href={s.href} target="_blank" rel="noopener noreferrer">
+            {s.title}
+            <span class="sr">{" " + t("newTab")}</span>
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="ext">
+              <path d="M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2" />
+            </svg>
+          </a>
+        </>
+      ))}
+    </p>
+  );
+}
+
+function Bubble({ m, t, base, label }: { m: MessageEvent; t: Translate; base: string; label: boolean }) {
+  if (m.author === "system") return <p class="note">{m.text}</p>;
+  const who = m.author === "customer" ? t("you") : m.author === "bot" ? t("assistant") : (m.name ?? t("agent"));
+  return (
+    <div class={`row ${m.author === "customer" ? "me" : "them"}`}>
+      {/* Screen readers get the speaker on every message; sighted users only at the start of a run. */}
+      <span class={label && m.author !== "customer" ? "who" : "sr"}>{who}</span>
+      <div class={`bubble ${m.author}`}>
+        <RichText text={m.text} />
+        {m.author === "bot" && <Sources m={m} t={t} base={base} />}
+      </div>
+    </div>
+  );
+}
+
+function PendingBubble({ p, t, retry }: { p: Pending; t: Translate; retry(id: string): void }) {
+  return (
+    <div class="row me">
+      <span class="sr">{t("you")}</span>
+      <div class={`bubble customer ${p.error ? "err" : "wait"}`}>
+        <RichText text={p.text} />
+      </div>
+      {p.error ? (
+        <p class="meta bad">
+          {t("notSent", { error: p.error })}{" "}
+          <button type="button" class="link" onClick={() => retry(p.clientId)}>
+            {t("retry")}
+          </button>
+        </p>
+      ) : (
+        p.seq === undefined && <p class="meta">{t("sending")}</p>
+      )}
+    </div>
+  );
+}
+
+function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
+  const s = store.status.value;
+  // "Connecting…" for a blink of an eye is noise; say it only if it lasts.
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    setSlow(false);
+    if (s !== "connecting" && s !== "reconnecting") return;
+    const id = setTimeout(() => setSlow(true), 1200);
+    return () => clearTimeout(id);
+  }, [s]);
+  const text =
+    s === "offline" ? t("offline") : s === "failed" ? t("failed") : slow ? t(s === "reconnecting" ? "reconnecting" : "connecting") : "";
+  // Always in the DOM: a live region only announces changes if it existed before them.
+  return (
+    <div class={`status${text ? " on" : ""}`} role="status">
+      {text}
+    </div>
+  );
+}
+
+export function Widget({ store, host, t, open, close }: Props): JSX.Element {
+  const panel = useRef<HTMLElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const stick = useRef(true);
+  const text = useSignal("");
+  const handingOff = useSignal(false);
+  const phone = useSignal(false);
+  const base = host.config.api;
+
+  useEffect(() => {
+    const mq = matchMedia("(max-width: 480px)");
+    const on = () => (phone.value = mq.matches);
+    on();
+    mq.addEventListener("change", on);
+    return () => mq.removeEventListener("change", on);
+  }, []);
+
+  useSignalEffect(() => {
+    if (open.value) {
+      stick.current = true;
+      // After the panel is visible: focus() on a hidden element is a no-op.
+      requestAnimationFrame(() => input.current?.focus());
+    }
+  });
+
+  const tl = store.timeline.value;
+  const notes = store.notes.value;
+  const shown = store.pending.value;
+
+  // Follow new content unless the customer scrolled up to read.
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+
+  const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
+  let prev: StateEvent["state"] | undefined;
+  for (const e of notes) {
+    items.push({ k: "note", seq: e.seq, e, prev });
+    prev = e.state;
+  }
+  items.sort((a, b) => a.seq - b.seq);
+
+  const state = tl.state;
+  const subtitle =
+    state === "agent"
+      ? tl.agentName
+        ? t("subtitleAgent", { name: tl.agentName })
+        : t("agent")
+      : state === "queued"
+        ? t("subtitleQueued")
+        : state === "resolved"
+          ? t("subtitleResolved")
+          : t("subtitleBot");
+
+  const submit = (e?: Event) => {
+    e?.preventDefault();
+    const v = text.value.trim();
+    if (!v || v.length > MAX_CHARS) return;
+    stick.current = true;
+    void store.send(v);
+    text.value = "";
+    if (input.current) input.current.style.height = "";
+  };
+
+  const handoff = () => {
+    handingOff.value = true;
+    // The button disappears once a person is on the way; focus must not vanish with it.
+    input.current?.focus();
+    store.handoff().finally(() => (handingOff.value = false));
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      close(true);
+    } else if (e.key === "Tab" && phone.value && panel.current) {
+      // Full screen on phones is modal: Tab must not wander into the page hidden behind it.
+      const f = Array.from(panel.current.querySelectorAll<HTMLElement>(FOCUSABLE));
+      const first = f[0];
+      const last = f[f.length - 1];
+      const active = host.root.activeElement;
+      if (e.shiftKey && active === first) {
+        e.preventDefault();
+        last?.focus();
+      } else if (!e.shiftKey && active === last) {
+        e.preventDefault();
+        first?.focus();
+      }
+    }
+  };
+
+  const over = text.value.length - MAX_CHARS;
+  let lastAuthor = "";
+
+  return (
+    <section
+      ref={panel}
+      id="ed-panel"
+      class={`panel ${host.config.position}`}
+      role="dialog"
+      aria-labelledby="ed-title"
+      aria-modal={phone.value ? "true" : undefined}
+      hidden={!open.value}
+      onKeyDown={onKeyDown}
+    >
+      <header class="head">
+        <div class="avatar" aria-hidden="true">
+          <svg viewBox="0 0 24 24">
+            <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
+          </svg>
+        </div>
+        <div class="titles">
+          <h2 id="ed-title">{t("title")}</h2>
+          <p>{subtitle}</p>
+        </div>
+        {(state === "bot" || state === "resolved") && (
+          <button type="button" class="human" onClick={handoff} disabled={handingOff.value}>
+            <IconPerson />
+            <span>{t("talkToPerson")}</span>
+          </button>
+        )}
+        <button type="button" class="icon" aria-label={t("close")} onClick={() => close(true)}>
+          <IconClose />
+        </button>
+      </header>
+      <StatusLine store={store} t={t} />
+      <div
+        ref={log}
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-label={t("chatLog")}
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        <div class="row them">
+          <span class="who">{t("assistant")}</span>
+          <div class="bubble bot">{t("welcome")}</div>
+        </div>
+        {items.map((it) => {
+          if (it.k === "note") {
+            const s = noteText(it.e, it.prev, t);
+            lastAuthor = "";
+            return s && <p class="note" key={"n" + it.seq}>{s}</p>;
+          }
+          const who = it.m.author + (it.m.name ?? "");
+          const label = who !== lastAuthor;
+          lastAuthor = who;
+          return <Bubble key={it.m.id} m={it.m} t={t} base={base} label={label} />;
+        })}
+        {Object.values(tl.drafts).map((d) => (
+          // Hidden from the live region while it grows (one announcement per token would be
+          // unbearable); the stored message replaces it under a different key, and that is announced.
+          <div class="row them" key={"d" + d.id} aria-hidden="true">
+            {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
+            <div class="bubble bot draft">
+              <RichText text={d.text} />
+            </div>
+          </div>
+        ))}
+        {shown.map((p) => (
+          <PendingBubble key={p.clientId} p={p} t={t} retry={store.retry} />
+        ))}
+        {state === "resolved" && (
+          <p class="note">
+            <button type="button" class="link" onClick={store.newConversation}>
+              {t("newConversation")}
+            </button>
+          </p>
+        )}
+      </div>
+      <div class="typing" aria-hidden="true">
+        {tl.typing && (
+          <>
+            <span class="dots">
+              <i />
+              <i />
+              <i />
+            </span>
+            {t("typing", { name: tl.agentName ?? t("agent") })}
+          </>
+        )}
+      </div>
+      <form class="composer" onSubmit={submit}>
+        <textarea
+          ref={input}
+          rows={1}
+          aria-label={t("inputLabel")}
+          placeholder={t("placeholder")}
+          value={text.value}
+          aria-invalid={over > 0 ? "true" : undefined}
+          onInput={(e) => {
+            const el = e.currentTarget;
+            text.value = el.value;
+            el.style.height = "";
+            el.style.height = Math.min(el.scrollHeight, 128) + "px";
+            if (el.value) store.typing();
+          }}
+          onKeyDown={(e) => {
+            // isComposing: Enter confirms an IME candidate (Japanese, Chinese…), it must not send.
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) submit(e);
+          }}
+        />
+        <button type="submit" class="send" aria-label={t("send")} disabled={!text.value.trim() || over > 0}>
+          <IconSend />
+        </button>
+      </form>
+      {over > 0 && (
+        <p class="meta bad pad" role="alert">
+          {t("tooLong", { n: over })}
+        </p>
+      )}
+      <p class="foot">{t("poweredBy")}</p>
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+// UI strings. English is the reference: every other language must define every key (the type checks
+// it), and a key missing at runtime (a dictionary loaded from elsewhere later) still falls back to English.
+import { pickLocale, type Locale } from "../locale.ts";
+
+const en = {
+  title: "Support",
+  subtitleBot: "Instant answers from our help center",
+  subtitleQueued: "Waiting for a person…",
+  subtitleAgent: "You're chatting with {name}",
+  subtitleResolved: "Conversation resolved",
+  welcome: "Hi! Ask a question and I'll look in our help center. You can also talk to a person at any time.",
+  talkToPerson: "Talk to a person",
+  close: "Close chat",
+  you: "You",
+  assistant: "Assistant",
+  agent: "Support agent",
+  source: "Source",
+  sources: "Sources",
+  newTab: "(opens in a new tab)",
+  placeholder: "Type your message…",
+  inputLabel: "Message",
+  send: "Send",
+  sending: "Sending…",
+  notSent: "Not sent: {error}",
+  retry: "Retry",
+  queued: "Connecting you with a person…",
+  joined: "{name} joined the chat",
+  someoneJoined: "A person joined the chat",
+  backToBot: "You're back with the assistant",
+  resolved: "This conversation was resolved",
+  newConversation: "Start a new conversation",
+  typing: "{name} is typing…",
+  connecting: "Connecting…",
+  reconnecting: "Reconnecting…",
+  offline: "You're offline. Messages will be sent when you're back online.",
+  failed: "Couldn't reach support. Retrying…",
+  tooLong: "{n} characters over the limit",
+  chatLog: "Conversation",
+  poweredBy: "Powered by EdgeDesk",
+} as const;
+
+export type StringKey = keyof typeof en;
+type Dict = Record<StringKey, string>;
+
+const es: Dict = {
+  title: "Ayuda",
+  subtitleBot: "Respuestas al instante",
+  subtitleQueued: "Esperando a una persona…",
+  subtitleAgent: "Estás hablando con {name}",
+  subtitleResolved: "Conversación resuelta",
+  welcome: "¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda. También puedes hablar con una persona cuando quieras.",
+  talkToPerson: "Hablar con una persona",
+  close: "Cerrar chat",
+  you: "Tú",
+  assistant: "Asistente",
+  agent: "Agente de soporte",
+  source: "Fuente",
+  sources: "Fuentes",
+  newTab: "(se abre en una pestaña nueva)",
+  placeholder: "Escribe tu mensaje…",
+  inputLabel: "Mensaje",
+  send: "Enviar",
+  sending: "Enviando…",
+  notSent: "No enviado: {error}",
+  retry: "Reintentar",
+  queued: "Te estamos conectando con una persona…",
+  joined: "{name} se unió al chat",
+  someoneJoined: "Una persona se unió al chat",
+  backToBot: "Vuelves a estar con el asistente",
+  resolved: "Esta conversación se resolvió",
+  newConversation: "Empezar una conversación nueva",
+  typing: "{name} está escribiendo…",
+  connecting: "Conectando…",
+  reconnecting: "Reconectando…",
+  offline: "Estás sin conexión. Los mensajes se enviarán cuando vuelvas a estar en línea.",
+  failed: "No se pudo contactar con soporte. Reintentando…",
+  tooLong: "{n} caracteres por encima del límite",
+  chatLog: "Conversación",
+  poweredBy: "Con tecnología de EdgeDesk",
+};
+
+const dictionaries: Record<Locale, Partial<Dict>> = { en, es };
+
+export type Translate = (key: StringKey, params?: Record<string, string | number>) => string;
+
+/** A translator for `locale` (any BCP 47 tag; unknown languages get English). */
+export function translator(locale: string, dicts: Record<string, Partial<Dict>> = dictionaries): Translate {
+  const lang = pickLocale([locale]);
+  const dict = dicts[lang] ?? {};
+  return (key, params) => {
+    let s: string = dict[key] ?? en[key];
+    if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
+    return s;
+  };
+}

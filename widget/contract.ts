@@ -1,0 +1,42 @@
+// The hand-off between the loader (widget.js, always on the host page) and the app bundle
+// (widget-app.js, fetched on first open). Types only: nothing here may end up in either bundle.
+
+export type Position = "left" | "right";
+
+export type WidgetConfig = {
+  /** Public site key from `data-site`. */
+  site: string;
+  /** API origin: `data-api`, else the origin the loader was served from. */
+  api: string;
+  /** UI language already resolved by the loader (`en`, `es`, …). */
+  locale: string;
+  position: Position;
+};
+
+/** What the loader gives the app when the app script runs. */
+export type Host = {
+  config: WidgetConfig;
+  /** The shadow root the launcher lives in; the app renders its panel and styles into it. */
+  root: ShadowRoot;
+  launcher: HTMLButtonElement;
+  /** The app reports open/closed so the loader can update the launcher and remember it across reloads. */
+  setOpen(open: boolean): void;
+};
+
+/** What the app gives back; the loader forwards `EdgeDesk.open/close` and launcher clicks to it. */
+export type App = { open(): void; close(): void };
+
+/**
+ * The loader puts this on the `<script>` element it injects, and the app reads it from
+ * `document.currentScript`: the two meet without another global on the host page.
+ */
+export type AppScript = HTMLScriptElement & { edgedesk?: (factory: (host: Host) => App) => void };
+
+/** `window.EdgeDesk`. A host page may also pre-declare `{ q: [["open"]] }` before the loader arrives. */
+export type EdgeDeskApi = { open(): void; close(): void };
+
+declare global {
+  interface Window {
+    EdgeDesk?: EdgeDeskApi | { q?: unknown[][] };
+  }
+}
