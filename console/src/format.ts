@@ -59,10 +59,10 @@ export function scoreShare(score: number, all: readonly number[]): number {
 }
 
 /** Only http(s) page URLs become links; anything else (javascript:, data:) is shown as text. */
-export function safeHttpUrl(url: string | undefined): string | undefined {
+export function safeHttpUrl(url: string | undefined, base?: string): string | undefined {
   if (!url) return undefined;
   try {
-    const u = new URL(url);
+    const u = new URL(url, base);
     return u.protocol === "http:" || u.protocol === "https:" ? u.href : undefined;
   } catch {
     return undefined;
