@@ -4,7 +4,8 @@
 // the console needs on top: the state-change notes, the agent's own unsent replies, and actions.
 import { computed, signal } from "@preact/signals";
 import { nanoid } from "nanoid";
-import type { ConversationDetail, PostedMessage } from "../../shared/api.ts";
+import * as z from "zod/mini";
+import { agentMessageSchema, type ConversationDetail, type PostedMessage } from "../../shared/api.ts";
 import type { ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
 import { announce } from "./announce.ts";
@@ -45,6 +46,9 @@ export class ConversationStore {
     this.socket = new LiveSocket({
       url: () => wsUrl(`/api/conversations/${encodeURIComponent(id)}/ws?after=${this.timeline.value.lastSeq}`),
       onOpen: () => {
+        this.live.value = false;
+      },
+      onClose: () => {
         this.live.value = false;
       },
       onFrame: (f) => {
@@ -105,6 +109,9 @@ export class ConversationStore {
       if (err) return err;
     }
     const clientId = nanoid(21);
+    // Same rules as the server (trim, length), so a reply it would reject never gets queued.
+    const checked = z.safeParse(agentMessageSchema, { clientId, text });
+    if (!checked.success) return checked.error.issues[0]?.message ?? "This message cannot be sent.";
     this.pending.value = addPending(this.pending.value, clientId, text, Date.now());
     this.setTyping(false);
     this.transmit(clientId, text);

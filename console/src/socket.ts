@@ -16,6 +16,8 @@ type Options = {
   url: () => string;
   onFrame: (frame: unknown) => void;
   onOpen?: () => void;
+  /** Whenever a connection ends, opened or not, including on stop(). */
+  onClose?: () => void;
   /** After a failed connect; a session that expired shows up here as repeated failures. */
   onFailure?: (consecutive: number) => void;
 };
@@ -118,6 +120,7 @@ export class LiveSocket {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.clearConnection();
+      this.opts.onClose?.();
       if (this.stopped) return;
       if (!opened) this.opts.onFailure?.(++this.failures);
       if (typeof navigator !== "undefined" && navigator.onLine === false) {
@@ -146,6 +149,7 @@ export class LiveSocket {
     const ws = this.ws;
     this.clearConnection();
     if (ws) {
+      this.opts.onClose?.();
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       try {
         ws.close(1000, "bye");

@@ -49,7 +49,12 @@ export function ConversationPage({ id }: { id: string }) {
               class="btn btn-primary"
               data-testid="claim"
               disabled={busy !== undefined}
-              onClick={() => void store.claim()}
+              onClick={() =>
+                // The button disappears on success; put focus where the agent goes next, not on <body>.
+                void store.claim().then((err) => {
+                  if (!err) document.getElementById("composer-input")?.focus();
+                })
+              }
             >
               {busy === "claim" ? "Claiming…" : "Claim"}
             </button>
@@ -60,7 +65,11 @@ export function ConversationPage({ id }: { id: string }) {
               class="btn btn-secondary"
               data-testid="resolve"
               disabled={busy !== undefined}
-              onClick={() => void store.resolve()}
+              onClick={() =>
+                void store.resolve().then((err) => {
+                  if (!err) heading.current?.focus();
+                })
+              }
             >
               {busy === "resolve" ? "Resolving…" : "Resolve"}
             </button>
