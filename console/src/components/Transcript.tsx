@@ -44,7 +44,8 @@ export function Transcript({ messages, notes, drafts, pending, customerTyping, o
   const empty = entries.length === 0 && drafts.length === 0 && pending.length === 0;
 
   return (
-    <div class="transcript" ref={box} onScroll={onScroll} tabIndex={0} aria-labelledby="transcript-title">
+    // Focusable so keyboard users can scroll the transcript; a region so that stop has a name.
+    <div class="transcript" ref={box} onScroll={onScroll} tabIndex={0} role="region" aria-labelledby="transcript-title">
       <h2 id="transcript-title" class="visually-hidden">
         Transcript
       </h2>
