@@ -1,0 +1,56 @@
+import { useEffect } from "preact/hooks";
+import { announcement } from "./announce.ts";
+import { Header } from "./components/Header.tsx";
+import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
+import { ConversationPage } from "./pages/Conversation.tsx";
+import { InboxPage } from "./pages/Inbox.tsx";
+import { LoginPage } from "./pages/Login.tsx";
+import { route } from "./router.ts";
+import { loadMe, me } from "./session.ts";
+
+export function App() {
+  const who = me.value;
+  const r = route.value;
+  const meId = who?.id;
+
+  useEffect(() => {
+    void loadMe();
+  }, []);
+
+  // The inbox feed lives as long as the session, so the header count and announcements keep working
+  // while an agent is inside a conversation.
+  useEffect(() => {
+    if (!meId) return;
+    startInbox();
+    return stopInbox;
+  }, [meId]);
+
+  const waiting = inboxCounts.value.queued;
+  useEffect(() => {
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : "Conversation";
+    document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
+  }, [who, r.name, waiting]);
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to main content
+      </a>
+      {who === undefined ? (
+        <main id="main" class="splash" aria-busy="true">
+          <p>Loading EdgeDesk…</p>
+        </main>
+      ) : who === null ? (
+        <LoginPage />
+      ) : (
+        <div class="shell">
+          <Header me={who} />
+          {r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : <InboxPage />}
+        </div>
+      )}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        <span key={announcement.value.key}>{announcement.value.text}</span>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+// The first thing an agent reads: everything the customer already told the bot, and what the bot
+// already tried, so nobody asks the customer to repeat themselves.
+import type { HandoffPacket } from "../../../shared/api.ts";
+import { describeLocale, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../format.ts";
+import { PriorityTag, TimeAgo } from "./bits.tsx";
+
+export function HandoffPanel({ packet, channel }: { packet: HandoffPacket | undefined; channel: string | undefined }) {
+  if (!packet) {
+    return (
+      <aside class="packet" aria-labelledby="packet-title" data-testid="handoff-packet" data-empty="true">
+        <h2 id="packet-title">Handoff</h2>
+        <p class="muted">
+          Not handed off. The bot is handling this conversation{channel ? ` (${channel})` : ""}; the handoff details
+          will appear here if the customer asks for a person.
+        </p>
+      </aside>
+    );
+  }
+  const link = safeHttpUrl(packet.pageUrl);
+  const scores = packet.tried.map((t) => t.score);
+  return (
+    <aside class="packet" aria-labelledby="packet-title" data-testid="handoff-packet">
+      <div class="packet-head">
+        <h2 id="packet-title">Handoff</h2>
+        <span class="muted small">
+          <TimeAgo at={packet.at} />
+        </span>
+      </div>
+
+      <section class="packet-reason" aria-label="Reason for handoff">
+        <span class="eyebrow">Reason</span>
+        <p data-testid="packet-reason">{packet.reason}</p>
+      </section>
+
+      <section aria-labelledby="packet-summary-title">
+        <h3 id="packet-summary-title" class="eyebrow">
+          Summary
+        </h3>
+        <p class="packet-summary" data-testid="packet-summary">
+          {packet.summary || <span class="muted">No summary.</span>}
+        </p>
+      </section>
+
+      <dl class="facts">
+        <div class="fact fact-wide">
+          <dt>Page</dt>
+          <dd data-testid="packet-page">
+            {link ? (
+              <a href={link} target="_blank" rel="noopener noreferrer" class="page-link" data-testid="packet-page-link">
+                <span class="page-title">{packet.pageTitle || link}</span>
+                {packet.pageTitle && <span class="page-url">{link}</span>}
+              </a>
+            ) : packet.pageUrl ? (
+              <span class="page-url">{packet.pageUrl}</span>
+            ) : (
+              <span class="muted">Unknown</span>
+            )}
+          </dd>
+        </div>
+        <div class="fact">
+          <dt>Priority</dt>
+          <dd data-testid="packet-priority">
+            <PriorityTag priority={packet.priority} />
+          </dd>
+        </div>
+        <div class="fact">
+          <dt>Team</dt>
+          <dd data-testid="packet-team">{packet.team}</dd>
+        </div>
+        <div class="fact">
+          <dt>Category</dt>
+          <dd data-testid="packet-category">{packet.category ?? <span class="muted">—</span>}</dd>
+        </div>
+        <div class="fact">
+          <dt>Language</dt>
+          <dd data-testid="packet-locale">{describeLocale(packet.locale)}</dd>
+        </div>
+        <div class="fact fact-wide">
+          <dt>Device</dt>
+          <dd data-testid="packet-device" title={packet.userAgent}>
+            {describeUserAgent(packet.userAgent)}
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="packet-tried-title">
+        <h3 id="packet-tried-title" class="eyebrow">
+          Articles the bot tried
+        </h3>
+        {packet.tried.length === 0 ? (
+          <p class="muted small">None: the bot found nothing relevant.</p>
+        ) : (
+          <ol class="tried" data-testid="packet-tried">
+            {packet.tried.map((a) => (
+              <li key={a.articleId} data-testid="tried-article" data-article-id={a.articleId}>
+                <span class="tried-title">{a.title}</span>
+                <span class="tried-score">
+                  <span class="bar" aria-hidden="true">
+                    <span style={{ width: `${Math.round(scoreShare(a.score, scores) * 100)}%` }} />
+                  </span>
+                  <span class="score">
+                    <span class="visually-hidden">score </span>
+                    {formatScore(a.score)}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import type { MessageEvent, StateEvent } from "../../../shared/protocol.ts";
+import type { Draft } from "../../../shared/timeline.ts";
+import type { Pending } from "../outbox.ts";
+import { safeHttpUrl } from "../format.ts";
+import { clock, fullDate } from "../time.ts";
+
+type Props = {
+  messages: readonly MessageEvent[];
+  notes: readonly StateEvent[];
+  drafts: readonly Draft[];
+  pending: readonly Pending[];
+  customerTyping: boolean;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+};
+
+type Entry = { seq: number; kind: "message"; m: MessageEvent } | { seq: number; kind: "note"; e: StateEvent };
+
+export function Transcript({ messages, notes, drafts, pending, customerTyping, onRetry, onDiscard }: Props) {
+  const entries: Entry[] = [
+    ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
+    ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
+  ].sort((a, b) => a.seq - b.seq);
+
+  const box = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  // Follow new content only if the agent is already at the bottom; do not yank them away from
+  // something they scrolled up to read.
+  const onScroll = () => {
+    const el = box.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+  useEffect(() => {
+    const el = box.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  const empty = entries.length === 0 && drafts.length === 0 && pending.length === 0;
+
+  return (
+    // Focusable so keyboard users can scroll the transcript; a region so that stop has a name.
+    <div class="transcript" ref={box} onScroll={onScroll} tabIndex={0} role="region" aria-labelledby="transcript-title">
+      <h2 id="transcript-title" class="visually-hidden">
+        Transcript
+      </h2>
+      <div role="log" aria-live="polite" aria-relevant="additions">
+      <ol class="lines" data-testid="transcript">
+        {empty && <li class="note muted">No messages yet.</li>}
+        {entries.map((x) => (x.kind === "note" ? <Note key={`n${x.seq}`} e={x.e} /> : <Line key={x.m.id} m={x.m} />))}
+        {drafts.map((d) => (
+          <li key={`d${d.id}`} class="line line-bot is-draft" data-testid="draft" data-id={d.id} aria-busy="true">
+            <div class="line-meta">
+              <span class="author">Bot</span>
+              <span class="streaming">writing…</span>
+            </div>
+            <div class="bubble">
+              {d.text}
+              <span class="caret" aria-hidden="true" />
+            </div>
+          </li>
+        ))}
+        {pending.map((p) => (
+          <li key={`p${p.clientId}`} class="line line-agent is-pending" data-testid="pending-message" data-status={p.status}>
+            <div class="line-meta">
+              <span class="author">You</span>
+              <span class={p.status === "failed" ? "err" : "muted"}>
+                {p.status === "sending" ? "Sending…" : p.status === "sent" ? "Sent" : "Not sent"}
+              </span>
+            </div>
+            <div class="bubble">{p.text}</div>
+            {p.status === "failed" && (
+              <div class="pending-actions">
+                <span class="err small">{p.error}</span>
+                <button type="button" class="btn btn-link" onClick={() => onRetry(p.clientId)}>
+                  Retry
+                </button>
+                <button type="button" class="btn btn-link" onClick={() => onDiscard(p.clientId)}>
+                  Discard
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+      </div>
+      {customerTyping && (
+        <p class="typing" data-testid="customer-typing">
+          <span class="dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          Customer is typing…
+        </p>
+      )}
+    </div>
+  );
+}
+
+const authorLabel = (m: MessageEvent): string =>
+  m.author === "customer" ? "Customer" : m.author === "bot" ? "Bot" : m.author === "agent" ? (m.name ?? "Agent") : "System";
+
+function Line({ m }: { m: MessageEvent }) {
+  if (m.author === "system") {
+    return (
+      <li class="note" data-testid="message" data-author="system" data-seq={m.seq}>
+        {m.text}
+      </li>
+    );
+  }
+  return (
+    <li class={`line line-${m.author}`} data-testid="message" data-author={m.author} data-seq={m.seq}>
+      <div class="line-meta">
+        <span class="author">{authorLabel(m)}</span>
+        <time dateTime={new Date(m.at).toISOString()} title={fullDate(m.at)}>
+          {clock(m.at)}
+        </time>
+        {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
+      </div>
+      <div class="bubble">{m.text}</div>
+      {m.sources && m.sources.length > 0 && (
+        <div class="sources" data-testid="sources">
+          <span class="muted small">Sources:</span>
+          <ul>
+            {m.sources.map((s) => {
+              const url = safeHttpUrl(s.url, location.href);
+              return (
+                <li key={s.articleId}>
+                  {url ? (
+                    <a href={url} target="_blank" rel="noopener noreferrer">
+                      {s.title}
+                    </a>
+                  ) : (
+                    s.title
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Note({ e }: { e: StateEvent }) {
+  const text =
+    e.state === "queued"
+      ? `Handed off to a person${e.reason ? `: ${e.reason}` : ""}`
+      : e.state === "agent"
+        ? `${e.name ?? "An agent"} joined the conversation`
+        : e.state === "resolved"
+          ? `Resolved${e.name ? ` by ${e.name}` : ""}`
+          : `Back with the bot${e.reason ? `: ${e.reason}` : ""}`;
+  return (
+    <li class={`note note-${e.state}`} data-testid="state-note" data-state={e.state} data-seq={e.seq}>
+      <span>{text}</span>
+      <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
+        {clock(e.at)}
+      </time>
+    </li>
+  );
+}

@@ -1,0 +1,35 @@
+// Small presentational pieces shared by the inbox and the conversation view.
+import type { ConversationState } from "../../../shared/protocol.ts";
+import { now } from "../clock.ts";
+import { capitalize } from "../format.ts";
+import { stateLabels } from "../inbox.ts";
+import { fullDate, timeAgo } from "../time.ts";
+
+export function StateBadge({ state }: { state: ConversationState }) {
+  return (
+    <span class={`badge badge-${state}`} data-testid="state-badge" data-state={state}>
+      {stateLabels[state]}
+    </span>
+  );
+}
+
+export function PriorityTag({ priority }: { priority: string | undefined }) {
+  if (!priority) return <span class="muted">—</span>;
+  const p = priority.toLowerCase();
+  const tone = p === "urgent" || p === "high" ? p : p === "low" ? "low" : "normal";
+  return (
+    <span class={`prio prio-${tone}`} data-testid="priority">
+      {capitalize(priority)}
+    </span>
+  );
+}
+
+/** A relative time that re-renders with the shared clock; the exact time is on hover. */
+export function TimeAgo({ at, prefix }: { at: number; prefix?: string }) {
+  return (
+    <time dateTime={new Date(at).toISOString()} title={fullDate(at)}>
+      {prefix}
+      {timeAgo(at, now.value)}
+    </time>
+  );
+}
