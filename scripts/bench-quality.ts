@@ -115,6 +115,9 @@ try {
   process.stderr.write("\n");
   writeFileSync(out, results.join("\n") + "\n");
   console.error(`wrote ${results.length} predictions to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (e) {
+  console.error(`\nbenchmark failed: ${(e as Error).message}\n--- worker log (last lines) ---\n${worker.logTail()}`);
+  process.exitCode = 1;
 } finally {
   await worker.stop();
   rmSync(state, { recursive: true, force: true });

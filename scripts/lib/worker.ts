@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
-export type LocalWorker = { url: string; adminToken: string; process: ChildProcess; stop: () => Promise<void> };
+export type LocalWorker = { url: string; adminToken: string; process: ChildProcess; stop: () => Promise<void>; /** The last lines wrangler printed. */ logTail: () => string };
 
 const wrangler = "node_modules/.bin/wrangler";
 
@@ -21,7 +21,7 @@ export async function startWorker(opts: { port: number; persistTo?: string; vars
   const child = spawn(wrangler, args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const collect = (d: Buffer) => {
-    log += d.toString();
+    log = (log + d.toString()).slice(-20_000);
     if (!opts.quiet) process.stderr.write(d);
   };
   child.stdout?.on("data", collect);
@@ -48,7 +48,7 @@ export async function startWorker(opts: { port: number; persistTo?: string; vars
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { url, adminToken, process: child, stop };
+  return { url, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
 }
 
 /** Calls the admin API; throws with the server's JSON error on failure. */
