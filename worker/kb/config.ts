@@ -50,8 +50,14 @@ export interface RetrieveConfig {
   bm25WeightWithHistory: number;
   /** History size at which the "with history" weight applies; linear in between. */
   historyForFullModel: number;
-  /** Softmax temperature of the classifier scores (calibration). */
+  /**
+   * Softmax temperature of the classifier scores, with and without history (interpolated like the
+   * BM25 weight). A KB-only model is trained on a few examples per article and is under-confident;
+   * a lower temperature puts its confidence on the same scale as the history-trained model, so one
+   * set of decision thresholds serves both.
+   */
   modelTemperature: number;
+  modelTemperatureNoHistory: number;
 }
 
 export interface DecisionConfig {
@@ -122,6 +128,7 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   bm25WeightWithHistory: 0.1,
   historyForFullModel: 2000,
   modelTemperature: 1,
+  modelTemperatureNoHistory: 0.4,
 };
 
 export const defaultDecisionConfig: DecisionConfig = {

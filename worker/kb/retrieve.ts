@@ -96,13 +96,17 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
   softmaxInPlace(pLex, cfg.bm25Temperature);
 
+  const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
+  const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
+  const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
+
   const { vec } = vectorize(featureNames(query, index.features), index.model.vocab);
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
   }
-  softmaxInPlace(z, cfg.modelTemperature);
+  softmaxInPlace(z, temperature);
   const pModel = new Float64Array(n);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
@@ -110,8 +114,6 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   }
   const gapModel = index.gapClass >= 0 ? (z[index.gapClass] as number) : 0;
 
-  const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
-  const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const fused: { i: number; s: number }[] = [];
   let handoffMass = 0;
   for (let i = 0; i < n; i++) {
