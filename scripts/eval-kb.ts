@@ -62,6 +62,38 @@ for (let i = 0; i < args.length; i++) {
   target[field] = Number(value);
 }
 
+// --self-check: hold out every 5th history line, publish from the rest, and score the held-out lines
+// (published article → should answer it, or hand off if the article requires a person; unpublished →
+// must not answer). A check that thresholds generalise beyond the dev queries they were chosen on.
+if (args.includes("--self-check")) {
+  const train = history.filter((_, i) => i % 5 !== 0);
+  const held = history.filter((_, i) => i % 5 === 0);
+  const idx = loadIndex(buildSnapshot({ version: "self-check", articles, history: train }, trainCfg), retrieveCfg);
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  let right = 0, answeredRight = 0, wrong = 0, handoffs = 0, handoffRight = 0;
+  for (const h of held) {
+    const r = retrieve(idx, h.text, { locale: "en", config: retrieveCfg });
+    const d = decide(r, { text: h.text, locale: "en", priorLowConfidence: 0, priorFailures: 0 }, decisionCfg);
+    const a = byId.get(h.article);
+    const expect = !a ? "none" : a.handoff === "always" ? "handoff" : "answer";
+    if (expect === "handoff") handoffs++;
+    const ok =
+      expect === "answer" ? d.action === "answer" && d.article?.articleId === h.article
+      : expect === "handoff" ? d.action === "handoff"
+      : d.action !== "answer";
+    if (ok) right++;
+    if (ok && expect === "answer") answeredRight++;
+    if (ok && expect === "handoff") handoffRight++;
+    if (d.action === "answer" && !ok) wrong++;
+  }
+  const pct = (x: number, n: number) => ((100 * x) / Math.max(1, n)).toFixed(1);
+  console.log(
+    `self-check on ${held.length} held-out history lines: auto_resolution ${pct(answeredRight, held.length)} ` +
+      `escalation_accuracy ${pct(right, held.length)} wrong_answer ${pct(wrong, held.length)} handoff_recall ${pct(handoffRight, handoffs)}`,
+  );
+  process.exit(0);
+}
+
 const t0 = performance.now();
 const snapshot = buildSnapshot({ version: "bench", articles, history }, trainCfg);
 const buildMs = performance.now() - t0;

@@ -40,6 +40,8 @@ export interface Retrieval {
   coverage: number;
   /** Total fused probability on articles that always require a person. */
   handoffMass: number;
+  /** 0 for a KB-only model, 1 once it has learnt from enough resolved conversations. */
+  historyWeight: number;
 }
 
 export interface RetrieveOptions {
@@ -151,5 +153,6 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     gapProbability: (1 - alpha) * gapModel,
     coverage: wordCoverage(query, index.model.vocab),
     handoffMass,
+    historyWeight: t,
   };
 }

@@ -117,7 +117,9 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
   const published = new Map(articles.map((a, i) => [a.id, i]));
 
   const texts: { text: string; cls: string; weight: number }[] = [];
-  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: cfg.articleExampleWeight });
+  // The article weight is relative to history; with no history the articles are all there is.
+  const articleWeight = input.history.length > 0 ? cfg.articleExampleWeight : 1;
+  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight });
   let resolvedByArticle = 0;
   let gaps = 0;
   const gapTopics: Record<string, number> = {};
