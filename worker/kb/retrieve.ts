@@ -3,6 +3,7 @@
 // "gap" share, which is what decide() thresholds.
 import { defaultRetrieveConfig, type RetrieveConfig } from "./config.ts";
 import { featureNames, vectorize, wordCoverage } from "./features.ts";
+import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
@@ -109,6 +110,21 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
   }
   softmaxInPlace(z, temperature);
+  // Like the model itself, the neighbour vote earns its share as history grows.
+  const beta = cfg.neighbourWeight * t;
+  if (beta > 0 && index.neighbours.classes.length > 0) {
+    const vote = neighbourVote(
+      index.neighbours,
+      vec.idx.filter((f) => index.isWordFeature[f] === 1),
+      z.length,
+      cfg.neighbours,
+    );
+    for (let c = 0; c < z.length; c++) {
+      const a = index.classToArticle[c] as number;
+      if (a >= 0 && !allowed[a]) continue;
+      z[c] = (1 - beta) * (z[c] as number) + beta * (vote[c] as number);
+    }
+  }
   const pModel = new Float64Array(n);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
