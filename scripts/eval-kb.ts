@@ -7,7 +7,17 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArticle, type Article } from "../shared/article.ts";
-import { buildSnapshot, composeAnswer, decide, loadIndex, retrieve, type HistoryItem } from "../worker/kb/index.ts";
+import {
+  buildSnapshot,
+  composeAnswer,
+  decide,
+  defaultDecisionConfig,
+  defaultRetrieveConfig,
+  defaultTrainConfig,
+  loadIndex,
+  retrieve,
+  type HistoryItem,
+} from "../worker/kb/index.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -34,12 +44,62 @@ const history: HistoryItem[] = historyPath
     })
   : [];
 
+// --set train.l2=1e-5 --set decision.answerMinConfidence=0.6 …: for tuning the defaults in config.ts.
+const trainCfg = { ...defaultTrainConfig, features: { ...defaultTrainConfig.features } };
+const retrieveCfg = { ...defaultRetrieveConfig };
+const decisionCfg = { ...defaultDecisionConfig };
+for (let i = 0; i < args.length; i++) {
+  if (args[i] !== "--set") continue;
+  const [key = "", value = ""] = (args[i + 1] ?? "").split("=");
+  const [group, field = ""] = key.split(".");
+  const target: Record<string, number> | undefined =
+    group === "train" ? (trainCfg as unknown as Record<string, number>)
+    : group === "features" ? (trainCfg.features as unknown as Record<string, number>)
+    : group === "retrieve" ? (retrieveCfg as unknown as Record<string, number>)
+    : group === "decision" ? (decisionCfg as unknown as Record<string, number>)
+    : undefined;
+  if (!target || !(field in target)) throw new Error(`unknown setting ${key}`);
+  target[field] = Number(value);
+}
+
+// --self-check: hold out every 5th history line, publish from the rest, and score the held-out lines
+// (published article → should answer it, or hand off if the article requires a person; unpublished →
+// must not answer). A check that thresholds generalise beyond the dev queries they were chosen on.
+if (args.includes("--self-check")) {
+  const train = history.filter((_, i) => i % 5 !== 0);
+  const held = history.filter((_, i) => i % 5 === 0);
+  const idx = loadIndex(buildSnapshot({ version: "self-check", articles, history: train }, trainCfg), retrieveCfg);
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  let right = 0, answeredRight = 0, wrong = 0, handoffs = 0, handoffRight = 0;
+  for (const h of held) {
+    const r = retrieve(idx, h.text, { locale: "en", config: retrieveCfg });
+    const d = decide(r, { text: h.text, locale: "en", priorLowConfidence: 0, priorFailures: 0 }, decisionCfg);
+    const a = byId.get(h.article);
+    const expect = !a ? "none" : a.handoff === "always" ? "handoff" : "answer";
+    if (expect === "handoff") handoffs++;
+    const ok =
+      expect === "answer" ? d.action === "answer" && d.article?.articleId === h.article
+      : expect === "handoff" ? d.action === "handoff"
+      : d.action !== "answer";
+    if (ok) right++;
+    if (ok && expect === "answer") answeredRight++;
+    if (ok && expect === "handoff") handoffRight++;
+    if (d.action === "answer" && !ok) wrong++;
+  }
+  const pct = (x: number, n: number) => ((100 * x) / Math.max(1, n)).toFixed(1);
+  console.log(
+    `self-check on ${held.length} held-out history lines: auto_resolution ${pct(answeredRight, held.length)} ` +
+      `escalation_accuracy ${pct(right, held.length)} wrong_answer ${pct(wrong, held.length)} handoff_recall ${pct(handoffRight, handoffs)}`,
+  );
+  process.exit(0);
+}
+
 const t0 = performance.now();
-const snapshot = buildSnapshot({ version: "bench", articles, history });
+const snapshot = buildSnapshot({ version: "bench", articles, history }, trainCfg);
 const buildMs = performance.now() - t0;
 const json = JSON.stringify(snapshot);
 const t1 = performance.now();
-const index = loadIndex(JSON.parse(json));
+const index = loadIndex(JSON.parse(json) as typeof snapshot, retrieveCfg);
 const loadMs = performance.now() - t1;
 console.error(
   `articles=${articles.length} history=${history.length} build=${buildMs.toFixed(0)}ms ` +
@@ -55,8 +115,8 @@ if (queriesPath && out) {
     const id = q.id;
     const text = q.text;
     const s = performance.now();
-    const r = retrieve(index, text, { locale: "en" });
-    const d = decide(r, { text, locale: "en", priorLowConfidence: 0, priorFailures: 0 });
+    const r = retrieve(index, text, { locale: "en", config: retrieveCfg });
+    const d = decide(r, { text, locale: "en", priorLowConfidence: 0, priorFailures: 0 }, decisionCfg);
     if (d.action === "answer" && d.article) composeAnswer(text, d.article);
     const ms = performance.now() - s;
     lines.push(
@@ -67,7 +127,7 @@ if (queriesPath && out) {
         first_token_ms: Math.round(ms * 1000) / 1000,
         total_ms: Math.round(ms * 1000) / 1000,
         ...(args.includes("--debug")
-          ? { reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass }
+          ? { top: r.candidates[0]?.articleId, second: r.candidates[1]?.articleId, reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass }
           : {}),
       }),
     );

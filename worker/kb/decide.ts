@@ -78,22 +78,27 @@ export function negativeSentiment(text: string): number {
 export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig = defaultDecisionConfig): Decision {
   const top = retrieval.candidates[0];
   const confidence = retrieval.confidence;
+  const h = retrieval.historyWeight;
+  const mix = (noHistory: number, withHistory: number) => noHistory + (withHistory - noHistory) * h;
+  const answerMin = mix(config.answerMinConfidenceNoHistory, config.answerMinConfidence);
+  const handoffMin = mix(config.handoffMinMassNoHistory, config.handoffMinMass);
+  const coverageMin = mix(config.minWordCoverageNoHistory, config.minWordCoverage);
   const bestHandoff = retrieval.candidates.find((c) => c.handoff === "always");
   const outOfScope =
     !top ||
-    retrieval.coverage < config.minWordCoverage ||
+    retrieval.coverage < coverageMin ||
     confidence < config.outOfScopeMaxConfidence ||
     (retrieval.gapProbability >= config.gapMinProbability && retrieval.gapProbability >= confidence);
   const confident =
     !!top &&
     !outOfScope &&
-    confidence >= config.answerMinConfidence &&
+    confidence >= answerMin &&
     retrieval.margin >= config.answerMinMargin;
   // The article a handoff or decline rests on: only one retrieval actually found.
   const related = outOfScope ? undefined : top;
 
   if (asksForPerson(turn.text)) return { action: "handoff", reason: "asked-for-person", article: related, confidence };
-  if (top && !outOfScope && bestHandoff && retrieval.handoffMass >= config.handoffMinMass) {
+  if (top && !outOfScope && bestHandoff && retrieval.handoffMass >= handoffMin) {
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
   if (confident && top) {

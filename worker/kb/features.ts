@@ -2,7 +2,7 @@
 // "top up"); character n-grams inside word boundaries make it robust to typos and inflections that the
 // light stemmer misses ("recieved", "verifying").
 import type { FeatureConfig } from "./config.ts";
-import { normalize, stem, words } from "./text.ts";
+import { STOPWORDS, stem, words } from "./text.ts";
 
 export interface SparseVector {
   idx: number[];
@@ -50,9 +50,12 @@ export function vectorize(
   return { vec: { idx, val }, known, total: names.size };
 }
 
-/** Fraction of the query's words the published vocabulary has seen: low for off-topic questions. */
+/**
+ * Fraction of the query's content words the published vocabulary has seen: low for off-topic
+ * questions. Stopwords are left out, since every question shares them with the KB.
+ */
 export function wordCoverage(text: string, vocab: ReadonlyMap<string, number>): number {
-  const ws = words(normalize(text));
+  const ws = words(text).filter((w) => !STOPWORDS.has(w));
   if (!ws.length) return 0;
   let hit = 0;
   for (const w of ws) if (vocab.has("w:" + stem(w))) hit++;

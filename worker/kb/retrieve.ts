@@ -3,6 +3,7 @@
 // "gap" share, which is what decide() thresholds.
 import { defaultRetrieveConfig, type RetrieveConfig } from "./config.ts";
 import { featureNames, vectorize, wordCoverage } from "./features.ts";
+import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
@@ -40,6 +41,8 @@ export interface Retrieval {
   coverage: number;
   /** Total fused probability on articles that always require a person. */
   handoffMass: number;
+  /** 0 for a KB-only model, 1 once it has learnt from enough resolved conversations. */
+  historyWeight: number;
 }
 
 export interface RetrieveOptions {
@@ -96,13 +99,32 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
   softmaxInPlace(pLex, cfg.bm25Temperature);
 
+  const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
+  const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
+  const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
+
   const { vec } = vectorize(featureNames(query, index.features), index.model.vocab);
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
   }
-  softmaxInPlace(z, cfg.modelTemperature);
+  softmaxInPlace(z, temperature);
+  // Like the model itself, the neighbour vote earns its share as history grows.
+  const beta = cfg.neighbourWeight * t;
+  if (beta > 0 && index.neighbours.classes.length > 0) {
+    const vote = neighbourVote(
+      index.neighbours,
+      vec.idx.filter((f) => index.isWordFeature[f] === 1),
+      z.length,
+      cfg.neighbours,
+    );
+    for (let c = 0; c < z.length; c++) {
+      const a = index.classToArticle[c] as number;
+      if (a >= 0 && !allowed[a]) continue;
+      z[c] = (1 - beta) * (z[c] as number) + beta * (vote[c] as number);
+    }
+  }
   const pModel = new Float64Array(n);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
@@ -110,8 +132,6 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   }
   const gapModel = index.gapClass >= 0 ? (z[index.gapClass] as number) : 0;
 
-  const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
-  const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const fused: { i: number; s: number }[] = [];
   let handoffMass = 0;
   for (let i = 0; i < n; i++) {
@@ -149,5 +169,6 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     gapProbability: (1 - alpha) * gapModel,
     coverage: wordCoverage(query, index.model.vocab),
     handoffMass,
+    historyWeight: t,
   };
 }

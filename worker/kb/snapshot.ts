@@ -6,6 +6,7 @@ import { chunkArticle, type Passage } from "./chunk.ts";
 import { defaultRetrieveConfig, defaultTrainConfig, type FeatureConfig, type TrainConfig } from "./config.ts";
 import { featureNames, vectorize } from "./features.ts";
 import { deserializeModel, serializeModel, train, type Model, type SerializedModel, type TrainingExample } from "./model.ts";
+import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
 import { terms } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
@@ -31,6 +32,8 @@ export interface KbSnapshot {
   articles: SnapshotArticle[];
   features: FeatureConfig;
   model: SerializedModel;
+  /** Resolved history questions for the nearest-neighbour vote. */
+  neighbours: SerializedNeighbours;
   history: {
     /** History lines that trained the model towards a published article. */
     resolvedByArticle: number;
@@ -69,6 +72,9 @@ export interface KbIndex {
   byId: Map<string, IndexedArticle>;
   features: FeatureConfig;
   model: Model;
+  neighbours: Neighbours;
+  /** Feature index → is a word/bigram feature (the k-NN view). */
+  isWordFeature: Uint8Array;
   /** Model class → position in `articles`, or -1 for the gap class. */
   classToArticle: Int32Array;
   gapClass: number;
@@ -116,18 +122,20 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
     }));
   const published = new Map(articles.map((a, i) => [a.id, i]));
 
-  const texts: { text: string; cls: string; weight: number }[] = [];
-  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: cfg.articleExampleWeight });
+  const texts: { text: string; cls: string; weight: number; history: boolean }[] = [];
+  // The article weight is relative to history; with no history the articles are all there is.
+  const articleWeight = input.history.length > 0 ? cfg.articleExampleWeight : 1;
+  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
   let resolvedByArticle = 0;
   let gaps = 0;
   const gapTopics: Record<string, number> = {};
   for (const h of input.history) {
     if (!h.text.trim()) continue;
     if (published.has(h.article)) {
-      texts.push({ text: h.text, cls: h.article, weight: 1 });
+      texts.push({ text: h.text, cls: h.article, weight: 1, history: true });
       resolvedByArticle++;
     } else {
-      texts.push({ text: h.text, cls: GAP_CLASS, weight: 1 });
+      texts.push({ text: h.text, cls: GAP_CLASS, weight: 1, history: true });
       gaps++;
       const topic = h.article || "(none)";
       gapTopics[topic] = (gapTopics[topic] ?? 0) + 1;
@@ -152,6 +160,14 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
     weight: t.weight,
   }));
   const { w, bias } = train(examples, features.length, classes.length, cfg);
+  const neighbours: SerializedNeighbours = { classes: [], offsets: [0], features: [] };
+  texts.forEach((t, i) => {
+    if (!t.history) return;
+    const ex = examples[i] as TrainingExample;
+    for (const f of ex.x.idx) if (!(features[f] as string).startsWith("c:")) neighbours.features.push(f);
+    neighbours.classes.push(ex.y);
+    neighbours.offsets.push(neighbours.features.length);
+  });
 
   const sortedGapTopics: Record<string, number> = {};
   for (const k of Object.keys(gapTopics).sort()) sortedGapTopics[k] = gapTopics[k] as number;
@@ -161,6 +177,7 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
     articles,
     features: cfg.features,
     model: serializeModel(classes, features, w, bias),
+    neighbours,
     history: { resolvedByArticle, gaps, gapTopics: sortedGapTopics },
   };
 }
@@ -205,6 +222,8 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     byId: new Map(articles.map((a) => [a.id, a])),
     features: snapshot.features,
     model,
+    neighbours: loadNeighbours(snapshot.neighbours),
+    isWordFeature: Uint8Array.from(snapshot.model.features, (f) => (f.startsWith("c:") ? 0 : 1)),
     classToArticle,
     gapClass: model.classes.indexOf(GAP_CLASS),
     historySize: snapshot.history.resolvedByArticle + snapshot.history.gaps,

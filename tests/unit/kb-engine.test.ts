@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import {
+  asksForPerson,
+  buildSnapshot,
+  composeAnswer,
+  decide,
+  loadIndex,
+  retrieve,
+  type KbIndex,
+  type Turn,
+} from "../../worker/kb/index.ts";
+import { articles, history } from "./kb-fixtures.ts";
+
+const turn = (text: string, extra: Partial<Turn> = {}): Turn => ({
+  text,
+  locale: "en",
+  priorLowConfidence: 0,
+  priorFailures: 0,
+  ...extra,
+});
+const kbOnly: KbIndex = loadIndex(buildSnapshot({ version: "t", articles, history: [] }));
+const withHistory: KbIndex = loadIndex(buildSnapshot({ version: "t", articles, history }));
+
+describe("retrieve", () => {
+  it("ranks the article whose title matches first, with no history at all", () => {
+    const r = retrieve(kbOnly, "How do I change my PIN?");
+    expect(r.candidates[0]?.articleId).toBe("change-pin");
+    expect(r.confidence).toBeGreaterThan(r.candidates[1]?.score ?? 0);
+  });
+  it("works from the KB alone for body wording", () => {
+    expect(retrieve(kbOnly, "interbank rate at weekends").candidates[0]?.articleId).toBe("exchange-rate");
+  });
+  it("learns phrasing from resolved conversations", () => {
+    const q = "it's been a week and nothing came in the post";
+    const before = retrieve(kbOnly, q);
+    const after = retrieve(withHistory, q);
+    expect(after.candidates[0]?.articleId).toBe("card-arrival");
+    const p = (r: typeof before) => r.candidates.find((c) => c.articleId === "card-arrival")?.modelProbability ?? 0;
+    expect(p(after)).toBeGreaterThan(p(before) + 0.1);
+  });
+  it("never offers an unpublished article; history about it becomes gap evidence", () => {
+    const r = retrieve(withHistory, "how long does a transfer take to reach the other bank");
+    expect(r.candidates.every((c) => c.articleId !== "transfer-timing")).toBe(true);
+    expect(r.gapProbability).toBeGreaterThan(r.confidence);
+    expect(decide(r, turn(r.query)).action).not.toBe("answer");
+  });
+  it("returns the best passage of each candidate", () => {
+    const c = retrieve(kbOnly, "report card not received replacement").candidates[0];
+    expect(c?.articleId).toBe("card-arrival");
+    expect(c?.passage.text).toContain("Report card not received");
+  });
+});
+
+describe("decide", () => {
+  it("answers a confident match", () => {
+    const r = retrieve(withHistory, "How do I change my PIN?");
+    const d = decide(r, turn(r.query));
+    expect(d).toMatchObject({ action: "answer", reason: "confident" });
+    expect(d.article?.articleId).toBe("change-pin");
+  });
+  it.each([
+    "I want to talk to a person",
+    "can I speak with a human please",
+    "real agent",
+    "Quiero hablar con una persona",
+    "necesito un agente humano",
+  ])("hands off on an explicit request for a person: %s", (text) => {
+    expect(asksForPerson(text)).toBe(true);
+    expect(decide(retrieve(withHistory, text), turn(text))).toMatchObject({ action: "handoff", reason: "asked-for-person" });
+  });
+  it("does not mistake topic words for a person request", () => {
+    expect(asksForPerson("The agent at the shop declined my card")).toBe(false);
+    expect(asksForPerson("how do I add a person as a payee")).toBe(false);
+  });
+  it("routes handoff:always articles to a person, carrying the article", () => {
+    const r = retrieve(withHistory, "my card was stolen");
+    const d = decide(r, turn(r.query));
+    expect(d).toMatchObject({ action: "handoff", reason: "article-requires-person" });
+    expect(d.article?.articleId).toBe("lost-or-stolen-card");
+  });
+  it("declines out-of-scope questions", () => {
+    for (const text of ["what is a good movie to watch with kids", "recipe for banana bread"]) {
+      const d = decide(retrieve(withHistory, text), turn(text));
+      expect(d).toMatchObject({ action: "decline", reason: "out-of-scope" });
+      expect(decide(retrieve(kbOnly, text), turn(text)).action).toBe("decline");
+    }
+  });
+  it("hands off when confidence stays low after a rephrase", () => {
+    const text = "something odd happened with my thing";
+    const r = retrieve(withHistory, text);
+    expect(decide(r, turn(text)).action).not.toBe("answer");
+    expect(decide(r, turn(text, { priorLowConfidence: 1 })).action).toBe("handoff");
+  });
+});
+
+describe("compose", () => {
+  it("quotes the article, without Markdown, keeping steps on their own lines", () => {
+    const r = retrieve(withHistory, "where is my card? how do I track delivery");
+    const text = composeAnswer(r.query, r.candidates[0]!);
+    expect(text).not.toMatch(/\*\*/);
+    expect(text).toMatch(/\n1\. Go to Cards/);
+    const n = text.split(/\s+/).length;
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(n).toBeLessThanOrEqual(121);
+  });
+});
+
+describe("buildSnapshot", () => {
+  it("is deterministic and JSON-serialisable", () => {
+    const a = JSON.stringify(buildSnapshot({ version: "v1", articles, history }));
+    const b = JSON.stringify(buildSnapshot({ version: "v1", articles: [...articles].reverse(), history }));
+    expect(a).toBe(b);
+    const idx = loadIndex(JSON.parse(a));
+    expect(retrieve(idx, "change my pin").candidates[0]?.articleId).toBe("change-pin");
+  });
+});

@@ -1,0 +1,88 @@
+// Nearest resolved questions: a cosine k-NN over word and bigram features of history. Near-duplicate
+// phrasings of past tickets are common in support traffic, and a neighbour vote is an independent
+// second opinion to the linear model, which sharpens confidence when the two agree.
+import type { SparseVector } from "./features.ts";
+
+export interface SerializedNeighbours {
+  /** Model class of each stored question. */
+  classes: number[];
+  /** Feature indices per question, flattened; offsets[i]..offsets[i+1] belong to question i. */
+  offsets: number[];
+  features: number[];
+}
+
+export interface Neighbours {
+  classes: Int32Array;
+  postings: Map<number, Int32Array>;
+  idf: Map<number, number>;
+  norms: Float64Array;
+}
+
+export function loadNeighbours(s: SerializedNeighbours): Neighbours {
+  const n = s.classes.length;
+  const lists = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    for (let j = s.offsets[i] as number; j < (s.offsets[i + 1] as number); j++) {
+      const f = s.features[j] as number;
+      let l = lists.get(f);
+      if (!l) lists.set(f, (l = []));
+      l.push(i);
+    }
+  }
+  const postings = new Map<number, Int32Array>();
+  const idf = new Map<number, number>();
+  for (const [f, l] of lists) {
+    postings.set(f, Int32Array.from(l));
+    idf.set(f, Math.log((n + 1) / (l.length + 0.5)));
+  }
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s2 = 0;
+    for (let j = s.offsets[i] as number; j < (s.offsets[i + 1] as number); j++) s2 += (idf.get(s.features[j] as number) ?? 0) ** 2;
+    norms[i] = Math.sqrt(s2) || 1;
+  }
+  return { classes: Int32Array.from(s.classes), postings, idf, norms };
+}
+
+/** Class distribution from the k most similar stored questions, weighted by similarity. */
+export function neighbourVote(nb: Neighbours, query: number[], nClasses: number, k: number): Float64Array {
+  const scores = new Map<number, number>();
+  let qn = 0;
+  for (const f of query) {
+    const w = nb.idf.get(f);
+    const p = nb.postings.get(f);
+    if (!w || !p) continue;
+    qn += w * w;
+    for (let j = 0; j < p.length; j++) {
+      const i = p[j] as number;
+      scores.set(i, (scores.get(i) ?? 0) + w * w);
+    }
+  }
+  const out = new Float64Array(nClasses);
+  if (!scores.size || qn === 0) return out;
+  const top: { i: number; s: number }[] = [];
+  for (const [i, dot] of scores) {
+    const s = dot / (Math.sqrt(qn) * (nb.norms[i] as number));
+    if (top.length < k) top.push({ i, s });
+    else {
+      let m = 0;
+      for (let t = 1; t < top.length; t++) if ((top[t] as { s: number }).s < (top[m] as { s: number }).s) m = t;
+      if (s > (top[m] as { s: number }).s) top[m] = { i, s };
+    }
+  }
+  let sum = 0;
+  for (const { i, s } of top) {
+    const c = nb.classes[i] as number;
+    out[c] = (out[c] as number) + s;
+    sum += s;
+  }
+  // Scaled by the best similarity so a vote among poor matches stays weak.
+  const best = Math.max(...top.map((t) => t.s));
+  if (sum > 0) for (let c = 0; c < nClasses; c++) out[c] = ((out[c] as number) / sum) * best;
+  return out;
+}
+
+/** Word and bigram feature indices of a vectorised text (the k-NN view). */
+export function neighbourFeatures(vec: SparseVector, isWordFeature: (i: number) => boolean): number[] {
+  return vec.idx.filter(isWordFeature);
+}
