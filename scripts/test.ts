@@ -9,7 +9,7 @@ type Report = { numPassedTests: number; numFailedTests: number; numPendingTests:
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } }).status ?? 1;
 
 const steps: [string, () => number][] = [
-  ["typecheck", () => run("npx", ["tsc", "-p", "."]) || run("npx", ["tsc", "-p", "worker"])],
+  ["typecheck", () => run("npm", ["run", "typecheck", "--silent"])],
   ["build", () => run("npm", ["run", "build", "--silent"])],
 ];
 for (const [name, step] of steps) {

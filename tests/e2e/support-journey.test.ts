@@ -57,8 +57,8 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
   await customer.reload();
   await expect.poll(() => log(customer).count(), { timeout: 10_000 }).toBe(1);
   await expect.poll(() => log(customer).getByRole("link", { name: /reset/i }).count()).toBe(1);
-  expect(((await log(customer).textContent()) ?? "").split("How do I reset my password?").length - 1).toBe(1);
-  expect((await log(customer).textContent())?.length).toBeGreaterThanOrEqual(answered.length - 5);
+  // The restored transcript is the same, word for word: nothing lost, nothing twice.
+  await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toBe(answered);
 
   await ask(customer, "I want to talk to a person");
   await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toMatch(/connecting you with a person/i);

@@ -65,6 +65,8 @@ describe("agent console API", () => {
     expect(detail.handoff).toMatchObject({ reason: "asked-for-person", pageUrl: "http://localhost:8787/account/billing", pageTitle: "Billing", locale: "en" });
     expect(detail.handoff?.summary).toContain("invoices");
     expect(detail.handoff?.tried[0]?.articleId).toBe("invoices-and-receipts");
+    // "I want a person" routes on what the customer asked about before: the invoices article's team.
+    expect(detail.handoff).toMatchObject({ article: "invoices-and-receipts", team: "billing", priority: "low", category: "billing" });
     expect(detail.events.filter((e) => e.type === "message" && e.author === "customer")).toHaveLength(2);
 
     const agent = await connect(`/api/conversations/${c.id}/ws?after=0`, { cookie });

@@ -38,8 +38,15 @@ export function makeBrain(env: Env, meta: () => Meta | null): Brain {
           lowConfidence: true,
         };
       }
-      const r = retrieve(kb.index, text, { locale: ctx.locale });
+      let r = retrieve(kb.index, text, { locale: ctx.locale });
       const d = decide(r, { text, locale: ctx.locale, priorLowConfidence: ctx.priorLowConfidence, priorFailures: ctx.priorFailures }, config);
+      if (d.reason === "asked-for-person") {
+        // "I want a person" says nothing of the problem: route on what the customer asked before.
+        r = ctx.earlier.length ? retrieve(kb.index, ctx.earlier.join("\n"), { locale: ctx.locale }) : { ...r, candidates: [] };
+        const top = r.candidates[0];
+        if (top && top.score >= config.answerMinConfidence) d.article = top;
+        else delete d.article;
+      }
       const source = (c: Candidate): Source => ({ articleId: c.articleId, title: c.title, url: articleUrl(m?.baseUrl ?? "", c.articleId) });
       const a = d.article;
       const lowConfidence = d.reason === "low-confidence" || d.reason === "low-confidence-after-rephrase";

@@ -23,7 +23,8 @@ export type BotTurn = {
 };
 
 export interface Brain {
-  turn(text: string, ctx: { locale: string; priorLowConfidence: number; priorFailures: number; explicitHandoff?: boolean }): Promise<BotTurn>;
+  /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
+  turn(text: string, ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] }): Promise<BotTurn>;
 }
 
 export interface Outside {
@@ -151,7 +152,12 @@ export class Engine {
   private async botTurn(text: string): Promise<void> {
     const m = this.meta;
     if (m.state === "resolved") this.move("bot", "reopened");
-    const turn = await this.brain.turn(text, { locale: m.locale, priorLowConfidence: m.lowConfidenceTurns, priorFailures: m.failures });
+    const earlier = this.store
+      .events()
+      .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
+      .map((e) => e.text)
+      .slice(0, -1);
+    const turn = await this.brain.turn(text, { locale: m.locale, priorLowConfidence: m.lowConfidenceTurns, priorFailures: m.failures, earlier });
     const tried = mergeTried(this.meta.tried, turn.tried);
     this.store.saveMeta({
       ...this.meta,
