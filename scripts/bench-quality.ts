@@ -20,11 +20,11 @@ const kbDir = arg("kb");
 const queriesPath = arg("queries");
 const out = arg("out");
 if (!kbDir || !queriesPath || !out) {
-  console.error("usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 4] [--port 8797]");
+  console.error("usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 8] [--port 8797]");
   process.exit(2);
 }
 const exclude = new Set((arg("exclude-articles") ?? "").split(",").filter(Boolean));
-const concurrency = Number(arg("concurrency") ?? 4);
+const concurrency = Number(arg("concurrency") ?? 8);
 const readJsonl = (p: string) =>
   readFileSync(p, "utf8")
     .split("\n")
