@@ -59,6 +59,22 @@ export const historySchema = z.object({
 });
 export type HistoryResult = { recorded: number; version: number };
 
+export const roles = ["agent", "editor", "owner"] as const;
+export type Role = (typeof roles)[number];
+
+export const newAgentSchema = z.object({
+  email: z.string().check(z.trim(), z.toLowerCase(), z.email("email is not valid")),
+  name: z.string().check(z.trim(), z.minLength(1, "name is required"), z.maxLength(100)),
+  password: z.string().check(z.minLength(10, "password needs 10 characters or more"), z.maxLength(200)),
+  role: z._default(z.enum(roles), "agent"),
+  teams: z._default(z.array(z.string().check(z.maxLength(60))), []),
+});
+
+export const siteSchema = z.object({
+  name: z._default(z.string().check(z.maxLength(100)), "site"),
+  allowedOrigins: z.array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"))).check(z.maxLength(50)),
+});
+
 // ---- agent API: /api ---------------------------------------------------------------------------
 
 export const loginSchema = z.object({
@@ -66,11 +82,11 @@ export const loginSchema = z.object({
   password: z.string().check(z.minLength(1, "password is required"), z.maxLength(200)),
 });
 
-export const roles = ["agent", "editor", "owner"] as const;
-export type Role = (typeof roles)[number];
 export type Me = { id: string; email: string; name: string; role: Role; workspaceId: string };
 
 export const agentMessageSchema = postMessageSchema;
+
+export const afterQuerySchema = z.object({ after: conversationQuerySchema.shape.after });
 
 export type TriedArticle = { articleId: string; title: string; score: number };
 

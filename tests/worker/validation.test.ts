@@ -129,3 +129,26 @@ describe("rate limit", () => {
     expect((await hit("b")).status).toBe(200);
   });
 });
+
+describe("agent and admin input validation", () => {
+  it("rejects a bad cursor on the agent socket and bad agent/site bodies", async () => {
+    const { createAgent } = await import("./helpers.ts");
+    const cookie = await createAgent("val@lumen.example");
+    const c = await createConversation();
+    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, { method: "POST", headers: json, body: JSON.stringify({ clientId: "val-0000001", text: "hello" }) });
+    await expectError(await SELF.fetch(`${BASE}/api/conversations/${c.id}/ws?after=abc`, { headers: { cookie, upgrade: "websocket" } }), 400, "invalid_query", /after/);
+    await expectError(
+      await SELF.fetch(`${BASE}/admin/v1/agents`, { method: "POST", headers: ADMIN, body: JSON.stringify({ email: "x@example.com", name: "X", password: "short" }) }),
+      400,
+      "invalid_body",
+      /password/,
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/admin/v1/sites/shop_1`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ allowedOrigins: ["https://shop.example/path"] }) }),
+      400,
+      "invalid_body",
+      /origin/,
+    );
+    await expectError(await SELF.fetch(`${BASE}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "nope", password: "x" }) }), 400, "invalid_body", /email/);
+  });
+});

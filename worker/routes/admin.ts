@@ -1,8 +1,7 @@
 // The admin API: publish KB articles, record resolved questions, create agents, set a site's allowed
 // origins. Bearer ADMIN_TOKEN (operators, CI, the kb CLI) or an editor/owner session.
 import { Hono } from "hono";
-import * as z from "zod/mini";
-import { historySchema, publishSchema, roles, type HistoryResult, type PublishResult } from "../../shared/api.ts";
+import { historySchema, newAgentSchema, publishSchema, siteSchema, type HistoryResult, type PublishResult } from "../../shared/api.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -40,14 +39,6 @@ admin.get("/conversations/:id", async (c) => {
   return c.json(await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id)).detail());
 });
 
-const newAgentSchema = z.object({
-  email: z.string().check(z.trim(), z.toLowerCase(), z.email("email is not valid")),
-  name: z.string().check(z.trim(), z.minLength(1, "name is required"), z.maxLength(100)),
-  password: z.string().check(z.minLength(10, "password needs 10 characters or more"), z.maxLength(200)),
-  role: z._default(z.enum(roles), "agent"),
-  teams: z._default(z.array(z.string().check(z.maxLength(60))), []),
-});
-
 admin.post("/agents", async (c) => {
   const a = parseOr400(newAgentSchema, await jsonBody(c), "body");
   const id = crypto.randomUUID();
@@ -64,11 +55,6 @@ admin.post("/agents", async (c) => {
   const row = await c.env.DB.prepare("SELECT id, workspace_id FROM agents WHERE email = ?").bind(a.email).first<{ id: string; workspace_id: string }>();
   if (row?.workspace_id !== ws) throw new ApiFailure(409, "email_taken", "this email belongs to another workspace");
   return c.json({ id: row.id, email: a.email, name: a.name, role: a.role }, 201);
-});
-
-const siteSchema = z.object({
-  name: z._default(z.string().check(z.maxLength(100)), "site"),
-  allowedOrigins: z.array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"))).check(z.maxLength(50)),
 });
 
 admin.put("/sites/:key", async (c) => {

@@ -1,7 +1,7 @@
 // The agent console's API: the workspace inbox and the conversations in it. Every route needs a
 // session, and an agent only ever reaches conversations of their own workspace.
 import { Hono, type Context } from "hono";
-import { agentMessageSchema } from "../../shared/api.ts";
+import { afterQuerySchema, agentMessageSchema } from "../../shared/api.ts";
 import type { Outcome } from "../conversation/do.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -40,8 +40,7 @@ agentApi.get("/conversations/:id", async (c) => c.json(await (await conversation
 
 agentApi.get("/conversations/:id/ws", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
-  const after = Number(c.req.query("after") ?? 0);
-  if (!Number.isInteger(after) || after < 0) throw new ApiFailure(400, "invalid_query", "after must be a whole number ≥ 0");
+  const { after } = parseOr400(afterQuerySchema, c.req.query(), "query");
   const stub = await conversation(c);
   const a = who(c);
   return stub.fetch(`https://do/ws?after=${after}`, { headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name } });
