@@ -30,6 +30,11 @@ export interface TrainConfig {
   articleExampleWeight: number;
   /** Words below which a passage is merged with the next one. */
   minPassageWords: number;
+  /**
+   * Weight features by inverse document frequency over the training texts (1) or not (0); applies
+   * once there is history. Lowered banking77 dev wrong answers 2.96 → 2.8 % at equal auto-resolution.
+   */
+  idf: number;
 }
 
 export interface RetrieveConfig {
@@ -140,12 +145,15 @@ export const defaultFeatureConfig: FeatureConfig = {
 export const defaultTrainConfig: TrainConfig = {
   features: defaultFeatureConfig,
   minFeatureCount: 2,
-  epochs: 12,
+  // 20 epochs and l2 3e-6 (from 12 and 1e-5): +1.4 auto-resolution on banking77 dev, and held-out
+  // history (--self-check) agreed.
+  epochs: 20,
   learningRate: 0.5,
-  l2: 1e-5,
+  l2: 3e-6,
   seed: 20261001,
   articleExampleWeight: 0.3,
   minPassageWords: 18,
+  idf: 1,
 };
 
 export const defaultRetrieveConfig: RetrieveConfig = {

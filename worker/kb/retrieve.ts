@@ -140,7 +140,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab);
+  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab, index.model.idf);
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
