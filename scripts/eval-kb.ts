@@ -127,7 +127,7 @@ if (queriesPath && out) {
         first_token_ms: Math.round(ms * 1000) / 1000,
         total_ms: Math.round(ms * 1000) / 1000,
         ...(args.includes("--debug")
-          ? { top: r.candidates[0]?.articleId, second: r.candidates[1]?.articleId, reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass }
+          ? { top: r.candidates[0]?.articleId, second: r.candidates[1]?.articleId, reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass, hp: r.handoffPrior, ev: r.evidence, mt: r.matchedTerms, hrank: r.candidates.findIndex((c) => c.handoff === "always") }
           : {}),
       }),
     );

@@ -83,12 +83,26 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   const answerMin = mix(config.answerMinConfidenceNoHistory, config.answerMinConfidence);
   const handoffMin = mix(config.handoffMinMassNoHistory, config.handoffMinMass);
   const coverageMin = mix(config.minWordCoverageNoHistory, config.minWordCoverage);
+  const evidenceMin = mix(config.minEvidenceNoHistory, config.minEvidence);
+  const excessMin = mix(config.handoffMinExcessNoHistory, config.handoffMinExcess);
+  const prior = retrieval.handoffPrior;
+  const handoffExcess = prior < 1 ? (retrieval.handoffMass - prior) / (1 - prior) : 1;
   const bestHandoff = retrieval.candidates.find((c) => c.handoff === "always");
-  const outOfScope =
+  // Few of the query's words appear in any article, and those that do are common ones.
+  const weakEvidence = retrieval.evidence < evidenceMin && retrieval.matchedTerms < config.minMatchedTerms;
+  const offTopic =
     !top ||
     retrieval.coverage < coverageMin ||
     confidence < config.outOfScopeMaxConfidence ||
     (retrieval.gapProbability >= config.gapMinProbability && retrieval.gapProbability >= confidence);
+  const outOfScope = offTopic || weakEvidence;
+  const handoffTopic =
+    !!top &&
+    !!bestHandoff &&
+    !offTopic &&
+    retrieval.handoffMass >= handoffMin &&
+    handoffExcess >= excessMin &&
+    (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
   const confident =
     !!top &&
     !outOfScope &&
@@ -98,7 +112,7 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   const related = outOfScope ? undefined : top;
 
   if (asksForPerson(turn.text)) return { action: "handoff", reason: "asked-for-person", article: related, confidence };
-  if (top && !outOfScope && bestHandoff && retrieval.handoffMass >= handoffMin) {
+  if (handoffTopic && bestHandoff) {
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
   if (confident && top) {

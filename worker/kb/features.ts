@@ -32,6 +32,7 @@ export function featureNames(text: string, cfg: FeatureConfig): Map<string, numb
 export function vectorize(
   names: Map<string, number>,
   vocab: ReadonlyMap<string, number>,
+  idf?: ArrayLike<number>,
 ): { vec: SparseVector; known: number; total: number } {
   const idx: number[] = [];
   const val: number[] = [];
@@ -40,9 +41,10 @@ export function vectorize(
   for (const [k, v] of names) {
     const i = vocab.get(k);
     if (i === undefined) continue;
+    const x = idf ? v * (idf[i] as number) : v;
     idx.push(i);
-    val.push(v);
-    norm += v * v;
+    val.push(x);
+    norm += x * x;
     known++;
   }
   const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;

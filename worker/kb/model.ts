@@ -20,6 +20,12 @@ export interface SerializedModel {
   /** Per-class dequantisation scale. */
   scales: number[];
   bias: number[];
+  /**
+   * Per-feature inverse document frequency over the training texts (rounded), applied before the
+   * L2 normalisation: rare, specific features count for more than ones every question shares.
+   * Absent in snapshots trained without it.
+   */
+  idf?: number[];
 }
 
 export interface Model {
@@ -28,6 +34,7 @@ export interface Model {
   /** Dequantised weights, feature-major. */
   w: Float32Array;
   bias: Float32Array;
+  idf?: Float32Array;
 }
 
 /** Mulberry32: tiny, seeded, good enough for shuffling. */
@@ -165,6 +172,7 @@ export function serializeModel(
   features: string[],
   w: Float32Array,
   bias: Float32Array,
+  idf?: ArrayLike<number>,
 ): SerializedModel {
   const C = classes.length;
   const scales: number[] = [];
@@ -184,6 +192,7 @@ export function serializeModel(
     weights: toBase64(new Uint8Array(q.buffer)),
     scales,
     bias: Array.from(bias, (v) => Number(v.toPrecision(6))),
+    ...(idf ? { idf: Array.from(idf, (v) => Math.round(v * 100) / 100) } : {}),
   };
 }
 
@@ -194,7 +203,7 @@ export function deserializeModel(m: SerializedModel): Model {
   for (let i = 0; i < q.length; i++) w[i] = (q[i] as number) * (m.scales[i % C] as number);
   const vocab = new Map<string, number>();
   m.features.forEach((f, i) => vocab.set(f, i));
-  return { classes: m.classes, vocab, w, bias: Float32Array.from(m.bias) };
+  return { classes: m.classes, vocab, w, bias: Float32Array.from(m.bias), ...(m.idf ? { idf: Float32Array.from(m.idf) } : {}) };
 }
 
 /** Raw class scores (logits) of a vectorised query. */

@@ -41,6 +41,20 @@ export interface Retrieval {
   coverage: number;
   /** Total fused probability on articles that always require a person. */
   handoffMass: number;
+  /**
+   * Share of the (allowed) articles that always require a person: the handoff mass a question with no
+   * preference at all would get. decide() measures handoffMass as lift over this, so a KB where a
+   * fifth of the articles are handoff articles does not hand off every vague question.
+   */
+  handoffPrior: number;
+  /**
+   * Lexical evidence, 0–1: the IDF-weighted share of the query's content words that the best-matching
+   * article actually contains (words no article contains count at the highest IDF). Low for questions
+   * about things the KB never mentions, however the model's probability happens to fall.
+   */
+  evidence: number;
+  /** The same matched IDF in absolute terms, in units of the highest possible IDF ("rare words matched"). */
+  matchedTerms: number;
   /** 0 for a KB-only model, 1 once it has learnt from enough resolved conversations. */
   historyWeight: number;
 }
@@ -83,6 +97,29 @@ function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: R
   return best;
 }
 
+/** See Retrieval.evidence. */
+export function lexicalEvidence(index: KbIndex, qTerms: string[], allowed: boolean[]): { share: number; matched: number } {
+  const n = index.articles.length;
+  const uniq = [...new Set(qTerms)];
+  if (!uniq.length) return { share: 0, matched: 0 };
+  const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+  const idf = uniq.map((t) => {
+    const d = index.df.get(t) ?? 0;
+    return Math.log(1 + (n - d + 0.5) / (d + 0.5));
+  });
+  let total = 0;
+  for (const v of idf) total += v;
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    if (!allowed[i]) continue;
+    const tf = (index.articles[i] as IndexedArticle).doc.tf;
+    let s = 0;
+    for (let j = 0; j < uniq.length; j++) if (tf.has(uniq[j] as string)) s += idf[j] as number;
+    if (s > best) best = s;
+  }
+  return { share: total > 0 ? best / total : 0, matched: best / maxIdf };
+}
+
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
   const qTerms = terms(query);
@@ -103,7 +140,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab);
+  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab, index.model.idf);
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
@@ -141,6 +178,13 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     if ((index.articles[i] as IndexedArticle).handoff === "always") handoffMass += s;
   }
   fused.sort((a, b) => b.s - a.s || a.i - b.i);
+  let allowedCount = 0;
+  let allowedHandoff = 0;
+  for (let i = 0; i < n; i++) {
+    if (!allowed[i]) continue;
+    allowedCount++;
+    if ((index.articles[i] as IndexedArticle).handoff === "always") allowedHandoff++;
+  }
 
   const candidates: Candidate[] = fused.slice(0, cfg.maxCandidates).map(({ i, s }) => {
     const a = index.articles[i] as IndexedArticle;
@@ -161,6 +205,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     };
   });
   const top = candidates[0]?.score ?? 0;
+  const ev = lexicalEvidence(index, qTerms, allowed);
   return {
     query,
     candidates,
@@ -169,6 +214,9 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     gapProbability: (1 - alpha) * gapModel,
     coverage: wordCoverage(query, index.model.vocab),
     handoffMass,
+    handoffPrior: allowedHandoff / Math.max(1, allowedCount),
+    evidence: ev.share,
+    matchedTerms: ev.matched,
     historyWeight: t,
   };
 }
