@@ -49,6 +49,7 @@ describe("sseTokens", () => {
     const ai = new FakeAi().behave({ script: () => ({ tokens: ["One", " two", " [1]"] }) });
     const res = await ai.run("@cf/meta/llama-3.1-8b-instruct", { messages: [{ role: "user", content: "q" }], stream: true });
     expect(res).toBeInstanceOf(ReadableStream);
-    expect(await collect(sseTokens(res as ReadableStream<Uint8Array>))).toEqual(["One", " two", " [1]"]);
+    if (!(res instanceof ReadableStream)) throw new Error("expected a stream");
+    expect(await collect(sseTokens(res))).toEqual(["One", " two", " [1]"]);
   });
 });

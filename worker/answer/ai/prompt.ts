@@ -62,8 +62,9 @@ export class CitationRewriter {
     return this.rewrite(ready);
   }
 
+  /** The end of the text: an unclosed "[2" (a reply cut at max_tokens) is dropped, not shown. */
   flush(): string {
-    const out = this.rewrite(this.held);
+    const out = /^\[[\d,\s]*$/.test(this.held) ? "" : this.rewrite(this.held);
     this.held = "";
     return out;
   }
