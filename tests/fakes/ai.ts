@@ -21,6 +21,8 @@ export type FakeAiBehaviour = {
   tokenDelayMs?: number;
   /** Fail the stream (error the ReadableStream) after this many tokens. */
   streamErrorAfter?: number;
+  /** The model replies with the refusal marker whatever it is asked. */
+  refuse?: boolean;
   /** Override what the model writes. */
   script?: (system: string, question: string) => LlmScript;
   /** Byte size of the chunks the SSE stream is cut into (default: one event per chunk). */
@@ -165,7 +167,7 @@ export class FakeAi implements Pick<Ai, "run"> {
     const messages = (inputs.messages as { role: string; content: string }[] | undefined) ?? [{ role: "user", content: String(inputs.prompt) }];
     const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
     const question = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
-    const script = (this.b.script ?? groundedScript)(system, question);
+    const script: LlmScript = this.b.refuse ? { refuse: true } : (this.b.script ?? groundedScript)(system, question);
     const tokens = "refuse" in script ? [FAKE_REFUSAL] : script.tokens;
     if (!inputs.stream) return { response: tokens.join("") };
     const b = this.b;
