@@ -1,25 +1,60 @@
 // Worker tests run inside workerd (the real runtime) with real Durable Objects, D1 and KV.
+// Two projects: "worker" runs the default configuration (embedded engine, no AI bindings);
+// "worker-ai" runs the same worker with RETRIEVAL=hybrid and COMPOSER=llm, its `AI` and `VECTORIZE`
+// bindings served by in-memory fakes living in an auxiliary Worker (tests/worker/ai/fakes-worker.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig(async () => ({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.jsonc" },
-      miniflare: {
-        bindings: {
-          SECRET: "test-secret-0123456789abcdef",
-          ADMIN_TOKEN: "test-admin-token",
-          STREAM_DELAY_MS: "3",
-          RATE_LIMIT: "1000,1000",
-          LOGIN_RATE_LIMIT: "1000,1000",
-          TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
+const FAKES = "edgedesk-test-fakes";
+
+function fakesWorker() {
+  const out = buildSync({
+    entryPoints: ["tests/worker/ai/fakes-worker.ts"],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["cloudflare:*"],
+    write: false,
+  });
+  return { name: FAKES, modules: [{ type: "ESModule" as const, path: "fakes.mjs", contents: out.outputFiles[0]?.text ?? "" }], compatibilityDate: "2026-04-20" };
+}
+
+export default defineConfig(async () => {
+  const bindings = {
+    SECRET: "test-secret-0123456789abcdef",
+    ADMIN_TOKEN: "test-admin-token",
+    STREAM_DELAY_MS: "3",
+    RATE_LIMIT: "1000,1000",
+    LOGIN_RATE_LIMIT: "1000,1000",
+    TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
+  };
+  const wrangler = { configPath: "./wrangler.jsonc" };
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [cloudflareTest({ wrangler, miniflare: { bindings } })],
+          test: { name: "worker", include: ["tests/worker/**/*.test.ts"], exclude: ["tests/worker/ai/**"], setupFiles: ["./tests/worker/setup.ts"] },
         },
-      },
-    }),
-  ],
-  test: {
-    include: ["tests/worker/**/*.test.ts"],
-    setupFiles: ["./tests/worker/setup.ts"],
-  },
-}));
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler,
+              miniflare: {
+                bindings: { ...bindings, RETRIEVAL: "hybrid", COMPOSER: "llm", LLM_FIRST_TOKEN_MS: "600" },
+                serviceBindings: {
+                  AI: { name: FAKES, entrypoint: "FakeAiBinding" },
+                  VECTORIZE: { name: FAKES, entrypoint: "FakeVectorizeBinding" },
+                },
+                workers: [fakesWorker()],
+              },
+            }),
+          ],
+          test: { name: "worker-ai", include: ["tests/worker/ai/**/*.test.ts"], setupFiles: ["./tests/worker/setup.ts"] },
+        },
+      ],
+    },
+  };
+});

@@ -45,7 +45,14 @@ export const publishSchema = z.object({
   /** Replace the whole KB (articles not listed are unpublished); otherwise upsert. */
   replace: z._default(z.boolean(), false),
 });
-export type PublishResult = { version: number; articles: number; chunks: number; ms: number };
+export type PublishResult = {
+  version: number;
+  articles: number;
+  chunks: number;
+  ms: number;
+  /** Hybrid retrieval only: passages embedded into Vectorize, deleted, left as they were; or why that failed. */
+  semantic?: { embedded: number; deleted: number; unchanged: number } | { error: string };
+};
 
 export const historySchema = z.object({
   items: z

@@ -19,6 +19,29 @@ export interface Env {
   LOGIN_RATE_LIMIT?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
   DECISION_CONFIG?: string;
+
+  // ---- Production AI path (optional; see docs/production-ai.md). Absent = the embedded engine. ----
+  /** Workers AI binding (`"ai": { "binding": "AI" }`). */
+  AI?: Ai;
+  /** Vectorize index of KB passages (`"vectorize": [{ "binding": "VECTORIZE", … }]`). */
+  VECTORIZE?: Vectorize;
+  /** "embedded" (default) or "hybrid": embedded ranking fused with Vectorize (needs AI + VECTORIZE). */
+  RETRIEVAL?: string;
+  /** "extractive" (default) or "llm": a grounded, cited, streamed answer (needs AI). */
+  COMPOSER?: string;
+  EMBEDDING_MODEL?: string;
+  EMBEDDING_BATCH?: string;
+  SEMANTIC_TOP_K?: string;
+  SEMANTIC_WEIGHT?: string;
+  SEMANTIC_TEMPERATURE?: string;
+  SEMANTIC_FLOOR?: string;
+  /** e.g. "@cf/baai/bge-reranker-base"; unset = no reranking. */
+  RERANK_MODEL?: string;
+  LLM_MODEL?: string;
+  LLM_FIRST_TOKEN_MS?: string;
+  LLM_TOTAL_MS?: string;
+  LLM_MAX_TOKENS?: string;
+  LLM_PASSAGES?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent } };

@@ -14,6 +14,8 @@ export type BotTurn = {
   confidence: number;
   text: string | AsyncIterable<string>;
   sources: Source[];
+  /** When set, the sources the streamed text actually cited, read once it has streamed to the end. */
+  citedSources?: () => Source[];
   /** The article the decision rests on (answered, or the one that requires a person). */
   article?: { id: string; title: string; category: string; team: string; priority: string };
   /** Candidates considered, best first, for the handoff packet. */
@@ -169,12 +171,16 @@ export class Engine {
       await this.handoff(turn.reason, turn);
       return;
     }
-    await this.say(turn.text, { action: turn.action, sources: turn.sources });
+    await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources);
     await this.publish(text);
   }
 
   /** Streams text to every client in word chunks, then stores it as one message. */
-  private async say(text: string | AsyncIterable<string>, extra: Pick<MessageEvent, "action" | "sources">): Promise<void> {
+  private async say(
+    text: string | AsyncIterable<string>,
+    extra: Pick<MessageEvent, "action" | "sources">,
+    citedSources?: () => Source[],
+  ): Promise<void> {
     const id = this.newId();
     this.streaming = { id, text: "" };
     try {
@@ -184,7 +190,8 @@ export class Engine {
         this.out.broadcast({ t: "delta", id, offset, text: piece });
         if (typeof text === "string" && this.opts.streamDelayMs > 0) await this.out.sleep(this.opts.streamDelayMs);
       }
-      this.emit({ type: "message", id, author: "bot", text: this.streaming.text, at: this.out.now(), ...extra });
+      const sources = citedSources ? citedSources() : extra.sources;
+      this.emit({ type: "message", id, author: "bot", text: this.streaming.text, at: this.out.now(), ...extra, sources });
     } finally {
       this.streaming = null;
     }

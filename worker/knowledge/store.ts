@@ -3,6 +3,8 @@
 // conversations keep answering from the old version until the new one is ready. Isolates cache the
 // loaded index by version and re-check which version is current at most every CURRENT_TTL_MS.
 import type { Article } from "../../shared/article.ts";
+import type { PublishResult } from "../../shared/api.ts";
+import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshot, loadIndex, type KbIndex, type KbSnapshot } from "../kb/snapshot.ts";
 
@@ -84,7 +86,7 @@ export async function recordResolved(env: Env, workspaceId: string, items: { tex
   return rebuild(env, workspaceId, await nextVersion(env.DB, workspaceId));
 }
 
-async function rebuild(env: Env, workspaceId: string, version: number) {
+async function rebuild(env: Env, workspaceId: string, version: number): Promise<PublishResult> {
   const started = Date.now();
   const articles = await listArticles(env.DB, workspaceId);
   const history = await env.DB.prepare("SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq")
@@ -94,6 +96,10 @@ async function rebuild(env: Env, workspaceId: string, version: number) {
   const key = `kb/${workspaceId}/v${version}`;
   await env.KB.put(key, JSON.stringify(snapshot));
   const chunks = snapshot.articles.reduce((n, a) => n + a.passages.length, 0);
+  // Hybrid retrieval: embed new or changed passages into Vectorize. Its failure never fails a publish;
+  // the embedded ranking answers alone until the next publish catches up.
+  const indexer = passageIndexer(env);
+  const semantic = indexer ? await indexer.sync(workspaceId, version, snapshot.articles).catch((e: unknown) => ({ error: String(e) })) : undefined;
   await env.DB.batch([
     env.DB.prepare("INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)").bind(
       workspaceId,
@@ -107,7 +113,7 @@ async function rebuild(env: Env, workspaceId: string, version: number) {
   ]);
   // This isolate switches at once; others within CURRENT_TTL_MS.
   loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
-  return { version, articles: articles.length, chunks, ms: Date.now() - started };
+  return { version, articles: articles.length, chunks, ms: Date.now() - started, ...(semantic ? { semantic } : {}) };
 }
 
 /** The current index of a workspace, or null when nothing is published yet. */

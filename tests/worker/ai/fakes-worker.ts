@@ -1,0 +1,49 @@
+// The fakes as a Worker of their own, bound into the worker under test as `AI` and `VECTORIZE`
+// through service bindings with RPC (vitest.worker.config.ts, project "worker-ai"). The production
+// code calls `env.AI.run(...)` and `env.VECTORIZE.query(...)` exactly as it would on Cloudflare; it
+// has no test seam. Bundled by esbuild when the config loads (workerd runs JavaScript only).
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { FakeAi, type FakeAiBehaviour } from "../../fakes/ai.ts";
+import { FakeVectorize } from "../../fakes/vectorize.ts";
+
+const ai = new FakeAi();
+const index = new FakeVectorize();
+
+export class FakeAiBinding extends WorkerEntrypoint {
+  run(model: string, inputs: Record<string, unknown>) {
+    return ai.run(model, inputs);
+  }
+  // Test controls, reached from the test through the same binding.
+  behave(b: Omit<FakeAiBehaviour, "script">) {
+    ai.behave(b);
+  }
+  calls() {
+    return ai.calls.map((c) => ({ model: c.model, stream: c.inputs.stream === true, texts: Array.isArray(c.inputs.text) ? c.inputs.text.length : 0 }));
+  }
+}
+
+export class FakeVectorizeBinding extends WorkerEntrypoint {
+  describe() {
+    return index.describe();
+  }
+  query(vector: number[], options?: VectorizeQueryOptions) {
+    return index.query(vector, options);
+  }
+  queryById(id: string, options?: VectorizeQueryOptions) {
+    return index.queryById(id, options);
+  }
+  insert(vectors: VectorizeVector[]) {
+    return index.insert(vectors);
+  }
+  upsert(vectors: VectorizeVector[]) {
+    return index.upsert(vectors);
+  }
+  deleteByIds(ids: string[]) {
+    return index.deleteByIds(ids);
+  }
+  getByIds(ids: string[]) {
+    return index.getByIds(ids);
+  }
+}
+
+export default { fetch: () => new Response("edgedesk test fakes") } satisfies ExportedHandler;

@@ -1,0 +1,35 @@
+// The production AI path, assembled from configuration: which Retriever and Composer the brain uses,
+// and the passage indexer the publisher calls. With no vars and no bindings this returns exactly the
+// embedded defaults.
+import type { Env } from "../../env.ts";
+import { embeddedRetriever, extractiveComposer, type Composer, type Retriever } from "../parts.ts";
+import { aiRuntime, type AiRuntime } from "./config.ts";
+import { Embedder } from "./embeddings.ts";
+import { HybridRetriever } from "./hybrid.ts";
+import { VectorizeIndexer, type PassageIndexer } from "./indexer.ts";
+import { LlmComposer } from "./llm.ts";
+import { PassageVectors } from "./vectors.ts";
+
+export type AnswerParts = { retriever: Retriever; composer: Composer; runtime: AiRuntime };
+
+type AiEnv = Parameters<typeof aiRuntime>[0];
+
+export function answerParts(env: AiEnv): AnswerParts {
+  const runtime = aiRuntime(env);
+  const { settings: s, ai, vectors } = runtime;
+  const retriever =
+    s.retrieval === "hybrid" && ai && vectors
+      ? new HybridRetriever(new Embedder(ai, s.embeddingModel, s.embeddingBatch), new PassageVectors(vectors), s, ai)
+      : embeddedRetriever;
+  const composer = s.composer === "llm" && ai ? new LlmComposer(ai, s) : extractiveComposer;
+  return { retriever, composer, runtime };
+}
+
+/** The publish hook: null unless hybrid retrieval is on (and its bindings are present). */
+export function passageIndexer(env: AiEnv & Pick<Env, "KB">): PassageIndexer | null {
+  const { settings: s, ai, vectors } = aiRuntime(env);
+  if (s.retrieval !== "hybrid" || !ai || !vectors) return null;
+  return new VectorizeIndexer(new Embedder(ai, s.embeddingModel, s.embeddingBatch), new PassageVectors(vectors), env.KB);
+}
+
+export type { PassageIndexer, IndexSync } from "./indexer.ts";
