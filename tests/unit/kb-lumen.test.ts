@@ -37,8 +37,8 @@ const results = questions.map((q) => {
   const d = decide(r, { text: q.text, locale, priorLowConfidence: 0, priorFailures: 0 });
   return { q, d };
 });
-// Measured 38/53 = 0.72 when written.
-const ANSWERED_RIGHT_FLOOR = 0.65;
+// Measured 39/53 = 0.74 when written (7 more hand off, 7 decline, none answered wrongly).
+const ANSWERED_RIGHT_FLOOR = 0.7;
 const of = (e: Question["expect"]) => results.filter((x) => x.q.expect === e);
 const rate = (xs: typeof results, ok: (x: (typeof results)[number]) => boolean) => xs.filter(ok).length / Math.max(1, xs.length);
 

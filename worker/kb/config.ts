@@ -145,8 +145,9 @@ export const defaultFeatureConfig: FeatureConfig = {
 export const defaultTrainConfig: TrainConfig = {
   features: defaultFeatureConfig,
   minFeatureCount: 2,
-  // 20 epochs and l2 3e-6 (from 12 and 1e-5): +1.4 auto-resolution on banking77 dev, and held-out
-  // history (--self-check) agreed.
+  // 20 epochs, l2 3e-6 and IDF (from 12, 1e-5, none): banking77 dev auto-resolution 55.7 → 57.1,
+  // escalation 88.3 → 89.6; held-out history (--self-check) 66.5 → 69.3 and 82.7 → 85.5, though its
+  // wrong answers rose 3.0 → 3.4 %.
   epochs: 20,
   learningRate: 0.5,
   l2: 3e-6,
