@@ -105,6 +105,18 @@ describe("compose", () => {
   });
 });
 
+describe("compose lead", () => {
+  it("puts the article's short lead first when the best passage comes later", () => {
+    const r = retrieve(withHistory, "card still hasn't turned up after 10 working days, report card not received");
+    const top = r.candidates[0]!;
+    expect(top.articleId).toBe("card-arrival");
+    expect(top.passageIndex).toBeGreaterThan(0);
+    const text = composeAnswer(r.query, top);
+    expect(text.startsWith("Most cards arrive within 3-5 working days.")).toBe(true);
+    expect(text).toMatch(/Report card not received/);
+  });
+});
+
 describe("buildSnapshot", () => {
   it("is deterministic and JSON-serialisable", () => {
     const a = JSON.stringify(buildSnapshot({ version: "v1", articles, history }));

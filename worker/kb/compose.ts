@@ -36,5 +36,9 @@ export function composeAnswer(query: string, candidate: Candidate, config: Compo
     if (shares || countWords(text) < config.minWords) text = text + "\n" + p.text;
     next++;
   }
+  const lead = passages[0]?.text ?? "";
+  if (start > 0 && lead && countWords(lead) <= config.leadMaxWords && countWords(lead) + countWords(text) <= config.maxWords) {
+    text = lead + "\n" + text;
+  }
   return trimToWords(text, config.maxWords);
 }

@@ -125,6 +125,11 @@ export interface ComposeConfig {
   minWords: number;
   /** Longer answers are cut at a sentence/list boundary: a chat bubble, not the article. */
   maxWords: number;
+  /**
+   * When the best passage is not the article's first, a lead paragraph this short goes first: help
+   * articles open with the direct answer, and a troubleshooting list alone reads out of context.
+   */
+  leadMaxWords: number;
 }
 
 export interface KbConfig {
@@ -208,6 +213,7 @@ export const defaultDecisionConfig: DecisionConfig = {
 export const defaultComposeConfig: ComposeConfig = {
   minWords: 40,
   maxWords: 120,
+  leadMaxWords: 45,
 };
 
 export const defaultKbConfig: KbConfig = {
