@@ -1,4 +1,4 @@
-import { useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { CannedReply } from "../../../shared/api.ts";
 import { MAX_MESSAGE_CHARS, type ConversationState } from "../../../shared/protocol.ts";
 import { filterCanned, insertAt } from "../canned.ts";
@@ -35,8 +35,12 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
     setQuery("");
     setActive(0);
     setPicking(true);
-    requestAnimationFrame(() => search.current?.focus());
   };
+  // Right after the picker renders (a microtask, before the next keystroke's task): with a frame's
+  // delay, the letter typed after "/" would land in the reply box.
+  useLayoutEffect(() => {
+    if (picking) search.current?.focus();
+  }, [picking]);
   const closePicker = () => {
     setPicking(false);
     input.current?.focus();
@@ -47,10 +51,9 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
     setText(r.text);
     setPicking(false);
     onActivity(r.text.trim().length > 0 && !note);
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(r.caret, r.caret);
-    });
+    // Focus now (the next key, often Enter, belongs to the reply box); the caret once the text is in.
+    input.current?.focus();
+    requestAnimationFrame(() => input.current?.setSelectionRange(r.caret, r.caret));
   };
 
   const submit = async () => {
