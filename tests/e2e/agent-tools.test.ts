@@ -169,6 +169,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   expect(await everything()).not.toContain(NOTE);
   // The rating is remembered: no second prompt.
   expect(await customer.getByRole("button", { name: "4 of 5" }).count()).toBe(0);
+  // The reload identified the customer again with the same claims: no second identity entry.
+  await agent.waitForTimeout(1000);
+  expect(await agent.getByTestId("change-note").filter({ hasText: "Customer identified" }).count()).toBe(1);
 
   await agent.screenshot({ path: "test-results/e2e-agent-tools.png" });
   await customer.screenshot({ path: "test-results/e2e-widget-after-rating.png" });

@@ -66,6 +66,11 @@ describe("identify()", () => {
     // Signed with another key, or with the email changed.
     expect(await (await identify(c, { user, hmac: await sign("another-secret-entirely", ts, user.id, user.email), ts })).json()).toMatchObject({ verified: false, verdict: "bad_signature" });
     expect(await (await identify(c, { user: { ...user, email: "ceo@example.com" }, hmac: await sign(KEY, ts, user.id, user.email), ts })).json()).toMatchObject({ verdict: "bad_signature" });
+    // The same claims again (every page view calls identify) record nothing new.
+    const changes = async () => (await detail(c.id)).events.filter((e) => e.type === "change").length;
+    const before = await changes();
+    await identify(c, { user: { ...user, id: "u_admin" }, hmac: await sign(KEY, ts, user.id, user.email), ts });
+    expect(await changes()).toBe(before);
     // A later valid call replaces the unverified claims.
     expect(await (await identify(c, { user, hmac: await sign(KEY, ts, user.id, user.email), ts })).json()).toMatchObject({ verified: true });
     expect((await detail(c.id)).identity).toMatchObject({ id: "u_4821", verified: true });

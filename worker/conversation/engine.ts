@@ -205,6 +205,9 @@ export class Engine {
   /** The widget's identify(): kept on the conversation and in its handoff packet, verified or not. */
   identify(identity: Identity): void {
     const m = this.meta;
+    // Every page view calls identify() again; only a different identity is news for the agents.
+    const same = (a: Identity | undefined) => JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...identity, at: 0 });
+    if (same(m.identity)) return;
     this.store.saveMeta({ ...m, identity, ...(m.handoff ? { handoff: { ...m.handoff, identity } } : {}) });
     this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", identity, at: this.out.now() });
   }
