@@ -2,7 +2,7 @@
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
-import { MAX_MESSAGE_CHARS, type ConversationEvent, type ConversationState } from "./protocol.ts";
+import { MAX_MESSAGE_CHARS, type ConversationEvent, type ConversationState, type Identity } from "./protocol.ts";
 
 // ---- public chat API: /v1 (site key and conversation token travel in the query: WebSockets and
 // EventSource cannot set headers) -----------------------------------------------------------------
@@ -32,6 +32,40 @@ export type PostMessage = z.infer<typeof postMessageSchema>;
 export type PostedMessage = { seq: number; duplicate: boolean };
 
 export const handoffRequestSchema = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
+
+/** One line, no control characters: these end up in the signed canonical string, one field per line. */
+const oneLine = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters"));
+
+/**
+ * `EdgeDesk.identify(user, signature)`. With the site's identity secret, `hmac` is the hex
+ * HMAC-SHA256 of `identityCanonical(ts, id, email)` and `ts` the signing time in Unix seconds; see
+ * docs/conversations.md "Customer identity".
+ */
+export const identifySchema = z.object({
+  user: z.object({
+    id: oneLine(200),
+    email: z.optional(z.string().check(z.trim(), z.maxLength(320), z.email("email is not valid"))),
+    name: z.optional(oneLine(200)),
+    attributes: z.optional(
+      z
+        .record(z.string().check(z.minLength(1), z.maxLength(40)), z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]))
+        .check(z.refine((r) => Object.keys(r).length <= 30, "at most 30 attributes")),
+    ),
+  }),
+  hmac: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "hmac is 64 hex characters"))),
+  ts: z.optional(z.number().check(z.int(), z.positive())),
+});
+export type IdentifyRequest = z.infer<typeof identifySchema>;
+
+/** The exact bytes a site's server signs: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). */
+export const identityCanonical = (ts: number, id: string, email: string | undefined): string => `edgedesk-identity-v1\n${ts}\n${id}\n${email ?? ""}`;
+
+export const csatSchema = z.object({
+  score: z.number().check(z.int("score is a whole number"), z.minimum(1, "score is 1 to 5"), z.maximum(5, "score is 1 to 5")),
+  comment: z.optional(z.string().check(z.trim(), z.maxLength(1000, "keep the comment under 1000 characters"))),
+});
+export type CsatInput = z.infer<typeof csatSchema>;
+export type CsatResult = { duplicate: boolean };
 
 export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };
 
@@ -79,6 +113,8 @@ export const newAgentSchema = z.object({
 
 export const siteSchema = z.object({
   name: z._default(z.string().check(z.maxLength(100)), "site"),
+  /** HMAC key for identify(); write-only (never returned), kept when omitted. */
+  identitySecret: z.optional(z.string().check(z.minLength(16, "identity secret needs 16 characters or more"), z.maxLength(200))),
   allowedOrigins: z.array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"))).check(z.maxLength(50)),
 });
 
@@ -112,6 +148,8 @@ export type HandoffPacket = {
   priority: string;
   team: string;
   at: number;
+  /** Who the customer is, from the widget's identify() call (`verified` only with a valid site HMAC). */
+  identity?: Identity;
 };
 
 export type InboxItem = {
@@ -136,4 +174,39 @@ export type ConversationDetail = {
   events: ConversationEvent[];
   lastSeq: number;
   handoff?: HandoffPacket;
+  labels?: string[];
+  /** Current priority: an agent's choice, else the handoff packet's. */
+  priority?: string;
+  identity?: Identity;
+  csat?: { score: number; comment?: string; at: number };
+  /** The agent's answer to "was this handoff needed?". */
+  handoffNeeded?: { needed: boolean; by: string; at: number };
+  assignee?: { id: string; name: string };
 };
+
+// ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------
+
+export const priorities = ["low", "normal", "high", "urgent"] as const;
+
+export const noteSchema = agentMessageSchema;
+
+const label = z.string().check(z.trim(), z.toLowerCase(), z.minLength(1, "a label is empty"), z.maxLength(40, "a label has at most 40 characters"));
+
+export const conversationPatchSchema = z
+  .object({
+    labels: z.optional(z.array(label).check(z.maxLength(20, "at most 20 labels"))),
+    priority: z.optional(z.enum(priorities)),
+  })
+  .check(z.refine((p) => p.labels !== undefined || p.priority !== undefined, "send labels or priority"));
+export type ConversationPatch = z.input<typeof conversationPatchSchema>;
+
+export const handoffNeededSchema = z.object({ needed: z.boolean() });
+
+export const cannedReplySchema = z.object({
+  title: z.string().check(z.trim(), z.minLength(1, "title is required"), z.maxLength(80)),
+  /** Typed after "/" in the composer to find it. */
+  shortcut: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9][a-z0-9_-]{0,29}$/, "shortcut is 1-30 letters, digits, - or _"))),
+  text: z.string().check(z.trim(), z.minLength(1, "text is required"), z.maxLength(MAX_MESSAGE_CHARS)),
+});
+export type CannedReplyInput = z.input<typeof cannedReplySchema>;
+export type CannedReply = { id: string; title: string; shortcut?: string; text: string; updatedAt: number };

@@ -50,10 +50,65 @@ export const stateEventSchema = z.object({
   name: z.optional(z.string()),
 });
 
-export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema]);
+/**
+ * Who may see an event. Absent: everyone. "agents": the console only; the Durable Object never sends
+ * such an event to a customer socket, SSE stream or page, live or in a replay.
+ */
+export const AGENTS_ONLY = "agents";
+const agentsOnly = { audience: z.literal(AGENTS_ONLY) };
+
+/** A private note between agents. */
+export const noteEventSchema = z.object({
+  ...base,
+  ...agentsOnly,
+  type: z.literal("note"),
+  id: z.string(),
+  text: z.string(),
+  name: z.string(),
+  clientId: z.optional(z.string()),
+});
+
+export const identitySchema = z.object({
+  id: z.string(),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+  attributes: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+  /** The site's HMAC over id, email and timestamp checked out; otherwise these are the page's unverified claims. */
+  verified: z.boolean(),
+  at: z.number(),
+});
+export type Identity = z.infer<typeof identitySchema>;
+
+/** Who changed what (labels, priority, the "handoff needed" mark, the customer's identity): agents only. */
+export const changeEventSchema = z.object({
+  ...base,
+  ...agentsOnly,
+  type: z.literal("change"),
+  /** An agent's name, or "customer" for an identify() call. */
+  by: z.string(),
+  labels: z.optional(z.array(z.string())),
+  priority: z.optional(z.string()),
+  handoffNeeded: z.optional(z.boolean()),
+  identity: z.optional(identitySchema),
+});
+
+/** The customer's satisfaction rating after a resolve: visible to both sides. */
+export const csatEventSchema = z.object({
+  ...base,
+  type: z.literal("csat"),
+  score: z.number(),
+  comment: z.optional(z.string()),
+});
+
+export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema, noteEventSchema, changeEventSchema, csatEventSchema]);
 export type ConversationEvent = z.infer<typeof eventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 export type StateEvent = z.infer<typeof stateEventSchema>;
+export type NoteEvent = z.infer<typeof noteEventSchema>;
+export type ChangeEvent = z.infer<typeof changeEventSchema>;
+export type CsatEvent = z.infer<typeof csatEventSchema>;
+
+export const forCustomer = (e: ConversationEvent): boolean => !("audience" in e && e.audience === AGENTS_ONLY);
 
 // ---- server → client -------------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ export type Timeline = {
   typing: boolean;
   /** Agent who joined, while the conversation is with a person. */
   agentName?: string;
+  /** The customer's rating, once given. */
+  csat?: { score: number; comment?: string };
 };
 
 export const emptyTimeline = (): Timeline => ({ lastSeq: 0, state: "bot", messages: [], drafts: {}, typing: false });
@@ -34,6 +36,9 @@ function applyEvent(t: Timeline, e: ConversationEvent): Timeline {
       agentName: e.state === "agent" ? (e.name ?? t.agentName) : e.state === "queued" ? t.agentName : undefined,
     };
   }
+  // Notes, changes and ratings are not chat lines; the console keeps its own list of them.
+  if (e.type === "csat") return { ...t, lastSeq: e.seq, csat: e.comment ? { score: e.score, comment: e.comment } : { score: e.score } };
+  if (e.type !== "message") return { ...t, lastSeq: e.seq };
   const { [e.id]: _done, ...drafts } = t.drafts;
   return {
     ...t,

@@ -23,8 +23,13 @@ export type Host = {
   setOpen(open: boolean): void;
 };
 
-/** What the app gives back; the loader forwards `EdgeDesk.open/close` and launcher clicks to it. */
-export type App = { open(): void; close(): void };
+/** `EdgeDesk.identify(user, signature)`: who the visitor is, as the host page knows it. */
+export type IdentifyUser = { id: string; email?: string; name?: string; attributes?: Record<string, string | number | boolean> };
+/** From the site's server: hex HMAC-SHA256 of the canonical string, and its Unix-seconds timestamp. */
+export type IdentitySignature = { hmac: string; ts: number };
+
+/** What the app gives back; the loader forwards `EdgeDesk.open/close/identify` and launcher clicks to it. */
+export type App = { open(): void; close(): void; identify(user: IdentifyUser, sig?: IdentitySignature): void };
 
 /**
  * The loader puts this on the `<script>` element it injects, and the app reads it from
@@ -33,7 +38,7 @@ export type App = { open(): void; close(): void };
 export type AppScript = HTMLScriptElement & { edgedesk?: (factory: (host: Host) => App) => void };
 
 /** `window.EdgeDesk`. A host page may also pre-declare `{ q: [["open"]] }` before the loader arrives. */
-export type EdgeDeskApi = { open(): void; close(): void };
+export type EdgeDeskApi = { open(): void; close(): void; identify(user: IdentifyUser, sig?: IdentitySignature): void };
 
 declare global {
   interface Window {

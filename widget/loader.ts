@@ -1,6 +1,6 @@
 // widget.js: the one script a host page embeds. It must cost the host page next to nothing, so it
 // only draws the launcher (a facade) and fetches the real app (widget-app.js) on first open.
-import type { App, AppScript, EdgeDeskApi, Host, Position } from "./contract.ts";
+import type { App, AppScript, EdgeDeskApi, Host, IdentifyUser, IdentitySignature, Position } from "./contract.ts";
 import { launcherLabels, pickLocale } from "./locale.ts";
 
 // Captured synchronously: `currentScript` is only set while this script is executing.
@@ -65,6 +65,8 @@ function init(): void {
   let loading = false;
   // Only the last wish counts: open-then-close before the app arrives means stay closed.
   let wanted: "open" | "close" | undefined;
+  // The latest identify() before the app arrived; the app sends it once a conversation exists.
+  let who: [IdentifyUser, IdentitySignature?] | undefined;
 
   const host: Host = { config: { site, api: d.api || src.origin, locale, position: side }, root, launcher, setOpen };
 
@@ -79,6 +81,7 @@ function init(): void {
     s.edgedesk = (factory) => {
       launcher.removeAttribute("aria-busy");
       app = factory(host);
+      if (who) app.identify(...who);
       if (wanted === "open") app.open();
       wanted = undefined;
     };
@@ -103,6 +106,10 @@ function init(): void {
       if (app) app.close();
       else wanted = "close";
     },
+    identify(user, sig) {
+      if (app) app.identify(user, sig);
+      else who = [user, sig];
+    },
   };
 
   launcher.addEventListener("click", () => (launcher.getAttribute("aria-expanded") === "true" ? api.close() : api.open()));
@@ -112,7 +119,10 @@ function init(): void {
 
   // Calls made through a stub the host page declared before this async script arrived.
   const q = early && "q" in early && Array.isArray(early.q) ? early.q : [];
-  for (const [name] of q) if (name === "open" || name === "close") api[name]();
+  for (const [name, user, sig] of q) {
+    if (name === "open" || name === "close") api[name]();
+    else if (name === "identify") api.identify(user as IdentifyUser, sig as IdentitySignature | undefined);
+  }
   // A reload while the panel was open brings it back.
   if (wasOpen) api.open();
 }

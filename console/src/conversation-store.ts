@@ -5,8 +5,8 @@
 import { computed, signal } from "@preact/signals";
 import { nanoid } from "nanoid";
 import * as z from "zod/mini";
-import { agentMessageSchema, type ConversationDetail, type PostedMessage } from "../../shared/api.ts";
-import type { ServerFrame, StateEvent } from "../../shared/protocol.ts";
+import { agentMessageSchema, type CannedReply, type ConversationDetail, type ConversationPatch, type PostedMessage } from "../../shared/api.ts";
+import type { ChangeEvent, CsatEvent, NoteEvent, ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
 import { announce } from "./announce.ts";
 import { api, errorMessage, HttpError, wsUrl } from "./api.ts";
@@ -28,7 +28,10 @@ export class ConversationStore {
   readonly detail = signal<ConversationDetail | undefined>(undefined);
   readonly loadError = signal<{ message: string; status: number } | undefined>(undefined);
   readonly pending = signal<Pending[]>([]);
-  readonly busy = signal<"claim" | "resolve" | undefined>(undefined);
+  readonly busy = signal<"claim" | "resolve" | "handback" | undefined>(undefined);
+  /** Private notes, changes (who changed what) and the rating, for the transcript. */
+  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent)[]>([]);
+  readonly canned = signal<CannedReply[] | undefined>(undefined);
   readonly actionError = signal<string | undefined>(undefined);
   /** Replay finished on the current connection: the view is live. */
   readonly live = signal(false);
@@ -41,6 +44,7 @@ export class ConversationStore {
   private typingIdle: ReturnType<typeof setTimeout> | undefined;
   private agentTyping = false;
   private disposed = false;
+  private refreshing = false;
 
   constructor(readonly id: string) {
     this.socket = new LiveSocket({
@@ -137,6 +141,49 @@ export class ConversationStore {
     return this.action("resolve");
   }
 
+  async handBack(): Promise<string | undefined> {
+    return this.action("handback");
+  }
+
+  /** A private note; returns an error message, or undefined once it is stored. */
+  async addNote(raw: string): Promise<string | undefined> {
+    const checked = z.safeParse(agentMessageSchema, { clientId: nanoid(21), text: raw });
+    if (!checked.success) return checked.error.issues[0]?.message ?? "This note cannot be saved.";
+    return this.call(`/notes`, "POST", checked.data, "Note added for agents only.");
+  }
+
+  async patch(p: ConversationPatch): Promise<string | undefined> {
+    return this.call("", "PATCH", p);
+  }
+
+  async markNeeded(needed: boolean): Promise<string | undefined> {
+    return this.call("/handoff-needed", "PUT", { needed }, needed ? "Marked: the handoff was needed." : "Marked: the handoff was not needed.");
+  }
+
+  async loadCanned(): Promise<void> {
+    if (this.canned.value) return;
+    try {
+      this.canned.value = (await api<{ items: CannedReply[] }>("/api/canned")).items;
+    } catch {
+      this.canned.value = [];
+    }
+  }
+
+  private async call(path: string, method: "POST" | "PUT" | "PATCH", body: unknown, done?: string): Promise<string | undefined> {
+    this.actionError.value = undefined;
+    try {
+      await api(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
+      if (done) announce(done);
+      // The socket brings the recorded event; the detail carries the current values.
+      await this.refresh();
+      return undefined;
+    } catch (e) {
+      const msg = errorMessage(e);
+      this.actionError.value = msg;
+      return msg;
+    }
+  }
+
   /** Called on every keystroke in the composer; sends typing on/off edges only. */
   typingActivity(hasText: boolean): void {
     clearTimeout(this.typingIdle);
@@ -155,13 +202,13 @@ export class ConversationStore {
     this.socket.send({ t: "typing", on });
   }
 
-  private async action(kind: "claim" | "resolve"): Promise<string | undefined> {
+  private async action(kind: "claim" | "resolve" | "handback"): Promise<string | undefined> {
     if (this.busy.value) return undefined;
     this.busy.value = kind;
     this.actionError.value = undefined;
     try {
       await api(`/api/conversations/${encodeURIComponent(this.id)}/${kind}`, { method: "POST", body: {} });
-      announce(kind === "claim" ? "You joined the conversation." : "Conversation resolved.");
+      announce(kind === "claim" ? "You joined the conversation." : kind === "resolve" ? "Conversation resolved." : "Handed back to the bot.");
       return undefined;
     } catch (e) {
       const msg = errorMessage(e);
@@ -254,6 +301,15 @@ export class ConversationStore {
       this.notes.value = [...this.notes.value, e];
       // A live handoff brings a packet the detail we loaded did not have.
       if (e.state === "queued" && !this.detail.value?.handoff) void this.refresh();
+      return next;
+    }
+    if (e.type !== "message") {
+      this.agentEvents.value = [...this.agentEvents.value, e];
+      // Current labels, priority, identity and rating live in the detail: re-read it.
+      if (!this.refreshing) {
+        this.refreshing = true;
+        queueMicrotask(() => void this.refresh().finally(() => (this.refreshing = false)));
+      }
       return next;
     }
     if (e.author === "customer" && next.typing) {

@@ -109,6 +109,57 @@ function PendingBubble({ p, t, retry }: { p: Pending; t: Translate; retry(id: st
   );
 }
 
+/** After a resolve: 1–5 (buttons, so Tab and Enter reach each), an optional comment, then thanks. */
+function Csat({ store, t }: { store: WidgetStore; t: Translate }) {
+  const score = useSignal(0);
+  const comment = useSignal("");
+  const busy = useSignal(false);
+  const failed = useSignal(false);
+  if (store.timeline.value.csat) {
+    return (
+      <p class="note" role="status">
+        {t("csatThanks")}
+      </p>
+    );
+  }
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!score.value || busy.value) return;
+    busy.value = true;
+    void store.rate(score.value, comment.value).then((err) => {
+      busy.value = false;
+      failed.value = err !== undefined;
+    });
+  };
+  return (
+    <form class="csat" onSubmit={submit}>
+      <fieldset>
+        <legend>{t("csatQuestion")}</legend>
+        <div class="stars">
+          {[1, 2, 3, 4, 5].map((n) => (
+            <button key={n} type="button" class={n <= score.value ? "on" : ""} aria-pressed={score.value === n} aria-label={t("csatStar", { n })} onClick={() => (score.value = n)}>
+              ★
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      {score.value > 0 && (
+        <>
+          <textarea rows={2} maxLength={1000} aria-label={t("csatComment")} placeholder={t("csatComment")} value={comment.value} onInput={(e) => (comment.value = e.currentTarget.value)} />
+          <button type="submit" class="rate" disabled={busy.value}>
+            {t("csatSend")}
+          </button>
+        </>
+      )}
+      {failed.value && (
+        <p class="meta bad" role="alert">
+          {t("csatFailed")}
+        </p>
+      )}
+    </form>
+  );
+}
+
 function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   const s = store.status.value;
   // "Connecting…" for a blink of an eye is noise; say it only if it lasts.
@@ -297,6 +348,7 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
         {shown.map((p) => (
           <PendingBubble key={p.clientId} p={p} t={t} retry={store.retry} />
         ))}
+        {state === "resolved" && <Csat store={store} t={t} />}
         {state === "resolved" && (
           <p class="note">
             <button type="button" class="link" onClick={store.newConversation}>

@@ -62,6 +62,10 @@ export function postMessage(api: string, site: string, conv: Conv, clientId: str
   return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text })));
 }
 
+export function postJson(api: string, site: string, conv: Conv, path: "identify" | "csat", body: unknown, f: typeof fetch = fetch): Promise<unknown> {
+  return json(f(conversationUrl(api, site, conv, path), jsonInit(body)));
+}
+
 export function postHandoff(api: string, site: string, conv: Conv, reason: string | undefined, f: typeof fetch = fetch): Promise<unknown> {
   return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {})));
 }

@@ -37,6 +37,12 @@ const en = {
   tooLong: "{n} characters over the limit",
   chatLog: "Conversation",
   poweredBy: "Powered by EdgeDesk",
+  csatQuestion: "How did we do?",
+  csatStar: "{n} of 5",
+  csatComment: "Anything to add? (optional)",
+  csatSend: "Send rating",
+  csatThanks: "Thanks for your feedback!",
+  csatFailed: "Your rating wasn't sent. Please try again.",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -77,6 +83,12 @@ const es: Dict = {
   tooLong: "{n} caracteres por encima del límite",
   chatLog: "Conversación",
   poweredBy: "Con tecnología de EdgeDesk",
+  csatQuestion: "¿Qué tal te hemos atendido?",
+  csatStar: "{n} de 5",
+  csatComment: "¿Algo más que añadir? (opcional)",
+  csatSend: "Enviar valoración",
+  csatThanks: "¡Gracias por tu opinión!",
+  csatFailed: "No se envió tu valoración. Inténtalo de nuevo.",
 };
 
 const dictionaries: Record<Locale, Partial<Dict>> = { en, es };

@@ -51,6 +51,7 @@ function mount(host: Host): App {
       host.setOpen(true);
     },
     close: () => close(false),
+    identify: (user, sig) => store.identify({ user, ...(sig ? { hmac: sig.hmac, ts: sig.ts } : {}) }),
   };
 }
 

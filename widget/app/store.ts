@@ -2,12 +2,12 @@
 // (on the first message or "Talk to a person", so opening the panel to look costs the backend
 // nothing), persisted per site key so a reload resumes it, and fed through the shared reducer.
 import { batch, effect, signal } from "@preact/signals";
-import type { CreateConversation } from "../../shared/api.ts";
+import type { CreateConversation, IdentifyRequest } from "../../shared/api.ts";
 import type { ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { WidgetConfig } from "../contract.ts";
 import { Connection, backoff, type Env, type Status, type Transport } from "./connection.ts";
-import { ApiFailure, createConversation, type Conv } from "./http.ts";
+import { ApiFailure, createConversation, postJson, type Conv } from "./http.ts";
 import * as queue from "./pending.ts";
 
 export type LinkStatus = "idle" | Status | "failed";
@@ -63,6 +63,16 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
 
   effect(() => session.write(pendingKey, pending.value.length ? JSON.stringify(pending.value) : null));
 
+  /** The host page's identify() payload, sent to each conversation once it exists. */
+  let identity: IdentifyRequest | undefined;
+  let identifiedFor: string | undefined;
+  const sendIdentity = (c: Conv): void => {
+    if (!identity || identifiedFor === c.id) return;
+    identifiedFor = c.id;
+    // Best effort: a failed identify only means the agent sees no identity; allow another try later.
+    postJson(cfg.api, cfg.site, c, "identify", identity, doFetch).catch(() => (identifiedFor = undefined));
+  };
+
   let connection: Connection | undefined;
   let creating: Promise<Conv | null> | undefined;
   let createAttempt = 0;
@@ -78,7 +88,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       // lastSeq moved only if the reducer accepted the event (it owns dedup; we only observe it).
       if (f.t === "event" && next.lastSeq !== prev.lastSeq) {
         if (f.event.type === "state") notes.value = [...notes.value, f.event];
-        else if (f.event.author === "bot" || f.event.author === "agent") incoming.value++;
+        else if (f.event.type === "message" && (f.event.author === "bot" || f.event.author === "agent")) incoming.value++;
       }
       timeline.value = next;
       pending.value = queue.reconcile(pending.value, next);
@@ -87,6 +97,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
 
   function connect(c: Conv): void {
     if (connection) return;
+    sendIdentity(c);
     connection = new Connection({
       api: cfg.api,
       site: cfg.site,
@@ -198,6 +209,25 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       typingTimer = setTimeout(() => setTyping(false), 4000);
     },
     newConversation: reset,
+    identify(req: IdentifyRequest): void {
+      identity = req;
+      identifiedFor = undefined;
+      if (conv.value) sendIdentity(conv.value);
+    },
+    /** The customer's rating after a resolve; resolves to an error message, or undefined when stored. */
+    async rate(score: number, comment: string): Promise<string | undefined> {
+      const c = conv.value;
+      if (!c) return "no conversation";
+      try {
+        await postJson(cfg.api, cfg.site, c, "csat", comment.trim() ? { score, comment: comment.trim() } : { score }, doFetch);
+        // Show the thanks at once; the stored event follows over the live link.
+        const t = timeline.value;
+        if (!t.csat) timeline.value = { ...t, csat: { score } };
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : "error";
+      }
+    },
     /** Test hook: the frame path the connection uses. */
     onFrame,
   };

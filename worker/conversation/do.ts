@@ -2,11 +2,11 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { ConversationDetail, InboxItem } from "../../shared/api.ts";
-import { clientFrameSchema, PING, PONG, type ServerFrame } from "../../shared/protocol.ts";
+import type { ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
+import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { makeBrain } from "../answer/brain.ts";
 import type { Env } from "../env.ts";
-import { Engine, type NewConversation } from "./engine.ts";
+import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
 
@@ -18,6 +18,7 @@ function outcome<T>(work: () => T): Outcome<T> {
     return { ok: true, value: work() };
   } catch (e) {
     if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
     throw e;
   }
 }
@@ -63,7 +64,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   page(after: number): { events: ConversationDetail["events"]; lastSeq: number; state: ConversationDetail["state"] } {
-    return { events: this.store.events(after), lastSeq: this.store.lastSeq(), state: this.engine.meta.state };
+    return { events: this.store.events(after, 1000, "customer"), lastSeq: this.store.lastSeq("customer"), state: this.engine.meta.state };
   }
 
   detail(): ConversationDetail {
@@ -75,6 +76,12 @@ export class ConversationDO extends DurableObject<Env> {
       events: this.store.events(0),
       lastSeq: this.store.lastSeq(),
       ...(m.handoff ? { handoff: m.handoff } : {}),
+      ...(m.labels ? { labels: m.labels } : {}),
+      ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
+      ...(m.identity ? { identity: m.identity } : {}),
+      ...(m.csat ? { csat: m.csat } : {}),
+      ...(m.handoffNeeded ? { handoffNeeded: m.handoffNeeded } : {}),
+      ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "" } } : {}),
     };
   }
 
@@ -100,6 +107,54 @@ export class ConversationDO extends DurableObject<Env> {
     return outcome(() => (this.engine.resolve(agent.name), null));
   }
 
+  postNote(agent: Agent, clientId: string, text: string): { seq: number; duplicate: boolean } {
+    return this.engine.note(agent, clientId, text);
+  }
+
+  update(agent: Agent, patch: { labels?: string[]; priority?: string }): { changed: boolean } {
+    return { changed: this.engine.update(agent, patch) };
+  }
+
+  handBack(agent: Agent): Outcome<null> {
+    return outcome(() => (this.engine.handBack(agent), null));
+  }
+
+  /** Kept in D1 too, where escalation accuracy is computed across conversations. */
+  async markNeeded(agent: Agent, needed: boolean): Promise<Outcome<{ needed: boolean }>> {
+    const r = outcome(() => this.engine.markNeeded(agent, needed));
+    if (!r.ok) return r;
+    const m = this.engine.meta;
+    const now = Date.now();
+    if (r.value.changed) {
+      await this.env.DB.prepare(
+        `INSERT INTO handoff_marks (conversation_id, workspace_id, needed, reason, agent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT (conversation_id) DO UPDATE SET needed = ?3, agent_id = ?5, updated_at = ?6`,
+      )
+        .bind(m.id, m.workspaceId, needed ? 1 : 0, r.value.reason ?? null, agent.id, now)
+        .run();
+    }
+    return { ok: true, value: { needed } };
+  }
+
+  async csat(score: number, comment: string | undefined): Promise<Outcome<CsatResult>> {
+    const r = outcome(() => this.engine.csat(score, comment));
+    if (!r.ok) return r;
+    if (!r.value.duplicate) {
+      const m = this.engine.meta;
+      // ON CONFLICT DO NOTHING: a retry that raced past the object's own check changes nothing.
+      await this.env.DB.prepare(
+        `INSERT INTO csat (conversation_id, workspace_id, score, comment, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO NOTHING`,
+      )
+        .bind(m.id, m.workspaceId, score, comment || null, m.assignedAgentId ?? null, r.value.at)
+        .run();
+    }
+    return { ok: true, value: { duplicate: r.value.duplicate } };
+  }
+
+  identify(identity: Identity): void {
+    this.engine.identify(identity);
+  }
+
   // ---- sockets and streams -------------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
@@ -111,7 +166,7 @@ export class ConversationDO extends DurableObject<Env> {
       const att: Attachment = agentId ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" } : { role: "customer" };
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
-      for (const f of this.engine.catchUp(after)) pair[1].send(JSON.stringify(f));
+      for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
       return new Response(null, { status: 101, webSocket: pair[0] });
     }
     if (url.pathname === "/sse") return this.sse(after, null);
@@ -130,7 +185,8 @@ export class ConversationDO extends DurableObject<Env> {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     if (exchange) void writer.write(sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }));
-    for (const f of this.engine.catchUp(after)) void writer.write(sseFrame(f));
+    // SSE streams are customers' only (agents use the socket).
+    for (const f of this.engine.catchUp(after, "customer")) void writer.write(sseFrame(f));
     this.streams.add(writer);
     const close = () => {
       this.streams.delete(writer);
@@ -166,6 +222,8 @@ export class ConversationDO extends DurableObject<Env> {
         const to = att.role === "agent" ? "customer" : "agent";
         const frame = JSON.stringify({ t: "typing", author: att.role, on: f.on } satisfies ServerFrame);
         for (const s of this.ctx.getWebSockets(to)) s.send(frame);
+        // A customer on the SSE fallback sees the agent typing too.
+        if (to === "customer") for (const w of this.streams) void w.write(encoder.encode(`data: ${frame}\n\n`)).catch(() => this.streams.delete(w));
       }
     } catch (e) {
       if (e instanceof IllegalTransition) return this.reject(ws, "illegal_transition", e.message);
@@ -184,13 +242,16 @@ export class ConversationDO extends DurableObject<Env> {
 
   private broadcast(f: ServerFrame): void {
     const text = JSON.stringify(f);
-    for (const ws of this.ctx.getWebSockets()) {
+    // The one place live frames leave the object: agents-only events go to agent sockets, nowhere else.
+    const agentsOnly = f.t === "event" && !forCustomer(f.event);
+    for (const ws of agentsOnly ? this.ctx.getWebSockets("agent") : this.ctx.getWebSockets()) {
       try {
         ws.send(text);
       } catch {
         // A socket closing as we write: it will resume from its last seq.
       }
     }
+    if (agentsOnly) return;
     const bytes = sseFrame(f);
     for (const w of this.streams) void w.write(bytes).catch(() => this.streams.delete(w));
   }

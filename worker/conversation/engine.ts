@@ -2,10 +2,10 @@
 // answer, hand off with a packet, let agents join and resolve. The Durable Object gives it storage,
 // a broadcast to connected clients and a clock; nothing here touches the runtime.
 import type { HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
-import type { Action, ConversationEvent, ConversationState, MessageEvent, ServerFrame, Source } from "../../shared/protocol.ts";
+import { AGENTS_ONLY, type Action, type ConversationEvent, type ConversationState, type Identity, type MessageEvent, type ServerFrame, type Source } from "../../shared/protocol.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
-import type { Meta, NewEvent, Store } from "./store.ts";
+import type { Meta, NewEvent, Reader, Store } from "./store.ts";
 
 /** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
 export type BotTurn = {
@@ -35,6 +35,16 @@ export interface Outside {
   publish(item: InboxItem, workspaceId: string): Promise<void>;
   sleep(ms: number): Promise<void>;
   now(): number;
+}
+
+/** A request the conversation's current state refuses (not a bug): answered as 409 with `code`. */
+export class Refused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number };
@@ -71,10 +81,10 @@ export class Engine {
   }
 
   /** Frames a client needs to catch up from `after`: missed events, the draft in flight, then ready. */
-  catchUp(after: number): ServerFrame[] {
-    const frames: ServerFrame[] = this.store.events(after).map((event) => ({ t: "event", event }));
+  catchUp(after: number, reader: Reader = "agent"): ServerFrame[] {
+    const frames: ServerFrame[] = this.store.events(after, 1000, reader).map((event) => ({ t: "event", event }));
     if (this.streaming) frames.push({ t: "delta", id: this.streaming.id, offset: 0, text: this.streaming.text });
-    frames.push({ t: "ready", lastSeq: this.store.lastSeq(), state: this.meta.state });
+    frames.push({ t: "ready", lastSeq: this.store.lastSeq(reader), state: this.meta.state });
     return frames;
   }
 
@@ -124,6 +134,82 @@ export class Engine {
   resolve(by: string): void {
     this.move("resolved", by);
     void this.publish();
+  }
+
+  /** A private note: stored agents-only, never sent to the customer; it does not claim the conversation. */
+  note(agent: { id: string; name: string }, clientId: string, text: string): { seq: number; duplicate: boolean } {
+    const { event, duplicate } = this.store.append(
+      { type: "note", audience: AGENTS_ONLY, id: this.newId(), name: agent.name, text, clientId, at: this.out.now() },
+      // Own namespace: a customer reusing a note's clientId must not collide with it.
+      `note:${clientId}`,
+    );
+    if (!duplicate) this.out.broadcast({ t: "event", event });
+    return { seq: event.seq, duplicate };
+  }
+
+  /** Labels and/or priority; records who changed them. Returns whether anything changed. */
+  update(agent: { name: string }, patch: { labels?: string[]; priority?: string }): boolean {
+    const m = this.meta;
+    const labels = patch.labels && [...new Set(patch.labels)];
+    const change = {
+      ...(labels && labels.join("\n") !== (m.labels ?? []).join("\n") ? { labels } : {}),
+      ...(patch.priority && patch.priority !== currentPriority(m) ? { priority: patch.priority } : {}),
+    };
+    if (!change.labels && !change.priority) return false;
+    this.store.saveMeta({ ...m, ...change });
+    this.emit({ type: "change", audience: AGENTS_ONLY, by: agent.name, at: this.out.now(), ...change });
+    if (change.priority) void this.publish();
+    return true;
+  }
+
+  /** Agent → bot: the bot answers the customer's next message again. */
+  handBack(agent: { name: string }): void {
+    const s = this.meta.state;
+    if (s === "bot") return;
+    if (s === "resolved") throw new IllegalTransition(s, "bot");
+    const { assignedAgentId: _id, assignedAgentName: _name, ...rest } = this.meta;
+    // A fresh start for the bot: old failures would send it straight back to a person.
+    this.store.saveMeta({ ...rest, failures: 0 });
+    this.move("bot", "handed-back", agent.name);
+    void this.publish();
+  }
+
+  /** The agent's verdict on whether this conversation needed a person (escalation accuracy). */
+  markNeeded(agent: { name: string }, needed: boolean): { changed: boolean; reason?: string } {
+    const m = this.meta;
+    if (!m.handoff) throw new Refused("not_handed_off", "this conversation was never handed off");
+    if (m.handoffNeeded?.needed === needed) return { changed: false, reason: m.handoff.reason };
+    this.store.saveMeta({ ...m, handoffNeeded: { needed, by: agent.name, at: this.out.now() } });
+    this.emit({ type: "change", audience: AGENTS_ONLY, by: agent.name, handoffNeeded: needed, at: this.out.now() });
+    return { changed: true, reason: m.handoff.reason };
+  }
+
+  /**
+   * The customer's rating. One per conversation: the same answer again (a retry) is a no-op, a
+   * different one is refused, so a rating cannot be flipped later by whoever holds the token.
+   */
+  csat(score: number, comment: string | undefined): { duplicate: boolean; at: number } {
+    const m = this.meta;
+    const text = comment || undefined;
+    if (m.csat) {
+      if (m.csat.score === score && m.csat.comment === text) return { duplicate: true, at: m.csat.at };
+      throw new Refused("already_rated", "this conversation has been rated already");
+    }
+    if (m.state !== "resolved") throw new Refused("not_resolved", "a conversation is rated after it is resolved");
+    const at = this.out.now();
+    this.store.saveMeta({ ...m, csat: { score, at, ...(text ? { comment: text } : {}) } });
+    this.emit({ type: "csat", score, at, ...(text ? { comment: text } : {}) });
+    return { duplicate: false, at };
+  }
+
+  /** The widget's identify(): kept on the conversation and in its handoff packet, verified or not. */
+  identify(identity: Identity): void {
+    const m = this.meta;
+    // Every page view calls identify() again; only a different identity is news for the agents.
+    const same = (a: Identity | undefined) => JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...identity, at: 0 });
+    if (same(m.identity)) return;
+    this.store.saveMeta({ ...m, identity, ...(m.handoff ? { handoff: { ...m.handoff, identity } } : {}) });
+    this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", identity, at: this.out.now() });
   }
 
   private join(agent: { id: string; name: string }): void {
@@ -227,6 +313,7 @@ export class Engine {
       priority: best?.priority ?? "normal",
       team: best?.team ?? "support",
       at: this.out.now(),
+      ...(m.identity ? { identity: m.identity } : {}),
     };
   }
 
@@ -239,11 +326,14 @@ export class Engine {
       preview: (preview ?? lastCustomerText(this.store.events())).slice(0, 200),
       createdAt: m.createdAt,
       updatedAt: this.out.now(),
-      ...(m.handoff ? { reason: m.handoff.reason, team: m.handoff.team, priority: m.handoff.priority } : {}),
+      ...(m.handoff ? { reason: m.handoff.reason, team: m.handoff.team } : {}),
+      ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
     };
     await this.out.publish(item, m.workspaceId);
   }
 }
+
+export const currentPriority = (m: Meta): string | undefined => m.priority ?? m.handoff?.priority;
 
 function handoffKey(reason: string): ReplyKey {
   if (reason === "customer-requested" || reason === "asked-for-person") return "handoffRequested";

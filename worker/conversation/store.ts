@@ -1,7 +1,7 @@
 // Conversation storage over the Durable Object's SQLite, behind a narrow `Sql` function so the logic
 // above it runs against any SQLite (the DO in production and in workerd tests).
 import type { HandoffPacket } from "../../shared/api.ts";
-import type { ConversationEvent, ConversationState } from "../../shared/protocol.ts";
+import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
@@ -27,6 +27,12 @@ export type Meta = {
   handoff?: HandoffPacket;
   /** Articles the bot tried, newest last, for the handoff packet. */
   tried: { articleId: string; title: string; score: number; category?: string }[];
+  labels?: string[];
+  /** Set by an agent; overrides the handoff packet's priority. */
+  priority?: string;
+  identity?: Identity;
+  csat?: { score: number; comment?: string; at: number };
+  handoffNeeded?: { needed: boolean; by: string; at: number };
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */
@@ -40,7 +46,12 @@ export function migrate(sql: Sql): void {
     data TEXT NOT NULL
   )`);
   sql(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+  // Objects created before events had an audience get the column; NULL means everyone sees the event.
+  if (!sql<{ name: string }>("PRAGMA table_info(events)").some((c) => c.name === "audience")) sql("ALTER TABLE events ADD COLUMN audience TEXT");
 }
+
+/** Which events a reader may get: a customer never receives agents-only events. */
+export type Reader = "customer" | "agent";
 
 export class Store {
   private metaCache: Meta | null = null;
@@ -67,22 +78,26 @@ export class Store {
       if (prior) return { event: { ...(JSON.parse(prior.data) as NewEvent), seq: prior.seq } as ConversationEvent, duplicate: true };
     }
     const row = this.sql<{ seq: number }>(
-      "INSERT INTO events (type, client_id, data) VALUES (?, ?, ?) RETURNING seq",
+      "INSERT INTO events (type, client_id, data, audience) VALUES (?, ?, ?, ?) RETURNING seq",
       event.type,
       clientId ?? null,
       JSON.stringify(event),
+      "audience" in event ? event.audience : null,
     )[0];
     if (!row) throw new Error("insert returned no seq");
     return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
   }
 
-  events(after = 0, limit = 1000): ConversationEvent[] {
-    return this.sql<{ seq: number; data: string }>("SELECT seq, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit).map(
-      (r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent,
-    );
+  events(after = 0, limit = 1000, reader: Reader = "agent"): ConversationEvent[] {
+    return this.sql<{ seq: number; data: string }>(
+      `SELECT seq, data FROM events WHERE seq > ? ${reader === "customer" ? "AND audience IS NULL" : ""} ORDER BY seq LIMIT ?`,
+      after,
+      limit,
+    ).map((r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent);
   }
 
-  lastSeq(): number {
-    return this.sql<{ s: number | null }>("SELECT MAX(seq) AS s FROM events")[0]?.s ?? 0;
+  /** A customer's last seq is that of the last event they can see. */
+  lastSeq(reader: Reader = "agent"): number {
+    return this.sql<{ s: number | null }>(`SELECT MAX(seq) AS s FROM events ${reader === "customer" ? "WHERE audience IS NULL" : ""}`)[0]?.s ?? 0;
   }
 }

@@ -62,13 +62,16 @@ admin.put("/sites/:key", async (c) => {
   if (!/^[\w-]{3,64}$/.test(key)) throw new ApiFailure(400, "invalid_path", "site key is 3-64 letters, digits, _ or -");
   const s = parseOr400(siteSchema, await jsonBody(c), "body");
   const ws = c.get("agent").workspaceId;
+  // An omitted identity secret keeps the stored one: rotating origins must not switch verification off.
   const r = await c.env.DB.prepare(
-    `INSERT INTO sites (key, workspace_id, name, allowed_origins, created_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins WHERE sites.workspace_id = excluded.workspace_id`,
+    `INSERT INTO sites (key, workspace_id, name, allowed_origins, identity_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins,
+       identity_secret = COALESCE(excluded.identity_secret, sites.identity_secret) WHERE sites.workspace_id = excluded.workspace_id`,
   )
-    .bind(key, ws, s.name, JSON.stringify(s.allowedOrigins), Date.now())
+    .bind(key, ws, s.name, JSON.stringify(s.allowedOrigins), s.identitySecret ?? null, Date.now())
     .run();
   if (!r.meta.changes) throw new ApiFailure(409, "site_taken", "this site key belongs to another workspace");
   forgetSite(key);
-  return c.json({ key, ...s });
+  const { identitySecret, ...shown } = s;
+  return c.json({ key, ...shown, identityVerification: identitySecret !== undefined });
 });

@@ -1,7 +1,16 @@
 // The agent console's API: the workspace inbox and the conversations in it. Every route needs a
 // session, and an agent only ever reaches conversations of their own workspace.
 import { Hono, type Context } from "hono";
-import { afterQuerySchema, agentMessageSchema } from "../../shared/api.ts";
+import { nanoid } from "nanoid";
+import {
+  afterQuerySchema,
+  agentMessageSchema,
+  cannedReplySchema,
+  conversationPatchSchema,
+  handoffNeededSchema,
+  noteSchema,
+  type CannedReply,
+} from "../../shared/api.ts";
 import type { Outcome } from "../conversation/do.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -61,5 +70,89 @@ agentApi.post("/conversations/:id/claim", async (c) => {
 agentApi.post("/conversations/:id/resolve", async (c) => {
   const stub = await conversation(c);
   settle(await stub.resolve(who(c)));
+  return c.json({ ok: true });
+});
+
+// ---- agent tools -----------------------------------------------------------------------------
+
+/** Private note: agents only, never the customer (see docs/conversations.md "Who sees what"). */
+agentApi.post("/conversations/:id/notes", async (c) => {
+  const stub = await conversation(c);
+  const body = parseOr400(noteSchema, await jsonBody(c), "body");
+  return c.json(await stub.postNote(who(c), body.clientId, body.text), 201);
+});
+
+/** Labels and priority; the change is recorded in the timeline with the agent's name. */
+agentApi.patch("/conversations/:id", async (c) => {
+  const stub = await conversation(c);
+  const body = parseOr400(conversationPatchSchema, await jsonBody(c), "body");
+  const patch = { ...(body.labels ? { labels: body.labels } : {}), ...(body.priority ? { priority: body.priority } : {}) };
+  return c.json(await stub.update(who(c), patch));
+});
+
+agentApi.post("/conversations/:id/handback", async (c) => {
+  const stub = await conversation(c);
+  settle(await stub.handBack(who(c)));
+  return c.json({ ok: true });
+});
+
+agentApi.put("/conversations/:id/handoff-needed", async (c) => {
+  const stub = await conversation(c);
+  const body = parseOr400(handoffNeededSchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.markNeeded(who(c), body.needed)));
+});
+
+// Canned replies: every agent reads them; editors and owners manage them.
+type CannedRow = { id: string; title: string; shortcut: string | null; body: string; updated_at: number };
+const toCanned = (r: CannedRow): CannedReply => ({ id: r.id, title: r.title, text: r.body, updatedAt: r.updated_at, ...(r.shortcut ? { shortcut: r.shortcut } : {}) });
+
+agentApi.get("/canned", async (c) => {
+  const rows = await c.env.DB.prepare("SELECT id, title, shortcut, body, updated_at FROM canned_replies WHERE workspace_id = ? ORDER BY title COLLATE NOCASE")
+    .bind(c.get("agent").workspaceId)
+    .all<CannedRow>();
+  return c.json({ items: rows.results.map(toCanned) });
+});
+
+const editors = requireAgent({ role: "editor" });
+
+/** D1 reports a taken shortcut as a UNIQUE failure; that is the client's 409, not our 500. */
+async function saveCanned(work: () => Promise<D1Result>): Promise<D1Result> {
+  try {
+    return await work();
+  } catch (e) {
+    if (String(e).includes("UNIQUE")) throw new ApiFailure(409, "shortcut_taken", "another canned reply has this shortcut");
+    throw e;
+  }
+}
+
+agentApi.post("/canned", editors, async (c) => {
+  const b = parseOr400(cannedReplySchema, await jsonBody(c), "body");
+  const a = c.get("agent");
+  const now = Date.now();
+  const id = nanoid(16);
+  await saveCanned(() =>
+    c.env.DB.prepare("INSERT INTO canned_replies (id, workspace_id, title, shortcut, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(id, a.workspaceId, b.title, b.shortcut ?? null, b.text, a.id, now, now)
+      .run(),
+  );
+  return c.json(toCanned({ id, title: b.title, shortcut: b.shortcut ?? null, body: b.text, updated_at: now }), 201);
+});
+
+agentApi.put("/canned/:cid", editors, async (c) => {
+  const b = parseOr400(cannedReplySchema, await jsonBody(c), "body");
+  const id = c.req.param("cid");
+  const now = Date.now();
+  const r = await saveCanned(() =>
+    c.env.DB.prepare("UPDATE canned_replies SET title = ?, shortcut = ?, body = ?, updated_at = ? WHERE id = ? AND workspace_id = ?")
+      .bind(b.title, b.shortcut ?? null, b.text, now, id, c.get("agent").workspaceId)
+      .run(),
+  );
+  if (!r.meta.changes) throw new ApiFailure(404, "not_found", "no such canned reply");
+  return c.json(toCanned({ id, title: b.title, shortcut: b.shortcut ?? null, body: b.text, updated_at: now }));
+});
+
+agentApi.delete("/canned/:cid", editors, async (c) => {
+  const r = await c.env.DB.prepare("DELETE FROM canned_replies WHERE id = ? AND workspace_id = ?").bind(c.req.param("cid"), c.get("agent").workspaceId).run();
+  if (!r.meta.changes) throw new ApiFailure(404, "not_found", "no such canned reply");
   return c.json({ ok: true });
 });

@@ -5,10 +5,13 @@ import { nanoid } from "nanoid";
 import {
   conversationQuerySchema,
   createConversationSchema,
+  csatSchema,
   handoffRequestSchema,
+  identifySchema,
   postMessageSchema,
   type CreatedConversation,
 } from "../../shared/api.ts";
+import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -77,4 +80,23 @@ conversations.post("/:id/handoff", async (c) => {
   const body = parseOr400(handoffRequestSchema, await jsonBody(c), "body");
   await stub.requestHandoff(body.reason);
   return c.json({ ok: true }, 202);
+});
+
+/** The widget's identify(): always stored; `verified` only with a fresh, valid HMAC from the site. */
+conversations.post("/:id/identify", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(identifySchema, await jsonBody(c), "body");
+  const now = Date.now();
+  const verdict = await verifyIdentity(c.get("site").identitySecret, body, now);
+  await stub.identify(toIdentity(body, verdict === "verified", now));
+  // The verdict tells the site's developer why a signature did not count; it reveals nothing secret.
+  return c.json({ verified: verdict === "verified", verdict }, 202);
+});
+
+conversations.post("/:id/csat", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(csatSchema, await jsonBody(c), "body");
+  const r = await stub.csat(body.score, body.comment);
+  if (!r.ok) throw new ApiFailure(409, r.error, r.message);
+  return c.json(r.value, r.value.duplicate ? 200 : 201);
 });

@@ -2,9 +2,13 @@
 // already tried, so nobody asks the customer to repeat themselves.
 import type { HandoffPacket } from "../../../shared/api.ts";
 import { describeLocale, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../format.ts";
+import type { Identity } from "../../../shared/protocol.ts";
 import { PriorityTag, TimeAgo } from "./bits.tsx";
+import { IdentityFacts } from "./IdentityFacts.tsx";
 
-export function HandoffPanel({ packet, channel }: { packet: HandoffPacket | undefined; channel: string | undefined }) {
+type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined };
+
+export function HandoffPanel({ packet, channel, identity }: Props) {
   if (!packet) {
     return (
       <aside class="packet" aria-labelledby="packet-title" data-testid="handoff-packet" data-empty="true">
@@ -13,6 +17,7 @@ export function HandoffPanel({ packet, channel }: { packet: HandoffPacket | unde
           Not handed off. The bot is handling this conversation{channel ? ` (${channel})` : ""}; the handoff details
           will appear here if the customer asks for a person.
         </p>
+        <IdentityFacts identity={identity} />
       </aside>
     );
   }
@@ -31,6 +36,8 @@ export function HandoffPanel({ packet, channel }: { packet: HandoffPacket | unde
         <span class="eyebrow">Reason</span>
         <p data-testid="packet-reason">{packet.reason}</p>
       </section>
+
+      <IdentityFacts identity={identity ?? packet.identity} />
 
       <section aria-labelledby="packet-summary-title">
         <h3 id="packet-summary-title" class="eyebrow">

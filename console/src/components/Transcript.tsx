@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
-import type { MessageEvent, StateEvent } from "../../../shared/protocol.ts";
+import type { ChangeEvent, CsatEvent, MessageEvent, NoteEvent, StateEvent } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
 import { safeHttpUrl } from "../format.ts";
@@ -8,6 +8,8 @@ import { clock, fullDate } from "../time.ts";
 type Props = {
   messages: readonly MessageEvent[];
   notes: readonly StateEvent[];
+  /** Private notes, recorded changes, the customer's rating. */
+  agentEvents: readonly (NoteEvent | ChangeEvent | CsatEvent)[];
   drafts: readonly Draft[];
   pending: readonly Pending[];
   customerTyping: boolean;
@@ -15,12 +17,16 @@ type Props = {
   onDiscard: (clientId: string) => void;
 };
 
-type Entry = { seq: number; kind: "message"; m: MessageEvent } | { seq: number; kind: "note"; e: StateEvent };
+type Entry =
+  | { seq: number; kind: "message"; m: MessageEvent }
+  | { seq: number; kind: "note"; e: StateEvent }
+  | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent };
 
-export function Transcript({ messages, notes, drafts, pending, customerTyping, onRetry, onDiscard }: Props) {
+export function Transcript({ messages, notes, agentEvents, drafts, pending, customerTyping, onRetry, onDiscard }: Props) {
   const entries: Entry[] = [
     ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
     ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
+    ...agentEvents.map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
   ].sort((a, b) => a.seq - b.seq);
 
   const box = useRef<HTMLDivElement>(null);
@@ -52,7 +58,9 @@ export function Transcript({ messages, notes, drafts, pending, customerTyping, o
       <div role="log" aria-live="polite" aria-relevant="additions">
       <ol class="lines" data-testid="transcript">
         {empty && <li class="note muted">No messages yet.</li>}
-        {entries.map((x) => (x.kind === "note" ? <Note key={`n${x.seq}`} e={x.e} /> : <Line key={x.m.id} m={x.m} />))}
+        {entries.map((x) =>
+          x.kind === "note" ? <Note key={`n${x.seq}`} e={x.e} /> : x.kind === "agent" ? <AgentOnly key={`a${x.seq}`} e={x.e} /> : <Line key={x.m.id} m={x.m} />,
+        )}
         {drafts.map((d) => (
           <li key={`d${d.id}`} class="line line-bot is-draft" data-testid="draft" data-id={d.id} aria-busy="true">
             <div class="line-meta">
@@ -164,6 +172,55 @@ function Note({ e }: { e: StateEvent }) {
       <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
         {clock(e.at)}
       </time>
+    </li>
+  );
+}
+
+/** What changed, in words: "alex set priority to urgent, labels to billing, vip". */
+export function describeChange(e: ChangeEvent): string {
+  if (e.identity) {
+    const who = e.identity.name ?? e.identity.email ?? e.identity.id;
+    return `Customer identified as ${who} (${e.identity.verified ? "verified" : "unverified"})`;
+  }
+  if (e.handoffNeeded !== undefined) return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;
+  const parts: string[] = [];
+  if (e.priority) parts.push(`priority to ${e.priority}`);
+  if (e.labels) parts.push(e.labels.length ? `labels to ${e.labels.join(", ")}` : "no labels");
+  return `${e.by} set ${parts.join(", ")}`;
+}
+
+function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent }) {
+  const time = (
+    <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
+      {clock(e.at)}
+    </time>
+  );
+  if (e.type === "note") {
+    return (
+      <li class="line line-private" data-testid="private-note" data-seq={e.seq}>
+        <div class="line-meta">
+          <span class="author">{e.name}</span>
+          <span class="tag tag-private">Private note · agents only</span>
+          {time}
+        </div>
+        <div class="bubble">{e.text}</div>
+      </li>
+    );
+  }
+  if (e.type === "csat") {
+    return (
+      <li class="note note-csat" data-testid="csat-note" data-score={e.score} data-seq={e.seq}>
+        <span>
+          Customer rated {e.score}/5{e.comment ? `: “${e.comment}”` : ""}
+        </span>
+        {time}
+      </li>
+    );
+  }
+  return (
+    <li class="note note-change" data-testid="change-note" data-seq={e.seq}>
+      <span>{describeChange(e)}</span>
+      {time}
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from "preact/hooks";
 import { ConversationStore } from "../conversation-store.ts";
 import { Composer } from "../components/Composer.tsx";
+import { ConversationTools } from "../components/ConversationTools.tsx";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
 import { HandoffPanel } from "../components/HandoffPanel.tsx";
 import { Transcript } from "../components/Transcript.tsx";
@@ -59,6 +60,21 @@ export function ConversationPage({ id }: { id: string }) {
               {busy === "claim" ? "Claiming…" : "Claim"}
             </button>
           )}
+          {detail && (state === "queued" || state === "agent") && (
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="handback"
+              disabled={busy !== undefined}
+              onClick={() =>
+                void store.handBack().then((err) => {
+                  if (!err) heading.current?.focus();
+                })
+              }
+            >
+              {busy === "handback" ? "Handing back…" : "Hand back to bot"}
+            </button>
+          )}
           {detail && state !== "resolved" && (
             <button
               type="button"
@@ -98,11 +114,15 @@ export function ConversationPage({ id }: { id: string }) {
         </p>
       ) : (
         <div class="convo-grid">
-          <HandoffPanel packet={detail.handoff} channel={detail.channel} />
+          <div class="convo-side">
+            <HandoffPanel packet={detail.handoff} channel={detail.channel} identity={detail.identity} />
+            <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
+          </div>
           <section class="convo-main" aria-label="Conversation with the customer">
             <Transcript
               messages={t.messages}
               notes={store.notes.value}
+              agentEvents={store.agentEvents.value}
               drafts={Object.values(t.drafts)}
               pending={store.pending.value}
               customerTyping={t.typing}
@@ -112,6 +132,9 @@ export function ConversationPage({ id }: { id: string }) {
             <Composer
               state={state}
               onSend={(text) => store.send(text)}
+              onNote={(text) => store.addNote(text)}
+              canned={store.canned.value}
+              loadCanned={() => void store.loadCanned()}
               onActivity={(has) => store.typingActivity(has)}
               onBlur={() => store.setTyping(false)}
             />
