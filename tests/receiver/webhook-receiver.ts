@@ -22,6 +22,8 @@ export type Received = {
   timestamp: string | null;
   signature: string | null;
   signatureValid: boolean;
+  /** The body exactly as received, so a test can recompute the signature itself. */
+  raw: string;
   receivedAt: number;
   answered: number;
   hung: boolean;
@@ -92,6 +94,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         timestamp: h("EdgeDesk-Timestamp"),
         signature: h("EdgeDesk-Signature"),
         signatureValid: false,
+        raw,
         receivedAt: Date.now(),
         answered: 0,
         hung: false,
