@@ -32,7 +32,7 @@ export default defineConfig(async () => {
     NOTIFY_MAX_ATTEMPTS: "5",
     NOTIFY_RETRY_BASE_MS: "60",
     NOTIFY_RETRY_MAX_MS: "1000",
-    NOTIFY_TIMEOUT_MS: "400",
+    NOTIFY_TIMEOUT_MS: "1000",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };
