@@ -124,6 +124,20 @@ it("lets an owner find a dead letter on Settings → Integrations and retry it",
   expect(await p.locator("[data-testid=delivery][data-status=delivered]").count()).toBeGreaterThanOrEqual(6);
   await snap(p, "integrations-dead-letter");
 
+  // Adding a webhook from the page shows its secret once.
+  await p.getByTestId("webhook-url").fill(`${receiver.url}/hook/ui`);
+  await p.getByTestId("event-conversation.handed_off").uncheck();
+  await p.getByTestId("event-conversation.resolved").uncheck();
+  await p.getByTestId("webhook-add").click();
+  await expect.poll(() => p.getByTestId("webhook-secret").count()).toBe(0);
+  expect(await p.getByText("Choose at least one event.").count()).toBe(1);
+  await p.getByTestId("event-sla.breached").check();
+  await p.getByTestId("webhook-add").click();
+  await expect.poll(() => p.getByTestId("webhook").count()).toBe(2);
+  expect(await p.getByTestId("webhook-secret").textContent()).toMatch(/whsec_[\w-]{20,}/);
+  await snap(p, "integrations-new-webhook-secret");
+  await p.getByTestId("webhook-secret").getByRole("button", { name: "Done" }).click();
+
   // The receiver is fixed; the owner retries from the console.
   await control("journey", "PATCH", { failFirst: 0 });
   await p.getByTestId("dead-retry").click();
