@@ -28,6 +28,11 @@ export default defineConfig(async () => {
     STREAM_DELAY_MS: "3",
     RATE_LIMIT: "1000,1000",
     LOGIN_RATE_LIMIT: "1000,1000",
+    // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.
+    NOTIFY_MAX_ATTEMPTS: "5",
+    NOTIFY_RETRY_BASE_MS: "60",
+    NOTIFY_RETRY_MAX_MS: "1000",
+    NOTIFY_TIMEOUT_MS: "1000",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };
@@ -36,7 +41,14 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [cloudflareTest({ wrangler, miniflare: { bindings } })],
-          test: { name: "worker", include: ["tests/worker/**/*.test.ts"], exclude: ["tests/worker/ai/**"], setupFiles: ["./tests/worker/setup.ts"] },
+          test: {
+            name: "worker",
+            include: ["tests/worker/**/*.test.ts"],
+            exclude: ["tests/worker/ai/**"],
+            setupFiles: ["./tests/worker/setup.ts"],
+            // A real Node HTTP server the worker delivers webhooks to (tests/receiver/).
+            globalSetup: ["./tests/receiver/global-setup.ts"],
+          },
         },
         {
           plugins: [

@@ -4,6 +4,9 @@ import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
 import { MAX_MESSAGE_CHARS, type ConversationEvent, type ConversationState, type Identity } from "./protocol.ts";
 
+// Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
+export * from "./notifications.ts";
+
 // ---- public chat API: /v1 (site key and conversation token travel in the query: WebSockets and
 // EventSource cannot set headers) -----------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
 import { siteGuard } from "./middleware/site.ts";
+import { notifications } from "./notify/routes.ts";
 import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
@@ -26,5 +27,7 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api", agentApi);
+// Before the admin routes, so that only its own (owner) guard applies.
+app.route("/admin/v1/notifications", notifications);
 app.route("/admin/v1", admin);
 app.route("/", pages);

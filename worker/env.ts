@@ -1,10 +1,13 @@
 import type { ConversationDO } from "./conversation/do.ts";
 import type { InboxDO } from "./inbox/do.ts";
+import type { NotifierDO } from "./notify/do.ts";
 
 export interface Env {
   ASSETS: Fetcher;
   CONVERSATION: DurableObjectNamespace<ConversationDO>;
   INBOX: DurableObjectNamespace<InboxDO>;
+  /** Webhook and Slack outbox, one per workspace (worker/notify). */
+  NOTIFIER: DurableObjectNamespace<NotifierDO>;
   DB: D1Database;
   KB: KVNamespace;
   /** Signs conversation tokens. A secret: `wrangler secret put SECRET`. */
@@ -19,6 +22,11 @@ export interface Env {
   LOGIN_RATE_LIMIT?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
   DECISION_CONFIG?: string;
+  /** Webhook/Slack delivery (worker/notify/backoff.ts): attempts in all, first retry delay, cap, per-attempt timeout. */
+  NOTIFY_MAX_ATTEMPTS?: string;
+  NOTIFY_RETRY_BASE_MS?: string;
+  NOTIFY_RETRY_MAX_MS?: string;
+  NOTIFY_TIMEOUT_MS?: string;
 
   // ---- Production AI path (optional; see docs/production-ai.md). Absent = the embedded engine. ----
   /** Workers AI binding (`"ai": { "binding": "AI" }`). */

@@ -6,6 +6,7 @@ import type { ConversationDetail, CsatResult, InboxItem } from "../../shared/api
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { makeBrain } from "../answer/brain.ts";
 import type { Env } from "../env.ts";
+import { notifyConversation } from "../notify/index.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
@@ -259,6 +260,8 @@ export class ConversationDO extends DurableObject<Env> {
   private async publish(item: InboxItem, workspaceId: string): Promise<void> {
     const m = this.store.meta();
     if (!m) return;
+    // Webhooks and Slack: what is new is taken now; delivery happens off the customer's path.
+    this.ctx.waitUntil(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item));
     await this.env.DB.prepare(
       `INSERT INTO conversations (id, workspace_id, site_key, channel, state, locale, page_url, preview, reason, team, priority, assigned_agent_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)

@@ -21,9 +21,9 @@ export function requireAgent({ role = "agent" }: { role?: Role } = {}): Middlewa
   };
 }
 
-/** Operators and CI scripts use the ADMIN_TOKEN; editors and owners use their console session. */
-export function requireAdmin(): MiddlewareHandler<AppEnv> {
-  const asEditor = requireAgent({ role: "editor" });
+/** Operators and CI scripts use the ADMIN_TOKEN; editors and owners (or owners only) their session. */
+export function requireAdmin({ role = "editor" }: { role?: Role } = {}): MiddlewareHandler<AppEnv> {
+  const asEditor = requireAgent({ role });
   return async function requireAdminHandler(c, next) {
     const auth = c.req.header("authorization");
     if (auth?.startsWith("Bearer ")) {

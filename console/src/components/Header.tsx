@@ -24,6 +24,11 @@ export function Header({ me }: { me: Me }) {
             </span>
           )}
         </a>
+        {me.role === "owner" && (
+          <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
+            Settings
+          </a>
+        )}
       </nav>
       <div class="who">
         <span class="who-name" data-testid="agent-name">

@@ -1,0 +1,136 @@
+// Notifications: the conversation events outgoing webhooks carry, and the shapes of the owner's
+// integrations API (`/admin/v1/notifications`). Re-exported from api.ts; kept in its own file so the
+// event model can be read (and versioned) in one place.
+import * as z from "zod/mini";
+
+/** Event types a webhook can subscribe to. Adding one is backward compatible; renaming one is not. */
+export const eventTypes = [
+  "conversation.created",
+  "conversation.handed_off",
+  "conversation.assigned",
+  "conversation.resolved",
+  "conversation.reopened",
+  "message.created",
+  "sla.breached",
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+/** The conversation as of the moment the event was published (not necessarily as of `createdAt`). */
+export type EventConversation = {
+  id: string;
+  state: string;
+  channel: string;
+  preview: string;
+  reason?: string;
+  team?: string;
+  priority?: string;
+  tier?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The conversation in the agent console, when the worker knows its public origin. */
+  consoleUrl?: string;
+};
+
+export type EventMessage = { id: string; seq: number; author: "customer" | "agent"; text: string; name?: string; at: number };
+
+export type SlaBreach = { metric: string; dueAt?: number; breachedAt: number; policy?: string };
+
+/**
+ * One webhook body. `id` is stable per event (so is `createdAt`); the delivery id in the headers is
+ * stable per event *and* endpoint, across every retry: receivers dedup on that.
+ */
+export type WebhookEvent = {
+  id: string;
+  type: EventType | "ping";
+  createdAt: number;
+  workspaceId: string;
+  data: {
+    conversation?: EventConversation;
+    message?: EventMessage;
+    agent?: { name: string };
+    handoff?: { reason: string; summary: string; priority: string; team: string; category?: string; pageUrl?: string; locale: string };
+    sla?: SlaBreach;
+  };
+};
+
+// ---- owner API --------------------------------------------------------------------------------
+
+const httpUrl = z.string().check(z.trim(), z.maxLength(2000), z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL"));
+
+export const webhookCreateSchema = z.object({
+  url: httpUrl,
+  events: z.array(z.enum(eventTypes)).check(z.minLength(1, "subscribe to at least one event"), z.maxLength(eventTypes.length)),
+  enabled: z._default(z.boolean(), true),
+  description: z._default(z.string().check(z.trim(), z.maxLength(200)), ""),
+  /** Omit to have one generated; shown once, in the create response. */
+  secret: z.optional(z.string().check(z.minLength(16, "a secret has 16 characters or more"), z.maxLength(200))),
+});
+export type WebhookCreate = z.input<typeof webhookCreateSchema>;
+
+export const webhookUpdateSchema = z.object({
+  url: z.optional(httpUrl),
+  events: z.optional(webhookCreateSchema.shape.events),
+  enabled: z.optional(z.boolean()),
+  description: z.optional(webhookCreateSchema.shape.description),
+  /** Replace the secret with a new generated one (returned once). */
+  rotateSecret: z.optional(z.boolean()),
+});
+export type WebhookUpdate = z.input<typeof webhookUpdateSchema>;
+
+export const slackSettingsSchema = z.object({ url: z.nullable(httpUrl) });
+
+export const deliveryStatuses = ["pending", "delivered", "dead", "cancelled"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const deliveriesQuerySchema = z.object({
+  status: z.optional(z.enum(deliveryStatuses)),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+});
+
+export type Webhook = {
+  id: string;
+  url: string;
+  events: EventType[];
+  enabled: boolean;
+  description: string;
+  /** The secret's last characters, to tell secrets apart without showing them. */
+  secretHint: string;
+  createdAt: number;
+  updatedAt: number;
+};
+export type WebhookWithSecret = Webhook & { secret: string };
+
+export type Attempt = {
+  n: number;
+  at: number;
+  ms: number;
+  /** The receiver's HTTP status, absent when no response came (network error, timeout). */
+  status?: number;
+  error?: string;
+  /** The first characters of the receiver's response body. */
+  response?: string;
+  /** When another attempt follows: how long after this one. */
+  retryInMs?: number;
+};
+
+export type Delivery = {
+  id: string;
+  kind: "webhook" | "slack";
+  /** Webhook id, or "slack". */
+  target: string;
+  url: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attempts: number;
+  maxAttempts: number;
+  nextAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  log: Attempt[];
+};
+
+/** The Slack URL is a credential (anyone holding it can post): only its end is ever shown back. */
+export type SlackSettings = { configured: boolean; hint: string | null };
+
+export type Integrations = { webhooks: Webhook[]; slack: SlackSettings; eventTypes: EventType[]; maxAttempts: number };

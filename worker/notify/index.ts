@@ -1,0 +1,48 @@
+// The hooks the rest of the worker calls. None of them throws or makes its caller wait on a
+// receiver: they hand events to the workspace's Notifier, which owns delivery from there.
+import type { InboxItem, SlaBreach, WebhookEvent } from "../../shared/api.ts";
+import type { ConversationEvent } from "../../shared/protocol.ts";
+import type { Meta } from "../conversation/store.ts";
+import type { Env } from "../env.ts";
+import { conversationOf, eventsFor, takeSinceCursor } from "./events.ts";
+
+export { NotifierDO } from "./do.ts";
+
+export const notifierOf = (env: Pick<Env, "NOTIFIER">, workspaceId: string) => env.NOTIFIER.get(env.NOTIFIER.idFromName(workspaceId));
+
+async function hand(env: Env, workspaceId: string, events: WebhookEvent[]): Promise<void> {
+  if (!events.length) return;
+  try {
+    await notifierOf(env, workspaceId).enqueue(workspaceId, events);
+  } catch (e) {
+    // Notifications are best effort at this boundary; the conversation must carry on regardless.
+    console.error("[edgedesk] notifications: could not queue", events.map((x) => x.id).join(", "), e);
+  }
+}
+
+/**
+ * For the Conversation DO's publish(): works out what is new in the conversation's log right now (a
+ * synchronous step), and returns the promise that hands it to the Notifier, for `waitUntil`.
+ */
+export function notifyConversation(env: Env, sql: Pick<SqlStorage, "exec">, log: { events(after: number): ConversationEvent[] }, meta: Meta, item: InboxItem): Promise<void> {
+  const { log: fresh, created } = takeSinceCursor(sql, (after) => log.events(after));
+  return hand(env, meta.workspaceId, eventsFor(meta, item, fresh, created, env.PUBLIC_URL));
+}
+
+/**
+ * For the SLA timers (worker/routing): a conversation missed a target. Sends `sla.breached` to the
+ * webhooks subscribed to it and posts to Slack. Calling it twice for the same breach (same
+ * conversation, metric and dueAt) delivers once.
+ */
+export function notifySlaBreach(env: Env, workspaceId: string, item: InboxItem, breach: Partial<SlaBreach> = {}): Promise<void> {
+  const breachedAt = breach.breachedAt ?? Date.now();
+  const sla: SlaBreach = { metric: breach.metric ?? "sla", breachedAt, ...(breach.dueAt !== undefined ? { dueAt: breach.dueAt } : {}), ...(breach.policy ? { policy: breach.policy } : {}) };
+  const event: WebhookEvent = {
+    id: `${item.id}.sla.${sla.metric}.${sla.dueAt ?? breachedAt}`,
+    type: "sla.breached",
+    createdAt: breachedAt,
+    workspaceId,
+    data: { conversation: conversationOf(item, undefined, env.PUBLIC_URL), sla },
+  };
+  return hand(env, workspaceId, [event]);
+}
