@@ -9,6 +9,7 @@ import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { pages } from "./routes/pages.ts";
+import { routingAdmin, routingApi } from "./routes/routing.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -26,5 +27,7 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api", agentApi);
+app.route("/api", routingApi);
 app.route("/admin/v1", admin);
+app.route("/admin/v1", routingAdmin);
 app.route("/", pages);

@@ -19,6 +19,8 @@ export interface Env {
   LOGIN_RATE_LIMIT?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
   DECISION_CONFIG?: string;
+  /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
+  ROUTING_MATRIX?: string;
 
   // ---- Production AI path (optional; see docs/production-ai.md). Absent = the embedded engine. ----
   /** Workers AI binding (`"ai": { "binding": "AI" }`). */
