@@ -183,4 +183,6 @@ export type ConversationDetail = {
   events: ConversationEvent[];
   lastSeq: number;
   handoff?: HandoffPacket;
+  /** Who the conversation is assigned to (routing) or who joined it. */
+  assignee?: AgentRef;
 };

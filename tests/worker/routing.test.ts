@@ -219,7 +219,7 @@ describe("presence and assignment", () => {
     const s = await online(a);
     const c = await handoff();
     expect((await item(c.id, a.cookie))?.assignee).toEqual({ id: a.id, name: a.name });
-    expect((await detail(c.id, a.cookie)).state).toBe("queued");
+    expect(await detail(c.id, a.cookie)).toMatchObject({ state: "queued", assignee: { id: a.id, name: a.name } });
     const row = await env.DB.prepare("SELECT assigned_agent_id FROM conversations WHERE id = ?").bind(c.id).first<{ assigned_agent_id: string }>();
     expect(row?.assigned_agent_id).toBe(a.id);
     expect((await post(`/api/conversations/${c.id}/claim`, a.cookie)).status).toBe(200);

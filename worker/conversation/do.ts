@@ -77,6 +77,7 @@ export class ConversationDO extends DurableObject<Env> {
       events: this.store.events(0),
       lastSeq: this.store.lastSeq(),
       ...(m.handoff ? { handoff: m.handoff } : {}),
+      ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
     };
   }
 
