@@ -96,16 +96,15 @@ export function slaView(item: InboxItem, now: number): { state: SlaState; text: 
   const left = item.slaDueAt - now;
   const state: SlaState = left <= 0 ? "breached" : (item.slaState ?? "ok");
   const span = countdown(Math.abs(left));
-  return left > 0
-    ? { state, text: `due in ${span}`, label: `Response due in ${span}${state === "near" ? ", nearly due" : ""}` }
-    : { state, text: `overdue ${span}`, label: `Response overdue by ${span}` };
+  // The server's breach can arrive between two ticks of the console's clock: it wins over "due in".
+  if (state === "breached") return left > 0 ? { state, text: "overdue", label: "Response overdue" } : { state, text: `overdue ${span}`, label: `Response overdue by ${span}` };
+  return { state, text: `due in ${span}`, label: `Response due in ${span}${state === "near" ? ", nearly due" : ""}` };
 }
 
-/** "45 s", "12 min", "3 h 05", "2 d 4 h": minute resolution is what an agent acts on. */
+/** "<1 min", "12 min", "3 h 05", "2 d 4 h": minute resolution is what an agent acts on (and the clock ticks every 15 s). */
 export function countdown(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
+  const m = Math.floor(ms / 60_000);
+  if (m < 1) return "<1 min";
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h} h ${String(m % 60).padStart(2, "0")}`;

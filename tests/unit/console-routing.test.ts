@@ -20,11 +20,12 @@ describe("SLA countdown", () => {
     expect(slaView(item("a", { slaDueAt: 3_600_000, slaState: "ok" }), 0)).toMatchObject({ state: "ok", text: "due in 1 h 00" });
     expect(slaView(item("a", { slaDueAt: 600_000, slaState: "near" }), 0)).toMatchObject({ state: "near", text: "due in 10 min" });
     expect(slaView(item("a", { slaDueAt: 600_000, slaState: "ok" }), 900_000)).toMatchObject({ state: "breached", text: "overdue 5 min" });
+    expect(slaView(item("a", { slaDueAt: 600_000, slaState: "breached" }), 599_000)).toMatchObject({ state: "breached", text: "overdue" });
     expect(slaView(item("a", { state: "agent", slaDueAt: 600_000 }), 0)).toBeNull();
     expect(slaView(item("a"), 0)).toBeNull();
   });
   it("formats spans at minute resolution", () => {
-    expect(countdown(45_000)).toBe("45 s");
+    expect(countdown(45_000)).toBe("<1 min");
     expect(countdown(59 * 60_000 + 59_000)).toBe("59 min");
     expect(countdown(3 * 3_600_000 + 5 * 60_000)).toBe("3 h 05");
     expect(countdown(50 * 3_600_000)).toBe("2 d 2 h");
