@@ -153,6 +153,10 @@ export type HandoffPacket = {
   at: number;
   /** Who the customer is, from the widget's identify() call (`verified` only with a valid site HMAC). */
   identity?: Identity;
+  /** Escalation tier the routing matrix chose (worker/routing/matrix.ts); absent on older packets. */
+  tier?: Tier;
+  /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
+  slaDueAt?: number;
 };
 
 export type InboxItem = {
@@ -165,10 +169,53 @@ export type InboxItem = {
   priority?: string;
   updatedAt: number;
   createdAt: number;
+  /** The agent the conversation is assigned to (routing, reassign) or who joined it. */
+  assignee?: AgentRef;
+  tier?: Tier;
+  slaDueAt?: number;
+  /** Response SLA while queued; set by the Inbox DO's alarm. */
+  slaState?: SlaState;
 };
 
 /** Frames of the live inbox socket (`/api/inbox/ws`), server → console. */
-export type InboxFrame = { t: "snapshot"; items: InboxItem[] } | { t: "upsert"; item: InboxItem } | { t: "remove"; id: string };
+export type InboxFrame =
+  | { t: "snapshot"; items: InboxItem[] }
+  | { t: "upsert"; item: InboxItem }
+  | { t: "remove"; id: string }
+  /** Who is online, away and how loaded: sent on connect and on every change. */
+  | { t: "presence"; agents: AgentPresence[] };
+
+// ---- routing: tiers, assignment, presence ----------------------------------------------------------
+
+export const tiers = ["self-service", "tier-1", "tier-2", "tier-3", "executive"] as const;
+export type Tier = (typeof tiers)[number];
+export type SlaState = "ok" | "near" | "breached";
+export type AgentRef = { id: string; name: string };
+
+export type AgentPresence = AgentRef & {
+  teams: string[];
+  online: boolean;
+  away: boolean;
+  /** Conversations assigned to them and not resolved. */
+  load: number;
+};
+
+const teamName = z.string().check(z.trim(), z.regex(/^[\w-]{1,60}$/, "a team is 1-60 letters, digits, _ or -"));
+
+/** Assign or reassign a conversation: to one agent, or to a team (round robin within it). */
+export const assignSchema = z
+  .object({ agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))), team: z.optional(teamName) })
+  .check(z.refine((v) => (v.agentId === undefined) !== (v.team === undefined), "give exactly one of agentId or team"));
+export type AssignRequest = z.infer<typeof assignSchema>;
+
+export const availabilitySchema = z.object({ away: z.boolean() });
+
+/** Owner-only: an agent's teams and availability. */
+export const agentRoutingSchema = z
+  .object({ teams: z.optional(z.array(teamName).check(z.maxLength(20))), away: z.optional(z.boolean()) })
+  .check(z.refine((v) => v.teams !== undefined || v.away !== undefined, "give teams or away"));
+
+export type AgentSummary = AgentRef & { email: string; role: Role; teams: string[]; away: boolean };
 
 export type ConversationDetail = {
   id: string;
@@ -184,7 +231,8 @@ export type ConversationDetail = {
   csat?: { score: number; comment?: string; at: number };
   /** The agent's answer to "was this handoff needed?". */
   handoffNeeded?: { needed: boolean; by: string; at: number };
-  assignee?: { id: string; name: string };
+  /** Who the conversation is assigned to (routing) or who joined it. */
+  assignee?: AgentRef;
 };
 
 // ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------

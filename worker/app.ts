@@ -10,6 +10,7 @@ import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { pages } from "./routes/pages.ts";
+import { routingAdmin, routingApi } from "./routes/routing.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -29,5 +30,7 @@ app.route("/api/auth", auth);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
 app.route("/admin/v1/notifications", notifications);
+app.route("/api", routingApi);
 app.route("/admin/v1", admin);
+app.route("/admin/v1", routingAdmin);
 app.route("/", pages);

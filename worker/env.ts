@@ -27,6 +27,8 @@ export interface Env {
   NOTIFY_RETRY_BASE_MS?: string;
   NOTIFY_RETRY_MAX_MS?: string;
   NOTIFY_TIMEOUT_MS?: string;
+  /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
+  ROUTING_MATRIX?: string;
 
   // ---- Production AI path (optional; see docs/production-ai.md). Absent = the embedded engine. ----
   /** Workers AI binding (`"ai": { "binding": "AI" }`). */

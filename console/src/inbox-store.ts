@@ -2,11 +2,11 @@
 // header's waiting count and new-conversation announcements work from inside a conversation too.
 // The initial GET paints fast; the socket's snapshot then supersedes it and keeps it current.
 import { computed, signal } from "@preact/signals";
-import type { InboxFrame, InboxItem } from "../../shared/api.ts";
+import type { AgentPresence, AssignRequest, InboxFrame, InboxItem } from "../../shared/api.ts";
 import { announce } from "./announce.ts";
 import { api, errorMessage, wsUrl } from "./api.ts";
 import { applyInboxFrame, countByState, newlyQueued, sortInbox } from "./inbox.ts";
-import { checkSession } from "./session.ts";
+import { checkSession, me } from "./session.ts";
 import { LiveSocket } from "./socket.ts";
 
 export const inboxItems = signal<InboxItem[]>([]);
@@ -16,11 +16,16 @@ export const inboxError = signal<string | undefined>(undefined);
 /** Conversations that joined the queue while the console was open and have not been opened yet. */
 export const freshIds = signal<ReadonlySet<string>>(new Set());
 export const inboxCounts = computed(() => countByState(inboxItems.value));
+/** Who is online, away and how loaded, from the inbox socket. */
+export const presence = signal<AgentPresence[]>([]);
+export const myPresence = computed(() => presence.value.find((p) => p.id === me.value?.id));
 
 const socket = new LiveSocket({
   url: () => wsUrl("/api/inbox/ws"),
   onFrame: (f) => {
-    if (isInboxFrame(f)) apply(f);
+    if (!isInboxFrame(f)) return;
+    if (f.t === "presence") presence.value = f.agents;
+    else apply(f);
   },
   onFailure: (n) => {
     if (n >= 2) void checkSession();
@@ -36,6 +41,7 @@ export function startInbox(): void {
 export function stopInbox(): void {
   socket.stop();
   inboxItems.value = [];
+  presence.value = [];
   inboxLoaded.value = false;
   freshIds.value = new Set();
 }
@@ -61,6 +67,19 @@ export function markSeen(id: string): void {
   const next = new Set(freshIds.value);
   next.delete(id);
   freshIds.value = next;
+}
+
+/** Claim from the list: the row updates through the socket. */
+export async function claimFromInbox(id: string): Promise<void> {
+  await api(`/api/conversations/${encodeURIComponent(id)}/claim`, { body: {} });
+}
+
+export async function assignConversation(id: string, to: AssignRequest): Promise<void> {
+  await api(`/api/conversations/${encodeURIComponent(id)}/assign`, { body: to });
+}
+
+export async function setAway(away: boolean): Promise<void> {
+  await api("/api/me/availability", { method: "PUT", body: { away } });
 }
 
 function apply(frame: InboxFrame): void {
@@ -94,6 +113,7 @@ function isInboxFrame(f: unknown): f is InboxFrame {
   return (
     (o.t === "snapshot" && Array.isArray(o.items)) ||
     (o.t === "upsert" && typeof o.item === "object" && o.item !== null) ||
-    (o.t === "remove" && typeof o.id === "string")
+    (o.t === "remove" && typeof o.id === "string") ||
+    (o.t === "presence" && Array.isArray((o as { agents?: unknown }).agents))
   );
 }

@@ -129,3 +129,25 @@ describe("identify()", () => {
     expect(row?.identity_secret).toBe(KEY);
   });
 });
+
+describe("identity and routing", () => {
+  async function handoffAs(body: unknown) {
+    const c = await create();
+    expect((await identify(c, body)).status).toBe(202);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    customer.send({ t: "send", clientId: `vip-${crypto.randomUUID().slice(0, 8)}`, text: "I want to talk to a person" });
+    await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
+    customer.close();
+    return (await detail(c.id)).handoff;
+  }
+
+  it("routes a verified VIP to the executive tier, and ignores an unverified VIP claim", async () => {
+    const vip = { ...user, id: "u_vip", attributes: { vip: true } };
+    const ts = now();
+    const verified = await handoffAs({ user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
+    expect(verified).toMatchObject({ tier: "executive", identity: { verified: true } });
+    const forged = await handoffAs({ user: vip, hmac: "00".repeat(32), ts });
+    expect(forged?.identity?.verified).toBe(false);
+    expect(forged?.tier).not.toBe("executive");
+  });
+});

@@ -6,7 +6,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { CreatedConversation, Delivery, InboxItem, Integrations, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
 import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
-import { notifySlaBreach } from "../../worker/notify/index.ts";
+import { onBreach } from "../../worker/routing/hooks.ts";
 import { verify } from "../../worker/notify/signature.ts";
 import { ADMIN, BASE, createAgent, demoArticles, ORIGIN } from "./helpers.ts";
 
@@ -383,14 +383,15 @@ describe("Slack", () => {
     await scenario("slack_sla", {});
     expect((await call("PUT", "/slack", ws, { url: `${RECEIVER}/slack/slack_sla` })).status).toBe(200);
     await webhook(ws, "sla_hook", ["sla.breached"]);
-    const item: InboxItem = { id: "conv_sla_1", state: "queued", channel: "chat", preview: "Where is my refund?", team: "billing", priority: "high", createdAt: 1, updatedAt: 2 };
-    await notifySlaBreach(env, ws, item, { metric: "first_response", dueAt: 1000 });
-    await notifySlaBreach(env, ws, item, { metric: "first_response", dueAt: 1000 }); // the same breach again
+    const item: InboxItem = { id: "conv_sla_1", state: "queued", channel: "chat", preview: "Where is my refund?", team: "billing", priority: "high", tier: "tier-1", slaDueAt: 1000, createdAt: 1, updatedAt: 2 };
+    // The Inbox DO's alarm calls this hook on a breach; it records the breach and raises the alert.
+    await onBreach(env, ws, item);
+    await onBreach(env, ws, item); // the same breach again
 
     const slack = await waitFor(() => received("slack_sla"), (l) => l.processed.length === 1);
     expect((slack.processed[0]?.body as { text: string }).text).toBe("SLA breached (first_response): Where is my refund?");
     const hook = await waitFor(() => received("sla_hook"), (l) => l.processed.length === 1);
-    expect(hook.processed[0]?.body).toMatchObject({ type: "sla.breached", id: "conv_sla_1.sla.first_response.1000", data: { sla: { metric: "first_response", dueAt: 1000 }, conversation: { id: "conv_sla_1", team: "billing" } } });
+    expect(hook.processed[0]?.body).toMatchObject({ type: "sla.breached", id: "conv_sla_1.sla.first_response.1000", data: { sla: { metric: "first_response", dueAt: 1000, policy: "tier-1" }, conversation: { id: "conv_sla_1", team: "billing" } } });
     await new Promise((r) => setTimeout(r, 200));
     expect((await received("slack_sla")).requests).toHaveLength(1);
     expect((await received("sla_hook")).requests).toHaveLength(1);

@@ -2,11 +2,12 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
+import type { AgentRef, ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { makeBrain } from "../answer/brain.ts";
 import type { Env } from "../env.ts";
 import { notifyConversation } from "../notify/index.ts";
+import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
@@ -48,8 +49,9 @@ export class ConversationDO extends DurableObject<Env> {
         publish: (item, ws) => this.publish(item, ws),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         now: () => Date.now(),
+        pick: (workspaceId, conversationId, team) => env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
       },
-      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1 },
+      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
       () => nanoid(12),
     );
   }
@@ -82,7 +84,7 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.identity ? { identity: m.identity } : {}),
       ...(m.csat ? { csat: m.csat } : {}),
       ...(m.handoffNeeded ? { handoffNeeded: m.handoffNeeded } : {}),
-      ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "" } } : {}),
+      ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
     };
   }
 
@@ -102,6 +104,16 @@ export class ConversationDO extends DurableObject<Env> {
 
   claim(agent: Agent): Outcome<null> {
     return outcome(() => (this.engine.claim(agent), null));
+  }
+
+  /** Assign or reassign: to one agent, or to a team (the inbox picks within it). */
+  async assign(to: { agent: AgentRef } | { team: string }): Promise<Outcome<AgentRef | null>> {
+    try {
+      return { ok: true, value: await this.engine.assign(to) };
+    } catch (e) {
+      if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+      throw e;
+    }
   }
 
   resolve(agent: Agent): Outcome<null> {
@@ -273,7 +285,7 @@ export class ConversationDO extends DurableObject<Env> {
     // The inbox holds what people work on: conversations that left the bot.
     if (m.handoff) {
       const inbox = this.env.INBOX.get(this.env.INBOX.idFromName(workspaceId));
-      await inbox.upsert(item);
+      await inbox.upsert(item, workspaceId);
     }
   }
 }

@@ -1,8 +1,9 @@
 // The logic of one conversation: store the customer's message once, let the bot decide, stream its
 // answer, hand off with a packet, let agents join and resolve. The Durable Object gives it storage,
 // a broadcast to connected clients and a clock; nothing here touches the runtime.
-import type { HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
+import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
 import { AGENTS_ONLY, type Action, type ConversationEvent, type ConversationState, type Identity, type MessageEvent, type ServerFrame, type Source } from "../../shared/protocol.ts";
+import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
 import type { Meta, NewEvent, Reader, Store } from "./store.ts";
@@ -35,6 +36,8 @@ export interface Outside {
   publish(item: InboxItem, workspaceId: string): Promise<void>;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** Asks the workspace inbox which available agent of `team` takes the conversation (null: nobody). */
+  pick(workspaceId: string, conversationId: string, team: string): Promise<AgentRef | null>;
 }
 
 /** A request the conversation's current state refuses (not a bug): answered as 409 with `code`. */
@@ -47,7 +50,7 @@ export class Refused extends Error {
   }
 }
 
-export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number };
+export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number; routing?: Matrix };
 
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
 
@@ -129,6 +132,23 @@ export class Engine {
     if (this.meta.state === "agent" && this.meta.assignedAgentId === agent.id) return;
     this.join(agent);
     void this.publish();
+  }
+
+  /**
+   * Routes the conversation to one agent, or to a team (round robin within it). Someone who already
+   * joined hands it over: it goes back to the queue, assigned, until the new agent joins or claims.
+   */
+  async assign(to: { agent: AgentRef } | { team: string }): Promise<AgentRef | null> {
+    const m = this.meta;
+    if (m.state !== "queued" && m.state !== "agent") throw new IllegalTransition(m.state, "queued");
+    const team = "team" in to ? to.team : (m.handoff?.team ?? "support");
+    const agent = "agent" in to ? to.agent : await this.pickSafely(team);
+    const now = this.meta;
+    if (now.state === "agent" && now.assignedAgentId === agent?.id) return agent;
+    this.store.saveMeta({ ...unassigned(now), ...assigned(agent), ...(now.handoff ? { handoff: { ...now.handoff, team } } : {}) });
+    if (now.state === "agent") this.move("queued", "reassigned");
+    await this.publish();
+    return agent;
   }
 
   resolve(by: string): void {
@@ -284,9 +304,10 @@ export class Engine {
   }
 
   private async handoff(reason: string, turn: BotTurn | undefined): Promise<void> {
-    const m = this.meta;
     const packet = this.packet(reason, turn);
-    this.store.saveMeta({ ...m, handoff: packet });
+    const agent = await this.pickSafely(packet.team);
+    this.store.saveMeta({ ...unassigned(this.meta), ...assigned(agent), handoff: packet });
+    const m = this.meta;
     await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
     this.move("queued", reason);
     await this.publish();
@@ -300,6 +321,15 @@ export class Engine {
       .map((e) => e.text);
     const best = turn?.article;
     const top = m.tried[m.tried.length - 1];
+    const category = best?.category ?? top?.category;
+    const at = this.out.now();
+    const routed = route(this.opts.routing ?? defaultMatrix, {
+      reason,
+      at,
+      ...(best ? { article: best } : category ? { article: { category } } : {}),
+      // Only a verified identity may raise the tier: an unverified claim of VIP status is just text.
+      customer: { vip: m.identity?.verified === true && isVip(m.identity.attributes?.vip) },
+    });
     return {
       reason,
       summary: summarize(customer),
@@ -311,8 +341,10 @@ export class Engine {
       ...(best ? { article: best.id } : {}),
       ...(best?.category ?? top?.category ? { category: best?.category ?? top?.category } : {}),
       priority: best?.priority ?? "normal",
-      team: best?.team ?? "support",
-      at: this.out.now(),
+      team: routed.team,
+      at,
+      tier: routed.tier,
+      slaDueAt: routed.dueAt,
       ...(m.identity ? { identity: m.identity } : {}),
     };
   }
@@ -328,12 +360,35 @@ export class Engine {
       updatedAt: this.out.now(),
       ...(m.handoff ? { reason: m.handoff.reason, team: m.handoff.team } : {}),
       ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
+      ...(m.handoff?.tier ? { tier: m.handoff.tier } : {}),
+      ...(m.handoff?.slaDueAt ? { slaDueAt: m.handoff.slaDueAt } : {}),
+      ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
     };
     await this.out.publish(item, m.workspaceId);
   }
+
+  /** Routing is best effort: an inbox that cannot answer leaves the conversation unassigned, still queued. */
+  private async pickSafely(team: string): Promise<AgentRef | null> {
+    const m = this.meta;
+    try {
+      return await this.out.pick(m.workspaceId, m.id, team);
+    } catch (e) {
+      console.error(`[edgedesk] routing ${m.id} to ${team} failed, left unassigned: ${String(e)}`);
+      return null;
+    }
+  }
 }
 
+const isVip = (v: string | number | boolean | undefined): boolean => v === true || v === "true" || v === 1 || v === "yes";
+
 export const currentPriority = (m: Meta): string | undefined => m.priority ?? m.handoff?.priority;
+
+function unassigned(m: Meta): Meta {
+  const { assignedAgentId: _id, assignedAgentName: _name, ...rest } = m;
+  return rest;
+}
+
+const assigned = (a: AgentRef | null): Partial<Meta> => (a ? { assignedAgentId: a.id, assignedAgentName: a.name } : {});
 
 function handoffKey(reason: string): ReplyKey {
   if (reason === "customer-requested" || reason === "asked-for-person") return "handoffRequested";

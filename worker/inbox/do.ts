@@ -1,17 +1,36 @@
 // One Inbox Durable Object per workspace: the live list of conversations that left the bot, pushed to
-// every connected agent console. Conversation DOs call `upsert` on each change.
+// every connected agent console, plus who is online, away and how loaded (routing picks from that),
+// and the response-SLA clock: one alarm at the earliest next near-due or due time.
 import { DurableObject } from "cloudflare:workers";
-import type { InboxFrame, InboxItem } from "../../shared/api.ts";
+import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../shared/api.ts";
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
+import { loads, pickAgent, type RosterAgent } from "../routing/assign.ts";
+import { onSlaEvent } from "../routing/hooks.ts";
+import { loadMatrix } from "../routing/matrix.ts";
+import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
 
 /** Resolved conversations stay visible this long, so an agent sees what just closed. */
 const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;
 
+/** Who a console socket belongs to; set by the worker from the session on upgrade. */
+type Attachment = { agentId: string };
+
+/** What the worker knows of an agent from D1 (teams, away) when they connect or an owner changes them. */
+export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean };
+
+type RosterRow = { id: string; name: string; teams: string; away: number; last_assigned_at: number };
+
 export class InboxDO extends DurableObject<Env> {
+  /** Conversations given to an agent whose Conversation DO has not published the assignment yet. */
+  private readonly reserved = new Map<string, string>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)");
+    const sql = ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, teams TEXT NOT NULL, away INTEGER NOT NULL, last_assigned_at INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -22,39 +41,172 @@ export class InboxDO extends DurableObject<Env> {
       .map((r) => JSON.parse(r.data) as InboxItem);
   }
 
-  upsert(item: InboxItem): void {
-    const prior = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM items WHERE id = ?", item.id).toArray()[0];
-    // Keep the last customer text when an update (a state change) carries none.
-    const merged: InboxItem = prior && !item.preview ? { ...item, preview: (JSON.parse(prior.data) as InboxItem).preview } : item;
-    this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO items (id, state, updated_at, data) VALUES (?, ?, ?, ?)",
-      merged.id,
-      merged.state,
-      merged.updatedAt,
-      JSON.stringify(merged),
-    );
-    this.send({ t: "upsert", item: merged });
+  get(id: string): InboxItem | null {
+    const row = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM items WHERE id = ?", id).toArray()[0];
+    return row ? (JSON.parse(row.data) as InboxItem) : null;
   }
 
-  override async fetch(): Promise<Response> {
+  async upsert(item: InboxItem, workspaceId?: string): Promise<void> {
+    if (workspaceId) this.remember(workspaceId);
+    const prior = this.get(item.id);
+    const merged: InboxItem = { ...item };
+    // Keep the last customer text when an update (a state change) carries none.
+    if (prior && !item.preview) merged.preview = prior.preview;
+    // The SLA state is the inbox's own (set by the alarm): carried over within one handoff, restarted by a new one.
+    if (item.slaDueAt !== undefined) merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
+    this.save(merged);
+    this.reserved.delete(item.id);
+    this.send({ t: "upsert", item: merged });
+    if (prior?.assignee?.id !== merged.assignee?.id || prior?.state !== merged.state) this.sendPresence();
+    await this.schedule();
+  }
+
+  /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */
+  pick(conversationId: string, team: string): AgentRef | null {
+    const chosen = pickAgent(this.roster(), team, loads(this.openItems(), this.reserved));
+    if (!chosen) return null;
+    // Strictly increasing, so two picks in one millisecond still take turns.
+    const last = this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MAX(last_assigned_at) AS m FROM agents").toArray()[0]?.m ?? 0;
+    this.ctx.storage.sql.exec("UPDATE agents SET last_assigned_at = ? WHERE id = ?", Math.max(Date.now(), last + 1), chosen.id);
+    this.reserved.set(conversationId, chosen.id);
+    this.sendPresence();
+    return { id: chosen.id, name: chosen.name };
+  }
+
+  /** Records an agent's name, teams and availability (from D1, on connect or when changed). */
+  setAgent(a: AgentUpdate): void {
+    const prior = this.rosterRow(a.id);
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at) VALUES (?, ?, ?, ?, ?)",
+      a.id,
+      a.name,
+      JSON.stringify(a.teams ?? (prior ? (JSON.parse(prior.teams) as string[]) : [])),
+      (a.away ?? prior?.away === 1) ? 1 : 0,
+      prior?.last_assigned_at ?? 0,
+    );
+    this.sendPresence();
+  }
+
+  presence(exclude?: WebSocket): AgentPresence[] {
+    const load = loads(this.openItems(), this.reserved);
+    return this.roster(exclude)
+      .map(({ id, name, teams, online, away }) => ({ id, name, teams, online, away, load: load.get(id) ?? 0 }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const h = request.headers;
+    const agentId = h.get("x-agent-id");
+    const workspaceId = h.get("x-workspace-id");
+    if (workspaceId) this.remember(workspaceId);
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
+    if (agentId) {
+      pair[1].serializeAttachment({ agentId } satisfies Attachment);
+      const teams = parseTeams(h.get("x-agent-teams"));
+      this.setAgent({ id: agentId, name: h.get("x-agent-name") ?? "Agent", teams, away: h.get("x-agent-away") === "1" });
+    }
     pair[1].send(JSON.stringify({ t: "snapshot", items: this.list() } satisfies InboxFrame));
+    pair[1].send(JSON.stringify({ t: "presence", agents: this.presence() } satisfies InboxFrame));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    this.sendPresence(ws);
   }
 
-  private send(frame: InboxFrame): void {
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.sendPresence(ws);
+  }
+
+  /** Flags queued conversations that became near due or breached, tells the hook, sets the next alarm. */
+  override async alarm(): Promise<void> {
+    const m = loadMatrix(this.env);
+    const now = Date.now();
+    const workspaceId = this.workspaceId();
+    for (const item of this.openItems()) {
+      if (!runsSla(item)) continue;
+      const s = slaStateAt(m, item, now);
+      if (!advanced(item.slaState, s)) continue;
+      const flagged: InboxItem = { ...item, slaState: s };
+      this.save(flagged);
+      this.send({ t: "upsert", item: flagged });
+      if (workspaceId) await onSlaEvent(this.env, workspaceId, flagged, s === "breached" ? "breached" : "near");
+    }
+    await this.schedule();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private async schedule(): Promise<void> {
+    const next = nextDeadline(loadMatrix(this.env), this.openItems());
+    const current = await this.ctx.storage.getAlarm();
+    if (next === null) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+    } else if (current !== next) {
+      await this.ctx.storage.setAlarm(next);
+    }
+  }
+
+  private save(item: InboxItem): void {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO items (id, state, updated_at, data) VALUES (?, ?, ?, ?)", item.id, item.state, item.updatedAt, JSON.stringify(item));
+  }
+
+  private openItems(): InboxItem[] {
+    return this.ctx.storage.sql
+      .exec<{ data: string }>("SELECT data FROM items WHERE state IN ('queued', 'agent')")
+      .toArray()
+      .map((r) => JSON.parse(r.data) as InboxItem);
+  }
+
+  private rosterRow(id: string): RosterRow | undefined {
+    return this.ctx.storage.sql.exec<RosterRow>("SELECT * FROM agents WHERE id = ?", id).toArray()[0];
+  }
+
+  private roster(exclude?: WebSocket): RosterAgent[] {
+    const online = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === exclude) continue;
+      const att = ws.deserializeAttachment() as Attachment | null;
+      if (att?.agentId) online.add(att.agentId);
+    }
+    return this.ctx.storage.sql
+      .exec<RosterRow>("SELECT * FROM agents")
+      .toArray()
+      .map((r) => ({ id: r.id, name: r.name, teams: JSON.parse(r.teams) as string[], away: r.away === 1, online: online.has(r.id), lastAssignedAt: r.last_assigned_at }));
+  }
+
+  private remember(workspaceId: string): void {
+    this.ctx.storage.sql.exec("INSERT OR IGNORE INTO kv (k, v) VALUES ('workspace', ?)", workspaceId);
+  }
+
+  private workspaceId(): string | undefined {
+    return this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM kv WHERE k = 'workspace'").toArray()[0]?.v;
+  }
+
+  private sendPresence(exclude?: WebSocket): void {
+    this.send({ t: "presence", agents: this.presence(exclude) }, exclude);
+  }
+
+  private send(frame: InboxFrame, exclude?: WebSocket): void {
     const text = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
+      if (ws === exclude) continue;
       try {
         ws.send(text);
       } catch {
         // Closed mid-send: the console reconnects and gets a fresh snapshot.
       }
     }
+  }
+}
+
+function parseTeams(header: string | null): string[] {
+  try {
+    const v: unknown = JSON.parse(header ?? "[]");
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === "string") : [];
+  } catch {
+    return [];
   }
 }

@@ -12,8 +12,9 @@ const rank: Record<Role, number> = { agent: 0, editor: 1, owner: 2 };
 
 export function requireAgent({ role = "agent" }: { role?: Role } = {}): MiddlewareHandler<AppEnv> {
   return async function requireAgentHandler(c, next) {
+    // Several /api routers each guard their routes; the session is looked up once per request.
     const token = getCookie(c, SESSION_COOKIE);
-    const agent = token ? await sessionAgent(c.env.DB, token) : null;
+    const agent = c.get("agent") ?? (token ? await sessionAgent(c.env.DB, token) : null);
     if (!agent) throw new ApiFailure(401, "unauthenticated", "log in first");
     if (rank[agent.role] < rank[role]) throw new ApiFailure(403, "forbidden", `this needs the ${role} role`);
     c.set("agent", agent);

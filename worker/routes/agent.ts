@@ -25,11 +25,16 @@ agentApi.get("/inbox", async (c) => c.json({ items: await inboxOf(c).list() }));
 
 agentApi.get("/inbox/ws", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
-  return inboxOf(c).fetch("https://inbox/ws", { headers: { upgrade: "websocket" } });
+  // The socket is the agent's presence: the inbox routes to whoever is connected and not away.
+  const a = c.get("agent");
+  const row = await c.env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?").bind(a.id).first<{ teams: string; away: number }>();
+  return inboxOf(c).fetch("https://inbox/ws", {
+    headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name, "x-agent-teams": row?.teams ?? "[]", "x-agent-away": row?.away ? "1" : "0", "x-workspace-id": a.workspaceId },
+  });
 });
 
 /** The conversation's stub, once we know it belongs to the agent's workspace. */
-async function conversation(c: Context<AppEnv>) {
+export async function conversation(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>();
   // Another workspace's conversation is reported as missing, not forbidden: ids do not leak.
@@ -40,7 +45,7 @@ async function conversation(c: Context<AppEnv>) {
 const who = (c: Context<AppEnv>) => ({ id: c.get("agent").id, name: c.get("agent").name });
 
 /** Turns a refused state change into a 409 the console can show. */
-function settle<T>(r: Outcome<T>): T {
+export function settle<T>(r: Outcome<T>): T {
   if (!r.ok) throw new ApiFailure(409, r.error, r.message);
   return r.value;
 }

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Me } from "../../../shared/api.ts";
-import { inboxCounts } from "../inbox-store.ts";
+import { errorMessage } from "../api.ts";
+import { inboxCounts, myPresence, setAway } from "../inbox-store.ts";
 import { route } from "../router.ts";
 import { logout } from "../session.ts";
 
@@ -8,6 +9,9 @@ export function Header({ me }: { me: Me }) {
   const [leaving, setLeaving] = useState(false);
   const waiting = inboxCounts.value.queued;
   const onInbox = route.value.name === "inbox";
+  const away = myPresence.value?.away ?? false;
+  const [saving, setSaving] = useState(false);
+  const [availabilityError, setAvailabilityError] = useState<string | undefined>(undefined);
   return (
     <header class="topbar">
       <a class="brand" href="#/inbox" aria-label="EdgeDesk console, go to inbox">
@@ -35,6 +39,25 @@ export function Header({ me }: { me: Me }) {
           {me.name}
         </span>
         <span class="who-role">{me.role}</span>
+        <button
+          type="button"
+          class={`availability ${away ? "is-away" : "is-available"}`}
+          data-testid="availability-toggle"
+          data-away={away ? "true" : "false"}
+          aria-pressed={!away}
+          disabled={saving || !myPresence.value}
+          title={availabilityError ?? (away ? "You get no new conversations. Click to become available." : "New conversations are routed to you. Click to go away.")}
+          onClick={() => {
+            setSaving(true);
+            setAvailabilityError(undefined);
+            void setAway(!away)
+              .catch((e: unknown) => setAvailabilityError(errorMessage(e)))
+              .finally(() => setSaving(false));
+          }}
+        >
+          <span class="dot" aria-hidden="true" />
+          {away ? "Away" : "Available"}
+        </button>
         <button
           type="button"
           class="btn btn-quiet"

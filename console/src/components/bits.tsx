@@ -1,8 +1,9 @@
 // Small presentational pieces shared by the inbox and the conversation view.
+import type { InboxItem } from "../../../shared/api.ts";
 import type { ConversationState } from "../../../shared/protocol.ts";
 import { now } from "../clock.ts";
 import { capitalize } from "../format.ts";
-import { stateLabels } from "../inbox.ts";
+import { slaView, stateLabels } from "../inbox.ts";
 import { fullDate, timeAgo } from "../time.ts";
 
 export function StateBadge({ state }: { state: ConversationState }) {
@@ -31,5 +32,16 @@ export function TimeAgo({ at, prefix }: { at: number; prefix?: string }) {
       {prefix}
       {timeAgo(at, now.value)}
     </time>
+  );
+}
+
+/** Time left to the response target of a queued conversation, styled near due and breached. */
+export function SlaCountdown({ item }: { item: InboxItem }) {
+  const v = slaView(item, now.value);
+  if (!v) return null;
+  return (
+    <span class={`sla sla-${v.state}`} data-testid="sla-countdown" data-sla-state={v.state} title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined} aria-label={v.label}>
+      {v.text}
+    </span>
   );
 }

@@ -1,0 +1,29 @@
+// Who gets a conversation: round robin among the least loaded available agents of the routed team;
+// failing that, among all available agents; failing that, nobody (it waits in the team's queue). Pure.
+import type { AgentRef, InboxItem } from "../../shared/api.ts";
+
+export type RosterAgent = AgentRef & { teams: string[]; away: boolean; online: boolean; lastAssignedAt: number };
+
+export const available = (a: RosterAgent): boolean => a.online && !a.away;
+
+/** Conversations per agent that are assigned and not resolved; `reserved` are picks not yet published. */
+export function loads(items: readonly InboxItem[], reserved: ReadonlyMap<string, string> = new Map()): Map<string, number> {
+  const owner = new Map<string, string>();
+  for (const i of items) if (i.assignee && (i.state === "queued" || i.state === "agent")) owner.set(i.id, i.assignee.id);
+  for (const [conversation, agent] of reserved) owner.set(conversation, agent);
+  const n = new Map<string, number>();
+  for (const agent of owner.values()) n.set(agent, (n.get(agent) ?? 0) + 1);
+  return n;
+}
+
+export function pickAgent(roster: readonly RosterAgent[], team: string, load: ReadonlyMap<string, number>): RosterAgent | null {
+  const free = roster.filter(available);
+  const inTeam = free.filter((a) => a.teams.includes(team));
+  const pool = inTeam.length ? inTeam : free;
+  if (!pool.length) return null;
+  const least = Math.min(...pool.map((a) => load.get(a.id) ?? 0));
+  // Round robin: of the least loaded, the one who was given a conversation longest ago.
+  const tied = pool.filter((a) => (load.get(a.id) ?? 0) === least);
+  tied.sort((a, b) => a.lastAssignedAt - b.lastAssignedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return tied[0] ?? null;
+}
