@@ -1,10 +1,13 @@
 import type { ConversationDO } from "./conversation/do.ts";
 import type { InboxDO } from "./inbox/do.ts";
+import type { KnowledgeDO } from "./knowledge/do.ts";
 
 export interface Env {
   ASSETS: Fetcher;
   CONVERSATION: DurableObjectNamespace<ConversationDO>;
   INBOX: DurableObjectNamespace<InboxDO>;
+  /** Per workspace: runs KB publish jobs one at a time. */
+  KNOWLEDGE: DurableObjectNamespace<KnowledgeDO>;
   DB: D1Database;
   KB: KVNamespace;
   /** Signs conversation tokens. A secret: `wrangler secret put SECRET`. */

@@ -9,6 +9,7 @@ import type { Env } from "../env.ts";
 import { Engine, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
+import { recordTurn } from "../knowledge/signals.ts";
 
 /** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
@@ -46,6 +47,7 @@ export class ConversationDO extends DurableObject<Env> {
         publish: (item, ws) => this.publish(item, ws),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         now: () => Date.now(),
+        recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
       },
       { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1 },
       () => nanoid(12),

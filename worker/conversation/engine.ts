@@ -35,7 +35,11 @@ export interface Outside {
   publish(item: InboxItem, workspaceId: string): Promise<void>;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** Each bot decision and customer handoff, for the content team's gaps and article figures. */
+  recordTurn?(t: TurnRecord): void;
 }
+
+export type TurnRecord = { question: string; action: Action; reason: string; article?: string; confidence: number; messageId: string };
 
 export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number };
 
@@ -98,7 +102,8 @@ export class Engine {
   requestHandoff(reason = "customer-requested"): Promise<void> {
     return this.enqueue(async () => {
       if (this.meta.state === "queued" || this.meta.state === "agent") return;
-      await this.handoff(reason, undefined);
+      const messageId = await this.handoff(reason, undefined);
+      this.out.recordTurn?.({ question: lastCustomerText(this.store.events()), action: "handoff", reason, confidence: 0, messageId });
     });
   }
 
@@ -167,11 +172,13 @@ export class Engine {
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
       failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
     });
+    const record = (messageId: string) =>
+      this.out.recordTurn?.({ question: text, action: turn.action, reason: turn.reason, confidence: turn.confidence, messageId, ...(turn.article ? { article: turn.article.id } : {}) });
     if (turn.action === "handoff") {
-      await this.handoff(turn.reason, turn);
+      record(await this.handoff(turn.reason, turn));
       return;
     }
-    await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources);
+    record(await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources));
     await this.publish(text);
   }
 
@@ -180,7 +187,7 @@ export class Engine {
     text: string | AsyncIterable<string>,
     extra: Pick<MessageEvent, "action" | "sources">,
     citedSources?: () => Source[],
-  ): Promise<void> {
+  ): Promise<string> {
     const id = this.newId();
     this.streaming = { id, text: "" };
     try {
@@ -192,18 +199,20 @@ export class Engine {
       }
       const sources = citedSources ? citedSources() : extra.sources;
       this.emit({ type: "message", id, author: "bot", text: this.streaming.text, at: this.out.now(), ...extra, sources });
+      return id;
     } finally {
       this.streaming = null;
     }
   }
 
-  private async handoff(reason: string, turn: BotTurn | undefined): Promise<void> {
+  private async handoff(reason: string, turn: BotTurn | undefined): Promise<string> {
     const m = this.meta;
     const packet = this.packet(reason, turn);
     this.store.saveMeta({ ...m, handoff: packet });
-    await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
+    const id = await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
     this.move("queued", reason);
     await this.publish();
+    return id;
   }
 
   private packet(reason: string, turn: BotTurn | undefined): HandoffPacket {

@@ -5,12 +5,14 @@ import { nanoid } from "nanoid";
 import {
   conversationQuerySchema,
   createConversationSchema,
+  feedbackSchema,
   handoffRequestSchema,
   postMessageSchema,
   type CreatedConversation,
 } from "../../shared/api.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
+import { recordVote } from "../knowledge/signals.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 
 export const conversations = new Hono<AppEnv>();
@@ -77,4 +79,12 @@ conversations.post("/:id/handoff", async (c) => {
   const body = parseOr400(handoffRequestSchema, await jsonBody(c), "body");
   await stub.requestHandoff(body.reason);
   return c.json({ ok: true }, 202);
+});
+
+/** Thumbs up/down on one bot answer, for the content team's article figures and gaps. */
+conversations.post("/:id/feedback", async (c) => {
+  const { id } = await open(c);
+  const body = parseOr400(feedbackSchema, await jsonBody(c), "body");
+  if (!(await recordVote(c.env.DB, id, body.messageId, body.helpful))) throw new ApiFailure(404, "not_found", "no bot answer with that id in this conversation");
+  return c.json({ ok: true });
 });
