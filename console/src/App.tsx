@@ -4,6 +4,7 @@ import { Header } from "./components/Header.tsx";
 import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
+import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
 import { route } from "./router.ts";
 import { loadMe, me } from "./session.ts";
@@ -27,7 +28,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "kb" ? "Knowledge" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -45,7 +46,7 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : <InboxPage />}
+          {r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

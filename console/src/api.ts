@@ -21,7 +21,7 @@ export function setUnauthorizedHandler(fn: () => void): void {
 }
 
 type Options = {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT" | "DELETE";
   body?: unknown;
   /** Login answers 401 for wrong credentials; that must not bounce the user to the login page. */
   expect401?: boolean;

@@ -24,6 +24,7 @@ export function Header({ me }: { me: Me }) {
             </span>
           )}
         </a>
+        <a href="#/kb" class="nav-link" aria-current={route.value.name === "kb" ? "page" : undefined} data-testid="nav-knowledge">Knowledge</a>
       </nav>
       <div class="who">
         <span class="who-name" data-testid="agent-name">
