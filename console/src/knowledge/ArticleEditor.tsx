@@ -196,8 +196,8 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
           <fieldset disabled={!canEdit}>
             <legend class="visually-hidden">Front matter</legend>
             <div class="kb-fields">
-              {!id && <Input field="id" form={form} errors={errors} set={set} />}
               <Input field="title" form={form} errors={errors} set={set} wide />
+              {!id && <Input field="id" form={form} errors={errors} set={set} />}
               <Input field="category" form={form} errors={errors} set={set} />
               <Input field="tags" form={form} errors={errors} set={set} />
               <Select field="handoff" options={["never", "always"]} form={form} errors={errors} set={set} />
@@ -379,6 +379,6 @@ function Select({ field, options, form, errors, set }: FieldProps & { options: s
 }
 
 function focusFirst(errors: FieldErrors): void {
-  const first = (["id", "title", "category", "tags", "team", "locale", "body"] as Field[]).find((f) => errors[f]);
+  const first = (["title", "id", "category", "tags", "team", "locale", "body"] as Field[]).find((f) => errors[f]);
   if (first) document.getElementById(`kb-${first}`)?.focus();
 }
