@@ -1,6 +1,7 @@
-// The content team's sync: `npm run kb -- push|pull|diff [--dir kb] [--url URL] [--token T] [--workspace W]`.
-// push publishes the folder (replacing the KB), pull writes the published KB as Markdown files, diff
-// lists what push would change. The token comes from --token, $EDGEDESK_ADMIN_TOKEN or .dev.vars.
+// The content team's sync: `npm run kb -- push|pull|diff [--dir kb] [--url URL] [--token T] [--workspace W] [--draft]`.
+// push publishes the folder (replacing the KB; a publish job, answered once the new version is live),
+// `push --draft` saves it as drafts for review in the console instead, pull writes the published KB
+// (never drafts) as Markdown files, diff lists what push would change. The token comes from --token, $EDGEDESK_ADMIN_TOKEN or .dev.vars.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatArticle, type Article } from "../shared/article.ts";
@@ -23,7 +24,7 @@ const dir = flag("dir", "kb") as string;
 const workspace = flag("workspace", "demo") as string;
 const target = { url: (flag("url", "http://127.0.0.1:8787") as string).replace(/\/$/, ""), adminToken: flag("token") ?? process.env.EDGEDESK_ADMIN_TOKEN ?? devVar("ADMIN_TOKEN") ?? "" };
 if (!["push", "pull", "diff"].includes(command ?? "")) {
-  console.error("usage: npm run kb -- push|pull|diff [--dir kb] [--url http://127.0.0.1:8787] [--token T] [--workspace demo]");
+  console.error("usage: npm run kb -- push|pull|diff [--dir kb] [--url http://127.0.0.1:8787] [--token T] [--workspace demo] [--draft]");
   process.exit(2);
 }
 if (!target.adminToken) {
@@ -35,10 +36,19 @@ const published = async () => (await admin<{ articles: Article[] }>(target, "GET
 const same = (a: Article, b: Article) => JSON.stringify(a) === JSON.stringify(b);
 
 try {
-  if (command === "push") {
+  if (command === "push" && process.argv.includes("--draft")) {
+    // Drafts for review in the console (Knowledge → Drafts & edits); customers see nothing until published.
+    const articles = readKbDir(dir);
+    const r = await admin<{ drafts: number }>(target, "PUT", `/admin/v1/kb/drafts?workspace=${workspace}`, { articles });
+    console.log(`saved ${r.drafts} drafts; publish them from the console`);
+  } else if (command === "push") {
     const articles = readKbDir(dir);
     const r = await admin<PublishResult>(target, "PUT", `/admin/v1/kb/articles?workspace=${workspace}`, { articles, replace: true });
-    console.log(`published ${r.articles} articles (${r.chunks} passages) as KB version ${r.version} in ${r.ms} ms`);
+    console.log(
+      r.unchanged
+        ? `no changes: KB version ${r.version} stays live (${r.articles} articles)`
+        : `published ${r.articles} articles (${r.chunks} passages) as KB version ${r.version} in ${r.ms} ms`,
+    );
   } else if (command === "pull") {
     mkdirSync(dir, { recursive: true });
     const articles = await published();

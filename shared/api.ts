@@ -1,8 +1,8 @@
 // HTTP request and response shapes of the public chat API (`/v1`), the agent API (`/api`) and the admin
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
-import { articleSchema } from "./article.ts";
-import { MAX_MESSAGE_CHARS, type ConversationEvent, type ConversationState, type Identity } from "./protocol.ts";
+import { articleSchema, type Article } from "./article.ts";
+import { MAX_MESSAGE_CHARS, type Action, type ConversationEvent, type ConversationState, type Identity } from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
@@ -87,6 +87,8 @@ export type PublishResult = {
   articles: number;
   chunks: number;
   ms: number;
+  /** Nothing differed from the published KB: no new version was built. */
+  unchanged?: boolean;
   /** Hybrid retrieval only: passages embedded into Vectorize, deleted, left as they were; or why that failed. */
   semantic?: { embedded: number; deleted: number; unchanged: number } | { error: string };
 };
@@ -261,3 +263,102 @@ export const cannedReplySchema = z.object({
 });
 export type CannedReplyInput = z.input<typeof cannedReplySchema>;
 export type CannedReply = { id: string; title: string; shortcut?: string; text: string; updatedAt: number };
+
+// ---- knowledge management: /api/kb (console) and /admin/v1/kb (CLI) -----------------------------
+
+const articleIdSchema = articleSchema.shape.id;
+
+/** Create or save a draft. The console sends the form fields; errors come back at `article.<field>`. */
+export const draftSchema = z.object({ article: articleSchema });
+/** Bulk drafts from `kb push --draft`. */
+export const draftsSchema = z.object({ articles: publishSchema.shape.articles });
+
+/** Publish these drafts (all drafts when `ids` is absent). */
+export const publishDraftsSchema = z.object({ ids: z.optional(z.array(articleIdSchema).check(z.minLength(1, "pick at least one draft"), z.maxLength(5000))) });
+export const rollbackSchema = z.object({ version: z.number().check(z.int("version is a KB version number"), z.minimum(1)) });
+
+export const tryQuestionSchema = z.object({
+  text: z.string().check(z.trim(), z.minLength(1, "type a question"), z.maxLength(MAX_MESSAGE_CHARS)),
+  locale: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, "locale like en or pt-BR")), "en"),
+  /** "draft": the published KB with every draft applied, as it would be after publishing them all. */
+  target: z._default(z.enum(["published", "draft"]), "published"),
+});
+
+/** An agent links the article that answered a handed-off conversation, or drafts one from their reply. */
+export const knowledgeLinkSchema = z.object({
+  conversationId: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")),
+  question: z.string().check(z.trim(), z.minLength(1, "the customer's question is required"), z.maxLength(MAX_MESSAGE_CHARS)),
+  article: z.optional(articleIdSchema),
+  draft: z.optional(
+    z.object({
+      id: articleIdSchema,
+      title: articleSchema.shape.title,
+      body: z.string().check(z.trim(), z.minLength(1, "body is required"), z.maxLength(100_000)),
+    }),
+  ),
+});
+
+/** Widget thumbs up/down on one bot answer. */
+export const feedbackSchema = z.object({
+  messageId: z.string().check(z.minLength(4), z.maxLength(64)),
+  helpful: z.boolean(),
+});
+
+export type ArticleStatus = "published" | "draft" | "changed";
+export type LibraryItem = {
+  id: string;
+  title: string;
+  category: string;
+  locale: string;
+  tags: string[];
+  /** published: no draft; draft: never published; changed: published with unpublished edits. */
+  status: ArticleStatus;
+  /** KB version that last changed the published article. */
+  version?: number;
+  draftUpdatedAt?: number;
+};
+export type Library = { items: LibraryItem[]; categories: string[]; current?: number };
+
+export type ArticleVersion = { version: number; createdAt: number; article?: Article; deleted?: boolean };
+export type ArticleDetail = {
+  id: string;
+  published?: Article & { version: number };
+  draft?: { article: Article; updatedAt: number; updatedBy: string; baseVersion: number | null };
+  versions: ArticleVersion[];
+};
+
+export type JobStatus = "staging" | "queued" | "running" | "done" | "failed";
+export type KbJob = {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  stage: string;
+  /** 0..1 over all stages, for a progress bar. */
+  progress: number;
+  done: number;
+  total: number;
+  version?: number;
+  result?: PublishResult;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type TriedCandidate = { articleId: string; title: string; score: number; passage: string };
+export type TryResult = {
+  target: "published" | "draft";
+  version: number | null;
+  action: Action;
+  reason: string;
+  confidence: number;
+  article?: string;
+  answer: string;
+  ranking: TriedCandidate[];
+  ms: number;
+};
+
+export type GapGroup = { key: string; count: number; examples: string[]; reasons: Record<string, number>; lastAt: number; suggestedTitle: string };
+export type GapsReport = { days: number; questions: number; groups: GapGroup[] };
+
+export type ArticleFigures = { id: string; title: string; answered: number; helpful: number; notHelpful: number; handoffsAfter: number };
+export type FiguresReport = { days: number; articles: ArticleFigures[] };

@@ -9,6 +9,7 @@ import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
+import { knowledge } from "./routes/knowledge.ts";
 import { pages } from "./routes/pages.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
 
@@ -27,6 +28,7 @@ app.route("/v1/conversations", conversations);
 
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
+app.route("/api/kb", knowledge);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
 app.route("/admin/v1/notifications", notifications);

@@ -1,6 +1,7 @@
 import type { ConversationDO } from "./conversation/do.ts";
 import type { InboxDO } from "./inbox/do.ts";
 import type { NotifierDO } from "./notify/do.ts";
+import type { KnowledgeDO } from "./knowledge/do.ts";
 
 export interface Env {
   ASSETS: Fetcher;
@@ -8,6 +9,8 @@ export interface Env {
   INBOX: DurableObjectNamespace<InboxDO>;
   /** Webhook and Slack outbox, one per workspace (worker/notify). */
   NOTIFIER: DurableObjectNamespace<NotifierDO>;
+  /** Per workspace: runs KB publish jobs one at a time. */
+  KNOWLEDGE: DurableObjectNamespace<KnowledgeDO>;
   DB: D1Database;
   KB: KVNamespace;
   /** Signs conversation tokens. A secret: `wrangler secret put SECRET`. */

@@ -5,6 +5,7 @@ import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
+import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
 import { route } from "./router.ts";
 import { loadMe, me } from "./session.ts";
@@ -28,7 +29,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -46,7 +47,7 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : <InboxPage />}
+          {r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

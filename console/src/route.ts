@@ -1,10 +1,13 @@
 // Hash routes, so the worker serves one index.html for every console page.
 
-export type Route = { name: "inbox" } | { name: "conversation"; id: string } | { name: "integrations" };
+export type KbView = "list" | "new" | "article" | "gaps" | "try";
+export type Route = { name: "inbox" } | { name: "conversation"; id: string } | { name: "integrations" } | { name: "kb"; view: KbView; id?: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
+  const kb = parseKbRoute(path);
+  if (kb) return kb;
   const m = /^\/c\/([^/?#]+)\/?$/.exec(path);
   if (m?.[1]) {
     try {
@@ -18,5 +21,21 @@ export function parseRoute(hash: string): Route {
 
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
+  if (route.name === "kb") return kbHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";
+}
+
+// Knowledge area: #/kb, #/kb/new, #/kb/a/:id, #/kb/gaps, #/kb/try.
+function parseKbRoute(path: string): Route | null {
+  if (!/^\/kb(\/|$)/.test(path)) return null;
+  const rest = path.replace(/^\/kb\/?/, "").replace(/\/$/, "");
+  const a = /^a\/([a-z0-9][a-z0-9-]{0,79})$/.exec(rest);
+  if (a?.[1]) return { name: "kb", view: "article", id: a[1] };
+  if (rest === "new" || rest === "gaps" || rest === "try") return { name: "kb", view: rest };
+  return { name: "kb", view: "list" };
+}
+
+export function kbHref(view: KbView, id?: string): string {
+  if (view === "article" && id) return `#/kb/a/${id}`;
+  return view === "list" || view === "article" ? "#/kb" : `#/kb/${view}`;
 }

@@ -1,5 +1,5 @@
 // The panel. Reads signals from the store; all network and persistence lives there.
-import type { JSX } from "preact";
+import { Fragment, type JSX } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
 import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
@@ -8,6 +8,7 @@ import type { Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { RichText, safeHref } from "./text.tsx";
+import { Vote } from "./Vote.tsx";
 
 
 type Props = { store: WidgetStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
@@ -333,7 +334,7 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
           const who = it.m.author + (it.m.name ?? "");
           const label = who !== lastAuthor;
           lastAuthor = who;
-          return <Bubble key={it.m.id} m={it.m} t={t} base={base} label={label} />;
+          return <Fragment key={it.m.id}><Bubble m={it.m} t={t} base={base} label={label} />{it.m.author === "bot" && <Vote m={it.m} store={store} api={base} site={host.config.site} locale={host.config.locale} />}</Fragment>;
         })}
         {Object.values(tl.drafts).map((d) => (
           // Hidden from the live region while it grows (one announcement per token would be

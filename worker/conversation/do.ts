@@ -11,6 +11,7 @@ import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
+import { recordTurn } from "../knowledge/signals.ts";
 
 /** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
@@ -50,6 +51,7 @@ export class ConversationDO extends DurableObject<Env> {
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) => env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
+        recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
       },
       { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
       () => nanoid(12),

@@ -38,6 +38,8 @@ export interface Outside {
   now(): number;
   /** Asks the workspace inbox which available agent of `team` takes the conversation (null: nobody). */
   pick(workspaceId: string, conversationId: string, team: string): Promise<AgentRef | null>;
+  /** Each bot decision and customer handoff, for the content team's gaps and article figures. */
+  recordTurn?(t: TurnRecord): void;
 }
 
 /** A request the conversation's current state refuses (not a bug): answered as 409 with `code`. */
@@ -49,6 +51,8 @@ export class Refused extends Error {
     super(message);
   }
 }
+
+export type TurnRecord = { question: string; action: Action; reason: string; article?: string; confidence: number; messageId: string };
 
 export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number; routing?: Matrix };
 
@@ -111,7 +115,8 @@ export class Engine {
   requestHandoff(reason = "customer-requested"): Promise<void> {
     return this.enqueue(async () => {
       if (this.meta.state === "queued" || this.meta.state === "agent") return;
-      await this.handoff(reason, undefined);
+      const messageId = await this.handoff(reason, undefined);
+      this.out.recordTurn?.({ question: lastCustomerText(this.store.events()), action: "handoff", reason, confidence: 0, messageId });
     });
   }
 
@@ -273,11 +278,13 @@ export class Engine {
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
       failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
     });
+    const record = (messageId: string) =>
+      this.out.recordTurn?.({ question: text, action: turn.action, reason: turn.reason, confidence: turn.confidence, messageId, ...(turn.article ? { article: turn.article.id } : {}) });
     if (turn.action === "handoff") {
-      await this.handoff(turn.reason, turn);
+      record(await this.handoff(turn.reason, turn));
       return;
     }
-    await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources);
+    record(await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources));
     await this.publish(text);
   }
 
@@ -286,7 +293,7 @@ export class Engine {
     text: string | AsyncIterable<string>,
     extra: Pick<MessageEvent, "action" | "sources">,
     citedSources?: () => Source[],
-  ): Promise<void> {
+  ): Promise<string> {
     const id = this.newId();
     this.streaming = { id, text: "" };
     try {
@@ -298,19 +305,21 @@ export class Engine {
       }
       const sources = citedSources ? citedSources() : extra.sources;
       this.emit({ type: "message", id, author: "bot", text: this.streaming.text, at: this.out.now(), ...extra, sources });
+      return id;
     } finally {
       this.streaming = null;
     }
   }
 
-  private async handoff(reason: string, turn: BotTurn | undefined): Promise<void> {
+  private async handoff(reason: string, turn: BotTurn | undefined): Promise<string> {
     const packet = this.packet(reason, turn);
     const agent = await this.pickSafely(packet.team);
     this.store.saveMeta({ ...unassigned(this.meta), ...assigned(agent), handoff: packet });
     const m = this.meta;
-    await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
+    const id = await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
     this.move("queued", reason);
     await this.publish();
+    return id;
   }
 
   private packet(reason: string, turn: BotTurn | undefined): HandoffPacket {

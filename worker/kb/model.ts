@@ -71,6 +71,26 @@ export function train(
   nClasses: number,
   cfg: TrainConfig,
 ): { w: Float32Array; bias: Float32Array } {
+  const steps = trainSteps(examples, nFeatures, nClasses, cfg);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Examples between two yields of trainSteps: small enough that a caller can pause every few ms. */
+export const TRAIN_YIELD_EVERY = 256;
+
+/**
+ * The same training as `train`, as a generator that yields `{ step, total }` every TRAIN_YIELD_EVERY
+ * examples, so a publisher can report progress and let other work run between slices.
+ */
+export function* trainSteps(
+  examples: TrainingExample[],
+  nFeatures: number,
+  nClasses: number,
+  cfg: TrainConfig,
+): Generator<{ step: number; total: number }, { w: Float32Array; bias: Float32Array }> {
   const W = new Float64Array(nFeatures * nClasses);
   const b = new Float64Array(nClasses);
   let scale = 1;
@@ -90,6 +110,7 @@ export function train(
       const ex = examples[k] as TrainingExample;
       const eta = cfg.learningRate * (1 - step / total) + 1e-3;
       step++;
+      if (step % TRAIN_YIELD_EVERY === 0) yield { step, total };
       const { idx, val } = ex.x;
       for (let c = 0; c < nClasses; c++) z[c] = b[c] as number;
       for (let j = 0; j < idx.length; j++) {

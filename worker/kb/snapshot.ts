@@ -5,7 +5,7 @@ import type { Article } from "../../shared/article.ts";
 import { chunkArticle, type Passage } from "./chunk.ts";
 import { defaultRetrieveConfig, defaultTrainConfig, type FeatureConfig, type TrainConfig } from "./config.ts";
 import { featureNames, vectorize } from "./features.ts";
-import { deserializeModel, serializeModel, train, type Model, type SerializedModel, type TrainingExample } from "./model.ts";
+import { deserializeModel, serializeModel, trainSteps, type Model, type SerializedModel, type TrainingExample } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
 import { terms } from "./text.ts";
 
@@ -106,6 +106,21 @@ function articleTexts(a: SnapshotArticle): string[] {
 }
 
 export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): KbSnapshot {
+  const steps = buildSnapshotSteps(input, cfg);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Where a build is: `done` of `total` units of the stage (texts featurised, training examples seen). */
+export type BuildProgress = { stage: "features" | "train"; done: number; total: number };
+
+/**
+ * buildSnapshot as a generator that yields progress every few milliseconds of work, so the publisher
+ * can report it and give other requests on the same thread a turn; the result is identical.
+ */
+export function* buildSnapshotSteps(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): Generator<BuildProgress, KbSnapshot> {
   const articles: SnapshotArticle[] = [...input.articles]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((a) => ({
@@ -146,7 +161,11 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
   if (gaps > 0) classes.push(GAP_CLASS);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
 
-  const named = texts.map((t) => featureNames(t.text, cfg.features));
+  const named: Map<string, number>[] = [];
+  for (const t of texts) {
+    named.push(featureNames(t.text, cfg.features));
+    if (named.length % 200 === 0) yield { stage: "features", done: named.length, total: texts.length };
+  }
   const counts = new Map<string, number>();
   for (const f of named) for (const k of f.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
   // Without history every feature of the (few) article texts matters; with history rare ones are noise.
@@ -167,7 +186,13 @@ export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrain
     y: classIndex.get(t.cls) as number,
     weight: t.weight,
   }));
-  const { w, bias } = train(examples, features.length, classes.length, cfg);
+  const training = trainSteps(examples, features.length, classes.length, cfg);
+  let trained = training.next();
+  while (!trained.done) {
+    yield { stage: "train", done: trained.value.step, total: trained.value.total };
+    trained = training.next();
+  }
+  const { w, bias } = trained.value;
   const neighbours: SerializedNeighbours = { classes: [], offsets: [0], features: [] };
   texts.forEach((t, i) => {
     if (!t.history) return;

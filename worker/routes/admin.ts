@@ -1,13 +1,15 @@
-// The admin API: publish KB articles, record resolved questions, create agents, set a site's allowed
-// origins. Bearer ADMIN_TOKEN (operators, CI, the kb CLI) or an editor/owner session.
+// The admin API: publish KB articles (as jobs; see knowledge/publish.ts), push drafts, record resolved
+// questions, create agents, set a site's allowed origins. Bearer ADMIN_TOKEN (operators, CI, the kb CLI) or an editor/owner session.
 import { Hono } from "hono";
-import { historySchema, newAgentSchema, publishSchema, siteSchema, type HistoryResult, type PublishResult } from "../../shared/api.ts";
+import { draftsSchema, historySchema, newAgentSchema, publishSchema, siteSchema, type HistoryResult, type KbJob, type PublishResult } from "../../shared/api.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { forgetSite } from "../middleware/site.ts";
-import { listArticles, publishArticles, recordResolved } from "../knowledge/store.ts";
+import { saveDrafts } from "../knowledge/library.ts";
+import { getJob, queueJob, waitForJob } from "../knowledge/publish.ts";
+import { listArticles, recordResolved } from "../knowledge/store.ts";
 
 export const admin = new Hono<AppEnv>();
 admin.use(requireAdmin());
@@ -16,21 +18,51 @@ admin.get("/kb/articles", async (c) => c.json({ articles: await listArticles(c.e
 
 admin.put("/kb/articles", async (c) => {
   const { articles, replace } = parseOr400(publishSchema, await jsonBody(c), "body");
-  const seen = new Set<string>();
-  for (const a of articles) {
-    if (seen.has(a.id)) throw new ApiFailure(400, "duplicate_id", `article id ${a.id} appears twice`);
-    seen.add(a.id);
-  }
-  const result: PublishResult = await publishArticles(c.env, c.get("agent").workspaceId, articles, replace);
-  return c.json(result);
+  rejectDuplicates(articles);
+  const ws = c.get("agent").workspaceId;
+  const items = articles.map((a) => ({ id: a.id, op: "put" as const, article: a }));
+  const job = await queueJob(c.env, ws, { kind: "publish", items, replace, by: c.get("agent").email });
+  // `?wait=0`: answer at once with the job to poll (GET /kb/jobs/:id), for large KBs and progress bars.
+  if (c.req.query("wait") === "0") return c.json(job, 202);
+  return c.json(settled(await waitForJob(c.env.DB, ws, job.id)));
+});
+
+admin.get("/kb/jobs/:id", async (c) => {
+  const job = await getJob(c.env.DB, c.get("agent").workspaceId, c.req.param("id"));
+  if (!job) throw new ApiFailure(404, "not_found", "no such job");
+  return c.json(job);
+});
+
+/** `kb push --draft`: the folder becomes drafts for review in the console; nothing is published. */
+admin.put("/kb/drafts", async (c) => {
+  const { articles } = parseOr400(draftsSchema, await jsonBody(c), "body");
+  rejectDuplicates(articles);
+  const saved = await saveDrafts(c.env.DB, c.get("agent").workspaceId, articles, c.get("agent").email);
+  return c.json({ drafts: saved });
 });
 
 admin.post("/kb/history", async (c) => {
   const { items } = parseOr400(historySchema, await jsonBody(c), "body");
-  const r = await recordResolved(c.env, c.get("agent").workspaceId, items);
+  const ws = c.get("agent").workspaceId;
+  const job = await recordResolved(c.env, ws, items);
+  const r = settled(await waitForJob(c.env.DB, ws, job.id));
   const result: HistoryResult = { recorded: items.length, version: r.version };
   return c.json(result);
 });
+
+function rejectDuplicates(articles: { id: string }[]): void {
+  const seen = new Set<string>();
+  articles.forEach((a, i) => {
+    if (seen.has(a.id)) throw new ApiFailure(400, "duplicate_id", `article id ${a.id} appears twice`, [{ path: `articles.${i}.id`, message: `${a.id} appears twice` }]);
+    seen.add(a.id);
+  });
+}
+
+function settled(job: KbJob): PublishResult {
+  if (job.status === "failed") throw new ApiFailure(500, "publish_failed", `publish failed: ${job.error ?? "unknown error"}; the previous version is still live`);
+  if (!job.result) throw new ApiFailure(504, "publish_pending", `publish is still running (job ${job.id}); poll /admin/v1/kb/jobs/${job.id}`);
+  return job.result;
+}
 
 admin.get("/conversations/:id", async (c) => {
   const id = c.req.param("id");

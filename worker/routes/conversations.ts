@@ -6,6 +6,7 @@ import {
   conversationQuerySchema,
   createConversationSchema,
   csatSchema,
+  feedbackSchema,
   handoffRequestSchema,
   identifySchema,
   postMessageSchema,
@@ -14,6 +15,7 @@ import {
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
+import { recordVote } from "../knowledge/signals.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 
 export const conversations = new Hono<AppEnv>();
@@ -99,4 +101,12 @@ conversations.post("/:id/csat", async (c) => {
   const r = await stub.csat(body.score, body.comment);
   if (!r.ok) throw new ApiFailure(409, r.error, r.message);
   return c.json(r.value, r.value.duplicate ? 200 : 201);
+});
+
+/** Thumbs up/down on one bot answer, for the content team's article figures and gaps. */
+conversations.post("/:id/feedback", async (c) => {
+  const { id } = await open(c);
+  const body = parseOr400(feedbackSchema, await jsonBody(c), "body");
+  if (!(await recordVote(c.env.DB, id, body.messageId, body.helpful))) throw new ApiFailure(404, "not_found", "no bot answer with that id in this conversation");
+  return c.json({ ok: true });
 });

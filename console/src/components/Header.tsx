@@ -28,6 +28,7 @@ export function Header({ me }: { me: Me }) {
             </span>
           )}
         </a>
+        <a href="#/kb" class="nav-link" aria-current={route.value.name === "kb" ? "page" : undefined} data-testid="nav-knowledge">Knowledge</a>
         {me.role === "owner" && (
           <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
             Settings

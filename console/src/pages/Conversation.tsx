@@ -4,6 +4,7 @@ import { Composer } from "../components/Composer.tsx";
 import { ConversationTools } from "../components/ConversationTools.tsx";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
 import { HandoffPanel } from "../components/HandoffPanel.tsx";
+import { LinkArticle } from "../components/LinkArticle.tsx";
 import { Transcript } from "../components/Transcript.tsx";
 import { StateBadge } from "../components/bits.tsx";
 import { useFocusOnMount } from "../hooks.ts";
@@ -129,6 +130,7 @@ export function ConversationPage({ id }: { id: string }) {
               onRetry={(c) => store.retry(c)}
               onDiscard={(c) => store.discard(c)}
             />
+            <LinkArticle detail={detail} state={state} />
             <Composer
               state={state}
               onSend={(text) => store.send(text)}

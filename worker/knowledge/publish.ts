@@ -1,0 +1,245 @@
+// Publish jobs. A request stages the articles it wants published (kb_job_items) and queues a job;
+// the workspace's KnowledgeDO runs queued jobs one at a time: merge with the published set, build
+// the snapshot in slices (reporting progress, yielding between slices), write it to KV, then commit
+// articles, versions, draft clean-up and the `current` flip in ONE D1 batch (a transaction). Until
+// that batch, nothing a customer or a help page reads has changed; if any stage fails, nothing has.
+import type { Article } from "../../shared/article.ts";
+import type { JobStatus, KbJob, PublishResult } from "../../shared/api.ts";
+import { passageIndexer } from "../answer/ai/index.ts";
+import type { Env } from "../env.ts";
+import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../kb/snapshot.ts";
+import { installKb, listArticles } from "./store.ts";
+
+export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history";
+export type StagedItem = { id: string; op: "put"; article: Article; draftUpdatedAt?: number } | { id: string; op: "delete" };
+
+type JobRow = {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  status: JobStatus;
+  replace_all: number;
+  stage: string;
+  done: number;
+  total: number;
+  version: number | null;
+  result: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+const STAGE_SPAN: Record<string, [number, number]> = {
+  queued: [0, 0],
+  prepare: [0, 0.03],
+  features: [0.03, 0.15],
+  train: [0.15, 0.9],
+  store: [0.9, 0.94],
+  embed: [0.94, 0.97],
+  commit: [0.97, 1],
+  done: [1, 1],
+};
+
+export function jobFromRow(r: JobRow): KbJob {
+  const [from, to] = STAGE_SPAN[r.stage] ?? [0, 0];
+  const frac = r.total > 0 ? Math.min(1, r.done / r.total) : 0;
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    stage: r.stage,
+    progress: r.status === "done" ? 1 : Math.round((from + (to - from) * frac) * 1000) / 1000,
+    done: r.done,
+    total: r.total,
+    ...(r.version ? { version: r.version } : {}),
+    ...(r.result ? { result: JSON.parse(r.result) as PublishResult } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function getJob(db: D1Database, workspaceId: string, id: string): Promise<KbJob | null> {
+  const r = await db.prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?").bind(id, workspaceId).first<JobRow>();
+  return r ? jobFromRow(r) : null;
+}
+
+/**
+ * Stages a job and hands it to the workspace's KnowledgeDO. The job only becomes `queued` after every
+ * item is written, so a request that fails half-way leaves a `staging` job that never runs.
+ */
+export async function queueJob(env: Env, workspaceId: string, spec: { kind: JobKind; items: StagedItem[]; replace?: boolean; by: string }): Promise<KbJob> {
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  await env.DB.prepare(
+    "INSERT INTO kb_jobs (id, workspace_id, kind, status, replace_all, stage, created_by, created_at, updated_at) VALUES (?, ?, ?, 'staging', ?, 'queued', ?, ?, ?)",
+  )
+    .bind(id, workspaceId, spec.kind, spec.replace ? 1 : 0, spec.by, now, now)
+    .run();
+  const stmts = spec.items.map((i) =>
+    env.DB.prepare("INSERT INTO kb_job_items (job_id, id, op, data, draft_updated_at) VALUES (?, ?, ?, ?, ?)").bind(
+      id,
+      i.id,
+      i.op,
+      i.op === "put" ? JSON.stringify(i.article) : null,
+      i.op === "put" ? (i.draftUpdatedAt ?? null) : null,
+    ),
+  );
+  for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
+  await env.DB.prepare("UPDATE kb_jobs SET status = 'queued', updated_at = ? WHERE id = ?").bind(Date.now(), id).run();
+  await env.KNOWLEDGE.get(env.KNOWLEDGE.idFromName(workspaceId)).kick(workspaceId);
+  return (await getJob(env.DB, workspaceId, id)) as KbJob;
+}
+
+/** Polls until the job ends: for the CLI and the admin API, which answer when the publish is live. */
+export async function waitForJob(db: D1Database, workspaceId: string, id: string, timeoutMs = 10 * 60_000): Promise<KbJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
+    const job = await getJob(db, workspaceId, id);
+    if (!job) throw new Error(`job ${id} vanished`);
+    if (job.status === "done" || job.status === "failed") return job;
+    if (Date.now() > deadline) return job;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** The next queued job of a workspace, oldest first; `running` ones left by an evicted object run again. */
+export async function nextJob(db: D1Database, workspaceId: string): Promise<string | null> {
+  await db.prepare("UPDATE kb_jobs SET status = 'queued' WHERE workspace_id = ? AND status = 'running'").bind(workspaceId).run();
+  const r = await db
+    .prepare("SELECT id FROM kb_jobs WHERE workspace_id = ? AND status = 'queued' ORDER BY created_at, id LIMIT 1")
+    .bind(workspaceId)
+    .first<{ id: string }>();
+  return r?.id ?? null;
+}
+
+/** How long a build runs before it lets other work on this thread go first, and how often it reports. */
+const SLICE_MS = 20;
+const REPORT_MS = 400;
+
+const same = (a: Article, b: Article) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function runJob(env: Env, workspaceId: string, jobId: string): Promise<KbJob> {
+  const db = env.DB;
+  const started = Date.now();
+  const job = await db.prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?").bind(jobId, workspaceId).first<JobRow>();
+  if (!job) throw new Error(`no job ${jobId}`);
+  const progress = (stage: string, done = 0, total = 0) =>
+    db.prepare("UPDATE kb_jobs SET status = 'running', stage = ?, done = ?, total = ?, updated_at = ? WHERE id = ?").bind(stage, done, total, Date.now(), jobId).run();
+  try {
+    await progress("prepare");
+    const items = await db.prepare("SELECT id, op, data FROM kb_job_items WHERE job_id = ?").bind(jobId).all<{ id: string; op: string; data: string | null }>();
+    const current = await listArticles(db, workspaceId);
+    const merged = new Map(job.replace_all ? [] : current.map((a) => [a.id, a]));
+    for (const i of items.results) {
+      if (i.op === "delete") merged.delete(i.id);
+      else merged.set(i.id, JSON.parse(i.data as string) as Article);
+    }
+    const before = new Map(current.map((a) => [a.id, a]));
+    const changed = [...merged.values()].filter((a) => !before.has(a.id) || !same(a, before.get(a.id) as Article)).map((a) => a.id);
+    const removed = current.filter((a) => !merged.has(a.id)).map((a) => a.id);
+    const cur = await db.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>();
+
+    if (!changed.length && !removed.length && job.kind !== "history" && cur) {
+      // Nothing to publish: say so instead of training an identical model.
+      const result: PublishResult = { version: cur.version, articles: merged.size, chunks: 0, ms: Date.now() - started, unchanged: true };
+      await db.batch([
+        db.prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)").bind(workspaceId, jobId),
+        finish(db, jobId, cur.version, result),
+        db.prepare("DELETE FROM kb_job_items WHERE job_id = ?").bind(jobId),
+      ]);
+      return (await getJob(db, workspaceId, jobId)) as KbJob;
+    }
+
+    const max = await db.prepare("SELECT MAX(version) AS v FROM kb_versions WHERE workspace_id = ?").bind(workspaceId).first<{ v: number | null }>();
+    const version = (max?.v ?? 0) + 1;
+    await db.prepare("UPDATE kb_jobs SET version = ? WHERE id = ?").bind(version, jobId).run();
+    const history = await db.prepare("SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq").bind(workspaceId).all<{ text: string; article: string }>();
+
+    const articles = [...merged.values()];
+    const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results });
+    let slice = Date.now();
+    let reported = 0;
+    let snapshot: KbSnapshot;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        snapshot = r.value;
+        break;
+      }
+      const now = Date.now();
+      if (now - slice < SLICE_MS) continue;
+      const p: BuildProgress = r.value;
+      // Give customers' questions on this thread a turn; report at most every REPORT_MS.
+      if (now - reported >= REPORT_MS) {
+        reported = now;
+        await progress(p.stage, p.done, p.total);
+      } else await new Promise((res) => setTimeout(res, 0));
+      slice = Date.now();
+    }
+
+    await progress("store");
+    const key = `kb/${workspaceId}/v${version}`;
+    await env.KB.put(key, JSON.stringify(snapshot));
+    const chunks = snapshot.articles.reduce((n, a) => n + a.passages.length, 0);
+
+    await progress("embed");
+    // Hybrid retrieval: embed new or changed passages. Its failure never fails a publish; the embedded
+    // ranking answers alone until the next publish catches up.
+    const indexer = passageIndexer(env);
+    const semantic = indexer ? await indexer.sync(workspaceId, version, snapshot.articles).catch((e: unknown) => ({ error: String(e) })) : undefined;
+
+    await progress("commit");
+    const now = Date.now();
+    const result: PublishResult = { version, articles: articles.length, chunks, ms: now - started, ...(semantic ? { semantic } : {}) };
+    const changedJson = JSON.stringify(changed);
+    const removedJson = JSON.stringify(removed);
+    await db.batch([
+      db
+        .prepare(
+          `INSERT OR REPLACE INTO articles (workspace_id, id, title, category, tags, handoff, priority, team, locale, updated, body, version)
+           SELECT ?1, id, json_extract(data, '$.title'), json_extract(data, '$.category'), json_extract(data, '$.tags'), json_extract(data, '$.handoff'),
+                  json_extract(data, '$.priority'), json_extract(data, '$.team'), json_extract(data, '$.locale'), json_extract(data, '$.updated'),
+                  json_extract(data, '$.body'), ?2
+           FROM kb_job_items WHERE job_id = ?3 AND op = 'put' AND id IN (SELECT value FROM json_each(?4))`,
+        )
+        .bind(workspaceId, version, jobId, changedJson),
+      db
+        .prepare(
+          `INSERT OR REPLACE INTO article_versions (workspace_id, id, kb_version, data, created_at)
+           SELECT ?1, id, ?2, data, ?3 FROM kb_job_items WHERE job_id = ?4 AND op = 'put' AND id IN (SELECT value FROM json_each(?5))`,
+        )
+        .bind(workspaceId, version, now, jobId, changedJson),
+      // A tombstone, so an unpublished article's history shows when it left.
+      db
+        .prepare(
+          `INSERT OR REPLACE INTO article_versions (workspace_id, id, kb_version, data, created_at)
+           SELECT ?1, value, ?2, json_object('id', value, 'deleted', json('true')), ?3 FROM json_each(?4)`,
+        )
+        .bind(workspaceId, version, now, removedJson),
+      db.prepare("DELETE FROM articles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))").bind(workspaceId, removedJson),
+      // Drafts that were published go, unless someone edited them after the publish was queued.
+      db.prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)").bind(workspaceId, jobId),
+      db
+        .prepare("INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)")
+        .bind(workspaceId, version, key, articles.length, chunks, now),
+      db.prepare("UPDATE kb_versions SET current = (version = ?) WHERE workspace_id = ?").bind(version, workspaceId),
+      finish(db, jobId, version, result),
+      db.prepare("DELETE FROM kb_job_items WHERE job_id = ?").bind(jobId),
+    ]);
+    installKb(workspaceId, version, snapshot);
+  } catch (e) {
+    console.error("publish job failed", jobId, e);
+    await db
+      .prepare("UPDATE kb_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
+      .bind(String(e instanceof Error ? e.message : e).slice(0, 500), Date.now(), jobId)
+      .run();
+  }
+  return (await getJob(db, workspaceId, jobId)) as KbJob;
+}
+
+function finish(db: D1Database, jobId: string, version: number, result: PublishResult): D1PreparedStatement {
+  return db
+    .prepare("UPDATE kb_jobs SET status = 'done', stage = 'done', done = 1, total = 1, version = ?, result = ?, updated_at = ? WHERE id = ?")
+    .bind(version, JSON.stringify(result), Date.now(), jobId);
+}
