@@ -136,4 +136,8 @@ export type ConversationDetail = {
   events: ConversationEvent[];
   lastSeq: number;
   handoff?: HandoffPacket;
+  /** The customer's contact (one per workspace and email address): `GET /api/contacts/:id`. */
+  contactId?: string;
+  /** Email conversations: who writes and about what. */
+  email?: { customer: string; subject: string };
 };

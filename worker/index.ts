@@ -1,8 +1,15 @@
-// Worker entry: the Hono app and the Durable Object classes wrangler binds.
+// Worker entry: the Hono app, the email handler (Email Routing → this Worker) and the Durable Object
+// classes wrangler binds.
 import { app } from "./app.ts";
+import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
 
 export { ConversationDO } from "./conversation/do.ts";
 export { InboxDO } from "./inbox/do.ts";
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  async email(message, env) {
+    await handleEmail(message, env);
+  },
+} satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@ import { nanoid } from "nanoid";
 import type { ConversationDetail, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, PING, PONG, type ServerFrame } from "../../shared/protocol.ts";
 import { makeBrain } from "../answer/brain.ts";
+import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
 import { Engine, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
@@ -32,6 +33,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly store: Store;
   private readonly engine: Engine;
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  private readonly email: EmailSide;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,6 +52,7 @@ export class ConversationDO extends DurableObject<Env> {
       { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1 },
       () => nanoid(12),
     );
+    this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
   }
 
   // ---- RPC, called by the worker after it checked the site, token or agent session --------------
@@ -75,7 +78,13 @@ export class ConversationDO extends DurableObject<Env> {
       events: this.store.events(0),
       lastSeq: this.store.lastSeq(),
       ...(m.handoff ? { handoff: m.handoff } : {}),
+      ...(m.contactId ? { contactId: m.contactId } : {}),
+      ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
     };
+  }
+
+  receiveEmail(r: EmailArrival): Promise<{ seq: number; duplicate: boolean }> {
+    return this.email.receive(r);
   }
 
   postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
@@ -183,6 +192,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private broadcast(f: ServerFrame): void {
+    this.email.onFrame(f);
     const text = JSON.stringify(f);
     for (const ws of this.ctx.getWebSockets()) {
       try {

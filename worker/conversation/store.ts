@@ -2,6 +2,7 @@
 // above it runs against any SQLite (the DO in production and in workerd tests).
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState } from "../../shared/protocol.ts";
+import type { EmailThread } from "../email/outbound.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
@@ -27,6 +28,10 @@ export type Meta = {
   handoff?: HandoffPacket;
   /** Articles the bot tried, newest last, for the handoff packet. */
   tried: { articleId: string; title: string; score: number; category?: string }[];
+  /** The customer's contact, when their email address is known. */
+  contactId?: string;
+  /** Email conversations: where replies go and how they thread (worker/email/). */
+  email?: EmailThread;
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */
