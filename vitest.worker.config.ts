@@ -28,6 +28,7 @@ export default defineConfig(async () => {
     STREAM_DELAY_MS: "3",
     RATE_LIMIT: "1000,1000",
     LOGIN_RATE_LIMIT: "1000,1000",
+    EMAIL_MAX_BYTES: "65536",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };

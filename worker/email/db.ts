@@ -50,9 +50,10 @@ export type OutboundRecord = {
   messageId: string;
   conversationId: string;
   author: "bot" | "agent";
-  status: "sent" | "failed" | "suppressed";
+  /** alias: the Message-ID the platform gave a sent message (detail names ours); it threads too. */
+  status: "sent" | "failed" | "suppressed" | "alias";
   detail?: string;
-  raw: string;
+  raw: string | null;
   at: number;
 };
 

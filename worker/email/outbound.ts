@@ -137,7 +137,7 @@ export async function deliver(
     await recordOutbound(env.DB, { ...base, status: "sent" });
     // Should the platform assign its own Message-ID, replies to it must thread too.
     const assigned = sent?.messageId?.replace(/^<|>$/g, "");
-    if (assigned && assigned !== messageId) await recordOutbound(env.DB, { ...base, messageId: assigned, status: "sent" });
+    if (assigned && assigned !== messageId) await recordOutbound(env.DB, { ...base, messageId: assigned, status: "alias", detail: messageId, raw: null });
     return { status: "sent", messageId };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

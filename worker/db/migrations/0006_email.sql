@@ -17,8 +17,8 @@ CREATE TABLE email_messages (
   conversation_id TEXT NOT NULL,
   direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
   author TEXT NOT NULL,                      -- in: customer; out: bot or agent
-  status TEXT NOT NULL,                      -- in: stored; out: sent, failed, suppressed
-  detail TEXT,                               -- why it failed or was suppressed
+  status TEXT NOT NULL,                      -- in: stored; out: sent, failed, suppressed, alias
+  detail TEXT,                               -- why it failed or was suppressed; for an alias, our Message-ID
   raw TEXT,                                  -- out only: exactly what was handed to send_email
   created_at INTEGER NOT NULL,
   PRIMARY KEY (workspace_id, message_id)
