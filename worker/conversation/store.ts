@@ -2,7 +2,7 @@
 // above it runs against any SQLite (the DO in production and in workerd tests).
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState } from "../../shared/protocol.ts";
-import type { EmailThread } from "../email/outbound.ts";
+import type { EmailThread } from "../email/compose.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];

@@ -6,7 +6,8 @@ import type { AttachmentRef, MessageEvent, ServerFrame } from "../../shared/prot
 import type { Engine, NewConversation } from "../conversation/engine.ts";
 import type { Store } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
-import { deliver, withReference } from "./outbound.ts";
+import { withReference } from "./compose.ts";
+import { deliver } from "./outbound.ts";
 
 /** One inbound email, checked and parsed by the worker (worker/email/inbound.ts). */
 export type EmailArrival = {

@@ -27,9 +27,9 @@ export function htmlToText(html: string): string {
   let out = "";
   let depth = 0;
   let line = "";
-  const flush = () => {
+  const flush = (always = false) => {
     const t = line.replace(/[ \t\u00a0]+/g, " ").trim();
-    out += (depth > 0 ? "> ".repeat(depth) + t : t) + "\n";
+    if (t || always) out += (depth > 0 ? "> ".repeat(depth) + t : t) + "\n";
     line = "";
   };
   const tag = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>|([^<]+)|</g;
@@ -43,7 +43,9 @@ export function htmlToText(html: string): string {
     const closing = m[0].startsWith("</");
     const attrs = m[2] ?? "";
     const quoteBox = name === "blockquote" || (name === "div" && /class\s*=\s*["'][^"']*(gmail_quote|moz-cite-prefix|yahoo_quoted)/i.test(attrs)) || (name === "div" && /id\s*=\s*["']?(divRplyFwdMsg|appendonsend)/i.test(attrs));
-    if (BLOCK.test(name)) flush();
+    if (BLOCK.test(name)) flush(name === "br");
+    // Paragraph-like blocks are separated by a blank line, list items and rows are not.
+    if (/^(p|h[1-6]|table|ul|ol|blockquote|pre)$/.test(name)) out += "\n";
     if (quoteBox && !closing && name === "blockquote") depth++;
     if (quoteBox && !closing && name === "div") {
       // Everything from a client's quote container on is history.
