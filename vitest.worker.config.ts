@@ -33,6 +33,7 @@ export default defineConfig(async () => {
     NOTIFY_RETRY_BASE_MS: "60",
     NOTIFY_RETRY_MAX_MS: "1000",
     NOTIFY_TIMEOUT_MS: "1000",
+    EMAIL_MAX_BYTES: "65536",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };

@@ -235,6 +235,10 @@ export type ConversationDetail = {
   handoffNeeded?: { needed: boolean; by: string; at: number };
   /** Who the conversation is assigned to (routing) or who joined it. */
   assignee?: AgentRef;
+  /** The customer's contact (one per workspace and email address): `GET /api/contacts/:id`. */
+  contactId?: string;
+  /** Email conversations: who writes and about what. */
+  email?: { customer: string; subject: string };
 };
 
 // ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------

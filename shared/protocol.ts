@@ -26,6 +26,10 @@ export type Source = z.infer<typeof sourceSchema>;
 
 const base = { seq: z.number(), at: z.number() };
 
+/** A file that came with an email: stored in R2, downloaded by agents through `url`. */
+export const attachmentRefSchema = z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), url: z.string() });
+export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
+
 export const messageEventSchema = z.object({
   ...base,
   type: z.literal("message"),
@@ -39,6 +43,8 @@ export const messageEventSchema = z.object({
   sources: z.optional(z.array(sourceSchema)),
   /** What the bot decided for the customer message this answers. */
   action: z.optional(z.enum(actions)),
+  /** Files that came with the customer's email. */
+  attachments: z.optional(z.array(attachmentRefSchema)),
 });
 
 export const stateEventSchema = z.object({

@@ -1,6 +1,7 @@
 // The Hono app: public chat API, agent API, admin API and server-rendered pages.
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { emailApi } from "./email/routes.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
 import { siteGuard } from "./middleware/site.ts";
@@ -29,6 +30,7 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
+app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
 app.route("/admin/v1/notifications", notifications);

@@ -33,6 +33,21 @@ export interface Env {
   /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
   ROUTING_MATRIX?: string;
 
+  // ---- Email channel (docs/email.md) ----
+  /** Outbound replies (`"send_email": [{ "name": "SEND_EMAIL" }]`). Absent: replies are logged as failed. */
+  SEND_EMAIL?: SendEmail;
+  /** R2 bucket for inbound attachments. Absent: attachments are not kept (logged). */
+  ATTACHMENTS?: R2Bucket;
+  /** Largest inbound message accepted, in bytes (default 10 MiB); larger ones are rejected. */
+  EMAIL_MAX_BYTES?: string;
+  EMAIL_MAX_ATTACHMENTS?: string;
+  /** Bot emails per conversation per day before the bot goes quiet (default 5): a loop backstop. */
+  EMAIL_BOT_REPLIES_PER_DAY?: string;
+  /** Display name on outbound mail (default "Support"). */
+  EMAIL_FROM_NAME?: string;
+  /** Locale of email conversations' bot sentences (default "en"). */
+  EMAIL_LOCALE?: string;
+
   // ---- Production AI path (optional; see docs/production-ai.md). Absent = the embedded engine. ----
   /** Workers AI binding (`"ai": { "binding": "AI" }`). */
   AI?: Ai;

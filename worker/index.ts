@@ -1,5 +1,7 @@
-// Worker entry: the Hono app and the Durable Object classes wrangler binds.
+// Worker entry: the Hono app, the email handler (Email Routing → this Worker) and the Durable Object
+// classes wrangler binds.
 import { app } from "./app.ts";
+import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
 
 export { ConversationDO } from "./conversation/do.ts";
@@ -7,4 +9,9 @@ export { InboxDO } from "./inbox/do.ts";
 export { NotifierDO } from "./notify/do.ts";
 export { KnowledgeDO } from "./knowledge/do.ts";
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  async email(message, env) {
+    await handleEmail(message, env);
+  },
+} satisfies ExportedHandler<Env>;

@@ -151,3 +151,27 @@ describe("identity and routing", () => {
     expect(forged?.tier).not.toBe("executive");
   });
 });
+
+describe("identity and contacts", () => {
+  it("joins conversations with the same verified email into one contact, and never links an unverified claim", async () => {
+    const who = { id: "u_77", email: "Kim@Example.com", name: "Kim" };
+    const verifiedIn = async () => {
+      const c = await create();
+      const ts = now();
+      expect((await identify(c, { user: who, hmac: await sign(KEY, ts, who.id, who.email), ts })).status).toBe(202);
+      return c;
+    };
+    const a = await verifiedIn();
+    const b = await verifiedIn();
+    const [da, db] = [await detail(a.id), await detail(b.id)];
+    expect(da.contactId).toMatch(/^ct_/);
+    expect(db.contactId).toBe(da.contactId);
+    const contact = (await (await SELF.fetch(`${BASE}/api/contacts/${da.contactId}`, { headers: { cookie } })).json()) as { email: string; conversations: { id: string }[] };
+    expect(contact.email).toBe("kim@example.com");
+    expect(contact.conversations.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+
+    const unverified = await create();
+    await identify(unverified, { user: who, hmac: "00".repeat(32), ts: now() });
+    expect((await detail(unverified.id)).contactId).toBeUndefined();
+  });
+});

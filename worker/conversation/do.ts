@@ -5,7 +5,9 @@ import { nanoid } from "nanoid";
 import type { AgentRef, ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { makeBrain } from "../answer/brain.ts";
+import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
+import { linkContact } from "../email/db.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
@@ -36,6 +38,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly store: Store;
   private readonly engine: Engine;
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  private readonly email: EmailSide;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,6 +59,7 @@ export class ConversationDO extends DurableObject<Env> {
       { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
       () => nanoid(12),
     );
+    this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
   }
 
   // ---- RPC, called by the worker after it checked the site, token or agent session --------------
@@ -87,7 +91,13 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.csat ? { csat: m.csat } : {}),
       ...(m.handoffNeeded ? { handoffNeeded: m.handoffNeeded } : {}),
       ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
+      ...(m.contactId ? { contactId: m.contactId } : {}),
+      ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
     };
+  }
+
+  receiveEmail(r: EmailArrival): Promise<{ seq: number; duplicate: boolean }> {
+    return this.email.receive(r);
   }
 
   postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
@@ -166,8 +176,22 @@ export class ConversationDO extends DurableObject<Env> {
     return { ok: true, value: { duplicate: r.value.duplicate } };
   }
 
-  identify(identity: Identity): void {
+  async identify(identity: Identity): Promise<void> {
     this.engine.identify(identity);
+    const m = this.store.meta();
+    // Only a verified address joins the customer's conversations from other channels (email): an
+    // unverified claim could be anyone's address.
+    if (m && identity.verified && identity.email && !m.contactId) {
+      const contactId = await linkContact(this.env.DB, {
+        workspaceId: m.workspaceId,
+        email: identity.email,
+        ...(identity.name ? { name: identity.name } : {}),
+        conversationId: m.id,
+        channel: m.channel,
+        now: Date.now(),
+      });
+      this.store.saveMeta({ ...this.engine.meta, contactId });
+    }
   }
 
   // ---- sockets and streams -------------------------------------------------------------------
@@ -256,6 +280,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private broadcast(f: ServerFrame): void {
+    this.email.onFrame(f);
     const text = JSON.stringify(f);
     // The one place live frames leave the object: agents-only events go to agent sockets, nowhere else.
     const agentsOnly = f.t === "event" && !forCustomer(f.event);

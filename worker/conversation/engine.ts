@@ -99,9 +99,9 @@ export class Engine {
    * Stores a customer message (once per clientId) and, when the bot holds the conversation, queues its
    * reply. `done` settles when that reply is complete, for callers that stream just this exchange.
    */
-  customerMessage(clientId: string, text: string): { seq: number; duplicate: boolean; done: Promise<void> } {
+  customerMessage(clientId: string, text: string, extra: Pick<MessageEvent, "attachments"> = {}): { seq: number; duplicate: boolean; done: Promise<void> } {
     const { event, duplicate } = this.store.append(
-      { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now() },
+      { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now(), ...extra },
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
@@ -278,10 +278,11 @@ export class Engine {
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
       failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
     });
-    const record = (messageId: string) =>
-      this.out.recordTurn?.({ question: text, action: turn.action, reason: turn.reason, confidence: turn.confidence, messageId, ...(turn.article ? { article: turn.article.id } : {}) });
-    if (turn.action === "handoff") {
-      record(await this.handoff(turn.reason, turn));
+    const record = (messageId: string, action: Action = turn.action) =>
+      this.out.recordTurn?.({ question: text, action, reason: turn.reason, confidence: turn.confidence, messageId, ...(turn.article ? { article: turn.article.id } : {}) });
+    // By email a decline would be a dead end ("ask for a person" is not a button there): a person replies.
+    if (turn.action === "handoff" || (turn.action === "decline" && m.channel === "email")) {
+      record(await this.handoff(turn.reason, turn), "handoff");
       return;
     }
     record(await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources));

@@ -2,6 +2,7 @@
 // above it runs against any SQLite (the DO in production and in workerd tests).
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
+import type { EmailThread } from "../email/compose.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
@@ -33,6 +34,10 @@ export type Meta = {
   identity?: Identity;
   csat?: { score: number; comment?: string; at: number };
   handoffNeeded?: { needed: boolean; by: string; at: number };
+  /** The customer's contact, when their email address is known. */
+  contactId?: string;
+  /** Email conversations: where replies go and how they thread (worker/email/). */
+  email?: EmailThread;
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */

@@ -132,6 +132,18 @@ function Line({ m }: { m: MessageEvent }) {
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
       </div>
       <div class="bubble">{m.text}</div>
+      {m.attachments && m.attachments.length > 0 && (
+        <div class="sources" data-testid="attachments">
+          <span class="muted small">Attachments:</span>
+          <ul>
+            {m.attachments.map((a) => {
+              // Same-origin API path; the server sends it as a download, never rendered inline.
+              const url = safeHttpUrl(a.url, location.href);
+              return <li key={a.id}>{url ? <a href={url} download={a.name}>{`${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`}</a> : a.name}</li>;
+            })}
+          </ul>
+        </div>
+      )}
       {m.sources && m.sources.length > 0 && (
         <div class="sources" data-testid="sources">
           <span class="muted small">Sources:</span>
