@@ -72,3 +72,23 @@ export function safeHttpUrl(url: string | undefined, base?: string): string | un
 export function capitalize(s: string): string {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
+
+// Why the bot handed off, in words an agent reads at a glance. Codes come from worker/kb/decide.ts,
+// the engine and the email channel; an unknown code is shown as words rather than hidden.
+const REASONS: Record<string, string> = {
+  "asked-for-person": "Asked for a person",
+  "customer-requested": "Asked for a person",
+  "article-requires-person": "Topic needs a person",
+  "low-confidence-after-rephrase": "Bot unsure after a rephrase",
+  "low-confidence": "Bot unsure",
+  "negative-sentiment": "Customer upset",
+  "repeated-failure": "Bot failed repeatedly",
+  "out-of-scope": "Outside the help centre",
+  "not-in-sources": "Not in the help centre",
+  "no-knowledge-base": "No help centre published",
+  reassigned: "Reassigned",
+};
+
+export function describeReason(code: string): string {
+  return REASONS[code] ?? capitalize(code.replace(/[-_]+/g, " "));
+}

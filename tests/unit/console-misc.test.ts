@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../../console/src/format.ts";
+import { describeReason, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../../console/src/format.ts";
 import { ackPending, addPending, failPending, settlePending, unacked } from "../../console/src/outbox.ts";
 import { backoffDelay } from "../../console/src/retry.ts";
 import { href, parseRoute } from "../../console/src/route.ts";
@@ -98,5 +98,14 @@ describe("format", () => {
     expect(scoreShare(0.5, [0.5, 1])).toBe(0.5);
     expect(scoreShare(1, [0, 0])).toBe(0);
     expect(formatScore(0.4567)).toBe("0.46");
+  });
+});
+
+describe("describeReason", () => {
+  it("puts handoff reason codes in words, and never hides an unknown one", () => {
+    expect(describeReason("asked-for-person")).toBe("Asked for a person");
+    expect(describeReason("article-requires-person")).toBe("Topic needs a person");
+    expect(describeReason("low-confidence-after-rephrase")).toBe("Bot unsure after a rephrase");
+    expect(describeReason("brand_new-code")).toBe("Brand new code");
   });
 });

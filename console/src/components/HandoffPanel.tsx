@@ -1,7 +1,7 @@
 // The first thing an agent reads: everything the customer already told the bot, and what the bot
 // already tried, so nobody asks the customer to repeat themselves.
 import type { HandoffPacket } from "../../../shared/api.ts";
-import { describeLocale, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../format.ts";
+import { describeLocale, describeReason, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../format.ts";
 import type { Identity } from "../../../shared/protocol.ts";
 import { PriorityTag, TimeAgo } from "./bits.tsx";
 import { IdentityFacts } from "./IdentityFacts.tsx";
@@ -34,7 +34,7 @@ export function HandoffPanel({ packet, channel, identity }: Props) {
 
       <section class="packet-reason" aria-label="Reason for handoff">
         <span class="eyebrow">Reason</span>
-        <p data-testid="packet-reason">{packet.reason}</p>
+        <p data-testid="packet-reason" data-reason={packet.reason}>{describeReason(packet.reason)}</p>
       </section>
 
       <IdentityFacts identity={identity ?? packet.identity} />

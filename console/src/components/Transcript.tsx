@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { ChangeEvent, CsatEvent, MessageEvent, NoteEvent, StateEvent } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
-import { safeHttpUrl } from "../format.ts";
+import { describeReason, safeHttpUrl } from "../format.ts";
 import { clock, fullDate } from "../time.ts";
 
 type Props = {
@@ -172,12 +172,12 @@ function Line({ m }: { m: MessageEvent }) {
 function Note({ e }: { e: StateEvent }) {
   const text =
     e.state === "queued"
-      ? `Handed off to a person${e.reason ? `: ${e.reason}` : ""}`
+      ? `Handed off to a person${e.reason ? `: ${describeReason(e.reason).toLowerCase()}` : ""}`
       : e.state === "agent"
         ? `${e.name ?? "An agent"} joined the conversation`
         : e.state === "resolved"
           ? `Resolved${e.name ? ` by ${e.name}` : ""}`
-          : `Back with the bot${e.reason ? `: ${e.reason}` : ""}`;
+          : `Back with the bot${e.reason ? `: ${describeReason(e.reason).toLowerCase()}` : ""}`;
   return (
     <li class={`note note-${e.state}`} data-testid="state-note" data-state={e.state} data-seq={e.seq}>
       <span>{text}</span>

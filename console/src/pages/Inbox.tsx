@@ -20,6 +20,7 @@ import {
   reconnectInbox,
 } from "../inbox-store.ts";
 import { inScope, knownTeams, scopeLabels, stateLabels, tierLabels, type Scope } from "../inbox.ts";
+import { describeReason } from "../format.ts";
 import { href } from "../route.ts";
 
 type Filter = "all" | ConversationState;
@@ -131,7 +132,7 @@ export function InboxPage() {
 type RowProps = { item: InboxItem; fresh: boolean; meId: string; agents: AgentPresence[]; teams: string[] };
 
 function Row({ item, fresh, meId, agents, teams }: RowProps) {
-  const title = item.reason ?? (item.state === "bot" ? "Talking to the bot" : "Conversation");
+  const title = item.reason ? describeReason(item.reason) : item.state === "bot" ? "Talking to the bot" : "Conversation";
   const mine = item.assignee?.id === meId;
   return (
     <li class={`inbox-row${fresh ? " is-fresh" : ""}${item.state === "queued" ? " is-queued" : ""}${mine ? " is-mine" : ""}`}>
@@ -206,7 +207,7 @@ function RowActions({ item, mine, meId, agents, teams }: Omit<RowProps, "fresh">
       <select
         class="assign-select"
         data-testid="assign-select"
-        aria-label={`Assign conversation ${item.reason ?? item.id}`}
+        aria-label={`Assign conversation ${item.reason ? describeReason(item.reason) : item.id}`}
         disabled={busy}
         value=""
         onChange={(e) => {
