@@ -124,7 +124,8 @@ export type ServerFrame =
   /** Part of a message being streamed: `text` starts at character `offset` of the message. */
   | { t: "delta"; id: string; offset: number; text: string }
   /** Replay is complete: the client is live from here. */
-  | { t: "ready"; lastSeq: number; state: ConversationState }
+  /** `streaming`: the answer still in flight, if any; a client drops drafts of any other (they died with a restart). */
+  | { t: "ready"; lastSeq: number; state: ConversationState; streaming?: string }
   /** The server took a customer message; `duplicate` when that clientId was stored before. */
   | { t: "ack"; clientId: string; seq: number; duplicate: boolean }
   | { t: "typing"; author: "agent" | "customer"; on: boolean }

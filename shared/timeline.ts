@@ -66,8 +66,12 @@ export function applyFrame(t: Timeline, f: ServerFrame): Timeline {
       return applyEvent(t, f.event);
     case "delta":
       return applyDelta(t, f.id, f.offset, f.text);
-    case "ready":
-      return { ...t, state: f.lastSeq >= t.lastSeq ? f.state : t.state };
+    case "ready": {
+      // A draft the server no longer streams will never be finished: its answer is regenerated
+      // under a new id (after a restart) or was stored, and that event has been replayed already.
+      const kept = f.streaming ? t.drafts[f.streaming] : undefined;
+      return { ...t, state: f.lastSeq >= t.lastSeq ? f.state : t.state, drafts: kept ? { [kept.id]: kept } : {} };
+    }
     case "typing":
       return { ...t, typing: f.on };
     default:

@@ -50,7 +50,7 @@ describe("timeline reducer (widget view)", () => {
     t = fold(
       [
         { t: "delta", id: "ans", offset: 0, text: ANSWER.slice(0, 40) },
-        { t: "ready", lastSeq: 1, state: "bot" },
+        { t: "ready", lastSeq: 1, state: "bot", streaming: "ans" },
         { t: "delta", id: "ans", offset: 40, text: ANSWER.slice(40) },
       ],
       t,
@@ -91,5 +91,17 @@ describe("timeline reducer (widget view)", () => {
     expect(t.typing).toBe(false);
     t = fold([{ t: "typing", author: "agent", on: true }, state(4, "resolved")], t);
     expect([t.state, t.agentName, t.typing]).toEqual(["resolved", undefined, false]);
+  });
+});
+
+describe("ready after a restart", () => {
+  it("drops a draft the server no longer streams, and keeps the one it does", async () => {
+    const { applyFrame, emptyTimeline } = await import("../../shared/timeline.ts");
+    let t = applyFrame(emptyTimeline(), { t: "delta", id: "old", offset: 0, text: "Half an answ" });
+    t = applyFrame(t, { t: "delta", id: "live", offset: 0, text: "Another" });
+    t = applyFrame(t, { t: "ready", lastSeq: 0, state: "bot", streaming: "live" });
+    expect(Object.keys(t.drafts)).toEqual(["live"]);
+    t = applyFrame(t, { t: "ready", lastSeq: 0, state: "bot" });
+    expect(t.drafts).toEqual({});
   });
 });

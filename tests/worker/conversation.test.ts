@@ -193,3 +193,33 @@ describe("decisions", () => {
     expect(bot.sources?.[0]?.articleId).toBe("es-reset-password");
   });
 });
+
+describe("restart mid-turn", () => {
+  it("answers a stored question that a previous instance never answered, from the alarm", async () => {
+    const c = await createConversation();
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(c.id));
+    // What a crash leaves behind: the customer's message stored and still pending, no reply.
+    await runInDurableObject(stub, (_i: ConversationDO, state) => {
+      const row = state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one();
+      const meta = JSON.parse(row.v) as Record<string, unknown>;
+      const text = "How do I reset my password?";
+      state.storage.sql.exec(
+        "INSERT INTO events (type, client_id, data) VALUES ('message', 'crash-0001', ?)",
+        JSON.stringify({ type: "message", id: "m-crash", author: "customer", text, clientId: "crash-0001", at: Date.now() }),
+      );
+      state.storage.sql.exec("UPDATE meta SET v = ? WHERE k = 'meta'", JSON.stringify({ ...meta, pending: [text] }));
+    });
+    // A fresh instance would schedule this alarm in its constructor; run it the way the runtime does.
+    await runInDurableObject(stub, async (instance: ConversationDO) => {
+      // Drop the cached meta of this (test) instance so it reads what the crash left, like a new one would.
+      (instance as unknown as { store: { metaCache: unknown } }).store.metaCache = null;
+      await instance.alarm();
+    });
+    const p = await page(c);
+    const bot = p.events.find((e) => e.type === "message" && e.author === "bot") as MessageEvent | undefined;
+    expect(bot?.action).toBe("answer");
+    expect(bot?.sources?.[0]?.articleId).toBe("reset-password");
+    const left = await runInDurableObject(stub, (_i: ConversationDO, state) => JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as { pending?: string[] });
+    expect(left.pending).toEqual([]);
+  });
+});

@@ -59,6 +59,11 @@ export class ConversationDO extends DurableObject<Env> {
       { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
       () => nanoid(12),
     );
+    // A fresh instance that finds unanswered questions replaces one that died mid-turn: answer them
+    // from an alarm (retried by the runtime if it fails) rather than leave the customer waiting.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (this.engine.hasPending() && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
+    });
     this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
   }
 
@@ -236,6 +241,10 @@ export class ConversationDO extends DurableObject<Env> {
     return new Response(readable, {
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", "x-accel-buffering": "no" },
     });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.engine.resumePending();
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

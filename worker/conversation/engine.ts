@@ -91,7 +91,7 @@ export class Engine {
   catchUp(after: number, reader: Reader = "agent"): ServerFrame[] {
     const frames: ServerFrame[] = this.store.events(after, 1000, reader).map((event) => ({ t: "event", event }));
     if (this.streaming) frames.push({ t: "delta", id: this.streaming.id, offset: 0, text: this.streaming.text });
-    frames.push({ t: "ready", lastSeq: this.store.lastSeq(reader), state: this.meta.state });
+    frames.push({ t: "ready", lastSeq: this.store.lastSeq(reader), state: this.meta.state, ...(this.streaming ? { streaming: this.streaming.id } : {}) });
     return frames;
   }
 
@@ -107,8 +107,33 @@ export class Engine {
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     this.out.broadcast({ t: "event", event });
     const handled = botAnswers(this.meta.state);
-    const done = handled ? this.enqueue(() => this.botTurn(text)) : this.publish(text).then(() => undefined);
+    if (handled) this.store.saveMeta({ ...this.meta, pending: [...(this.meta.pending ?? []), text] });
+    const done = handled ? this.enqueue(() => this.answerPending(text)) : this.publish(text).then(() => undefined);
     return { seq: event.seq, duplicate, done };
+  }
+
+  /**
+   * Questions stored but never answered: the object restarted mid-turn (a deploy, an eviction). A
+   * fresh instance calls this once; each is answered as if it had just arrived.
+   */
+  resumePending(): Promise<void> {
+    const waiting = this.exists() ? (this.meta.pending ?? []) : [];
+    return Promise.all(waiting.map((text) => this.enqueue(() => this.answerPending(text)))).then(() => undefined);
+  }
+
+  hasPending(): boolean {
+    return this.exists() && (this.meta.pending?.length ?? 0) > 0;
+  }
+
+  private async answerPending(text: string): Promise<void> {
+    try {
+      await this.botTurn(text);
+    } finally {
+      const pending = [...(this.meta.pending ?? [])];
+      const i = pending.indexOf(text);
+      if (i >= 0) pending.splice(i, 1);
+      this.store.saveMeta({ ...this.meta, pending });
+    }
   }
 
   /** The customer pressed "talk to a person". */

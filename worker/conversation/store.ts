@@ -22,6 +22,8 @@ export type Meta = {
   state: ConversationState;
   /** Bot turns in a row that ended in low confidence: a second one hands off. */
   lowConfidenceTurns: number;
+  /** Customer questions the bot has yet to answer, oldest first: survives a restart mid-turn. */
+  pending?: string[];
   failures: number;
   assignedAgentId?: string;
   assignedAgentName?: string;
