@@ -10,6 +10,12 @@ import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./kn
 import { terms } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
+
+/**
+ * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
+ * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
+ */
+export const ENGINE_VERSION = "e3";
 /** Class name of "agents resolved this without any KB article": evidence of a gap, never an answer. */
 export const GAP_CLASS = "__gap__";
 

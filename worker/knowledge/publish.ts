@@ -8,9 +8,9 @@ import type { JobStatus, KbJob, PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../kb/snapshot.ts";
-import { installKb, listArticles } from "./store.ts";
+import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
 
-export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history";
+export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history" | "rebuild";
 export type StagedItem = { id: string; op: "put"; article: Article; draftUpdatedAt?: number } | { id: string; op: "delete" };
 
 type JobRow = {
@@ -138,9 +138,10 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     const before = new Map(current.map((a) => [a.id, a]));
     const changed = [...merged.values()].filter((a) => !before.has(a.id) || !same(a, before.get(a.id) as Article)).map((a) => a.id);
     const removed = current.filter((a) => !merged.has(a.id)).map((a) => a.id);
-    const cur = await db.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>();
+    const cur = await db.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number; snapshot_key: string }>();
 
-    if (!changed.length && !removed.length && job.kind !== "history" && cur) {
+    // Unchanged articles need no new version, unless the live snapshot was built by another engine.
+    if (!changed.length && !removed.length && job.kind !== "history" && job.kind !== "rebuild" && cur && isCurrentEngine(cur.snapshot_key)) {
       // Nothing to publish: say so instead of training an identical model.
       const result: PublishResult = { version: cur.version, articles: merged.size, chunks: 0, ms: Date.now() - started, unchanged: true };
       await db.batch([
@@ -179,7 +180,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     }
 
     await progress("store");
-    const key = `kb/${workspaceId}/v${version}`;
+    const key = snapshotKey(workspaceId, version);
     await env.KB.put(key, JSON.stringify(snapshot));
     const chunks = snapshot.articles.reduce((n, a) => n + a.passages.length, 0);
 

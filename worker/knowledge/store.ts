@@ -5,7 +5,7 @@
 import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
-import { loadIndex, type KbIndex, type KbSnapshot } from "../kb/snapshot.ts";
+import { ENGINE_VERSION, loadIndex, type KbIndex, type KbSnapshot } from "../kb/snapshot.ts";
 import { queueJob } from "./publish.ts";
 
 const CURRENT_TTL_MS = 2000;
@@ -80,9 +80,39 @@ async function refresh(env: Env, workspaceId: string, have: LoadedKb | null): Pr
   let kb = have;
   if (!row) kb = null;
   else if (!have || have.version !== row.version) {
-    const snapshot = await env.KB.get<KbSnapshot>(row.snapshot_key, "json");
-    kb = snapshot ? { version: row.version, index: loadIndex(snapshot) } : have;
+    kb = (await loadCurrent(env, workspaceId, row)) ?? have;
   }
   loaded.set(workspaceId, { kb, checkedAt: Date.now() });
   return kb;
 }
+
+/**
+ * Loads the live snapshot, or queues its rebuild when it was built by another engine (a deploy
+ * changed the model) or cannot be read. Until the rebuild commits, the bot keeps the index this
+ * isolate already has, or answers as if nothing were published (it declines and offers a person).
+ */
+async function loadCurrent(env: Env, workspaceId: string, row: { version: number; snapshot_key: string }): Promise<LoadedKb | null> {
+  if (isCurrentEngine(row.snapshot_key)) {
+    try {
+      const snapshot = await env.KB.get<KbSnapshot>(row.snapshot_key, "json");
+      if (snapshot) return { version: row.version, index: loadIndex(snapshot) };
+    } catch (e) {
+      console.error(`[edgedesk] KB snapshot ${row.snapshot_key} cannot be loaded: ${String(e)}`);
+    }
+  }
+  await queueRebuild(env, workspaceId);
+  return null;
+}
+
+async function queueRebuild(env: Env, workspaceId: string): Promise<void> {
+  const waiting = await env.DB.prepare("SELECT 1 AS x FROM kb_jobs WHERE workspace_id = ? AND status IN ('staging', 'queued', 'running') LIMIT 1")
+    .bind(workspaceId)
+    .first<{ x: number }>();
+  if (waiting) return;
+  console.warn(`[edgedesk] KB of workspace ${workspaceId} was built by another engine: rebuilding it`);
+  await queueJob(env, workspaceId, { kind: "rebuild", items: [], by: "system" });
+}
+
+/** Where a version's snapshot lives in KV; the engine version in the key marks who built it. */
+export const snapshotKey = (workspaceId: string, version: number) => `kb/${workspaceId}/v${version}.${ENGINE_VERSION}`;
+export const isCurrentEngine = (key: string) => key.endsWith(`.${ENGINE_VERSION}`);
