@@ -4,6 +4,7 @@
 // loading a base64 decode rather than a parse of millions of JSON numbers.
 import type { TrainConfig } from "./config.ts";
 import type { SparseVector } from "./features.ts";
+import { prng } from "../../shared/random.ts";
 
 export interface TrainingExample {
   x: SparseVector;
@@ -37,17 +38,6 @@ export interface Model {
   idf?: Float32Array;
 }
 
-/** Mulberry32: tiny, seeded, good enough for shuffling. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function softmaxInPlace(z: Float64Array | number[], temperature = 1): void {
   let max = -Infinity;
