@@ -11,6 +11,7 @@ import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { knowledge } from "./routes/knowledge.ts";
+import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
 
@@ -37,4 +38,6 @@ app.route("/admin/v1/notifications", notifications);
 app.route("/api", routingApi);
 app.route("/admin/v1", admin);
 app.route("/admin/v1", routingAdmin);
+app.on("POST", "/hc/*", writes);
+app.route("/", portal);
 app.route("/", pages);
