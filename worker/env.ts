@@ -76,7 +76,9 @@ export interface Env {
   LLM_PASSAGES?: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent } };
+export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner } };
+/** The workspace and key of a REST API request (worker/rest/). */
+export type ApiKeyOwner = { keyId: string; workspaceId: string };
 
 export type Site = {
   key: string;
