@@ -204,7 +204,8 @@ describe("driven by its OpenAPI document", () => {
 
     // A request the schema forbids (too long) gets a documented 400 in the documented error shape.
     const post = doc.paths["/conversations/{id}/messages"]?.post;
-    const maxLength = (post?.requestBody?.content["application/json"]?.schema.properties as Record<string, { maxLength: number }>).text.maxLength;
+    const maxLength = (post?.requestBody?.content["application/json"]?.schema.properties as Record<string, { maxLength: number }> | undefined)?.text?.maxLength ?? 0;
+    expect(maxLength).toBeGreaterThan(0);
     const bad = await SELF.fetch(`${server}/conversations/${id}/messages`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
