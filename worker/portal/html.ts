@@ -57,7 +57,7 @@ a{color:#1d4ed8}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px
 .s button,.vote button,.ask{font:inherit;padding:8px 14px;border-radius:8px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
 .hero{background:#1f3b73;color:#fff;padding:8px 0 28px}.hero h1{margin:8px 0 14px;font-size:1.7rem}
 main{max-width:860px;margin:0 auto;padding:20px 20px 90px}.card{background:#fff;border-radius:12px;padding:24px 28px;box-shadow:0 1px 3px #0001;margin-bottom:18px}
-.cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:16px}.cats section{background:#fff;border-radius:12px;padding:16px 20px;box-shadow:0 1px 3px #0001}
+.cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:16px;margin-bottom:18px}.cats section{background:#fff;border-radius:12px;padding:16px 20px;box-shadow:0 1px 3px #0001}
 .cats h2{font-size:1.05rem;margin:0 0 6px}ul.l{list-style:none;padding:0;margin:0}ul.l li{padding:4px 0}
 h1{line-height:1.25}article h1{font-size:1.7rem;margin:0 0 6px}.meta{color:#5b6475;font-size:.9rem;margin:0 0 18px}
 code{background:#eef1f6;padding:1px 4px;border-radius:4px}.crumbs ol{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:6px;font-size:.9rem}
@@ -172,9 +172,9 @@ export function articlePage(info: PortalInfo, v: ArticleView): string {
   const other = langs.length
     ? `<p class="muted">${s.other}: ${langs.map((x) => `<a href="${esc(x.href)}" hreflang="${esc(x.locale)}" lang="${esc(x.locale)}">${esc(languageName(x.locale))}</a>`).join(" · ")}</p>`
     : "";
-  // The button needs the widget, so it only appears once the widget script has run.
+  // The button needs scripts, so the section stays hidden until they run.
   const ask = info.siteKey
-    ? `<section class="card" aria-labelledby="still"><h2 id="still" style="font-size:1.05rem;margin:0 0 8px">${s.still}</h2><button class="ask" type="button" data-edgedesk-open hidden onclick="var e=window.EdgeDesk=window.EdgeDesk||{q:[]};e.open?e.open():e.q.push(['open'])">${s.chat}</button></section><script>for(const b of document.querySelectorAll("[data-edgedesk-open]"))b.hidden=false</script>`
+    ? `<section class="card" aria-labelledby="still" data-edgedesk-open hidden><h2 id="still" style="font-size:1.05rem;margin:0 0 8px">${s.still}</h2><button class="ask" type="button" onclick="var e=window.EdgeDesk=window.EdgeDesk||{q:[]};e.open?e.open():e.q.push(['open'])">${s.chat}</button></section><script>for(const b of document.querySelectorAll("[data-edgedesk-open]"))b.hidden=false</script>`
     : "";
   const body = `${crumbs}<article class="card" aria-labelledby="t"><h1 id="t">${esc(a.title)}</h1>${
     a.updated ? `<p class="meta">${s.updated} <time datetime="${esc(a.updated)}">${esc(a.updated)}</time></p>` : ""
