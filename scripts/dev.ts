@@ -40,7 +40,7 @@ console.log(`
   Demo host page (widget embedded):  ${url}/demo/
   Agent console:                     ${url}/console/
       log in as ${DEMO_AGENT.email} / ${DEMO_AGENT.password}
-  Help centre article:               ${url}/help/reset-password
+  Help centre:                       ${url}/hc/demo/
 
   KB: ${kb.articles} articles from kb/ published as version ${kb.version}. Re-publish after edits: npm run kb -- push
   Ctrl-C to stop.

@@ -23,6 +23,8 @@ export const createConversationSchema = z.object({
   pageUrl: z.optional(z.string().check(z.maxLength(2000))),
   pageTitle: z.optional(z.string().check(z.maxLength(300))),
   channel: z._default(z.enum(["chat", "portal", "api"]), "chat"),
+  /** The help-centre article the customer was reading (the portal's `data-article`): agents see it in the packet. */
+  article: z.optional(articleSchema.shape.id),
 });
 export type CreateConversation = z.input<typeof createConversationSchema>;
 export type CreatedConversation = { id: string; token: string; state: ConversationState };
@@ -121,6 +123,8 @@ export const siteSchema = z.object({
   /** HMAC key for identify(); write-only (never returned), kept when omitted. */
   identitySecret: z.optional(z.string().check(z.minLength(16, "identity secret needs 16 characters or more"), z.maxLength(200))),
   allowedOrigins: z.array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"))).check(z.maxLength(50)),
+  /** The help centre's widget site: also allowed on the worker's own origin (docs/portal.md); kept when omitted. */
+  portal: z.optional(z.boolean()),
 });
 
 // ---- agent API: /api ---------------------------------------------------------------------------
@@ -159,6 +163,8 @@ export type HandoffPacket = {
   tier?: Tier;
   /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
   slaDueAt?: number;
+  /** The help-centre article the customer opened the chat from (portal pages), if any. */
+  contextArticle?: string;
 };
 
 export type InboxItem = {

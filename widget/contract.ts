@@ -11,6 +11,8 @@ export type WidgetConfig = {
   /** UI language already resolved by the loader (`en`, `es`, …). */
   locale: string;
   position: Position;
+  /** `data-article`: the help-centre article this page shows; new conversations carry it as context. */
+  article?: string;
 };
 
 /** What the loader gives the app when the app script runs. */

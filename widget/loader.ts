@@ -68,7 +68,8 @@ function init(): void {
   // The latest identify() before the app arrived; the app sends it once a conversation exists.
   let who: [IdentifyUser, IdentitySignature?] | undefined;
 
-  const host: Host = { config: { site, api: d.api || src.origin, locale, position: side }, root, launcher, setOpen };
+  const config = { site, api: d.api || src.origin, locale, position: side, ...(d.article ? { article: d.article } : {}) };
+  const host: Host = { config, root, launcher, setOpen };
 
   const load = (): void => {
     if (loading) return;

@@ -11,7 +11,10 @@ import { agentApi } from "./routes/agent.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { knowledge } from "./routes/knowledge.ts";
+import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
+import { apiKeys } from "./rest/keys-routes.ts";
+import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
 
 export const app = new Hono<AppEnv>();
@@ -30,6 +33,10 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
+// Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.
+app.route("/api/api-keys", apiKeys);
+app.route("/admin/v1/api-keys", apiKeys);
+app.route("/rest/v1", rest);
 app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
@@ -37,4 +44,6 @@ app.route("/admin/v1/notifications", notifications);
 app.route("/api", routingApi);
 app.route("/admin/v1", admin);
 app.route("/admin/v1", routingAdmin);
+app.on("POST", "/hc/*", writes);
+app.route("/", portal);
 app.route("/", pages);

@@ -21,6 +21,10 @@ export interface Env {
   STREAM_DELAY_MS?: string;
   /** Public writes per client IP: "perSecond,burst" (default "2,20"). */
   RATE_LIMIT?: string;
+  /** REST API (`/rest/v1`) requests per API key: "perSecond,burst" (default "5,60"). */
+  REST_RATE_LIMIT?: string;
+  /** "off" turns the help centre's edge cache off (debugging, measuring uncached pages); default on. */
+  PORTAL_CACHE?: string;
   /** Login attempts per client IP: "perSecond,burst" (default "0.2,10"). */
   LOGIN_RATE_LIMIT?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
@@ -72,7 +76,16 @@ export interface Env {
   LLM_PASSAGES?: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent } };
+export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner } };
+/** The workspace and key of a REST API request (worker/rest/). */
+export type ApiKeyOwner = { keyId: string; workspaceId: string };
 
-export type Site = { key: string; workspaceId: string; allowedOrigins: string[]; identitySecret: string | null };
+export type Site = {
+  key: string;
+  workspaceId: string;
+  allowedOrigins: string[];
+  identitySecret: string | null;
+  /** The help centre's own site key: also allowed on the worker's origin (migration 0008). */
+  portal?: boolean;
+};
 export type SessionAgent = { id: string; email: string; name: string; role: "agent" | "editor" | "owner"; workspaceId: string };

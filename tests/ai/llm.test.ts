@@ -124,7 +124,7 @@ describe("brain with the LLM composer", () => {
     expect(turn.action).toBe("answer");
     expect(typeof turn.text).not.toBe("string");
     await collect(turn.text as AsyncIterable<string>);
-    expect(turn.citedSources?.()[0]?.url).toBe("https://help.example/help/change-pin");
+    expect(turn.citedSources?.()[0]?.url).toBe("https://help.example/hc/demo/articles/change-pin");
   });
   it("turns a refusal into a decline, and a second one into a handoff", async () => {
     const ai = new FakeAi().behave({ script: () => ({ refuse: true }) });

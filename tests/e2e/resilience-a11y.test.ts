@@ -31,7 +31,7 @@ it("works by keyboard alone on a phone, in Spanish", async () => {
   await p.keyboard.press("Enter");
   const link = p.getByRole("log").getByRole("link", { name: /contraseña/i });
   await expect.poll(() => link.count(), { timeout: 10_000 }).toBe(1);
-  expect(await link.getAttribute("href")).toContain("/help/es-reset-password");
+  expect(await link.getAttribute("href")).toContain("/hc/demo/articles/es-reset-password");
   expect(await p.getByRole("log").textContent()).toMatch(/Hola/);
 
   // Esc closes and gives focus back to the launcher.

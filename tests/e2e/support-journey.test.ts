@@ -50,7 +50,7 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
   }
   await expect.poll(() => link.count()).toBe(1);
   expect(new Set(lengths).size).toBeGreaterThan(3); // it grew in steps: streamed, not dropped in whole
-  expect(await link.getAttribute("href")).toBe(`${h.worker.url}/help/reset-password`);
+  expect(await link.getAttribute("href")).toBe(`${h.worker.url}/hc/demo/articles/reset-password`);
   const answered = (await log(customer).textContent()) ?? "";
 
   // A reload restores the conversation exactly: nothing lost, nothing twice.

@@ -41,7 +41,7 @@ describe("answering", () => {
     const msg = bot.event as MessageEvent;
     expect(msg.action).toBe("answer");
     expect(msg.sources?.[0]?.articleId).toBe("reset-password");
-    expect(msg.sources?.[0]?.url).toBe(`${BASE}/help/reset-password`);
+    expect(msg.sources?.[0]?.url).toBe(`${BASE}/hc/demo/articles/reset-password`);
     // The deltas re-join into exactly the stored text.
     expect(deltas.map((d) => d.text).join("")).toBe(msg.text);
     expect(frames.find((f) => f.t === "ack")).toMatchObject({ clientId: "client-0001", duplicate: false });

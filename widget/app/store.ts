@@ -129,6 +129,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       locale: cfg.locale,
       pageUrl: location.href.slice(0, 2000),
       pageTitle: document.title.slice(0, 300) || undefined,
+      ...(cfg.article ? { article: cfg.article } : {}),
     };
     creating = createConversation(cfg.api, cfg.site, body, doFetch).then(
       (r) => {

@@ -20,7 +20,9 @@ export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfi
   return { ...defaultDecisionConfig, ...(JSON.parse(env.DECISION_CONFIG) as Partial<DecisionConfig>) };
 }
 
-export const articleUrl = (baseUrl: string, id: string) => `${baseUrl.replace(/\/$/, "")}/help/${encodeURIComponent(id)}`;
+/** The article's page in the workspace's help centre (worker/portal/). */
+export const articleUrl = (baseUrl: string, workspaceId: string, id: string) =>
+  `${baseUrl.replace(/\/$/, "")}/hc/${encodeURIComponent(workspaceId)}/articles/${encodeURIComponent(id)}`;
 
 export type BrainParts = {
   retriever: Retriever;
@@ -66,7 +68,7 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         if (top && top.score >= config.answerMinConfidence) d.article = top;
         else delete d.article;
       }
-      const source = (c: Candidate): Source => ({ articleId: c.articleId, title: c.title, url: articleUrl(m.baseUrl, c.articleId) });
+      const source = (c: Candidate): Source => ({ articleId: c.articleId, title: c.title, url: articleUrl(m.baseUrl, m.workspaceId, c.articleId) });
       const a = d.article;
       const base = {
         confidence: d.confidence,

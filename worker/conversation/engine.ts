@@ -370,6 +370,7 @@ export class Engine {
       summary: summarize(customer),
       ...(m.pageUrl ? { pageUrl: m.pageUrl } : {}),
       ...(m.pageTitle ? { pageTitle: m.pageTitle } : {}),
+      ...(m.contextArticle ? { contextArticle: m.contextArticle } : {}),
       ...(m.userAgent ? { userAgent: m.userAgent } : {}),
       locale: m.locale,
       tried: m.tried.map(({ articleId, title, score }) => ({ articleId, title, score })),

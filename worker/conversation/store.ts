@@ -17,6 +17,8 @@ export type Meta = {
   baseUrl: string;
   pageUrl?: string;
   pageTitle?: string;
+  /** The help-centre article the chat was opened from (portal pages). */
+  contextArticle?: string;
   userAgent?: string;
   createdAt: number;
   state: ConversationState;

@@ -38,6 +38,21 @@ export async function recordVote(db: D1Database, conversationId: string, message
   return true;
 }
 
+/**
+ * "Was this helpful?" on a help-centre article page: the same store as the widget's thumbs, so the
+ * article's figures count both. There is no conversation; `portal:<reader>` and `article:<id>` make
+ * one vote per reader and article, and no bot turn joins it (it is not a question for the gaps report).
+ */
+export async function recordPortalVote(db: D1Database, workspaceId: string, reader: string, articleId: string, helpful: boolean): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO answer_votes (workspace_id, conversation_id, message_id, article_id, helpful, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, message_id) DO UPDATE SET helpful = excluded.helpful, created_at = excluded.created_at`,
+    )
+    .bind(workspaceId, `portal:${reader}`, `article:${articleId}`, articleId, helpful ? 1 : 0, Date.now())
+    .run();
+}
+
 /** Reasons that mean "the KB did not have it" rather than "this needs a person whatever the KB says". */
 export const GAP_REASONS = ["out-of-scope", "low-confidence", "low-confidence-after-rephrase", "not-in-sources", "no-knowledge-base"];
 

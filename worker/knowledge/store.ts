@@ -61,6 +61,17 @@ export function installKb(workspaceId: string, version: number, snapshot: KbSnap
   loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
 }
 
+/**
+ * The current KB version without loading its index (the help centre's cache key): this isolate's
+ * loaded version while fresh (a publish here installs it at once), else one D1 read.
+ */
+export async function currentVersion(env: Env, workspaceId: string): Promise<number | null> {
+  const hit = loaded.get(workspaceId);
+  if (hit && Date.now() - hit.checkedAt < CURRENT_TTL_MS) return hit.kb?.version ?? null;
+  const row = await env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>();
+  return row?.version ?? null;
+}
+
 /** The current index of a workspace, or null when nothing is published yet. */
 export async function currentKb(env: Env, workspaceId: string): Promise<LoadedKb | null> {
   const hit = loaded.get(workspaceId);

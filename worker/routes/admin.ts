@@ -96,11 +96,12 @@ admin.put("/sites/:key", async (c) => {
   const ws = c.get("agent").workspaceId;
   // An omitted identity secret keeps the stored one: rotating origins must not switch verification off.
   const r = await c.env.DB.prepare(
-    `INSERT INTO sites (key, workspace_id, name, allowed_origins, identity_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO sites (key, workspace_id, name, allowed_origins, identity_secret, created_at, portal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, 0))
      ON CONFLICT (key) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins,
-       identity_secret = COALESCE(excluded.identity_secret, sites.identity_secret) WHERE sites.workspace_id = excluded.workspace_id`,
+       identity_secret = COALESCE(excluded.identity_secret, sites.identity_secret), portal = COALESCE(?7, sites.portal)
+       WHERE sites.workspace_id = excluded.workspace_id`,
   )
-    .bind(key, ws, s.name, JSON.stringify(s.allowedOrigins), s.identitySecret ?? null, Date.now())
+    .bind(key, ws, s.name, JSON.stringify(s.allowedOrigins), s.identitySecret ?? null, Date.now(), s.portal === undefined ? null : s.portal ? 1 : 0)
     .run();
   if (!r.meta.changes) throw new ApiFailure(409, "site_taken", "this site key belongs to another workspace");
   forgetSite(key);

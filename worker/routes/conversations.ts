@@ -47,6 +47,7 @@ conversations.post("/", async (c) => {
     baseUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin,
     ...(body.pageUrl ? { pageUrl: body.pageUrl } : {}),
     ...(body.pageTitle ? { pageTitle: body.pageTitle } : {}),
+    ...(body.article ? { contextArticle: body.article } : {}),
     ...(ua ? { userAgent: ua.slice(0, 300) } : {}),
   });
   const created: CreatedConversation = { id, token: await conversationToken(c.env.SECRET, id), state: "bot" };

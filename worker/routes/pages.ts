@@ -1,9 +1,8 @@
-// Server-rendered pages: the help-centre article a bot answer links to, and the demo host page that
-// embeds the widget the way a customer's website would.
+// The demo host page: embeds the widget the way a customer's website would. (The help centre, where
+// bot answers link to, is worker/portal/.)
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { getArticle } from "../knowledge/store.ts";
-import { escapeHtml, renderMarkdown } from "../pages/markdown.ts";
+import { escapeHtml } from "../pages/markdown.ts";
 
 export const pages = new Hono<AppEnv>();
 
@@ -17,14 +16,6 @@ main{max-width:760px;margin:24px auto;padding:0 20px 80px}article{background:#ff
 h1{font-size:1.7rem;line-height:1.25;margin:0 0 8px}.meta{color:#5b6475;font-size:.9rem;margin-bottom:20px}code{background:#eef1f6;padding:1px 4px;border-radius:4px}
 </style></head><body><header><a href="/demo/">Lumen Help Centre</a></header><main>${body}</main>
 <script src="/widget.js" data-site="demo_site" data-locale="${escapeHtml(lang)}" async></script></body></html>`;
-
-pages.get("/help/:id", async (c) => {
-  // The demo workspace's help centre; per-workspace portals come with the portal channel.
-  const a = await getArticle(c.env.DB, c.req.query("workspace") ?? "demo", c.req.param("id"));
-  if (!a) return c.html(shell("Article not found", "<article><h1>Article not found</h1><p>It may have been moved or unpublished.</p></article>"), 404);
-  const html = `<article><h1>${escapeHtml(a.title)}</h1><div class="meta">${escapeHtml(a.category)} · updated ${escapeHtml(a.updated)}</div>${renderMarkdown(a.body)}</article>`;
-  return c.html(shell(a.title, html, a.locale), 200, { "cache-control": "public, max-age=60" });
-});
 
 pages.get("/demo/", (c) => {
   const site = c.req.query("site") ?? "demo_site";

@@ -64,6 +64,12 @@ export function HandoffPanel({ packet, channel, identity }: Props) {
             )}
           </dd>
         </div>
+        {packet.contextArticle && (
+          <div class="fact fact-wide">
+            <dt>Reading article</dt>
+            <dd data-testid="packet-context-article">{packet.contextArticle}</dd>
+          </div>
+        )}
         <div class="fact">
           <dt>Priority</dt>
           <dd data-testid="packet-priority">

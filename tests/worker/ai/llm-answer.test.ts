@@ -50,7 +50,7 @@ describe("production AI path (hybrid retrieval + LLM composer)", () => {
     expect(deltas.map((d) => d.text).join("")).toBe(msg.text);
     expect(msg.text).toMatch(/\[1\]/);
     expect(msg.text.toLowerCase()).toContain("password");
-    expect(msg.sources?.[0]).toEqual({ articleId: "reset-password", title: expect.any(String), url: `${BASE}/help/reset-password` });
+    expect(msg.sources?.[0]).toEqual({ articleId: "reset-password", title: expect.any(String), url: `${BASE}/hc/demo/articles/reset-password` });
     const calls = await fake().calls();
     expect(calls.some((c) => c.model === "@cf/meta/llama-3.1-8b-instruct" && c.stream)).toBe(true);
   });
