@@ -3,6 +3,7 @@
 // deferred by the browser until after parsing) and a one-line "chat with us" hook.
 import type { Article } from "../../shared/article.ts";
 import { escapeHtml as esc, renderMarkdown } from "../pages/markdown.ts";
+import { cleanMarkdown } from "../kb/chunk.ts";
 
 export type PortalInfo = {
   workspaceId: string;
@@ -35,11 +36,9 @@ const t = (lang: string): Strings => (lang.startsWith("es") ? strings.es : strin
 
 /** First plain-text sentence(s) of the body, for the meta description and search excerpts. */
 export function plainExcerpt(md: string, max = 160): string {
-  const text = md
-    .replace(/^#{1,6}\s+.*$/gm, " ")
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
-    .replace(/[*_`>#]/g, "")
-    .replace(/^\s*(?:[-*]|\d+[.)])\s+/gm, "")
+  // The bot's own Markdown cleaner, so "Settings > Backup" reads the same in answers and excerpts.
+  const text = cleanMarkdown(md.replace(/^#{1,6}\s+.*$/gm, " "))
+    .replace(/^\s*(?:-|\d+[.)])\s+/gm, "")
     .replace(/\s+/g, " ")
     .trim();
   if (text.length <= max) return text;
