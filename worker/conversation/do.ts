@@ -4,6 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
 import type { AgentRef, ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
+import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
@@ -45,6 +46,7 @@ export class ConversationDO extends DurableObject<Env> {
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    const summarizer = handoffSummarizer(env);
     this.engine = new Engine(
       this.store,
       makeBrain(env, () => this.store.meta()),
@@ -55,8 +57,10 @@ export class ConversationDO extends DurableObject<Env> {
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) => env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
         recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
+        ...(summarizer ? { summarize: summarizer.summarize } : {}),
+        defer: (p) => this.ctx.waitUntil(p),
       },
-      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
+      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env), ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}) },
       () => nanoid(12),
     );
     this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
