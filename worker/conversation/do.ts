@@ -2,7 +2,7 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { AgentRef, ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
+import type { AgentRef, ConversationDetail, CsatResult, HandoffPacket, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
@@ -98,6 +98,11 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.contactId ? { contactId: m.contactId } : {}),
       ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
     };
+  }
+
+  /** The handoff packet alone (SLA alerts); null when never handed off or not created. */
+  packet(): HandoffPacket | null {
+    return this.store.meta()?.handoff ?? null;
   }
 
   receiveEmail(r: EmailArrival): Promise<{ seq: number; duplicate: boolean }> {
