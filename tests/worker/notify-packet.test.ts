@@ -1,6 +1,6 @@
 // Every notification about people working a conversation carries the handoff packet (reason,
 // summary, page, identity with its verified flag, tried articles, category, priority, team, tier,
-// SLA due time), and the Slack posts show it. Pure: worker/notify/events.ts and slack.ts.
+// SLA due time), and the Slack posts show it. Pure (worker/notify/events.ts and slack.ts), run in workerd for its types.
 import { describe, expect, it } from "vitest";
 import type { HandoffPacket, InboxItem, WebhookEvent } from "../../shared/api.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
