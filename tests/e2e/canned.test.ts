@@ -68,7 +68,7 @@ it("an editor creates and edits a canned reply on its page; an agent reads it an
   await editor.getByTestId("canned-text").fill(TEXT);
   await editor.getByTestId("canned-save").click();
   await expect.poll(() => editor.getByTestId("canned-form").count(), { timeout: 10_000 }).toBe(0);
-  expect(await row.textContent()).toContain(TEXT);
+  await expect.poll(async () => (await row.textContent()) ?? "", { timeout: 5000 }).toContain(TEXT);
 
   // A customer asks for a person.
   const customerCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -98,6 +98,7 @@ it("an editor creates and edits a canned reply on its page; an agent reads it an
   await expect.poll(() => inboxRow.count(), { timeout: 10_000 }).toBe(1);
   await inboxRow.click();
   await agent.getByTestId("claim").click();
+  await expect.poll(() => agent.getByTestId("conversation").getAttribute("data-state"), { timeout: 10_000 }).toBe("agent");
   await agent.getByTestId("composer-input").click();
   await agent.keyboard.press("/");
   await expect.poll(() => agent.getByTestId("canned-picker").count()).toBe(1);

@@ -142,14 +142,14 @@ export function CannedPage({ me }: { me: Me }) {
           No canned replies yet.
         </p>
       ) : (
-        <ul class="canned-list" data-testid="canned-list">
+        <ul class="canned-page-list" data-testid="canned-list">
           {items.map((c) => (
-            <li key={c.id} class="canned-row" data-testid="canned-row" data-id={c.id}>
-              <div class="canned-row-head">
+            <li key={c.id} class="canned-page-row" data-testid="canned-row" data-id={c.id}>
+              <div class="canned-page-row-head">
                 <strong data-testid="canned-row-title">{c.title}</strong>
                 {c.shortcut && <code data-testid="canned-row-shortcut">/{c.shortcut}</code>}
                 {manage && (
-                  <span class="canned-row-actions">
+                  <span class="canned-page-row-actions">
                     <button type="button" class="btn btn-quiet" onClick={() => open(c)} data-testid="canned-edit" aria-label={`Edit ${c.title}`}>
                       Edit
                     </button>
@@ -159,7 +159,7 @@ export function CannedPage({ me }: { me: Me }) {
                   </span>
                 )}
               </div>
-              <p class="canned-row-text">{c.text}</p>
+              <p class="canned-page-row-text">{c.text}</p>
               {rowError?.id === c.id && (
                 <p class="field-error" role="alert" data-testid="canned-row-error">
                   {rowError.text}
