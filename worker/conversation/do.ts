@@ -162,7 +162,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (r.value.changed) {
       await this.env.DB.prepare(
         `INSERT INTO handoff_marks (conversation_id, workspace_id, needed, reason, agent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-         ON CONFLICT (conversation_id) DO UPDATE SET needed = ?3, agent_id = ?5, updated_at = ?6`,
+         ON CONFLICT (conversation_id) DO UPDATE SET needed = ?3, reason = ?4, agent_id = ?5, updated_at = ?6`,
       )
         .bind(m.id, m.workspaceId, needed ? 1 : 0, r.value.reason ?? null, agent.id, now)
         .run();
