@@ -25,22 +25,31 @@ export function CannedPage({ me }: { me: Me }) {
       .catch((e: unknown) => setLoadError(errorMessage(e)));
   }, []);
 
-  // The form opens with the caret in its first field; after a refused save, at the first bad one.
+  // The form opens with the caret in its first field; after a refused save, at the first bad one. Only
+  // then: moving focus while someone types would send their next keys to another field.
+  const [focusAsk, setFocusAsk] = useState(0);
   useEffect(() => {
-    if (!editing || editing.busy) return;
+    if (!focusAsk || !editing) return;
     const first = (["title", "shortcut", "text"] as const).find((f) => editing.errors[f]);
     const el = first ? document.getElementById(`canned-${first}`) : titleRef.current;
     (el as HTMLElement | null)?.focus();
-  }, [editing?.id, editing?.errors]);
+  }, [focusAsk]);
 
-  const open = (c: CannedReply | null) => setEditing({ id: c?.id ?? null, form: c ? cannedToForm(c) : emptyCannedForm(), errors: {}, busy: false });
+  const open = (c: CannedReply | null) => {
+    setEditing({ id: c?.id ?? null, form: c ? cannedToForm(c) : emptyCannedForm(), errors: {}, busy: false });
+    setFocusAsk((n) => n + 1);
+  };
   const setField = (f: CannedField, v: string) => setEditing((e) => (e ? { ...e, form: { ...e.form, [f]: v }, errors: { ...e.errors, [f]: undefined } } : e));
 
   async function save(e: Event) {
     e.preventDefault();
     if (!editing) return;
     const checked = cannedFromForm(editing.form);
-    if (!checked.ok) return setEditing({ ...editing, errors: checked.errors });
+    if (!checked.ok) {
+      setEditing({ ...editing, errors: checked.errors });
+      setFocusAsk((n) => n + 1);
+      return;
+    }
     setEditing({ ...editing, busy: true, errors: {} });
     try {
       const saved = editing.id
@@ -52,6 +61,7 @@ export function CannedPage({ me }: { me: Me }) {
     } catch (err) {
       const errors = err instanceof HttpError ? cannedServerErrors(err.status, err.code, err.message, err.issues) : { form: errorMessage(err) };
       setEditing((cur) => (cur ? { ...cur, busy: false, errors } : cur));
+      setFocusAsk((n) => n + 1);
     }
   }
 
