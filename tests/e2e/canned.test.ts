@@ -40,7 +40,7 @@ it("an editor creates and edits a canned reply on its page; an agent reads it an
   await expect.poll(() => editor.getByTestId("canned-title-error").textContent()).toBe("title is required");
   expect(await editor.getByTestId("canned-text-error").textContent()).toBe("text is required");
   expect(await editor.getByTestId("canned-title").getAttribute("aria-invalid")).toBe("true");
-  expect(await editor.evaluate(() => document.activeElement?.id)).toBe("canned-title");
+  await expect.poll(() => editor.evaluate(() => document.activeElement?.id)).toBe("canned-title");
   await editor.getByTestId("canned-title").fill("Shipping times");
   await editor.getByTestId("canned-shortcut").fill("ship it!");
   await editor.getByTestId("canned-text").fill("Prints ship within 3 working days.");
