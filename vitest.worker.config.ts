@@ -56,7 +56,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler,
               miniflare: {
-                bindings: { ...bindings, RETRIEVAL: "hybrid", COMPOSER: "llm", LLM_FIRST_TOKEN_MS: "600" },
+                // SUMMARY follows COMPOSER (llm); its own model name lets a test slow or fail just the summary.
+                bindings: { ...bindings, RETRIEVAL: "hybrid", COMPOSER: "llm", LLM_FIRST_TOKEN_MS: "600", SUMMARY_MODEL: "@cf/meta/llama-3.2-3b-instruct", SUMMARY_TIMEOUT_MS: "1500" },
                 serviceBindings: {
                   AI: { name: FAKES, entrypoint: "FakeAiBinding" },
                   VECTORIZE: { name: FAKES, entrypoint: "FakeVectorizeBinding" },

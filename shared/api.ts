@@ -146,6 +146,8 @@ export type TriedArticle = { articleId: string; title: string; score: number };
 export type HandoffPacket = {
   reason: string;
   summary: string;
+  /** Who wrote `summary`: the extractive default, or the Workers AI model when configured; absent on older packets. */
+  summarySource?: "extractive" | "llm";
   pageUrl?: string;
   pageTitle?: string;
   locale: string;

@@ -33,6 +33,33 @@ export type EventConversation = {
 
 export type EventMessage = { id: string; seq: number; author: "customer" | "agent"; text: string; name?: string; at: number };
 
+/**
+ * The handoff packet as notifications carry it (handed_off, assigned, resolved, sla.breached): why the
+ * bot handed off, the summary, where the customer was, who they are (and whether the site vouched for
+ * it), what the bot tried, and how it was routed.
+ */
+export type EventHandoff = {
+  reason: string;
+  summary: string;
+  /** "llm" when the Workers AI model wrote the summary; absent on older packets. */
+  summarySource?: "extractive" | "llm";
+  priority: string;
+  team: string;
+  tier?: string;
+  /** Epoch ms a person should have answered by. */
+  slaDueAt?: number;
+  category?: string;
+  /** The article the handoff rests on. */
+  article?: string;
+  pageUrl?: string;
+  pageTitle?: string;
+  locale: string;
+  /** When the bot handed off (epoch ms); absent on events from before this field existed. */
+  at?: number;
+  identity?: { id: string; email?: string; name?: string; verified: boolean; attributes?: Record<string, string | number | boolean> };
+  tried: { articleId: string; title: string; score: number }[];
+};
+
 export type SlaBreach = { metric: string; dueAt?: number; breachedAt: number; policy?: string };
 
 /**
@@ -48,7 +75,7 @@ export type WebhookEvent = {
     conversation?: EventConversation;
     message?: EventMessage;
     agent?: { name: string };
-    handoff?: { reason: string; summary: string; priority: string; team: string; category?: string; pageUrl?: string; locale: string };
+    handoff?: EventHandoff;
     sla?: SlaBreach;
   };
 };

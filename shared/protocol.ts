@@ -96,6 +96,8 @@ export const changeEventSchema = z.object({
   priority: z.optional(z.string()),
   handoffNeeded: z.optional(z.boolean()),
   identity: z.optional(identitySchema),
+  /** The handoff packet's summary, rewritten by the LLM after the handoff (by: "assistant"). */
+  summary: z.optional(z.string()),
 });
 
 /** The customer's satisfaction rating after a resolve: visible to both sides. */

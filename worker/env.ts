@@ -74,6 +74,14 @@ export interface Env {
   LLM_TOTAL_MS?: string;
   LLM_MAX_TOKENS?: string;
   LLM_PASSAGES?: string;
+  /** Handoff summaries: "extractive" or "llm" (needs AI); unset follows COMPOSER (docs/handoff.md). */
+  SUMMARY?: string;
+  /** Model for handoff summaries; unset = LLM_MODEL. */
+  SUMMARY_MODEL?: string;
+  /** Hard cap on the summary call (ms); after it the extractive summary stands. */
+  SUMMARY_TIMEOUT_MS?: string;
+  /** How long a handoff may wait for the summary before moving on with the extractive one (ms). */
+  SUMMARY_WAIT_MS?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner } };

@@ -2,6 +2,7 @@ import { useEffect } from "preact/hooks";
 import { announcement } from "./announce.ts";
 import { Header } from "./components/Header.tsx";
 import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
+import { CannedPage } from "./pages/Canned.tsx";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
@@ -29,7 +30,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -47,7 +48,7 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : <InboxPage />}
+          {r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

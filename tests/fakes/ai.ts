@@ -14,8 +14,11 @@ export type LlmScript = { tokens: string[] } | { refuse: true };
 export type FakeAiBehaviour = {
   /** Throw from `run` for models whose name includes this string. */
   failModel?: string;
-  /** Delay before `run` resolves (all models). */
+  /** Delay before `run` resolves (all models, or only those whose name includes `delayModel`). */
   runDelayMs?: number;
+  delayModel?: string;
+  /** The model writes exactly this (serialisable, unlike `script`, so it crosses the fakes Worker's RPC). */
+  reply?: string;
   /** Delay before the first streamed event, and between events. */
   firstTokenDelayMs?: number;
   tokenDelayMs?: number;
@@ -104,6 +107,17 @@ export function groundedScript(system: string, question: string): LlmScript {
   return { tokens };
 }
 
+/** The handoff summarizer's prompt (worker/answer/ai/summary.ts), which has no numbered passages. */
+const isSummaryPrompt = (system: string): boolean => system.startsWith("You write the handoff note");
+
+/** The default fake summary: the customer's first and last lines of the transcript, nothing else. */
+export function summaryScript(_system: string, transcript: string): LlmScript {
+  const said = [...transcript.matchAll(/^Customer: (.*)$/gm)].map((m) => (m[1] ?? "").replace(/[.!?]+$/, ""));
+  if (!said.length) return { tokens: [] };
+  const text = said.length === 1 ? `The customer says: ${said[0]}.` : `The customer first said: ${said[0]}. Most recently: ${said[said.length - 1]}.`;
+  return { tokens: text.match(/\s*\S{1,4}/g) ?? [text] };
+}
+
 export function sseBytes(events: string[], chunkBytes?: number): Uint8Array[] {
   const enc = new TextEncoder();
   const whole = events.map((e) => enc.encode(`data: ${e}\n\n`));
@@ -135,7 +149,7 @@ export class FakeAi implements Pick<Ai, "run"> {
 
   private async handle(model: string, inputs: Record<string, unknown>): Promise<unknown> {
     this.calls.push({ model, inputs });
-    await sleep(this.b.runDelayMs ?? 0);
+    if (this.b.delayModel === undefined || model.includes(this.b.delayModel)) await sleep(this.b.runDelayMs ?? 0);
     if (this.b.failModel !== undefined && model.includes(this.b.failModel)) throw new Error(`AiError: ${model}: 3040: Capacity temporarily exceeded`);
     if ("text" in inputs) return this.embed(inputs.text);
     if ("contexts" in inputs) return this.rerank(inputs);
@@ -167,7 +181,11 @@ export class FakeAi implements Pick<Ai, "run"> {
     const messages = (inputs.messages as { role: string; content: string }[] | undefined) ?? [{ role: "user", content: String(inputs.prompt) }];
     const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
     const question = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
-    const script: LlmScript = this.b.refuse ? { refuse: true } : (this.b.script ?? groundedScript)(system, question);
+    const script: LlmScript = this.b.refuse
+      ? { refuse: true }
+      : this.b.reply !== undefined
+        ? { tokens: this.b.reply ? [this.b.reply] : [] }
+        : (this.b.script ?? (isSummaryPrompt(system) ? summaryScript : groundedScript))(system, question);
     const tokens = "refuse" in script ? [FAKE_REFUSAL] : script.tokens;
     if (!inputs.stream) return { response: tokens.join("") };
     const b = this.b;

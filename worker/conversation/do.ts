@@ -2,8 +2,9 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { AgentRef, ConversationDetail, CsatResult, InboxItem } from "../../shared/api.ts";
+import type { AgentRef, ConversationDetail, CsatResult, HandoffPacket, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
+import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
@@ -45,6 +46,7 @@ export class ConversationDO extends DurableObject<Env> {
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    const summarizer = handoffSummarizer(env);
     this.engine = new Engine(
       this.store,
       makeBrain(env, () => this.store.meta()),
@@ -55,8 +57,10 @@ export class ConversationDO extends DurableObject<Env> {
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) => env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
         recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
+        ...(summarizer ? { summarize: summarizer.summarize } : {}),
+        defer: (p) => this.ctx.waitUntil(p),
       },
-      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env) },
+      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env), ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}) },
       () => nanoid(12),
     );
     // A fresh instance that finds unanswered questions replaces one that died mid-turn: answer them
@@ -99,6 +103,11 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.contactId ? { contactId: m.contactId } : {}),
       ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
     };
+  }
+
+  /** The handoff packet alone (SLA alerts); null when never handed off or not created. */
+  packet(): HandoffPacket | null {
+    return this.store.meta()?.handoff ?? null;
   }
 
   receiveEmail(r: EmailArrival): Promise<{ seq: number; duplicate: boolean }> {
@@ -158,7 +167,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (r.value.changed) {
       await this.env.DB.prepare(
         `INSERT INTO handoff_marks (conversation_id, workspace_id, needed, reason, agent_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-         ON CONFLICT (conversation_id) DO UPDATE SET needed = ?3, agent_id = ?5, updated_at = ?6`,
+         ON CONFLICT (conversation_id) DO UPDATE SET needed = ?3, reason = ?4, agent_id = ?5, updated_at = ?6`,
       )
         .bind(m.id, m.workspaceId, needed ? 1 : 0, r.value.reason ?? null, agent.id, now)
         .run();

@@ -3,6 +3,7 @@
 // a broadcast to connected clients and a clock; nothing here touches the runtime.
 import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
 import { AGENTS_ONLY, type Action, type ConversationEvent, type ConversationState, type Identity, type MessageEvent, type ServerFrame, type Source } from "../../shared/protocol.ts";
+import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
 import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
@@ -40,6 +41,10 @@ export interface Outside {
   pick(workspaceId: string, conversationId: string, team: string): Promise<AgentRef | null>;
   /** Each bot decision and customer handoff, for the content team's gaps and article figures. */
   recordTurn?(t: TurnRecord): void;
+  /** The LLM's handoff summary (null: keep the extractive one). Absent when summaries are extractive. Must not reject. */
+  summarize?(lines: SummaryLine[], locale: string): Promise<string | null>;
+  /** Keeps work alive after the caller's promise settled (the DO's waitUntil). */
+  defer?(p: Promise<unknown>): void;
 }
 
 /** A request the conversation's current state refuses (not a bug): answered as 409 with `code`. */
@@ -54,7 +59,13 @@ export class Refused extends Error {
 
 export type TurnRecord = { question: string; action: Action; reason: string; article?: string; confidence: number; messageId: string };
 
-export type EngineOptions = { streamDelayMs: number; wordsPerChunk: number; routing?: Matrix };
+export type EngineOptions = {
+  streamDelayMs: number;
+  wordsPerChunk: number;
+  routing?: Matrix;
+  /** How long a handoff may wait for the LLM summary, from its start, before queueing with the extractive one. */
+  summaryWaitMs?: number;
+};
 
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
 
@@ -337,15 +348,47 @@ export class Engine {
     }
   }
 
+  /**
+   * The packet is stored with the extractive summary at once. The LLM summary (when configured) runs
+   * alongside routing and the bot's "connecting you" reply; if it is back within `summaryWaitMs` of
+   * the start the conversation is queued with it, otherwise it is queued with the extractive one and
+   * the packet is upgraded when the model answers (within its own hard timeout), so a slow model
+   * never holds a customer away from a person.
+   */
   private async handoff(reason: string, turn: BotTurn | undefined): Promise<string> {
+    const started = this.out.now();
     const packet = this.packet(reason, turn);
+    // undefined while the model is still writing; null when it gave nothing usable.
+    let llm: string | null | undefined;
+    const answered = (): string | null | undefined => llm;
+    const pending = this.out.summarize
+      ?.call(this.out, transcriptForSummary(this.store.events()), this.meta.locale)
+      .catch(() => null)
+      .then((summary) => (llm = summary));
     const agent = await this.pickSafely(packet.team);
     this.store.saveMeta({ ...unassigned(this.meta), ...assigned(agent), handoff: packet });
     const m = this.meta;
     const id = await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
+    if (pending && answered() === undefined) {
+      const left = (this.opts.summaryWaitMs ?? 0) - (this.out.now() - started);
+      if (left > 0) await Promise.race([pending, this.out.sleep(left)]);
+    }
+    const early = answered();
+    const current = this.meta.handoff ?? packet;
+    if (early) this.store.saveMeta({ ...this.meta, handoff: { ...current, summary: early, summarySource: "llm" } });
     this.move("queued", reason);
     await this.publish();
+    if (pending && early === undefined) this.out.defer?.(pending.then((late) => late && this.upgradeSummary(packet.at, late)));
     return id;
+  }
+
+  /** A late LLM summary replaces the extractive one, if the packet it was written for is still current. */
+  private upgradeSummary(packetAt: number, summary: string): void {
+    const m = this.meta;
+    if (!m.handoff || m.handoff.at !== packetAt || m.handoff.summarySource === "llm") return;
+    this.store.saveMeta({ ...m, handoff: { ...m.handoff, summary, summarySource: "llm" } });
+    // Agents-only, so an open console re-reads the packet; the customer never sees it.
+    this.emit({ type: "change", audience: AGENTS_ONLY, by: "assistant", summary, at: this.out.now() });
   }
 
   private packet(reason: string, turn: BotTurn | undefined): HandoffPacket {
@@ -368,6 +411,7 @@ export class Engine {
     return {
       reason,
       summary: summarize(customer),
+      summarySource: "extractive",
       ...(m.pageUrl ? { pageUrl: m.pageUrl } : {}),
       ...(m.pageTitle ? { pageTitle: m.pageTitle } : {}),
       ...(m.contextArticle ? { contextArticle: m.contextArticle } : {}),

@@ -2,7 +2,7 @@
 // on every publish we read the log past a cursor kept in the conversation's own SQLite and move the
 // cursor in the same synchronous step, so each stored event is turned into notifications exactly
 // once, however many publishes run concurrently, and a publish never has to say what changed.
-import type { EventConversation, HandoffPacket, InboxItem, WebhookEvent } from "../../shared/api.ts";
+import type { EventConversation, EventHandoff, HandoffPacket, InboxItem, WebhookEvent } from "../../shared/api.ts";
 import { forCustomer, type ConversationEvent } from "../../shared/protocol.ts";
 import type { Meta } from "../conversation/store.ts";
 
@@ -34,6 +34,38 @@ export function conversationOf(item: InboxItem, packet?: HandoffPacket, base?: s
   };
 }
 
+/** The packet as receivers get it: everything an agent sees first, minus the browser's user agent. */
+export function handoffOf(h: HandoffPacket): EventHandoff {
+  const id = h.identity;
+  return {
+    reason: h.reason,
+    summary: h.summary,
+    ...(h.summarySource ? { summarySource: h.summarySource } : {}),
+    priority: h.priority,
+    team: h.team,
+    ...(h.tier ? { tier: h.tier } : {}),
+    ...(h.slaDueAt !== undefined ? { slaDueAt: h.slaDueAt } : {}),
+    ...(h.category ? { category: h.category } : {}),
+    ...(h.article ? { article: h.article } : {}),
+    ...(h.pageUrl ? { pageUrl: h.pageUrl } : {}),
+    ...(h.pageTitle ? { pageTitle: h.pageTitle } : {}),
+    locale: h.locale,
+    at: h.at,
+    ...(id
+      ? {
+          identity: {
+            id: id.id,
+            verified: id.verified,
+            ...(id.email ? { email: id.email } : {}),
+            ...(id.name ? { name: id.name } : {}),
+            ...(id.attributes ? { attributes: id.attributes } : {}),
+          },
+        }
+      : {}),
+    tried: h.tried.map(({ articleId, title, score }) => ({ articleId, title, score })),
+  };
+}
+
 /** Private agent-side entries (internal notes and the like) never leave the desk. */
 const isInternal = (e: ConversationEvent): boolean => !forCustomer(e);
 
@@ -52,6 +84,8 @@ export function eventsFor(meta: Meta, item: InboxItem, log: ConversationEvent[],
     workspaceId: meta.workspaceId,
     data: { conversation, ...data },
   });
+  // Every event about people working the conversation carries the packet, as the console shows it first.
+  const packet = meta.handoff ? { handoff: handoffOf(meta.handoff) } : {};
   const out: WebhookEvent[] = [];
   if (created) out.push(mk("created", "conversation.created", meta.createdAt));
   for (const e of log) {
@@ -60,14 +94,9 @@ export function eventsFor(meta: Meta, item: InboxItem, log: ConversationEvent[],
       const message = { id: e.id, seq: e.seq, author: e.author, text: e.text, at: e.at, ...(e.name ? { name: e.name } : {}) };
       out.push(mk(String(e.seq), "message.created", e.at, { message }));
     } else if (e.type === "state") {
-      if (e.state === "queued") {
-        const h = meta.handoff;
-        const handoff = h
-          ? { reason: h.reason, summary: h.summary, priority: h.priority, team: h.team, locale: h.locale, ...(h.category ? { category: h.category } : {}), ...(h.pageUrl ? { pageUrl: h.pageUrl } : {}) }
-          : undefined;
-        out.push(mk(String(e.seq), "conversation.handed_off", e.at, handoff ? { handoff } : {}));
-      } else if (e.state === "agent") out.push(mk(String(e.seq), "conversation.assigned", e.at, e.name ? { agent: { name: e.name } } : {}));
-      else if (e.state === "resolved") out.push(mk(String(e.seq), "conversation.resolved", e.at));
+      if (e.state === "queued") out.push(mk(String(e.seq), "conversation.handed_off", e.at, packet));
+      else if (e.state === "agent") out.push(mk(String(e.seq), "conversation.assigned", e.at, { ...packet, ...(e.name ? { agent: { name: e.name } } : {}) }));
+      else if (e.state === "resolved") out.push(mk(String(e.seq), "conversation.resolved", e.at, packet));
       else if (e.state === "bot" && e.reason === "reopened") out.push(mk(String(e.seq), "conversation.reopened", e.at));
     }
   }

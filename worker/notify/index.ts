@@ -1,10 +1,10 @@
 // The hooks the rest of the worker calls. None of them throws or makes its caller wait on a
 // receiver: they hand events to the workspace's Notifier, which owns delivery from there.
-import type { InboxItem, SlaBreach, WebhookEvent } from "../../shared/api.ts";
+import type { HandoffPacket, InboxItem, SlaBreach, WebhookEvent } from "../../shared/api.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import type { Meta } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
-import { conversationOf, eventsFor, takeSinceCursor } from "./events.ts";
+import { conversationOf, eventsFor, handoffOf, takeSinceCursor } from "./events.ts";
 
 export { NotifierDO } from "./do.ts";
 
@@ -34,7 +34,7 @@ export function notifyConversation(env: Env, sql: Pick<SqlStorage, "exec">, log:
  * webhooks subscribed to it and posts to Slack. Calling it twice for the same breach (same
  * conversation, metric and dueAt) delivers once.
  */
-export function notifySlaBreach(env: Env, workspaceId: string, item: InboxItem, breach: Partial<SlaBreach> = {}): Promise<void> {
+export function notifySlaBreach(env: Env, workspaceId: string, item: InboxItem, breach: Partial<SlaBreach> = {}, packet?: HandoffPacket): Promise<void> {
   const breachedAt = breach.breachedAt ?? Date.now();
   const sla: SlaBreach = { metric: breach.metric ?? "sla", breachedAt, ...(breach.dueAt !== undefined ? { dueAt: breach.dueAt } : {}), ...(breach.policy ? { policy: breach.policy } : {}) };
   const event: WebhookEvent = {
@@ -42,7 +42,7 @@ export function notifySlaBreach(env: Env, workspaceId: string, item: InboxItem, 
     type: "sla.breached",
     createdAt: breachedAt,
     workspaceId,
-    data: { conversation: conversationOf(item, undefined, env.PUBLIC_URL), sla },
+    data: { conversation: conversationOf(item, packet, env.PUBLIC_URL), sla, ...(packet ? { handoff: handoffOf(packet) } : {}) },
   };
   return hand(env, workspaceId, [event]);
 }

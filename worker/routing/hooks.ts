@@ -1,6 +1,6 @@
 // What happens when a queued conversation nears or breaches its response target. The Inbox DO's
 // alarm calls `onSlaEvent` once per item and kind; notifications (Slack, webhooks) hook in here too.
-import type { InboxItem } from "../../shared/api.ts";
+import type { HandoffPacket, InboxItem } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
 import { notifySlaBreach } from "../notify/index.ts";
 
@@ -23,9 +23,20 @@ export const onSlaEvent: SlaHook = async (env, workspaceId, item, kind) => {
   }
   // A breach is an alert: Slack and the sla.breached webhook (both retried by the notifier's outbox).
   if (kind === "breached") {
-    await notifySlaBreach(env, workspaceId, item, { metric: "first_response", ...(item.slaDueAt ? { dueAt: item.slaDueAt } : {}), ...(item.tier ? { policy: item.tier } : {}) });
+    const packet = await packetOf(env, item.id);
+    await notifySlaBreach(env, workspaceId, item, { metric: "first_response", ...(item.slaDueAt ? { dueAt: item.slaDueAt } : {}), ...(item.tier ? { policy: item.tier } : {}) }, packet);
   }
 };
+
+/** The inbox item is a digest; the packet the alert carries lives in the conversation. Best effort. */
+async function packetOf(env: Env, conversationId: string): Promise<HandoffPacket | undefined> {
+  try {
+    return (await env.CONVERSATION.get(env.CONVERSATION.idFromName(conversationId)).packet()) ?? undefined;
+  } catch (e) {
+    console.error(`[edgedesk] SLA alert for ${conversationId} goes without its packet: ${String(e)}`);
+    return undefined;
+  }
+}
 
 export const onNearDue = (env: Env, workspaceId: string, item: InboxItem) => onSlaEvent(env, workspaceId, item, "near");
 export const onBreach = (env: Env, workspaceId: string, item: InboxItem) => onSlaEvent(env, workspaceId, item, "breached");

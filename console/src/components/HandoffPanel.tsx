@@ -42,6 +42,11 @@ export function HandoffPanel({ packet, channel, identity }: Props) {
       <section aria-labelledby="packet-summary-title">
         <h3 id="packet-summary-title" class="eyebrow">
           Summary
+          {packet.summarySource === "llm" && (
+            <span class="muted small" data-testid="packet-summary-source" title="Written by the Workers AI model from the visible conversation; private notes are never shown to it">
+              {" "}· AI-written
+            </span>
+          )}
         </h3>
         <p class="packet-summary" data-testid="packet-summary">
           {packet.summary || <span class="muted">No summary.</span>}
