@@ -70,6 +70,11 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
   await agent.getByTestId("login-email").fill(AGENT.email);
   await agent.getByTestId("login-password").fill(AGENT.password);
   await agent.getByTestId("login-submit").click();
+  // A reload keeps the agent signed in (the console restores its session from the cookie).
+  await agent.getByTestId("inbox-list").or(agent.getByTestId("inbox-empty")).first().waitFor();
+  await agent.reload();
+  await expect.poll(() => agent.getByTestId("agent-name").count(), { timeout: 10_000 }).toBe(1);
+  expect(await agent.getByTestId("login-form").count()).toBe(0);
   const row = agent.getByTestId("inbox-row").filter({ hasText: /talk to a person/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
   await row.click();

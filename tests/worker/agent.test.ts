@@ -35,6 +35,12 @@ describe("agent console API", () => {
     expect(r.headers.get("set-cookie")).toBeNull();
   });
 
+  it("tells the console who is signed in, so a reload keeps the session", async () => {
+    const r = await SELF.fetch(`${BASE}/api/me`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ email: "alex@lumen.example", role: "agent", workspaceId: "demo" });
+  });
+
   it("sets a hardened session cookie and stores only a hash of it", async () => {
     await SELF.fetch(`${BASE}/admin/v1/agents`, { method: "POST", headers: ADMIN, body: JSON.stringify({ email: "c@lumen.example", name: "C", password: "correct horse battery" }) });
     const r = await SELF.fetch(`${BASE}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "c@lumen.example", password: "correct horse battery" }) });

@@ -10,6 +10,7 @@ import {
   handoffNeededSchema,
   noteSchema,
   type CannedReply,
+  type Me,
 } from "../../shared/api.ts";
 import type { Outcome } from "../conversation/do.ts";
 import type { AppEnv } from "../env.ts";
@@ -18,6 +19,13 @@ import { requireAgent } from "../middleware/auth.ts";
 
 export const agentApi = new Hono<AppEnv>();
 agentApi.use(requireAgent());
+
+/** Who is signed in: the console asks on every load to restore its session. */
+agentApi.get("/me", (c) => {
+  const a = c.get("agent");
+  const me: Me = { id: a.id, email: a.email, name: a.name, role: a.role, workspaceId: a.workspaceId };
+  return c.json(me);
+});
 
 const inboxOf = (c: Context<AppEnv>) => c.env.INBOX.get(c.env.INBOX.idFromName(c.get("agent").workspaceId));
 

@@ -6,7 +6,6 @@ import { verifyPassword } from "../auth/password.ts";
 import { createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS } from "../auth/sessions.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
-import { requireAgent } from "../middleware/auth.ts";
 
 export const auth = new Hono<AppEnv>();
 
@@ -33,10 +32,4 @@ auth.post("/logout", async (c) => {
   if (token) await deleteSession(c.env.DB, token);
   deleteCookie(c, SESSION_COOKIE, { path: "/" });
   return c.json({ ok: true });
-});
-
-auth.get("/me", requireAgent(), (c) => {
-  const a = c.get("agent");
-  const me: Me = { id: a.id, email: a.email, name: a.name, role: a.role, workspaceId: a.workspaceId };
-  return c.json(me);
 });
