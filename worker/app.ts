@@ -13,6 +13,7 @@ import { conversations } from "./routes/conversations.ts";
 import { knowledge } from "./routes/knowledge.ts";
 import { pages } from "./routes/pages.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
+import { surge } from "./surge/routes.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -30,6 +31,7 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
+app.route("/api/surge", surge);
 app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.

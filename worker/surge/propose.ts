@@ -56,6 +56,8 @@ export function propose(i: PlanInput, t: Thresholds, safeguards: SurgeSafeguards
   if (h.score < t.escalateBelow) return { action: "escalate", reason: `low confidence (${pct(h.score)} < ${pct(t.escalateBelow)})`, team: routed };
   if (h.score >= t.draftMinConfidence) {
     if (safeguards.publishedOnly && !h.published) return { action: "leave", reason: `“${h.title}” is not published` };
+    // A sent email cannot be recalled, so the undo window would be a promise the sweep cannot keep.
+    if (i.channel === "email") return { action: "leave", reason: `confident on “${h.title}”, but an email reply cannot be undone` };
     return { action: "draft", reason: `confident (${pct(h.score)}) on “${h.title}”`, draft: composeDraft(h, isComplaint(i.text)) };
   }
   return { action: "leave", reason: `unsure (${pct(h.score)}): a person should read it` };
