@@ -2,13 +2,20 @@
 // DO (replies, escalations, held drafts), undo inside and after the window, the retract event's
 // effect on the customer's view, the append-only audit trail and its completeness, and replay.
 import { env, SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { ApprovalSummary, AuditEntry, CreatedConversation, ConversationDetail, SurgeAlert, SurgeSnapshot, Sweep } from "../../shared/api.ts";
 import { emptyTimeline, applyFrame } from "../../shared/timeline.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { SurgeStore } from "../../worker/surge/store.ts";
 import { undoReply } from "../../worker/surge/run.ts";
-import { BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    receiverUrl: string;
+  }
+}
+const RECEIVER = inject("receiverUrl");
 
 const json = { "content-type": "application/json" };
 const call = (method: string, path: string, cookie: string, body?: unknown) =>
@@ -137,6 +144,9 @@ describe("surge sweep", () => {
     const invoice = sweep.plan?.steps.find((s) => s.conversationId === convs[5]?.id);
     expect(invoice?.action).toBe("draft");
     await env.DB.prepare("DELETE FROM articles WHERE workspace_id = 'demo' AND id = ?").bind(invoice?.draft?.citations[0]?.articleId ?? "").run();
+    // Slack, set up now so that only the sweep's own posts arrive there.
+    expect((await fetch(`${RECEIVER}/_scenarios/surge`, { method: "PUT", body: "{}" })).status).toBe(200);
+    expect((await SELF.fetch(`${BASE}/admin/v1/notifications/slack?workspace=demo`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ url: `${RECEIVER}/slack/surge` }) })).status).toBe(200);
     let r = await ok<{ ran: number; remaining: number; sweep: Sweep }>(call("POST", `/sweeps/${sweep.id}/execute`, lead));
     expect(r).toMatchObject({ ran: 4, remaining: 3 });
     r = await ok(call("POST", `/sweeps/${sweep.id}/execute`, lead));
@@ -163,9 +173,21 @@ describe("surge sweep", () => {
     const esc = (await (await SELF.fetch(`${BASE}/api/conversations/${convs[3]?.id}`, { headers: { cookie } })).json()) as ConversationDetail;
     expect(esc.handoff?.team).toBe("security");
     expect(esc.events.some((e) => e.type === "note" && e.text.startsWith("Surge escalation to security"))).toBe(true);
+    // Each escalation went to Slack with its context pack, through the notifier's outbox.
+    const escalations = sweep.steps.filter((s) => s.status === "escalated").length;
+    let posts: { text: string; blocks: unknown[] }[] = [];
+    for (let i = 0; i < 50 && posts.length < escalations; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      posts = ((await (await fetch(`${RECEIVER}/_scenarios/surge`)).json()) as { processed: { body: { text: string; blocks: unknown[] } }[] }).processed.map((p) => p.body);
+    }
+    expect(posts).toHaveLength(escalations);
+    const hacked = posts.find((p) => p.text.startsWith("Surge escalation to security"));
+    expect(hacked?.text).toContain("hacked");
+    expect(JSON.stringify(hacked?.blocks)).toContain("*Why*");
+    expect(JSON.stringify(hacked?.blocks)).toContain(`/console/#/c/${convs[3]?.id}|Open in EdgeDesk>`);
   });
 
-  it("undoes a reply inside the window: gone from the customer's view, live and on replay", async () => {
+  it("undoes a reply inside the window: gone from the customer's replay and from a client that had it", async () => {
     const c = convs[0] as CreatedConversation;
     const before = await customerEvents(c);
     const r = await ok<{ step: { status: string } }>(call("POST", `/sweeps/${sweep.id}/steps/${c.id}/undo`, lead));
