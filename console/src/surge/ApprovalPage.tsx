@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ApprovalSummary, Me } from "../../../shared/api.ts";
 import { errorMessage } from "../api.ts";
 import { surgeApi } from "./api.ts";
+import { safeguardsText, scopeText } from "./SweepPage.tsx";
 
 export function ApprovalPage({ token, me }: { token: string; me: Me }) {
   const [s, setS] = useState<ApprovalSummary | null>(null);
@@ -25,8 +26,6 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
       setBusy(false);
     }
   };
-  const f = s.filters;
-  const g = s.safeguards;
   const mayDecide = me.role === "owner" && me.name !== s.lead && s.state === "planned";
   return (
     <div class="surge-approve" data-testid="surge-approve" data-state={s.state}>
@@ -47,13 +46,11 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
             {s.totals.draft} replies drafted from articles · {s.totals.escalate} escalations · {s.totals.leave} left for a person · batches of {s.batchSize}
           </dd>
           <dt>Safeguards</dt>
-          <dd>{[g.publishedOnly && "published articles only", g.plainLanguage && "plain language", g.empathetic && "empathetic tone"].filter(Boolean).join(" · ") || "none"}</dd>
+          <dd>{safeguardsText(s.safeguards)}</dd>
           <dt>Undo plan</dt>
           <dd>{s.undoPlan}</dd>
           <dt>Scope</dt>
-          <dd>
-            <code>{JSON.stringify(f)}</code>
-          </dd>
+          <dd>{scopeText(s.filters)}</dd>
         </dl>
         <details>
           <summary>Conversations ({s.conversations.length})</summary>

@@ -1,7 +1,7 @@
 // One sweep, top to bottom in the order it happens: brief (locked), plan (tunable until approved),
 // approval link, live checklist with undo, and reflect (snapshot, report, feedback → tasks).
 import { useEffect, useState } from "preact/hooks";
-import type { FollowUpTask, Me, PlanStep, SurgeSnapshot, Sweep, SweepStep } from "../../../shared/api.ts";
+import type { FollowUpTask, Me, PlanStep, SurgeFilters, SurgeSafeguards, SurgeSnapshot, Sweep, SweepStep } from "../../../shared/api.ts";
 import { errorMessage } from "../api.ts";
 import { now } from "../clock.ts";
 import { duration } from "../time.ts";
@@ -171,9 +171,8 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function BriefView({ sweep }: { sweep: Sweep }) {
-  const f = sweep.brief.filters;
-  const g = sweep.brief.safeguards;
+/** The brief's filters in words, for the brief and the approver's summary. */
+export function scopeText(f: SurgeFilters): string {
   const scope = [
     f.categories && `categories ${f.categories.join(", ")}`,
     f.priorities && `priorities ${f.priorities.join(", ")}`,
@@ -183,14 +182,19 @@ function BriefView({ sweep }: { sweep: Sweep }) {
     f.maxAgeMinutes !== undefined && `newer than ${f.maxAgeMinutes} min`,
     f.vipOnly && "VIP only",
   ].filter(Boolean);
+  return scope.length ? scope.join(" · ") : "every waiting conversation";
+}
+
+export const safeguardsText = (g: SurgeSafeguards): string =>
+  [g.publishedOnly && "published articles only", g.plainLanguage && "plain language", g.empathetic && "empathetic tone"].filter(Boolean).join(" · ") || "none";
+
+function BriefView({ sweep }: { sweep: Sweep }) {
   return (
     <dl class="surge-facts">
       <dt>Scope</dt>
-      <dd>{scope.length ? scope.join(" · ") : "every waiting conversation"}</dd>
+      <dd>{scopeText(sweep.brief.filters)}</dd>
       <dt>Safeguards</dt>
-      <dd>
-        {[g.publishedOnly && "published articles only", g.plainLanguage && "plain language", g.empathetic && "empathetic tone"].filter(Boolean).join(" · ") || "none"}
-      </dd>
+      <dd>{safeguardsText(sweep.brief.safeguards)}</dd>
     </dl>
   );
 }
