@@ -11,6 +11,7 @@ export const eventTypes = [
   "conversation.resolved",
   "conversation.reopened",
   "message.created",
+  "message.retracted",
   "sla.breached",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
@@ -50,6 +51,8 @@ export type WebhookEvent = {
     agent?: { name: string };
     handoff?: { reason: string; summary: string; priority: string; team: string; category?: string; pageUrl?: string; locale: string };
     sla?: SlaBreach;
+    /** message.retracted: the message (from an earlier message.created) to remove. */
+    retraction?: { messageId: string; by: string; reason?: string; at: number };
   };
 };
 

@@ -8,7 +8,7 @@ import { emptyTimeline, applyFrame } from "../../shared/timeline.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { SurgeStore } from "../../worker/surge/store.ts";
 import { undoReply } from "../../worker/surge/run.ts";
-import { ADMIN, BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { ADMIN, BASE, connect, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -187,11 +187,27 @@ describe("surge sweep", () => {
     expect(JSON.stringify(hacked?.blocks)).toContain(`/console/#/c/${convs[3]?.id}|Open in EdgeDesk>`);
   });
 
-  it("undoes a reply inside the window: gone from the customer's replay and from a client that had it", async () => {
+  it("undoes a reply inside the window: gone from the customer's replay, live socket and a client that had it; webhooks are told", async () => {
     const c = convs[0] as CreatedConversation;
     const before = await customerEvents(c);
+    // A webhook told of retractions, and the customer's live socket.
+    const secret = "surge-retract-secret-0123456789";
+    expect((await fetch(`${RECEIVER}/_scenarios/surge-retract`, { method: "PUT", body: JSON.stringify({ secret }) })).status).toBe(200);
+    const hook = await SELF.fetch(`${BASE}/admin/v1/notifications/webhooks?workspace=demo`, { method: "POST", headers: ADMIN, body: JSON.stringify({ url: `${RECEIVER}/hook/surge-retract`, events: ["message.retracted"], secret }) });
+    expect(hook.status).toBe(201);
+    const live = await connect(`/v1/conversations/${c.id}/ws?${q(c, before[before.length - 1]?.seq ?? 0)}`);
+    await live.until((f) => f.t === "ready");
     const r = await ok<{ step: { status: string } }>(call("POST", `/sweeps/${sweep.id}/steps/${c.id}/undo`, lead));
     expect(r.step.status).toBe("undone");
+    await live.until((f) => f.t === "event" && f.event.type === "retract");
+    live.close();
+    let hooks: { type: string; data: { retraction?: { messageId: string } } }[] = [];
+    for (let i = 0; i < 50 && !hooks.length; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      hooks = ((await (await fetch(`${RECEIVER}/_scenarios/surge-retract`)).json()) as { processed: { body: (typeof hooks)[number] }[] }).processed.map((p) => p.body);
+    }
+    const retracted = before.find((e) => e.type === "message" && e.author === "agent");
+    expect(hooks).toEqual([expect.objectContaining({ type: "message.retracted", data: expect.objectContaining({ retraction: expect.objectContaining({ messageId: retracted?.type === "message" ? retracted.id : "?" }) }) })]);
     const after = await customerEvents(c);
     expect(after.some((e) => e.type === "message" && e.author === "agent")).toBe(false);
     expect(after.some((e) => e.type === "retract")).toBe(true);
