@@ -96,6 +96,9 @@ describe("action proposal", () => {
     expect(propose(input("a", "x", { hit: hit({ score: 0.3 }) }), t, defaultSafeguards).action).toBe("leave");
     expect(propose(input("a", "x", { hit: hit({ published: false }) }), t, defaultSafeguards).action).toBe("leave");
   });
+  it("never drafts for email, where a sent reply cannot be taken back", () => {
+    expect(propose(input("a", "how do I export photos", { channel: "email" }), t, defaultSafeguards).action).toBe("leave");
+  });
   it("opens a complaint with an apology", () => {
     expect(composeDraft(hit(), true).text).toMatch(/sorry/i);
     expect(composeDraft(hit(), false).text).not.toMatch(/sorry/i);
