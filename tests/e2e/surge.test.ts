@@ -127,9 +127,28 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   // Undo one reply inside the window: gone from the customer's view.
   const first = lead.locator("[data-testid=checklist-item][data-status=sent]").first();
   const undoneId = (await first.getAttribute("data-conversation")) as string;
+  const undoneConv = convs.find((c) => c.id === undoneId) as CreatedConversation;
+  // The customer has this conversation open in the widget on the shop's page and sees the reply.
+  const customerCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await customerCtx.addInitScript(([k, v]) => localStorage.setItem(k as string, v as string), [`edgedesk:conv:${SITE}`, JSON.stringify({ id: undoneConv.id, token: undoneConv.token })]);
+  const customer = await customerCtx.newPage();
+  await customer.goto(h.hostUrl);
+  const launcher = customer.locator("button[aria-label='Open support chat']");
+  await expect.poll(() => launcher.count(), { timeout: 10_000 }).toBe(1);
+  await launcher.click();
+  const transcript = customer.getByRole("log");
+  await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain("More in our help article");
+  await customer.screenshot({ path: `${shots}/e2e-surge-5a-widget-before-undo.png` });
   await first.getByTestId("undo").click();
   await expect.poll(() => lead.locator(`[data-testid=checklist-item][data-conversation="${undoneId}"]`).getAttribute("data-status")).toBe("undone");
-  const undoneConv = convs.find((c) => c.id === undoneId) as CreatedConversation;
+  // Gone from the open widget, live, and after a reload.
+  await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).not.toContain("More in our help article");
+  await customer.reload();
+  // The widget remembers it was open in this tab.
+  await expect.poll(() => customer.locator("button[aria-label='Close support chat']").count(), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => customer.getByRole("log").textContent(), { timeout: 10_000 }).toContain((QUESTIONS[convs.indexOf(undoneConv) % QUESTIONS.length] as (i: number) => string)(convs.indexOf(undoneConv)).slice(0, 20));
+  expect(await customer.getByRole("log").textContent()).not.toContain("More in our help article");
+  await customer.screenshot({ path: `${shots}/e2e-surge-5b-widget-after-undo.png` });
   const seen = await customerEvents(undoneConv);
   expect(seen.some((e) => e.type === "message" && e.author === "agent")).toBe(false);
   expect(seen.some((e) => e.type === "retract")).toBe(true);
