@@ -6,6 +6,7 @@ import { MAX_MESSAGE_CHARS, type Action, type ConversationEvent, type Conversati
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
+export * from "./surge.ts";
 
 // ---- public chat API: /v1 (site key and conversation token travel in the query: WebSockets and
 // EventSource cannot set headers) -----------------------------------------------------------------

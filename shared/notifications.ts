@@ -11,6 +11,7 @@ export const eventTypes = [
   "conversation.resolved",
   "conversation.reopened",
   "message.created",
+  "message.retracted",
   "sla.breached",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
@@ -77,6 +78,8 @@ export type WebhookEvent = {
     agent?: { name: string };
     handoff?: EventHandoff;
     sla?: SlaBreach;
+    /** message.retracted: the message (from an earlier message.created) to remove. */
+    retraction?: { messageId: string; by: string; reason?: string; at: number };
   };
 };
 

@@ -108,13 +108,26 @@ export const csatEventSchema = z.object({
   comment: z.optional(z.string()),
 });
 
-export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema, noteEventSchema, changeEventSchema, csatEventSchema]);
+/**
+ * An agent's message taken back (surge triage's undo, within its window). Visible to both sides: every
+ * client drops the message it names from the transcript, and customer replays leave that message out.
+ */
+export const retractEventSchema = z.object({
+  ...base,
+  type: z.literal("retract"),
+  messageId: z.string(),
+  by: z.string(),
+  reason: z.optional(z.string()),
+});
+
+export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema, noteEventSchema, changeEventSchema, csatEventSchema, retractEventSchema]);
 export type ConversationEvent = z.infer<typeof eventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 export type StateEvent = z.infer<typeof stateEventSchema>;
 export type NoteEvent = z.infer<typeof noteEventSchema>;
 export type ChangeEvent = z.infer<typeof changeEventSchema>;
 export type CsatEvent = z.infer<typeof csatEventSchema>;
+export type RetractEvent = z.infer<typeof retractEventSchema>;
 
 export const forCustomer = (e: ConversationEvent): boolean => !("audience" in e && e.audience === AGENTS_ONLY);
 

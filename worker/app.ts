@@ -16,6 +16,7 @@ import { pages } from "./routes/pages.ts";
 import { apiKeys } from "./rest/keys-routes.ts";
 import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
+import { surge } from "./surge/routes.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -37,6 +38,7 @@ app.route("/api/kb", knowledge);
 app.route("/api/api-keys", apiKeys);
 app.route("/admin/v1/api-keys", apiKeys);
 app.route("/rest/v1", rest);
+app.route("/api/surge", surge);
 app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.

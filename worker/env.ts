@@ -34,6 +34,8 @@ export interface Env {
   NOTIFY_RETRY_BASE_MS?: string;
   NOTIFY_RETRY_MAX_MS?: string;
   NOTIFY_TIMEOUT_MS?: string;
+  /** JSON overrides of surge triage's levels, thresholds and undo window (worker/surge/config.ts). */
+  SURGE_CONFIG?: string;
   /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
   ROUTING_MATRIX?: string;
 

@@ -8,6 +8,7 @@ import { InboxPage } from "./pages/Inbox.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
 import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
+import { SurgeArea } from "./surge/SurgeArea.tsx";
 import { route } from "./router.ts";
 import { loadMe, me } from "./session.ts";
 
@@ -30,7 +31,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -48,7 +49,7 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
+          {r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

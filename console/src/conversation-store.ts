@@ -6,7 +6,7 @@ import { computed, signal } from "@preact/signals";
 import { nanoid } from "nanoid";
 import * as z from "zod/mini";
 import { agentMessageSchema, type CannedReply, type ConversationDetail, type ConversationPatch, type PostedMessage } from "../../shared/api.ts";
-import type { ChangeEvent, CsatEvent, NoteEvent, ServerFrame, StateEvent } from "../../shared/protocol.ts";
+import type { ChangeEvent, CsatEvent, NoteEvent, RetractEvent, ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
 import { announce } from "./announce.ts";
 import { api, errorMessage, HttpError, wsUrl } from "./api.ts";
@@ -30,7 +30,7 @@ export class ConversationStore {
   readonly pending = signal<Pending[]>([]);
   readonly busy = signal<"claim" | "resolve" | "handback" | undefined>(undefined);
   /** Private notes, changes (who changed what) and the rating, for the transcript. */
-  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent)[]>([]);
+  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[]>([]);
   readonly canned = signal<CannedReply[] | undefined>(undefined);
   readonly actionError = signal<string | undefined>(undefined);
   /** Replay finished on the current connection: the view is live. */

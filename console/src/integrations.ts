@@ -10,6 +10,7 @@ export const eventLabels: Record<EventType | "ping", string> = {
   "conversation.resolved": "Resolved",
   "conversation.reopened": "Reopened",
   "message.created": "New message (customer or agent)",
+  "message.retracted": "Agent message taken back",
   "sla.breached": "SLA breached",
   ping: "Test ping",
 };

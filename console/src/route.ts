@@ -1,7 +1,14 @@
 // Hash routes, so the worker serves one index.html for every console page.
 
 export type KbView = "list" | "new" | "article" | "gaps" | "try";
-export type Route = { name: "inbox" } | { name: "conversation"; id: string } | { name: "integrations" } | { name: "canned" } | { name: "kb"; view: KbView; id?: string };
+export type SurgeView = "home" | "sweep" | "audit" | "approve";
+export type Route =
+  | { name: "inbox" }
+  | { name: "conversation"; id: string }
+  | { name: "integrations" }
+  | { name: "canned" }
+  | { name: "kb"; view: KbView; id?: string }
+  | { name: "surge"; view: SurgeView; id?: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
@@ -9,6 +16,8 @@ export function parseRoute(hash: string): Route {
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   const kb = parseKbRoute(path);
   if (kb) return kb;
+  const surge = parseSurgeRoute(path);
+  if (surge) return surge;
   const m = /^\/c\/([^/?#]+)\/?$/.exec(path);
   if (m?.[1]) {
     try {
@@ -24,6 +33,7 @@ export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
   if (route.name === "canned") return "#/canned";
   if (route.name === "kb") return kbHref(route.view, route.id);
+  if (route.name === "surge") return surgeHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";
 }
 
@@ -40,4 +50,20 @@ function parseKbRoute(path: string): Route | null {
 export function kbHref(view: KbView, id?: string): string {
   if (view === "article" && id) return `#/kb/a/${id}`;
   return view === "list" || view === "article" ? "#/kb" : `#/kb/${view}`;
+}
+
+// Surge area: #/surge, #/surge/s/:id, #/surge/s/:id/audit, #/surge/approve/:token.
+function parseSurgeRoute(path: string): Route | null {
+  if (!/^\/surge(\/|$)/.test(path)) return null;
+  const rest = path.replace(/^\/surge\/?/, "").replace(/\/$/, "");
+  const m = /^(s|approve)\/([\w-]{1,80})(\/audit)?$/.exec(rest);
+  if (m?.[1] === "approve" && m[2] && !m[3]) return { name: "surge", view: "approve", id: m[2] };
+  if (m?.[1] === "s" && m[2]) return { name: "surge", view: m[3] ? "audit" : "sweep", id: m[2] };
+  return { name: "surge", view: "home" };
+}
+
+export function surgeHref(view: SurgeView, id?: string): string {
+  if (!id || view === "home") return "#/surge";
+  if (view === "approve") return `#/surge/approve/${id}`;
+  return view === "audit" ? `#/surge/s/${id}/audit` : `#/surge/s/${id}`;
 }

@@ -22,9 +22,9 @@ button { background: lime !important; } textarea, input { display: none !importa
 <script src="${workerUrl}/widget.js" data-site="${SITE}"${locale ? ` data-locale="${locale}"` : ""} async></script></body></html>`;
 }
 
-export async function startHarness(ports: { worker: number; host: number }): Promise<Harness> {
+export async function startHarness(ports: { worker: number; host: number }, vars: Record<string, string> = {}): Promise<Harness> {
   const state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
-  const worker = await startWorker({ port: ports.worker, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "15" } });
+  const worker = await startWorker({ port: ports.worker, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "15", ...vars } });
   const hostUrl = `http://127.0.0.1:${ports.host}`;
   await admin(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
   await admin(worker, "POST", "/admin/v1/agents", AGENT);

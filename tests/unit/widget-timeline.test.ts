@@ -105,3 +105,18 @@ describe("ready after a restart", () => {
     expect(t.drafts).toEqual({});
   });
 });
+
+describe("retracted replies (surge undo)", () => {
+  const retract = (seq: number, messageId: string): ConversationEvent => ({ seq, at: 1000 + seq, type: "retract", messageId, by: "Lee" });
+  it("drops the retracted message and keeps the rest", () => {
+    const t = fold([ev(msg(1, "c1", "customer", "help")), ev(msg(2, "a1", "agent", "try this")), ev(msg(3, "c2", "customer", "ok")), ev(retract(4, "a1"))]);
+    expect(shown(t)).toEqual(["help", "ok"]);
+    expect(t.lastSeq).toBe(4);
+  });
+  it("a replay that leaves the message out (customer view) and then brings the retract is harmless", () => {
+    const t = fold([ev(msg(1, "c1", "customer", "help")), ev(retract(3, "a1"))]);
+    expect(shown(t)).toEqual(["help"]);
+    // The same retract again (reconnect overlap) changes nothing.
+    expect(applyFrame(t, ev(retract(3, "a1")))).toBe(t);
+  });
+});

@@ -128,6 +128,11 @@ export class ConversationDO extends DurableObject<Env> {
     return outcome(() => this.engine.agentMessage(agent, clientId, text));
   }
 
+  /** Surge triage's undo: the message leaves the customer's view everywhere (engine.retract). */
+  retract(agent: Agent, messageId: string, reason?: string): Outcome<{ seq: number; duplicate: boolean }> {
+    return outcome(() => this.engine.retract(agent, messageId, reason));
+  }
+
   claim(agent: Agent): Outcome<null> {
     return outcome(() => (this.engine.claim(agent), null));
   }

@@ -208,6 +208,25 @@ export class Engine {
     return { seq: event.seq, duplicate };
   }
 
+  /**
+   * Takes back an agent's message: a customer-visible retract event, which every client honours by
+   * dropping the message, and customer replays leave the message out (store.ts). Whether it may still
+   * be taken back (an undo window) is the caller's rule; here only agents' own messages qualify.
+   */
+  retract(agent: { name: string }, messageId: string, reason?: string): { seq: number; duplicate: boolean } {
+    const target = this.store.events().find((e) => e.type === "message" && e.id === messageId);
+    if (!target || target.type !== "message" || target.author !== "agent") throw new Refused("not_retractable", "only an agent's message can be taken back");
+    const { event, duplicate } = this.store.append(
+      { type: "retract", messageId, by: agent.name, at: this.out.now(), ...(reason ? { reason } : {}) },
+      `retract:${messageId}`,
+    );
+    if (!duplicate) {
+      this.out.broadcast({ t: "event", event });
+      void this.publish();
+    }
+    return { seq: event.seq, duplicate };
+  }
+
   /** Labels and/or priority; records who changed them. Returns whether anything changed. */
   update(agent: { name: string }, patch: { labels?: string[]; priority?: string }): boolean {
     const m = this.meta;

@@ -98,8 +98,12 @@ export class Store {
   }
 
   events(after = 0, limit = 1000, reader: Reader = "agent"): ConversationEvent[] {
+    // A customer's replay leaves out messages that were taken back (retract events), wherever the
+    // retract falls relative to `after`: a client that reconnects never sees the message again.
+    const customer = `AND audience IS NULL AND NOT (type = 'message' AND json_extract(data, '$.id') IN
+      (SELECT json_extract(data, '$.messageId') FROM events WHERE type = 'retract'))`;
     return this.sql<{ seq: number; data: string }>(
-      `SELECT seq, data FROM events WHERE seq > ? ${reader === "customer" ? "AND audience IS NULL" : ""} ORDER BY seq LIMIT ?`,
+      `SELECT seq, data FROM events WHERE seq > ? ${reader === "customer" ? customer : ""} ORDER BY seq LIMIT ?`,
       after,
       limit,
     ).map((r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent);

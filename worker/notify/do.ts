@@ -9,7 +9,7 @@ import type { Env } from "../env.ts";
 import { backoffDelay, retryPolicy, type RetryPolicy } from "./backoff.ts";
 import { loadConfig, slackSettings, type WorkspaceConfig } from "./config.ts";
 import { signedHeaders } from "./signature.ts";
-import { slackMessageFor } from "./slack.ts";
+import { slackMessageFor, type SlackMessage } from "./slack.ts";
 
 type Row = {
   id: string;
@@ -90,6 +90,19 @@ export class NotifierDO extends DurableObject<Env> {
     this.insert(target === "slack" ? "slack" : "webhook", target, url, event, body);
     await this.wake(Date.now());
     return this.get(this.one("SELECT * FROM deliveries WHERE event_id = ? AND target = ?", event.id, target)?.id ?? "");
+  }
+
+  /**
+   * Posts one message to the workspace's Slack through the outbox (retried like any delivery), e.g. a
+   * surge escalation with its context pack. False when no Slack URL is set; `eventId` dedups.
+   */
+  async postSlack(workspaceId: string, eventId: string, eventType: string, message: SlackMessage): Promise<boolean> {
+    this.remember(workspaceId);
+    const cfg = await this.config();
+    if (!cfg.slackUrl) return false;
+    this.insert("slack", "slack", cfg.slackUrl, { id: eventId, type: eventType }, JSON.stringify(message));
+    await this.wake(Date.now());
+    return true;
   }
 
   /** The endpoints changed: read them again before the next send. */
@@ -210,7 +223,7 @@ export class NotifierDO extends DurableObject<Env> {
 
   // ---- storage --------------------------------------------------------------------------------
 
-  private insert(kind: Row["kind"], target: string, url: string, e: WebhookEvent, body: string): number {
+  private insert(kind: Row["kind"], target: string, url: string, e: Pick<WebhookEvent, "id"> & { type: string }, body: string): number {
     const now = Date.now();
     // UNIQUE (event_id, target): an event published twice still goes to each endpoint once.
     const c = this.ctx.storage.sql.exec(

@@ -93,6 +93,8 @@ export function eventsFor(meta: Meta, item: InboxItem, log: ConversationEvent[],
     if (e.type === "message" && (e.author === "customer" || e.author === "agent")) {
       const message = { id: e.id, seq: e.seq, author: e.author, text: e.text, at: e.at, ...(e.name ? { name: e.name } : {}) };
       out.push(mk(String(e.seq), "message.created", e.at, { message }));
+    } else if (e.type === "retract") {
+      out.push(mk(String(e.seq), "message.retracted", e.at, { retraction: { messageId: e.messageId, by: e.by, at: e.at, ...(e.reason ? { reason: e.reason } : {}) } }));
     } else if (e.type === "state") {
       if (e.state === "queued") out.push(mk(String(e.seq), "conversation.handed_off", e.at, packet));
       else if (e.state === "agent") out.push(mk(String(e.seq), "conversation.assigned", e.at, { ...packet, ...(e.name ? { agent: { name: e.name } } : {}) }));

@@ -30,6 +30,7 @@ export function Header({ me }: { me: Me }) {
         </a>
         <a href="#/kb" class="nav-link" aria-current={route.value.name === "kb" ? "page" : undefined} data-testid="nav-knowledge">Knowledge</a>
         <a href="#/canned" class="nav-link" aria-current={route.value.name === "canned" ? "page" : undefined} data-testid="nav-canned">Canned replies</a>
+        <a href="#/surge" class="nav-link" aria-current={route.value.name === "surge" ? "page" : undefined} data-testid="nav-surge">Surge</a>
         {me.role === "owner" && (
           <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
             Settings

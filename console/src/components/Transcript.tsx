@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
-import type { ChangeEvent, CsatEvent, MessageEvent, NoteEvent, StateEvent } from "../../../shared/protocol.ts";
+import type { ChangeEvent, CsatEvent, MessageEvent, NoteEvent, RetractEvent, StateEvent } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
@@ -9,7 +9,7 @@ type Props = {
   messages: readonly MessageEvent[];
   notes: readonly StateEvent[];
   /** Private notes, recorded changes, the customer's rating. */
-  agentEvents: readonly (NoteEvent | ChangeEvent | CsatEvent)[];
+  agentEvents: readonly (NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[];
   drafts: readonly Draft[];
   pending: readonly Pending[];
   customerTyping: boolean;
@@ -20,7 +20,7 @@ type Props = {
 type Entry =
   | { seq: number; kind: "message"; m: MessageEvent }
   | { seq: number; kind: "note"; e: StateEvent }
-  | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent };
+  | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent };
 
 export function Transcript({ messages, notes, agentEvents, drafts, pending, customerTyping, onRetry, onDiscard }: Props) {
   const entries: Entry[] = [
@@ -202,7 +202,7 @@ export function describeChange(e: ChangeEvent): string {
   return `${e.by} set ${parts.join(", ")}`;
 }
 
-function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent }) {
+function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent }) {
   const time = (
     <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
       {clock(e.at)}
@@ -217,6 +217,16 @@ function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent }) {
           {time}
         </div>
         <div class="bubble">{e.text}</div>
+      </li>
+    );
+  }
+  if (e.type === "retract") {
+    return (
+      <li class="note note-retract" data-testid="retract-note" data-message={e.messageId} data-seq={e.seq}>
+        <span>
+          {e.by} took back a reply{e.reason ? `: ${e.reason}` : ""}. The customer no longer sees it.
+        </span>
+        {time}
       </li>
     );
   }

@@ -22,6 +22,7 @@ import {
 import { inScope, knownTeams, scopeLabels, stateLabels, tierLabels, type Scope } from "../inbox.ts";
 import { describeReason } from "../format.ts";
 import { href } from "../route.ts";
+import { SurgeAlertBanner } from "../surge/SurgeAlert.tsx";
 
 type Filter = "all" | ConversationState;
 const filters: Filter[] = ["all", "queued", "agent", "bot", "resolved"];
@@ -54,6 +55,7 @@ export function InboxPage() {
         </div>
         <ConnectionStatus status={inboxSocketStatus} onRetry={reconnectInbox} />
       </div>
+      <SurgeAlertBanner />
 
       <div class="filters" role="group" aria-label="Whose conversations">
         {scopes.map((s) => (
