@@ -167,7 +167,7 @@ describe("surge sweep", () => {
     expect(d.state).toBe("agent");
     expect(d.labels).toContain("surge");
     const reply = d.events.find((e) => e.type === "message" && e.author === "agent");
-    expect(reply?.type === "message" && reply.text).toContain("/help/reset-password");
+    expect(reply?.type === "message" && reply.text).toContain("/hc/demo/articles/reset-password");
     // The customer sees the reply.
     expect((await customerEvents(convs[0] as CreatedConversation)).some((e) => e.type === "message" && e.author === "agent")).toBe(true);
     const esc = (await (await SELF.fetch(`${BASE}/api/conversations/${convs[3]?.id}`, { headers: { cookie } })).json()) as ConversationDetail;
