@@ -8,6 +8,7 @@ import { siteGuard } from "./middleware/site.ts";
 import { notifications } from "./notify/routes.ts";
 import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
+import { analytics } from "./routes/analytics.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { knowledge } from "./routes/knowledge.ts";
@@ -30,6 +31,8 @@ app.route("/v1/conversations", conversations);
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
+// Before the other /api routers, so that only its own (owner) guard applies.
+app.route("/api/analytics", analytics);
 app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
