@@ -1,11 +1,12 @@
 // Hash routes, so the worker serves one index.html for every console page.
 
 export type KbView = "list" | "new" | "article" | "gaps" | "try";
-export type Route = { name: "inbox" } | { name: "conversation"; id: string } | { name: "integrations" } | { name: "kb"; view: KbView; id?: string };
+export type Route = { name: "inbox" } | { name: "conversation"; id: string } | { name: "integrations" } | { name: "kb"; view: KbView; id?: string } | { name: "analytics" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
+  if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
   const kb = parseKbRoute(path);
   if (kb) return kb;
   const m = /^\/c\/([^/?#]+)\/?$/.exec(path);
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
 
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
+  if (route.name === "analytics") return "#/analytics";
   if (route.name === "kb") return kbHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";
 }

@@ -30,6 +30,11 @@ export function Header({ me }: { me: Me }) {
         </a>
         <a href="#/kb" class="nav-link" aria-current={route.value.name === "kb" ? "page" : undefined} data-testid="nav-knowledge">Knowledge</a>
         {me.role === "owner" && (
+          <a href="#/analytics" class="nav-link" aria-current={route.value.name === "analytics" ? "page" : undefined} data-testid="nav-analytics">
+            Analytics
+          </a>
+        )}
+        {me.role === "owner" && (
           <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
             Settings
           </a>
