@@ -1,12 +1,14 @@
-// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P]`
+// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]`
 // `npm run simulate -- --url URL --token ADMIN_TOKEN --conversations N [--publish-kb]`
 // Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
 // so the analytics dashboard shows figures computed from real events. Without --url it starts the
 // worker locally (fresh state, answers sent at once, idle conversations auto-resolved after 2 s) and
-// publishes the demo KB; --keep leaves it running and prints the dashboard's address and login.
+// publishes the demo KB; --keep leaves it running and prints the dashboard's address and login;
+// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
 import { SIM_OWNER, setup, simulate, type Target } from "./lib/simulate.ts";
 import { startWorker, type LocalWorker } from "./lib/worker.ts";
 
@@ -59,6 +61,23 @@ try {
   );
   console.log(`(simulated time is compressed: agents answer in seconds and idle conversations close after ${AUTO_RESOLVE_MS / 1000} s locally)`);
   console.log(`dashboard: ${target.url}/console/#/analytics  (owner ${SIM_OWNER.email} / ${SIM_OWNER.password})`);
+  const shot = arg("screenshot");
+  if (shot) {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await page.goto(`${target.url}/console/`);
+      await page.getByTestId("login-email").fill(SIM_OWNER.email);
+      await page.getByTestId("login-password").fill(SIM_OWNER.password);
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("nav-analytics").click();
+      await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`screenshot: ${shot}`);
+    } finally {
+      await browser.close();
+    }
+  }
   if (worker && flag("keep")) {
     console.log(`worker state: ${state}; press Ctrl+C to stop`);
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));

@@ -166,8 +166,8 @@ describe("metrics over hand-built conversations", () => {
     expect(bot).toMatchObject({ kind: "bot", n: 8, p50: 300, p90: 1000 });
     // People: G 20 s, B 45 s (from the first customer message, not from the handoff).
     expect(human).toMatchObject({ kind: "human", n: 2, p50: 20_000, p90: 45_000 });
-    expect(any?.buckets[0]).toMatchObject({ label: "< 1 s", count: 7 });
-    expect(any?.buckets[1]).toMatchObject({ label: "1 s–5 s", count: 1 });
+    expect(any?.buckets[0]).toMatchObject({ label: "<1s", count: 7 });
+    expect(any?.buckets[1]).toMatchObject({ label: "1s–5s", count: 1 });
     expect(human?.buckets.map((b) => b.count)).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
   });
 
@@ -308,6 +308,6 @@ describe("the API", () => {
     expect(gaps).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), really"`);
     const fr = (await (await get("/api/analytics/firstResponse.csv?from=2026-01-10&to=2026-01-11", owner)).text()).split("\r\n");
     expect(fr[0]).toBe("kind,bucket,from_ms,to_ms,count,n,p50_ms,p90_ms");
-    expect(fr[1]).toBe("any,< 1 s,0,1000,7,8,300,1000");
+    expect(fr[1]).toBe("any,<1s,0,1000,7,8,300,1000");
   });
 });

@@ -246,11 +246,12 @@ export async function gaps(db: D1Database, r: Range, limit = 8): Promise<GapRow[
 }
 
 export function bucketLabel(lo: number, hi: number | undefined): string {
-  return hi === undefined ? `≥ ${duration(lo)}` : lo === 0 ? `< ${duration(hi)}` : `${duration(lo)}–${duration(hi)}`;
+  return hi === undefined ? `≥${duration(lo)}` : lo === 0 ? `<${duration(hi)}` : `${duration(lo)}–${duration(hi)}`;
 }
 
+/** Compact ("30s", "5m", "2h") so bucket labels fit under a chart's bars. */
 function duration(ms: number): string {
-  if (ms < M) return `${ms / S} s`;
-  if (ms < H) return `${ms / M} min`;
-  return `${ms / H} h`;
+  if (ms < M) return `${ms / S}s`;
+  if (ms < H) return `${ms / M}m`;
+  return `${ms / H}h`;
 }

@@ -6,7 +6,7 @@ import type { AnalyticsReport, Distribution } from "../../../shared/analytics.ts
 import type { Me } from "../../../shared/api.ts";
 import { api, errorMessage } from "../api.ts";
 import { useFocusOnMount } from "../hooks.ts";
-import { BarChart, DataTable, Legend, LineChart, Panel, StackedBars } from "./charts.tsx";
+import { BarChart, Columns, DataTable, Legend, Panel, StackedBars } from "./charts.tsx";
 import { csvHref, lastDays, ms, pivot, tiles, type Tile } from "./figures.ts";
 import "./analytics.css";
 
@@ -83,21 +83,23 @@ function Report({ r }: { r: AnalyticsReport }) {
     <>
       <section class="tiles" aria-label="Targets" data-testid="tiles">
         {tiles(r).map((t) => <TileView key={t.id} t={t} />)}
-        <a class="btn btn-quiet btn-small tiles-csv" href={csv("summary")} download data-testid="csv-summary">
+      </section>
+      <div class="counts">
+        <p class="sub" data-testid="counts">
+          {r.summary.conversations} conversations · {r.summary.resolved} resolved · {r.summary.ratings} ratings · {r.summary.awaitingVerdict} handoffs awaiting an agent's verdict
+        </p>
+        <a class="btn btn-quiet btn-small" href={csv("summary")} download data-testid="csv-summary">
           CSV<span class="visually-hidden"> of the headline figures</span>
         </a>
-      </section>
-      <p class="sub counts" data-testid="counts">
-        {r.summary.conversations} conversations · {r.summary.resolved} resolved · {r.summary.ratings} ratings · {r.summary.awaitingVerdict} handoffs awaiting an agent's verdict
-      </p>
+      </div>
       <div class="grid">
         <Panel id="volume-channel" title="Conversations by channel" sub={`${total(r.volumeByChannel)} in range, per day`} csv={csv("volumeByChannel")}>
-          <LineChart title="Conversations per day by channel" days={channel.days} series={channel.series} />
+          <Columns title="Conversations per day by channel" days={channel.days} series={channel.series} />
           <Legend names={channel.series.map((s) => s.key)} />
           <DataTable columns={["day", ...channel.series.map((s) => s.key)]} rows={channel.days.map((d, i) => [d, ...channel.series.map((s) => s.points[i] ?? 0)])} />
         </Panel>
         <Panel id="volume-category" title="Conversations by category" sub="The category of the first article a conversation touched" csv={csv("volumeByCategory")}>
-          <LineChart title="Conversations per day by category" days={category.days} series={category.series} />
+          <Columns title="Conversations per day by category" days={category.days} series={category.series} />
           <Legend names={category.series.map((s) => s.key)} />
           <DataTable columns={["day", ...category.series.map((s) => s.key)]} rows={category.days.map((d, i) => [d, ...category.series.map((s) => s.points[i] ?? 0)])} />
         </Panel>
@@ -125,8 +127,8 @@ function Report({ r }: { r: AnalyticsReport }) {
                 <tr>
                   <th scope="col">Article</th>
                   <th scope="col" class="num">Answers</th>
-                  <th scope="col" class="num">👍</th>
-                  <th scope="col" class="num">👎</th>
+                  <th scope="col" class="num">Helpful</th>
+                  <th scope="col" class="num">Not helpful</th>
                   <th scope="col" class="num">Handoffs after</th>
                 </tr>
               </thead>
@@ -135,7 +137,7 @@ function Report({ r }: { r: AnalyticsReport }) {
                   <tr key={a.articleId}>
                     <th scope="row">
                       <a href={`#/kb/a/${a.articleId}`}>{a.title}</a>
-                      <span class="bar" style={{ width: `${(a.answers / Math.max(1, r.topArticles[0]?.answers ?? 1)) * 100}%` }} aria-hidden="true" />
+                      <div class="bar" style={{ width: `${(a.answers / Math.max(1, r.topArticles[0]?.answers ?? 1)) * 100}%` }} aria-hidden="true" />
                     </th>
                     <td class="num">{a.answers}</td>
                     <td class="num">{a.helpful}</td>

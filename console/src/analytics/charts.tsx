@@ -1,5 +1,5 @@
-// Hand-written SVG charts: a line chart for volume over time, vertical bars for distributions, and a
-// horizontal stacked bar for handoff reasons. Each is an <svg role="img"> with a title and a one-line
+// Hand-written SVG charts: stacked columns for volume over time, grouped bars for distributions, and
+// horizontal stacked bars for handoff reasons. Each is an <svg role="img"> with a title and a one-line
 // summary for screen readers; the exact numbers are in the data table next to every chart.
 import type { ComponentChildren } from "preact";
 import { ticks, type Series } from "./figures.ts";
@@ -8,30 +8,6 @@ export const PALETTE = ["#2550c8", "#0f8a6a", "#c2410c", "#7c3aed", "#b8860b", "
 
 const W = 560;
 const PAD = { l: 40, r: 12, t: 12, b: 28 };
-
-export function LineChart({ title, days, series }: { title: string; days: string[]; series: Series[] }) {
-  const H = 200;
-  const max = Math.max(1, ...series.flatMap((s) => s.points));
-  const ys = ticks(max);
-  const top = ys[ys.length - 1] ?? max;
-  const x = (i: number) => PAD.l + (days.length <= 1 ? 0 : (i * (W - PAD.l - PAD.r)) / (days.length - 1));
-  const y = (v: number) => H - PAD.b - (v / top) * (H - PAD.t - PAD.b);
-  const every = Math.max(1, Math.ceil(days.length / 6));
-  const total = series.reduce((a, s) => a + s.points.reduce((p, q) => p + q, 0), 0);
-  return (
-    <svg viewBox={`0 0 ${W} ${H}`} class="chart" role="img" aria-label={`${title}: ${total} conversations over ${days.length} days, ${series.map((s) => s.key).join(", ")}`}>
-      <title>{title}</title>
-      <Grid ys={ys} y={y} />
-      {days.map((d, i) => (i % every === 0 || i === days.length - 1 ? <text key={d} x={x(i)} y={H - 8} class="axis" text-anchor="middle">{d.slice(5)}</text> : null))}
-      {series.map((s, k) => (
-        <g key={s.key}>
-          <polyline fill="none" stroke={PALETTE[k % PALETTE.length]} stroke-width="2" stroke-linejoin="round" points={s.points.map((v, i) => `${x(i)},${y(v)}`).join(" ")} />
-          {days.length <= 31 && s.points.map((v, i) => <circle key={i} cx={x(i)} cy={y(v)} r="2.5" fill={PALETTE[k % PALETTE.length]} />)}
-        </g>
-      ))}
-    </svg>
-  );
-}
 
 export type Bar = { label: string; values: number[] };
 
@@ -158,5 +134,44 @@ export function Panel({ id, title, sub, csv, children, wide }: { id: string; tit
       </div>
       {children}
     </section>
+  );
+}
+
+/** Stacked columns per day: counts over time, one colour per series. */
+export function Columns({ title, days, series }: { title: string; days: string[]; series: Series[] }) {
+  const H = 200;
+  const totals = days.map((_, i) => series.reduce((a, s) => a + (s.points[i] ?? 0), 0));
+  const ys = ticks(Math.max(1, ...totals));
+  const top = ys[ys.length - 1] ?? 1;
+  const y = (v: number) => H - PAD.b - (v / top) * (H - PAD.t - PAD.b);
+  const slot = (W - PAD.l - PAD.r) / Math.max(1, days.length);
+  const bw = Math.max(2, Math.min(24, slot * 0.7));
+  const every = Math.max(1, Math.ceil(days.length / 7));
+  const sum = totals.reduce((a, b) => a + b, 0);
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} class="chart" role="img" aria-label={`${title}: ${sum} conversations over ${days.length} days; ${series.map((s) => `${s.key} ${s.points.reduce((a, b) => a + b, 0)}`).join(", ")}`}>
+      <title>{title}</title>
+      <Grid ys={ys} y={y} />
+      {days.map((d, i) => {
+        const x = PAD.l + i * slot + (slot - bw) / 2;
+        let base = 0;
+        return (
+          <g key={d}>
+            {series.map((s, k) => {
+              const v = s.points[i] ?? 0;
+              if (!v) return null;
+              const el = (
+                <rect key={s.key} x={x} y={y(base + v)} width={bw} height={y(base) - y(base + v)} fill={PALETTE[k % PALETTE.length]}>
+                  <title>{`${d} ${s.key}: ${v}`}</title>
+                </rect>
+              );
+              base += v;
+              return el;
+            })}
+            {(i % every === 0 || i === days.length - 1) && <text x={PAD.l + i * slot + slot / 2} y={H - 8} class="axis" text-anchor="middle">{d.slice(5)}</text>}
+          </g>
+        );
+      })}
+    </svg>
   );
 }

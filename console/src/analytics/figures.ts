@@ -53,7 +53,7 @@ export function tiles(r: AnalyticsReport): Tile[] {
       value: s.firstResponseP50,
       shown: ms(s.firstResponseP50),
       target: t.firstResponseMs,
-      targetText: `target ≤ ${ms(t.firstResponseMs)} · aim < 1 s`,
+      targetText: `target ≤ ${t.firstResponseMs / 1000} s · aim < 1 s`,
       scale: { value: logScale(s.firstResponseP50 ?? 0), target: logScale(t.firstResponseMs) },
       met: s.firstResponseP50 === null ? null : s.firstResponseP50 <= t.firstResponseMs,
       detail: `bot ${ms(s.firstResponseBotP50)} · people ${ms(s.firstResponseHumanP50)}`,
