@@ -32,10 +32,14 @@ const PER = `per AS (
   FROM conv c JOIN analytics_events e ON e.conversation_id = c.id
   GROUP BY c.id, c.channel, c.started, c.fseq)`;
 
-/** Resolved now: its last `resolved` comes after its last reopening (a reopen or a handoff after it). */
+/**
+ * Resolved now: its last `resolved` comes after its last reopening (a reopen or a handoff after it).
+ * Votes are looked up by conversation id alone (ids are global), so SQLite uses answer_votes' primary
+ * key; adding the workspace made it pick the workspace index and scan every vote per conversation.
+ */
 const FLAGS = `flags AS (
   SELECT per.*, (resolved_seq IS NOT NULL AND resolved_seq > COALESCE(reopened_seq, 0)) AS resolved,
-    EXISTS (SELECT 1 FROM answer_votes v WHERE v.conversation_id = per.id AND v.workspace_id = ?1 AND v.helpful = 0) AS thumbs_down
+    EXISTS (SELECT 1 FROM answer_votes v WHERE v.conversation_id = per.id AND v.helpful = 0) AS thumbs_down
   FROM per)`;
 
 const params = (r: Range) => [r.workspaceId, r.from, r.to] as const;
@@ -100,7 +104,8 @@ function distributionSql(values: string, edges: number[]): string {
     const hi = edges[i + 1];
     return `SUM(v >= ${lo}${hi === undefined ? "" : ` AND v < ${hi}`}) AS b${i}`;
   });
-  return `WITH ${CONV}, ${PER}, ${FLAGS}, vals AS (${values}),
+  // Materialised: the value lists read `flags` more than once, and each read would re-aggregate.
+  return `WITH ${CONV}, ${PER}, ${FLAGS.replace("flags AS (", "flags AS MATERIALIZED (")}, vals AS (${values}),
     ranked AS (SELECT kind, v, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY kind) AS n FROM vals)
     SELECT kind, n,
       MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN v END) AS p50,
@@ -193,19 +198,25 @@ export function handoffReasons(db: D1Database, r: Range): Promise<HandoffReasonR
   );
 }
 
+/** A vote's conversation started in the range: its `started` row, found by primary key. */
+const VOTE_IN_RANGE = "EXISTS (SELECT 1 FROM analytics_events s WHERE s.conversation_id = v.conversation_id AND s.seq = 0 AND s.at >= ?2 AND s.at < ?3)";
+
 /** The ten articles the bot answered with most, with customers' votes and handoffs that followed. */
 export function topArticles(db: D1Database, r: Range, limit = 10): Promise<TopArticleRow[]> {
   return all<TopArticleRow>(
     db,
-    `WITH ${CONV}, answered AS (
-       SELECT e.conversation_id, e.seq, e.article_id FROM conv c JOIN analytics_events e ON e.conversation_id = c.id
+    `WITH ${CONV}, answered AS MATERIALIZED (
+       SELECT e.conversation_id, e.article_id,
+         -- "+h.type": no index on type here, so SQLite walks this conversation's rows by primary key.
+         EXISTS (SELECT 1 FROM analytics_events h WHERE h.conversation_id = e.conversation_id AND h.seq > e.seq AND +h.type = 'handoff') AS handed
+       FROM conv c JOIN analytics_events e ON e.conversation_id = c.id
        WHERE e.type = 'bot_message' AND e.reason = 'answer' AND e.article_id IS NOT NULL),
-     a AS (SELECT article_id, COUNT(*) AS answers FROM answered GROUP BY article_id ORDER BY answers DESC, article_id LIMIT ?4)
+     a AS (SELECT article_id, COUNT(*) AS answers, COUNT(DISTINCT CASE WHEN handed THEN conversation_id END) AS handoffsAfter
+           FROM answered GROUP BY article_id ORDER BY answers DESC, article_id LIMIT ?4)
      SELECT a.article_id AS articleId, COALESCE(ar.title, a.article_id) AS title, a.answers,
-       (SELECT COUNT(*) FROM answer_votes v JOIN conv c ON c.id = v.conversation_id WHERE v.workspace_id = ?1 AND v.article_id = a.article_id AND v.helpful = 1) AS helpful,
-       (SELECT COUNT(*) FROM answer_votes v JOIN conv c ON c.id = v.conversation_id WHERE v.workspace_id = ?1 AND v.article_id = a.article_id AND v.helpful = 0) AS notHelpful,
-       (SELECT COUNT(DISTINCT x.conversation_id) FROM answered x JOIN analytics_events h ON h.conversation_id = x.conversation_id AND h.type = 'handoff' AND h.seq > x.seq
-          WHERE x.article_id = a.article_id) AS handoffsAfter
+       (SELECT COUNT(*) FROM answer_votes v WHERE v.workspace_id = ?1 AND v.article_id = a.article_id AND v.helpful = 1 AND ${VOTE_IN_RANGE}) AS helpful,
+       (SELECT COUNT(*) FROM answer_votes v WHERE v.workspace_id = ?1 AND v.article_id = a.article_id AND v.helpful = 0 AND ${VOTE_IN_RANGE}) AS notHelpful,
+       a.handoffsAfter
      FROM a LEFT JOIN articles ar ON ar.workspace_id = ?1 AND ar.id = a.article_id
      ORDER BY a.answers DESC, a.article_id`,
     r,
