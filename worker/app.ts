@@ -8,6 +8,7 @@ import { siteGuard } from "./middleware/site.ts";
 import { notifications } from "./notify/routes.ts";
 import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
+import { analytics } from "./routes/analytics.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
 import { knowledge } from "./routes/knowledge.ts";
@@ -39,6 +40,7 @@ app.route("/api/api-keys", apiKeys);
 app.route("/admin/v1/api-keys", apiKeys);
 app.route("/rest/v1", rest);
 app.route("/api/surge", surge);
+app.route("/api/analytics", analytics);
 app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.

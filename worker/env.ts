@@ -19,6 +19,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   PUBLIC_URL?: string;
   STREAM_DELAY_MS?: string;
+  /** A conversation left with the bot is resolved after this long without a new event (ms; default 30 min, "0": never). */
+  AUTO_RESOLVE_MS?: string;
   /** Public writes per client IP: "perSecond,burst" (default "2,20"). */
   RATE_LIMIT?: string;
   /** REST API (`/rest/v1`) requests per API key: "perSecond,burst" (default "5,60"). */

@@ -1,4 +1,5 @@
-import { useEffect } from "preact/hooks";
+import type { FunctionComponent } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { announcement } from "./announce.ts";
 import { Header } from "./components/Header.tsx";
 import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
@@ -11,6 +12,7 @@ import { LoginPage } from "./pages/Login.tsx";
 import { SurgeArea } from "./surge/SurgeArea.tsx";
 import { route } from "./router.ts";
 import { loadMe, me } from "./session.ts";
+import type { Me } from "../../shared/api.ts";
 
 export function App() {
   const who = me.value;
@@ -31,7 +33,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : r.name === "analytics" ? "Analytics" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -49,12 +51,32 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
+          {r.name === "analytics" ? <LazyAnalytics me={who} /> : r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
         <span key={announcement.value.key}>{announcement.value.text}</span>
       </div>
     </>
+  );
+}
+
+// The analytics page and its charts are a separate chunk: only owners who open it download them.
+let analyticsPage: FunctionComponent<{ me: Me }> | null = null;
+function LazyAnalytics({ me: who }: { me: Me }) {
+  const [Page, setPage] = useState(() => analyticsPage);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (Page) return;
+    import("./analytics/AnalyticsPage.tsx").then(
+      (m) => setPage(() => (analyticsPage = m.AnalyticsPage)),
+      () => setFailed(true),
+    );
+  }, [Page]);
+  if (Page) return <Page me={who} />;
+  return (
+    <main id="main" class="page" aria-busy={!failed}>
+      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>{failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}</p>
+    </main>
   );
 }

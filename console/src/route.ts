@@ -8,12 +8,14 @@ export type Route =
   | { name: "integrations" }
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
-  | { name: "surge"; view: SurgeView; id?: string };
+  | { name: "surge"; view: SurgeView; id?: string }
+  | { name: "analytics" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
+  if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
   const kb = parseKbRoute(path);
   if (kb) return kb;
   const surge = parseSurgeRoute(path);
@@ -32,6 +34,7 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
   if (route.name === "canned") return "#/canned";
+  if (route.name === "analytics") return "#/analytics";
   if (route.name === "kb") return kbHref(route.view, route.id);
   if (route.name === "surge") return surgeHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";

@@ -15,6 +15,7 @@ import { currentPriority, Engine, Refused, type NewConversation } from "./engine
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
 import { recordTurn } from "../knowledge/signals.ts";
+import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../analytics/record.ts";
 
 /** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
@@ -33,6 +34,7 @@ type Attachment = { role: "customer" } | { role: "agent"; id: string; name: stri
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
+const autoResolveMs = (env: Env): number => Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0;
 const sseFrame = (f: ServerFrame) => encoder.encode(`data: ${JSON.stringify(f)}\n\n`);
 
 export class ConversationDO extends DurableObject<Env> {
@@ -40,6 +42,9 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly engine: Engine;
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   private readonly email: EmailSide;
+  /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
+  private analyticsRun: Promise<void> | null = null;
+  private analyticsAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -66,7 +71,8 @@ export class ConversationDO extends DurableObject<Env> {
     // A fresh instance that finds unanswered questions replaces one that died mid-turn: answer them
     // from an alarm (retried by the runtime if it fails) rather than leave the customer waiting.
     void ctx.blockConcurrencyWhile(async () => {
-      if (this.engine.hasPending() && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
+      // Now, even if the idle-close alarm is set for later: the customer is waiting for this answer.
+      if (this.engine.hasPending()) await ctx.storage.setAlarm(Date.now());
     });
     this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
   }
@@ -257,10 +263,6 @@ export class ConversationDO extends DurableObject<Env> {
     });
   }
 
-  override async alarm(): Promise<void> {
-    await this.engine.resumePending();
-  }
-
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = ws.deserializeAttachment() as Attachment;
     let data: unknown;
@@ -303,6 +305,11 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private broadcast(f: ServerFrame): void {
+    // Every stored event is broadcast once, so this is where analytics learn of it, as it happens.
+    if (f.t === "event") {
+      this.ctx.waitUntil(this.recordAnalytics());
+      this.armAutoResolve();
+    }
     this.email.onFrame(f);
     const text = JSON.stringify(f);
     // The one place live frames leave the object: agents-only events go to agent sockets, nowhere else.
@@ -317,6 +324,69 @@ export class ConversationDO extends DurableObject<Env> {
     if (agentsOnly) return;
     const bytes = sseFrame(f);
     for (const w of this.streams) void w.write(bytes).catch(() => this.streams.delete(w));
+  }
+
+  /** Writes the log's events past the cursor to D1 `analytics_events`; one run at a time, rerun if more came. */
+  private recordAnalytics(): Promise<void> {
+    if (this.analyticsRun) {
+      this.analyticsAgain = true;
+      return this.analyticsRun;
+    }
+    const run = async () => {
+      do {
+        this.analyticsAgain = false;
+        const m = this.store.meta();
+        if (!m) return;
+        const after = readCursor(this.ctx.storage.sql);
+        const events = this.store.events(after, 500);
+        const last = events[events.length - 1];
+        if (!last) return;
+        try {
+          const cats = await categories(this.env.DB, m.workspaceId, events);
+          await writeRows(this.env.DB, rowsFor(m, events, (id) => cats.get(id) ?? null));
+          saveCursor(this.ctx.storage.sql, last.seq);
+        } catch (e) {
+          // The cursor stays put: the next event retries these rows. A lost figure never costs the customer.
+          console.error(`[edgedesk] analytics for ${m.id} not written yet: ${String(e)}`);
+          return;
+        }
+        if (events.length === 500) this.analyticsAgain = true;
+      } while (this.analyticsAgain);
+    };
+    this.analyticsRun = run().finally(() => {
+      this.analyticsRun = null;
+    });
+    return this.analyticsRun;
+  }
+
+  /**
+   * A conversation the bot holds that goes quiet is resolved after AUTO_RESOLVE_MS (default 30 min, "0"
+   * turns it off), as Chatwoot's auto-resolve does: without it a conversation the bot answered would
+   * never count as resolved, since agents never see it.
+   */
+  private armAutoResolve(): void {
+    const ms = autoResolveMs(this.env);
+    const m = this.store.meta();
+    if (!ms || m?.state !== "bot") return;
+    void this.ctx.storage.setAlarm(Date.now() + ms);
+  }
+
+  /**
+   * One alarm, two jobs: first answer questions a restart left unanswered, then close a bot-held
+   * conversation that has gone quiet (which re-arms itself while the customer is still active).
+   */
+  override async alarm(): Promise<void> {
+    if (this.engine.hasPending()) await this.engine.resumePending();
+    const ms = autoResolveMs(this.env);
+    const m = this.store.meta();
+    if (!ms || m?.state !== "bot") return;
+    const lastAt = this.store.events(this.store.lastSeq() - 1, 1)[0]?.at ?? 0;
+    const quietFor = Date.now() - lastAt;
+    if (this.engine.streaming || quietFor < ms) {
+      await this.ctx.storage.setAlarm(Date.now() + Math.max(ms - quietFor, 1000));
+      return;
+    }
+    this.engine.resolve("idle");
   }
 
   private async publish(item: InboxItem, workspaceId: string): Promise<void> {

@@ -32,6 +32,11 @@ export function Header({ me }: { me: Me }) {
         <a href="#/canned" class="nav-link" aria-current={route.value.name === "canned" ? "page" : undefined} data-testid="nav-canned">Canned replies</a>
         <a href="#/surge" class="nav-link" aria-current={route.value.name === "surge" ? "page" : undefined} data-testid="nav-surge">Surge</a>
         {me.role === "owner" && (
+          <a href="#/analytics" class="nav-link" aria-current={route.value.name === "analytics" ? "page" : undefined} data-testid="nav-analytics">
+            Analytics
+          </a>
+        )}
+        {me.role === "owner" && (
           <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
             Settings
           </a>

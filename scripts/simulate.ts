@@ -1,0 +1,91 @@
+// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]`
+// `npm run simulate -- --url URL --token ADMIN_TOKEN --conversations N [--publish-kb]`
+// Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
+// so the analytics dashboard shows figures computed from real events. Without --url it starts the
+// worker locally (fresh state, answers sent at once, idle conversations auto-resolved after 2 s) and
+// publishes the demo KB; --keep leaves it running and prints the dashboard's address and login;
+// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { SIM_OWNER, setup, simulate, type Target } from "./lib/simulate.ts";
+import { startWorker, type LocalWorker } from "./lib/worker.ts";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const n = Number(arg("conversations") ?? 100);
+if (!Number.isInteger(n) || n < 1) {
+  console.error("usage: npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] | --url URL --token ADMIN_TOKEN [--publish-kb]");
+  process.exit(2);
+}
+const AUTO_RESOLVE_MS = 2000;
+
+let worker: LocalWorker | null = null;
+let state: string | null = null;
+let target: Target;
+const url = arg("url");
+if (url) {
+  const token = arg("token") ?? process.env.ADMIN_TOKEN;
+  if (!token) throw new Error("--url needs --token (or ADMIN_TOKEN)");
+  target = { url: url.replace(/\/$/, ""), adminToken: token };
+} else {
+  state = mkdtempSync(join(tmpdir(), "edgedesk-simulate-"));
+  worker = await startWorker({
+    port: Number(arg("port") ?? 8790),
+    persistTo: state,
+    quiet: true,
+    vars: { STREAM_DELAY_MS: "0", AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS), RATE_LIMIT: "100000,100000", LOGIN_RATE_LIMIT: "1000,1000" },
+  });
+  target = worker;
+}
+
+try {
+  await setup(target, { publishKb: !url || flag("publish-kb") });
+  const started = Date.now();
+  const log = await simulate(target, {
+    conversations: n,
+    seed: Number(arg("seed") ?? 1),
+    concurrency: Number(arg("concurrency") ?? 24),
+    autoResolveMs: url ? 1_800_000 : AUTO_RESOLVE_MS,
+    onProgress: (d, total) => process.stderr.write(`\r${d}/${total} conversations · ${((Date.now() - started) / 1000).toFixed(0)} s   `),
+  });
+  process.stderr.write("\n");
+  const count = (p: (c: (typeof log)[number]) => boolean) => log.filter(p).length;
+  console.log(
+    `simulated ${n} conversations in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count((c) => c.handedOff)} handed off, ` +
+      `${count((c) => c.agentReplied)} with an agent reply, ${count((c) => c.csat !== undefined)} rated, ${count((c) => c.votes.length > 0)} with a vote, ${count((c) => c.reopened)} reopened`,
+  );
+  console.log(`(simulated time is compressed: agents answer in seconds and idle conversations close after ${AUTO_RESOLVE_MS / 1000} s locally)`);
+  console.log(`dashboard: ${target.url}/console/#/analytics  (owner ${SIM_OWNER.email} / ${SIM_OWNER.password})`);
+  const shot = arg("screenshot");
+  if (shot) {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await page.goto(`${target.url}/console/`);
+      await page.getByTestId("login-email").fill(SIM_OWNER.email);
+      await page.getByTestId("login-password").fill(SIM_OWNER.password);
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("nav-analytics").click();
+      await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`screenshot: ${shot}`);
+    } finally {
+      await browser.close();
+    }
+  }
+  if (worker && flag("keep")) {
+    console.log(`worker state: ${state}; press Ctrl+C to stop`);
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
+} catch (e) {
+  console.error(`\nsimulation failed: ${(e as Error).message}${worker ? `\n--- worker log ---\n${worker.logTail()}` : ""}`);
+  process.exitCode = 1;
+} finally {
+  if (worker) await worker.stop();
+  if (state) rmSync(state, { recursive: true, force: true });
+}
