@@ -8,6 +8,7 @@ import { api, errorMessage } from "../api.ts";
 import { useFocusOnMount } from "../hooks.ts";
 import { BarChart, Columns, DataTable, Legend, Panel, StackedBars } from "./charts.tsx";
 import { csvHref, lastDays, ms, pivot, tiles, type Tile } from "./figures.ts";
+import { describeReason } from "../format.ts";
 import "./analytics.css";
 
 const PRESETS = [7, 30, 90];
@@ -112,13 +113,13 @@ function Report({ r }: { r: AnalyticsReport }) {
         <Panel id="handoff-reasons" title="Handoff reasons" sub="Handed-off conversations by why, with the agents' verdicts" csv={csv("handoffReasons")}>
           {r.handoffReasons.length ? (
             <>
-              <StackedBars title="Handoffs by reason and verdict" names={["needed", "not needed", "no verdict"]} rows={r.handoffReasons.map((h) => ({ label: h.reason, values: [h.needed, h.notNeeded, h.unmarked] }))} />
+              <StackedBars title="Handoffs by reason and verdict" names={["needed", "not needed", "no verdict"]} rows={r.handoffReasons.map((h) => ({ label: describeReason(h.reason), values: [h.needed, h.notNeeded, h.unmarked] }))} />
               <Legend names={["needed", "not needed", "no verdict"]} />
             </>
           ) : (
             <p class="none">No handoffs in this range.</p>
           )}
-          <DataTable columns={["reason", "handoffs", "needed", "not needed", "no verdict"]} rows={r.handoffReasons.map((h) => [h.reason, h.handoffs, h.needed, h.notNeeded, h.unmarked])} />
+          <DataTable columns={["reason", "handoffs", "needed", "not needed", "no verdict"]} rows={r.handoffReasons.map((h) => [describeReason(h.reason), h.handoffs, h.needed, h.notNeeded, h.unmarked])} />
         </Panel>
         <Panel id="top-articles" title="Top articles" sub="What the bot answered with most, and how customers took it" csv={csv("topArticles")} wide>
           {r.topArticles.length ? (
