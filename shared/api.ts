@@ -375,3 +375,11 @@ export type GapsReport = { days: number; questions: number; groups: GapGroup[] }
 
 export type ArticleFigures = { id: string; title: string; answered: number; helpful: number; notHelpful: number; handoffsAfter: number };
 export type FiguresReport = { days: number; articles: ArticleFigures[] };
+
+/** A customer known by their email address across channels (`GET /api/contacts/:id`). */
+export type Contact = {
+  id: string;
+  email: string;
+  name: string | null;
+  conversations: { id: string; channel: string; state: string | null; preview: string | null; createdAt: number }[];
+};

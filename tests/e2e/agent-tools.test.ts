@@ -82,6 +82,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   expect(await agent.getByTestId("packet-identity").getAttribute("data-verified")).toBe("true");
   expect(await agent.getByTestId("identity-name").textContent()).toBe("Dana Ruiz");
   expect(await agent.getByTestId("identity-email").textContent()).toBe("dana@example.com");
+  // A verified email makes the customer a contact: the agent sees their other conversations (none yet).
+  await expect.poll(() => agent.getByTestId("contact-history").count(), { timeout: 10_000 }).toBe(1);
+  expect(await agent.getByTestId("contact-history").textContent()).toContain("dana@example.com");
   expect(await agent.getByTestId("identity-unverified").count()).toBe(0);
 
   // Claim; the customer sees who joined.

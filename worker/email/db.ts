@@ -2,6 +2,7 @@
 // that threads replies, the outbound log, and contacts.
 import { nanoid } from "nanoid";
 import { normaliseEmail, splitPlus } from "./address.ts";
+import type { Contact } from "../../shared/api.ts";
 
 /** The workspace a support address (any plus tag) belongs to: the mailbox first, then its domain. */
 export async function workspaceFor(db: D1Database, to: string): Promise<{ workspaceId: string; supportAddress: string } | null> {
@@ -102,12 +103,7 @@ export async function unlinkContact(db: D1Database, contactId: string, conversat
   await db.prepare("DELETE FROM contact_conversations WHERE contact_id = ? AND conversation_id = ?").bind(contactId, conversationId).run();
 }
 
-export type ContactView = {
-  id: string;
-  email: string;
-  name: string | null;
-  conversations: { id: string; channel: string; state: string | null; preview: string | null; createdAt: number }[];
-};
+export type ContactView = Contact;
 
 export async function contactView(db: D1Database, workspaceId: string, contactId: string): Promise<ContactView | null> {
   const c = await db.prepare("SELECT id, email, name FROM contacts WHERE id = ? AND workspace_id = ?").bind(contactId, workspaceId).first<{ id: string; email: string; name: string | null }>();

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from "preact/hooks";
 import { ConversationStore } from "../conversation-store.ts";
 import { Composer } from "../components/Composer.tsx";
+import { ContactHistory } from "../components/ContactHistory.tsx";
 import { ConversationTools } from "../components/ConversationTools.tsx";
 import { ConnectionStatus } from "../components/ConnectionStatus.tsx";
 import { HandoffPanel } from "../components/HandoffPanel.tsx";
@@ -117,6 +118,7 @@ export function ConversationPage({ id }: { id: string }) {
         <div class="convo-grid">
           <div class="convo-side">
             <HandoffPanel packet={detail.handoff} channel={detail.channel} identity={detail.identity} />
+            {detail.contactId && <ContactHistory contactId={detail.contactId} currentId={detail.id} />}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
           </div>
           <section class="convo-main" aria-label="Conversation with the customer">
