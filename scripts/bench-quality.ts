@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CreatedConversation, HistoryResult, PublishResult } from "../shared/api.ts";
-import type { ServerFrame } from "../shared/protocol.ts";
 import { readKbDir } from "./lib/kb-files.ts";
+import { sseFrames } from "./lib/sse.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const arg = (name: string) => {
@@ -72,22 +72,12 @@ try {
     let firstToken: number | null = null;
     let action = "decline";
     let article: string | null = null;
-    let buf = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let i: number;
-      while ((i = buf.indexOf("\n\n")) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (!block.startsWith("data: ")) continue;
-        const f = JSON.parse(block.slice(6)) as ServerFrame;
-        const bot = f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? f.event : null;
-        if (firstToken === null && (f.t === "delta" || bot)) firstToken = performance.now() - t0;
-        if (bot) {
-          action = bot.action ?? "decline";
-          article = bot.sources?.[0]?.articleId ?? null;
-        }
+    for await (const f of sseFrames(res)) {
+      const bot = f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? f.event : null;
+      if (firstToken === null && (f.t === "delta" || bot)) firstToken = performance.now() - t0;
+      if (bot) {
+        action = bot.action ?? "decline";
+        article = bot.sources?.[0]?.articleId ?? null;
       }
     }
     const total = performance.now() - t0;

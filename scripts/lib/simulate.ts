@@ -7,9 +7,10 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
-import type { ConversationState, MessageEvent, ServerFrame } from "../../shared/protocol.ts";
+import type { ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { readKbDir } from "./kb-files.ts";
 import { admin } from "./worker.ts";
+import { sseFrames } from "./sse.ts";
 
 export type Target = { url: string; adminToken: string };
 export type Agent = { email: string; name: string; password: string; role: "agent" | "owner" };
@@ -32,17 +33,9 @@ export const SIM_AGENTS: Agent[] = [
 ];
 export const SIM_OWNER: Agent = { email: "olivia@lumen.example", name: "Olivia Owner", password: "simulate-owner-pass", role: "owner" };
 
-/** mulberry32: small, fast and good enough to make simulated choices reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../../shared/random.ts";
+
+export { prng };
 
 export function readQuestions(path = "tests/fixtures/lumen-questions.jsonl"): string[] {
   return readFileSync(path, "utf8")
@@ -121,19 +114,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
         body: JSON.stringify({ clientId: randomUUID(), text }),
       });
       let bot: MessageEvent | null = null;
-      let buf = "";
-      const decoder = new TextDecoder();
-      for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (!block.startsWith("data: ")) continue;
-          const f = JSON.parse(block.slice(6)) as ServerFrame;
-          if (f.t === "event" && f.event.type === "message" && f.event.author === "bot") bot = f.event;
-        }
-      }
+      for await (const f of sseFrames(r)) if (f.t === "event" && f.event.type === "message" && f.event.author === "bot") bot = f.event;
       return bot;
     };
     const vote = async (messageId: string, helpful: boolean) => {

@@ -21,6 +21,7 @@ import {
   type RestPosted,
 } from "../../shared/rest.ts";
 import { toIdentity } from "../auth/identity.ts";
+import { startConversation } from "../conversation/start.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { parseLimits, rateLimit } from "../middleware/rate-limit.ts";
@@ -87,21 +88,15 @@ export const operations: Operation[] = [
     async handler(c) {
       const body = parseOr400(restCreateConversationSchema, await jsonBody(c), "body");
       const key = c.get("apiKey");
-      const id = nanoid(21);
-      const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
-      const ua = c.req.header("user-agent");
-      await stub.init({
-        id,
+      const { id, stub } = await startConversation(c, {
         workspaceId: key.workspaceId,
         // Not a site: records which key created it, in the column sites use.
         siteKey: `api:${key.keyId}`,
         channel: "api",
         locale: body.locale,
-        baseUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin,
-        ...(body.pageUrl ? { pageUrl: body.pageUrl } : {}),
-        ...(body.pageTitle ? { pageTitle: body.pageTitle } : {}),
-        ...(body.article ? { contextArticle: body.article } : {}),
-        ...(ua ? { userAgent: ua.slice(0, 300) } : {}),
+        pageUrl: body.pageUrl,
+        pageTitle: body.pageTitle,
+        article: body.article,
       });
       const now = Date.now();
       // The API key is a server-side secret, so the caller vouches for the customer: verified.

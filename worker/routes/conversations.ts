@@ -1,7 +1,6 @@
 // The public chat API the widget (and the bench, and other surfaces) talk to. Every request carries
 // the site key; every conversation request also its token.
 import { Hono, type Context } from "hono";
-import { nanoid } from "nanoid";
 import {
   conversationQuerySchema,
   createConversationSchema,
@@ -13,6 +12,7 @@ import {
   type CreatedConversation,
 } from "../../shared/api.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
+import { startConversation } from "../conversation/start.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
 import { recordVote } from "../knowledge/signals.ts";
@@ -35,20 +35,14 @@ async function open(c: Context<AppEnv>) {
 conversations.post("/", async (c) => {
   const body = parseOr400(createConversationSchema, await jsonBody(c), "body");
   const site = c.get("site");
-  const id = nanoid(21);
-  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
-  const ua = c.req.header("user-agent");
-  await stub.init({
-    id,
+  const { id } = await startConversation(c, {
     workspaceId: site.workspaceId,
     siteKey: site.key,
     channel: body.channel,
     locale: body.locale,
-    baseUrl: c.env.PUBLIC_URL || new URL(c.req.url).origin,
-    ...(body.pageUrl ? { pageUrl: body.pageUrl } : {}),
-    ...(body.pageTitle ? { pageTitle: body.pageTitle } : {}),
-    ...(body.article ? { contextArticle: body.article } : {}),
-    ...(ua ? { userAgent: ua.slice(0, 300) } : {}),
+    pageUrl: body.pageUrl,
+    pageTitle: body.pageTitle,
+    article: body.article,
   });
   const created: CreatedConversation = { id, token: await conversationToken(c.env.SECRET, id), state: "bot" };
   return c.json(created, 201);
