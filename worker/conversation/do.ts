@@ -8,6 +8,7 @@ import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
+import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
@@ -296,8 +297,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    // 1005/1006 are not valid codes to send back.
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    closeBack(ws, code);
   }
 
   private reject(ws: WebSocket, code: string, message: string): void {

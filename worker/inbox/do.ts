@@ -5,6 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../shared/api.ts";
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
+import { closeBack } from "../http/sockets.ts";
 import { loads, pickAgent, type RosterAgent } from "../routing/assign.ts";
 import { onSlaEvent } from "../routing/hooks.ts";
 import { loadMatrix } from "../routing/matrix.ts";
@@ -112,7 +113,7 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    closeBack(ws, code);
     this.sendPresence(ws);
   }
 
