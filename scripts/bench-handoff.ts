@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { admin, startWorker } from "./lib/worker.ts";
+import { signIn } from "./lib/console-login.ts";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,10 +33,7 @@ try {
   await admin(worker, "POST", "/admin/v1/agents", AGENT);
   await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "bench", allowedOrigins: [worker.url] });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(`${worker.url}/console/`);
-  await page.getByTestId("login-email").fill(AGENT.email);
-  await page.getByTestId("login-password").fill(AGENT.password);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, worker.url, AGENT);
   await page.getByTestId("availability-toggle").and(page.locator(":enabled")).waitFor({ timeout: 15_000 });
   // Stamp each row the moment it is added to the DOM (the agent could see it from the next paint).
   await page.evaluate(() => {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { SIM_OWNER, setup, simulate, type Target } from "./lib/simulate.ts";
 import { startWorker, type LocalWorker } from "./lib/worker.ts";
+import { signIn } from "./lib/console-login.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,10 +67,7 @@ try {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-      await page.goto(`${target.url}/console/`);
-      await page.getByTestId("login-email").fill(SIM_OWNER.email);
-      await page.getByTestId("login-password").fill(SIM_OWNER.password);
-      await page.getByTestId("login-submit").click();
+      await signIn(page, target.url, SIM_OWNER);
       await page.getByTestId("nav-analytics").click();
       await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 30_000 });
       await page.screenshot({ path: shot, fullPage: true });

@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 const SITE = "e2e_ident";
 const IDENTITY_SECRET = "e2e-identity-secret-0123456789";
@@ -71,10 +72,7 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   // The agent finds it and reads the packet: the identity is there and verified.
   const agentCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const agent = await agentCtx.newPage();
-  await agent.goto(`${h.worker.url}/console/`);
-  await agent.getByTestId("login-email").fill(AGENT.email);
-  await agent.getByTestId("login-password").fill(AGENT.password);
-  await agent.getByTestId("login-submit").click();
+  await signIn(agent, h.worker.url, AGENT);
   const row = agent.getByTestId("inbox-row").filter({ hasText: /talk to a person/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
   await row.click();

@@ -11,6 +11,7 @@ import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
 import { login, setup, SIM_OWNER, simulate, type SimConversation } from "../../scripts/lib/simulate.ts";
 import { startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 const AUTO_RESOLVE_MS = 1500;
 let worker: LocalWorker;
@@ -81,10 +82,7 @@ it("shows tiles equal to the figures computed independently from the conversatio
   expect(ratings.length).toBeGreaterThan(5);
 
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${worker.url}/console/`);
-  await page.getByTestId("login-email").fill(SIM_OWNER.email);
-  await page.getByTestId("login-password").fill(SIM_OWNER.password);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, worker.url, SIM_OWNER);
   await page.getByTestId("nav-analytics").click();
   await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 20_000 });
   const tile = async (id: string) => Number(await page.getByTestId(`tile-${id}`).getAttribute("data-value"));

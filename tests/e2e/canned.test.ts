@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
+import { signIn as signInPage } from "../../scripts/lib/console-login.ts";
 
 const EDITOR = { email: "e2e-canned-editor@lumen.example", password: "e2e-canned-editor-pw", name: "Erin Editor", role: "editor" };
 const TEXT = "Prints ship within 3 working days; you get a tracking link by email.";
@@ -20,10 +21,7 @@ afterAll(async () => {
 });
 
 async function signIn(p: Page, who: { email: string; password: string }) {
-  await p.goto(`${h.worker.url}/console/`);
-  await p.getByTestId("login-email").fill(who.email);
-  await p.getByTestId("login-password").fill(who.password);
-  await p.getByTestId("login-submit").click();
+  await signInPage(p, h.worker.url, who);
   await expect.poll(() => p.getByTestId("nav-canned").count(), { timeout: 10_000 }).toBe(1);
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 const EDITOR = { email: "e2e-editor@lumen.example", password: "e2e-editor-password", name: "Eve Editor", role: "editor" };
 const SHOTS = process.env.E2E_SCREENSHOTS;
@@ -50,10 +51,7 @@ it("edits and publishes an article in the console, and the widget's answer chang
   expect(before).not.toMatch(/microfiber/i);
 
   const ed = await (await h.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await ed.goto(`${h.worker.url}/console/`);
-  await ed.getByTestId("login-email").fill(EDITOR.email);
-  await ed.getByTestId("login-password").fill(EDITOR.password);
-  await ed.getByTestId("login-submit").click();
+  await signIn(ed, h.worker.url, EDITOR);
   await ed.getByTestId("nav-knowledge").click();
   await expect.poll(() => ed.getByTestId("kb-row").count(), { timeout: 10_000 }).toBeGreaterThan(20);
   await ed.getByTestId("kb-search").fill("invoices");

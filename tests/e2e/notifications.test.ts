@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CreatedConversation, Delivery, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 import { startReceiver, type Log, type Receiver } from "../receiver/webhook-receiver.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 const OWNER = { email: "e2e-owner@lumen.example", password: "e2e-owner-password", name: "Olive Owner", role: "owner" };
 const SECRET = "e2e-webhook-secret-0123456789";
@@ -111,10 +112,7 @@ it("lets an owner find a dead letter on Settings → Integrations and retry it",
 
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const p = await ctx.newPage();
-  await p.goto(`${worker.url}/console/`);
-  await p.getByTestId("login-email").fill(OWNER.email);
-  await p.getByTestId("login-password").fill(OWNER.password);
-  await p.getByTestId("login-submit").click();
+  await signIn(p, worker.url, OWNER);
   await p.getByTestId("nav-integrations").click();
   await expect.poll(() => p.getByTestId("dead-letter").count(), { timeout: 10_000 }).toBe(1);
   expect(await p.getByTestId("webhook").count()).toBe(1);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 
@@ -60,10 +61,7 @@ it("opens the widget from an article with the article as context; the agent's pa
   await p.screenshot({ path: `${SHOTS}/portal-widget.png` });
 
   const agent = await (await h.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await agent.goto(`${h.worker.url}/console/`);
-  await agent.getByTestId("login-email").fill(AGENT.email);
-  await agent.getByTestId("login-password").fill(AGENT.password);
-  await agent.getByTestId("login-submit").click();
+  await signIn(agent, h.worker.url, AGENT);
   const row = agent.getByTestId("inbox-row").filter({ hasText: /talk to a person/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
   await row.click();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 let h: Harness;
 const BEA = { email: "bea@lumen.example", password: "bea-billing-pass", name: "Bea Billing", role: "agent", teams: ["billing"] };
@@ -20,10 +21,7 @@ afterAll(async () => h?.stop());
 async function console_(browser: Browser, who: typeof BEA): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const p = await ctx.newPage();
-  await p.goto(`${h.worker.url}/console/`);
-  await p.getByTestId("login-email").fill(who.email);
-  await p.getByTestId("login-password").fill(who.password);
-  await p.getByTestId("login-submit").click();
+  await signIn(p, h.worker.url, who);
   // Online once the inbox socket has sent presence: the availability toggle turns on.
   await expect.poll(() => p.getByTestId("availability-toggle").isEnabled(), { timeout: 10_000 }).toBe(true);
   expect(await p.getByTestId("availability-toggle").getAttribute("data-away")).toBe("false");

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
+import { signIn } from "../../scripts/lib/console-login.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -66,10 +67,7 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
   // The agent, in their own browser context, logs in and finds it in the inbox with its context.
   const agentCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const agent = await agentCtx.newPage();
-  await agent.goto(`${h.worker.url}/console/`);
-  await agent.getByTestId("login-email").fill(AGENT.email);
-  await agent.getByTestId("login-password").fill(AGENT.password);
-  await agent.getByTestId("login-submit").click();
+  await signIn(agent, h.worker.url, AGENT);
   // A reload keeps the agent signed in (the console restores its session from the cookie).
   await agent.getByTestId("inbox-list").or(agent.getByTestId("inbox-empty")).first().waitFor();
   await agent.reload();

@@ -9,6 +9,7 @@ import type { AuditEntry, ConversationDetail, CreatedConversation, SurgeSnapshot
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { SITE, startHarness, type Harness } from "./harness.ts";
+import { signIn as signInPage } from "../../scripts/lib/console-login.ts";
 
 let h: Harness;
 const LEAD = { email: "lee@lumen.example", password: "lee-lead-password", name: "Lee Lead", role: "agent" };
@@ -55,10 +56,7 @@ async function customerEvents(c: CreatedConversation): Promise<ConversationEvent
 async function signIn(browser: Browser, who: typeof LEAD): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const p = await ctx.newPage();
-  await p.goto(`${h.worker.url}/console/`);
-  await p.getByTestId("login-email").fill(who.email);
-  await p.getByTestId("login-password").fill(who.password);
-  await p.getByTestId("login-submit").click();
+  await signInPage(p, h.worker.url, who);
   await expect.poll(() => p.getByTestId("availability-toggle").isEnabled(), { timeout: 10_000 }).toBe(true);
   return p;
 }

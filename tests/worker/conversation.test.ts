@@ -4,7 +4,7 @@ import type { EventsPage } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
-import { BASE, connect, createConversation, isBotMessage, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { BASE, connect, createConversation, isBotMessage, ORIGIN, publishDemoKb, q, waitFor as poll } from "./helpers.ts";
 
 beforeAll(publishDemoKb);
 
@@ -18,15 +18,7 @@ const post = (c: { id: string; token: string }, body: unknown) =>
 const page = async (c: { id: string; token: string }, after = 0): Promise<EventsPage> =>
   (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, { headers: { origin: ORIGIN } })).json();
 
-async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error("timed out: " + JSON.stringify(v).slice(0, 800));
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000) => poll(read, ok, ms);
 
 describe("answering", () => {
   it("streams an answer token by token and stores it with its source article", async () => {

@@ -5,7 +5,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { CreatedConversation, WebhookEvent } from "../../shared/api.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
-import { ADMIN, BASE, ORIGIN } from "./helpers.ts";
+import { ADMIN, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,15 +15,7 @@ declare module "vitest" {
 const RECEIVER = inject("receiverUrl");
 type Log = { processed: { deliveryId: string; body: unknown }[] };
 
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
+const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000) => poll(read, ok, ms);
 
 const received = async (name: string): Promise<Log> => (await fetch(`${RECEIVER}/_scenarios/${name}`)).json();
 

@@ -81,3 +81,14 @@ export async function createAgent(email: string, role = "agent", workspace = "de
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
   return (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
 }
+
+/** Polls `read` until `ok` holds, or fails after `ms` with the last value it saw. */
+export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

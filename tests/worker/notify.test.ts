@@ -8,7 +8,7 @@ import type { CreatedConversation, Delivery, InboxItem, Integrations, WebhookEve
 import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
 import { verify } from "../../worker/notify/signature.ts";
-import { ADMIN, BASE, createAgent, demoArticles, ORIGIN } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -74,15 +74,7 @@ const chat = (site: string, c: CreatedConversation, path: string, body: unknown)
     body: JSON.stringify(body),
   });
 
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
+const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000) => poll(read, ok, ms);
 
 const deliveries = async (ws: string, status?: string) => (await call<{ deliveries: Delivery[] }>("GET", `/deliveries${status ? `?status=${status}` : ""}`, ws)).body.deliveries;
 
