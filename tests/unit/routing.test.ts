@@ -2,7 +2,7 @@
 // next deadline under a controlled clock, and round robin among the least loaded.
 import { describe, expect, it } from "vitest";
 import type { InboxItem } from "../../shared/api.ts";
-import { loads, pickAgent, type RosterAgent } from "../../worker/routing/assign.ts";
+import { loads, pickAgent, waitingUnassigned, type RosterAgent } from "../../worker/routing/assign.ts";
 import { defaultMatrix, parseMatrix, route } from "../../worker/routing/matrix.ts";
 import { advanced, nearAt, nextDeadline, slaStateAt } from "../../worker/routing/sla.ts";
 
@@ -108,6 +108,16 @@ describe("round robin among the least loaded", () => {
     expect(pickAgent(roster, "billing", new Map([["x", 9]]))?.id).toBe("x");
   });
 
+  it("gives nobody more than their capacity: the team's full agents are skipped, then anyone with room, else it waits", () => {
+    const roster = [agent("a", ["support"]), agent("b", ["support"], { lastAssignedAt: 9 }), agent("x", ["billing"])];
+    expect(pickAgent(roster, "support", new Map([["a", 2]]), 2)?.id).toBe("b");
+    expect(pickAgent(roster, "support", new Map([["a", 2], ["b", 2]]), 2)?.id).toBe("x");
+    expect(pickAgent(roster, "support", new Map([["a", 2], ["b", 2], ["x", 2]]), 2)).toBeNull();
+    expect(parseMatrix('{"agentCapacity": 3}')).toMatchObject({ ok: true, matrix: { agentCapacity: 3 } });
+    expect(parseMatrix('{"agentCapacity": 0}').ok).toBe(false);
+    expect(parseMatrix('{"agentCapacity": 2.5}').ok).toBe(false);
+  });
+
   it("skips away and offline agents, falls back to any team, else nobody", () => {
     const roster = [agent("a", ["support"], { away: true }), agent("b", ["support"], { online: false }), agent("x", ["billing"])];
     expect(pickAgent(roster, "support", new Map())?.id).toBe("x");
@@ -117,5 +127,21 @@ describe("round robin among the least loaded", () => {
   it("counts open assigned conversations and reservations, not resolved ones", () => {
     const l = loads([open("1", "a"), open("2", "a", "agent"), open("3", "a", "resolved"), open("4", "b")], new Map([["4", "a"], ["5", "b"]]));
     expect(Object.fromEntries(l)).toEqual({ a: 3, b: 1 });
+  });
+
+  it("hands out the waiting queue most urgent first: SLA due time, then longest waiting; skips assigned, reserved and closed", () => {
+    const waiting = (id: string, createdAt: number, slaDueAt?: number, over: Partial<InboxItem> = {}): InboxItem => ({
+      id, state: "queued", channel: "chat", preview: "", createdAt, updatedAt: createdAt, ...(slaDueAt ? { slaDueAt } : {}), ...over,
+    });
+    const items = [
+      waiting("late-due", 1, 900),
+      waiting("no-sla-old", 0),
+      waiting("soon-due", 5, 100),
+      waiting("no-sla-new", 7),
+      waiting("taken", 0, 50, { assignee: { id: "a", name: "a" } }),
+      waiting("with-agent", 0, 50, { state: "agent" }),
+      waiting("reserved", 0, 60),
+    ];
+    expect(waitingUnassigned(items, new Map([["reserved", "b"]])).map((i) => i.id)).toEqual(["soon-due", "late-due", "no-sla-old", "no-sla-new"]);
   });
 });

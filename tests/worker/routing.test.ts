@@ -7,7 +7,7 @@ import type { AgentPresence, ConversationDetail, CreatedConversation, InboxFrame
 import type { InboxDO } from "../../worker/inbox/do.ts";
 import { defaultMatrix } from "../../worker/routing/matrix.ts";
 import { nearAt } from "../../worker/routing/sla.ts";
-import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, ORIGIN, publishDemoKb, q, SITE } from "./helpers.ts";
+import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, ORIGIN, publishDemoKb, q, SITE, waitFor } from "./helpers.ts";
 
 const HOUR = 3_600_000;
 
@@ -212,6 +212,37 @@ describe("presence and assignment", () => {
     expect(waiting).toMatchObject({ state: "queued", team: "support" });
     // The away flag is stored: it holds on the next connection too.
     expect((await env.DB.prepare("SELECT away FROM agents WHERE id = ?").bind(a1.id).first<{ away: number }>())?.away).toBe(0);
+  });
+
+  it("hands the waiting queue out as agents come online or free up, oldest first, up to their capacity", async () => {
+    const ws = await workspace();
+    const a1 = await agent(["support"], "agent", ws);
+    const a2 = await agent(["support"], "agent", ws);
+    // Nobody online: seven handoffs wait unassigned.
+    const waiting: CreatedConversation[] = [];
+    for (let i = 0; i < 7; i++) waiting.push(await handoff(ws));
+    for (const c of waiting) expect((await item(c.id, a1.cookie))?.assignee).toBeUndefined();
+    const assignees = async () => Promise.all(waiting.map(async (c) => (await item(c.id, a1.cookie))?.assignee?.id ?? null));
+    const capacity = defaultMatrix.agentCapacity;
+    // a1 signs in: the oldest `capacity` are theirs, the rest keep waiting; their console hears of it live.
+    const s1 = await online(a1);
+    const first = Array.from({ length: 7 }, (_, i) => (i < capacity ? a1.id : null));
+    expect(await waitFor(assignees, (v) => v.filter(Boolean).length === capacity, 3000)).toEqual(first);
+    await s1.until(() => frames(s1).filter((f) => f.t === "upsert" && f.item.assignee?.id === a1.id).length >= capacity);
+    // a1 resolves one: the next oldest is theirs.
+    expect((await post(`/api/conversations/${waiting[0]?.id}/resolve`, a1.cookie)).status).toBe(200);
+    expect((await waitFor(assignees, (v) => v[capacity] === a1.id, 3000))[capacity + 1]).toBeNull();
+    // a2 signs in away: nothing moves. Back from away: the last one is theirs.
+    await put(`/api/me/availability`, { cookie: a2.cookie }, { away: true });
+    const s2 = await online(a2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await assignees())[capacity + 1]).toBeNull();
+    expect((await put(`/api/me/availability`, { cookie: a2.cookie }, { away: false })).status).toBe(200);
+    expect((await assignees())[capacity + 1]).toBe(a2.id);
+    // Everyone at capacity or queue empty: a new handoff goes to whoever has room, as before.
+    expect((await item((await handoff(ws)).id, a2.cookie))?.assignee?.id).toBe(a2.id);
+    s1.close();
+    s2.close();
   });
 
   it("the assignee becomes the conversation's agent when they claim, and the index knows the assignment", async () => {

@@ -6,7 +6,7 @@ import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../share
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
-import { loads, pickAgent, type RosterAgent } from "../routing/assign.ts";
+import { available, loads, pickAgent, waitingUnassigned, type RosterAgent } from "../routing/assign.ts";
 import { onSlaEvent } from "../routing/hooks.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
@@ -25,6 +25,9 @@ type RosterRow = { id: string; name: string; teams: string; away: number; last_a
 export class InboxDO extends DurableObject<Env> {
   /** Conversations given to an agent whose Conversation DO has not published the assignment yet. */
   private readonly reserved = new Map<string, string>();
+  /** One hand-out of the waiting queue at a time; a second request runs it again once this one ends. */
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,12 +62,15 @@ export class InboxDO extends DurableObject<Env> {
     this.reserved.delete(item.id);
     this.send({ t: "upsert", item: merged });
     if (prior?.assignee?.id !== merged.assignee?.id || prior?.state !== merged.state) this.sendPresence();
+    // Someone freed up (resolved, handed back or passed on): the queue may have work for them. Not
+    // awaited: a hand-out's own assignments arrive here as upserts.
+    if (freedCapacity(prior, merged)) this.ctx.waitUntil(this.handOutWaiting());
     await this.schedule();
   }
 
   /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */
   pick(conversationId: string, team: string): AgentRef | null {
-    const chosen = pickAgent(this.roster(), team, loads(this.openItems(), this.reserved));
+    const chosen = pickAgent(this.roster(), team, loads(this.openItems(), this.reserved), loadMatrix(this.env).agentCapacity);
     if (!chosen) return null;
     // Strictly increasing, so two picks in one millisecond still take turns.
     const last = this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MAX(last_assigned_at) AS m FROM agents").toArray()[0]?.m ?? 0;
@@ -74,8 +80,16 @@ export class InboxDO extends DurableObject<Env> {
     return { id: chosen.id, name: chosen.name };
   }
 
-  /** Records an agent's name, teams and availability (from D1, on connect or when changed). */
-  setAgent(a: AgentUpdate): void {
+  /**
+   * Records an agent's name, teams and availability (from D1, on connect or when changed). An agent who
+   * is now available gets their share of the conversations that waited with nobody to take them.
+   */
+  async setAgent(a: AgentUpdate): Promise<void> {
+    this.record(a);
+    if (this.roster().some((r) => r.id === a.id && available(r))) await this.handOutWaiting();
+  }
+
+  private record(a: AgentUpdate): void {
     const prior = this.rosterRow(a.id);
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at) VALUES (?, ?, ?, ?, ?)",
@@ -105,7 +119,9 @@ export class InboxDO extends DurableObject<Env> {
     if (agentId) {
       pair[1].serializeAttachment({ agentId } satisfies Attachment);
       const teams = parseTeams(h.get("x-agent-teams"));
-      this.setAgent({ id: agentId, name: h.get("x-agent-name") ?? "Agent", teams, away: h.get("x-agent-away") === "1" });
+      // The upgrade does not wait for the hand-out: the console gets its snapshot now and the
+      // assignments as upserts.
+      this.ctx.waitUntil(this.setAgent({ id: agentId, name: h.get("x-agent-name") ?? "Agent", teams, away: h.get("x-agent-away") === "1" }));
     }
     pair[1].send(JSON.stringify({ t: "snapshot", items: this.list() } satisfies InboxFrame));
     pair[1].send(JSON.stringify({ t: "presence", agents: this.presence() } satisfies InboxFrame));
@@ -139,6 +155,39 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   // ---- internals ---------------------------------------------------------------------------------
+
+  /**
+   * Gives waiting unassigned conversations (most urgent first) to available agents, by the same rule
+   * as at handoff, until nobody is available. The Conversation DO owns the assignment: it records it
+   * and publishes it back here, as any assign does.
+   */
+  private handOutWaiting(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.drainAgain = false;
+        for (const item of waitingUnassigned(this.openItems(), this.reserved)) {
+          const agent = this.pick(item.id, item.team ?? "support");
+          if (!agent) break;
+          try {
+            const r = await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ agent });
+            // Resolved or taken meanwhile: nothing to hand out, and the pick must not count as load.
+            if (!r.ok) this.reserved.delete(item.id);
+          } catch (e) {
+            this.reserved.delete(item.id);
+            console.error(`[edgedesk] handing ${item.id} to ${agent.id} failed, it keeps waiting: ${String(e)}`);
+          }
+        }
+      } while (this.drainAgain);
+    };
+    this.draining = run().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
 
   private async schedule(): Promise<void> {
     const next = nextDeadline(loadMatrix(this.env), this.openItems());
@@ -201,6 +250,12 @@ export class InboxDO extends DurableObject<Env> {
       }
     }
   }
+}
+
+const isOpen = (i: InboxItem): boolean => i.state === "queued" || i.state === "agent";
+
+function freedCapacity(prior: InboxItem | null, now: InboxItem): boolean {
+  return !!prior?.assignee && isOpen(prior) && (!isOpen(now) || now.assignee?.id !== prior.assignee.id);
 }
 
 function parseTeams(header: string | null): string[] {

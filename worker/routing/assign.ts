@@ -1,5 +1,6 @@
 // Who gets a conversation: round robin among the least loaded available agents of the routed team;
-// failing that, among all available agents; failing that, nobody (it waits in the team's queue). Pure.
+// failing that, among all available agents; failing that, nobody (it waits in the team's queue) until
+// someone becomes available and the queue is handed out, most urgent first. Pure.
 import type { AgentRef, InboxItem } from "../../shared/api.ts";
 
 export type RosterAgent = AgentRef & { teams: string[]; away: boolean; online: boolean; lastAssignedAt: number };
@@ -16,8 +17,9 @@ export function loads(items: readonly InboxItem[], reserved: ReadonlyMap<string,
   return n;
 }
 
-export function pickAgent(roster: readonly RosterAgent[], team: string, load: ReadonlyMap<string, number>): RosterAgent | null {
-  const free = roster.filter(available);
+/** `capacity`: an agent with this many open conversations is not given another (Matrix.agentCapacity). */
+export function pickAgent(roster: readonly RosterAgent[], team: string, load: ReadonlyMap<string, number>, capacity = Infinity): RosterAgent | null {
+  const free = roster.filter((a) => available(a) && (load.get(a.id) ?? 0) < capacity);
   const inTeam = free.filter((a) => a.teams.includes(team));
   const pool = inTeam.length ? inTeam : free;
   if (!pool.length) return null;
@@ -26,4 +28,14 @@ export function pickAgent(roster: readonly RosterAgent[], team: string, load: Re
   const tied = pool.filter((a) => (load.get(a.id) ?? 0) === least);
   tied.sort((a, b) => a.lastAssignedAt - b.lastAssignedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return tied[0] ?? null;
+}
+
+/**
+ * Queued conversations nobody was given (no agent was available at handoff), in the order they should
+ * be handed out when someone becomes available: earliest SLA due time first, then the longest waiting.
+ */
+export function waitingUnassigned(items: readonly InboxItem[], reserved: ReadonlyMap<string, string> = new Map()): InboxItem[] {
+  return items
+    .filter((i) => i.state === "queued" && !i.assignee && !reserved.has(i.id))
+    .sort((a, b) => (a.slaDueAt ?? Infinity) - (b.slaDueAt ?? Infinity) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -22,6 +22,12 @@ export type Matrix = {
    * or `minutesBefore` remain, whichever comes first (never before the handoff itself).
    */
   nearDue: { fraction: number; minutesBefore: number };
+  /**
+   * Open conversations (assigned to them, queued or taken) an agent carries before new ones wait in
+   * the queue instead; the queue is handed out, most urgent first, as agents come online or free up.
+   * Without a cap the first agent to sign in would be given the whole overnight backlog.
+   */
+  agentCapacity: number;
 };
 
 export const defaultMatrix: Matrix = {
@@ -39,6 +45,7 @@ export const defaultMatrix: Matrix = {
   defaultTier: "tier-2",
   vip: { tier: "executive" },
   nearDue: { fraction: 0.8, minutesBefore: 10 },
+  agentCapacity: 5,
 };
 
 const tier = z.enum(tiers);
@@ -57,6 +64,7 @@ export const matrixOverrideSchema = z.strictObject({
   nearDue: z.optional(
     z.strictObject({ fraction: z.optional(z.number().check(z.minimum(0), z.maximum(1))), minutesBefore: z.optional(minutes) }),
   ),
+  agentCapacity: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
 });
 
 export type MatrixResult = { ok: true; matrix: Matrix } | { ok: false; errors: string[] };
@@ -86,6 +94,7 @@ export function parseMatrix(json: string | undefined): MatrixResult {
       defaultTier: o.defaultTier ?? d.defaultTier,
       vip: o.vip ?? d.vip,
       nearDue: { ...d.nearDue, ...o.nearDue },
+      agentCapacity: o.agentCapacity ?? d.agentCapacity,
     },
   };
 }
