@@ -53,6 +53,9 @@ export const surgeDecisionSchema = z.object({
 
 export const surgeFeedbackSchema = z.object({ text: z.string().check(z.trim(), z.minLength(1, "feedback is empty"), z.maxLength(2000)) });
 
+/** Marking a follow-up task done, or open again. */
+export const surgeTaskUpdateSchema = z.object({ status: z.enum(["open", "done"]) });
+
 export type Citation = { articleId: string; title: string; url: string };
 
 export type ContextPack = {

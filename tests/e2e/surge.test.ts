@@ -177,9 +177,12 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await lead.getByTestId("feedback-text").fill("Write a short article on hacked accounts for the bot to cite");
   await lead.getByTestId("feedback-send").click();
   await expect.poll(() => lead.getByTestId("tasks").textContent()).toContain("hacked accounts");
+  await lead.getByTestId("task-done").check();
+  await expect.poll(async () => (await apiGet<{ items: { status: string }[] }>(lead, `/api/surge/sweeps/${sweepId}/tasks`)).items[0]?.status).toBe("done");
   const [download] = await Promise.all([lead.waitForEvent("download"), lead.getByTestId("report-download").click()]);
   const report = await download.path().then((p) => (p ? import("node:fs").then((fs) => fs.readFileSync(p, "utf8")) : ""));
   expect(report).toContain(snap.line);
+  expect(report).toContain("- [x] Write a short article on hacked accounts");
   writeFileSync(`${shots}/e2e-surge-report.md`, report);
   await lead.screenshot({ path: `${shots}/e2e-surge-6-reflect.png`, fullPage: true });
 
@@ -189,6 +192,6 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await lead.getByTestId("replay").click();
   await expect.poll(() => lead.getByTestId("replay-result").textContent()).toMatch(/same decisions/);
   const actions = new Set((await apiGet<{ items: AuditEntry[] }>(lead, `/api/surge/sweeps/${sweepId}/audit`)).items.map((a) => a.action));
-  for (const a of ["brief.created", "brief.locked", "plan.proposed", "approval.granted", "execution.started", "step.categorised", "reply.undone", "execution.finished", "feedback.added", "task.created", "report.downloaded", "plan.replayed"]) expect(actions, a).toContain(a);
+  for (const a of ["brief.created", "brief.locked", "plan.proposed", "approval.granted", "execution.started", "step.categorised", "reply.undone", "execution.finished", "feedback.added", "task.created", "task.done", "report.downloaded", "plan.replayed"]) expect(actions, a).toContain(a);
   await lead.screenshot({ path: `${shots}/e2e-surge-7-audit.png`, fullPage: true });
 });

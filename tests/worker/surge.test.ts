@@ -238,17 +238,24 @@ describe("surge sweep", () => {
     expect(snap.line).toMatch(/^7 triaged · \d+ drafts? sent/);
     const task = await ok<{ id: string; text: string }>(call("POST", `/sweeps/${sweep.id}/feedback`, lead, { text: "Add a password article for SSO users" }), 201);
     expect((await ok<{ items: { id: string }[] }>(call("GET", `/sweeps/${sweep.id}/tasks`, owner))).items.map((t) => t.id)).toEqual([task.id]);
+    // Whoever does the work ticks it off; it can be reopened; nonsense is refused.
+    expect(await ok(call("PATCH", `/sweeps/${sweep.id}/tasks/${task.id}`, agent, { status: "done" }))).toMatchObject({ id: task.id, status: "done" });
+    expect((await ok<{ items: { status: string }[] }>(call("GET", `/sweeps/${sweep.id}/tasks`, lead))).items[0]?.status).toBe("done");
+    expect((await call("PATCH", `/sweeps/${sweep.id}/tasks/${task.id}`, agent, { status: "finished" })).status).toBe(400);
+    expect((await call("PATCH", `/sweeps/${sweep.id}/tasks/task_nope`, agent, { status: "done" })).status).toBe(404);
+    expect((await call("PATCH", `/sweeps/${sweep.id}/tasks/${task.id}`, outsider, { status: "open" })).status).toBe(404);
     const rep = await call("GET", `/sweeps/${sweep.id}/report`, lead);
     expect(rep.headers.get("content-disposition")).toContain("attachment");
     const md = await rep.text();
     expect(md).toContain(snap.line);
-    expect(md).toContain("Add a password article for SSO users");
+    expect(md).toContain("- [x] Add a password article for SSO users");
+    expect(await ok(call("PATCH", `/sweeps/${sweep.id}/tasks/${task.id}`, lead, { status: "open" }))).toMatchObject({ status: "open" });
   });
 
   it("keeps a complete, append-only audit trail", async () => {
     const audit = (await ok<{ items: AuditEntry[] }>(call("GET", `/sweeps/${sweep.id}/audit`, lead))).items;
     const actions = audit.map((a) => a.action);
-    for (const want of ["brief.created", "brief.locked", "plan.proposed", "approval.requested", "approval.rejected", "approval.refused", "approval.granted", "execution.started", "step.categorised", "step.sent", "step.escalated", "reply.undone", "undo.refused", "execution.finished", "feedback.added", "task.created", "report.downloaded", "plan.replayed"]) {
+    for (const want of ["brief.created", "brief.locked", "plan.proposed", "approval.requested", "approval.rejected", "approval.refused", "approval.granted", "execution.started", "step.categorised", "step.sent", "step.escalated", "reply.undone", "undo.refused", "execution.finished", "feedback.added", "task.created", "task.done", "task.reopened", "report.downloaded", "plan.replayed"]) {
       expect(actions, want).toContain(want);
     }
     // One categorised record and one outcome record per conversation.

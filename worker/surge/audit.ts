@@ -26,6 +26,8 @@ export const auditActions = [
   "report.downloaded",
   "feedback.added",
   "task.created",
+  "task.done",
+  "task.reopened",
   "plan.replayed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

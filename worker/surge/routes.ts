@@ -4,7 +4,7 @@
 // person than the lead who wrote it.
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
-import { surgeBriefSchema, surgeDecisionSchema, surgeFeedbackSchema, surgeTuningSchema, type ApprovalSummary, type Sweep } from "../../shared/surge.ts";
+import { surgeBriefSchema, surgeDecisionSchema, surgeFeedbackSchema, surgeTaskUpdateSchema, surgeTuningSchema, type ApprovalSummary, type Sweep } from "../../shared/surge.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
@@ -227,5 +227,20 @@ surge.post("/sweeps/:id/feedback", async (c) => {
 });
 
 surge.get("/sweeps/:id/tasks", async (c) => c.json({ items: await storeOf(c).tasks((await sweepOr404(c)).id) }));
+
+// Anyone on the sweep's workspace may tick a task off: follow-ups land with whoever does the work.
+surge.patch("/sweeps/:id/tasks/:taskId", async (c) => {
+  const s = await sweepOr404(c);
+  const { status } = parseOr400(surgeTaskUpdateSchema, await jsonBody(c), "body");
+  const store = storeOf(c);
+  const task = (await store.tasks(s.id)).find((t) => t.id === c.req.param("taskId"));
+  if (!task) throw new ApiFailure(404, "not_found", "no such task");
+  if (task.status === status) return c.json(task);
+  await c.env.DB.batch([
+    store.setTaskStatus(s.id, task.id, status),
+    store.audit({ sweepId: s.id, actor: who(c).name, action: status === "done" ? "task.done" : "task.reopened", inputs: { taskId: task.id }, outputs: { status } }),
+  ]);
+  return c.json({ ...task, status });
+});
 
 surge.get("/sweeps/:id/audit", async (c) => c.json({ items: await storeOf(c).auditTrail((await sweepOr404(c)).id) }));

@@ -167,6 +167,12 @@ export class SurgeStore {
       .bind(t.id, this.workspaceId, t.sweepId, t.text, t.createdBy, t.createdAt, t.status);
   }
 
+  setTaskStatus(sweepId: string, taskId: string, status: FollowUpTask["status"]): D1PreparedStatement {
+    return this.db
+      .prepare("UPDATE surge_tasks SET status = ? WHERE workspace_id = ? AND sweep_id = ? AND id = ?")
+      .bind(status, this.workspaceId, sweepId, taskId);
+  }
+
   async tasks(sweepId: string): Promise<FollowUpTask[]> {
     const rows = await this.db
       .prepare("SELECT id, sweep_id, text, created_by, created_at, status FROM surge_tasks WHERE workspace_id = ? AND sweep_id = ? ORDER BY created_at, id")

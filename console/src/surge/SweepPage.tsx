@@ -370,8 +370,23 @@ function Reflect({ sweep }: { sweep: Sweep }) {
       {tasks.length ? (
         <ul data-testid="tasks">
           {tasks.map((t) => (
-            <li key={t.id}>
-              {t.text} <span class="muted">· {t.createdBy}</span>
+            <li key={t.id} class={t.status === "done" ? "task-done" : undefined}>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={t.status === "done"}
+                  data-testid="task-done"
+                  onChange={(e) => {
+                    setErr(undefined);
+                    void surgeApi.setTask(sweep.id, t.id, e.currentTarget.checked ? "done" : "open").then(
+                      (u) => setTasks((all) => all.map((x) => (x.id === u.id ? u : x))),
+                      (e: unknown) => setErr(errorMessage(e)),
+                    );
+                  }}
+                />{" "}
+                {t.text}
+              </label>{" "}
+              <span class="muted">· {t.createdBy}</span>
             </li>
           ))}
         </ul>

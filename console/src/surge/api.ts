@@ -19,6 +19,8 @@ export const surgeApi = {
   undo: (id: string, conversationId: string) => api<unknown>(`${base}/sweeps/${enc(id)}/steps/${enc(conversationId)}/undo`, { method: "POST" }),
   snapshot: (id: string) => api<SurgeSnapshot>(`${base}/sweeps/${enc(id)}/snapshot`),
   feedback: (id: string, text: string) => api<FollowUpTask>(`${base}/sweeps/${enc(id)}/feedback`, { body: { text } }),
+  setTask: (id: string, taskId: string, status: FollowUpTask["status"]) =>
+    api<FollowUpTask>(`${base}/sweeps/${enc(id)}/tasks/${enc(taskId)}`, { method: "PATCH", body: { status } }),
   tasks: (id: string) => api<{ items: FollowUpTask[] }>(`${base}/sweeps/${enc(id)}/tasks`).then((r) => r.items),
   audit: (id: string) => api<{ items: AuditEntry[] }>(`${base}/sweeps/${enc(id)}/audit`).then((r) => r.items),
   reportUrl: (id: string) => `${base}/sweeps/${enc(id)}/report`,
