@@ -30,6 +30,11 @@ worker.process.stderr?.on("data", (d: Buffer) => {
   const s = d.toString();
   if (/error|exception/i.test(s) && !/Request\.cf/.test(s)) process.stderr.write(s);
 });
+// The demo site allows the pages this run serves, whatever PORT is (the migration's seed knows 8787).
+await admin(worker, "PUT", "/admin/v1/sites/demo_site?workspace=demo", {
+  name: "Lumen demo site",
+  allowedOrigins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
+});
 const kb = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
 await admin(worker, "POST", "/admin/v1/agents", DEMO_AGENT);
 
