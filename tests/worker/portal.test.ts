@@ -113,6 +113,9 @@ describe("search", () => {
   it("finds articles by title and by what the bot's retrieval engine would answer with", async () => {
     const html = await (await SELF.fetch(`${HC}/search?q=${encodeURIComponent("forgot my password")}`)).text();
     expect(html).toContain('<meta name="robots" content="noindex">');
+    // One search form: the results page's own, filled with the query; no second one in the header.
+    expect(html.match(/role="search"/g)).toHaveLength(1);
+    expect(html).toContain('value="forgot my password"');
     const links = [...html.matchAll(/<li><a href="\/hc\/demo\/articles\/([\w-]+)"/g)].map((m) => m[1]);
     expect(links[0]).toBe("reset-password");
     const byTitle = await (await SELF.fetch(`${HC}/search?q=invoic`)).text();

@@ -79,6 +79,8 @@ type Layout = {
   /** Keep this URL out of search engines (search results, thank-you states). */
   noindex?: boolean;
   hero?: string;
+  /** The page has its own search form (the results page), so the header's would be a second one. */
+  ownSearch?: boolean;
   body: string;
 };
 
@@ -106,7 +108,7 @@ export function layout(p: Layout): string {
 <link rel="canonical" href="${esc(canonical)}">${alt}${p.noindex ? '<meta name="robots" content="noindex">' : ""}
 <meta property="og:type" content="${p.ogType ?? "website"}"><meta property="og:title" content="${esc(p.title)}"><meta property="og:description" content="${esc(p.description)}"><meta property="og:url" content="${esc(canonical)}"><meta property="og:site_name" content="${esc(p.info.name)}"><meta property="og:locale" content="${esc(p.lang.replace("-", "_"))}"><meta name="twitter:card" content="summary">
 <style>${CSS}</style></head><body><a class="skip" href="#main">${s.skip}</a>
-<header class="top"><div class="in"><a class="brand" href="${base(p.info)}/${p.lang.startsWith("en") ? "" : `?hl=${esc(p.lang)}`}">${esc(p.info.name)} · ${s.home}</a>${p.hero ? "" : searchForm(p.info, p.lang)}</div></header>
+<header class="top"><div class="in"><a class="brand" href="${base(p.info)}/${p.lang.startsWith("en") ? "" : `?hl=${esc(p.lang)}`}">${esc(p.info.name)} · ${s.home}</a>${p.hero || p.ownSearch ? "" : searchForm(p.info, p.lang)}</div></header>
 ${p.hero ?? ""}<main id="main">${p.body}</main>
 <footer>${esc(p.info.name)}</footer>
 ${widget}</body></html>`;
@@ -206,6 +208,7 @@ export function searchPage(info: PortalInfo, lang: string, q: string, hits: Sear
     lang,
     path: `${base(info)}/search`,
     noindex: true,
+    ownSearch: true,
     body: `<section class="card" aria-labelledby="rh"><h1 id="rh" style="font-size:1.3rem;margin:0 0 12px">${q ? `${s.results} “${esc(q)}”` : s.search}</h1>${searchForm(info, lang, q)}${q ? list : ""}</section>`,
   });
 }
