@@ -1,12 +1,16 @@
-// `npm run bench:analytics [-- --conversations 100000 --runs 5]`
+// `npm run bench:analytics [-- --conversations 100000 --runs 5 --out DIR]`
 // How long the dashboard's queries take over many conversations. SYNTHETIC DATA, FOR TIMING ONLY:
 // it writes N made-up conversations' events (workspace `synthetic-bench`, spread over 30 days, about
 // 6 events each with answers, handoffs, agent replies, resolves, ratings, verdicts, votes and gap
 // questions) straight into a fresh local D1 with SQL, starts the worker on it, and times every chart
 // through the real API (`GET /api/analytics/:chart.csv`, one query each) and the whole dashboard
 // (`GET /api/analytics`), reporting the p50 of a few runs. None of this is shown as real figures.
+// The per-conversation rows (`analytics_conversations`) are filled as in production: by the trigger
+// on `analytics_events` (migration 0011) as the events are inserted, so loading includes that work;
+// the script checks there is one row per conversation. `--out DIR` saves each chart's CSV (first
+// run), to compare the figures of two versions.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHARTS, type AnalyticsReport } from "../shared/analytics.ts";
@@ -18,6 +22,8 @@ const arg = (name: string, d: number) => {
 };
 const N = arg("conversations", 100_000);
 const RUNS = arg("runs", 5);
+const outIndex = process.argv.indexOf("--out");
+const OUT = outIndex >= 0 ? process.argv[outIndex + 1] : undefined;
 const WS = "synthetic-bench";
 const DAY = 86_400_000;
 const to = Date.parse(new Date().toISOString().slice(0, 10)) + DAY;
@@ -64,7 +70,16 @@ const load = spawnSync("node_modules/.bin/wrangler", ["d1", "execute", "edgedesk
   env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
 });
 if (load.status !== 0) throw new Error(`loading synthetic rows failed:\n${load.stdout}\n${load.stderr}`);
-console.error(`loaded ${N} synthetic conversations in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.error(`loaded ${N} synthetic conversations in ${((Date.now() - t0) / 1000).toFixed(1)} s (events, votes, bot turns, and the per-conversation rows the trigger keeps)`);
+const check = spawnSync(
+  "node_modules/.bin/wrangler",
+  ["d1", "execute", "edgedesk", "--local", "--persist-to", state, "--json", "--command", `SELECT (SELECT COUNT(*) FROM analytics_events WHERE workspace_id = '${WS}') AS events, (SELECT COUNT(*) FROM analytics_conversations WHERE workspace_id = '${WS}') AS conversations`],
+  { encoding: "utf8", env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } },
+);
+const counts = (JSON.parse(check.stdout) as { results: { events: number; conversations: number }[] }[])[0]?.results[0];
+if (counts?.conversations !== N) throw new Error(`expected ${N} per-conversation rows, found ${counts?.conversations}:\n${check.stderr}`);
+console.error(`${counts.events} analytics_events rows, ${counts.conversations} analytics_conversations rows`);
+if (OUT) mkdirSync(OUT, { recursive: true });
 worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length / 2) - 1] ?? NaN;
@@ -84,7 +99,11 @@ try {
     console.log("| --- | --- |");
     for (const chart of CHARTS) {
       const times: number[] = [];
-      for (let k = 0; k < RUNS; k++) times.push((await get(`/api/analytics/${chart}.csv`)).ms);
+      for (let k = 0; k < RUNS; k++) {
+        const { ms, body } = await get(`/api/analytics/${chart}.csv`);
+        times.push(ms);
+        if (OUT && k === 0) writeFileSync(join(OUT, `${label.split(" ")[0]}d-${chart}.csv`), body);
+      }
       process.stderr.write(`${chart} done\n`);
       console.log(`| ${chart} | ${p50(times).toFixed(0)} |`);
     }

@@ -3,6 +3,10 @@
 // seq) and writes them to D1. A cursor in the object's own SQLite remembers the last event written, so
 // an event is written once even if the object is evicted mid-write: the next flush starts from the
 // cursor, and INSERT OR IGNORE makes a repeated row a no-op.
+//
+// The dashboard reads one row per conversation, `analytics_conversations`, which a trigger on
+// `analytics_events` (migration 0011) recomputes from the conversation's rows inside the same INSERT,
+// so inside the same D1 batch: nothing to do here, and a replayed row (ignored) fires nothing.
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import type { Meta } from "../conversation/store.ts";
 
