@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { HISTORY_TOKEN_TTL_MS, historyToken, verifyHistoryToken } from "../../worker/history/token.ts";
-import { customerStatus, pastMessages, pastView, shorten } from "../../worker/history/view.ts";
+import { customerStatus, customerView, pastMessages, shorten } from "../../worker/history/view.ts";
 
 let seq = 0;
 const msg = (author: "customer" | "bot" | "agent" | "system", text: string, extra: Record<string, unknown> = {}): ConversationEvent =>
@@ -29,22 +29,22 @@ describe("pastMessages", () => {
   });
 });
 
-describe("pastView", () => {
+describe("customerView", () => {
   it("titles a conversation by the customer's first message and previews the last visible one", () => {
-    const v = pastView(facts, [msg("customer", "How do I\n reset my password?"), msg("bot", "Open Settings › Account."), msg("system", "internal")]);
+    const v = customerView(facts, [msg("customer", "How do I\n reset my password?"), msg("bot", "Open Settings › Account."), msg("system", "internal")]);
     expect(v?.conversation).toMatchObject({ id: facts.id, channel: "chat", status: "open", title: "How do I reset my password?", last: { author: "bot", text: "Open Settings › Account." }, messages: 2, continuable: true, createdAt: 500 });
     expect(v?.conversation.updatedAt).toBe(v?.messages[1]?.at);
   });
 
   it("is null with nothing to read, and only open chats can be continued", () => {
-    expect(pastView(facts, [])).toBeNull();
-    expect(pastView(facts, [msg("system", "only a note")])).toBeNull();
+    expect(customerView(facts, [])).toBeNull();
+    expect(customerView(facts, [msg("system", "only a note")])).toBeNull();
     const events = [msg("customer", "hi")];
-    expect(pastView({ ...facts, state: "resolved" }, events)?.conversation).toMatchObject({ status: "closed", continuable: false });
-    expect(pastView({ ...facts, channel: "portal" }, events)?.conversation.continuable).toBe(true);
-    for (const channel of ["email", "api"]) expect(pastView({ ...facts, channel }, events)?.conversation.continuable).toBe(false);
+    expect(customerView({ ...facts, state: "resolved" }, events)?.conversation).toMatchObject({ status: "closed", continuable: false });
+    expect(customerView({ ...facts, channel: "portal" }, events)?.conversation.continuable).toBe(true);
+    for (const channel of ["email", "api"]) expect(customerView({ ...facts, channel }, events)?.conversation.continuable).toBe(false);
     // An API conversation the bot opened with its own message still has a title.
-    expect(pastView({ ...facts, channel: "api" }, [msg("agent", "We noticed a failed payment")])?.conversation.title).toBe("We noticed a failed payment");
+    expect(customerView({ ...facts, channel: "api" }, [msg("agent", "We noticed a failed payment")])?.conversation.title).toBe("We noticed a failed payment");
   });
 });
 

@@ -263,6 +263,10 @@ describe("nothing without a verified identity", () => {
 });
 
 describe("fences", () => {
+  it("a verified customer without any conversation yet has an empty history", async () => {
+    expect(await listed(await tokenFor({ id: "u_new", email: "newcomer@example.com" }))).toEqual([]);
+  });
+
   it("another contact sees only their own conversations and cannot read Dana's", async () => {
     const eves = await widgetConversation("How do I share an album?", await signed(EVE));
     const eve = await tokenFor(EVE);

@@ -10,7 +10,7 @@ import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
-import { pastView } from "../history/view.ts";
+import { customerView } from "../history/view.ts";
 import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
@@ -122,7 +122,7 @@ export class ConversationDO extends DurableObject<Env> {
   pastView(contactId: string, withMessages = false): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
     const m = this.store.meta();
     if (!m || !contactId || m.contactId !== contactId) return null;
-    const v = pastView(m, this.store.events(0, 1000, "customer"));
+    const v = customerView(m, this.store.events(0, 1000, "customer"));
     return v ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] } : null;
   }
 

@@ -50,11 +50,13 @@ customerHistory.post("/session", async (c) => {
 
 customerHistory.get("/conversations", async (c) => {
   const { workspaceId, contactId } = await holder(c);
-  const ids = contactId ? await linkedConversationIds(c.env.DB, contactId) : [];
-  const views = await Promise.all(ids.map((id) => stubOf(c, id).pastView(contactId ?? "")));
-  const conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [v.conversation] : []));
-  conversations.sort((a, b) => b.updatedAt - a.updatedAt);
-  const body: PastConversations = { conversations };
+  const body: PastConversations = { conversations: [] };
+  // A verified customer with no conversations yet has no contact: an empty history, not an error.
+  if (!contactId) return c.json(body, 200, noStore);
+  const ids = await linkedConversationIds(c.env.DB, contactId);
+  const views = await Promise.all(ids.map((id) => stubOf(c, id).pastView(contactId)));
+  body.conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [v.conversation] : []));
+  body.conversations.sort((a, b) => b.updatedAt - a.updatedAt);
   return c.json(body, 200, noStore);
 });
 
