@@ -11,6 +11,7 @@ import { agentApi } from "./routes/agent.ts";
 import { analytics } from "./routes/analytics.ts";
 import { auth } from "./routes/auth.ts";
 import { conversations } from "./routes/conversations.ts";
+import { customerHistory } from "./history/routes.ts";
 import { knowledge } from "./routes/knowledge.ts";
 import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
@@ -31,6 +32,9 @@ app.use("/v1/*", siteGuard());
 const writes = rateLimit({ limits: (c) => parseLimits(c.env.RATE_LIMIT, { perSecond: 2, burst: 20 }), key: (c) => `ip:${clientIp(c)}` });
 app.on("POST", "/v1/*", writes);
 app.route("/v1/conversations", conversations);
+// A history list wakes one Durable Object per conversation: its reads are throttled like writes.
+app.on("GET", "/v1/me/*", writes);
+app.route("/v1/me", customerHistory);
 
 app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
 app.route("/api/auth", auth);

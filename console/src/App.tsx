@@ -6,6 +6,7 @@ import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
 import { CannedPage } from "./pages/Canned.tsx";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
+import { ApiKeysPage } from "./pages/ApiKeys.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
 import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
@@ -33,7 +34,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : r.name === "analytics" ? "Analytics" : "Conversation";
+    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "apiKeys" ? "API keys" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : r.name === "analytics" ? "Analytics" : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -51,7 +52,7 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "analytics" ? <LazyAnalytics me={who} /> : r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
+          {r.name === "analytics" ? <LazyAnalytics me={who} /> : r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "apiKeys" ? <ApiKeysPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

@@ -6,6 +6,7 @@ export type Route =
   | { name: "inbox" }
   | { name: "conversation"; id: string }
   | { name: "integrations" }
+  | { name: "apiKeys" }
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
   | { name: "surge"; view: SurgeView; id?: string }
@@ -14,6 +15,7 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
+  if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
   const kb = parseKbRoute(path);
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
 
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
+  if (route.name === "apiKeys") return "#/settings/api-keys";
   if (route.name === "canned") return "#/canned";
   if (route.name === "analytics") return "#/analytics";
   if (route.name === "kb") return kbHref(route.view, route.id);

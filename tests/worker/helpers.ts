@@ -1,6 +1,6 @@
 // Test helpers that drive the real worker through SELF, the way clients do.
 import { SELF } from "cloudflare:test";
-import type { CreatedConversation } from "../../shared/api.ts";
+import { identityCanonical, type CreatedConversation } from "../../shared/api.ts";
 import { parseArticle, type Article } from "../../shared/article.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 
@@ -91,4 +91,11 @@ export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
     if (Date.now() > deadline) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What a site's server does for identify(): hex HMAC-SHA256 of the canonical string (docs/conversations.md). */
+export async function signIdentity(secret: string, ts: number, id: string, email?: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))));
+  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -4,14 +4,21 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
 import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
 import type { Host } from "../contract.ts";
+import { PastList, PastView } from "./History.tsx";
+import type { HistoryStore } from "./history.ts";
+import { channelWord, dayOf, statusWord } from "./history-words.ts";
 import type { Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
-import { RichText, safeHref } from "./text.tsx";
+import { Bubble } from "./Bubble.tsx";
+import { RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 
 
-type Props = { store: WidgetStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
+type Props = { store: WidgetStore; history: HistoryStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
+
+/** The live chat, the list of past conversations, or one of them. */
+type View = { k: "chat" } | { k: "list" } | { k: "past"; id: string };
 
 const IconSend = () => (
   <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -21,6 +28,16 @@ const IconSend = () => (
 const IconClose = () => (
   <svg viewBox="0 0 24 24" aria-hidden="true">
     <path d="M6.7 5.3 12 10.6l5.3-5.3 1.4 1.4-5.3 5.3 5.3 5.3-1.4 1.4-5.3-5.3-5.3 5.3-1.4-1.4 5.3-5.3-5.3-5.3z" />
+  </svg>
+);
+const IconHistory = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M13 3a9 9 0 0 0-9 9H1l3.9 3.9L9 12H6a7 7 0 1 1 2.1 5l-1.4 1.4A9 9 0 1 0 13 3m-1 5v5l4.3 2.5.7-1.2-3.5-2.1V8z" />
+  </svg>
+);
+const IconBack = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z" />
   </svg>
 );
 const IconPerson = () => (
@@ -47,46 +64,6 @@ function noteText(e: StateEvent, prev: StateEvent["state"] | undefined, t: Trans
       // The initial `bot` state is not news; coming back to the bot after a person is.
       return prev === "agent" || prev === "queued" ? t("backToBot") : null;
   }
-}
-
-function Sources({ m, t, base }: { m: MessageEvent; t: Translate; base: string }) {
-  const list = (m.sources ?? []).flatMap((s) => {
-    const href = safeHref(s.url, base);
-    return href ? [{ ...s, href }] : [];
-  });
-  if (!list.length) return null;
-  return (
-    <p class="src">
-      <span>{list.length > 1 ? t("sources") : t("source")}:</span>{" "}
-      {list.map((s, i) => (
-        <>
-          {i > 0 && ", "}
-          <a key={s.articleId} href={s.href} target="_blank" rel="noopener noreferrer">
-            {s.title}
-            <span class="sr">{" " + t("newTab")}</span>
-            <svg viewBox="0 0 24 24" aria-hidden="true" class="ext">
-              <path d="M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2" />
-            </svg>
-          </a>
-        </>
-      ))}
-    </p>
-  );
-}
-
-function Bubble({ m, t, base, label }: { m: MessageEvent; t: Translate; base: string; label: boolean }) {
-  if (m.author === "system") return <p class="note">{m.text}</p>;
-  const who = m.author === "customer" ? t("you") : m.author === "bot" ? t("assistant") : (m.name ?? t("agent"));
-  return (
-    <div class={`row ${m.author === "customer" ? "me" : "them"}`}>
-      {/* Screen readers get the speaker on every message; sighted users only at the start of a run. */}
-      <span class={label && m.author !== "customer" ? "who" : "sr"}>{who}</span>
-      <div class={`bubble ${m.author}`}>
-        <RichText text={m.text} />
-        {m.author === "bot" && <Sources m={m} t={t} base={base} />}
-      </div>
-    </div>
-  );
 }
 
 function PendingBubble({ p, t, retry }: { p: Pending; t: Translate; retry(id: string): void }) {
@@ -181,8 +158,10 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   );
 }
 
-export function Widget({ store, host, t, open, close }: Props): JSX.Element {
+export function Widget({ store, history, host, t, open, close }: Props): JSX.Element {
   const panel = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const view = useSignal<View>({ k: "chat" });
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const stick = useRef(true);
@@ -200,12 +179,28 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
   }, []);
 
   useSignalEffect(() => {
+    const v = view.value;
     if (open.value) {
       stick.current = true;
-      // After the panel is visible: focus() on a hidden element is a no-op.
-      requestAnimationFrame(() => input.current?.focus());
+      // After the panel is visible (focus() on a hidden element is a no-op) and the view is drawn:
+      // the composer in the chat, else the view's heading, so the new content is announced first.
+      requestAnimationFrame(() => (v.k === "chat" ? input.current : heading.current)?.focus());
     }
   });
+
+  const showList = () => {
+    view.value = { k: "list" };
+    void history.loadList();
+  };
+  const showPast = (id: string) => {
+    view.value = { k: "past", id };
+    void history.open(id);
+  };
+  const showChat = () => (view.value = { k: "chat" });
+  // The verified identity can go (a new identify() without a signature), and the history with it.
+  const v: View = history.available.value ? view.value : { k: "chat" };
+  const past = history.past.value;
+  const pastConv = v.k === "past" && past.s === "ok" && past.v.conversation.id === v.id ? past.v.conversation : null;
 
   const tl = store.timeline.value;
   const notes = store.notes.value;
@@ -226,8 +221,11 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
   items.sort((a, b) => a.seq - b.seq);
 
   const state = tl.state;
-  const subtitle =
-    state === "agent"
+  const subtitle = pastConv
+    ? `${channelWord(pastConv.channel, t)} · ${dayOf(pastConv.createdAt, host.config.locale, true)} · ${statusWord(pastConv.status, t)}`
+    : v.k !== "chat"
+      ? ""
+      : state === "agent"
       ? tl.agentName
         ? t("subtitleAgent", { name: tl.agentName })
         : t("agent")
@@ -289,26 +287,57 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
       onKeyDown={onKeyDown}
     >
       <header class="head">
-        <div class="avatar" aria-hidden="true">
-          <svg viewBox="0 0 24 24">
-            <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
-          </svg>
-        </div>
+        {v.k === "chat" ? (
+          <div class="avatar" aria-hidden="true">
+            <svg viewBox="0 0 24 24">
+              <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
+            </svg>
+          </div>
+        ) : (
+          <button type="button" class="icon back" aria-label={t(v.k === "list" ? "backToChat" : "backToList")} onClick={v.k === "list" ? showChat : showList}>
+            <IconBack />
+          </button>
+        )}
         <div class="titles">
-          <h2 id="ed-title">{t("title")}</h2>
-          <p>{subtitle}</p>
+          <h2 id="ed-title" ref={heading} tabIndex={-1}>
+            {t(v.k === "chat" ? "title" : v.k === "list" ? "pastTitle" : "pastLog")}
+          </h2>
+          {subtitle && <p>{subtitle}</p>}
         </div>
-        {(state === "bot" || state === "resolved") && (
+        <div class="acts">
+          {v.k === "chat" && history.available.value && (
+            <button type="button" class="icon" aria-label={t("pastTitle")} title={t("pastTitle")} onClick={showList}>
+              <IconHistory />
+            </button>
+          )}
+          <button type="button" class="icon" aria-label={t("close")} onClick={() => close(true)}>
+            <IconClose />
+          </button>
+        </div>
+        {v.k === "chat" && (state === "bot" || state === "resolved") && (
           <button type="button" class="human" onClick={handoff} disabled={handingOff.value}>
             <IconPerson />
             <span>{t("talkToPerson")}</span>
           </button>
         )}
-        <button type="button" class="icon" aria-label={t("close")} onClick={() => close(true)}>
-          <IconClose />
-        </button>
       </header>
       <StatusLine store={store} t={t} />
+      {v.k === "list" && <PastList history={history} t={t} locale={host.config.locale} currentId={store.conv.value?.id} open={showPast} back={showChat} />}
+      {v.k === "past" && (
+        <PastView
+          history={history}
+          t={t}
+          base={base}
+          id={v.id}
+          back={showChat}
+          resume={(id, token) => {
+            store.switchTo({ id, token });
+            showChat();
+          }}
+        />
+      )}
+      {v.k === "chat" && (
+      <>
       <div
         ref={log}
         class="log"
@@ -398,6 +427,8 @@ export function Widget({ store, host, t, open, close }: Props): JSX.Element {
         <p class="meta bad pad" role="alert">
           {t("tooLong", { n: over })}
         </p>
+      )}
+      </>
       )}
       <p class="foot">{t("poweredBy")}</p>
     </section>

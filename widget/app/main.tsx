@@ -3,6 +3,7 @@
 import { render } from "preact";
 import { effect, signal } from "@preact/signals";
 import type { App, AppScript, Host } from "../contract.ts";
+import { createHistory } from "./history.ts";
 import { translator } from "./i18n.ts";
 import { createWidgetStore } from "./store.ts";
 import css from "./styles.css?inline";
@@ -17,6 +18,7 @@ function mount(host: Host): App {
 
   const t = translator(host.config.locale);
   const store = createWidgetStore(host.config);
+  const history = createHistory(host.config);
   const open = signal(false);
   let resumed = false;
 
@@ -38,7 +40,7 @@ function mount(host: Host): App {
   });
 
   host.launcher.setAttribute("aria-controls", "ed-panel");
-  render(<Widget store={store} host={host} t={t} open={open} close={close} />, container);
+  render(<Widget store={store} history={history} host={host} t={t} open={open} close={close} />, container);
 
   return {
     open() {
@@ -51,7 +53,11 @@ function mount(host: Host): App {
       host.setOpen(true);
     },
     close: () => close(false),
-    identify: (user, sig) => store.identify({ user, ...(sig ? { hmac: sig.hmac, ts: sig.ts } : {}) }),
+    identify(user, sig) {
+      const req = { user, ...(sig ? { hmac: sig.hmac, ts: sig.ts } : {}) };
+      store.identify(req);
+      history.identify(req);
+    },
   };
 }
 

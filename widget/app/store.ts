@@ -210,6 +210,14 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       typingTimer = setTimeout(() => setTyping(false), 4000);
     },
     newConversation: reset,
+    /** Picks up another of the customer's open chats (from their history): it becomes the current one. */
+    switchTo(c: Conv): void {
+      if (conv.value?.id === c.id) return;
+      reset();
+      local.write(convKey, JSON.stringify(c));
+      conv.value = c;
+      connect(c);
+    },
     identify(req: IdentifyRequest): void {
       identity = req;
       identifiedFor = undefined;

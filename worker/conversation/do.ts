@@ -10,6 +10,8 @@ import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
+import { customerView } from "../history/view.ts";
+import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
@@ -110,6 +112,18 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.contactId ? { contactId: m.contactId } : {}),
       ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
     };
+  }
+
+  /**
+   * The customer's own view for their history in the widget (worker/history/): the list row, and the
+   * messages when asked. Null unless `contactId` is this conversation's own contact (a linked
+   * colleague is not its owner), before it exists, or while it has nothing to read.
+   */
+  pastView(contactId: string, withMessages = false): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
+    const m = this.store.meta();
+    if (!m || !contactId || m.contactId !== contactId) return null;
+    const v = customerView(m, this.store.events(0, 1000, "customer"));
+    return v ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] } : null;
   }
 
   /** The handoff packet alone (SLA alerts); null when never handed off or not created. */

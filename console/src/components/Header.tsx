@@ -37,7 +37,7 @@ export function Header({ me }: { me: Me }) {
           </a>
         )}
         {me.role === "owner" && (
-          <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" ? "page" : undefined} data-testid="nav-integrations">
+          <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined} data-testid="nav-integrations">
             Settings
           </a>
         )}

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Delivery, EventType, Me, Webhook } from "../../../shared/api.ts";
 import { errorMessage } from "../api.ts";
 import { TimeAgo } from "../components/bits.tsx";
+import { SettingsNav } from "../components/SettingsNav.tsx";
 import { now } from "../clock.ts";
 import { useFocusOnMount } from "../hooks.ts";
 import { deliveryState, eventLabels, lastResult, nextTry, targetLabel, webhookFormErrors } from "../integrations.ts";
@@ -46,6 +47,7 @@ export function IntegrationsPage({ me }: { me: Me }) {
   const cfg = integrations.value;
   return (
     <main id="main" class="page integrations-page" data-testid="integrations">
+      <SettingsNav />
       <div class="page-head">
         <div>
           <p class="crumb">Settings</p>
