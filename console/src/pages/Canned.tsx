@@ -44,13 +44,18 @@ export function CannedPage({ me }: { me: Me }) {
   async function save(e: Event) {
     e.preventDefault();
     if (!editing) return;
-    const checked = cannedFromForm(editing.form);
+    // The fields as they are now: a paste followed at once by Enter can submit before the re-render
+    // that carries the pasted text into `editing` (this handler would then save the old text).
+    const formEl = e.currentTarget as HTMLFormElement;
+    const now = (f: CannedField) => (formEl.elements.namedItem(f) as HTMLInputElement | HTMLTextAreaElement | null)?.value ?? editing.form[f];
+    const form = { ...editing.form, title: now("title"), shortcut: now("shortcut"), text: now("text") };
+    const checked = cannedFromForm(form);
     if (!checked.ok) {
-      setEditing({ ...editing, errors: checked.errors });
+      setEditing({ ...editing, form, errors: checked.errors });
       setFocusAsk((n) => n + 1);
       return;
     }
-    setEditing({ ...editing, busy: true, errors: {} });
+    setEditing({ ...editing, form, busy: true, errors: {} });
     try {
       const saved = editing.id
         ? await api<CannedReply>(`/api/canned/${encodeURIComponent(editing.id)}`, { method: "PUT", body: checked.input })
