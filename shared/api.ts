@@ -71,6 +71,14 @@ export const csatSchema = z.object({
   comment: z.optional(z.string().check(z.trim(), z.maxLength(1000, "keep the comment under 1000 characters"))),
 });
 export type CsatInput = z.infer<typeof csatSchema>;
+
+/** The customer's address for replies while they are away from the chat (the widget asks once handed off). */
+export const followUpSchema = z.object({
+  email: z.string().check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
+});
+export type FollowUpInput = z.infer<typeof followUpSchema>;
+/** Whether the workspace can email replies at all (it has a support address), and the address kept. */
+export type FollowUpResult = { email: string; verified: boolean };
 export type CsatResult = { duplicate: boolean };
 
 export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };

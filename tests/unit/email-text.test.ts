@@ -55,6 +55,22 @@ describe("addresses and the reply token", () => {
     expect(await verifyReplyToken("secret-secret-secret-secret-1234", t.replace(/^a/, "b"))).toBeNull();
     expect(replyAddress("support@lumen.test", t)).toBe(`support+${t}@lumen.test`);
   });
+
+  it("carries a mixed-case chat conversation id (follow-ups) in a case-proof token that fits a local part", async () => {
+    const secret = "secret-secret-secret-secret-1234";
+    for (const id of ["zZPEQDmwDdIg7Nuj4O6Em", "a-b_C9xyzQ", "Q".repeat(40)]) {
+      const t = await replyToken(secret, id);
+      expect(t).toMatch(/^c[a-z2-7]+\.[a-z2-7]{16}$/);
+      expect(await verifyReplyToken(secret, t)).toBe(id);
+      expect(await verifyReplyToken(secret, t.toUpperCase())).toBe(id);
+      expect(await verifyReplyToken("another-secret-another-secret-12", t)).toBeNull();
+    }
+    // A 21-character chat id still leaves room for "support+" within the 64-character local part.
+    expect(`support+${await replyToken(secret, "zZPEQDmwDdIg7Nuj4O6Em")}`.length).toBeLessThanOrEqual(64);
+    // The id part is what the MAC covers: another chat's id with this MAC does not verify.
+    const forged = (await replyToken(secret, "zZPEQDmwDdIg7Nuj4O6Em")).replace(/^c[a-z2-7]+/, (await replyToken(secret, "yZPEQDmwDdIg7Nuj4O6Em")).split(".")[0] as string);
+    expect(await verifyReplyToken(secret, forged)).toBeNull();
+  });
 });
 
 describe("outbound", () => {

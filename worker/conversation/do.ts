@@ -7,6 +7,7 @@ import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerF
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
+import { FollowUp, followUpAddress } from "../email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
@@ -45,6 +46,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly engine: Engine;
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   private readonly email: EmailSide;
+  private readonly followUp: FollowUp;
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
@@ -78,6 +80,11 @@ export class ConversationDO extends DurableObject<Env> {
       if (this.engine.hasPending()) await ctx.storage.setAlarm(Date.now());
     });
     this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
+    this.followUp = new FollowUp(env, this.store, {
+      broadcast: (f) => this.broadcast(f),
+      waitUntil: (p) => this.ctx.waitUntil(p),
+      customerConnected: () => this.ctx.getWebSockets("customer").length > 0 || this.streams.size > 0,
+    });
   }
 
   // ---- RPC, called by the worker after it checked the site, token or agent session --------------
@@ -216,6 +223,16 @@ export class ConversationDO extends DurableObject<Env> {
     return { ok: true, value: { duplicate: r.value.duplicate } };
   }
 
+  /** Where agents' replies are emailed while the customer is away from the chat, if anywhere. */
+  followUpInfo(): { email: string; verified: boolean } | null {
+    const m = this.store.meta();
+    return m ? followUpAddress(m) : null;
+  }
+
+  setFollowUp(email: string): Outcome<{ email: string; verified: boolean }> {
+    return outcome(() => this.engine.setFollowUp(email));
+  }
+
   async identify(identity: Identity): Promise<void> {
     this.engine.identify(identity);
     const m = this.store.meta();
@@ -325,6 +342,7 @@ export class ConversationDO extends DurableObject<Env> {
       this.armAutoResolve();
     }
     this.email.onFrame(f);
+    this.followUp.onFrame(f);
     const text = JSON.stringify(f);
     // The one place live frames leave the object: agents-only events go to agent sockets, nowhere else.
     const agentsOnly = f.t === "event" && !forCustomer(f.event);

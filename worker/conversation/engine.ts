@@ -292,6 +292,20 @@ export class Engine {
     this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", identity, at: this.out.now() });
   }
 
+  /**
+   * The address the customer left for replies while they are away from the chat (mailed by
+   * worker/email/follow-up.ts). Verified only when it is their verified identity's own email.
+   */
+  setFollowUp(email: string): { email: string; verified: boolean } {
+    const m = this.meta;
+    if (m.email) throw new Refused("email_conversation", "this conversation already continues by email");
+    const verified = !!m.identity?.verified && m.identity.email?.toLowerCase() === email;
+    if (m.followUp?.email === email && m.followUp.verified === verified) return { email, verified };
+    this.store.saveMeta({ ...m, followUp: { email, verified, references: m.followUp?.email === email ? m.followUp.references : [] } });
+    this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", followUp: { email, verified }, at: this.out.now() });
+    return { email, verified };
+  }
+
   private join(agent: { id: string; name: string }): void {
     this.store.saveMeta({ ...this.meta, assignedAgentId: agent.id, assignedAgentName: agent.name });
     this.move("agent", "agent-joined", agent.name);

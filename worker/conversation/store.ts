@@ -42,6 +42,11 @@ export type Meta = {
   contactId?: string;
   /** Email conversations: where replies go and how they thread (worker/email/). */
   email?: EmailThread;
+  /**
+   * Chat conversations: the address the customer left for replies while they are away from the chat,
+   * and the Message-IDs mailed to it so far (worker/email/follow-up.ts).
+   */
+  followUp?: { email: string; verified: boolean; references: string[] };
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */

@@ -55,16 +55,54 @@ async function mac(secret: string, conversationId: string): Promise<string> {
   return base32(await hmacSha256(secret, `email-reply:${conversationId}`), 16);
 }
 
+/** Every bit of `bytes`, the last group zero-padded: decodable by fromBase32. */
+function base32Whole(bytes: Uint8Array): string {
+  const chars = Math.ceil((bytes.length * 8) / 5);
+  return base32(Uint8Array.from([...bytes, 0]), chars);
+}
+
+function fromBase32(s: string): Uint8Array | null {
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return null;
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return Uint8Array.from(out);
+}
+
+const CASE_PROOF_ID = /^[a-z0-9]{10,40}$/;
+const CHAT_ID = /^[\w-]{10,40}$/;
+
+/**
+ * `<id>-<mac>` for email conversations, whose ids are case-proof already; `c<base32 id>.<mac>` for
+ * chat conversations (follow-ups, worker/email/follow-up.ts), whose mixed-case ids would not survive
+ * a mail system that lowercases the local part.
+ */
 export async function replyToken(secret: string, conversationId: string): Promise<string> {
-  return `${conversationId}-${await mac(secret, conversationId)}`;
+  const m = await mac(secret, conversationId);
+  if (CASE_PROOF_ID.test(conversationId)) return `${conversationId}-${m}`;
+  return `c${base32Whole(new TextEncoder().encode(conversationId))}.${m}`;
 }
 
 /** The conversation a token names, or null when it is not one we signed. */
 export async function verifyReplyToken(secret: string, token: string): Promise<string | null> {
-  const m = /^([a-z0-9]{10,40})-([a-z2-7]{16})$/.exec(token.toLowerCase());
-  if (!m) return null;
-  const id = m[1] as string;
-  return timingSafeEqualText(m[2] as string, await mac(secret, id)) ? id : null;
+  const t = token.toLowerCase();
+  const plain = /^([a-z0-9]{10,40})-([a-z2-7]{16})$/.exec(t);
+  const chat = /^c([a-z2-7]{16,64})\.([a-z2-7]{16})$/.exec(t);
+  const bytes = chat ? fromBase32(chat[1] as string) : null;
+  const id = plain ? (plain[1] as string) : bytes ? new TextDecoder().decode(bytes) : null;
+  const given = (plain ?? chat)?.[2];
+  if (!id || !given || !(plain ? CASE_PROOF_ID : CHAT_ID).test(id)) return null;
+  return timingSafeEqualText(given, await mac(secret, id)) ? id : null;
 }
 
 export const replyAddress = (supportAddress: string, token: string): string => {

@@ -15,6 +15,15 @@ export async function workspaceFor(db: D1Database, to: string): Promise<{ worksp
   return row ? { workspaceId: row.workspace_id, supportAddress: base } : null;
 }
 
+/** The workspace's support mailbox that follow-ups are sent from: its first full address (not a domain entry). */
+export async function supportAddressOf(db: D1Database, workspaceId: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT address FROM email_addresses WHERE workspace_id = ? AND address NOT LIKE '@%' ORDER BY created_at, address LIMIT 1")
+    .bind(workspaceId)
+    .first<{ address: string }>();
+  return row?.address ?? null;
+}
+
 export type ThreadHit = { conversationId: string; messageId: string };
 
 /** The conversation of the newest known Message-ID among `ids` (In-Reply-To first, then References). */

@@ -6,6 +6,7 @@ import {
   createConversationSchema,
   csatSchema,
   feedbackSchema,
+  followUpSchema,
   handoffRequestSchema,
   identifySchema,
   postMessageSchema,
@@ -13,6 +14,7 @@ import {
 } from "../../shared/api.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { startConversation } from "../conversation/start.ts";
+import { supportAddressOf } from "../email/db.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
 import { recordVote } from "../knowledge/signals.ts";
@@ -96,6 +98,26 @@ conversations.post("/:id/csat", async (c) => {
   const r = await stub.csat(body.score, body.comment);
   if (!r.ok) throw new ApiFailure(409, r.error, r.message);
   return c.json(r.value, r.value.duplicate ? 200 : 201);
+});
+
+/**
+ * Replies by email while the customer is away from the chat: whether this workspace sends email at all
+ * (it has a support address), and the address on file (left in the widget, or a verified identity's).
+ */
+conversations.get("/:id/follow-up", async (c) => {
+  const { stub } = await open(c);
+  const available = (await supportAddressOf(c.env.DB, c.get("site").workspaceId)) !== null;
+  const on = available ? await stub.followUpInfo() : null;
+  return c.json({ available, ...(on ? on : {}) });
+});
+
+conversations.post("/:id/follow-up", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(followUpSchema, await jsonBody(c), "body");
+  if (!(await supportAddressOf(c.env.DB, c.get("site").workspaceId))) throw new ApiFailure(409, "follow_up_unavailable", "this workspace does not send email");
+  const r = await stub.setFollowUp(body.email);
+  if (!r.ok) throw new ApiFailure(409, r.error, r.message);
+  return c.json(r.value);
 });
 
 /** Thumbs up/down on one bot answer, for the content team's article figures and gaps. */

@@ -194,6 +194,7 @@ export function describeChange(e: ChangeEvent): string {
     const who = e.identity.name ?? e.identity.email ?? e.identity.id;
     return `Customer identified as ${who} (${e.identity.verified ? "verified" : "unverified"})`;
   }
+  if (e.followUp) return `Customer asked for replies by email at ${e.followUp.email} (${e.followUp.verified ? "verified" : "unverified"}) when away from the chat`;
   if (e.summary !== undefined) return "Handoff summary rewritten by the assistant";
   if (e.handoffNeeded !== undefined) return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;
   const parts: string[] = [];
