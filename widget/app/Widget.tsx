@@ -13,6 +13,7 @@ import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
 import { RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
+import { FollowUp } from "./FollowUp.tsx";
 
 
 type Props = { store: WidgetStore; history: HistoryStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
@@ -378,6 +379,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         {shown.map((p) => (
           <PendingBubble key={p.clientId} p={p} t={t} retry={store.retry} />
         ))}
+        {(state === "queued" || state === "agent") && store.conv.value && <FollowUp conv={store.conv.value} api={base} site={host.config.site} t={t} />}
         {state === "resolved" && <Csat store={store} t={t} />}
         {state === "resolved" && (
           <p class="note">
