@@ -2,7 +2,7 @@
 // next deadline under a controlled clock, and round robin among the least loaded.
 import { describe, expect, it } from "vitest";
 import type { InboxItem } from "../../shared/api.ts";
-import { loads, pickAgent, waitingUnassigned, type RosterAgent } from "../../worker/routing/assign.ts";
+import { loads, nextRelease, pickAgent, releasable, waitingUnassigned, type RosterAgent } from "../../worker/routing/assign.ts";
 import { defaultMatrix, parseMatrix, route } from "../../worker/routing/matrix.ts";
 import { advanced, nearAt, nextDeadline, slaStateAt } from "../../worker/routing/sla.ts";
 
@@ -127,6 +127,20 @@ describe("round robin among the least loaded", () => {
   it("counts open assigned conversations and reservations, not resolved ones", () => {
     const l = loads([open("1", "a"), open("2", "a", "agent"), open("3", "a", "resolved"), open("4", "b")], new Map([["4", "a"], ["5", "b"]]));
     expect(Object.fromEntries(l)).toEqual({ a: 3, b: 1 });
+  });
+
+  it("releases unjoined conversations of an agent gone longer than the grace, not joined ones; 0 never releases", () => {
+    const item = (id: string, who: string, state: InboxItem["state"] = "queued"): InboxItem => ({ id, state, channel: "chat", preview: "", createdAt: 0, updatedAt: 0, assignee: { id: who, name: who } });
+    const items = [item("q-gone", "gone"), item("joined-gone", "gone", "agent"), item("q-here", "here"), item("q-late", "late")];
+    const since = new Map([["gone", 1000], ["late", 5000]]);
+    expect(releasable(items, since, 300, 1299).map((i) => i.id)).toEqual([]);
+    expect(releasable(items, since, 300, 1300).map((i) => i.id)).toEqual(["q-gone"]);
+    expect(releasable(items, since, 300, 9999).map((i) => i.id)).toEqual(["q-gone", "q-late"]);
+    expect(nextRelease(items, since, 300)).toBe(1300);
+    expect(nextRelease(items.slice(1), since, 300)).toBe(5300);
+    expect(releasable(items, since, 0, 1e12)).toEqual([]);
+    expect(nextRelease(items, since, 0)).toBeNull();
+    expect(parseMatrix('{"releaseAfterMinutes": 0}')).toMatchObject({ ok: true, matrix: { releaseAfterMinutes: 0 } });
   });
 
   it("hands out the waiting queue most urgent first: SLA due time, then longest waiting; skips assigned, reserved and closed", () => {

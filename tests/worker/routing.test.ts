@@ -245,6 +245,40 @@ describe("presence and assignment", () => {
     s2.close();
   });
 
+  it("gives back what waited for an agent who left: unjoined conversations move on after releaseAfterMinutes, joined ones stay", async () => {
+    const ws = await workspace();
+    const a1 = await agent(["support"], "agent", ws);
+    const a2 = await agent(["support"], "agent", ws);
+    const s1 = await online(a1);
+    const waiting = await handoff(ws);
+    const joined = await handoff(ws);
+    expect((await item(waiting.id, a1.cookie))?.assignee?.id).toBe(a1.id);
+    expect((await post(`/api/conversations/${joined.id}/claim`, a1.cookie)).status).toBe(200);
+    // a1 closes the console; a2 is there, back from a quick away that does not start their clock.
+    const left = Date.now();
+    s1.close();
+    const s2 = await online(a2);
+    await put(`/api/me/availability`, { cookie: a2.cookie }, { away: true });
+    await put(`/api/me/availability`, { cookie: a2.cookie }, { away: false });
+    const grace = defaultMatrix.releaseAfterMinutes * 60_000;
+    const alarm = await waitFor(() => alarmIn(ws), (t) => t !== null && t >= left + grace && t <= Date.now() + grace, 3000);
+    // Before the grace is over nothing moves.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime((alarm ?? 0) - 60_000);
+    await runDurableObjectAlarm(inbox(ws));
+    expect((await item(waiting.id, a2.cookie))?.assignee?.id).toBe(a1.id);
+    // Past it: the unjoined one goes to a2; the one a1 was talking in stays theirs.
+    vi.setSystemTime((alarm ?? 0) + 1000);
+    expect(await runDurableObjectAlarm(inbox(ws))).toBe(true);
+    vi.useRealTimers();
+    expect((await item(waiting.id, a2.cookie))?.assignee?.id).toBe(a2.id);
+    expect(await item(joined.id, a2.cookie)).toMatchObject({ state: "agent", assignee: { id: a1.id } });
+    await s2.until(() => frames(s2).some((f) => f.t === "upsert" && f.item.id === waiting.id && f.item.assignee?.id === a2.id));
+    // Nothing else waits for a1: no release alarm is left (a2 is available, nothing queued runs an SLA clock to come).
+    expect((await detail(waiting.id, a2.cookie)).assignee?.id).toBe(a2.id);
+    s2.close();
+  });
+
   it("the assignee becomes the conversation's agent when they claim, and the index knows the assignment", async () => {
     const a = await agent(["support"]);
     const s = await online(a);

@@ -6,7 +6,7 @@ import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../share
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
-import { available, loads, pickAgent, waitingUnassigned, type RosterAgent } from "../routing/assign.ts";
+import { available, loads, nextRelease, pickAgent, releasable, waitingUnassigned, type RosterAgent } from "../routing/assign.ts";
 import { onSlaEvent } from "../routing/hooks.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
@@ -20,7 +20,7 @@ type Attachment = { agentId: string };
 /** What the worker knows of an agent from D1 (teams, away) when they connect or an owner changes them. */
 export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean };
 
-type RosterRow = { id: string; name: string; teams: string; away: number; last_assigned_at: number };
+type RosterRow = { id: string; name: string; teams: string; away: number; last_assigned_at: number; unavailable_since: number | null };
 
 export class InboxDO extends DurableObject<Env> {
   /** Conversations given to an agent whose Conversation DO has not published the assignment yet. */
@@ -35,6 +35,10 @@ export class InboxDO extends DurableObject<Env> {
     sql.exec("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, teams TEXT NOT NULL, away INTEGER NOT NULL, last_assigned_at INTEGER NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+    // Since when an agent has been offline or away (NULL: available); added after the table was first made.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(agents)").toArray().some((c) => c.name === "unavailable_since")) {
+      sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
+    }
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -86,18 +90,25 @@ export class InboxDO extends DurableObject<Env> {
    */
   async setAgent(a: AgentUpdate): Promise<void> {
     this.record(a);
-    if (this.roster().some((r) => r.id === a.id && available(r))) await this.handOutWaiting();
+    if (this.roster().some((r) => r.id === a.id && available(r))) {
+      this.ctx.storage.sql.exec("UPDATE agents SET unavailable_since = NULL WHERE id = ?", a.id);
+      await this.handOutWaiting();
+    } else {
+      this.markUnavailable(a.id);
+    }
+    await this.schedule();
   }
 
   private record(a: AgentUpdate): void {
     const prior = this.rosterRow(a.id);
     this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at, unavailable_since) VALUES (?, ?, ?, ?, ?, ?)",
       a.id,
       a.name,
       JSON.stringify(a.teams ?? (prior ? (JSON.parse(prior.teams) as string[]) : [])),
       (a.away ?? prior?.away === 1) ? 1 : 0,
       prior?.last_assigned_at ?? 0,
+      prior?.unavailable_since ?? null,
     );
     this.sendPresence();
   }
@@ -130,11 +141,21 @@ export class InboxDO extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeBack(ws, code);
-    this.sendPresence(ws);
+    await this.socketGone(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  /** An agent whose last console closed starts the release clock of what waits for them. */
+  private async socketGone(ws: WebSocket): Promise<void> {
     this.sendPresence(ws);
+    const agentId = (ws.deserializeAttachment() as Attachment | null)?.agentId;
+    if (agentId && !this.roster(ws).some((r) => r.id === agentId && r.online)) {
+      this.markUnavailable(agentId);
+      await this.schedule();
+    }
   }
 
   /** Flags queued conversations that became near due or breached, tells the hook, sets the next alarm. */
@@ -151,6 +172,7 @@ export class InboxDO extends DurableObject<Env> {
       this.send({ t: "upsert", item: flagged });
       if (workspaceId) await onSlaEvent(this.env, workspaceId, flagged, s === "breached" ? "breached" : "near");
     }
+    await this.releaseFromUnavailable(m, now);
     await this.schedule();
   }
 
@@ -189,8 +211,45 @@ export class InboxDO extends DurableObject<Env> {
     return this.draining;
   }
 
+  /**
+   * Conversations assigned to an agent who has been gone longer than the matrix allows, and not yet
+   * joined, go back to their team: the Conversation DO re-assigns them by the handoff rule (someone
+   * available with room, else unassigned in the queue until someone is), and publishes it back here.
+   */
+  private async releaseFromUnavailable(m: ReturnType<typeof loadMatrix>, now: number): Promise<void> {
+    for (const item of releasable(this.openItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
+      try {
+        await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ team: item.team ?? m.defaultTeam });
+      } catch (e) {
+        console.error(`[edgedesk] releasing ${item.id} from ${item.assignee?.id} failed: ${String(e)}`);
+      }
+    }
+  }
+
+  private markUnavailable(agentId: string): void {
+    this.ctx.storage.sql.exec("UPDATE agents SET unavailable_since = COALESCE(unavailable_since, ?) WHERE id = ?", Date.now(), agentId);
+  }
+
+  /** Agents unavailable now, and since when. */
+  private unavailableSince(): Map<string, number> {
+    const out = new Map<string, number>();
+    const roster = new Map(this.roster().map((r) => [r.id, r]));
+    for (const r of this.ctx.storage.sql.exec<{ id: string; unavailable_since: number }>("SELECT id, unavailable_since FROM agents WHERE unavailable_since IS NOT NULL").toArray()) {
+      const now = roster.get(r.id);
+      if (!now || !available(now)) out.set(r.id, r.unavailable_since);
+    }
+    return out;
+  }
+
   private async schedule(): Promise<void> {
-    const next = nextDeadline(loadMatrix(this.env), this.openItems());
+    const m = loadMatrix(this.env);
+    const open = this.openItems();
+    const release = nextRelease(open, this.unavailableSince(), m.releaseAfterMinutes * 60_000);
+    // A release already due that is still pending failed this time (its conversation refused or was
+    // unreachable): try again in a minute rather than in a tight alarm loop.
+    const retry = release !== null && release <= Date.now() ? Date.now() + 60_000 : release;
+    const deadlines = [nextDeadline(m, open), retry].filter((t): t is number => t !== null);
+    const next = deadlines.length ? Math.min(...deadlines) : null;
     const current = await this.ctx.storage.getAlarm();
     if (next === null) {
       if (current !== null) await this.ctx.storage.deleteAlarm();

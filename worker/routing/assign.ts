@@ -39,3 +39,24 @@ export function waitingUnassigned(items: readonly InboxItem[], reserved: Readonl
     .filter((i) => i.state === "queued" && !i.assignee && !reserved.has(i.id))
     .sort((a, b) => (a.slaDueAt ?? Infinity) - (b.slaDueAt ?? Infinity) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/**
+ * Assigned conversations nobody has joined yet, whose agent has been unavailable (offline or away)
+ * since `since.get(agent)` for at least `graceMs` at `now`: they go back to the queue. Joined ones stay:
+ * the customer is already talking to that person.
+ */
+export function releasable(items: readonly InboxItem[], since: ReadonlyMap<string, number>, graceMs: number, now: number): InboxItem[] {
+  if (graceMs <= 0) return [];
+  return items.filter((i) => i.state === "queued" && i.assignee && (since.get(i.assignee.id) ?? Infinity) + graceMs <= now);
+}
+
+/** When the next release is due (see `releasable`), or null when none is pending. */
+export function nextRelease(items: readonly InboxItem[], since: ReadonlyMap<string, number>, graceMs: number): number | null {
+  if (graceMs <= 0) return null;
+  let next: number | null = null;
+  for (const i of items) {
+    const t = i.state === "queued" && i.assignee ? since.get(i.assignee.id) : undefined;
+    if (t !== undefined && (next === null || t + graceMs < next)) next = t + graceMs;
+  }
+  return next;
+}

@@ -28,6 +28,12 @@ export type Matrix = {
    * Without a cap the first agent to sign in would be given the whole overnight backlog.
    */
   agentCapacity: number;
+  /**
+   * Minutes an agent may be offline or away before the conversations waiting for them (assigned, not
+   * yet joined) go back to the queue and on to someone available. Long enough to ride out a console
+   * reload or a coffee; 0 keeps them with the agent however long they are gone.
+   */
+  releaseAfterMinutes: number;
 };
 
 export const defaultMatrix: Matrix = {
@@ -46,6 +52,7 @@ export const defaultMatrix: Matrix = {
   vip: { tier: "executive" },
   nearDue: { fraction: 0.8, minutesBefore: 10 },
   agentCapacity: 5,
+  releaseAfterMinutes: 5,
 };
 
 const tier = z.enum(tiers);
@@ -65,6 +72,7 @@ export const matrixOverrideSchema = z.strictObject({
     z.strictObject({ fraction: z.optional(z.number().check(z.minimum(0), z.maximum(1))), minutesBefore: z.optional(minutes) }),
   ),
   agentCapacity: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
+  releaseAfterMinutes: z.optional(z.number().check(z.minimum(0), z.maximum(24 * 60))),
 });
 
 export type MatrixResult = { ok: true; matrix: Matrix } | { ok: false; errors: string[] };
@@ -95,6 +103,7 @@ export function parseMatrix(json: string | undefined): MatrixResult {
       vip: o.vip ?? d.vip,
       nearDue: { ...d.nearDue, ...o.nearDue },
       agentCapacity: o.agentCapacity ?? d.agentCapacity,
+      releaseAfterMinutes: o.releaseAfterMinutes ?? d.releaseAfterMinutes,
     },
   };
 }
