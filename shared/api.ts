@@ -256,6 +256,8 @@ export type ConversationDetail = {
   contactId?: string;
   /** Email conversations: who writes and about what. */
   email?: { customer: string; subject: string };
+  /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
+  followUp?: { email: string; verified: boolean };
 };
 
 // ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------

@@ -98,6 +98,10 @@ describe("action proposal", () => {
   });
   it("never drafts for email, where a sent reply cannot be taken back", () => {
     expect(propose(input("a", "how do I export photos", { channel: "email" }), t, defaultSafeguards).action).toBe("leave");
+    // Nor for a chat whose replies are also emailed while the customer is away.
+    const mailed = propose(input("a", "how do I export photos", { mailsReplies: true }), t, defaultSafeguards);
+    expect(mailed).toMatchObject({ action: "leave", reason: expect.stringMatching(/also emailed/) });
+    expect(propose(input("a", "how do I export photos"), t, defaultSafeguards).action).toBe("draft");
   });
   it("opens a complaint with an apology", () => {
     expect(composeDraft(hit(), true).text).toMatch(/sorry/i);

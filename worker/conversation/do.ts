@@ -118,6 +118,7 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
       ...(m.contactId ? { contactId: m.contactId } : {}),
       ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
+      ...(followUpAddress(m) ? { followUp: followUpAddress(m) as { email: string; verified: boolean } } : {}),
     };
   }
 

@@ -59,6 +59,7 @@ export async function gatherInputs(env: Env, workspaceId: string, filters: Surge
       ...(priority ? { priority } : {}),
       ...(category ? { category } : {}),
       channel: d.channel,
+      ...(d.followUp ? { mailsReplies: true } : {}),
       vip: verifiedVip,
       ...(d.handoff?.team ?? item.team ? { team: d.handoff?.team ?? item.team } : {}),
       ...(hit ? { hit } : {}),

@@ -28,6 +28,8 @@ export type PlanInput = {
   priority?: string;
   category?: string;
   channel: string;
+  /** A chat whose agent replies are also emailed while the customer is away (worker/email/follow-up.ts). */
+  mailsReplies?: boolean;
   vip: boolean;
   /** Team the conversation is routed to now (its handoff packet). */
   team?: string;
@@ -58,6 +60,7 @@ export function propose(i: PlanInput, t: Thresholds, safeguards: SurgeSafeguards
     if (safeguards.publishedOnly && !h.published) return { action: "leave", reason: `“${h.title}” is not published` };
     // A sent email cannot be recalled, so the undo window would be a promise the sweep cannot keep.
     if (i.channel === "email") return { action: "leave", reason: `confident on “${h.title}”, but an email reply cannot be undone` };
+    if (i.mailsReplies) return { action: "leave", reason: `confident on “${h.title}”, but replies here are also emailed, which cannot be undone` };
     return { action: "draft", reason: `confident (${pct(h.score)}) on “${h.title}”`, draft: composeDraft(h, isComplaint(i.text)) };
   }
   return { action: "leave", reason: `unsure (${pct(h.score)}): a person should read it` };
