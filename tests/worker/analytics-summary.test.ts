@@ -12,6 +12,7 @@ import type { ConversationEvent, ConversationState, MessageEvent } from "../../s
 import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
 import { firstResponse, percentileStrategy, resolution, summaryCounts, type Range } from "../../worker/analytics/queries.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
+import { metaOf as sharedMetaOf } from "./analytics-fixtures.ts";
 import { BASE, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
 const WS = "an-sum";
@@ -46,22 +47,7 @@ function eventsOf(id: string, start: number, steps: Step[]): ConversationEvent[]
   });
 }
 
-function metaOf(id: string, start: number, opts: { channel?: string; handoff?: Partial<HandoffPacket> } = {}): Meta {
-  return {
-    id,
-    workspaceId: WS,
-    siteKey: "x",
-    channel: opts.channel ?? "chat",
-    locale: "en",
-    baseUrl: "",
-    createdAt: start,
-    state: "bot",
-    lowConfidenceTurns: 0,
-    failures: 0,
-    tried: [],
-    ...(opts.handoff ? { handoff: opts.handoff as HandoffPacket } : {}),
-  } satisfies Meta;
-}
+const metaOf = (id: string, start: number, opts: { channel?: string; handoff?: Partial<HandoffPacket> } = {}) => sharedMetaOf(id, start, { ws: WS, ...opts });
 
 /** Writes these events as one flush of the Conversation DO would. */
 const flush = (meta: Meta, events: ConversationEvent[]) => writeRows(env.DB, rowsFor(meta, events, (a) => CATEGORIES[a] ?? null));

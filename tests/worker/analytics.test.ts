@@ -10,7 +10,7 @@ import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
 import { csatDistribution, firstResponse, handoffReasons, resolution, summaryCounts, topArticles, volumeByCategory, volumeByChannel } from "../../worker/analytics/queries.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import { metaOf } from "./analytics-fixtures.ts";
 import { BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
 const FROM = Date.UTC(2026, 0, 10);
@@ -45,20 +45,7 @@ async function conversation(id: string, start: number, steps: Step[], opts: { ws
     if ("csat" in s) return { seq, type: "csat", score: s.csat, at: start + s.at };
     return { seq, type: "change", audience: "agents", by: "Sam", handoffNeeded: s.mark, at: start + s.at };
   });
-  const meta = {
-    id,
-    workspaceId: opts.ws ?? WS,
-    siteKey: "x",
-    channel: opts.channel ?? "chat",
-    locale: "en",
-    baseUrl: "",
-    createdAt: start,
-    state: "bot",
-    lowConfidenceTurns: 0,
-    failures: 0,
-    tried: [],
-    ...(opts.handoff ? { handoff: opts.handoff as HandoffPacket } : {}),
-  } satisfies Meta;
+  const meta = metaOf(id, start, { ...opts, ws: opts.ws ?? WS });
   // Split in two writes, as a real object flushes as events come: the second `started` must be ignored.
   const rows = rowsFor(meta, events, (a) => CATEGORIES[a] ?? null);
   const later = rowsFor(meta, events.slice(3), (a) => CATEGORIES[a] ?? null);
