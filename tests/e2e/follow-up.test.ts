@@ -49,6 +49,8 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   const change = agent.getByTestId("change-note").filter({ hasText: /replies by email/i });
   await expect.poll(() => change.count(), { timeout: 10_000 }).toBe(1);
   expect(await change.textContent()).toContain("ana@mail.example.com (unverified)");
+  // …and keeps it in view next to the customer's identity.
+  await expect.poll(async () => (await agent.getByTestId("packet-follow-up").textContent()) ?? "").toMatch(/ana@mail\.example\.com \(unverified/);
   await agent.getByTestId("composer-input").fill("Hi Ana, the second charge is a hold; it drops off within 3 days.");
   await agent.getByTestId("composer-send").click();
   const emailed = agent.getByTestId("private-note").filter({ hasText: /also emailed to ana@mail\.example\.com/ });

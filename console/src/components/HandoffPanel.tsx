@@ -6,9 +6,20 @@ import type { Identity } from "../../../shared/protocol.ts";
 import { PriorityTag, TimeAgo } from "./bits.tsx";
 import { IdentityFacts } from "./IdentityFacts.tsx";
 
-type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined };
+type FollowUp = { email: string; verified: boolean };
+type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined; followUp?: FollowUp | undefined };
 
-export function HandoffPanel({ packet, channel, identity }: Props) {
+/** Where replies go if the customer has left the chat (docs/email.md), and whether that address is proven. */
+function FollowUpLine({ followUp }: { followUp: FollowUp | undefined }) {
+  if (!followUp) return null;
+  return (
+    <p class="small" data-testid="packet-follow-up">
+      Replies are also emailed to <strong>{followUp.email}</strong> ({followUp.verified ? "verified" : "unverified, typed by the customer"}) when they are away from the chat.
+    </p>
+  );
+}
+
+export function HandoffPanel({ packet, channel, identity, followUp }: Props) {
   if (!packet) {
     return (
       <aside class="packet" aria-labelledby="packet-title" data-testid="handoff-packet" data-empty="true">
@@ -18,6 +29,7 @@ export function HandoffPanel({ packet, channel, identity }: Props) {
           will appear here if the customer asks for a person.
         </p>
         <IdentityFacts identity={identity} />
+        <FollowUpLine followUp={followUp} />
       </aside>
     );
   }
@@ -38,6 +50,7 @@ export function HandoffPanel({ packet, channel, identity }: Props) {
       </section>
 
       <IdentityFacts identity={identity ?? packet.identity} />
+      <FollowUpLine followUp={followUp} />
 
       <section aria-labelledby="packet-summary-title">
         <h3 id="packet-summary-title" class="eyebrow">

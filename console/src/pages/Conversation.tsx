@@ -117,7 +117,7 @@ export function ConversationPage({ id }: { id: string }) {
       ) : (
         <div class="convo-grid">
           <div class="convo-side">
-            <HandoffPanel packet={detail.handoff} channel={detail.channel} identity={detail.identity} />
+            <HandoffPanel packet={detail.handoff} channel={detail.channel} identity={detail.identity} followUp={detail.followUp} />
             {detail.contactId && <ContactHistory contactId={detail.contactId} currentId={detail.id} />}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
           </div>
