@@ -245,7 +245,7 @@ describe("presence and assignment", () => {
     s2.close();
   });
 
-  it("gives back what waited for an agent who left: unjoined conversations move on after releaseAfterMinutes, joined ones stay", async () => {
+  it("gives back what routing gave an agent who left: unjoined conversations move on after releaseAfterMinutes; joined and hand-assigned ones stay", async () => {
     const ws = await workspace();
     const a1 = await agent(["support"], "agent", ws);
     const a2 = await agent(["support"], "agent", ws);
@@ -254,9 +254,14 @@ describe("presence and assignment", () => {
     const joined = await handoff(ws);
     expect((await item(waiting.id, a1.cookie))?.assignee?.id).toBe(a1.id);
     expect((await post(`/api/conversations/${joined.id}/claim`, a1.cookie)).status).toBe(200);
-    // a1 closes the console; a2 is there, back from a quick away that does not start their clock.
+    // a1 closes the console. A lead then assigns a conversation to a1 on purpose: that one waits for them.
     const left = Date.now();
     s1.close();
+    const owner = await agent([], "owner", ws);
+    const forA1 = await handoff(ws);
+    await waitFor(() => item(forA1.id, owner.cookie), (i) => i?.state === "queued", 3000);
+    expect((await post(`/api/conversations/${forA1.id}/assign`, owner.cookie, { agentId: a1.id })).status).toBe(200);
+    // a2 is there, back from a quick away that does not start their clock.
     const s2 = await online(a2);
     await put(`/api/me/availability`, { cookie: a2.cookie }, { away: true });
     await put(`/api/me/availability`, { cookie: a2.cookie }, { away: false });
@@ -273,6 +278,7 @@ describe("presence and assignment", () => {
     vi.useRealTimers();
     expect((await item(waiting.id, a2.cookie))?.assignee?.id).toBe(a2.id);
     expect(await item(joined.id, a2.cookie)).toMatchObject({ state: "agent", assignee: { id: a1.id } });
+    expect((await item(forA1.id, a2.cookie))?.assignee?.id).toBe(a1.id);
     await s2.until(() => frames(s2).some((f) => f.t === "upsert" && f.item.id === waiting.id && f.item.assignee?.id === a2.id));
     // Nothing else waits for a1: no release alarm is left (a2 is available, nothing queued runs an SLA clock to come).
     expect((await detail(waiting.id, a2.cookie)).assignee?.id).toBe(a2.id);

@@ -35,6 +35,9 @@ export class InboxDO extends DurableObject<Env> {
     sql.exec("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, teams TEXT NOT NULL, away INTEGER NOT NULL, last_assigned_at INTEGER NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+    // Which agent routing itself chose for a conversation: only those picks are released when the agent
+    // is gone; a person's explicit assignment ("this one is for Bob") stays until a person changes it.
+    sql.exec("CREATE TABLE IF NOT EXISTS picks (conversation_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL)");
     // Since when an agent has been offline or away (NULL: available); added after the table was first made.
     if (!sql.exec<{ name: string }>("PRAGMA table_info(agents)").toArray().some((c) => c.name === "unavailable_since")) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
@@ -64,6 +67,7 @@ export class InboxDO extends DurableObject<Env> {
     if (item.slaDueAt !== undefined) merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
     this.save(merged);
     this.reserved.delete(item.id);
+    if (merged.state === "resolved") this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
     this.send({ t: "upsert", item: merged });
     if (prior?.assignee?.id !== merged.assignee?.id || prior?.state !== merged.state) this.sendPresence();
     // Someone freed up (resolved, handed back or passed on): the queue may have work for them. Not
@@ -80,6 +84,7 @@ export class InboxDO extends DurableObject<Env> {
     const last = this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MAX(last_assigned_at) AS m FROM agents").toArray()[0]?.m ?? 0;
     this.ctx.storage.sql.exec("UPDATE agents SET last_assigned_at = ? WHERE id = ?", Math.max(Date.now(), last + 1), chosen.id);
     this.reserved.set(conversationId, chosen.id);
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO picks (conversation_id, agent_id) VALUES (?, ?)", conversationId, chosen.id);
     this.sendPresence();
     return { id: chosen.id, name: chosen.name };
   }
@@ -217,13 +222,21 @@ export class InboxDO extends DurableObject<Env> {
    * available with room, else unassigned in the queue until someone is), and publishes it back here.
    */
   private async releaseFromUnavailable(m: ReturnType<typeof loadMatrix>, now: number): Promise<void> {
-    for (const item of releasable(this.openItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
+    for (const item of releasable(this.pickedItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
       try {
         await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ team: item.team ?? m.defaultTeam });
       } catch (e) {
         console.error(`[edgedesk] releasing ${item.id} from ${item.assignee?.id} failed: ${String(e)}`);
       }
     }
+  }
+
+  /** Open conversations whose assignee is the one routing picked (not a person's explicit choice). */
+  private pickedItems(): InboxItem[] {
+    const picks = new Map(
+      this.ctx.storage.sql.exec<{ conversation_id: string; agent_id: string }>("SELECT conversation_id, agent_id FROM picks").toArray().map((r) => [r.conversation_id, r.agent_id]),
+    );
+    return this.openItems().filter((i) => i.assignee && picks.get(i.id) === i.assignee.id);
   }
 
   private markUnavailable(agentId: string): void {
@@ -244,7 +257,7 @@ export class InboxDO extends DurableObject<Env> {
   private async schedule(): Promise<void> {
     const m = loadMatrix(this.env);
     const open = this.openItems();
-    const release = nextRelease(open, this.unavailableSince(), m.releaseAfterMinutes * 60_000);
+    const release = nextRelease(this.pickedItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000);
     // A release already due that is still pending failed this time (its conversation refused or was
     // unreachable): try again in a minute rather than in a tight alarm loop.
     const retry = release !== null && release <= Date.now() ? Date.now() + 60_000 : release;
