@@ -22,6 +22,12 @@ export type Summary = {
   autoResolved: number;
   /** autoResolved / conversations; null with no conversations. */
   autoResolutionRate: number | null;
+  /**
+   * Of autoResolved, those the bot itself resolved: it answered and nobody handed off. The rest closed
+   * with no answer at all (a decline the customer left, closed idle) or were handed off and closed
+   * without an agent's message; the definition counts them, this says how many they are.
+   */
+  autoResolvedAfterAnswer: number;
   /** Median first reply by anyone (bot or agent), ms. */
   firstResponseP50: number | null;
   firstResponseBotP50: number | null;

@@ -8,7 +8,7 @@ const summary = (s: Partial<Summary>): AnalyticsReport =>
   ({
     targets: TARGETS,
     summary: {
-      conversations: 10, resolved: 8, autoResolved: 6, autoResolutionRate: 0.6, firstResponseP50: 60_000, firstResponseBotP50: 5, firstResponseHumanP50: 90_000,
+      conversations: 10, resolved: 8, autoResolved: 6, autoResolutionRate: 0.6, autoResolvedAfterAnswer: 4, firstResponseP50: 60_000, firstResponseBotP50: 5, firstResponseHumanP50: 90_000,
       ratings: 4, csatAverage: 4.5, decided: 10, correct: 9, awaitingVerdict: 0, escalationAccuracy: 0.9, ...s,
     },
   }) as AnalyticsReport;
@@ -18,6 +18,10 @@ describe("analytics figures", () => {
     expect(tiles(summary({})).map((t) => t.met)).toEqual([true, true, true, true]);
     const worse = tiles(summary({ autoResolutionRate: 0.599, firstResponseP50: 60_001, csatAverage: 4.49, escalationAccuracy: 0.899 }));
     expect(worse.map((t) => t.met)).toEqual([false, false, false, false]);
+  });
+
+  it("says how many auto-resolved conversations the bot answered, and how many closed without an answer", () => {
+    expect(tiles(summary({}))[0]?.detail).toBe("6 of 10 conversations resolved with no agent message; 4 of them after a bot answer, 2 closed without one");
   });
 
   it("shows no verdict without data", () => {

@@ -137,6 +137,7 @@ describe("metrics over hand-built conversations", () => {
       resolved: 5, // A, B, D, E, G (C was reopened)
       autoResolved: 3, // A, D (no agent message), E
       autoResolutionRate: 3 / 8,
+      autoResolvedAfterAnswer: 2, // A and E; D was handed off and closed by an agent who never wrote
       ratings: 3,
       csatAverage: (5 + 4 + 2) / 3,
       decided: 6, // A, B, C, E, G, H (D awaits a verdict, F only declined)
@@ -288,6 +289,7 @@ describe("the API", () => {
     const lines = text.split("\r\n");
     expect(lines[0]).toBe("metric,value,target,met,numerator,denominator");
     expect(lines[1]).toBe("auto_resolution_rate,0.375,0.6,no,3,8");
+    expect(lines[2]).toBe("auto_resolved_after_answer,2,,,2,3");
     expect(text.endsWith("\r\n")).toBe(true);
     const csat = await (await get("/api/analytics/csat.csv?from=2026-01-10&to=2026-01-11", owner)).text();
     expect(csat).toBe("score,count\r\n1,0\r\n2,1\r\n3,0\r\n4,1\r\n5,1\r\n");

@@ -38,11 +38,12 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** The headline counts: auto-resolution, CSAT and escalation accuracy (first response: `firstResponse`). */
 export async function summaryCounts(db: D1Database, r: Range): Promise<Omit<Summary, "firstResponseP50" | "firstResponseBotP50" | "firstResponseHumanP50">> {
-  const [row] = await all<{ conversations: number; resolved: number | null; auto: number | null; ratings: number; csat: number | null; decided: number | null; correct: number | null; awaiting: number | null }>(
+  const [row] = await all<{ conversations: number; resolved: number | null; auto: number | null; autoAnswered: number | null; ratings: number; csat: number | null; decided: number | null; correct: number | null; awaiting: number | null }>(
     db,
     `SELECT COUNT(*) AS conversations,
        SUM(resolved) AS resolved,
        SUM(resolved AND agent_messages = 0) AS auto,
+       SUM(resolved AND agent_messages = 0 AND handoffs = 0 AND answers > 0) AS autoAnswered,
        COUNT(csat) AS ratings,
        AVG(csat) AS csat,
        SUM((handoffs > 0 AND needed IS NOT NULL) OR (handoffs = 0 AND answers > 0)) AS decided,
@@ -60,6 +61,7 @@ export async function summaryCounts(db: D1Database, r: Range): Promise<Omit<Summ
     resolved: row?.resolved ?? 0,
     autoResolved: auto,
     autoResolutionRate: ratio(auto, n),
+    autoResolvedAfterAnswer: row?.autoAnswered ?? 0,
     ratings: row?.ratings ?? 0,
     csatAverage: row?.csat ?? null,
     decided,

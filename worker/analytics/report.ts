@@ -73,6 +73,7 @@ export async function chartTable(db: D1Database, r: Range, chart: ChartId): Prom
         columns: ["metric", "value", "target", "met", "numerator", "denominator"],
         rows: [
           ["auto_resolution_rate", s.autoResolutionRate, TARGETS.autoResolution, met(s.autoResolutionRate, (v) => v >= TARGETS.autoResolution), s.autoResolved, s.conversations],
+          ["auto_resolved_after_answer", s.autoResolvedAfterAnswer, null, null, s.autoResolvedAfterAnswer, s.autoResolved],
           ["first_response_p50_ms", s.firstResponseP50, TARGETS.firstResponseMs, met(s.firstResponseP50, (v) => v <= TARGETS.firstResponseMs), null, null],
           ["first_response_bot_p50_ms", s.firstResponseBotP50, null, null, null, null],
           ["first_response_human_p50_ms", s.firstResponseHumanP50, null, null, null, null],
