@@ -1,7 +1,7 @@
 // Settings → API keys (owners): create a workspace key for the REST channel (`/rest/v1`), see it once,
 // list keys with their last use, revoke one. The key itself lives only in this page's state until the
 // owner dismisses it: the worker keeps a hash, so it can never be shown again.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Me } from "../../../shared/api.ts";
 import type { ApiKeySummary, CreatedApiKey } from "../../../shared/rest.ts";
 import { api, errorMessage, HttpError } from "../api.ts";
@@ -211,8 +211,8 @@ function KeyList({ keys, onRevoked, afterRevoke }: { keys: ApiKeySummary[]; onRe
   const [busy, setBusy] = useState(false);
   const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    // The safe choice has focus when the question appears.
+  useLayoutEffect(() => {
+    // The safe choice has focus when the question appears (at once, not a frame later).
     if (confirming) cancel.current?.focus();
   }, [confirming]);
   const revoke = async (k: ApiKeySummary) => {

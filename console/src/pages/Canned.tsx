@@ -1,6 +1,6 @@
 // Canned replies: editors and owners write them here; every agent sees the list and uses them from
 // the composer ("/" or the Canned button). Errors land at the field they are about.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { CannedReply, Me } from "../../../shared/api.ts";
 import { api, errorMessage, HttpError } from "../api.ts";
 import { announce } from "../announce.ts";
@@ -28,7 +28,9 @@ export function CannedPage({ me }: { me: Me }) {
   // The form opens with the caret in its first field; after a refused save, at the first bad one. Only
   // then: moving focus while someone types would send their next keys to another field.
   const [focusAsk, setFocusAsk] = useState(0);
-  useEffect(() => {
+  // Layout effect: right after the form renders, never later, when the person may already be typing
+  // in another field (a passive effect on a busy machine once moved the caret mid-word).
+  useLayoutEffect(() => {
     if (!focusAsk || !editing) return;
     const first = (["title", "shortcut", "text"] as const).find((f) => editing.errors[f]);
     const el = first ? document.getElementById(`canned-${first}`) : titleRef.current;

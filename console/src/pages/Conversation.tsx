@@ -8,7 +8,7 @@ import { HandoffPanel } from "../components/HandoffPanel.tsx";
 import { LinkArticle } from "../components/LinkArticle.tsx";
 import { Transcript } from "../components/Transcript.tsx";
 import { StateBadge } from "../components/bits.tsx";
-import { useFocusOnMount } from "../hooks.ts";
+import { focusIfLost, useFocusOnMount } from "../hooks.ts";
 import { markSeen } from "../inbox-store.ts";
 
 export function ConversationPage({ id }: { id: string }) {
@@ -55,7 +55,7 @@ export function ConversationPage({ id }: { id: string }) {
               onClick={() =>
                 // The button disappears on success; put focus where the agent goes next, not on <body>.
                 void store.claim().then((err) => {
-                  if (!err) document.getElementById("composer-input")?.focus();
+                  if (!err) focusIfLost(document.getElementById("composer-input"));
                 })
               }
             >
@@ -70,7 +70,7 @@ export function ConversationPage({ id }: { id: string }) {
               disabled={busy !== undefined}
               onClick={() =>
                 void store.handBack().then((err) => {
-                  if (!err) heading.current?.focus();
+                  if (!err) focusIfLost(heading.current);
                 })
               }
             >
@@ -85,7 +85,7 @@ export function ConversationPage({ id }: { id: string }) {
               disabled={busy !== undefined}
               onClick={() =>
                 void store.resolve().then((err) => {
-                  if (!err) heading.current?.focus();
+                  if (!err) focusIfLost(heading.current);
                 })
               }
             >

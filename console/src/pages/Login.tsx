@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import * as z from "zod/mini";
 import { loginSchema } from "../../../shared/api.ts";
 import { HttpError } from "../api.ts";
@@ -16,7 +16,8 @@ export function LoginPage() {
   const passwordRef = useRef<HTMLInputElement>(null);
 
   // autofocus only works on first page load; the login page also appears after a session expires.
-  useEffect(() => emailRef.current?.focus(), []);
+  // Layout effect: at once, not after a paint, when someone may already be typing in the password box.
+  useLayoutEffect(() => emailRef.current?.focus(), []);
 
   // The first invalid field gets focus, so the error next to it is what gets read out.
   const focusFirst = (e: Errors) => {
