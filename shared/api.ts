@@ -77,7 +77,7 @@ export const followUpSchema = z.object({
   email: z.string().check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
 });
 export type FollowUpInput = z.infer<typeof followUpSchema>;
-/** Whether the workspace can email replies at all (it has a support address), and the address kept. */
+/** Where agents' replies are emailed while the customer is away, and whether that is their verified address. */
 export type FollowUpResult = { email: string; verified: boolean };
 export type CsatResult = { duplicate: boolean };
 
@@ -257,7 +257,7 @@ export type ConversationDetail = {
   /** Email conversations: who writes and about what. */
   email?: { customer: string; subject: string };
   /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
-  followUp?: { email: string; verified: boolean };
+  followUp?: FollowUpResult;
 };
 
 // ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------

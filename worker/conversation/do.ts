@@ -2,7 +2,7 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { AgentRef, ConversationDetail, CsatResult, HandoffPacket, InboxItem } from "../../shared/api.ts";
+import type { AgentRef, ConversationDetail, CsatResult, FollowUpResult, HandoffPacket, InboxItem } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
@@ -103,6 +103,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   detail(): ConversationDetail {
     const m = this.engine.meta;
+    const followUp = followUpAddress(m);
     return {
       id: m.id,
       state: m.state,
@@ -118,7 +119,7 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
       ...(m.contactId ? { contactId: m.contactId } : {}),
       ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
-      ...(followUpAddress(m) ? { followUp: followUpAddress(m) as { email: string; verified: boolean } } : {}),
+      ...(followUp ? { followUp } : {}),
     };
   }
 
@@ -225,12 +226,12 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** Where agents' replies are emailed while the customer is away from the chat, if anywhere. */
-  followUpInfo(): { email: string; verified: boolean } | null {
+  followUpInfo(): FollowUpResult | null {
     const m = this.store.meta();
     return m ? followUpAddress(m) : null;
   }
 
-  setFollowUp(email: string): Outcome<{ email: string; verified: boolean }> {
+  setFollowUp(email: string): Outcome<FollowUpResult> {
     return outcome(() => this.engine.setFollowUp(email));
   }
 

@@ -1,7 +1,7 @@
 // The logic of one conversation: store the customer's message once, let the bot decide, stream its
 // answer, hand off with a packet, let agents join and resolve. The Durable Object gives it storage,
 // a broadcast to connected clients and a clock; nothing here touches the runtime.
-import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
+import type { AgentRef, FollowUpResult, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
 import { AGENTS_ONLY, type Action, type ConversationEvent, type ConversationState, type Identity, type MessageEvent, type ServerFrame, type Source } from "../../shared/protocol.ts";
 import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
 import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
@@ -296,7 +296,7 @@ export class Engine {
    * The address the customer left for replies while they are away from the chat (mailed by
    * worker/email/follow-up.ts). Verified only when it is their verified identity's own email.
    */
-  setFollowUp(email: string): { email: string; verified: boolean } {
+  setFollowUp(email: string): FollowUpResult {
     const m = this.meta;
     if (m.email) throw new Refused("email_conversation", "this conversation already continues by email");
     const verified = !!m.identity?.verified && m.identity.email?.toLowerCase() === email;

@@ -4,6 +4,7 @@
 // The mail carries the conversation's signed reply token, so the customer's answer by email threads
 // back into the same conversation (worker/email/inbound.ts), where the agent keeps working it.
 // Bot messages are never mailed here (the bot answers live, and mail loops start with robots).
+import type { FollowUpResult } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { AGENTS_ONLY } from "../../shared/protocol.ts";
 import type { Meta, Store } from "../conversation/store.ts";
@@ -21,7 +22,7 @@ type Hooks = {
 };
 
 /** Where follow-ups go: the address the customer left, else a verified identity's email. Never an unverified claim. */
-export function followUpAddress(m: Meta): { email: string; verified: boolean } | null {
+export function followUpAddress(m: Meta): FollowUpResult | null {
   if (m.email) return null; // An email conversation mails every reply already (EmailSide).
   if (m.followUp) return { email: m.followUp.email, verified: m.followUp.verified };
   if (m.identity?.verified && m.identity.email) return { email: m.identity.email.toLowerCase(), verified: true };

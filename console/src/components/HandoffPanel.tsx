@@ -1,16 +1,15 @@
 // The first thing an agent reads: everything the customer already told the bot, and what the bot
 // already tried, so nobody asks the customer to repeat themselves.
-import type { HandoffPacket } from "../../../shared/api.ts";
+import type { FollowUpResult, HandoffPacket } from "../../../shared/api.ts";
 import { describeLocale, describeReason, describeUserAgent, formatScore, safeHttpUrl, scoreShare } from "../format.ts";
 import type { Identity } from "../../../shared/protocol.ts";
 import { PriorityTag, TimeAgo } from "./bits.tsx";
 import { IdentityFacts } from "./IdentityFacts.tsx";
 
-type FollowUp = { email: string; verified: boolean };
-type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined; followUp?: FollowUp | undefined };
+type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined; followUp?: FollowUpResult | undefined };
 
 /** Where replies go if the customer has left the chat (docs/email.md), and whether that address is proven. */
-function FollowUpLine({ followUp }: { followUp: FollowUp | undefined }) {
+function FollowUpLine({ followUp }: { followUp: FollowUpResult | undefined }) {
   if (!followUp) return null;
   return (
     <p class="small" data-testid="packet-follow-up">
