@@ -222,7 +222,7 @@ export class InboxDO extends DurableObject<Env> {
    * available with room, else unassigned in the queue until someone is), and publishes it back here.
    */
   private async releaseFromUnavailable(m: ReturnType<typeof loadMatrix>, now: number): Promise<void> {
-    for (const item of releasable(this.pickedItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
+    for (const item of releasable(this.pickedItems(this.openItems()), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
       try {
         await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ team: item.team ?? m.defaultTeam });
       } catch (e) {
@@ -231,12 +231,12 @@ export class InboxDO extends DurableObject<Env> {
     }
   }
 
-  /** Open conversations whose assignee is the one routing picked (not a person's explicit choice). */
-  private pickedItems(): InboxItem[] {
+  /** Of `open`, the conversations whose assignee is the one routing picked (not a person's explicit choice). */
+  private pickedItems(open: InboxItem[]): InboxItem[] {
     const picks = new Map(
       this.ctx.storage.sql.exec<{ conversation_id: string; agent_id: string }>("SELECT conversation_id, agent_id FROM picks").toArray().map((r) => [r.conversation_id, r.agent_id]),
     );
-    return this.openItems().filter((i) => i.assignee && picks.get(i.id) === i.assignee.id);
+    return open.filter((i) => i.assignee && picks.get(i.id) === i.assignee.id);
   }
 
   private markUnavailable(agentId: string): void {
@@ -257,7 +257,7 @@ export class InboxDO extends DurableObject<Env> {
   private async schedule(): Promise<void> {
     const m = loadMatrix(this.env);
     const open = this.openItems();
-    const release = nextRelease(this.pickedItems(), this.unavailableSince(), m.releaseAfterMinutes * 60_000);
+    const release = nextRelease(this.pickedItems(open), this.unavailableSince(), m.releaseAfterMinutes * 60_000);
     // A release already due that is still pending failed this time (its conversation refused or was
     // unreachable): try again in a minute rather than in a tight alarm loop.
     const retry = release !== null && release <= Date.now() ? Date.now() + 60_000 : release;
