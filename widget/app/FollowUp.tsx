@@ -5,22 +5,21 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { FollowUpResult } from "../../shared/api.ts";
-import { conversationUrl, type Conv } from "./http.ts";
+import { getFollowUp, postJson, type Conv } from "./http.ts";
 import type { Translate } from "./i18n.ts";
 
-type Info = { available: boolean; email?: string };
-
 export function FollowUp({ conv, api, site, t }: { conv: Conv; api: string; site: string; t: Translate }) {
-  const info = useSignal<Info | null>(null);
+  const info = useSignal<{ available: boolean; email?: string } | null>(null);
   const email = useSignal("");
   const editing = useSignal(false);
   const busy = useSignal(false);
   const error = useSignal(false);
   useEffect(() => {
     info.value = null;
-    void fetch(conversationUrl(api, site, conv, "follow-up"), { headers: { accept: "application/json" } })
-      .then((r) => (r.ok ? (r.json() as Promise<Info>) : null))
-      .then((v) => (info.value = v), () => undefined);
+    void getFollowUp(api, site, conv).then(
+      (v) => (info.value = v),
+      () => undefined,
+    );
   }, [conv.id]);
 
   const i = info.value;
@@ -40,15 +39,9 @@ export function FollowUp({ conv, api, site, t }: { conv: Conv; api: string; site
     if (busy.value || !email.value.trim()) return;
     busy.value = true;
     error.value = false;
-    void fetch(conversationUrl(api, site, conv, "follow-up"), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: email.value }),
-    })
-      .then(async (r) => {
-        if (!r.ok) throw new Error(String(r.status));
-        const saved = (await r.json()) as FollowUpResult;
-        info.value = { available: true, email: saved.email };
+    void postJson(api, site, conv, "follow-up", { email: email.value })
+      .then((r) => {
+        info.value = { available: true, email: (r as FollowUpResult).email };
         editing.value = false;
       })
       .catch(() => (error.value = true))

@@ -62,8 +62,13 @@ export function postMessage(api: string, site: string, conv: Conv, clientId: str
   return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text })));
 }
 
-export function postJson(api: string, site: string, conv: Conv, path: "identify" | "csat", body: unknown, f: typeof fetch = fetch): Promise<unknown> {
+export function postJson(api: string, site: string, conv: Conv, path: "identify" | "csat" | "follow-up", body: unknown, f: typeof fetch = fetch): Promise<unknown> {
   return json(f(conversationUrl(api, site, conv, path), jsonInit(body)));
+}
+
+/** Whether replies can be emailed while the customer is away, and the address on file (worker/routes/conversations.ts). */
+export function getFollowUp(api: string, site: string, conv: Conv, f: typeof fetch = fetch): Promise<{ available: boolean; email?: string }> {
+  return json(f(conversationUrl(api, site, conv, "follow-up"), { headers: { accept: "application/json" } }));
 }
 
 export function postHandoff(api: string, site: string, conv: Conv, reason: string | undefined, f: typeof fetch = fetch): Promise<unknown> {
