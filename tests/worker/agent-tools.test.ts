@@ -5,7 +5,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CannedReply, ConversationDetail, EventsPage, InboxItem } from "../../shared/api.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
-import { BASE, connect, createAgent, createConversation, isBotMessage, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { BASE, connect, createAgent, createConversation, handedOff as handOff, isBotMessage, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
 let cookie = "";
 let outsider = "";
@@ -18,15 +18,7 @@ beforeAll(async () => {
 
 const SECRET = "NOTE: customer is on the legacy plan, do not offer refunds";
 
-async function handedOff() {
-  const c = await createConversation({ pageUrl: "http://localhost:8787/account/billing" });
-  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
-  customer.send({ t: "send", clientId: "cust-000001", text: "Where can I download my invoices?" });
-  await customer.until(isBotMessage);
-  customer.send({ t: "send", clientId: "cust-000002", text: "I want to talk to a person please" });
-  await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
-  return { c, customer };
-}
+const handedOff = () => handOff(["Where can I download my invoices?", "I want to talk to a person please"], { pageUrl: "http://localhost:8787/account/billing" });
 
 const call = (path: string, method: string, body?: unknown, who = cookie) =>
   SELF.fetch(`${BASE}${path}`, {

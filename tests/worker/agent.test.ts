@@ -4,7 +4,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, InboxFrame, InboxItem } from "../../shared/api.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
-import { ADMIN, BASE, connect, createAgent, createConversation, isBotMessage, publishDemoKb, q } from "./helpers.ts";
+import { ADMIN, BASE, connect, createAgent, handedOff as handOff, publishDemoKb } from "./helpers.ts";
 
 let cookie = "";
 beforeAll(async () => {
@@ -12,15 +12,7 @@ beforeAll(async () => {
   cookie = await createAgent("alex@lumen.example");
 });
 
-async function handedOff() {
-  const c = await createConversation({ pageUrl: "http://localhost:8787/account/billing", pageTitle: "Billing" });
-  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
-  customer.send({ t: "send", clientId: "cust-000001", text: "Where can I download my invoices?" });
-  await customer.until(isBotMessage);
-  customer.send({ t: "send", clientId: "cust-000002", text: "I want to talk to a person please" });
-  await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
-  return { c, customer };
-}
+const handedOff = () => handOff(["Where can I download my invoices?", "I want to talk to a person please"], { pageUrl: "http://localhost:8787/account/billing", pageTitle: "Billing" });
 
 describe("agent console API", () => {
   it("refuses without a session, and with a wrong password", async () => {

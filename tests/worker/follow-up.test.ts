@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
 import type { ChangeEvent, MessageEvent, NoteEvent } from "../../shared/protocol.ts";
 import worker from "../../worker/index.ts";
-import { ADMIN, BASE, connect, createAgent, createConversation, ORIGIN, publishDemoKb, q, signIdentity, SITE, waitFor } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, handedOff as handOff, ORIGIN, publishDemoKb, q, signIdentity, SITE, waitFor } from "./helpers.ts";
 
 const SUPPORT = "support@lumen.test";
 const IDENTITY_SECRET = "follow-up-identity-secret-0123456789";
@@ -36,13 +36,7 @@ async function agentReply(id: string, clientId: string, text: string): Promise<v
 }
 
 /** A chat customer who asks for a person straight away, still connected. */
-async function handedOff(question = "I want to talk to a person about my invoice") {
-  const c = await createConversation();
-  const s = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
-  s.send({ t: "send", clientId: "cust-000001", text: question });
-  await s.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
-  return { c, s };
-}
+const handedOff = () => handOff(["I want to talk to a person about my invoice"]);
 
 /** The customer answers the mailed reply from their mail client, to its Reply-To address. */
 async function answerByEmail(mail: OutRow, from: string, text: string) {
@@ -70,7 +64,7 @@ async function answerByEmail(mail: OutRow, from: string, text: string) {
 
 describe("follow-up by email for chat conversations", { timeout: 30_000 }, () => {
   it("mails an agent's reply only once the customer has left, threads it, and takes the answer by email back into the chat", async () => {
-    const { c, s } = await handedOff();
+    const { c, customer: s } = await handedOff();
     expect(await (await followUp(c)).json()).toEqual({ available: true });
     const left = await leave(c, "  Ana@Mail.Example.com ");
     expect(left.status).toBe(200);
@@ -132,7 +126,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     const verified = await handedOff();
     await identify(verified.c, "bea@mail.example.com", true);
     expect(await (await followUp(verified.c)).json()).toEqual({ available: true, email: "bea@mail.example.com", verified: true });
-    verified.s.close();
+    verified.customer.close();
     await new Promise((r) => setTimeout(r, 100));
     await agentReply(verified.c.id, "agent-follow-11", "Hi Bea, sorted.");
     const [mail] = await waitFor(() => outbound(verified.c.id), (r) => r.length === 1, 5000);
@@ -142,7 +136,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     const claimed = await handedOff();
     await identify(claimed.c, "victim@mail.example.com", false);
     expect(await (await followUp(claimed.c)).json()).toEqual({ available: true });
-    claimed.s.close();
+    claimed.customer.close();
     await new Promise((r) => setTimeout(r, 100));
     await agentReply(claimed.c.id, "agent-follow-12", "Hello?");
     await new Promise((r) => setTimeout(r, 300));
@@ -152,7 +146,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
   });
 
   it("validates: a malformed address is 400, a wrong token 403, and a workspace without a support address offers nothing", async () => {
-    const { c, s } = await handedOff();
+    const { c, customer: s } = await handedOff();
     expect((await leave(c, "not an address")).status).toBe(400);
     const forged = { ...c, token: c.token.slice(0, -2) + (c.token.endsWith("AA") ? "BB" : "AA") };
     expect((await leave(forged, "ana@mail.example.com")).status).toBe(403);

@@ -66,6 +66,21 @@ export async function connect(path: string, headers: Record<string, string> = { 
 
 export const isBotMessage = (f: ServerFrame) => f.t === "event" && f.event.type === "message" && f.event.author === "bot";
 
+/**
+ * A widget customer, still connected, who writes `messages` (waiting for the bot after each but the
+ * last) and ends up queued for a person.
+ */
+export async function handedOff(messages: string[], init: Record<string, unknown> = {}) {
+  const c = await createConversation(init);
+  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  for (const [i, text] of messages.entries()) {
+    customer.send({ t: "send", clientId: `cust-${String(i + 1).padStart(6, "0")}`, text });
+    if (i < messages.length - 1) await customer.until(isBotMessage);
+  }
+  await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
+  return { c, customer };
+}
+
 export async function createAgent(email: string, role = "agent", workspace = "demo"): Promise<string> {
   const r = await SELF.fetch(`${BASE}/admin/v1/agents?workspace=${workspace}`, {
     method: "POST",
