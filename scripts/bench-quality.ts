@@ -103,7 +103,7 @@ try {
   clearInterval(timer);
   progress();
   process.stderr.write("\n");
-  writeFileSync(out, results.join("\n") + "\n");
+  writeFileSync(out, `${results.join("\n")}\n`);
   console.error(`wrote ${results.length} predictions to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (e) {
   console.error(`\nbenchmark failed: ${(e as Error).message}\n--- worker log (last lines) ---\n${worker.logTail()}`);

@@ -15,7 +15,7 @@ for (const mode of ["widget-loader", "widget-app"]) {
 
 const gz = (f) => gzipSync(readFileSync(`${out}/${f}`), { level: 9 }).length;
 const raw = (f) => readFileSync(`${out}/${f}`).length;
-const kb = (n) => (n / 1024).toFixed(2) + " KB";
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 const loader = gz("widget.js");
 const app = gz("widget-app.js");
 const total = loader + app;

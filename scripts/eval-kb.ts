@@ -132,5 +132,5 @@ if (queriesPath && out) {
       }),
     );
   }
-  writeFileSync(out, lines.join("\n") + "\n");
+  writeFileSync(out, `${lines.join("\n")}\n`);
 }

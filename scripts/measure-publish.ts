@@ -10,7 +10,7 @@ import { readKbDir } from "./lib/kb-files.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const dirs: string[] = [];
-process.argv.forEach((a, i) => a === "--kb" && process.argv[i + 1] && dirs.push(process.argv[i + 1] as string));
+for (const [i, a] of process.argv.entries()) if (a === "--kb" && process.argv[i + 1]) dirs.push(process.argv[i + 1] as string);
 const portArg = process.argv.indexOf("--port");
 const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : 8850;
 if (!dirs.length) {

@@ -12,7 +12,7 @@ const outDir = process.argv[2] ?? "test-results/widget-smoke";
 mkdirSync(outDir, { recursive: true });
 
 // ---- fake backend -------------------------------------------------------------------------------
-const TOKEN = "tok_" + "x".repeat(24);
+const TOKEN = `tok_${"x".repeat(24)}`;
 const events = [];
 let seq = 0;
 const sockets = new Set();
@@ -22,11 +22,13 @@ const push = (e) => {
   broadcast({ t: "event", event: ev });
   return ev;
 };
-const broadcast = (f) => sockets.forEach((s) => s.sendText(JSON.stringify(f)));
+const broadcast = (f) => {
+  for (const s of sockets) s.sendText(JSON.stringify(f));
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function streamAnswer(text, sources) {
-  const id = "m" + Math.random().toString(36).slice(2);
+  const id = `m${Math.random().toString(36).slice(2)}`;
   for (let i = 0; i < text.length; i += 6) {
     broadcast({ t: "delta", id, offset: i, text: text.slice(i, i + 6) });
     await sleep(15);
@@ -38,7 +40,7 @@ async function onClientFrame(sock, f) {
   if (f.t === "send") {
     const dup = events.find((e) => e.clientId === f.clientId);
     if (dup) return sock.sendText(JSON.stringify({ t: "ack", clientId: f.clientId, seq: dup.seq, duplicate: true }));
-    const ev = push({ type: "message", id: "c" + seq, author: "customer", text: f.text, clientId: f.clientId });
+    const ev = push({ type: "message", id: `c${seq}`, author: "customer", text: f.text, clientId: f.clientId });
     sock.sendText(JSON.stringify({ t: "ack", clientId: f.clientId, seq: ev.seq, duplicate: false }));
     await sleep(200);
     await streamAnswer(
@@ -52,13 +54,13 @@ async function onClientFrame(sock, f) {
     await sleep(200);
     broadcast({ t: "typing", author: "agent", on: true });
     await sleep(400);
-    push({ type: "message", id: "a" + seq, author: "agent", name: "Alex", text: "Hi, I'm Alex. I can see you tried the reset link — let me check your account." });
+    push({ type: "message", id: `a${seq}`, author: "agent", name: "Alex", text: "Hi, I'm Alex. I can see you tried the reset link — let me check your account." });
   }
 }
 
 // RFC 6455, just enough: server→client unmasked text frames, client→server masked frames.
 function upgrade(req, socket) {
-  const accept = createHash("sha1").update(req.headers["sec-websocket-key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+  const accept = createHash("sha1").update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   const sock = {
     sendText(s) {
@@ -104,7 +106,7 @@ const server = createServer((req, res) => {
   const u = new URL(req.url, "http://x");
   if (u.pathname === "/widget.js" || u.pathname === "/widget-app.js") {
     res.writeHead(200, { "content-type": "text/javascript" });
-    return res.end(readFileSync("dist/public" + u.pathname));
+    return res.end(readFileSync(`dist/public${u.pathname}`));
   }
   if (u.pathname === "/v1/conversations" && req.method === "POST") {
     let body = "";
@@ -131,10 +133,10 @@ const server = createServer((req, res) => {
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       const f = JSON.parse(body);
-      const ev = push({ type: "message", id: "c" + seq, author: "customer", text: f.text, clientId: f.clientId });
+      const ev = push({ type: "message", id: `c${seq}`, author: "customer", text: f.text, clientId: f.clientId });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ seq: ev.seq, duplicate: false }));
-      sleep(100).then(() => streamAnswer("Over SSE: " + f.text, []));
+      sleep(100).then(() => streamAnswer(`Over SSE: ${f.text}`, []));
     });
     return;
   }
@@ -151,14 +153,14 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const failures = [];
-const check = (ok, what) => (ok ? console.log("✓ " + what) : (failures.push(what), console.log("✗ " + what)));
+const check = (ok, what) => (ok ? console.log(`✓ ${what}`) : (failures.push(what), console.log(`✗ ${what}`)));
 try {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   const p = await ctx.newPage();
   const requests = [];
   p.on("request", (r) => requests.push(new URL(r.url()).pathname));
-  p.on("pageerror", (e) => failures.push("page error: " + e.message));
-  await p.goto(origin + "/");
+  p.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
+  await p.goto(`${origin}/`);
   const launcher = p.locator("edgedesk-widget").locator("button.l");
   await launcher.waitFor();
   check(!requests.includes("/widget-app.js"), "app bundle not loaded before first open");
@@ -201,7 +203,7 @@ try {
   await panel.locator("button.human").click();
   await panel.locator(".bubble.agent").waitFor({ timeout: 5000 });
   const notes = await panel.locator(".note").allInnerTexts();
-  check(notes.includes("Connecting you with a person…") && notes.includes("Alex joined the chat"), "handoff notes: " + notes.join(" | "));
+  check(notes.includes("Connecting you with a person…") && notes.includes("Alex joined the chat"), `handoff notes: ${notes.join(" | ")}`);
   check((await panel.locator(".who").allInnerTexts()).includes("Alex"), "agent message shows the agent's name");
   await p.waitForTimeout(250);
   await p.screenshot({ path: `${outDir}/open.png` });
@@ -222,7 +224,7 @@ try {
   // Phone, Spanish.
   const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, locale: "es-ES", isMobile: true, hasTouch: true });
   const pp = await phone.newPage();
-  await pp.goto(origin + "/");
+  await pp.goto(`${origin}/`);
   await pp.locator("edgedesk-widget").locator("button.l").click();
   const pPanel = pp.locator("edgedesk-widget").locator("section.panel");
   await pPanel.waitFor();
@@ -237,8 +239,8 @@ try {
   server.noWs = true;
   const sctx = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   const sp = await sctx.newPage();
-  sp.on("pageerror", (e) => failures.push("page error: " + e.message));
-  await sp.goto(origin + "/");
+  sp.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
+  await sp.goto(`${origin}/`);
   await sp.locator("edgedesk-widget").locator("button.l").click();
   const sPanel = sp.locator("edgedesk-widget").locator("section.panel");
   await sPanel.waitFor();
@@ -254,7 +256,7 @@ try {
   server.close();
 }
 if (failures.length) {
-  console.error(`${failures.length} failure(s):\n  ` + failures.join("\n  "));
+  console.error(`${failures.length} failure(s):\n  ${failures.join("\n  ")}`);
   process.exit(1);
 }
 console.log(`screenshots in ${outDir}/`);

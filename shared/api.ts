@@ -40,6 +40,7 @@ export type PostedMessage = { seq: number; duplicate: boolean };
 export const handoffRequestSchema = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
 /** One line, no control characters: these end up in the signed canonical string, one field per line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const oneLine = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters"));
 
 /**

@@ -50,7 +50,7 @@ export function parseFrontMatter(source: string): { fields: Record<string, strin
     const m = /^([A-Za-z_][\w-]*):(.*)$/.exec(line);
     if (!m) throw new FrontMatterError(`front matter line ${i + 2} is not "key: value": ${line.slice(0, 60)}`);
     const key = m[1] as string;
-    let value = (m[2] ?? "").trim();
+    const value = (m[2] ?? "").trim();
     // YAML block list: "tags:" followed by "  - a" lines.
     if (!value) {
       const items: string[] = [];
@@ -69,7 +69,7 @@ export function parseFrontMatter(source: string): { fields: Record<string, strin
 
 /** Markdown file → validated article. Errors name the field, for the CLI and the editor. */
 export function parseArticle(source: string): { ok: true; article: Article } | { ok: false; errors: string[] } {
-  let parsed;
+  let parsed: ReturnType<typeof parseFrontMatter>;
   try {
     parsed = parseFrontMatter(source);
   } catch (e) {

@@ -36,7 +36,7 @@ function init(): void {
   const locale = pickLocale([d.locale, ...(navigator.languages ?? []), navigator.language]);
   const labels = launcherLabels[locale];
   const side: Position = d.position === "left" ? "left" : "right";
-  const openKey = "edgedesk:open:" + site;
+  const openKey = `edgedesk:open:${site}`;
 
   const hostEl = document.createElement("edgedesk-widget");
   // Inline + important: host-page rules (even `* {…}` or `!important` ones) cannot restyle the host,

@@ -43,7 +43,7 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
     throw new HttpError(0, "network", "Cannot reach EdgeDesk. Check your connection and try again.");
   }
   const text = await res.text();
-  let data: unknown = undefined;
+  let data: unknown ;
   if (text) {
     try {
       data = JSON.parse(text);

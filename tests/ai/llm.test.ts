@@ -75,7 +75,7 @@ describe("LlmComposer", () => {
     const c = await new LlmComposer(ai, { ...settings, llmPassages: 3 }).compose({ ...inp, retrieval: { ...inp.retrieval, candidates: inp.retrieval.candidates.map((x) => ({ ...x, score: inp.article.score })) } });
     if (c.kind !== "answer" || typeof c.text === "string") throw new Error("expected a stream");
     expect((await collect(c.text)).join("")).toBe("Rates are interbank [1].");
-    const second = promptPassages(String((ai.calls.at(-1)?.inputs.messages as { content: string }[])[0]?.content))[1];
+    const second = promptPassages(String((ai.calls.at(-1)?.inputs.messages as { content: string }[] | undefined)?.[0]?.content))[1];
     expect(c.citedSources?.().map((s) => s.title)).toEqual([second?.title]);
   });
   it("returns a refusal, without streaming the marker, when the passages do not hold the answer", async () => {

@@ -49,7 +49,7 @@ export class FakeVectorize implements Vectorize, VectorizeIndex {
 
   private write(vectors: VectorizeVector[], replace: boolean): Mutation {
     if (vectors.length > 1000) throw new Error("VECTOR_UPSERT_ERROR: more than 1000 vectors in one batch");
-    vectors.forEach((v) => this.check(v));
+    for (const v of vectors) this.check(v);
     const done: string[] = [];
     for (const v of vectors) {
       if (!replace && this.vectors.has(v.id)) continue;

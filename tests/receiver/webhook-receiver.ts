@@ -39,7 +39,7 @@ const REPLAY_WINDOW_S = 300;
 export function verifySignature(secret: string, timestamp: string | null, signature: string | null, rawBody: string, nowS = Date.now() / 1000): boolean {
   const ts = Number(timestamp);
   if (!signature || !timestamp || !Number.isInteger(ts) || Math.abs(nowS - ts) > REPLAY_WINDOW_S) return false;
-  const expected = Buffer.from("v1=" + createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex"));
+  const expected = Buffer.from(`v1=${createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex")}`);
   return signature.split(",").some((s) => {
     const got = Buffer.from(s.trim());
     return got.length === expected.length && timingSafeEqual(got, expected);

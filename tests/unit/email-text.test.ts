@@ -12,7 +12,7 @@ describe("MIME", () => {
   it("decodes encoded words, joining adjacent ones, and RFC 2231 parameters", () => {
     expect(decodeWords("=?UTF-8?Q?Jos=C3=A9?= =?UTF-8?Q?_Garc=C3=ADa?=")).toBe("José García");
     expect(decodeWords("=?iso-8859-1?B?Y2Fm6Q==?= ok")).toBe("café ok");
-    expect(parseParams(`attachment; filename*0*=UTF-8''a%C3%B1o; filename*1=".pdf"`).params["filename"]).toBe("año.pdf");
+    expect(parseParams(`attachment; filename*0*=UTF-8''a%C3%B1o; filename*1=".pdf"`).params.filename).toBe("año.pdf");
     expect(parseParams('text/plain; charset="utf-8"; format=flowed')).toEqual({ value: "text/plain", params: { charset: "utf-8", format: "flowed" } });
   });
 

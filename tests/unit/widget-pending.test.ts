@@ -97,8 +97,8 @@ afterEach(() => vi.useRealTimers());
 describe("pending queue", () => {
   it("resends only what was not acked, and forgets what the timeline shows", () => {
     let [q, a] = add([], "first");
-    let b: Pending;
-    [q, b] = add(q, "second");
+    const [q2, b] = add(q, "second");
+    q = q2;
     expect(a.clientId).not.toBe(b.clientId);
     expect(a.clientId.length).toBeGreaterThanOrEqual(8);
     q = ack(q, a.clientId, 5);
@@ -141,7 +141,7 @@ describe("connection resend", () => {
     const a = h.enqueue("first"); // before the connection exists: waits
     h.conn.start();
     const ws1 = last();
-    expect(ws1.url).toBe("wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=" + "t".repeat(24) + "&after=0");
+    expect(ws1.url).toBe(`wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=${"t".repeat(24)}&after=0`);
     ws1.open();
     expect(ws1.frames()).toEqual([]); // nothing before the replay is done
     ws1.recv({ t: "ready", lastSeq: 0, state: "bot" });

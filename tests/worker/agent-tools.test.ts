@@ -39,7 +39,7 @@ async function readSse(res: Response, done: (text: string) => boolean, ms = 5000
   let text = "";
   const deadline = Date.now() + ms;
   while (!done(text)) {
-    if (Date.now() > deadline) throw new Error("SSE timed out: " + text.slice(-800));
+    if (Date.now() > deadline) throw new Error(`SSE timed out: ${text.slice(-800)}`);
     const r = await Promise.race([reader.read(), new Promise<null>((ok) => setTimeout(() => ok(null), 200))]);
     if (r && !r.done) text += dec.decode(r.value);
   }

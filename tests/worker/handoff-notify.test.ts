@@ -7,11 +7,6 @@ import type { CreatedConversation, WebhookEvent } from "../../shared/api.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
 import { ADMIN, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    receiverUrl: string;
-  }
-}
 const RECEIVER = inject("receiverUrl");
 type Log = { processed: { deliveryId: string; body: unknown }[] };
 

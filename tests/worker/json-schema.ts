@@ -39,7 +39,7 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
       else if (schema.additionalProperties && typeof schema.additionalProperties === "object") out.push(...validate(schema.additionalProperties as Schema, v, root, `${path}.${k}`));
     }
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => out.push(...validate(schema.items as Schema, v, root, `${path}[${i}]`)));
+  if (Array.isArray(value) && schema.items) for (const [i, v] of value.entries()) out.push(...validate(schema.items as Schema, v, root, `${path}[${i}]`));
   for (const key of ["anyOf", "oneOf"] as const) {
     const alts = schema[key] as Schema[] | undefined;
     if (!alts) continue;

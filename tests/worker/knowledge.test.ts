@@ -42,7 +42,7 @@ async function untilDone(cookie: string, job: KbJob, ms = 30_000): Promise<KbJob
   for (;;) {
     const j = (await call<KbJob>(cookie, "GET", `/api/kb/jobs/${job.id}`)).body;
     if (j.status === "done" || j.status === "failed") return j;
-    if (Date.now() > end) throw new Error("job did not finish: " + JSON.stringify(j));
+    if (Date.now() > end) throw new Error(`job did not finish: ${JSON.stringify(j)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -60,7 +60,7 @@ async function ask(text: string, conv?: { id: string; token: string }): Promise<
     .filter((l) => l.startsWith("data: "))
     .map((l) => JSON.parse(l.slice(6)) as ServerFrame);
   const bot = frames.find((f) => f.t === "event" && f.event.type === "message" && f.event.author === "bot");
-  if (!bot || bot.t !== "event") throw new Error("no bot reply: " + JSON.stringify(frames).slice(0, 500));
+  if (bot?.t !== "event") throw new Error(`no bot reply: ${JSON.stringify(frames).slice(0, 500)}`);
   return bot.event as MessageEvent;
 }
 

@@ -54,7 +54,7 @@ describe("API keys", () => {
   });
 
   it("refuse requests without a key, with a wrong or malformed key, and after revocation", async () => {
-    for (const k of [null, "ek_" + "x".repeat(32), "not-a-key"]) {
+    for (const k of [null, `ek_${"x".repeat(32)}`, "not-a-key"]) {
       const r = await call("POST", "/conversations", k, {});
       expect(r.status).toBe(401);
       expect(((await r.json()) as ApiError).error).toBe("unauthenticated");

@@ -10,11 +10,6 @@ import { SurgeStore } from "../../worker/surge/store.ts";
 import { undoReply } from "../../worker/surge/run.ts";
 import { ADMIN, BASE, connect, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    receiverUrl: string;
-  }
-}
 const RECEIVER = inject("receiverUrl");
 
 const json = { "content-type": "application/json" };

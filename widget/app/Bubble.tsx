@@ -20,7 +20,7 @@ function Sources({ m, t, base }: { m: BubbleMessage; t: Translate; base: string 
           {i > 0 && ", "}
           <a key={s.articleId} href={s.href} target="_blank" rel="noopener noreferrer">
             {s.title}
-            <span class="sr">{" " + t("newTab")}</span>
+            <span class="sr">{` ${t("newTab")}`}</span>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="ext">
               <path d="M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2" />
             </svg>

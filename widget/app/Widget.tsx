@@ -290,7 +290,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
       <header class="head">
         {v.k === "chat" ? (
           <div class="avatar" aria-hidden="true">
-            <svg viewBox="0 0 24 24">
+            <svg viewBox="0 0 24 24" aria-hidden="true">
               <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
             </svg>
           </div>
@@ -359,7 +359,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
           if (it.k === "note") {
             const s = noteText(it.e, it.prev, t);
             lastAuthor = "";
-            return s && <p class="note" key={"n" + it.seq}>{s}</p>;
+            return s && <p class="note" key={`n${it.seq}`}>{s}</p>;
           }
           const who = it.m.author + (it.m.name ?? "");
           const label = who !== lastAuthor;
@@ -369,7 +369,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         {Object.values(tl.drafts).map((d) => (
           // Hidden from the live region while it grows (one announcement per token would be
           // unbearable); the stored message replaces it under a different key, and that is announced.
-          <div class="row them" key={"d" + d.id} aria-hidden="true">
+          <div class="row them" key={`d${d.id}`} aria-hidden="true">
             {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
             <div class="bubble bot draft">
               <RichText text={d.text} />
@@ -413,7 +413,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
             const el = e.currentTarget;
             text.value = el.value;
             el.style.height = "";
-            el.style.height = Math.min(el.scrollHeight, 128) + "px";
+            el.style.height = `${Math.min(el.scrollHeight, 128)}px`;
             if (el.value) store.typing();
           }}
           onKeyDown={(e) => {

@@ -37,7 +37,7 @@ export async function failure(res: Response): Promise<ApiFailure> {
   } catch {
     // Not our JSON (a proxy's HTML error page): the status is all there is.
   }
-  return new ApiFailure(res.status, body.error ?? "http_" + res.status, body.message ?? res.statusText);
+  return new ApiFailure(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText);
 }
 
 async function json<T>(res: Promise<Response>): Promise<T> {

@@ -48,8 +48,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
   const local = store(() => deps.local ?? globalThis.localStorage);
   const session = store(() => deps.session ?? globalThis.sessionStorage);
   const doFetch: typeof fetch = deps.fetch ?? ((...a) => fetch(...a));
-  const convKey = "edgedesk:conv:" + cfg.site;
-  const pendingKey = "edgedesk:pending:" + cfg.site;
+  const convKey = `edgedesk:conv:${cfg.site}`;
+  const pendingKey = `edgedesk:pending:${cfg.site}`;
 
   const timeline = signal(emptyTimeline());
   /** State changes in arrival order, for the "X joined" notes (the reducer keeps only the latest state). */

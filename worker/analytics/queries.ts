@@ -296,7 +296,7 @@ export async function gaps(db: D1Database, r: Range, limit = 8): Promise<GapRow[
       return {
         key: [...c.terms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t).join("-") || "misc",
         questions: c.items.length,
-        title: rep.text.length > 120 ? rep.text.slice(0, 117) + "…" : rep.text,
+        title: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
         example: c.items[c.items.length - 1]?.text ?? rep.text,
         reasons: [...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join("; "),
       };

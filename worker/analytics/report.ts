@@ -125,5 +125,5 @@ export function toCsv(t: Table): string {
     const s = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [t.columns, ...t.rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+  return `${[t.columns, ...t.rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }

@@ -215,7 +215,7 @@ export class Engine {
    */
   retract(agent: { name: string }, messageId: string, reason?: string): { seq: number; duplicate: boolean } {
     const target = this.store.events().find((e) => e.type === "message" && e.id === messageId);
-    if (!target || target.type !== "message" || target.author !== "agent") throw new Refused("not_retractable", "only an agent's message can be taken back");
+    if (target?.type !== "message" || target.author !== "agent") throw new Refused("not_retractable", "only an agent's message can be taken back");
     const { event, duplicate } = this.store.append(
       { type: "retract", messageId, by: agent.name, at: this.out.now(), ...(reason ? { reason } : {}) },
       `retract:${messageId}`,
@@ -524,7 +524,7 @@ function mergeTried(prev: Meta["tried"], next: TriedArticle[]): Meta["tried"] {
 /** Extractive summary: the customer's first question and their latest words, trimmed. */
 export function summarize(customer: string[]): string {
   if (!customer.length) return "The customer asked for a person before writing anything.";
-  const clip = (s: string) => (s.length > 240 ? s.slice(0, 237) + "…" : s);
+  const clip = (s: string) => (s.length > 240 ? `${s.slice(0, 237)}…` : s);
   const first = customer[0] as string;
   const last = customer[customer.length - 1] as string;
   const n = customer.length;

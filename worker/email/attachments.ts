@@ -7,6 +7,7 @@ import type { MimeAttachment } from "./mime.ts";
 export const attachmentKey = (conversationId: string, id: string) => `conversations/${conversationId}/${id}`;
 export const attachmentUrl = (conversationId: string, id: string) => `/api/conversations/${conversationId}/attachments/${id}`;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is stripped
 const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f/\\]+/g, "_").slice(0, 200) || "attachment";
 
 /**
@@ -35,7 +36,7 @@ export async function removeObjects(bucket: R2Bucket | undefined, keys: string[]
 
 /** A download response that a browser never renders in our origin: always a file, never HTML. */
 export function downloadResponse(obj: R2ObjectBody): Response {
-  const name = obj.customMetadata?.["filename"] ?? "attachment";
+  const name = obj.customMetadata?.filename ?? "attachment";
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
   return new Response(obj.body, {
     headers: {

@@ -54,7 +54,7 @@ export function quotedPrintable(text: string): string {
       const plain = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last);
       const piece = plain ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, "0")}`;
       if (cur.length + piece.length > 75) {
-        out.push(cur + "=");
+        out.push(`${cur}=`);
         cur = "";
       }
       cur += piece;

@@ -51,12 +51,12 @@ const bareId = (v: string) => v.trim().replace(/^<|>$/g, "").trim();
 export const messageIds = (v: string | undefined): string[] => (v?.match(/<[^<>\s]+>/g) ?? []).map(bareId).filter((x) => x.length > 2 && x.length <= 250);
 
 function bodyText(mail: ParsedMail): string {
-  if (mail.text !== undefined && mail.text.trim()) return mail.text;
+  if (mail.text?.trim()) return mail.text;
   return mail.html ? htmlToText(mail.html) : "";
 }
 
 function clip(text: string): string {
-  return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS - 40).trimEnd() + "\n\n[… message shortened]" : text;
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 40).trimEnd()}\n\n[… message shortened]` : text;
 }
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<InboundResult> {

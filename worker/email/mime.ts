@@ -61,7 +61,7 @@ export function parseHeaderBlock(block: string): Header[] {
     if (/^[ \t]/.test(line)) {
       const last = headers[headers.length - 1];
       if (!last) throw new MalformedMail("header block starts with a continuation line");
-      last.value += " " + line.trim();
+      last.value += ` ${line.trim()}`;
       continue;
     }
     const colon = line.indexOf(":");
@@ -193,7 +193,7 @@ function walk(headers: Header[], body: string, mail: ParsedMail, depth: number, 
   const ct = parseParams(header(headers, "content-type") ?? defaultType);
   const type = ct.value.includes("/") ? ct.value : defaultType;
   if (type.startsWith("multipart/")) {
-    const boundary = ct.params["boundary"];
+    const boundary = ct.params.boundary;
     if (!boundary) throw new MalformedMail(`${type} without a boundary`);
     for (const part of splitMultipart(body, boundary)) {
       const { head, body: partBody } = splitHead(part.replace(/^\r?\n/, ""));
@@ -205,11 +205,11 @@ function walk(headers: Header[], body: string, mail: ParsedMail, depth: number, 
   }
   mail.partTypes.push(type);
   const disposition = parseParams(header(headers, "content-disposition") ?? "");
-  const filename = decodeWords(disposition.params["filename"] ?? ct.params["name"] ?? "");
+  const filename = decodeWords(disposition.params.filename ?? ct.params.name ?? "");
   const content = transferDecode(body, header(headers, "content-transfer-encoding"));
   const isText = type === "text/plain" || type === "text/html";
   if (isText && disposition.value !== "attachment" && !filename) {
-    const text = decodeCharset(content, ct.params["charset"]);
+    const text = decodeCharset(content, ct.params.charset);
     if (type === "text/plain" && mail.text === undefined) mail.text = text;
     else if (type === "text/html" && mail.html === undefined) mail.html = text;
     return;
@@ -235,15 +235,15 @@ function defaultName(type: string, n: number): string {
 /** The parts between `--boundary` lines; a multipart whose boundary never appears is malformed. */
 function splitMultipart(body: string, boundary: string): string[] {
   const lines = body.split(/(?<=\n)/);
-  const open = "--" + boundary;
+  const open = `--${boundary}`;
   const parts: string[] = [];
   let cur: string[] | null = null;
   let closed = false;
   for (const line of lines) {
     const bare = line.replace(/[ \t]*\r?\n$/, "");
-    if (bare === open || bare === open + "--") {
+    if (bare === open || bare === `${open}--`) {
       if (cur) parts.push(stripTrailingNewline(cur.join("")));
-      if (bare === open + "--") {
+      if (bare === `${open}--`) {
         closed = true;
         break;
       }

@@ -29,7 +29,7 @@ export function htmlToText(html: string): string {
   let line = "";
   const flush = (always = false) => {
     const t = line.replace(/[ \t\u00a0]+/g, " ").trim();
-    if (t || always) out += (depth > 0 ? "> ".repeat(depth) + t : t) + "\n";
+    if (t || always) out += `${depth > 0 ? "> ".repeat(depth) + t : t}\n`;
     line = "";
   };
   const tag = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>|([^<]+)|</g;

@@ -21,9 +21,9 @@ export function shorten(text: string, max = PREVIEW_CHARS): string {
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max - 1);
-  if (flat[max - 1] === " ") return cut + "…";
+  if (flat[max - 1] === " ") return `${cut}…`;
   const space = cut.lastIndexOf(" ");
-  return (space > max * 0.6 ? cut.slice(0, space) : cut) + "…";
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
 export function pastMessages(events: ConversationEvent[]): PastMessage[] {

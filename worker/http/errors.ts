@@ -26,7 +26,7 @@ export function parseOr400<S extends z.ZodMiniType>(schema: S, data: unknown, wh
   if (r.success) return r.data;
   const issues = issuesOf(r.error);
   const first = issues[0];
-  throw new ApiFailure(400, "invalid_" + where, first ? `${where}: ${first.path || "value"}: ${first.message}` : `invalid ${where}`, issues);
+  throw new ApiFailure(400, `invalid_${where}`, first ? `${where}: ${first.path || "value"}: ${first.message}` : `invalid ${where}`, issues);
 }
 
 export async function jsonBody(c: Context): Promise<unknown> {
@@ -44,7 +44,7 @@ export function errorResponse(err: Error, c: Context): Response {
     const body: ApiError = { error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) };
     return c.json(body, err.status);
   }
-  if (err instanceof HTTPException) return c.json({ error: "http_" + err.status, message: err.message }, err.status);
+  if (err instanceof HTTPException) return c.json({ error: `http_${err.status}`, message: err.message }, err.status);
   console.error("unhandled", err);
   return c.json({ error: "internal", message: "internal error" }, 500);
 }

@@ -70,7 +70,7 @@ export function chunkArticle(body: string, minWords: number): Passage[] {
   for (const b of blocks) {
     const prev = out.at(-1);
     if (prev && prev.heading === b.heading && wordCount(prev.text) < minWords) {
-      prev.text = prev.text + "\n" + b.text;
+      prev.text = `${prev.text}\n${b.text}`;
     } else out.push({ heading: b.heading, text: b.text });
   }
   return out;

@@ -18,7 +18,7 @@ function trimToWords(text: string, max: number): string {
     out += (out ? (/^\s*([-*]|\d+[.)])\s/.test(u) || out.endsWith(":") ? "\n" : " ") : "") + u;
     n += w;
   }
-  if (n > max) out = (out.match(/\S+/g) ?? []).slice(0, max).join(" ") + "…";
+  if (n > max) out = `${(out.match(/\S+/g) ?? []).slice(0, max).join(" ")}…`;
   return out.trim();
 }
 
@@ -33,12 +33,12 @@ export function composeAnswer(query: string, candidate: Candidate, config: Compo
   while (countWords(text) < config.minWords && next < passages.length) {
     const p = passages[next] as { text: string };
     const shares = terms(p.text).some((t) => q.has(t));
-    if (shares || countWords(text) < config.minWords) text = text + "\n" + p.text;
+    if (shares || countWords(text) < config.minWords) text = `${text}\n${p.text}`;
     next++;
   }
   const lead = passages[0]?.text ?? "";
   if (start > 0 && lead && countWords(lead) <= config.leadMaxWords && countWords(lead) + countWords(text) <= config.maxWords) {
-    text = lead + "\n" + text;
+    text = `${lead}\n${text}`;
   }
   return trimToWords(text, config.maxWords);
 }

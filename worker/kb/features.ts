@@ -15,12 +15,12 @@ export function featureNames(text: string, cfg: FeatureConfig): Map<string, numb
   const add = (k: string, v: number) => out.set(k, (out.get(k) ?? 0) + v);
   const ws = words(text);
   const ss = ws.map(stem);
-  for (const s of ss) add("w:" + s, cfg.wordWeight);
-  for (let i = 0; i + 1 < ss.length; i++) add("b:" + ss[i] + "_" + ss[i + 1], cfg.bigramWeight);
+  for (const s of ss) add(`w:${s}`, cfg.wordWeight);
+  for (let i = 0; i + 1 < ss.length; i++) add(`b:${ss[i]}_${ss[i + 1]}`, cfg.bigramWeight);
   for (const w of ws) {
-    const padded = "<" + w + ">";
+    const padded = `<${w}>`;
     for (let n = cfg.charMin; n <= cfg.charMax; n++) {
-      for (let i = 0; i + n <= padded.length; i++) add("c:" + padded.slice(i, i + n), cfg.charWeight);
+      for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.slice(i, i + n)}`, cfg.charWeight);
     }
   }
   // Sublinear term frequency: a word repeated in a long passage should not dominate.
@@ -60,6 +60,6 @@ export function wordCoverage(text: string, vocab: ReadonlyMap<string, number>): 
   const ws = words(text).filter((w) => !STOPWORDS.has(w));
   if (!ws.length) return 0;
   let hit = 0;
-  for (const w of ws) if (vocab.has("w:" + stem(w))) hit++;
+  for (const w of ws) if (vocab.has(`w:${stem(w)}`)) hit++;
   return hit / ws.length;
 }

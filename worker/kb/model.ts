@@ -213,7 +213,7 @@ export function deserializeModel(m: SerializedModel): Model {
   const w = new Float32Array(q.length);
   for (let i = 0; i < q.length; i++) w[i] = (q[i] as number) * (m.scales[i % C] as number);
   const vocab = new Map<string, number>();
-  m.features.forEach((f, i) => vocab.set(f, i));
+  for (const [i, f] of m.features.entries()) vocab.set(f, i);
   return { classes: m.classes, vocab, w, bias: Float32Array.from(m.bias), ...(m.idf ? { idf: Float32Array.from(m.idf) } : {}) };
 }
 

@@ -128,7 +128,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   // Articles in the customer's language when the KB has any; otherwise every article.
   const lang = opts.locale?.slice(0, 2).toLowerCase();
   const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
-  const allowed = inLocale && inLocale.some(Boolean) ? inLocale : index.articles.map(() => true);
+  const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
 
   const lex = new Float64Array(n);
   for (let i = 0; i < n; i++) lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;

@@ -108,7 +108,7 @@ export interface LexicalBoosts {
 
 function articleTexts(a: SnapshotArticle): string[] {
   const meta = `${a.title}. ${a.tags.join(" ")} ${a.category}`;
-  return [a.title, meta, ...a.passages.map((p) => (p.heading ? p.heading + ". " : "") + p.text)];
+  return [a.title, meta, ...a.passages.map((p) => (p.heading ? `${p.heading}. ` : "") + p.text)];
 }
 
 export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): KbSnapshot {
@@ -225,10 +225,10 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
   const articles: IndexedArticle[] = snapshot.articles.map((a) => {
     const title = terms(a.title);
-    const tags = terms(a.tags.join(" ") + " " + a.category);
+    const tags = terms(`${a.tags.join(" ")} ${a.category}`);
     const body: string[] = [];
     const passageDocs = a.passages.map((p) => {
-      const ts = terms((p.heading ? p.heading + " " : "") + p.text);
+      const ts = terms((p.heading ? `${p.heading} ` : "") + p.text);
       for (const t of ts) body.push(t);
       return lexicalDoc(ts);
     });

@@ -10,10 +10,10 @@ export type Cluster<T> = { items: T[]; centroid: Vec; terms: Map<string, number>
 export function questionVector(text: string): Vec {
   const v: Vec = new Map();
   for (const t of terms(text)) {
-    v.set("w:" + t, (v.get("w:" + t) ?? 0) + 1);
+    v.set(`w:${t}`, (v.get(`w:${t}`) ?? 0) + 1);
     const padded = `<${t}>`;
     for (let i = 0; i + 3 <= padded.length; i++) {
-      const g = "c:" + padded.slice(i, i + 3);
+      const g = `c:${padded.slice(i, i + 3)}`;
       v.set(g, (v.get(g) ?? 0) + 0.5);
     }
   }

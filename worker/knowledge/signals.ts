@@ -85,7 +85,7 @@ export async function gapsReport(db: D1Database, workspaceId: string, days: numb
       examples,
       reasons: byReason,
       lastAt: Math.max(...c.items.map((i) => i.at)),
-      suggestedTitle: rep.text.length > 120 ? rep.text.slice(0, 117) + "…" : rep.text,
+      suggestedTitle: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
     };
   });
   return { days, questions: items.length, groups };

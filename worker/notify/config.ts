@@ -7,9 +7,9 @@ export type WebhookRow = { id: string; workspace_id: string; url: string; secret
 
 export type WorkspaceConfig = { webhooks: WebhookWithSecret[]; slackUrl: string | null };
 
-export const newSecret = (): string => "whsec_" + randomToken(24);
+export const newSecret = (): string => `whsec_${randomToken(24)}`;
 
-const hint = (s: string, keep = 4): string => "…" + s.slice(-keep);
+const hint = (s: string, keep = 4): string => `…${s.slice(-keep)}`;
 
 export function fromRow(r: WebhookRow): WebhookWithSecret {
   return {

@@ -229,7 +229,7 @@ export class NotifierDO extends DurableObject<Env> {
     const c = this.ctx.storage.sql.exec(
       `INSERT OR IGNORE INTO deliveries (id, kind, target, event_id, event_type, body, status, attempts, next_at, url, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
-      "dlv_" + crypto.randomUUID().replace(/-/g, ""),
+      `dlv_${crypto.randomUUID().replace(/-/g, "")}`,
       kind,
       target,
       e.id,

@@ -47,7 +47,7 @@ notifications.post("/webhooks", async (c) => {
   if ((count?.n ?? 0) >= MAX_WEBHOOKS) throw new ApiFailure(409, "too_many_webhooks", `a workspace has at most ${MAX_WEBHOOKS} webhooks`);
   const now = Date.now();
   const row: WebhookRow = {
-    id: "wh_" + crypto.randomUUID().replace(/-/g, "").slice(0, 20),
+    id: `wh_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`,
     workspace_id: ws(c),
     url: w.url,
     secret: w.secret ?? newSecret(),
@@ -96,7 +96,7 @@ notifications.delete("/webhooks/:id", async (c) => {
 /** A `ping` event through the real outbox: signed, retried, listed like any other delivery. */
 notifications.post("/webhooks/:id/test", async (c) => {
   const row = await webhookRow(c, c.req.param("id"));
-  const event: WebhookEvent = { id: "ping." + crypto.randomUUID(), type: "ping", createdAt: Date.now(), workspaceId: ws(c), data: {} };
+  const event: WebhookEvent = { id: `ping.${crypto.randomUUID()}`, type: "ping", createdAt: Date.now(), workspaceId: ws(c), data: {} };
   const d = await notifier(c).sendTest(ws(c), row.id, event, JSON.stringify(event));
   if (!d) throw new ApiFailure(404, "not_found", "no such webhook");
   return c.json({ delivery: d }, 202);
@@ -116,7 +116,7 @@ notifications.put("/slack", async (c) => {
 notifications.post("/slack/test", async (c) => {
   const now = Date.now();
   const event: WebhookEvent = {
-    id: "ping." + crypto.randomUUID(),
+    id: `ping.${crypto.randomUUID()}`,
     type: "conversation.handed_off",
     createdAt: now,
     workspaceId: ws(c),

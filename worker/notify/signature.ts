@@ -15,7 +15,7 @@ export const REPLAY_WINDOW_S = 300;
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 export async function sign(secret: string, timestamp: number, body: string): Promise<string> {
-  return "v1=" + hex(await hmacSha256(secret, `${timestamp}.${body}`));
+  return `v1=${hex(await hmacSha256(secret, `${timestamp}.${body}`))}`;
 }
 
 export async function signedHeaders(secret: string, delivery: { id: string; eventType: string }, body: string, nowMs: number): Promise<Record<string, string>> {

@@ -8,7 +8,7 @@ type SlackBlock = { type: "section"; text: Text; fields?: Text[] } | { type: "co
 
 /** Slack's mrkdwn treats these three as control characters. */
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const clip = (s: string, n: number): string => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function isUrgentHandoff(e: WebhookEvent): boolean {
   const c = e.data.conversation;

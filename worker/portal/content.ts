@@ -48,7 +48,7 @@ export const inLanguage = (articles: Article[], lang: string): Article[] => arti
  */
 const familyOf = (a: Article): string => {
   const l = lang2(a.locale);
-  return a.id.startsWith(l + "-") ? a.id.slice(l.length + 1) : a.id;
+  return a.id.startsWith(`${l}-`) ? a.id.slice(l.length + 1) : a.id;
 };
 
 export function alternatesOf(article: Article, articles: Article[], href: (id: string) => string): Alternate[] {

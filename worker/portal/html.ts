@@ -43,7 +43,7 @@ export function plainExcerpt(md: string, max = 160): string {
     .trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
-  return cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2)).trimEnd() + "…";
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2)).trimEnd()}…`;
 }
 
 // Inline and tiny (~1.5 KB): a stylesheet request would cost a round trip before first paint.

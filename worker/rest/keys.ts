@@ -28,7 +28,7 @@ const lastUsedWrites = new Map<string, number>();
 
 export async function createApiKey(env: Env, workspaceId: string, name: string, by: string): Promise<CreatedApiKey> {
   const key = KEY_PREFIX + randomToken(24);
-  const row: Row = { id: "key_" + randomToken(9), name, prefix: key.slice(0, 10), created_at: Date.now(), created_by: by, last_used_at: null, revoked_at: null };
+  const row: Row = { id: `key_${randomToken(9)}`, name, prefix: key.slice(0, 10), created_at: Date.now(), created_by: by, last_used_at: null, revoked_at: null };
   await env.DB.prepare("INSERT INTO api_keys (id, workspace_id, name, prefix, hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
     .bind(row.id, workspaceId, name, row.prefix, await sha256(key), by, row.created_at)
     .run();

@@ -4,7 +4,6 @@
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
 import type * as z from "zod/mini";
-import type { HandoffPacket } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import {
   apiErrorSchema,

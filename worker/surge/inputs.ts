@@ -30,7 +30,7 @@ export async function gatherInputs(env: Env, workspaceId: string, filters: Surge
       .filter((e) => e.type === "message" && e.author === "customer")
       .map((e) => (e.type === "message" ? e.text : ""))
       .join("\n");
-    const verifiedVip = d.identity?.verified === true && isVip(d.identity.attributes?.["vip"]);
+    const verifiedVip = d.identity?.verified === true && isVip(d.identity.attributes?.vip);
     const priority = d.priority ?? d.handoff?.priority;
     let hit: KbHit | undefined;
     if (kb && text.trim()) {

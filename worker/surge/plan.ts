@@ -11,7 +11,7 @@ import { contextPack, propose, type PlanInput } from "./propose.ts";
 
 export type PlanRequest = { inputs: PlanInput[]; safeguards: SurgeSafeguards; tuning: SurgeTuning; config: SurgeConfig; defaultTeam?: string };
 
-const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export async function buildPlan(r: PlanRequest): Promise<SurgePlan> {
   const cfg = r.config;

@@ -67,7 +67,7 @@ export function propose(i: PlanInput, t: Thresholds, safeguards: SurgeSafeguards
 }
 
 export function contextPack(i: PlanInput, clusterId: string, related: string[], reason: string): ContextPack {
-  const summary = i.text.length > 400 ? i.text.slice(0, 399) + "…" : i.text;
+  const summary = i.text.length > 400 ? `${i.text.slice(0, 399)}…` : i.text;
   return {
     summary,
     clusterId,

@@ -69,7 +69,7 @@ surge.get("/sweeps", async (c) => c.json({ items: (await storeOf(c).list()).map(
 surge.post("/sweeps", async (c) => {
   const brief = parseOr400(surgeBriefSchema, await jsonBody(c), "body");
   const store = storeOf(c);
-  const id = "sw_" + nanoid(12);
+  const id = `sw_${nanoid(12)}`;
   const at = Date.now();
   await store.record({ sweepId: id, actor: who(c).name, action: "brief.created", inputs: brief, outputs: { id } }, store.create({ id, brief, by: who(c), at }));
   return c.json(view(c, (await store.get(id)) as SweepRecord), 201);
@@ -217,7 +217,7 @@ surge.post("/sweeps/:id/feedback", async (c) => {
   const s = await sweepOr404(c);
   const { text } = parseOr400(surgeFeedbackSchema, await jsonBody(c), "body");
   const store = storeOf(c);
-  const task = { id: "task_" + nanoid(10), sweepId: s.id, text, createdBy: who(c).name, createdAt: Date.now(), status: "open" as const };
+  const task = { id: `task_${nanoid(10)}`, sweepId: s.id, text, createdBy: who(c).name, createdAt: Date.now(), status: "open" as const };
   await c.env.DB.batch([
     store.addTask(task),
     store.audit({ sweepId: s.id, actor: who(c).name, action: "feedback.added", inputs: { text }, outputs: { taskId: task.id } }),

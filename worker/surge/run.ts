@@ -125,7 +125,7 @@ export async function undoReply(env: Env, store: SurgeStore, sweep: SweepRecord,
     await store.record({ ...base, action: "undo.refused", inputs: { conversationId, at: now }, outputs: { code, message } });
     return { ok: false, code, message };
   };
-  if (!step || step.status !== "sent" || !step.messageId) return refuse("not_sent", "this sweep sent no reply in that conversation (or it was undone already)");
+  if (step?.status !== "sent" || !step.messageId) return refuse("not_sent", "this sweep sent no reply in that conversation (or it was undone already)");
   if (step.undoUntil === undefined || now > step.undoUntil) return refuse("undo_window_closed", `the undo window closed at ${new Date(step.undoUntil ?? 0).toISOString()}`);
   const r = await stubOf(env, conversationId).retract(actor, step.messageId, "taken back by the surge sweep's undo");
   if (!r.ok) return refuse(r.error, r.message);

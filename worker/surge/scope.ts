@@ -3,7 +3,7 @@ import type { SurgeFilters } from "../../shared/surge.ts";
 
 export type ScopeItem = { id: string; text: string; createdAt: number; priority?: string; category?: string; channel: string; vip: boolean };
 
-const lower = (xs: string[] | undefined) => (xs && xs.length ? new Set(xs.map((x) => x.toLowerCase())) : null);
+const lower = (xs: string[] | undefined) => (xs?.length ? new Set(xs.map((x) => x.toLowerCase())) : null);
 
 export function inScope(i: ScopeItem, f: SurgeFilters, now: number): boolean {
   const cats = lower(f.categories);

@@ -56,7 +56,7 @@ export function StackedBars({ title, rows, names }: { title: string; rows: Bar[]
         const y = PAD.t + i * rowH;
         return (
           <g key={r.label}>
-            <text x={labelW - 8} y={y + 14} class="axis" text-anchor="end">{r.label.length > 28 ? r.label.slice(0, 27) + "…" : r.label}</text>
+            <text x={labelW - 8} y={y + 14} class="axis" text-anchor="end">{r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}</text>
             {r.values.map((v, k) => {
               const w = scale(v);
               const el = (

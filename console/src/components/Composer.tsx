@@ -152,16 +152,18 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
               }
             }}
           />
-          <ul id="canned-list" role="listbox" aria-label="Canned replies" class="canned-list">
+          <div id="canned-list" role="listbox" aria-label="Canned replies" class="canned-list">
             {!canned ? (
-              <li class="muted small">Loading…</li>
+              <div class="muted small">Loading…</div>
             ) : matches.length === 0 ? (
-              <li class="muted small" data-testid="canned-empty">
+              <div class="muted small" data-testid="canned-empty">
                 {canned.length ? "No canned reply matches." : "No canned replies yet. Editors and owners can add them."}
-              </li>
+              </div>
             ) : (
               matches.map((c, i) => (
-                <li
+                // biome-ignore lint/a11y/useFocusableInteractive: options of a combobox are not focused themselves (aria-activedescendant)
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the search box handles the keys for the list
+                <div
                   key={c.id}
                   id={`canned-${c.id}`}
                   role="option"
@@ -177,10 +179,10 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
                     {c.shortcut && <span class="mono muted small"> /{c.shortcut}</span>}
                   </span>
                   <span class="canned-text muted small">{c.text}</span>
-                </li>
+                </div>
               ))
             )}
-          </ul>
+          </div>
         </div>
       )}
       <div class="composer-row">

@@ -103,7 +103,7 @@ export function ConversationTools({ detail, onPatch, onNeeded }: Props) {
         <span class="eyebrow">Customer rating</span>
         {detail.csat ? (
           <p>
-            <span class="stars-shown" aria-label={`${detail.csat.score} out of 5`}>
+            <span class="stars-shown" role="img" aria-label={`${detail.csat.score} out of 5`}>
               {"★".repeat(detail.csat.score)}
               <span class="muted">{"★".repeat(5 - detail.csat.score)}</span>
             </span>{" "}

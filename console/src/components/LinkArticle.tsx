@@ -108,7 +108,7 @@ export function LinkArticle({ detail, state }: { detail: ConversationDetail | nu
               {errors.form}
             </p>
           )}
-          <button class="btn btn-primary" data-testid="link-submit">
+          <button type="submit" class="btn btn-primary" data-testid="link-submit">
             {mode === "link" ? "Link article" : "Create draft"}
           </button>
         </form>

@@ -56,8 +56,9 @@ export function GapsPage() {
         {report?.groups.map((g) => (
           <li key={g.key + g.lastAt} class="gap" data-testid="gap-group" data-count={g.count}>
             <div class="gap-head">
-              <span class="gap-count" aria-label={`${g.count} questions`}>
-                {g.count}×
+              <span class="gap-count">
+                <span aria-hidden="true">{g.count}×</span>
+                <span class="visually-hidden">{`${g.count} questions`}</span>
               </span>
               <strong class="gap-title">{g.suggestedTitle}</strong>
               <span class="muted small">last {timeAgo(g.lastAt, Date.now())}</span>

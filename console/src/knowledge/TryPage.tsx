@@ -55,7 +55,7 @@ export function TryPage() {
             </label>
           ))}
         </div>
-        <button class="btn btn-primary" disabled={busy} data-testid="try-submit">
+        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="try-submit">
           {busy ? "Asking…" : "Ask"}
         </button>
       </form>

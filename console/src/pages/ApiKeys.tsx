@@ -183,7 +183,7 @@ function NewSecret({ created, done }: { created: CreatedApiKey; done(): void }) 
       () => setCopied("failed"),
     );
   return (
-    <div class="secret-box" data-testid="api-key-secret" aria-labelledby="key-secret-title">
+    <section class="secret-box" data-testid="api-key-secret" aria-labelledby="key-secret-title">
       <h3 id="key-secret-title" ref={title} tabIndex={-1}>
         Your new key “{created.name}”
       </h3>
@@ -202,7 +202,7 @@ function NewSecret({ created, done }: { created: CreatedApiKey; done(): void }) 
       <p class="small" role="status">
         {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "Could not copy: select the key and copy it yourself." : ""}
       </p>
-    </div>
+    </section>
   );
 }
 

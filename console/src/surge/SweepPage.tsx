@@ -166,7 +166,7 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
         </section>
       )}
 
-      {s.state === "done" && <Reflect sweep={s} />}
+      {s.state === "done" && <Reflection sweep={s} />}
     </div>
   );
 }
@@ -320,7 +320,7 @@ function Checklist({ sweep, canUndo, onChange }: { sweep: Sweep; canUndo: boolea
   );
 }
 
-function Reflect({ sweep }: { sweep: Sweep }) {
+function Reflection({ sweep }: { sweep: Sweep }) {
   const [snap, setSnap] = useState<SurgeSnapshot | null>(null);
   const [tasks, setTasks] = useState<FollowUpTask[]>([]);
   const [text, setText] = useState("");

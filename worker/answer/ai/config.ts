@@ -76,7 +76,7 @@ const num = (v: string | undefined, d: number, min: number, max: number) => {
   const n = v === undefined || v.trim() === "" ? NaN : Number(v);
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : d;
 };
-const str = (v: string | undefined, d: string) => (v && v.trim() ? v.trim() : d);
+const str = (v: string | undefined, d: string) => (v?.trim() ? v.trim() : d);
 
 /** The settings the vars ask for, before checking bindings. */
 export function aiSettings(env: AiVars): AiSettings {

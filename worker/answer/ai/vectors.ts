@@ -23,7 +23,7 @@ export async function passageVectorId(workspaceId: string, articleId: string, pa
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${workspaceId}\u0000${articleId}\u0000${passageIndex}`));
   let s = "";
   for (const b of new Uint8Array(digest)) s += String.fromCharCode(b);
-  return "p_" + btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "").slice(0, 40);
+  return `p_${btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "").slice(0, 40)}`;
 }
 
 const namespaceOf = (workspaceId: string) => workspaceId.slice(0, 64);
