@@ -26,6 +26,10 @@ const widget = (entry: string, fileName: string): UserConfig => ({
 
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === "widget-loader") return widget("widget/loader.ts", "widget.js");
-  if (mode === "widget-app") return { ...widget("widget/app/main.tsx", "widget-app.js"), plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })] };
+  if (mode === "widget-app")
+    return {
+      ...widget("widget/app/main.tsx", "widget-app.js"),
+      plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
+    };
   throw new Error(`vite.config.ts: unknown mode "${mode}" (expected widget-loader or widget-app)`);
 });

@@ -18,7 +18,11 @@ function fakesWorker() {
     external: ["cloudflare:*"],
     write: false,
   });
-  return { name: FAKES, modules: [{ type: "ESModule" as const, path: "fakes.mjs", contents: out.outputFiles[0]?.text ?? "" }], compatibilityDate: "2026-04-20" };
+  return {
+    name: FAKES,
+    modules: [{ type: "ESModule" as const, path: "fakes.mjs", contents: out.outputFiles[0]?.text ?? "" }],
+    compatibilityDate: "2026-04-20",
+  };
 }
 
 export default defineConfig(async () => {
@@ -57,7 +61,14 @@ export default defineConfig(async () => {
               wrangler,
               miniflare: {
                 // SUMMARY follows COMPOSER (llm); its own model name lets a test slow or fail just the summary.
-                bindings: { ...bindings, RETRIEVAL: "hybrid", COMPOSER: "llm", LLM_FIRST_TOKEN_MS: "600", SUMMARY_MODEL: "@cf/meta/llama-3.2-3b-instruct", SUMMARY_TIMEOUT_MS: "1500" },
+                bindings: {
+                  ...bindings,
+                  RETRIEVAL: "hybrid",
+                  COMPOSER: "llm",
+                  LLM_FIRST_TOKEN_MS: "600",
+                  SUMMARY_MODEL: "@cf/meta/llama-3.2-3b-instruct",
+                  SUMMARY_TIMEOUT_MS: "1500",
+                },
                 serviceBindings: {
                   AI: { name: FAKES, entrypoint: "FakeAiBinding" },
                   VECTORIZE: { name: FAKES, entrypoint: "FakeVectorizeBinding" },
@@ -66,7 +77,11 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          test: { name: "worker-ai", include: ["tests/worker/ai/**/*.test.ts"], setupFiles: ["./tests/worker/setup.ts"] },
+          test: {
+            name: "worker-ai",
+            include: ["tests/worker/ai/**/*.test.ts"],
+            setupFiles: ["./tests/worker/setup.ts"],
+          },
         },
       ],
     },

@@ -65,19 +65,36 @@ writeFileSync(file, sql);
 let worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
 await worker.stop();
 const t0 = Date.now();
-const load = spawnSync("node_modules/.bin/wrangler", ["d1", "execute", "edgedesk", "--local", "--persist-to", state, "--file", file, "--yes"], {
-  encoding: "utf8",
-  env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
-});
+const load = spawnSync(
+  "node_modules/.bin/wrangler",
+  ["d1", "execute", "edgedesk", "--local", "--persist-to", state, "--file", file, "--yes"],
+  {
+    encoding: "utf8",
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+  },
+);
 if (load.status !== 0) throw new Error(`loading synthetic rows failed:\n${load.stdout}\n${load.stderr}`);
-console.error(`loaded ${N} synthetic conversations in ${((Date.now() - t0) / 1000).toFixed(1)} s (events, votes, bot turns, and the per-conversation rows the trigger keeps)`);
+console.error(
+  `loaded ${N} synthetic conversations in ${((Date.now() - t0) / 1000).toFixed(1)} s (events, votes, bot turns, and the per-conversation rows the trigger keeps)`,
+);
 const check = spawnSync(
   "node_modules/.bin/wrangler",
-  ["d1", "execute", "edgedesk", "--local", "--persist-to", state, "--json", "--command", `SELECT (SELECT COUNT(*) FROM analytics_events WHERE workspace_id = '${WS}') AS events, (SELECT COUNT(*) FROM analytics_conversations WHERE workspace_id = '${WS}') AS conversations`],
+  [
+    "d1",
+    "execute",
+    "edgedesk",
+    "--local",
+    "--persist-to",
+    state,
+    "--json",
+    "--command",
+    `SELECT (SELECT COUNT(*) FROM analytics_events WHERE workspace_id = '${WS}') AS events, (SELECT COUNT(*) FROM analytics_conversations WHERE workspace_id = '${WS}') AS conversations`,
+  ],
   { encoding: "utf8", env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } },
 );
 const counts = (JSON.parse(check.stdout) as { results: { events: number; conversations: number }[] }[])[0]?.results[0];
-if (counts?.conversations !== N) throw new Error(`expected ${N} per-conversation rows, found ${counts?.conversations}:\n${check.stderr}`);
+if (counts?.conversations !== N)
+  throw new Error(`expected ${N} per-conversation rows, found ${counts?.conversations}:\n${check.stderr}`);
 console.error(`${counts.events} analytics_events rows, ${counts.conversations} analytics_conversations rows`);
 if (OUT) mkdirSync(OUT, { recursive: true });
 worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
@@ -85,11 +102,17 @@ worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length / 2) - 1] ?? NaN;
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 try {
-  for (const [label, f] of [["30 days (all)", from], ["7 days", to - 7 * DAY]] as const) {
+  for (const [label, f] of [
+    ["30 days (all)", from],
+    ["7 days", to - 7 * DAY],
+  ] as const) {
     const qs = `workspace=${WS}&from=${day(f)}&to=${day(to - DAY)}`;
     const get = async (path: string) => {
       const t = performance.now();
-      const res = await fetch(`${worker.url}${path}${path.includes("?") ? "&" : "?"}${qs}`, { headers: { authorization: `Bearer ${worker.adminToken}` }, signal: AbortSignal.timeout(240_000) });
+      const res = await fetch(`${worker.url}${path}${path.includes("?") ? "&" : "?"}${qs}`, {
+        headers: { authorization: `Bearer ${worker.adminToken}` },
+        signal: AbortSignal.timeout(240_000),
+      });
       const body = await res.text();
       if (!res.ok) throw new Error(`${path}: ${res.status} ${body}`);
       return { ms: performance.now() - t, body };
@@ -115,7 +138,11 @@ try {
       for (const [q, t] of Object.entries((JSON.parse(body) as AnalyticsReport).timings)) (server[q] ??= []).push(t);
     }
     console.log(`| whole dashboard (GET /api/analytics) | ${p50(whole).toFixed(0)} |`);
-    console.log(`server-side per query inside the dashboard call (p50): ${Object.entries(server).map(([q, t]) => `${q} ${p50(t).toFixed(0)}`).join(", ")}`);
+    console.log(
+      `server-side per query inside the dashboard call (p50): ${Object.entries(server)
+        .map(([q, t]) => `${q} ${p50(t).toFixed(0)}`)
+        .join(", ")}`,
+    );
   }
 } finally {
   await worker.stop();

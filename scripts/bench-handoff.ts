@@ -21,10 +21,21 @@ const N = Number(arg("n", "40"));
 const PORT = Number(arg("port", "8797"));
 const STREAM_DELAY = arg("stream-delay", "12");
 const SITE = "bench_site";
-const AGENT = { email: "bench-agent@lumen.example", password: "bench-agent-password", name: "Bench Agent", role: "agent", teams: ["support"] };
+const AGENT = {
+  email: "bench-agent@lumen.example",
+  password: "bench-agent-password",
+  name: "Bench Agent",
+  role: "agent",
+  teams: ["support"],
+};
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-handoff-"));
-const worker = await startWorker({ port: PORT, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: STREAM_DELAY, RATE_LIMIT: "1000,1000" } });
+const worker = await startWorker({
+  port: PORT,
+  persistTo: state,
+  quiet: true,
+  vars: { STREAM_DELAY_MS: STREAM_DELAY, RATE_LIMIT: "1000,1000" },
+});
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
@@ -64,7 +75,11 @@ try {
       headers: { origin, "content-type": "application/json" },
       body: JSON.stringify({ reason: "customer-requested" }),
     });
-    const seenAt = await page.waitForFunction((id) => (window as unknown as { __seen: Record<string, number> }).__seen[id], c.id, { timeout: 15_000, polling: 5 });
+    const seenAt = await page.waitForFunction(
+      (id) => (window as unknown as { __seen: Record<string, number> }).__seen[id],
+      c.id,
+      { timeout: 15_000, polling: 5 },
+    );
     const ms = ((await seenAt.jsonValue()) as number) - t0;
     if ((await sent).status !== 202) throw new Error(`handoff ${i} failed`);
     samples.push(ms);
@@ -74,7 +89,9 @@ try {
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   console.log(`handoff → console row, ${samples.length} handoffs, STREAM_DELAY_MS=${STREAM_DELAY}`);
-  console.log(`p50 ${pct(50)} ms · p95 ${pct(95)} ms · min ${sorted[0]} ms · max ${sorted.at(-1)} ms · mean ${mean.toFixed(1)} ms`);
+  console.log(
+    `p50 ${pct(50)} ms · p95 ${pct(95)} ms · min ${sorted[0]} ms · max ${sorted.at(-1)} ms · mean ${mean.toFixed(1)} ms`,
+  );
 } catch (e) {
   console.error(worker.logTail());
   throw e;

@@ -26,7 +26,9 @@ function ttfb(url: string): Promise<{ ms: number; body: Buffer; cache: string }>
     const req = request(url, { agent: false, headers: { "accept-encoding": "identity" } }, (res) => {
       res.once("data", () => (first = Number(process.hrtime.bigint() - t0) / 1e6));
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ ms: first, body: Buffer.concat(chunks), cache: String(res.headers["x-edgedesk-cache"] ?? "") }));
+      res.on("end", () =>
+        resolve({ ms: first, body: Buffer.concat(chunks), cache: String(res.headers["x-edgedesk-cache"] ?? "") }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -50,11 +52,17 @@ async function run(w: LocalWorker, label: string): Promise<{ p50: number; p95: n
     last = r;
   }
   const out = { p50: pct(times, 50), p95: pct(times, 95), cache: last.cache, body: last.body };
-  console.log(`${label.padEnd(10)} TTFB p50 ${out.p50.toFixed(1)} ms, p95 ${out.p95.toFixed(1)} ms over ${N} requests (x-edgedesk-cache: ${out.cache})`);
+  console.log(
+    `${label.padEnd(10)} TTFB p50 ${out.p50.toFixed(1)} ms, p95 ${out.p95.toFixed(1)} ms over ${N} requests (x-edgedesk-cache: ${out.cache})`,
+  );
   return out;
 }
 
-async function withWorker<T>(port: number, vars: Record<string, string>, f: (w: LocalWorker) => Promise<T>): Promise<T> {
+async function withWorker<T>(
+  port: number,
+  vars: Record<string, string>,
+  f: (w: LocalWorker) => Promise<T>,
+): Promise<T> {
   const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-portal-"));
   const w = await startWorker({ port, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "0", ...vars } });
   try {
@@ -70,6 +78,8 @@ const uncached = await withWorker(8871, { PORTAL_CACHE: "off" }, (w) => run(w, "
 const cached = await withWorker(8872, {}, (w) => run(w, "cached"));
 const html = cached.body;
 const scripts = [...html.toString("utf8").matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
-console.log(`article page /hc/demo/articles/${ARTICLE}: ${html.length} B HTML, ${gzipSync(html, { level: 9 }).length} B gzip; ` +
-  `no stylesheet or font requests; scripts: ${scripts.join(", ") || "none"} (async, the widget loader; the chat app loads only on open)`);
+console.log(
+  `article page /hc/demo/articles/${ARTICLE}: ${html.length} B HTML, ${gzipSync(html, { level: 9 }).length} B gzip; ` +
+    `no stylesheet or font requests; scripts: ${scripts.join(", ") || "none"} (async, the widget loader; the chat app loads only on open)`,
+);
 if (uncached.body.length !== html.length) console.log(`(uncached body differs in size: ${uncached.body.length} B)`);

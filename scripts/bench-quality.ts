@@ -20,7 +20,9 @@ const kbDir = arg("kb");
 const queriesPath = arg("queries");
 const out = arg("out");
 if (!kbDir || !queriesPath || !out) {
-  console.error("usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 8] [--port 8797]");
+  console.error(
+    "usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 8] [--port 8797]",
+  );
   process.exit(2);
 }
 const exclude = new Set((arg("exclude-articles") ?? "").split(",").filter(Boolean));
@@ -34,7 +36,12 @@ const readJsonl = (p: string) =>
 const queries = readJsonl(queriesPath).map((q) => ({ id: String(q.id), text: String(q.text) }));
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-"));
-const worker = await startWorker({ port: Number(arg("port") ?? 8797), persistTo: state, quiet: true, vars: { RATE_LIMIT: "100000,100000" } });
+const worker = await startWorker({
+  port: Number(arg("port") ?? 8797),
+  persistTo: state,
+  quiet: true,
+  vars: { RATE_LIMIT: "100000,100000" },
+});
 const site = "bench_site";
 try {
   const articles = readKbDir(kbDir, exclude);
@@ -55,20 +62,29 @@ try {
   const started = Date.now();
   const progress = () => {
     const s = (Date.now() - started) / 1000;
-    process.stderr.write(`\r${done}/${queries.length} questions · ${s.toFixed(0)} s · ${(done / Math.max(s, 0.001)).toFixed(1)}/s   `);
+    process.stderr.write(
+      `\r${done}/${queries.length} questions · ${s.toFixed(0)} s · ${(done / Math.max(s, 0.001)).toFixed(1)}/s   `,
+    );
   };
   const timer = setInterval(progress, 500);
 
   async function one(q: { id: string; text: string }) {
     const created = (await (
-      await fetch(`${worker.url}/v1/conversations?site=${site}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ locale: "en", channel: "api" }) })
+      await fetch(`${worker.url}/v1/conversations?site=${site}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ locale: "en", channel: "api" }),
+      })
     ).json()) as CreatedConversation;
     const t0 = performance.now();
-    const res = await fetch(`${worker.url}/v1/conversations/${created.id}/messages?site=${site}&token=${created.token}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
-    });
+    const res = await fetch(
+      `${worker.url}/v1/conversations/${created.id}/messages?site=${site}&token=${created.token}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
+      },
+    );
     let firstToken: number | null = null;
     let action = "decline";
     let article: string | null = null;
@@ -87,7 +103,11 @@ try {
   }
 
   async function handoffArticle(id: string): Promise<string | null> {
-    const r = await admin<{ handoff?: { tried: { articleId: string }[]; article?: string } }>(worker, "GET", `/admin/v1/conversations/${id}`);
+    const r = await admin<{ handoff?: { tried: { articleId: string }[]; article?: string } }>(
+      worker,
+      "GET",
+      `/admin/v1/conversations/${id}`,
+    );
     return r.handoff?.article ?? null;
   }
 

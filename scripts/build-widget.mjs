@@ -20,7 +20,9 @@ const loader = gz("widget.js");
 const app = gz("widget-app.js");
 const total = loader + app;
 
-console.log(`widget.js      ${kb(raw("widget.js")).padStart(9)} raw  ${kb(loader).padStart(8)} gzip  (budget ${kb(LOADER_MAX)})`);
+console.log(
+  `widget.js      ${kb(raw("widget.js")).padStart(9)} raw  ${kb(loader).padStart(8)} gzip  (budget ${kb(LOADER_MAX)})`,
+);
 console.log(`widget-app.js  ${kb(raw("widget-app.js")).padStart(9)} raw  ${kb(app).padStart(8)} gzip`);
 console.log(`widget total   ${"".padStart(13)} ${kb(total).padStart(8)} gzip  (budget ${kb(TOTAL_MAX)})`);
 

@@ -9,15 +9,24 @@ import { readKbDir } from "./lib/kb-files.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
-export const DEMO_AGENT = { email: "agent@lumen.example", password: "lumen-demo-agent", name: "Alex Rivera", role: "owner" };
+export const DEMO_AGENT = {
+  email: "agent@lumen.example",
+  password: "lumen-demo-agent",
+  name: "Alex Rivera",
+  role: "owner",
+};
 
 function devVars(): Record<string, string> {
   // Local secrets live in .dev.vars (git-ignored), made once, so tokens survive restarts.
   if (!existsSync(".dev.vars")) {
-    writeFileSync(".dev.vars", `SECRET="${randomBytes(24).toString("base64url")}"\nADMIN_TOKEN="${randomBytes(18).toString("base64url")}"\n`);
+    writeFileSync(
+      ".dev.vars",
+      `SECRET="${randomBytes(24).toString("base64url")}"\nADMIN_TOKEN="${randomBytes(18).toString("base64url")}"\n`,
+    );
   }
   const vars: Record<string, string> = {};
-  for (const m of readFileSync(".dev.vars", "utf8").matchAll(/^(\w+)\s*=\s*"?([^"\n]*)"?/gm)) vars[m[1] as string] = m[2] as string;
+  for (const m of readFileSync(".dev.vars", "utf8").matchAll(/^(\w+)\s*=\s*"?([^"\n]*)"?/gm))
+    vars[m[1] as string] = m[2] as string;
   return vars;
 }
 
@@ -35,7 +44,10 @@ await admin(worker, "PUT", "/admin/v1/sites/demo_site?workspace=demo", {
   name: "Lumen demo site",
   allowedOrigins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
 });
-const kb = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
+const kb = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", {
+  articles: readKbDir("kb"),
+  replace: true,
+});
 await admin(worker, "POST", "/admin/v1/agents", DEMO_AGENT);
 
 const url = worker.url.replace("127.0.0.1", "localhost");

@@ -25,13 +25,23 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const readJsonl = (path: string): unknown[] =>
-  readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as unknown);
 
 const kbDir = opt("--kb");
 if (!kbDir) throw new Error("--kb is required");
-const exclude = new Set((opt("--exclude-articles") ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+const exclude = new Set(
+  (opt("--exclude-articles") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const articles: Article[] = [];
-for (const f of readdirSync(kbDir).filter((f) => f.endsWith(".md")).sort()) {
+for (const f of readdirSync(kbDir)
+  .filter((f) => f.endsWith(".md"))
+  .sort()) {
   const r = parseArticle(readFileSync(join(kbDir, f), "utf8"));
   if (!r.ok) throw new Error(`${f}: ${r.errors.join("; ")}`);
   if (!exclude.has(r.article.id)) articles.push(r.article);
@@ -53,11 +63,15 @@ for (let i = 0; i < args.length; i++) {
   const [key = "", value = ""] = (args[i + 1] ?? "").split("=");
   const [group, field = ""] = key.split(".");
   const target: Record<string, number> | undefined =
-    group === "train" ? (trainCfg as unknown as Record<string, number>)
-    : group === "features" ? (trainCfg.features as unknown as Record<string, number>)
-    : group === "retrieve" ? (retrieveCfg as unknown as Record<string, number>)
-    : group === "decision" ? (decisionCfg as unknown as Record<string, number>)
-    : undefined;
+    group === "train"
+      ? (trainCfg as unknown as Record<string, number>)
+      : group === "features"
+        ? (trainCfg.features as unknown as Record<string, number>)
+        : group === "retrieve"
+          ? (retrieveCfg as unknown as Record<string, number>)
+          : group === "decision"
+            ? (decisionCfg as unknown as Record<string, number>)
+            : undefined;
   if (!target || !(field in target)) throw new Error(`unknown setting ${key}`);
   target[field] = Number(value);
 }
@@ -70,7 +84,11 @@ if (args.includes("--self-check")) {
   const held = history.filter((_, i) => i % 5 === 0);
   const idx = loadIndex(buildSnapshot({ version: "self-check", articles, history: train }, trainCfg), retrieveCfg);
   const byId = new Map(articles.map((a) => [a.id, a]));
-  let right = 0, answeredRight = 0, wrong = 0, handoffs = 0, handoffRight = 0;
+  let right = 0,
+    answeredRight = 0,
+    wrong = 0,
+    handoffs = 0,
+    handoffRight = 0;
   for (const h of held) {
     const r = retrieve(idx, h.text, { locale: "en", config: retrieveCfg });
     const d = decide(r, { text: h.text, locale: "en", priorLowConfidence: 0, priorFailures: 0 }, decisionCfg);
@@ -78,9 +96,11 @@ if (args.includes("--self-check")) {
     const expect = !a ? "none" : a.handoff === "always" ? "handoff" : "answer";
     if (expect === "handoff") handoffs++;
     const ok =
-      expect === "answer" ? d.action === "answer" && d.article?.articleId === h.article
-      : expect === "handoff" ? d.action === "handoff"
-      : d.action !== "answer";
+      expect === "answer"
+        ? d.action === "answer" && d.article?.articleId === h.article
+        : expect === "handoff"
+          ? d.action === "handoff"
+          : d.action !== "answer";
     if (ok) right++;
     if (ok && expect === "answer") answeredRight++;
     if (ok && expect === "handoff") handoffRight++;
@@ -127,7 +147,20 @@ if (queriesPath && out) {
         first_token_ms: Math.round(ms * 1000) / 1000,
         total_ms: Math.round(ms * 1000) / 1000,
         ...(args.includes("--debug")
-          ? { top: r.candidates[0]?.articleId, second: r.candidates[1]?.articleId, reason: d.reason, conf: r.confidence, margin: r.margin, gap: r.gapProbability, cov: r.coverage, hm: r.handoffMass, hp: r.handoffPrior, ev: r.evidence, mt: r.matchedTerms, hrank: r.candidates.findIndex((c) => c.handoff === "always") }
+          ? {
+              top: r.candidates[0]?.articleId,
+              second: r.candidates[1]?.articleId,
+              reason: d.reason,
+              conf: r.confidence,
+              margin: r.margin,
+              gap: r.gapProbability,
+              cov: r.coverage,
+              hm: r.handoffMass,
+              hp: r.handoffPrior,
+              ev: r.evidence,
+              mt: r.matchedTerms,
+              hrank: r.candidates.findIndex((c) => c.handoff === "always"),
+            }
           : {}),
       }),
     );

@@ -22,28 +22,41 @@ function devVar(name: string): string | undefined {
 const command = process.argv[2];
 const dir = flag("dir", "kb") as string;
 const workspace = flag("workspace", "demo") as string;
-const target = { url: (flag("url", "http://127.0.0.1:8787") as string).replace(/\/$/, ""), adminToken: flag("token") ?? process.env.EDGEDESK_ADMIN_TOKEN ?? devVar("ADMIN_TOKEN") ?? "" };
+const target = {
+  url: (flag("url", "http://127.0.0.1:8787") as string).replace(/\/$/, ""),
+  adminToken: flag("token") ?? process.env.EDGEDESK_ADMIN_TOKEN ?? devVar("ADMIN_TOKEN") ?? "",
+};
 if (!["push", "pull", "diff"].includes(command ?? "")) {
-  console.error("usage: npm run kb -- push|pull|diff [--dir kb] [--url http://127.0.0.1:8787] [--token T] [--workspace demo] [--draft]");
+  console.error(
+    "usage: npm run kb -- push|pull|diff [--dir kb] [--url http://127.0.0.1:8787] [--token T] [--workspace demo] [--draft]",
+  );
   process.exit(2);
 }
 if (!target.adminToken) {
-  console.error("no admin token: pass --token, set EDGEDESK_ADMIN_TOKEN, or run `npm run dev` once to create .dev.vars");
+  console.error(
+    "no admin token: pass --token, set EDGEDESK_ADMIN_TOKEN, or run `npm run dev` once to create .dev.vars",
+  );
   process.exit(2);
 }
 
-const published = async () => (await admin<{ articles: Article[] }>(target, "GET", `/admin/v1/kb/articles?workspace=${workspace}`)).articles;
+const published = async () =>
+  (await admin<{ articles: Article[] }>(target, "GET", `/admin/v1/kb/articles?workspace=${workspace}`)).articles;
 const same = (a: Article, b: Article) => JSON.stringify(a) === JSON.stringify(b);
 
 try {
   if (command === "push" && process.argv.includes("--draft")) {
     // Drafts for review in the console (Knowledge → Drafts & edits); customers see nothing until published.
     const articles = readKbDir(dir);
-    const r = await admin<{ drafts: number }>(target, "PUT", `/admin/v1/kb/drafts?workspace=${workspace}`, { articles });
+    const r = await admin<{ drafts: number }>(target, "PUT", `/admin/v1/kb/drafts?workspace=${workspace}`, {
+      articles,
+    });
     console.log(`saved ${r.drafts} drafts; publish them from the console`);
   } else if (command === "push") {
     const articles = readKbDir(dir);
-    const r = await admin<PublishResult>(target, "PUT", `/admin/v1/kb/articles?workspace=${workspace}`, { articles, replace: true });
+    const r = await admin<PublishResult>(target, "PUT", `/admin/v1/kb/articles?workspace=${workspace}`, {
+      articles,
+      replace: true,
+    });
     console.log(
       r.unchanged
         ? `no changes: KB version ${r.version} stays live (${r.articles} articles)`
@@ -61,7 +74,12 @@ try {
     for (const [id, a] of local) {
       const r = remote.get(id);
       if (!r) lines.push(`+ ${id}  (new)`);
-      else if (!same(a, r)) lines.push(`~ ${id}  (${Object.keys(a).filter((k) => JSON.stringify(a[k as keyof Article]) !== JSON.stringify(r[k as keyof Article])).join(", ")})`);
+      else if (!same(a, r))
+        lines.push(
+          `~ ${id}  (${Object.keys(a)
+            .filter((k) => JSON.stringify(a[k as keyof Article]) !== JSON.stringify(r[k as keyof Article]))
+            .join(", ")})`,
+        );
     }
     for (const id of remote.keys()) if (!local.has(id)) lines.push(`- ${id}  (would be unpublished)`);
     console.log(lines.length ? lines.join("\n") : "no differences");

@@ -10,7 +10,8 @@ import { readKbDir } from "./lib/kb-files.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const dirs: string[] = [];
-for (const [i, a] of process.argv.entries()) if (a === "--kb" && process.argv[i + 1]) dirs.push(process.argv[i + 1] as string);
+for (const [i, a] of process.argv.entries())
+  if (a === "--kb" && process.argv[i + 1]) dirs.push(process.argv[i + 1] as string);
 const portArg = process.argv.indexOf("--port");
 const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : 8850;
 if (!dirs.length) {
@@ -20,7 +21,13 @@ if (!dirs.length) {
 
 const ORIGIN = "http://measure.local";
 const SITE = "measure_site";
-const QUESTIONS = ["How do I reset my password?", "Where can I download my invoices?", "my card payment was declined", "how do I cancel my subscription", "can I get a refund"];
+const QUESTIONS = [
+  "How do I reset my password?",
+  "Where can I download my invoices?",
+  "my card payment was declined",
+  "how do I cancel my subscription",
+  "can I get a refund",
+];
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,23 +35,36 @@ const pct = (xs: number[], p: number) => {
 };
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-measure-"));
-const w = await startWorker({ port, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "0", RATE_LIMIT: "1000,1000" } });
+const w = await startWorker({
+  port,
+  persistTo: state,
+  quiet: true,
+  vars: { STREAM_DELAY_MS: "0", RATE_LIMIT: "1000,1000" },
+});
 try {
   await admin(w, "PUT", `/admin/v1/sites/${SITE}`, { name: "measure", allowedOrigins: [ORIGIN] });
 
   /** One customer question: create a conversation, send, read the SSE exchange to the bot's reply. */
   async function question(text: string): Promise<number> {
     const c = (await (
-      await fetch(`${w.url}/v1/conversations?site=${SITE}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ locale: "en" }) })
+      await fetch(`${w.url}/v1/conversations?site=${SITE}`, {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/json" },
+        body: JSON.stringify({ locale: "en" }),
+      })
     ).json()) as CreatedConversation;
     const t = performance.now();
-    const r = await fetch(`${w.url}/v1/conversations/${c.id}/messages?site=${SITE}&token=${encodeURIComponent(c.token)}`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ clientId: `m-${Math.random().toString(36).slice(2, 12)}`, text }),
-    });
+    const r = await fetch(
+      `${w.url}/v1/conversations/${c.id}/messages?site=${SITE}&token=${encodeURIComponent(c.token)}`,
+      {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ clientId: `m-${Math.random().toString(36).slice(2, 12)}`, text }),
+      },
+    );
     const body = await r.text();
-    if (!r.ok || !body.includes('"author":"bot"')) throw new Error(`question failed: ${r.status} ${body.slice(0, 200)}`);
+    if (!r.ok || !body.includes('"author":"bot"'))
+      throw new Error(`question failed: ${r.status} ${body.slice(0, 200)}`);
     return performance.now() - t;
   }
 
@@ -92,7 +112,13 @@ try {
           version: job.version,
           progressSeen: stages.length,
           idleQuestionMs: { p50: Math.round(pct(idle, 50)), p95: Math.round(pct(idle, 95)) },
-          duringPublish: { questions: during.length, failed, p50: Math.round(pct(during, 50)), p95: Math.round(pct(during, 95)), max: Math.round(Math.max(...during)) },
+          duringPublish: {
+            questions: during.length,
+            failed,
+            p50: Math.round(pct(during, 50)),
+            p95: Math.round(pct(during, 95)),
+            max: Math.round(Math.max(...during)),
+          },
         },
         null,
         2,

@@ -20,7 +20,9 @@ const arg = (name: string) => {
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const n = Number(arg("conversations") ?? 100);
 if (!Number.isInteger(n) || n < 1) {
-  console.error("usage: npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] | --url URL --token ADMIN_TOKEN [--publish-kb]");
+  console.error(
+    "usage: npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] | --url URL --token ADMIN_TOKEN [--publish-kb]",
+  );
   process.exit(2);
 }
 const AUTO_RESOLVE_MS = 2000;
@@ -39,7 +41,12 @@ if (url) {
     port: Number(arg("port") ?? 8790),
     persistTo: state,
     quiet: true,
-    vars: { STREAM_DELAY_MS: "0", AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS), RATE_LIMIT: "100000,100000", LOGIN_RATE_LIMIT: "1000,1000" },
+    vars: {
+      STREAM_DELAY_MS: "0",
+      AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS),
+      RATE_LIMIT: "100000,100000",
+      LOGIN_RATE_LIMIT: "1000,1000",
+    },
   });
   target = worker;
 }
@@ -52,7 +59,8 @@ try {
     seed: Number(arg("seed") ?? 1),
     concurrency: Number(arg("concurrency") ?? 24),
     autoResolveMs: url ? 1_800_000 : AUTO_RESOLVE_MS,
-    onProgress: (d, total) => process.stderr.write(`\r${d}/${total} conversations · ${((Date.now() - started) / 1000).toFixed(0)} s   `),
+    onProgress: (d, total) =>
+      process.stderr.write(`\r${d}/${total} conversations · ${((Date.now() - started) / 1000).toFixed(0)} s   `),
   });
   process.stderr.write("\n");
   const count = (p: (c: (typeof log)[number]) => boolean) => log.filter(p).length;
@@ -60,11 +68,16 @@ try {
     `simulated ${n} conversations in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count((c) => c.handedOff)} handed off, ` +
       `${count((c) => c.agentReplied)} with an agent reply, ${count((c) => c.csat !== undefined)} rated, ${count((c) => c.votes.length > 0)} with a vote, ${count((c) => c.reopened)} reopened`,
   );
-  console.log(`(simulated time is compressed: agents answer in seconds and idle conversations close after ${AUTO_RESOLVE_MS / 1000} s locally)`);
+  console.log(
+    `(simulated time is compressed: agents answer in seconds and idle conversations close after ${AUTO_RESOLVE_MS / 1000} s locally)`,
+  );
   console.log(`dashboard: ${target.url}/console/#/analytics  (owner ${SIM_OWNER.email} / ${SIM_OWNER.password})`);
   const shot = arg("screenshot");
   if (shot) {
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       await signIn(page, target.url, SIM_OWNER);
@@ -81,7 +94,9 @@ try {
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   }
 } catch (e) {
-  console.error(`\nsimulation failed: ${(e as Error).message}${worker ? `\n--- worker log ---\n${worker.logTail()}` : ""}`);
+  console.error(
+    `\nsimulation failed: ${(e as Error).message}${worker ? `\n--- worker log ---\n${worker.logTail()}` : ""}`,
+  );
   process.exitCode = 1;
 } finally {
   if (worker) await worker.stop();

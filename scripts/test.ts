@@ -4,9 +4,17 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
-type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number; success: boolean };
+type Report = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTotalTests: number;
+  success: boolean;
+};
 
-const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } }).status ?? 1;
+const run = (cmd: string, args: string[]) =>
+  spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } }).status ??
+  1;
 
 const steps: [string, () => number][] = [
   ["typecheck", () => run("npm", ["run", "typecheck", "--silent"])],
@@ -30,14 +38,25 @@ for (const suite of suites) {
   console.log(`\n── ${suite} tests`);
   const out = `test-results/${suite}.json`;
   rmSync(out, { force: true });
-  const status = run("npx", ["vitest", "run", "-c", `vitest.${suite}.config.ts`, "--reporter=default", "--reporter=json", `--outputFile=${out}`]);
+  const status = run("npx", [
+    "vitest",
+    "run",
+    "-c",
+    `vitest.${suite}.config.ts`,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${out}`,
+  ]);
   const r: Report | null = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Report) : null;
   const p = r?.numPassedTests ?? 0;
   // A suite that crashed or ran nothing counts as a failure, never as a pass.
-  const f = (r?.numFailedTests ?? 0) + (status !== 0 && !r?.numFailedTests ? 1 : 0) + (r && r.numTotalTests === 0 ? 1 : 0);
+  const f =
+    (r?.numFailedTests ?? 0) + (status !== 0 && !r?.numFailedTests ? 1 : 0) + (r && r.numTotalTests === 0 ? 1 : 0);
   passed += p;
   failed += f;
-  lines.push(`  ${suite.padEnd(7)} ${p} passed, ${f} failed${r?.numPendingTests ? `, ${r.numPendingTests} skipped` : ""}`);
+  lines.push(
+    `  ${suite.padEnd(7)} ${p} passed, ${f} failed${r?.numPendingTests ? `, ${r.numPendingTests} skipped` : ""}`,
+  );
 }
 console.log(`\n${lines.join("\n")}\n\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

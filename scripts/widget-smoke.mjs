@@ -45,7 +45,13 @@ async function onClientFrame(sock, f) {
     await sleep(200);
     await streamAnswer(
       "You can reset your password from the sign-in page: choose “Forgot password?”, enter your email, and follow the link we send you. The link expires after 30 minutes.",
-      [{ articleId: "reset-password", title: "Resetting your password", url: "https://help.example.com/articles/reset-password" }],
+      [
+        {
+          articleId: "reset-password",
+          title: "Resetting your password",
+          url: "https://help.example.com/articles/reset-password",
+        },
+      ],
     );
   } else if (f.t === "handoff") {
     push({ type: "state", state: "queued", reason: f.reason });
@@ -54,18 +60,33 @@ async function onClientFrame(sock, f) {
     await sleep(200);
     broadcast({ t: "typing", author: "agent", on: true });
     await sleep(400);
-    push({ type: "message", id: `a${seq}`, author: "agent", name: "Alex", text: "Hi, I'm Alex. I can see you tried the reset link — let me check your account." });
+    push({
+      type: "message",
+      id: `a${seq}`,
+      author: "agent",
+      name: "Alex",
+      text: "Hi, I'm Alex. I can see you tried the reset link — let me check your account.",
+    });
   }
 }
 
 // RFC 6455, just enough: server→client unmasked text frames, client→server masked frames.
 function upgrade(req, socket) {
-  const accept = createHash("sha1").update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  const accept = createHash("sha1")
+    .update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+    .digest("base64");
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+  );
   const sock = {
     sendText(s) {
       const p = Buffer.from(s);
-      const h = p.length < 126 ? Buffer.from([0x81, p.length]) : p.length < 65536 ? Buffer.from([0x81, 126, p.length >> 8, p.length & 255]) : null;
+      const h =
+        p.length < 126
+          ? Buffer.from([0x81, p.length])
+          : p.length < 65536
+            ? Buffer.from([0x81, 126, p.length >> 8, p.length & 255])
+            : null;
       if (h) socket.write(Buffer.concat([h, p]));
     },
   };
@@ -96,7 +117,9 @@ function upgrade(req, socket) {
   sockets.add(sock);
 }
 
-const page = (locale) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+const page = (
+  locale,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Acme Store</title>
 <style>* { color: red !important; font-size: 40px; font-family: "Comic Sans MS", cursive; box-sizing: content-box; } button { background: lime; border: 5px dashed red; } body { margin: 0; background: #fafafa; }
 </style></head><body><h1>Acme Store</h1><p>Host page content with hostile CSS.</p>
@@ -150,7 +173,15 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 // ---- browser ---------------------------------------------------------------------------------------
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const failures = [];
 const check = (ok, what) => (ok ? console.log(`✓ ${what}`) : (failures.push(what), console.log(`✗ ${what}`)));
@@ -166,9 +197,17 @@ try {
   check(!requests.includes("/widget-app.js"), "app bundle not loaded before first open");
   const lstyle = await launcher.evaluate((b) => {
     const s = getComputedStyle(b);
-    return { color: s.color, bg: s.backgroundColor, label: b.getAttribute("aria-label"), exp: b.getAttribute("aria-expanded") };
+    return {
+      color: s.color,
+      bg: s.backgroundColor,
+      label: b.getAttribute("aria-label"),
+      exp: b.getAttribute("aria-expanded"),
+    };
   });
-  check(lstyle.color === "rgb(255, 255, 255)" && lstyle.bg === "rgb(29, 78, 216)", `launcher keeps its colors (${lstyle.color} on ${lstyle.bg})`);
+  check(
+    lstyle.color === "rgb(255, 255, 255)" && lstyle.bg === "rgb(29, 78, 216)",
+    `launcher keeps its colors (${lstyle.color} on ${lstyle.bg})`,
+  );
   check(lstyle.label === "Open support chat" && lstyle.exp === "false", "launcher is labelled and collapsed");
   await p.screenshot({ path: `${outDir}/closed.png` });
 
@@ -184,26 +223,38 @@ try {
     const s = getComputedStyle(el.querySelector(".bubble"));
     return { color: s.color, size: s.fontSize, family: s.fontFamily };
   });
-  check(font.color !== "rgb(255, 0, 0)" && font.size === "14.5px" && !font.family.includes("Comic"), `host CSS does not leak in (${font.color}, ${font.size})`);
+  check(
+    font.color !== "rgb(255, 0, 0)" && font.size === "14.5px" && !font.family.includes("Comic"),
+    `host CSS does not leak in (${font.color}, ${font.size})`,
+  );
 
   await p.keyboard.type("How do I reset my password?");
   await p.keyboard.press("Shift+Enter");
   await p.keyboard.type("I never got the email.");
   await p.keyboard.press("Enter");
-  check(server.created?.locale === "en" && server.created?.pageTitle === "Acme Store", "conversation created with locale and page title");
+  check(
+    server.created?.locale === "en" && server.created?.pageTitle === "Acme Store",
+    "conversation created with locale and page title",
+  );
   await panel.locator(".bubble.bot .src a").waitFor({ timeout: 5000 });
   const bubbles = await panel.locator(".bubble.bot").allInnerTexts();
   const answer = bubbles.filter((b) => b.includes("reset your password"));
   check(answer.length === 1 && answer[0].includes("30 minutes"), "streamed answer shown once and complete");
   const src = panel.locator(".src a");
-  check((await src.getAttribute("target")) === "_blank" && (await src.getAttribute("href")).startsWith("https://help."), "source link opens in a new tab");
+  check(
+    (await src.getAttribute("target")) === "_blank" && (await src.getAttribute("href")).startsWith("https://help."),
+    "source link opens in a new tab",
+  );
   check((await panel.locator(".bubble.customer").innerText()).includes("\n"), "Shift+Enter keeps a newline");
 
   await p.screenshot({ path: `${outDir}/answer.png` });
   await panel.locator("button.human").click();
   await panel.locator(".bubble.agent").waitFor({ timeout: 5000 });
   const notes = await panel.locator(".note").allInnerTexts();
-  check(notes.includes("Connecting you with a person…") && notes.includes("Alex joined the chat"), `handoff notes: ${notes.join(" | ")}`);
+  check(
+    notes.includes("Connecting you with a person…") && notes.includes("Alex joined the chat"),
+    `handoff notes: ${notes.join(" | ")}`,
+  );
   check((await panel.locator(".who").allInnerTexts()).includes("Alex"), "agent message shows the agent's name");
   await p.waitForTimeout(250);
   await p.screenshot({ path: `${outDir}/open.png` });
@@ -222,14 +273,22 @@ try {
   check(count === 1, `reload reopens and restores the conversation once (${count} customer bubble)`);
 
   // Phone, Spanish.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, locale: "es-ES", isMobile: true, hasTouch: true });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 760 },
+    locale: "es-ES",
+    isMobile: true,
+    hasTouch: true,
+  });
   const pp = await phone.newPage();
   await pp.goto(`${origin}/`);
   await pp.locator("edgedesk-widget").locator("button.l").click();
   const pPanel = pp.locator("edgedesk-widget").locator("section.panel");
   await pPanel.waitFor();
   const box = await pPanel.boundingBox();
-  check(Math.round(box.width) === 390 && Math.round(box.height) === 760, `full screen on phones (${box.width}×${box.height})`);
+  check(
+    Math.round(box.width) === 390 && Math.round(box.height) === 760,
+    `full screen on phones (${box.width}×${box.height})`,
+  );
   check((await pPanel.locator("h2").innerText()) === "Ayuda", "Spanish from navigator.language");
   check((await pPanel.getAttribute("aria-modal")) === "true", "aria-modal on phones");
   await pp.waitForTimeout(250);
@@ -249,7 +308,10 @@ try {
   const answered = await sPanel
     .locator(".bubble.bot", { hasText: "Over SSE: fallback please" })
     .waitFor({ timeout: 15000 })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   check(answered, "falls back to SSE when WebSockets are refused, message sent over HTTP");
 } finally {
   await browser.close();

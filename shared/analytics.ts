@@ -44,8 +44,21 @@ export type VolumePoint = { day: string; key: string; conversations: number };
 export type Bucket = { label: string; fromMs: number; toMs: number | null; count: number };
 export type Distribution = { kind: string; n: number; p50: number | null; p90: number | null; buckets: Bucket[] };
 export type CsatRow = { score: number; count: number };
-export type HandoffReasonRow = { reason: string; handoffs: number; needed: number; notNeeded: number; unmarked: number };
-export type TopArticleRow = { articleId: string; title: string; answers: number; helpful: number; notHelpful: number; handoffsAfter: number };
+export type HandoffReasonRow = {
+  reason: string;
+  handoffs: number;
+  needed: number;
+  notNeeded: number;
+  unmarked: number;
+};
+export type TopArticleRow = {
+  articleId: string;
+  title: string;
+  answers: number;
+  helpful: number;
+  notHelpful: number;
+  handoffsAfter: number;
+};
 export type GapRow = { key: string; questions: number; title: string; example: string; reasons: string };
 
 export type AnalyticsReport = {
@@ -67,5 +80,15 @@ export type AnalyticsReport = {
 };
 
 /** Chart ids for the CSV export, each the name of a report field. */
-export const CHARTS = ["summary", "volumeByChannel", "volumeByCategory", "firstResponse", "resolution", "csat", "handoffReasons", "topArticles", "gaps"] as const;
+export const CHARTS = [
+  "summary",
+  "volumeByChannel",
+  "volumeByCategory",
+  "firstResponse",
+  "resolution",
+  "csat",
+  "handoffReasons",
+  "topArticles",
+  "gaps",
+] as const;
 export type ChartId = (typeof CHARTS)[number];

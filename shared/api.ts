@@ -2,7 +2,13 @@
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
 import { articleSchema, type Article } from "./article.ts";
-import { MAX_MESSAGE_CHARS, type Action, type ConversationEvent, type ConversationState, type Identity } from "./protocol.ts";
+import {
+  MAX_MESSAGE_CHARS,
+  type Action,
+  type ConversationEvent,
+  type ConversationState,
+  type Identity,
+} from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
@@ -40,8 +46,11 @@ export type PostedMessage = { seq: number; duplicate: boolean };
 export const handoffRequestSchema = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
 /** One line, no control characters: these end up in the signed canonical string, one field per line. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const oneLine = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters"));
+const NO_CONTROL_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /^[^\u0000-\u001f\u007f]*$/;
+const oneLine = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(NO_CONTROL_CHARS, "no control characters"));
 
 /**
  * `EdgeDesk.identify(user, signature)`. With the site's identity secret, `hmac` is the hex
@@ -55,7 +64,10 @@ export const identifySchema = z.object({
     name: z.optional(oneLine(200)),
     attributes: z.optional(
       z
-        .record(z.string().check(z.minLength(1), z.maxLength(40)), z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]))
+        .record(
+          z.string().check(z.minLength(1), z.maxLength(40)),
+          z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]),
+        )
         .check(z.refine((r) => Object.keys(r).length <= 30, "at most 30 attributes")),
     ),
   }),
@@ -65,17 +77,22 @@ export const identifySchema = z.object({
 export type IdentifyRequest = z.infer<typeof identifySchema>;
 
 /** The exact bytes a site's server signs: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). */
-export const identityCanonical = (ts: number, id: string, email: string | undefined): string => `edgedesk-identity-v1\n${ts}\n${id}\n${email ?? ""}`;
+export const identityCanonical = (ts: number, id: string, email: string | undefined): string =>
+  `edgedesk-identity-v1\n${ts}\n${id}\n${email ?? ""}`;
 
 export const csatSchema = z.object({
-  score: z.number().check(z.int("score is a whole number"), z.minimum(1, "score is 1 to 5"), z.maximum(5, "score is 1 to 5")),
+  score: z
+    .number()
+    .check(z.int("score is a whole number"), z.minimum(1, "score is 1 to 5"), z.maximum(5, "score is 1 to 5")),
   comment: z.optional(z.string().check(z.trim(), z.maxLength(1000, "keep the comment under 1000 characters"))),
 });
 export type CsatInput = z.infer<typeof csatSchema>;
 
 /** The customer's address for replies while they are away from the chat (the widget asks once handed off). */
 export const followUpSchema = z.object({
-  email: z.string().check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
+  email: z
+    .string()
+    .check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
 });
 export type FollowUpInput = z.infer<typeof followUpSchema>;
 /** Where agents' replies are emailed while the customer is away, and whether that is their verified address. */
@@ -131,8 +148,12 @@ export const newAgentSchema = z.object({
 export const siteSchema = z.object({
   name: z._default(z.string().check(z.maxLength(100)), "site"),
   /** HMAC key for identify(); write-only (never returned), kept when omitted. */
-  identitySecret: z.optional(z.string().check(z.minLength(16, "identity secret needs 16 characters or more"), z.maxLength(200))),
-  allowedOrigins: z.array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"))).check(z.maxLength(50)),
+  identitySecret: z.optional(
+    z.string().check(z.minLength(16, "identity secret needs 16 characters or more"), z.maxLength(200)),
+  ),
+  allowedOrigins: z
+    .array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path")))
+    .check(z.maxLength(50)),
   /** The help centre's widget site: also allowed on the worker's own origin (docs/portal.md); kept when omitted. */
   portal: z.optional(z.boolean()),
 });
@@ -267,7 +288,14 @@ export const priorities = ["low", "normal", "high", "urgent"] as const;
 
 export const noteSchema = agentMessageSchema;
 
-const label = z.string().check(z.trim(), z.toLowerCase(), z.minLength(1, "a label is empty"), z.maxLength(40, "a label has at most 40 characters"));
+const label = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.minLength(1, "a label is empty"),
+    z.maxLength(40, "a label has at most 40 characters"),
+  );
 
 export const conversationPatchSchema = z
   .object({
@@ -282,7 +310,15 @@ export const handoffNeededSchema = z.object({ needed: z.boolean() });
 export const cannedReplySchema = z.object({
   title: z.string().check(z.trim(), z.minLength(1, "title is required"), z.maxLength(80)),
   /** Typed after "/" in the composer to find it. */
-  shortcut: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9][a-z0-9_-]{0,29}$/, "shortcut is 1-30 letters, digits, - or _"))),
+  shortcut: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.toLowerCase(),
+        z.regex(/^[a-z0-9][a-z0-9_-]{0,29}$/, "shortcut is 1-30 letters, digits, - or _"),
+      ),
+  ),
   text: z.string().check(z.trim(), z.minLength(1, "text is required"), z.maxLength(MAX_MESSAGE_CHARS)),
 });
 export type CannedReplyInput = z.input<typeof cannedReplySchema>;
@@ -298,8 +334,12 @@ export const draftSchema = z.object({ article: articleSchema });
 export const draftsSchema = z.object({ articles: publishSchema.shape.articles });
 
 /** Publish these drafts (all drafts when `ids` is absent). */
-export const publishDraftsSchema = z.object({ ids: z.optional(z.array(articleIdSchema).check(z.minLength(1, "pick at least one draft"), z.maxLength(5000))) });
-export const rollbackSchema = z.object({ version: z.number().check(z.int("version is a KB version number"), z.minimum(1)) });
+export const publishDraftsSchema = z.object({
+  ids: z.optional(z.array(articleIdSchema).check(z.minLength(1, "pick at least one draft"), z.maxLength(5000))),
+});
+export const rollbackSchema = z.object({
+  version: z.number().check(z.int("version is a KB version number"), z.minimum(1)),
+});
 
 export const tryQuestionSchema = z.object({
   text: z.string().check(z.trim(), z.minLength(1, "type a question"), z.maxLength(MAX_MESSAGE_CHARS)),
@@ -311,7 +351,9 @@ export const tryQuestionSchema = z.object({
 /** An agent links the article that answered a handed-off conversation, or drafts one from their reply. */
 export const knowledgeLinkSchema = z.object({
   conversationId: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")),
-  question: z.string().check(z.trim(), z.minLength(1, "the customer's question is required"), z.maxLength(MAX_MESSAGE_CHARS)),
+  question: z
+    .string()
+    .check(z.trim(), z.minLength(1, "the customer's question is required"), z.maxLength(MAX_MESSAGE_CHARS)),
   article: z.optional(articleIdSchema),
   draft: z.optional(
     z.object({
@@ -381,10 +423,24 @@ export type TryResult = {
   ms: number;
 };
 
-export type GapGroup = { key: string; count: number; examples: string[]; reasons: Record<string, number>; lastAt: number; suggestedTitle: string };
+export type GapGroup = {
+  key: string;
+  count: number;
+  examples: string[];
+  reasons: Record<string, number>;
+  lastAt: number;
+  suggestedTitle: string;
+};
 export type GapsReport = { days: number; questions: number; groups: GapGroup[] };
 
-export type ArticleFigures = { id: string; title: string; answered: number; helpful: number; notHelpful: number; handoffsAfter: number };
+export type ArticleFigures = {
+  id: string;
+  title: string;
+  answered: number;
+  helpful: number;
+  notHelpful: number;
+  handoffsAfter: number;
+};
 export type FiguresReport = { days: number; articles: ArticleFigures[] };
 
 /** A customer known by their email address across channels (`GET /api/contacts/:id`). */

@@ -63,7 +63,10 @@ export function parseFrontMatter(source: string): { fields: Record<string, strin
     if (key in fields) throw new FrontMatterError(`front matter key "${key}" appears twice`);
     fields[key] = scalar(value);
   }
-  const body = text.slice(end + 4).replace(/^[^\n]*\n/, "").trim();
+  const body = text
+    .slice(end + 4)
+    .replace(/^[^\n]*\n/, "")
+    .trim();
   return { fields, body };
 }
 
@@ -79,7 +82,13 @@ export function parseArticle(source: string): { ok: true; article: Article } | {
   const tags = fields.tags;
   const result = articleSchema.safeParse({
     ...fields,
-    tags: typeof tags === "string" ? tags.split(",").map((t) => t.trim()).filter(Boolean) : tags,
+    tags:
+      typeof tags === "string"
+        ? tags
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : tags,
     body,
   });
   if (result.success) return { ok: true, article: result.data };

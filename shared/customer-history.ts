@@ -19,7 +19,9 @@ export const historyQuerySchema = z.object({
   token: z.string().check(z.minLength(20, "token is malformed"), z.maxLength(700)),
 });
 
-export const pastConversationIdSchema = z.object({ id: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")) });
+export const pastConversationIdSchema = z.object({
+  id: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")),
+});
 
 /** What a customer is told about a conversation's state: agents' states are not their vocabulary. */
 export type CustomerStatus = "open" | "waiting" | "closed";

@@ -11,7 +11,10 @@ export function diffLines(before: string, after: string): DiffLine[] {
   const lcs = new Uint32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * (m + 1) + j] = a[i] === b[j] ? (lcs[(i + 1) * (m + 1) + j + 1] as number) + 1 : Math.max(lcs[(i + 1) * (m + 1) + j] as number, lcs[i * (m + 1) + j + 1] as number);
+      lcs[i * (m + 1) + j] =
+        a[i] === b[j]
+          ? (lcs[(i + 1) * (m + 1) + j + 1] as number) + 1
+          : Math.max(lcs[(i + 1) * (m + 1) + j] as number, lcs[i * (m + 1) + j + 1] as number);
     }
   }
   const out: DiffLine[] = [];
@@ -22,7 +25,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
       out.push({ op: "same", text: a[i] as string });
       i++;
       j++;
-    } else if ((lcs[(i + 1) * (m + 1) + j] as number) >= (lcs[i * (m + 1) + j + 1] as number)) out.push({ op: "del", text: a[i++] as string });
+    } else if ((lcs[(i + 1) * (m + 1) + j] as number) >= (lcs[i * (m + 1) + j + 1] as number))
+      out.push({ op: "del", text: a[i++] as string });
     else out.push({ op: "add", text: b[j++] as string });
   }
   while (i < n) out.push({ op: "del", text: a[i++] as string });

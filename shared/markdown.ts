@@ -1,6 +1,7 @@
 // A small, safe Markdown renderer for article pages and the console editor preview (pure, no DOM): everything is escaped first, then the few
 // constructs KB articles use (headings, lists, bold, italics, code, links) become tags. No raw HTML.
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 function inline(s: string): string {
   return esc(s)

@@ -32,7 +32,14 @@ export type EventConversation = {
   consoleUrl?: string;
 };
 
-export type EventMessage = { id: string; seq: number; author: "customer" | "agent"; text: string; name?: string; at: number };
+export type EventMessage = {
+  id: string;
+  seq: number;
+  author: "customer" | "agent";
+  text: string;
+  name?: string;
+  at: number;
+};
 
 /**
  * The handoff packet as notifications carry it (handed_off, assigned, resolved, sla.breached): why the
@@ -57,7 +64,13 @@ export type EventHandoff = {
   locale: string;
   /** When the bot handed off (epoch ms); absent on events from before this field existed. */
   at?: number;
-  identity?: { id: string; email?: string; name?: string; verified: boolean; attributes?: Record<string, string | number | boolean> };
+  identity?: {
+    id: string;
+    email?: string;
+    name?: string;
+    verified: boolean;
+    attributes?: Record<string, string | number | boolean>;
+  };
   tried: { articleId: string; title: string; score: number }[];
 };
 
@@ -85,11 +98,15 @@ export type WebhookEvent = {
 
 // ---- owner API --------------------------------------------------------------------------------
 
-const httpUrl = z.string().check(z.trim(), z.maxLength(2000), z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL"));
+const httpUrl = z
+  .string()
+  .check(z.trim(), z.maxLength(2000), z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL"));
 
 export const webhookCreateSchema = z.object({
   url: httpUrl,
-  events: z.array(z.enum(eventTypes)).check(z.minLength(1, "subscribe to at least one event"), z.maxLength(eventTypes.length)),
+  events: z
+    .array(z.enum(eventTypes))
+    .check(z.minLength(1, "subscribe to at least one event"), z.maxLength(eventTypes.length)),
   enabled: z._default(z.boolean(), true),
   description: z._default(z.string().check(z.trim(), z.maxLength(200)), ""),
   /** Omit to have one generated; shown once, in the create response. */

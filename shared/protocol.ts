@@ -27,7 +27,13 @@ export type Source = z.infer<typeof sourceSchema>;
 const base = { seq: z.number(), at: z.number() };
 
 /** A file that came with an email: stored in R2, downloaded by agents through `url`. */
-export const attachmentRefSchema = z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number(), url: z.string() });
+export const attachmentRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number(),
+  url: z.string(),
+});
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
 export const messageEventSchema = z.object({
@@ -122,7 +128,14 @@ export const retractEventSchema = z.object({
   reason: z.optional(z.string()),
 });
 
-export const eventSchema = z.discriminatedUnion("type", [messageEventSchema, stateEventSchema, noteEventSchema, changeEventSchema, csatEventSchema, retractEventSchema]);
+export const eventSchema = z.discriminatedUnion("type", [
+  messageEventSchema,
+  stateEventSchema,
+  noteEventSchema,
+  changeEventSchema,
+  csatEventSchema,
+  retractEventSchema,
+]);
 export type ConversationEvent = z.infer<typeof eventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 export type StateEvent = z.infer<typeof stateEventSchema>;

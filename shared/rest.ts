@@ -32,7 +32,9 @@ export const restEventsQuerySchema = z.object({
   after: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
 });
 
-export const restConversationIdSchema = z.object({ id: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")) });
+export const restConversationIdSchema = z.object({
+  id: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")),
+});
 
 const stateSchema = z.enum(conversationStates);
 
@@ -70,7 +72,17 @@ export const apiErrorSchema = z.object({
 
 // ---- API keys: the owner's console (`/api/api-keys`) and the admin API (`/admin/v1/api-keys`) -----
 
-export const newApiKeySchema = z.object({ name: z.string().check(z.trim(), z.minLength(1, "name the key (what uses it)"), z.maxLength(80)) });
-export type ApiKeySummary = { id: string; name: string; prefix: string; createdAt: number; createdBy: string; lastUsedAt?: number; revokedAt?: number };
+export const newApiKeySchema = z.object({
+  name: z.string().check(z.trim(), z.minLength(1, "name the key (what uses it)"), z.maxLength(80)),
+});
+export type ApiKeySummary = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: number;
+  createdBy: string;
+  lastUsedAt?: number;
+  revokedAt?: number;
+};
 /** The only time the key itself is shown. */
 export type CreatedApiKey = ApiKeySummary & { key: string };

@@ -51,7 +51,9 @@ export const surgeDecisionSchema = z.object({
   comment: z.string().check(z.trim(), z.maxLength(2000)),
 });
 
-export const surgeFeedbackSchema = z.object({ text: z.string().check(z.trim(), z.minLength(1, "feedback is empty"), z.maxLength(2000)) });
+export const surgeFeedbackSchema = z.object({
+  text: z.string().check(z.trim(), z.minLength(1, "feedback is empty"), z.maxLength(2000)),
+});
 
 /** Marking a follow-up task done, or open again. */
 export const surgeTaskUpdateSchema = z.object({ status: z.enum(["open", "done"]) });
@@ -90,7 +92,14 @@ export type PlanStep = {
   effortMinutes: number;
 };
 
-export type PlanCluster = { id: string; label: string; size: number; conversationIds: string[]; duplicates: string[]; earliestDueAt?: number };
+export type PlanCluster = {
+  id: string;
+  label: string;
+  size: number;
+  conversationIds: string[];
+  duplicates: string[];
+  earliestDueAt?: number;
+};
 
 export type PlanAlternative = { id: string; label: string; detail: string; risky: boolean; why?: string };
 
@@ -187,4 +196,11 @@ export type ApprovalSummary = {
   approval?: Sweep["approval"];
 };
 
-export type FollowUpTask = { id: string; sweepId: string; text: string; createdBy: string; createdAt: number; status: "open" | "done" };
+export type FollowUpTask = {
+  id: string;
+  sweepId: string;
+  text: string;
+  createdBy: string;
+  createdAt: number;
+  status: "open" | "done";
+};

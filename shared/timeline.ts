@@ -39,7 +39,8 @@ function applyEvent(t: Timeline, e: ConversationEvent): Timeline {
   // Notes, changes and ratings are not chat lines; the console keeps its own list of them.
   // A retracted message leaves the transcript as if it had never been sent.
   if (e.type === "retract") return { ...t, lastSeq: e.seq, messages: t.messages.filter((m) => m.id !== e.messageId) };
-  if (e.type === "csat") return { ...t, lastSeq: e.seq, csat: e.comment ? { score: e.score, comment: e.comment } : { score: e.score } };
+  if (e.type === "csat")
+    return { ...t, lastSeq: e.seq, csat: e.comment ? { score: e.score, comment: e.comment } : { score: e.score } };
   if (e.type !== "message") return { ...t, lastSeq: e.seq };
   const { [e.id]: _done, ...drafts } = t.drafts;
   return {

@@ -26,7 +26,12 @@ export type Host = {
 };
 
 /** `EdgeDesk.identify(user, signature)`: who the visitor is, as the host page knows it. */
-export type IdentifyUser = { id: string; email?: string; name?: string; attributes?: Record<string, string | number | boolean> };
+export type IdentifyUser = {
+  id: string;
+  email?: string;
+  name?: string;
+  attributes?: Record<string, string | number | boolean>;
+};
 /** From the site's server: hex HMAC-SHA256 of the canonical string, and its Unix-seconds timestamp. */
 export type IdentitySignature = { hmac: string; ts: number };
 

@@ -5,7 +5,8 @@ import { launcherLabels, pickLocale } from "./locale.ts";
 
 // Captured synchronously: `currentScript` is only set while this script is executing.
 // The selector is for loaders that run it some other way (a bundler, a tag manager's eval).
-const me = (document.currentScript ?? document.querySelector("script[data-site][src*='widget.js']")) as HTMLScriptElement | null;
+const me = (document.currentScript ??
+  document.querySelector("script[data-site][src*='widget.js']")) as HTMLScriptElement | null;
 
 const ICON_CHAT =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z"/></svg>';
@@ -68,7 +69,13 @@ function init(): void {
   // The latest identify() before the app arrived; the app sends it once a conversation exists.
   let who: [IdentifyUser, IdentitySignature?] | undefined;
 
-  const config = { site, api: d.api || src.origin, locale, position: side, ...(d.article ? { article: d.article } : {}) };
+  const config = {
+    site,
+    api: d.api || src.origin,
+    locale,
+    position: side,
+    ...(d.article ? { article: d.article } : {}),
+  };
   const host: Host = { config, root, launcher, setOpen };
 
   const load = (): void => {
@@ -113,7 +120,9 @@ function init(): void {
     },
   };
 
-  launcher.addEventListener("click", () => (launcher.getAttribute("aria-expanded") === "true" ? api.close() : api.open()));
+  launcher.addEventListener("click", () =>
+    launcher.getAttribute("aria-expanded") === "true" ? api.close() : api.open(),
+  );
 
   window.EdgeDesk = api;
   document.body.append(hostEl);

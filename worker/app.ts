@@ -23,20 +23,31 @@ import { surge } from "./surge/routes.ts";
 export const app = new Hono<AppEnv>();
 
 app.onError(errorResponse);
-app.notFound((c) => errorResponse(new ApiFailure(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+app.notFound((c) =>
+  errorResponse(new ApiFailure(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
+);
 
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.use("/v1/*", siteGuard());
 // Writes cost a Durable Object turn each; reads replay from storage and are left unthrottled here.
-const writes = rateLimit({ limits: (c) => parseLimits(c.env.RATE_LIMIT, { perSecond: 2, burst: 20 }), key: (c) => `ip:${clientIp(c)}` });
+const writes = rateLimit({
+  limits: (c) => parseLimits(c.env.RATE_LIMIT, { perSecond: 2, burst: 20 }),
+  key: (c) => `ip:${clientIp(c)}`,
+});
 app.on("POST", "/v1/*", writes);
 app.route("/v1/conversations", conversations);
 // A history list wakes one Durable Object per conversation: its reads are throttled like writes.
 app.on("GET", "/v1/me/*", writes);
 app.route("/v1/me", customerHistory);
 
-app.use("/api/auth/login", rateLimit({ limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }), key: (c) => `login:${clientIp(c)}` }));
+app.use(
+  "/api/auth/login",
+  rateLimit({
+    limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }),
+    key: (c) => `login:${clientIp(c)}`,
+  }),
+);
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
 // Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.

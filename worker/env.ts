@@ -100,4 +100,10 @@ export type Site = {
   /** The help centre's own site key: also allowed on the worker's origin (migration 0008). */
   portal?: boolean;
 };
-export type SessionAgent = { id: string; email: string; name: string; role: "agent" | "editor" | "owner"; workspaceId: string };
+export type SessionAgent = {
+  id: string;
+  email: string;
+  name: string;
+  role: "agent" | "editor" | "owner";
+  workspaceId: string;
+};

@@ -34,7 +34,23 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who ? "Sign in" : r.name === "inbox" ? "Inbox" : r.name === "integrations" ? "Integrations" : r.name === "apiKeys" ? "API keys" : r.name === "kb" ? "Knowledge" : r.name === "canned" ? "Canned replies" : r.name === "surge" ? "Surge" : r.name === "analytics" ? "Analytics" : "Conversation";
+    const page = !who
+      ? "Sign in"
+      : r.name === "inbox"
+        ? "Inbox"
+        : r.name === "integrations"
+          ? "Integrations"
+          : r.name === "apiKeys"
+            ? "API keys"
+            : r.name === "kb"
+              ? "Knowledge"
+              : r.name === "canned"
+                ? "Canned replies"
+                : r.name === "surge"
+                  ? "Surge"
+                  : r.name === "analytics"
+                    ? "Analytics"
+                    : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -52,7 +68,23 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "analytics" ? <LazyAnalytics me={who} /> : r.name === "surge" ? <SurgeArea route={r} me={who} /> : r.name === "kb" ? <KnowledgeArea route={r} me={who} /> : r.name === "conversation" ? <ConversationPage key={r.id} id={r.id} /> : r.name === "integrations" ? <IntegrationsPage me={who} /> : r.name === "apiKeys" ? <ApiKeysPage me={who} /> : r.name === "canned" ? <CannedPage me={who} /> : <InboxPage />}
+          {r.name === "analytics" ? (
+            <LazyAnalytics me={who} />
+          ) : r.name === "surge" ? (
+            <SurgeArea route={r} me={who} />
+          ) : r.name === "kb" ? (
+            <KnowledgeArea route={r} me={who} />
+          ) : r.name === "conversation" ? (
+            <ConversationPage key={r.id} id={r.id} />
+          ) : r.name === "integrations" ? (
+            <IntegrationsPage me={who} />
+          ) : r.name === "apiKeys" ? (
+            <ApiKeysPage me={who} />
+          ) : r.name === "canned" ? (
+            <CannedPage me={who} />
+          ) : (
+            <InboxPage />
+          )}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
@@ -77,7 +109,9 @@ function LazyAnalytics({ me: who }: { me: Me }) {
   if (Page) return <Page me={who} />;
   return (
     <main id="main" class="page" aria-busy={!failed}>
-      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>{failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}</p>
+      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
+        {failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}
+      </p>
     </main>
   );
 }

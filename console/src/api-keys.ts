@@ -10,7 +10,9 @@ export const canManageApiKeys = (role: Me["role"]): boolean => role === "owner";
 /** The name as the worker will store it, or the reason it refuses it. */
 export function checkKeyName(name: string): { ok: true; name: string } | { ok: false; error: string } {
   const r = newApiKeySchema.safeParse({ name });
-  return r.success ? { ok: true, name: r.data.name } : { ok: false, error: r.error.issues[0]?.message ?? "name is not valid" };
+  return r.success
+    ? { ok: true, name: r.data.name }
+    : { ok: false, error: r.error.issues[0]?.message ?? "name is not valid" };
 }
 
 /** Keys in use first (newest first), revoked ones after them (most recently revoked first). */

@@ -34,7 +34,10 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
     res = await fetch(path, {
       method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
       credentials: "same-origin",
-      headers: { accept: "application/json", ...(opts.body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        accept: "application/json",
+        ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
@@ -43,7 +46,7 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
     throw new HttpError(0, "network", "Cannot reach EdgeDesk. Check your connection and try again.");
   }
   const text = await res.text();
-  let data: unknown ;
+  let data: unknown;
   if (text) {
     try {
       data = JSON.parse(text);
@@ -54,7 +57,12 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   if (!res.ok) {
     const err = isApiError(data) ? data : undefined;
     if (res.status === 401 && !opts.expect401) onUnauthorized();
-    throw new HttpError(res.status, err?.error ?? `http_${res.status}`, err?.message ?? defaultMessage(res.status), err?.issues);
+    throw new HttpError(
+      res.status,
+      err?.error ?? `http_${res.status}`,
+      err?.message ?? defaultMessage(res.status),
+      err?.issues,
+    );
   }
   return data as T;
 }

@@ -3,15 +3,48 @@
 import type { ApiError } from "../../shared/api.ts";
 import { articleSchema, parseArticle, type Article } from "../../shared/article.ts";
 
-export const FIELDS = ["id", "title", "category", "tags", "handoff", "priority", "team", "locale", "updated", "body"] as const;
+export const FIELDS = [
+  "id",
+  "title",
+  "category",
+  "tags",
+  "handoff",
+  "priority",
+  "team",
+  "locale",
+  "updated",
+  "body",
+] as const;
 export type Field = (typeof FIELDS)[number];
 export type ArticleForm = Record<Field, string>;
 export type FieldErrors = Partial<Record<Field | "form", string>>;
 
-export const emptyForm = (): ArticleForm => ({ id: "", title: "", category: "general", tags: "", handoff: "never", priority: "normal", team: "support", locale: "en", updated: "", body: "" });
+export const emptyForm = (): ArticleForm => ({
+  id: "",
+  title: "",
+  category: "general",
+  tags: "",
+  handoff: "never",
+  priority: "normal",
+  team: "support",
+  locale: "en",
+  updated: "",
+  body: "",
+});
 
 export function toForm(a: Article): ArticleForm {
-  return { id: a.id, title: a.title, category: a.category, tags: a.tags.join(", "), handoff: a.handoff, priority: a.priority, team: a.team, locale: a.locale, updated: a.updated, body: a.body };
+  return {
+    id: a.id,
+    title: a.title,
+    category: a.category,
+    tags: a.tags.join(", "),
+    handoff: a.handoff,
+    priority: a.priority,
+    team: a.team,
+    locale: a.locale,
+    updated: a.updated,
+    body: a.body,
+  };
 }
 
 const isField = (k: unknown): k is Field => typeof k === "string" && (FIELDS as readonly string[]).includes(k);
@@ -20,7 +53,10 @@ const isField = (k: unknown): k is Field => typeof k === "string" && (FIELDS as 
 export function fromForm(f: ArticleForm): { ok: true; article: Article } | { ok: false; errors: FieldErrors } {
   const r = articleSchema.safeParse({
     ...f,
-    tags: f.tags.split(",").map((t) => t.trim()).filter(Boolean),
+    tags: f.tags
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
   });
   if (r.success) return { ok: true, article: r.data };
   const errors: FieldErrors = {};
@@ -44,7 +80,10 @@ export function issuesToErrors(issues: NonNullable<ApiError["issues"]>, fallback
 }
 
 /** A whole Markdown file pasted into the body: its front matter fills the fields. */
-export function importMarkdown(source: string, keepId?: string): { ok: true; form: ArticleForm } | { ok: false; errors: FieldErrors } {
+export function importMarkdown(
+  source: string,
+  keepId?: string,
+): { ok: true; form: ArticleForm } | { ok: false; errors: FieldErrors } {
   const r = parseArticle(source);
   if (!r.ok) return { ok: false, errors: { body: `Front matter: ${r.errors.join("; ")}` } };
   const form = toForm(r.article);

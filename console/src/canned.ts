@@ -29,5 +29,12 @@ export function insertAt(text: string, start: number, end: number, insert: strin
 
 /** Labels typed as "billing, VIP" → ["billing", "vip"]: trimmed, lower-case, no blanks or repeats. */
 export function parseLabels(raw: string): string[] {
-  return [...new Set(raw.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      raw
+        .split(",")
+        .map((l) => l.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }

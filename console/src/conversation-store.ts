@@ -5,8 +5,21 @@
 import { computed, signal } from "@preact/signals";
 import { nanoid } from "nanoid";
 import * as z from "zod/mini";
-import { agentMessageSchema, type CannedReply, type ConversationDetail, type ConversationPatch, type PostedMessage } from "../../shared/api.ts";
-import type { ChangeEvent, CsatEvent, NoteEvent, RetractEvent, ServerFrame, StateEvent } from "../../shared/protocol.ts";
+import {
+  agentMessageSchema,
+  type CannedReply,
+  type ConversationDetail,
+  type ConversationPatch,
+  type PostedMessage,
+} from "../../shared/api.ts";
+import type {
+  ChangeEvent,
+  CsatEvent,
+  NoteEvent,
+  RetractEvent,
+  ServerFrame,
+  StateEvent,
+} from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
 import { announce } from "./announce.ts";
 import { api, errorMessage, HttpError, wsUrl } from "./api.ts";
@@ -157,7 +170,12 @@ export class ConversationStore {
   }
 
   async markNeeded(needed: boolean): Promise<string | undefined> {
-    return this.call("/handoff-needed", "PUT", { needed }, needed ? "Marked: the handoff was needed." : "Marked: the handoff was not needed.");
+    return this.call(
+      "/handoff-needed",
+      "PUT",
+      { needed },
+      needed ? "Marked: the handoff was needed." : "Marked: the handoff was not needed.",
+    );
   }
 
   async loadCanned(): Promise<void> {
@@ -169,7 +187,12 @@ export class ConversationStore {
     }
   }
 
-  private async call(path: string, method: "POST" | "PUT" | "PATCH", body: unknown, done?: string): Promise<string | undefined> {
+  private async call(
+    path: string,
+    method: "POST" | "PUT" | "PATCH",
+    body: unknown,
+    done?: string,
+  ): Promise<string | undefined> {
     this.actionError.value = undefined;
     try {
       await api(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
@@ -208,7 +231,13 @@ export class ConversationStore {
     this.actionError.value = undefined;
     try {
       await api(`/api/conversations/${encodeURIComponent(this.id)}/${kind}`, { method: "POST", body: {} });
-      announce(kind === "claim" ? "You joined the conversation." : kind === "resolve" ? "Conversation resolved." : "Handed back to the bot.");
+      announce(
+        kind === "claim"
+          ? "You joined the conversation."
+          : kind === "resolve"
+            ? "Conversation resolved."
+            : "Handed back to the bot.",
+      );
       return undefined;
     } catch (e) {
       const msg = errorMessage(e);
@@ -276,7 +305,11 @@ export class ConversationStore {
         // Our own typing may be echoed back; only the customer's matters here.
         if (f.author !== "customer") return;
         clearTimeout(this.typingStale);
-        if (f.on) this.typingStale = setTimeout(() => this.commit(applyFrame(this.timeline.value, { t: "typing", author: "customer", on: false })), TYPING_STALE_MS);
+        if (f.on)
+          this.typingStale = setTimeout(
+            () => this.commit(applyFrame(this.timeline.value, { t: "typing", author: "customer", on: false })),
+            TYPING_STALE_MS,
+          );
         this.commit(applyFrame(this.timeline.value, f));
         return;
       case "ready":

@@ -11,7 +11,7 @@ export function describeUserAgent(ua: string | undefined): string {
     match(ua, /FxiOS\/(\d+)/, "Firefox") ??
     match(ua, /CriOS\/(\d+)/, "Chrome") ??
     match(ua, /Chrome\/(\d+)/, "Chrome") ??
-    (/Safari\//.test(ua) ? match(ua, /Version\/(\d+)/, "Safari") ?? "Safari" : undefined);
+    (/Safari\//.test(ua) ? (match(ua, /Version\/(\d+)/, "Safari") ?? "Safari") : undefined);
   const os = /iPhone/.test(ua)
     ? "iPhone"
     : /iPad/.test(ua)

@@ -97,7 +97,10 @@ export function slaView(item: InboxItem, now: number): { state: SlaState; text: 
   const state: SlaState = left <= 0 ? "breached" : (item.slaState ?? "ok");
   const span = countdown(Math.abs(left));
   // The server's breach can arrive between two ticks of the console's clock: it wins over "due in".
-  if (state === "breached") return left > 0 ? { state, text: "overdue", label: "Response overdue" } : { state, text: `overdue ${span}`, label: `Response overdue by ${span}` };
+  if (state === "breached")
+    return left > 0
+      ? { state, text: "overdue", label: "Response overdue" }
+      : { state, text: `overdue ${span}`, label: `Response overdue by ${span}` };
   return { state, text: `due in ${span}`, label: `Response due in ${span}${state === "near" ? ", nearly due" : ""}` };
 }
 
@@ -111,7 +114,13 @@ export function countdown(ms: number): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-export const tierLabels: Record<string, string> = { "self-service": "Self-service", "tier-1": "Tier 1", "tier-2": "Tier 2", "tier-3": "Tier 3", executive: "Executive" };
+export const tierLabels: Record<string, string> = {
+  "self-service": "Self-service",
+  "tier-1": "Tier 1",
+  "tier-2": "Tier 2",
+  "tier-3": "Tier 3",
+  executive: "Executive",
+};
 
 /** Teams to offer when assigning: everyone's teams and the ones conversations are routed to. */
 export function knownTeams(agents: readonly AgentPresence[], items: readonly InboxItem[]): string[] {

@@ -1,7 +1,14 @@
 // State of the integrations page: the workspace's webhooks and Slack setting, recent deliveries and
 // dead letters, refreshed every few seconds while the page is open (retries happen server-side).
 import { signal } from "@preact/signals";
-import type { Delivery, Integrations, SlackSettings, WebhookCreate, WebhookUpdate, WebhookWithSecret } from "../../shared/api.ts";
+import type {
+  Delivery,
+  Integrations,
+  SlackSettings,
+  WebhookCreate,
+  WebhookUpdate,
+  WebhookWithSecret,
+} from "../../shared/api.ts";
 import { api, errorMessage } from "./api.ts";
 
 const BASE = "/admin/v1/notifications";
@@ -48,7 +55,10 @@ export async function createWebhook(body: WebhookCreate): Promise<void> {
 }
 
 export async function updateWebhook(id: string, body: WebhookUpdate): Promise<void> {
-  const w = await api<Partial<WebhookWithSecret>>(`${BASE}/webhooks/${encodeURIComponent(id)}`, { method: "PATCH", body });
+  const w = await api<Partial<WebhookWithSecret>>(`${BASE}/webhooks/${encodeURIComponent(id)}`, {
+    method: "PATCH",
+    body,
+  });
   if (w.secret) revealed.value = { id, secret: w.secret };
   await refresh();
 }

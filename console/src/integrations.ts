@@ -57,7 +57,8 @@ export function webhookFormErrors(f: WebhookForm): { url?: string; events?: stri
   const errors: { url?: string; events?: string } = {};
   const url = f.url.trim();
   if (!url) errors.url = "Enter the URL that should receive events.";
-  else if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url)) errors.url = "Use a full http(s) URL, like https://example.com/hooks/edgedesk.";
+  else if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(url))
+    errors.url = "Use a full http(s) URL, like https://example.com/hooks/edgedesk.";
   if (!f.events.length) errors.events = "Choose at least one event.";
   return errors;
 }

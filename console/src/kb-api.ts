@@ -12,17 +12,24 @@ export const kb = {
   },
   article: (id: string) => api<ArticleDetail>(`/api/kb/articles/${id}`),
   create: (article: Article) => api<ArticleDetail>("/api/kb/drafts", { method: "POST", body: { article } }),
-  save: (id: string, article: Article) => api<ArticleDetail>(`/api/kb/drafts/${id}`, { method: "PUT", body: { article } }),
+  save: (id: string, article: Article) =>
+    api<ArticleDetail>(`/api/kb/drafts/${id}`, { method: "PUT", body: { article } }),
   discard: (id: string) => api<{ ok: true }>(`/api/kb/drafts/${id}`, { method: "DELETE" }),
   publish: (ids?: string[]) => api<KbJob>("/api/kb/publish", { method: "POST", body: ids ? { ids } : {} }),
   unpublish: (id: string) => api<KbJob>(`/api/kb/articles/${id}`, { method: "DELETE" }),
-  rollback: (id: string, version: number) => api<KbJob>(`/api/kb/articles/${id}/rollback`, { method: "POST", body: { version } }),
+  rollback: (id: string, version: number) =>
+    api<KbJob>(`/api/kb/articles/${id}/rollback`, { method: "POST", body: { version } }),
   job: (id: string) => api<KbJob>(`/api/kb/jobs/${id}`),
-  try: (text: string, target: "published" | "draft") => api<TryResult>("/api/kb/try", { method: "POST", body: { text, target } }),
+  try: (text: string, target: "published" | "draft") =>
+    api<TryResult>("/api/kb/try", { method: "POST", body: { text, target } }),
   gaps: (days: number) => api<GapsReport>(`/api/kb/gaps?days=${days}`),
   figures: (days: number) => api<FiguresReport>(`/api/kb/figures?days=${days}`),
-  link: (body: { conversationId: string; question: string; article?: string; draft?: { id: string; title: string; body: string } }) =>
-    api<{ article: string; recorded: number }>("/api/kb/links", { method: "POST", body }),
+  link: (body: {
+    conversationId: string;
+    question: string;
+    article?: string;
+    draft?: { id: string; title: string; body: string };
+  }) => api<{ article: string; recorded: number }>("/api/kb/links", { method: "POST", body }),
 };
 
 /** The publish job the console is watching (one at a time), shared by the list and the editor. */

@@ -10,7 +10,8 @@ export function readKbDir(dir: string, exclude: ReadonlySet<string> = new Set())
     if (!name.endsWith(".md") || name.toLowerCase() === "readme.md") continue;
     const r = parseArticle(readFileSync(join(dir, name), "utf8"));
     if (!r.ok) errors.push(...r.errors.map((e) => `${name}: ${e}`));
-    else if (r.article.id !== name.slice(0, -3)) errors.push(`${name}: id "${r.article.id}" does not match the file name`);
+    else if (r.article.id !== name.slice(0, -3))
+      errors.push(`${name}: id "${r.article.id}" does not match the file name`);
     else if (!exclude.has(r.article.id)) articles.push(r.article);
   }
   if (errors.length) throw new Error(`KB files have errors:\n  ${errors.join("\n  ")}`);

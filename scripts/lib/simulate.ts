@@ -31,7 +31,12 @@ export const SIM_AGENTS: Agent[] = [
   { email: "ana@lumen.example", name: "Ana Costa", password: "simulate-agent-pass", role: "agent" },
   { email: "kai@lumen.example", name: "Kai Tanaka", password: "simulate-agent-pass", role: "agent" },
 ];
-export const SIM_OWNER: Agent = { email: "olivia@lumen.example", name: "Olivia Owner", password: "simulate-owner-pass", role: "owner" };
+export const SIM_OWNER: Agent = {
+  email: "olivia@lumen.example",
+  name: "Olivia Owner",
+  password: "simulate-owner-pass",
+  role: "owner",
+};
 
 import { prng } from "../../shared/random.ts";
 
@@ -53,7 +58,11 @@ export async function setup(t: Target, opts: { publishKb: boolean; workspace?: s
 }
 
 export async function login(url: string, a: Pick<Agent, "email" | "password">): Promise<string> {
-  const r = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: a.email, password: a.password }) });
+  const r = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: a.email, password: a.password }),
+  });
   if (!r.ok) throw new Error(`login ${a.email}: ${r.status} ${await r.text()}`);
   return (r.headers.get("set-cookie") ?? "").split(";")[0] as string;
 }
@@ -90,7 +99,11 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
   let done = 0;
 
   const api = async <T>(cookie: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${t.url}${path}`, { method, headers: { cookie, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const r = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { cookie, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await r.text();
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
     return (text ? JSON.parse(text) : null) as T;
@@ -100,12 +113,27 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     // One PRNG per conversation: its choices do not depend on how others interleave.
     const rand = prng(seed * 1_000_003 + k);
     const q = () => questions[Math.floor(rand() * questions.length)] as string;
-    const channel = pickWeighted(rand, [["chat", 75], ["portal", 15], ["api", 10]]);
+    const channel = pickWeighted(rand, [
+      ["chat", 75],
+      ["portal", 15],
+      ["api", 10],
+    ]);
     const created = (await (
-      await fetch(`${t.url}/v1/conversations?site=${SIM_SITE}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ locale: "en", channel, pageUrl: "https://lumen.example/app" }) })
+      await fetch(`${t.url}/v1/conversations?site=${SIM_SITE}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ locale: "en", channel, pageUrl: "https://lumen.example/app" }),
+      })
     ).json()) as CreatedConversation;
     const auth = `site=${SIM_SITE}&token=${encodeURIComponent(created.token)}`;
-    const c: SimConversation = { id: created.id, channel, votes: [], handedOff: false, agentReplied: false, reopened: false };
+    const c: SimConversation = {
+      id: created.id,
+      channel,
+      votes: [],
+      handedOff: false,
+      agentReplied: false,
+      reopened: false,
+    };
 
     const ask = async (text: string): Promise<MessageEvent | null> => {
       const r = await fetch(`${t.url}/v1/conversations/${c.id}/messages?${auth}`, {
@@ -114,14 +142,24 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
         body: JSON.stringify({ clientId: randomUUID(), text }),
       });
       let bot: MessageEvent | null = null;
-      for await (const f of sseFrames(r)) if (f.t === "event" && f.event.type === "message" && f.event.author === "bot") bot = f.event;
+      for await (const f of sseFrames(r))
+        if (f.t === "event" && f.event.type === "message" && f.event.author === "bot") bot = f.event;
       return bot;
     };
     const vote = async (messageId: string, helpful: boolean) => {
-      const r = await fetch(`${t.url}/v1/conversations/${c.id}/feedback?${auth}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messageId, helpful }) });
+      const r = await fetch(`${t.url}/v1/conversations/${c.id}/feedback?${auth}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ messageId, helpful }),
+      });
       if (r.ok) c.votes.push({ messageId, helpful });
     };
-    const state = async (): Promise<ConversationState> => ((await (await fetch(`${t.url}/v1/conversations/${c.id}/events?${auth}&after=0`)).json()) as { state: ConversationState }).state;
+    const state = async (): Promise<ConversationState> =>
+      (
+        (await (await fetch(`${t.url}/v1/conversations/${c.id}/events?${auth}&after=0`)).json()) as {
+          state: ConversationState;
+        }
+      ).state;
     const untilResolved = async () => {
       // Generous: on a busy machine the alarm can run late, and a late close is not a failure.
       const deadline = Date.now() + autoResolveMs * 4 + 60_000;
@@ -132,7 +170,11 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
       }
     };
     const handOff = async () => {
-      await fetch(`${t.url}/v1/conversations/${c.id}/handoff?${auth}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason: "customer-requested" }) });
+      await fetch(`${t.url}/v1/conversations/${c.id}/handoff?${auth}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ reason: "customer-requested" }),
+      });
     };
     /** An agent works the handoff: usually replies, judges whether a person was needed, resolves. */
     const work = async () => {
@@ -142,13 +184,21 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
       const reason = detail.handoff?.reason ?? "customer-requested";
       if (rand() >= 0.06) {
         await sleep(minDelay + rand() * (maxDelay - minDelay) * (rand() < 0.1 ? 2.5 : 1));
-        await api(cookie, "POST", `/api/conversations/${c.id}/messages`, { clientId: randomUUID(), text: "Hi, I'm here to help. Let me look into this for you." });
+        await api(cookie, "POST", `/api/conversations/${c.id}/messages`, {
+          clientId: randomUUID(),
+          text: "Hi, I'm here to help. Let me look into this for you.",
+        });
         c.agentReplied = true;
         await sleep(100 + rand() * 400);
       }
       if (rand() < 0.9) {
         // Agents agree with most handoffs the customer asked for, fewer of the bot's unsure ones.
-        const pNeeded = reason === "article-requires-person" ? 0.97 : reason === "customer-requested" || reason === "asked-for-person" ? 0.9 : 0.75;
+        const pNeeded =
+          reason === "article-requires-person"
+            ? 0.97
+            : reason === "customer-requested" || reason === "asked-for-person"
+              ? 0.9
+              : 0.75;
         c.needed = rand() < pNeeded;
         await api(cookie, "PUT", `/api/conversations/${c.id}/handoff-needed`, { needed: c.needed });
       }
@@ -179,12 +229,34 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     if (!c.handedOff) await untilResolved();
     if (rand() < (c.handedOff ? 0.55 : 0.4)) {
       const weights: [number, number][] = down
-        ? [[1, 30], [2, 30], [3, 25], [4, 10], [5, 5]]
+        ? [
+            [1, 30],
+            [2, 30],
+            [3, 25],
+            [4, 10],
+            [5, 5],
+          ]
         : c.handedOff
-          ? [[1, 3], [2, 4], [3, 8], [4, 25], [5, 60]]
-          : [[1, 2], [2, 3], [3, 5], [4, 20], [5, 70]];
+          ? [
+              [1, 3],
+              [2, 4],
+              [3, 8],
+              [4, 25],
+              [5, 60],
+            ]
+          : [
+              [1, 2],
+              [2, 3],
+              [3, 5],
+              [4, 20],
+              [5, 70],
+            ];
       c.csat = pickWeighted(rand, weights);
-      await fetch(`${t.url}/v1/conversations/${c.id}/csat?${auth}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ score: c.csat }) });
+      await fetch(`${t.url}/v1/conversations/${c.id}/csat?${auth}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ score: c.csat }),
+      });
     }
     if (rand() < 0.03) {
       // The customer comes back with another question: the conversation reopens.

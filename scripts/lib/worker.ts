@@ -3,11 +3,22 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
-export type LocalWorker = { url: string; adminToken: string; process: ChildProcess; stop: () => Promise<void>; /** The last lines wrangler printed. */ logTail: () => string };
+export type LocalWorker = {
+  url: string;
+  adminToken: string;
+  process: ChildProcess;
+  stop: () => Promise<void> /** The last lines wrangler printed. */;
+  logTail: () => string;
+};
 
 const wrangler = "node_modules/.bin/wrangler";
 
-export async function startWorker(opts: { port: number; persistTo?: string; vars?: Record<string, string>; quiet?: boolean }): Promise<LocalWorker> {
+export async function startWorker(opts: {
+  port: number;
+  persistTo?: string;
+  vars?: Record<string, string>;
+  quiet?: boolean;
+}): Promise<LocalWorker> {
   const adminToken = opts.vars?.ADMIN_TOKEN ?? randomBytes(18).toString("base64url");
   const vars = { SECRET: randomBytes(24).toString("base64url"), ...opts.vars, ADMIN_TOKEN: adminToken };
   const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
@@ -16,9 +27,22 @@ export async function startWorker(opts: { port: number; persistTo?: string; vars
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
   });
   if (migrate.status !== 0) throw new Error(`d1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-  const args = ["dev", "--port", String(opts.port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", ...persist];
+  const args = [
+    "dev",
+    "--port",
+    String(opts.port),
+    "--ip",
+    "127.0.0.1",
+    "--inspector-port",
+    "0",
+    "--show-interactive-dev-session=false",
+    ...persist,
+  ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = spawn(wrangler, args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(wrangler, args, {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const collect = (d: Buffer) => {
     log = (log + d.toString()).slice(-20_000);
@@ -52,7 +76,12 @@ export async function startWorker(opts: { port: number; persistTo?: string; vars
 }
 
 /** Calls the admin API; throws with the server's JSON error on failure. */
-export async function admin<T>(w: { url: string; adminToken: string }, method: string, path: string, body?: unknown): Promise<T> {
+export async function admin<T>(
+  w: { url: string; adminToken: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const r = await fetch(`${w.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${w.adminToken}`, "content-type": "application/json" },

@@ -25,7 +25,9 @@ function memoryKv(): KVNamespace {
 describe("fake Workers AI embeddings", () => {
   it("answers { shape, data } like bge-base-en-v1.5, close for texts sharing words", async () => {
     const ai = new FakeAi();
-    const res = (await ai.run("@cf/baai/bge-base-en-v1.5", { text: ["reset my password", "how to reset a password", "shipping of prints"] })) as {
+    const res = (await ai.run("@cf/baai/bge-base-en-v1.5", {
+      text: ["reset my password", "how to reset a password", "shipping of prints"],
+    })) as {
       shape: number[];
       data: number[][];
     };
@@ -35,7 +37,9 @@ describe("fake Workers AI embeddings", () => {
     expect(Math.abs(cosine(a, c))).toBeLessThan(0.2);
   });
   it("rejects more than 100 texts, as the model does", async () => {
-    await expect(new FakeAi().run("@cf/baai/bge-base-en-v1.5", { text: Array.from({ length: 101 }, (_, i) => `t${i}`) })).rejects.toThrow(/100/);
+    await expect(
+      new FakeAi().run("@cf/baai/bge-base-en-v1.5", { text: Array.from({ length: 101 }, (_, i) => `t${i}`) }),
+    ).rejects.toThrow(/100/);
   });
 });
 
@@ -67,7 +71,9 @@ describe("fake Vectorize", () => {
     const r = await v.query([1, 0, 0], { topK: 1, filter: { tag: { $eq: "y" } }, returnMetadata: "all" });
     expect(r.matches.map((m) => [m.id, m.metadata])).toEqual([["b", { n: 2, tag: "y" }]]);
     expect((await v.query([1, 0, 0], { filter: { n: { $gte: 2 } } })).matches.map((m) => m.id)).toEqual(["b", "c"]);
-    expect((await v.query([1, 0, 0], { filter: { tag: { $nin: ["x"] } }, topK: 5 })).matches[0]?.metadata).toBeUndefined();
+    expect(
+      (await v.query([1, 0, 0], { filter: { tag: { $nin: ["x"] } }, topK: 5 })).matches[0]?.metadata,
+    ).toBeUndefined();
     await v.deleteByIds(["b"]);
     expect((await v.describe()).vectorCount).toBe(2);
   });
@@ -80,10 +86,27 @@ describe("PassageVectors", () => {
     const id = await passageVectorId("w1", "reset-password", 0);
     expect(new TextEncoder().encode(id).length).toBeLessThanOrEqual(64);
     await pv.upsert([
-      { id, workspaceId: "w1", articleId: "reset-password", passageIndex: 0, kbVersion: 3, values: fakeEmbedding("reset your password from the login page") },
-      { id: await passageVectorId("w2", "reset-password", 0), workspaceId: "w2", articleId: "other", passageIndex: 0, kbVersion: 1, values: fakeEmbedding("reset your password") },
+      {
+        id,
+        workspaceId: "w1",
+        articleId: "reset-password",
+        passageIndex: 0,
+        kbVersion: 3,
+        values: fakeEmbedding("reset your password from the login page"),
+      },
+      {
+        id: await passageVectorId("w2", "reset-password", 0),
+        workspaceId: "w2",
+        articleId: "other",
+        passageIndex: 0,
+        kbVersion: 1,
+        values: fakeEmbedding("reset your password"),
+      },
     ]);
-    expect(index.vectors.get(id)).toMatchObject({ namespace: "w1", metadata: { workspaceId: "w1", articleId: "reset-password", passageIndex: 0, kbVersion: 3 } });
+    expect(index.vectors.get(id)).toMatchObject({
+      namespace: "w1",
+      metadata: { workspaceId: "w1", articleId: "reset-password", passageIndex: 0, kbVersion: 3 },
+    });
     const hits = await pv.query("w1", fakeEmbedding("forgot password reset"), 50);
     expect(hits).toEqual([{ articleId: "reset-password", passageIndex: 0, score: expect.any(Number) }]);
   });
@@ -112,13 +135,21 @@ describe("VectorizeIndexer (the publish hook)", () => {
     if (!edited || !removed) throw new Error("fixtures");
     const changed = { ...edited, passages: [{ heading: "", text: "Completely new wording about card delivery." }] };
     const r = await indexer.sync("demo", 3, [changed, ...rest]);
-    expect(r).toEqual({ embedded: 1, deleted: edited.passages.length - 1 + removed.passages.length, unchanged: passages - edited.passages.length - removed.passages.length });
+    expect(r).toEqual({
+      embedded: 1,
+      deleted: edited.passages.length - 1 + removed.passages.length,
+      unchanged: passages - edited.passages.length - removed.passages.length,
+    });
     expect(index.vectors.size).toBe(passages - removed.passages.length - edited.passages.length + 1);
     expect(await kv.get(manifestKey("demo"), "json")).toBeTruthy();
   });
   it("leaves the manifest alone when embedding fails, so the next publish retries", async () => {
     const kv = memoryKv();
-    const indexer = new VectorizeIndexer(new Embedder(new FakeAi().behave({ failModel: "bge" }), "@cf/baai/bge-base-en-v1.5"), new PassageVectors(new FakeVectorize()), kv);
+    const indexer = new VectorizeIndexer(
+      new Embedder(new FakeAi().behave({ failModel: "bge" }), "@cf/baai/bge-base-en-v1.5"),
+      new PassageVectors(new FakeVectorize()),
+      kv,
+    );
     await expect(indexer.sync("demo", 1, snapshot.articles)).rejects.toThrow(/Capacity/);
     expect(await kv.get(manifestKey("demo"))).toBeNull();
   });

@@ -13,7 +13,11 @@ import { FakeAi } from "../fakes/ai.ts";
 import { FakeVectorize } from "../fakes/vectorize.ts";
 import { kb, snapshot } from "./helpers.ts";
 
-const all = (q: string) => retrieve(kb.index, q, { locale: "en", config: { ...defaultRetrieveConfig, maxCandidates: kb.index.articles.length } });
+const all = (q: string) =>
+  retrieve(kb.index, q, {
+    locale: "en",
+    config: { ...defaultRetrieveConfig, maxCandidates: kb.index.articles.length },
+  });
 const opts = { weight: 0.5, temperature: 0.05, floor: 0.6, maxCandidates: 5 };
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -21,7 +25,15 @@ describe("semanticDistribution", () => {
   it("gives most mass to 'none' when every cosine is under the floor", () => {
     const d = semanticDistribution([{ articleId: "a", passageIndex: 0, score: 0.3 }], new Set(["a"]), 0.05, 0.6);
     expect(d.none).toBeGreaterThan(0.99);
-    const e = semanticDistribution([{ articleId: "a", passageIndex: 1, score: 0.9 }, { articleId: "a", passageIndex: 0, score: 0.7 }], new Set(["a"]), 0.05, 0.6);
+    const e = semanticDistribution(
+      [
+        { articleId: "a", passageIndex: 1, score: 0.9 },
+        { articleId: "a", passageIndex: 0, score: 0.7 },
+      ],
+      new Set(["a"]),
+      0.05,
+      0.6,
+    );
     expect(e.p.get("a")).toBeGreaterThan(0.99);
     expect(e.best.get("a")?.passageIndex).toBe(1);
   });
@@ -43,7 +55,14 @@ describe("fuse", () => {
     expect(r.candidates[0]?.articleId).toBe("exchange-rate");
     expect(r.confidence).toBeGreaterThan(0.5);
     expect(r.margin).toBeCloseTo(r.confidence - (r.candidates[1]?.score ?? 0));
-    expect(sum(fuse(full, [{ articleId: "exchange-rate", passageIndex: 0, score: 0.92 }], { ...opts, maxCandidates: 99 }).candidates.map((c) => c.score))).toBeLessThanOrEqual(1 + 1e-9);
+    expect(
+      sum(
+        fuse(full, [{ articleId: "exchange-rate", passageIndex: 0, score: 0.92 }], {
+          ...opts,
+          maxCandidates: 99,
+        }).candidates.map((c) => c.score),
+      ),
+    ).toBeLessThanOrEqual(1 + 1e-9);
   });
   it("keeps the decision rules meaningful: unrelated semantic hits lower confidence, never raise it", () => {
     const q = "What exchange rate do you use?";
@@ -76,7 +95,10 @@ describe("HybridRetriever", () => {
   async function setup(ai = new FakeAi()) {
     const index = new FakeVectorize();
     const embedder = new Embedder(ai, defaultAiSettings.embeddingModel);
-    await new VectorizeIndexer(embedder, new PassageVectors(index), { get: async () => null, put: async () => undefined } as unknown as KVNamespace).sync("demo", 1, snapshot.articles);
+    await new VectorizeIndexer(embedder, new PassageVectors(index), {
+      get: async () => null,
+      put: async () => undefined,
+    } as unknown as KVNamespace).sync("demo", 1, snapshot.articles);
     return { ai, index, retriever: new HybridRetriever(embedder, new PassageVectors(index), defaultAiSettings, ai) };
   }
   it("answers from the fused ranking of the published passages", async () => {
@@ -91,20 +113,31 @@ describe("HybridRetriever", () => {
     ai.behave({ failModel: "bge" });
     const q = "How do I change my PIN?";
     const r = await retriever.retrieve(kb, "demo", q, "en");
-    expect(r.candidates.map((c) => c.score)).toEqual(retrieve(kb.index, q, { locale: "en" }).candidates.map((c) => c.score));
+    expect(r.candidates.map((c) => c.score)).toEqual(
+      retrieve(kb.index, q, { locale: "en" }).candidates.map((c) => c.score),
+    );
   });
   it("sees only its own workspace's vectors", async () => {
     const { retriever } = await setup();
     const q = "How do I change my PIN?";
     const other = await retriever.retrieve(kb, "someone-else", q, "en");
-    expect(other.candidates.map((c) => c.score)).toEqual(retrieve(kb.index, q, { locale: "en" }).candidates.map((c) => c.score));
+    expect(other.candidates.map((c) => c.score)).toEqual(
+      retrieve(kb.index, q, { locale: "en" }).candidates.map((c) => c.score),
+    );
   });
   it("calls the reranker when one is configured", async () => {
     const { ai, index } = await setup();
     const embedder = new Embedder(ai, defaultAiSettings.embeddingModel);
-    const r = new HybridRetriever(embedder, new PassageVectors(index), { ...defaultAiSettings, rerankModel: "@cf/baai/bge-reranker-base" }, ai);
+    const r = new HybridRetriever(
+      embedder,
+      new PassageVectors(index),
+      { ...defaultAiSettings, rerankModel: "@cf/baai/bge-reranker-base" },
+      ai,
+    );
     const out = await r.retrieve(kb, "demo", "How do I change my PIN?", "en");
-    expect(ai.calls.some((c) => c.model === "@cf/baai/bge-reranker-base" && Array.isArray(c.inputs.contexts))).toBe(true);
+    expect(ai.calls.some((c) => c.model === "@cf/baai/bge-reranker-base" && Array.isArray(c.inputs.contexts))).toBe(
+      true,
+    );
     expect(out.candidates[0]?.articleId).toBe("change-pin");
   });
 });

@@ -7,7 +7,10 @@ export const snapshot = buildSnapshot({ version: "1", articles, history: [] });
 export const kb: LoadedKb = { version: 1, index: loadIndex(snapshot) };
 export { articles };
 
-export function streamOf(chunks: (string | Uint8Array)[], opts: { delayMs?: number; errorAt?: number } = {}): ReadableStream<Uint8Array> {
+export function streamOf(
+  chunks: (string | Uint8Array)[],
+  opts: { delayMs?: number; errorAt?: number } = {},
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let i = 0;
   return new ReadableStream<Uint8Array>({

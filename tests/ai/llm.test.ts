@@ -14,7 +14,11 @@ import { retrieve, type Candidate } from "../../worker/kb/retrieve.ts";
 import { FakeAi, FAKE_REFUSAL, promptPassages } from "../fakes/ai.ts";
 import { collect, kb } from "./helpers.ts";
 
-const source = (c: Candidate): Source => ({ articleId: c.articleId, title: c.title, url: `https://help.example/help/${c.articleId}` });
+const source = (c: Candidate): Source => ({
+  articleId: c.articleId,
+  title: c.title,
+  url: `https://help.example/help/${c.articleId}`,
+});
 function input(q: string): ComposeInput {
   const r = retrieve(kb.index, q, { locale: "en" });
   return { text: q, locale: "en", article: r.candidates[0] as Candidate, retrieval: r, source };
@@ -23,7 +27,14 @@ const settings = { ...defaultAiSettings, llmFirstTokenMs: 300, llmTotalMs: 2000 
 
 describe("prompt", () => {
   it("numbers the passages, asks for citations and for the exact refusal marker", () => {
-    const [system, user] = groundedMessages("How do I change my PIN?", [{ title: "PIN", text: "Use any cash machine." }, { title: "Rates", text: "Interbank." }], "es");
+    const [system, user] = groundedMessages(
+      "How do I change my PIN?",
+      [
+        { title: "PIN", text: "Use any cash machine." },
+        { title: "Rates", text: "Interbank." },
+      ],
+      "es",
+    );
     expect(system?.content).toContain("[1] PIN\nUse any cash machine.");
     expect(system?.content).toContain("[2] Rates\nInterbank.");
     expect(system?.content).toContain(`reply with exactly ${REFUSAL_MARKER}`);
@@ -43,7 +54,9 @@ describe("prompt", () => {
 describe("CitationRewriter", () => {
   it("renumbers citations by first use, holds back an unfinished one, drops out-of-range ones", () => {
     const rw = new CitationRewriter(3);
-    const out = ["Use the app [", "3", "]. Or a cash", " machine [1, 3][7].", " Done [", "2"].map((t) => rw.push(t)).join("") + rw.flush();
+    const out =
+      ["Use the app [", "3", "]. Or a cash", " machine [1, 3][7].", " Done [", "2"].map((t) => rw.push(t)).join("") +
+      rw.flush();
     expect(out).toBe("Use the app [1]. Or a cash machine [2][1]. Done ");
     expect(rw.cited).toEqual([2, 0]);
   });
@@ -57,14 +70,17 @@ describe("LlmComposer", () => {
   it("streams a grounded answer token by token, citing the passage it used", async () => {
     const ai = new FakeAi();
     const c = await new LlmComposer(ai, settings).compose(input("How do I change my PIN?"));
-    if (c.kind !== "answer" || typeof c.text === "string") throw new Error(`expected a stream, got ${JSON.stringify(c)}`);
+    if (c.kind !== "answer" || typeof c.text === "string")
+      throw new Error(`expected a stream, got ${JSON.stringify(c)}`);
     const tokens = await collect(c.text);
     expect(tokens.length).toBeGreaterThan(5);
     const text = tokens.join("");
     expect(text).toMatch(/PIN/);
     expect(text).toMatch(/\[1\]$/);
     expect(c.composer).toBe("llm");
-    expect(c.citedSources?.()).toEqual([{ articleId: "change-pin", title: "How do I change my PIN?", url: "https://help.example/help/change-pin" }]);
+    expect(c.citedSources?.()).toEqual([
+      { articleId: "change-pin", title: "How do I change my PIN?", url: "https://help.example/help/change-pin" },
+    ]);
     const call = ai.calls.at(-1);
     expect(call?.model).toBe("@cf/meta/llama-3.1-8b-instruct");
     expect(call?.inputs).toMatchObject({ stream: true, max_tokens: settings.llmMaxTokens });
@@ -72,33 +88,52 @@ describe("LlmComposer", () => {
   it("maps a citation of the second passage to that passage's article", async () => {
     const ai = new FakeAi().behave({ script: () => ({ tokens: ["Rates", " are", " interbank", " [2", "]."] }) });
     const inp = input("How do I change my PIN?");
-    const c = await new LlmComposer(ai, { ...settings, llmPassages: 3 }).compose({ ...inp, retrieval: { ...inp.retrieval, candidates: inp.retrieval.candidates.map((x) => ({ ...x, score: inp.article.score })) } });
+    const c = await new LlmComposer(ai, { ...settings, llmPassages: 3 }).compose({
+      ...inp,
+      retrieval: {
+        ...inp.retrieval,
+        candidates: inp.retrieval.candidates.map((x) => ({ ...x, score: inp.article.score })),
+      },
+    });
     if (c.kind !== "answer" || typeof c.text === "string") throw new Error("expected a stream");
     expect((await collect(c.text)).join("")).toBe("Rates are interbank [1].");
-    const second = promptPassages(String((ai.calls.at(-1)?.inputs.messages as { content: string }[] | undefined)?.[0]?.content))[1];
+    const second = promptPassages(
+      String((ai.calls.at(-1)?.inputs.messages as { content: string }[] | undefined)?.[0]?.content),
+    )[1];
     expect(c.citedSources?.().map((s) => s.title)).toEqual([second?.title]);
   });
   it("returns a refusal, without streaming the marker, when the passages do not hold the answer", async () => {
     const ai = new FakeAi().behave({ script: () => ({ refuse: true }) });
-    expect(await new LlmComposer(ai, settings).compose(input("How do I change my PIN?"))).toEqual({ kind: "refused", composer: "llm" });
+    expect(await new LlmComposer(ai, settings).compose(input("How do I change my PIN?"))).toEqual({
+      kind: "refused",
+      composer: "llm",
+    });
   });
   it("falls back to the extractive answer when the model errors", async () => {
-    const c = await new LlmComposer(new FakeAi().behave({ failModel: "llama" }), settings).compose(input("How do I change my PIN?"));
+    const c = await new LlmComposer(new FakeAi().behave({ failModel: "llama" }), settings).compose(
+      input("How do I change my PIN?"),
+    );
     expect(c).toMatchObject({ kind: "answer", composer: "extractive-fallback" });
     expect(c.kind === "answer" && typeof c.text === "string" && c.text.includes("PIN")).toBe(true);
   });
   it("falls back within the first-token budget when the model is slow to start", async () => {
     const started = Date.now();
-    const c = await new LlmComposer(new FakeAi().behave({ firstTokenDelayMs: 2000 }), settings).compose(input("How do I change my PIN?"));
+    const c = await new LlmComposer(new FakeAi().behave({ firstTokenDelayMs: 2000 }), settings).compose(
+      input("How do I change my PIN?"),
+    );
     expect(Date.now() - started).toBeLessThan(settings.llmFirstTokenMs + 250);
     expect(c).toMatchObject({ kind: "answer", composer: "extractive-fallback" });
   });
   it("also when the binding itself is slow to return the stream", async () => {
-    const c = await new LlmComposer(new FakeAi().behave({ runDelayMs: 1000 }), settings).compose(input("How do I change my PIN?"));
+    const c = await new LlmComposer(new FakeAi().behave({ runDelayMs: 1000 }), settings).compose(
+      input("How do I change my PIN?"),
+    );
     expect(c).toMatchObject({ composer: "extractive-fallback" });
   });
   it("ends the answer cleanly if the stream breaks after it started", async () => {
-    const c = await new LlmComposer(new FakeAi().behave({ streamErrorAfter: 4 }), settings).compose(input("How do I change my PIN?"));
+    const c = await new LlmComposer(new FakeAi().behave({ streamErrorAfter: 4 }), settings).compose(
+      input("How do I change my PIN?"),
+    );
     if (c.kind !== "answer" || typeof c.text === "string") throw new Error("expected a stream");
     const tokens = await collect(c.text);
     expect(tokens.length).toBeGreaterThan(0);
@@ -108,8 +143,17 @@ describe("LlmComposer", () => {
 
 describe("brain with the LLM composer", () => {
   const meta: Meta = {
-    id: "c1", workspaceId: "demo", siteKey: "s", channel: "widget", locale: "en", baseUrl: "https://help.example",
-    createdAt: 0, state: "bot", lowConfidenceTurns: 0, failures: 0, tried: [],
+    id: "c1",
+    workspaceId: "demo",
+    siteKey: "s",
+    channel: "widget",
+    locale: "en",
+    baseUrl: "https://help.example",
+    createdAt: 0,
+    state: "bot",
+    lowConfidenceTurns: 0,
+    failures: 0,
+    tried: [],
   };
   const parts = (ai: FakeAi): BrainParts => ({
     retriever: embeddedRetriever,
@@ -132,6 +176,10 @@ describe("brain with the LLM composer", () => {
     expect(first).toMatchObject({ action: "decline", reason: "not-in-sources", lowConfidence: true, sources: [] });
     expect(first.text).not.toContain(REFUSAL_MARKER);
     const second = await brainFrom(parts(ai), () => meta).turn("How do I change my PIN?", ctx(1));
-    expect(second).toMatchObject({ action: "handoff", reason: "low-confidence-after-rephrase", article: { id: "change-pin" } });
+    expect(second).toMatchObject({
+      action: "handoff",
+      reason: "low-confidence-after-rephrase",
+      article: { id: "change-pin" },
+    });
   });
 });

@@ -13,7 +13,12 @@ import { signIn } from "../../scripts/lib/console-login.ts";
 
 const SITE = "e2e_ident";
 const IDENTITY_SECRET = "e2e-identity-secret-0123456789";
-const EDITOR = { email: "e2e-editor@lumen.example", password: "e2e-editor-password", name: "Eddie Editor", role: "editor" };
+const EDITOR = {
+  email: "e2e-editor@lumen.example",
+  password: "e2e-editor-password",
+  name: "Eddie Editor",
+  role: "editor",
+};
 const NOTE = "Private: customer is on the legacy plan, check before refunding";
 const USER = { id: "u_4821", email: "dana@example.com", name: "Dana Ruiz", attributes: { plan: "pro" } };
 
@@ -24,7 +29,9 @@ let hostUrl = "";
 /** The customer's site renders the signature server-side, as a real integration would. */
 function page(workerUrl: string): string {
   const ts = Math.floor(Date.now() / 1000);
-  const hmac = createHmac("sha256", IDENTITY_SECRET).update(identityCanonical(ts, USER.id, USER.email)).digest("hex");
+  const hmac = createHmac("sha256", IDENTITY_SECRET)
+    .update(identityCanonical(ts, USER.id, USER.email))
+    .digest("hex");
   const call = JSON.stringify(["identify", USER, { hmac, ts }]);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Acme account</title></head><body><h1>Your account</h1>
 <script>window.EdgeDesk = window.EdgeDesk || { q: [] }; window.EdgeDesk.q.push(${call});</script>
@@ -34,15 +41,27 @@ function page(workerUrl: string): string {
 beforeAll(async () => {
   h = await startHarness({ worker: 8795, host: 8796 });
   hostUrl = "http://127.0.0.1:8797";
-  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "Acme account", allowedOrigins: [hostUrl], identitySecret: IDENTITY_SECRET });
+  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
+    name: "Acme account",
+    allowedOrigins: [hostUrl],
+    identitySecret: IDENTITY_SECRET,
+  });
   await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
   // An editor writes the canned reply the agent will use.
-  const login = await fetch(`${h.worker.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(EDITOR) });
+  const login = await fetch(`${h.worker.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(EDITOR),
+  });
   const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const canned = await fetch(`${h.worker.url}/api/canned`, {
     method: "POST",
     headers: { cookie, "content-type": "application/json", origin: h.worker.url },
-    body: JSON.stringify({ title: "Refund policy", shortcut: "refund", text: "Refunds are possible within 14 days of purchase." }),
+    body: JSON.stringify({
+      title: "Refund policy",
+      shortcut: "refund",
+      text: "Refunds are possible within 14 days of purchase.",
+    }),
   });
   expect(canned.status).toBe(201);
   host = createServer((_req, res) => {
@@ -93,7 +112,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   await agent.getByTestId("composer-input").click();
   await agent.keyboard.type("Hi Dana, I'm Sam", { delay: 20 });
   const typingLine = customer.locator(".typing");
-  await expect.poll(async () => (await typingLine.textContent()) ?? "", { timeout: 10_000 }).toMatch(/Sam Agent is typing/);
+  await expect
+    .poll(async () => (await typingLine.textContent()) ?? "", { timeout: 10_000 })
+    .toMatch(/Sam Agent is typing/);
   await agent.keyboard.press("Enter");
   await expect.poll(() => logText(customer), { timeout: 10_000 }).toContain("Hi Dana, I'm Sam");
   await expect.poll(async () => (await typingLine.textContent()) ?? "").toBe("");
@@ -103,7 +124,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   await customer.keyboard.type("I was charged twice", { delay: 20 });
   await expect.poll(() => agent.getByTestId("customer-typing").count(), { timeout: 10_000 }).toBe(1);
   await customer.keyboard.press("Enter");
-  await expect.poll(() => agent.getByTestId("transcript").textContent(), { timeout: 10_000 }).toContain("I was charged twice");
+  await expect
+    .poll(() => agent.getByTestId("transcript").textContent(), { timeout: 10_000 })
+    .toContain("I was charged twice");
 
   // A private note: distinct in the console, never in the widget.
   await agent.getByTestId("composer-mode-note").click();
@@ -121,7 +144,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   await agent.keyboard.type("refund");
   await expect.poll(() => agent.getByTestId("canned-item").count()).toBe(1);
   await agent.keyboard.press("Enter");
-  await expect.poll(() => agent.getByTestId("composer-input").inputValue()).toBe("Refunds are possible within 14 days of purchase.");
+  await expect
+    .poll(() => agent.getByTestId("composer-input").inputValue())
+    .toBe("Refunds are possible within 14 days of purchase.");
   await agent.keyboard.press("Enter");
   await expect.poll(() => logText(customer), { timeout: 10_000 }).toContain("Refunds are possible within 14 days");
 
@@ -140,7 +165,9 @@ it("handoff with verified identity, live chat with typing, a private note, resol
 
   // Resolve: the widget asks for a rating.
   await agent.getByTestId("resolve").click();
-  await expect.poll(() => agent.getByTestId("conversation").getAttribute("data-state"), { timeout: 10_000 }).toBe("resolved");
+  await expect
+    .poll(() => agent.getByTestId("conversation").getAttribute("data-state"), { timeout: 10_000 })
+    .toBe("resolved");
   const four = customer.getByRole("button", { name: "4 of 5" });
   await expect.poll(() => four.count(), { timeout: 10_000 }).toBe(1);
   expect(await customer.getByRole("group", { name: "How did we do?" }).count()).toBe(1);
@@ -158,10 +185,13 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   expect(await agent.getByTestId("csat-comment").textContent()).toContain("Fast and friendly");
   await expect.poll(() => agent.getByTestId("csat-note").count(), { timeout: 10_000 }).toBe(1);
   await agent.getByTestId("needed-yes").click();
-  await expect.poll(() => agent.getByTestId("handoff-needed").getAttribute("data-value"), { timeout: 10_000 }).toBe("true");
+  await expect
+    .poll(() => agent.getByTestId("handoff-needed").getAttribute("data-value"), { timeout: 10_000 })
+    .toBe("true");
 
   // Nothing private ever reached the customer's page, not even after a reload (a full replay).
-  const everything = async () => customer.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.textContent ?? "");
+  const everything = async () =>
+    customer.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.textContent ?? "");
   expect(await everything()).not.toContain(NOTE);
   expect(await everything()).not.toContain("double-charge");
   await customer.reload();

@@ -25,11 +25,25 @@ beforeAll(async () => {
     port: 8851,
     persistTo: state,
     quiet: true,
-    vars: { STREAM_DELAY_MS: "0", AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS), RATE_LIMIT: "100000,100000", LOGIN_RATE_LIMIT: "1000,1000" },
+    vars: {
+      STREAM_DELAY_MS: "0",
+      AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS),
+      RATE_LIMIT: "100000,100000",
+      LOGIN_RATE_LIMIT: "1000,1000",
+    },
   });
   await setup(worker, { publishKb: true });
-  log = await simulate(worker, { conversations: 30, seed: 7, concurrency: 8, agentDelayMs: [200, 1500], autoResolveMs: AUTO_RESOLVE_MS });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  log = await simulate(worker, {
+    conversations: 30,
+    seed: 7,
+    concurrency: 8,
+    agentDelayMs: [200, 1500],
+    autoResolveMs: AUTO_RESOLVE_MS,
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -39,12 +53,18 @@ afterAll(async () => {
 });
 
 /** Nearest rank, as docs/analytics.md defines the percentiles. */
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1] ?? null;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1] ?? null;
 
 it("shows tiles equal to the figures computed independently from the conversations", async () => {
   const cookie = await login(worker.url, SIM_OWNER);
   const details = await Promise.all(
-    log.map(async (c) => (await (await fetch(`${worker.url}/api/conversations/${c.id}`, { headers: { cookie } })).json()) as ConversationDetail),
+    log.map(
+      async (c) =>
+        (await (
+          await fetch(`${worker.url}/api/conversations/${c.id}`, { headers: { cookie } })
+        ).json()) as ConversationDetail,
+    ),
   );
   let auto = 0;
   let decided = 0;
@@ -92,11 +112,24 @@ it("shows tiles equal to the figures computed independently from the conversatio
   expect(await tile("escalationAccuracy")).toBeCloseTo(expected.escalationAccuracy, 9);
   await expect.poll(() => page.getByTestId("counts").textContent()).toContain(`${details.length} conversations`);
   // Every chart is drawn and has its CSV; the summary CSV says the same as the tile.
-  for (const id of ["volume-channel", "volume-category", "first-response", "resolution", "csat", "handoff-reasons", "top-articles", "gaps"]) {
+  for (const id of [
+    "volume-channel",
+    "volume-category",
+    "first-response",
+    "resolution",
+    "csat",
+    "handoff-reasons",
+    "top-articles",
+    "gaps",
+  ]) {
     await expect.poll(() => page.getByTestId(`chart-${id}`).count()).toBe(1);
-    await expect.poll(() => page.getByTestId(`csv-${id}`).getAttribute("href")).toMatch(/^\/api\/analytics\/\w+\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
+    await expect
+      .poll(() => page.getByTestId(`csv-${id}`).getAttribute("href"))
+      .toMatch(/^\/api\/analytics\/\w+\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
   }
-  const csv = await (await page.request.get(`${worker.url}${await page.getByTestId("csv-summary").getAttribute("href")}`)).text();
+  const csv = await (
+    await page.request.get(`${worker.url}${await page.getByTestId("csv-summary").getAttribute("href")}`)
+  ).text();
   expect(csv.split("\r\n")[1]?.split(",")[1]).toBe(String(expected.autoResolution));
   mkdirSync("test-results", { recursive: true });
   await page.screenshot({ path: "test-results/e2e-analytics-dashboard.png", fullPage: true });

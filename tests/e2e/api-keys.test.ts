@@ -19,9 +19,21 @@ afterAll(async () => h?.stop());
 
 /** Starts a REST conversation with the key, as a customer's backend would; the status tells whether the key works. */
 const restStatus = async (key: string) =>
-  (await fetch(`${h.worker.url}/rest/v1/conversations`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ locale: "en" }) })).status;
+  (
+    await fetch(`${h.worker.url}/rest/v1/conversations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ locale: "en" }),
+    })
+  ).status;
 
-const focusedTestId = (p: Page) => p.evaluate(() => document.activeElement?.closest("[data-testid]")?.getAttribute("data-testid") ?? document.activeElement?.tagName ?? "");
+const focusedTestId = (p: Page) =>
+  p.evaluate(
+    () =>
+      document.activeElement?.closest("[data-testid]")?.getAttribute("data-testid") ??
+      document.activeElement?.tagName ??
+      "",
+  );
 
 it("owner: create → the key shown once → it works → listed after a reload → revoke → it stops working", async () => {
   const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -7,7 +7,12 @@ import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
 import { signIn as signInPage } from "../../scripts/lib/console-login.ts";
 
-const EDITOR = { email: "e2e-canned-editor@lumen.example", password: "e2e-canned-editor-pw", name: "Erin Editor", role: "editor" };
+const EDITOR = {
+  email: "e2e-canned-editor@lumen.example",
+  password: "e2e-canned-editor-pw",
+  name: "Erin Editor",
+  role: "editor",
+};
 const TEXT = "Prints ship within 3 working days; you get a tracking link by email.";
 
 let h: Harness;
@@ -57,7 +62,9 @@ it("an editor creates and edits a canned reply on its page; an agent reads it an
   await editor.getByTestId("canned-shortcut").fill("ship");
   await editor.getByTestId("canned-text").fill("Duplicate");
   await editor.getByTestId("canned-save").click();
-  await expect.poll(() => editor.getByTestId("canned-shortcut-error").textContent(), { timeout: 10_000 }).toBe("Another canned reply already uses this shortcut.");
+  await expect
+    .poll(() => editor.getByTestId("canned-shortcut-error").textContent(), { timeout: 10_000 })
+    .toBe("Another canned reply already uses this shortcut.");
   await editor.getByTestId("canned-cancel").click();
 
   // Edit the text.
@@ -96,7 +103,9 @@ it("an editor creates and edits a canned reply on its page; an agent reads it an
   await expect.poll(() => inboxRow.count(), { timeout: 10_000 }).toBe(1);
   await inboxRow.click();
   await agent.getByTestId("claim").click();
-  await expect.poll(() => agent.getByTestId("conversation").getAttribute("data-state"), { timeout: 10_000 }).toBe("agent");
+  await expect
+    .poll(() => agent.getByTestId("conversation").getAttribute("data-state"), { timeout: 10_000 })
+    .toBe("agent");
   await agent.getByTestId("composer-input").click();
   await agent.keyboard.press("/");
   await expect.poll(() => agent.getByTestId("canned-picker").count()).toBe(1);

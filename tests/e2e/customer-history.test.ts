@@ -24,7 +24,12 @@ const hostUrl = `http://127.0.0.1:${HOST_PORT}`;
 
 function signature(user: { id: string; email?: string }) {
   const ts = Math.floor(Date.now() / 1000);
-  return { hmac: createHmac("sha256", IDENTITY_SECRET).update(identityCanonical(ts, user.id, user.email)).digest("hex"), ts };
+  return {
+    hmac: createHmac("sha256", IDENTITY_SECRET)
+      .update(identityCanonical(ts, user.id, user.email))
+      .digest("hex"),
+    ts,
+  };
 }
 
 /** The shop's pages: `/account` signs Dana's identity as its server would; `/guest` only claims it. */
@@ -37,8 +42,22 @@ function page(path: string, locale: string | null): string {
 
 /** Mail as Email Routing hands it to the worker (wrangler dev's local email endpoint). */
 async function sendEmail(messageId: string, text: string): Promise<void> {
-  const raw = [`From: Dana Ruiz <${DANA.email}>`, "To: Lumen Support <support@lumen.test>", "Subject: Password", `Date: ${new Date().toUTCString()}`, `Message-ID: <${messageId}>`, "MIME-Version: 1.0", 'Content-Type: text/plain; charset="utf-8"', "", text, ""].join("\r\n");
-  const r = await fetch(`${h.worker.url}/cdn-cgi/handler/email?from=${encodeURIComponent(DANA.email)}&to=support@lumen.test`, { method: "POST", body: raw });
+  const raw = [
+    `From: Dana Ruiz <${DANA.email}>`,
+    "To: Lumen Support <support@lumen.test>",
+    "Subject: Password",
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${messageId}>`,
+    "MIME-Version: 1.0",
+    'Content-Type: text/plain; charset="utf-8"',
+    "",
+    text,
+    "",
+  ].join("\r\n");
+  const r = await fetch(
+    `${h.worker.url}/cdn-cgi/handler/email?from=${encodeURIComponent(DANA.email)}&to=support@lumen.test`,
+    { method: "POST", body: raw },
+  );
   expect(r.status, await r.text()).toBeLessThan(300);
 }
 
@@ -47,11 +66,17 @@ let session: HistorySession | undefined;
 async function historyOf(): Promise<PastConversations["conversations"]> {
   if (!session || session.expiresAt < Date.now() + 60_000) {
     const headers = { "content-type": "application/json", origin: hostUrl };
-    const s = await fetch(`${h.worker.url}/v1/me/session?site=${SITE}`, { method: "POST", headers, body: JSON.stringify({ user: DANA, ...signature(DANA) }) });
+    const s = await fetch(`${h.worker.url}/v1/me/session?site=${SITE}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ user: DANA, ...signature(DANA) }),
+    });
     expect(s.status, await s.clone().text()).toBe(201);
     session = (await s.json()) as HistorySession;
   }
-  const r = await fetch(`${h.worker.url}/v1/me/conversations?site=${SITE}&token=${encodeURIComponent(session.token)}`, { headers: { origin: hostUrl } });
+  const r = await fetch(`${h.worker.url}/v1/me/conversations?site=${SITE}&token=${encodeURIComponent(session.token)}`, {
+    headers: { origin: hostUrl },
+  });
   expect(r.status, await r.clone().text()).toBe(200);
   return ((await r.json()) as PastConversations).conversations;
 }
@@ -60,7 +85,11 @@ const gently = { timeout: 20_000, interval: 500 };
 
 beforeAll(async () => {
   h = await startHarness({ worker: 8871, host: 8872 });
-  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "Acme account", allowedOrigins: [hostUrl], identitySecret: IDENTITY_SECRET });
+  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
+    name: "Acme account",
+    allowedOrigins: [hostUrl],
+    identitySecret: IDENTITY_SECRET,
+  });
   host = createServer((req, res) => {
     const u = new URL(req.url ?? "/", hostUrl);
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -74,13 +103,16 @@ afterAll(async () => {
 });
 
 const panel = (p: Page) => p.getByRole("dialog");
-const shadowFocus = (p: Page) => p.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.activeElement?.textContent ?? "");
+const shadowFocus = (p: Page) =>
+  p.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.activeElement?.textContent ?? "");
 const input = (p: Page) => p.getByRole("textbox", { name: /^(message|mensaje)$/i });
 
 it("an identified visitor reads a conversation they had by email, and goes back to chat", async () => {
   await sendEmail("e2e-history-1@mail.example.com", "How do I reset my password?");
   // The bot answers the email first; then the conversation has both sides to read.
-  await expect.poll(async () => (await historyOf()).find((c) => c.channel === "email")?.messages ?? 0, gently).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(async () => (await historyOf()).find((c) => c.channel === "email")?.messages ?? 0, gently)
+    .toBeGreaterThanOrEqual(2);
 
   const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const p = await ctx.newPage();
@@ -118,7 +150,9 @@ it("an identified visitor reads a conversation they had by email, and goes back 
   await expect.poll(() => row.count()).toBe(1);
   await panel(p).getByRole("button", { name: "Back to chat" }).click();
   await expect.poll(() => input(p).count()).toBe(1);
-  await expect.poll(() => p.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.activeElement?.tagName)).toBe("TEXTAREA");
+  await expect
+    .poll(() => p.evaluate(() => document.querySelector("edgedesk-widget")?.shadowRoot?.activeElement?.tagName))
+    .toBe("TEXTAREA");
 
   // A new chat now: once identified it is in the history too, marked as the current one.
   await input(p).fill("How do I export my photos?");
@@ -147,7 +181,9 @@ it("on another device, the open chat is picked up again and continues", async ()
   expect(await chat.textContent()).toMatch(/Chat.*Abierta/);
   await chat.click();
   await panel(p).getByRole("button", { name: "Continuar esta conversación" }).click();
-  await expect.poll(async () => (await p.getByRole("log").textContent()) ?? "", { timeout: 10_000 }).toContain("How do I export my photos?");
+  await expect
+    .poll(async () => (await p.getByRole("log").textContent()) ?? "", { timeout: 10_000 })
+    .toContain("How do I export my photos?");
   await input(p).fill("And how do I reset my password?");
   await input(p).press("Enter");
   // Welcome, the answer from the first device, and now this answer.

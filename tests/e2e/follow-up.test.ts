@@ -24,18 +24,35 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   await customer.locator("button[aria-label='Open support chat']").click();
   await input(customer).fill("I want to talk to a person about a double charge");
   await input(customer).press("Enter");
-  await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toMatch(/connecting you with a person/i);
+  await expect
+    .poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 })
+    .toMatch(/connecting you with a person/i);
 
   // Offered once handed off; a malformed address is refused where it was typed.
   const email = customer.getByLabel(/leave your email/i);
   await expect.poll(() => email.count(), { timeout: 10_000 }).toBe(1);
   await email.fill("ana at mail");
   await email.press("Enter");
-  await expect.poll(() => customer.getByRole("alert").filter({ hasText: /doesn't look right/i }).count()).toBe(1);
+  await expect
+    .poll(() =>
+      customer
+        .getByRole("alert")
+        .filter({ hasText: /doesn't look right/i })
+        .count(),
+    )
+    .toBe(1);
   expect(await email.getAttribute("aria-invalid")).toBe("true");
   await email.fill("ana@mail.example.com");
   await customer.getByRole("button", { name: "Save" }).click();
-  await expect.poll(async () => (await customer.getByRole("status").filter({ hasText: /email replies to/i }).textContent()) ?? "").toContain("ana@mail.example.com");
+  await expect
+    .poll(
+      async () =>
+        (await customer
+          .getByRole("status")
+          .filter({ hasText: /email replies to/i })
+          .textContent()) ?? "",
+    )
+    .toContain("ana@mail.example.com");
   await customer.screenshot({ path: `${shots}/e2e-follow-up-widget.png` });
   await customerCtx.close();
 
@@ -50,7 +67,9 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   await expect.poll(() => change.count(), { timeout: 10_000 }).toBe(1);
   expect(await change.textContent()).toContain("ana@mail.example.com (unverified)");
   // …and keeps it in view next to the customer's identity.
-  await expect.poll(async () => (await agent.getByTestId("packet-follow-up").textContent()) ?? "").toMatch(/ana@mail\.example\.com \(unverified/);
+  await expect
+    .poll(async () => (await agent.getByTestId("packet-follow-up").textContent()) ?? "")
+    .toMatch(/ana@mail\.example\.com \(unverified/);
   await agent.getByTestId("composer-input").fill("Hi Ana, the second charge is a hold; it drops off within 3 days.");
   await agent.getByTestId("composer-send").click();
   const emailed = agent.getByTestId("private-note").filter({ hasText: /also emailed to ana@mail\.example\.com/ });

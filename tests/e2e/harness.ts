@@ -8,10 +8,21 @@ import { chromium, type Browser } from "playwright-core";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 
-export const AGENT = { email: "e2e-agent@lumen.example", password: "e2e-agent-password", name: "Sam Agent", role: "agent" };
+export const AGENT = {
+  email: "e2e-agent@lumen.example",
+  password: "e2e-agent-password",
+  name: "Sam Agent",
+  role: "agent",
+};
 export const SITE = "e2e_site";
 
-export type Harness = { worker: LocalWorker; host: Server; hostUrl: string; browser: Browser; stop: () => Promise<void> };
+export type Harness = {
+  worker: LocalWorker;
+  host: Server;
+  hostUrl: string;
+  browser: Browser;
+  stop: () => Promise<void>;
+};
 
 /** A customer's website: its own origin, CSS that would wreck an unisolated widget, and the one embed tag. */
 function hostPage(workerUrl: string, locale?: string): string {
@@ -22,9 +33,17 @@ button { background: lime !important; } textarea, input { display: none !importa
 <script src="${workerUrl}/widget.js" data-site="${SITE}"${locale ? ` data-locale="${locale}"` : ""} async></script></body></html>`;
 }
 
-export async function startHarness(ports: { worker: number; host: number }, vars: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  ports: { worker: number; host: number },
+  vars: Record<string, string> = {},
+): Promise<Harness> {
   const state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
-  const worker = await startWorker({ port: ports.worker, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "15", ...vars } });
+  const worker = await startWorker({
+    port: ports.worker,
+    persistTo: state,
+    quiet: true,
+    vars: { STREAM_DELAY_MS: "15", ...vars },
+  });
   const hostUrl = `http://127.0.0.1:${ports.host}`;
   await admin(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
   await admin(worker, "POST", "/admin/v1/agents", AGENT);
@@ -37,7 +56,16 @@ export async function startHarness(ports: { worker: number; host: number }, vars
   await new Promise<void>((r) => host.listen(ports.host, "127.0.0.1", r));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+    ],
   });
   const stop = async () => {
     await browser.close();

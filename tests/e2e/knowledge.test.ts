@@ -7,7 +7,12 @@ import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 
-const EDITOR = { email: "e2e-editor@lumen.example", password: "e2e-editor-password", name: "Eve Editor", role: "editor" };
+const EDITOR = {
+  email: "e2e-editor@lumen.example",
+  password: "e2e-editor-password",
+  name: "Eve Editor",
+  role: "editor",
+};
 const SHOTS = process.env.E2E_SCREENSHOTS;
 
 let h: Harness;
@@ -30,7 +35,9 @@ async function ask(p: Page, text: string, botCount: number) {
   const input = p.getByRole("textbox", { name: /message/i });
   await input.fill(text);
   await input.press("Enter");
-  await expect.poll(() => p.getByRole("log").locator(".bubble.bot").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(botCount);
+  await expect
+    .poll(() => p.getByRole("log").locator(".bubble.bot").count(), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(botCount);
   // Let the streamed answer finish.
   let prev = "";
   for (let i = 0; i < 40; i++) {
@@ -76,15 +83,26 @@ it("edits and publishes an article in the console, and the widget's answer chang
   await expect.poll(() => ed.getByTestId("kb-editor-status").textContent()).toMatch(/Draft/);
 
   await ed.getByTestId("kb-publish").click();
-  await expect.poll(() => ed.getByTestId("publish-progress").getAttribute("data-status"), { timeout: 30_000 }).toBe("done");
+  await expect
+    .poll(() => ed.getByTestId("publish-progress").getAttribute("data-status"), { timeout: 30_000 })
+    .toBe("done");
   await shot(ed, "kb-published");
 
   const answered = await ask(customer, question, 2);
   expect(answered).toMatch(/microfiber/i);
-  await expect.poll(() => customer.getByRole("log").getByRole("link", { name: /clean my camera lens/i }).count()).toBeGreaterThan(0);
+  await expect
+    .poll(() =>
+      customer
+        .getByRole("log")
+        .getByRole("link", { name: /clean my camera lens/i })
+        .count(),
+    )
+    .toBeGreaterThan(0);
 
   // Edit the published article: a new sentence, a new version, a new answer.
-  await ed.getByTestId("kb-field-body").fill("Breathe on the lens and polish it with a soft lens tissue. Never use window cleaner.");
+  await ed
+    .getByTestId("kb-field-body")
+    .fill("Breathe on the lens and polish it with a soft lens tissue. Never use window cleaner.");
   await ed.getByTestId("kb-publish").click();
   await expect.poll(() => ed.getByTestId("kb-version").count(), { timeout: 30_000 }).toBe(2);
   const changed = await ask(customer, question, 3);

@@ -28,13 +28,27 @@ beforeAll(async () => {
     port: 8797,
     persistTo: state,
     quiet: true,
-    vars: { STREAM_DELAY_MS: "0", NOTIFY_MAX_ATTEMPTS: "5", NOTIFY_RETRY_BASE_MS: "250", NOTIFY_RETRY_MAX_MS: "2000", NOTIFY_TIMEOUT_MS: "1000" },
+    vars: {
+      STREAM_DELAY_MS: "0",
+      NOTIFY_MAX_ATTEMPTS: "5",
+      NOTIFY_RETRY_BASE_MS: "250",
+      NOTIFY_RETRY_MAX_MS: "2000",
+      NOTIFY_TIMEOUT_MS: "1000",
+    },
   });
   receiver = await startReceiver();
   await admin(worker, "POST", "/admin/v1/agents", OWNER);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   if (shots) mkdirSync(shots, { recursive: true });
 });
@@ -47,13 +61,27 @@ afterAll(async () => {
 });
 
 const control = (name: string, method: string, body?: unknown) =>
-  fetch(`${receiver.url}/_scenarios/${name}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${receiver.url}/_scenarios/${name}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 const received = async (name: string) => (await (await control(name, "GET")).json()) as Log;
-const deliveries = async (status = "") => (await admin<{ deliveries: Delivery[] }>(worker, "GET", `/admin/v1/notifications/deliveries?limit=200${status ? `&status=${status}` : ""}`)).deliveries;
+const deliveries = async (status = "") =>
+  (
+    await admin<{ deliveries: Delivery[] }>(
+      worker,
+      "GET",
+      `/admin/v1/notifications/deliveries?limit=200${status ? `&status=${status}` : ""}`,
+    )
+  ).deliveries;
 
 async function chat(path: string, body: unknown, c?: CreatedConversation): Promise<Response> {
   const q = c ? `/${c.id}/${path}?site=demo_site&token=${encodeURIComponent(c.token)}` : `?site=demo_site`;
-  return fetch(`${worker.url}/v1/conversations${q}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${worker.url}/v1/conversations${q}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
@@ -61,7 +89,8 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_0
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 1500)}\n${worker.logTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; last: ${JSON.stringify(v).slice(0, 1500)}\n${worker.logTail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -72,24 +101,52 @@ async function snap(p: Page, name: string): Promise<void> {
 
 it("delivers every event of a conversation exactly once to a receiver that fails the first tries and hangs once", async () => {
   await control("journey", "PUT", { secret: SECRET, failFirst: 3, hang: [4], hangMs: 2500 });
-  const events = ["conversation.created", "conversation.handed_off", "conversation.assigned", "conversation.resolved", "message.created"];
-  await admin<WebhookWithSecret>(worker, "POST", "/admin/v1/notifications/webhooks", { url: `${receiver.url}/hook/journey`, events, secret: SECRET, description: "Order system" });
+  const events = [
+    "conversation.created",
+    "conversation.handed_off",
+    "conversation.assigned",
+    "conversation.resolved",
+    "message.created",
+  ];
+  await admin<WebhookWithSecret>(worker, "POST", "/admin/v1/notifications/webhooks", {
+    url: `${receiver.url}/hook/journey`,
+    events,
+    secret: SECRET,
+    description: "Order system",
+  });
 
   const c = (await (await chat("", { locale: "en" })).json()) as CreatedConversation;
   expect((await chat("handoff", {}, c)).status).toBe(202);
   expect((await chat("messages", { clientId: "e2e-notify-c1", text: "My prints arrived torn" }, c)).status).toBe(202);
-  const login = await fetch(`${worker.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(OWNER) });
+  const login = await fetch(`${worker.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(OWNER),
+  });
   const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const agent = (path: string, body?: unknown) =>
-    fetch(`${worker.url}/api/conversations/${c.id}/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${worker.url}/api/conversations/${c.id}/${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   expect((await agent("claim")).status).toBe(200);
-  expect((await agent("messages", { clientId: "e2e-notify-a1", text: "Sorry about that, a new set is on its way." })).status).toBe(201);
+  expect(
+    (await agent("messages", { clientId: "e2e-notify-a1", text: "Sorry about that, a new set is on its way." })).status,
+  ).toBe(201);
   expect((await agent("resolve")).status).toBe(200);
 
   const all = await until(deliveries, (d) => d.length === 6 && d.every((x) => x.status === "delivered"));
   const log = await received("journey");
   const types = log.processed.map((p) => (p.body as WebhookEvent).type).sort();
-  expect(types).toEqual(["conversation.assigned", "conversation.created", "conversation.handed_off", "conversation.resolved", "message.created", "message.created"]);
+  expect(types).toEqual([
+    "conversation.assigned",
+    "conversation.created",
+    "conversation.handed_off",
+    "conversation.resolved",
+    "message.created",
+    "message.created",
+  ]);
   expect(new Set(log.processed.map((p) => p.deliveryId))).toEqual(new Set(all.map((d) => d.id)));
   expect(log.processed).toHaveLength(6); // each once, though more requests than that came in
   expect(log.requests.length).toBeGreaterThanOrEqual(6 + 4);
@@ -106,7 +163,10 @@ it("lets an owner find a dead letter on Settings → Integrations and retry it",
   await admin(worker, "PUT", "/admin/v1/notifications/slack", { url: `${receiver.url}/slack/slack` });
   await control("journey", "PATCH", { failFirst: 1_000_000 });
   const c = (await (await chat("", { locale: "en" })).json()) as CreatedConversation;
-  const [dead] = await until(() => deliveries("dead"), (d) => d.length === 1);
+  const [dead] = await until(
+    () => deliveries("dead"),
+    (d) => d.length === 1,
+  );
   expect(dead?.eventType).toBe("conversation.created");
   expect(dead?.log).toHaveLength(5);
 
@@ -140,12 +200,18 @@ it("lets an owner find a dead letter on Settings → Integrations and retry it",
   await control("journey", "PATCH", { failFirst: 0 });
   await p.getByTestId("dead-retry").click();
   await expect.poll(() => p.getByTestId("dead-empty").count(), { timeout: 15_000 }).toBe(1);
-  await expect.poll(async () => (await deliveries()).find((d) => d.id === dead?.id)?.status, { timeout: 15_000 }).toBe("delivered");
+  await expect
+    .poll(async () => (await deliveries()).find((d) => d.id === dead?.id)?.status, { timeout: 15_000 })
+    .toBe("delivered");
   const log = await received("journey");
   expect(log.processed.filter((x) => x.deliveryId === dead?.id)).toHaveLength(1);
-  expect((log.processed.find((x) => x.deliveryId === dead?.id)?.body as WebhookEvent | undefined)?.data.conversation?.id).toBe(c.id);
+  expect(
+    (log.processed.find((x) => x.deliveryId === dead?.id)?.body as WebhookEvent | undefined)?.data.conversation?.id,
+  ).toBe(c.id);
   await p.getByTestId("integrations-refresh").click();
-  await expect.poll(() => p.locator(`[data-testid=delivery][data-id="${dead?.id}"]`).getAttribute("data-status")).toBe("delivered");
+  await expect
+    .poll(() => p.locator(`[data-testid=delivery][data-id="${dead?.id}"]`).getAttribute("data-status"))
+    .toBe("delivered");
   await snap(p, "integrations-after-retry");
 
   await ctx.close();

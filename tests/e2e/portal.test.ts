@@ -57,7 +57,9 @@ it("opens the widget from an article with the article as context; the agent's pa
   await expect.poll(() => log(p).locator(".bubble.bot").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
   await input.fill("I want to talk to a person");
   await input.press("Enter");
-  await expect.poll(async () => (await log(p).textContent()) ?? "", { timeout: 15_000 }).toMatch(/connecting you with a person/i);
+  await expect
+    .poll(async () => (await log(p).textContent()) ?? "", { timeout: 15_000 })
+    .toMatch(/connecting you with a person/i);
   await p.screenshot({ path: `${SHOTS}/portal-widget.png` });
 
   const agent = await (await h.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

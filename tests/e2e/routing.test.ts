@@ -8,8 +8,20 @@ import { startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 
 let h: Harness;
-const BEA = { email: "bea@lumen.example", password: "bea-billing-pass", name: "Bea Billing", role: "agent", teams: ["billing"] };
-const SOL = { email: "sol@lumen.example", password: "sol-security-pass", name: "Sol Security", role: "agent", teams: ["security"] };
+const BEA = {
+  email: "bea@lumen.example",
+  password: "bea-billing-pass",
+  name: "Bea Billing",
+  role: "agent",
+  teams: ["billing"],
+};
+const SOL = {
+  email: "sol@lumen.example",
+  password: "sol-security-pass",
+  name: "Sol Security",
+  role: "agent",
+  teams: ["security"],
+};
 
 beforeAll(async () => {
   h = await startHarness({ worker: 8795, host: 8796 });
@@ -46,7 +58,16 @@ it("routes a billing handoff to the billing agent, live with its SLA countdown, 
   for (const p of [bea, sol]) {
     const row = p.locator("li.inbox-row").filter({ has: p.locator("[data-testid=inbox-row][data-state=queued]") });
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-    await expect.poll(() => row.getByTestId("inbox-assignee").getAttribute("data-agent-id").then((v) => v !== null), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          row
+            .getByTestId("inbox-assignee")
+            .getAttribute("data-agent-id")
+            .then((v) => v !== null),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     expect(await row.getByTestId("inbox-team").textContent()).toBe("billing");
     expect(await row.getByTestId("inbox-tier").textContent()).toBe("Tier 1");
     const sla = row.getByTestId("sla-countdown");
@@ -75,8 +96,12 @@ it("routes a billing handoff to the billing agent, live with its SLA countdown, 
 
   // Sol claims it from the list and it is theirs, with the agent state, in both consoles.
   await sol.getByTestId("row-claim").click();
-  await expect.poll(() => sol.getByTestId("inbox-row").first().getAttribute("data-state"), { timeout: 10_000 }).toBe("agent");
-  await expect.poll(async () => (await customer.getByRole("log").textContent()) ?? "", { timeout: 10_000 }).toMatch(/Sol Security/);
+  await expect
+    .poll(() => sol.getByTestId("inbox-row").first().getAttribute("data-state"), { timeout: 10_000 })
+    .toBe("agent");
+  await expect
+    .poll(async () => (await customer.getByRole("log").textContent()) ?? "", { timeout: 10_000 })
+    .toMatch(/Sol Security/);
 
   // Going away shows in the header and is kept by the server.
   await sol.getByTestId("availability-toggle").click();

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const launcher = (p: Page) => p.locator("button[aria-label='Open support chat'], button[aria-label='Close support chat']");
+const launcher = (p: Page) =>
+  p.locator("button[aria-label='Open support chat'], button[aria-label='Close support chat']");
 const input = (p: Page) => p.getByRole("textbox", { name: /message/i });
 const log = (p: Page) => p.getByRole("log");
 
@@ -28,7 +29,8 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
 
   // The facade: only the loader runs until the customer opens the chat.
   await expect.poll(() => launcher(customer).count()).toBe(1);
-  const appLoaded = () => customer.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.includes("widget-app")));
+  const appLoaded = () =>
+    customer.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.includes("widget-app")));
   expect(await appLoaded()).toBe(false);
   // Host CSS does not reach into the widget.
   const launcherBg = await launcher(customer).evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -36,7 +38,9 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
 
   await launcher(customer).click();
   await expect.poll(appLoaded).toBe(true);
-  await expect.poll(() => input(customer).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+  await expect
+    .poll(() => input(customer).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
+    .toBe(true);
   // ...nor does it leak out: the host's text keeps its own style.
   expect(await customer.locator("#host-text").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 0, 0)");
   expect(await input(customer).evaluate((el) => getComputedStyle(el).display)).not.toBe("none");
@@ -62,7 +66,9 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
   await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toBe(answered);
 
   await ask(customer, "I want to talk to a person");
-  await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toMatch(/connecting you with a person/i);
+  await expect
+    .poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 })
+    .toMatch(/connecting you with a person/i);
 
   // The agent, in their own browser context, logs in and finds it in the inbox with its context.
   const agentCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -85,7 +91,9 @@ it("answers, survives a reload, hands off to a person, and the agent's reply rea
 
   await agent.getByTestId("composer-input").fill("Hi, I'm Sam. I can help with your password.");
   await agent.getByTestId("composer-send").click();
-  await expect.poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 }).toContain("I can help with your password");
+  await expect
+    .poll(async () => (await log(customer).textContent()) ?? "", { timeout: 10_000 })
+    .toContain("I can help with your password");
   await expect.poll(async () => (await log(customer).textContent()) ?? "").toMatch(/Sam Agent/);
 
   await customer.screenshot({ path: "test-results/e2e-customer.png" });

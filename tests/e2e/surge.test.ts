@@ -38,18 +38,36 @@ afterAll(async () => h?.stop());
 
 async function seed(i: number): Promise<CreatedConversation> {
   const headers = { origin: h.hostUrl, "content-type": "application/json" };
-  const r = await fetch(`${h.worker.url}/v1/conversations?site=${SITE}`, { method: "POST", headers, body: JSON.stringify({ locale: "en" }) });
+  const r = await fetch(`${h.worker.url}/v1/conversations?site=${SITE}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ locale: "en" }),
+  });
   expect(r.status).toBe(201);
   const c = (await r.json()) as CreatedConversation;
   const qs = `site=${SITE}&token=${encodeURIComponent(c.token)}`;
   const text = (QUESTIONS[i % QUESTIONS.length] as (i: number) => string)(i);
-  expect((await fetch(`${h.worker.url}/v1/conversations/${c.id}/messages?${qs}`, { method: "POST", headers, body: JSON.stringify({ clientId: `seed-${String(i).padStart(4, "0")}`, text }) })).status).toBe(202);
-  expect((await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?${qs}`, { method: "POST", headers, body: "{}" })).status).toBe(202);
+  expect(
+    (
+      await fetch(`${h.worker.url}/v1/conversations/${c.id}/messages?${qs}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ clientId: `seed-${String(i).padStart(4, "0")}`, text }),
+      })
+    ).status,
+  ).toBe(202);
+  expect(
+    (await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?${qs}`, { method: "POST", headers, body: "{}" }))
+      .status,
+  ).toBe(202);
   return c;
 }
 
 async function customerEvents(c: CreatedConversation): Promise<ConversationEvent[]> {
-  const r = await fetch(`${h.worker.url}/v1/conversations/${c.id}/events?site=${SITE}&token=${encodeURIComponent(c.token)}&after=0`, { headers: { origin: h.hostUrl } });
+  const r = await fetch(
+    `${h.worker.url}/v1/conversations/${c.id}/events?site=${SITE}&token=${encodeURIComponent(c.token)}&after=0`,
+    { headers: { origin: h.hostUrl } },
+  );
   return ((await r.json()) as { events: ConversationEvent[] }).events;
 }
 
@@ -61,11 +79,15 @@ async function signIn(browser: Browser, who: typeof LEAD): Promise<Page> {
   return p;
 }
 
-const apiGet = <T,>(p: Page, path: string): Promise<T> => p.evaluate(async (u) => (await fetch(u, { credentials: "same-origin" })).json(), path) as Promise<T>;
+const apiGet = <T>(p: Page, path: string): Promise<T> =>
+  p.evaluate(async (u) => (await fetch(u, { credentials: "same-origin" })).json(), path) as Promise<T>;
 
-it("runs a sweep over 50 conversations from alert to reflect, with approval, undo and an audit trail", { timeout: 300_000 }, async () => {
+it("runs a sweep over 50 conversations from alert to reflect, with approval, undo and an audit trail", {
+  timeout: 300_000,
+}, async () => {
   const convs: CreatedConversation[] = [];
-  for (let i = 0; i < N; i += 10) convs.push(...(await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => seed(i + k)))));
+  for (let i = 0; i < N; i += 10)
+    convs.push(...(await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => seed(i + k)))));
   const lead = await signIn(h.browser, LEAD);
 
   // Alert: the inbox shows the surge with SLA countdowns and integration health.
@@ -112,12 +134,21 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await lead.goto(`${h.worker.url}/console/#/surge`);
   await lead.goto(`${h.worker.url}/console/#/surge/s/${encodeURIComponent(sweepId)}`);
   await lead.getByTestId("run-plan").click();
-  await expect.poll(() => lead.getByTestId("surge-sweep").getAttribute("data-state"), { timeout: 180_000, interval: 200 }).toBe("done");
+  await expect
+    .poll(() => lead.getByTestId("surge-sweep").getAttribute("data-state"), { timeout: 180_000, interval: 200 })
+    .toBe("done");
   const finishedAt = Date.now();
   const sweep = await apiGet<Sweep>(lead, `/api/surge/sweeps/${sweepId}`);
   const lastStepAt = Math.max(...sweep.steps.map((s) => s.at ?? 0));
-  const approvalAt = (await apiGet<{ items: AuditEntry[] }>(lead, `/api/surge/sweeps/${sweepId}/audit`)).items.find((a) => a.action === "approval.granted")?.at ?? approvedAt;
-  const timing = { approvalToLastStepMs: lastStepAt - approvalAt, approvalClickToChecklistDoneMs: finishedAt - approvedAt, steps: sweep.steps.length };
+  const approvalAt =
+    (await apiGet<{ items: AuditEntry[] }>(lead, `/api/surge/sweeps/${sweepId}/audit`)).items.find(
+      (a) => a.action === "approval.granted",
+    )?.at ?? approvedAt;
+  const timing = {
+    approvalToLastStepMs: lastStepAt - approvalAt,
+    approvalClickToChecklistDoneMs: finishedAt - approvedAt,
+    steps: sweep.steps.length,
+  };
   writeFileSync(`${shots}/e2e-surge-timing.json`, JSON.stringify(timing, null, 2));
   console.log(`[surge e2e] ${JSON.stringify(timing)}`);
   await lead.screenshot({ path: `${shots}/e2e-surge-5-execute.png`, fullPage: true });
@@ -128,7 +159,10 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   const undoneConv = convs.find((c) => c.id === undoneId) as CreatedConversation;
   // The customer has this conversation open in the widget on the shop's page and sees the reply.
   const customerCtx = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await customerCtx.addInitScript(([k, v]) => localStorage.setItem(k as string, v as string), [`edgedesk:conv:${SITE}`, JSON.stringify({ id: undoneConv.id, token: undoneConv.token })]);
+  await customerCtx.addInitScript(
+    ([k, v]) => localStorage.setItem(k as string, v as string),
+    [`edgedesk:conv:${SITE}`, JSON.stringify({ id: undoneConv.id, token: undoneConv.token })],
+  );
   const customer = await customerCtx.newPage();
   await customer.goto(h.hostUrl);
   const launcher = customer.locator("button[aria-label='Open support chat']");
@@ -138,13 +172,25 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain("More in our help article");
   await customer.screenshot({ path: `${shots}/e2e-surge-5a-widget-before-undo.png` });
   await first.getByTestId("undo").click();
-  await expect.poll(() => lead.locator(`[data-testid=checklist-item][data-conversation="${undoneId}"]`).getAttribute("data-status")).toBe("undone");
+  await expect
+    .poll(() =>
+      lead.locator(`[data-testid=checklist-item][data-conversation="${undoneId}"]`).getAttribute("data-status"),
+    )
+    .toBe("undone");
   // Gone from the open widget, live, and after a reload.
   await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).not.toContain("More in our help article");
   await customer.reload();
   // The widget remembers it was open in this tab.
-  await expect.poll(() => customer.locator("button[aria-label='Close support chat']").count(), { timeout: 10_000 }).toBe(1);
-  await expect.poll(() => customer.getByRole("log").textContent(), { timeout: 10_000 }).toContain((QUESTIONS[convs.indexOf(undoneConv) % QUESTIONS.length] as (i: number) => string)(convs.indexOf(undoneConv)).slice(0, 20));
+  await expect
+    .poll(() => customer.locator("button[aria-label='Close support chat']").count(), { timeout: 10_000 })
+    .toBe(1);
+  await expect
+    .poll(() => customer.getByRole("log").textContent(), { timeout: 10_000 })
+    .toContain(
+      (QUESTIONS[convs.indexOf(undoneConv) % QUESTIONS.length] as (i: number) => string)(
+        convs.indexOf(undoneConv),
+      ).slice(0, 20),
+    );
   expect(await customer.getByRole("log").textContent()).not.toContain("More in our help article");
   await customer.screenshot({ path: `${shots}/e2e-surge-5b-widget-after-undo.png` });
   const seen = await customerEvents(undoneConv);
@@ -178,9 +224,16 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await lead.getByTestId("feedback-send").click();
   await expect.poll(() => lead.getByTestId("tasks").textContent()).toContain("hacked accounts");
   await lead.getByTestId("task-done").check();
-  await expect.poll(async () => (await apiGet<{ items: { status: string }[] }>(lead, `/api/surge/sweeps/${sweepId}/tasks`)).items[0]?.status).toBe("done");
+  await expect
+    .poll(
+      async () =>
+        (await apiGet<{ items: { status: string }[] }>(lead, `/api/surge/sweeps/${sweepId}/tasks`)).items[0]?.status,
+    )
+    .toBe("done");
   const [download] = await Promise.all([lead.waitForEvent("download"), lead.getByTestId("report-download").click()]);
-  const report = await download.path().then((p) => (p ? import("node:fs").then((fs) => fs.readFileSync(p, "utf8")) : ""));
+  const report = await download
+    .path()
+    .then((p) => (p ? import("node:fs").then((fs) => fs.readFileSync(p, "utf8")) : ""));
   expect(report).toContain(snap.line);
   expect(report).toContain("- [x] Write a short article on hacked accounts");
   writeFileSync(`${shots}/e2e-surge-report.md`, report);
@@ -191,7 +244,24 @@ it("runs a sweep over 50 conversations from alert to reflect, with approval, und
   await expect.poll(() => lead.getByTestId("audit-row").count()).toBeGreaterThan(N * 2);
   await lead.getByTestId("replay").click();
   await expect.poll(() => lead.getByTestId("replay-result").textContent()).toMatch(/same decisions/);
-  const actions = new Set((await apiGet<{ items: AuditEntry[] }>(lead, `/api/surge/sweeps/${sweepId}/audit`)).items.map((a) => a.action));
-  for (const a of ["brief.created", "brief.locked", "plan.proposed", "approval.granted", "execution.started", "step.categorised", "reply.undone", "execution.finished", "feedback.added", "task.created", "task.done", "report.downloaded", "plan.replayed"]) expect(actions, a).toContain(a);
+  const actions = new Set(
+    (await apiGet<{ items: AuditEntry[] }>(lead, `/api/surge/sweeps/${sweepId}/audit`)).items.map((a) => a.action),
+  );
+  for (const a of [
+    "brief.created",
+    "brief.locked",
+    "plan.proposed",
+    "approval.granted",
+    "execution.started",
+    "step.categorised",
+    "reply.undone",
+    "execution.finished",
+    "feedback.added",
+    "task.created",
+    "task.done",
+    "report.downloaded",
+    "plan.replayed",
+  ])
+    expect(actions, a).toContain(a);
   await lead.screenshot({ path: `${shots}/e2e-surge-7-audit.png`, fullPage: true });
 });

@@ -35,10 +35,20 @@ export type FakeAiBehaviour = {
 export const FAKE_DIMS = 768;
 export const FAKE_REFUSAL = "NOT_IN_SOURCES";
 
-const STOP = new Set("a an the to of in on for and or is are was be it i my me we you your how do does can what why when where with this that at by from not".split(" "));
+const STOP = new Set(
+  "a an the to of in on for and or is are was be it i my me we you your how do does can what why when where with this that at by from not".split(
+    " ",
+  ),
+);
 
 export function fakeWords(text: string): string[] {
-  return (text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[a-z0-9]+/g) ?? [])
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .match(/[a-z0-9]+/g) ?? []
+  )
     .filter((w) => !STOP.has(w))
     .map((w) => (w.length > 4 ? w.replace(/(ing|ed|es|s)$/, "") : w));
 }
@@ -114,7 +124,10 @@ const isSummaryPrompt = (system: string): boolean => system.startsWith("You writ
 export function summaryScript(_system: string, transcript: string): LlmScript {
   const said = [...transcript.matchAll(/^Customer: (.*)$/gm)].map((m) => (m[1] ?? "").replace(/[.!?]+$/, ""));
   if (!said.length) return { tokens: [] };
-  const text = said.length === 1 ? `The customer says: ${said[0]}.` : `The customer first said: ${said[0]}. Most recently: ${said[said.length - 1]}.`;
+  const text =
+    said.length === 1
+      ? `The customer says: ${said[0]}.`
+      : `The customer first said: ${said[0]}. Most recently: ${said[said.length - 1]}.`;
   return { tokens: text.match(/\s*\S{1,4}/g) ?? [text] };
 }
 
@@ -150,7 +163,8 @@ export class FakeAi implements Pick<Ai, "run"> {
   private async handle(model: string, inputs: Record<string, unknown>): Promise<unknown> {
     this.calls.push({ model, inputs });
     if (this.b.delayModel === undefined || model.includes(this.b.delayModel)) await sleep(this.b.runDelayMs ?? 0);
-    if (this.b.failModel !== undefined && model.includes(this.b.failModel)) throw new Error(`AiError: ${model}: 3040: Capacity temporarily exceeded`);
+    if (this.b.failModel !== undefined && model.includes(this.b.failModel))
+      throw new Error(`AiError: ${model}: 3040: Capacity temporarily exceeded`);
     if ("text" in inputs) return this.embed(inputs.text);
     if ("contexts" in inputs) return this.rerank(inputs);
     if ("messages" in inputs || "prompt" in inputs) return this.generate(inputs);
@@ -159,9 +173,11 @@ export class FakeAi implements Pick<Ai, "run"> {
 
   private embed(text: unknown) {
     const list = typeof text === "string" ? [text] : text;
-    if (!Array.isArray(list) || !list.every((t): t is string => typeof t === "string")) throw new Error("AiError: 5006: /text must be string or array");
+    if (!Array.isArray(list) || !list.every((t): t is string => typeof t === "string"))
+      throw new Error("AiError: 5006: /text must be string or array");
     if (list.length > 100) throw new Error("AiError: 5006: /text must NOT have more than 100 items");
-    if (list.some((t) => t.length === 0)) throw new Error("AiError: 5006: /text/0 must NOT have fewer than 1 characters");
+    if (list.some((t) => t.length === 0))
+      throw new Error("AiError: 5006: /text/0 must NOT have fewer than 1 characters");
     return { shape: [list.length, FAKE_DIMS], data: list.map((t) => fakeEmbedding(t)), pooling: "mean" as const };
   }
 
@@ -178,8 +194,13 @@ export class FakeAi implements Pick<Ai, "run"> {
   }
 
   private generate(inputs: Record<string, unknown>): ReadableStream<Uint8Array> | { response: string } {
-    const messages = (inputs.messages as { role: string; content: string }[] | undefined) ?? [{ role: "user", content: String(inputs.prompt) }];
-    const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
+    const messages = (inputs.messages as { role: string; content: string }[] | undefined) ?? [
+      { role: "user", content: String(inputs.prompt) },
+    ];
+    const system = messages
+      .filter((m) => m.role === "system")
+      .map((m) => m.content)
+      .join("\n");
     const question = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
     const script: LlmScript = this.b.refuse
       ? { refuse: true }
@@ -189,7 +210,14 @@ export class FakeAi implements Pick<Ai, "run"> {
     const tokens = "refuse" in script ? [FAKE_REFUSAL] : script.tokens;
     if (!inputs.stream) return { response: tokens.join("") };
     const b = this.b;
-    const events = [...tokens.map((t) => JSON.stringify({ response: t })), JSON.stringify({ response: "", usage: { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length } }), "[DONE]"];
+    const events = [
+      ...tokens.map((t) => JSON.stringify({ response: t })),
+      JSON.stringify({
+        response: "",
+        usage: { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length },
+      }),
+      "[DONE]",
+    ];
     let i = 0;
     let chunks: Uint8Array[] | null = null;
     return new ReadableStream<Uint8Array>({

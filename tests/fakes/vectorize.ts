@@ -34,12 +34,17 @@ export class FakeVectorize implements Vectorize, VectorizeIndex {
   }
 
   private check(v: VectorizeVector) {
-    if (!v.id || bytes(v.id) > 64) throw new Error(`VECTOR_INSERT_ERROR (code = 40007): id must be 1..64 bytes: ${v.id}`);
+    if (!v.id || bytes(v.id) > 64)
+      throw new Error(`VECTOR_INSERT_ERROR (code = 40007): id must be 1..64 bytes: ${v.id}`);
     if (v.values.length !== this.dimensions) {
-      throw new Error(`VECTOR_INSERT_ERROR (code = 40012): invalid vector for id="${v.id}", expected ${this.dimensions} dimensions, and got ${v.values.length} dimensions`);
+      throw new Error(
+        `VECTOR_INSERT_ERROR (code = 40012): invalid vector for id="${v.id}", expected ${this.dimensions} dimensions, and got ${v.values.length} dimensions`,
+      );
     }
-    if (v.namespace !== undefined && bytes(v.namespace) > 64) throw new Error("VECTOR_INSERT_ERROR: namespace longer than 64 bytes");
-    for (const k of Object.keys(v.metadata ?? {})) if (!k || k.includes(".") || k.includes('"') || k.startsWith("$")) throw new Error(`invalid metadata key ${k}`);
+    if (v.namespace !== undefined && bytes(v.namespace) > 64)
+      throw new Error("VECTOR_INSERT_ERROR: namespace longer than 64 bytes");
+    for (const k of Object.keys(v.metadata ?? {}))
+      if (!k || k.includes(".") || k.includes('"') || k.startsWith("$")) throw new Error(`invalid metadata key ${k}`);
   }
 
   private mutation(ids: string[]): Mutation {
@@ -89,24 +94,30 @@ export class FakeVectorize implements Vectorize, VectorizeIndex {
   }
 
   async query(vector: VectorFloatArray | number[], options: VectorizeQueryOptions = {}): Promise<VectorizeMatches> {
-    if (vector.length !== this.dimensions) throw new Error(`VECTOR_QUERY_ERROR (code = 40006): expected ${this.dimensions} dimensions, got ${vector.length}`);
+    if (vector.length !== this.dimensions)
+      throw new Error(
+        `VECTOR_QUERY_ERROR (code = 40006): expected ${this.dimensions} dimensions, got ${vector.length}`,
+      );
     const topK = options.topK ?? 5;
     const rm = options.returnMetadata ?? "none";
     const heavy = options.returnValues === true || rm === true || rm === "all" || rm === "indexed";
-    if (topK < 1 || topK > (heavy ? 20 : 100)) throw new Error(`VECTOR_QUERY_ERROR (code = 40025): topK must be 1..${heavy ? 20 : 100}, got ${topK}`);
+    if (topK < 1 || topK > (heavy ? 20 : 100))
+      throw new Error(`VECTOR_QUERY_ERROR (code = 40025): topK must be 1..${heavy ? 20 : 100}, got ${topK}`);
     const matches = [...this.vectors.values()]
       .filter((v) => options.namespace === undefined || v.namespace === options.namespace)
       .filter((v) => matchesFilter(v.metadata ?? {}, options.filter))
       .map((v) => ({ v, score: this.score(vector, v.values) }))
       .sort((a, b) => (this.metric === "euclidean" ? a.score - b.score : b.score - a.score))
       .slice(0, topK)
-      .map(({ v, score }): VectorizeMatch => ({
-        id: v.id,
-        score,
-        ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
-        ...(rm === true || rm === "all" || rm === "indexed" ? { metadata: structuredClone(v.metadata ?? {}) } : {}),
-        ...(options.returnValues ? { values: [...v.values] } : {}),
-      }));
+      .map(
+        ({ v, score }): VectorizeMatch => ({
+          id: v.id,
+          score,
+          ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
+          ...(rm === true || rm === "all" || rm === "indexed" ? { metadata: structuredClone(v.metadata ?? {}) } : {}),
+          ...(options.returnValues ? { values: [...v.values] } : {}),
+        }),
+      );
     return { matches, count: matches.length };
   }
 
@@ -114,14 +125,19 @@ export class FakeVectorize implements Vectorize, VectorizeIndex {
   private score(a: ArrayLike<number>, b: number[]): number {
     if (this.metric === "cosine") return cosine(a, b);
     let d = 0;
-    for (let i = 0; i < b.length; i++) d += this.metric === "euclidean" ? ((a[i] as number) - (b[i] as number)) ** 2 : (a[i] as number) * (b[i] as number);
+    for (let i = 0; i < b.length; i++)
+      d +=
+        this.metric === "euclidean" ? ((a[i] as number) - (b[i] as number)) ** 2 : (a[i] as number) * (b[i] as number);
     return this.metric === "euclidean" ? Math.sqrt(d) : d;
   }
 }
 
 type Scalar = Exclude<VectorizeVectorMetadataValue, string[]> | null;
 
-function matchesFilter(md: Record<string, VectorizeVectorMetadata>, filter: VectorizeVectorMetadataFilter | undefined): boolean {
+function matchesFilter(
+  md: Record<string, VectorizeVectorMetadata>,
+  filter: VectorizeVectorMetadataFilter | undefined,
+): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([field, cond]) => {
     const raw = md[field];

@@ -36,7 +36,13 @@ type Scenario = Behaviour & Log & { seen: Set<string> };
 const REPLAY_WINDOW_S = 300;
 
 /** The reference verification of docs/webhooks.md, in Node. */
-export function verifySignature(secret: string, timestamp: string | null, signature: string | null, rawBody: string, nowS = Date.now() / 1000): boolean {
+export function verifySignature(
+  secret: string,
+  timestamp: string | null,
+  signature: string | null,
+  rawBody: string,
+  nowS = Date.now() / 1000,
+): boolean {
   const ts = Number(timestamp);
   if (!signature || !timestamp || !Number.isInteger(ts) || Math.abs(nowS - ts) > REPLAY_WINDOW_S) return false;
   const expected = Buffer.from(`v1=${createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex")}`);
@@ -78,13 +84,29 @@ export async function startReceiver(port = 0): Promise<Receiver> {
       const raw = await readBody(req);
       if (kind === "_scenarios") {
         const prior = scenarios.get(name);
-        if (req.method === "GET") return json(res, prior ? 200 : 404, prior ? { requests: prior.requests, processed: prior.processed, duplicates: prior.duplicates } : { error: "no scenario" });
-        const b = behaviour(raw ? (JSON.parse(raw) as Partial<Behaviour>) : {}, req.method === "PATCH" ? prior : undefined);
-        scenarios.set(name, req.method === "PATCH" && prior ? Object.assign(prior, b) : { ...b, requests: [], processed: [], duplicates: 0, seen: new Set() });
+        if (req.method === "GET")
+          return json(
+            res,
+            prior ? 200 : 404,
+            prior
+              ? { requests: prior.requests, processed: prior.processed, duplicates: prior.duplicates }
+              : { error: "no scenario" },
+          );
+        const b = behaviour(
+          raw ? (JSON.parse(raw) as Partial<Behaviour>) : {},
+          req.method === "PATCH" ? prior : undefined,
+        );
+        scenarios.set(
+          name,
+          req.method === "PATCH" && prior
+            ? Object.assign(prior, b)
+            : { ...b, requests: [], processed: [], duplicates: 0, seen: new Set() },
+        );
         return json(res, 200, { ok: true });
       }
       const s = scenarios.get(name);
-      if (req.method !== "POST" || (kind !== "hook" && kind !== "slack") || !s) return json(res, 404, { error: "unknown endpoint" });
+      if (req.method !== "POST" || (kind !== "hook" && kind !== "slack") || !s)
+        return json(res, 404, { error: "unknown endpoint" });
 
       const h = (k: string) => (req.headers[k.toLowerCase()] as string | undefined) ?? null;
       const r: Received = {

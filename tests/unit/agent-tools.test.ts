@@ -9,7 +9,8 @@ import { filterCanned, insertAt, parseLabels } from "../../console/src/canned.ts
 import { describeChange } from "../../console/src/components/Transcript.tsx";
 import { IDENTITY_MAX_AGE_S, toIdentity, verifyIdentity } from "../../worker/auth/identity.ts";
 
-const fold = (events: ConversationEvent[]) => events.reduce((t, event) => applyFrame(t, { t: "event", event }), emptyTimeline());
+const fold = (events: ConversationEvent[]) =>
+  events.reduce((t, event) => applyFrame(t, { t: "event", event }), emptyTimeline());
 
 describe("timeline with notes, changes and ratings", () => {
   const events: ConversationEvent[] = [
@@ -39,11 +40,16 @@ describe("identity signatures", () => {
   const now = 1_750_000_000_000;
   const ts = now / 1000;
   const user = { id: "u1", email: "a@b.example" };
-  const sig = (t: number, id = user.id, email: string | undefined = user.email) => createHmac("sha256", secret).update(identityCanonical(t, id, email)).digest("hex");
+  const sig = (t: number, id = user.id, email: string | undefined = user.email) =>
+    createHmac("sha256", secret)
+      .update(identityCanonical(t, id, email))
+      .digest("hex");
   const req = (over: Partial<IdentifyRequest>): IdentifyRequest => ({ user, hmac: sig(ts), ts, ...over });
 
   it("signs a documented canonical string, one field per line", () => {
-    expect(identityCanonical(1700000000, "u1", "a@b.example")).toBe("edgedesk-identity-v1\n1700000000\nu1\na@b.example");
+    expect(identityCanonical(1700000000, "u1", "a@b.example")).toBe(
+      "edgedesk-identity-v1\n1700000000\nu1\na@b.example",
+    );
     expect(identityCanonical(1700000000, "u1", undefined)).toBe("edgedesk-identity-v1\n1700000000\nu1\n");
   });
   it("verifies a fresh signature made by any HMAC-SHA256 implementation, upper- or lower-case hex", async () => {
@@ -56,7 +62,9 @@ describe("identity signatures", () => {
     expect(await verifyIdentity("another-secret-value", req({}), now)).toBe("bad_signature");
     const old = ts - IDENTITY_MAX_AGE_S - 1;
     expect(await verifyIdentity(secret, req({ ts: old, hmac: sig(old) }), now)).toBe("stale");
-    expect(await verifyIdentity(secret, req({ ts: ts - IDENTITY_MAX_AGE_S, hmac: sig(ts - IDENTITY_MAX_AGE_S) }), now)).toBe("verified");
+    expect(
+      await verifyIdentity(secret, req({ ts: ts - IDENTITY_MAX_AGE_S, hmac: sig(ts - IDENTITY_MAX_AGE_S) }), now),
+    ).toBe("verified");
     expect(await verifyIdentity(secret, req({ ts: ts + 120, hmac: sig(ts + 120) }), now)).toBe("stale");
   });
   it("tells unsigned claims and sites without a secret apart", async () => {
@@ -71,7 +79,13 @@ describe("identity signatures", () => {
 describe("canned replies and labels", () => {
   const items: CannedReply[] = [
     { id: "1", title: "Refund policy", shortcut: "refund", text: "Refunds within 14 days.", updatedAt: 0 },
-    { id: "2", title: "Greeting", shortcut: "hi", text: "Hi! How can I help with your refund or anything else?", updatedAt: 0 },
+    {
+      id: "2",
+      title: "Greeting",
+      shortcut: "hi",
+      text: "Hi! How can I help with your refund or anything else?",
+      updatedAt: 0,
+    },
     { id: "3", title: "Password reset", text: "Use the reset link.", updatedAt: 0 },
   ];
   it("ranks shortcut matches, then titles, then any text", () => {
@@ -91,9 +105,13 @@ describe("canned replies and labels", () => {
   });
   it("says who changed what", () => {
     const base = { seq: 1, at: 1, type: "change", audience: "agents", by: "alex" } as const;
-    expect(describeChange({ ...base, priority: "high", labels: ["a", "b"] } satisfies ChangeEvent)).toBe("alex set priority to high, labels to a, b");
+    expect(describeChange({ ...base, priority: "high", labels: ["a", "b"] } satisfies ChangeEvent)).toBe(
+      "alex set priority to high, labels to a, b",
+    );
     expect(describeChange({ ...base, labels: [] })).toBe("alex set no labels");
     expect(describeChange({ ...base, handoffNeeded: false })).toBe("alex marked the handoff as not needed");
-    expect(describeChange({ ...base, by: "customer", identity: { id: "u1", email: "a@b", verified: false, at: 1 } })).toBe("Customer identified as a@b (unverified)");
+    expect(
+      describeChange({ ...base, by: "customer", identity: { id: "u1", email: "a@b", verified: false, at: 1 } }),
+    ).toBe("Customer identified as a@b (unverified)");
   });
 });

@@ -8,25 +8,49 @@ const summary = (s: Partial<Summary>): AnalyticsReport =>
   ({
     targets: TARGETS,
     summary: {
-      conversations: 10, resolved: 8, autoResolved: 6, autoResolutionRate: 0.6, autoResolvedAfterAnswer: 4, firstResponseP50: 60_000, firstResponseBotP50: 5, firstResponseHumanP50: 90_000,
-      ratings: 4, csatAverage: 4.5, decided: 10, correct: 9, awaitingVerdict: 0, escalationAccuracy: 0.9, ...s,
+      conversations: 10,
+      resolved: 8,
+      autoResolved: 6,
+      autoResolutionRate: 0.6,
+      autoResolvedAfterAnswer: 4,
+      firstResponseP50: 60_000,
+      firstResponseBotP50: 5,
+      firstResponseHumanP50: 90_000,
+      ratings: 4,
+      csatAverage: 4.5,
+      decided: 10,
+      correct: 9,
+      awaitingVerdict: 0,
+      escalationAccuracy: 0.9,
+      ...s,
     },
   }) as AnalyticsReport;
 
 describe("analytics figures", () => {
   it("meets a target exactly at the bar and fails just past it", () => {
     expect(tiles(summary({})).map((t) => t.met)).toEqual([true, true, true, true]);
-    const worse = tiles(summary({ autoResolutionRate: 0.599, firstResponseP50: 60_001, csatAverage: 4.49, escalationAccuracy: 0.899 }));
+    const worse = tiles(
+      summary({ autoResolutionRate: 0.599, firstResponseP50: 60_001, csatAverage: 4.49, escalationAccuracy: 0.899 }),
+    );
     expect(worse.map((t) => t.met)).toEqual([false, false, false, false]);
   });
 
   it("says how many auto-resolved conversations the bot answered, and how many closed without an answer", () => {
-    expect(tiles(summary({}))[0]?.detail).toBe("6 of 10 conversations resolved with no agent message; 4 of them after a bot answer, 2 closed without one");
+    expect(tiles(summary({}))[0]?.detail).toBe(
+      "6 of 10 conversations resolved with no agent message; 4 of them after a bot answer, 2 closed without one",
+    );
   });
 
   it("shows no verdict without data", () => {
-    const t = tiles(summary({ autoResolutionRate: null, firstResponseP50: null, csatAverage: null, escalationAccuracy: null }));
-    expect(t.map((x) => [x.met, x.shown])).toEqual([[null, "—"], [null, "—"], [null, "—"], [null, "—"]]);
+    const t = tiles(
+      summary({ autoResolutionRate: null, firstResponseP50: null, csatAverage: null, escalationAccuracy: null }),
+    );
+    expect(t.map((x) => [x.met, x.shown])).toEqual([
+      [null, "—"],
+      [null, "—"],
+      [null, "—"],
+      [null, "—"],
+    ]);
   });
 
   it("pivots volume rows over every day, biggest series first, the rest as other", () => {
@@ -35,7 +59,13 @@ describe("analytics figures", () => {
       { day: "2026-01-03", key: "chat", conversations: 1 },
       { day: "2026-01-02", key: "api", conversations: 5 },
     ];
-    expect(pivot(rows, "2026-01-01", "2026-01-03")).toEqual({ days: ["2026-01-01", "2026-01-02", "2026-01-03"], series: [{ key: "api", points: [0, 5, 0] }, { key: "chat", points: [3, 0, 1] }] });
+    expect(pivot(rows, "2026-01-01", "2026-01-03")).toEqual({
+      days: ["2026-01-01", "2026-01-02", "2026-01-03"],
+      series: [
+        { key: "api", points: [0, 5, 0] },
+        { key: "chat", points: [3, 0, 1] },
+      ],
+    });
     expect(pivot(rows, "2026-01-01", "2026-01-03", 1).series).toEqual([{ key: "other", points: [3, 5, 1] }]);
   });
 

@@ -4,7 +4,14 @@ import type { ApiKeySummary } from "../../shared/rest.ts";
 import { canManageApiKeys, checkKeyName, keyHint, keyUse, markRevoked, orderKeys } from "../../console/src/api-keys.ts";
 import { href, parseRoute } from "../../console/src/route.ts";
 
-const key = (id: string, createdAt: number, extra: Partial<ApiKeySummary> = {}): ApiKeySummary => ({ id, name: id, prefix: `ek_${id}`.slice(0, 10), createdAt, createdBy: "o@x.example", ...extra });
+const key = (id: string, createdAt: number, extra: Partial<ApiKeySummary> = {}): ApiKeySummary => ({
+  id,
+  name: id,
+  prefix: `ek_${id}`.slice(0, 10),
+  createdAt,
+  createdBy: "o@x.example",
+  ...extra,
+});
 const MIN = 60_000;
 
 describe("API keys page", () => {
@@ -34,7 +41,9 @@ describe("API keys page", () => {
     const now = 1_800_000_000_000;
     expect(keyUse(key("a", now - 10 * MIN), now)).toBe("Never used");
     expect(keyUse(key("a", now - 10 * MIN, { lastUsedAt: now - 3 * MIN }), now)).toBe("Last used 3 min ago");
-    expect(keyUse(key("a", now - 10 * MIN, { lastUsedAt: now - 3 * MIN, revokedAt: now - 10_000 }), now)).toBe("Revoked just now");
+    expect(keyUse(key("a", now - 10 * MIN, { lastUsedAt: now - 3 * MIN, revokedAt: now - 10_000 }), now)).toBe(
+      "Revoked just now",
+    );
     expect(keyHint(key("abcdefgh", 1))).toBe("ek_abcdefg…");
   });
 

@@ -1,10 +1,23 @@
 // The canned replies page's pure logic (console/src/canned-form.ts) and its route.
 import { describe, expect, it } from "vitest";
 import type { CannedReply } from "../../shared/api.ts";
-import { canManageCanned, cannedFromForm, cannedServerErrors, cannedToForm, emptyCannedForm, upsertCanned } from "../../console/src/canned-form.ts";
+import {
+  canManageCanned,
+  cannedFromForm,
+  cannedServerErrors,
+  cannedToForm,
+  emptyCannedForm,
+  upsertCanned,
+} from "../../console/src/canned-form.ts";
 import { href, parseRoute } from "../../console/src/route.ts";
 
-const reply = (id: string, title: string, extra: Partial<CannedReply> = {}): CannedReply => ({ id, title, text: `${title} text`, updatedAt: 1, ...extra });
+const reply = (id: string, title: string, extra: Partial<CannedReply> = {}): CannedReply => ({
+  id,
+  title,
+  text: `${title} text`,
+  updatedAt: 1,
+  ...extra,
+});
 
 describe("canned replies page", () => {
   it("lets editors and owners manage, agents only read", () => {
@@ -21,14 +34,26 @@ describe("canned replies page", () => {
   });
 
   it("normalises what it sends: trimmed, lower-case shortcut without its slash, none when empty", () => {
-    expect(cannedFromForm({ title: "  Refunds ", shortcut: " /Refund ", text: " Within 14 days. " })).toEqual({ ok: true, input: { title: "Refunds", shortcut: "refund", text: "Within 14 days." } });
-    expect(cannedFromForm({ title: "Hi", shortcut: "  ", text: "Hello!" })).toEqual({ ok: true, input: { title: "Hi", text: "Hello!" } });
+    expect(cannedFromForm({ title: "  Refunds ", shortcut: " /Refund ", text: " Within 14 days. " })).toEqual({
+      ok: true,
+      input: { title: "Refunds", shortcut: "refund", text: "Within 14 days." },
+    });
+    expect(cannedFromForm({ title: "Hi", shortcut: "  ", text: "Hello!" })).toEqual({
+      ok: true,
+      input: { title: "Hi", text: "Hello!" },
+    });
   });
 
   it("maps refusals to fields: a taken shortcut, 400 issues, anything else on the form", () => {
-    expect(cannedServerErrors(409, "shortcut_taken", "another canned reply has this shortcut")).toEqual({ shortcut: "Another canned reply already uses this shortcut." });
-    expect(cannedServerErrors(400, "invalid_body", "body: text: too long", [{ path: "text", message: "too long" }])).toEqual({ text: "too long" });
-    expect(cannedServerErrors(403, "forbidden", "You do not have access to this.")).toEqual({ form: "You do not have access to this." });
+    expect(cannedServerErrors(409, "shortcut_taken", "another canned reply has this shortcut")).toEqual({
+      shortcut: "Another canned reply already uses this shortcut.",
+    });
+    expect(
+      cannedServerErrors(400, "invalid_body", "body: text: too long", [{ path: "text", message: "too long" }]),
+    ).toEqual({ text: "too long" });
+    expect(cannedServerErrors(403, "forbidden", "You do not have access to this.")).toEqual({
+      form: "You do not have access to this.",
+    });
   });
 
   it("round-trips a reply through the form and keeps the list ordered by title after a save", () => {

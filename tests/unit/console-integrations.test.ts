@@ -28,7 +28,10 @@ describe("integrations page logic", () => {
 
   it("names a delivery's state", () => {
     expect(deliveryState(d({})).label).toBe("Queued");
-    expect(deliveryState(d({ log: [{ n: 1, at: 0, ms: 5, status: 500 }] }))).toEqual({ label: "Retrying", tone: "wait" });
+    expect(deliveryState(d({ log: [{ n: 1, at: 0, ms: 5, status: 500 }] }))).toEqual({
+      label: "Retrying",
+      tone: "wait",
+    });
     expect(deliveryState(d({ status: "dead" }))).toEqual({ label: "Dead letter", tone: "bad" });
     expect(deliveryState(d({ status: "delivered" })).tone).toBe("ok");
   });
@@ -36,7 +39,9 @@ describe("integrations page logic", () => {
   it("describes the last result and the next try", () => {
     expect(lastResult(d({}))).toBe("Not tried yet");
     expect(lastResult(d({ log: [{ n: 1, at: 0, ms: 84, status: 200 }] }))).toBe("HTTP 200 · 84 ms");
-    expect(lastResult(d({ log: [{ n: 1, at: 0, ms: 10_000, error: "timed out after 10000 ms" }] }))).toBe("Timed out after 10000 ms");
+    expect(lastResult(d({ log: [{ n: 1, at: 0, ms: 10_000, error: "timed out after 10000 ms" }] }))).toBe(
+      "Timed out after 10000 ms",
+    );
     expect(nextTry(d({ nextAt: 40_000 }), 10_000)).toMatch(/^next try in /);
     expect(nextTry(d({ nextAt: 10_500 }), 10_000)).toBe("next try now");
     expect(nextTry(d({ status: "dead", nextAt: null }), 0)).toBeNull();

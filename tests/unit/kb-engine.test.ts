@@ -66,7 +66,10 @@ describe("decide", () => {
     "necesito un agente humano",
   ])("hands off on an explicit request for a person: %s", (text) => {
     expect(asksForPerson(text)).toBe(true);
-    expect(decide(retrieve(withHistory, text), turn(text))).toMatchObject({ action: "handoff", reason: "asked-for-person" });
+    expect(decide(retrieve(withHistory, text), turn(text))).toMatchObject({
+      action: "handoff",
+      reason: "asked-for-person",
+    });
   });
   it("does not mistake topic words for a person request", () => {
     expect(asksForPerson("The agent at the shop declined my card")).toBe(false);

@@ -8,7 +8,14 @@ describe("text", () => {
     expect(normalize("don’t")).toBe("dont");
   });
   it("keeps Spanish and other Latin text intact enough to match", () => {
-    expect(words("Quiero cambiar mi tarjeta de crédito")).toEqual(["quiero", "cambiar", "mi", "tarjeta", "de", "credito"]);
+    expect(words("Quiero cambiar mi tarjeta de crédito")).toEqual([
+      "quiero",
+      "cambiar",
+      "mi",
+      "tarjeta",
+      "de",
+      "credito",
+    ]);
     expect(terms("¿Dónde está mi tarjeta?")).toEqual(["dond", "tarjeta"]);
   });
   it("stems common English inflections to one form", () => {

@@ -22,7 +22,9 @@ describe("gap clustering", () => {
   });
 
   it("is deterministic and order-stable", () => {
-    expect(JSON.stringify(clusterQuestions(qs).map((g) => g.items))).toBe(JSON.stringify(clusterQuestions(qs).map((g) => g.items)));
+    expect(JSON.stringify(clusterQuestions(qs).map((g) => g.items))).toBe(
+      JSON.stringify(clusterQuestions(qs).map((g) => g.items)),
+    );
   });
 
   it("is tolerant of inflections and ignores stopwords", () => {
@@ -47,7 +49,10 @@ describe("line diff", () => {
       { op: "add", text: "d" },
     ]);
     expect(diffLines("same", "same")).toEqual([{ op: "same", text: "same" }]);
-    expect(diffLines("", "new").filter((l) => l.op !== "same")).toEqual([{ op: "del", text: "" }, { op: "add", text: "new" }]);
+    expect(diffLines("", "new").filter((l) => l.op !== "same")).toEqual([
+      { op: "del", text: "" },
+      { op: "add", text: "new" },
+    ]);
   });
 });
 

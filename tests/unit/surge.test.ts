@@ -25,7 +25,16 @@ const hit = (o: Partial<KbHit> = {}): KbHit => ({
   published: true,
   ...o,
 });
-const input = (id: string, text: string, o: Partial<PlanInput> = {}): PlanInput => ({ id, text, createdAt: 1000, channel: "web", vip: false, team: "support", hit: hit(), ...o });
+const input = (id: string, text: string, o: Partial<PlanInput> = {}): PlanInput => ({
+  id,
+  text,
+  createdAt: 1000,
+  channel: "web",
+  vip: false,
+  team: "support",
+  hit: hit(),
+  ...o,
+});
 
 describe("clustering", () => {
   it("groups near-identical questions and keeps different ones apart", () => {
@@ -43,7 +52,10 @@ describe("clustering", () => {
   });
 
   it("does not depend on input order", () => {
-    const items = Array.from({ length: 12 }, (_, i) => ({ id: `x${String(i).padStart(2, "0")}`, text: i % 3 ? `cannot log in to my account ${i}` : `refund for order ${i} please` }));
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      id: `x${String(i).padStart(2, "0")}`,
+      text: i % 3 ? `cannot log in to my account ${i}` : `refund for order ${i} please`,
+    }));
     const a = clusterConversations(items, cfg.cluster);
     const b = clusterConversations([...items].reverse(), cfg.cluster);
     expect(b).toEqual(a);
@@ -84,11 +96,17 @@ describe("action proposal", () => {
     expect(p.draft?.text).toContain("https://help.example/help/export-photos");
   });
   it("escalates articles that always need a person, to their team", () => {
-    const p = propose(input("a", "delete my data", { hit: hit({ handoff: "always", team: "security" }) }), t, defaultSafeguards);
+    const p = propose(
+      input("a", "delete my data", { hit: hit({ handoff: "always", team: "security" }) }),
+      t,
+      defaultSafeguards,
+    );
     expect(p).toMatchObject({ action: "escalate", team: "security" });
   });
   it("escalates low confidence and no match to the routed team", () => {
-    expect(propose(input("a", "?", { team: "billing", hit: hit({ score: 0.05 }) }), t, defaultSafeguards)).toMatchObject({ action: "escalate", team: "billing" });
+    expect(
+      propose(input("a", "?", { team: "billing", hit: hit({ score: 0.05 }) }), t, defaultSafeguards),
+    ).toMatchObject({ action: "escalate", team: "billing" });
     const { hit: _h, ...noHit } = input("a", "?");
     expect(propose(noHit, t, defaultSafeguards)).toMatchObject({ action: "escalate", team: "support" });
   });
@@ -97,7 +115,9 @@ describe("action proposal", () => {
     expect(propose(input("a", "x", { hit: hit({ published: false }) }), t, defaultSafeguards).action).toBe("leave");
   });
   it("never drafts for email, where a sent reply cannot be taken back", () => {
-    expect(propose(input("a", "how do I export photos", { channel: "email" }), t, defaultSafeguards).action).toBe("leave");
+    expect(propose(input("a", "how do I export photos", { channel: "email" }), t, defaultSafeguards).action).toBe(
+      "leave",
+    );
     // Nor for a chat whose replies are also emailed while the customer is away.
     const mailed = propose(input("a", "how do I export photos", { mailsReplies: true }), t, defaultSafeguards);
     expect(mailed).toMatchObject({ action: "leave", reason: expect.stringMatching(/also emailed/) });
@@ -116,25 +136,39 @@ describe("draft validator", () => {
     expect(validateDraft(ok, published, defaultSafeguards, cfg.validator)).toMatchObject({ ok: true, reasons: [] });
   });
   it("holds a draft citing nothing, or an unpublished article", () => {
-    expect(validateDraft({ ...ok, citations: [] }, published, defaultSafeguards, cfg.validator).reasons).toContain("cites no article");
+    expect(validateDraft({ ...ok, citations: [] }, published, defaultSafeguards, cfg.validator).reasons).toContain(
+      "cites no article",
+    );
     const v = validateDraft(ok, new Set(), defaultSafeguards, cfg.validator);
     expect(v.ok).toBe(false);
     expect(v.reasons[0]).toMatch(/not a published article/);
   });
   it("holds hard reading and jargon", () => {
-    const hard = composeDraft(hit({ answer: "Notwithstanding organisational considerations, synchronisation functionality necessitates comprehensive reconfiguration of interdependent authentication infrastructure components." }), false);
+    const hard = composeDraft(
+      hit({
+        answer:
+          "Notwithstanding organisational considerations, synchronisation functionality necessitates comprehensive reconfiguration of interdependent authentication infrastructure components.",
+      }),
+      false,
+    );
     const v = validateDraft(hard, published, defaultSafeguards, cfg.validator);
     expect(v.reasons.some((r) => r.startsWith("reading level"))).toBe(true);
     const jargon = composeDraft(hit({ answer: "The API endpoint had a bad cache. Try again." }), false);
-    expect(validateDraft(jargon, published, defaultSafeguards, cfg.validator).reasons).toContain("uses jargon: api, endpoint");
+    expect(validateDraft(jargon, published, defaultSafeguards, cfg.validator).reasons).toContain(
+      "uses jargon: api, endpoint",
+    );
     // The plain-language safeguard off: neither is checked.
-    expect(validateDraft(jargon, published, { ...defaultSafeguards, plainLanguage: false }, cfg.validator).ok).toBe(true);
+    expect(validateDraft(jargon, published, { ...defaultSafeguards, plainLanguage: false }, cfg.validator).ok).toBe(
+      true,
+    );
   });
   it("holds blame, and a complaint answered without empathy", () => {
     const blame = composeDraft(hit({ answer: "You should have read the guide. Tap Export." }), false);
     expect(validateDraft(blame, published, defaultSafeguards, cfg.validator).reasons.join()).toMatch(/blaming/);
     const cold = { ...ok, complaint: true };
-    expect(validateDraft(cold, published, defaultSafeguards, cfg.validator).reasons).toContain("the customer complained and the reply has no apology or empathy");
+    expect(validateDraft(cold, published, defaultSafeguards, cfg.validator).reasons).toContain(
+      "the customer complained and the reply has no apology or empathy",
+    );
     expect(validateDraft(composeDraft(hit(), true), published, defaultSafeguards, cfg.validator).ok).toBe(true);
   });
   it("grades reading level", () => {
@@ -144,10 +178,32 @@ describe("draft validator", () => {
 });
 
 describe("scope", () => {
-  const item = { id: "a", text: "My Prints are late", createdAt: 0, priority: "high", category: "prints", channel: "web", vip: true };
+  const item = {
+    id: "a",
+    text: "My Prints are late",
+    createdAt: 0,
+    priority: "high",
+    category: "prints",
+    channel: "web",
+    vip: true,
+  };
   it("matches all given filters", () => {
     expect(inScope(item, {}, 10 * MIN)).toBe(true);
-    expect(inScope(item, { categories: ["Prints"], priorities: ["high"], channels: ["web"], text: "prints", vipOnly: true, minAgeMinutes: 5, maxAgeMinutes: 20 }, 10 * MIN)).toBe(true);
+    expect(
+      inScope(
+        item,
+        {
+          categories: ["Prints"],
+          priorities: ["high"],
+          channels: ["web"],
+          text: "prints",
+          vipOnly: true,
+          minAgeMinutes: 5,
+          maxAgeMinutes: 20,
+        },
+        10 * MIN,
+      ),
+    ).toBe(true);
     expect(inScope(item, { categories: ["billing"] }, 10 * MIN)).toBe(false);
     expect(inScope(item, { minAgeMinutes: 11 }, 10 * MIN)).toBe(false);
     expect(inScope({ ...item, vip: false }, { vipOnly: true }, 10 * MIN)).toBe(false);
@@ -163,7 +219,10 @@ describe("effort", () => {
     expect(aboutTime(125)).toBe("about 2 h");
   });
   it("reads overrides", () => {
-    expect(surgeConfig({ SURGE_CONFIG: JSON.stringify({ undoMinutes: 5, alert: { nearSla: 2 } }) })).toMatchObject({ undoMinutes: 5, alert: { nearSla: 2, windowMinutes: 15 } });
+    expect(surgeConfig({ SURGE_CONFIG: JSON.stringify({ undoMinutes: 5, alert: { nearSla: 2 } }) })).toMatchObject({
+      undoMinutes: 5,
+      alert: { nearSla: 2, windowMinutes: 15 },
+    });
   });
 });
 
@@ -172,7 +231,9 @@ describe("plan", () => {
     input("c05", "The app crashes on start after the update", { slaDueAt: 50 * MIN }),
     input("c02", "app crashes on start after the update!!", { slaDueAt: 20 * MIN, hit: hit({ score: 0.1 }) }),
     input("c09", "How do I export my photos?", { slaDueAt: 90 * MIN }),
-    input("c01", "Please delete my account data", { hit: hit({ handoff: "always", team: "security", title: "Delete your data" }) }),
+    input("c01", "Please delete my account data", {
+      hit: hit({ handoff: "always", team: "security", title: "Delete your data" }),
+    }),
     input("c07", "Is there a student discount", { hit: hit({ score: 0.3 }) }),
   ];
   const req = { inputs, safeguards: defaultSafeguards, tuning: {}, config: cfg };
@@ -200,7 +261,15 @@ describe("plan", () => {
 });
 
 describe("snapshot", () => {
-  const e = (seq: number, action: string, outputs: object): AuditEntry => ({ seq, sweepId: "s", actor: "x", action, at: seq, inputs: {}, outputs });
+  const e = (seq: number, action: string, outputs: object): AuditEntry => ({
+    seq,
+    sweepId: "s",
+    actor: "x",
+    action,
+    at: seq,
+    inputs: {},
+    outputs,
+  });
   it("counts from the records; an undone reply is not a sent one", () => {
     const s = snapshotFrom(
       [
@@ -214,7 +283,14 @@ describe("snapshot", () => {
       ],
       0,
     );
-    expect(s).toMatchObject({ triaged: 3, draftsSent: 1, draftsUndone: 1, escalated: 1, slaBreaches: 0, minutesSaved: 12 });
+    expect(s).toMatchObject({
+      triaged: 3,
+      draftsSent: 1,
+      draftsUndone: 1,
+      escalated: 1,
+      slaBreaches: 0,
+      minutesSaved: 12,
+    });
     expect(s.line).toBe("3 triaged · 1 draft sent · 1 undone · 1 escalated · 0 SLA breaches · about 12 min saved");
   });
 });

@@ -25,10 +25,24 @@ describe("wording", () => {
   const en = translator("en");
   const es = translator("es");
   it("names channels and statuses in both languages, unknown channels as chat", () => {
-    expect(["chat", "portal", "email", "api"].map((c) => channelWord(c, en))).toEqual(["Chat", "Help center", "Email", "App"]);
-    expect(["chat", "portal", "email", "api"].map((c) => channelWord(c, es))).toEqual(["Chat", "Centro de ayuda", "Correo", "App"]);
+    expect(["chat", "portal", "email", "api"].map((c) => channelWord(c, en))).toEqual([
+      "Chat",
+      "Help center",
+      "Email",
+      "App",
+    ]);
+    expect(["chat", "portal", "email", "api"].map((c) => channelWord(c, es))).toEqual([
+      "Chat",
+      "Centro de ayuda",
+      "Correo",
+      "App",
+    ]);
     expect(channelWord("sms", en)).toBe("Chat");
-    expect((["open", "waiting", "closed"] as const).map((s) => statusWord(s, es))).toEqual(["Abierta", "Esperando a una persona", "Cerrada"]);
+    expect((["open", "waiting", "closed"] as const).map((s) => statusWord(s, es))).toEqual([
+      "Abierta",
+      "Esperando a una persona",
+      "Cerrada",
+    ]);
   });
 
   it("prefixes the last message with who wrote it, and dates in the widget's language", () => {
@@ -50,7 +64,11 @@ describe("wording", () => {
 
 describe("history session", () => {
   const cfg = { site: "site_a", api: "https://api.example", locale: "en", position: "right" as const };
-  const signed: IdentifyRequest = { user: { id: "u1", email: "ana@example.com" }, hmac: "ab".repeat(32), ts: 1_800_000_000 };
+  const signed: IdentifyRequest = {
+    user: { id: "u1", email: "ana@example.com" },
+    hmac: "ab".repeat(32),
+    ts: 1_800_000_000,
+  };
 
   /** A backend that answers from a script and records each request. */
   function backend(answers: ((url: URL) => Response)[]) {
@@ -64,8 +82,12 @@ describe("history session", () => {
     }) as typeof fetch;
     return { f, calls };
   }
-  const ok = (body: unknown, status = 200) => () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-  const err = (status: number, error: string) => () => new Response(JSON.stringify({ error, message: error }), { status });
+  const ok =
+    (body: unknown, status = 200) =>
+    () =>
+      new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const err = (status: number, error: string) => () =>
+    new Response(JSON.stringify({ error, message: error }), { status });
   const later = (ms: number) => Date.now() + ms;
   const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -84,7 +106,10 @@ describe("history session", () => {
   });
 
   it("shows the entry point once the server accepts the signature, and lists with the token", async () => {
-    const { f, calls } = backend([ok({ token: "tok-1", expiresAt: later(1_800_000) }, 201), ok({ conversations: [conv()] })]);
+    const { f, calls } = backend([
+      ok({ token: "tok-1", expiresAt: later(1_800_000) }, 201),
+      ok({ conversations: [conv()] }),
+    ]);
     const h = createHistory(cfg, f);
     h.identify(signed);
     await settle();

@@ -35,7 +35,9 @@ class FakeWS {
     this.onclose?.({} as CloseEvent);
   }
   frames() {
-    return this.sent.filter((s) => s !== "ping").map((s) => JSON.parse(s) as { t: string; clientId?: string; text?: string });
+    return this.sent
+      .filter((s) => s !== "ping")
+      .map((s) => JSON.parse(s) as { t: string; clientId?: string; text?: string });
   }
 }
 
@@ -141,7 +143,9 @@ describe("connection resend", () => {
     const a = h.enqueue("first"); // before the connection exists: waits
     h.conn.start();
     const ws1 = last();
-    expect(ws1.url).toBe(`wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=${"t".repeat(24)}&after=0`);
+    expect(ws1.url).toBe(
+      `wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=${"t".repeat(24)}&after=0`,
+    );
     ws1.open();
     expect(ws1.frames()).toEqual([]); // nothing before the replay is done
     ws1.recv({ t: "ready", lastSeq: 0, state: "bot" });
@@ -150,7 +154,10 @@ describe("connection resend", () => {
     const b = h.enqueue("second"); // live: goes out at once
     expect(ws1.frames().map((f) => f.clientId)).toEqual([a.clientId, b.clientId]);
     ws1.recv({ t: "ack", clientId: a.clientId, seq: 1, duplicate: false });
-    ws1.recv({ t: "event", event: { seq: 1, at: 0, type: "message", id: "m1", author: "customer", text: "first", clientId: a.clientId } });
+    ws1.recv({
+      t: "event",
+      event: { seq: 1, at: 0, type: "message", id: "m1", author: "customer", text: "first", clientId: a.clientId },
+    });
     expect(h.queue.map((p) => p.text)).toEqual(["second"]);
 
     ws1.drop(); // b was never acked
@@ -175,7 +182,10 @@ describe("connection resend", () => {
     vi.advanceTimersByTime(1000);
     const ws2 = last();
     ws2.open();
-    ws2.recv({ t: "event", event: { seq: 1, at: 0, type: "message", id: "m1", author: "customer", text: "lost ack", clientId: a.clientId } });
+    ws2.recv({
+      t: "event",
+      event: { seq: 1, at: 0, type: "message", id: "m1", author: "customer", text: "lost ack", clientId: a.clientId },
+    });
     ws2.recv({ t: "ready", lastSeq: 1, state: "bot" });
     expect(ws2.frames()).toEqual([]);
     expect(h.queue).toEqual([]);
@@ -200,11 +210,15 @@ describe("connection resend", () => {
   it("falls back to SSE after repeated socket failures, and sends over HTTP there", async () => {
     const calls: { url: string; init?: RequestInit }[] = [];
     const sse = (frames: ServerFrame[]) =>
-      new Response(frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
+      new Response(frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join(""), {
+        headers: { "content-type": "text/event-stream" },
+      });
     const fetchImpl = (async (url: string, init?: RequestInit) => {
       calls.push({ url, init });
       if (url.includes("/events")) return sse([{ t: "ready", lastSeq: 0, state: "bot" }]);
-      return new Response(JSON.stringify({ seq: 1, duplicate: false }), { headers: { "content-type": "application/json" } });
+      return new Response(JSON.stringify({ seq: 1, duplicate: false }), {
+        headers: { "content-type": "application/json" },
+      });
     }) as typeof fetch;
     const h = harness(fetchImpl);
     const a = h.enqueue("over http");

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { ConversationEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
 
-const msg = (seq: number, id: string, author: "customer" | "bot" | "agent", text: string, extra = {}): ConversationEvent => ({
+const msg = (
+  seq: number,
+  id: string,
+  author: "customer" | "bot" | "agent",
+  text: string,
+  extra = {},
+): ConversationEvent => ({
   seq,
   at: 1000 + seq,
   type: "message",
@@ -21,9 +27,20 @@ const ANSWER = "Reset it from the sign-in page, then follow the emailed link.";
 
 describe("timeline reducer (widget view)", () => {
   it("ignores the overlap when a reconnect replays events it already has", () => {
-    const first = fold([ev(msg(1, "a", "customer", "hi")), ev(msg(2, "b", "bot", "hello")), { t: "ready", lastSeq: 2, state: "bot" }]);
+    const first = fold([
+      ev(msg(1, "a", "customer", "hi")),
+      ev(msg(2, "b", "bot", "hello")),
+      { t: "ready", lastSeq: 2, state: "bot" },
+    ]);
     // Resumed with after=1 by a server that (wrongly or racily) also resends seq 2.
-    const t = fold([ev(msg(2, "b", "bot", "hello")), ev(msg(3, "c", "customer", "thanks")), { t: "ready", lastSeq: 3, state: "bot" }], first);
+    const t = fold(
+      [
+        ev(msg(2, "b", "bot", "hello")),
+        ev(msg(3, "c", "customer", "thanks")),
+        { t: "ready", lastSeq: 3, state: "bot" },
+      ],
+      first,
+    );
     expect(t.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(t.lastSeq).toBe(3);
   });
@@ -107,9 +124,20 @@ describe("ready after a restart", () => {
 });
 
 describe("retracted replies (surge undo)", () => {
-  const retract = (seq: number, messageId: string): ConversationEvent => ({ seq, at: 1000 + seq, type: "retract", messageId, by: "Lee" });
+  const retract = (seq: number, messageId: string): ConversationEvent => ({
+    seq,
+    at: 1000 + seq,
+    type: "retract",
+    messageId,
+    by: "Lee",
+  });
   it("drops the retracted message and keeps the rest", () => {
-    const t = fold([ev(msg(1, "c1", "customer", "help")), ev(msg(2, "a1", "agent", "try this")), ev(msg(3, "c2", "customer", "ok")), ev(retract(4, "a1"))]);
+    const t = fold([
+      ev(msg(1, "c1", "customer", "help")),
+      ev(msg(2, "a1", "agent", "try this")),
+      ev(msg(3, "c2", "customer", "ok")),
+      ev(retract(4, "a1")),
+    ]);
     expect(shown(t)).toEqual(["help", "ok"]);
     expect(t.lastSeq).toBe(4);
   });

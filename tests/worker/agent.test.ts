@@ -12,7 +12,11 @@ beforeAll(async () => {
   cookie = await createAgent("alex@lumen.example");
 });
 
-const handedOff = () => handOff(["Where can I download my invoices?", "I want to talk to a person please"], { pageUrl: "http://localhost:8787/account/billing", pageTitle: "Billing" });
+const handedOff = () =>
+  handOff(["Where can I download my invoices?", "I want to talk to a person please"], {
+    pageUrl: "http://localhost:8787/account/billing",
+    pageTitle: "Billing",
+  });
 
 describe("agent console API", () => {
   it("refuses without a session, and with a wrong password", async () => {
@@ -34,15 +38,25 @@ describe("agent console API", () => {
   });
 
   it("sets a hardened session cookie and stores only a hash of it", async () => {
-    await SELF.fetch(`${BASE}/admin/v1/agents`, { method: "POST", headers: ADMIN, body: JSON.stringify({ email: "c@lumen.example", name: "C", password: "correct horse battery" }) });
-    const r = await SELF.fetch(`${BASE}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "c@lumen.example", password: "correct horse battery" }) });
+    await SELF.fetch(`${BASE}/admin/v1/agents`, {
+      method: "POST",
+      headers: ADMIN,
+      body: JSON.stringify({ email: "c@lumen.example", name: "C", password: "correct horse battery" }),
+    });
+    const r = await SELF.fetch(`${BASE}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "c@lumen.example", password: "correct horse battery" }),
+    });
     const set = r.headers.get("set-cookie") ?? "";
     expect(set).toMatch(/HttpOnly/i);
     expect(set).toMatch(/SameSite=Strict/i);
     const token = /edgedesk_session=([^;]+)/.exec(set)?.[1] ?? "";
     const rows = await env.DB.prepare("SELECT token_hash FROM sessions").all<{ token_hash: string }>();
     expect(rows.results.some((x) => x.token_hash === token)).toBe(false);
-    const hash = await env.DB.prepare("SELECT password_hash FROM agents WHERE email = 'c@lumen.example'").first<{ password_hash: string }>();
+    const hash = await env.DB.prepare("SELECT password_hash FROM agents WHERE email = 'c@lumen.example'").first<{
+      password_hash: string;
+    }>();
     expect(hash?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
   });
 
@@ -56,15 +70,29 @@ describe("agent console API", () => {
     })) as unknown as InboxFrame[];
     const item = upsert.flatMap((x) => (x.t === "upsert" && x.item.id === c.id ? [x.item] : [])).at(-1) as InboxItem;
     expect(item).toMatchObject({ state: "queued", reason: "asked-for-person" });
-    const list = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie } })).json()) as { items: InboxItem[] };
+    const list = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie } })).json()) as {
+      items: InboxItem[];
+    };
     expect(list.items.some((i) => i.id === c.id)).toBe(true);
 
-    const detail = (await (await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie } })).json()) as ConversationDetail;
-    expect(detail.handoff).toMatchObject({ reason: "asked-for-person", pageUrl: "http://localhost:8787/account/billing", pageTitle: "Billing", locale: "en" });
+    const detail = (await (
+      await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie } })
+    ).json()) as ConversationDetail;
+    expect(detail.handoff).toMatchObject({
+      reason: "asked-for-person",
+      pageUrl: "http://localhost:8787/account/billing",
+      pageTitle: "Billing",
+      locale: "en",
+    });
     expect(detail.handoff?.summary).toContain("invoices");
     expect(detail.handoff?.tried[0]?.articleId).toBe("invoices-and-receipts");
     // "I want a person" routes on what the customer asked about before: the invoices article's team.
-    expect(detail.handoff).toMatchObject({ article: "invoices-and-receipts", team: "billing", priority: "low", category: "billing" });
+    expect(detail.handoff).toMatchObject({
+      article: "invoices-and-receipts",
+      team: "billing",
+      priority: "low",
+      category: "billing",
+    });
     expect(detail.events.filter((e) => e.type === "message" && e.author === "customer")).toHaveLength(2);
 
     const agent = await connect(`/api/conversations/${c.id}/ws?after=0`, { cookie });
@@ -72,8 +100,14 @@ describe("agent console API", () => {
     agent.send({ t: "typing", on: true });
     await customer.until((f) => f.t === "typing" && f.on);
     agent.send({ t: "send", clientId: "agent-00001", text: "Hi, I'm Alex. Let me look at your invoices." });
-    const seen = await customer.until((f) => f.t === "event" && f.event.type === "message" && f.event.author === "agent");
-    expect(seen.some((f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === "alex")).toBe(true);
+    const seen = await customer.until(
+      (f) => f.t === "event" && f.event.type === "message" && f.event.author === "agent",
+    );
+    expect(
+      seen.some(
+        (f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === "alex",
+      ),
+    ).toBe(true);
     // The customer's later messages reach the agent, not the bot.
     customer.send({ t: "send", clientId: "cust-000003", text: "thanks!" });
     await agent.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === "thanks!");
@@ -84,10 +118,14 @@ describe("agent console API", () => {
     expect(res.status).toBe(200);
     await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "resolved");
     // Resolving twice (a double click) changes nothing; claiming a resolved conversation is illegal.
-    expect((await SELF.fetch(`${BASE}/api/conversations/${c.id}/resolve`, { method: "POST", headers: { cookie } })).status).toBe(200);
-    const states = ((await (await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie } })).json()) as ConversationDetail).events.filter(
-      (e) => e.type === "state" && e.state === "resolved",
-    );
+    expect(
+      (await SELF.fetch(`${BASE}/api/conversations/${c.id}/resolve`, { method: "POST", headers: { cookie } })).status,
+    ).toBe(200);
+    const states = (
+      (await (
+        await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie } })
+      ).json()) as ConversationDetail
+    ).events.filter((e) => e.type === "state" && e.state === "resolved");
     expect(states).toHaveLength(1);
     const claim = await SELF.fetch(`${BASE}/api/conversations/${c.id}/claim`, { method: "POST", headers: { cookie } });
     expect(claim.status).toBe(409);
@@ -97,8 +135,12 @@ describe("agent console API", () => {
 
   it("claims over HTTP and posts with the HTTP fallback idempotently", async () => {
     const { c, customer } = await handedOff();
-    expect((await SELF.fetch(`${BASE}/api/conversations/${c.id}/claim`, { method: "POST", headers: { cookie } })).status).toBe(200);
-    await customer.until((f): f is ServerFrame => f.t === "event" && f.event.type === "state" && f.event.state === "agent");
+    expect(
+      (await SELF.fetch(`${BASE}/api/conversations/${c.id}/claim`, { method: "POST", headers: { cookie } })).status,
+    ).toBe(200);
+    await customer.until(
+      (f): f is ServerFrame => f.t === "event" && f.event.type === "state" && f.event.state === "agent",
+    );
     const send = () =>
       SELF.fetch(`${BASE}/api/conversations/${c.id}/messages`, {
         method: "POST",
@@ -116,10 +158,17 @@ describe("agent console API", () => {
     const outsider = await createAgent("mallory@other.example", "owner", "other");
     const { c, customer } = await handedOff();
     expect((await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie: outsider } })).status).toBe(404);
-    expect((await SELF.fetch(`${BASE}/api/conversations/${c.id}/resolve`, { method: "POST", headers: { cookie: outsider } })).status).toBe(404);
-    const ws = await SELF.fetch(`${BASE}/api/conversations/${c.id}/ws`, { headers: { cookie: outsider, upgrade: "websocket" } });
+    expect(
+      (await SELF.fetch(`${BASE}/api/conversations/${c.id}/resolve`, { method: "POST", headers: { cookie: outsider } }))
+        .status,
+    ).toBe(404);
+    const ws = await SELF.fetch(`${BASE}/api/conversations/${c.id}/ws`, {
+      headers: { cookie: outsider, upgrade: "websocket" },
+    });
     expect(ws.status).toBe(404);
-    const list = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie: outsider } })).json()) as { items: InboxItem[] };
+    const list = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie: outsider } })).json()) as {
+      items: InboxItem[];
+    };
     expect(list.items.some((i) => i.id === c.id)).toBe(false);
     customer.close();
   });

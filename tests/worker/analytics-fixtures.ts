@@ -3,7 +3,11 @@
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
 
-export function metaOf(id: string, start: number, opts: { ws: string; channel?: string; handoff?: Partial<HandoffPacket> }): Meta {
+export function metaOf(
+  id: string,
+  start: number,
+  opts: { ws: string; channel?: string; handoff?: Partial<HandoffPacket> },
+): Meta {
   return {
     id,
     workspaceId: opts.ws,

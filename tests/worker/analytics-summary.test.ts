@@ -10,7 +10,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
-import { firstResponse, percentileStrategy, resolution, summaryCounts, type Range } from "../../worker/analytics/queries.ts";
+import {
+  firstResponse,
+  percentileStrategy,
+  resolution,
+  summaryCounts,
+  type Range,
+} from "../../worker/analytics/queries.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
 import { metaOf as sharedMetaOf } from "./analytics-fixtures.ts";
 import { BASE, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
@@ -34,23 +40,65 @@ const CATEGORIES: Record<string, string> = { a1: "billing", a2: "account" };
 function eventsOf(id: string, start: number, steps: Step[]): ConversationEvent[] {
   return steps.map((s, i): ConversationEvent => {
     const seq = i + 1;
-    if ("customer" in s) return { seq, type: "message", id: `${id}-m${seq}`, author: "customer", text: "a question", at: start + s.customer };
+    if ("customer" in s)
+      return {
+        seq,
+        type: "message",
+        id: `${id}-m${seq}`,
+        author: "customer",
+        text: "a question",
+        at: start + s.customer,
+      };
     if ("bot" in s) {
-      const m: MessageEvent = { seq, type: "message", id: `${id}-m${seq}`, author: "bot", text: "…", action: s.action, at: start + s.bot };
-      return s.article && s.action === "answer" ? { ...m, sources: [{ articleId: s.article, title: s.article, url: "" }] } : m;
+      const m: MessageEvent = {
+        seq,
+        type: "message",
+        id: `${id}-m${seq}`,
+        author: "bot",
+        text: "…",
+        action: s.action,
+        at: start + s.bot,
+      };
+      return s.article && s.action === "answer"
+        ? { ...m, sources: [{ articleId: s.article, title: s.article, url: "" }] }
+        : m;
     }
-    if ("agent" in s) return { seq, type: "message", id: `${id}-m${seq}`, author: "agent", name: "Sam", text: "hello", at: start + s.agent };
-    if ("state" in s) return { seq, type: "state", state: s.state, at: start + s.at, ...(s.reason ? { reason: s.reason } : {}) };
+    if ("agent" in s)
+      return {
+        seq,
+        type: "message",
+        id: `${id}-m${seq}`,
+        author: "agent",
+        name: "Sam",
+        text: "hello",
+        at: start + s.agent,
+      };
+    if ("state" in s)
+      return { seq, type: "state", state: s.state, at: start + s.at, ...(s.reason ? { reason: s.reason } : {}) };
     if ("csat" in s) return { seq, type: "csat", score: s.csat, at: start + s.at };
-    if ("mark" in s) return { seq, type: "change", audience: "agents", by: "Sam", handoffNeeded: s.mark, at: start + s.at };
-    return { seq, type: "note", audience: "agents", id: `${id}-n${seq}`, name: "Sam", text: "private", at: start + s.note };
+    if ("mark" in s)
+      return { seq, type: "change", audience: "agents", by: "Sam", handoffNeeded: s.mark, at: start + s.at };
+    return {
+      seq,
+      type: "note",
+      audience: "agents",
+      id: `${id}-n${seq}`,
+      name: "Sam",
+      text: "private",
+      at: start + s.note,
+    };
   });
 }
 
-const metaOf = (id: string, start: number, opts: { channel?: string; handoff?: Partial<HandoffPacket> } = {}) => sharedMetaOf(id, start, { ws: WS, ...opts });
+const metaOf = (id: string, start: number, opts: { channel?: string; handoff?: Partial<HandoffPacket> } = {}) =>
+  sharedMetaOf(id, start, { ws: WS, ...opts });
 
 /** Writes these events as one flush of the Conversation DO would. */
-const flush = (meta: Meta, events: ConversationEvent[]) => writeRows(env.DB, rowsFor(meta, events, (a) => CATEGORIES[a] ?? null));
+const flush = (meta: Meta, events: ConversationEvent[]) =>
+  writeRows(
+    env.DB,
+    rowsFor(meta, events, (a) => CATEGORIES[a] ?? null),
+  );
 
 type SummaryRow = {
   workspace_id: string;
@@ -72,8 +120,14 @@ type SummaryRow = {
   needed: number | null;
 };
 
-const row = (id: string) => env.DB.prepare("SELECT * FROM analytics_conversations WHERE conversation_id = ?").bind(id).first<SummaryRow>();
-const rowsOf = async (ws = WS) => (await env.DB.prepare("SELECT * FROM analytics_conversations WHERE workspace_id = ? ORDER BY conversation_id").bind(ws).all<SummaryRow>()).results;
+const row = (id: string) =>
+  env.DB.prepare("SELECT * FROM analytics_conversations WHERE conversation_id = ?").bind(id).first<SummaryRow>();
+const rowsOf = async (ws = WS) =>
+  (
+    await env.DB.prepare("SELECT * FROM analytics_conversations WHERE workspace_id = ? ORDER BY conversation_id")
+      .bind(ws)
+      .all<SummaryRow>()
+  ).results;
 
 /**
  * The reference: the dashboard's per-conversation SQL before the summary table (queries.ts's CONV,
@@ -147,7 +201,16 @@ function expectedFrom(r: ReferenceRow): SummaryRow {
 
 // A spread of shapes over 100 days (so a one-day range is a small share of the history).
 const SHAPES: { id: string; day: number; steps: Step[]; channel?: string; handoff?: Partial<HandoffPacket> }[] = [
-  { id: "S-answer", day: 0, steps: [{ customer: 0 }, { bot: 400, action: "answer", article: "a1" }, { state: "resolved", at: 1800 * S, reason: "idle" }, { csat: 5, at: 1900 * S }] },
+  {
+    id: "S-answer",
+    day: 0,
+    steps: [
+      { customer: 0 },
+      { bot: 400, action: "answer", article: "a1" },
+      { state: "resolved", at: 1800 * S, reason: "idle" },
+      { csat: 5, at: 1900 * S },
+    ],
+  },
   {
     id: "S-handoff",
     day: 1,
@@ -169,15 +232,37 @@ const SHAPES: { id: string; day: number; steps: Step[]; channel?: string; handof
   },
   { id: "S-decline", day: 2, channel: "email", steps: [{ customer: 0 }, { bot: 300, action: "decline" }] },
   // A greeting before the first customer message: not a first response.
-  { id: "S-greeting", day: 3, steps: [{ bot: 0, action: "answer", article: "a2" }, { customer: 5 * S }, { bot: 5400, action: "answer", article: "a1" }] },
+  {
+    id: "S-greeting",
+    day: 3,
+    steps: [
+      { bot: 0, action: "answer", article: "a2" },
+      { customer: 5 * S },
+      { bot: 5400, action: "answer", article: "a1" },
+    ],
+  },
   // Handed off with no bot message after the customer's; resolved by an agent who never wrote.
   {
     id: "S-silent-agent",
     day: 50,
     handoff: { reason: "article-requires-person", category: "privacy", article: "a3" },
-    steps: [{ customer: 0 }, { bot: 200, action: "handoff" }, { state: "queued", at: 300, reason: "article-requires-person" }, { state: "resolved", at: 600 * S, reason: "Sam" }],
+    steps: [
+      { customer: 0 },
+      { bot: 200, action: "handoff" },
+      { state: "queued", at: 300, reason: "article-requires-person" },
+      { state: "resolved", at: 600 * S, reason: "Sam" },
+    ],
   },
-  { id: "S-late", day: 99, steps: [{ customer: 0 }, { agent: 90 * S }, { bot: 95 * S, action: "answer", article: "a1" }, { state: "resolved", at: 7200 * S, reason: "Sam" }] },
+  {
+    id: "S-late",
+    day: 99,
+    steps: [
+      { customer: 0 },
+      { agent: 90 * S },
+      { bot: 95 * S, action: "answer", article: "a1" },
+      { state: "resolved", at: 7200 * S, reason: "Sam" },
+    ],
+  },
 ];
 
 beforeAll(async () => {
@@ -185,7 +270,10 @@ beforeAll(async () => {
   for (const s of SHAPES) {
     const start = T0 + s.day * DAY;
     const events = eventsOf(s.id, start, s.steps);
-    const meta = metaOf(s.id, start, { ...(s.channel ? { channel: s.channel } : {}), ...(s.handoff ? { handoff: s.handoff } : {}) });
+    const meta = metaOf(s.id, start, {
+      ...(s.channel ? { channel: s.channel } : {}),
+      ...(s.handoff ? { handoff: s.handoff } : {}),
+    });
     // One event per flush, as a conversation records them as they happen.
     for (const e of events) await flush(meta, [e]);
   }
@@ -231,7 +319,15 @@ describe("analytics_conversations", () => {
       needed: 1,
     });
     const s = await summaryCounts(env.DB, { workspaceId: WS, from: start, to: start + DAY });
-    expect(s).toMatchObject({ conversations: 1, resolved: 1, autoResolved: 0, ratings: 1, csatAverage: 4, decided: 1, correct: 1 });
+    expect(s).toMatchObject({
+      conversations: 1,
+      resolved: 1,
+      autoResolved: 0,
+      ratings: 1,
+      csatAverage: 4,
+      decided: 1,
+      correct: 1,
+    });
   });
 
   it("reopened is not resolved until it is resolved again, then from the first message to the last resolve", async () => {
@@ -247,13 +343,28 @@ describe("analytics_conversations", () => {
       { state: "resolved", at: 3800 * S, reason: "idle" },
     ]);
     await flush(meta, events.slice(0, 3));
-    expect(await row("S-reopen")).toMatchObject({ resolved: 1, resolved_at: start + 1800 * S, resolution_ms: 1800 * S });
+    expect(await row("S-reopen")).toMatchObject({
+      resolved: 1,
+      resolved_at: start + 1800 * S,
+      resolution_ms: 1800 * S,
+    });
     await flush(meta, events.slice(3, 5));
-    expect(await row("S-reopen")).toMatchObject({ resolved: 0, resolved_at: start + 1800 * S, resolution_ms: null, bot_frt: 500, answers: 1 });
+    expect(await row("S-reopen")).toMatchObject({
+      resolved: 0,
+      resolved_at: start + 1800 * S,
+      resolution_ms: null,
+      bot_frt: 500,
+      answers: 1,
+    });
     await flush(meta, events.slice(5, 6));
     expect(await row("S-reopen")).toMatchObject({ resolved: 0, answers: 1 });
     await flush(meta, events.slice(6));
-    expect(await row("S-reopen")).toMatchObject({ resolved: 1, resolved_at: start + 3800 * S, resolution_ms: 3800 * S, agent_messages: 0 });
+    expect(await row("S-reopen")).toMatchObject({
+      resolved: 1,
+      resolved_at: start + 3800 * S,
+      resolution_ms: 3800 * S,
+      agent_messages: 0,
+    });
     const [all, auto] = await resolution(env.DB, { workspaceId: WS, from: start, to: start + DAY });
     expect(all).toMatchObject({ n: 1, p50: 3800 * S });
     expect(auto).toMatchObject({ n: 1, p50: 3800 * S });
@@ -270,12 +381,22 @@ describe("analytics_conversations", () => {
       { state: "queued", at: 71 * S, reason: "asked-for-person" },
     ]);
     await flush(meta, events);
-    expect(await row("S-handoff-after")).toMatchObject({ resolved: 0, handoffs: 1, handoff_reason: "asked-for-person" });
+    expect(await row("S-handoff-after")).toMatchObject({
+      resolved: 0,
+      handoffs: 1,
+      handoff_reason: "asked-for-person",
+    });
   });
 
   it("rows before the started row, or written out of order, give the same row; none without a started row", async () => {
     const start = T0 + 13 * DAY;
-    const steps: Step[] = [{ bot: 0, action: "decline" }, { customer: 1000 }, { bot: 1300, action: "answer", article: "a2" }, { agent: 9 * S }, { state: "resolved", at: 60 * S, reason: "Sam" }];
+    const steps: Step[] = [
+      { bot: 0, action: "decline" },
+      { customer: 1000 },
+      { bot: 1300, action: "answer", article: "a2" },
+      { agent: 9 * S },
+      { state: "resolved", at: 60 * S, reason: "Sam" },
+    ];
     const inOrder = eventsOf("S-order-a", start, steps);
     await flush(metaOf("S-order-a", start), inOrder.slice(0, 1));
     expect(await row("S-order-a")).toBeNull();
@@ -352,7 +473,14 @@ describe("from a real conversation", () => {
       await new Promise((res) => setTimeout(res, 50));
       r = await row(c.id);
     }
-    expect(r).toMatchObject({ conversation_id: c.id, channel: "chat", answers: 1, handoffs: 0, agent_messages: 0, resolved: 0 });
+    expect(r).toMatchObject({
+      conversation_id: c.id,
+      channel: "chat",
+      answers: 1,
+      handoffs: 0,
+      agent_messages: 0,
+      resolved: 0,
+    });
     expect(r?.bot_frt).toBeGreaterThanOrEqual(0);
     expect(r?.frt).toBe(r?.bot_frt);
     expect(r?.category).toBeTruthy();

@@ -9,7 +9,16 @@ import type { AnalyticsReport } from "../../shared/analytics.ts";
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
-import { csatDistribution, firstResponse, handoffReasons, resolution, summaryCounts, topArticles, volumeByCategory, volumeByChannel } from "../../worker/analytics/queries.ts";
+import {
+  csatDistribution,
+  firstResponse,
+  handoffReasons,
+  resolution,
+  summaryCounts,
+  topArticles,
+  volumeByCategory,
+  volumeByChannel,
+} from "../../worker/analytics/queries.ts";
 import { metaOf } from "./analytics-fixtures.ts";
 import { BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
 
@@ -32,16 +41,56 @@ type Step =
 const CATEGORIES: Record<string, string> = { a1: "billing", a2: "account" };
 
 /** Writes one conversation's events, as its Durable Object would, and returns the bot messages' ids. */
-async function conversation(id: string, start: number, steps: Step[], opts: { ws?: string; channel?: string; handoff?: Partial<HandoffPacket> } = {}): Promise<void> {
+async function conversation(
+  id: string,
+  start: number,
+  steps: Step[],
+  opts: { ws?: string; channel?: string; handoff?: Partial<HandoffPacket> } = {},
+): Promise<void> {
   const events: ConversationEvent[] = steps.map((s, i): ConversationEvent => {
     const seq = i + 1;
-    if ("customer" in s) return { seq, type: "message", id: `${id}-m${seq}`, author: "customer", text: s.text ?? "a question", at: start + s.customer };
+    if ("customer" in s)
+      return {
+        seq,
+        type: "message",
+        id: `${id}-m${seq}`,
+        author: "customer",
+        text: s.text ?? "a question",
+        at: start + s.customer,
+      };
     if ("bot" in s) {
-      const m: MessageEvent = { seq, type: "message", id: s.id ?? `${id}-m${seq}`, author: "bot", text: "…", action: s.action, at: start + s.bot };
-      return s.article && s.action === "answer" ? { ...m, sources: [{ articleId: s.article, title: s.article, url: "" }] } : m;
+      const m: MessageEvent = {
+        seq,
+        type: "message",
+        id: s.id ?? `${id}-m${seq}`,
+        author: "bot",
+        text: "…",
+        action: s.action,
+        at: start + s.bot,
+      };
+      return s.article && s.action === "answer"
+        ? { ...m, sources: [{ articleId: s.article, title: s.article, url: "" }] }
+        : m;
     }
-    if ("agent" in s) return { seq, type: "message", id: `${id}-m${seq}`, author: "agent", name: "Sam", text: "hello", at: start + s.agent };
-    if ("state" in s) return { seq, type: "state", state: s.state, at: start + s.at, ...(s.reason ? { reason: s.reason } : {}), ...(s.name ? { name: s.name } : {}) };
+    if ("agent" in s)
+      return {
+        seq,
+        type: "message",
+        id: `${id}-m${seq}`,
+        author: "agent",
+        name: "Sam",
+        text: "hello",
+        at: start + s.agent,
+      };
+    if ("state" in s)
+      return {
+        seq,
+        type: "state",
+        state: s.state,
+        at: start + s.at,
+        ...(s.reason ? { reason: s.reason } : {}),
+        ...(s.name ? { name: s.name } : {}),
+      };
     if ("csat" in s) return { seq, type: "csat", score: s.csat, at: start + s.at };
     return { seq, type: "change", audience: "agents", by: "Sam", handoffNeeded: s.mark, at: start + s.at };
   });
@@ -54,7 +103,9 @@ async function conversation(id: string, start: number, steps: Step[], opts: { ws
 }
 
 async function vote(conversationId: string, messageId: string, article: string, helpful: boolean, at: number) {
-  await env.DB.prepare("INSERT INTO answer_votes (workspace_id, conversation_id, message_id, article_id, helpful, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+  await env.DB.prepare(
+    "INSERT INTO answer_votes (workspace_id, conversation_id, message_id, article_id, helpful, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  )
     .bind(WS, conversationId, messageId, article, helpful ? 1 : 0, at)
     .run();
 }
@@ -63,9 +114,15 @@ const day10 = (h: number) => FROM + h * H;
 const day11 = (h: number) => FROM + 24 * H + h * H;
 
 beforeAll(async () => {
-  for (const id of [WS, OTHER]) await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(id, id).run();
+  for (const id of [WS, OTHER])
+    await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(id, id).run();
   // A: answered, quiet, auto-resolved, rated 5.
-  await conversation("A", day10(1), [{ customer: 0 }, { bot: 400, action: "answer", article: "a1" }, { state: "resolved", at: 1800 * S, reason: "idle" }, { csat: 5, at: 1900 * S }]);
+  await conversation("A", day10(1), [
+    { customer: 0 },
+    { bot: 400, action: "answer", article: "a1" },
+    { state: "resolved", at: 1800 * S, reason: "idle" },
+    { csat: 5, at: 1900 * S },
+  ]);
   // B: answered (voted down), asked for a person, an agent replied and resolved, marked needed, rated 4.
   await conversation(
     "B",
@@ -98,11 +155,20 @@ beforeAll(async () => {
   await conversation(
     "D",
     day10(4),
-    [{ customer: 0 }, { bot: 200, action: "handoff" }, { state: "queued", at: 300, reason: "article-requires-person" }, { state: "resolved", at: 600 * S, reason: "Sam" }],
+    [
+      { customer: 0 },
+      { bot: 200, action: "handoff" },
+      { state: "queued", at: 300, reason: "article-requires-person" },
+      { state: "resolved", at: 600 * S, reason: "Sam" },
+    ],
     { handoff: { reason: "article-requires-person", category: "privacy", article: "a3" } },
   );
   // E: answered, thumbs-down, no handoff, auto-resolved: a wrong "do not escalate"; no rating.
-  await conversation("E", day10(5), [{ customer: 0 }, { bot: 500, action: "answer", article: "a1", id: "E-ans" }, { state: "resolved", at: 1800 * S, reason: "idle" }]);
+  await conversation("E", day10(5), [
+    { customer: 0 },
+    { bot: 500, action: "answer", article: "a1", id: "E-ans" },
+    { state: "resolved", at: 1800 * S, reason: "idle" },
+  ]);
   await vote("E", "E-ans", "a1", false, day10(5) + S);
   // F: email, declined, nothing else: neither resolved nor decided.
   await conversation("F", day10(6), [{ customer: 0 }, { bot: 300, action: "decline" }], { channel: "email" });
@@ -125,8 +191,18 @@ beforeAll(async () => {
   );
   // H: started at exactly `from` (in); I: at exactly `to` (out); J: another workspace (out).
   await conversation("H", FROM, [{ customer: 0 }, { bot: 100, action: "answer", article: "a1" }]);
-  await conversation("I", TO, [{ customer: 0 }, { bot: 100, action: "answer", article: "a1" }, { state: "resolved", at: 60 * S, reason: "idle" }, { csat: 1, at: 70 * S }]);
-  await conversation("J", day10(7), [{ customer: 0 }, { bot: 50, action: "answer", article: "a1" }, { state: "resolved", at: 60 * S, reason: "idle" }], { ws: OTHER });
+  await conversation("I", TO, [
+    { customer: 0 },
+    { bot: 100, action: "answer", article: "a1" },
+    { state: "resolved", at: 60 * S, reason: "idle" },
+    { csat: 1, at: 70 * S },
+  ]);
+  await conversation(
+    "J",
+    day10(7),
+    [{ customer: 0 }, { bot: 50, action: "answer", article: "a1" }, { state: "resolved", at: 60 * S, reason: "idle" }],
+    { ws: OTHER },
+  );
 });
 
 describe("metrics over hand-built conversations", () => {
@@ -219,11 +295,24 @@ describe("recording from a real conversation", () => {
       body: JSON.stringify({ clientId: "analytics-1", text: "How do I export my photos?" }),
     });
     expect(r.status).toBe(202);
-    type Row = { seq: number; type: string; article_id: string | null; category: string | null; channel: string; value: number | null };
+    type Row = {
+      seq: number;
+      type: string;
+      article_id: string | null;
+      category: string | null;
+      channel: string;
+      value: number | null;
+    };
     let rows: Row[] = [];
     for (let i = 0; i < 100 && !rows.some((x) => x.type === "bot_message"); i++) {
       await new Promise((res) => setTimeout(res, 50));
-      rows = (await env.DB.prepare("SELECT seq, type, article_id, category, channel, value FROM analytics_events WHERE conversation_id = ? ORDER BY seq").bind(c.id).all<Row>()).results;
+      rows = (
+        await env.DB.prepare(
+          "SELECT seq, type, article_id, category, channel, value FROM analytics_events WHERE conversation_id = ? ORDER BY seq",
+        )
+          .bind(c.id)
+          .all<Row>()
+      ).results;
     }
     expect(rows.map((x) => x.type)).toEqual(["started", "customer_message", "bot_message"]);
     expect(rows[0]).toMatchObject({ seq: 0, value: 1, channel: "chat" });
@@ -236,7 +325,9 @@ describe("recording from a real conversation", () => {
       body: JSON.stringify({ clientId: "analytics-1", text: "How do I export my photos?" }),
     });
     await new Promise((res) => setTimeout(res, 200));
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM analytics_events WHERE conversation_id = ?").bind(c.id).first<{ n: number }>();
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM analytics_events WHERE conversation_id = ?")
+      .bind(c.id)
+      .first<{ n: number }>();
     expect(n?.n).toBe(3);
   });
 });
@@ -251,7 +342,9 @@ describe("the API", () => {
     otherOwner = await createAgent("owner@an-b.example", "owner", OTHER);
     editor = await createAgent("editor@an-a.example", "editor", WS);
     agent = await createAgent("agent@an-a.example", "agent", WS);
-    await env.DB.prepare("INSERT INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, confidence, created_at) VALUES (?, 'F', 'F-m2', ?, 'decline', 'out-of-scope', 0, ?)")
+    await env.DB.prepare(
+      "INSERT INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, confidence, created_at) VALUES (?, 'F', 'F-m2', ?, 'decline', 'out-of-scope', 0, ?)",
+    )
       .bind(WS, '=HYPERLINK("http://evil.example","click"), really', day10(6))
       .run();
   });
@@ -267,12 +360,23 @@ describe("the API", () => {
 
   it("reports the owner's workspace only, over whole UTC days", async () => {
     const mine = (await (await get("/api/analytics?from=2026-01-10&to=2026-01-11", owner)).json()) as AnalyticsReport;
-    expect(mine.summary).toMatchObject({ conversations: 8, autoResolved: 3, decided: 6, correct: 4, firstResponseP50: 300, firstResponseHumanP50: 20_000 });
+    expect(mine.summary).toMatchObject({
+      conversations: 8,
+      autoResolved: 3,
+      decided: 6,
+      correct: 4,
+      firstResponseP50: 300,
+      firstResponseHumanP50: 20_000,
+    });
     expect(mine.targets).toEqual({ autoResolution: 0.6, firstResponseMs: 60_000, csat: 4.5, escalationAccuracy: 0.9 });
     expect(Object.keys(mine.timings)).toContain("summary");
-    const theirs = (await (await get("/api/analytics?from=2026-01-10&to=2026-01-11", otherOwner)).json()) as AnalyticsReport;
+    const theirs = (await (
+      await get("/api/analytics?from=2026-01-10&to=2026-01-11", otherOwner)
+    ).json()) as AnalyticsReport;
     expect(theirs.summary).toMatchObject({ conversations: 1, autoResolved: 1 });
-    expect(theirs.topArticles).toEqual([{ articleId: "a1", title: "a1", answers: 1, helpful: 0, notHelpful: 0, handoffsAfter: 0 }]);
+    expect(theirs.topArticles).toEqual([
+      { articleId: "a1", title: "a1", answers: 1, helpful: 0, notHelpful: 0, handoffsAfter: 0 },
+    ]);
   });
 
   it("refuses malformed and reversed ranges", async () => {
@@ -284,7 +388,9 @@ describe("the API", () => {
   it("exports each chart as RFC 4180 CSV, customers' words never read as formulas", async () => {
     const r = await get("/api/analytics/summary.csv?from=2026-01-10&to=2026-01-11", owner);
     expect(r.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(r.headers.get("content-disposition")).toBe('attachment; filename="edgedesk-summary-2026-01-10-to-2026-01-11.csv"');
+    expect(r.headers.get("content-disposition")).toBe(
+      'attachment; filename="edgedesk-summary-2026-01-10-to-2026-01-11.csv"',
+    );
     const text = await r.text();
     const lines = text.split("\r\n");
     expect(lines[0]).toBe("metric,value,target,met,numerator,denominator");
@@ -295,7 +401,9 @@ describe("the API", () => {
     expect(csat).toBe("score,count\r\n1,0\r\n2,1\r\n3,0\r\n4,1\r\n5,1\r\n");
     const gaps = await (await get("/api/analytics/gaps.csv?from=2026-01-10&to=2026-01-11", owner)).text();
     expect(gaps).toContain(`"'=HYPERLINK(""http://evil.example"",""click""), really"`);
-    const fr = (await (await get("/api/analytics/firstResponse.csv?from=2026-01-10&to=2026-01-11", owner)).text()).split("\r\n");
+    const fr = (
+      await (await get("/api/analytics/firstResponse.csv?from=2026-01-10&to=2026-01-11", owner)).text()
+    ).split("\r\n");
     expect(fr[0]).toBe("kind,bucket,from_ms,to_ms,count,n,p50_ms,p90_ms");
     expect(fr[1]).toBe("any,<1s,0,1000,7,8,300,1000");
   });

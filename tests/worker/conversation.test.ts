@@ -4,7 +4,16 @@ import type { EventsPage } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
-import { BASE, connect, createConversation, isBotMessage, ORIGIN, publishDemoKb, q, waitFor as poll } from "./helpers.ts";
+import {
+  BASE,
+  connect,
+  createConversation,
+  isBotMessage,
+  ORIGIN,
+  publishDemoKb,
+  q,
+  waitFor as poll,
+} from "./helpers.ts";
 
 beforeAll(publishDemoKb);
 
@@ -16,7 +25,9 @@ const post = (c: { id: string; token: string }, body: unknown) =>
   });
 
 const page = async (c: { id: string; token: string }, after = 0): Promise<EventsPage> =>
-  (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, { headers: { origin: ORIGIN } })).json();
+  (
+    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, { headers: { origin: ORIGIN } })
+  ).json();
 
 const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000) => poll(read, ok, ms);
 
@@ -43,15 +54,23 @@ describe("answering", () => {
   it("gives every stored event a dense, increasing sequence number", async () => {
     const c = await createConversation();
     expect((await post(c, { clientId: "seq-000001", text: "my backup stopped working on android" })).status).toBe(202);
-    const p1 = await waitFor(() => page(c), (p) => p.events.some((e) => e.type === "message" && e.author === "bot"));
+    const p1 = await waitFor(
+      () => page(c),
+      (p) => p.events.some((e) => e.type === "message" && e.author === "bot"),
+    );
     expect((await post(c, { clientId: "seq-000002", text: "how do I recover deleted photos?" })).status).toBe(202);
-    const p = await waitFor(() => page(c), (p) => p.events.filter((e) => e.type === "message" && e.author === "bot").length === 2);
+    const p = await waitFor(
+      () => page(c),
+      (p) => p.events.filter((e) => e.type === "message" && e.author === "bot").length === 2,
+    );
     expect(p.events.map((e) => e.seq)).toEqual(p.events.map((_, i) => i + 1));
     expect(p.lastSeq).toBe(p.events.length);
     expect((await page(c, p1.lastSeq)).events[0]?.seq).toBe(p1.lastSeq + 1);
     // The same rows sit in the Durable Object's SQLite.
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(c.id));
-    const rows = await runInDurableObject(stub, (_i: ConversationDO, state) => state.storage.sql.exec("SELECT seq FROM events ORDER BY seq").toArray());
+    const rows = await runInDurableObject(stub, (_i: ConversationDO, state) =>
+      state.storage.sql.exec("SELECT seq FROM events ORDER BY seq").toArray(),
+    );
     expect(rows.map((r) => r.seq)).toEqual(p.events.map((e) => e.seq));
   });
 
@@ -63,7 +82,10 @@ describe("answering", () => {
     const rb = (await b.json()) as { seq: number; duplicate: boolean };
     expect(ra.seq).toBe(rb.seq);
     expect([ra.duplicate, rb.duplicate].sort()).toEqual([false, true]);
-    await waitFor(() => page(c), (p) => p.events.some((e) => e.type === "message" && e.author === "bot"));
+    await waitFor(
+      () => page(c),
+      (p) => p.events.some((e) => e.type === "message" && e.author === "bot"),
+    );
     const again = (await (await post(c, body)).json()) as { seq: number; duplicate: boolean };
     expect(again).toEqual({ seq: ra.seq, duplicate: true });
     await new Promise((r) => setTimeout(r, 300));
@@ -106,10 +128,15 @@ describe("answering", () => {
   it("replays missed events to an SSE client and to a poller", async () => {
     const c = await createConversation();
     await post(c, { clientId: "sse-000001", text: "which file formats can I upload?" });
-    await waitFor(() => page(c), (p) => p.events.length >= 2);
+    await waitFor(
+      () => page(c),
+      (p) => p.events.length >= 2,
+    );
     const p = await page(c, 1);
     expect(p.events[0]?.seq).toBe(2);
-    const sse = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c, 1)}`, { headers: { origin: ORIGIN, accept: "text/event-stream" } });
+    const sse = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c, 1)}`, {
+      headers: { origin: ORIGIN, accept: "text/event-stream" },
+    });
     expect(sse.headers.get("content-type")).toContain("text/event-stream");
     const reader = sse.body!.getReader();
     let text = "";
@@ -148,10 +175,16 @@ describe("decisions", () => {
   }
 
   it("hands off when the customer asks for a person, in English and Spanish", async () => {
-    for (const [text, locale] of [["I want to talk to a person", "en"], ["quiero hablar con una persona", "es"]] as const) {
+    for (const [text, locale] of [
+      ["I want to talk to a person", "en"],
+      ["quiero hablar con una persona", "es"],
+    ] as const) {
       const { c, bot } = await ask(text, locale);
       expect(bot.action).toBe("handoff");
-      const p = await waitFor(() => page(c), (p) => p.state === "queued");
+      const p = await waitFor(
+        () => page(c),
+        (p) => p.state === "queued",
+      );
       expect(p.events.at(-1)).toMatchObject({ type: "state", state: "queued", reason: "asked-for-person" });
     }
   });
@@ -197,7 +230,14 @@ describe("restart mid-turn", () => {
       const text = "How do I reset my password?";
       state.storage.sql.exec(
         "INSERT INTO events (type, client_id, data) VALUES ('message', 'crash-0001', ?)",
-        JSON.stringify({ type: "message", id: "m-crash", author: "customer", text, clientId: "crash-0001", at: Date.now() }),
+        JSON.stringify({
+          type: "message",
+          id: "m-crash",
+          author: "customer",
+          text,
+          clientId: "crash-0001",
+          at: Date.now(),
+        }),
       );
       state.storage.sql.exec("UPDATE meta SET v = ? WHERE k = 'meta'", JSON.stringify({ ...meta, pending: [text] }));
     });
@@ -211,7 +251,13 @@ describe("restart mid-turn", () => {
     const bot = p.events.find((e) => e.type === "message" && e.author === "bot") as MessageEvent | undefined;
     expect(bot?.action).toBe("answer");
     expect(bot?.sources?.[0]?.articleId).toBe("reset-password");
-    const left = await runInDurableObject(stub, (_i: ConversationDO, state) => JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as { pending?: string[] });
+    const left = await runInDurableObject(
+      stub,
+      (_i: ConversationDO, state) =>
+        JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as {
+          pending?: string[];
+        },
+    );
     expect(left.pending).toEqual([]);
   });
 });

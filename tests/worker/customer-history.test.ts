@@ -34,15 +34,34 @@ let apiKey = "";
 beforeAll(async () => {
   await publishDemoKb();
   cookie = await createAgent("hera@lumen.example");
-  for (const [key, identitySecret] of [[SITE, SECRET], [SITE_B, SECRET_B]] as const) {
-    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${key}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: key, allowedOrigins: [ORIGIN], identitySecret }) });
+  for (const [key, identitySecret] of [
+    [SITE, SECRET],
+    [SITE_B, SECRET_B],
+  ] as const) {
+    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${key}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ name: key, allowedOrigins: [ORIGIN], identitySecret }),
+    });
     expect(r.status).toBe(200);
   }
   await env.DB.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, 'Other', 0)").bind(OTHER_WS).run();
-  await env.DB.prepare("INSERT INTO email_addresses (address, workspace_id, created_at) VALUES ('support@other.test', ?, 0)").bind(OTHER_WS).run();
-  const other = await SELF.fetch(`${BASE}/admin/v1/sites/${OTHER_SITE}?workspace=${OTHER_WS}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: "other", allowedOrigins: [ORIGIN], identitySecret: OTHER_SECRET }) });
+  await env.DB.prepare(
+    "INSERT INTO email_addresses (address, workspace_id, created_at) VALUES ('support@other.test', ?, 0)",
+  )
+    .bind(OTHER_WS)
+    .run();
+  const other = await SELF.fetch(`${BASE}/admin/v1/sites/${OTHER_SITE}?workspace=${OTHER_WS}`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ name: "other", allowedOrigins: [ORIGIN], identitySecret: OTHER_SECRET }),
+  });
   expect(other.status).toBe(200);
-  const key = await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=demo`, { method: "POST", headers: ADMIN, body: JSON.stringify({ name: "history test" }) });
+  const key = await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=demo`, {
+    method: "POST",
+    headers: ADMIN,
+    body: JSON.stringify({ name: "history test" }),
+  });
   apiKey = ((await key.json()) as CreatedApiKey).key;
 });
 
@@ -56,13 +75,32 @@ const convQs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${en
 
 /** A widget conversation: created, identified (signed unless told otherwise), one question answered by the bot. */
 async function widgetConversation(text: string, identify: unknown, site = SITE): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, { method: "POST", headers: json, body: JSON.stringify({ locale: "en" }) });
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ locale: "en" }),
+  });
   const c = (await r.json()) as CreatedConversation;
-  expect((await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${convQs(c, site)}`, { method: "POST", headers: json, body: JSON.stringify(identify) })).status).toBe(202);
-  const sent = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${convQs(c, site)}`, { method: "POST", headers: json, body: JSON.stringify({ clientId: `hist-${crypto.randomUUID().slice(0, 12)}`, text }) });
+  expect(
+    (
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${convQs(c, site)}`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify(identify),
+      })
+    ).status,
+  ).toBe(202);
+  const sent = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${convQs(c, site)}`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ clientId: `hist-${crypto.randomUUID().slice(0, 12)}`, text }),
+  });
   expect(sent.status).toBe(202);
   await waitFor(
-    async () => (await (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${convQs(c, site)}`, { headers: { origin: ORIGIN } })).json()) as EventsPage,
+    async () =>
+      (await (
+        await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${convQs(c, site)}`, { headers: { origin: ORIGIN } })
+      ).json()) as EventsPage,
     (p) => p.events.some((e) => e.type === "message" && e.author !== "customer"),
     10_000,
   );
@@ -70,7 +108,13 @@ async function widgetConversation(text: string, identify: unknown, site = SITE):
 }
 
 /** Feeds one email to the worker's email handler the way Email Routing does; returns its conversation id. */
-async function email(from: string, messageId: string, body: string, to = "support@lumen.test", extra = ""): Promise<string> {
+async function email(
+  from: string,
+  messageId: string,
+  body: string,
+  to = "support@lumen.test",
+  extra = "",
+): Promise<string> {
   const raw = `From: ${from}\r\nTo: ${to}\r\nSubject: Help\r\nDate: Tue, 03 Nov 2026 09:58:10 +0000\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n${extra}Content-Type: text/plain; charset="utf-8"\r\n\r\n${body}\r\n`;
   return emailRaw(raw, from, to, messageId);
 }
@@ -90,22 +134,37 @@ async function emailRaw(raw: string, from: string, to: string, messageId: string
     reply: () => Promise.reject(new Error("reply is not used")),
   };
   await worker.email(message, env);
-  const row = await env.DB.prepare("SELECT conversation_id FROM email_messages WHERE message_id = ?").bind(messageId).first<{ conversation_id: string }>();
+  const row = await env.DB.prepare("SELECT conversation_id FROM email_messages WHERE message_id = ?")
+    .bind(messageId)
+    .first<{ conversation_id: string }>();
   if (!row) throw new Error(`${messageId} was not stored`);
   return row.conversation_id;
 }
 
 async function restConversation(customer: User, text: string): Promise<string> {
   const auth = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
-  const created = await SELF.fetch(`${BASE}/rest/v1/conversations`, { method: "POST", headers: auth, body: JSON.stringify({ locale: "en", customer }) });
+  const created = await SELF.fetch(`${BASE}/rest/v1/conversations`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ locale: "en", customer }),
+  });
   const conv = (await created.json()) as RestConversation;
-  expect((await SELF.fetch(`${BASE}/rest/v1/conversations/${conv.id}/messages`, { method: "POST", headers: auth, body: JSON.stringify({ text }) })).status).toBe(200);
+  expect(
+    (
+      await SELF.fetch(`${BASE}/rest/v1/conversations/${conv.id}/messages`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ text }),
+      })
+    ).status,
+  ).toBe(200);
   return conv.id;
 }
 
 // ---- the history API ----------------------------------------------------------------------------
 
-const session = (body: unknown, site = SITE) => SELF.fetch(`${BASE}/v1/me/session?site=${site}`, { method: "POST", headers: json, body: JSON.stringify(body) });
+const session = (body: unknown, site = SITE) =>
+  SELF.fetch(`${BASE}/v1/me/session?site=${site}`, { method: "POST", headers: json, body: JSON.stringify(body) });
 
 async function tokenFor(user: User, site = SITE, secret = SECRET): Promise<string> {
   const r = await session(await signed(user, secret), site);
@@ -113,8 +172,14 @@ async function tokenFor(user: User, site = SITE, secret = SECRET): Promise<strin
   return ((await r.json()) as HistorySession).token;
 }
 
-const list = (token: string, site = SITE) => SELF.fetch(`${BASE}/v1/me/conversations?site=${site}&token=${encodeURIComponent(token)}`, { headers: { origin: ORIGIN } });
-const transcript = (token: string, id: string, site = SITE) => SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${site}&token=${encodeURIComponent(token)}`, { headers: { origin: ORIGIN } });
+const list = (token: string, site = SITE) =>
+  SELF.fetch(`${BASE}/v1/me/conversations?site=${site}&token=${encodeURIComponent(token)}`, {
+    headers: { origin: ORIGIN },
+  });
+const transcript = (token: string, id: string, site = SITE) =>
+  SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${site}&token=${encodeURIComponent(token)}`, {
+    headers: { origin: ORIGIN },
+  });
 const listed = async (token: string, site = SITE) => {
   const r = await list(token, site);
   expect(r.status).toBe(200);
@@ -132,7 +197,11 @@ let danaRest = "";
 
 describe("a verified customer's history", () => {
   it("lists their conversations from the widget, email and REST API of the same verified email, newest first", async () => {
-    danaEmail = await email("Dana Ruiz <dana@example.com>", "hist-email-1@mail.example.com", "My automatic backup stopped working");
+    danaEmail = await email(
+      "Dana Ruiz <dana@example.com>",
+      "hist-email-1@mail.example.com",
+      "My automatic backup stopped working",
+    );
     danaWidget = await widgetConversation("How do I reset my password?", await signed(DANA));
     // The REST customer's email differs in case: contacts are keyed by the normalised address.
     danaRest = await restConversation({ id: "u_dana", email: "Dana@Example.com" }, "How do I export my photos?");
@@ -147,9 +216,22 @@ describe("a verified customer's history", () => {
     const rows = await listed(s.token);
     expect(rows.map((x) => x.id).sort()).toEqual([danaEmail, danaWidget.id, danaRest].sort());
     const byId = new Map(rows.map((x) => [x.id, x]));
-    expect(byId.get(danaEmail)).toMatchObject({ channel: "email", title: "My automatic backup stopped working", continuable: false });
-    expect(byId.get(danaWidget.id)).toMatchObject({ channel: "chat", status: "open", title: "How do I reset my password?", continuable: true });
-    expect(byId.get(danaRest)).toMatchObject({ channel: "api", title: "How do I export my photos?", continuable: false });
+    expect(byId.get(danaEmail)).toMatchObject({
+      channel: "email",
+      title: "My automatic backup stopped working",
+      continuable: false,
+    });
+    expect(byId.get(danaWidget.id)).toMatchObject({
+      channel: "chat",
+      status: "open",
+      title: "How do I reset my password?",
+      continuable: true,
+    });
+    expect(byId.get(danaRest)).toMatchObject({
+      channel: "api",
+      title: "How do I export my photos?",
+      continuable: false,
+    });
     for (const row of rows) {
       expect(row.messages).toBeGreaterThanOrEqual(2);
       expect(row.last?.author).not.toBe("customer");
@@ -160,7 +242,11 @@ describe("a verified customer's history", () => {
 
   it("reads a transcript as the customer saw it: no private notes, attachment names without agents' links", async () => {
     const note = "PRIVATE: refund approved by finance";
-    const n = await SELF.fetch(`${BASE}/api/conversations/${danaWidget.id}/notes`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ clientId: "hist-note-0001", text: note }) });
+    const n = await SELF.fetch(`${BASE}/api/conversations/${danaWidget.id}/notes`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ clientId: "hist-note-0001", text: note }),
+    });
     expect(n.status).toBe(201);
     const token = await tokenFor(DANA);
     const t = await read(token, danaWidget.id);
@@ -177,7 +263,11 @@ describe("a verified customer's history", () => {
       `--${boundary}\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="receipt.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--${boundary}--\r\n`;
     const withFile = await emailRaw(raw, "dana@example.com", "support@lumen.test", "hist-attach-1@mail.example.com");
     const f = await read(token, withFile);
-    expect(f.messages[0]).toMatchObject({ author: "customer", text: "I was charged twice, receipt attached", attachments: [{ name: "receipt.pdf", size: 9 }] });
+    expect(f.messages[0]).toMatchObject({
+      author: "customer",
+      text: "I was charged twice, receipt attached",
+      attachments: [{ name: "receipt.pdf", size: 9 }],
+    });
     expect(JSON.stringify(f)).not.toContain("/attachments/");
   });
 
@@ -186,12 +276,22 @@ describe("a verified customer's history", () => {
     const open = await read(token, danaWidget.id);
     expect(open.conversation.continuable).toBe(true);
     expect(open.token).toBe(danaWidget.token);
-    expect((await SELF.fetch(`${BASE}/v1/conversations/${danaWidget.id}/events?site=${SITE}&token=${encodeURIComponent(open.token ?? "")}`, { headers: { origin: ORIGIN } })).status).toBe(200);
+    expect(
+      (
+        await SELF.fetch(
+          `${BASE}/v1/conversations/${danaWidget.id}/events?site=${SITE}&token=${encodeURIComponent(open.token ?? "")}`,
+          { headers: { origin: ORIGIN } },
+        )
+      ).status,
+    ).toBe(200);
     expect((await read(token, danaEmail)).token).toBeUndefined();
     expect((await read(token, danaRest)).token).toBeUndefined();
 
     const closed = await widgetConversation("How do I change my email address?", await signed(DANA));
-    expect((await SELF.fetch(`${BASE}/api/conversations/${closed.id}/resolve`, { method: "POST", headers: { cookie } })).status).toBe(200);
+    expect(
+      (await SELF.fetch(`${BASE}/api/conversations/${closed.id}/resolve`, { method: "POST", headers: { cookie } }))
+        .status,
+    ).toBe(200);
     const t = await read(token, closed.id);
     expect(t.conversation).toMatchObject({ status: "closed", continuable: false });
     expect(t.token).toBeUndefined();
@@ -214,7 +314,7 @@ describe("nothing without a verified identity", () => {
     for (const [what, r, status] of refusals) {
       expect(r.status, what).toBe(status);
       const body = await r.text();
-      expect(body, what).not.toContain("token\"");
+      expect(body, what).not.toContain('token"');
       expect(body, what).not.toContain(danaWidget.id);
     }
     const stale = (await (await session(await signed(DANA, SECRET, now() - 3600))).json()) as ApiError;
@@ -226,14 +326,29 @@ describe("nothing without a verified identity", () => {
     const good = await tokenFor(DANA);
     const [exp, emailPart, mac] = good.split(".") as [string, string, string];
     const eveEmail = btoa(EVE.email).replace(/=+$/, "");
-    const expired = await historyToken(env.SECRET, { key: SITE, identitySecret: SECRET }, DANA.email, Date.now() - 31 * 60_000);
+    const expired = await historyToken(
+      env.SECRET,
+      { key: SITE, identitySecret: SECRET },
+      DANA.email,
+      Date.now() - 31 * 60_000,
+    );
     const bad: [string, string][] = [
       ["garbage", "x".repeat(40)],
       ["another email, same mac", `${exp}.${eveEmail}.${mac}`],
       ["a later expiry, same mac", `${Number(exp) + 60_000}.${emailPart}.${mac}`],
       ["a flipped mac", `${exp}.${emailPart}.${mac.startsWith("A") ? "B" : "A"}${mac.slice(1)}`],
       ["expired", expired.token],
-      ["made with another worker secret", (await historyToken("not-the-worker-secret-0123", { key: SITE, identitySecret: SECRET }, DANA.email, Date.now())).token],
+      [
+        "made with another worker secret",
+        (
+          await historyToken(
+            "not-the-worker-secret-0123",
+            { key: SITE, identitySecret: SECRET },
+            DANA.email,
+            Date.now(),
+          )
+        ).token,
+      ],
     ];
     for (const [what, token] of bad) {
       const r = await list(token);
@@ -241,19 +356,33 @@ describe("nothing without a verified identity", () => {
       expect(((await r.json()) as ApiError).error, what).toBe("bad_token");
       expect((await transcript(token, danaWidget.id)).status, what).toBe(401);
     }
-    expect((await SELF.fetch(`${BASE}/v1/me/conversations?site=${SITE}`, { headers: { origin: ORIGIN } })).status).toBe(401);
+    expect((await SELF.fetch(`${BASE}/v1/me/conversations?site=${SITE}`, { headers: { origin: ORIGIN } })).status).toBe(
+      401,
+    );
     // A token is for the site whose secret verified the identity.
     expect((await list(good, SITE_B)).status).toBe(401);
     // Rotating a site's identity secret ends its tokens at once.
     const b = await tokenFor(DANA, SITE_B, SECRET_B);
     expect((await list(b, SITE_B)).status).toBe(200);
-    await SELF.fetch(`${BASE}/admin/v1/sites/${SITE_B}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: SITE_B, allowedOrigins: [ORIGIN], identitySecret: "rotated-identity-secret-0123456789" }) });
+    await SELF.fetch(`${BASE}/admin/v1/sites/${SITE_B}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({
+        name: SITE_B,
+        allowedOrigins: [ORIGIN],
+        identitySecret: "rotated-identity-secret-0123456789",
+      }),
+    });
     expect((await list(b, SITE_B)).status).toBe(401);
   });
 
   it("never lists a conversation that merely claims the email without a valid signature", async () => {
     const claim = await widgetConversation("How do I delete my account?", { user: DANA });
-    const forged = await widgetConversation("How do I cancel my subscription?", { user: DANA, hmac: "ab".repeat(32), ts: now() });
+    const forged = await widgetConversation("How do I cancel my subscription?", {
+      user: DANA,
+      hmac: "ab".repeat(32),
+      ts: now(),
+    });
     const token = await tokenFor(DANA);
     const ids = (await listed(token)).map((x) => x.id);
     expect(ids).not.toContain(claim.id);
@@ -286,23 +415,36 @@ describe("fences", () => {
 
   it("a colleague who replied through the reply address is linked to the thread but does not own it", async () => {
     const token = await replyToken(env.SECRET, danaEmail);
-    const bobReply = await email("Bob <bob@example.com>", "hist-bob-1@mail.example.com", "Forwarding for Dana: any news?", `support+${token}@lumen.test`);
+    const bobReply = await email(
+      "Bob <bob@example.com>",
+      "hist-bob-1@mail.example.com",
+      "Forwarding for Dana: any news?",
+      `support+${token}@lumen.test`,
+    );
     expect(bobReply).toBe(danaEmail);
     const bob = await tokenFor({ id: "u_bob", email: "bob@example.com" });
     expect(await listed(bob)).toEqual([]);
     expect((await transcript(bob, danaEmail)).status).toBe(404);
     // Dana still reads the whole thread, Bob's message included.
-    expect((await read(await tokenFor(DANA), danaEmail)).messages.map((m) => m.text)).toContain("Forwarding for Dana: any news?");
+    expect((await read(await tokenFor(DANA), danaEmail)).messages.map((m) => m.text)).toContain(
+      "Forwarding for Dana: any news?",
+    );
   });
 
   it("the same email in another workspace is another contact: no crossing either way", async () => {
-    const otherConv = await email("Dana Ruiz <dana@example.com>", "hist-other-1@mail.example.com", "Question for the other company", "support@other.test");
+    const otherConv = await email(
+      "Dana Ruiz <dana@example.com>",
+      "hist-other-1@mail.example.com",
+      "Question for the other company",
+      "support@other.test",
+    );
     const demo = await tokenFor(DANA);
     expect((await listed(demo)).map((x) => x.id)).not.toContain(otherConv);
     expect((await transcript(demo, otherConv)).status).toBe(404);
     const other = await tokenFor(DANA, OTHER_SITE, OTHER_SECRET);
     expect((await listed(other, OTHER_SITE)).map((x) => x.id)).toEqual([otherConv]);
-    for (const id of [danaWidget.id, danaEmail, danaRest]) expect((await transcript(other, id, OTHER_SITE)).status).toBe(404);
+    for (const id of [danaWidget.id, danaEmail, danaRest])
+      expect((await transcript(other, id, OTHER_SITE)).status).toBe(404);
     // A token minted on one workspace's site is refused by another's.
     expect((await list(demo, OTHER_SITE)).status).toBe(401);
     expect((await list(other, SITE)).status).toBe(401);

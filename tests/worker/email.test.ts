@@ -11,7 +11,11 @@ import { deliver } from "../../worker/email/outbound.ts";
 import worker from "../../worker/index.ts";
 import { BASE, createAgent, publishDemoKb } from "./helpers.ts";
 
-const fixtures = import.meta.glob("../fixtures/email/*.eml", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const fixtures = import.meta.glob("../fixtures/email/*.eml", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 const eml = (name: string): string => {
   const text = fixtures[`../fixtures/email/${name}.eml`];
   if (text === undefined) throw new Error(`no fixture ${name}`);
@@ -38,12 +42,28 @@ async function receive(raw: string, envelope: { from?: string; to?: string; rawS
   return { rejected };
 }
 
-type MessageRow = { message_id: string; conversation_id: string; direction: string; author: string; status: string; detail: string | null; raw: string | null };
+type MessageRow = {
+  message_id: string;
+  conversation_id: string;
+  direction: string;
+  author: string;
+  status: string;
+  detail: string | null;
+  raw: string | null;
+};
 
-const inboundRow = (messageId: string) => env.DB.prepare("SELECT * FROM email_messages WHERE message_id = ?").bind(messageId).first<MessageRow>();
+const inboundRow = (messageId: string) =>
+  env.DB.prepare("SELECT * FROM email_messages WHERE message_id = ?").bind(messageId).first<MessageRow>();
 const outbound = async (conversationId: string) =>
-  (await env.DB.prepare("SELECT * FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' ORDER BY created_at, rowid").bind(conversationId).all<MessageRow>()).results;
-const detail = (id: string): Promise<ConversationDetail> => env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).detail();
+  (
+    await env.DB.prepare(
+      "SELECT * FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' ORDER BY created_at, rowid",
+    )
+      .bind(conversationId)
+      .all<MessageRow>()
+  ).results;
+const detail = (id: string): Promise<ConversationDetail> =>
+  env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).detail();
 const messages = async (id: string, author?: MessageEvent["author"]) =>
   (await detail(id)).events.filter((e): e is MessageEvent => e.type === "message" && (!author || e.author === author));
 
@@ -64,7 +84,8 @@ async function conversationOf(messageId: string): Promise<string> {
   return row.conversation_id;
 }
 
-const header = (raw: string, name: string) => new RegExp(`^${name}: (.*(?:\\r\\n [^\\r\\n]*)*)`, "im").exec(raw)?.[1]?.replace(/\r\n /g, " ");
+const header = (raw: string, name: string) =>
+  new RegExp(`^${name}: (.*(?:\\r\\n [^\\r\\n]*)*)`, "im").exec(raw)?.[1]?.replace(/\r\n /g, " ");
 const withId = (raw: string, id: string) => raw.replace(/^Message-ID: .*$/m, `Message-ID: <${id}>`);
 
 let cookie = "";
@@ -89,7 +110,10 @@ describe("email channel", () => {
     // The "-- " signature is gone before retrieval sees the text.
     expect(customer?.text).toBe("How do I reset my password?");
 
-    const [sent] = await until("the bot's email", async () => (await outbound(plainId)).length > 0 && outbound(plainId));
+    const [sent] = await until(
+      "the bot's email",
+      async () => (await outbound(plainId)).length > 0 && outbound(plainId),
+    );
     firstReply = sent as MessageRow;
     const bot = (await messages(plainId, "bot"))[0];
     expect(bot?.action).toBe("answer");
@@ -114,14 +138,19 @@ describe("email channel", () => {
     expect((await receive(raw)).rejected).toEqual([]);
     expect(await conversationOf("CAF7qk1-reply-0006@mail.example.com")).toBe(plainId);
     const customer = await messages(plainId, "customer");
-    expect(customer.map((m) => m.text)).toEqual(["How do I reset my password?", "Thanks, that worked. One more thing: how much storage do I get for free?\n\nAna"]);
+    expect(customer.map((m) => m.text)).toEqual([
+      "How do I reset my password?",
+      "Thanks, that worked. One more thing: how much storage do I get for free?\n\nAna",
+    ]);
     const sent = await until("the second bot email", async () => {
       const rows = await outbound(plainId);
       return rows.length > 1 && rows;
     });
     const second = sent[1]?.raw ?? "";
     expect(header(second, "In-Reply-To")).toBe("<CAF7qk1-reply-0006@mail.example.com>");
-    expect(header(second, "References")).toBe(`<CAF7qk1-plain-0001@mail.example.com> <${firstReply.message_id}> <CAF7qk1-reply-0006@mail.example.com>`);
+    expect(header(second, "References")).toBe(
+      `<CAF7qk1-plain-0001@mail.example.com> <${firstReply.message_id}> <CAF7qk1-reply-0006@mail.example.com>`,
+    );
   });
 
   it("reply token: the signed plus-address alone threads a reply; a forged token, another sender's thread headers or the same subject never do", async () => {
@@ -180,11 +209,15 @@ describe("email channel", () => {
     expect(dl.headers.get("x-content-type-options")).toBe("nosniff");
     expect(new Uint8Array(await dl.arrayBuffer()).slice(1, 4)).toEqual(new TextEncoder().encode("PNG"));
     expect((await SELF.fetch(`${BASE}${png?.url}`)).status).toBe(401);
-    expect((await SELF.fetch(`${BASE}/api/conversations/${id}/attachments/nonexistent-file-id`, { headers: { cookie } })).status).toBe(404);
+    expect(
+      (await SELF.fetch(`${BASE}/api/conversations/${id}/attachments/nonexistent-file-id`, { headers: { cookie } }))
+        .status,
+    ).toBe(404);
   });
 
   it("auto-reply and bounce: dropped with a log line, never answered and never rejected (no mail loop)", async () => {
-    for (const name of ["auto-reply", "bounce"]) expect((await receive(eml(name), name === "bounce" ? { from: "" } : {})).rejected).toEqual([]);
+    for (const name of ["auto-reply", "bounce"])
+      expect((await receive(eml(name), name === "bounce" ? { from: "" } : {})).rejected).toEqual([]);
     expect(await inboundRow("ooo-0004@mail.example.com")).toBeNull();
     expect(await inboundRow("bounce-0005@mx.example.com")).toBeNull();
     // Each marker alone is enough.
@@ -196,38 +229,62 @@ describe("email channel", () => {
       ["List-Id: <news.example.com>", "m4"],
     ] as const;
     for (const [line, id] of variants) {
-      await receive(withId(plain.replace(/^Return-Path: .*\r?\n/m, ""), `${id}@x.example`).replace(/^Subject:/m, `${line}\r\nSubject:`));
+      await receive(
+        withId(plain.replace(/^Return-Path: .*\r?\n/m, ""), `${id}@x.example`).replace(
+          /^Subject:/m,
+          `${line}\r\nSubject:`,
+        ),
+      );
       expect(await inboundRow(`${id}@x.example`)).toBeNull();
     }
     await receive(withId(plain, "daemon@x.example").replace(/^From: .*$/m, "From: MAILER-DAEMON@mx.example.com"));
     expect(await inboundRow("daemon@x.example")).toBeNull();
     await new Promise((r) => setTimeout(r, 200));
-    const answered = await env.DB.prepare("SELECT COUNT(*) AS n FROM email_messages WHERE direction = 'out' AND (raw LIKE '%ooo-0004%' OR raw LIKE '%bounce-0005%' OR raw LIKE '%@x.example>%')").first<{ n: number }>();
+    const answered = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM email_messages WHERE direction = 'out' AND (raw LIKE '%ooo-0004%' OR raw LIKE '%bounce-0005%' OR raw LIKE '%@x.example>%')",
+    ).first<{ n: number }>();
     expect(answered?.n).toBe(0);
   });
 
   it("malformed, oversized or misaddressed mail is rejected with its reason and nothing is stored", async () => {
-    const count = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM email_messages").first<{ n: number }>())?.n;
+    const count = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM email_messages").first<{ n: number }>())?.n;
     const objects = async () => (await env.ATTACHMENTS?.list())?.objects.length;
     const [n0, o0] = [await count(), await objects()];
 
-    expect((await receive(eml("malformed"))).rejected).toEqual(['malformed message: header line without a field name: "this line is not a header"']);
+    expect((await receive(eml("malformed"))).rejected).toEqual([
+      'malformed message: header line without a field name: "this line is not a header"',
+    ]);
     const truncated = eml("malformed").replace("this line is not a header\n", "");
-    expect((await receive(truncated)).rejected).toEqual(['malformed message: multipart is truncated: no closing "--never-closed--"']);
-    expect((await receive("no headers at all, just words")).rejected).toEqual(["malformed message: no blank line between headers and body"]);
-    expect((await receive(withId(eml("plain"), "nofrom@x").replace(/^From: .*\r?\n/m, ""), { from: "ana@example.com" })).rejected).toEqual(["malformed message: no valid From address"]);
+    expect((await receive(truncated)).rejected).toEqual([
+      'malformed message: multipart is truncated: no closing "--never-closed--"',
+    ]);
+    expect((await receive("no headers at all, just words")).rejected).toEqual([
+      "malformed message: no blank line between headers and body",
+    ]);
+    expect(
+      (await receive(withId(eml("plain"), "nofrom@x").replace(/^From: .*\r?\n/m, ""), { from: "ana@example.com" }))
+        .rejected,
+    ).toEqual(["malformed message: no valid From address"]);
 
     const big = eml("oversized");
-    expect((await receive(big)).rejected).toEqual([`message too large: ${new TextEncoder().encode(big).byteLength} bytes, the limit is 65536`]);
+    expect((await receive(big)).rejected).toEqual([
+      `message too large: ${new TextEncoder().encode(big).byteLength} bytes, the limit is 65536`,
+    ]);
     // rawSize is the sender's claim: the stream is still cut at the limit.
     expect((await receive(big, { rawSize: 100 })).rejected).toEqual(["message too large: message exceeds 65536 bytes"]);
 
-    expect((await receive(withId(eml("plain"), "elsewhere@x"), { to: "help@unknown.example" })).rejected).toEqual(["no support address help@unknown.example here"]);
+    expect((await receive(withId(eml("plain"), "elsewhere@x"), { to: "help@unknown.example" })).rejected).toEqual([
+      "no support address help@unknown.example here",
+    ]);
     expect([await count(), await objects()]).toEqual([n0, o0]);
   });
 
   it("a redelivered message (same Message-ID) is stored once", async () => {
-    const raw = withId(eml("plain"), "again-1@mail.example.com").replace("How do I reset my password?", "What does the family plan cost?");
+    const raw = withId(eml("plain"), "again-1@mail.example.com").replace(
+      "How do I reset my password?",
+      "What does the family plan cost?",
+    );
     await receive(raw);
     await receive(raw);
     const id = await conversationOf("again-1@mail.example.com");
@@ -235,7 +292,10 @@ describe("email channel", () => {
   });
 
   it("out of scope by email: the bot hands off to a person instead of declining, and says so by email", async () => {
-    const raw = withId(eml("plain"), "scope-1@mail.example.com").replace("How do I reset my password?", "Who won the football match last night?");
+    const raw = withId(eml("plain"), "scope-1@mail.example.com").replace(
+      "How do I reset my password?",
+      "Who won the football match last night?",
+    );
     await receive(raw);
     const id = await conversationOf("scope-1@mail.example.com");
     const d = await until("the handoff", async () => {
@@ -286,7 +346,12 @@ describe("email channel", () => {
     const d = await detail(plainId);
     const thread = { customer: "ana@example.com", support: SUPPORT, replyTo: SUPPORT, subject: "x", references: [] };
     const event: MessageEvent = { type: "message", seq: 1, at: 0, id: "x", author: "bot", text: "again" };
-    const r = await deliver({ ...env, EMAIL_BOT_REPLIES_PER_DAY: "1" }, { conversationId: d.id, workspaceId: "demo", thread }, event, Date.now());
+    const r = await deliver(
+      { ...env, EMAIL_BOT_REPLIES_PER_DAY: "1" },
+      { conversationId: d.id, workspaceId: "demo", thread },
+      event,
+      Date.now(),
+    );
     expect(r.status).toBe("suppressed");
   });
 });

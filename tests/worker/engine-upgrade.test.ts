@@ -9,7 +9,10 @@ import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, p
 beforeAll(publishDemoKb);
 
 const current = () =>
-  env.DB.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = 'demo' AND current = 1").first<{ version: number; snapshot_key: string }>();
+  env.DB.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = 'demo' AND current = 1").first<{
+    version: number;
+    snapshot_key: string;
+  }>();
 
 /** What an older deployment left: the current version points at a snapshot of another engine. */
 async function leaveLegacySnapshot(): Promise<number> {
@@ -18,7 +21,9 @@ async function leaveLegacySnapshot(): Promise<number> {
   const key = `kb/demo/v${version}`;
   await env.KB.put(key, JSON.stringify({ format: 1, version: String(version), articles: [], model: {} }));
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES ('demo', ?, ?, 0, 0, 0, ?)").bind(version, key, Date.now()),
+    env.DB.prepare(
+      "INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES ('demo', ?, ?, 0, 0, 0, ?)",
+    ).bind(version, key, Date.now()),
     env.DB.prepare("UPDATE kb_versions SET current = (version = ?) WHERE workspace_id = 'demo'").bind(version),
   ]);
   return version;
@@ -48,7 +53,9 @@ it("rebuilds a snapshot built by another engine, and keeps answering meanwhile",
   }
   expect(cur?.version).toBeGreaterThan(legacy);
   expect(cur?.snapshot_key.endsWith(`.${ENGINE_VERSION}`)).toBe(true);
-  const job = await env.DB.prepare("SELECT kind, status FROM kb_jobs WHERE workspace_id = 'demo' AND kind = 'rebuild' ORDER BY created_at DESC").first<{ kind: string; status: string }>();
+  const job = await env.DB.prepare(
+    "SELECT kind, status FROM kb_jobs WHERE workspace_id = 'demo' AND kind = 'rebuild' ORDER BY created_at DESC",
+  ).first<{ kind: string; status: string }>();
   expect(job).toEqual({ kind: "rebuild", status: "done" });
   await new Promise((r) => setTimeout(r, 2100));
   expect((await ask("How do I reset my password?")).sources?.[0]?.articleId).toBe("reset-password");
@@ -56,7 +63,11 @@ it("rebuilds a snapshot built by another engine, and keeps answering meanwhile",
 
 it("publishing unchanged articles over another engine's snapshot builds a new one", async () => {
   const legacy = await leaveLegacySnapshot();
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: demoArticles, replace: true }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ articles: demoArticles, replace: true }),
+  });
   expect(r.status).toBe(200);
   const body = (await r.json()) as { version: number; unchanged?: boolean };
   expect(body.unchanged).toBeUndefined();

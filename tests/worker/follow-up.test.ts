@@ -9,7 +9,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
 import type { ChangeEvent, MessageEvent, NoteEvent } from "../../shared/protocol.ts";
 import worker from "../../worker/index.ts";
-import { ADMIN, BASE, createAgent, handedOff as handOff, ORIGIN, publishDemoKb, q, signIdentity, SITE, waitFor } from "./helpers.ts";
+import {
+  ADMIN,
+  BASE,
+  createAgent,
+  handedOff as handOff,
+  ORIGIN,
+  publishDemoKb,
+  q,
+  signIdentity,
+  SITE,
+  waitFor,
+} from "./helpers.ts";
 
 const SUPPORT = "support@lumen.test";
 const IDENTITY_SECRET = "follow-up-identity-secret-0123456789";
@@ -22,16 +33,32 @@ beforeAll(async () => {
 
 type OutRow = { message_id: string; author: string; status: string; raw: string | null };
 const outbound = async (id: string) =>
-  (await env.DB.prepare("SELECT message_id, author, status, raw FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' ORDER BY created_at, rowid").bind(id).all<OutRow>()).results;
-const header = (raw: string, name: string) => new RegExp(`^${name}: (.*(?:\\r\\n [^\\r\\n]*)*)`, "im").exec(raw)?.[1]?.replace(/\r\n /g, " ");
-const detail = (id: string): Promise<ConversationDetail> => env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).detail();
+  (
+    await env.DB.prepare(
+      "SELECT message_id, author, status, raw FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' ORDER BY created_at, rowid",
+    )
+      .bind(id)
+      .all<OutRow>()
+  ).results;
+const header = (raw: string, name: string) =>
+  new RegExp(`^${name}: (.*(?:\\r\\n [^\\r\\n]*)*)`, "im").exec(raw)?.[1]?.replace(/\r\n /g, " ");
+const detail = (id: string): Promise<ConversationDetail> =>
+  env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).detail();
 
 const followUp = (c: CreatedConversation, init?: RequestInit, site = SITE) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up?${q(c).replace(`site=${SITE}`, `site=${site}`)}`, { ...init, headers: { origin: ORIGIN, "content-type": "application/json" } });
-const leave = (c: CreatedConversation, email: string) => followUp(c, { method: "POST", body: JSON.stringify({ email }) });
+  SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up?${q(c).replace(`site=${SITE}`, `site=${site}`)}`, {
+    ...init,
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+  });
+const leave = (c: CreatedConversation, email: string) =>
+  followUp(c, { method: "POST", body: JSON.stringify({ email }) });
 
 async function agentReply(id: string, clientId: string, text: string): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/api/conversations/${id}/messages`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ clientId, text }) });
+  const r = await SELF.fetch(`${BASE}/api/conversations/${id}/messages`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ clientId, text }),
+  });
   expect(r.status).toBe(201);
 }
 
@@ -43,7 +70,20 @@ async function answerByEmail(mail: OutRow, from: string, text: string) {
   const raw = mail.raw ?? "";
   const replyTo = /<([^>]+)>/.exec(header(raw, "Reply-To") ?? "")?.[1] ?? "";
   const id = `${crypto.randomUUID()}@mail.example.com`;
-  const eml = [`From: Ana <${from}>`, `To: <${replyTo}>`, `Subject: Re: ${header(raw, "Subject")}`, `Message-ID: <${id}>`, `In-Reply-To: <${mail.message_id}>`, "Date: Mon, 23 Nov 2026 10:00:00 +0000", "", text, "", `On Monday Support wrote:`, "> the old reply", ""].join("\r\n");
+  const eml = [
+    `From: Ana <${from}>`,
+    `To: <${replyTo}>`,
+    `Subject: Re: ${header(raw, "Subject")}`,
+    `Message-ID: <${id}>`,
+    `In-Reply-To: <${mail.message_id}>`,
+    "Date: Mon, 23 Nov 2026 10:00:00 +0000",
+    "",
+    text,
+    "",
+    `On Monday Support wrote:`,
+    "> the old reply",
+    "",
+  ].join("\r\n");
   const bytes = new TextEncoder().encode(eml);
   const rejected: string[] = [];
   await worker.email(
@@ -69,7 +109,11 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     const left = await leave(c, "  Ana@Mail.Example.com ");
     expect(left.status).toBe(200);
     expect(await left.json()).toEqual({ email: "ana@mail.example.com", verified: false });
-    expect(await (await followUp(c)).json()).toEqual({ available: true, email: "ana@mail.example.com", verified: false });
+    expect(await (await followUp(c)).json()).toEqual({
+      available: true,
+      email: "ana@mail.example.com",
+      verified: false,
+    });
     // The agents see where replies will go, and that it is the customer's unverified word.
     const change = (await detail(c.id)).events.find((e): e is ChangeEvent => e.type === "change" && !!e.followUp);
     expect(change).toMatchObject({ by: "customer", followUp: { email: "ana@mail.example.com", verified: false } });
@@ -84,7 +128,11 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     s.close();
     await new Promise((r) => setTimeout(r, 100));
     await agentReply(c.id, "agent-follow-02", "Found it: the second charge is a hold and drops off in 3 days.");
-    const [mail] = await waitFor(() => outbound(c.id), (rows) => rows.length === 1, 5000);
+    const [mail] = await waitFor(
+      () => outbound(c.id),
+      (rows) => rows.length === 1,
+      5000,
+    );
     expect(mail).toMatchObject({ author: "agent", status: "sent" });
     const raw = mail?.raw ?? "";
     expect(header(raw, "To")).toBe("<ana@mail.example.com>");
@@ -94,42 +142,79 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     expect(header(raw, "Auto-Submitted")).toBeUndefined();
     expect(raw).toContain("the second charge is a hold");
     const notes = (await detail(c.id)).events.filter((e): e is NoteEvent => e.type === "note");
-    expect(notes.at(-1)?.text).toBe("The customer had left the chat, so this reply was also emailed to ana@mail.example.com.");
+    expect(notes.at(-1)?.text).toBe(
+      "The customer had left the chat, so this reply was also emailed to ana@mail.example.com.",
+    );
     // Notes are the agents' own: the customer's replay never carries them.
-    const page = (await (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, { headers: { origin: ORIGIN } })).json()) as { events: { type: string }[] };
+    const page = (await (
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, { headers: { origin: ORIGIN } })
+    ).json()) as { events: { type: string }[] };
     expect(page.events.some((e) => e.type === "note" || e.type === "change")).toBe(false);
 
     // Ana answers from her mail client: the same conversation, her words without the quoted reply.
-    const { rejected } = await answerByEmail(mail as OutRow, "ana@mail.example.com", "Thanks! And when will the refund show?");
+    const { rejected } = await answerByEmail(
+      mail as OutRow,
+      "ana@mail.example.com",
+      "Thanks! And when will the refund show?",
+    );
     expect(rejected).toEqual([]);
-    const answered = await waitFor(() => detail(c.id), (d) => d.events.some((e) => e.type === "message" && e.author === "customer" && e.text.startsWith("Thanks!")), 5000);
-    const theirs = answered.events.filter((e): e is MessageEvent => e.type === "message" && e.author === "customer").at(-1);
+    const answered = await waitFor(
+      () => detail(c.id),
+      (d) => d.events.some((e) => e.type === "message" && e.author === "customer" && e.text.startsWith("Thanks!")),
+      5000,
+    );
+    const theirs = answered.events
+      .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
+      .at(-1);
     expect(theirs?.text).toBe("Thanks! And when will the refund show?");
     expect(answered.channel).toBe("chat");
 
     // The next reply continues the same mail thread.
     await agentReply(c.id, "agent-follow-03", "Within 5 working days.");
-    const rows = await waitFor(() => outbound(c.id), (r) => r.length === 2, 5000);
+    const rows = await waitFor(
+      () => outbound(c.id),
+      (r) => r.length === 2,
+      5000,
+    );
     expect(header(rows[1]?.raw ?? "", "References")).toContain(`<${mail?.message_id}>`);
   });
 
   it("uses a verified identity's email without asking, and never an unverified claim", async () => {
-    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: "Lumen demo site", allowedOrigins: [ORIGIN], identitySecret: IDENTITY_SECRET }) });
+    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ name: "Lumen demo site", allowedOrigins: [ORIGIN], identitySecret: IDENTITY_SECRET }),
+    });
     expect(put.status).toBe(200);
     const identify = async (c: CreatedConversation, email: string, signed: boolean) => {
       const ts = Math.floor(Date.now() / 1000);
-      const body = { user: { id: `u-${email}`, email }, ...(signed ? { ts, hmac: await signIdentity(IDENTITY_SECRET, ts, `u-${email}`, email) } : {}) };
-      const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${q(c)}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const body = {
+        user: { id: `u-${email}`, email },
+        ...(signed ? { ts, hmac: await signIdentity(IDENTITY_SECRET, ts, `u-${email}`, email) } : {}),
+      };
+      const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${q(c)}`, {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(r.status).toBe(202);
     };
 
     const verified = await handedOff();
     await identify(verified.c, "bea@mail.example.com", true);
-    expect(await (await followUp(verified.c)).json()).toEqual({ available: true, email: "bea@mail.example.com", verified: true });
+    expect(await (await followUp(verified.c)).json()).toEqual({
+      available: true,
+      email: "bea@mail.example.com",
+      verified: true,
+    });
     verified.customer.close();
     await new Promise((r) => setTimeout(r, 100));
     await agentReply(verified.c.id, "agent-follow-11", "Hi Bea, sorted.");
-    const [mail] = await waitFor(() => outbound(verified.c.id), (r) => r.length === 1, 5000);
+    const [mail] = await waitFor(
+      () => outbound(verified.c.id),
+      (r) => r.length === 1,
+      5000,
+    );
     expect(header(mail?.raw ?? "", "To")).toBe("<bea@mail.example.com>");
 
     // Anyone can type a claim into the page: it is shown to agents, never mailed.
@@ -142,7 +227,10 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     await new Promise((r) => setTimeout(r, 300));
     expect(await outbound(claimed.c.id)).toHaveLength(0);
     // Leaving that same address by hand is the customer's own request, marked unverified.
-    expect(await (await leave(claimed.c, "victim@mail.example.com")).json()).toEqual({ email: "victim@mail.example.com", verified: false });
+    expect(await (await leave(claimed.c, "victim@mail.example.com")).json()).toEqual({
+      email: "victim@mail.example.com",
+      verified: false,
+    });
   });
 
   it("validates: a malformed address is 400, a wrong token 403, and a workspace without a support address offers nothing", async () => {
@@ -154,12 +242,24 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
 
     const ws = `ws${crypto.randomUUID().slice(0, 8)}`;
     await env.DB.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, ws).run();
-    const site = await SELF.fetch(`${BASE}/admin/v1/sites/${ws}_site?workspace=${ws}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: ws, allowedOrigins: [ORIGIN] }) });
+    const site = await SELF.fetch(`${BASE}/admin/v1/sites/${ws}_site?workspace=${ws}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ name: ws, allowedOrigins: [ORIGIN] }),
+    });
     expect(site.status).toBe(200);
-    const r = await SELF.fetch(`${BASE}/v1/conversations?site=${ws}_site`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ locale: "en" }) });
+    const r = await SELF.fetch(`${BASE}/v1/conversations?site=${ws}_site`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/json" },
+      body: JSON.stringify({ locale: "en" }),
+    });
     const other = (await r.json()) as CreatedConversation;
     expect(await (await followUp(other, undefined, `${ws}_site`)).json()).toEqual({ available: false });
-    const refused = await followUp(other, { method: "POST", body: JSON.stringify({ email: "ana@mail.example.com" }) }, `${ws}_site`);
+    const refused = await followUp(
+      other,
+      { method: "POST", body: JSON.stringify({ email: "ana@mail.example.com" }) },
+      `${ws}_site`,
+    );
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: string }).error).toBe("follow_up_unavailable");
   });

@@ -9,7 +9,10 @@ export const ORIGIN = "http://localhost:8787";
 export const SITE = "demo_site";
 export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
 
-const files = import.meta.glob("../../kb/*.md", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const files = import.meta.glob("../../kb/*.md", { query: "?raw", import: "default", eager: true }) as Record<
+  string,
+  string
+>;
 
 export const demoArticles: Article[] = Object.entries(files)
   .filter(([path]) => !path.endsWith("README.md"))
@@ -20,7 +23,11 @@ export const demoArticles: Article[] = Object.entries(files)
   });
 
 export async function publishDemoKb(): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: demoArticles, replace: true }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ articles: demoArticles, replace: true }),
+  });
   if (r.status !== 200) throw new Error(`publish failed: ${r.status} ${await r.text()}`);
 }
 
@@ -34,7 +41,8 @@ export async function createConversation(init: Record<string, unknown> = {}): Pr
   return r.json();
 }
 
-export const q = (c: CreatedConversation, after = 0) => `site=${SITE}&token=${encodeURIComponent(c.token)}&after=${after}`;
+export const q = (c: CreatedConversation, after = 0) =>
+  `site=${SITE}&token=${encodeURIComponent(c.token)}&after=${after}`;
 
 /** A WebSocket into the worker with a frame queue to await on. */
 export async function connect(path: string, headers: Record<string, string> = { origin: ORIGIN }) {
@@ -64,7 +72,8 @@ export async function connect(path: string, headers: Record<string, string> = { 
   return { ws, frames, until, send: (f: unknown) => ws.send(JSON.stringify(f)), close: () => ws.close(1000, "bye") };
 }
 
-export const isBotMessage = (f: ServerFrame) => f.t === "event" && f.event.type === "message" && f.event.author === "bot";
+export const isBotMessage = (f: ServerFrame) =>
+  f.t === "event" && f.event.type === "message" && f.event.author === "bot";
 
 /**
  * A widget customer, still connected, who writes `messages` (waiting for the bot after each but the
@@ -110,7 +119,15 @@ export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
 
 /** What a site's server does for identify(): hex HMAC-SHA256 of the canonical string (docs/conversations.md). */
 export async function signIdentity(secret: string, ts: number, id: string, email?: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))),
+  );
   return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -2,7 +2,12 @@
 // the site's HMAC over the canonical string checks out and its timestamp is fresh.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { identityCanonical, type ConversationDetail, type CreatedConversation, type EventsPage } from "../../shared/api.ts";
+import {
+  identityCanonical,
+  type ConversationDetail,
+  type CreatedConversation,
+  type EventsPage,
+} from "../../shared/api.ts";
 import { ADMIN, BASE, connect, createAgent, isBotMessage, ORIGIN, publishDemoKb } from "./helpers.ts";
 
 const SITE = "ident_site";
@@ -12,27 +17,53 @@ let cookie = "";
 beforeAll(async () => {
   await publishDemoKb();
   cookie = await createAgent("ivy@lumen.example");
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN], identitySecret: KEY }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN], identitySecret: KEY }),
+  });
   expect(r.status).toBe(200);
 });
 
 /** What the site's server does: hex HMAC-SHA256 of the canonical string. */
 async function sign(secret: string, ts: number, id: string, email?: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))),
+  );
   return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function create(site = SITE): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ locale: "en" }) });
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "en" }),
+  });
   return r.json();
 }
 const qs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${encodeURIComponent(c.token)}`;
 const identify = (c: CreatedConversation, body: unknown, site = SITE) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${qs(c, site)}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify(body) });
-const detail = async (id: string): Promise<ConversationDetail> => (await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie } })).json();
+  SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${qs(c, site)}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+const detail = async (id: string): Promise<ConversationDetail> =>
+  (await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie } })).json();
 const now = () => Math.floor(Date.now() / 1000);
-const user = { id: "u_4821", email: "dana@example.com", name: "Dana Ruiz", attributes: { plan: "pro", seats: 12, trial: false } };
+const user = {
+  id: "u_4821",
+  email: "dana@example.com",
+  name: "Dana Ruiz",
+  attributes: { plan: "pro", seats: 12, trial: false },
+};
 
 describe("identify()", () => {
   it("verifies a fresh, correct HMAC and puts the identity in the handoff packet", async () => {
@@ -47,10 +78,21 @@ describe("identify()", () => {
     await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
     const d = await detail(c.id);
     expect(d.identity).toMatchObject({ ...user, verified: true });
-    expect(d.handoff?.identity).toMatchObject({ id: "u_4821", email: "dana@example.com", verified: true, attributes: { plan: "pro", seats: 12, trial: false } });
+    expect(d.handoff?.identity).toMatchObject({
+      id: "u_4821",
+      email: "dana@example.com",
+      verified: true,
+      attributes: { plan: "pro", seats: 12, trial: false },
+    });
     // Agents get a timeline entry; the customer's side never sees identity data coming back.
-    expect(d.events.find((e) => e.type === "change")).toMatchObject({ by: "customer", audience: "agents", identity: { verified: true } });
-    const page = (await (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, { headers: { origin: ORIGIN } })).json()) as EventsPage;
+    expect(d.events.find((e) => e.type === "change")).toMatchObject({
+      by: "customer",
+      audience: "agents",
+      identity: { verified: true },
+    });
+    const page = (await (
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, { headers: { origin: ORIGIN } })
+    ).json()) as EventsPage;
     expect(JSON.stringify(page)).not.toContain("u_4821");
     expect(JSON.stringify(customer.frames)).not.toContain("u_4821");
     customer.close();
@@ -60,19 +102,41 @@ describe("identify()", () => {
     const c = await create();
     const ts = now();
     // Signed for another user: someone editing the page to impersonate.
-    const r = await identify(c, { user: { ...user, id: "u_admin" }, hmac: await sign(KEY, ts, user.id, user.email), ts });
+    const r = await identify(c, {
+      user: { ...user, id: "u_admin" },
+      hmac: await sign(KEY, ts, user.id, user.email),
+      ts,
+    });
     expect(await r.json()).toEqual({ verified: false, verdict: "bad_signature" });
     expect((await detail(c.id)).identity).toMatchObject({ id: "u_admin", verified: false });
     // Signed with another key, or with the email changed.
-    expect(await (await identify(c, { user, hmac: await sign("another-secret-entirely", ts, user.id, user.email), ts })).json()).toMatchObject({ verified: false, verdict: "bad_signature" });
-    expect(await (await identify(c, { user: { ...user, email: "ceo@example.com" }, hmac: await sign(KEY, ts, user.id, user.email), ts })).json()).toMatchObject({ verdict: "bad_signature" });
+    expect(
+      await (
+        await identify(c, { user, hmac: await sign("another-secret-entirely", ts, user.id, user.email), ts })
+      ).json(),
+    ).toMatchObject({ verified: false, verdict: "bad_signature" });
+    expect(
+      await (
+        await identify(c, {
+          user: { ...user, email: "ceo@example.com" },
+          hmac: await sign(KEY, ts, user.id, user.email),
+          ts,
+        })
+      ).json(),
+    ).toMatchObject({ verdict: "bad_signature" });
     // The same claims again (every page view calls identify) record nothing new.
     const changes = async () => (await detail(c.id)).events.filter((e) => e.type === "change").length;
     const before = await changes();
-    await identify(c, { user: { ...user, email: "ceo@example.com" }, hmac: await sign(KEY, ts, user.id, user.email), ts });
+    await identify(c, {
+      user: { ...user, email: "ceo@example.com" },
+      hmac: await sign(KEY, ts, user.id, user.email),
+      ts,
+    });
     expect(await changes()).toBe(before);
     // A later valid call replaces the unverified claims.
-    expect(await (await identify(c, { user, hmac: await sign(KEY, ts, user.id, user.email), ts })).json()).toMatchObject({ verified: true });
+    expect(
+      await (await identify(c, { user, hmac: await sign(KEY, ts, user.id, user.email), ts })).json(),
+    ).toMatchObject({ verified: true });
     expect((await detail(c.id)).identity).toMatchObject({ id: "u_4821", verified: true });
   });
 
@@ -84,7 +148,9 @@ describe("identify()", () => {
     }
     // The timestamp is signed too: a fresh ts on an old signature does not verify.
     const old = now() - 3600;
-    expect(await (await identify(c, { user, hmac: await sign(KEY, old, user.id, user.email), ts: now() })).json()).toMatchObject({ verdict: "bad_signature" });
+    expect(
+      await (await identify(c, { user, hmac: await sign(KEY, old, user.id, user.email), ts: now() })).json(),
+    ).toMatchObject({ verdict: "bad_signature" });
     expect((await detail(c.id)).identity?.verified).toBe(false);
   });
 
@@ -93,7 +159,9 @@ describe("identify()", () => {
     expect(await (await identify(c, { user })).json()).toEqual({ verified: false, verdict: "unsigned" });
     const demo = await create("demo_site");
     const ts = now();
-    expect(await (await identify(demo, { user, hmac: await sign(KEY, ts, user.id, user.email), ts }, "demo_site")).json()).toEqual({ verified: false, verdict: "no_secret" });
+    expect(
+      await (await identify(demo, { user, hmac: await sign(KEY, ts, user.id, user.email), ts }, "demo_site")).json(),
+    ).toEqual({ verified: false, verdict: "no_secret" });
     expect((await detail(demo.id)).identity).toMatchObject({ id: "u_4821", verified: false });
   });
 
@@ -108,24 +176,41 @@ describe("identify()", () => {
     await identify(c, { user: { id: "u_77" } });
     expect((await detail(c.id)).handoff?.identity).toMatchObject({ id: "u_77", verified: false });
 
-    for (const bad of [{}, { user: {} }, { user: { id: "" } }, { user: { id: "a\nb" } }, { user: { id: "x", email: "nope" } }, { user: { id: "x" }, hmac: "zz", ts: 1 }, { user: { id: "x", attributes: { nested: { a: 1 } } } }]) {
+    for (const bad of [
+      {},
+      { user: {} },
+      { user: { id: "" } },
+      { user: { id: "a\nb" } },
+      { user: { id: "x", email: "nope" } },
+      { user: { id: "x" }, hmac: "zz", ts: 1 },
+      { user: { id: "x", attributes: { nested: { a: 1 } } } },
+    ]) {
       expect((await identify(c, bad)).status, JSON.stringify(bad)).toBe(400);
     }
     const tooMany = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, i]));
     expect((await identify(c, { user: { id: "x", attributes: tooMany } })).status).toBe(400);
-    const badToken = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?site=${SITE}&token=${"x".repeat(43)}`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
-      body: JSON.stringify({ user }),
-    });
+    const badToken = await SELF.fetch(
+      `${BASE}/v1/conversations/${c.id}/identify?site=${SITE}&token=${"x".repeat(43)}`,
+      {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/json" },
+        body: JSON.stringify({ user }),
+      },
+    );
     expect(badToken.status).toBe(403);
     customer.close();
   });
 
   it("never returns the site's identity secret and keeps it when the site is updated without one", async () => {
-    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN] }) });
+    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN] }),
+    });
     expect(JSON.stringify(await r.json())).not.toContain(KEY);
-    const row = await env.DB.prepare("SELECT identity_secret FROM sites WHERE key = ?").bind(SITE).first<{ identity_secret: string }>();
+    const row = await env.DB.prepare("SELECT identity_secret FROM sites WHERE key = ?")
+      .bind(SITE)
+      .first<{ identity_secret: string }>();
     expect(row?.identity_secret).toBe(KEY);
   });
 });
@@ -135,7 +220,11 @@ describe("identity and routing", () => {
     const c = await create();
     expect((await identify(c, body)).status).toBe(202);
     const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
-    customer.send({ t: "send", clientId: `vip-${crypto.randomUUID().slice(0, 8)}`, text: "I want to talk to a person" });
+    customer.send({
+      t: "send",
+      clientId: `vip-${crypto.randomUUID().slice(0, 8)}`,
+      text: "I want to talk to a person",
+    });
     await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
     customer.close();
     return (await detail(c.id)).handoff;
@@ -166,7 +255,9 @@ describe("identity and contacts", () => {
     const [da, db] = [await detail(a.id), await detail(b.id)];
     expect(da.contactId).toMatch(/^ct_/);
     expect(db.contactId).toBe(da.contactId);
-    const contact = (await (await SELF.fetch(`${BASE}/api/contacts/${da.contactId}`, { headers: { cookie } })).json()) as { email: string; conversations: { id: string }[] };
+    const contact = (await (
+      await SELF.fetch(`${BASE}/api/contacts/${da.contactId}`, { headers: { cookie } })
+    ).json()) as { email: string; conversations: { id: string }[] };
     expect(contact.email).toBe("kim@example.com");
     expect(contact.conversations.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
 

@@ -4,7 +4,15 @@
 // and the fences (roles, workspaces).
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ArticleDetail, FiguresReport, GapsReport, KbJob, Library, PublishResult, TryResult } from "../../shared/api.ts";
+import type {
+  ArticleDetail,
+  FiguresReport,
+  GapsReport,
+  KbJob,
+  Library,
+  PublishResult,
+  TryResult,
+} from "../../shared/api.ts";
 import type { ArticleInput } from "../../shared/article.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { ADMIN, BASE, createAgent, createConversation, demoArticles, ORIGIN, publishDemoKb, q } from "./helpers.ts";
@@ -28,7 +36,12 @@ const LENS: ArticleInput = {
   body: "Wipe the camera lens gently with a dry microfiber cloth in small circles. Never use window cleaner or paper towels on the lens coating.",
 };
 
-async function call<T>(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const r = await SELF.fetch(`${BASE}${path}`, {
     method,
     headers: { cookie, ...(body === undefined ? {} : { "content-type": "application/json" }) },
@@ -65,7 +78,11 @@ async function ask(text: string, conv?: { id: string; token: string }): Promise<
 }
 
 const currentVersion = async () =>
-  (await env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = 'demo' AND current = 1").first<{ version: number }>())?.version ?? 0;
+  (
+    await env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = 'demo' AND current = 1").first<{
+      version: number;
+    }>()
+  )?.version ?? 0;
 
 describe("drafts and publishing", () => {
   it("keeps a draft away from customers until it is published, then the answer changes", async () => {
@@ -82,7 +99,9 @@ describe("drafts and publishing", () => {
     // Not in the published set, not answerable.
     expect((await ask(question)).sources?.[0]?.articleId).not.toBe("clean-camera-lens");
     const pub = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN });
-    expect(((await pub.json()) as { articles: { id: string }[] }).articles.some((a) => a.id === "clean-camera-lens")).toBe(false);
+    expect(
+      ((await pub.json()) as { articles: { id: string }[] }).articles.some((a) => a.id === "clean-camera-lens"),
+    ).toBe(false);
 
     const v0 = await currentVersion();
     const queued = await call<KbJob>(editor, "POST", "/api/kb/publish", { ids: ["clean-camera-lens"] });
@@ -103,24 +122,41 @@ describe("drafts and publishing", () => {
   });
 
   it("rejects bad input at the field and saves nothing", async () => {
-    const noTitle = await call<{ error: string; issues: { path: string; message: string }[] }>(editor, "POST", "/api/kb/drafts", { article: { ...LENS, id: "no-title", title: "  " } });
+    const noTitle = await call<{ error: string; issues: { path: string; message: string }[] }>(
+      editor,
+      "POST",
+      "/api/kb/drafts",
+      { article: { ...LENS, id: "no-title", title: "  " } },
+    );
     expect(noTitle.status).toBe(400);
     expect(noTitle.body.issues).toContainEqual({ path: "article.title", message: "title is required" });
-    const badId = await call<{ issues: { path: string }[] }>(editor, "POST", "/api/kb/drafts", { article: { ...LENS, id: "Bad Id" } });
+    const badId = await call<{ issues: { path: string }[] }>(editor, "POST", "/api/kb/drafts", {
+      article: { ...LENS, id: "Bad Id" },
+    });
     expect(badId.body.issues[0]?.path).toBe("article.id");
     // An id that is published already: a clear 409 at the id, and the published article untouched.
-    const dup = await call<{ error: string; issues: { path: string }[] }>(editor, "POST", "/api/kb/drafts", { article: { ...LENS, id: "reset-password" } });
+    const dup = await call<{ error: string; issues: { path: string }[] }>(editor, "POST", "/api/kb/drafts", {
+      article: { ...LENS, id: "reset-password" },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ error: "duplicate_id", issues: [{ path: "article.id" }] });
-    const drafts = await env.DB.prepare("SELECT COUNT(*) AS n FROM article_drafts WHERE workspace_id = 'demo'").first<{ n: number }>();
+    const drafts = await env.DB.prepare("SELECT COUNT(*) AS n FROM article_drafts WHERE workspace_id = 'demo'").first<{
+      n: number;
+    }>();
     expect(drafts?.n).toBe(0);
     // Renaming through save is refused at the id too.
-    const rename = await call<{ issues: { path: string }[] }>(editor, "PUT", "/api/kb/drafts/reset-password", { article: { ...LENS, id: "other-id" } });
+    const rename = await call<{ issues: { path: string }[] }>(editor, "PUT", "/api/kb/drafts/reset-password", {
+      article: { ...LENS, id: "other-id" },
+    });
     expect(rename.status).toBe(400);
     expect(rename.body.issues[0]?.path).toBe("article.id");
     // A publish with a duplicate id in the payload writes no job and no article.
     const jobsBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM kb_jobs").first<{ n: number }>();
-    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: [LENS, LENS] }) });
+    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ articles: [LENS, LENS] }),
+    });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe("articles.1.id");
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM kb_jobs").first<{ n: number }>())?.n).toBe(jobsBefore?.n);
@@ -131,12 +167,16 @@ describe("drafts and publishing", () => {
     const original = demoArticles.find((a) => a.id === id);
     const v0 = await currentVersion();
     const edit = async (body: string) => {
-      const saved = await call<ArticleDetail>(editor, "PUT", `/api/kb/drafts/${id}`, { article: { ...original, body } });
+      const saved = await call<ArticleDetail>(editor, "PUT", `/api/kb/drafts/${id}`, {
+        article: { ...original, body },
+      });
       expect(saved.status).toBe(200);
       expect(saved.body.draft?.baseVersion).toBeGreaterThan(0);
       return untilDone(editor, (await call<KbJob>(editor, "POST", "/api/kb/publish", {})).body);
     };
-    expect((await edit("First rewrite: open Settings, then Password, then follow the emailed link.")).version).toBe(v0 + 1);
+    expect((await edit("First rewrite: open Settings, then Password, then follow the emailed link.")).version).toBe(
+      v0 + 1,
+    );
     expect((await edit("Second rewrite: tap Forgot password on the sign-in screen.")).version).toBe(v0 + 2);
     const detail = (await call<ArticleDetail>(editor, "GET", `/api/kb/articles/${id}`)).body;
     const history = detail.versions.map((v) => v.version);
@@ -144,15 +184,24 @@ describe("drafts and publishing", () => {
     expect(detail.versions[0]?.article?.body).toMatch(/^Second rewrite/);
     expect(detail.versions[1]?.article?.body).toMatch(/^First rewrite/);
 
-    const back = await untilDone(editor, (await call<KbJob>(editor, "POST", `/api/kb/articles/${id}/rollback`, { version: v0 + 1 })).body);
+    const back = await untilDone(
+      editor,
+      (await call<KbJob>(editor, "POST", `/api/kb/articles/${id}/rollback`, { version: v0 + 1 })).body,
+    );
     expect(back).toMatchObject({ status: "done", version: v0 + 3 });
     const after = (await call<ArticleDetail>(editor, "GET", `/api/kb/articles/${id}`)).body;
     expect(after.published?.body).toMatch(/^First rewrite/);
     expect(after.versions[0]?.version).toBe(v0 + 3);
     // Other articles did not get a version row for a publish that did not change them.
-    const others = await env.DB.prepare("SELECT COUNT(*) AS n FROM article_versions WHERE workspace_id = 'demo' AND kb_version > ? AND id != ?").bind(v0, id).first<{ n: number }>();
+    const others = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM article_versions WHERE workspace_id = 'demo' AND kb_version > ? AND id != ?",
+    )
+      .bind(v0, id)
+      .first<{ n: number }>();
     expect(others?.n).toBe(0);
-    const missing = await call<{ issues: { path: string }[] }>(editor, "POST", `/api/kb/articles/${id}/rollback`, { version: 9999 });
+    const missing = await call<{ issues: { path: string }[] }>(editor, "POST", `/api/kb/articles/${id}/rollback`, {
+      version: 9999,
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -165,8 +214,13 @@ describe("drafts and publishing", () => {
     expect(d.versions[0]).toMatchObject({ version: v0 + 1, deleted: true });
     const prior = d.versions.find((v) => !v.deleted);
     expect(prior).toBeDefined();
-    await untilDone(editor, (await call<KbJob>(editor, "POST", "/api/kb/articles/offline-mode/rollback", { version: prior?.version })).body);
-    expect((await call<ArticleDetail>(editor, "GET", "/api/kb/articles/offline-mode")).body.published?.title).toBeTruthy();
+    await untilDone(
+      editor,
+      (await call<KbJob>(editor, "POST", "/api/kb/articles/offline-mode/rollback", { version: prior?.version })).body,
+    );
+    expect(
+      (await call<ArticleDetail>(editor, "GET", "/api/kb/articles/offline-mode")).body.published?.title,
+    ).toBeTruthy();
   });
 });
 
@@ -191,7 +245,9 @@ describe("switching versions", () => {
     let status = job.status;
     while (status !== "done" && status !== "failed") {
       answers.push(ask(question));
-      const row = await env.DB.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = 'demo' AND current = 1").first<{ version: number; snapshot_key: string }>();
+      const row = await env.DB.prepare(
+        "SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = 'demo' AND current = 1",
+      ).first<{ version: number; snapshot_key: string }>();
       if (row) {
         seenVersions.add(row.version);
         expect(await env.KB.get(row.snapshot_key)).not.toBeNull();
@@ -211,8 +267,16 @@ describe("switching versions", () => {
   it("runs publishes one at a time per workspace, in order, each a new version", async () => {
     const v0 = await currentVersion();
     const a = demoArticles.find((x) => x.id === "storage-full");
-    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: [{ ...a, title: "Storage full (1)" }] }) });
-    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: [{ ...a, title: "Storage full (2)" }] }) });
+    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ articles: [{ ...a, title: "Storage full (1)" }] }),
+    });
+    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ articles: [{ ...a, title: "Storage full (2)" }] }),
+    });
     const jobs = (await Promise.all([(await one).json(), (await two).json()])) as KbJob[];
     const done = await Promise.all(jobs.map((j) => untilDone(editor, j)));
     expect(done.map((j) => j.status)).toEqual(["done", "done"]);
@@ -224,7 +288,11 @@ describe("switching versions", () => {
 describe("sync (kb CLI endpoints)", () => {
   it("push publishes and replaces, an unchanged push builds nothing, --draft stages drafts, pull lists the published set", async () => {
     const push = async (articles: unknown[]) => {
-      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles, replace: true }) });
+      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+        method: "PUT",
+        headers: ADMIN,
+        body: JSON.stringify({ articles, replace: true }),
+      });
       expect(r.status).toBe(200);
       return (await r.json()) as PublishResult;
     };
@@ -234,10 +302,16 @@ describe("sync (kb CLI endpoints)", () => {
     expect(same).toMatchObject({ unchanged: true, version: v0 });
     const fewer = await push(demoArticles.filter((a) => a.id !== "offline-mode"));
     expect(fewer).toMatchObject({ version: v0 + 1, articles: demoArticles.length - 1 });
-    const pulled = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as { articles: { id: string }[] };
+    const pulled = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as {
+      articles: { id: string }[];
+    };
     expect(pulled.articles).toHaveLength(demoArticles.length - 1);
 
-    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: [LENS] }) });
+    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ articles: [LENS] }),
+    });
     expect(draft.status).toBe(200);
     expect(await currentVersion()).toBe(v0 + 1);
     const lib = (await call<Library>(editor, "GET", "/api/kb/articles?status=unpublished")).body;
@@ -256,7 +330,9 @@ describe("try a question", () => {
     expect(draft.ranking[0]).toMatchObject({ articleId: "clean-camera-lens" });
     expect(draft.ranking[0]?.score).toBeGreaterThan(draft.ranking[1]?.score ?? 0);
     expect(draft.answer).toMatch(/microfiber/);
-    const invoices = (await call<TryResult>(editor, "POST", "/api/kb/try", { text: "Where can I download my invoices?" })).body;
+    const invoices = (
+      await call<TryResult>(editor, "POST", "/api/kb/try", { text: "Where can I download my invoices?" })
+    ).body;
     expect(invoices).toMatchObject({ action: "answer", article: "invoices-and-receipts" });
     const empty = await call<{ issues: { path: string }[] }>(editor, "POST", "/api/kb/try", { text: " " });
     expect(empty.body.issues[0]?.path).toBe("text");
@@ -266,7 +342,12 @@ describe("try a question", () => {
 describe("signals: gaps, votes, figures, agent links", () => {
   it("groups failed questions by similarity, counts votes and handoffs per article", async () => {
     let unanswered = 0;
-    for (const t of ["Can I pay with bitcoin?", "Do you accept bitcoin payments", "is paying in bitcoin possible?", "What is the weather in Paris tomorrow?"]) {
+    for (const t of [
+      "Can I pay with bitcoin?",
+      "Do you accept bitcoin payments",
+      "is paying in bitcoin possible?",
+      "What is the weather in Paris tomorrow?",
+    ]) {
       if ((await ask(t)).action !== "answer" && /bitcoin/.test(t)) unanswered++;
     }
     expect(unanswered).toBeGreaterThanOrEqual(2);
@@ -289,7 +370,9 @@ describe("signals: gaps, votes, figures, agent links", () => {
     expect(bitcoin?.count).toBe(unanswered);
     expect(bitcoin?.examples.every((e) => /bitcoin/i.test(e))).toBe(true);
     // The thumbs-down answer is a gap signal too.
-    expect(gaps.groups.some((g) => g.reasons["not-helpful"] === 1 && g.examples.some((e) => /invoices/.test(e)))).toBe(true);
+    expect(gaps.groups.some((g) => g.reasons["not-helpful"] === 1 && g.examples.some((e) => /invoices/.test(e)))).toBe(
+      true,
+    );
 
     const figures = (await call<FiguresReport>(editor, "GET", "/api/kb/figures")).body;
     const inv = figures.articles.find((a) => a.id === "invoices-and-receipts");
@@ -303,20 +386,48 @@ describe("signals: gaps, votes, figures, agent links", () => {
     const c = await createConversation();
     await ask("my photos look washed out after the update", c);
     await ask("I want to talk to a person", c);
-    const link = (cookie: string, body: unknown) => call<{ article: string; recorded: number; job?: string; issues?: { path: string }[] }>(cookie, "POST", "/api/kb/links", body);
-    const r = await link(agent, { conversationId: c.id, question: "my photos look washed out after the update", article: "storage-full" });
+    const link = (cookie: string, body: unknown) =>
+      call<{ article: string; recorded: number; job?: string; issues?: { path: string }[] }>(
+        cookie,
+        "POST",
+        "/api/kb/links",
+        body,
+      );
+    const r = await link(agent, {
+      conversationId: c.id,
+      question: "my photos look washed out after the update",
+      article: "storage-full",
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ article: "storage-full", recorded: 1 });
-    const row = await env.DB.prepare("SELECT text, article_id, conversation_id FROM resolved_questions WHERE conversation_id = ?").bind(c.id).first();
+    const row = await env.DB.prepare(
+      "SELECT text, article_id, conversation_id FROM resolved_questions WHERE conversation_id = ?",
+    )
+      .bind(c.id)
+      .first();
     expect(row).toMatchObject({ text: "my photos look washed out after the update", article_id: "storage-full" });
     // The history job retrains: a new version that counts the question.
     const job = await untilDone(editor, { id: r.body.job as string } as KbJob);
     expect(job.status).toBe("done");
     // Linking twice records once; drafting from a reply creates a draft agents cannot publish.
-    expect((await link(agent, { conversationId: c.id, question: "my photos look washed out after the update", article: "storage-full" })).body.recorded).toBe(0);
-    const drafted = await link(agent, { conversationId: c.id, question: "washed out colours", draft: { id: "washed-out-colours", title: "Colours look washed out", body: "Turn off HDR preview in Settings." } });
+    expect(
+      (
+        await link(agent, {
+          conversationId: c.id,
+          question: "my photos look washed out after the update",
+          article: "storage-full",
+        })
+      ).body.recorded,
+    ).toBe(0);
+    const drafted = await link(agent, {
+      conversationId: c.id,
+      question: "washed out colours",
+      draft: { id: "washed-out-colours", title: "Colours look washed out", body: "Turn off HDR preview in Settings." },
+    });
     expect(drafted.status).toBe(201);
-    expect((await call<ArticleDetail>(agent, "GET", "/api/kb/articles/washed-out-colours")).body.draft?.article.title).toBe("Colours look washed out");
+    expect(
+      (await call<ArticleDetail>(agent, "GET", "/api/kb/articles/washed-out-colours")).body.draft?.article.title,
+    ).toBe("Colours look washed out");
     expect((await call(agent, "POST", "/api/kb/publish", {})).status).toBe(403);
     // Fences: unknown article at the field, another workspace's conversation is missing.
     const unknown = await link(agent, { conversationId: c.id, question: "x", article: "no-such-article" });

@@ -42,7 +42,18 @@ const meta: Meta = {
   handoff: packet,
 };
 
-const item: InboxItem = { id: "conv1", state: "resolved", channel: "chat", preview: "someone hacked my account", reason: packet.reason, team: "security", priority: "urgent", tier: "tier-1", createdAt: 1, updatedAt: 2 };
+const item: InboxItem = {
+  id: "conv1",
+  state: "resolved",
+  channel: "chat",
+  preview: "someone hacked my account",
+  reason: packet.reason,
+  team: "security",
+  priority: "urgent",
+  tier: "tier-1",
+  createdAt: 1,
+  updatedAt: 2,
+};
 
 const log: ConversationEvent[] = [
   { type: "message", seq: 1, id: "m1", author: "customer", text: "someone hacked my account", at: 10 },
@@ -74,7 +85,8 @@ describe("the handoff packet in webhook events", () => {
   it("rides on handed_off, assigned and resolved, complete; not on message.created", () => {
     const events = eventsFor(meta, item, log, false);
     const byType = Object.fromEntries(events.map((e) => [e.type, e]));
-    for (const t of ["conversation.handed_off", "conversation.assigned", "conversation.resolved"]) expect(byType[t]?.data.handoff).toEqual(expected);
+    for (const t of ["conversation.handed_off", "conversation.assigned", "conversation.resolved"])
+      expect(byType[t]?.data.handoff).toEqual(expected);
     expect(byType["conversation.assigned"]?.data.agent).toEqual({ name: "Alex" });
     expect(byType["message.created"]?.data.handoff).toBeUndefined();
     expect(events.map((e) => e.type)).not.toContain("note");
@@ -88,14 +100,30 @@ describe("the handoff packet in webhook events", () => {
 });
 
 describe("the handoff packet in Slack posts", () => {
-  const urgent: WebhookEvent = { id: "conv1.2", type: "conversation.handed_off", createdAt: 11, workspaceId: "demo", data: { conversation: { ...item, state: "queued", consoleUrl: "https://desk.example/console/#/c/conv1" }, handoff: handoffOf(packet) } };
+  const urgent: WebhookEvent = {
+    id: "conv1.2",
+    type: "conversation.handed_off",
+    createdAt: 11,
+    workspaceId: "demo",
+    data: {
+      conversation: { ...item, state: "queued", consoleUrl: "https://desk.example/console/#/c/conv1" },
+      handoff: handoffOf(packet),
+    },
+  };
 
   it("an urgent handoff shows summary, priority, team, reason, tier, category, SLA due, the verified customer, the page and what the bot tried", () => {
     const m = slackMessageFor(urgent);
     const json = JSON.stringify(m?.blocks);
     expect(m?.text).toBe("Urgent handoff waiting: someone hacked my account");
     expect(json).toContain(packet.summary.replace(/'/g, "'"));
-    for (const f of ["*Priority*\\nurgent", "*Team*\\nsecurity", "*Reason*\\narticle-requires-person", "*Tier*\\ntier-1", "*Category*\\naccount"]) expect(json).toContain(f);
+    for (const f of [
+      "*Priority*\\nurgent",
+      "*Team*\\nsecurity",
+      "*Reason*\\narticle-requires-person",
+      "*Tier*\\ntier-1",
+      "*Category*\\naccount",
+    ])
+      expect(json).toContain(f);
     expect(json).toContain(`*SLA due*\\n<!date^${packet.slaDueAt! / 1000}^`);
     expect(json).toContain("*Customer*\\nAna (ana@example.com) · verified");
     expect(json).toContain("*Page*\\n<https://lumen.example/account|Your account>");
@@ -104,7 +132,17 @@ describe("the handoff packet in Slack posts", () => {
   });
 
   it("an SLA breach carries the packet's summary and facts when it has them", () => {
-    const breach: WebhookEvent = { id: "conv1.sla", type: "sla.breached", createdAt: 20, workspaceId: "demo", data: { conversation: { ...item, state: "queued" }, sla: { metric: "first_response", breachedAt: 20, dueAt: packet.slaDueAt! }, handoff: handoffOf({ ...packet, identity: { id: "u_9", verified: false, at: 1 } }) } };
+    const breach: WebhookEvent = {
+      id: "conv1.sla",
+      type: "sla.breached",
+      createdAt: 20,
+      workspaceId: "demo",
+      data: {
+        conversation: { ...item, state: "queued" },
+        sla: { metric: "first_response", breachedAt: 20, dueAt: packet.slaDueAt! },
+        handoff: handoffOf({ ...packet, identity: { id: "u_9", verified: false, at: 1 } }),
+      },
+    };
     const m = slackMessageFor(breach);
     const json = JSON.stringify(m?.blocks);
     expect(m?.text).toBe("SLA breached (first_response): someone hacked my account");

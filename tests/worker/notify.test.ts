@@ -4,7 +4,14 @@
 // (vitest.worker.config.ts: 5 attempts, 60 ms doubling, 1 s timeout).
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { CreatedConversation, Delivery, InboxItem, Integrations, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
+import type {
+  CreatedConversation,
+  Delivery,
+  InboxItem,
+  Integrations,
+  WebhookEvent,
+  WebhookWithSecret,
+} from "../../shared/api.ts";
 import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
 import { verify } from "../../worker/notify/signature.ts";
@@ -12,7 +19,18 @@ import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor as poll } from 
 
 /** What tests/receiver/webhook-receiver.ts reports (restated: that file is Node code). */
 type Log = {
-  requests: { n: number; deliveryId: string | null; eventType: string | null; timestamp: string | null; signature: string | null; signatureValid: boolean; raw: string; receivedAt: number; answered: number; hung: boolean }[];
+  requests: {
+    n: number;
+    deliveryId: string | null;
+    eventType: string | null;
+    timestamp: string | null;
+    signature: string | null;
+    signatureValid: boolean;
+    raw: string;
+    receivedAt: number;
+    answered: number;
+    hung: boolean;
+  }[];
   processed: { deliveryId: string; body: unknown }[];
   duplicates: number;
 };
@@ -27,19 +45,37 @@ async function workspace(name: string): Promise<{ ws: string; site: string }> {
   const ws = `n_${name}`;
   await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, name).run();
   const site = `${ws}_site`;
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ allowedOrigins: [ORIGIN] }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ allowedOrigins: [ORIGIN] }),
+  });
   expect(r.status).toBe(200);
   return { ws, site };
 }
 
-async function call<T>(method: string, path: string, ws: string, body?: unknown, headers: Record<string, string> = ADMIN): Promise<{ status: number; body: T }> {
+async function call<T>(
+  method: string,
+  path: string,
+  ws: string,
+  body?: unknown,
+  headers: Record<string, string> = ADMIN,
+): Promise<{ status: number; body: T }> {
   const sep = path.includes("?") ? "&" : "?";
-  const r = await SELF.fetch(`${BASE}/admin/v1/notifications${path}${sep}workspace=${ws}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/notifications${path}${sep}workspace=${ws}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await r.text();
   return { status: r.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-async function scenario(name: string, b: { secret?: string; failFirst?: number; hang?: number[]; hangMs?: number }, method = "PUT"): Promise<void> {
+async function scenario(
+  name: string,
+  b: { secret?: string; failFirst?: number; hang?: number[]; hangMs?: number },
+  method = "PUT",
+): Promise<void> {
   const r = await fetch(`${RECEIVER}/_scenarios/${name}`, { method, body: JSON.stringify(b) });
   expect(r.status).toBe(200);
 }
@@ -48,7 +84,12 @@ async function received(name: string): Promise<Log> {
   return (await fetch(`${RECEIVER}/_scenarios/${name}`)).json();
 }
 
-async function webhook(ws: string, name: string, events: string[], secret = `secret-${name}-0123456789`): Promise<WebhookWithSecret> {
+async function webhook(
+  ws: string,
+  name: string,
+  events: string[],
+  secret = `secret-${name}-0123456789`,
+): Promise<WebhookWithSecret> {
   await scenario(name, { secret });
   const r = await call<WebhookWithSecret>("POST", "/webhooks", ws, { url: `${RECEIVER}/hook/${name}`, events, secret });
   expect(r.status).toBe(201);
@@ -56,7 +97,11 @@ async function webhook(ws: string, name: string, events: string[], secret = `sec
 }
 
 async function conversation(site: string): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: JSON.stringify({ locale: "en" }) });
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "en" }),
+  });
   expect(r.status).toBe(201);
   return r.json();
 }
@@ -70,13 +115,21 @@ const chat = (site: string, c: CreatedConversation, path: string, body: unknown)
 
 const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000) => poll(read, ok, ms);
 
-const deliveries = async (ws: string, status?: string) => (await call<{ deliveries: Delivery[] }>("GET", `/deliveries${status ? `?status=${status}` : ""}`, ws)).body.deliveries;
+const deliveries = async (ws: string, status?: string) =>
+  (await call<{ deliveries: Delivery[] }>("GET", `/deliveries${status ? `?status=${status}` : ""}`, ws)).body
+    .deliveries;
 
 const hex = (b: ArrayBuffer) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** The test's own HMAC, from WebCrypto directly: not the worker's signing code. */
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return hex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
 }
 
@@ -90,27 +143,50 @@ describe("webhooks", () => {
     const c = await conversation(site);
     expect((await chat(site, c, "handoff", { reason: "customer-requested" })).status).toBe(202);
 
-    const log = await waitFor(() => received("sign"), (l) => l.processed.length === 2);
+    const log = await waitFor(
+      () => received("sign"),
+      (l) => l.processed.length === 2,
+    );
     for (const r of log.requests) {
       expect(r.signatureValid).toBe(true); // the receiver's own (Node) check
       expect(r.signature).toBe(`v1=${await hmacHex(hook.secret, `${r.timestamp}.${r.raw}`)}`);
       expect(Number(r.timestamp)).toBeGreaterThan(Date.now() / 1000 - 60);
       expect(r.deliveryId).toMatch(/^dlv_[0-9a-f]{32}$/);
       // A body changed in transit, or another secret, no longer verifies.
-      expect(await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw.replace("conversation", "Conversation"), Date.now())).toBe(false);
-      expect(await verify("another-secret-entirely", { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now())).toBe(false);
+      expect(
+        await verify(
+          hook.secret,
+          { timestamp: r.timestamp, signature: r.signature },
+          r.raw.replace("conversation", "Conversation"),
+          Date.now(),
+        ),
+      ).toBe(false);
+      expect(
+        await verify("another-secret-entirely", { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now()),
+      ).toBe(false);
       // Outside the replay window, even a good signature is refused.
-      expect(await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now() + 301_000)).toBe(false);
-      expect(await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now())).toBe(true);
+      expect(
+        await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now() + 301_000),
+      ).toBe(false);
+      expect(await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now())).toBe(
+        true,
+      );
     }
     const events = log.processed.map((p) => p.body as WebhookEvent);
     expect(events.map((e) => e.type).sort()).toEqual(["conversation.created", "conversation.handed_off"]);
     const handed = events.find((e) => e.type === "conversation.handed_off") as WebhookEvent;
-    expect(handed).toMatchObject({ id: expect.stringContaining(c.id), workspaceId: ws, data: { conversation: { id: c.id, state: "queued" }, handoff: { reason: "customer-requested" } } });
+    expect(handed).toMatchObject({
+      id: expect.stringContaining(c.id),
+      workspaceId: ws,
+      data: { conversation: { id: c.id, state: "queued" }, handoff: { reason: "customer-requested" } },
+    });
     expect(log.requests.map((r) => r.eventType).sort()).toEqual(["conversation.created", "conversation.handed_off"]);
 
     // The API lists the same deliveries, under the ids the receiver saw.
-    const listed = await waitFor(() => deliveries(ws), (d) => d.length === 2 && d.every((x) => x.status === "delivered"));
+    const listed = await waitFor(
+      () => deliveries(ws),
+      (d) => d.length === 2 && d.every((x) => x.status === "delivered"),
+    );
     expect(listed.map((d) => d.id).sort()).toEqual(log.requests.map((r) => r.deliveryId).sort());
     expect(listed[0]?.log[0]).toMatchObject({ n: 1, status: 200 });
   });
@@ -121,7 +197,10 @@ describe("webhooks", () => {
     await scenario("backoff", { failFirst: 1000 }, "PATCH");
     const c = await conversation(site);
 
-    const [dead] = await waitFor(() => deliveries(ws, "dead"), (d) => d.length === 1);
+    const [dead] = await waitFor(
+      () => deliveries(ws, "dead"),
+      (d) => d.length === 1,
+    );
     const log = await received("backoff");
     expect(log.processed).toEqual([]);
     expect(log.requests).toHaveLength(policy.maxAttempts);
@@ -131,7 +210,10 @@ describe("webhooks", () => {
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
     // The body, and so the event's own id and time, is the same on every attempt.
     expect(new Set(log.requests.map((r) => r.raw)).size).toBe(1);
-    expect(JSON.parse(log.requests[0]?.raw ?? "{}")).toMatchObject({ type: "conversation.created", id: `${c.id}.created` });
+    expect(JSON.parse(log.requests[0]?.raw ?? "{}")).toMatchObject({
+      type: "conversation.created",
+      id: `${c.id}.created`,
+    });
 
     // The schedule: each delay nominally doubles (60, 120, 240, 480 ms), within ±20 % jitter, and the
     // receiver saw the attempts at least that far apart.
@@ -147,12 +229,16 @@ describe("webhooks", () => {
       const gap = (log.requests[i + 1]?.receivedAt ?? 0) - (log.requests[i]?.receivedAt ?? 0);
       expect(gap).toBeGreaterThanOrEqual((attempts[i]?.retryInMs ?? 0) - 15);
     }
-    expect((await call<{ deliveries: Delivery[] }>("GET", "/dead-letters", ws)).body.deliveries.map((d) => d.id)).toEqual([dead?.id]);
+    expect(
+      (await call<{ deliveries: Delivery[] }>("GET", "/dead-letters", ws)).body.deliveries.map((d) => d.id),
+    ).toEqual([dead?.id]);
   });
 
   it("has a backoff schedule of 15 s doubling to 1 h by default, jittered ±20 %", () => {
     const mid = () => 0.5;
-    expect([1, 2, 3, 4, 9, 10, 20].map((n) => backoffDelay(n, DEFAULT_POLICY, mid))).toEqual([15_000, 30_000, 60_000, 120_000, 3_600_000, 3_600_000, 3_600_000]);
+    expect([1, 2, 3, 4, 9, 10, 20].map((n) => backoffDelay(n, DEFAULT_POLICY, mid))).toEqual([
+      15_000, 30_000, 60_000, 120_000, 3_600_000, 3_600_000, 3_600_000,
+    ]);
     expect(backoffDelay(1, DEFAULT_POLICY, () => 0)).toBe(12_000);
     expect(backoffDelay(1, DEFAULT_POLICY, () => 0.999999)).toBe(18_000);
     expect(retryPolicy({ NOTIFY_MAX_ATTEMPTS: "x", NOTIFY_RETRY_BASE_MS: "-1" })).toEqual(DEFAULT_POLICY);
@@ -164,7 +250,10 @@ describe("webhooks", () => {
     await scenario("timeout", { hang: [1], hangMs: 2500 }, "PATCH");
     await conversation(site);
 
-    const [d] = await waitFor(() => deliveries(ws, "delivered"), (x) => x.length === 1);
+    const [d] = await waitFor(
+      () => deliveries(ws, "delivered"),
+      (x) => x.length === 1,
+    );
     const first = d?.log[0];
     expect(first?.status).toBeUndefined();
     expect(first?.error).toBe(`timed out after ${policy.timeoutMs} ms`);
@@ -182,13 +271,19 @@ describe("webhooks", () => {
     await webhook(ws, "manual", ["conversation.created"]);
     await scenario("manual", { failFirst: 1000 }, "PATCH");
     await conversation(site);
-    const [dead] = await waitFor(() => deliveries(ws, "dead"), (d) => d.length === 1);
+    const [dead] = await waitFor(
+      () => deliveries(ws, "dead"),
+      (d) => d.length === 1,
+    );
 
     await scenario("manual", { failFirst: 0 }, "PATCH");
     const r = await call<{ delivery: Delivery }>("POST", `/dead-letters/${dead?.id}/retry`, ws);
     expect(r.status).toBe(202);
     expect(r.body.delivery).toMatchObject({ id: dead?.id, status: "pending", attempts: 0 });
-    const [done] = await waitFor(() => deliveries(ws, "delivered"), (d) => d.length === 1);
+    const [done] = await waitFor(
+      () => deliveries(ws, "delivered"),
+      (d) => d.length === 1,
+    );
     expect(done?.id).toBe(dead?.id);
     expect(done?.log.map((a) => a.status)).toEqual([500, 500, 500, 500, 500, 200]);
     const log = await received("manual");
@@ -201,24 +296,51 @@ describe("webhooks", () => {
 
   it("delivers each event of a whole conversation exactly once to a receiver that fails the first tries and hangs once", async () => {
     const { ws, site } = await workspace("journey");
-    await webhook(ws, "journey", ["conversation.created", "conversation.handed_off", "conversation.assigned", "conversation.resolved", "message.created"]);
+    await webhook(ws, "journey", [
+      "conversation.created",
+      "conversation.handed_off",
+      "conversation.assigned",
+      "conversation.resolved",
+      "message.created",
+    ]);
     await scenario("journey", { failFirst: 3, hang: [4], hangMs: 2500 }, "PATCH");
     const agent = await createAgent("journey-agent@notify.example", "agent", ws);
 
     const c = await conversation(site);
     expect((await chat(site, c, "handoff", {})).status).toBe(202);
-    expect((await chat(site, c, "messages", { clientId: "journey-c-1", text: "My prints never arrived" })).status).toBe(202);
-    expect((await chat(site, c, "messages", { clientId: "journey-c-1", text: "My prints never arrived" })).status).toBe(202); // a resend
+    expect((await chat(site, c, "messages", { clientId: "journey-c-1", text: "My prints never arrived" })).status).toBe(
+      202,
+    );
+    expect((await chat(site, c, "messages", { clientId: "journey-c-1", text: "My prints never arrived" })).status).toBe(
+      202,
+    ); // a resend
     const api = (path: string, body?: unknown) =>
-      SELF.fetch(`${BASE}/api/conversations/${c.id}/${path}`, { method: "POST", headers: { cookie: agent, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      SELF.fetch(`${BASE}/api/conversations/${c.id}/${path}`, {
+        method: "POST",
+        headers: { cookie: agent, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
     expect((await api("claim")).status).toBe(200);
     expect((await api("messages", { clientId: "journey-a-1", text: "Sorry! Reprinting them now." })).status).toBe(201);
     // A private note is for agents only: it must not leave the desk as a webhook either.
-    expect((await api("notes", { clientId: "journey-n-1", text: "VIP customer, reprint at no cost" })).status).toBe(201);
+    expect((await api("notes", { clientId: "journey-n-1", text: "VIP customer, reprint at no cost" })).status).toBe(
+      201,
+    );
     expect((await api("resolve")).status).toBe(200);
 
-    const expected = ["conversation.created", "conversation.handed_off", "message.created", "conversation.assigned", "message.created", "conversation.resolved"];
-    const all = await waitFor(() => deliveries(ws), (d) => d.length === expected.length && d.every((x) => x.status === "delivered"), 15_000);
+    const expected = [
+      "conversation.created",
+      "conversation.handed_off",
+      "message.created",
+      "conversation.assigned",
+      "message.created",
+      "conversation.resolved",
+    ];
+    const all = await waitFor(
+      () => deliveries(ws),
+      (d) => d.length === expected.length && d.every((x) => x.status === "delivered"),
+      15_000,
+    );
     const log = await received("journey");
     const events = log.processed.map((p) => p.body as WebhookEvent);
     expect(events.map((e) => e.type).sort()).toEqual([...expected].sort());
@@ -245,7 +367,10 @@ describe("webhooks", () => {
     const hook = await webhook(ws, "subs", ["conversation.handed_off"]);
     const c = await conversation(site); // conversation.created: not subscribed
     await chat(site, c, "handoff", {});
-    await waitFor(() => received("subs"), (l) => l.processed.length === 1);
+    await waitFor(
+      () => received("subs"),
+      (l) => l.processed.length === 1,
+    );
     expect((await call("PATCH", `/webhooks/${hook.id}`, ws, { enabled: false })).status).toBe(200);
     await conversation(site);
     expect((await call("DELETE", `/webhooks/${hook.id}`, ws)).status).toBe(204);
@@ -267,31 +392,61 @@ describe("the owner's integrations API", () => {
     expect((await call("GET", "", ws, undefined, {})).status).toBe(401);
     expect((await call("GET", "", ws, undefined, as(agent))).status).toBe(403);
     expect((await call("GET", "", ws, undefined, as(editor))).status).toBe(403);
-    expect((await call("POST", "/webhooks", ws, { url: `${RECEIVER}/hook/roles`, events: ["message.created"] }, as(agent))).status).toBe(403);
+    expect(
+      (await call("POST", "/webhooks", ws, { url: `${RECEIVER}/hook/roles`, events: ["message.created"] }, as(agent)))
+        .status,
+    ).toBe(403);
     expect((await call("PUT", "/slack", ws, { url: `${RECEIVER}/slack/roles` }, as(editor))).status).toBe(403);
 
-    const created = await call<WebhookWithSecret>("POST", "/webhooks", ws, { url: `${RECEIVER}/hook/roles`, events: ["message.created"] }, as(owner));
+    const created = await call<WebhookWithSecret>(
+      "POST",
+      "/webhooks",
+      ws,
+      { url: `${RECEIVER}/hook/roles`, events: ["message.created"] },
+      as(owner),
+    );
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_/);
     const listed = await call<Integrations>("GET", "", ws, undefined, as(owner));
     expect(listed.status).toBe(200);
-    expect(listed.body.webhooks).toEqual([expect.objectContaining({ id: created.body.id, secretHint: `…${created.body.secret.slice(-4)}` })]);
+    expect(listed.body.webhooks).toEqual([
+      expect.objectContaining({ id: created.body.id, secretHint: `…${created.body.secret.slice(-4)}` }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
     expect((await call("GET", "", ws)).status).toBe(200); // ADMIN_TOKEN
-    const rotated = await call<WebhookWithSecret>("PATCH", `/webhooks/${created.body.id}`, ws, { rotateSecret: true }, as(owner));
+    const rotated = await call<WebhookWithSecret>(
+      "PATCH",
+      `/webhooks/${created.body.id}`,
+      ws,
+      { rotateSecret: true },
+      as(owner),
+    );
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(created.body.secret);
   });
 
   it("validates webhooks and the Slack URL", async () => {
     const { ws } = await workspace("valid");
-    const bad = await call<{ error: string; issues: { path: string }[] }>("POST", "/webhooks", ws, { url: "ftp://x", events: ["nope"] });
+    const bad = await call<{ error: string; issues: { path: string }[] }>("POST", "/webhooks", ws, {
+      url: "ftp://x",
+      events: ["nope"],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i) => i.path).sort()).toEqual(["events.0", "url"]);
     expect((await call("POST", "/webhooks", ws, { url: "https://example.com/h", events: [] })).status).toBe(400);
-    expect((await call("POST", "/webhooks", ws, { url: "https://example.com/h", events: ["message.created"], secret: "short" })).status).toBe(400);
+    expect(
+      (
+        await call("POST", "/webhooks", ws, {
+          url: "https://example.com/h",
+          events: ["message.created"],
+          secret: "short",
+        })
+      ).status,
+    ).toBe(400);
     expect((await call("PUT", "/slack", ws, { url: "javascript:alert(1)" })).status).toBe(400);
-    const slack = await call<Integrations["slack"]>("PUT", "/slack", ws, { url: "https://hooks.slack.com/services/T000/B000/abcdefghijkl" });
+    const slack = await call<Integrations["slack"]>("PUT", "/slack", ws, {
+      url: "https://hooks.slack.com/services/T000/B000/abcdefghijkl",
+    });
     expect(slack.body).toEqual({ configured: true, hint: "hooks.slack.com/…ghijkl" });
     expect((await call("PUT", "/slack", ws, { url: null })).body).toEqual({ configured: false, hint: null });
   });
@@ -302,16 +457,26 @@ describe("the owner's integrations API", () => {
     const hookA = await webhook(a.ws, "iso_a", ["conversation.created"]);
     await scenario("iso_a", { failFirst: 1000 }, "PATCH");
     await webhook(b.ws, "iso_b", ["conversation.created"]);
-    const ownerB = { cookie: await createAgent("iso-owner@b.example", "owner", b.ws), "content-type": "application/json" };
+    const ownerB = {
+      cookie: await createAgent("iso-owner@b.example", "owner", b.ws),
+      "content-type": "application/json",
+    };
     await conversation(a.site);
-    const [deadA] = await waitFor(() => deliveries(a.ws, "dead"), (d) => d.length === 1);
+    const [deadA] = await waitFor(
+      () => deliveries(a.ws, "dead"),
+      (d) => d.length === 1,
+    );
 
     // Owner B, even naming workspace A in the query, acts on B: the session decides, not the URL.
     const seen = await call<Integrations>("GET", "", a.ws, undefined, ownerB);
     expect(seen.body.webhooks.map((w) => w.id)).not.toContain(hookA.id);
-    expect((await call<{ deliveries: Delivery[] }>("GET", "/dead-letters", a.ws, undefined, ownerB)).body.deliveries).toEqual([]);
+    expect(
+      (await call<{ deliveries: Delivery[] }>("GET", "/dead-letters", a.ws, undefined, ownerB)).body.deliveries,
+    ).toEqual([]);
     expect((await call("POST", `/dead-letters/${deadA?.id}/retry`, a.ws, undefined, ownerB)).status).toBe(404);
-    expect((await call("PATCH", `/webhooks/${hookA.id}`, a.ws, { url: "https://evil.example/h" }, ownerB)).status).toBe(404);
+    expect((await call("PATCH", `/webhooks/${hookA.id}`, a.ws, { url: "https://evil.example/h" }, ownerB)).status).toBe(
+      404,
+    );
     expect((await call("DELETE", `/webhooks/${hookA.id}`, a.ws, undefined, ownerB)).status).toBe(404);
     expect((await call("POST", `/webhooks/${hookA.id}/test`, a.ws, undefined, ownerB)).status).toBe(404);
     // And B's endpoint never heard of A's conversation.
@@ -324,7 +489,10 @@ describe("the owner's integrations API", () => {
     const hook = await webhook(ws, "ping", ["sla.breached"]);
     const r = await call<{ delivery: Delivery }>("POST", `/webhooks/${hook.id}/test`, ws);
     expect(r.status).toBe(202);
-    const log = await waitFor(() => received("ping"), (l) => l.processed.length === 1);
+    const log = await waitFor(
+      () => received("ping"),
+      (l) => l.processed.length === 1,
+    );
     expect(log.requests[0]).toMatchObject({ eventType: "ping", signatureValid: true, deliveryId: r.body.delivery.id });
   });
 });
@@ -332,7 +500,11 @@ describe("the owner's integrations API", () => {
 describe("Slack", () => {
   beforeAll(async () => {
     const { ws } = await workspace("slack");
-    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=${ws}`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: demoArticles, replace: true }) });
+    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=${ws}`, {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ articles: demoArticles, replace: true }),
+    });
     expect(r.status).toBe(200);
   });
 
@@ -345,11 +517,20 @@ describe("Slack", () => {
     const ordinary = await conversation(site);
     await chat(site, ordinary, "handoff", {}); // priority normal: not Slack's business
     const urgent = await conversation(site);
-    await chat(site, urgent, "messages", { clientId: "slack-urgent-1", text: "someone hacked my account and changed my password" });
+    await chat(site, urgent, "messages", {
+      clientId: "slack-urgent-1",
+      text: "someone hacked my account and changed my password",
+    });
 
-    const log = await waitFor(() => received("slack"), (l) => l.processed.length >= 1);
+    const log = await waitFor(
+      () => received("slack"),
+      (l) => l.processed.length >= 1,
+    );
     await new Promise((r) => setTimeout(r, 300));
-    const posts = (await received("slack")).processed.map((p) => p.body as { text: string; blocks: { type: string; text?: { text: string }; elements?: { text: string }[] }[] });
+    const posts = (await received("slack")).processed.map(
+      (p) =>
+        p.body as { text: string; blocks: { type: string; text?: { text: string }; elements?: { text: string }[] }[] },
+    );
     expect(posts).toHaveLength(1);
     expect(log.requests[0]?.signature).toBeNull();
     const [post] = posts;
@@ -360,7 +541,9 @@ describe("Slack", () => {
     expect(post?.blocks[1]?.elements?.[0]?.text).toContain(`/console/#/c/${urgent.id}|Open in EdgeDesk>`);
 
     const slackDeliveries = (await deliveries(ws)).filter((d) => d.kind === "slack");
-    expect(slackDeliveries).toEqual([expect.objectContaining({ status: "delivered", eventType: "conversation.handed_off", target: "slack" })]);
+    expect(slackDeliveries).toEqual([
+      expect.objectContaining({ status: "delivered", eventType: "conversation.handed_off", target: "slack" }),
+    ]);
     expect(slackDeliveries[0]?.url).not.toContain("/slack/slack"); // the URL is a credential: masked
   });
 
@@ -369,15 +552,41 @@ describe("Slack", () => {
     await scenario("slack_sla", {});
     expect((await call("PUT", "/slack", ws, { url: `${RECEIVER}/slack/slack_sla` })).status).toBe(200);
     await webhook(ws, "sla_hook", ["sla.breached"]);
-    const item: InboxItem = { id: "conv_sla_1", state: "queued", channel: "chat", preview: "Where is my refund?", team: "billing", priority: "high", tier: "tier-1", slaDueAt: 1000, createdAt: 1, updatedAt: 2 };
+    const item: InboxItem = {
+      id: "conv_sla_1",
+      state: "queued",
+      channel: "chat",
+      preview: "Where is my refund?",
+      team: "billing",
+      priority: "high",
+      tier: "tier-1",
+      slaDueAt: 1000,
+      createdAt: 1,
+      updatedAt: 2,
+    };
     // The Inbox DO's alarm calls this hook on a breach; it records the breach and raises the alert.
     await onBreach(env, ws, item);
     await onBreach(env, ws, item); // the same breach again
 
-    const slack = await waitFor(() => received("slack_sla"), (l) => l.processed.length === 1);
-    expect((slack.processed[0]?.body as { text: string } | undefined)?.text).toBe("SLA breached (first_response): Where is my refund?");
-    const hook = await waitFor(() => received("sla_hook"), (l) => l.processed.length === 1);
-    expect(hook.processed[0]?.body).toMatchObject({ type: "sla.breached", id: "conv_sla_1.sla.first_response.1000", data: { sla: { metric: "first_response", dueAt: 1000, policy: "tier-1" }, conversation: { id: "conv_sla_1", team: "billing" } } });
+    const slack = await waitFor(
+      () => received("slack_sla"),
+      (l) => l.processed.length === 1,
+    );
+    expect((slack.processed[0]?.body as { text: string } | undefined)?.text).toBe(
+      "SLA breached (first_response): Where is my refund?",
+    );
+    const hook = await waitFor(
+      () => received("sla_hook"),
+      (l) => l.processed.length === 1,
+    );
+    expect(hook.processed[0]?.body).toMatchObject({
+      type: "sla.breached",
+      id: "conv_sla_1.sla.first_response.1000",
+      data: {
+        sla: { metric: "first_response", dueAt: 1000, policy: "tier-1" },
+        conversation: { id: "conv_sla_1", team: "billing" },
+      },
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect((await received("slack_sla")).requests).toHaveLength(1);
     expect((await received("sla_hook")).requests).toHaveLength(1);

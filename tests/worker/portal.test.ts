@@ -9,7 +9,11 @@ import { ADMIN, BASE, createAgent, demoArticles, publishDemoKb } from "./helpers
 const HC = `${BASE}/hc/demo`;
 
 async function publish(articles: ArticleInput[]): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ articles }),
+  });
   expect(r.status).toBe(200);
 }
 
@@ -47,8 +51,12 @@ describe("help centre pages", () => {
     expect(html).toContain('<link rel="canonical" href="http://localhost:8787/hc/demo/articles/reset-password">');
     expect(html).toContain('<meta property="og:type" content="article">');
     expect(html).toContain('<meta property="og:title" content="How do I reset my password?">');
-    expect(html).toContain('<link rel="alternate" hreflang="es" href="http://localhost:8787/hc/demo/articles/es-reset-password">');
-    expect(html).toContain('<link rel="alternate" hreflang="en" href="http://localhost:8787/hc/demo/articles/reset-password">');
+    expect(html).toContain(
+      '<link rel="alternate" hreflang="es" href="http://localhost:8787/hc/demo/articles/es-reset-password">',
+    );
+    expect(html).toContain(
+      '<link rel="alternate" hreflang="en" href="http://localhost:8787/hc/demo/articles/reset-password">',
+    );
     expect(html).toContain('<form class="vote" method="post" action="/hc/demo/articles/reset-password/vote">');
     expect(html).toContain('data-article="reset-password"');
     const es = await (await SELF.fetch(`${HC}/articles/es-reset-password`)).text();
@@ -62,14 +70,23 @@ describe("help centre pages", () => {
 
   it("escapes article text everywhere: title, meta tags, body, search results", async () => {
     const evil = '<script>alert("x")</script> & "quotes"';
-    await publish([{ id: "evil-title", title: evil, category: "x<y", body: `Body with <img src=x onerror=alert(1)> and [link](javascript:alert(1)) ${evil}` }]);
+    await publish([
+      {
+        id: "evil-title",
+        title: evil,
+        category: "x<y",
+        body: `Body with <img src=x onerror=alert(1)> and [link](javascript:alert(1)) ${evil}`,
+      },
+    ]);
     const html = await (await SELF.fetch(`${HC}/articles/evil-title`)).text();
     expect(html).not.toContain("<script>alert");
     expect(html).not.toContain("<img src=x");
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;");
     expect(html).toMatch(/<meta property="og:title" content="&lt;script&gt;[^"]*">/);
-    const search = await (await SELF.fetch(`${HC}/search?q=${encodeURIComponent('"><script>alert(1)</script>')}`)).text();
+    const search = await (
+      await SELF.fetch(`${HC}/search?q=${encodeURIComponent('"><script>alert(1)</script>')}`)
+    ).text();
     expect(search).not.toContain("<script>alert(1)");
     expect(search).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
@@ -149,7 +166,11 @@ describe("was this helpful?", () => {
       SELF.fetch(`${HC}/articles/backup-videos/vote`, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost:8787", ...(cookie ? { cookie } : {}) },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "http://localhost:8787",
+          ...(cookie ? { cookie } : {}),
+        },
         body: `helpful=${helpful}`,
       });
     const r = await vote("yes");
@@ -157,7 +178,11 @@ describe("was this helpful?", () => {
     expect(r.headers.get("location")).toBe("/hc/demo/articles/backup-videos?voted=yes#helpful");
     const cookie = (r.headers.get("set-cookie") ?? "").split(";")[0] as string;
     expect(cookie).toMatch(/^hc_voter=[\w-]{21}$/);
-    const rows = () => env.DB.prepare("SELECT helpful, conversation_id FROM answer_votes WHERE article_id = 'backup-videos'").all<{ helpful: number; conversation_id: string }>();
+    const rows = () =>
+      env.DB.prepare("SELECT helpful, conversation_id FROM answer_votes WHERE article_id = 'backup-videos'").all<{
+        helpful: number;
+        conversation_id: string;
+      }>();
     expect((await rows()).results).toEqual([{ helpful: 1, conversation_id: `portal:${cookie.split("=")[1]}` }]);
     // The same reader changes their mind: still one vote.
     expect((await vote("no", cookie)).status).toBe(303);
@@ -167,7 +192,9 @@ describe("was this helpful?", () => {
     expect(thanks).not.toContain('<form class="vote"');
     // Figures count it like a widget thumb.
     const editor = await createAgent("hc-editor@lumen.example", "editor");
-    const figures = (await (await SELF.fetch(`${BASE}/api/kb/figures`, { headers: { cookie: editor } })).json()) as FiguresReport;
+    const figures = (await (
+      await SELF.fetch(`${BASE}/api/kb/figures`, { headers: { cookie: editor } })
+    ).json()) as FiguresReport;
     expect(figures.articles.find((a) => a.id === "backup-videos")).toMatchObject({ helpful: 0, notHelpful: 1 });
 
     expect((await vote("maybe")).status).toBe(400);
@@ -177,7 +204,11 @@ describe("was this helpful?", () => {
       body: "helpful=no",
     });
     expect(foreign.status).toBe(403);
-    const missing = await SELF.fetch(`${HC}/articles/nope/vote`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "helpful=yes" });
+    const missing = await SELF.fetch(`${HC}/articles/nope/vote`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "helpful=yes",
+    });
     expect(missing.status).toBe(404);
   });
 });
@@ -194,17 +225,25 @@ describe("links and the portal site", () => {
       SELF.fetch(`${BASE}/v1/conversations?site=demo_portal`, {
         method: "POST",
         headers: { origin, "content-type": "application/json" },
-        body: JSON.stringify({ locale: "en", channel: "portal", article: "reset-password", pageUrl: `${HC}/articles/reset-password` }),
+        body: JSON.stringify({
+          locale: "en",
+          channel: "portal",
+          article: "reset-password",
+          pageUrl: `${HC}/articles/reset-password`,
+        }),
       });
     expect((await create("https://elsewhere.example")).status).toBe(403);
     const r = await create("http://localhost:8787");
     expect(r.status).toBe(201);
     const conv = (await r.json()) as { id: string; token: string };
-    const h = await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/handoff?site=demo_portal&token=${encodeURIComponent(conv.token)}`, {
-      method: "POST",
-      headers: { origin: "http://localhost:8787", "content-type": "application/json" },
-      body: "{}",
-    });
+    const h = await SELF.fetch(
+      `${BASE}/v1/conversations/${conv.id}/handoff?site=demo_portal&token=${encodeURIComponent(conv.token)}`,
+      {
+        method: "POST",
+        headers: { origin: "http://localhost:8787", "content-type": "application/json" },
+        body: "{}",
+      },
+    );
     expect(h.status).toBe(202);
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(conv.id));
     const detail = await stub.detail();

@@ -14,7 +14,11 @@ let key = "";
 let otherKey = "";
 
 async function newKey(workspace: string, name: string): Promise<CreatedApiKey> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=${workspace}`, { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=${workspace}`, {
+    method: "POST",
+    headers: ADMIN,
+    body: JSON.stringify({ name }),
+  });
   expect(r.status).toBe(201);
   return r.json();
 }
@@ -22,7 +26,11 @@ async function newKey(workspace: string, name: string): Promise<CreatedApiKey> {
 const call = (method: string, path: string, k: string | null, body?: unknown, headers: Record<string, string> = {}) =>
   SELF.fetch(`${REST}${path}`, {
     method,
-    headers: { ...(k ? { authorization: `Bearer ${k}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      ...(k ? { authorization: `Bearer ${k}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
 
@@ -37,19 +45,35 @@ describe("API keys", () => {
   it("are created by owners (console or admin token), shown once, stored only as a hash, and listed without the secret", async () => {
     const owner = await createAgent("owner-rest@lumen.example", "owner");
     const agent = await createAgent("agent-rest@lumen.example", "agent");
-    const denied = await SELF.fetch(`${BASE}/api/api-keys`, { method: "POST", headers: { cookie: agent, "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+    const denied = await SELF.fetch(`${BASE}/api/api-keys`, {
+      method: "POST",
+      headers: { cookie: agent, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x" }),
+    });
     expect(denied.status).toBe(403);
-    const r = await SELF.fetch(`${BASE}/api/api-keys`, { method: "POST", headers: { cookie: owner, "content-type": "application/json" }, body: JSON.stringify({ name: "contact form" }) });
+    const r = await SELF.fetch(`${BASE}/api/api-keys`, {
+      method: "POST",
+      headers: { cookie: owner, "content-type": "application/json" },
+      body: JSON.stringify({ name: "contact form" }),
+    });
     expect(r.status).toBe(201);
     const created = (await r.json()) as CreatedApiKey;
     expect(created.key).toMatch(/^ek_[\w-]{32}$/);
     expect(created.prefix).toBe(created.key.slice(0, 10));
-    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+      .bind(created.id)
+      .first<Record<string, unknown>>();
     expect(JSON.stringify(row)).not.toContain(created.key);
-    const list = (await (await SELF.fetch(`${BASE}/api/api-keys`, { headers: { cookie: owner } })).json()) as { keys: ApiKeySummary[] };
+    const list = (await (await SELF.fetch(`${BASE}/api/api-keys`, { headers: { cookie: owner } })).json()) as {
+      keys: ApiKeySummary[];
+    };
     expect(list.keys.map((k) => k.name)).toContain("contact form");
     expect(JSON.stringify(list)).not.toContain(created.key);
-    const bad = await SELF.fetch(`${BASE}/api/api-keys`, { method: "POST", headers: { cookie: owner, "content-type": "application/json" }, body: JSON.stringify({ name: "" }) });
+    const bad = await SELF.fetch(`${BASE}/api/api-keys`, {
+      method: "POST",
+      headers: { cookie: owner, "content-type": "application/json" },
+      body: JSON.stringify({ name: "" }),
+    });
     expect(((await bad.json()) as ApiError).error).toBe("invalid_body");
   });
 
@@ -64,8 +88,12 @@ describe("API keys", () => {
     const del = await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}`, { method: "DELETE", headers: ADMIN });
     expect(del.status).toBe(200);
     expect((await call("POST", "/conversations", temp.key, {})).status).toBe(401);
-    expect((await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(404);
-    const listed = (await (await SELF.fetch(`${BASE}/admin/v1/api-keys`, { headers: ADMIN })).json()) as { keys: ApiKeySummary[] };
+    expect(
+      (await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}`, { method: "DELETE", headers: ADMIN })).status,
+    ).toBe(404);
+    const listed = (await (await SELF.fetch(`${BASE}/admin/v1/api-keys`, { headers: ADMIN })).json()) as {
+      keys: ApiKeySummary[];
+    };
     expect(listed.keys.find((k) => k.id === temp.id)?.revokedAt).toBeGreaterThan(0);
   });
 
@@ -80,7 +108,11 @@ describe("API keys", () => {
       expect(r.status).toBe(404);
     }
     // A widget conversation of the same workspace is not an API conversation.
-    const widget = await SELF.fetch(`${BASE}/v1/conversations?site=demo_site`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const widget = await SELF.fetch(`${BASE}/v1/conversations?site=demo_site`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     const w = (await widget.json()) as { id: string };
     expect((await call("GET", `/conversations/${w.id}/events`, key)).status).toBe(404);
   });
@@ -98,8 +130,12 @@ describe("validation", () => {
     const conv = (await (await call("POST", "/conversations", key, {})).json()) as RestConversation;
     const empty = await call("POST", `/conversations/${conv.id}/messages`, key, { text: "   " });
     expect(((await empty.json()) as ApiError).issues?.[0]).toEqual({ path: "text", message: "message is empty" });
-    expect(((await (await call("GET", `/conversations/${conv.id}/events?after=-1`, key)).json()) as ApiError).error).toBe("invalid_query");
-    expect(((await (await call("GET", "/conversations/bad!id/events", key)).json()) as ApiError).error).toBe("invalid_path");
+    expect(
+      ((await (await call("GET", `/conversations/${conv.id}/events?after=-1`, key)).json()) as ApiError).error,
+    ).toBe("invalid_query");
+    expect(((await (await call("GET", "/conversations/bad!id/events", key)).json()) as ApiError).error).toBe(
+      "invalid_path",
+    );
   });
 });
 
@@ -115,7 +151,10 @@ describe("a whole API conversation", () => {
     const conv = (await created.json()) as RestConversation;
     expect(conv).toMatchObject({ channel: "api", state: "bot" });
 
-    const sync = await call("POST", `/conversations/${conv.id}/messages`, key, { text: "How do I reset my password?", clientId: "msg-00000001" });
+    const sync = await call("POST", `/conversations/${conv.id}/messages`, key, {
+      text: "How do I reset my password?",
+      clientId: "msg-00000001",
+    });
     expect(sync.status).toBe(200);
     const posted = (await sync.json()) as RestPosted;
     expect(posted.duplicate).toBe(false);
@@ -123,10 +162,21 @@ describe("a whole API conversation", () => {
     expect(posted.replies[0]).toMatchObject({ author: "bot", action: "answer" });
     expect(posted.replies[0]?.sources?.[0]?.url).toBe(`${BASE}/hc/demo/articles/reset-password`);
     // Same clientId again: stored once.
-    const again = (await (await call("POST", `/conversations/${conv.id}/messages`, key, { text: "How do I reset my password?", clientId: "msg-00000001" })).json()) as RestPosted;
+    const again = (await (
+      await call("POST", `/conversations/${conv.id}/messages`, key, {
+        text: "How do I reset my password?",
+        clientId: "msg-00000001",
+      })
+    ).json()) as RestPosted;
     expect(again).toMatchObject({ seq: posted.seq, duplicate: true });
 
-    const sse = await call("POST", `/conversations/${conv.id}/messages`, key, { text: "My automatic backup stopped working" }, { accept: "text/event-stream" });
+    const sse = await call(
+      "POST",
+      `/conversations/${conv.id}/messages`,
+      key,
+      { text: "My automatic backup stopped working" },
+      { accept: "text/event-stream" },
+    );
     expect(sse.headers.get("content-type")).toBe("text/event-stream");
     const frames = (await sse.text())
       .split("\n")
@@ -136,10 +186,15 @@ describe("a whole API conversation", () => {
     expect(frames.some((f) => f.t === "delta")).toBe(true);
     expect(frames.some((f) => f.t === "event" && f.event.type === "message" && f.event.author === "bot")).toBe(true);
 
-    const page = (await (await call("GET", `/conversations/${conv.id}/events`, key)).json()) as { events: { type: string; author?: string }[]; lastSeq: number };
+    const page = (await (await call("GET", `/conversations/${conv.id}/events`, key)).json()) as {
+      events: { type: string; author?: string }[];
+      lastSeq: number;
+    };
     expect(page.events.filter((e) => e.type === "message" && e.author === "customer")).toHaveLength(2);
 
-    expect((await call("POST", `/conversations/${conv.id}/handoff`, key, { reason: "customer asked in the app" })).status).toBe(202);
+    expect(
+      (await call("POST", `/conversations/${conv.id}/handoff`, key, { reason: "customer asked in the app" })).status,
+    ).toBe(202);
     const state = (await (await call("GET", `/conversations/${conv.id}`, key)).json()) as RestConversation;
     expect(state.state).toBe("queued");
     const detail = await env.CONVERSATION.get(env.CONVERSATION.idFromName(conv.id)).detail();
@@ -147,7 +202,9 @@ describe("a whole API conversation", () => {
     expect(detail.handoff?.contextArticle).toBe("reset-password");
     expect(detail.identity).toMatchObject({ id: "u_42", email: "ana@example.com", verified: true });
     // Once a person holds it, a message waits for them: no bot reply.
-    const toAgent = (await (await call("POST", `/conversations/${conv.id}/messages`, key, { text: "Are you there?" })).json()) as RestPosted;
+    const toAgent = (await (
+      await call("POST", `/conversations/${conv.id}/messages`, key, { text: "Are you there?" })
+    ).json()) as RestPosted;
     expect(toAgent).toMatchObject({ replies: [], state: "queued" });
   });
 });
@@ -155,7 +212,18 @@ describe("a whole API conversation", () => {
 type Doc = {
   openapi: string;
   servers: { url: string }[];
-  paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
+        requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+        responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+      }
+    >
+  >;
 };
 
 describe("driven by its OpenAPI document", () => {
@@ -166,8 +234,16 @@ describe("driven by its OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     const server = doc.servers[0]?.url ?? "";
     expect(server).toBe(REST);
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-    expect(ops.map((o) => o.op.operationId).sort()).toEqual(["createConversation", "getConversation", "listEvents", "postMessage", "requestHandoff"]);
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(ops.map((o) => o.op.operationId).sort()).toEqual([
+      "createConversation",
+      "getConversation",
+      "listEvents",
+      "postMessage",
+      "requestHandoff",
+    ]);
 
     // Example bodies per operation; each must satisfy the document's own request schema first.
     const examples: Record<string, unknown> = {
@@ -199,12 +275,18 @@ describe("driven by its OpenAPI document", () => {
       if (!resSchema) throw new Error(`${name} ${res.status} has no response schema`);
       expect(validate(resSchema, json), `${name} response`).toEqual([]);
       if (name === "createConversation") id = String(json.id);
-      if (name === "postMessage") expect((json as RestPosted).replies[0]?.sources?.[0]?.articleId).toBe("es-reset-password");
+      if (name === "postMessage")
+        expect((json as RestPosted).replies[0]?.sources?.[0]?.articleId).toBe("es-reset-password");
     }
 
     // A request the schema forbids (too long) gets a documented 400 in the documented error shape.
     const post = doc.paths["/conversations/{id}/messages"]?.post;
-    const maxLength = (post?.requestBody?.content["application/json"]?.schema.properties as Record<string, { maxLength: number }> | undefined)?.text?.maxLength ?? 0;
+    const maxLength =
+      (
+        post?.requestBody?.content["application/json"]?.schema.properties as
+          | Record<string, { maxLength: number }>
+          | undefined
+      )?.text?.maxLength ?? 0;
     expect(maxLength).toBeGreaterThan(0);
     const bad = await SELF.fetch(`${server}/conversations/${id}/messages`, {
       method: "POST",
@@ -216,8 +298,13 @@ describe("driven by its OpenAPI document", () => {
     if (!errSchema) throw new Error("400 is not documented");
     expect(validate(errSchema, await bad.json())).toEqual([]);
     // And the 401 is documented too.
-    const anon = await SELF.fetch(`${server}/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    const anonSchema = doc.paths["/conversations"]?.post?.responses[String(anon.status)]?.content?.["application/json"]?.schema;
+    const anon = await SELF.fetch(`${server}/conversations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    const anonSchema =
+      doc.paths["/conversations"]?.post?.responses[String(anon.status)]?.content?.["application/json"]?.schema;
     if (!anonSchema) throw new Error(`${anon.status} is not documented`);
     expect(validate(anonSchema, await anon.json())).toEqual([]);
   });

@@ -3,11 +3,29 @@
 // person or a team, SLA alarms (near due, breach, rescheduling), role checks and workspace fences.
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AgentPresence, ConversationDetail, CreatedConversation, InboxFrame, InboxItem } from "../../shared/api.ts";
+import type {
+  AgentPresence,
+  ConversationDetail,
+  CreatedConversation,
+  InboxFrame,
+  InboxItem,
+} from "../../shared/api.ts";
 import type { InboxDO } from "../../worker/inbox/do.ts";
 import { defaultMatrix } from "../../worker/routing/matrix.ts";
 import { nearAt } from "../../worker/routing/sla.ts";
-import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, ORIGIN, publishDemoKb, q, SITE, waitFor } from "./helpers.ts";
+import {
+  ADMIN,
+  BASE,
+  connect,
+  createConversation,
+  demoArticles,
+  isBotMessage,
+  ORIGIN,
+  publishDemoKb,
+  q,
+  SITE,
+  waitFor,
+} from "./helpers.ts";
 
 const HOUR = 3_600_000;
 
@@ -50,7 +68,9 @@ async function online(a: Agent) {
 
 const frames = (s: { frames: unknown[] }) => s.frames as InboxFrame[];
 const lastPresence = (s: { frames: unknown[] }): AgentPresence[] =>
-  frames(s).flatMap((f) => (f.t === "presence" ? [f.agents] : [])).at(-1) ?? [];
+  frames(s)
+    .flatMap((f) => (f.t === "presence" ? [f.agents] : []))
+    .at(-1) ?? [];
 
 /** A workspace of its own (inbox, alarm, agents), with a site and, if asked, some of the demo KB. */
 async function workspace(articles: string[] = []): Promise<string> {
@@ -59,7 +79,9 @@ async function workspace(articles: string[] = []): Promise<string> {
   const site = await put(`/admin/v1/sites/${ws}_site?workspace=${ws}`, ADMIN, { name: ws, allowedOrigins: [ORIGIN] });
   expect(site.status).toBe(200);
   if (articles.length) {
-    const r = await put(`/admin/v1/kb/articles?workspace=${ws}`, ADMIN, { articles: demoArticles.filter((a) => articles.includes(a.id)) });
+    const r = await put(`/admin/v1/kb/articles?workspace=${ws}`, ADMIN, {
+      articles: demoArticles.filter((a) => articles.includes(a.id)),
+    });
     expect(r.status).toBe(200);
   }
   return ws;
@@ -112,23 +134,41 @@ const detail = async (id: string, cookie: string) =>
   (await (await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie } })).json()) as ConversationDetail;
 
 const post = (path: string, cookie: string, body: unknown = {}) =>
-  SELF.fetch(`${BASE}${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) });
+  SELF.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 const put = (path: string, headers: Record<string, string>, body: unknown) =>
-  SELF.fetch(`${BASE}${path}`, { method: "PUT", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  SELF.fetch(`${BASE}${path}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 const inbox = (workspace = "demo") => env.INBOX.get(env.INBOX.idFromName(workspace));
-const alarmIn = (workspace: string) => runInDurableObject(inbox(workspace), (_i: InboxDO, state) => state.storage.getAlarm());
+const alarmIn = (workspace: string) =>
+  runInDurableObject(inbox(workspace), (_i: InboxDO, state) => state.storage.getAlarm());
 
 describe("the escalation matrix at handoff", () => {
   it("puts the tier, routed team and SLA due time in the packet and the inbox item", async () => {
     const watcher = await agent(["support"]);
     const cases: [string, { team: string; tier: string; priority: string; article?: string }][] = [
       // refund-request: handoff always, billing, high → tier-1 (1 h)
-      ["I want a refund for my subscription", { team: "billing", tier: "tier-1", priority: "high", article: "refund-request" }],
+      [
+        "I want a refund for my subscription",
+        { team: "billing", tier: "tier-1", priority: "high", article: "refund-request" },
+      ],
       // hacked-account: urgent, security → tier-1
-      ["Someone hacked my account and changed my email", { team: "security", tier: "tier-1", priority: "urgent", article: "hacked-account" }],
+      [
+        "Someone hacked my account and changed my email",
+        { team: "security", tier: "tier-1", priority: "urgent", article: "hacked-account" },
+      ],
       // invoices-and-receipts: the bot answers; "a person" routes on it: billing, low → tier-3 (24 h)
-      ["Where can I download my invoices?", { team: "billing", tier: "tier-3", priority: "low", article: "invoices-and-receipts" }],
+      [
+        "Where can I download my invoices?",
+        { team: "billing", tier: "tier-3", priority: "low", article: "invoices-and-receipts" },
+      ],
     ];
     for (const [question, want] of cases) {
       const before = Date.now();
@@ -138,7 +178,12 @@ describe("the escalation matrix at handoff", () => {
       const target = defaultMatrix.tiers[want.tier as "tier-1"].targetMinutes * 60_000;
       expect(d.handoff?.slaDueAt).toBe((d.handoff?.at ?? 0) + target);
       expect(d.handoff?.at).toBeGreaterThanOrEqual(before);
-      expect(await item(c.id, watcher.cookie)).toMatchObject({ team: want.team, tier: want.tier, slaDueAt: d.handoff?.slaDueAt, slaState: "ok" });
+      expect(await item(c.id, watcher.cookie)).toMatchObject({
+        team: want.team,
+        tier: want.tier,
+        slaDueAt: d.handoff?.slaDueAt,
+        slaState: "ok",
+      });
     }
     // No article at all: the default team and the "normal" priority's tier (tier-2, 4 h).
     const plain = await handoff();
@@ -155,8 +200,15 @@ describe("presence and assignment", () => {
     const sa = await online(a);
     const sb = await online(b);
     await sa.until(() => lastPresence(sa).some((p) => p.id === b.id && p.online));
-    expect(lastPresence(sa).find((p) => p.id === b.id)).toMatchObject({ online: true, away: false, teams: ["billing"], load: 0 });
-    const listed = (await (await SELF.fetch(`${BASE}/api/agents`, { headers: { cookie: a.cookie } })).json()) as { agents: AgentPresence[] };
+    expect(lastPresence(sa).find((p) => p.id === b.id)).toMatchObject({
+      online: true,
+      away: false,
+      teams: ["billing"],
+      load: 0,
+    });
+    const listed = (await (await SELF.fetch(`${BASE}/api/agents`, { headers: { cookie: a.cookie } })).json()) as {
+      agents: AgentPresence[];
+    };
     expect(listed.agents.find((p) => p.id === b.id)).toMatchObject({ online: true, teams: ["billing"] });
     sb.close();
     await sa.until(() => lastPresence(sa).some((p) => p.id === b.id && !p.online));
@@ -177,9 +229,15 @@ describe("presence and assignment", () => {
     expect(got).not.toContain(billing.id);
 
     // a1 resolves both of theirs: now the least loaded, a1 gets the next two.
-    const items = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie: a1.cookie } })).json()) as { items: InboxItem[] };
-    for (const it of items.items.filter((x) => x.assignee?.id === a1.id)) expect((await post(`/api/conversations/${it.id}/resolve`, a1.cookie)).status).toBe(200);
-    const next = [(await item((await handoff()).id, a1.cookie))?.assignee?.id, (await item((await handoff()).id, a1.cookie))?.assignee?.id];
+    const items = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie: a1.cookie } })).json()) as {
+      items: InboxItem[];
+    };
+    for (const it of items.items.filter((x) => x.assignee?.id === a1.id))
+      expect((await post(`/api/conversations/${it.id}/resolve`, a1.cookie)).status).toBe(200);
+    const next = [
+      (await item((await handoff()).id, a1.cookie))?.assignee?.id,
+      (await item((await handoff()).id, a1.cookie))?.assignee?.id,
+    ];
     expect(next).toEqual([a1.id, a1.id]);
     const p = lastPresence(socks[0]!);
     expect(p.find((x) => x.id === a1.id)?.load).toBe(2);
@@ -211,7 +269,9 @@ describe("presence and assignment", () => {
     expect(waiting?.assignee).toBeUndefined();
     expect(waiting).toMatchObject({ state: "queued", team: "support" });
     // The away flag is stored: it holds on the next connection too.
-    expect((await env.DB.prepare("SELECT away FROM agents WHERE id = ?").bind(a1.id).first<{ away: number }>())?.away).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT away FROM agents WHERE id = ?").bind(a1.id).first<{ away: number }>())?.away,
+    ).toBe(0);
   });
 
   it("hands the waiting queue out as agents come online or free up, oldest first, up to their capacity", async () => {
@@ -222,13 +282,16 @@ describe("presence and assignment", () => {
     const waiting: CreatedConversation[] = [];
     for (let i = 0; i < 7; i++) waiting.push(await handoff(ws));
     for (const c of waiting) expect((await item(c.id, a1.cookie))?.assignee).toBeUndefined();
-    const assignees = async () => Promise.all(waiting.map(async (c) => (await item(c.id, a1.cookie))?.assignee?.id ?? null));
+    const assignees = async () =>
+      Promise.all(waiting.map(async (c) => (await item(c.id, a1.cookie))?.assignee?.id ?? null));
     const capacity = defaultMatrix.agentCapacity;
     // a1 signs in: the oldest `capacity` are theirs, the rest keep waiting; their console hears of it live.
     const s1 = await online(a1);
     const first = Array.from({ length: 7 }, (_, i) => (i < capacity ? a1.id : null));
     expect(await waitFor(assignees, (v) => v.filter(Boolean).length === capacity, 3000)).toEqual(first);
-    await s1.until(() => frames(s1).filter((f) => f.t === "upsert" && f.item.assignee?.id === a1.id).length >= capacity);
+    await s1.until(
+      () => frames(s1).filter((f) => f.t === "upsert" && f.item.assignee?.id === a1.id).length >= capacity,
+    );
     // a1 resolves one: the next oldest is theirs.
     expect((await post(`/api/conversations/${waiting[0]?.id}/resolve`, a1.cookie)).status).toBe(200);
     expect((await waitFor(assignees, (v) => v[capacity] === a1.id, 3000))[capacity + 1]).toBeNull();
@@ -259,14 +322,22 @@ describe("presence and assignment", () => {
     s1.close();
     const owner = await agent([], "owner", ws);
     const forA1 = await handoff(ws);
-    await waitFor(() => item(forA1.id, owner.cookie), (i) => i?.state === "queued", 3000);
+    await waitFor(
+      () => item(forA1.id, owner.cookie),
+      (i) => i?.state === "queued",
+      3000,
+    );
     expect((await post(`/api/conversations/${forA1.id}/assign`, owner.cookie, { agentId: a1.id })).status).toBe(200);
     // a2 is there, back from a quick away that does not start their clock.
     const s2 = await online(a2);
     await put(`/api/me/availability`, { cookie: a2.cookie }, { away: true });
     await put(`/api/me/availability`, { cookie: a2.cookie }, { away: false });
     const grace = defaultMatrix.releaseAfterMinutes * 60_000;
-    const alarm = await waitFor(() => alarmIn(ws), (t) => t !== null && t >= left + grace && t <= Date.now() + grace, 3000);
+    const alarm = await waitFor(
+      () => alarmIn(ws),
+      (t) => t !== null && t >= left + grace && t <= Date.now() + grace,
+      3000,
+    );
     // Before the grace is over nothing moves.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime((alarm ?? 0) - 60_000);
@@ -279,7 +350,9 @@ describe("presence and assignment", () => {
     expect((await item(waiting.id, a2.cookie))?.assignee?.id).toBe(a2.id);
     expect(await item(joined.id, a2.cookie)).toMatchObject({ state: "agent", assignee: { id: a1.id } });
     expect((await item(forA1.id, a2.cookie))?.assignee?.id).toBe(a1.id);
-    await s2.until(() => frames(s2).some((f) => f.t === "upsert" && f.item.id === waiting.id && f.item.assignee?.id === a2.id));
+    await s2.until(() =>
+      frames(s2).some((f) => f.t === "upsert" && f.item.id === waiting.id && f.item.assignee?.id === a2.id),
+    );
     // Nothing else waits for a1: no release alarm is left (a2 is available, nothing queued runs an SLA clock to come).
     expect((await detail(waiting.id, a2.cookie)).assignee?.id).toBe(a2.id);
     s2.close();
@@ -291,7 +364,9 @@ describe("presence and assignment", () => {
     const c = await handoff();
     expect((await item(c.id, a.cookie))?.assignee).toEqual({ id: a.id, name: a.name });
     expect(await detail(c.id, a.cookie)).toMatchObject({ state: "queued", assignee: { id: a.id, name: a.name } });
-    const row = await env.DB.prepare("SELECT assigned_agent_id FROM conversations WHERE id = ?").bind(c.id).first<{ assigned_agent_id: string }>();
+    const row = await env.DB.prepare("SELECT assigned_agent_id FROM conversations WHERE id = ?")
+      .bind(c.id)
+      .first<{ assigned_agent_id: string }>();
     expect(row?.assigned_agent_id).toBe(a.id);
     expect((await post(`/api/conversations/${c.id}/claim`, a.cookie)).status).toBe(200);
     const d = await detail(c.id, a.cookie);
@@ -314,11 +389,19 @@ describe("reassign", () => {
     const r = await post(`/api/conversations/${c.id}/assign`, lead.cookie, { agentId: b.id });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { assignee: { id: string } }).assignee.id).toBe(b.id);
-    await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued" && f.event.reason === "reassigned");
+    await customer.until(
+      (f) =>
+        f.t === "event" && f.event.type === "state" && f.event.state === "queued" && f.event.reason === "reassigned",
+    );
     expect(await item(c.id, a.cookie)).toMatchObject({ state: "queued", assignee: { id: b.id, name: b.name } });
-    await sa.until((f) => (f as unknown as InboxFrame).t === "upsert" && (f as unknown as { item: InboxItem }).item.assignee?.id === b.id);
+    await sa.until(
+      (f) =>
+        (f as unknown as InboxFrame).t === "upsert" && (f as unknown as { item: InboxItem }).item.assignee?.id === b.id,
+    );
     await post(`/api/conversations/${c.id}/claim`, b.cookie);
-    await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === b.name);
+    await customer.until(
+      (f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === b.name,
+    );
     customer.close();
     sa.close();
   });
@@ -349,8 +432,12 @@ describe("reassign", () => {
     const lead = await agent([], "owner");
     const c = await handoff();
     expect((await post(`/api/conversations/${c.id}/assign`, lead.cookie, {})).status).toBe(400);
-    expect((await post(`/api/conversations/${c.id}/assign`, lead.cookie, { agentId: lead.id, team: "x" })).status).toBe(400);
-    expect((await post(`/api/conversations/${c.id}/assign`, lead.cookie, { team: "no spaces allowed" })).status).toBe(400);
+    expect((await post(`/api/conversations/${c.id}/assign`, lead.cookie, { agentId: lead.id, team: "x" })).status).toBe(
+      400,
+    );
+    expect((await post(`/api/conversations/${c.id}/assign`, lead.cookie, { team: "no spaces allowed" })).status).toBe(
+      400,
+    );
     await post(`/api/conversations/${c.id}/resolve`, lead.cookie);
     const r = await post(`/api/conversations/${c.id}/assign`, lead.cookie, { agentId: lead.id });
     expect(r.status).toBe(409);
@@ -396,7 +483,9 @@ describe("roles and workspaces", () => {
     await sa.until(() => lastPresence(sa).some((p) => p.id === a.id && p.away && p.teams.includes("vip")));
     expect((await put(path, ADMIN, { away: false })).status).toBe(200);
     await sa.until(() => lastPresence(sa).some((p) => p.id === a.id && !p.away && p.teams.includes("vip")));
-    const row = await env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?").bind(a.id).first<{ teams: string; away: number }>();
+    const row = await env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?")
+      .bind(a.id)
+      .first<{ teams: string; away: number }>();
     expect(row).toEqual({ teams: '["billing","vip"]', away: 0 });
     sa.close();
   });
@@ -406,10 +495,16 @@ describe("roles and workspaces", () => {
     const outsider = await agent(["support"], "owner", "other");
     const mine = await agent(["support"], "owner");
     const c = await handoff();
-    expect((await post(`/api/conversations/${c.id}/assign`, outsider.cookie, { agentId: outsider.id })).status).toBe(404);
+    expect((await post(`/api/conversations/${c.id}/assign`, outsider.cookie, { agentId: outsider.id })).status).toBe(
+      404,
+    );
     expect((await post(`/api/conversations/${c.id}/assign`, mine.cookie, { agentId: outsider.id })).status).toBe(404);
-    expect((await put(`/admin/v1/agents/${mine.id}/routing`, { cookie: outsider.cookie }, { teams: ["x"] })).status).toBe(404);
-    const theirs = (await (await SELF.fetch(`${BASE}/api/agents`, { headers: { cookie: outsider.cookie } })).json()) as { agents: AgentPresence[] };
+    expect(
+      (await put(`/admin/v1/agents/${mine.id}/routing`, { cookie: outsider.cookie }, { teams: ["x"] })).status,
+    ).toBe(404);
+    const theirs = (await (
+      await SELF.fetch(`${BASE}/api/agents`, { headers: { cookie: outsider.cookie } })
+    ).json()) as { agents: AgentPresence[] };
     expect(theirs.agents.map((x) => x.id)).toEqual([outsider.id]);
     // Presence on the other workspace's inbox does not show our agents, nor route our handoffs.
     const so = await online(outsider);
@@ -456,16 +551,27 @@ describe("SLA alarms", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(due - 30 * 60_000);
     expect(await runDurableObjectAlarm(inbox(ws))).toBe(true);
-    await watch.until((f) => (f as unknown as InboxFrame).t === "upsert" && (f as unknown as { item: InboxItem }).item.slaState === "near");
+    await watch.until(
+      (f) =>
+        (f as unknown as InboxFrame).t === "upsert" && (f as unknown as { item: InboxItem }).item.slaState === "near",
+    );
     expect((await item(c.id, owner.cookie))?.slaState).toBe("near");
     expect(await alarmOf()).toBe(due); // next: the due time itself
     // The alarm firing again before the due time changes nothing and records nothing twice.
     await runDurableObjectAlarm(inbox(ws));
     vi.setSystemTime(due + 1000);
     expect(await runDurableObjectAlarm(inbox(ws))).toBe(true);
-    await watch.until((f) => (f as unknown as InboxFrame).t === "upsert" && (f as unknown as { item: InboxItem }).item.slaState === "breached");
+    await watch.until(
+      (f) =>
+        (f as unknown as InboxFrame).t === "upsert" &&
+        (f as unknown as { item: InboxItem }).item.slaState === "breached",
+    );
     expect(await alarmOf()).toBeNull(); // nothing else pending
-    const events = await env.DB.prepare("SELECT kind, conversation_id, tier, team, due_at FROM sla_events WHERE conversation_id = ? ORDER BY seq").bind(c.id).all();
+    const events = await env.DB.prepare(
+      "SELECT kind, conversation_id, tier, team, due_at FROM sla_events WHERE conversation_id = ? ORDER BY seq",
+    )
+      .bind(c.id)
+      .all();
     expect(events.results).toEqual([
       { kind: "near", conversation_id: c.id, tier: "tier-2", team: "support", due_at: due },
       { kind: "breached", conversation_id: c.id, tier: "tier-2", team: "support", due_at: due },
@@ -494,7 +600,9 @@ describe("SLA alarms", () => {
     await runDurableObjectAlarm(inbox(ws));
     vi.useRealTimers();
     expect((await item(c.id, owner.cookie))?.slaState).toBe("breached");
-    const kinds = await env.DB.prepare("SELECT kind FROM sla_events WHERE conversation_id = ?").bind(c.id).all<{ kind: string }>();
+    const kinds = await env.DB.prepare("SELECT kind FROM sla_events WHERE conversation_id = ?")
+      .bind(c.id)
+      .all<{ kind: string }>();
     expect(kinds.results.map((r) => r.kind)).toEqual(["breached"]);
   });
 });

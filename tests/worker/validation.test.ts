@@ -19,14 +19,25 @@ async function expectError(r: Response, status: number, error: string, message?:
 }
 
 const events = async (c: { id: string; token: string }) =>
-  ((await (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never)}`, { headers: { origin: ORIGIN } })).json()) as EventsPage).events;
+  (
+    (await (
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never)}`, { headers: { origin: ORIGIN } })
+    ).json()) as EventsPage
+  ).events;
 
 describe("public API validation", () => {
   it("refuses an origin the site does not allow, on HTTP and WebSocket alike", async () => {
     const evil = { ...json, origin: "https://evil.example" };
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, { method: "POST", headers: evil, body: "{}" }), 403, "origin_not_allowed", /evil\.example/);
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, { method: "POST", headers: evil, body: "{}" }),
+      403,
+      "origin_not_allowed",
+      /evil\.example/,
+    );
     const c = await createConversation();
-    const ws = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, { headers: { upgrade: "websocket", origin: "https://evil.example" } });
+    const ws = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, {
+      headers: { upgrade: "websocket", origin: "https://evil.example" },
+    });
     expect(ws.status).toBe(403);
     expect(ws.webSocket).toBeNull();
   });
@@ -38,16 +49,38 @@ describe("public API validation", () => {
   });
 
   it("rejects unknown and malformed site keys", async () => {
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations?site=nope_nope`, { method: "POST", headers: json, body: "{}" }), 404, "unknown_site");
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations?site=a`, { method: "POST", headers: json, body: "{}" }), 400, "invalid_query", /site/);
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations`, { method: "POST", headers: json, body: "{}" }), 400, "invalid_query");
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations?site=nope_nope`, { method: "POST", headers: json, body: "{}" }),
+      404,
+      "unknown_site",
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations?site=a`, { method: "POST", headers: json, body: "{}" }),
+      400,
+      "invalid_query",
+      /site/,
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations`, { method: "POST", headers: json, body: "{}" }),
+      400,
+      "invalid_query",
+    );
   });
 
   it("rejects bad bodies with the field that is wrong", async () => {
     const url = `${BASE}/v1/conversations?site=${SITE}`;
     await expectError(await SELF.fetch(url, { method: "POST", headers: json, body: "{not json" }), 400, "invalid_json");
-    await expectError(await SELF.fetch(url, { method: "POST", headers: { origin: ORIGIN, "content-type": "text/plain" }, body: "{}" }), 415, "unsupported_media_type");
-    const bad = await expectError(await SELF.fetch(url, { method: "POST", headers: json, body: JSON.stringify({ locale: "english!" }) }), 400, "invalid_body", /locale/);
+    await expectError(
+      await SELF.fetch(url, { method: "POST", headers: { origin: ORIGIN, "content-type": "text/plain" }, body: "{}" }),
+      415,
+      "unsupported_media_type",
+    );
+    const bad = await expectError(
+      await SELF.fetch(url, { method: "POST", headers: json, body: JSON.stringify({ locale: "english!" }) }),
+      400,
+      "invalid_body",
+      /locale/,
+    );
     expect(bad.issues?.[0]?.path).toBe("locale");
   });
 
@@ -60,17 +93,44 @@ describe("public API validation", () => {
       [{ clientId: "long-enough-2", text: "x".repeat(4001) }, /text/],
       [{ text: "no client id" }, /clientId/],
     ];
-    for (const [body, msg] of cases) await expectError(await SELF.fetch(url, { method: "POST", headers: json, body: JSON.stringify(body) }), 400, "invalid_body", msg);
+    for (const [body, msg] of cases)
+      await expectError(
+        await SELF.fetch(url, { method: "POST", headers: json, body: JSON.stringify(body) }),
+        400,
+        "invalid_body",
+        msg,
+      );
     expect(await events(c)).toEqual([]);
   });
 
   it("rejects a wrong token, a malformed id and a bad cursor", async () => {
     const c = await createConversation();
     const other = await createConversation();
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${other.token}`, { headers: { origin: ORIGIN } }), 403, "bad_token");
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations/bad!id/events?${q(c)}`, { headers: { origin: ORIGIN } }), 400, "invalid_path");
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${c.token}&after=-1`, { headers: { origin: ORIGIN } }), 400, "invalid_query", /after/);
-    await expectError(await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, { headers: { origin: ORIGIN } }), 426, "upgrade_required");
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${other.token}`, {
+        headers: { origin: ORIGIN },
+      }),
+      403,
+      "bad_token",
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations/bad!id/events?${q(c)}`, { headers: { origin: ORIGIN } }),
+      400,
+      "invalid_path",
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${c.token}&after=-1`, {
+        headers: { origin: ORIGIN },
+      }),
+      400,
+      "invalid_query",
+      /after/,
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, { headers: { origin: ORIGIN } }),
+      426,
+      "upgrade_required",
+    );
   });
 
   it("answers a bad WebSocket frame with an error frame and stores nothing", async () => {
@@ -91,7 +151,11 @@ describe("public API validation", () => {
   });
 
   it("returns JSON 404 for unknown routes", async () => {
-    await expectError(await SELF.fetch(`${BASE}/v1/nothing?site=${SITE}`, { headers: { origin: ORIGIN } }), 404, "not_found");
+    await expectError(
+      await SELF.fetch(`${BASE}/v1/nothing?site=${SITE}`, { headers: { origin: ORIGIN } }),
+      404,
+      "not_found",
+    );
   });
 });
 
@@ -101,8 +165,16 @@ describe("admin API validation", () => {
   const article = { id: "a-1", title: "T", body: "Body text." };
 
   it("needs the admin token", async () => {
-    await expectError(await put({ articles: [article] }, { "content-type": "application/json" }), 401, "unauthenticated");
-    await expectError(await put({ articles: [article] }, { ...ADMIN, authorization: "Bearer wrong" }), 401, "unauthenticated");
+    await expectError(
+      await put({ articles: [article] }, { "content-type": "application/json" }),
+      401,
+      "unauthenticated",
+    );
+    await expectError(
+      await put({ articles: [article] }, { ...ADMIN, authorization: "Bearer wrong" }),
+      401,
+      "unauthenticated",
+    );
   });
 
   it("rejects bad articles and duplicate ids, and publishes nothing", async () => {
@@ -110,7 +182,9 @@ describe("admin API validation", () => {
     await expectError(await put({ articles: [{ ...article, id: "Bad Id" }] }), 400, "invalid_body", /id/);
     await expectError(await put({ articles: [{ ...article, handoff: "sometimes" }] }), 400, "invalid_body", /handoff/);
     await expectError(await put({ articles: [article, article] }), 400, "duplicate_id", /a-1/);
-    const list = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as { articles: { id: string }[] };
+    const list = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as {
+      articles: { id: string }[];
+    };
     expect(list.articles.some((a) => a.id === "a-1")).toBe(false);
   });
 });
@@ -135,20 +209,46 @@ describe("agent and admin input validation", () => {
     const { createAgent } = await import("./helpers.ts");
     const cookie = await createAgent("val@lumen.example");
     const c = await createConversation();
-    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, { method: "POST", headers: json, body: JSON.stringify({ clientId: "val-0000001", text: "hello" }) });
-    await expectError(await SELF.fetch(`${BASE}/api/conversations/${c.id}/ws?after=abc`, { headers: { cookie, upgrade: "websocket" } }), 400, "invalid_query", /after/);
+    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ clientId: "val-0000001", text: "hello" }),
+    });
     await expectError(
-      await SELF.fetch(`${BASE}/admin/v1/agents`, { method: "POST", headers: ADMIN, body: JSON.stringify({ email: "x@example.com", name: "X", password: "short" }) }),
+      await SELF.fetch(`${BASE}/api/conversations/${c.id}/ws?after=abc`, { headers: { cookie, upgrade: "websocket" } }),
+      400,
+      "invalid_query",
+      /after/,
+    );
+    await expectError(
+      await SELF.fetch(`${BASE}/admin/v1/agents`, {
+        method: "POST",
+        headers: ADMIN,
+        body: JSON.stringify({ email: "x@example.com", name: "X", password: "short" }),
+      }),
       400,
       "invalid_body",
       /password/,
     );
     await expectError(
-      await SELF.fetch(`${BASE}/admin/v1/sites/shop_1`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ allowedOrigins: ["https://shop.example/path"] }) }),
+      await SELF.fetch(`${BASE}/admin/v1/sites/shop_1`, {
+        method: "PUT",
+        headers: ADMIN,
+        body: JSON.stringify({ allowedOrigins: ["https://shop.example/path"] }),
+      }),
       400,
       "invalid_body",
       /origin/,
     );
-    await expectError(await SELF.fetch(`${BASE}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "nope", password: "x" }) }), 400, "invalid_body", /email/);
+    await expectError(
+      await SELF.fetch(`${BASE}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "nope", password: "x" }),
+      }),
+      400,
+      "invalid_body",
+      /email/,
+    );
   });
 });

@@ -25,7 +25,14 @@ function Progress<T>({ l, t, retry }: { l: Loadable<T>; t: Translate; retry(): v
   );
 }
 
-export function PastList({ history, t, locale, currentId, open, back }: Common & { currentId: string | undefined; open(id: string): void; back(): void }) {
+export function PastList({
+  history,
+  t,
+  locale,
+  currentId,
+  open,
+  back,
+}: Common & { currentId: string | undefined; open(id: string): void; back(): void }) {
   const l = history.list.value;
   return (
     <div class="log past" aria-busy={l.s === "loading" ? "true" : undefined}>
@@ -40,7 +47,13 @@ export function PastList({ history, t, locale, currentId, open, back }: Common &
             return (
               <li key={c.id}>
                 {/* The button's text is its name: title, then channel and day, status, last message. */}
-                <button type="button" class="pc" data-id={c.id} aria-current={current ? "true" : undefined} onClick={() => (current ? back() : open(c.id))}>
+                <button
+                  type="button"
+                  class="pc"
+                  data-id={c.id}
+                  aria-current={current ? "true" : undefined}
+                  onClick={() => (current ? back() : open(c.id))}
+                >
                   <span class="pt">{c.title}</span>{" "}
                   <span class="pm">
                     {channelWord(c.channel, t)} · {dayOf(c.updatedAt, locale)}
@@ -58,7 +71,14 @@ export function PastList({ history, t, locale, currentId, open, back }: Common &
   );
 }
 
-export function PastView({ history, t, base, id, resume, back }: Omit<Common, "locale"> & { base: string; id: string; resume(id: string, token: string): void; back(): void }) {
+export function PastView({
+  history,
+  t,
+  base,
+  id,
+  resume,
+  back,
+}: Omit<Common, "locale"> & { base: string; id: string; resume(id: string, token: string): void; back(): void }) {
   const p = history.past.value;
   if (p.s !== "ok" || p.v.conversation.id !== id) {
     return (

@@ -11,17 +11,36 @@ const LABELS: Record<string, [string, string, string]> = {
 };
 
 // Drawn, not emoji: emoji fonts are missing on some systems and render as empty boxes.
-const THUMB = "M2 21h3V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
+const THUMB =
+  "M2 21h3V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
 
 function Thumb({ down }: { down?: boolean }) {
   return (
-    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" style={down ? "transform: rotate(180deg)" : undefined}>
+    <svg
+      viewBox="0 0 24 24"
+      width="14"
+      height="14"
+      aria-hidden="true"
+      style={down ? "transform: rotate(180deg)" : undefined}
+    >
       <path d={THUMB} fill="currentColor" />
     </svg>
   );
 }
 
-export function Vote({ m, store, api, site, locale }: { m: MessageEvent; store: WidgetStore; api: string; site: string; locale: string }) {
+export function Vote({
+  m,
+  store,
+  api,
+  site,
+  locale,
+}: {
+  m: MessageEvent;
+  store: WidgetStore;
+  api: string;
+  site: string;
+  locale: string;
+}) {
   const vote = useSignal<boolean | null>(null);
   const conv = store.conv.value;
   if (m.action !== "answer" || !conv) return null;
@@ -40,7 +59,13 @@ export function Vote({ m, store, api, site, locale }: { m: MessageEvent; store: 
       <button type="button" class="link" aria-pressed={vote.value === true} onClick={() => send(true)} data-vote="up">
         <Thumb /> <span class="sr">{yes}</span>
       </button>
-      <button type="button" class="link" aria-pressed={vote.value === false} onClick={() => send(false)} data-vote="down">
+      <button
+        type="button"
+        class="link"
+        aria-pressed={vote.value === false}
+        onClick={() => send(false)}
+        data-vote="down"
+      >
         <Thumb down /> <span class="sr">{no}</span>
       </button>
     </p>

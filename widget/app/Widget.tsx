@@ -15,8 +15,14 @@ import { RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 import { FollowUp } from "./FollowUp.tsx";
 
-
-type Props = { store: WidgetStore; history: HistoryStore; host: Host; t: Translate; open: Signal<boolean>; close(focusLauncher: boolean): void };
+type Props = {
+  store: WidgetStore;
+  history: HistoryStore;
+  host: Host;
+  t: Translate;
+  open: Signal<boolean>;
+  close(focusLauncher: boolean): void;
+};
 
 /** The live chat, the list of past conversations, or one of them. */
 type View = { k: "chat" } | { k: "list" } | { k: "past"; id: string };
@@ -116,7 +122,14 @@ function Csat({ store, t }: { store: WidgetStore; t: Translate }) {
         <legend>{t("csatQuestion")}</legend>
         <div class="stars">
           {[1, 2, 3, 4, 5].map((n) => (
-            <button key={n} type="button" class={n <= score.value ? "on" : ""} aria-pressed={score.value === n} aria-label={t("csatStar", { n })} onClick={() => (score.value = n)}>
+            <button
+              key={n}
+              type="button"
+              class={n <= score.value ? "on" : ""}
+              aria-pressed={score.value === n}
+              aria-label={t("csatStar", { n })}
+              onClick={() => (score.value = n)}
+            >
               ★
             </button>
           ))}
@@ -124,7 +137,14 @@ function Csat({ store, t }: { store: WidgetStore; t: Translate }) {
       </fieldset>
       {score.value > 0 && (
         <>
-          <textarea rows={2} maxLength={1000} aria-label={t("csatComment")} placeholder={t("csatComment")} value={comment.value} onInput={(e) => (comment.value = e.currentTarget.value)} />
+          <textarea
+            rows={2}
+            maxLength={1000}
+            aria-label={t("csatComment")}
+            placeholder={t("csatComment")}
+            value={comment.value}
+            onInput={(e) => (comment.value = e.currentTarget.value)}
+          />
           <button type="submit" class="rate" disabled={busy.value}>
             {t("csatSend")}
           </button>
@@ -150,7 +170,13 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
     return () => clearTimeout(id);
   }, [s]);
   const text =
-    s === "offline" ? t("offline") : s === "failed" ? t("failed") : slow ? t(s === "reconnecting" ? "reconnecting" : "connecting") : "";
+    s === "offline"
+      ? t("offline")
+      : s === "failed"
+        ? t("failed")
+        : slow
+          ? t(s === "reconnecting" ? "reconnecting" : "connecting")
+          : "";
   // Always in the DOM: a live region only announces changes if it existed before them.
   return (
     <div class={`status${text ? " on" : ""}`} role="status">
@@ -227,14 +253,14 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
     : v.k !== "chat"
       ? ""
       : state === "agent"
-      ? tl.agentName
-        ? t("subtitleAgent", { name: tl.agentName })
-        : t("agent")
-      : state === "queued"
-        ? t("subtitleQueued")
-        : state === "resolved"
-          ? t("subtitleResolved")
-          : t("subtitleBot");
+        ? tl.agentName
+          ? t("subtitleAgent", { name: tl.agentName })
+          : t("agent")
+        : state === "queued"
+          ? t("subtitleQueued")
+          : state === "resolved"
+            ? t("subtitleResolved")
+            : t("subtitleBot");
 
   const submit = (e?: Event) => {
     e?.preventDefault();
@@ -295,7 +321,12 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
             </svg>
           </div>
         ) : (
-          <button type="button" class="icon back" aria-label={t(v.k === "list" ? "backToChat" : "backToList")} onClick={v.k === "list" ? showChat : showList}>
+          <button
+            type="button"
+            class="icon back"
+            aria-label={t(v.k === "list" ? "backToChat" : "backToList")}
+            onClick={v.k === "list" ? showChat : showList}
+          >
             <IconBack />
           </button>
         )}
@@ -323,7 +354,16 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         )}
       </header>
       <StatusLine store={store} t={t} />
-      {v.k === "list" && <PastList history={history} t={t} locale={host.config.locale} currentId={store.conv.value?.id} open={showPast} back={showChat} />}
+      {v.k === "list" && (
+        <PastList
+          history={history}
+          t={t}
+          locale={host.config.locale}
+          currentId={store.conv.value?.id}
+          open={showPast}
+          back={showChat}
+        />
+      )}
       {v.k === "past" && (
         <PastView
           history={history}
@@ -338,99 +378,114 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         />
       )}
       {v.k === "chat" && (
-      <>
-      <div
-        ref={log}
-        class="log"
-        role="log"
-        aria-live="polite"
-        aria-label={t("chatLog")}
-        tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-        }}
-      >
-        <div class="row them">
-          <span class="who">{t("assistant")}</span>
-          <div class="bubble bot">{t("welcome")}</div>
-        </div>
-        {items.map((it) => {
-          if (it.k === "note") {
-            const s = noteText(it.e, it.prev, t);
-            lastAuthor = "";
-            return s && <p class="note" key={`n${it.seq}`}>{s}</p>;
-          }
-          const who = it.m.author + (it.m.name ?? "");
-          const label = who !== lastAuthor;
-          lastAuthor = who;
-          return <Fragment key={it.m.id}><Bubble m={it.m} t={t} base={base} label={label} />{it.m.author === "bot" && <Vote m={it.m} store={store} api={base} site={host.config.site} locale={host.config.locale} />}</Fragment>;
-        })}
-        {Object.values(tl.drafts).map((d) => (
-          // Hidden from the live region while it grows (one announcement per token would be
-          // unbearable); the stored message replaces it under a different key, and that is announced.
-          <div class="row them" key={`d${d.id}`} aria-hidden="true">
-            {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
-            <div class="bubble bot draft">
-              <RichText text={d.text} />
+        <>
+          <div
+            ref={log}
+            class="log"
+            role="log"
+            aria-live="polite"
+            aria-label={t("chatLog")}
+            tabIndex={0}
+            onScroll={(e) => {
+              const el = e.currentTarget;
+              stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+            }}
+          >
+            <div class="row them">
+              <span class="who">{t("assistant")}</span>
+              <div class="bubble bot">{t("welcome")}</div>
             </div>
+            {items.map((it) => {
+              if (it.k === "note") {
+                const s = noteText(it.e, it.prev, t);
+                lastAuthor = "";
+                return (
+                  s && (
+                    <p class="note" key={`n${it.seq}`}>
+                      {s}
+                    </p>
+                  )
+                );
+              }
+              const who = it.m.author + (it.m.name ?? "");
+              const label = who !== lastAuthor;
+              lastAuthor = who;
+              return (
+                <Fragment key={it.m.id}>
+                  <Bubble m={it.m} t={t} base={base} label={label} />
+                  {it.m.author === "bot" && (
+                    <Vote m={it.m} store={store} api={base} site={host.config.site} locale={host.config.locale} />
+                  )}
+                </Fragment>
+              );
+            })}
+            {Object.values(tl.drafts).map((d) => (
+              // Hidden from the live region while it grows (one announcement per token would be
+              // unbearable); the stored message replaces it under a different key, and that is announced.
+              <div class="row them" key={`d${d.id}`} aria-hidden="true">
+                {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
+                <div class="bubble bot draft">
+                  <RichText text={d.text} />
+                </div>
+              </div>
+            ))}
+            {shown.map((p) => (
+              <PendingBubble key={p.clientId} p={p} t={t} retry={store.retry} />
+            ))}
+            {(state === "queued" || state === "agent") && store.conv.value && (
+              <FollowUp conv={store.conv.value} api={base} site={host.config.site} t={t} />
+            )}
+            {state === "resolved" && <Csat store={store} t={t} />}
+            {state === "resolved" && (
+              <p class="note">
+                <button type="button" class="link" onClick={store.newConversation}>
+                  {t("newConversation")}
+                </button>
+              </p>
+            )}
           </div>
-        ))}
-        {shown.map((p) => (
-          <PendingBubble key={p.clientId} p={p} t={t} retry={store.retry} />
-        ))}
-        {(state === "queued" || state === "agent") && store.conv.value && <FollowUp conv={store.conv.value} api={base} site={host.config.site} t={t} />}
-        {state === "resolved" && <Csat store={store} t={t} />}
-        {state === "resolved" && (
-          <p class="note">
-            <button type="button" class="link" onClick={store.newConversation}>
-              {t("newConversation")}
+          <div class="typing" aria-hidden="true">
+            {tl.typing && (
+              <>
+                <span class="dots">
+                  <i />
+                  <i />
+                  <i />
+                </span>
+                {t("typing", { name: tl.agentName ?? t("agent") })}
+              </>
+            )}
+          </div>
+          <form class="composer" onSubmit={submit}>
+            <textarea
+              ref={input}
+              rows={1}
+              aria-label={t("inputLabel")}
+              placeholder={t("placeholder")}
+              value={text.value}
+              aria-invalid={over > 0 ? "true" : undefined}
+              onInput={(e) => {
+                const el = e.currentTarget;
+                text.value = el.value;
+                el.style.height = "";
+                el.style.height = `${Math.min(el.scrollHeight, 128)}px`;
+                if (el.value) store.typing();
+              }}
+              onKeyDown={(e) => {
+                // isComposing: Enter confirms an IME candidate (Japanese, Chinese…), it must not send.
+                if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) submit(e);
+              }}
+            />
+            <button type="submit" class="send" aria-label={t("send")} disabled={!text.value.trim() || over > 0}>
+              <IconSend />
             </button>
-          </p>
-        )}
-      </div>
-      <div class="typing" aria-hidden="true">
-        {tl.typing && (
-          <>
-            <span class="dots">
-              <i />
-              <i />
-              <i />
-            </span>
-            {t("typing", { name: tl.agentName ?? t("agent") })}
-          </>
-        )}
-      </div>
-      <form class="composer" onSubmit={submit}>
-        <textarea
-          ref={input}
-          rows={1}
-          aria-label={t("inputLabel")}
-          placeholder={t("placeholder")}
-          value={text.value}
-          aria-invalid={over > 0 ? "true" : undefined}
-          onInput={(e) => {
-            const el = e.currentTarget;
-            text.value = el.value;
-            el.style.height = "";
-            el.style.height = `${Math.min(el.scrollHeight, 128)}px`;
-            if (el.value) store.typing();
-          }}
-          onKeyDown={(e) => {
-            // isComposing: Enter confirms an IME candidate (Japanese, Chinese…), it must not send.
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) submit(e);
-          }}
-        />
-        <button type="submit" class="send" aria-label={t("send")} disabled={!text.value.trim() || over > 0}>
-          <IconSend />
-        </button>
-      </form>
-      {over > 0 && (
-        <p class="meta bad pad" role="alert">
-          {t("tooLong", { n: over })}
-        </p>
-      )}
-      </>
+          </form>
+          {over > 0 && (
+            <p class="meta bad pad" role="alert">
+              {t("tooLong", { n: over })}
+            </p>
+          )}
+        </>
       )}
       <p class="foot">{t("poweredBy")}</p>
     </section>

@@ -60,7 +60,8 @@ export function parseFrame(data: string): ServerFrame | null {
     if (typeof f !== "object" || f === null) return null;
     const r = f as Record<string, unknown>;
     if (typeof r.t !== "string" || !frameTypes.has(r.t)) return null;
-    if (r.t === "delta" && (typeof r.id !== "string" || typeof r.offset !== "number" || typeof r.text !== "string")) return null;
+    if (r.t === "delta" && (typeof r.id !== "string" || typeof r.offset !== "number" || typeof r.text !== "string"))
+      return null;
     if (r.t === "event" && (typeof r.event !== "object" || r.event === null)) return null;
     return f as ServerFrame;
   } catch {
@@ -132,7 +133,9 @@ export class Connection {
       return;
     }
     // Not worth queueing: over HTTP it goes through now or the customer sees it fail and taps again.
-    await postHandoff(this.o.api, this.o.site, this.o.conv, reason, this.env.fetch).catch((e: unknown) => this.httpError(e));
+    await postHandoff(this.o.api, this.o.site, this.o.conv, reason, this.env.fetch).catch((e: unknown) =>
+      this.httpError(e),
+    );
   }
 
   typing(on: boolean): void {
@@ -269,11 +272,14 @@ export class Connection {
     const ac = (this.abort = new AbortController());
     let ready = false;
     try {
-      const res = await this.env.fetch(conversationUrl(this.o.api, this.o.site, this.o.conv, "events", this.o.after()), {
-        headers: { accept: "text/event-stream" },
-        signal: ac.signal,
-        cache: "no-store",
-      });
+      const res = await this.env.fetch(
+        conversationUrl(this.o.api, this.o.site, this.o.conv, "events", this.o.after()),
+        {
+          headers: { accept: "text/event-stream" },
+          signal: ac.signal,
+          cache: "no-store",
+        },
+      );
       if (!res.ok) throw await failure(res);
       if (!res.body || !(res.headers.get("content-type") ?? "").includes("text/event-stream")) {
         // A server (or proxy) that only answers JSON: that is the polling API, so poll.

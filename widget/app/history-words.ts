@@ -12,7 +12,10 @@ export const statusWord = (status: CustomerStatus, t: Translate): string => t(ST
 /** "3 Nov 2026" in the widget's language; with the time too when `withTime`. */
 export function dayOf(at: number, locale: string, withTime = false): string {
   try {
-    return new Intl.DateTimeFormat(locale, withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" }).format(at);
+    return new Intl.DateTimeFormat(
+      locale,
+      withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" },
+    ).format(at);
   } catch {
     return new Date(at).toISOString().slice(0, 10);
   }

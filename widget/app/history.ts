@@ -16,7 +16,8 @@ const RENEW_MS = 30_000;
 /** Worth asking the server: only a signed identity with an email can have a history. */
 export const canHaveHistory = (req: IdentifyRequest | undefined): boolean => !!(req?.user.email && req.hmac && req.ts);
 
-export const sessionUsable = (s: HistorySession | undefined, now: number): s is HistorySession => !!s && s.expiresAt - RENEW_MS > now;
+export const sessionUsable = (s: HistorySession | undefined, now: number): s is HistorySession =>
+  !!s && s.expiresAt - RENEW_MS > now;
 
 export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fetch(...a)) {
   /** The visitor's signature was accepted: show "Your conversations". */
@@ -37,7 +38,11 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
   function mint(): Promise<HistorySession | undefined> {
     const req = identity;
     if (!canHaveHistory(req)) return Promise.resolve(undefined);
-    minting ??= f(url("session"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req) })
+    minting ??= f(url("session"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(req),
+    })
       .then(async (r) => {
         if (!r.ok) throw await failure(r);
         const got = (await r.json()) as HistorySession;

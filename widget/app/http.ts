@@ -52,29 +52,68 @@ const jsonInit = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export function createConversation(api: string, site: string, body: CreateConversation, f: typeof fetch = fetch): Promise<CreatedConversation> {
+export function createConversation(
+  api: string,
+  site: string,
+  body: CreateConversation,
+  f: typeof fetch = fetch,
+): Promise<CreatedConversation> {
   const u = new URL("/v1/conversations", api);
   u.searchParams.set("site", site);
   return json(f(u.href, jsonInit(body)));
 }
 
-export function postMessage(api: string, site: string, conv: Conv, clientId: string, text: string, f: typeof fetch = fetch): Promise<PostedMessage> {
+export function postMessage(
+  api: string,
+  site: string,
+  conv: Conv,
+  clientId: string,
+  text: string,
+  f: typeof fetch = fetch,
+): Promise<PostedMessage> {
   return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text })));
 }
 
-export function postJson(api: string, site: string, conv: Conv, path: "identify" | "csat" | "follow-up", body: unknown, f: typeof fetch = fetch): Promise<unknown> {
+export function postJson(
+  api: string,
+  site: string,
+  conv: Conv,
+  path: "identify" | "csat" | "follow-up",
+  body: unknown,
+  f: typeof fetch = fetch,
+): Promise<unknown> {
   return json(f(conversationUrl(api, site, conv, path), jsonInit(body)));
 }
 
 /** Whether replies can be emailed while the customer is away, and the address on file (worker/routes/conversations.ts). */
-export function getFollowUp(api: string, site: string, conv: Conv, f: typeof fetch = fetch): Promise<{ available: boolean; email?: string }> {
+export function getFollowUp(
+  api: string,
+  site: string,
+  conv: Conv,
+  f: typeof fetch = fetch,
+): Promise<{ available: boolean; email?: string }> {
   return json(f(conversationUrl(api, site, conv, "follow-up"), { headers: { accept: "application/json" } }));
 }
 
-export function postHandoff(api: string, site: string, conv: Conv, reason: string | undefined, f: typeof fetch = fetch): Promise<unknown> {
+export function postHandoff(
+  api: string,
+  site: string,
+  conv: Conv,
+  reason: string | undefined,
+  f: typeof fetch = fetch,
+): Promise<unknown> {
   return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {})));
 }
 
-export function getEvents(api: string, site: string, conv: Conv, after: number, signal: AbortSignal, f: typeof fetch = fetch): Promise<EventsPage> {
-  return json(f(conversationUrl(api, site, conv, "events", after), { headers: { accept: "application/json" }, signal }));
+export function getEvents(
+  api: string,
+  site: string,
+  conv: Conv,
+  after: number,
+  signal: AbortSignal,
+  f: typeof fetch = fetch,
+): Promise<EventsPage> {
+  return json(
+    f(conversationUrl(api, site, conv, "events", after), { headers: { accept: "application/json" }, signal }),
+  );
 }

@@ -80,7 +80,8 @@ const es: Dict = {
   subtitleQueued: "Esperando a una persona…",
   subtitleAgent: "Estás hablando con {name}",
   subtitleResolved: "Conversación resuelta",
-  welcome: "¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda. También puedes hablar con una persona cuando quieras.",
+  welcome:
+    "¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda. También puedes hablar con una persona cuando quieras.",
   talkToPerson: "Hablar con una persona",
   close: "Cerrar chat",
   you: "Tú",

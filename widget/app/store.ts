@@ -88,7 +88,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       // lastSeq moved only if the reducer accepted the event (it owns dedup; we only observe it).
       if (f.t === "event" && next.lastSeq !== prev.lastSeq) {
         if (f.event.type === "state") notes.value = [...notes.value, f.event];
-        else if (f.event.type === "message" && (f.event.author === "bot" || f.event.author === "agent")) incoming.value++;
+        else if (f.event.type === "message" && (f.event.author === "bot" || f.event.author === "agent"))
+          incoming.value++;
       }
       timeline.value = next;
       pending.value = queue.reconcile(pending.value, next);
@@ -146,7 +147,9 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
         status.value = "failed";
         if (e instanceof ApiFailure && (e.rejected || e.gone)) {
           // A misconfigured site key will not fix itself: say so on each message instead of retrying.
-          pending.value = queue.toResend(pending.value).reduce((l, p) => queue.fail(l, p.clientId, e.message), pending.value);
+          pending.value = queue
+            .toResend(pending.value)
+            .reduce((l, p) => queue.fail(l, p.clientId, e.message), pending.value);
         } else retryTimer = setTimeout(() => void ensureConversation(), backoff(createAttempt++, Math.random));
         return null;
       },
@@ -228,7 +231,14 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       const c = conv.value;
       if (!c) return "no conversation";
       try {
-        await postJson(cfg.api, cfg.site, c, "csat", comment.trim() ? { score, comment: comment.trim() } : { score }, doFetch);
+        await postJson(
+          cfg.api,
+          cfg.site,
+          c,
+          "csat",
+          comment.trim() ? { score, comment: comment.trim() } : { score },
+          doFetch,
+        );
         // Show the thanks at once; the stored event follows over the live link.
         const t = timeline.value;
         if (!t.csat) timeline.value = { ...t, csat: { score } };

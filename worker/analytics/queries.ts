@@ -2,7 +2,17 @@
 // (from inclusive, to exclusive). A conversation belongs to the range when its first customer message
 // (its `started` row) does; everything else about it counts wherever it happened. Each function
 // returns exactly what its chart plots. Definitions and the reasoning: docs/analytics.md.
-import { DAY_MS, type Bucket, type CsatRow, type Distribution, type GapRow, type HandoffReasonRow, type Summary, type TopArticleRow, type VolumePoint } from "../../shared/analytics.ts";
+import {
+  DAY_MS,
+  type Bucket,
+  type CsatRow,
+  type Distribution,
+  type GapRow,
+  type HandoffReasonRow,
+  type Summary,
+  type TopArticleRow,
+  type VolumePoint,
+} from "../../shared/analytics.ts";
 import { clusterQuestions, representative } from "../knowledge/cluster.ts";
 import { GAP_REASONS } from "../knowledge/signals.ts";
 
@@ -21,7 +31,8 @@ const IN_RANGE = "c.workspace_id = ?1 AND c.started_at >= ?2 AND c.started_at < 
  * feedback route), so they are looked up here, by answer_votes' primary key (conversation id alone:
  * adding the workspace made SQLite pick the workspace index and scan every vote per conversation).
  */
-const THUMBS_DOWN = "EXISTS (SELECT 1 FROM answer_votes v WHERE v.conversation_id = c.conversation_id AND v.helpful = 0)";
+const THUMBS_DOWN =
+  "EXISTS (SELECT 1 FROM answer_votes v WHERE v.conversation_id = c.conversation_id AND v.helpful = 0)";
 
 const params = (r: Range) => [r.workspaceId, r.from, r.to] as const;
 
@@ -37,8 +48,21 @@ async function all<T>(db: D1Database, sql: string, r: Range, ...extra: (string |
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** The headline counts: auto-resolution, CSAT and escalation accuracy (first response: `firstResponse`). */
-export async function summaryCounts(db: D1Database, r: Range): Promise<Omit<Summary, "firstResponseP50" | "firstResponseBotP50" | "firstResponseHumanP50">> {
-  const [row] = await all<{ conversations: number; resolved: number | null; auto: number | null; autoAnswered: number | null; ratings: number; csat: number | null; decided: number | null; correct: number | null; awaiting: number | null }>(
+export async function summaryCounts(
+  db: D1Database,
+  r: Range,
+): Promise<Omit<Summary, "firstResponseP50" | "firstResponseBotP50" | "firstResponseHumanP50">> {
+  const [row] = await all<{
+    conversations: number;
+    resolved: number | null;
+    auto: number | null;
+    autoAnswered: number | null;
+    ratings: number;
+    csat: number | null;
+    decided: number | null;
+    correct: number | null;
+    awaiting: number | null;
+  }>(
     db,
     `SELECT COUNT(*) AS conversations,
        SUM(resolved) AS resolved,
@@ -143,21 +167,36 @@ function distributionSql(kinds: Kind[], edges: number[], strategy: PercentileStr
   };
   const picks = kinds.flatMap((k, i) => [pick(k, i, 50), pick(k, i, 90)]);
   // `sort` materialises the range's values once (one column per kind) for its sorts to read.
-  const f = strategy === "sort" ? `f AS MATERIALIZED (SELECT ${kinds.map((k, i) => `${value(k)} AS v${i}`).join(", ")} FROM analytics_conversations c WHERE ${IN_RANGE}), ` : "";
+  const f =
+    strategy === "sort"
+      ? `f AS MATERIALIZED (SELECT ${kinds.map((k, i) => `${value(k)} AS v${i}`).join(", ")} FROM analytics_conversations c WHERE ${IN_RANGE}), `
+      : "";
   return `WITH ${f}n AS MATERIALIZED (SELECT ${counts.join(", ")} FROM analytics_conversations c WHERE ${IN_RANGE})
     SELECT n.*, ${picks.join(", ")} FROM n`;
 }
 
-async function distribution(db: D1Database, r: Range, kinds: Kind[], edges: number[], strategy?: PercentileStrategy): Promise<Distribution[]> {
+async function distribution(
+  db: D1Database,
+  r: Range,
+  kinds: Kind[],
+  edges: number[],
+  strategy?: PercentileStrategy,
+): Promise<Distribution[]> {
   const sql = distributionSql(kinds, edges, strategy ?? (await percentileStrategy(db, r)));
   const [row] = await all<Record<string, number | null>>(db, sql, r);
   return kinds.map(({ kind }, i) => {
-    const buckets: Bucket[] = edges.map((lo, j) => ({ label: bucketLabel(lo, edges[j + 1]), fromMs: lo, toMs: edges[j + 1] ?? null, count: Number(row?.[`b${i}_${j}`] ?? 0) }));
+    const buckets: Bucket[] = edges.map((lo, j) => ({
+      label: bucketLabel(lo, edges[j + 1]),
+      fromMs: lo,
+      toMs: edges[j + 1] ?? null,
+      count: Number(row?.[`b${i}_${j}`] ?? 0),
+    }));
     return { kind, n: Number(row?.[`n${i}`] ?? 0), p50: num(row?.[`p50_${i}`]), p90: num(row?.[`p90_${i}`]), buckets };
   });
 }
 
-const num = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+const num = (v: number | string | null | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
 
 /**
  * First response, ms from the first customer message: the bot's, a person's, and whoever came first.
@@ -245,7 +284,8 @@ export function handoffReasons(db: D1Database, r: Range): Promise<HandoffReasonR
 }
 
 /** A vote's conversation started in the range: its `started` row, found by primary key. */
-const VOTE_IN_RANGE = "EXISTS (SELECT 1 FROM analytics_events s WHERE s.conversation_id = v.conversation_id AND s.seq = 0 AND s.at >= ?2 AND s.at < ?3)";
+const VOTE_IN_RANGE =
+  "EXISTS (SELECT 1 FROM analytics_events s WHERE s.conversation_id = v.conversation_id AND s.seq = 0 AND s.at >= ?2 AND s.at < ?3)";
 
 /** The ten articles the bot answered with most, with customers' votes and handoffs that followed. */
 export function topArticles(db: D1Database, r: Range, limit = 10): Promise<TopArticleRow[]> {
@@ -294,11 +334,19 @@ export async function gaps(db: D1Database, r: Range, limit = 8): Promise<GapRow[
       const reasons = new Map<string, number>();
       for (const i of c.items) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
       return {
-        key: [...c.terms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t).join("-") || "misc",
+        key:
+          [...c.terms]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, 3)
+            .map(([t]) => t)
+            .join("-") || "misc",
         questions: c.items.length,
         title: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
         example: c.items[c.items.length - 1]?.text ?? rep.text,
-        reasons: [...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join("; "),
+        reasons: [...reasons]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k}: ${n}`)
+          .join("; "),
       };
     });
 }

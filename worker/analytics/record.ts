@@ -48,7 +48,11 @@ export type AnalyticsRow = {
  * as it is now (at the time of the event). The first customer message also yields the `started` row
  * (seq 0); a later batch's `started` row is ignored by the table's key, so the first one stands.
  */
-export function rowsFor(meta: Meta, events: ConversationEvent[], categoryOf: (articleId: string) => string | null): AnalyticsRow[] {
+export function rowsFor(
+  meta: Meta,
+  events: ConversationEvent[],
+  categoryOf: (articleId: string) => string | null,
+): AnalyticsRow[] {
   const rows: AnalyticsRow[] = [];
   const row = (e: ConversationEvent, type: AnalyticsType, extra: Partial<AnalyticsRow> = {}): AnalyticsRow => ({
     workspaceId: meta.workspaceId,
@@ -85,15 +89,41 @@ export function rowsFor(meta: Meta, events: ConversationEvent[], categoryOf: (ar
         if (e.reason === "reassigned") rows.push(row(e, "reassigned", { reason: e.reason }));
         else {
           const h = meta.handoff;
-          rows.push(row(e, "handoff", { reason: e.reason ?? h?.reason ?? null, articleId: h?.article ?? null, category: h?.category ?? null }));
+          rows.push(
+            row(e, "handoff", {
+              reason: e.reason ?? h?.reason ?? null,
+              articleId: h?.article ?? null,
+              category: h?.category ?? null,
+            }),
+          );
         }
       } else if (e.state === "agent") rows.push(row(e, "agent_joined", { actor: e.name ?? null }));
-      else if (e.state === "resolved") rows.push(row(e, "resolved", { actor: e.reason ?? null, reason: e.reason ?? null }));
-      else rows.push(row(e, e.reason === "reopened" ? "reopened" : "handed_back", { actor: e.name ?? null, reason: e.reason ?? null }));
+      else if (e.state === "resolved")
+        rows.push(row(e, "resolved", { actor: e.reason ?? null, reason: e.reason ?? null }));
+      else
+        rows.push(
+          row(e, e.reason === "reopened" ? "reopened" : "handed_back", {
+            actor: e.name ?? null,
+            reason: e.reason ?? null,
+          }),
+        );
     } else if (e.type === "csat") rows.push(row(e, "csat", { actor: "customer", value: e.score }));
     else if (e.type === "change") {
-      if (e.handoffNeeded !== undefined) rows.push(row(e, "handoff_marked", { actor: e.by, value: e.handoffNeeded ? 1 : 0, reason: meta.handoff?.reason ?? null }));
-      else rows.push(row(e, "change", { actor: e.by, reason: e.labels ? "labels" : e.priority ? "priority" : e.identity ? "identity" : null }));
+      if (e.handoffNeeded !== undefined)
+        rows.push(
+          row(e, "handoff_marked", {
+            actor: e.by,
+            value: e.handoffNeeded ? 1 : 0,
+            reason: meta.handoff?.reason ?? null,
+          }),
+        );
+      else
+        rows.push(
+          row(e, "change", {
+            actor: e.by,
+            reason: e.labels ? "labels" : e.priority ? "priority" : e.identity ? "identity" : null,
+          }),
+        );
     } else if (e.type === "retract") rows.push(row(e, "retract", { actor: e.by, reason: e.reason ?? null }));
     else rows.push(row(e, "note", { actor: e.name }));
   }
@@ -106,12 +136,38 @@ const INSERT = `INSERT OR IGNORE INTO analytics_events (workspace_id, conversati
 export async function writeRows(db: D1Database, rows: AnalyticsRow[]): Promise<void> {
   if (!rows.length) return;
   const stmt = db.prepare(INSERT);
-  await db.batch(rows.map((r) => stmt.bind(r.workspaceId, r.conversationId, r.seq, r.type, r.channel, r.category, r.articleId, r.actor, r.reason, r.value, r.at)));
+  await db.batch(
+    rows.map((r) =>
+      stmt.bind(
+        r.workspaceId,
+        r.conversationId,
+        r.seq,
+        r.type,
+        r.channel,
+        r.category,
+        r.articleId,
+        r.actor,
+        r.reason,
+        r.value,
+        r.at,
+      ),
+    ),
+  );
 }
 
 /** Categories of the articles these events cite, read once per flush. */
-export async function categories(db: D1Database, workspaceId: string, events: ConversationEvent[]): Promise<Map<string, string>> {
-  const ids = [...new Set(events.flatMap((e) => (e.type === "message" && e.author === "bot" && e.sources?.[0] ? [e.sources[0].articleId] : [])))];
+export async function categories(
+  db: D1Database,
+  workspaceId: string,
+  events: ConversationEvent[],
+): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(
+      events.flatMap((e) =>
+        e.type === "message" && e.author === "bot" && e.sources?.[0] ? [e.sources[0].articleId] : [],
+      ),
+    ),
+  ];
   if (!ids.length) return new Map();
   const r = await db
     .prepare("SELECT id, category FROM articles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))")
@@ -129,5 +185,8 @@ export function readCursor(sql: CursorSql): number {
 }
 
 export function saveCursor(sql: CursorSql, seq: number): void {
-  sql.exec("INSERT INTO analytics_cursor (k, seq) VALUES ('written', ?) ON CONFLICT (k) DO UPDATE SET seq = MAX(seq, excluded.seq)", seq);
+  sql.exec(
+    "INSERT INTO analytics_cursor (k, seq) VALUES ('written', ?) ON CONFLICT (k) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+    seq,
+  );
 }

@@ -1,10 +1,32 @@
 // The whole dashboard in one response, and any one chart as CSV. Each chart's query is timed, so the
 // dashboard (and scripts/bench-analytics.ts) can show where the time goes.
-import { DAY_MS, TARGETS, type AnalyticsReport, type ChartId, type Distribution, type Summary } from "../../shared/analytics.ts";
-import { csatDistribution, firstResponse, gaps, handoffReasons, resolution, summaryCounts, topArticles, volumeByCategory, volumeByChannel, type Range } from "./queries.ts";
+import {
+  DAY_MS,
+  TARGETS,
+  type AnalyticsReport,
+  type ChartId,
+  type Distribution,
+  type Summary,
+} from "../../shared/analytics.ts";
+import {
+  csatDistribution,
+  firstResponse,
+  gaps,
+  handoffReasons,
+  resolution,
+  summaryCounts,
+  topArticles,
+  volumeByCategory,
+  volumeByChannel,
+  type Range,
+} from "./queries.ts";
 
 /** UTC days from the query, `to` inclusive; default the 30 days up to today. */
-export function rangeOf(workspaceId: string, q: { from?: string | undefined; to?: string | undefined }, now = Date.now()): Range & { fromDay: string; toDay: string } {
+export function rangeOf(
+  workspaceId: string,
+  q: { from?: string | undefined; to?: string | undefined },
+  now = Date.now(),
+): Range & { fromDay: string; toDay: string } {
   const toDay = q.to ?? new Date(now).toISOString().slice(0, 10);
   const fromDay = q.from ?? new Date(Date.parse(toDay) - 29 * DAY_MS).toISOString().slice(0, 10);
   const from = Date.parse(fromDay);
@@ -23,7 +45,12 @@ async function timed<T>(timings: Record<string, number>, name: string, work: () 
 
 function summaryOf(counts: Awaited<ReturnType<typeof summaryCounts>>, fr: Distribution[]): Summary {
   const p50 = (kind: string) => fr.find((d) => d.kind === kind)?.p50 ?? null;
-  return { ...counts, firstResponseP50: p50("any"), firstResponseBotP50: p50("bot"), firstResponseHumanP50: p50("human") };
+  return {
+    ...counts,
+    firstResponseP50: p50("any"),
+    firstResponseBotP50: p50("bot"),
+    firstResponseHumanP50: p50("human"),
+  };
 }
 
 export async function report(db: D1Database, r: ReturnType<typeof rangeOf>): Promise<AnalyticsReport> {
@@ -72,13 +99,41 @@ export async function chartTable(db: D1Database, r: Range, chart: ChartId): Prom
       return {
         columns: ["metric", "value", "target", "met", "numerator", "denominator"],
         rows: [
-          ["auto_resolution_rate", s.autoResolutionRate, TARGETS.autoResolution, met(s.autoResolutionRate, (v) => v >= TARGETS.autoResolution), s.autoResolved, s.conversations],
-          ["auto_resolved_after_answer", s.autoResolvedAfterAnswer, null, null, s.autoResolvedAfterAnswer, s.autoResolved],
-          ["first_response_p50_ms", s.firstResponseP50, TARGETS.firstResponseMs, met(s.firstResponseP50, (v) => v <= TARGETS.firstResponseMs), null, null],
+          [
+            "auto_resolution_rate",
+            s.autoResolutionRate,
+            TARGETS.autoResolution,
+            met(s.autoResolutionRate, (v) => v >= TARGETS.autoResolution),
+            s.autoResolved,
+            s.conversations,
+          ],
+          [
+            "auto_resolved_after_answer",
+            s.autoResolvedAfterAnswer,
+            null,
+            null,
+            s.autoResolvedAfterAnswer,
+            s.autoResolved,
+          ],
+          [
+            "first_response_p50_ms",
+            s.firstResponseP50,
+            TARGETS.firstResponseMs,
+            met(s.firstResponseP50, (v) => v <= TARGETS.firstResponseMs),
+            null,
+            null,
+          ],
           ["first_response_bot_p50_ms", s.firstResponseBotP50, null, null, null, null],
           ["first_response_human_p50_ms", s.firstResponseHumanP50, null, null, null, null],
           ["csat_average", s.csatAverage, TARGETS.csat, met(s.csatAverage, (v) => v >= TARGETS.csat), null, s.ratings],
-          ["escalation_accuracy", s.escalationAccuracy, TARGETS.escalationAccuracy, met(s.escalationAccuracy, (v) => v >= TARGETS.escalationAccuracy), s.correct, s.decided],
+          [
+            "escalation_accuracy",
+            s.escalationAccuracy,
+            TARGETS.escalationAccuracy,
+            met(s.escalationAccuracy, (v) => v >= TARGETS.escalationAccuracy),
+            s.correct,
+            s.decided,
+          ],
           ["handoffs_awaiting_verdict", s.awaitingVerdict, null, null, null, null],
           ["conversations", s.conversations, null, null, null, null],
           ["resolved", s.resolved, null, null, null, null],
@@ -88,7 +143,10 @@ export async function chartTable(db: D1Database, r: Range, chart: ChartId): Prom
     case "volumeByChannel":
     case "volumeByCategory": {
       const rows = await (chart === "volumeByChannel" ? volumeByChannel(db, r) : volumeByCategory(db, r));
-      return { columns: ["day", chart === "volumeByChannel" ? "channel" : "category", "conversations"], rows: rows.map((x) => [x.day, x.key, x.conversations]) };
+      return {
+        columns: ["day", chart === "volumeByChannel" ? "channel" : "category", "conversations"],
+        rows: rows.map((x) => [x.day, x.key, x.conversations]),
+      };
     }
     case "firstResponse":
       return distributionTable(await firstResponse(db, r));
@@ -104,10 +162,20 @@ export async function chartTable(db: D1Database, r: Range, chart: ChartId): Prom
     case "topArticles":
       return {
         columns: ["article_id", "title", "answers", "helpful", "not_helpful", "handoffs_after"],
-        rows: (await topArticles(db, r)).map((x) => [x.articleId, x.title, x.answers, x.helpful, x.notHelpful, x.handoffsAfter]),
+        rows: (await topArticles(db, r)).map((x) => [
+          x.articleId,
+          x.title,
+          x.answers,
+          x.helpful,
+          x.notHelpful,
+          x.handoffsAfter,
+        ]),
       };
     case "gaps":
-      return { columns: ["key", "questions", "title", "example", "reasons"], rows: (await gaps(db, r)).map((x) => [x.key, x.questions, x.title, x.example, x.reasons]) };
+      return {
+        columns: ["key", "questions", "title", "example", "reasons"],
+        rows: (await gaps(db, r)).map((x) => [x.key, x.questions, x.title, x.example, x.reasons]),
+      };
   }
 }
 

@@ -60,20 +60,42 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         };
       }
       let r = await retriever.retrieve(kb, m.workspaceId, text, ctx.locale);
-      const d = decide(r, { text, locale: ctx.locale, priorLowConfidence: ctx.priorLowConfidence, priorFailures: ctx.priorFailures }, config);
+      const d = decide(
+        r,
+        { text, locale: ctx.locale, priorLowConfidence: ctx.priorLowConfidence, priorFailures: ctx.priorFailures },
+        config,
+      );
       if (d.reason === "asked-for-person") {
         // "I want a person" says nothing of the problem: route on what the customer asked before.
-        r = ctx.earlier.length ? await retriever.retrieve(kb, m.workspaceId, ctx.earlier.join("\n"), ctx.locale) : { ...r, candidates: [] };
+        r = ctx.earlier.length
+          ? await retriever.retrieve(kb, m.workspaceId, ctx.earlier.join("\n"), ctx.locale)
+          : { ...r, candidates: [] };
         const top = r.candidates[0];
         if (top && top.score >= config.answerMinConfidence) d.article = top;
         else delete d.article;
       }
-      const source = (c: Candidate): Source => ({ articleId: c.articleId, title: c.title, url: articleUrl(m.baseUrl, m.workspaceId, c.articleId) });
+      const source = (c: Candidate): Source => ({
+        articleId: c.articleId,
+        title: c.title,
+        url: articleUrl(m.baseUrl, m.workspaceId, c.articleId),
+      });
       const a = d.article;
       const base = {
         confidence: d.confidence,
-        ...(a ? { article: { id: a.articleId, title: a.title, category: a.article.category, team: a.team, priority: a.priority } } : {}),
-        tried: r.candidates.slice(0, 3).map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
+        ...(a
+          ? {
+              article: {
+                id: a.articleId,
+                title: a.title,
+                category: a.article.category,
+                team: a.team,
+                priority: a.priority,
+              },
+            }
+          : {}),
+        tried: r.candidates
+          .slice(0, 3)
+          .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
       };
       if (d.action === "answer" && a) {
         const composed = await composer.compose({ text, locale: ctx.locale, article: a, retrieval: r, source });

@@ -27,5 +27,8 @@ export async function sessionAgent(db: D1Database, token: string): Promise<Sessi
 }
 
 export async function deleteSession(db: D1Database, token: string): Promise<void> {
-  await db.prepare("DELETE FROM sessions WHERE token_hash = ?").bind(await sha256(token)).run();
+  await db
+    .prepare("DELETE FROM sessions WHERE token_hash = ?")
+    .bind(await sha256(token))
+    .run();
 }

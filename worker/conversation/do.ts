@@ -2,7 +2,14 @@
 // conversation's logic lives in engine.ts; this class only connects it to the runtime.
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { AgentRef, ConversationDetail, CsatResult, FollowUpResult, HandoffPacket, InboxItem } from "../../shared/api.ts";
+import type {
+  AgentRef,
+  ConversationDetail,
+  CsatResult,
+  FollowUpResult,
+  HandoffPacket,
+  InboxItem,
+} from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
@@ -65,12 +72,18 @@ export class ConversationDO extends DurableObject<Env> {
         publish: (item, ws) => this.publish(item, ws),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         now: () => Date.now(),
-        pick: (workspaceId, conversationId, team) => env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
+        pick: (workspaceId, conversationId, team) =>
+          env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
         recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
         ...(summarizer ? { summarize: summarizer.summarize } : {}),
         defer: (p) => this.ctx.waitUntil(p),
       },
-      { streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12), wordsPerChunk: 1, routing: loadMatrix(env), ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}) },
+      {
+        streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
+        wordsPerChunk: 1,
+        routing: loadMatrix(env),
+        ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
+      },
       () => nanoid(12),
     );
     // A fresh instance that finds unanswered questions replaces one that died mid-turn: answer them
@@ -79,7 +92,13 @@ export class ConversationDO extends DurableObject<Env> {
       // Now, even if the idle-close alarm is set for later: the customer is waiting for this answer.
       if (this.engine.hasPending()) await ctx.storage.setAlarm(Date.now());
     });
-    this.email = new EmailSide(env, this.store, this.engine, (f) => this.broadcast(f), (p) => this.ctx.waitUntil(p));
+    this.email = new EmailSide(
+      env,
+      this.store,
+      this.engine,
+      (f) => this.broadcast(f),
+      (p) => this.ctx.waitUntil(p),
+    );
     this.followUp = new FollowUp(env, this.store, {
       broadcast: (f) => this.broadcast(f),
       waitUntil: (p) => this.ctx.waitUntil(p),
@@ -98,7 +117,11 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   page(after: number): { events: ConversationDetail["events"]; lastSeq: number; state: ConversationDetail["state"] } {
-    return { events: this.store.events(after, 1000, "customer"), lastSeq: this.store.lastSeq("customer"), state: this.engine.meta.state };
+    return {
+      events: this.store.events(after, 1000, "customer"),
+      lastSeq: this.store.lastSeq("customer"),
+      state: this.engine.meta.state,
+    };
   }
 
   detail(): ConversationDetail {
@@ -128,11 +151,16 @@ export class ConversationDO extends DurableObject<Env> {
    * messages when asked. Null unless `contactId` is this conversation's own contact (a linked
    * colleague is not its owner), before it exists, or while it has nothing to read.
    */
-  pastView(contactId: string, withMessages = false): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
+  pastView(
+    contactId: string,
+    withMessages = false,
+  ): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
     const m = this.store.meta();
     if (!m || !contactId || m.contactId !== contactId) return null;
     const v = customerView(m, this.store.events(0, 1000, "customer"));
-    return v ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] } : null;
+    return v
+      ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] }
+      : null;
   }
 
   /** The handoff packet alone (SLA alerts); null when never handed off or not created. */
@@ -261,7 +289,9 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/ws") {
       const pair = new WebSocketPair();
       const agentId = request.headers.get("x-agent-id");
-      const att: Attachment = agentId ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" } : { role: "customer" };
+      const att: Attachment = agentId
+        ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" }
+        : { role: "customer" };
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
       for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
@@ -279,10 +309,16 @@ export class ConversationDO extends DurableObject<Env> {
     return new Response("not found", { status: 404 });
   }
 
-  private sse(after: number, exchange: { clientId: string; seq: number; duplicate: boolean; done: Promise<void> } | null): Response {
+  private sse(
+    after: number,
+    exchange: { clientId: string; seq: number; duplicate: boolean; done: Promise<void> } | null,
+  ): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    if (exchange) void writer.write(sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }));
+    if (exchange)
+      void writer.write(
+        sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }),
+      );
     // SSE streams are customers' only (agents use the socket).
     for (const f of this.engine.catchUp(after, "customer")) void writer.write(sseFrame(f));
     this.streams.add(writer);
@@ -306,13 +342,22 @@ export class ConversationDO extends DurableObject<Env> {
       return this.reject(ws, "invalid_frame", "frame is not JSON");
     }
     const parsed = clientFrameSchema.safeParse(data);
-    if (!parsed.success) return this.reject(ws, "invalid_frame", parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      return this.reject(
+        ws,
+        "invalid_frame",
+        parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; "),
+      );
     const f = parsed.data;
     try {
       if (f.t === "send") {
         const r =
-          att.role === "agent" ? this.engine.agentMessage(att, f.clientId, f.text) : this.postCustomer(f.clientId, f.text);
-        ws.send(JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame));
+          att.role === "agent"
+            ? this.engine.agentMessage(att, f.clientId, f.text)
+            : this.postCustomer(f.clientId, f.text);
+        ws.send(
+          JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),
+        );
       } else if (f.t === "handoff") {
         if (att.role === "customer") this.ctx.waitUntil(this.engine.requestHandoff(f.reason));
       } else if (f.t === "typing") {
@@ -321,7 +366,9 @@ export class ConversationDO extends DurableObject<Env> {
         const frame = JSON.stringify({ t: "typing", author: att.role, on: f.on } satisfies ServerFrame);
         for (const s of this.ctx.getWebSockets(to)) s.send(frame);
         // A customer on the SSE fallback sees the agent typing too.
-        if (to === "customer") for (const w of this.streams) void w.write(encoder.encode(`data: ${frame}\n\n`)).catch(() => this.streams.delete(w));
+        if (to === "customer")
+          for (const w of this.streams)
+            void w.write(encoder.encode(`data: ${frame}\n\n`)).catch(() => this.streams.delete(w));
       }
     } catch (e) {
       if (e instanceof IllegalTransition) return this.reject(ws, "illegal_transition", e.message);
@@ -377,7 +424,10 @@ export class ConversationDO extends DurableObject<Env> {
         if (!last) return;
         try {
           const cats = await categories(this.env.DB, m.workspaceId, events);
-          await writeRows(this.env.DB, rowsFor(m, events, (id) => cats.get(id) ?? null));
+          await writeRows(
+            this.env.DB,
+            rowsFor(m, events, (id) => cats.get(id) ?? null),
+          );
           saveCursor(this.ctx.storage.sql, last.seq);
         } catch (e) {
           // The cursor stays put: the next event retries these rows. A lost figure never costs the customer.
@@ -434,7 +484,22 @@ export class ConversationDO extends DurableObject<Env> {
        ON CONFLICT (id) DO UPDATE SET state = ?5, preview = CASE WHEN ?8 = '' THEN preview ELSE ?8 END, reason = ?9, team = ?10,
          priority = ?11, assigned_agent_id = ?12, updated_at = ?14`,
     )
-      .bind(m.id, workspaceId, m.siteKey, m.channel, item.state, m.locale, m.pageUrl ?? null, item.preview, item.reason ?? null, item.team ?? null, item.priority ?? null, m.assignedAgentId ?? null, item.createdAt, item.updatedAt)
+      .bind(
+        m.id,
+        workspaceId,
+        m.siteKey,
+        m.channel,
+        item.state,
+        m.locale,
+        m.pageUrl ?? null,
+        item.preview,
+        item.reason ?? null,
+        item.team ?? null,
+        item.priority ?? null,
+        m.assignedAgentId ?? null,
+        item.createdAt,
+        item.updatedAt,
+      )
       .run();
     // The inbox holds what people work on: conversations that left the bot.
     if (m.handoff) {

@@ -2,7 +2,16 @@
 // answer, hand off with a packet, let agents join and resolve. The Durable Object gives it storage,
 // a broadcast to connected clients and a clock; nothing here touches the runtime.
 import type { AgentRef, FollowUpResult, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
-import { AGENTS_ONLY, type Action, type ConversationEvent, type ConversationState, type Identity, type MessageEvent, type ServerFrame, type Source } from "../../shared/protocol.ts";
+import {
+  AGENTS_ONLY,
+  type Action,
+  type ConversationEvent,
+  type ConversationState,
+  type Identity,
+  type MessageEvent,
+  type ServerFrame,
+  type Source,
+} from "../../shared/protocol.ts";
 import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
 import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
@@ -28,7 +37,10 @@ export type BotTurn = {
 
 export interface Brain {
   /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
-  turn(text: string, ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] }): Promise<BotTurn>;
+  turn(
+    text: string,
+    ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] },
+  ): Promise<BotTurn>;
 }
 
 export interface Outside {
@@ -57,7 +69,14 @@ export class Refused extends Error {
   }
 }
 
-export type TurnRecord = { question: string; action: Action; reason: string; article?: string; confidence: number; messageId: string };
+export type TurnRecord = {
+  question: string;
+  action: Action;
+  reason: string;
+  article?: string;
+  confidence: number;
+  messageId: string;
+};
 
 export type EngineOptions = {
   streamDelayMs: number;
@@ -94,7 +113,14 @@ export class Engine {
 
   async init(c: NewConversation): Promise<void> {
     if (this.exists()) return;
-    this.store.saveMeta({ ...c, createdAt: this.out.now(), state: "bot", lowConfidenceTurns: 0, failures: 0, tried: [] });
+    this.store.saveMeta({
+      ...c,
+      createdAt: this.out.now(),
+      state: "bot",
+      lowConfidenceTurns: 0,
+      failures: 0,
+      tried: [],
+    });
     await this.publish("");
   }
 
@@ -102,7 +128,12 @@ export class Engine {
   catchUp(after: number, reader: Reader = "agent"): ServerFrame[] {
     const frames: ServerFrame[] = this.store.events(after, 1000, reader).map((event) => ({ t: "event", event }));
     if (this.streaming) frames.push({ t: "delta", id: this.streaming.id, offset: 0, text: this.streaming.text });
-    frames.push({ t: "ready", lastSeq: this.store.lastSeq(reader), state: this.meta.state, ...(this.streaming ? { streaming: this.streaming.id } : {}) });
+    frames.push({
+      t: "ready",
+      lastSeq: this.store.lastSeq(reader),
+      state: this.meta.state,
+      ...(this.streaming ? { streaming: this.streaming.id } : {}),
+    });
     return frames;
   }
 
@@ -110,7 +141,11 @@ export class Engine {
    * Stores a customer message (once per clientId) and, when the bot holds the conversation, queues its
    * reply. `done` settles when that reply is complete, for callers that stream just this exchange.
    */
-  customerMessage(clientId: string, text: string, extra: Pick<MessageEvent, "attachments"> = {}): { seq: number; duplicate: boolean; done: Promise<void> } {
+  customerMessage(
+    clientId: string,
+    text: string,
+    extra: Pick<MessageEvent, "attachments"> = {},
+  ): { seq: number; duplicate: boolean; done: Promise<void> } {
     const { event, duplicate } = this.store.append(
       { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now(), ...extra },
       clientId,
@@ -152,11 +187,21 @@ export class Engine {
     return this.enqueue(async () => {
       if (this.meta.state === "queued" || this.meta.state === "agent") return;
       const messageId = await this.handoff(reason, undefined);
-      this.out.recordTurn?.({ question: lastCustomerText(this.store.events()), action: "handoff", reason, confidence: 0, messageId });
+      this.out.recordTurn?.({
+        question: lastCustomerText(this.store.events()),
+        action: "handoff",
+        reason,
+        confidence: 0,
+        messageId,
+      });
     });
   }
 
-  agentMessage(agent: { id: string; name: string }, clientId: string, text: string): { seq: number; duplicate: boolean } {
+  agentMessage(
+    agent: { id: string; name: string },
+    clientId: string,
+    text: string,
+  ): { seq: number; duplicate: boolean } {
     const { event, duplicate } = this.store.append(
       { type: "message", id: this.newId(), author: "agent", name: agent.name, text, clientId, at: this.out.now() },
       clientId,
@@ -186,7 +231,11 @@ export class Engine {
     const agent = "agent" in to ? to.agent : await this.pickSafely(team);
     const now = this.meta;
     if (now.state === "agent" && now.assignedAgentId === agent?.id) return agent;
-    this.store.saveMeta({ ...unassigned(now), ...assigned(agent), ...(now.handoff ? { handoff: { ...now.handoff, team } } : {}) });
+    this.store.saveMeta({
+      ...unassigned(now),
+      ...assigned(agent),
+      ...(now.handoff ? { handoff: { ...now.handoff, team } } : {}),
+    });
     if (now.state === "agent") this.move("queued", "reassigned");
     await this.publish();
     return agent;
@@ -215,7 +264,8 @@ export class Engine {
    */
   retract(agent: { name: string }, messageId: string, reason?: string): { seq: number; duplicate: boolean } {
     const target = this.store.events().find((e) => e.type === "message" && e.id === messageId);
-    if (target?.type !== "message" || target.author !== "agent") throw new Refused("not_retractable", "only an agent's message can be taken back");
+    if (target?.type !== "message" || target.author !== "agent")
+      throw new Refused("not_retractable", "only an agent's message can be taken back");
     const { event, duplicate } = this.store.append(
       { type: "retract", messageId, by: agent.name, at: this.out.now(), ...(reason ? { reason } : {}) },
       `retract:${messageId}`,
@@ -286,7 +336,8 @@ export class Engine {
   identify(identity: Identity): void {
     const m = this.meta;
     // Every page view calls identify() again; only a different identity is news for the agents.
-    const same = (a: Identity | undefined) => JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...identity, at: 0 });
+    const same = (a: Identity | undefined) =>
+      JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...identity, at: 0 });
     if (same(m.identity)) return;
     this.store.saveMeta({ ...m, identity, ...(m.handoff ? { handoff: { ...m.handoff, identity } } : {}) });
     this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", identity, at: this.out.now() });
@@ -301,8 +352,17 @@ export class Engine {
     if (m.email) throw new Refused("email_conversation", "this conversation already continues by email");
     const verified = !!m.identity?.verified && m.identity.email?.toLowerCase() === email;
     if (m.followUp?.email === email && m.followUp.verified === verified) return { email, verified };
-    this.store.saveMeta({ ...m, followUp: { email, verified, references: m.followUp?.email === email ? m.followUp.references : [] } });
-    this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", followUp: { email, verified }, at: this.out.now() });
+    this.store.saveMeta({
+      ...m,
+      followUp: { email, verified, references: m.followUp?.email === email ? m.followUp.references : [] },
+    });
+    this.emit({
+      type: "change",
+      audience: AGENTS_ONLY,
+      by: "customer",
+      followUp: { email, verified },
+      at: this.out.now(),
+    });
     return { email, verified };
   }
 
@@ -316,7 +376,13 @@ export class Engine {
     if (from === to) return;
     if (!canMove(from, to)) throw new IllegalTransition(from, to);
     this.store.saveMeta({ ...this.meta, state: to, ...(to === "bot" ? { lowConfidenceTurns: 0 } : {}) });
-    this.emit({ type: "state", state: to, at: this.out.now(), ...(reason ? { reason } : {}), ...(name ? { name } : {}) });
+    this.emit({
+      type: "state",
+      state: to,
+      at: this.out.now(),
+      ...(reason ? { reason } : {}),
+      ...(name ? { name } : {}),
+    });
   }
 
   private emit(e: NewEvent): ConversationEvent {
@@ -339,7 +405,12 @@ export class Engine {
       .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
       .map((e) => e.text)
       .slice(0, -1);
-    const turn = await this.brain.turn(text, { locale: m.locale, priorLowConfidence: m.lowConfidenceTurns, priorFailures: m.failures, earlier });
+    const turn = await this.brain.turn(text, {
+      locale: m.locale,
+      priorLowConfidence: m.lowConfidenceTurns,
+      priorFailures: m.failures,
+      earlier,
+    });
     const tried = mergeTried(this.meta.tried, turn.tried);
     this.store.saveMeta({
       ...this.meta,
@@ -348,7 +419,14 @@ export class Engine {
       failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
     });
     const record = (messageId: string, action: Action = turn.action) =>
-      this.out.recordTurn?.({ question: text, action, reason: turn.reason, confidence: turn.confidence, messageId, ...(turn.article ? { article: turn.article.id } : {}) });
+      this.out.recordTurn?.({
+        question: text,
+        action,
+        reason: turn.reason,
+        confidence: turn.confidence,
+        messageId,
+        ...(turn.article ? { article: turn.article.id } : {}),
+      });
     // By email a decline would be a dead end ("ask for a person" is not a button there): a person replies.
     if (turn.action === "handoff" || (turn.action === "decline" && m.channel === "email")) {
       record(await this.handoff(turn.reason, turn), "handoff");
@@ -374,7 +452,15 @@ export class Engine {
         if (typeof text === "string" && this.opts.streamDelayMs > 0) await this.out.sleep(this.opts.streamDelayMs);
       }
       const sources = citedSources ? citedSources() : extra.sources;
-      this.emit({ type: "message", id, author: "bot", text: this.streaming.text, at: this.out.now(), ...extra, sources });
+      this.emit({
+        type: "message",
+        id,
+        author: "bot",
+        text: this.streaming.text,
+        at: this.out.now(),
+        ...extra,
+        sources,
+      });
       return id;
     } finally {
       this.streaming = null;
@@ -411,7 +497,8 @@ export class Engine {
     if (early) this.store.saveMeta({ ...this.meta, handoff: { ...current, summary: early, summarySource: "llm" } });
     this.move("queued", reason);
     await this.publish();
-    if (pending && early === undefined) this.out.defer?.(pending.then((late) => late && this.upgradeSummary(packet.at, late)));
+    if (pending && early === undefined)
+      this.out.defer?.(pending.then((late) => late && this.upgradeSummary(packet.at, late)));
     return id;
   }
 
@@ -452,7 +539,7 @@ export class Engine {
       locale: m.locale,
       tried: m.tried.map(({ articleId, title, score }) => ({ articleId, title, score })),
       ...(best ? { article: best.id } : {}),
-      ...(best?.category ?? top?.category ? { category: best?.category ?? top?.category } : {}),
+      ...((best?.category ?? top?.category) ? { category: best?.category ?? top?.category } : {}),
       priority: best?.priority ?? "normal",
       team: routed.team,
       at,
@@ -492,7 +579,8 @@ export class Engine {
   }
 }
 
-const isVip = (v: string | number | boolean | undefined): boolean => v === true || v === "true" || v === 1 || v === "yes";
+const isVip = (v: string | number | boolean | undefined): boolean =>
+  v === true || v === "true" || v === 1 || v === "yes";
 
 export const currentPriority = (m: Meta): string | undefined => m.priority ?? m.handoff?.priority;
 
@@ -528,7 +616,9 @@ export function summarize(customer: string[]): string {
   const first = customer[0] as string;
   const last = customer[customer.length - 1] as string;
   const n = customer.length;
-  return n === 1 ? `Customer asked: "${clip(first)}"` : `Customer asked: "${clip(first)}"; latest (${n} messages): "${clip(last)}"`;
+  return n === 1
+    ? `Customer asked: "${clip(first)}"`
+    : `Customer asked: "${clip(first)}"; latest (${n} messages): "${clip(last)}"`;
 }
 
 function lastCustomerText(events: ConversationEvent[]): string {

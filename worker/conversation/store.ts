@@ -50,7 +50,11 @@ export type Meta = {
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */
-export type NewEvent = ConversationEvent extends infer E ? (E extends ConversationEvent ? Omit<E, "seq"> : never) : never;
+export type NewEvent = ConversationEvent extends infer E
+  ? E extends ConversationEvent
+    ? Omit<E, "seq">
+    : never
+  : never;
 
 export function migrate(sql: Sql): void {
   sql(`CREATE TABLE IF NOT EXISTS events (
@@ -61,7 +65,8 @@ export function migrate(sql: Sql): void {
   )`);
   sql(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
   // Objects created before events had an audience get the column; NULL means everyone sees the event.
-  if (!sql<{ name: string }>("PRAGMA table_info(events)").some((c) => c.name === "audience")) sql("ALTER TABLE events ADD COLUMN audience TEXT");
+  if (!sql<{ name: string }>("PRAGMA table_info(events)").some((c) => c.name === "audience"))
+    sql("ALTER TABLE events ADD COLUMN audience TEXT");
 }
 
 /** Which events a reader may get: a customer never receives agents-only events. */
@@ -88,8 +93,15 @@ export class Store {
   /** Appends an event; with a clientId already stored, returns that event instead (idempotent send). */
   append(event: NewEvent, clientId?: string): { event: ConversationEvent; duplicate: boolean } {
     if (clientId) {
-      const prior = this.sql<{ seq: number; data: string }>("SELECT seq, data FROM events WHERE client_id = ?", clientId)[0];
-      if (prior) return { event: { ...(JSON.parse(prior.data) as NewEvent), seq: prior.seq } as ConversationEvent, duplicate: true };
+      const prior = this.sql<{ seq: number; data: string }>(
+        "SELECT seq, data FROM events WHERE client_id = ?",
+        clientId,
+      )[0];
+      if (prior)
+        return {
+          event: { ...(JSON.parse(prior.data) as NewEvent), seq: prior.seq } as ConversationEvent,
+          duplicate: true,
+        };
     }
     const row = this.sql<{ seq: number }>(
       "INSERT INTO events (type, client_id, data, audience) VALUES (?, ?, ?, ?) RETURNING seq",
@@ -116,6 +128,10 @@ export class Store {
 
   /** A customer's last seq is that of the last event they can see. */
   lastSeq(reader: Reader = "agent"): number {
-    return this.sql<{ s: number | null }>(`SELECT MAX(seq) AS s FROM events ${reader === "customer" ? "WHERE audience IS NULL" : ""}`)[0]?.s ?? 0;
+    return (
+      this.sql<{ s: number | null }>(
+        `SELECT MAX(seq) AS s FROM events ${reader === "customer" ? "WHERE audience IS NULL" : ""}`,
+      )[0]?.s ?? 0
+    );
   }
 }

@@ -21,7 +21,8 @@ export function parseMailbox(value: string | undefined): Mailbox | null {
 /** Contacts are keyed by this: trimmed, lowercase. Provider-specific folding (dots, +tags) is not applied. */
 export const normaliseEmail = (address: string): string => address.trim().toLowerCase();
 
-export const validAddress = (a: string): boolean => /^[^\s@<>()[\]\\,;:"]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(a) && a.length <= 254;
+export const validAddress = (a: string): boolean =>
+  /^[^\s@<>()[\]\\,;:"]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(a) && a.length <= 254;
 
 /** `support+tag@d` → { base: "support@d", tag: "tag" }. */
 export function splitPlus(address: string): { base: string; tag?: string } {

@@ -5,7 +5,8 @@ import type { AttachmentRef } from "../../shared/protocol.ts";
 import type { MimeAttachment } from "./mime.ts";
 
 export const attachmentKey = (conversationId: string, id: string) => `conversations/${conversationId}/${id}`;
-export const attachmentUrl = (conversationId: string, id: string) => `/api/conversations/${conversationId}/attachments/${id}`;
+export const attachmentUrl = (conversationId: string, id: string) =>
+  `/api/conversations/${conversationId}/attachments/${id}`;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is stripped
 const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f/\\]+/g, "_").slice(0, 200) || "attachment";
@@ -14,7 +15,12 @@ const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f/\\]+/g, "_
  * Puts every attachment; on any failure removes the ones already put and rethrows, so a message never
  * points at half its files. `keys` is filled as objects land, for the caller's own rollback.
  */
-export async function storeAttachments(bucket: R2Bucket, conversationId: string, files: MimeAttachment[], keys: string[]): Promise<AttachmentRef[]> {
+export async function storeAttachments(
+  bucket: R2Bucket,
+  conversationId: string,
+  files: MimeAttachment[],
+  keys: string[],
+): Promise<AttachmentRef[]> {
   const refs: AttachmentRef[] = [];
   for (const f of files) {
     const id = nanoid(16);

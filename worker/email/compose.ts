@@ -39,7 +39,9 @@ function encodeWord(s: string): string {
 function mailbox(address: string, name?: string): string {
   if (!name) return `<${address}>`;
   const clean = name.replace(/[\r\n]/g, " ");
-  return needsEncoding(clean) ? `${encodeWord(clean)} <${address}>` : `"${clean.replace(/(["\\])/g, "\\$1")}" <${address}>`;
+  return needsEncoding(clean)
+    ? `${encodeWord(clean)} <${address}>`
+    : `"${clean.replace(/(["\\])/g, "\\$1")}" <${address}>`;
 }
 
 /** Quoted-printable over UTF-8, lines of at most 76 characters. */

@@ -43,10 +43,15 @@ export class EmailSide {
         email: { ...m.email, lastInbound: r.messageId, references: withReference(m.email.references, r.messageId) },
       });
     }
-    const sent = this.engine.customerMessage(r.clientId, r.text, r.attachments.length ? { attachments: r.attachments } : {});
+    const sent = this.engine.customerMessage(
+      r.clientId,
+      r.text,
+      r.attachments.length ? { attachments: r.attachments } : {},
+    );
     this.waitUntil(sent.done);
     // The console index catches up on the next publish; the conversation itself is already whole.
-    if (initialised) await initialised.catch((e: unknown) => console.error(`email: publishing ${m.id} failed: ${String(e)}`));
+    if (initialised)
+      await initialised.catch((e: unknown) => console.error(`email: publishing ${m.id} failed: ${String(e)}`));
     return { seq: sent.seq, duplicate: sent.duplicate };
   }
 
@@ -64,17 +69,31 @@ export class EmailSide {
   private async send(e: MessageEvent): Promise<void> {
     const m = this.store.meta();
     if (!m?.email) return;
-    const r = await deliver(this.env, { conversationId: m.id, workspaceId: m.workspaceId, thread: m.email }, e, Date.now());
+    const r = await deliver(
+      this.env,
+      { conversationId: m.id, workspaceId: m.workspaceId, thread: m.email },
+      e,
+      Date.now(),
+    );
     const now = this.store.meta();
     if (r.status === "sent" && now?.email) {
-      this.store.saveMeta({ ...now, email: { ...now.email, references: withReference(now.email.references, r.messageId) } });
+      this.store.saveMeta({
+        ...now,
+        email: { ...now.email, references: withReference(now.email.references, r.messageId) },
+      });
       return;
     }
     const text =
       r.status === "failed"
         ? `The email to ${m.email.customer} could not be sent: ${r.detail ?? "unknown error"}`
         : `This ${e.author} reply was not emailed to ${m.email.customer}: ${r.detail ?? "held back"}`;
-    const { event } = this.store.append({ type: "message", id: crypto.randomUUID(), author: "system", text, at: Date.now() });
+    const { event } = this.store.append({
+      type: "message",
+      id: crypto.randomUUID(),
+      author: "system",
+      text,
+      at: Date.now(),
+    });
     this.broadcast({ t: "event", event });
   }
 }

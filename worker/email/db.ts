@@ -5,11 +5,16 @@ import { normaliseEmail, splitPlus } from "./address.ts";
 import type { Contact } from "../../shared/api.ts";
 
 /** The workspace a support address (any plus tag) belongs to: the mailbox first, then its domain. */
-export async function workspaceFor(db: D1Database, to: string): Promise<{ workspaceId: string; supportAddress: string } | null> {
+export async function workspaceFor(
+  db: D1Database,
+  to: string,
+): Promise<{ workspaceId: string; supportAddress: string } | null> {
   const { base } = splitPlus(to.trim());
   const domain = base.slice(base.lastIndexOf("@"));
   const row = await db
-    .prepare("SELECT address, workspace_id FROM email_addresses WHERE address IN (?1, ?2) ORDER BY address = ?1 DESC LIMIT 1")
+    .prepare(
+      "SELECT address, workspace_id FROM email_addresses WHERE address IN (?1, ?2) ORDER BY address = ?1 DESC LIMIT 1",
+    )
     .bind(base, domain)
     .first<{ address: string; workspace_id: string }>();
   return row ? { workspaceId: row.workspace_id, supportAddress: base } : null;
@@ -18,7 +23,9 @@ export async function workspaceFor(db: D1Database, to: string): Promise<{ worksp
 /** The workspace's support mailbox that follow-ups are sent from: its first full address (not a domain entry). */
 export async function supportAddressOf(db: D1Database, workspaceId: string): Promise<string | null> {
   const row = await db
-    .prepare("SELECT address FROM email_addresses WHERE workspace_id = ? AND address NOT LIKE '@%' ORDER BY created_at, address LIMIT 1")
+    .prepare(
+      "SELECT address FROM email_addresses WHERE workspace_id = ? AND address NOT LIKE '@%' ORDER BY created_at, address LIMIT 1",
+    )
     .bind(workspaceId)
     .first<{ address: string }>();
   return row?.address ?? null;
@@ -31,7 +38,9 @@ export async function findThread(db: D1Database, workspaceId: string, ids: strin
   const unique = [...new Set(ids)].slice(0, 50);
   if (!unique.length) return null;
   const rows = await db
-    .prepare(`SELECT message_id, conversation_id FROM email_messages WHERE workspace_id = ? AND message_id IN (${unique.map(() => "?").join(",")})`)
+    .prepare(
+      `SELECT message_id, conversation_id FROM email_messages WHERE workspace_id = ? AND message_id IN (${unique.map(() => "?").join(",")})`,
+    )
     .bind(workspaceId, ...unique)
     .all<{ message_id: string; conversation_id: string }>();
   const byId = new Map(rows.results.map((r) => [r.message_id, r.conversation_id]));
@@ -43,16 +52,27 @@ export async function findThread(db: D1Database, workspaceId: string, ids: strin
 }
 
 /** Claims an inbound Message-ID for a conversation; false when it was already stored (a redelivery). */
-export async function claimInbound(db: D1Database, workspaceId: string, messageId: string, conversationId: string, now: number): Promise<boolean> {
+export async function claimInbound(
+  db: D1Database,
+  workspaceId: string,
+  messageId: string,
+  conversationId: string,
+  now: number,
+): Promise<boolean> {
   const r = await db
-    .prepare("INSERT OR IGNORE INTO email_messages (workspace_id, message_id, conversation_id, direction, author, status, created_at) VALUES (?, ?, ?, 'in', 'customer', 'stored', ?)")
+    .prepare(
+      "INSERT OR IGNORE INTO email_messages (workspace_id, message_id, conversation_id, direction, author, status, created_at) VALUES (?, ?, ?, 'in', 'customer', 'stored', ?)",
+    )
     .bind(workspaceId, messageId, conversationId, now)
     .run();
   return r.meta.changes === 1;
 }
 
 export async function releaseInbound(db: D1Database, workspaceId: string, messageId: string): Promise<void> {
-  await db.prepare("DELETE FROM email_messages WHERE workspace_id = ? AND message_id = ? AND direction = 'in'").bind(workspaceId, messageId).run();
+  await db
+    .prepare("DELETE FROM email_messages WHERE workspace_id = ? AND message_id = ? AND direction = 'in'")
+    .bind(workspaceId, messageId)
+    .run();
 }
 
 export type OutboundRecord = {
@@ -69,7 +89,9 @@ export type OutboundRecord = {
 
 export async function recordOutbound(db: D1Database, r: OutboundRecord): Promise<void> {
   await db
-    .prepare("INSERT OR REPLACE INTO email_messages (workspace_id, message_id, conversation_id, direction, author, status, detail, raw, created_at) VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?)")
+    .prepare(
+      "INSERT OR REPLACE INTO email_messages (workspace_id, message_id, conversation_id, direction, author, status, detail, raw, created_at) VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?)",
+    )
     .bind(r.workspaceId, r.messageId, r.conversationId, r.author, r.status, r.detail ?? null, r.raw, r.at)
     .run();
 }
@@ -77,7 +99,9 @@ export async function recordOutbound(db: D1Database, r: OutboundRecord): Promise
 /** Bot emails sent in a conversation since `since`: the cap that stops a loop with a silent auto-responder. */
 export async function botMailsSince(db: D1Database, conversationId: string, since: number): Promise<number> {
   const row = await db
-    .prepare("SELECT COUNT(*) AS n FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND author = 'bot' AND status = 'sent' AND created_at >= ?")
+    .prepare(
+      "SELECT COUNT(*) AS n FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND author = 'bot' AND status = 'sent' AND created_at >= ?",
+    )
     .bind(conversationId, since)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -102,20 +126,28 @@ export async function linkContact(
     .first<{ id: string }>();
   if (!row) throw new Error("contact upsert returned no id");
   await db
-    .prepare("INSERT OR IGNORE INTO contact_conversations (contact_id, conversation_id, channel, created_at) VALUES (?, ?, ?, ?)")
+    .prepare(
+      "INSERT OR IGNORE INTO contact_conversations (contact_id, conversation_id, channel, created_at) VALUES (?, ?, ?, ?)",
+    )
     .bind(row.id, c.conversationId, c.channel, c.now)
     .run();
   return row.id;
 }
 
 export async function unlinkContact(db: D1Database, contactId: string, conversationId: string): Promise<void> {
-  await db.prepare("DELETE FROM contact_conversations WHERE contact_id = ? AND conversation_id = ?").bind(contactId, conversationId).run();
+  await db
+    .prepare("DELETE FROM contact_conversations WHERE contact_id = ? AND conversation_id = ?")
+    .bind(contactId, conversationId)
+    .run();
 }
 
 export type ContactView = Contact;
 
 export async function contactView(db: D1Database, workspaceId: string, contactId: string): Promise<ContactView | null> {
-  const c = await db.prepare("SELECT id, email, name FROM contacts WHERE id = ? AND workspace_id = ?").bind(contactId, workspaceId).first<{ id: string; email: string; name: string | null }>();
+  const c = await db
+    .prepare("SELECT id, email, name FROM contacts WHERE id = ? AND workspace_id = ?")
+    .bind(contactId, workspaceId)
+    .first<{ id: string; email: string; name: string | null }>();
   if (!c) return null;
   const rows = await db
     .prepare(
@@ -125,5 +157,14 @@ export async function contactView(db: D1Database, workspaceId: string, contactId
     )
     .bind(contactId)
     .all<{ id: string; channel: string; state: string | null; preview: string | null; created_at: number }>();
-  return { ...c, conversations: rows.results.map((r) => ({ id: r.id, channel: r.channel, state: r.state, preview: r.preview, createdAt: r.created_at })) };
+  return {
+    ...c,
+    conversations: rows.results.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      state: r.state,
+      preview: r.preview,
+      createdAt: r.created_at,
+    })),
+  };
 }

@@ -60,7 +60,8 @@ export class FollowUp {
     const to = m ? followUpAddress(m) : null;
     if (!m || !to) return;
     const support = await supportAddressOf(this.env.DB, m.workspaceId);
-    if (!support) return this.note(`This reply was not emailed to ${to.email}: the workspace has no support email address.`);
+    if (!support)
+      return this.note(`This reply was not emailed to ${to.email}: the workspace has no support email address.`);
     const first = this.store.events().find((x) => x.type === "message" && x.author === "customer");
     const refs = m.followUp?.references ?? [];
     const thread: EmailThread = {
@@ -73,7 +74,8 @@ export class FollowUp {
       references: refs,
     };
     const r = await deliver(this.env, { conversationId: m.id, workspaceId: m.workspaceId, thread }, e, Date.now());
-    if (r.status !== "sent") return this.note(`This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
+    if (r.status !== "sent")
+      return this.note(`This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
     const now = this.store.meta();
     if (now) this.store.saveMeta({ ...now, followUp: { ...to, references: withReference(refs, r.messageId) } });
     this.note(`The customer had left the chat, so this reply was also emailed to ${to.email}.`);
@@ -81,7 +83,14 @@ export class FollowUp {
 
   /** A line only agents see, under the reply it is about. */
   private note(text: string): void {
-    const { event } = this.store.append({ type: "note", audience: AGENTS_ONLY, id: crypto.randomUUID(), name: "EdgeDesk", text, at: Date.now() });
+    const { event } = this.store.append({
+      type: "note",
+      audience: AGENTS_ONLY,
+      id: crypto.randomUUID(),
+      name: "EdgeDesk",
+      text,
+      at: Date.now(),
+    });
     this.hooks.broadcast({ t: "event", event });
   }
 }

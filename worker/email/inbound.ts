@@ -5,7 +5,16 @@
 import { MAX_MESSAGE_CHARS } from "../../shared/protocol.ts";
 import { b64url, sha256 } from "../auth/crypto.ts";
 import type { Env } from "../env.ts";
-import { emailConversationId, normaliseEmail, parseMailbox, replyAddress, replyToken, splitPlus, validAddress, verifyReplyToken } from "./address.ts";
+import {
+  emailConversationId,
+  normaliseEmail,
+  parseMailbox,
+  replyAddress,
+  replyToken,
+  splitPlus,
+  validAddress,
+  verifyReplyToken,
+} from "./address.ts";
 import { removeObjects, storeAttachments } from "./attachments.ts";
 import { classify } from "./classify.ts";
 import { claimInbound, findThread, linkContact, releaseInbound, unlinkContact, workspaceFor } from "./db.ts";
@@ -48,7 +57,8 @@ async function readBounded(stream: ReadableStream<Uint8Array>, limit: number): P
 
 const bareId = (v: string) => v.trim().replace(/^<|>$/g, "").trim();
 /** Message-IDs in an In-Reply-To or References value, in order. */
-export const messageIds = (v: string | undefined): string[] => (v?.match(/<[^<>\s]+>/g) ?? []).map(bareId).filter((x) => x.length > 2 && x.length <= 250);
+export const messageIds = (v: string | undefined): string[] =>
+  (v?.match(/<[^<>\s]+>/g) ?? []).map(bareId).filter((x) => x.length > 2 && x.length <= 250);
 
 function bodyText(mail: ParsedMail): string {
   if (mail.text?.trim()) return mail.text;
@@ -56,7 +66,9 @@ function bodyText(mail: ParsedMail): string {
 }
 
 function clip(text: string): string {
-  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 40).trimEnd()}\n\n[… message shortened]` : text;
+  return text.length > MAX_MESSAGE_CHARS
+    ? `${text.slice(0, MAX_MESSAGE_CHARS - 40).trimEnd()}\n\n[… message shortened]`
+    : text;
 }
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<InboundResult> {
@@ -98,11 +110,18 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
   const from = parseMailbox(header(mail.headers, "from"));
   if (!from || !validAddress(from.address)) return reject("malformed message: no valid From address");
   // Our own outbound mail coming back (a forward rule, a misrouted copy) is a loop in the making.
-  const own = await env.DB.prepare("SELECT 1 AS x FROM email_addresses WHERE address = ?").bind(splitPlus(from.address).base).first();
+  const own = await env.DB.prepare("SELECT 1 AS x FROM email_addresses WHERE address = ?")
+    .bind(splitPlus(from.address).base)
+    .first();
   if (own) return drop("sent from one of our own support addresses");
   const replyTo = parseMailbox(header(mail.headers, "reply-to"));
-  const customer = replyTo && validAddress(replyTo.address) ? { address: replyTo.address, ...(from.name ? { name: from.name } : {}) } : from;
-  const messageId = messageIds(header(mail.headers, "message-id"))[0] ?? `${b64url(await crypto.subtle.digest("SHA-256", bytes))}@edgedesk.invalid`;
+  const customer =
+    replyTo && validAddress(replyTo.address)
+      ? { address: replyTo.address, ...(from.name ? { name: from.name } : {}) }
+      : from;
+  const messageId =
+    messageIds(header(mail.headers, "message-id"))[0] ??
+    `${b64url(await crypto.subtle.digest("SHA-256", bytes))}@edgedesk.invalid`;
   const subject = (header(mail.headers, "subject") ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
 
   // Threading: the signed token in the address we were written to, else the Message-IDs the client
@@ -112,14 +131,21 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
   const tag = splitPlus(message.to).tag;
   if (tag) {
     const id = await verifyReplyToken(env.SECRET, tag);
-    const row = id ? await env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>() : null;
+    const row = id
+      ? await env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
+          .bind(id)
+          .first<{ workspace_id: string }>()
+      : null;
     if (id && row?.workspace_id === site.workspaceId) {
       conversationId = id;
       threadedBy = "reply-token";
     } else log("ignored", "reply token does not verify", { tag });
   }
   if (!conversationId) {
-    const refs = [...messageIds(header(mail.headers, "in-reply-to")), ...messageIds(header(mail.headers, "references")).reverse()];
+    const refs = [
+      ...messageIds(header(mail.headers, "in-reply-to")),
+      ...messageIds(header(mail.headers, "references")).reverse(),
+    ];
     const hit = await findThread(env.DB, site.workspaceId, refs);
     if (hit) {
       const same = await env.DB.prepare(
@@ -130,27 +156,38 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
       if (same) {
         conversationId = hit.conversationId;
         threadedBy = "in-reply-to";
-      } else log("ignored", "thread headers name a conversation of another sender", { conversation: hit.conversationId });
+      } else
+        log("ignored", "thread headers name a conversation of another sender", { conversation: hit.conversationId });
     }
   }
 
   const created = conversationId === null;
   const text = clip(stripQuotedAndSignature(bodyText(mail)) || (created ? subject : ""));
   const maxFiles = Number(env.EMAIL_MAX_ATTACHMENTS ?? DEFAULT_MAX_ATTACHMENTS);
-  if (mail.attachments.length > maxFiles) return reject(`too many attachments: ${mail.attachments.length}, the limit is ${maxFiles}`);
+  if (mail.attachments.length > maxFiles)
+    return reject(`too many attachments: ${mail.attachments.length}, the limit is ${maxFiles}`);
   if (!text && !mail.attachments.length) return drop("nothing new in the message (only quoted text)");
 
   const id = conversationId ?? emailConversationId();
   const now = Date.now();
-  if (!(await claimInbound(env.DB, site.workspaceId, messageId, id, now))) return drop("already received (same Message-ID)", { messageId });
+  if (!(await claimInbound(env.DB, site.workspaceId, messageId, id, now)))
+    return drop("already received (same Message-ID)", { messageId });
 
   const keys: string[] = [];
   let contactId: string | undefined;
   try {
     const files = mail.attachments.length && !env.ATTACHMENTS ? [] : mail.attachments;
-    if (files.length !== mail.attachments.length) log("warning", "attachments not kept: no ATTACHMENTS bucket bound", { count: mail.attachments.length });
+    if (files.length !== mail.attachments.length)
+      log("warning", "attachments not kept: no ATTACHMENTS bucket bound", { count: mail.attachments.length });
     const attachments = env.ATTACHMENTS ? await storeAttachments(env.ATTACHMENTS, id, files, keys) : [];
-    contactId = await linkContact(env.DB, { workspaceId: site.workspaceId, email: from.address, ...(from.name ? { name: from.name } : {}), conversationId: id, channel: "email", now });
+    contactId = await linkContact(env.DB, {
+      workspaceId: site.workspaceId,
+      email: from.address,
+      ...(from.name ? { name: from.name } : {}),
+      conversationId: id,
+      channel: "email",
+      now,
+    });
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
     const token = await replyToken(env.SECRET, id);
     const r = await stub.receiveEmail({
@@ -181,14 +218,26 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
           }
         : {}),
     });
-    log("stored", created ? "new conversation" : `threaded by ${threadedBy}`, { conversation: id, messageId, attachments: attachments.length });
+    log("stored", created ? "new conversation" : `threaded by ${threadedBy}`, {
+      conversation: id,
+      messageId,
+      attachments: attachments.length,
+    });
     return { outcome: "stored", conversationId: id, created, seq: r.seq };
   } catch (e) {
     // Nothing half-stored: the files, the Message-ID claim and a new contact link go with the failure.
     await removeObjects(env.ATTACHMENTS, keys).catch(() => undefined);
     await releaseInbound(env.DB, site.workspaceId, messageId).catch(() => undefined);
     if (created && contactId) await unlinkContact(env.DB, contactId, id).catch(() => undefined);
-    console.error(JSON.stringify({ channel: "email", outcome: "failed", reason: e instanceof Error ? e.message : String(e), from: message.from, to: message.to }));
+    console.error(
+      JSON.stringify({
+        channel: "email",
+        outcome: "failed",
+        reason: e instanceof Error ? e.message : String(e),
+        from: message.from,
+        to: message.to,
+      }),
+    );
     throw e;
   }
 }

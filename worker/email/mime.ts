@@ -66,28 +66,36 @@ export function parseHeaderBlock(block: string): Header[] {
     }
     const colon = line.indexOf(":");
     const name = colon > 0 ? line.slice(0, colon) : "";
-    if (!/^[!-9;-~]+$/.test(name)) throw new MalformedMail(`header line without a field name: ${JSON.stringify(line.slice(0, 60))}`);
+    if (!/^[!-9;-~]+$/.test(name))
+      throw new MalformedMail(`header line without a field name: ${JSON.stringify(line.slice(0, 60))}`);
     headers.push({ name: name.toLowerCase(), value: line.slice(colon + 1).trim() });
   }
   return headers;
 }
 
-export const header = (headers: Header[], name: string): string | undefined => headers.find((h) => h.name === name)?.value;
+export const header = (headers: Header[], name: string): string | undefined =>
+  headers.find((h) => h.name === name)?.value;
 
 /** RFC 2047 encoded words (=?utf-8?B?…?= / =?iso-8859-1?Q?…?=); whitespace between two of them is dropped. */
 export function decodeWords(value: string): string {
   const word = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
-  return value.replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)/g, "$1").replace(word, (all, charset: string, enc: string, text: string) => {
-    try {
-      const bytes =
-        enc.toUpperCase() === "B"
-          ? base64Bytes(text)
-          : binaryBytes(text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
-      return decodeCharset(bytes, charset.split("*")[0]);
-    } catch {
-      return all;
-    }
-  });
+  return value
+    .replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)/g, "$1")
+    .replace(word, (all, charset: string, enc: string, text: string) => {
+      try {
+        const bytes =
+          enc.toUpperCase() === "B"
+            ? base64Bytes(text)
+            : binaryBytes(
+                text
+                  .replace(/_/g, " ")
+                  .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+              );
+        return decodeCharset(bytes, charset.split("*")[0]);
+      } catch {
+        return all;
+      }
+    });
 }
 
 /** `type/subtype; a=b; c="d"` with RFC 2231 (`name*=utf-8''…`, `name*0=`) parameters. */
@@ -145,7 +153,8 @@ export function parseParams(value: string): { value: string; params: Record<stri
 
 function base64Bytes(s: string): Uint8Array {
   const clean = s.replace(/[\s]/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new MalformedMail("base64 content has characters outside the alphabet");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean))
+    throw new MalformedMail("base64 content has characters outside the alphabet");
   // Senders drop padding now and then; restore it rather than refuse the part.
   const padded = clean.replace(/=+$/, "");
   if (padded.length % 4 === 1) throw new MalformedMail("base64 content is truncated");
@@ -177,7 +186,13 @@ export function parseMail(bytes: Uint8Array): ParsedMail {
   const { head, body } = splitHead(raw);
   const headers = parseHeaderBlock(head);
   if (!headers.length) throw new MalformedMail("no headers");
-  const mail: ParsedMail = { headers: headers.map((h) => ({ name: h.name, value: decodeWords(h.value) })), contentType: "text/plain", contentTypeParams: {}, attachments: [], partTypes: [] };
+  const mail: ParsedMail = {
+    headers: headers.map((h) => ({ name: h.name, value: decodeWords(h.value) })),
+    contentType: "text/plain",
+    contentTypeParams: {},
+    attachments: [],
+    partTypes: [],
+  };
   const ct = parseParams(header(headers, "content-type") ?? "text/plain");
   mail.contentType = ct.value || "text/plain";
   mail.contentTypeParams = ct.params;
@@ -186,7 +201,14 @@ export function parseMail(bytes: Uint8Array): ParsedMail {
   return mail;
 }
 
-function walk(headers: Header[], body: string, mail: ParsedMail, depth: number, counter: { parts: number }, parentType: string): void {
+function walk(
+  headers: Header[],
+  body: string,
+  mail: ParsedMail,
+  depth: number,
+  counter: { parts: number },
+  parentType: string,
+): void {
   if (depth > MAX_DEPTH) throw new MalformedMail("multiparts nested too deeply");
   if (++counter.parts > MAX_PARTS) throw new MalformedMail("too many MIME parts");
   const defaultType = parentType === "multipart/digest" ? "message/rfc822" : "text/plain";
@@ -215,7 +237,8 @@ function walk(headers: Header[], body: string, mail: ParsedMail, depth: number, 
     return;
   }
   // Delivery-status and feedback parts are machine text for classification, not files for people.
-  if (type === "message/delivery-status" || type === "message/feedback-report" || type === "text/rfc822-headers") return;
+  if (type === "message/delivery-status" || type === "message/feedback-report" || type === "text/rfc822-headers")
+    return;
   const cid = header(headers, "content-id")?.replace(/^<|>$/g, "");
   mail.attachments.push({
     filename: filename || defaultName(type, mail.attachments.length + 1),

@@ -23,8 +23,24 @@ export async function deliver(
 ): Promise<DeliverResult> {
   const author = event.author === "agent" ? "agent" : "bot";
   const messageId = newMessageId(c.conversationId, c.thread.support);
-  const raw = composeReply(c.thread, { author, ...(event.name ? { name: event.name } : {}), text: event.text, ...(event.sources ? { sources: event.sources } : {}) }, { messageId, at: now, fromName: env.EMAIL_FROM_NAME ?? "Support" });
-  const base = { workspaceId: c.workspaceId, messageId, conversationId: c.conversationId, author, raw, at: now } as const;
+  const raw = composeReply(
+    c.thread,
+    {
+      author,
+      ...(event.name ? { name: event.name } : {}),
+      text: event.text,
+      ...(event.sources ? { sources: event.sources } : {}),
+    },
+    { messageId, at: now, fromName: env.EMAIL_FROM_NAME ?? "Support" },
+  );
+  const base = {
+    workspaceId: c.workspaceId,
+    messageId,
+    conversationId: c.conversationId,
+    author,
+    raw,
+    at: now,
+  } as const;
   if (author === "bot" && (await botMailsSince(env.DB, c.conversationId, now - 86_400_000)) >= botCap(env)) {
     const detail = `bot email cap reached (${botCap(env)} a day)`;
     console.warn(`email: suppressed bot reply in ${c.conversationId}: ${detail}`);
@@ -37,7 +53,8 @@ export async function deliver(
     await recordOutbound(env.DB, { ...base, status: "sent" });
     // Should the platform assign its own Message-ID, replies to it must thread too.
     const assigned = sent?.messageId?.replace(/^<|>$/g, "");
-    if (assigned && assigned !== messageId) await recordOutbound(env.DB, { ...base, messageId: assigned, status: "alias", detail: messageId, raw: null });
+    if (assigned && assigned !== messageId)
+      await recordOutbound(env.DB, { ...base, messageId: assigned, status: "alias", detail: messageId, raw: null });
     return { status: "sent", messageId };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

@@ -18,9 +18,12 @@ emailApi.get("/conversations/:id/attachments/:file", async (c) => {
   const id = c.req.param("id");
   const file = c.req.param("file");
   if (!ID.test(id) || !ID.test(file)) throw new ApiFailure(404, "not_found", "no such attachment");
-  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>();
+  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
+    .bind(id)
+    .first<{ workspace_id: string }>();
   // Another workspace's files are missing, not forbidden: ids do not leak.
-  if (!row || row.workspace_id !== c.get("agent").workspaceId || !c.env.ATTACHMENTS) throw new ApiFailure(404, "not_found", "no such attachment");
+  if (!row || row.workspace_id !== c.get("agent").workspaceId || !c.env.ATTACHMENTS)
+    throw new ApiFailure(404, "not_found", "no such attachment");
   const obj = await c.env.ATTACHMENTS.get(attachmentKey(id, file));
   if (!obj) throw new ApiFailure(404, "not_found", "no such attachment");
   return downloadResponse(obj);

@@ -2,7 +2,28 @@
 // nothing is executed or fetched), then the quoted history and signature cut off so retrieval and the
 // agent see only the new words.
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", hellip: "…", rsquo: "’", lsquo: "‘", rdquo: "”", ldquo: "“", copy: "©", reg: "®", euro: "€", laquo: "«", raquo: "»", iexcl: "¡", iquest: "¿" };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  ndash: "–",
+  mdash: "—",
+  hellip: "…",
+  rsquo: "’",
+  lsquo: "‘",
+  rdquo: "”",
+  ldquo: "“",
+  copy: "©",
+  reg: "®",
+  euro: "€",
+  laquo: "«",
+  raquo: "»",
+  iexcl: "¡",
+  iquest: "¿",
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
@@ -42,7 +63,10 @@ export function htmlToText(html: string): string {
     const name = (m[1] as string).toLowerCase();
     const closing = m[0].startsWith("</");
     const attrs = m[2] ?? "";
-    const quoteBox = name === "blockquote" || (name === "div" && /class\s*=\s*["'][^"']*(gmail_quote|moz-cite-prefix|yahoo_quoted)/i.test(attrs)) || (name === "div" && /id\s*=\s*["']?(divRplyFwdMsg|appendonsend)/i.test(attrs));
+    const quoteBox =
+      name === "blockquote" ||
+      (name === "div" && /class\s*=\s*["'][^"']*(gmail_quote|moz-cite-prefix|yahoo_quoted)/i.test(attrs)) ||
+      (name === "div" && /id\s*=\s*["']?(divRplyFwdMsg|appendonsend)/i.test(attrs));
     if (BLOCK.test(name)) flush(name === "br");
     // Paragraph-like blocks are separated by a blank line, list items and rows are not.
     if (/^(p|h[1-6]|table|ul|ol|blockquote|pre)$/.test(name)) out += "\n";
@@ -81,7 +105,12 @@ const SEPARATOR = [
   /^_{10,}$/, // Outlook's line above "From: … Sent: …"
   /^begin forwarded message:?$/i,
 ];
-const SIGN_OFF = [/^--\s?$/, /^sent from my (iphone|ipad|android|mobile|phone|galaxy)/i, /^get outlook for (ios|android)/i, /^enviado desde mi /i];
+const SIGN_OFF = [
+  /^--\s?$/,
+  /^sent from my (iphone|ipad|android|mobile|phone|galaxy)/i,
+  /^get outlook for (ios|android)/i,
+  /^enviado desde mi /i,
+];
 
 /**
  * Cuts the quoted history (an attribution line, an Outlook separator or header block, "> " lines)
@@ -95,12 +124,23 @@ export function stripQuotedAndSignature(text: string): string {
     const t = line.trim();
     // An attribution wrapped over two lines by the client ("On Tue, … Support <\nsupport@x> wrote:").
     const joined = i + 1 < lines.length ? `${t} ${(lines[i + 1] as string).trim()}` : t;
-    if (ATTRIBUTION.some((r) => r.test(t)) || (/^(on|el|le|am)\b/i.test(t) && !/[.!?]$/.test(t) && ATTRIBUTION.some((r) => r.test(joined)))) break;
+    if (
+      ATTRIBUTION.some((r) => r.test(t)) ||
+      (/^(on|el|le|am)\b/i.test(t) && !/[.!?]$/.test(t) && ATTRIBUTION.some((r) => r.test(joined)))
+    )
+      break;
     if (SEPARATOR.some((r) => r.test(t))) break;
-    if (/^(from|de|von):\s/i.test(t) && /^(sent|date|enviado|fecha|gesendet|to|para):\s/i.test((lines[i + 1] ?? "").trim())) break;
+    if (
+      /^(from|de|von):\s/i.test(t) &&
+      /^(sent|date|enviado|fecha|gesendet|to|para):\s/i.test((lines[i + 1] ?? "").trim())
+    )
+      break;
     if (SIGN_OFF.some((r) => r.test(line))) break;
     if (t.startsWith(">")) continue;
     kept.push(line);
   }
-  return kept.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  return kept
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }

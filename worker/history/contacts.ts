@@ -11,12 +11,19 @@
 export const HISTORY_LIST_MAX = 20;
 
 export async function contactIdOf(db: D1Database, workspaceId: string, email: string): Promise<string | null> {
-  const row = await db.prepare("SELECT id FROM contacts WHERE workspace_id = ? AND email = ?").bind(workspaceId, email).first<{ id: string }>();
+  const row = await db
+    .prepare("SELECT id FROM contacts WHERE workspace_id = ? AND email = ?")
+    .bind(workspaceId, email)
+    .first<{ id: string }>();
   return row?.id ?? null;
 }
 
 /** Conversations linked to the contact, most recently active first. */
-export async function linkedConversationIds(db: D1Database, contactId: string, limit = HISTORY_LIST_MAX): Promise<string[]> {
+export async function linkedConversationIds(
+  db: D1Database,
+  contactId: string,
+  limit = HISTORY_LIST_MAX,
+): Promise<string[]> {
   const rows = await db
     .prepare(
       `SELECT cc.conversation_id AS id FROM contact_conversations cc
@@ -29,6 +36,9 @@ export async function linkedConversationIds(db: D1Database, contactId: string, l
 }
 
 export async function isLinked(db: D1Database, contactId: string, conversationId: string): Promise<boolean> {
-  const row = await db.prepare("SELECT 1 AS ok FROM contact_conversations WHERE contact_id = ? AND conversation_id = ?").bind(contactId, conversationId).first<{ ok: number }>();
+  const row = await db
+    .prepare("SELECT 1 AS ok FROM contact_conversations WHERE contact_id = ? AND conversation_id = ?")
+    .bind(contactId, conversationId)
+    .first<{ ok: number }>();
   return row !== null;
 }

@@ -4,7 +4,12 @@
 // goes through the contact of that signed email in the site's workspace.
 import { Hono, type Context } from "hono";
 import { identifySchema } from "../../shared/api.ts";
-import { historyQuerySchema, pastConversationIdSchema, type PastConversations, type PastTranscript } from "../../shared/customer-history.ts";
+import {
+  historyQuerySchema,
+  pastConversationIdSchema,
+  type PastConversations,
+  type PastTranscript,
+} from "../../shared/customer-history.ts";
 import { verifyIdentity } from "../auth/identity.ts";
 import { conversationToken } from "../conversation/token.ts";
 import { normaliseEmail } from "../email/address.ts";
@@ -20,7 +25,12 @@ const noStore = { "cache-control": "no-store" };
 /** The site's identity secret; without one no identity can be verified, so there is no history. */
 function identitySite(c: Context<AppEnv>): { key: string; identitySecret: string } {
   const site = c.get("site");
-  if (!site.identitySecret) throw new ApiFailure(401, "unverified", "this site verifies no identities (no identity secret), so it has no customer history");
+  if (!site.identitySecret)
+    throw new ApiFailure(
+      401,
+      "unverified",
+      "this site verifies no identities (no identity secret), so it has no customer history",
+    );
   return { key: site.key, identitySecret: site.identitySecret };
 }
 
@@ -31,7 +41,12 @@ function identitySite(c: Context<AppEnv>): { key: string; identitySecret: string
 async function holder(c: Context<AppEnv>): Promise<{ workspaceId: string; contactId: string | null }> {
   const q = historyQuerySchema.safeParse(c.req.query());
   const email = q.success ? await verifyHistoryToken(c.env.SECRET, identitySite(c), q.data.token, Date.now()) : null;
-  if (!email) throw new ApiFailure(401, "bad_token", "the history token is missing, invalid or expired: get a new one with a fresh identify() signature");
+  if (!email)
+    throw new ApiFailure(
+      401,
+      "bad_token",
+      "the history token is missing, invalid or expired: get a new one with a fresh identify() signature",
+    );
   const workspaceId = c.get("site").workspaceId;
   return { workspaceId, contactId: await contactIdOf(c.env.DB, workspaceId, email) };
 }
@@ -43,9 +58,19 @@ customerHistory.post("/session", async (c) => {
   const site = c.get("site");
   const verdict = await verifyIdentity(site.identitySecret, body, Date.now());
   // The verdict helps the site's developer (as identify() does); it says nothing about any customer.
-  if (verdict !== "verified") throw new ApiFailure(401, "unverified", `identity is not verified (${verdict}): history needs a fresh identify() signature`);
-  if (!body.user.email) throw new ApiFailure(403, "no_email", "the signed identity has no email; conversations are kept per email address");
-  return c.json(await historyToken(c.env.SECRET, identitySite(c), normaliseEmail(body.user.email), Date.now()), 201, noStore);
+  if (verdict !== "verified")
+    throw new ApiFailure(
+      401,
+      "unverified",
+      `identity is not verified (${verdict}): history needs a fresh identify() signature`,
+    );
+  if (!body.user.email)
+    throw new ApiFailure(403, "no_email", "the signed identity has no email; conversations are kept per email address");
+  return c.json(
+    await historyToken(c.env.SECRET, identitySite(c), normaliseEmail(body.user.email), Date.now()),
+    201,
+    noStore,
+  );
 });
 
 customerHistory.get("/conversations", async (c) => {

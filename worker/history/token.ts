@@ -11,17 +11,28 @@ export const HISTORY_TOKEN_TTL_MS = 30 * 60_000;
 type SiteKeys = { key: string; identitySecret: string };
 
 const canonical = (site: string, exp: number, email: string) => `edgedesk-history-v1\n${site}\n${exp}\n${email}`;
-const mac = (secret: string, site: SiteKeys, exp: number, email: string) => hmacSha256(`${secret}\n${site.identitySecret}`, canonical(site.key, exp, email));
+const mac = (secret: string, site: SiteKeys, exp: number, email: string) =>
+  hmacSha256(`${secret}\n${site.identitySecret}`, canonical(site.key, exp, email));
 
 /** `email` must already be normalised (contacts are keyed by the normalised address). */
-export async function historyToken(secret: string, site: SiteKeys, email: string, now: number): Promise<HistorySession> {
+export async function historyToken(
+  secret: string,
+  site: SiteKeys,
+  email: string,
+  now: number,
+): Promise<HistorySession> {
   const exp = now + HISTORY_TOKEN_TTL_MS;
   const token = `${exp}.${b64url(new TextEncoder().encode(email))}.${b64url(await mac(secret, site, exp, email))}`;
   return { token, expiresAt: exp };
 }
 
 /** The email a token was issued for, or null (malformed, expired, another site, or a changed secret). */
-export async function verifyHistoryToken(secret: string, site: SiteKeys, token: string, now: number): Promise<string | null> {
+export async function verifyHistoryToken(
+  secret: string,
+  site: SiteKeys,
+  token: string,
+  now: number,
+): Promise<string | null> {
   const [expText, emailPart, macPart, extra] = token.split(".");
   if (!expText || !emailPart || !macPart || extra !== undefined || !/^\d{1,15}$/.test(expText)) return null;
   const exp = Number(expText);

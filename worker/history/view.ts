@@ -46,7 +46,10 @@ export function pastMessages(events: ConversationEvent[]): PastMessage[] {
 export type ConversationFacts = { id: string; channel: string; state: ConversationState; createdAt: number };
 
 /** The list row and the transcript of one conversation; null when the customer has nothing to read in it. */
-export function customerView(facts: ConversationFacts, events: ConversationEvent[]): { conversation: PastConversation; messages: PastMessage[] } | null {
+export function customerView(
+  facts: ConversationFacts,
+  events: ConversationEvent[],
+): { conversation: PastConversation; messages: PastMessage[] } | null {
   const messages = pastMessages(events);
   const first = messages.find((m) => m.author === "customer") ?? messages[0];
   const last = messages[messages.length - 1];

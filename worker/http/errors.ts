@@ -26,12 +26,18 @@ export function parseOr400<S extends z.ZodMiniType>(schema: S, data: unknown, wh
   if (r.success) return r.data;
   const issues = issuesOf(r.error);
   const first = issues[0];
-  throw new ApiFailure(400, `invalid_${where}`, first ? `${where}: ${first.path || "value"}: ${first.message}` : `invalid ${where}`, issues);
+  throw new ApiFailure(
+    400,
+    `invalid_${where}`,
+    first ? `${where}: ${first.path || "value"}: ${first.message}` : `invalid ${where}`,
+    issues,
+  );
 }
 
 export async function jsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
-  if (!type.includes("application/json")) throw new ApiFailure(415, "unsupported_media_type", "send JSON with content-type: application/json");
+  if (!type.includes("application/json"))
+    throw new ApiFailure(415, "unsupported_media_type", "send JSON with content-type: application/json");
   try {
     return await c.req.json();
   } catch {

@@ -6,7 +6,15 @@ import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../share
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
-import { available, loads, nextRelease, pickAgent, releasable, waitingUnassigned, type RosterAgent } from "../routing/assign.ts";
+import {
+  available,
+  loads,
+  nextRelease,
+  pickAgent,
+  releasable,
+  waitingUnassigned,
+  type RosterAgent,
+} from "../routing/assign.ts";
 import { onSlaEvent } from "../routing/hooks.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
@@ -20,7 +28,14 @@ type Attachment = { agentId: string };
 /** What the worker knows of an agent from D1 (teams, away) when they connect or an owner changes them. */
 export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean };
 
-type RosterRow = { id: string; name: string; teams: string; away: number; last_assigned_at: number; unavailable_since: number | null };
+type RosterRow = {
+  id: string;
+  name: string;
+  teams: string;
+  away: number;
+  last_assigned_at: number;
+  unavailable_since: number | null;
+};
 
 export class InboxDO extends DurableObject<Env> {
   /** Conversations given to an agent whose Conversation DO has not published the assignment yet. */
@@ -32,14 +47,23 @@ export class InboxDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, teams TEXT NOT NULL, away INTEGER NOT NULL, last_assigned_at INTEGER NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)",
+    );
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, teams TEXT NOT NULL, away INTEGER NOT NULL, last_assigned_at INTEGER NOT NULL)",
+    );
     sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
     // Which agent routing itself chose for a conversation: only those picks are released when the agent
     // is gone; a person's explicit assignment ("this one is for Bob") stays until a person changes it.
     sql.exec("CREATE TABLE IF NOT EXISTS picks (conversation_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL)");
     // Since when an agent has been offline or away (NULL: available); added after the table was first made.
-    if (!sql.exec<{ name: string }>("PRAGMA table_info(agents)").toArray().some((c) => c.name === "unavailable_since")) {
+    if (
+      !sql
+        .exec<{ name: string }>("PRAGMA table_info(agents)")
+        .toArray()
+        .some((c) => c.name === "unavailable_since")
+    ) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
     }
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -47,7 +71,10 @@ export class InboxDO extends DurableObject<Env> {
 
   list(): InboxItem[] {
     return this.ctx.storage.sql
-      .exec<{ data: string }>("SELECT data FROM items WHERE state != 'resolved' OR updated_at > ? ORDER BY updated_at DESC LIMIT 500", Date.now() - RESOLVED_VISIBLE_MS)
+      .exec<{ data: string }>(
+        "SELECT data FROM items WHERE state != 'resolved' OR updated_at > ? ORDER BY updated_at DESC LIMIT 500",
+        Date.now() - RESOLVED_VISIBLE_MS,
+      )
       .toArray()
       .map((r) => JSON.parse(r.data) as InboxItem);
   }
@@ -64,7 +91,8 @@ export class InboxDO extends DurableObject<Env> {
     // Keep the last customer text when an update (a state change) carries none.
     if (prior && !item.preview) merged.preview = prior.preview;
     // The SLA state is the inbox's own (set by the alarm): carried over within one handoff, restarted by a new one.
-    if (item.slaDueAt !== undefined) merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
+    if (item.slaDueAt !== undefined)
+      merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
     this.save(merged);
     this.reserved.delete(item.id);
     if (merged.state === "resolved") this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
@@ -78,13 +106,28 @@ export class InboxDO extends DurableObject<Env> {
 
   /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */
   pick(conversationId: string, team: string): AgentRef | null {
-    const chosen = pickAgent(this.roster(), team, loads(this.openItems(), this.reserved), loadMatrix(this.env).agentCapacity);
+    const chosen = pickAgent(
+      this.roster(),
+      team,
+      loads(this.openItems(), this.reserved),
+      loadMatrix(this.env).agentCapacity,
+    );
     if (!chosen) return null;
     // Strictly increasing, so two picks in one millisecond still take turns.
-    const last = this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MAX(last_assigned_at) AS m FROM agents").toArray()[0]?.m ?? 0;
-    this.ctx.storage.sql.exec("UPDATE agents SET last_assigned_at = ? WHERE id = ?", Math.max(Date.now(), last + 1), chosen.id);
+    const last =
+      this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MAX(last_assigned_at) AS m FROM agents").toArray()[0]
+        ?.m ?? 0;
+    this.ctx.storage.sql.exec(
+      "UPDATE agents SET last_assigned_at = ? WHERE id = ?",
+      Math.max(Date.now(), last + 1),
+      chosen.id,
+    );
     this.reserved.set(conversationId, chosen.id);
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO picks (conversation_id, agent_id) VALUES (?, ?)", conversationId, chosen.id);
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO picks (conversation_id, agent_id) VALUES (?, ?)",
+      conversationId,
+      chosen.id,
+    );
     this.sendPresence();
     return { id: chosen.id, name: chosen.name };
   }
@@ -137,7 +180,14 @@ export class InboxDO extends DurableObject<Env> {
       const teams = parseTeams(h.get("x-agent-teams"));
       // The upgrade does not wait for the hand-out: the console gets its snapshot now and the
       // assignments as upserts.
-      this.ctx.waitUntil(this.setAgent({ id: agentId, name: h.get("x-agent-name") ?? "Agent", teams, away: h.get("x-agent-away") === "1" }));
+      this.ctx.waitUntil(
+        this.setAgent({
+          id: agentId,
+          name: h.get("x-agent-name") ?? "Agent",
+          teams,
+          away: h.get("x-agent-away") === "1",
+        }),
+      );
     }
     pair[1].send(JSON.stringify({ t: "snapshot", items: this.list() } satisfies InboxFrame));
     pair[1].send(JSON.stringify({ t: "presence", agents: this.presence() } satisfies InboxFrame));
@@ -222,9 +272,16 @@ export class InboxDO extends DurableObject<Env> {
    * available with room, else unassigned in the queue until someone is), and publishes it back here.
    */
   private async releaseFromUnavailable(m: ReturnType<typeof loadMatrix>, now: number): Promise<void> {
-    for (const item of releasable(this.pickedItems(this.openItems()), this.unavailableSince(), m.releaseAfterMinutes * 60_000, now)) {
+    for (const item of releasable(
+      this.pickedItems(this.openItems()),
+      this.unavailableSince(),
+      m.releaseAfterMinutes * 60_000,
+      now,
+    )) {
       try {
-        await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ team: item.team ?? m.defaultTeam });
+        await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({
+          team: item.team ?? m.defaultTeam,
+        });
       } catch (e) {
         console.error(`[edgedesk] releasing ${item.id} from ${item.assignee?.id} failed: ${String(e)}`);
       }
@@ -234,20 +291,31 @@ export class InboxDO extends DurableObject<Env> {
   /** Of `open`, the conversations whose assignee is the one routing picked (not a person's explicit choice). */
   private pickedItems(open: InboxItem[]): InboxItem[] {
     const picks = new Map(
-      this.ctx.storage.sql.exec<{ conversation_id: string; agent_id: string }>("SELECT conversation_id, agent_id FROM picks").toArray().map((r) => [r.conversation_id, r.agent_id]),
+      this.ctx.storage.sql
+        .exec<{ conversation_id: string; agent_id: string }>("SELECT conversation_id, agent_id FROM picks")
+        .toArray()
+        .map((r) => [r.conversation_id, r.agent_id]),
     );
     return open.filter((i) => i.assignee && picks.get(i.id) === i.assignee.id);
   }
 
   private markUnavailable(agentId: string): void {
-    this.ctx.storage.sql.exec("UPDATE agents SET unavailable_since = COALESCE(unavailable_since, ?) WHERE id = ?", Date.now(), agentId);
+    this.ctx.storage.sql.exec(
+      "UPDATE agents SET unavailable_since = COALESCE(unavailable_since, ?) WHERE id = ?",
+      Date.now(),
+      agentId,
+    );
   }
 
   /** Agents unavailable now, and since when. */
   private unavailableSince(): Map<string, number> {
     const out = new Map<string, number>();
     const roster = new Map(this.roster().map((r) => [r.id, r]));
-    for (const r of this.ctx.storage.sql.exec<{ id: string; unavailable_since: number }>("SELECT id, unavailable_since FROM agents WHERE unavailable_since IS NOT NULL").toArray()) {
+    for (const r of this.ctx.storage.sql
+      .exec<{ id: string; unavailable_since: number }>(
+        "SELECT id, unavailable_since FROM agents WHERE unavailable_since IS NOT NULL",
+      )
+      .toArray()) {
       const now = roster.get(r.id);
       if (!now || !available(now)) out.set(r.id, r.unavailable_since);
     }
@@ -272,7 +340,13 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   private save(item: InboxItem): void {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO items (id, state, updated_at, data) VALUES (?, ?, ?, ?)", item.id, item.state, item.updatedAt, JSON.stringify(item));
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO items (id, state, updated_at, data) VALUES (?, ?, ?, ?)",
+      item.id,
+      item.state,
+      item.updatedAt,
+      JSON.stringify(item),
+    );
   }
 
   private openItems(): InboxItem[] {
@@ -296,7 +370,14 @@ export class InboxDO extends DurableObject<Env> {
     return this.ctx.storage.sql
       .exec<RosterRow>("SELECT * FROM agents")
       .toArray()
-      .map((r) => ({ id: r.id, name: r.name, teams: JSON.parse(r.teams) as string[], away: r.away === 1, online: online.has(r.id), lastAssignedAt: r.last_assigned_at }));
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        teams: JSON.parse(r.teams) as string[],
+        away: r.away === 1,
+        online: online.has(r.id),
+        lastAssignedAt: r.last_assigned_at,
+      }));
   }
 
   private remember(workspaceId: string): void {

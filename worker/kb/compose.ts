@@ -22,7 +22,11 @@ function trimToWords(text: string, max: number): string {
   return out.trim();
 }
 
-export function composeAnswer(query: string, candidate: Candidate, config: ComposeConfig = defaultComposeConfig): string {
+export function composeAnswer(
+  query: string,
+  candidate: Candidate,
+  config: ComposeConfig = defaultComposeConfig,
+): string {
   const passages = candidate.article.passages;
   const start = candidate.passageIndex;
   let text = passages[start]?.text ?? "";
@@ -37,7 +41,12 @@ export function composeAnswer(query: string, candidate: Candidate, config: Compo
     next++;
   }
   const lead = passages[0]?.text ?? "";
-  if (start > 0 && lead && countWords(lead) <= config.leadMaxWords && countWords(lead) + countWords(text) <= config.maxWords) {
+  if (
+    start > 0 &&
+    lead &&
+    countWords(lead) <= config.leadMaxWords &&
+    countWords(lead) + countWords(text) <= config.maxWords
+  ) {
     text = `${lead}\n${text}`;
   }
   return trimToWords(text, config.maxWords);

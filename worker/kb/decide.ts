@@ -103,11 +103,7 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
     (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
-  const confident =
-    !!top &&
-    !outOfScope &&
-    confidence >= answerMin &&
-    retrieval.margin >= config.answerMinMargin;
+  const confident = !!top && !outOfScope && confidence >= answerMin && retrieval.margin >= config.answerMinMargin;
   // The article a handoff or decline rests on: only one retrieval actually found.
   const related = outOfScope ? undefined : top;
 
@@ -116,10 +112,14 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
   if (confident && top) {
-    if (top.handoff === "always") return { action: "handoff", reason: "article-requires-person", article: top, confidence };
+    if (top.handoff === "always")
+      return { action: "handoff", reason: "article-requires-person", article: top, confidence };
     return { action: "answer", reason: "confident", article: top, confidence };
   }
-  if (confidence < config.negativeSentimentMaxConfidence && negativeSentiment(turn.text) >= config.negativeSentimentMinScore) {
+  if (
+    confidence < config.negativeSentimentMaxConfidence &&
+    negativeSentiment(turn.text) >= config.negativeSentimentMinScore
+  ) {
     return { action: "handoff", reason: "negative-sentiment", article: related, confidence };
   }
   if (turn.priorFailures >= config.maxFailures) {

@@ -1,5 +1,15 @@
 // The public surface of the answer engine, for the Conversation Durable Object and the publisher.
-export { buildSnapshot, buildSnapshotSteps, loadIndex, GAP_CLASS, type KbSnapshot, type KbIndex, type BuildInput, type BuildProgress, type HistoryItem } from "./snapshot.ts";
+export {
+  buildSnapshot,
+  buildSnapshotSteps,
+  loadIndex,
+  GAP_CLASS,
+  type KbSnapshot,
+  type KbIndex,
+  type BuildInput,
+  type BuildProgress,
+  type HistoryItem,
+} from "./snapshot.ts";
 export { retrieve, type Retrieval, type Candidate, type RetrieveOptions } from "./retrieve.ts";
 export { decide, asksForPerson, negativeSentiment, type Decision, type DecisionReason, type Turn } from "./decide.ts";
 export { composeAnswer } from "./compose.ts";

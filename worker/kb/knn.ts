@@ -38,7 +38,8 @@ export function loadNeighbours(s: SerializedNeighbours): Neighbours {
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s2 = 0;
-    for (let j = s.offsets[i] as number; j < (s.offsets[i + 1] as number); j++) s2 += (idf.get(s.features[j] as number) ?? 0) ** 2;
+    for (let j = s.offsets[i] as number; j < (s.offsets[i + 1] as number); j++)
+      s2 += (idf.get(s.features[j] as number) ?? 0) ** 2;
     norms[i] = Math.sqrt(s2) || 1;
   }
   return { classes: Int32Array.from(s.classes), postings, idf, norms };

@@ -38,7 +38,6 @@ export interface Model {
   idf?: Float32Array;
 }
 
-
 export function softmaxInPlace(z: Float64Array | number[], temperature = 1): void {
   let max = -Infinity;
   for (let i = 0; i < z.length; i++) max = Math.max(max, (z[i] as number) / temperature);
@@ -214,7 +213,13 @@ export function deserializeModel(m: SerializedModel): Model {
   for (let i = 0; i < q.length; i++) w[i] = (q[i] as number) * (m.scales[i % C] as number);
   const vocab = new Map<string, number>();
   for (const [i, f] of m.features.entries()) vocab.set(f, i);
-  return { classes: m.classes, vocab, w, bias: Float32Array.from(m.bias), ...(m.idf ? { idf: Float32Array.from(m.idf) } : {}) };
+  return {
+    classes: m.classes,
+    vocab,
+    w,
+    bias: Float32Array.from(m.bias),
+    ...(m.idf ? { idf: Float32Array.from(m.idf) } : {}),
+  };
 }
 
 /** Raw class scores (logits) of a vectorised query. */

@@ -98,7 +98,11 @@ function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: R
 }
 
 /** See Retrieval.evidence. */
-export function lexicalEvidence(index: KbIndex, qTerms: string[], allowed: boolean[]): { share: number; matched: number } {
+export function lexicalEvidence(
+  index: KbIndex,
+  qTerms: string[],
+  allowed: boolean[],
+): { share: number; matched: number } {
   const n = index.articles.length;
   const uniq = [...new Set(qTerms)];
   if (!uniq.length) return { share: 0, matched: 0 };
@@ -131,7 +135,8 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
 
   const lex = new Float64Array(n);
-  for (let i = 0; i < n; i++) lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
+  for (let i = 0; i < n; i++)
+    lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
   const pLex = new Float64Array(n);
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
   softmaxInPlace(pLex, cfg.bm25Temperature);

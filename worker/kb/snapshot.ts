@@ -5,7 +5,14 @@ import type { Article } from "../../shared/article.ts";
 import { chunkArticle, type Passage } from "./chunk.ts";
 import { defaultRetrieveConfig, defaultTrainConfig, type FeatureConfig, type TrainConfig } from "./config.ts";
 import { featureNames, vectorize } from "./features.ts";
-import { deserializeModel, serializeModel, trainSteps, type Model, type SerializedModel, type TrainingExample } from "./model.ts";
+import {
+  deserializeModel,
+  serializeModel,
+  trainSteps,
+  type Model,
+  type SerializedModel,
+  type TrainingExample,
+} from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
 import { terms } from "./text.ts";
 
@@ -126,7 +133,10 @@ export type BuildProgress = { stage: "features" | "train"; done: number; total: 
  * buildSnapshot as a generator that yields progress every few milliseconds of work, so the publisher
  * can report it and give other requests on the same thread a turn; the result is identical.
  */
-export function* buildSnapshotSteps(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): Generator<BuildProgress, KbSnapshot> {
+export function* buildSnapshotSteps(
+  input: BuildInput,
+  cfg: TrainConfig = defaultTrainConfig,
+): Generator<BuildProgress, KbSnapshot> {
   const articles: SnapshotArticle[] = [...input.articles]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((a) => ({
@@ -146,7 +156,8 @@ export function* buildSnapshotSteps(input: BuildInput, cfg: TrainConfig = defaul
   const texts: { text: string; cls: string; weight: number; history: boolean }[] = [];
   // The article weight is relative to history; with no history the articles are all there is.
   const articleWeight = input.history.length > 0 ? cfg.articleExampleWeight : 1;
-  for (const a of articles) for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
+  for (const a of articles)
+    for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
   let resolvedByArticle = 0;
   let gaps = 0;
   const gapTopics: Record<string, number> = {};
@@ -176,7 +187,10 @@ export function* buildSnapshotSteps(input: BuildInput, cfg: TrainConfig = defaul
   for (const f of named) for (const k of f.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
   // Without history every feature of the (few) article texts matters; with history rare ones are noise.
   const minCount = input.history.length > 0 ? cfg.minFeatureCount : 1;
-  const features = [...counts].filter(([, c]) => c >= minCount).map(([k]) => k).sort();
+  const features = [...counts]
+    .filter(([, c]) => c >= minCount)
+    .map(([k]) => k)
+    .sort();
   const vocab = new Map(features.map((f, i) => [f, i]));
 
   let idf: Float64Array | undefined;
@@ -185,7 +199,10 @@ export function* buildSnapshotSteps(input: BuildInput, cfg: TrainConfig = defaul
   if (cfg.idf && input.history.length > 0) {
     const nDocs = texts.length;
     // Smoothed, and rounded as it will be stored, so training sees exactly what retrieval will.
-    idf = Float64Array.from(features, (f) => Math.round((Math.log((nDocs + 1) / ((counts.get(f) ?? 0) + 1)) + 1) * 100) / 100);
+    idf = Float64Array.from(
+      features,
+      (f) => Math.round((Math.log((nDocs + 1) / ((counts.get(f) ?? 0) + 1)) + 1) * 100) / 100,
+    );
   }
   const examples: TrainingExample[] = texts.map((t, i) => ({
     x: vectorize(named[i] as Map<string, number>, vocab, idf).vec,

@@ -52,7 +52,13 @@ export function clusterQuestions<T extends { text: string }>(items: T[], thresho
     });
     const words = terms(item.text);
     if (best < 0) {
-      clusters.push({ items: [item], sum: new Map(v), centroid: new Map(v), terms: new Map(words.map((w) => [w, 1])), first: index });
+      clusters.push({
+        items: [item],
+        sum: new Map(v),
+        centroid: new Map(v),
+        terms: new Map(words.map((w) => [w, 1])),
+        first: index,
+      });
       return;
     }
     const c = clusters[best] as Cluster<T> & { sum: Vec };

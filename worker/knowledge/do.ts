@@ -18,6 +18,7 @@ export class KnowledgeDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ws = await this.ctx.storage.get<string>("workspace");
     if (!ws) return;
-    for (let id = await nextJob(this.env.DB, ws); id; id = await nextJob(this.env.DB, ws)) await runJob(this.env, ws, id);
+    for (let id = await nextJob(this.env.DB, ws); id; id = await nextJob(this.env.DB, ws))
+      await runJob(this.env, ws, id);
   }
 }

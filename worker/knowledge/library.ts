@@ -8,23 +8,47 @@ import { listArticles } from "./store.ts";
 type DraftRow = { id: string; data: string; base_version: number | null; updated_at: number; updated_by: string };
 
 export async function listDrafts(db: D1Database, workspaceId: string): Promise<(DraftRow & { article: Article })[]> {
-  const rows = await db.prepare("SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? ORDER BY id").bind(workspaceId).all<DraftRow>();
+  const rows = await db
+    .prepare(
+      "SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? ORDER BY id",
+    )
+    .bind(workspaceId)
+    .all<DraftRow>();
   return rows.results.map((r) => ({ ...r, article: JSON.parse(r.data) as Article }));
 }
 
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
-export async function library(db: D1Database, workspaceId: string, filter: { q?: string; status?: string; category?: string }): Promise<Library> {
+export async function library(
+  db: D1Database,
+  workspaceId: string,
+  filter: { q?: string; status?: string; category?: string },
+): Promise<Library> {
   const [published, drafts, versions, cur] = await Promise.all([
     listArticles(db, workspaceId),
     listDrafts(db, workspaceId),
-    db.prepare("SELECT id, version FROM articles WHERE workspace_id = ?").bind(workspaceId).all<{ id: string; version: number }>(),
-    db.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>(),
+    db
+      .prepare("SELECT id, version FROM articles WHERE workspace_id = ?")
+      .bind(workspaceId)
+      .all<{ id: string; version: number }>(),
+    db
+      .prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1")
+      .bind(workspaceId)
+      .first<{ version: number }>(),
   ]);
   const versionOf = new Map(versions.results.map((r) => [r.id, r.version]));
   const byId = new Map<string, LibraryItem & { text: string }>();
   for (const a of published) {
-    byId.set(a.id, { id: a.id, title: a.title, category: a.category, locale: a.locale, tags: a.tags, status: "published", version: versionOf.get(a.id) as number, text: a.body });
+    byId.set(a.id, {
+      id: a.id,
+      title: a.title,
+      category: a.category,
+      locale: a.locale,
+      tags: a.tags,
+      status: "published",
+      version: versionOf.get(a.id) as number,
+      text: a.body,
+    });
   }
   for (const d of drafts) {
     const a = d.article;
@@ -43,10 +67,17 @@ export async function library(db: D1Database, workspaceId: string, filter: { q?:
     });
   }
   const categories = [...new Set([...byId.values()].map((i) => i.category))].sort();
-  const words = fold(filter.q ?? "").split(/\s+/).filter(Boolean);
+  const words = fold(filter.q ?? "")
+    .split(/\s+/)
+    .filter(Boolean);
   const items = [...byId.values()]
     .filter((i) => !filter.category || i.category === filter.category)
-    .filter((i) => !filter.status || filter.status === "all" || (filter.status === "unpublished" ? i.status !== "published" : i.status === filter.status))
+    .filter(
+      (i) =>
+        !filter.status ||
+        filter.status === "all" ||
+        (filter.status === "unpublished" ? i.status !== "published" : i.status === filter.status),
+    )
     .filter((i) => {
       if (!words.length) return true;
       const hay = fold(`${i.id} ${i.title} ${i.tags.join(" ")} ${i.category} ${i.text}`);
@@ -59,20 +90,43 @@ export async function library(db: D1Database, workspaceId: string, filter: { q?:
 export async function articleDetail(db: D1Database, workspaceId: string, id: string): Promise<ArticleDetail | null> {
   const [pub, draft, versions] = await Promise.all([
     db
-      .prepare("SELECT id, title, category, tags, handoff, priority, team, locale, updated, body, version FROM articles WHERE workspace_id = ? AND id = ?")
+      .prepare(
+        "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body, version FROM articles WHERE workspace_id = ? AND id = ?",
+      )
       .bind(workspaceId, id)
       .first<Omit<Article, "tags"> & { tags: string; version: number }>(),
-    db.prepare("SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first<DraftRow>(),
-    db.prepare("SELECT kb_version, data, created_at FROM article_versions WHERE workspace_id = ? AND id = ? ORDER BY kb_version DESC LIMIT 100").bind(workspaceId, id).all<{ kb_version: number; data: string; created_at: number }>(),
+    db
+      .prepare(
+        "SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? AND id = ?",
+      )
+      .bind(workspaceId, id)
+      .first<DraftRow>(),
+    db
+      .prepare(
+        "SELECT kb_version, data, created_at FROM article_versions WHERE workspace_id = ? AND id = ? ORDER BY kb_version DESC LIMIT 100",
+      )
+      .bind(workspaceId, id)
+      .all<{ kb_version: number; data: string; created_at: number }>(),
   ]);
   if (!pub && !draft && !versions.results.length) return null;
   return {
     id,
     ...(pub ? { published: { ...pub, tags: JSON.parse(pub.tags) as string[] } } : {}),
-    ...(draft ? { draft: { article: JSON.parse(draft.data) as Article, updatedAt: draft.updated_at, updatedBy: draft.updated_by, baseVersion: draft.base_version } } : {}),
+    ...(draft
+      ? {
+          draft: {
+            article: JSON.parse(draft.data) as Article,
+            updatedAt: draft.updated_at,
+            updatedBy: draft.updated_by,
+            baseVersion: draft.base_version,
+          },
+        }
+      : {}),
     versions: versions.results.map((v): ArticleVersion => {
       const data = JSON.parse(v.data) as Article & { deleted?: boolean };
-      return data.deleted ? { version: v.kb_version, createdAt: v.created_at, deleted: true } : { version: v.kb_version, createdAt: v.created_at, article: data };
+      return data.deleted
+        ? { version: v.kb_version, createdAt: v.created_at, deleted: true }
+        : { version: v.kb_version, createdAt: v.created_at, article: data };
     }),
   };
 }
@@ -80,22 +134,47 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
 /** A new article's draft. Its id must be free: not published, not drafted, so no one's work is overwritten. */
 export async function createDraft(db: D1Database, workspaceId: string, a: Article, by: string): Promise<void> {
   const taken = await db
-    .prepare("SELECT 1 AS x FROM articles WHERE workspace_id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM article_drafts WHERE workspace_id = ?1 AND id = ?2")
+    .prepare(
+      "SELECT 1 AS x FROM articles WHERE workspace_id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM article_drafts WHERE workspace_id = ?1 AND id = ?2",
+    )
     .bind(workspaceId, a.id)
     .first();
-  if (taken) throw new ApiFailure(409, "duplicate_id", `an article with id ${a.id} already exists`, [{ path: "article.id", message: `${a.id} is already taken; choose another id` }]);
+  if (taken)
+    throw new ApiFailure(409, "duplicate_id", `an article with id ${a.id} already exists`, [
+      { path: "article.id", message: `${a.id} is already taken; choose another id` },
+    ]);
   const r = await db
-    .prepare("INSERT INTO article_drafts (workspace_id, id, data, base_version, updated_at, updated_by) VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING")
+    .prepare(
+      "INSERT INTO article_drafts (workspace_id, id, data, base_version, updated_at, updated_by) VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING",
+    )
     .bind(workspaceId, a.id, JSON.stringify(a), Date.now(), by)
     .run();
-  if (!r.meta.changes) throw new ApiFailure(409, "duplicate_id", `an article with id ${a.id} already exists`, [{ path: "article.id", message: `${a.id} is already taken; choose another id` }]);
+  if (!r.meta.changes)
+    throw new ApiFailure(409, "duplicate_id", `an article with id ${a.id} already exists`, [
+      { path: "article.id", message: `${a.id} is already taken; choose another id` },
+    ]);
 }
 
 /** Saves the draft of an existing article (published or drafted). The id is the article's identity and cannot change here. */
-export async function saveDraft(db: D1Database, workspaceId: string, id: string, a: Article, by: string): Promise<number> {
-  if (a.id !== id) throw new ApiFailure(400, "invalid_body", "the id cannot change; create a new article instead", [{ path: "article.id", message: "the id cannot change once created" }]);
-  const pub = await db.prepare("SELECT version FROM articles WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first<{ version: number }>();
-  const draft = await db.prepare("SELECT 1 AS x FROM article_drafts WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first();
+export async function saveDraft(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  a: Article,
+  by: string,
+): Promise<number> {
+  if (a.id !== id)
+    throw new ApiFailure(400, "invalid_body", "the id cannot change; create a new article instead", [
+      { path: "article.id", message: "the id cannot change once created" },
+    ]);
+  const pub = await db
+    .prepare("SELECT version FROM articles WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first<{ version: number }>();
+  const draft = await db
+    .prepare("SELECT 1 AS x FROM article_drafts WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first();
   if (!pub && !draft) throw new ApiFailure(404, "not_found", `no article ${id}; create it first`);
   const now = Date.now();
   await db
@@ -109,7 +188,12 @@ export async function saveDraft(db: D1Database, workspaceId: string, id: string,
 }
 
 /** Many drafts at once (`kb push --draft`): new ids and existing ones alike, in one transaction. */
-export async function saveDrafts(db: D1Database, workspaceId: string, articles: Article[], by: string): Promise<number> {
+export async function saveDrafts(
+  db: D1Database,
+  workspaceId: string,
+  articles: Article[],
+  by: string,
+): Promise<number> {
   const now = Date.now();
   const stmts = articles.map((a) =>
     db
@@ -125,6 +209,9 @@ export async function saveDrafts(db: D1Database, workspaceId: string, articles: 
 }
 
 export async function discardDraft(db: D1Database, workspaceId: string, id: string): Promise<boolean> {
-  const r = await db.prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).run();
+  const r = await db
+    .prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .run();
   return r.meta.changes > 0;
 }

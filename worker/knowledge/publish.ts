@@ -11,7 +11,9 @@ import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../kb/s
 import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
 
 export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history" | "rebuild";
-export type StagedItem = { id: string; op: "put"; article: Article; draftUpdatedAt?: number } | { id: string; op: "delete" };
+export type StagedItem =
+  | { id: string; op: "put"; article: Article; draftUpdatedAt?: number }
+  | { id: string; op: "delete" };
 
 type JobRow = {
   id: string;
@@ -60,7 +62,10 @@ export function jobFromRow(r: JobRow): KbJob {
 }
 
 export async function getJob(db: D1Database, workspaceId: string, id: string): Promise<KbJob | null> {
-  const r = await db.prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?").bind(id, workspaceId).first<JobRow>();
+  const r = await db
+    .prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?")
+    .bind(id, workspaceId)
+    .first<JobRow>();
   return r ? jobFromRow(r) : null;
 }
 
@@ -68,7 +73,11 @@ export async function getJob(db: D1Database, workspaceId: string, id: string): P
  * Stages a job and hands it to the workspace's KnowledgeDO. The job only becomes `queued` after every
  * item is written, so a request that fails half-way leaves a `staging` job that never runs.
  */
-export async function queueJob(env: Env, workspaceId: string, spec: { kind: JobKind; items: StagedItem[]; replace?: boolean; by: string }): Promise<KbJob> {
+export async function queueJob(
+  env: Env,
+  workspaceId: string,
+  spec: { kind: JobKind; items: StagedItem[]; replace?: boolean; by: string },
+): Promise<KbJob> {
   const id = crypto.randomUUID();
   const now = Date.now();
   await env.DB.prepare(
@@ -92,7 +101,12 @@ export async function queueJob(env: Env, workspaceId: string, spec: { kind: JobK
 }
 
 /** Polls until the job ends: for the CLI and the admin API, which answer when the publish is live. */
-export async function waitForJob(db: D1Database, workspaceId: string, id: string, timeoutMs = 10 * 60_000): Promise<KbJob> {
+export async function waitForJob(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+  timeoutMs = 10 * 60_000,
+): Promise<KbJob> {
   const deadline = Date.now() + timeoutMs;
   for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
     const job = await getJob(db, workspaceId, id);
@@ -105,7 +119,10 @@ export async function waitForJob(db: D1Database, workspaceId: string, id: string
 
 /** The next queued job of a workspace, oldest first; `running` ones left by an evicted object run again. */
 export async function nextJob(db: D1Database, workspaceId: string): Promise<string | null> {
-  await db.prepare("UPDATE kb_jobs SET status = 'queued' WHERE workspace_id = ? AND status = 'running'").bind(workspaceId).run();
+  await db
+    .prepare("UPDATE kb_jobs SET status = 'queued' WHERE workspace_id = ? AND status = 'running'")
+    .bind(workspaceId)
+    .run();
   const r = await db
     .prepare("SELECT id FROM kb_jobs WHERE workspace_id = ? AND status = 'queued' ORDER BY created_at, id LIMIT 1")
     .bind(workspaceId)
@@ -122,13 +139,22 @@ const same = (a: Article, b: Article) => JSON.stringify(a) === JSON.stringify(b)
 export async function runJob(env: Env, workspaceId: string, jobId: string): Promise<KbJob> {
   const db = env.DB;
   const started = Date.now();
-  const job = await db.prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?").bind(jobId, workspaceId).first<JobRow>();
+  const job = await db
+    .prepare("SELECT * FROM kb_jobs WHERE id = ? AND workspace_id = ?")
+    .bind(jobId, workspaceId)
+    .first<JobRow>();
   if (!job) throw new Error(`no job ${jobId}`);
   const progress = (stage: string, done = 0, total = 0) =>
-    db.prepare("UPDATE kb_jobs SET status = 'running', stage = ?, done = ?, total = ?, updated_at = ? WHERE id = ?").bind(stage, done, total, Date.now(), jobId).run();
+    db
+      .prepare("UPDATE kb_jobs SET status = 'running', stage = ?, done = ?, total = ?, updated_at = ? WHERE id = ?")
+      .bind(stage, done, total, Date.now(), jobId)
+      .run();
   try {
     await progress("prepare");
-    const items = await db.prepare("SELECT id, op, data FROM kb_job_items WHERE job_id = ?").bind(jobId).all<{ id: string; op: string; data: string | null }>();
+    const items = await db
+      .prepare("SELECT id, op, data FROM kb_job_items WHERE job_id = ?")
+      .bind(jobId)
+      .all<{ id: string; op: string; data: string | null }>();
     const current = await listArticles(db, workspaceId);
     const merged = new Map(job.replace_all ? [] : current.map((a) => [a.id, a]));
     for (const i of items.results) {
@@ -136,26 +162,54 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       else merged.set(i.id, JSON.parse(i.data as string) as Article);
     }
     const before = new Map(current.map((a) => [a.id, a]));
-    const changed = [...merged.values()].filter((a) => !before.has(a.id) || !same(a, before.get(a.id) as Article)).map((a) => a.id);
+    const changed = [...merged.values()]
+      .filter((a) => !before.has(a.id) || !same(a, before.get(a.id) as Article))
+      .map((a) => a.id);
     const removed = current.filter((a) => !merged.has(a.id)).map((a) => a.id);
-    const cur = await db.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number; snapshot_key: string }>();
+    const cur = await db
+      .prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 1")
+      .bind(workspaceId)
+      .first<{ version: number; snapshot_key: string }>();
 
     // Unchanged articles need no new version, unless the live snapshot was built by another engine.
-    if (!changed.length && !removed.length && job.kind !== "history" && job.kind !== "rebuild" && cur && isCurrentEngine(cur.snapshot_key)) {
+    if (
+      !changed.length &&
+      !removed.length &&
+      job.kind !== "history" &&
+      job.kind !== "rebuild" &&
+      cur &&
+      isCurrentEngine(cur.snapshot_key)
+    ) {
       // Nothing to publish: say so instead of training an identical model.
-      const result: PublishResult = { version: cur.version, articles: merged.size, chunks: 0, ms: Date.now() - started, unchanged: true };
+      const result: PublishResult = {
+        version: cur.version,
+        articles: merged.size,
+        chunks: 0,
+        ms: Date.now() - started,
+        unchanged: true,
+      };
       await db.batch([
-        db.prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)").bind(workspaceId, jobId),
+        db
+          .prepare(
+            "DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)",
+          )
+          .bind(workspaceId, jobId),
         finish(db, jobId, cur.version, result),
         db.prepare("DELETE FROM kb_job_items WHERE job_id = ?").bind(jobId),
       ]);
       return (await getJob(db, workspaceId, jobId)) as KbJob;
     }
 
-    const max = await db.prepare("SELECT MAX(version) AS v FROM kb_versions WHERE workspace_id = ?").bind(workspaceId).first<{ v: number | null }>();
+    const max = await db
+      .prepare("SELECT MAX(version) AS v FROM kb_versions WHERE workspace_id = ?")
+      .bind(workspaceId)
+      .first<{ v: number | null }>();
     const version = (max?.v ?? 0) + 1;
     await db.prepare("UPDATE kb_jobs SET version = ? WHERE id = ?").bind(version, jobId).run();
-    const history = await db.prepare("SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq").bind(workspaceId).all<{ text: string; article: string }>();
+    const history = await db
+      .prepare("SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq")
+      .bind(workspaceId)
+      .all<{ text: string; article: string }>();
 
     const articles = [...merged.values()];
     const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results });
@@ -188,11 +242,19 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     // Hybrid retrieval: embed new or changed passages. Its failure never fails a publish; the embedded
     // ranking answers alone until the next publish catches up.
     const indexer = passageIndexer(env);
-    const semantic = indexer ? await indexer.sync(workspaceId, version, snapshot.articles).catch((e: unknown) => ({ error: String(e) })) : undefined;
+    const semantic = indexer
+      ? await indexer.sync(workspaceId, version, snapshot.articles).catch((e: unknown) => ({ error: String(e) }))
+      : undefined;
 
     await progress("commit");
     const now = Date.now();
-    const result: PublishResult = { version, articles: articles.length, chunks, ms: now - started, ...(semantic ? { semantic } : {}) };
+    const result: PublishResult = {
+      version,
+      articles: articles.length,
+      chunks,
+      ms: now - started,
+      ...(semantic ? { semantic } : {}),
+    };
     const changedJson = JSON.stringify(changed);
     const removedJson = JSON.stringify(removed);
     await db.batch([
@@ -218,11 +280,19 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
            SELECT ?1, value, ?2, json_object('id', value, 'deleted', json('true')), ?3 FROM json_each(?4)`,
         )
         .bind(workspaceId, version, now, removedJson),
-      db.prepare("DELETE FROM articles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))").bind(workspaceId, removedJson),
-      // Drafts that were published go, unless someone edited them after the publish was queued.
-      db.prepare("DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)").bind(workspaceId, jobId),
       db
-        .prepare("INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)")
+        .prepare("DELETE FROM articles WHERE workspace_id = ? AND id IN (SELECT value FROM json_each(?))")
+        .bind(workspaceId, removedJson),
+      // Drafts that were published go, unless someone edited them after the publish was queued.
+      db
+        .prepare(
+          "DELETE FROM article_drafts WHERE workspace_id = ? AND id IN (SELECT id FROM kb_job_items WHERE job_id = ? AND draft_updated_at = article_drafts.updated_at)",
+        )
+        .bind(workspaceId, jobId),
+      db
+        .prepare(
+          "INSERT INTO kb_versions (workspace_id, version, snapshot_key, articles, chunks, current, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        )
         .bind(workspaceId, version, key, articles.length, chunks, now),
       db.prepare("UPDATE kb_versions SET current = (version = ?) WHERE workspace_id = ?").bind(version, workspaceId),
       finish(db, jobId, version, result),
@@ -241,6 +311,8 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
 function finish(db: D1Database, jobId: string, version: number, result: PublishResult): D1PreparedStatement {
   return db
-    .prepare("UPDATE kb_jobs SET status = 'done', stage = 'done', done = 1, total = 1, version = ?, result = ?, updated_at = ? WHERE id = ?")
+    .prepare(
+      "UPDATE kb_jobs SET status = 'done', stage = 'done', done = 1, total = 1, version = ?, result = ?, updated_at = ? WHERE id = ?",
+    )
     .bind(version, JSON.stringify(result), Date.now(), jobId);
 }

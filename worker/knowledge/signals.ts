@@ -13,7 +13,17 @@ export async function recordTurn(db: D1Database, meta: Meta | null, t: TurnRecor
       .prepare(
         "INSERT INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, article_id, confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       )
-      .bind(meta.workspaceId, meta.id, t.messageId, t.question.slice(0, 2000), t.action, t.reason, t.article ?? null, t.confidence, Date.now())
+      .bind(
+        meta.workspaceId,
+        meta.id,
+        t.messageId,
+        t.question.slice(0, 2000),
+        t.action,
+        t.reason,
+        t.article ?? null,
+        t.confidence,
+        Date.now(),
+      )
       .run();
   } catch (e) {
     // A lost figure must never cost the customer their answer.
@@ -22,9 +32,16 @@ export async function recordTurn(db: D1Database, meta: Meta | null, t: TurnRecor
 }
 
 /** A vote counts only on a bot answer of this conversation; returns false when there is no such answer. */
-export async function recordVote(db: D1Database, conversationId: string, messageId: string, helpful: boolean): Promise<boolean> {
+export async function recordVote(
+  db: D1Database,
+  conversationId: string,
+  messageId: string,
+  helpful: boolean,
+): Promise<boolean> {
   const turn = await db
-    .prepare("SELECT workspace_id, article_id FROM bot_turns WHERE conversation_id = ? AND message_id = ? AND action = 'answer'")
+    .prepare(
+      "SELECT workspace_id, article_id FROM bot_turns WHERE conversation_id = ? AND message_id = ? AND action = 'answer'",
+    )
     .bind(conversationId, messageId)
     .first<{ workspace_id: string; article_id: string | null }>();
   if (!turn) return false;
@@ -43,7 +60,13 @@ export async function recordVote(db: D1Database, conversationId: string, message
  * article's figures count both. There is no conversation; `portal:<reader>` and `article:<id>` make
  * one vote per reader and article, and no bot turn joins it (it is not a question for the gaps report).
  */
-export async function recordPortalVote(db: D1Database, workspaceId: string, reader: string, articleId: string, helpful: boolean): Promise<void> {
+export async function recordPortalVote(
+  db: D1Database,
+  workspaceId: string,
+  reader: string,
+  articleId: string,
+  helpful: boolean,
+): Promise<void> {
   await db
     .prepare(
       `INSERT INTO answer_votes (workspace_id, conversation_id, message_id, article_id, helpful, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -54,11 +77,22 @@ export async function recordPortalVote(db: D1Database, workspaceId: string, read
 }
 
 /** Reasons that mean "the KB did not have it" rather than "this needs a person whatever the KB says". */
-export const GAP_REASONS = ["out-of-scope", "low-confidence", "low-confidence-after-rephrase", "not-in-sources", "no-knowledge-base"];
+export const GAP_REASONS = [
+  "out-of-scope",
+  "low-confidence",
+  "low-confidence-after-rephrase",
+  "not-in-sources",
+  "no-knowledge-base",
+];
 
 const DAY = 86_400_000;
 
-export async function gapsReport(db: D1Database, workspaceId: string, days: number, now = Date.now()): Promise<GapsReport> {
+export async function gapsReport(
+  db: D1Database,
+  workspaceId: string,
+  days: number,
+  now = Date.now(),
+): Promise<GapsReport> {
   const since = now - days * DAY;
   const reasons = JSON.stringify(GAP_REASONS);
   const rows = await db
@@ -74,24 +108,36 @@ export async function gapsReport(db: D1Database, workspaceId: string, days: numb
     .all<{ text: string; reason: string; at: number }>();
   // Oldest first, so a group's first question is the one that started it.
   const items = rows.results.reverse();
-  const groups = clusterQuestions(items).slice(0, 50).map((c) => {
-    const rep = representative(c);
-    const byReason: Record<string, number> = {};
-    for (const i of c.items) byReason[i.reason] = (byReason[i.reason] ?? 0) + 1;
-    const examples = [...new Set([rep.text, ...c.items.map((i) => i.text).reverse()])].slice(0, 5);
-    return {
-      key: [...c.terms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t).join("-") || "misc",
-      count: c.items.length,
-      examples,
-      reasons: byReason,
-      lastAt: Math.max(...c.items.map((i) => i.at)),
-      suggestedTitle: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
-    };
-  });
+  const groups = clusterQuestions(items)
+    .slice(0, 50)
+    .map((c) => {
+      const rep = representative(c);
+      const byReason: Record<string, number> = {};
+      for (const i of c.items) byReason[i.reason] = (byReason[i.reason] ?? 0) + 1;
+      const examples = [...new Set([rep.text, ...c.items.map((i) => i.text).reverse()])].slice(0, 5);
+      return {
+        key:
+          [...c.terms]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, 3)
+            .map(([t]) => t)
+            .join("-") || "misc",
+        count: c.items.length,
+        examples,
+        reasons: byReason,
+        lastAt: Math.max(...c.items.map((i) => i.at)),
+        suggestedTitle: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
+      };
+    });
   return { days, questions: items.length, groups };
 }
 
-export async function figuresReport(db: D1Database, workspaceId: string, days: number, now = Date.now()): Promise<FiguresReport> {
+export async function figuresReport(
+  db: D1Database,
+  workspaceId: string,
+  days: number,
+  now = Date.now(),
+): Promise<FiguresReport> {
   const since = now - days * DAY;
   const rows = await db
     .prepare(

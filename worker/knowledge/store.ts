@@ -20,7 +20,9 @@ const fromRow = (r: ArticleRow): Article => ({ ...r, tags: JSON.parse(r.tags) as
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {
   const rows = await db
-    .prepare("SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id")
+    .prepare(
+      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
+    )
     .bind(workspaceId)
     .all<ArticleRow>();
   return rows.results.map(fromRow);
@@ -28,7 +30,9 @@ export async function listArticles(db: D1Database, workspaceId: string): Promise
 
 export async function getArticle(db: D1Database, workspaceId: string, id: string): Promise<Article | null> {
   const r = await db
-    .prepare("SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?")
+    .prepare(
+      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
+    )
     .bind(workspaceId, id)
     .first<ArticleRow>();
   return r ? fromRow(r) : null;
@@ -44,13 +48,9 @@ export async function recordResolved(
 ): Promise<KbJob> {
   const now = Date.now();
   const stmts = items.map((i) =>
-    env.DB.prepare("INSERT INTO resolved_questions (workspace_id, text, article_id, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)").bind(
-      workspaceId,
-      i.text,
-      i.article,
-      conversationId ?? null,
-      now,
-    ),
+    env.DB.prepare(
+      "INSERT INTO resolved_questions (workspace_id, text, article_id, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    ).bind(workspaceId, i.text, i.article, conversationId ?? null, now),
   );
   for (let i = 0; i < stmts.length; i += 500) await env.DB.batch(stmts.slice(i, i + 500));
   return queueJob(env, workspaceId, { kind: "history", items: [], by });
@@ -68,7 +68,9 @@ export function installKb(workspaceId: string, version: number, snapshot: KbSnap
 export async function currentVersion(env: Env, workspaceId: string): Promise<number | null> {
   const hit = loaded.get(workspaceId);
   if (hit && Date.now() - hit.checkedAt < CURRENT_TTL_MS) return hit.kb?.version ?? null;
-  const row = await env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>();
+  const row = await env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1")
+    .bind(workspaceId)
+    .first<{ version: number }>();
   return row?.version ?? null;
 }
 
@@ -85,7 +87,9 @@ export async function currentKb(env: Env, workspaceId: string): Promise<LoadedKb
 }
 
 async function refresh(env: Env, workspaceId: string, have: LoadedKb | null): Promise<LoadedKb | null> {
-  const row = await env.DB.prepare("SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 1")
+  const row = await env.DB.prepare(
+    "SELECT version, snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 1",
+  )
     .bind(workspaceId)
     .first<{ version: number; snapshot_key: string }>();
   let kb = have;
@@ -102,7 +106,11 @@ async function refresh(env: Env, workspaceId: string, have: LoadedKb | null): Pr
  * changed the model) or cannot be read. Until the rebuild commits, the bot keeps the index this
  * isolate already has, or answers as if nothing were published (it declines and offers a person).
  */
-async function loadCurrent(env: Env, workspaceId: string, row: { version: number; snapshot_key: string }): Promise<LoadedKb | null> {
+async function loadCurrent(
+  env: Env,
+  workspaceId: string,
+  row: { version: number; snapshot_key: string },
+): Promise<LoadedKb | null> {
   if (isCurrentEngine(row.snapshot_key)) {
     try {
       const snapshot = await env.KB.get<KbSnapshot>(row.snapshot_key, "json");
@@ -116,7 +124,9 @@ async function loadCurrent(env: Env, workspaceId: string, row: { version: number
 }
 
 async function queueRebuild(env: Env, workspaceId: string): Promise<void> {
-  const waiting = await env.DB.prepare("SELECT 1 AS x FROM kb_jobs WHERE workspace_id = ? AND status IN ('staging', 'queued', 'running') LIMIT 1")
+  const waiting = await env.DB.prepare(
+    "SELECT 1 AS x FROM kb_jobs WHERE workspace_id = ? AND status IN ('staging', 'queued', 'running') LIMIT 1",
+  )
     .bind(workspaceId)
     .first<{ x: number }>();
   if (waiting) return;

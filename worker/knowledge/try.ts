@@ -16,8 +16,12 @@ async function draftKb(env: Env, workspaceId: string): Promise<LoadedKb | null> 
   const [published, drafts, cur, hist] = await Promise.all([
     listArticles(env.DB, workspaceId),
     listDrafts(env.DB, workspaceId),
-    env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1").bind(workspaceId).first<{ version: number }>(),
-    env.DB.prepare("SELECT COUNT(*) AS n FROM resolved_questions WHERE workspace_id = ?").bind(workspaceId).first<{ n: number }>(),
+    env.DB.prepare("SELECT version FROM kb_versions WHERE workspace_id = ? AND current = 1")
+      .bind(workspaceId)
+      .first<{ version: number }>(),
+    env.DB.prepare("SELECT COUNT(*) AS n FROM resolved_questions WHERE workspace_id = ?")
+      .bind(workspaceId)
+      .first<{ n: number }>(),
   ]);
   const key = `${cur?.version ?? 0}/${hist?.n ?? 0}/${drafts.map((d) => `${d.id}@${d.updated_at}`).join(",")}`;
   const hit = previews.get(workspaceId);
@@ -25,18 +29,47 @@ async function draftKb(env: Env, workspaceId: string): Promise<LoadedKb | null> 
   const merged = new Map<string, Article>(published.map((a) => [a.id, a]));
   for (const d of drafts) merged.set(d.id, d.article);
   if (!merged.size) return null;
-  const history = await env.DB.prepare("SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq").bind(workspaceId).all<{ text: string; article: string }>();
-  const kb: LoadedKb = { version: cur?.version ?? 0, index: loadIndex(buildSnapshot({ version: "draft", articles: [...merged.values()], history: history.results })) };
+  const history = await env.DB.prepare(
+    "SELECT text, article_id AS article FROM resolved_questions WHERE workspace_id = ? ORDER BY seq",
+  )
+    .bind(workspaceId)
+    .all<{ text: string; article: string }>();
+  const kb: LoadedKb = {
+    version: cur?.version ?? 0,
+    index: loadIndex(buildSnapshot({ version: "draft", articles: [...merged.values()], history: history.results })),
+  };
   previews.set(workspaceId, { key, kb });
   return kb;
 }
 
-export async function tryQuestion(env: Env, workspaceId: string, q: { text: string; locale: string; target: "published" | "draft" }, baseUrl: string): Promise<TryResult> {
+export async function tryQuestion(
+  env: Env,
+  workspaceId: string,
+  q: { text: string; locale: string; target: "published" | "draft" },
+  baseUrl: string,
+): Promise<TryResult> {
   const started = Date.now();
   const kb = q.target === "draft" ? await draftKb(env, workspaceId) : await currentKb(env, workspaceId);
   const parts = { ...brainParts(env), loadKb: async () => kb };
-  const meta: Meta = { id: "try", workspaceId, siteKey: "", channel: "api", locale: q.locale, baseUrl, createdAt: started, state: "bot", lowConfidenceTurns: 0, failures: 0, tried: [] };
-  const turn = await brainFrom(parts, () => meta).turn(q.text, { locale: q.locale, priorLowConfidence: 0, priorFailures: 0, earlier: [] });
+  const meta: Meta = {
+    id: "try",
+    workspaceId,
+    siteKey: "",
+    channel: "api",
+    locale: q.locale,
+    baseUrl,
+    createdAt: started,
+    state: "bot",
+    lowConfidenceTurns: 0,
+    failures: 0,
+    tried: [],
+  };
+  const turn = await brainFrom(parts, () => meta).turn(q.text, {
+    locale: q.locale,
+    priorLowConfidence: 0,
+    priorFailures: 0,
+    earlier: [],
+  });
   let answer = "";
   if (typeof turn.text === "string") answer = turn.text;
   else for await (const piece of turn.text) answer += piece;

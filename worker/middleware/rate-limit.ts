@@ -41,7 +41,8 @@ export function rateLimit({ limits, key, maxKeys = 10_000 }: Options): Middlewar
   };
 }
 
-export const clientIp = (c: Context): string => c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
+export const clientIp = (c: Context): string =>
+  c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
 
 /** `"perSecond,burst"` from configuration, or the fallback. */
 export function parseLimits(value: string | undefined, fallback: Limits): Limits {

@@ -14,9 +14,17 @@ const cache = new Map<string, { site: Site | null; until: number }>();
 async function loadSite(env: Env, key: string, ttl: number): Promise<Site | null> {
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.site;
-  const row = await env.DB.prepare("SELECT key, workspace_id, allowed_origins, identity_secret, portal FROM sites WHERE key = ?")
+  const row = await env.DB.prepare(
+    "SELECT key, workspace_id, allowed_origins, identity_secret, portal FROM sites WHERE key = ?",
+  )
     .bind(key)
-    .first<{ key: string; workspace_id: string; allowed_origins: string; identity_secret: string | null; portal: number }>();
+    .first<{
+      key: string;
+      workspace_id: string;
+      allowed_origins: string;
+      identity_secret: string | null;
+      portal: number;
+    }>();
   const site = row
     ? {
         key: row.key,
@@ -64,7 +72,11 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
     const { site: key } = parseOr400(siteQuerySchema, { site: c.req.query("site") }, "query");
     const site = await loadSite(c.env, key, cacheTtlMs);
     if (!site) throw new ApiFailure(404, "unknown_site", "no site has this key");
-    if (origin !== undefined && !site.allowedOrigins.includes(origin) && !(site.portal && isOwnOrigin(c.env, c.req.url, origin))) {
+    if (
+      origin !== undefined &&
+      !site.allowedOrigins.includes(origin) &&
+      !(site.portal && isOwnOrigin(c.env, c.req.url, origin))
+    ) {
       throw new ApiFailure(403, "origin_not_allowed", `origin ${origin} is not allowed for this site`);
     }
     c.set("site", site);

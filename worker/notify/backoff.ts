@@ -15,14 +15,22 @@ export type RetryPolicy = {
 
 // 15 s, 30 s, 1 min … ~1 h: ten attempts span about two hours, long enough to ride out a deploy or
 // a short outage, short enough that a dead letter still means something to whoever retries it.
-export const DEFAULT_POLICY: RetryPolicy = { maxAttempts: 10, baseMs: 15_000, maxDelayMs: 3_600_000, timeoutMs: 10_000, jitter: 0.2 };
+export const DEFAULT_POLICY: RetryPolicy = {
+  maxAttempts: 10,
+  baseMs: 15_000,
+  maxDelayMs: 3_600_000,
+  timeoutMs: 10_000,
+  jitter: 0.2,
+};
 
 function positive(v: string | undefined, fallback: number): number {
   const n = Number(v);
   return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-export function retryPolicy(env: Pick<Env, "NOTIFY_MAX_ATTEMPTS" | "NOTIFY_RETRY_BASE_MS" | "NOTIFY_RETRY_MAX_MS" | "NOTIFY_TIMEOUT_MS">): RetryPolicy {
+export function retryPolicy(
+  env: Pick<Env, "NOTIFY_MAX_ATTEMPTS" | "NOTIFY_RETRY_BASE_MS" | "NOTIFY_RETRY_MAX_MS" | "NOTIFY_TIMEOUT_MS">,
+): RetryPolicy {
   return {
     maxAttempts: Math.floor(positive(env.NOTIFY_MAX_ATTEMPTS, DEFAULT_POLICY.maxAttempts)),
     baseMs: positive(env.NOTIFY_RETRY_BASE_MS, DEFAULT_POLICY.baseMs),

@@ -3,7 +3,17 @@
 import type { EventType, SlackSettings, Webhook, WebhookWithSecret } from "../../shared/api.ts";
 import { randomToken } from "../auth/crypto.ts";
 
-export type WebhookRow = { id: string; workspace_id: string; url: string; secret: string; events: string; enabled: number; description: string; created_at: number; updated_at: number };
+export type WebhookRow = {
+  id: string;
+  workspace_id: string;
+  url: string;
+  secret: string;
+  events: string;
+  enabled: number;
+  description: string;
+  created_at: number;
+  updated_at: number;
+};
 
 export type WorkspaceConfig = { webhooks: WebhookWithSecret[]; slackUrl: string | null };
 

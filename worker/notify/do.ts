@@ -72,7 +72,8 @@ export class NotifierDO extends DurableObject<Env> {
     for (const e of events) {
       const body = JSON.stringify(e);
       for (const w of cfg.webhooks) {
-        if (w.enabled && (w.events as string[]).includes(e.type)) queued += this.insert("webhook", w.id, w.url, e, body);
+        if (w.enabled && (w.events as string[]).includes(e.type))
+          queued += this.insert("webhook", w.id, w.url, e, body);
       }
       const slack = cfg.slackUrl ? slackMessageFor(e) : null;
       if (slack && cfg.slackUrl) queued += this.insert("slack", "slack", cfg.slackUrl, e, JSON.stringify(slack));
@@ -112,7 +113,11 @@ export class NotifierDO extends DurableObject<Env> {
 
   list(status: DeliveryStatus | undefined, limit: number): Delivery[] {
     const rows = status
-      ? this.rows("SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC, created_at DESC LIMIT ?", status, limit)
+      ? this.rows(
+          "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC, created_at DESC LIMIT ?",
+          status,
+          limit,
+        )
       : this.rows("SELECT * FROM deliveries ORDER BY updated_at DESC, created_at DESC LIMIT ?", limit);
     return rows.map((r) => this.view(r));
   }
@@ -131,7 +136,12 @@ export class NotifierDO extends DurableObject<Env> {
     if (!r) return { ok: false, error: "not_found" };
     if (r.status !== "dead") return { ok: false, error: "not_dead" };
     const now = Date.now();
-    this.ctx.storage.sql.exec("UPDATE deliveries SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE id = ?", now, now, id);
+    this.ctx.storage.sql.exec(
+      "UPDATE deliveries SET status = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE id = ?",
+      now,
+      now,
+      id,
+    );
     await this.wake(now);
     return { ok: true, delivery: this.get(id) as Delivery };
   }
@@ -145,7 +155,11 @@ export class NotifierDO extends DurableObject<Env> {
     this.sending = true;
     try {
       const now = Date.now();
-      const due = this.rows("SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?", now, BATCH);
+      const due = this.rows(
+        "SELECT * FROM deliveries WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?",
+        now,
+        BATCH,
+      );
       if (due.length) {
         const cfg = await this.config();
         // A lease: if the object dies mid-send, these come due again once it has surely timed out.
@@ -173,25 +187,47 @@ export class NotifierDO extends DurableObject<Env> {
     }
     const entry: Attempt = { n, at, ms: 0 };
     try {
-      const headers = hook ? await signedHeaders(hook.secret, { id: d.id, eventType: d.event_type }, d.body, at) : { "content-type": "application/json" };
+      const headers = hook
+        ? await signedHeaders(hook.secret, { id: d.id, eventType: d.event_type }, d.body, at)
+        : { "content-type": "application/json" };
       // Redirects are not followed: a webhook URL that moved should be updated, not chased.
-      const res = await fetch(url, { method: "POST", headers, body: d.body, redirect: "manual", signal: AbortSignal.timeout(this.policy.timeoutMs) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers,
+        body: d.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.policy.timeoutMs),
+      });
       entry.status = res.status;
       const text = await res.text();
       if (text) entry.response = text.slice(0, 200);
     } catch (e) {
       const name = e instanceof Error ? e.name : "";
-      entry.error = name === "TimeoutError" || name === "AbortError" ? `timed out after ${this.policy.timeoutMs} ms` : e instanceof Error ? e.message.slice(0, 200) : "network error";
+      entry.error =
+        name === "TimeoutError" || name === "AbortError"
+          ? `timed out after ${this.policy.timeoutMs} ms`
+          : e instanceof Error
+            ? e.message.slice(0, 200)
+            : "network error";
     }
     entry.ms = Date.now() - at;
-    if (entry.status !== undefined && entry.status >= 200 && entry.status < 300) return this.settle(d, "delivered", null, [...log, entry], url);
+    if (entry.status !== undefined && entry.status >= 200 && entry.status < 300)
+      return this.settle(d, "delivered", null, [...log, entry], url);
     const failedInSeries = d.attempts + 1;
-    if (failedInSeries >= this.policy.maxAttempts) return this.settle(d, "dead", null, [...log, entry], url, failedInSeries);
+    if (failedInSeries >= this.policy.maxAttempts)
+      return this.settle(d, "dead", null, [...log, entry], url, failedInSeries);
     entry.retryInMs = backoffDelay(failedInSeries, this.policy);
     this.settle(d, "pending", at + entry.ms + entry.retryInMs, [...log, entry], url, failedInSeries);
   }
 
-  private settle(d: Row, status: DeliveryStatus, nextAt: number | null, log: Attempt[], url: string, attempts = d.attempts + 1): void {
+  private settle(
+    d: Row,
+    status: DeliveryStatus,
+    nextAt: number | null,
+    log: Attempt[],
+    url: string,
+    attempts = d.attempts + 1,
+  ): void {
     this.ctx.storage.sql.exec(
       "UPDATE deliveries SET status = ?, next_at = ?, log = ?, url = ?, attempts = ?, updated_at = ? WHERE id = ?",
       status,
@@ -205,7 +241,8 @@ export class NotifierDO extends DurableObject<Env> {
   }
 
   private async reschedule(): Promise<void> {
-    const next = this.one<{ at: number | null }>("SELECT MIN(next_at) AS at FROM deliveries WHERE status = 'pending'")?.at ?? null;
+    const next =
+      this.one<{ at: number | null }>("SELECT MIN(next_at) AS at FROM deliveries WHERE status = 'pending'")?.at ?? null;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
   }
@@ -217,13 +254,22 @@ export class NotifierDO extends DurableObject<Env> {
 
   /** Delivered and cancelled rows are history after a week; dead letters after thirty days. */
   private prune(now: number): void {
-    this.ctx.storage.sql.exec("DELETE FROM deliveries WHERE status IN ('delivered', 'cancelled') AND updated_at < ?", now - 7 * DAY);
+    this.ctx.storage.sql.exec(
+      "DELETE FROM deliveries WHERE status IN ('delivered', 'cancelled') AND updated_at < ?",
+      now - 7 * DAY,
+    );
     this.ctx.storage.sql.exec("DELETE FROM deliveries WHERE status = 'dead' AND updated_at < ?", now - 30 * DAY);
   }
 
   // ---- storage --------------------------------------------------------------------------------
 
-  private insert(kind: Row["kind"], target: string, url: string, e: Pick<WebhookEvent, "id"> & { type: string }, body: string): number {
+  private insert(
+    kind: Row["kind"],
+    target: string,
+    url: string,
+    e: Pick<WebhookEvent, "id"> & { type: string },
+    body: string,
+  ): number {
     const now = Date.now();
     // UNIQUE (event_id, target): an event published twice still goes to each endpoint once.
     const c = this.ctx.storage.sql.exec(
@@ -259,7 +305,10 @@ export class NotifierDO extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<Row>(query, ...params).toArray();
   }
 
-  private one<T extends Record<string, SqlStorageValue> = Row>(query: string, ...params: (string | number)[]): T | undefined {
+  private one<T extends Record<string, SqlStorageValue> = Row>(
+    query: string,
+    ...params: (string | number)[]
+  ): T | undefined {
     return this.ctx.storage.sql.exec<T>(query, ...params).toArray()[0];
   }
 

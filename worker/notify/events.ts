@@ -74,10 +74,21 @@ const isInternal = (e: ConversationEvent): boolean => !forCustomer(e);
  * first publish. Event ids derive from the conversation id and seq: re-emitting is harmless, the
  * notifier enqueues each (event, endpoint) once.
  */
-export function eventsFor(meta: Meta, item: InboxItem, log: ConversationEvent[], created: boolean, publicUrl?: string): WebhookEvent[] {
+export function eventsFor(
+  meta: Meta,
+  item: InboxItem,
+  log: ConversationEvent[],
+  created: boolean,
+  publicUrl?: string,
+): WebhookEvent[] {
   const base = publicUrl || meta.baseUrl;
   const conversation = conversationOf(item, meta.handoff, base);
-  const mk = (id: string, type: WebhookEvent["type"], at: number, data: Omit<WebhookEvent["data"], "conversation"> = {}): WebhookEvent => ({
+  const mk = (
+    id: string,
+    type: WebhookEvent["type"],
+    at: number,
+    data: Omit<WebhookEvent["data"], "conversation"> = {},
+  ): WebhookEvent => ({
     id: `${meta.id}.${id}`,
     type,
     createdAt: at,
@@ -91,13 +102,30 @@ export function eventsFor(meta: Meta, item: InboxItem, log: ConversationEvent[],
   for (const e of log) {
     if (isInternal(e)) continue;
     if (e.type === "message" && (e.author === "customer" || e.author === "agent")) {
-      const message = { id: e.id, seq: e.seq, author: e.author, text: e.text, at: e.at, ...(e.name ? { name: e.name } : {}) };
+      const message = {
+        id: e.id,
+        seq: e.seq,
+        author: e.author,
+        text: e.text,
+        at: e.at,
+        ...(e.name ? { name: e.name } : {}),
+      };
       out.push(mk(String(e.seq), "message.created", e.at, { message }));
     } else if (e.type === "retract") {
-      out.push(mk(String(e.seq), "message.retracted", e.at, { retraction: { messageId: e.messageId, by: e.by, at: e.at, ...(e.reason ? { reason: e.reason } : {}) } }));
+      out.push(
+        mk(String(e.seq), "message.retracted", e.at, {
+          retraction: { messageId: e.messageId, by: e.by, at: e.at, ...(e.reason ? { reason: e.reason } : {}) },
+        }),
+      );
     } else if (e.type === "state") {
       if (e.state === "queued") out.push(mk(String(e.seq), "conversation.handed_off", e.at, packet));
-      else if (e.state === "agent") out.push(mk(String(e.seq), "conversation.assigned", e.at, { ...packet, ...(e.name ? { agent: { name: e.name } } : {}) }));
+      else if (e.state === "agent")
+        out.push(
+          mk(String(e.seq), "conversation.assigned", e.at, {
+            ...packet,
+            ...(e.name ? { agent: { name: e.name } } : {}),
+          }),
+        );
       else if (e.state === "resolved") out.push(mk(String(e.seq), "conversation.resolved", e.at, packet));
       else if (e.state === "bot" && e.reason === "reopened") out.push(mk(String(e.seq), "conversation.reopened", e.at));
     }
@@ -111,7 +139,10 @@ type CursorSql = Pick<SqlStorage, "exec">;
  * Reads and advances the conversation's notification cursor in one synchronous step (no await in
  * between: the Durable Object runs it atomically). `created` is true on a new conversation's first call.
  */
-export function takeSinceCursor(sql: CursorSql, events: (after: number) => ConversationEvent[]): { log: ConversationEvent[]; created: boolean } {
+export function takeSinceCursor(
+  sql: CursorSql,
+  events: (after: number) => ConversationEvent[],
+): { log: ConversationEvent[]; created: boolean } {
   sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)");
   const row = sql.exec<{ seq: number }>("SELECT seq FROM notify_cursor WHERE id = 1").toArray()[0];
   const log = events(row?.seq ?? 0);

@@ -8,7 +8,8 @@ import { conversationOf, eventsFor, handoffOf, takeSinceCursor } from "./events.
 
 export { NotifierDO } from "./do.ts";
 
-export const notifierOf = (env: Pick<Env, "NOTIFIER">, workspaceId: string) => env.NOTIFIER.get(env.NOTIFIER.idFromName(workspaceId));
+export const notifierOf = (env: Pick<Env, "NOTIFIER">, workspaceId: string) =>
+  env.NOTIFIER.get(env.NOTIFIER.idFromName(workspaceId));
 
 async function hand(env: Env, workspaceId: string, events: WebhookEvent[]): Promise<void> {
   if (!events.length) return;
@@ -24,7 +25,13 @@ async function hand(env: Env, workspaceId: string, events: WebhookEvent[]): Prom
  * For the Conversation DO's publish(): works out what is new in the conversation's log right now (a
  * synchronous step), and returns the promise that hands it to the Notifier, for `waitUntil`.
  */
-export function notifyConversation(env: Env, sql: Pick<SqlStorage, "exec">, log: { events(after: number): ConversationEvent[] }, meta: Meta, item: InboxItem): Promise<void> {
+export function notifyConversation(
+  env: Env,
+  sql: Pick<SqlStorage, "exec">,
+  log: { events(after: number): ConversationEvent[] },
+  meta: Meta,
+  item: InboxItem,
+): Promise<void> {
   const { log: fresh, created } = takeSinceCursor(sql, (after) => log.events(after));
   return hand(env, meta.workspaceId, eventsFor(meta, item, fresh, created, env.PUBLIC_URL));
 }
@@ -34,15 +41,30 @@ export function notifyConversation(env: Env, sql: Pick<SqlStorage, "exec">, log:
  * webhooks subscribed to it and posts to Slack. Calling it twice for the same breach (same
  * conversation, metric and dueAt) delivers once.
  */
-export function notifySlaBreach(env: Env, workspaceId: string, item: InboxItem, breach: Partial<SlaBreach> = {}, packet?: HandoffPacket): Promise<void> {
+export function notifySlaBreach(
+  env: Env,
+  workspaceId: string,
+  item: InboxItem,
+  breach: Partial<SlaBreach> = {},
+  packet?: HandoffPacket,
+): Promise<void> {
   const breachedAt = breach.breachedAt ?? Date.now();
-  const sla: SlaBreach = { metric: breach.metric ?? "sla", breachedAt, ...(breach.dueAt !== undefined ? { dueAt: breach.dueAt } : {}), ...(breach.policy ? { policy: breach.policy } : {}) };
+  const sla: SlaBreach = {
+    metric: breach.metric ?? "sla",
+    breachedAt,
+    ...(breach.dueAt !== undefined ? { dueAt: breach.dueAt } : {}),
+    ...(breach.policy ? { policy: breach.policy } : {}),
+  };
   const event: WebhookEvent = {
     id: `${item.id}.sla.${sla.metric}.${sla.dueAt ?? breachedAt}`,
     type: "sla.breached",
     createdAt: breachedAt,
     workspaceId,
-    data: { conversation: conversationOf(item, packet, env.PUBLIC_URL), sla, ...(packet ? { handoff: handoffOf(packet) } : {}) },
+    data: {
+      conversation: conversationOf(item, packet, env.PUBLIC_URL),
+      sla,
+      ...(packet ? { handoff: handoffOf(packet) } : {}),
+    },
   };
   return hand(env, workspaceId, [event]);
 }

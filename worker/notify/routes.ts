@@ -30,21 +30,31 @@ const ws = (c: Context<AppEnv>) => c.get("agent").workspaceId;
 const notifier = (c: Context<AppEnv>) => notifierOf(c.env, ws(c));
 
 async function webhookRow(c: Context<AppEnv>, id: string): Promise<WebhookRow> {
-  const row = await c.env.DB.prepare("SELECT * FROM webhooks WHERE id = ? AND workspace_id = ?").bind(id, ws(c)).first<WebhookRow>();
+  const row = await c.env.DB.prepare("SELECT * FROM webhooks WHERE id = ? AND workspace_id = ?")
+    .bind(id, ws(c))
+    .first<WebhookRow>();
   if (!row) throw new ApiFailure(404, "not_found", "no such webhook");
   return row;
 }
 
 notifications.get("/", async (c) => {
   const cfg = await loadConfig(c.env.DB, ws(c));
-  const body: Integrations = { webhooks: cfg.webhooks.map(publicWebhook), slack: slackSettings(cfg.slackUrl), eventTypes: [...eventTypes], maxAttempts: retryPolicy(c.env).maxAttempts };
+  const body: Integrations = {
+    webhooks: cfg.webhooks.map(publicWebhook),
+    slack: slackSettings(cfg.slackUrl),
+    eventTypes: [...eventTypes],
+    maxAttempts: retryPolicy(c.env).maxAttempts,
+  };
   return c.json(body);
 });
 
 notifications.post("/webhooks", async (c) => {
   const w = parseOr400(webhookCreateSchema, await jsonBody(c), "body");
-  const count = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM webhooks WHERE workspace_id = ?").bind(ws(c)).first<{ n: number }>();
-  if ((count?.n ?? 0) >= MAX_WEBHOOKS) throw new ApiFailure(409, "too_many_webhooks", `a workspace has at most ${MAX_WEBHOOKS} webhooks`);
+  const count = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM webhooks WHERE workspace_id = ?")
+    .bind(ws(c))
+    .first<{ n: number }>();
+  if ((count?.n ?? 0) >= MAX_WEBHOOKS)
+    throw new ApiFailure(409, "too_many_webhooks", `a workspace has at most ${MAX_WEBHOOKS} webhooks`);
   const now = Date.now();
   const row: WebhookRow = {
     id: `wh_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`,
@@ -57,8 +67,20 @@ notifications.post("/webhooks", async (c) => {
     created_at: now,
     updated_at: now,
   };
-  await c.env.DB.prepare("INSERT INTO webhooks (id, workspace_id, url, secret, events, enabled, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    .bind(row.id, row.workspace_id, row.url, row.secret, row.events, row.enabled, row.description, row.created_at, row.updated_at)
+  await c.env.DB.prepare(
+    "INSERT INTO webhooks (id, workspace_id, url, secret, events, enabled, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  )
+    .bind(
+      row.id,
+      row.workspace_id,
+      row.url,
+      row.secret,
+      row.events,
+      row.enabled,
+      row.description,
+      row.created_at,
+      row.updated_at,
+    )
     .run();
   await notifier(c).reload();
   // The only time the secret is shown: the receiver needs it, nobody else does.
@@ -78,8 +100,19 @@ notifications.patch("/webhooks/:id", async (c) => {
     secret: u.rotateSecret ? newSecret() : prior.secret,
     updated_at: Date.now(),
   };
-  await c.env.DB.prepare("UPDATE webhooks SET url = ?, events = ?, enabled = ?, description = ?, secret = ?, updated_at = ? WHERE id = ? AND workspace_id = ?")
-    .bind(next.url, next.events, next.enabled, next.description, next.secret, next.updated_at, next.id, next.workspace_id)
+  await c.env.DB.prepare(
+    "UPDATE webhooks SET url = ?, events = ?, enabled = ?, description = ?, secret = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+  )
+    .bind(
+      next.url,
+      next.events,
+      next.enabled,
+      next.description,
+      next.secret,
+      next.updated_at,
+      next.id,
+      next.workspace_id,
+    )
     .run();
   await notifier(c).reload();
   const w = fromRow(next);
@@ -96,7 +129,13 @@ notifications.delete("/webhooks/:id", async (c) => {
 /** A `ping` event through the real outbox: signed, retried, listed like any other delivery. */
 notifications.post("/webhooks/:id/test", async (c) => {
   const row = await webhookRow(c, c.req.param("id"));
-  const event: WebhookEvent = { id: `ping.${crypto.randomUUID()}`, type: "ping", createdAt: Date.now(), workspaceId: ws(c), data: {} };
+  const event: WebhookEvent = {
+    id: `ping.${crypto.randomUUID()}`,
+    type: "ping",
+    createdAt: Date.now(),
+    workspaceId: ws(c),
+    data: {},
+  };
   const d = await notifier(c).sendTest(ws(c), row.id, event, JSON.stringify(event));
   if (!d) throw new ApiFailure(404, "not_found", "no such webhook");
   return c.json({ delivery: d }, 202);
@@ -120,7 +159,17 @@ notifications.post("/slack/test", async (c) => {
     type: "conversation.handed_off",
     createdAt: now,
     workspaceId: ws(c),
-    data: { conversation: { id: "test", state: "queued", channel: "chat", preview: "This is a test from EdgeDesk: Slack notifications work.", priority: "urgent", createdAt: now, updatedAt: now } },
+    data: {
+      conversation: {
+        id: "test",
+        state: "queued",
+        channel: "chat",
+        preview: "This is a test from EdgeDesk: Slack notifications work.",
+        priority: "urgent",
+        createdAt: now,
+        updatedAt: now,
+      },
+    },
   };
   const d = await notifier(c).sendTest(ws(c), "slack", event, JSON.stringify(slackMessageFor(event)));
   if (!d) throw new ApiFailure(409, "slack_not_configured", "set a Slack webhook URL first");
@@ -141,6 +190,9 @@ notifications.get("/dead-letters", async (c) => {
 
 notifications.post("/dead-letters/:id/retry", async (c) => {
   const r = await notifier(c).retry(c.req.param("id"));
-  if (!r.ok) throw r.error === "not_found" ? new ApiFailure(404, "not_found", "no such delivery") : new ApiFailure(409, "not_dead", "only a dead letter can be retried");
+  if (!r.ok)
+    throw r.error === "not_found"
+      ? new ApiFailure(404, "not_found", "no such delivery")
+      : new ApiFailure(409, "not_dead", "only a dead letter can be retried");
   return c.json({ delivery: r.delivery }, 202);
 });

@@ -18,7 +18,12 @@ export async function sign(secret: string, timestamp: number, body: string): Pro
   return `v1=${hex(await hmacSha256(secret, `${timestamp}.${body}`))}`;
 }
 
-export async function signedHeaders(secret: string, delivery: { id: string; eventType: string }, body: string, nowMs: number): Promise<Record<string, string>> {
+export async function signedHeaders(
+  secret: string,
+  delivery: { id: string; eventType: string },
+  body: string,
+  nowMs: number,
+): Promise<Record<string, string>> {
   const timestamp = Math.floor(nowMs / 1000);
   return {
     "content-type": "application/json",
@@ -31,7 +36,12 @@ export async function signedHeaders(secret: string, delivery: { id: string; even
 }
 
 /** What a receiver does; the worker uses it only in tests and docs, but it is the reference. */
-export async function verify(secret: string, headers: { timestamp: string | null; signature: string | null }, body: string, nowMs: number): Promise<boolean> {
+export async function verify(
+  secret: string,
+  headers: { timestamp: string | null; signature: string | null },
+  body: string,
+  nowMs: number,
+): Promise<boolean> {
   const ts = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(ts)) return false;
   if (Math.abs(nowMs / 1000 - ts) > REPLAY_WINDOW_S) return false;

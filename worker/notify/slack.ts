@@ -4,7 +4,10 @@ import type { EventConversation, EventHandoff, WebhookEvent } from "../../shared
 
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 type Text = { type: "mrkdwn" | "plain_text"; text: string };
-type SlackBlock = { type: "section"; text: Text; fields?: Text[] } | { type: "context"; elements: Text[] } | { type: "header"; text: Text };
+type SlackBlock =
+  | { type: "section"; text: Text; fields?: Text[] }
+  | { type: "context"; elements: Text[] }
+  | { type: "header"; text: Text };
 
 /** Slack's mrkdwn treats these three as control characters. */
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -26,7 +29,10 @@ export function slackMessageFor(e: WebhookEvent): SlackMessage | null {
     const title = `${who} handoff waiting: ${clip(c.preview || summary || c.id, 120)}`;
     return {
       text: title,
-      blocks: [section(`:rotating_light: *${esc(who)} handoff waiting*\n${esc(summary)}${tried(h)}`, fields(c, h)), link(c.consoleUrl, c.id)],
+      blocks: [
+        section(`:rotating_light: *${esc(who)} handoff waiting*\n${esc(summary)}${tried(h)}`, fields(c, h)),
+        link(c.consoleUrl, c.id),
+      ],
     };
   }
   if (e.type === "sla.breached") {
@@ -35,7 +41,10 @@ export function slackMessageFor(e: WebhookEvent): SlackMessage | null {
     const summary = h?.summary ? `\n${esc(clip(h.summary, 500))}` : `\n${esc(clip(c.preview, 500))}`;
     return {
       text: title,
-      blocks: [section(`:hourglass: *SLA breached: ${esc(metric)}*${summary}${tried(h)}`, fields(c, h)), link(c.consoleUrl, c.id)],
+      blocks: [
+        section(`:hourglass: *SLA breached: ${esc(metric)}*${summary}${tried(h)}`, fields(c, h)),
+        link(c.consoleUrl, c.id),
+      ],
     };
   }
   return null;
@@ -47,12 +56,14 @@ function section(text: string, f: Text[]): SlackBlock {
 }
 
 /** Slack renders `<!date^…>` in each reader's own time zone; the fallback is UTC. */
-const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().replace(/\.\d+Z$/, "Z")}>`;
+const when = (ms: number): string =>
+  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().replace(/\.\d+Z$/, "Z")}>`;
 
 /** The packet, as the console shows it first: routing, SLA, who the customer is, where they were. */
 function fields(c: EventConversation, h: EventHandoff | undefined): Text[] {
   const f: Text[] = [];
-  const add = (label: string, v: string | undefined, raw = false) => v && f.push({ type: "mrkdwn", text: `*${label}*\n${raw ? v : esc(v)}` });
+  const add = (label: string, v: string | undefined, raw = false) =>
+    v && f.push({ type: "mrkdwn", text: `*${label}*\n${raw ? v : esc(v)}` });
   add("Priority", c.priority ?? h?.priority);
   add("Team", c.team ?? h?.team);
   add("Reason", h?.reason ?? c.reason);
@@ -60,7 +71,12 @@ function fields(c: EventConversation, h: EventHandoff | undefined): Text[] {
   add("Category", h?.category);
   add("SLA due", h?.slaDueAt !== undefined ? when(h.slaDueAt) : undefined, true);
   const id = h?.identity;
-  if (id) add("Customer", `${esc(clip(id.name ?? id.email ?? id.id, 80))}${id.name && id.email ? ` (${esc(clip(id.email, 80))})` : ""} · ${id.verified ? "verified" : "unverified"}`, true);
+  if (id)
+    add(
+      "Customer",
+      `${esc(clip(id.name ?? id.email ?? id.id, 80))}${id.name && id.email ? ` (${esc(clip(id.email, 80))})` : ""} · ${id.verified ? "verified" : "unverified"}`,
+      true,
+    );
   const page = h?.pageUrl && /^https?:\/\//i.test(h.pageUrl) ? h.pageUrl : undefined;
   if (page) add("Page", `<${page.replace(/[<>|]/g, encodeURIComponent)}|${esc(clip(h?.pageTitle || page, 80))}>`, true);
   return f;
@@ -69,9 +85,15 @@ function fields(c: EventConversation, h: EventHandoff | undefined): Text[] {
 /** A line under the summary: what the bot already tried, so nobody sends the customer there again. */
 function tried(h: EventHandoff | undefined): string {
   if (!h?.tried.length) return "";
-  return `\n_Bot tried:_ ${h.tried.slice(0, 3).map((t) => `${esc(clip(t.title, 60))} (${t.score.toFixed(2)})`).join(", ")}`;
+  return `\n_Bot tried:_ ${h.tried
+    .slice(0, 3)
+    .map((t) => `${esc(clip(t.title, 60))} (${t.score.toFixed(2)})`)
+    .join(", ")}`;
 }
 
 function link(url: string | undefined, id: string): SlackBlock {
-  return { type: "context", elements: [{ type: "mrkdwn", text: url ? `<${url}|Open in EdgeDesk> · ${esc(id)}` : `Conversation ${esc(id)}` }] };
+  return {
+    type: "context",
+    elements: [{ type: "mrkdwn", text: url ? `<${url}|Open in EdgeDesk> · ${esc(id)}` : `Conversation ${esc(id)}` }],
+  };
 }

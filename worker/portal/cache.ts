@@ -41,13 +41,20 @@ const matches = (header: string | undefined, etag: string): boolean =>
  * Serves the page from the edge cache, or renders, serves and stores it. `If-None-Match` is answered
  * before any cache lookup or rendering: the ETag is known from the version alone.
  */
-export async function cachedPage(c: Context<AppEnv>, spec: CacheSpec, render: () => Promise<{ status: 200 | 404; body: string }>): Promise<Response> {
+export async function cachedPage(
+  c: Context<AppEnv>,
+  spec: CacheSpec,
+  render: () => Promise<{ status: 200 | 404; body: string }>,
+): Promise<Response> {
   const etag = etagOf(spec);
   const headers = { "content-type": spec.contentType, "cache-control": CACHE_CONTROL, etag, vary: "accept-encoding" };
-  if (matches(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers: { ...headers, "x-edgedesk-cache": "revalidated" } });
+  if (matches(c.req.header("if-none-match"), etag))
+    return new Response(null, { status: 304, headers: { ...headers, "x-edgedesk-cache": "revalidated" } });
   const off = c.env.PORTAL_CACHE === "off";
   const origin = new URL(c.req.url).origin;
-  const key = new Request(`${origin}/__hc-cache/${RENDER_REVISION}/${encodeURIComponent(spec.workspaceId)}/v${spec.version}/${fnv(spec.config)}${spec.page}`);
+  const key = new Request(
+    `${origin}/__hc-cache/${RENDER_REVISION}/${encodeURIComponent(spec.workspaceId)}/v${spec.version}/${fnv(spec.config)}${spec.page}`,
+  );
   const cache = off ? null : caches.default;
   const hit = await cache?.match(key);
   if (hit) {

@@ -39,7 +39,8 @@ export function languagesOf(articles: Article[]): string[] {
   return [...n.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([l]) => l);
 }
 
-export const inLanguage = (articles: Article[], lang: string): Article[] => articles.filter((a) => lang2(a.locale) === lang2(lang));
+export const inLanguage = (articles: Article[], lang: string): Article[] =>
+  articles.filter((a) => lang2(a.locale) === lang2(lang));
 
 /**
  * Translations share an id up to a language prefix: `es-reset-password` is the Spanish
@@ -59,7 +60,9 @@ export function alternatesOf(article: Article, articles: Article[], href: (id: s
 }
 
 export function relatedOf(article: Article, articles: Article[], max = 6): Article[] {
-  return articles.filter((a) => a.id !== article.id && a.category === article.category && a.locale === article.locale).slice(0, max);
+  return articles
+    .filter((a) => a.id !== article.id && a.category === article.category && a.locale === article.locale)
+    .slice(0, max);
 }
 
 /** Normalised search query: the cache key and what is searched (case, spacing and length folded). */
@@ -72,7 +75,13 @@ const MIN_SCORE_WITHOUT_WORDS = 0.25;
  * Title matches first (every word of the query starts a word of the title: what someone typing a
  * title expects on top), then what the bot would have answered with, best first.
  */
-export function searchArticles(index: KbIndex | null, articles: Article[], q: string, lang: string, max = 10): SearchHit[] {
+export function searchArticles(
+  index: KbIndex | null,
+  articles: Article[],
+  q: string,
+  lang: string,
+  max = 10,
+): SearchHit[] {
   const qWords = words(q);
   if (!qWords.length) return [];
   const hits: SearchHit[] = [];

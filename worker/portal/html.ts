@@ -18,7 +18,13 @@ export type PortalInfo = {
 export type Alternate = { locale: string; href: string };
 export type SearchHit = { id: string; title: string; category: string; excerpt: string };
 
-const languageNames: Record<string, string> = { en: "English", es: "Español", pt: "Português", fr: "Français", de: "Deutsch" };
+const languageNames: Record<string, string> = {
+  en: "English",
+  es: "Español",
+  pt: "Português",
+  fr: "Français",
+  de: "Deutsch",
+};
 export const languageName = (l: string): string => languageNames[l.slice(0, 2)] ?? l;
 
 /** "account" → "Account", "getting-started" → "Getting started". */
@@ -28,8 +34,44 @@ export const categoryLabel = (c: string): string => {
 };
 
 const strings = {
-  en: { home: "Help centre", search: "Search", placeholder: "Search articles", results: "Results for", none: "No articles match", helpful: "Was this article helpful?", yes: "Yes", no: "No", thanks: "Thanks for your feedback!", sorry: "Thanks — we'll use your feedback to improve this article.", still: "Still need help?", chat: "Chat with us", updated: "Updated", related: "More in", other: "Other languages", skip: "Skip to content", crumbs: "Breadcrumb" },
-  es: { home: "Centro de ayuda", search: "Buscar", placeholder: "Buscar artículos", results: "Resultados para", none: "Ningún artículo coincide con", helpful: "¿Te resultó útil este artículo?", yes: "Sí", no: "No", thanks: "¡Gracias por tu opinión!", sorry: "Gracias: usaremos tu opinión para mejorar este artículo.", still: "¿Aún necesitas ayuda?", chat: "Escríbenos", updated: "Actualizado", related: "Más en", other: "Otros idiomas", skip: "Saltar al contenido", crumbs: "Ruta de navegación" },
+  en: {
+    home: "Help centre",
+    search: "Search",
+    placeholder: "Search articles",
+    results: "Results for",
+    none: "No articles match",
+    helpful: "Was this article helpful?",
+    yes: "Yes",
+    no: "No",
+    thanks: "Thanks for your feedback!",
+    sorry: "Thanks — we'll use your feedback to improve this article.",
+    still: "Still need help?",
+    chat: "Chat with us",
+    updated: "Updated",
+    related: "More in",
+    other: "Other languages",
+    skip: "Skip to content",
+    crumbs: "Breadcrumb",
+  },
+  es: {
+    home: "Centro de ayuda",
+    search: "Buscar",
+    placeholder: "Buscar artículos",
+    results: "Resultados para",
+    none: "Ningún artículo coincide con",
+    helpful: "¿Te resultó útil este artículo?",
+    yes: "Sí",
+    no: "No",
+    thanks: "¡Gracias por tu opinión!",
+    sorry: "Gracias: usaremos tu opinión para mejorar este artículo.",
+    still: "¿Aún necesitas ayuda?",
+    chat: "Escríbenos",
+    updated: "Actualizado",
+    related: "Más en",
+    other: "Otros idiomas",
+    skip: "Saltar al contenido",
+    crumbs: "Ruta de navegación",
+  },
 };
 type Strings = (typeof strings)["en"];
 const t = (lang: string): Strings => (lang.startsWith("es") ? strings.es : strings.en);
@@ -131,7 +173,10 @@ export function homePage(info: PortalInfo, lang: string, articles: Article[], la
   const others = languages.filter((l) => l !== lang);
   const langNav = others.length
     ? `<nav aria-label="${s.other}" class="card"><span class="muted">${s.other}:</span> ${others
-        .map((l) => `<a href="${base(info)}/?hl=${encodeURIComponent(l)}" hreflang="${esc(l)}" lang="${esc(l)}">${esc(languageName(l))}</a>`)
+        .map(
+          (l) =>
+            `<a href="${base(info)}/?hl=${encodeURIComponent(l)}" hreflang="${esc(l)}" lang="${esc(l)}">${esc(languageName(l))}</a>`,
+        )
         .join(" · ")}</nav>`
     : "";
   const hero = `<div class="hero"><div class="in"><h1>${esc(info.name)}: ${s.home}</h1>${searchForm(info, lang)}</div></div>`;
@@ -141,7 +186,10 @@ export function homePage(info: PortalInfo, lang: string, articles: Article[], la
     description: `${s.home}: ${articles.length} articles about ${[...byCat.keys()].map(categoryLabel).join(", ")}.`,
     lang,
     path: `${base(info)}/${lang.startsWith("en") ? "" : `?hl=${encodeURIComponent(lang)}`}`,
-    alternates: languages.map((l) => ({ locale: l, href: `${base(info)}/${l.startsWith("en") ? "" : `?hl=${encodeURIComponent(l)}`}` })),
+    alternates: languages.map((l) => ({
+      locale: l,
+      href: `${base(info)}/${l.startsWith("en") ? "" : `?hl=${encodeURIComponent(l)}`}`,
+    })),
     hero,
     body: `<div class="cats">${cats}</div>${langNav}`,
   });
@@ -198,7 +246,10 @@ export function searchPage(info: PortalInfo, lang: string, q: string, hits: Sear
   const s = t(lang);
   const list = hits.length
     ? `<ol class="l hits">${hits
-        .map((h) => `<li><a href="${base(info)}/articles/${encodeURIComponent(h.id)}">${esc(h.title)}</a> <span class="muted">· ${esc(categoryLabel(h.category))}</span><p>${esc(h.excerpt)}</p></li>`)
+        .map(
+          (h) =>
+            `<li><a href="${base(info)}/articles/${encodeURIComponent(h.id)}">${esc(h.title)}</a> <span class="muted">· ${esc(categoryLabel(h.category))}</span><p>${esc(h.excerpt)}</p></li>`,
+        )
         .join("")}</ol>`
     : `<p>${s.none} “${esc(q)}”.</p>`;
   return layout({
@@ -230,7 +281,8 @@ export function sitemap(info: PortalInfo, articles: Article[], languages: string
   const urls = [
     ...languages.map((l) => `<url><loc>${esc(home(l))}</loc></url>`),
     ...articles.map(
-      (a) => `<url><loc>${esc(`${info.origin}${base(info)}/articles/${encodeURIComponent(a.id)}`)}</loc>${/^\d{4}-\d{2}-\d{2}$/.test(a.updated) ? `<lastmod>${a.updated}</lastmod>` : ""}</url>`,
+      (a) =>
+        `<url><loc>${esc(`${info.origin}${base(info)}/articles/${encodeURIComponent(a.id)}`)}</loc>${/^\d{4}-\d{2}-\d{2}$/.test(a.updated) ? `<lastmod>${a.updated}</lastmod>` : ""}</url>`,
     ),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join("\n")}\n</urlset>\n`;

@@ -19,6 +19,7 @@ apiKeys.post("/", async (c) => {
 });
 
 apiKeys.delete("/:id", async (c) => {
-  if (!(await revokeApiKey(c.env, c.get("agent").workspaceId, c.req.param("id")))) throw new ApiFailure(404, "not_found", "no such active key");
+  if (!(await revokeApiKey(c.env, c.get("agent").workspaceId, c.req.param("id"))))
+    throw new ApiFailure(404, "not_found", "no such active key");
   return c.json({ ok: true });
 });

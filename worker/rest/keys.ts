@@ -9,7 +9,15 @@ export const KEY_PREFIX = "ek_";
 const KEY = /^ek_[\w-]{32}$/;
 const CACHE_TTL_MS = 30_000;
 
-type Row = { id: string; name: string; prefix: string; created_at: number; created_by: string; last_used_at: number | null; revoked_at: number | null };
+type Row = {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: number;
+  created_by: string;
+  last_used_at: number | null;
+  revoked_at: number | null;
+};
 
 const summary = (r: Row): ApiKeySummary => ({
   id: r.id,
@@ -28,8 +36,18 @@ const lastUsedWrites = new Map<string, number>();
 
 export async function createApiKey(env: Env, workspaceId: string, name: string, by: string): Promise<CreatedApiKey> {
   const key = KEY_PREFIX + randomToken(24);
-  const row: Row = { id: `key_${randomToken(9)}`, name, prefix: key.slice(0, 10), created_at: Date.now(), created_by: by, last_used_at: null, revoked_at: null };
-  await env.DB.prepare("INSERT INTO api_keys (id, workspace_id, name, prefix, hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+  const row: Row = {
+    id: `key_${randomToken(9)}`,
+    name,
+    prefix: key.slice(0, 10),
+    created_at: Date.now(),
+    created_by: by,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await env.DB.prepare(
+    "INSERT INTO api_keys (id, workspace_id, name, prefix, hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  )
     .bind(row.id, workspaceId, name, row.prefix, await sha256(key), by, row.created_at)
     .run();
   return { ...summary(row), key };
@@ -46,7 +64,9 @@ export async function listApiKeys(env: Env, workspaceId: string): Promise<ApiKey
 
 /** Revokes a key of this workspace; false when there is no such (unrevoked) key. */
 export async function revokeApiKey(env: Env, workspaceId: string, id: string): Promise<boolean> {
-  const row = await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL RETURNING hash")
+  const row = await env.DB.prepare(
+    "UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL RETURNING hash",
+  )
     .bind(Date.now(), workspaceId, id)
     .first<{ hash: string }>();
   if (row) cache.delete(row.hash);
@@ -54,13 +74,19 @@ export async function revokeApiKey(env: Env, workspaceId: string, id: string): P
 }
 
 /** The owner of a presented key, or null (malformed, unknown or revoked: the caller says 401 for all). */
-export async function authenticateKey(env: Env, key: string, waitUntil: (p: Promise<unknown>) => void): Promise<ApiKeyOwner | null> {
+export async function authenticateKey(
+  env: Env,
+  key: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<ApiKeyOwner | null> {
   if (!KEY.test(key)) return null;
   const hash = await sha256(key);
   const now = Date.now();
   let hit = cache.get(hash);
   if (!hit || hit.until < now) {
-    const row = await env.DB.prepare("SELECT id, workspace_id FROM api_keys WHERE hash = ? AND revoked_at IS NULL").bind(hash).first<{ id: string; workspace_id: string }>();
+    const row = await env.DB.prepare("SELECT id, workspace_id FROM api_keys WHERE hash = ? AND revoked_at IS NULL")
+      .bind(hash)
+      .first<{ id: string; workspace_id: string }>();
     hit = { owner: row ? { keyId: row.id, workspaceId: row.workspace_id } : null, until: now + CACHE_TTL_MS };
     cache.set(hash, hit);
   }

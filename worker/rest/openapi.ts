@@ -7,9 +7,16 @@ import type { Operation } from "./routes.ts";
 
 /** Errors every authenticated operation can answer with. */
 const commonErrors = {
-  "400": { description: "Invalid request: `error` is `invalid_body`, `invalid_query`, `invalid_path` or `invalid_json`; `issues` names each bad field.", schema: apiErrorSchema },
+  "400": {
+    description:
+      "Invalid request: `error` is `invalid_body`, `invalid_query`, `invalid_path` or `invalid_json`; `issues` names each bad field.",
+    schema: apiErrorSchema,
+  },
   "401": { description: "Missing, malformed, unknown or revoked API key (`unauthenticated`).", schema: apiErrorSchema },
-  "429": { description: "Rate limited (`rate_limited`); `Retry-After` says when to try again.", schema: apiErrorSchema },
+  "429": {
+    description: "Rate limited (`rate_limited`); `Retry-After` says when to try again.",
+    schema: apiErrorSchema,
+  },
 };
 
 type Json = Record<string, unknown>;
@@ -47,7 +54,9 @@ export function openApiDocument(ops: Operation[], serverUrl: string): Json {
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } }
+        : {}),
       responses,
     };
   }
@@ -61,7 +70,11 @@ export function openApiDocument(ops: Operation[], serverUrl: string): Json {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "A workspace API key (ek_…), created by an owner." } } },
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "A workspace API key (ek_…), created by an owner." },
+      },
+    },
     paths,
   };
 }

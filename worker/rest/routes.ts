@@ -44,8 +44,14 @@ export type Operation = {
   handler: (c: Context<AppEnv>) => Promise<Response>;
 };
 
-const notFound = { description: "No API conversation with this id in the key's workspace (`not_found`).", schema: apiErrorSchema };
-const unsupported = { description: "The body is not `application/json` (`unsupported_media_type`).", schema: apiErrorSchema };
+const notFound = {
+  description: "No API conversation with this id in the key's workspace (`not_found`).",
+  schema: apiErrorSchema,
+};
+const unsupported = {
+  description: "The body is not `application/json` (`unsupported_media_type`).",
+  schema: apiErrorSchema,
+};
 
 /** The conversation, if it is an API conversation of the key's workspace; otherwise 404 (never 403: ids of others are not confirmed). */
 async function owned(c: Context<AppEnv>) {
@@ -53,7 +59,8 @@ async function owned(c: Context<AppEnv>) {
   const row = await c.env.DB.prepare("SELECT workspace_id, channel, state, created_at FROM conversations WHERE id = ?")
     .bind(id)
     .first<{ workspace_id: string; channel: string; state: RestConversation["state"]; created_at: number }>();
-  if (!row || row.workspace_id !== c.get("apiKey").workspaceId || row.channel !== "api") throw new ApiFailure(404, "not_found", "no such conversation");
+  if (!row || row.workspace_id !== c.get("apiKey").workspaceId || row.channel !== "api")
+    throw new ApiFailure(404, "not_found", "no such conversation");
   return { id, row, stub: c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id)) };
 }
 
@@ -70,7 +77,8 @@ async function collectExchange(res: Response): Promise<Omit<RestPosted, "state">
     if (f.t === "ack") ({ seq, duplicate } = f);
     else if (f.t === "ready") state = f.state;
     else if (f.t === "event" && f.event.type === "state") state = f.event.state;
-    else if (f.t === "event" && f.event.type === "message" && f.event.author !== "customer" && f.event.seq > seq) replies.push(f.event);
+    else if (f.t === "event" && f.event.type === "message" && f.event.author !== "customer" && f.event.seq > seq)
+      replies.push(f.event);
   }
   return { seq, duplicate, replies, ...(state ? { state } : {}) };
 }
@@ -81,7 +89,8 @@ export const operations: Operation[] = [
     path: "/conversations",
     operationId: "createConversation",
     summary: "Start a conversation",
-    description: "Creates a conversation on the `api` channel. The bot answers its messages as it does in the widget; it hands off to a person when it should or when asked.",
+    description:
+      "Creates a conversation on the `api` channel. The bot answers its messages as it does in the widget; it hands off to a person when it should or when asked.",
     body: restCreateConversationSchema,
     responses: { "201": { description: "Created.", schema: restConversationSchema }, "415": unsupported },
     async handler(c) {
@@ -128,7 +137,11 @@ export const operations: Operation[] = [
     params: restConversationIdSchema,
     body: restPostMessageSchema,
     responses: {
-      "200": { description: "Stored, and the reply (if any) is complete.", schema: restPostedSchema, sse: "Server-sent events, one `data:` JSON frame each (`ack`, `event`, `delta`, `ready`)." },
+      "200": {
+        description: "Stored, and the reply (if any) is complete.",
+        schema: restPostedSchema,
+        sse: "Server-sent events, one `data:` JSON frame each (`ack`, `event`, `delta`, `ready`).",
+      },
       "404": notFound,
       "415": unsupported,
     },
@@ -148,7 +161,8 @@ export const operations: Operation[] = [
     path: "/conversations/{id}/events",
     operationId: "listEvents",
     summary: "Events after a sequence number",
-    description: "Messages and state changes the customer may see, oldest first, up to 1000 per page; pass the last `lastSeq` as `after` to poll for new ones (an agent's replies, for example).",
+    description:
+      "Messages and state changes the customer may see, oldest first, up to 1000 per page; pass the last `lastSeq` as `after` to poll for new ones (an agent's replies, for example).",
     params: restConversationIdSchema,
     query: restEventsQuerySchema,
     responses: { "200": { description: "A page of events.", schema: restEventsSchema }, "404": notFound },
@@ -163,10 +177,15 @@ export const operations: Operation[] = [
     path: "/conversations/{id}/handoff",
     operationId: "requestHandoff",
     summary: "Ask for a person",
-    description: "Queues the conversation for an agent with the handoff packet (what the customer said, what the bot tried). Asking twice is harmless.",
+    description:
+      "Queues the conversation for an agent with the handoff packet (what the customer said, what the bot tried). Asking twice is harmless.",
     params: restConversationIdSchema,
     body: restHandoffSchema,
-    responses: { "202": { description: "Queued for a person.", schema: restOkSchema }, "404": notFound, "415": unsupported },
+    responses: {
+      "202": { description: "Queued for a person.", schema: restOkSchema },
+      "404": notFound,
+      "415": unsupported,
+    },
     async handler(c) {
       const { stub } = await owned(c);
       const body = parseOr400(restHandoffSchema, await jsonBody(c), "body");
@@ -180,7 +199,10 @@ export const rest = new Hono<AppEnv>();
 
 rest.get("/openapi.json", (c) => {
   const origin = c.env.PUBLIC_URL ? c.env.PUBLIC_URL.replace(/\/$/, "") : new URL(c.req.url).origin;
-  return c.json(openApiDocument(operations, `${origin}/rest/v1`), 200, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+  return c.json(openApiDocument(operations, `${origin}/rest/v1`), 200, {
+    "cache-control": "public, max-age=300",
+    "access-control-allow-origin": "*",
+  });
 });
 
 rest.use("*", async (c, next) => {
@@ -192,6 +214,12 @@ rest.use("*", async (c, next) => {
   c.set("apiKey", owner);
   await next();
 });
-rest.use("*", rateLimit({ limits: (c) => parseLimits(c.env.REST_RATE_LIMIT, { perSecond: 5, burst: 60 }), key: (c) => `rest:${c.get("apiKey").keyId}` }));
+rest.use(
+  "*",
+  rateLimit({
+    limits: (c) => parseLimits(c.env.REST_RATE_LIMIT, { perSecond: 5, burst: 60 }),
+    key: (c) => `rest:${c.get("apiKey").keyId}`,
+  }),
+);
 
 for (const op of operations) rest.on(op.method.toUpperCase(), op.path.replace(/\{(\w+)\}/g, ":$1"), op.handler);

@@ -1,7 +1,16 @@
 // The admin API: publish KB articles (as jobs; see knowledge/publish.ts), push drafts, record resolved
 // questions, create agents, set a site's allowed origins. Bearer ADMIN_TOKEN (operators, CI, the kb CLI) or an editor/owner session.
 import { Hono } from "hono";
-import { draftsSchema, historySchema, newAgentSchema, publishSchema, siteSchema, type HistoryResult, type KbJob, type PublishResult } from "../../shared/api.ts";
+import {
+  draftsSchema,
+  historySchema,
+  newAgentSchema,
+  publishSchema,
+  siteSchema,
+  type HistoryResult,
+  type KbJob,
+  type PublishResult,
+} from "../../shared/api.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -53,21 +62,37 @@ admin.post("/kb/history", async (c) => {
 function rejectDuplicates(articles: { id: string }[]): void {
   const seen = new Set<string>();
   articles.forEach((a, i) => {
-    if (seen.has(a.id)) throw new ApiFailure(400, "duplicate_id", `article id ${a.id} appears twice`, [{ path: `articles.${i}.id`, message: `${a.id} appears twice` }]);
+    if (seen.has(a.id))
+      throw new ApiFailure(400, "duplicate_id", `article id ${a.id} appears twice`, [
+        { path: `articles.${i}.id`, message: `${a.id} appears twice` },
+      ]);
     seen.add(a.id);
   });
 }
 
 function settled(job: KbJob): PublishResult {
-  if (job.status === "failed") throw new ApiFailure(500, "publish_failed", `publish failed: ${job.error ?? "unknown error"}; the previous version is still live`);
-  if (!job.result) throw new ApiFailure(504, "publish_pending", `publish is still running (job ${job.id}); poll /admin/v1/kb/jobs/${job.id}`);
+  if (job.status === "failed")
+    throw new ApiFailure(
+      500,
+      "publish_failed",
+      `publish failed: ${job.error ?? "unknown error"}; the previous version is still live`,
+    );
+  if (!job.result)
+    throw new ApiFailure(
+      504,
+      "publish_pending",
+      `publish is still running (job ${job.id}); poll /admin/v1/kb/jobs/${job.id}`,
+    );
   return job.result;
 }
 
 admin.get("/conversations/:id", async (c) => {
   const id = c.req.param("id");
-  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>();
-  if (!row || row.workspace_id !== c.get("agent").workspaceId) throw new ApiFailure(404, "not_found", "no such conversation");
+  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
+    .bind(id)
+    .first<{ workspace_id: string }>();
+  if (!row || row.workspace_id !== c.get("agent").workspaceId)
+    throw new ApiFailure(404, "not_found", "no such conversation");
   return c.json(await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id)).detail());
 });
 
@@ -84,7 +109,9 @@ admin.post("/agents", async (c) => {
   )
     .bind(id, ws, a.email, a.name, a.role, JSON.stringify(a.teams), hash, Date.now())
     .run();
-  const row = await c.env.DB.prepare("SELECT id, workspace_id FROM agents WHERE email = ?").bind(a.email).first<{ id: string; workspace_id: string }>();
+  const row = await c.env.DB.prepare("SELECT id, workspace_id FROM agents WHERE email = ?")
+    .bind(a.email)
+    .first<{ id: string; workspace_id: string }>();
   if (row?.workspace_id !== ws) throw new ApiFailure(409, "email_taken", "this email belongs to another workspace");
   return c.json({ id: row.id, email: a.email, name: a.name, role: a.role }, 201);
 });
@@ -101,7 +128,15 @@ admin.put("/sites/:key", async (c) => {
        identity_secret = COALESCE(excluded.identity_secret, sites.identity_secret), portal = COALESCE(?7, sites.portal)
        WHERE sites.workspace_id = excluded.workspace_id`,
   )
-    .bind(key, ws, s.name, JSON.stringify(s.allowedOrigins), s.identitySecret ?? null, Date.now(), s.portal === undefined ? null : s.portal ? 1 : 0)
+    .bind(
+      key,
+      ws,
+      s.name,
+      JSON.stringify(s.allowedOrigins),
+      s.identitySecret ?? null,
+      Date.now(),
+      s.portal === undefined ? null : s.portal ? 1 : 0,
+    )
     .run();
   if (!r.meta.changes) throw new ApiFailure(409, "site_taken", "this site key belongs to another workspace");
   forgetSite(key);

@@ -32,21 +32,34 @@ const inboxOf = (c: Context<AppEnv>) => c.env.INBOX.get(c.env.INBOX.idFromName(c
 agentApi.get("/inbox", async (c) => c.json({ items: await inboxOf(c).list() }));
 
 agentApi.get("/inbox/ws", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+    throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   // The socket is the agent's presence: the inbox routes to whoever is connected and not away.
   const a = c.get("agent");
-  const row = await c.env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?").bind(a.id).first<{ teams: string; away: number }>();
+  const row = await c.env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?")
+    .bind(a.id)
+    .first<{ teams: string; away: number }>();
   return inboxOf(c).fetch("https://inbox/ws", {
-    headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name, "x-agent-teams": row?.teams ?? "[]", "x-agent-away": row?.away ? "1" : "0", "x-workspace-id": a.workspaceId },
+    headers: {
+      upgrade: "websocket",
+      "x-agent-id": a.id,
+      "x-agent-name": a.name,
+      "x-agent-teams": row?.teams ?? "[]",
+      "x-agent-away": row?.away ? "1" : "0",
+      "x-workspace-id": a.workspaceId,
+    },
   });
 });
 
 /** The conversation's stub, once we know it belongs to the agent's workspace. */
 export async function conversation(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
-  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?").bind(id).first<{ workspace_id: string }>();
+  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
+    .bind(id)
+    .first<{ workspace_id: string }>();
   // Another workspace's conversation is reported as missing, not forbidden: ids do not leak.
-  if (!row || row.workspace_id !== c.get("agent").workspaceId) throw new ApiFailure(404, "not_found", "no such conversation");
+  if (!row || row.workspace_id !== c.get("agent").workspaceId)
+    throw new ApiFailure(404, "not_found", "no such conversation");
   return c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
 }
 
@@ -61,11 +74,14 @@ export function settle<T>(r: Outcome<T>): T {
 agentApi.get("/conversations/:id", async (c) => c.json(await (await conversation(c)).detail()));
 
 agentApi.get("/conversations/:id/ws", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+    throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   const { after } = parseOr400(afterQuerySchema, c.req.query(), "query");
   const stub = await conversation(c);
   const a = who(c);
-  return stub.fetch(`https://do/ws?after=${after}`, { headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name } });
+  return stub.fetch(`https://do/ws?after=${after}`, {
+    headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name },
+  });
 });
 
 agentApi.post("/conversations/:id/messages", async (c) => {
@@ -99,7 +115,10 @@ agentApi.post("/conversations/:id/notes", async (c) => {
 agentApi.patch("/conversations/:id", async (c) => {
   const stub = await conversation(c);
   const body = parseOr400(conversationPatchSchema, await jsonBody(c), "body");
-  const patch = { ...(body.labels ? { labels: body.labels } : {}), ...(body.priority ? { priority: body.priority } : {}) };
+  const patch = {
+    ...(body.labels ? { labels: body.labels } : {}),
+    ...(body.priority ? { priority: body.priority } : {}),
+  };
   return c.json(await stub.update(who(c), patch));
 });
 
@@ -117,10 +136,18 @@ agentApi.put("/conversations/:id/handoff-needed", async (c) => {
 
 // Canned replies: every agent reads them; editors and owners manage them.
 type CannedRow = { id: string; title: string; shortcut: string | null; body: string; updated_at: number };
-const toCanned = (r: CannedRow): CannedReply => ({ id: r.id, title: r.title, text: r.body, updatedAt: r.updated_at, ...(r.shortcut ? { shortcut: r.shortcut } : {}) });
+const toCanned = (r: CannedRow): CannedReply => ({
+  id: r.id,
+  title: r.title,
+  text: r.body,
+  updatedAt: r.updated_at,
+  ...(r.shortcut ? { shortcut: r.shortcut } : {}),
+});
 
 agentApi.get("/canned", async (c) => {
-  const rows = await c.env.DB.prepare("SELECT id, title, shortcut, body, updated_at FROM canned_replies WHERE workspace_id = ? ORDER BY title COLLATE NOCASE")
+  const rows = await c.env.DB.prepare(
+    "SELECT id, title, shortcut, body, updated_at FROM canned_replies WHERE workspace_id = ? ORDER BY title COLLATE NOCASE",
+  )
     .bind(c.get("agent").workspaceId)
     .all<CannedRow>();
   return c.json({ items: rows.results.map(toCanned) });
@@ -133,7 +160,8 @@ async function saveCanned(work: () => Promise<D1Result>): Promise<D1Result> {
   try {
     return await work();
   } catch (e) {
-    if (String(e).includes("UNIQUE")) throw new ApiFailure(409, "shortcut_taken", "another canned reply has this shortcut");
+    if (String(e).includes("UNIQUE"))
+      throw new ApiFailure(409, "shortcut_taken", "another canned reply has this shortcut");
     throw e;
   }
 }
@@ -144,7 +172,9 @@ agentApi.post("/canned", editors, async (c) => {
   const now = Date.now();
   const id = nanoid(16);
   await saveCanned(() =>
-    c.env.DB.prepare("INSERT INTO canned_replies (id, workspace_id, title, shortcut, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    c.env.DB.prepare(
+      "INSERT INTO canned_replies (id, workspace_id, title, shortcut, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
       .bind(id, a.workspaceId, b.title, b.shortcut ?? null, b.text, a.id, now, now)
       .run(),
   );
@@ -156,7 +186,9 @@ agentApi.put("/canned/:cid", editors, async (c) => {
   const id = c.req.param("cid");
   const now = Date.now();
   const r = await saveCanned(() =>
-    c.env.DB.prepare("UPDATE canned_replies SET title = ?, shortcut = ?, body = ?, updated_at = ? WHERE id = ? AND workspace_id = ?")
+    c.env.DB.prepare(
+      "UPDATE canned_replies SET title = ?, shortcut = ?, body = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+    )
       .bind(b.title, b.shortcut ?? null, b.text, now, id, c.get("agent").workspaceId)
       .run(),
   );
@@ -165,7 +197,9 @@ agentApi.put("/canned/:cid", editors, async (c) => {
 });
 
 agentApi.delete("/canned/:cid", editors, async (c) => {
-  const r = await c.env.DB.prepare("DELETE FROM canned_replies WHERE id = ? AND workspace_id = ?").bind(c.req.param("cid"), c.get("agent").workspaceId).run();
+  const r = await c.env.DB.prepare("DELETE FROM canned_replies WHERE id = ? AND workspace_id = ?")
+    .bind(c.req.param("cid"), c.get("agent").workspaceId)
+    .run();
   if (!r.meta.changes) throw new ApiFailure(404, "not_found", "no such canned reply");
   return c.json({ ok: true });
 });

@@ -23,7 +23,8 @@ analytics.get("/", async (c) => c.json(await report(c.env.DB, range(c, c.get("ag
 analytics.get("/:file", async (c) => {
   const m = /^([A-Za-z]+)\.csv$/.exec(c.req.param("file"));
   const chart = m?.[1] as ChartId | undefined;
-  if (!chart || !CHARTS.includes(chart)) throw new ApiFailure(404, "not_found", `no chart of that name; charts: ${CHARTS.join(", ")}`);
+  if (!chart || !CHARTS.includes(chart))
+    throw new ApiFailure(404, "not_found", `no chart of that name; charts: ${CHARTS.join(", ")}`);
   const r = range(c, c.get("agent").workspaceId);
   const csv = toCsv(await chartTable(c.env.DB, r, chart));
   return c.body(csv, 200, {

@@ -29,7 +29,8 @@ async function open(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   if (!ID.test(id)) throw new ApiFailure(400, "invalid_path", "conversation id is malformed");
   const q = parseOr400(conversationQuerySchema, c.req.query(), "query");
-  if (!(await verifyConversationToken(c.env.SECRET, id, q.token))) throw new ApiFailure(403, "bad_token", "token does not match this conversation");
+  if (!(await verifyConversationToken(c.env.SECRET, id, q.token)))
+    throw new ApiFailure(403, "bad_token", "token does not match this conversation");
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
   return { id, q, stub };
 }
@@ -59,7 +60,8 @@ conversations.get("/:id/events", async (c) => {
 });
 
 conversations.get("/:id/ws", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+    throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   const { q, stub } = await open(c);
   return stub.fetch(`https://do/ws?after=${q.after}`, { headers: { upgrade: "websocket" } });
 });
@@ -114,7 +116,8 @@ conversations.get("/:id/follow-up", async (c) => {
 conversations.post("/:id/follow-up", async (c) => {
   const { stub } = await open(c);
   const body = parseOr400(followUpSchema, await jsonBody(c), "body");
-  if (!(await supportAddressOf(c.env.DB, c.get("site").workspaceId))) throw new ApiFailure(409, "follow_up_unavailable", "this workspace does not send email");
+  if (!(await supportAddressOf(c.env.DB, c.get("site").workspaceId)))
+    throw new ApiFailure(409, "follow_up_unavailable", "this workspace does not send email");
   const r = await stub.setFollowUp(body.email);
   if (!r.ok) throw new ApiFailure(409, r.error, r.message);
   return c.json(r.value);
@@ -124,6 +127,7 @@ conversations.post("/:id/follow-up", async (c) => {
 conversations.post("/:id/feedback", async (c) => {
   const { id } = await open(c);
   const body = parseOr400(feedbackSchema, await jsonBody(c), "body");
-  if (!(await recordVote(c.env.DB, id, body.messageId, body.helpful))) throw new ApiFailure(404, "not_found", "no bot answer with that id in this conversation");
+  if (!(await recordVote(c.env.DB, id, body.messageId, body.helpful)))
+    throw new ApiFailure(404, "not_found", "no bot answer with that id in this conversation");
   return c.json({ ok: true });
 });

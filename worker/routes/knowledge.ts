@@ -36,7 +36,13 @@ const idParam = (c: Context<AppEnv>) => {
 // ---- reading: every role -------------------------------------------------------------------------
 
 knowledge.get("/articles", async (c) =>
-  c.json(await library(c.env.DB, ws(c), { q: c.req.query("q"), status: c.req.query("status"), category: c.req.query("category") })),
+  c.json(
+    await library(c.env.DB, ws(c), {
+      q: c.req.query("q"),
+      status: c.req.query("status"),
+      category: c.req.query("category"),
+    }),
+  ),
 );
 
 knowledge.get("/articles/:id", async (c) => {
@@ -48,31 +54,59 @@ knowledge.get("/articles/:id", async (c) => {
 /** An agent says which article answered a handed-off conversation (or drafts one from their reply). */
 knowledge.post("/links", async (c) => {
   const body = parseOr400(knowledgeLinkSchema, await jsonBody(c), "body");
-  if (!body.article === !body.draft) throw new ApiFailure(400, "invalid_body", "link an article or draft one, not both", [{ path: "article", message: "pick an article or write a draft" }]);
-  const conv = await c.env.DB.prepare("SELECT workspace_id, reason FROM conversations WHERE id = ?").bind(body.conversationId).first<{ workspace_id: string; reason: string | null }>();
+  if (!body.article === !body.draft)
+    throw new ApiFailure(400, "invalid_body", "link an article or draft one, not both", [
+      { path: "article", message: "pick an article or write a draft" },
+    ]);
+  const conv = await c.env.DB.prepare("SELECT workspace_id, reason FROM conversations WHERE id = ?")
+    .bind(body.conversationId)
+    .first<{ workspace_id: string; reason: string | null }>();
   if (!conv || conv.workspace_id !== ws(c)) throw new ApiFailure(404, "not_found", "no such conversation");
   if (!conv.reason) throw new ApiFailure(409, "not_handed_off", "only conversations handed off to a person are linked");
   let article = body.article as string;
   if (body.draft) {
-    const a: Article = { id: body.draft.id, title: body.draft.title, category: "general", tags: [], handoff: "never", priority: "normal", team: "support", locale: "en", updated: "", body: body.draft.body };
+    const a: Article = {
+      id: body.draft.id,
+      title: body.draft.title,
+      category: "general",
+      tags: [],
+      handoff: "never",
+      priority: "normal",
+      team: "support",
+      locale: "en",
+      updated: "",
+      body: body.draft.body,
+    };
     try {
       await createDraft(c.env.DB, ws(c), a, by(c));
     } catch (e) {
-      if (e instanceof ApiFailure && e.code === "duplicate_id") throw new ApiFailure(409, "duplicate_id", e.message, [{ path: "draft.id", message: `${a.id} is already taken; choose another id` }]);
+      if (e instanceof ApiFailure && e.code === "duplicate_id")
+        throw new ApiFailure(409, "duplicate_id", e.message, [
+          { path: "draft.id", message: `${a.id} is already taken; choose another id` },
+        ]);
       throw e;
     }
     article = a.id;
   } else {
-    const known = await c.env.DB.prepare("SELECT 1 AS x FROM articles WHERE workspace_id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM article_drafts WHERE workspace_id = ?1 AND id = ?2")
+    const known = await c.env.DB.prepare(
+      "SELECT 1 AS x FROM articles WHERE workspace_id = ?1 AND id = ?2 UNION ALL SELECT 1 FROM article_drafts WHERE workspace_id = ?1 AND id = ?2",
+    )
       .bind(ws(c), article)
       .first();
-    if (!known) throw new ApiFailure(400, "invalid_body", `no article ${article}`, [{ path: "article", message: `no article ${article}` }]);
+    if (!known)
+      throw new ApiFailure(400, "invalid_body", `no article ${article}`, [
+        { path: "article", message: `no article ${article}` },
+      ]);
   }
-  const dup = await c.env.DB.prepare("SELECT 1 AS x FROM resolved_questions WHERE workspace_id = ? AND conversation_id = ? AND article_id = ? AND text = ?")
+  const dup = await c.env.DB.prepare(
+    "SELECT 1 AS x FROM resolved_questions WHERE workspace_id = ? AND conversation_id = ? AND article_id = ? AND text = ?",
+  )
     .bind(ws(c), body.conversationId, article, body.question)
     .first();
   // Resolved history trains retrieval: the next publish (queued now) learns this question → article.
-  const job = dup ? null : await recordResolved(c.env, ws(c), [{ text: body.question, article }], body.conversationId, by(c));
+  const job = dup
+    ? null
+    : await recordResolved(c.env, ws(c), [{ text: body.question, article }], body.conversationId, by(c));
   return c.json({ article, recorded: dup ? 0 : 1, ...(job ? { job: job.id } : {}) }, 201);
 });
 
@@ -104,7 +138,9 @@ knowledge.post("/publish", editor, async (c) => {
   const picked = want ? drafts.filter((d) => want.has(d.id)) : drafts;
   if (want && picked.length !== want.size) {
     const missing = [...want].filter((id) => !drafts.some((d) => d.id === id));
-    throw new ApiFailure(400, "invalid_body", `no draft for ${missing.join(", ")}`, [{ path: "ids", message: `no draft for ${missing.join(", ")}` }]);
+    throw new ApiFailure(400, "invalid_body", `no draft for ${missing.join(", ")}`, [
+      { path: "ids", message: `no draft for ${missing.join(", ")}` },
+    ]);
   }
   if (!picked.length) throw new ApiFailure(400, "nothing_to_publish", "there are no drafts to publish");
   const items = picked.map((d) => ({ id: d.id, op: "put" as const, article: d.article, draftUpdatedAt: d.updated_at }));
@@ -113,7 +149,9 @@ knowledge.post("/publish", editor, async (c) => {
 
 knowledge.delete("/articles/:id", editor, async (c) => {
   const id = idParam(c);
-  const pub = await c.env.DB.prepare("SELECT 1 AS x FROM articles WHERE workspace_id = ? AND id = ?").bind(ws(c), id).first();
+  const pub = await c.env.DB.prepare("SELECT 1 AS x FROM articles WHERE workspace_id = ? AND id = ?")
+    .bind(ws(c), id)
+    .first();
   if (!pub) throw new ApiFailure(404, "not_found", "no published article to unpublish");
   return c.json(await queueJob(c.env, ws(c), { kind: "unpublish", items: [{ id, op: "delete" }], by: by(c) }), 202);
 });
@@ -122,8 +160,15 @@ knowledge.delete("/articles/:id", editor, async (c) => {
 knowledge.post("/articles/:id/rollback", editor, async (c) => {
   const id = idParam(c);
   const { version } = parseOr400(rollbackSchema, await jsonBody(c), "body");
-  const row = await c.env.DB.prepare("SELECT data FROM article_versions WHERE workspace_id = ? AND id = ? AND kb_version = ?").bind(ws(c), id, version).first<{ data: string }>();
-  if (!row) throw new ApiFailure(404, "not_found", `article ${id} has no version ${version}`, [{ path: "version", message: `no version ${version}` }]);
+  const row = await c.env.DB.prepare(
+    "SELECT data FROM article_versions WHERE workspace_id = ? AND id = ? AND kb_version = ?",
+  )
+    .bind(ws(c), id, version)
+    .first<{ data: string }>();
+  if (!row)
+    throw new ApiFailure(404, "not_found", `article ${id} has no version ${version}`, [
+      { path: "version", message: `no version ${version}` },
+    ]);
   const data = JSON.parse(row.data) as Article & { deleted?: boolean };
   const job: KbJob = data.deleted
     ? await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "delete" }], by: by(c) })
@@ -138,7 +183,9 @@ knowledge.get("/jobs/:id", editor, async (c) => {
 });
 
 knowledge.get("/versions", editor, async (c) => {
-  const rows = await c.env.DB.prepare("SELECT version, articles, chunks, current, created_at AS createdAt FROM kb_versions WHERE workspace_id = ? ORDER BY version DESC LIMIT 50")
+  const rows = await c.env.DB.prepare(
+    "SELECT version, articles, chunks, current, created_at AS createdAt FROM kb_versions WHERE workspace_id = ? ORDER BY version DESC LIMIT 50",
+  )
     .bind(ws(c))
     .all();
   return c.json({ versions: rows.results });

@@ -6,7 +6,14 @@
 // conversation's current assignee (passing on your own work). Setting another agent's teams or
 // availability needs the owner role (or the ADMIN_TOKEN).
 import { Hono, type Context } from "hono";
-import { agentRoutingSchema, assignSchema, availabilitySchema, type AgentPresence, type AgentSummary, type Role } from "../../shared/api.ts";
+import {
+  agentRoutingSchema,
+  assignSchema,
+  availabilitySchema,
+  type AgentPresence,
+  type AgentSummary,
+  type Role,
+} from "../../shared/api.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin, requireAgent } from "../middleware/auth.ts";
@@ -22,14 +29,23 @@ async function agentIn(c: Context<AppEnv>, id: string): Promise<AgentRow | null>
     .first<AgentRow>();
 }
 
-const summary = (r: AgentRow): AgentSummary => ({ id: r.id, email: r.email, name: r.name, role: r.role, teams: JSON.parse(r.teams) as string[], away: r.away === 1 });
+const summary = (r: AgentRow): AgentSummary => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  teams: JSON.parse(r.teams) as string[],
+  away: r.away === 1,
+});
 
 export const routingApi = new Hono<AppEnv>();
 routingApi.use(requireAgent());
 
 /** Everyone in the workspace, with who is online and their load from the inbox. */
 routingApi.get("/agents", async (c) => {
-  const rows = await c.env.DB.prepare("SELECT id, email, name, role, teams, away FROM agents WHERE workspace_id = ? ORDER BY name")
+  const rows = await c.env.DB.prepare(
+    "SELECT id, email, name, role, teams, away FROM agents WHERE workspace_id = ? ORDER BY name",
+  )
     .bind(c.get("agent").workspaceId)
     .all<AgentRow>();
   const live = new Map((await inboxOf(c).presence()).map((p) => [p.id, p]));
@@ -44,7 +60,9 @@ routingApi.get("/agents", async (c) => {
 routingApi.put("/me/availability", async (c) => {
   const { away } = parseOr400(availabilitySchema, await jsonBody(c), "body");
   const me = c.get("agent");
-  await c.env.DB.prepare("UPDATE agents SET away = ? WHERE id = ?").bind(away ? 1 : 0, me.id).run();
+  await c.env.DB.prepare("UPDATE agents SET away = ? WHERE id = ?")
+    .bind(away ? 1 : 0, me.id)
+    .run();
   await inboxOf(c).setAgent({ id: me.id, name: me.name, away });
   return c.json({ away });
 });
@@ -55,7 +73,12 @@ routingApi.post("/conversations/:id/assign", async (c) => {
   const me = c.get("agent");
   if (body.agentId !== me.id && me.role === "agent") {
     const item = await inboxOf(c).get(c.req.param("id") ?? "");
-    if (item?.assignee?.id !== me.id) throw new ApiFailure(403, "forbidden", "assigning to others needs the editor or owner role, or being the assignee");
+    if (item?.assignee?.id !== me.id)
+      throw new ApiFailure(
+        403,
+        "forbidden",
+        "assigning to others needs the editor or owner role, or being the assignee",
+      );
   }
   let to: { agent: { id: string; name: string } } | { team: string };
   if (body.agentId !== undefined) {
@@ -74,13 +97,16 @@ export const routingAdmin = new Hono<AppEnv>();
 routingAdmin.use(requireAdmin());
 
 routingAdmin.put("/agents/:id/routing", async (c) => {
-  if (c.get("agent").role !== "owner") throw new ApiFailure(403, "forbidden", "setting an agent's teams or availability needs the owner role");
+  if (c.get("agent").role !== "owner")
+    throw new ApiFailure(403, "forbidden", "setting an agent's teams or availability needs the owner role");
   const body = parseOr400(agentRoutingSchema, await jsonBody(c), "body");
   const row = await agentIn(c, c.req.param("id") ?? "");
   if (!row) throw new ApiFailure(404, "not_found", "no such agent");
   const teams = body.teams ? [...new Set(body.teams)] : (JSON.parse(row.teams) as string[]);
   const away = body.away ?? row.away === 1;
-  await c.env.DB.prepare("UPDATE agents SET teams = ?, away = ? WHERE id = ?").bind(JSON.stringify(teams), away ? 1 : 0, row.id).run();
+  await c.env.DB.prepare("UPDATE agents SET teams = ?, away = ? WHERE id = ?")
+    .bind(JSON.stringify(teams), away ? 1 : 0, row.id)
+    .run();
   await inboxOf(c).setAgent({ id: row.id, name: row.name, teams, away });
   return c.json(summary({ ...row, teams: JSON.stringify(teams), away: away ? 1 : 0 }));
 });

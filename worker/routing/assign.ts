@@ -8,9 +8,13 @@ export type RosterAgent = AgentRef & { teams: string[]; away: boolean; online: b
 export const available = (a: RosterAgent): boolean => a.online && !a.away;
 
 /** Conversations per agent that are assigned and not resolved; `reserved` are picks not yet published. */
-export function loads(items: readonly InboxItem[], reserved: ReadonlyMap<string, string> = new Map()): Map<string, number> {
+export function loads(
+  items: readonly InboxItem[],
+  reserved: ReadonlyMap<string, string> = new Map(),
+): Map<string, number> {
   const owner = new Map<string, string>();
-  for (const i of items) if (i.assignee && (i.state === "queued" || i.state === "agent")) owner.set(i.id, i.assignee.id);
+  for (const i of items)
+    if (i.assignee && (i.state === "queued" || i.state === "agent")) owner.set(i.id, i.assignee.id);
   for (const [conversation, agent] of reserved) owner.set(conversation, agent);
   const n = new Map<string, number>();
   for (const agent of owner.values()) n.set(agent, (n.get(agent) ?? 0) + 1);
@@ -18,7 +22,12 @@ export function loads(items: readonly InboxItem[], reserved: ReadonlyMap<string,
 }
 
 /** `capacity`: an agent with this many open conversations is not given another (Matrix.agentCapacity). */
-export function pickAgent(roster: readonly RosterAgent[], team: string, load: ReadonlyMap<string, number>, capacity = Infinity): RosterAgent | null {
+export function pickAgent(
+  roster: readonly RosterAgent[],
+  team: string,
+  load: ReadonlyMap<string, number>,
+  capacity = Infinity,
+): RosterAgent | null {
   const free = roster.filter((a) => available(a) && (load.get(a.id) ?? 0) < capacity);
   const inTeam = free.filter((a) => a.teams.includes(team));
   const pool = inTeam.length ? inTeam : free;
@@ -34,10 +43,18 @@ export function pickAgent(roster: readonly RosterAgent[], team: string, load: Re
  * Queued conversations nobody was given (no agent was available at handoff), in the order they should
  * be handed out when someone becomes available: earliest SLA due time first, then the longest waiting.
  */
-export function waitingUnassigned(items: readonly InboxItem[], reserved: ReadonlyMap<string, string> = new Map()): InboxItem[] {
+export function waitingUnassigned(
+  items: readonly InboxItem[],
+  reserved: ReadonlyMap<string, string> = new Map(),
+): InboxItem[] {
   return items
     .filter((i) => i.state === "queued" && !i.assignee && !reserved.has(i.id))
-    .sort((a, b) => (a.slaDueAt ?? Infinity) - (b.slaDueAt ?? Infinity) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        (a.slaDueAt ?? Infinity) - (b.slaDueAt ?? Infinity) ||
+        a.createdAt - b.createdAt ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
 }
 
 /**
@@ -45,13 +62,24 @@ export function waitingUnassigned(items: readonly InboxItem[], reserved: Readonl
  * since `since.get(agent)` for at least `graceMs` at `now`: they go back to the queue. Joined ones stay:
  * the customer is already talking to that person.
  */
-export function releasable(items: readonly InboxItem[], since: ReadonlyMap<string, number>, graceMs: number, now: number): InboxItem[] {
+export function releasable(
+  items: readonly InboxItem[],
+  since: ReadonlyMap<string, number>,
+  graceMs: number,
+  now: number,
+): InboxItem[] {
   if (graceMs <= 0) return [];
-  return items.filter((i) => i.state === "queued" && i.assignee && (since.get(i.assignee.id) ?? Infinity) + graceMs <= now);
+  return items.filter(
+    (i) => i.state === "queued" && i.assignee && (since.get(i.assignee.id) ?? Infinity) + graceMs <= now,
+  );
 }
 
 /** When the next release is due (see `releasable`), or null when none is pending. */
-export function nextRelease(items: readonly InboxItem[], since: ReadonlyMap<string, number>, graceMs: number): number | null {
+export function nextRelease(
+  items: readonly InboxItem[],
+  since: ReadonlyMap<string, number>,
+  graceMs: number,
+): number | null {
   if (graceMs <= 0) return null;
   let next: number | null = null;
   for (const i of items) {

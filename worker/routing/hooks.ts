@@ -11,12 +11,23 @@ export type SlaHook = (env: Env, workspaceId: string, item: InboxItem, kind: Sla
 /** Records the event in D1 (`sla_events`) and logs it. Failures are logged, never thrown: an alert
  * that cannot be written must not stop the alarm from flagging the rest of the queue. */
 export const onSlaEvent: SlaHook = async (env, workspaceId, item, kind) => {
-  console.log(`[edgedesk] SLA ${kind}: conversation ${item.id} (${item.tier ?? "?"}, team ${item.team ?? "?"}) due ${new Date(item.slaDueAt ?? 0).toISOString()}`);
+  console.log(
+    `[edgedesk] SLA ${kind}: conversation ${item.id} (${item.tier ?? "?"}, team ${item.team ?? "?"}) due ${new Date(item.slaDueAt ?? 0).toISOString()}`,
+  );
   try {
     await env.DB.prepare(
       `INSERT INTO sla_events (workspace_id, conversation_id, kind, tier, team, assignee_id, due_at, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-      .bind(workspaceId, item.id, kind, item.tier ?? null, item.team ?? null, item.assignee?.id ?? null, item.slaDueAt ?? 0, Date.now())
+      .bind(
+        workspaceId,
+        item.id,
+        kind,
+        item.tier ?? null,
+        item.team ?? null,
+        item.assignee?.id ?? null,
+        item.slaDueAt ?? 0,
+        Date.now(),
+      )
       .run();
   } catch (e) {
     console.error(`[edgedesk] could not record SLA ${kind} of ${item.id}: ${String(e)}`);
@@ -24,7 +35,17 @@ export const onSlaEvent: SlaHook = async (env, workspaceId, item, kind) => {
   // A breach is an alert: Slack and the sla.breached webhook (both retried by the notifier's outbox).
   if (kind === "breached") {
     const packet = await packetOf(env, item.id);
-    await notifySlaBreach(env, workspaceId, item, { metric: "first_response", ...(item.slaDueAt ? { dueAt: item.slaDueAt } : {}), ...(item.tier ? { policy: item.tier } : {}) }, packet);
+    await notifySlaBreach(
+      env,
+      workspaceId,
+      item,
+      {
+        metric: "first_response",
+        ...(item.slaDueAt ? { dueAt: item.slaDueAt } : {}),
+        ...(item.tier ? { policy: item.tier } : {}),
+      },
+      packet,
+    );
   }
 };
 
@@ -39,4 +60,5 @@ async function packetOf(env: Env, conversationId: string): Promise<HandoffPacket
 }
 
 export const onNearDue = (env: Env, workspaceId: string, item: InboxItem) => onSlaEvent(env, workspaceId, item, "near");
-export const onBreach = (env: Env, workspaceId: string, item: InboxItem) => onSlaEvent(env, workspaceId, item, "breached");
+export const onBreach = (env: Env, workspaceId: string, item: InboxItem) =>
+  onSlaEvent(env, workspaceId, item, "breached");

@@ -69,7 +69,10 @@ export const matrixOverrideSchema = z.strictObject({
   defaultTier: z.optional(tier),
   vip: z.optional(z.strictObject({ tier, team: z.optional(name) })),
   nearDue: z.optional(
-    z.strictObject({ fraction: z.optional(z.number().check(z.minimum(0), z.maximum(1))), minutesBefore: z.optional(minutes) }),
+    z.strictObject({
+      fraction: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+      minutesBefore: z.optional(minutes),
+    }),
   ),
   agentCapacity: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(1000))),
   releaseAfterMinutes: z.optional(z.number().check(z.minimum(0), z.maximum(24 * 60))),
@@ -86,7 +89,8 @@ export function parseMatrix(json: string | undefined): MatrixResult {
     return { ok: false, errors: ["ROUTING_MATRIX is not JSON"] };
   }
   const r = matrixOverrideSchema.safeParse(data);
-  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `${i.path.join(".") || "ROUTING_MATRIX"}: ${i.message}`) };
+  if (!r.success)
+    return { ok: false, errors: r.error.issues.map((i) => `${i.path.join(".") || "ROUTING_MATRIX"}: ${i.message}`) };
   const o = r.data;
   const d = defaultMatrix;
   const tierTargets = { ...d.tiers };

@@ -4,7 +4,8 @@ import type { InboxItem, SlaState } from "../../shared/api.ts";
 import { targetMs, type Matrix } from "./matrix.ts";
 
 /** Only conversations waiting for a person run the clock; once someone has joined, the target is met. */
-export const runsSla = (i: InboxItem): i is InboxItem & { slaDueAt: number } => i.state === "queued" && typeof i.slaDueAt === "number";
+export const runsSla = (i: InboxItem): i is InboxItem & { slaDueAt: number } =>
+  i.state === "queued" && typeof i.slaDueAt === "number";
 
 /** When an item counts as near due: after `fraction` of its target or `minutesBefore` due, whichever is first. */
 export function nearAt(m: Matrix, i: { tier?: InboxItem["tier"]; slaDueAt: number }): number {

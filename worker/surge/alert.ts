@@ -7,14 +7,22 @@ import type { Matrix } from "../routing/matrix.ts";
 import { runsSla, slaStateAt } from "../routing/sla.ts";
 import type { SurgeConfig } from "./config.ts";
 
-export function surgeAlert(items: readonly InboxItem[], deliveries: readonly Delivery[], m: Matrix, cfg: SurgeConfig["alert"], now: number): SurgeAlert {
+export function surgeAlert(
+  items: readonly InboxItem[],
+  deliveries: readonly Delivery[],
+  m: Matrix,
+  cfg: SurgeConfig["alert"],
+  now: number,
+): SurgeAlert {
   const since = now - cfg.windowMinutes * 60_000;
   const waiting = items.filter((i) => i.state === "queued" || i.state === "agent");
   const arrivals = waiting.filter((i) => i.createdAt >= since).length;
   const running = items.filter(runsSla);
   const nearSla = running.filter((i) => slaStateAt(m, i, now) !== "ok").length;
   const reasons = [
-    ...(arrivals >= cfg.arrivalsPerWindow ? [`${arrivals} new conversations in ${cfg.windowMinutes} min (level ${cfg.arrivalsPerWindow})`] : []),
+    ...(arrivals >= cfg.arrivalsPerWindow
+      ? [`${arrivals} new conversations in ${cfg.windowMinutes} min (level ${cfg.arrivalsPerWindow})`]
+      : []),
     ...(nearSla >= cfg.nearSla ? [`${nearSla} near or past their SLA (level ${cfg.nearSla})`] : []),
   ];
   const urgent = [...running]
@@ -29,7 +37,22 @@ export function surgeAlert(items: readonly InboxItem[], deliveries: readonly Del
     seen.add(d.target);
     const last = d.log[d.log.length - 1];
     const detail = last ? (last.status ? `HTTP ${last.status}` : (last.error ?? "")) : "";
-    integrations.push({ target: d.target, kind: d.kind, status: d.status, at: d.updatedAt, ...(detail ? { detail } : {}) });
+    integrations.push({
+      target: d.target,
+      kind: d.kind,
+      status: d.status,
+      at: d.updatedAt,
+      ...(detail ? { detail } : {}),
+    });
   }
-  return { surge: reasons.length > 0, reasons, arrivals, windowMinutes: cfg.windowMinutes, nearSla, levels: { arrivalsPerWindow: cfg.arrivalsPerWindow, nearSla: cfg.nearSla }, urgent, integrations };
+  return {
+    surge: reasons.length > 0,
+    reasons,
+    arrivals,
+    windowMinutes: cfg.windowMinutes,
+    nearSla,
+    levels: { arrivalsPerWindow: cfg.arrivalsPerWindow, nearSla: cfg.nearSla },
+    urgent,
+    integrations,
+  };
 }

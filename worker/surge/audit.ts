@@ -64,7 +64,10 @@ export function snapshotFrom(entries: readonly AuditEntry[], slaBreaches: number
     else if (e.action === "step.left") left.set(id, o.effortMinutes ?? 0);
   }
   const kept = [...sent.entries()].filter(([m]) => !undone.has(m));
-  const minutes = kept.reduce((n, [, m]) => n + m, 0) + [...escalated.values()].reduce((n, m) => n + m, 0) + [...left.values()].reduce((n, m) => n + m, 0);
+  const minutes =
+    kept.reduce((n, [, m]) => n + m, 0) +
+    [...escalated.values()].reduce((n, m) => n + m, 0) +
+    [...left.values()].reduce((n, m) => n + m, 0);
   const draftsSent = kept.length;
   const line = [
     `${triaged.size} triaged`,

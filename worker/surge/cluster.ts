@@ -50,7 +50,10 @@ export const similarity = (a: string, b: string, n = 3): number => cosine(ngrams
  * similarity reaches `threshold`, else starts its own. Ties go to the older cluster. A member at or
  * above `duplicateThreshold` is listed as a duplicate of the cluster's first conversation.
  */
-export function clusterConversations(items: readonly Clusterable[], opts: { threshold: number; duplicateThreshold: number; ngram: number }): Cluster[] {
+export function clusterConversations(
+  items: readonly Clusterable[],
+  opts: { threshold: number; duplicateThreshold: number; ngram: number },
+): Cluster[] {
   const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const clusters: { c: Cluster; rep: Vec }[] = [];
   for (const it of sorted) {

@@ -4,7 +4,12 @@ import type { SurgeAction } from "../../shared/surge.ts";
 import type { EffortConstants } from "./config.ts";
 
 export function effortMinutes(action: SurgeAction, e: EffortConstants): number {
-  const manual = action === "draft" ? e.triageMinutes + e.replyMinutes : action === "escalate" ? e.triageMinutes + e.escalateMinutes : e.triageMinutes;
+  const manual =
+    action === "draft"
+      ? e.triageMinutes + e.replyMinutes
+      : action === "escalate"
+        ? e.triageMinutes + e.escalateMinutes
+        : e.triageMinutes;
   return Math.max(0, manual - e.reviewMinutes);
 }
 

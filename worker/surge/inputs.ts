@@ -18,7 +18,13 @@ export async function publishedIds(env: Env, workspaceId: string): Promise<Set<s
   return new Set((await listArticles(env.DB, workspaceId)).map((a) => a.id));
 }
 
-export async function gatherInputs(env: Env, workspaceId: string, filters: SurgeFilters, baseUrl: string, now: number): Promise<PlanInput[]> {
+export async function gatherInputs(
+  env: Env,
+  workspaceId: string,
+  filters: SurgeFilters,
+  baseUrl: string,
+  now: number,
+): Promise<PlanInput[]> {
   const inbox = env.INBOX.get(env.INBOX.idFromName(workspaceId));
   const items: InboxItem[] = (await inbox.list()).filter((i) => i.state === "queued" || i.state === "agent");
   const kb = await currentKb(env, workspaceId);
@@ -61,10 +67,25 @@ export async function gatherInputs(env: Env, workspaceId: string, filters: Surge
       channel: d.channel,
       ...(d.followUp ? { mailsReplies: true } : {}),
       vip: verifiedVip,
-      ...(d.handoff?.team ?? item.team ? { team: d.handoff?.team ?? item.team } : {}),
+      ...((d.handoff?.team ?? item.team) ? { team: d.handoff?.team ?? item.team } : {}),
       ...(hit ? { hit } : {}),
     };
-    if (inScope({ id: input.id, text, createdAt: input.createdAt, channel: input.channel, vip: input.vip, ...(priority ? { priority } : {}), ...(category ? { category } : {}) }, filters, now)) out.push(input);
+    if (
+      inScope(
+        {
+          id: input.id,
+          text,
+          createdAt: input.createdAt,
+          channel: input.channel,
+          vip: input.vip,
+          ...(priority ? { priority } : {}),
+          ...(category ? { category } : {}),
+        },
+        filters,
+        now,
+      )
+    )
+      out.push(input);
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -2,14 +2,27 @@
 // estimate effort. Pure and deterministic: no clock but `now` (an input), no randomness, ids sorted
 // before anything is compared. The hash covers every decision, so a replay on the same stored
 // inputs proves it made the same ones.
-import type { PlanAlternative, PlanCluster, PlanStep, SurgePlan, SurgeSafeguards, SurgeTuning } from "../../shared/surge.ts";
+import type {
+  PlanAlternative,
+  PlanCluster,
+  PlanStep,
+  SurgePlan,
+  SurgeSafeguards,
+  SurgeTuning,
+} from "../../shared/surge.ts";
 import { clusterConversations } from "./cluster.ts";
 import type { SurgeConfig } from "./config.ts";
 import { effortMinutes } from "./effort.ts";
 import { orderBySlaRisk } from "./order.ts";
 import { contextPack, propose, type PlanInput } from "./propose.ts";
 
-export type PlanRequest = { inputs: PlanInput[]; safeguards: SurgeSafeguards; tuning: SurgeTuning; config: SurgeConfig; defaultTeam?: string };
+export type PlanRequest = {
+  inputs: PlanInput[];
+  safeguards: SurgeSafeguards;
+  tuning: SurgeTuning;
+  config: SurgeConfig;
+  defaultTeam?: string;
+};
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -41,7 +54,7 @@ export async function buildPlan(r: PlanRequest): Promise<SurgePlan> {
       confidence: Math.round((i.hit?.score ?? 0) * 1000) / 1000,
       ...(i.slaDueAt !== undefined ? { slaDueAt: i.slaDueAt } : {}),
       ...(i.priority ? { priority: i.priority } : {}),
-      ...(i.category ?? i.hit?.category ? { category: i.category ?? i.hit?.category } : {}),
+      ...((i.category ?? i.hit?.category) ? { category: i.category ?? i.hit?.category } : {}),
       preview: clip(i.text, 160),
       ...(p.team ? { team: p.team } : {}),
       ...(p.draft ? { draft: p.draft } : {}),
@@ -63,7 +76,11 @@ export async function buildPlan(r: PlanRequest): Promise<SurgePlan> {
         ...(dues.length ? { earliestDueAt: Math.min(...dues) } : {}),
       };
     })
-    .sort((a, b) => Math.min(...a.conversationIds.map((m) => orderOf.get(m) ?? 0)) - Math.min(...b.conversationIds.map((m) => orderOf.get(m) ?? 0)));
+    .sort(
+      (a, b) =>
+        Math.min(...a.conversationIds.map((m) => orderOf.get(m) ?? 0)) -
+        Math.min(...b.conversationIds.map((m) => orderOf.get(m) ?? 0)),
+    );
 
   const count = (a: PlanStep["action"]) => steps.filter((s) => s.action === a).length;
   const totals = {
@@ -76,14 +93,33 @@ export async function buildPlan(r: PlanRequest): Promise<SurgePlan> {
   const batchSize = r.tuning.batchSize ?? cfg.batchSize;
   const alternatives = alternativesFor(steps, clusters);
   const hash = await planHash(steps, batchSize);
-  return { steps, clusters, totals, batchSize, undoMinutes: cfg.undoMinutes, thresholds: { ...thresholds, clusterThreshold: cfg.cluster.threshold }, alternatives, hash };
+  return {
+    steps,
+    clusters,
+    totals,
+    batchSize,
+    undoMinutes: cfg.undoMinutes,
+    thresholds: { ...thresholds, clusterThreshold: cfg.cluster.threshold },
+    alternatives,
+    hash,
+  };
 }
 
 function alternativesFor(steps: PlanStep[], clusters: PlanCluster[]): PlanAlternative[] {
   const dupes = clusters.reduce((n, c) => n + Math.max(0, c.size - 1), 0);
   return [
-    { id: "escalate-all", label: "Escalate everything to the routed teams", detail: `${steps.length} conversations handed over with context packs; no replies drafted.`, risky: false },
-    { id: "drafts-only", label: "Send drafts only, leave the rest untouched", detail: `${steps.filter((s) => s.action === "draft").length} drafts; escalations left in the queue.`, risky: false },
+    {
+      id: "escalate-all",
+      label: "Escalate everything to the routed teams",
+      detail: `${steps.length} conversations handed over with context packs; no replies drafted.`,
+      risky: false,
+    },
+    {
+      id: "drafts-only",
+      label: "Send drafts only, leave the rest untouched",
+      detail: `${steps.filter((s) => s.action === "draft").length} drafts; escalations left in the queue.`,
+      risky: false,
+    },
     {
       id: "close-duplicates",
       label: "Close every clustered conversation in bulk",
@@ -96,7 +132,15 @@ function alternativesFor(steps: PlanStep[], clusters: PlanCluster[]): PlanAltern
 
 /** SHA-256 over what the run will do (order, action, team, draft text, citations, batch size); reasons are explanation, not decisions. */
 export async function planHash(steps: PlanStep[], batchSize: number): Promise<string> {
-  const decisions = steps.map((s) => [s.order, s.conversationId, s.clusterId, s.action, s.team ?? "", s.draft?.text ?? "", s.draft?.citations.map((c) => c.articleId).join(",") ?? ""]);
+  const decisions = steps.map((s) => [
+    s.order,
+    s.conversationId,
+    s.clusterId,
+    s.action,
+    s.team ?? "",
+    s.draft?.text ?? "",
+    s.draft?.citations.map((c) => c.articleId).join(",") ?? "",
+  ]);
   const bytes = new TextEncoder().encode(JSON.stringify({ batchSize, decisions }));
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");

@@ -42,8 +42,13 @@ export type Proposal = { action: SurgeAction; reason: string; team?: string; dra
 
 export const isComplaint = (text: string): boolean => negativeSentiment(text) > 0;
 
-export function composeDraft(hit: KbHit, complaint: boolean): { text: string; citations: Citation[]; complaint: boolean } {
-  const open = complaint ? "I'm sorry for the trouble, and thank you for your patience." : "Thanks for getting in touch.";
+export function composeDraft(
+  hit: KbHit,
+  complaint: boolean,
+): { text: string; citations: Citation[]; complaint: boolean } {
+  const open = complaint
+    ? "I'm sorry for the trouble, and thank you for your patience."
+    : "Thanks for getting in touch.";
   const text = `${open}\n\n${hit.answer.trim()}\n\nMore in our help article “${hit.title}”: ${hit.url}`;
   return { text, citations: [{ articleId: hit.articleId, title: hit.title, url: hit.url }], complaint };
 }
@@ -54,14 +59,25 @@ export function propose(i: PlanInput, t: Thresholds, safeguards: SurgeSafeguards
   const h = i.hit;
   const routed = i.team ?? defaultTeam;
   if (!h) return { action: "escalate", reason: "no article matches", team: routed };
-  if (h.handoff === "always") return { action: "escalate", reason: `“${h.title}” always needs a person`, team: h.team || routed };
-  if (h.score < t.escalateBelow) return { action: "escalate", reason: `low confidence (${pct(h.score)} < ${pct(t.escalateBelow)})`, team: routed };
+  if (h.handoff === "always")
+    return { action: "escalate", reason: `“${h.title}” always needs a person`, team: h.team || routed };
+  if (h.score < t.escalateBelow)
+    return { action: "escalate", reason: `low confidence (${pct(h.score)} < ${pct(t.escalateBelow)})`, team: routed };
   if (h.score >= t.draftMinConfidence) {
     if (safeguards.publishedOnly && !h.published) return { action: "leave", reason: `“${h.title}” is not published` };
     // A sent email cannot be recalled, so the undo window would be a promise the sweep cannot keep.
-    if (i.channel === "email") return { action: "leave", reason: `confident on “${h.title}”, but an email reply cannot be undone` };
-    if (i.mailsReplies) return { action: "leave", reason: `confident on “${h.title}”, but replies here are also emailed, which cannot be undone` };
-    return { action: "draft", reason: `confident (${pct(h.score)}) on “${h.title}”`, draft: composeDraft(h, isComplaint(i.text)) };
+    if (i.channel === "email")
+      return { action: "leave", reason: `confident on “${h.title}”, but an email reply cannot be undone` };
+    if (i.mailsReplies)
+      return {
+        action: "leave",
+        reason: `confident on “${h.title}”, but replies here are also emailed, which cannot be undone`,
+      };
+    return {
+      action: "draft",
+      reason: `confident (${pct(h.score)}) on “${h.title}”`,
+      draft: composeDraft(h, isComplaint(i.text)),
+    };
   }
   return { action: "leave", reason: `unsure (${pct(h.score)}): a person should read it` };
 }
@@ -74,10 +90,12 @@ export function contextPack(i: PlanInput, clusterId: string, related: string[], 
     clusterSize: related.length + 1,
     related,
     ...(i.priority ? { priority: i.priority } : {}),
-    ...(i.category ?? i.hit?.category ? { category: i.category ?? i.hit?.category } : {}),
+    ...((i.category ?? i.hit?.category) ? { category: i.category ?? i.hit?.category } : {}),
     vip: i.vip,
     ...(i.slaDueAt !== undefined ? { slaDueAt: i.slaDueAt } : {}),
-    ...(i.hit ? { triedArticle: { id: i.hit.articleId, title: i.hit.title, confidence: Math.round(i.hit.score * 1000) / 1000 } } : {}),
+    ...(i.hit
+      ? { triedArticle: { id: i.hit.articleId, title: i.hit.title, confidence: Math.round(i.hit.score * 1000) / 1000 } }
+      : {}),
     reason,
   };
 }

@@ -6,7 +6,13 @@ import type { SweepRecord } from "./store.ts";
 
 const iso = (t: number | undefined) => (t ? new Date(t).toISOString() : "—");
 
-export function reportMarkdown(s: SweepRecord, snap: SurgeSnapshot, audit: AuditEntry[], tasks: FollowUpTask[], cfg: SurgeConfig): string {
+export function reportMarkdown(
+  s: SweepRecord,
+  snap: SurgeSnapshot,
+  audit: AuditEntry[],
+  tasks: FollowUpTask[],
+  cfg: SurgeConfig,
+): string {
   const b = s.brief;
   const lines = [
     `# Surge sweep: ${b.title}`,
@@ -33,11 +39,16 @@ export function reportMarkdown(s: SweepRecord, snap: SurgeSnapshot, audit: Audit
     "",
     "| # | conversation | action | status | note |",
     "| --- | --- | --- | --- | --- |",
-    ...s.steps.map((x) => `| ${x.order} | ${x.conversationId} | ${x.action} | ${x.status} | ${(x.reason ?? "").replace(/\|/g, "/")} |`),
+    ...s.steps.map(
+      (x) =>
+        `| ${x.order} | ${x.conversationId} | ${x.action} | ${x.status} | ${(x.reason ?? "").replace(/\|/g, "/")} |`,
+    ),
     "",
     "## Follow-up tasks",
     "",
-    ...(tasks.length ? tasks.map((t) => `- [${t.status === "done" ? "x" : " "}] ${t.text} (${t.createdBy}, ${iso(t.createdAt)})`) : ["None."]),
+    ...(tasks.length
+      ? tasks.map((t) => `- [${t.status === "done" ? "x" : " "}] ${t.text} (${t.createdBy}, ${iso(t.createdAt)})`)
+      : ["None."]),
     "",
     "## Audit trail",
     "",

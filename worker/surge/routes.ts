@@ -4,7 +4,15 @@
 // person than the lead who wrote it.
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
-import { surgeBriefSchema, surgeDecisionSchema, surgeFeedbackSchema, surgeTaskUpdateSchema, surgeTuningSchema, type ApprovalSummary, type Sweep } from "../../shared/surge.ts";
+import {
+  surgeBriefSchema,
+  surgeDecisionSchema,
+  surgeFeedbackSchema,
+  surgeTaskUpdateSchema,
+  surgeTuningSchema,
+  type ApprovalSummary,
+  type Sweep,
+} from "../../shared/surge.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
@@ -28,7 +36,10 @@ const publicUrl = (c: Context<AppEnv>) => c.env.PUBLIC_URL || new URL(c.req.url)
 
 function token(): string {
   const b = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 async function sweepOr404(c: Context<AppEnv>): Promise<SweepRecord> {
@@ -40,7 +51,8 @@ async function sweepOr404(c: Context<AppEnv>): Promise<SweepRecord> {
 /** The lead runs their sweep; an owner may step in. */
 function mustLead(c: Context<AppEnv>, s: SweepRecord): void {
   const a = c.get("agent");
-  if (a.id !== s.createdBy.id && a.role !== "owner") throw new ApiFailure(403, "forbidden", "only the sweep's lead or an owner can do this");
+  if (a.id !== s.createdBy.id && a.role !== "owner")
+    throw new ApiFailure(403, "forbidden", "only the sweep's lead or an owner can do this");
 }
 
 function view(c: Context<AppEnv>, s: SweepRecord): Sweep {
@@ -52,7 +64,8 @@ function view(c: Context<AppEnv>, s: SweepRecord): Sweep {
 }
 
 function needState(s: SweepRecord, ...states: Sweep["state"][]): void {
-  if (!states.includes(s.state)) throw new ApiFailure(409, "wrong_state", `the sweep is ${s.state}; this needs it ${states.join(" or ")}`);
+  if (!states.includes(s.state))
+    throw new ApiFailure(409, "wrong_state", `the sweep is ${s.state}; this needs it ${states.join(" or ")}`);
 }
 
 surge.get("/alert", async (c) => {
@@ -71,7 +84,10 @@ surge.post("/sweeps", async (c) => {
   const store = storeOf(c);
   const id = `sw_${nanoid(12)}`;
   const at = Date.now();
-  await store.record({ sweepId: id, actor: who(c).name, action: "brief.created", inputs: brief, outputs: { id } }, store.create({ id, brief, by: who(c), at }));
+  await store.record(
+    { sweepId: id, actor: who(c).name, action: "brief.created", inputs: brief, outputs: { id } },
+    store.create({ id, brief, by: who(c), at }),
+  );
   return c.json(view(c, (await store.get(id)) as SweepRecord), 201);
 });
 
@@ -83,7 +99,10 @@ surge.post("/sweeps/:id/lock", async (c) => {
   needState(s, "draft");
   const store = storeOf(c);
   const at = Date.now();
-  await store.record({ sweepId: s.id, actor: who(c).name, action: "brief.locked", inputs: s.brief, outputs: { lockedAt: at } }, store.lock(s.id, at));
+  await store.record(
+    { sweepId: s.id, actor: who(c).name, action: "brief.locked", inputs: s.brief, outputs: { lockedAt: at } },
+    store.lock(s.id, at),
+  );
   return c.json(view(c, (await store.get(s.id)) as SweepRecord));
 });
 
@@ -94,13 +113,31 @@ surge.post("/sweeps/:id/plan", async (c) => {
   const tuning = parseOr400(surgeTuningSchema, await jsonBody(c), "body");
   const cfg = surgeConfig(c.env);
   const inputs = await gatherInputs(c.env, s.workspaceId, s.brief.filters, publicUrl(c), Date.now());
-  const plan = await buildPlan({ inputs, safeguards: s.brief.safeguards, tuning, config: cfg, defaultTeam: loadMatrix(c.env).defaultTeam });
+  const plan = await buildPlan({
+    inputs,
+    safeguards: s.brief.safeguards,
+    tuning,
+    config: cfg,
+    defaultTeam: loadMatrix(c.env).defaultTeam,
+  });
   const store = storeOf(c);
   const t = token();
   await c.env.DB.batch([
     ...store.savePlan(s.id, { plan, inputs, tuning, token: t }),
-    store.audit({ sweepId: s.id, actor: who(c).name, action: "plan.proposed", inputs: { tuning, conversations: inputs.map((i) => i.id) }, outputs: { hash: plan.hash, totals: plan.totals, clusters: plan.clusters.length } }),
-    store.audit({ sweepId: s.id, actor: who(c).name, action: "approval.requested", inputs: { hash: plan.hash }, outputs: { link: `#/surge/approve/${t}` } }),
+    store.audit({
+      sweepId: s.id,
+      actor: who(c).name,
+      action: "plan.proposed",
+      inputs: { tuning, conversations: inputs.map((i) => i.id) },
+      outputs: { hash: plan.hash, totals: plan.totals, clusters: plan.clusters.length },
+    }),
+    store.audit({
+      sweepId: s.id,
+      actor: who(c).name,
+      action: "approval.requested",
+      inputs: { hash: plan.hash },
+      outputs: { link: `#/surge/approve/${t}` },
+    }),
   ]);
   return c.json(view(c, (await store.get(s.id)) as SweepRecord));
 });
@@ -109,15 +146,28 @@ surge.post("/sweeps/:id/plan", async (c) => {
 surge.get("/sweeps/:id/replay", async (c) => {
   const s = await sweepOr404(c);
   if (!s.plan || !s.inputs) throw new ApiFailure(409, "wrong_state", "the sweep has no plan yet");
-  const again = await buildPlan({ inputs: s.inputs, safeguards: s.brief.safeguards, tuning: s.tuning ?? {}, config: surgeConfig(c.env), defaultTeam: loadMatrix(c.env).defaultTeam });
+  const again = await buildPlan({
+    inputs: s.inputs,
+    safeguards: s.brief.safeguards,
+    tuning: s.tuning ?? {},
+    config: surgeConfig(c.env),
+    defaultTeam: loadMatrix(c.env).defaultTeam,
+  });
   const same = again.hash === s.plan.hash;
-  await storeOf(c).record({ sweepId: s.id, actor: who(c).name, action: "plan.replayed", inputs: { hash: s.plan.hash }, outputs: { hash: again.hash, same } });
+  await storeOf(c).record({
+    sweepId: s.id,
+    actor: who(c).name,
+    action: "plan.replayed",
+    inputs: { hash: s.plan.hash },
+    outputs: { hash: again.hash, same },
+  });
   return c.json({ same, stored: s.plan.hash, replayed: again.hash });
 });
 
 async function byTokenOr404(c: Context<AppEnv>): Promise<SweepRecord> {
   const s = await storeOf(c).byToken(c.req.param("token") ?? "");
-  if (!s) throw new ApiFailure(404, "not_found", "no plan waits for approval at this link (a newer plan replaces the link)");
+  if (!s)
+    throw new ApiFailure(404, "not_found", "no plan waits for approval at this link (a newer plan replaces the link)");
   return s;
 }
 
@@ -150,17 +200,34 @@ surge.post("/approvals/:token", async (c) => {
   const attempt = { decision: body.decision, comment: body.comment, hash: s.plan?.hash };
   const reject = async (status: 403 | 409, code: string, message: string): Promise<never> => {
     // A refused attempt is part of the record too: who tried to approve what, and why it did not count.
-    await store.record({ sweepId: s.id, actor: a.name, action: "approval.rejected", inputs: attempt, outputs: { code, message } });
+    await store.record({
+      sweepId: s.id,
+      actor: a.name,
+      action: "approval.rejected",
+      inputs: attempt,
+      outputs: { code, message },
+    });
     throw new ApiFailure(status, code, message);
   };
   if (a.role !== "owner") await reject(403, "owner_required", "approving a surge plan needs the owner role");
-  if (a.id === s.createdBy.id) await reject(403, "second_person_required", "the lead cannot approve their own plan: a second person must");
-  if (s.state !== "planned" || !s.plan) await reject(409, "wrong_state", `the sweep is ${s.state}; only a planned sweep can be decided`);
+  if (a.id === s.createdBy.id)
+    await reject(403, "second_person_required", "the lead cannot approve their own plan: a second person must");
+  if (s.state !== "planned" || !s.plan)
+    await reject(409, "wrong_state", `the sweep is ${s.state}; only a planned sweep can be decided`);
   const at = Date.now();
   const hash = s.plan?.hash ?? "";
   const res = await c.env.DB.batch([
     store.decide(s.id, { by: { id: a.id, name: a.name }, decision: body.decision, comment: body.comment, at, hash }),
-    store.audit({ sweepId: s.id, actor: a.name, action: body.decision === "approve" ? "approval.granted" : "approval.refused", inputs: attempt, outputs: { state: body.decision === "approve" ? "approved" : "refused" } }, at),
+    store.audit(
+      {
+        sweepId: s.id,
+        actor: a.name,
+        action: body.decision === "approve" ? "approval.granted" : "approval.refused",
+        inputs: attempt,
+        outputs: { state: body.decision === "approve" ? "approved" : "refused" },
+      },
+      at,
+    ),
   ]);
   if (!res[0]?.meta.changes) throw new ApiFailure(409, "wrong_state", "the plan changed while you were deciding");
   return c.json(view(c, (await store.get(s.id)) as SweepRecord));
@@ -174,15 +241,39 @@ surge.post("/sweeps/:id/execute", async (c) => {
   const cfg = surgeConfig(c.env);
   if (s.state === "approved") {
     const at = Date.now();
-    await store.record({ sweepId: s.id, actor: who(c).name, action: "execution.started", inputs: { hash: s.plan?.hash }, outputs: { startedAt: at } }, store.setState(s.id, "running", { startedAt: at }));
+    await store.record(
+      {
+        sweepId: s.id,
+        actor: who(c).name,
+        action: "execution.started",
+        inputs: { hash: s.plan?.hash },
+        outputs: { startedAt: at },
+      },
+      store.setState(s.id, "running", { startedAt: at }),
+    );
     s = (await store.get(s.id)) as SweepRecord;
   }
   const r = await runBatch(c.env, store, s, who(c), cfg, publicUrl(c));
   if (r.remaining === 0) {
     const at = Date.now();
     const done = (await store.get(s.id)) as SweepRecord;
-    const snap = snapshotFrom(await store.auditTrail(s.id), await store.slaBreaches(done.steps.map((x) => x.conversationId), done.startedAt ?? at));
-    await store.record({ sweepId: s.id, actor: who(c).name, action: "execution.finished", inputs: { hash: s.plan?.hash }, outputs: { finishedAt: at, snapshot: snap } }, store.setState(s.id, "done", { finishedAt: at }));
+    const snap = snapshotFrom(
+      await store.auditTrail(s.id),
+      await store.slaBreaches(
+        done.steps.map((x) => x.conversationId),
+        done.startedAt ?? at,
+      ),
+    );
+    await store.record(
+      {
+        sweepId: s.id,
+        actor: who(c).name,
+        action: "execution.finished",
+        inputs: { hash: s.plan?.hash },
+        outputs: { finishedAt: at, snapshot: snap },
+      },
+      store.setState(s.id, "done", { finishedAt: at }),
+    );
   }
   return c.json({ ...r, sweep: view(c, (await store.get(s.id)) as SweepRecord) });
 });
@@ -198,7 +289,12 @@ surge.post("/sweeps/:id/steps/:cid/undo", async (c) => {
 async function snapshot(c: Context<AppEnv>, s: SweepRecord) {
   const store = storeOf(c);
   const audit = await store.auditTrail(s.id);
-  const breaches = s.startedAt ? await store.slaBreaches(s.steps.map((x) => x.conversationId), s.startedAt) : 0;
+  const breaches = s.startedAt
+    ? await store.slaBreaches(
+        s.steps.map((x) => x.conversationId),
+        s.startedAt,
+      )
+    : 0;
   return { audit, snap: snapshotFrom(audit, breaches) };
 }
 
@@ -209,19 +305,47 @@ surge.get("/sweeps/:id/report", async (c) => {
   const store = storeOf(c);
   const { audit, snap } = await snapshot(c, s);
   const body = reportMarkdown(s, snap, audit, await store.tasks(s.id), surgeConfig(c.env));
-  await store.record({ sweepId: s.id, actor: who(c).name, action: "report.downloaded", inputs: {}, outputs: { bytes: body.length, snapshot: snap.line } });
-  return c.body(body, 200, { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="surge-${s.id}.md"` });
+  await store.record({
+    sweepId: s.id,
+    actor: who(c).name,
+    action: "report.downloaded",
+    inputs: {},
+    outputs: { bytes: body.length, snapshot: snap.line },
+  });
+  return c.body(body, 200, {
+    "content-type": "text/markdown; charset=utf-8",
+    "content-disposition": `attachment; filename="surge-${s.id}.md"`,
+  });
 });
 
 surge.post("/sweeps/:id/feedback", async (c) => {
   const s = await sweepOr404(c);
   const { text } = parseOr400(surgeFeedbackSchema, await jsonBody(c), "body");
   const store = storeOf(c);
-  const task = { id: `task_${nanoid(10)}`, sweepId: s.id, text, createdBy: who(c).name, createdAt: Date.now(), status: "open" as const };
+  const task = {
+    id: `task_${nanoid(10)}`,
+    sweepId: s.id,
+    text,
+    createdBy: who(c).name,
+    createdAt: Date.now(),
+    status: "open" as const,
+  };
   await c.env.DB.batch([
     store.addTask(task),
-    store.audit({ sweepId: s.id, actor: who(c).name, action: "feedback.added", inputs: { text }, outputs: { taskId: task.id } }),
-    store.audit({ sweepId: s.id, actor: who(c).name, action: "task.created", inputs: { from: "feedback" }, outputs: task }),
+    store.audit({
+      sweepId: s.id,
+      actor: who(c).name,
+      action: "feedback.added",
+      inputs: { text },
+      outputs: { taskId: task.id },
+    }),
+    store.audit({
+      sweepId: s.id,
+      actor: who(c).name,
+      action: "task.created",
+      inputs: { from: "feedback" },
+      outputs: task,
+    }),
   ]);
   return c.json(task, 201);
 });
@@ -238,7 +362,13 @@ surge.patch("/sweeps/:id/tasks/:taskId", async (c) => {
   if (task.status === status) return c.json(task);
   await c.env.DB.batch([
     store.setTaskStatus(s.id, task.id, status),
-    store.audit({ sweepId: s.id, actor: who(c).name, action: status === "done" ? "task.done" : "task.reopened", inputs: { taskId: task.id }, outputs: { status } }),
+    store.audit({
+      sweepId: s.id,
+      actor: who(c).name,
+      action: status === "done" ? "task.done" : "task.reopened",
+      inputs: { taskId: task.id },
+      outputs: { status },
+    }),
   ]);
   return c.json({ ...task, status });
 });

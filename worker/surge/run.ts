@@ -22,7 +22,14 @@ function failure<T>(r: Outcome<T>): string | null {
 }
 
 /** Runs up to `batchSize` pending steps in plan order. Returns how many ran and how many remain. */
-export async function runBatch(env: Env, store: SurgeStore, sweep: SweepRecord, actor: Actor, cfg: SurgeConfig, publicUrl: string): Promise<{ ran: number; remaining: number }> {
+export async function runBatch(
+  env: Env,
+  store: SurgeStore,
+  sweep: SweepRecord,
+  actor: Actor,
+  cfg: SurgeConfig,
+  publicUrl: string,
+): Promise<{ ran: number; remaining: number }> {
   const plan = sweep.plan;
   if (!plan) return { ran: 0, remaining: 0 };
   const byId = new Map(plan.steps.map((s) => [s.conversationId, s]));
@@ -36,7 +43,16 @@ export async function runBatch(env: Env, store: SurgeStore, sweep: SweepRecord, 
   return { ran: batch.length, remaining: pending.length - batch.length };
 }
 
-async function runStep(env: Env, store: SurgeStore, sweep: SweepRecord, p: PlanStep, actor: Actor, cfg: SurgeConfig, published: Set<string>, publicUrl: string): Promise<void> {
+async function runStep(
+  env: Env,
+  store: SurgeStore,
+  sweep: SweepRecord,
+  p: PlanStep,
+  actor: Actor,
+  cfg: SurgeConfig,
+  published: Set<string>,
+  publicUrl: string,
+): Promise<void> {
   const stub = stubOf(env, p.conversationId);
   const base = { sweepId: sweep.id, actor: actor.name };
   const now = () => Date.now();
@@ -45,16 +61,30 @@ async function runStep(env: Env, store: SurgeStore, sweep: SweepRecord, p: PlanS
   const detail = await stub.detail();
   const labels = [...new Set([...(detail.labels ?? []), "surge", `incident-${p.clusterId}`.slice(0, 40)])];
   const changed = await stub.update(actor, { labels });
-  await store.record({ ...base, action: "step.categorised", inputs: { conversationId: p.conversationId, clusterId: p.clusterId, order: p.order }, outputs: { conversationId: p.conversationId, labels, changed: changed.changed } });
+  await store.record({
+    ...base,
+    action: "step.categorised",
+    inputs: { conversationId: p.conversationId, clusterId: p.clusterId, order: p.order },
+    outputs: { conversationId: p.conversationId, labels, changed: changed.changed },
+  });
 
   if (p.action === "draft" && p.draft) {
     const verdict = validateDraft(p.draft, published, sweep.brief.safeguards, cfg.validator);
     if (!verdict.ok) {
       const reason = verdict.reasons.join("; ");
       // The person who picks it up sees why and can edit the draft.
-      await stub.postNote(actor, `surge-held-${sweep.id}-${p.conversationId}`, `Surge draft held for a person: ${reason}\n\nDraft:\n${p.draft.text}`);
+      await stub.postNote(
+        actor,
+        `surge-held-${sweep.id}-${p.conversationId}`,
+        `Surge draft held for a person: ${reason}\n\nDraft:\n${p.draft.text}`,
+      );
       await store.record(
-        { ...base, action: "step.held", inputs: { conversationId: p.conversationId, draft: p.draft }, outputs: { conversationId: p.conversationId, reasons: verdict.reasons, grade: verdict.grade } },
+        {
+          ...base,
+          action: "step.held",
+          inputs: { conversationId: p.conversationId, draft: p.draft },
+          outputs: { conversationId: p.conversationId, reasons: verdict.reasons, grade: verdict.grade },
+        },
         store.setStep(sweep.id, p.conversationId, { status: "held", reason, at: now() }),
       );
       return;
@@ -73,7 +103,14 @@ async function runStep(env: Env, store: SurgeStore, sweep: SweepRecord, p: PlanS
         ...base,
         action: "step.sent",
         inputs: { conversationId: p.conversationId, text: p.draft.text, citations: p.draft.citations },
-        outputs: { conversationId: p.conversationId, messageId, seq: sent.ok ? sent.value.seq : null, undoUntil, grade: verdict.grade, effortMinutes: p.effortMinutes },
+        outputs: {
+          conversationId: p.conversationId,
+          messageId,
+          seq: sent.ok ? sent.value.seq : null,
+          undoUntil,
+          grade: verdict.grade,
+          effortMinutes: p.effortMinutes,
+        },
       },
       store.setStep(sweep.id, p.conversationId, { status: "sent", at, undoUntil, ...(messageId ? { messageId } : {}) }),
     );
@@ -85,32 +122,73 @@ async function runStep(env: Env, store: SurgeStore, sweep: SweepRecord, p: PlanS
     const err = failure(r);
     if (err) return fail(store, sweep, p, base, err);
     const pack = p.context;
-    await stub.postNote(actor, `surge-context-${sweep.id}-${p.conversationId}`, `Surge escalation to ${p.team}: ${pack.reason}\n${pack.summary}`);
+    await stub.postNote(
+      actor,
+      `surge-context-${sweep.id}-${p.conversationId}`,
+      `Surge escalation to ${p.team}: ${pack.reason}\n${pack.summary}`,
+    );
     const url = consoleUrl(publicUrl, p.conversationId);
     const slack = await notifierOf(env, sweep.workspaceId)
-      .postSlack(sweep.workspaceId, `surge.${sweep.id}.${p.conversationId}`, "surge.escalated", escalationMessage({ conversationId: p.conversationId, team: p.team, sweepTitle: sweep.brief.title, pack, ...(url ? { consoleUrl: url } : {}) }))
+      .postSlack(
+        sweep.workspaceId,
+        `surge.${sweep.id}.${p.conversationId}`,
+        "surge.escalated",
+        escalationMessage({
+          conversationId: p.conversationId,
+          team: p.team,
+          sweepTitle: sweep.brief.title,
+          pack,
+          ...(url ? { consoleUrl: url } : {}),
+        }),
+      )
       .catch((e: unknown) => {
         console.error(`[edgedesk] surge: Slack post for ${p.conversationId} failed: ${String(e)}`);
         return false;
       });
     await store.record(
-      { ...base, action: "step.escalated", inputs: { conversationId: p.conversationId, team: p.team, context: pack }, outputs: { conversationId: p.conversationId, assignee: r.ok ? r.value : null, slack: slack ? "queued" : "not configured", effortMinutes: p.effortMinutes } },
+      {
+        ...base,
+        action: "step.escalated",
+        inputs: { conversationId: p.conversationId, team: p.team, context: pack },
+        outputs: {
+          conversationId: p.conversationId,
+          assignee: r.ok ? r.value : null,
+          slack: slack ? "queued" : "not configured",
+          effortMinutes: p.effortMinutes,
+        },
+      },
       store.setStep(sweep.id, p.conversationId, { status: "escalated", at: now() }),
     );
     return;
   }
 
   await store.record(
-    { ...base, action: "step.left", inputs: { conversationId: p.conversationId, reason: p.reason }, outputs: { conversationId: p.conversationId, effortMinutes: p.effortMinutes } },
+    {
+      ...base,
+      action: "step.left",
+      inputs: { conversationId: p.conversationId, reason: p.reason },
+      outputs: { conversationId: p.conversationId, effortMinutes: p.effortMinutes },
+    },
     store.setStep(sweep.id, p.conversationId, { status: "left", reason: p.reason, at: now() }),
   );
 }
 
 const plan = (s: SweepRecord) => s.plan as NonNullable<SweepRecord["plan"]>;
 
-async function fail(store: SurgeStore, sweep: SweepRecord, p: PlanStep, base: { sweepId: string; actor: string }, err: string): Promise<void> {
+async function fail(
+  store: SurgeStore,
+  sweep: SweepRecord,
+  p: PlanStep,
+  base: { sweepId: string; actor: string },
+  err: string,
+): Promise<void> {
   await store.record(
-    { ...base, action: "step.failed", inputs: { conversationId: p.conversationId, action: p.action }, outputs: { conversationId: p.conversationId, error: err } },
+    {
+      ...base,
+      action: "step.failed",
+      inputs: { conversationId: p.conversationId, action: p.action },
+      outputs: { conversationId: p.conversationId, error: err },
+    },
     store.setStep(sweep.id, p.conversationId, { status: "failed", reason: err, at: Date.now() }),
   );
 }
@@ -118,19 +196,38 @@ async function fail(store: SurgeStore, sweep: SweepRecord, p: PlanStep, base: { 
 export type UndoResult = { ok: true; step: SweepStep } | { ok: false; code: string; message: string };
 
 /** Undo inside the window: the reply leaves the customer's view everywhere; outside it is refused. */
-export async function undoReply(env: Env, store: SurgeStore, sweep: SweepRecord, conversationId: string, actor: Actor, now: number): Promise<UndoResult> {
+export async function undoReply(
+  env: Env,
+  store: SurgeStore,
+  sweep: SweepRecord,
+  conversationId: string,
+  actor: Actor,
+  now: number,
+): Promise<UndoResult> {
   const step = sweep.steps.find((s) => s.conversationId === conversationId);
   const base = { sweepId: sweep.id, actor: actor.name };
   const refuse = async (code: string, message: string): Promise<UndoResult> => {
-    await store.record({ ...base, action: "undo.refused", inputs: { conversationId, at: now }, outputs: { code, message } });
+    await store.record({
+      ...base,
+      action: "undo.refused",
+      inputs: { conversationId, at: now },
+      outputs: { code, message },
+    });
     return { ok: false, code, message };
   };
-  if (step?.status !== "sent" || !step.messageId) return refuse("not_sent", "this sweep sent no reply in that conversation (or it was undone already)");
-  if (step.undoUntil === undefined || now > step.undoUntil) return refuse("undo_window_closed", `the undo window closed at ${new Date(step.undoUntil ?? 0).toISOString()}`);
+  if (step?.status !== "sent" || !step.messageId)
+    return refuse("not_sent", "this sweep sent no reply in that conversation (or it was undone already)");
+  if (step.undoUntil === undefined || now > step.undoUntil)
+    return refuse("undo_window_closed", `the undo window closed at ${new Date(step.undoUntil ?? 0).toISOString()}`);
   const r = await stubOf(env, conversationId).retract(actor, step.messageId, "taken back by the surge sweep's undo");
   if (!r.ok) return refuse(r.error, r.message);
   await store.record(
-    { ...base, action: "reply.undone", inputs: { conversationId, messageId: step.messageId, at: now }, outputs: { conversationId, messageId: step.messageId, retractSeq: r.value.seq } },
+    {
+      ...base,
+      action: "reply.undone",
+      inputs: { conversationId, messageId: step.messageId, at: now },
+      outputs: { conversationId, messageId: step.messageId, retractSeq: r.value.seq },
+    },
     store.setStep(sweep.id, conversationId, { status: "undone", at: now }),
   );
   return { ok: true, step: { ...step, status: "undone", at: now } };

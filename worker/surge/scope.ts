@@ -1,7 +1,15 @@
 // The brief's filters over one conversation: all given filters must match.
 import type { SurgeFilters } from "../../shared/surge.ts";
 
-export type ScopeItem = { id: string; text: string; createdAt: number; priority?: string; category?: string; channel: string; vip: boolean };
+export type ScopeItem = {
+  id: string;
+  text: string;
+  createdAt: number;
+  priority?: string;
+  category?: string;
+  channel: string;
+  vip: boolean;
+};
 
 const lower = (xs: string[] | undefined) => (xs?.length ? new Set(xs.map((x) => x.toLowerCase())) : null);
 

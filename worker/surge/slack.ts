@@ -5,7 +5,13 @@ import type { SlackMessage } from "../notify/slack.ts";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-export function escalationMessage(p: { conversationId: string; team: string; sweepTitle: string; pack: ContextPack; consoleUrl?: string }): SlackMessage {
+export function escalationMessage(p: {
+  conversationId: string;
+  team: string;
+  sweepTitle: string;
+  pack: ContextPack;
+  consoleUrl?: string;
+}): SlackMessage {
   const c = p.pack;
   const facts = [
     `*Team*\n${esc(p.team)}`,
@@ -15,13 +21,29 @@ export function escalationMessage(p: { conversationId: string; team: string; swe
     `*Incident*\n${c.clusterSize} similar conversation${c.clusterSize === 1 ? "" : "s"}`,
     ...(c.vip ? ["*Customer*\nVIP"] : []),
   ];
-  const tried = c.triedArticle ? `\nClosest article: ${esc(c.triedArticle.title)} (confidence ${c.triedArticle.confidence})` : "";
+  const tried = c.triedArticle
+    ? `\nClosest article: ${esc(c.triedArticle.title)} (confidence ${c.triedArticle.confidence})`
+    : "";
   return {
     text: `Surge escalation to ${p.team}: ${c.summary.slice(0, 120)}`,
     blocks: [
       { type: "header", text: { type: "plain_text", text: `Surge escalation · ${p.sweepTitle}`.slice(0, 150) } },
-      { type: "section", text: { type: "mrkdwn", text: `${esc(c.summary)}${tried}` }, fields: facts.map((text) => ({ type: "mrkdwn" as const, text })) },
-      { type: "context", elements: [{ type: "mrkdwn", text: p.consoleUrl ? `<${p.consoleUrl}|Open in EdgeDesk> · ${esc(p.conversationId)}` : `Conversation ${esc(p.conversationId)}` }] },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: `${esc(c.summary)}${tried}` },
+        fields: facts.map((text) => ({ type: "mrkdwn" as const, text })),
+      },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: p.consoleUrl
+              ? `<${p.consoleUrl}|Open in EdgeDesk> · ${esc(p.conversationId)}`
+              : `Conversation ${esc(p.conversationId)}`,
+          },
+        ],
+      },
     ],
   };
 }

@@ -25,7 +25,10 @@ export function fleschKincaidGrade(text: string): number {
   const prose = text.replace(/https?:\/\/\S+/g, " ");
   const words = prose.match(WORD) ?? [];
   if (!words.length) return 0;
-  const sentences = Math.max(1, prose.split(/[.!?]+(?:\s|$)|\n+/).filter((s) => (s.match(WORD) ?? []).length > 0).length);
+  const sentences = Math.max(
+    1,
+    prose.split(/[.!?]+(?:\s|$)|\n+/).filter((s) => (s.match(WORD) ?? []).length > 0).length,
+  );
   const syl = words.reduce((n, w) => n + syllables(w), 0);
   const grade = 0.39 * (words.length / sentences) + 11.8 * (syl / words.length) - 15.59;
   return Math.round(grade * 10) / 10;
@@ -36,14 +39,21 @@ const has = (text: string, phrase: string): boolean => {
   // Whole words for jargon ("api" is not in "rapid"); prefixes like "apologi" match a word start.
   return new RegExp(`(^|[^a-z])${esc}`, "i").test(text.toLowerCase());
 };
-const hasWord = (text: string, word: string): boolean => new RegExp(`(^|[^a-z])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(text);
+const hasWord = (text: string, word: string): boolean =>
+  new RegExp(`(^|[^a-z])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(text);
 
-export function validateDraft(d: Draft, published: ReadonlySet<string>, safeguards: SurgeSafeguards, cfg: SurgeConfig["validator"]): Verdict {
+export function validateDraft(
+  d: Draft,
+  published: ReadonlySet<string>,
+  safeguards: SurgeSafeguards,
+  cfg: SurgeConfig["validator"],
+): Verdict {
   const reasons: string[] = [];
   if (!d.citations.length) reasons.push("cites no article");
   for (const c of d.citations) {
     if (!published.has(c.articleId)) reasons.push(`cites "${c.articleId}", which is not a published article`);
-    else if (!d.text.includes(c.url) && !d.text.includes(c.title)) reasons.push(`does not show the cited article "${c.title}" to the customer`);
+    else if (!d.text.includes(c.url) && !d.text.includes(c.title))
+      reasons.push(`does not show the cited article "${c.title}" to the customer`);
   }
   const grade = fleschKincaidGrade(d.text);
   if (safeguards.plainLanguage) {
@@ -54,7 +64,8 @@ export function validateDraft(d: Draft, published: ReadonlySet<string>, safeguar
   if (safeguards.empathetic) {
     const blame = cfg.blame.filter((b) => has(d.text, b));
     if (blame.length) reasons.push(`blaming or negative phrasing: ${blame.map((b) => `"${b}"`).join(", ")}`);
-    if (d.complaint && !cfg.empathy.some((e) => has(d.text, e))) reasons.push("the customer complained and the reply has no apology or empathy");
+    if (d.complaint && !cfg.empathy.some((e) => has(d.text, e)))
+      reasons.push("the customer complained and the reply has no apology or empathy");
   }
   return { ok: reasons.length === 0, reasons, grade };
 }

@@ -12,7 +12,17 @@ const PAD = { l: 40, r: 12, t: 12, b: 28 };
 export type Bar = { label: string; values: number[] };
 
 /** Grouped vertical bars: one group per label, one bar per series (`names`). */
-export function BarChart({ title, bars, names, format = String }: { title: string; bars: Bar[]; names: string[]; format?: (v: number) => string }) {
+export function BarChart({
+  title,
+  bars,
+  names,
+  format = String,
+}: {
+  title: string;
+  bars: Bar[];
+  names: string[];
+  format?: (v: number) => string;
+}) {
   const H = 200;
   const max = Math.max(1, ...bars.flatMap((b) => b.values));
   const ys = ticks(max);
@@ -21,7 +31,12 @@ export function BarChart({ title, bars, names, format = String }: { title: strin
   const slot = (W - PAD.l - PAD.r) / Math.max(1, bars.length);
   const bw = Math.min(28, (slot - 8) / Math.max(1, names.length));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} class="chart" role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.values.map(format).join("/")}`).join(", ")}`}>
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      class="chart"
+      role="img"
+      aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.values.map(format).join("/")}`).join(", ")}`}
+    >
       <title>{title}</title>
       <Grid ys={ys} y={y} />
       {bars.map((b, i) => {
@@ -29,11 +44,21 @@ export function BarChart({ title, bars, names, format = String }: { title: strin
         return (
           <g key={b.label}>
             {b.values.map((v, k) => (
-              <rect key={k} x={x0 + k * bw} y={y(v)} width={bw - 2} height={Math.max(0, H - PAD.b - y(v))} rx="2" fill={PALETTE[k % PALETTE.length]}>
+              <rect
+                key={k}
+                x={x0 + k * bw}
+                y={y(v)}
+                width={bw - 2}
+                height={Math.max(0, H - PAD.b - y(v))}
+                rx="2"
+                fill={PALETTE[k % PALETTE.length]}
+              >
                 <title>{`${names[k] ?? ""} ${b.label}: ${format(v)}`}</title>
               </rect>
             ))}
-            <text x={PAD.l + i * slot + slot / 2} y={H - 8} class="axis" text-anchor="middle">{b.label}</text>
+            <text x={PAD.l + i * slot + slot / 2} y={H - 8} class="axis" text-anchor="middle">
+              {b.label}
+            </text>
           </g>
         );
       })}
@@ -49,14 +74,21 @@ export function StackedBars({ title, rows, names }: { title: string; rows: Bar[]
   const max = Math.max(1, ...rows.map((r) => r.values.reduce((a, b) => a + b, 0)));
   const scale = (v: number) => (v / max) * (W - labelW - 40);
   return (
-    <svg viewBox={`0 0 ${W} ${Math.max(H, 40)}`} class="chart" role="img" aria-label={`${title}: ${rows.map((r) => `${r.label} ${r.values.reduce((a, b) => a + b, 0)}`).join(", ")}`}>
+    <svg
+      viewBox={`0 0 ${W} ${Math.max(H, 40)}`}
+      class="chart"
+      role="img"
+      aria-label={`${title}: ${rows.map((r) => `${r.label} ${r.values.reduce((a, b) => a + b, 0)}`).join(", ")}`}
+    >
       <title>{title}</title>
       {rows.map((r, i) => {
         let x = labelW;
         const y = PAD.t + i * rowH;
         return (
           <g key={r.label}>
-            <text x={labelW - 8} y={y + 14} class="axis" text-anchor="end">{r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}</text>
+            <text x={labelW - 8} y={y + 14} class="axis" text-anchor="end">
+              {r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}
+            </text>
             {r.values.map((v, k) => {
               const w = scale(v);
               const el = (
@@ -67,7 +99,9 @@ export function StackedBars({ title, rows, names }: { title: string; rows: Bar[]
               x += w;
               return el;
             })}
-            <text x={x + 6} y={y + 14} class="axis">{r.values.reduce((a, b) => a + b, 0)}</text>
+            <text x={x + 6} y={y + 14} class="axis">
+              {r.values.reduce((a, b) => a + b, 0)}
+            </text>
           </g>
         );
       })}
@@ -81,7 +115,9 @@ function Grid({ ys, y }: { ys: number[]; y: (v: number) => number }) {
       {ys.map((v) => (
         <g key={v}>
           <line x1={PAD.l} x2={W - PAD.r} y1={y(v)} y2={y(v)} class="grid" />
-          <text x={PAD.l - 6} y={y(v) + 4} class="axis" text-anchor="end">{v}</text>
+          <text x={PAD.l - 6} y={y(v) + 4} class="axis" text-anchor="end">
+            {v}
+          </text>
         </g>
       ))}
     </g>
@@ -108,11 +144,27 @@ export function DataTable({ columns, rows }: { columns: string[]; rows: (string 
       <summary>Data table</summary>
       <table>
         <thead>
-          <tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={i}>{r.map((c, k) => (k === 0 ? <th key={k} scope="row">{c}</th> : <td key={k}>{c}</td>))}</tr>
+            <tr key={i}>
+              {r.map((c, k) =>
+                k === 0 ? (
+                  <th key={k} scope="row">
+                    {c}
+                  </th>
+                ) : (
+                  <td key={k}>{c}</td>
+                ),
+              )}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -120,7 +172,21 @@ export function DataTable({ columns, rows }: { columns: string[]; rows: (string 
   );
 }
 
-export function Panel({ id, title, sub, csv, children, wide }: { id: string; title: string; sub?: string; csv: string; children: ComponentChildren; wide?: boolean }) {
+export function Panel({
+  id,
+  title,
+  sub,
+  csv,
+  children,
+  wide,
+}: {
+  id: string;
+  title: string;
+  sub?: string;
+  csv: string;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   return (
     <section class={`panel${wide ? " wide" : ""}`} aria-labelledby={`${id}-h`} data-testid={`chart-${id}`}>
       <div class="panel-head">
@@ -149,7 +215,12 @@ export function Columns({ title, days, series }: { title: string; days: string[]
   const every = Math.max(1, Math.ceil(days.length / 7));
   const sum = totals.reduce((a, b) => a + b, 0);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} class="chart" role="img" aria-label={`${title}: ${sum} conversations over ${days.length} days; ${series.map((s) => `${s.key} ${s.points.reduce((a, b) => a + b, 0)}`).join(", ")}`}>
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      class="chart"
+      role="img"
+      aria-label={`${title}: ${sum} conversations over ${days.length} days; ${series.map((s) => `${s.key} ${s.points.reduce((a, b) => a + b, 0)}`).join(", ")}`}
+    >
       <title>{title}</title>
       <Grid ys={ys} y={y} />
       {days.map((d, i) => {
@@ -161,14 +232,25 @@ export function Columns({ title, days, series }: { title: string; days: string[]
               const v = s.points[i] ?? 0;
               if (!v) return null;
               const el = (
-                <rect key={s.key} x={x} y={y(base + v)} width={bw} height={y(base) - y(base + v)} fill={PALETTE[k % PALETTE.length]}>
+                <rect
+                  key={s.key}
+                  x={x}
+                  y={y(base + v)}
+                  width={bw}
+                  height={y(base) - y(base + v)}
+                  fill={PALETTE[k % PALETTE.length]}
+                >
                   <title>{`${d} ${s.key}: ${v}`}</title>
                 </rect>
               );
               base += v;
               return el;
             })}
-            {(i % every === 0 || i === days.length - 1) && <text x={PAD.l + i * slot + slot / 2} y={H - 8} class="axis" text-anchor="middle">{d.slice(5)}</text>}
+            {(i % every === 0 || i === days.length - 1) && (
+              <text x={PAD.l + i * slot + slot / 2} y={H - 8} class="axis" text-anchor="middle">
+                {d.slice(5)}
+              </text>
+            )}
           </g>
         );
       })}

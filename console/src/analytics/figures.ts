@@ -102,7 +102,9 @@ export function pivot(rows: VolumePoint[], from: string, to: string, max = 6): {
     byKey.set(r.key, pts);
   }
   const total = (p: number[]) => p.reduce((a, b) => a + b, 0);
-  const sorted = [...byKey].map(([key, points]) => ({ key, points })).sort((a, b) => total(b.points) - total(a.points) || (a.key < b.key ? -1 : 1));
+  const sorted = [...byKey]
+    .map(([key, points]) => ({ key, points }))
+    .sort((a, b) => total(b.points) - total(a.points) || (a.key < b.key ? -1 : 1));
   if (sorted.length <= max) return { days, series: sorted };
   const other = days.map((_, i) => sorted.slice(max - 1).reduce((a, s) => a + (s.points[i] ?? 0), 0));
   return { days, series: [...sorted.slice(0, max - 1), { key: "other", points: other }] };
@@ -114,7 +116,8 @@ export function lastDays(n: number, today = new Date()): { from: string; to: str
   return { from: new Date(Date.parse(to) - (n - 1) * DAY_MS).toISOString().slice(0, 10), to };
 }
 
-export const csvHref = (chart: string, from: string, to: string): string => `/api/analytics/${chart}.csv?from=${from}&to=${to}`;
+export const csvHref = (chart: string, from: string, to: string): string =>
+  `/api/analytics/${chart}.csv?from=${from}&to=${to}`;
 
 /** Round numbers for an axis: 0 and up to 4 steps of 1, 2 or 5 × 10^k covering `max`. */
 export function ticks(max: number): number[] {

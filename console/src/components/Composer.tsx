@@ -102,10 +102,22 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
     >
       <div class="composer-top">
         <div class="mode-switch" role="group" aria-label="Write">
-          <button type="button" class={`mode${!note ? " is-on" : ""}`} aria-pressed={!note} data-testid="composer-mode-reply" onClick={() => setMode("reply")}>
+          <button
+            type="button"
+            class={`mode${!note ? " is-on" : ""}`}
+            aria-pressed={!note}
+            data-testid="composer-mode-reply"
+            onClick={() => setMode("reply")}
+          >
             Reply
           </button>
-          <button type="button" class={`mode${note ? " is-on" : ""}`} aria-pressed={note} data-testid="composer-mode-note" onClick={() => (setMode("note"), onActivity(false))}>
+          <button
+            type="button"
+            class={`mode${note ? " is-on" : ""}`}
+            aria-pressed={note}
+            data-testid="composer-mode-note"
+            onClick={() => (setMode("note"), onActivity(false))}
+          >
             Private note
           </button>
         </div>
@@ -219,7 +231,12 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
             }
           }}
         />
-        <button type="submit" class={`btn ${note ? "btn-note" : "btn-primary"}`} disabled={disabled || busy} data-testid="composer-send">
+        <button
+          type="submit"
+          class={`btn ${note ? "btn-note" : "btn-primary"}`}
+          disabled={disabled || busy}
+          data-testid="composer-send"
+        >
           {note ? "Add note" : "Send"}
         </button>
       </div>

@@ -36,7 +36,9 @@ export function ConversationTools({ detail, onPatch, onNeeded }: Props) {
           id="priority-select"
           data-testid="priority-select"
           value={detail.priority ?? "normal"}
-          onChange={(e) => void onPatch({ priority: e.currentTarget.value as (typeof priorities)[number] }).then(setError)}
+          onChange={(e) =>
+            void onPatch({ priority: e.currentTarget.value as (typeof priorities)[number] }).then(setError)
+          }
         >
           {priorities.map((p) => (
             <option key={p} value={p}>
@@ -55,7 +57,12 @@ export function ConversationTools({ detail, onPatch, onNeeded }: Props) {
           {labels.map((l) => (
             <li key={l} class="chip" data-testid="label-chip" data-label={l}>
               {l}
-              <button type="button" class="chip-x" aria-label={`Remove label ${l}`} onClick={() => void onPatch({ labels: labels.filter((x) => x !== l) }).then(setError)}>
+              <button
+                type="button"
+                class="chip-x"
+                aria-label={`Remove label ${l}`}
+                onClick={() => void onPatch({ labels: labels.filter((x) => x !== l) }).then(setError)}
+              >
                 ×
               </button>
             </li>
@@ -89,10 +96,22 @@ export function ConversationTools({ detail, onPatch, onNeeded }: Props) {
             Was the handoff needed?
           </span>
           <div class="segmented" role="group" aria-labelledby="needed-title">
-            <button type="button" class={`btn btn-secondary${needed === true ? " is-on" : ""}`} aria-pressed={needed === true} data-testid="needed-yes" onClick={() => void onNeeded(true).then(setError)}>
+            <button
+              type="button"
+              class={`btn btn-secondary${needed === true ? " is-on" : ""}`}
+              aria-pressed={needed === true}
+              data-testid="needed-yes"
+              onClick={() => void onNeeded(true).then(setError)}
+            >
               Yes
             </button>
-            <button type="button" class={`btn btn-secondary${needed === false ? " is-on" : ""}`} aria-pressed={needed === false} data-testid="needed-no" onClick={() => void onNeeded(false).then(setError)}>
+            <button
+              type="button"
+              class={`btn btn-secondary${needed === false ? " is-on" : ""}`}
+              aria-pressed={needed === false}
+              data-testid="needed-no"
+              onClick={() => void onNeeded(false).then(setError)}
+            >
               No, the bot could have
             </button>
           </div>
@@ -115,7 +134,9 @@ export function ConversationTools({ detail, onPatch, onNeeded }: Props) {
             )}
           </p>
         ) : (
-          <p class="muted small">{detail.state === "resolved" ? "Asked; no answer yet." : "Asked when the conversation is resolved."}</p>
+          <p class="muted small">
+            {detail.state === "resolved" ? "Asked; no answer yet." : "Asked when the conversation is resolved."}
+          </p>
         )}
       </div>
       {error && (

@@ -6,14 +6,20 @@ import type { Identity } from "../../../shared/protocol.ts";
 import { PriorityTag, TimeAgo } from "./bits.tsx";
 import { IdentityFacts } from "./IdentityFacts.tsx";
 
-type Props = { packet: HandoffPacket | undefined; channel: string | undefined; identity?: Identity | undefined; followUp?: FollowUpResult | undefined };
+type Props = {
+  packet: HandoffPacket | undefined;
+  channel: string | undefined;
+  identity?: Identity | undefined;
+  followUp?: FollowUpResult | undefined;
+};
 
 /** Where replies go if the customer has left the chat (docs/email.md), and whether that address is proven. */
 function FollowUpLine({ followUp }: { followUp: FollowUpResult | undefined }) {
   if (!followUp) return null;
   return (
     <p class="small" data-testid="packet-follow-up">
-      Replies are also emailed to <strong>{followUp.email}</strong> ({followUp.verified ? "verified" : "unverified, typed by the customer"}) when they are away from the chat.
+      Replies are also emailed to <strong>{followUp.email}</strong> (
+      {followUp.verified ? "verified" : "unverified, typed by the customer"}) when they are away from the chat.
     </p>
   );
 }
@@ -45,7 +51,9 @@ export function HandoffPanel({ packet, channel, identity, followUp }: Props) {
 
       <section class="packet-reason" aria-label="Reason for handoff">
         <span class="eyebrow">Reason</span>
-        <p data-testid="packet-reason" data-reason={packet.reason}>{describeReason(packet.reason)}</p>
+        <p data-testid="packet-reason" data-reason={packet.reason}>
+          {describeReason(packet.reason)}
+        </p>
       </section>
 
       <IdentityFacts identity={identity ?? packet.identity} />
@@ -55,8 +63,13 @@ export function HandoffPanel({ packet, channel, identity, followUp }: Props) {
         <h3 id="packet-summary-title" class="eyebrow">
           Summary
           {packet.summarySource === "llm" && (
-            <span class="muted small" data-testid="packet-summary-source" title="Written by the Workers AI model from the visible conversation; private notes are never shown to it">
-              {" "}· AI-written
+            <span
+              class="muted small"
+              data-testid="packet-summary-source"
+              title="Written by the Workers AI model from the visible conversation; private notes are never shown to it"
+            >
+              {" "}
+              · AI-written
             </span>
           )}
         </h3>

@@ -28,16 +28,47 @@ export function Header({ me }: { me: Me }) {
             </span>
           )}
         </a>
-        <a href="#/kb" class="nav-link" aria-current={route.value.name === "kb" ? "page" : undefined} data-testid="nav-knowledge">Knowledge</a>
-        <a href="#/canned" class="nav-link" aria-current={route.value.name === "canned" ? "page" : undefined} data-testid="nav-canned">Canned replies</a>
-        <a href="#/surge" class="nav-link" aria-current={route.value.name === "surge" ? "page" : undefined} data-testid="nav-surge">Surge</a>
+        <a
+          href="#/kb"
+          class="nav-link"
+          aria-current={route.value.name === "kb" ? "page" : undefined}
+          data-testid="nav-knowledge"
+        >
+          Knowledge
+        </a>
+        <a
+          href="#/canned"
+          class="nav-link"
+          aria-current={route.value.name === "canned" ? "page" : undefined}
+          data-testid="nav-canned"
+        >
+          Canned replies
+        </a>
+        <a
+          href="#/surge"
+          class="nav-link"
+          aria-current={route.value.name === "surge" ? "page" : undefined}
+          data-testid="nav-surge"
+        >
+          Surge
+        </a>
         {me.role === "owner" && (
-          <a href="#/analytics" class="nav-link" aria-current={route.value.name === "analytics" ? "page" : undefined} data-testid="nav-analytics">
+          <a
+            href="#/analytics"
+            class="nav-link"
+            aria-current={route.value.name === "analytics" ? "page" : undefined}
+            data-testid="nav-analytics"
+          >
             Analytics
           </a>
         )}
         {me.role === "owner" && (
-          <a href="#/settings/integrations" class="nav-link" aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined} data-testid="nav-integrations">
+          <a
+            href="#/settings/integrations"
+            class="nav-link"
+            aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined}
+            data-testid="nav-integrations"
+          >
             Settings
           </a>
         )}
@@ -54,7 +85,12 @@ export function Header({ me }: { me: Me }) {
           data-away={away ? "true" : "false"}
           aria-pressed={!away}
           disabled={saving || !myPresence.value}
-          title={availabilityError ?? (away ? "You get no new conversations. Click to become available." : "New conversations are routed to you. Click to go away.")}
+          title={
+            availabilityError ??
+            (away
+              ? "You get no new conversations. Click to become available."
+              : "New conversations are routed to you. Click to go away.")
+          }
           onClick={() => {
             setSaving(true);
             setAvailabilityError(undefined);

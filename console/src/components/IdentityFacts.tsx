@@ -15,7 +15,12 @@ export function IdentityFacts({ identity }: { identity: Identity | undefined }) 
   }
   const attrs = Object.entries(identity.attributes ?? {});
   return (
-    <section class="identity" aria-labelledby="identity-title" data-testid="packet-identity" data-verified={String(identity.verified)}>
+    <section
+      class="identity"
+      aria-labelledby="identity-title"
+      data-testid="packet-identity"
+      data-verified={String(identity.verified)}
+    >
       <h3 id="identity-title" class="eyebrow">
         Customer
       </h3>
@@ -28,7 +33,11 @@ export function IdentityFacts({ identity }: { identity: Identity | undefined }) 
             Verified
           </span>
         ) : (
-          <span class="badge-unverified" data-testid="identity-unverified" title="Claimed by the web page, not signed: do not trust it for account changes">
+          <span
+            class="badge-unverified"
+            data-testid="identity-unverified"
+            title="Claimed by the web page, not signed: do not trust it for account changes"
+          >
             Unverified
           </span>
         )}

@@ -41,7 +41,11 @@ export function LinkArticle({ detail, state }: { detail: ConversationDetail | nu
         question,
         ...(mode === "link" ? { article } : { draft: { id: slugify(title), title, body } }),
       });
-      setDone(mode === "link" ? `Linked to ${r.article}. Retrieval learns this question at the next publish.` : `Draft ${r.article} created for the content team.`);
+      setDone(
+        mode === "link"
+          ? `Linked to ${r.article}. Retrieval learns this question at the next publish.`
+          : `Draft ${r.article} created for the content team.`,
+      );
     } catch (err) {
       const next: Record<string, string> = {};
       if (err instanceof HttpError) for (const i of err.issues) next[i.path.split(".").pop() ?? "form"] ??= i.message;
@@ -67,18 +71,35 @@ export function LinkArticle({ detail, state }: { detail: ConversationDetail | nu
               <input type="radio" checked={mode === "link"} onChange={() => setMode("link")} /> Link an article
             </label>
             <label class="chip">
-              <input type="radio" checked={mode === "draft"} onChange={() => setMode("draft")} data-testid="link-mode-draft" /> Draft one from my reply
+              <input
+                type="radio"
+                checked={mode === "draft"}
+                onChange={() => setMode("draft")}
+                data-testid="link-mode-draft"
+              />{" "}
+              Draft one from my reply
             </label>
           </div>
           <div class="field">
             <label for="link-question">Customer's question</label>
-            <textarea id="link-question" rows={2} value={question} onInput={(e) => setQuestion(e.currentTarget.value)} data-testid="link-question" />
+            <textarea
+              id="link-question"
+              rows={2}
+              value={question}
+              onInput={(e) => setQuestion(e.currentTarget.value)}
+              data-testid="link-question"
+            />
             {errors.question && <span class="field-error">{errors.question}</span>}
           </div>
           {mode === "link" ? (
             <div class="field">
               <label for="link-select">Article</label>
-              <select id="link-select" value={article} onChange={(e) => setArticle(e.currentTarget.value)} data-testid="link-select">
+              <select
+                id="link-select"
+                value={article}
+                onChange={(e) => setArticle(e.currentTarget.value)}
+                data-testid="link-select"
+              >
                 <option value="">Choose…</option>
                 {articles.map((a) => (
                   <option key={a.id} value={a.id}>
@@ -93,7 +114,12 @@ export function LinkArticle({ detail, state }: { detail: ConversationDetail | nu
             <>
               <div class="field">
                 <label for="link-title">Title</label>
-                <input id="link-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="link-title" />
+                <input
+                  id="link-title"
+                  value={title}
+                  onInput={(e) => setTitle(e.currentTarget.value)}
+                  data-testid="link-title"
+                />
                 {(errors.title || errors.id) && <span class="field-error">{errors.title ?? errors.id}</span>}
               </div>
               <div class="field">

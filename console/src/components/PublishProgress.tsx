@@ -17,10 +17,18 @@ export function PublishProgress() {
   if (!j) return null;
   const pct = Math.round(j.progress * 100);
   return (
-    <div class={`publish-progress publish-${j.status}`} data-testid="publish-progress" data-status={j.status} role="status" aria-live="polite">
+    <div
+      class={`publish-progress publish-${j.status}`}
+      data-testid="publish-progress"
+      data-status={j.status}
+      role="status"
+      aria-live="polite"
+    >
       {j.status === "done" ? (
         <span data-testid="publish-done">
-          {j.result?.unchanged ? `Nothing changed: version ${j.version} stays live.` : `Published: version ${j.version} is live (${j.result?.articles ?? 0} articles, ${((j.result?.ms ?? 0) / 1000).toFixed(1)} s).`}
+          {j.result?.unchanged
+            ? `Nothing changed: version ${j.version} stays live.`
+            : `Published: version ${j.version} is live (${j.result?.articles ?? 0} articles, ${((j.result?.ms ?? 0) / 1000).toFixed(1)} s).`}
         </span>
       ) : j.status === "failed" ? (
         <span data-testid="publish-error">Publish failed: {j.error}. Customers still get the previous version.</span>

@@ -10,7 +10,13 @@ export function SettingsNav() {
   return (
     <nav class="settings-nav" aria-label="Settings">
       {PAGES.map((p) => (
-        <a key={p.name} href={p.href} class="settings-link" aria-current={route.value.name === p.name ? "page" : undefined} data-testid={p.testId}>
+        <a
+          key={p.name}
+          href={p.href}
+          class="settings-link"
+          aria-current={route.value.name === p.name ? "page" : undefined}
+          data-testid={p.testId}
+        >
           {p.label}
         </a>
       ))}

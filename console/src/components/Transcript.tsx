@@ -1,5 +1,12 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
-import type { ChangeEvent, CsatEvent, MessageEvent, NoteEvent, RetractEvent, StateEvent } from "../../../shared/protocol.ts";
+import type {
+  ChangeEvent,
+  CsatEvent,
+  MessageEvent,
+  NoteEvent,
+  RetractEvent,
+  StateEvent,
+} from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
@@ -22,7 +29,16 @@ type Entry =
   | { seq: number; kind: "note"; e: StateEvent }
   | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent };
 
-export function Transcript({ messages, notes, agentEvents, drafts, pending, customerTyping, onRetry, onDiscard }: Props) {
+export function Transcript({
+  messages,
+  notes,
+  agentEvents,
+  drafts,
+  pending,
+  customerTyping,
+  onRetry,
+  onDiscard,
+}: Props) {
   const entries: Entry[] = [
     ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
     ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
@@ -56,46 +72,57 @@ export function Transcript({ messages, notes, agentEvents, drafts, pending, cust
         Transcript
       </h2>
       <div role="log" aria-live="polite" aria-relevant="additions">
-      <ol class="lines" data-testid="transcript">
-        {empty && <li class="note muted">No messages yet.</li>}
-        {entries.map((x) =>
-          x.kind === "note" ? <Note key={`n${x.seq}`} e={x.e} /> : x.kind === "agent" ? <AgentOnly key={`a${x.seq}`} e={x.e} /> : <Line key={x.m.id} m={x.m} />,
-        )}
-        {drafts.map((d) => (
-          <li key={`d${d.id}`} class="line line-bot is-draft" data-testid="draft" data-id={d.id} aria-busy="true">
-            <div class="line-meta">
-              <span class="author">Bot</span>
-              <span class="streaming">writing…</span>
-            </div>
-            <div class="bubble">
-              {d.text}
-              <span class="caret" aria-hidden="true" />
-            </div>
-          </li>
-        ))}
-        {pending.map((p) => (
-          <li key={`p${p.clientId}`} class="line line-agent is-pending" data-testid="pending-message" data-status={p.status}>
-            <div class="line-meta">
-              <span class="author">You</span>
-              <span class={p.status === "failed" ? "err" : "muted"}>
-                {p.status === "sending" ? "Sending…" : p.status === "sent" ? "Sent" : "Not sent"}
-              </span>
-            </div>
-            <div class="bubble">{p.text}</div>
-            {p.status === "failed" && (
-              <div class="pending-actions">
-                <span class="err small">{p.error}</span>
-                <button type="button" class="btn btn-link" onClick={() => onRetry(p.clientId)}>
-                  Retry
-                </button>
-                <button type="button" class="btn btn-link" onClick={() => onDiscard(p.clientId)}>
-                  Discard
-                </button>
+        <ol class="lines" data-testid="transcript">
+          {empty && <li class="note muted">No messages yet.</li>}
+          {entries.map((x) =>
+            x.kind === "note" ? (
+              <Note key={`n${x.seq}`} e={x.e} />
+            ) : x.kind === "agent" ? (
+              <AgentOnly key={`a${x.seq}`} e={x.e} />
+            ) : (
+              <Line key={x.m.id} m={x.m} />
+            ),
+          )}
+          {drafts.map((d) => (
+            <li key={`d${d.id}`} class="line line-bot is-draft" data-testid="draft" data-id={d.id} aria-busy="true">
+              <div class="line-meta">
+                <span class="author">Bot</span>
+                <span class="streaming">writing…</span>
               </div>
-            )}
-          </li>
-        ))}
-      </ol>
+              <div class="bubble">
+                {d.text}
+                <span class="caret" aria-hidden="true" />
+              </div>
+            </li>
+          ))}
+          {pending.map((p) => (
+            <li
+              key={`p${p.clientId}`}
+              class="line line-agent is-pending"
+              data-testid="pending-message"
+              data-status={p.status}
+            >
+              <div class="line-meta">
+                <span class="author">You</span>
+                <span class={p.status === "failed" ? "err" : "muted"}>
+                  {p.status === "sending" ? "Sending…" : p.status === "sent" ? "Sent" : "Not sent"}
+                </span>
+              </div>
+              <div class="bubble">{p.text}</div>
+              {p.status === "failed" && (
+                <div class="pending-actions">
+                  <span class="err small">{p.error}</span>
+                  <button type="button" class="btn btn-link" onClick={() => onRetry(p.clientId)}>
+                    Retry
+                  </button>
+                  <button type="button" class="btn btn-link" onClick={() => onDiscard(p.clientId)}>
+                    Discard
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ol>
       </div>
       {customerTyping && (
         <p class="typing" data-testid="customer-typing">
@@ -112,7 +139,13 @@ export function Transcript({ messages, notes, agentEvents, drafts, pending, cust
 }
 
 const authorLabel = (m: MessageEvent): string =>
-  m.author === "customer" ? "Customer" : m.author === "bot" ? "Bot" : m.author === "agent" ? (m.name ?? "Agent") : "System";
+  m.author === "customer"
+    ? "Customer"
+    : m.author === "bot"
+      ? "Bot"
+      : m.author === "agent"
+        ? (m.name ?? "Agent")
+        : "System";
 
 function Line({ m }: { m: MessageEvent }) {
   if (m.author === "system") {
@@ -139,7 +172,15 @@ function Line({ m }: { m: MessageEvent }) {
             {m.attachments.map((a) => {
               // Same-origin API path; the server sends it as a download, never rendered inline.
               const url = safeHttpUrl(a.url, location.href);
-              return <li key={a.id}>{url ? <a href={url} download={a.name}>{`${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`}</a> : a.name}</li>;
+              return (
+                <li key={a.id}>
+                  {url ? (
+                    <a href={url} download={a.name}>{`${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`}</a>
+                  ) : (
+                    a.name
+                  )}
+                </li>
+              );
             })}
           </ul>
         </div>
@@ -194,9 +235,11 @@ export function describeChange(e: ChangeEvent): string {
     const who = e.identity.name ?? e.identity.email ?? e.identity.id;
     return `Customer identified as ${who} (${e.identity.verified ? "verified" : "unverified"})`;
   }
-  if (e.followUp) return `Customer asked for replies by email at ${e.followUp.email} (${e.followUp.verified ? "verified" : "unverified"}) when away from the chat`;
+  if (e.followUp)
+    return `Customer asked for replies by email at ${e.followUp.email} (${e.followUp.verified ? "verified" : "unverified"}) when away from the chat`;
   if (e.summary !== undefined) return "Handoff summary rewritten by the assistant";
-  if (e.handoffNeeded !== undefined) return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;
+  if (e.handoffNeeded !== undefined)
+    return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;
   const parts: string[] = [];
   if (e.priority) parts.push(`priority to ${e.priority}`);
   if (e.labels) parts.push(e.labels.length ? `labels to ${e.labels.join(", ")}` : "no labels");

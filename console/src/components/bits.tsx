@@ -40,7 +40,12 @@ export function SlaCountdown({ item }: { item: InboxItem }) {
   const v = slaView(item, now.value);
   if (!v) return null;
   return (
-    <span class={`sla sla-${v.state}`} data-testid="sla-countdown" data-sla-state={v.state} title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined} >
+    <span
+      class={`sla sla-${v.state}`}
+      data-testid="sla-countdown"
+      data-sla-state={v.state}
+      title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined}
+    >
       <span aria-hidden="true">{v.text}</span>
       <span class="visually-hidden">{v.label}</span>
     </span>

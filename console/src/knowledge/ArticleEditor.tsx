@@ -6,7 +6,18 @@ import type { Article } from "../../../shared/article.ts";
 import { diffLines } from "../../../shared/diff.ts";
 import { renderMarkdown } from "../../../shared/markdown.ts";
 import { errorMessage, HttpError } from "../api.ts";
-import { emptyForm, fromForm, importMarkdown, issuesToErrors, looksLikeFile, slugify, toForm, type ArticleForm, type Field, type FieldErrors } from "../article-form.ts";
+import {
+  emptyForm,
+  fromForm,
+  importMarkdown,
+  issuesToErrors,
+  looksLikeFile,
+  slugify,
+  toForm,
+  type ArticleForm,
+  type Field,
+  type FieldErrors,
+} from "../article-form.ts";
 import { useFocusOnMount } from "../hooks.ts";
 import { activeJob, draftSeed, kb, watchJob } from "../kb-api.ts";
 import { navigate } from "../router.ts";
@@ -137,7 +148,13 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
     });
 
   const running = activeJob.value && activeJob.value.status !== "done" && activeJob.value.status !== "failed";
-  const status = detail?.draft ? (detail.published ? "Edited (unpublished changes)" : "Draft (never published)") : detail?.published ? `Published, version ${detail.published.version}` : "New article";
+  const status = detail?.draft
+    ? detail.published
+      ? "Edited (unpublished changes)"
+      : "Draft (never published)"
+    : detail?.published
+      ? `Published, version ${detail.published.version}`
+      : "New article";
 
   if (loadError)
     return (
@@ -163,11 +180,23 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
         </div>
         {canEdit && (
           <div class="kb-actions">
-            <button type="button" class="btn btn-secondary" data-testid="kb-save" disabled={!!busy} onClick={() => void run("save", async () => void (await save()) )}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="kb-save"
+              disabled={!!busy}
+              onClick={() => void run("save", async () => void (await save()))}
+            >
               {busy === "save" ? "Saving…" : "Save draft"}
             </button>
             {id && (
-              <button type="button" class="btn btn-primary" data-testid="kb-publish" disabled={!!busy || !!running || (!dirty && !detail?.draft)} onClick={() => void publish()}>
+              <button
+                type="button"
+                class="btn btn-primary"
+                data-testid="kb-publish"
+                disabled={!!busy || !!running || (!dirty && !detail?.draft)}
+                onClick={() => void publish()}
+              >
                 {busy === "publish" ? "Publishing…" : "Publish"}
               </button>
             )}
@@ -201,7 +230,13 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
               <Input field="category" form={form} errors={errors} set={set} />
               <Input field="tags" form={form} errors={errors} set={set} />
               <Select field="handoff" options={["never", "always"]} form={form} errors={errors} set={set} />
-              <Select field="priority" options={["low", "normal", "high", "urgent"]} form={form} errors={errors} set={set} />
+              <Select
+                field="priority"
+                options={["low", "normal", "high", "urgent"]}
+                form={form}
+                errors={errors}
+                set={set}
+              />
               <Input field="team" form={form} errors={errors} set={set} />
               <Input field="locale" form={form} errors={errors} set={set} />
             </div>
@@ -230,7 +265,13 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
           {canEdit && id && (
             <div class="kb-danger">
               {detail?.draft && (
-                <button type="button" class="btn btn-quiet" data-testid="kb-discard" disabled={!!busy} onClick={() => void run("discard", async () => (await kb.discard(id), await load()))}>
+                <button
+                  type="button"
+                  class="btn btn-quiet"
+                  data-testid="kb-discard"
+                  disabled={!!busy}
+                  onClick={() => void run("discard", async () => (await kb.discard(id), await load()))}
+                >
                   Discard draft
                 </button>
               )}
@@ -240,7 +281,9 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
                   class="btn btn-quiet"
                   data-testid="kb-unpublish"
                   disabled={!!busy || !!running}
-                  onClick={() => void run("unpublish", async () => (await watchJob(await kb.unpublish(id)), await load()))}
+                  onClick={() =>
+                    void run("unpublish", async () => (await watchJob(await kb.unpublish(id)), await load()))
+                  }
                 >
                   Unpublish
                 </button>
@@ -278,9 +321,19 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
             {detail.versions.map((v, i) => (
               <li key={v.version} data-testid="kb-version" data-version={v.version}>
                 <span class="mono">v{v.version}</span> <span class="muted small">{fullDate(v.createdAt)}</span>{" "}
-                {v.deleted ? <span class="badge">Unpublished</span> : i === 0 && detail.published ? <span class="badge kb-status-published">Live</span> : null}
+                {v.deleted ? (
+                  <span class="badge">Unpublished</span>
+                ) : i === 0 && detail.published ? (
+                  <span class="badge kb-status-published">Live</span>
+                ) : null}
                 {v.article && (
-                  <button type="button" class="btn btn-link" data-testid="kb-diff" aria-pressed={compare?.version === v.version} onClick={() => setCompare(compare?.version === v.version ? null : v)}>
+                  <button
+                    type="button"
+                    class="btn btn-link"
+                    data-testid="kb-diff"
+                    aria-pressed={compare?.version === v.version}
+                    onClick={() => setCompare(compare?.version === v.version ? null : v)}
+                  >
                     {compare?.version === v.version ? "Hide changes" : "Compare with editor"}
                   </button>
                 )}
@@ -293,7 +346,8 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
                     onClick={() =>
                       void run("rollback", async () => {
                         const j = await watchJob(await kb.rollback(id as string, v.version));
-                        if (j.status === "done") setNotice(`Rolled back to v${v.version}: now live as version ${j.version}.`);
+                        if (j.status === "done")
+                          setNotice(`Rolled back to v${v.version}: now live as version ${j.version}.`);
                         setCompare(null);
                         await load();
                       })
@@ -366,7 +420,12 @@ function Select({ field, options, form, errors, set }: FieldProps & { options: s
   return (
     <div class="field">
       <label for={`kb-${field}`}>{LABELS[field]}</label>
-      <select id={`kb-${field}`} value={form[field]} data-testid={`kb-field-${field}`} onChange={(e) => set(field, e.currentTarget.value)}>
+      <select
+        id={`kb-${field}`}
+        value={form[field]}
+        data-testid={`kb-field-${field}`}
+        onChange={(e) => set(field, e.currentTarget.value)}
+      >
         {options.map((o) => (
           <option key={o} value={o}>
             {o}

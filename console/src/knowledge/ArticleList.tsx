@@ -59,7 +59,13 @@ export function ArticleList({ canEdit }: { canEdit: boolean }) {
         </div>
         {canEdit && (
           <div class="kb-actions">
-            <button type="button" class="btn btn-secondary" data-testid="kb-publish-all" disabled={!unpublished || !!running} onClick={() => void publishAll()}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="kb-publish-all"
+              disabled={!unpublished || !!running}
+              onClick={() => void publishAll()}
+            >
               Publish all drafts ({unpublished})
             </button>
             <a class="btn btn-primary" href={kbHref("new")} data-testid="kb-new">
@@ -71,11 +77,24 @@ export function ArticleList({ canEdit }: { canEdit: boolean }) {
       <div class="kb-filters">
         <label class="kb-search">
           <span class="visually-hidden">Search articles</span>
-          <input type="search" placeholder="Search title, tags, text…" value={q} onInput={(e) => setQ(e.currentTarget.value)} data-testid="kb-search" />
+          <input
+            type="search"
+            placeholder="Search title, tags, text…"
+            value={q}
+            onInput={(e) => setQ(e.currentTarget.value)}
+            data-testid="kb-search"
+          />
         </label>
         <div class="filters" role="group" aria-label="Status">
           {(["all", "published", "unpublished"] as const).map((s) => (
-            <button key={s} type="button" class="chip" aria-pressed={status === s} onClick={() => setStatus(s)} data-testid={`kb-filter-${s}`}>
+            <button
+              key={s}
+              type="button"
+              class="chip"
+              aria-pressed={status === s}
+              onClick={() => setStatus(s)}
+              data-testid={`kb-filter-${s}`}
+            >
               {s === "all" ? "All" : s === "published" ? "Published" : "Drafts & edits"}
             </button>
           ))}
@@ -143,7 +162,8 @@ export function ArticleList({ canEdit }: { canEdit: boolean }) {
                     <>
                       <td class="num">{f?.answered ?? 0}</td>
                       <td class="num">
-                        <span title="helpful">👍 {f?.helpful ?? 0}</span> <span title="not helpful">👎 {f?.notHelpful ?? 0}</span>
+                        <span title="helpful">👍 {f?.helpful ?? 0}</span>{" "}
+                        <span title="not helpful">👎 {f?.notHelpful ?? 0}</span>
                       </td>
                       <td class="num">{f?.handoffsAfter ?? 0}</td>
                     </>

@@ -35,7 +35,11 @@ export function GapsPage() {
           <h1 ref={heading} tabIndex={-1}>
             Gaps
           </h1>
-          <p class="sub">{report ? `${report.questions} questions the KB did not answer well, in ${report.groups.length} groups` : "Loading…"}</p>
+          <p class="sub">
+            {report
+              ? `${report.questions} questions the KB did not answer well, in ${report.groups.length} groups`
+              : "Loading…"}
+          </p>
         </div>
         <label>
           <span class="muted small">Period </span>
@@ -51,7 +55,9 @@ export function GapsPage() {
           {error}
         </p>
       )}
-      {report && !report.groups.length && <p class="empty">No gaps: every question in this period was answered and nobody voted an answer down.</p>}
+      {report && !report.groups.length && (
+        <p class="empty">No gaps: every question in this period was answered and nobody voted an answer down.</p>
+      )}
       <ol class="gap-list" data-testid="gap-list">
         {report?.groups.map((g) => (
           <li key={g.key + g.lastAt} class="gap" data-testid="gap-group" data-count={g.count}>

@@ -32,7 +32,11 @@ export function KnowledgeArea({ route, me }: { route: Extract<Route, { name: "kb
       </nav>
       <PublishProgress />
       {route.view === "article" || route.view === "new" ? (
-        <ArticleEditor key={route.id ?? "new"} id={route.view === "new" ? null : (route.id ?? null)} canEdit={canEdit} />
+        <ArticleEditor
+          key={route.id ?? "new"}
+          id={route.view === "new" ? null : (route.id ?? null)}
+          canEdit={canEdit}
+        />
       ) : route.view === "gaps" && canEdit ? (
         <GapsPage />
       ) : route.view === "try" && canEdit ? (

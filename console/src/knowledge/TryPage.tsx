@@ -41,7 +41,13 @@ export function TryPage() {
       <form class="try-form" onSubmit={(e) => void submit(e)} data-testid="try-form">
         <div class="field">
           <label for="try-text">Customer question</label>
-          <input id="try-text" value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="try-text" aria-invalid={error ? "true" : undefined} />
+          <input
+            id="try-text"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            data-testid="try-text"
+            aria-invalid={error ? "true" : undefined}
+          />
           {error && (
             <span class="field-error" role="alert">
               {error}
@@ -51,7 +57,14 @@ export function TryPage() {
         <div class="filters" role="radiogroup" aria-label="Against">
           {(["published", "draft"] as const).map((t) => (
             <label key={t} class="chip">
-              <input type="radio" name="target" checked={target === t} onChange={() => setTarget(t)} data-testid={`try-target-${t}`} /> {t === "published" ? "Published KB" : "Published + drafts"}
+              <input
+                type="radio"
+                name="target"
+                checked={target === t}
+                onChange={() => setTarget(t)}
+                data-testid={`try-target-${t}`}
+              />{" "}
+              {t === "published" ? "Published KB" : "Published + drafts"}
             </label>
           ))}
         </div>
@@ -62,7 +75,10 @@ export function TryPage() {
       {result && (
         <section class="try-result" data-testid="try-result" data-action={result.action}>
           <p>
-            <strong data-testid="try-action">{ACTION[result.action]}</strong> <span class="muted">({result.reason}, confidence {result.confidence.toFixed(2)})</span>{" "}
+            <strong data-testid="try-action">{ACTION[result.action]}</strong>{" "}
+            <span class="muted">
+              ({result.reason}, confidence {result.confidence.toFixed(2)})
+            </span>{" "}
             <span class="muted small">
               {result.target === "draft" ? "with drafts" : `version ${result.version ?? "none"}`} · {result.ms} ms
             </span>

@@ -52,7 +52,8 @@ export function ApiKeysPage({ me }: { me: Me }) {
             API keys
           </h1>
           <p class="sub">
-            Keys let your servers and apps open conversations through the REST API: send <code>Authorization: Bearer ek_…</code> to <code>/rest/v1</code> (
+            Keys let your servers and apps open conversations through the REST API: send{" "}
+            <code>Authorization: Bearer ek_…</code> to <code>/rest/v1</code> (
             <a href="/rest/v1/openapi.json" target="_blank" rel="noopener">
               OpenAPI reference
             </a>
@@ -104,7 +105,11 @@ export function ApiKeysPage({ me }: { me: Me }) {
               No keys yet.
             </p>
           ) : (
-            <KeyList keys={keys} onRevoked={(id, at) => setKeys((list) => markRevoked(list ?? [], id, at))} afterRevoke={() => listHeading.current?.focus()} />
+            <KeyList
+              keys={keys}
+              onRevoked={(id, at) => setKeys((list) => markRevoked(list ?? [], id, at))}
+              afterRevoke={() => listHeading.current?.focus()}
+            />
           )}
         </section>
       </div>
@@ -187,7 +192,9 @@ function NewSecret({ created, done }: { created: CreatedApiKey; done(): void }) 
       <h3 id="key-secret-title" ref={title} tabIndex={-1}>
         Your new key “{created.name}”
       </h3>
-      <p>Copy it now and store it on your server. It is shown only this once: EdgeDesk keeps only a fingerprint of it.</p>
+      <p>
+        Copy it now and store it on your server. It is shown only this once: EdgeDesk keeps only a fingerprint of it.
+      </p>
       <code class="mono" data-testid="api-key-secret-value">
         {created.key}
       </code>
@@ -200,13 +207,25 @@ function NewSecret({ created, done }: { created: CreatedApiKey; done(): void }) 
         </button>
       </div>
       <p class="small" role="status">
-        {copied === "yes" ? "Copied to the clipboard." : copied === "failed" ? "Could not copy: select the key and copy it yourself." : ""}
+        {copied === "yes"
+          ? "Copied to the clipboard."
+          : copied === "failed"
+            ? "Could not copy: select the key and copy it yourself."
+            : ""}
       </p>
     </section>
   );
 }
 
-function KeyList({ keys, onRevoked, afterRevoke }: { keys: ApiKeySummary[]; onRevoked(id: string, at: number): void; afterRevoke(): void }) {
+function KeyList({
+  keys,
+  onRevoked,
+  afterRevoke,
+}: {
+  keys: ApiKeySummary[];
+  onRevoked(id: string, at: number): void;
+  afterRevoke(): void;
+}) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
@@ -240,7 +259,8 @@ function KeyList({ keys, onRevoked, afterRevoke }: { keys: ApiKeySummary[]; onRe
               {keyHint(k)}
             </span>
             <span class="muted small">
-              Created <time dateTime={new Date(k.createdAt).toISOString()}>{fullDate(k.createdAt)}</time> by {k.createdBy}
+              Created <time dateTime={new Date(k.createdAt).toISOString()}>{fullDate(k.createdAt)}</time> by{" "}
+              {k.createdBy}
             </span>
             <span class={`small ${k.revokedAt ? "key-revoked" : "muted"}`} data-testid="api-key-use">
               {keyUse(k, now.value)}
@@ -256,15 +276,34 @@ function KeyList({ keys, onRevoked, afterRevoke }: { keys: ApiKeySummary[]; onRe
               {confirming === k.id ? (
                 <div class="key-confirm" role="group" aria-label={`Revoke ${k.name}?`}>
                   <p class="small">Revoke “{k.name}”? Anything using it stops working at once.</p>
-                  <button type="button" class="btn btn-quiet btn-danger" disabled={busy} onClick={() => void revoke(k)} data-testid="api-key-revoke-confirm">
+                  <button
+                    type="button"
+                    class="btn btn-quiet btn-danger"
+                    disabled={busy}
+                    onClick={() => void revoke(k)}
+                    data-testid="api-key-revoke-confirm"
+                  >
                     {busy ? "Revoking…" : "Revoke key"}
                   </button>
-                  <button type="button" class="btn btn-quiet" ref={cancel} disabled={busy} onClick={() => setConfirming(null)} data-testid="api-key-revoke-cancel">
+                  <button
+                    type="button"
+                    class="btn btn-quiet"
+                    ref={cancel}
+                    disabled={busy}
+                    onClick={() => setConfirming(null)}
+                    data-testid="api-key-revoke-cancel"
+                  >
                     Cancel
                   </button>
                 </div>
               ) : (
-                <button type="button" class="btn btn-quiet btn-danger" onClick={() => setConfirming(k.id)} aria-label={`Revoke ${k.name}`} data-testid="api-key-revoke">
+                <button
+                  type="button"
+                  class="btn btn-quiet btn-danger"
+                  onClick={() => setConfirming(k.id)}
+                  aria-label={`Revoke ${k.name}`}
+                  data-testid="api-key-revoke"
+                >
                   Revoke
                 </button>
               )}

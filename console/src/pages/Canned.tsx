@@ -4,7 +4,17 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { CannedReply, Me } from "../../../shared/api.ts";
 import { api, errorMessage, HttpError } from "../api.ts";
 import { announce } from "../announce.ts";
-import { canManageCanned, cannedFromForm, cannedServerErrors, cannedToForm, emptyCannedForm, upsertCanned, type CannedErrors, type CannedField, type CannedForm } from "../canned-form.ts";
+import {
+  canManageCanned,
+  cannedFromForm,
+  cannedServerErrors,
+  cannedToForm,
+  emptyCannedForm,
+  upsertCanned,
+  type CannedErrors,
+  type CannedField,
+  type CannedForm,
+} from "../canned-form.ts";
 import { useFocusOnMount } from "../hooks.ts";
 import "../canned.css";
 
@@ -41,7 +51,8 @@ export function CannedPage({ me }: { me: Me }) {
     setEditing({ id: c?.id ?? null, form: c ? cannedToForm(c) : emptyCannedForm(), errors: {}, busy: false });
     setFocusAsk((n) => n + 1);
   };
-  const setField = (f: CannedField, v: string) => setEditing((e) => (e ? { ...e, form: { ...e.form, [f]: v }, errors: { ...e.errors, [f]: undefined } } : e));
+  const setField = (f: CannedField, v: string) =>
+    setEditing((e) => (e ? { ...e, form: { ...e.form, [f]: v }, errors: { ...e.errors, [f]: undefined } } : e));
 
   async function save(e: Event) {
     e.preventDefault();
@@ -49,7 +60,8 @@ export function CannedPage({ me }: { me: Me }) {
     // The fields as they are now: a paste followed at once by Enter can submit before the re-render
     // that carries the pasted text into `editing` (this handler would then save the old text).
     const formEl = e.currentTarget as HTMLFormElement;
-    const now = (f: CannedField) => (formEl.elements.namedItem(f) as HTMLInputElement | HTMLTextAreaElement | null)?.value ?? editing.form[f];
+    const now = (f: CannedField) =>
+      (formEl.elements.namedItem(f) as HTMLInputElement | HTMLTextAreaElement | null)?.value ?? editing.form[f];
     const form = { ...editing.form, title: now("title"), shortcut: now("shortcut"), text: now("text") };
     const checked = cannedFromForm(form);
     if (!checked.ok) {
@@ -60,13 +72,19 @@ export function CannedPage({ me }: { me: Me }) {
     setEditing({ ...editing, form, busy: true, errors: {} });
     try {
       const saved = editing.id
-        ? await api<CannedReply>(`/api/canned/${encodeURIComponent(editing.id)}`, { method: "PUT", body: checked.input })
+        ? await api<CannedReply>(`/api/canned/${encodeURIComponent(editing.id)}`, {
+            method: "PUT",
+            body: checked.input,
+          })
         : await api<CannedReply>("/api/canned", { method: "POST", body: checked.input });
       setItems((list) => upsertCanned(list ?? [], saved));
       setEditing(null);
       announce(`Canned reply “${saved.title}” saved.`);
     } catch (err) {
-      const errors = err instanceof HttpError ? cannedServerErrors(err.status, err.code, err.message, err.issues) : { form: errorMessage(err) };
+      const errors =
+        err instanceof HttpError
+          ? cannedServerErrors(err.status, err.code, err.message, err.issues)
+          : { form: errorMessage(err) };
       setEditing((cur) => (cur ? { ...cur, busy: false, errors } : cur));
       setFocusAsk((n) => n + 1);
     }
@@ -85,13 +103,25 @@ export function CannedPage({ me }: { me: Me }) {
     }
   }
 
-  const field = (f: CannedField, label: string, hint: string | null, input: (p: Record<string, unknown>) => preact.JSX.Element) => {
+  const field = (
+    f: CannedField,
+    label: string,
+    hint: string | null,
+    input: (p: Record<string, unknown>) => preact.JSX.Element,
+  ) => {
     const err = editing?.errors[f];
-    const describedBy = [err ? `canned-${f}-error` : null, hint ? `canned-${f}-hint` : null].filter(Boolean).join(" ") || undefined;
+    const describedBy =
+      [err ? `canned-${f}-error` : null, hint ? `canned-${f}-hint` : null].filter(Boolean).join(" ") || undefined;
     return (
       <div class="field">
         <label for={`canned-${f}`}>{label}</label>
-        {input({ id: `canned-${f}`, name: f, "aria-invalid": err ? "true" : undefined, "aria-describedby": describedBy, "data-testid": `canned-${f}` })}
+        {input({
+          id: `canned-${f}`,
+          name: f,
+          "aria-invalid": err ? "true" : undefined,
+          "aria-describedby": describedBy,
+          "data-testid": `canned-${f}`,
+        })}
         {hint && (
           <p id={`canned-${f}-hint`} class="muted small">
             {hint}
@@ -114,7 +144,9 @@ export function CannedPage({ me }: { me: Me }) {
             Canned replies
           </h1>
           <p class="sub">
-            {manage ? "Answers agents insert from the composer: type / in an empty reply, or press Canned." : "Answers you can insert from the composer. Editors and owners manage this list."}
+            {manage
+              ? "Answers agents insert from the composer: type / in an empty reply, or press Canned."
+              : "Answers you can insert from the composer. Editors and owners manage this list."}
           </p>
         </div>
         {manage && !editing && (
@@ -125,23 +157,63 @@ export function CannedPage({ me }: { me: Me }) {
       </div>
 
       {editing && (
-        <form class="kb-form canned-form" onSubmit={(e) => void save(e)} noValidate data-testid="canned-form" aria-labelledby="canned-form-title">
+        <form
+          class="kb-form canned-form"
+          onSubmit={(e) => void save(e)}
+          noValidate
+          data-testid="canned-form"
+          aria-labelledby="canned-form-title"
+        >
           <h2 id="canned-form-title">{editing.id ? "Edit canned reply" : "New canned reply"}</h2>
           {editing.errors.form && (
             <p class="alert" role="alert" data-testid="canned-form-error">
               {editing.errors.form}
             </p>
           )}
-          {field("title", "Title", null, (p) => <input {...p} ref={titleRef} type="text" maxLength={80} value={editing.form.title} onInput={(e) => setField("title", e.currentTarget.value)} />)}
-          {field("shortcut", "Shortcut (optional)", "Letters, digits, - or _; agents type /shortcut to find it.", (p) => (
-            <input {...p} type="text" maxLength={31} autocomplete="off" value={editing.form.shortcut} onInput={(e) => setField("shortcut", e.currentTarget.value)} />
+          {field("title", "Title", null, (p) => (
+            <input
+              {...p}
+              ref={titleRef}
+              type="text"
+              maxLength={80}
+              value={editing.form.title}
+              onInput={(e) => setField("title", e.currentTarget.value)}
+            />
           ))}
-          {field("text", "Reply text", null, (p) => <textarea {...p} rows={5} value={editing.form.text} onInput={(e) => setField("text", e.currentTarget.value)} />)}
+          {field(
+            "shortcut",
+            "Shortcut (optional)",
+            "Letters, digits, - or _; agents type /shortcut to find it.",
+            (p) => (
+              <input
+                {...p}
+                type="text"
+                maxLength={31}
+                autocomplete="off"
+                value={editing.form.shortcut}
+                onInput={(e) => setField("shortcut", e.currentTarget.value)}
+              />
+            ),
+          )}
+          {field("text", "Reply text", null, (p) => (
+            <textarea
+              {...p}
+              rows={5}
+              value={editing.form.text}
+              onInput={(e) => setField("text", e.currentTarget.value)}
+            />
+          ))}
           <div class="form-actions">
             <button type="submit" class="btn btn-primary" disabled={editing.busy} data-testid="canned-save">
               {editing.busy ? "Saving…" : "Save"}
             </button>
-            <button type="button" class="btn btn-quiet" disabled={editing.busy} onClick={() => setEditing(null)} data-testid="canned-cancel">
+            <button
+              type="button"
+              class="btn btn-quiet"
+              disabled={editing.busy}
+              onClick={() => setEditing(null)}
+              data-testid="canned-cancel"
+            >
               Cancel
             </button>
           </div>
@@ -167,10 +239,22 @@ export function CannedPage({ me }: { me: Me }) {
                 {c.shortcut && <code data-testid="canned-row-shortcut">/{c.shortcut}</code>}
                 {manage && (
                   <span class="canned-page-row-actions">
-                    <button type="button" class="btn btn-quiet" onClick={() => open(c)} data-testid="canned-edit" aria-label={`Edit ${c.title}`}>
+                    <button
+                      type="button"
+                      class="btn btn-quiet"
+                      onClick={() => open(c)}
+                      data-testid="canned-edit"
+                      aria-label={`Edit ${c.title}`}
+                    >
                       Edit
                     </button>
-                    <button type="button" class="btn btn-quiet" onClick={() => void remove(c)} data-testid="canned-delete" aria-label={`Delete ${c.title}`}>
+                    <button
+                      type="button"
+                      class="btn btn-quiet"
+                      onClick={() => void remove(c)}
+                      data-testid="canned-delete"
+                      aria-label={`Delete ${c.title}`}
+                    >
                       Delete
                     </button>
                   </span>

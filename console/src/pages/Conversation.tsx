@@ -29,7 +29,13 @@ export function ConversationPage({ id }: { id: string }) {
   const loadError = store.loadError.value;
 
   return (
-    <main id="main" class="page convo-page" data-testid="conversation" data-id={id} data-state={detail ? state : undefined}>
+    <main
+      id="main"
+      class="page convo-page"
+      data-testid="conversation"
+      data-id={id}
+      data-state={detail ? state : undefined}
+    >
       <div class="convo-bar">
         <a href="#/inbox" class="back" data-testid="back-to-inbox">
           <span aria-hidden="true">←</span> Inbox
@@ -45,7 +51,9 @@ export function ConversationPage({ id }: { id: string }) {
           {t.agentName && state === "agent" && <span class="muted small">with {t.agentName}</span>}
         </div>
         <div class="convo-actions">
-          {detail && <ConnectionStatus status={store.socketStatus} live={store.live} onRetry={() => store.reconnect()} />}
+          {detail && (
+            <ConnectionStatus status={store.socketStatus} live={store.live} onRetry={() => store.reconnect()} />
+          )}
           {detail && state === "queued" && (
             <button
               type="button"
@@ -103,7 +111,9 @@ export function ConversationPage({ id }: { id: string }) {
 
       {loadError ? (
         <div class="alert convo-alert" role="alert" data-testid="conversation-error">
-          {loadError.status === 404 ? "This conversation does not exist or is not in your workspace." : loadError.message}{" "}
+          {loadError.status === 404
+            ? "This conversation does not exist or is not in your workspace."
+            : loadError.message}{" "}
           {loadError.status !== 404 && (
             <button type="button" class="btn btn-link" onClick={() => void store.start()}>
               Try again
@@ -117,7 +127,12 @@ export function ConversationPage({ id }: { id: string }) {
       ) : (
         <div class="convo-grid">
           <div class="convo-side">
-            <HandoffPanel packet={detail.handoff} channel={detail.channel} identity={detail.identity} followUp={detail.followUp} />
+            <HandoffPanel
+              packet={detail.handoff}
+              channel={detail.channel}
+              identity={detail.identity}
+              followUp={detail.followUp}
+            />
             {detail.contactId && <ContactHistory contactId={detail.contactId} currentId={detail.id} />}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
           </div>

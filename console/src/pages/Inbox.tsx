@@ -59,16 +59,26 @@ export function InboxPage() {
 
       <div class="filters" role="group" aria-label="Whose conversations">
         {scopes.map((s) => (
-          <button key={s} type="button" class="chip chip-scope" aria-pressed={scope === s} onClick={() => setScope(s)} data-testid={`scope-${s}`}>
+          <button
+            key={s}
+            type="button"
+            class="chip chip-scope"
+            aria-pressed={scope === s}
+            onClick={() => setScope(s)}
+            data-testid={`scope-${s}`}
+          >
             {scopeLabels[s]}
-            <span class="chip-count">{all.filter((i) => i.state !== "resolved" && inScope(i, s, meId, myTeams)).length}</span>
+            <span class="chip-count">
+              {all.filter((i) => i.state !== "resolved" && inScope(i, s, meId, myTeams)).length}
+            </span>
           </button>
         ))}
       </div>
 
       <div class="filters" role="group" aria-label="Show conversations">
         {filters.map((f) => {
-          const n = f === "all" ? items.length : scope === "all" ? counts[f] : items.filter((i) => i.state === f).length;
+          const n =
+            f === "all" ? items.length : scope === "all" ? counts[f] : items.filter((i) => i.state === f).length;
           return (
             <button
               key={f}
@@ -134,10 +144,16 @@ export function InboxPage() {
 type RowProps = { item: InboxItem; fresh: boolean; meId: string; agents: AgentPresence[]; teams: string[] };
 
 function Row({ item, fresh, meId, agents, teams }: RowProps) {
-  const title = item.reason ? describeReason(item.reason) : item.state === "bot" ? "Talking to the bot" : "Conversation";
+  const title = item.reason
+    ? describeReason(item.reason)
+    : item.state === "bot"
+      ? "Talking to the bot"
+      : "Conversation";
   const mine = item.assignee?.id === meId;
   return (
-    <li class={`inbox-row${fresh ? " is-fresh" : ""}${item.state === "queued" ? " is-queued" : ""}${mine ? " is-mine" : ""}`}>
+    <li
+      class={`inbox-row${fresh ? " is-fresh" : ""}${item.state === "queued" ? " is-queued" : ""}${mine ? " is-mine" : ""}`}
+    >
       <a
         href={href({ name: "conversation", id: item.id })}
         data-testid="inbox-row"
@@ -168,7 +184,7 @@ function Row({ item, fresh, meId, agents, teams }: RowProps) {
         </span>
         <span class="cell cell-assignee" data-testid="inbox-assignee" data-agent-id={item.assignee?.id}>
           <span class="cell-label">Assignee </span>
-          {item.assignee ? (mine ? <strong>You</strong> : item.assignee.name) : <span class="muted">Unassigned</span>}
+          {item.assignee ? mine ? <strong>You</strong> : item.assignee.name : <span class="muted">Unassigned</span>}
         </span>
         <span class="cell cell-prio">
           <PriorityTag priority={item.priority} />
@@ -202,7 +218,13 @@ function RowActions({ item, mine, meId, agents, teams }: Omit<RowProps, "fresh">
   return (
     <span class="row-actions">
       {item.state === "queued" && (
-        <button type="button" class="btn btn-secondary btn-small" data-testid="row-claim" disabled={busy} onClick={() => run(() => claimFromInbox(item.id))}>
+        <button
+          type="button"
+          class="btn btn-secondary btn-small"
+          data-testid="row-claim"
+          disabled={busy}
+          onClick={() => run(() => claimFromInbox(item.id))}
+        >
           {mine ? "Join" : "Claim"}
         </button>
       )}

@@ -101,15 +101,23 @@ function useAction() {
   return { busy, error, run };
 }
 
-function Webhooks({ webhooks, eventTypes, maxAttempts }: { webhooks: Webhook[]; eventTypes: EventType[]; maxAttempts: number }) {
+function Webhooks({
+  webhooks,
+  eventTypes,
+  maxAttempts,
+}: {
+  webhooks: Webhook[];
+  eventTypes: EventType[];
+  maxAttempts: number;
+}) {
   const { busy, error, run } = useAction();
   const secret = revealed.value;
   return (
     <section class="card int-webhooks" aria-labelledby="wh-title" data-testid="webhooks">
       <h2 id="wh-title">Webhooks</h2>
       <p class="sub">
-        Each event is POSTed as JSON, signed with the webhook's secret (<code>EdgeDesk-Signature</code>), and retried with backoff up to{" "}
-        {maxAttempts} times. See <code>docs/webhooks.md</code> to verify signatures.
+        Each event is POSTed as JSON, signed with the webhook's secret (<code>EdgeDesk-Signature</code>), and retried
+        with backoff up to {maxAttempts} times. See <code>docs/webhooks.md</code> to verify signatures.
       </p>
       {secret && (
         <div class="secret-box" role="status" data-testid="webhook-secret">
@@ -148,15 +156,30 @@ function Webhooks({ webhooks, eventTypes, maxAttempts }: { webhooks: Webhook[]; 
                     type="checkbox"
                     checked={w.enabled}
                     disabled={busy !== null}
-                    onChange={(e) => void run(`en-${w.id}`, () => updateWebhook(w.id, { enabled: (e.target as HTMLInputElement).checked }))}
+                    onChange={(e) =>
+                      void run(`en-${w.id}`, () =>
+                        updateWebhook(w.id, { enabled: (e.target as HTMLInputElement).checked }),
+                      )
+                    }
                     data-testid="webhook-enabled"
                   />
                   Enabled
                 </label>
-                <button type="button" class="btn btn-quiet" disabled={busy !== null || !w.enabled} onClick={() => void run(`t-${w.id}`, () => testWebhook(w.id))} data-testid="webhook-test">
+                <button
+                  type="button"
+                  class="btn btn-quiet"
+                  disabled={busy !== null || !w.enabled}
+                  onClick={() => void run(`t-${w.id}`, () => testWebhook(w.id))}
+                  data-testid="webhook-test"
+                >
                   Send test
                 </button>
-                <button type="button" class="btn btn-quiet" disabled={busy !== null} onClick={() => void run(`r-${w.id}`, () => updateWebhook(w.id, { rotateSecret: true }))}>
+                <button
+                  type="button"
+                  class="btn btn-quiet"
+                  disabled={busy !== null}
+                  onClick={() => void run(`r-${w.id}`, () => updateWebhook(w.id, { rotateSecret: true }))}
+                >
                   Rotate secret
                 </button>
                 <button
@@ -164,7 +187,8 @@ function Webhooks({ webhooks, eventTypes, maxAttempts }: { webhooks: Webhook[]; 
                   class="btn btn-quiet btn-danger"
                   disabled={busy !== null}
                   onClick={() => {
-                    if (confirm(`Delete the webhook to ${w.url}? Deliveries still queued for it are cancelled.`)) void run(`d-${w.id}`, () => deleteWebhook(w.id));
+                    if (confirm(`Delete the webhook to ${w.url}? Deliveries still queued for it are cancelled.`))
+                      void run(`d-${w.id}`, () => deleteWebhook(w.id));
                   }}
                   data-testid="webhook-delete"
                 >
@@ -207,7 +231,16 @@ function AddWebhook({ eventTypes }: { eventTypes: EventType[] }) {
       <h3>Add a webhook</h3>
       <div class="field">
         <label for="wh-url">Endpoint URL</label>
-        <input id="wh-url" type="url" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} placeholder="https://example.com/hooks/edgedesk" aria-invalid={shown.url ? "true" : undefined} aria-describedby={shown.url ? "wh-url-error" : undefined} data-testid="webhook-url" />
+        <input
+          id="wh-url"
+          type="url"
+          value={url}
+          onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+          placeholder="https://example.com/hooks/edgedesk"
+          aria-invalid={shown.url ? "true" : undefined}
+          aria-describedby={shown.url ? "wh-url-error" : undefined}
+          data-testid="webhook-url"
+        />
         {shown.url && (
           <p id="wh-url-error" class="field-error">
             {shown.url}
@@ -216,7 +249,12 @@ function AddWebhook({ eventTypes }: { eventTypes: EventType[] }) {
       </div>
       <div class="field">
         <label for="wh-desc">Description (optional)</label>
-        <input id="wh-desc" value={description} maxLength={200} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
+        <input
+          id="wh-desc"
+          value={description}
+          maxLength={200}
+          onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
+        />
       </div>
       <fieldset class="wh-events-pick" aria-describedby={shown.events ? "wh-events-error" : undefined}>
         <legend>Events</legend>
@@ -225,7 +263,11 @@ function AddWebhook({ eventTypes }: { eventTypes: EventType[] }) {
             <input
               type="checkbox"
               checked={events.includes(t)}
-              onChange={(e) => setEvents((prev) => ((e.target as HTMLInputElement).checked ? [...prev, t] : prev.filter((x) => x !== t)))}
+              onChange={(e) =>
+                setEvents((prev) =>
+                  (e.target as HTMLInputElement).checked ? [...prev, t] : prev.filter((x) => x !== t),
+                )
+              }
               data-testid={`event-${t}`}
             />
             <span class="mono">{t}</span> <span class="muted small">{eventLabels[t]}</span>
@@ -256,7 +298,9 @@ function Slack({ configured, hint }: { configured: boolean; hint: string | null 
   return (
     <section class="card int-slack" aria-labelledby="slack-title" data-testid="slack">
       <h2 id="slack-title">Slack</h2>
-      <p class="sub">Posts new urgent handoffs (priority urgent, or an executive customer) and SLA breaches to a channel.</p>
+      <p class="sub">
+        Posts new urgent handoffs (priority urgent, or an executive customer) and SLA breaches to a channel.
+      </p>
       <p data-testid="slack-status">
         {configured ? (
           <>
@@ -280,19 +324,46 @@ function Slack({ configured, hint }: { configured: boolean; hint: string | null 
         }}
       >
         <div class="field">
-          <label for="slack-url">{configured ? "Replace the incoming-webhook URL" : "Slack incoming-webhook URL"}</label>
-          <input id="slack-url" type="url" required value={url} placeholder="https://hooks.slack.com/services/…" onInput={(e) => (setUrl((e.target as HTMLInputElement).value), setSaved(null))} data-testid="slack-url" />
+          <label for="slack-url">
+            {configured ? "Replace the incoming-webhook URL" : "Slack incoming-webhook URL"}
+          </label>
+          <input
+            id="slack-url"
+            type="url"
+            required
+            value={url}
+            placeholder="https://hooks.slack.com/services/…"
+            onInput={(e) => (setUrl((e.target as HTMLInputElement).value), setSaved(null))}
+            data-testid="slack-url"
+          />
         </div>
         <div class="row-actions">
-          <button type="submit" class="btn btn-primary" disabled={busy !== null || !url.trim()} data-testid="slack-save">
+          <button
+            type="submit"
+            class="btn btn-primary"
+            disabled={busy !== null || !url.trim()}
+            data-testid="slack-save"
+          >
             Save
           </button>
           {configured && (
             <>
-              <button type="button" class="btn btn-quiet" disabled={busy !== null} onClick={() => void run("test", testSlack)} data-testid="slack-test">
+              <button
+                type="button"
+                class="btn btn-quiet"
+                disabled={busy !== null}
+                onClick={() => void run("test", testSlack)}
+                data-testid="slack-test"
+              >
                 Send test
               </button>
-              <button type="button" class="btn btn-quiet btn-danger" disabled={busy !== null} onClick={() => void run("off", () => saveSlack(null))} data-testid="slack-remove">
+              <button
+                type="button"
+                class="btn btn-quiet btn-danger"
+                disabled={busy !== null}
+                onClick={() => void run("off", () => saveSlack(null))}
+                data-testid="slack-remove"
+              >
                 Disconnect
               </button>
             </>
@@ -325,7 +396,9 @@ function DeadLetters({ items, webhooks }: { items: Delivery[]; webhooks: Webhook
       <h2 id="dead-title">
         Dead letters <span class="chip-count">{items.length}</span>
       </h2>
-      <p class="sub">Deliveries that failed every attempt. Fix the endpoint, then retry: the receiver gets the same delivery id.</p>
+      <p class="sub">
+        Deliveries that failed every attempt. Fix the endpoint, then retry: the receiver gets the same delivery id.
+      </p>
       {items.length === 0 ? (
         <p class="int-empty" data-testid="dead-empty">
           None. Every delivery got through or is still being retried.
@@ -358,7 +431,13 @@ function DeadLetters({ items, webhooks }: { items: Delivery[]; webhooks: Webhook
                   <TimeAgo at={d.updatedAt} />
                 </td>
                 <td>
-                  <button type="button" class="btn btn-secondary" disabled={busy !== null} onClick={() => void run(d.id, () => retryDeadLetter(d.id))} data-testid="dead-retry">
+                  <button
+                    type="button"
+                    class="btn btn-secondary"
+                    disabled={busy !== null}
+                    onClick={() => void run(d.id, () => retryDeadLetter(d.id))}
+                    data-testid="dead-retry"
+                  >
                     {busy === d.id ? "Retrying…" : "Retry"}
                   </button>
                 </td>

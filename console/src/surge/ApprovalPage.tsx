@@ -13,7 +13,14 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
   const [busy, setBusy] = useState(false);
   const load = () => void surgeApi.approval(token).then(setS, (e: unknown) => setError(errorMessage(e)));
   useEffect(load, [token]);
-  if (!s) return error ? <p class="field-error" role="alert">{error}</p> : <p class="muted">Loading…</p>;
+  if (!s)
+    return error ? (
+      <p class="field-error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p class="muted">Loading…</p>
+    );
   const decide = async (d: "approve" | "refuse") => {
     setBusy(true);
     setError(undefined);
@@ -43,7 +50,8 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
           <dd data-testid="affected">{s.affectedCustomers}</dd>
           <dt>Actions</dt>
           <dd>
-            {s.totals.draft} replies drafted from articles · {s.totals.escalate} escalations · {s.totals.leave} left for a person · batches of {s.batchSize}
+            {s.totals.draft} replies drafted from articles · {s.totals.escalate} escalations · {s.totals.leave} left for
+            a person · batches of {s.batchSize}
           </dd>
           <dt>Safeguards</dt>
           <dd>{safeguardsText(s.safeguards)}</dd>
@@ -66,13 +74,20 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
       {s.approval ? (
         <p class="surge-card" data-testid="approval-result">
           {s.approval.decision === "approve" ? "Approved" : "Refused"} by {s.approval.by}
-          {s.approval.comment ? `: “${s.approval.comment}”` : ""}. <a href={`#/surge/s/${encodeURIComponent(s.sweepId)}`}>Open the sweep</a>
+          {s.approval.comment ? `: “${s.approval.comment}”` : ""}.{" "}
+          <a href={`#/surge/s/${encodeURIComponent(s.sweepId)}`}>Open the sweep</a>
         </p>
       ) : mayDecide ? (
         <section class="surge-card">
           <div class="field">
             <label for="ap-comment">Comment (goes to the audit trail)</label>
-            <textarea id="ap-comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} data-testid="approval-comment" />
+            <textarea
+              id="ap-comment"
+              rows={3}
+              value={comment}
+              onInput={(e) => setComment(e.currentTarget.value)}
+              data-testid="approval-comment"
+            />
           </div>
           {error && (
             <p class="field-error" role="alert">
@@ -80,10 +95,22 @@ export function ApprovalPage({ token, me }: { token: string; me: Me }) {
             </p>
           )}
           <div class="surge-buttons">
-            <button class="btn btn-primary" type="button" disabled={busy} onClick={() => void decide("approve")} data-testid="approve">
+            <button
+              class="btn btn-primary"
+              type="button"
+              disabled={busy}
+              onClick={() => void decide("approve")}
+              data-testid="approve"
+            >
               Approve
             </button>
-            <button class="btn btn-secondary" type="button" disabled={busy} onClick={() => void decide("refuse")} data-testid="refuse">
+            <button
+              class="btn btn-secondary"
+              type="button"
+              disabled={busy}
+              onClick={() => void decide("refuse")}
+              data-testid="refuse"
+            >
               Refuse
             </button>
           </div>

@@ -29,7 +29,9 @@ export function AuditPage({ id }: { id: string }) {
           onClick={() =>
             void surgeApi.replay(id).then(
               (r) => {
-                setReplay(r.same ? "Replay: same decisions (hash matches)." : `Replay differs: ${r.replayed} ≠ ${r.stored}`);
+                setReplay(
+                  r.same ? "Replay: same decisions (hash matches)." : `Replay differs: ${r.replayed} ≠ ${r.stored}`,
+                );
                 load();
               },
               (e: unknown) => setError(errorMessage(e)),

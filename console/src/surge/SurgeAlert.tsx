@@ -16,7 +16,11 @@ export function SurgeAlertBanner({ always = false }: { always?: boolean }) {
   const [alert, setAlert] = useState<SurgeAlert | null>(null);
   useEffect(() => {
     let live = true;
-    const load = () => void surgeApi.alert().then((a) => live && setAlert(a), () => undefined);
+    const load = () =>
+      void surgeApi.alert().then(
+        (a) => live && setAlert(a),
+        () => undefined,
+      );
     load();
     const t = setInterval(load, POLL_MS);
     return () => {
@@ -27,11 +31,17 @@ export function SurgeAlertBanner({ always = false }: { always?: boolean }) {
   if (!alert || (!alert.surge && !always)) return null;
   const at = now.value;
   return (
-    <section class={`surge-alert ${alert.surge ? "is-surge" : "is-calm"}`} role={alert.surge ? "alert" : "status"} data-testid="surge-alert" data-surge={alert.surge ? "true" : "false"}>
+    <section
+      class={`surge-alert ${alert.surge ? "is-surge" : "is-calm"}`}
+      role={alert.surge ? "alert" : "status"}
+      data-testid="surge-alert"
+      data-surge={alert.surge ? "true" : "false"}
+    >
       <div class="surge-alert-head">
         <strong>{alert.surge ? "Surge: the queue is over its levels" : "No surge"}</strong>
         <span class="muted">
-          {alert.arrivals} new in {alert.windowMinutes} min (level {alert.levels.arrivalsPerWindow}) · {alert.nearSla} near SLA (level {alert.levels.nearSla})
+          {alert.arrivals} new in {alert.windowMinutes} min (level {alert.levels.arrivalsPerWindow}) · {alert.nearSla}{" "}
+          near SLA (level {alert.levels.nearSla})
         </span>
         {alert.surge && (
           <a class="btn btn-primary btn-small" href="#/surge" data-testid="surge-start">
@@ -50,7 +60,10 @@ export function SurgeAlertBanner({ always = false }: { always?: boolean }) {
         <ol class="surge-urgent" aria-label="Most urgent SLA countdowns">
           {alert.urgent.map((u) => (
             <li key={u.id}>
-              <a href={`#/c/${encodeURIComponent(u.id)}`}>{u.preview || u.id}</a> <span class={`sla ${u.slaDueAt <= at ? "sla-breached" : "sla-near"}`} data-testid="surge-countdown">{countdown(u.slaDueAt, at)}</span>
+              <a href={`#/c/${encodeURIComponent(u.id)}`}>{u.preview || u.id}</a>{" "}
+              <span class={`sla ${u.slaDueAt <= at ? "sla-breached" : "sla-near"}`} data-testid="surge-countdown">
+                {countdown(u.slaDueAt, at)}
+              </span>
               {u.team ? <span class="muted"> · {u.team}</span> : null}
             </li>
           ))}

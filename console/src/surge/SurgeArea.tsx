@@ -29,7 +29,10 @@ export function SurgeArea({ route, me }: { route: Extract<Route, { name: "surge"
 }
 
 const csv = (s: string): string[] | undefined => {
-  const xs = s.split(",").map((x) => x.trim()).filter(Boolean);
+  const xs = s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   return xs.length ? xs : undefined;
 };
 
@@ -37,7 +40,19 @@ function SurgeHome() {
   const [sweeps, setSweeps] = useState<Sweep[] | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const [f, setF] = useState({ title: "", categories: "", priorities: "", channels: "", text: "", minAge: "", maxAge: "", vipOnly: false, publishedOnly: true, plainLanguage: true, empathetic: true });
+  const [f, setF] = useState({
+    title: "",
+    categories: "",
+    priorities: "",
+    channels: "",
+    text: "",
+    minAge: "",
+    maxAge: "",
+    vipOnly: false,
+    publishedOnly: true,
+    plainLanguage: true,
+    empathetic: true,
+  });
   useEffect(() => {
     void surgeApi.list().then(setSweeps, (e: unknown) => setError(errorMessage(e)));
   }, []);
@@ -64,7 +79,11 @@ function SurgeHome() {
     if (maxAge !== undefined) filters.maxAgeMinutes = maxAge;
     if (f.vipOnly) filters.vipOnly = true;
     try {
-      const s = await surgeApi.create({ title: f.title, filters, safeguards: { publishedOnly: f.publishedOnly, plainLanguage: f.plainLanguage, empathetic: f.empathetic } });
+      const s = await surgeApi.create({
+        title: f.title,
+        filters,
+        safeguards: { publishedOnly: f.publishedOnly, plainLanguage: f.plainLanguage, empathetic: f.empathetic },
+      });
       navigate({ name: "surge", view: "sweep", id: s.id });
     } catch (err) {
       setError(errorMessage(err));
@@ -86,14 +105,27 @@ function SurgeHome() {
         <form class="surge-define" onSubmit={submit} data-testid="surge-define">
           <div class="field">
             <label for="sd-title">Name</label>
-            <input id="sd-title" required value={f.title} onInput={set("title")} placeholder="Login outage after 4.2 release" data-testid="sd-title" />
+            <input
+              id="sd-title"
+              required
+              value={f.title}
+              onInput={set("title")}
+              placeholder="Login outage after 4.2 release"
+              data-testid="sd-title"
+            />
           </div>
           <fieldset>
             <legend>Scope (all optional; comma-separated lists)</legend>
             <div class="surge-grid">
               <div class="field">
                 <label for="sd-cat">Categories</label>
-                <input id="sd-cat" value={f.categories} onInput={set("categories")} placeholder="account, billing" data-testid="sd-categories" />
+                <input
+                  id="sd-cat"
+                  value={f.categories}
+                  onInput={set("categories")}
+                  placeholder="account, billing"
+                  data-testid="sd-categories"
+                />
               </div>
               <div class="field">
                 <label for="sd-pri">Priorities</label>
@@ -117,19 +149,28 @@ function SurgeHome() {
               </div>
             </div>
             <label class="check">
-              <input type="checkbox" checked={f.vipOnly} onChange={set("vipOnly")} /> VIP customers only (verified identity attribute)
+              <input type="checkbox" checked={f.vipOnly} onChange={set("vipOnly")} /> VIP customers only (verified
+              identity attribute)
             </label>
           </fieldset>
           <fieldset>
             <legend>Safeguards</legend>
             <label class="check">
-              <input type="checkbox" checked={f.publishedOnly} onChange={set("publishedOnly")} data-testid="sg-published" /> Answer only from published articles
+              <input
+                type="checkbox"
+                checked={f.publishedOnly}
+                onChange={set("publishedOnly")}
+                data-testid="sg-published"
+              />{" "}
+              Answer only from published articles
             </label>
             <label class="check">
-              <input type="checkbox" checked={f.plainLanguage} onChange={set("plainLanguage")} data-testid="sg-plain" /> Plain language (reading level, no jargon)
+              <input type="checkbox" checked={f.plainLanguage} onChange={set("plainLanguage")} data-testid="sg-plain" />{" "}
+              Plain language (reading level, no jargon)
             </label>
             <label class="check">
-              <input type="checkbox" checked={f.empathetic} onChange={set("empathetic")} data-testid="sg-empathy" /> Empathetic tone (no blame; apologise to complaints)
+              <input type="checkbox" checked={f.empathetic} onChange={set("empathetic")} data-testid="sg-empathy" />{" "}
+              Empathetic tone (no blame; apologise to complaints)
             </label>
           </fieldset>
           {error && (
@@ -152,7 +193,8 @@ function SurgeHome() {
           <ul class="surge-list" data-testid="surge-sweeps">
             {sweeps.map((s) => (
               <li key={s.id}>
-                <a href={`#/surge/s/${encodeURIComponent(s.id)}`}>{s.brief.title}</a> <span class={`tag surge-state-${s.state}`}>{s.state}</span>{" "}
+                <a href={`#/surge/s/${encodeURIComponent(s.id)}`}>{s.brief.title}</a>{" "}
+                <span class={`tag surge-state-${s.state}`}>{s.state}</span>{" "}
                 <span class="muted">by {s.createdBy.name}</span>
               </li>
             ))}

@@ -1,14 +1,27 @@
 // One sweep, top to bottom in the order it happens: brief (locked), plan (tunable until approved),
 // approval link, live checklist with undo, and reflect (snapshot, report, feedback → tasks).
 import { useEffect, useState } from "preact/hooks";
-import type { FollowUpTask, Me, PlanStep, SurgeFilters, SurgeSafeguards, SurgeSnapshot, Sweep, SweepStep } from "../../../shared/api.ts";
+import type {
+  FollowUpTask,
+  Me,
+  PlanStep,
+  SurgeFilters,
+  SurgeSafeguards,
+  SurgeSnapshot,
+  Sweep,
+  SweepStep,
+} from "../../../shared/api.ts";
 import { errorMessage } from "../api.ts";
 import { now } from "../clock.ts";
 import { duration } from "../time.ts";
 import { runSweep, surgeApi } from "./api.ts";
 import { countdown } from "./SurgeAlert.tsx";
 
-const actionLabel: Record<PlanStep["action"], string> = { draft: "Draft a reply", escalate: "Escalate", leave: "Leave for a person" };
+const actionLabel: Record<PlanStep["action"], string> = {
+  draft: "Draft a reply",
+  escalate: "Escalate",
+  leave: "Leave for a person",
+};
 const statusLabel: Record<SweepStep["status"], string> = {
   pending: "Waiting",
   sent: "Reply sent",
@@ -19,7 +32,8 @@ const statusLabel: Record<SweepStep["status"], string> = {
   failed: "Failed",
 };
 
-export const minutesText = (m: number): string => (m < 60 ? `${Math.round(m)} min` : `${Math.round((m / 60) * 10) / 10} h`);
+export const minutesText = (m: number): string =>
+  m < 60 ? `${Math.round(m)} min` : `${Math.round((m / 60) * 10) / 10} h`;
 
 export function SweepPage({ id, me }: { id: string; me: Me }) {
   const [sweep, setSweep] = useState<Sweep | null>(null);
@@ -44,7 +58,14 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
     }
   };
 
-  if (!sweep) return error ? <p class="field-error" role="alert">{error}</p> : <p class="muted">Loading…</p>;
+  if (!sweep)
+    return error ? (
+      <p class="field-error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p class="muted">Loading…</p>
+    );
   const s = sweep;
   const isLead = me.id === s.createdBy.id || me.role === "owner";
   const plan = s.plan;
@@ -86,7 +107,10 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
             <span class={`tag surge-state-${s.state}`} data-testid="sweep-state">
               {s.state}
             </span>{" "}
-            lead {s.createdBy.name} · <a href={`#/surge/s/${encodeURIComponent(s.id)}/audit`} data-testid="audit-link">Audit trail</a>
+            lead {s.createdBy.name} ·{" "}
+            <a href={`#/surge/s/${encodeURIComponent(s.id)}/audit`} data-testid="audit-link">
+              Audit trail
+            </a>
           </p>
         </div>
       </div>
@@ -100,7 +124,13 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
         <h2 id="brief-h">1 · Brief {s.lockedAt ? <span class="tag">locked</span> : null}</h2>
         <BriefView sweep={s} />
         {s.state === "draft" && isLead && (
-          <button class="btn btn-primary" type="button" disabled={busy !== null} onClick={() => void act("lock", () => surgeApi.lock(s.id))} data-testid="lock-brief">
+          <button
+            class="btn btn-primary"
+            type="button"
+            disabled={busy !== null}
+            onClick={() => void act("lock", () => surgeApi.lock(s.id))}
+            data-testid="lock-brief"
+          >
             Lock the brief
           </button>
         )}
@@ -113,17 +143,51 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
             <div class="surge-tuning">
               <div class="field">
                 <label for="t-batch">Batch size</label>
-                <input id="t-batch" type="number" min="1" max="100" placeholder={String(plan?.batchSize ?? 10)} value={tuning.batchSize} onInput={(e) => setTuning({ ...tuning, batchSize: e.currentTarget.value })} data-testid="t-batch" />
+                <input
+                  id="t-batch"
+                  type="number"
+                  min="1"
+                  max="100"
+                  placeholder={String(plan?.batchSize ?? 10)}
+                  value={tuning.batchSize}
+                  onInput={(e) => setTuning({ ...tuning, batchSize: e.currentTarget.value })}
+                  data-testid="t-batch"
+                />
               </div>
               <div class="field">
                 <label for="t-draft">Draft at confidence ≥</label>
-                <input id="t-draft" type="number" step="0.05" min="0" max="1" placeholder={String(plan?.thresholds.draftMinConfidence ?? 0.5)} value={tuning.draftMinConfidence} onInput={(e) => setTuning({ ...tuning, draftMinConfidence: e.currentTarget.value })} />
+                <input
+                  id="t-draft"
+                  type="number"
+                  step="0.05"
+                  min="0"
+                  max="1"
+                  placeholder={String(plan?.thresholds.draftMinConfidence ?? 0.5)}
+                  value={tuning.draftMinConfidence}
+                  onInput={(e) => setTuning({ ...tuning, draftMinConfidence: e.currentTarget.value })}
+                />
               </div>
               <div class="field">
                 <label for="t-esc">Escalate below confidence</label>
-                <input id="t-esc" type="number" step="0.05" min="0" max="1" placeholder={String(plan?.thresholds.escalateBelow ?? 0.2)} value={tuning.escalateBelow} onInput={(e) => setTuning({ ...tuning, escalateBelow: e.currentTarget.value })} data-testid="t-escalate" />
+                <input
+                  id="t-esc"
+                  type="number"
+                  step="0.05"
+                  min="0"
+                  max="1"
+                  placeholder={String(plan?.thresholds.escalateBelow ?? 0.2)}
+                  value={tuning.escalateBelow}
+                  onInput={(e) => setTuning({ ...tuning, escalateBelow: e.currentTarget.value })}
+                  data-testid="t-escalate"
+                />
               </div>
-              <button class="btn btn-primary" type="button" disabled={busy !== null} onClick={() => void propose()} data-testid="propose-plan">
+              <button
+                class="btn btn-primary"
+                type="button"
+                disabled={busy !== null}
+                onClick={() => void propose()}
+                data-testid="propose-plan"
+              >
                 {plan ? "Plan again" : "Propose the plan"}
               </button>
             </div>
@@ -136,7 +200,10 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
                   Waiting for approval by a second person with the owner role.{" "}
                   {link ? (
                     <>
-                      Share this link: <a href={link} data-testid="approval-link">{link}</a>
+                      Share this link:{" "}
+                      <a href={link} data-testid="approval-link">
+                        {link}
+                      </a>
                     </>
                   ) : (
                     "The lead has the approval link."
@@ -158,7 +225,13 @@ export function SweepPage({ id, me }: { id: string; me: Me }) {
         <section class="surge-card" aria-labelledby="run-h" data-testid="surge-run">
           <h2 id="run-h">3 · Execute</h2>
           {isLead && s.state !== "done" && (
-            <button class="btn btn-primary" type="button" disabled={running} onClick={() => void run()} data-testid="run-plan">
+            <button
+              class="btn btn-primary"
+              type="button"
+              disabled={running}
+              onClick={() => void run()}
+              data-testid="run-plan"
+            >
               {running ? "Running…" : s.state === "running" ? "Continue" : "Run the plan"}
             </button>
           )}
@@ -186,7 +259,9 @@ export function scopeText(f: SurgeFilters): string {
 }
 
 export const safeguardsText = (g: SurgeSafeguards): string =>
-  [g.publishedOnly && "published articles only", g.plainLanguage && "plain language", g.empathetic && "empathetic tone"].filter(Boolean).join(" · ") || "none";
+  [g.publishedOnly && "published articles only", g.plainLanguage && "plain language", g.empathetic && "empathetic tone"]
+    .filter(Boolean)
+    .join(" · ") || "none";
 
 function BriefView({ sweep }: { sweep: Sweep }) {
   return (
@@ -207,8 +282,10 @@ export function PlanView({ sweep }: { sweep: Sweep }) {
   return (
     <div class="surge-planview">
       <p class="surge-totals" data-testid="plan-totals">
-        <strong>{t.conversations}</strong> conversations in <strong>{plan.clusters.length}</strong> incidents · {t.draft} drafts · {t.escalate} escalations · {t.leave} left for a person · about{" "}
-        <strong>{minutesText(t.effortMinutes)}</strong> saved · undo window <strong>{plan.undoMinutes} min</strong> · batches of {plan.batchSize}
+        <strong>{t.conversations}</strong> conversations in <strong>{plan.clusters.length}</strong> incidents ·{" "}
+        {t.draft} drafts · {t.escalate} escalations · {t.leave} left for a person · about{" "}
+        <strong>{minutesText(t.effortMinutes)}</strong> saved · undo window <strong>{plan.undoMinutes} min</strong> ·
+        batches of {plan.batchSize}
       </p>
       <details class="surge-clusters" open>
         <summary>Incidents (similar conversations grouped)</summary>
@@ -295,9 +372,16 @@ function Checklist({ sweep, canUndo, onChange }: { sweep: Sweep; canUndo: boolea
         {sweep.steps.map((x) => {
           const undoable = canUndo && x.status === "sent" && x.undoUntil !== undefined && x.undoUntil > at;
           return (
-            <li key={x.conversationId} data-status={x.status} data-testid="checklist-item" data-conversation={x.conversationId}>
-              <span class="surge-check">{x.status === "pending" ? "○" : x.status === "failed" || x.status === "held" ? "!" : "✓"}</span> Categorise ·{" "}
-              {actionLabel[x.action]}: <strong>{statusLabel[x.status]}</strong>
+            <li
+              key={x.conversationId}
+              data-status={x.status}
+              data-testid="checklist-item"
+              data-conversation={x.conversationId}
+            >
+              <span class="surge-check">
+                {x.status === "pending" ? "○" : x.status === "failed" || x.status === "held" ? "!" : "✓"}
+              </span>{" "}
+              Categorise · {actionLabel[x.action]}: <strong>{statusLabel[x.status]}</strong>
               {x.reason && x.status !== "left" ? <span class="muted"> — {x.reason}</span> : null}
               {undoable && (
                 <button
@@ -306,7 +390,9 @@ function Checklist({ sweep, canUndo, onChange }: { sweep: Sweep; canUndo: boolea
                   data-testid="undo"
                   onClick={() => {
                     setErr(undefined);
-                    void surgeApi.undo(sweep.id, x.conversationId).then(onChange, (e: unknown) => setErr(errorMessage(e)));
+                    void surgeApi
+                      .undo(sweep.id, x.conversationId)
+                      .then(onChange, (e: unknown) => setErr(errorMessage(e)));
                   }}
                 >
                   Undo ({duration((x.undoUntil ?? at) - at)} left)
@@ -334,12 +420,26 @@ function Reflection({ sweep }: { sweep: Sweep }) {
     <section class="surge-card" aria-labelledby="reflect-h" data-testid="surge-reflect">
       <h2 id="reflect-h">4 · Reflect</h2>
       {snap && (
-        <p class="surge-snapshot" data-testid="snapshot" data-triaged={snap.triaged} data-sent={snap.draftsSent} data-undone={snap.draftsUndone} data-escalated={snap.escalated} data-held={snap.held} data-breaches={snap.slaBreaches}>
+        <p
+          class="surge-snapshot"
+          data-testid="snapshot"
+          data-triaged={snap.triaged}
+          data-sent={snap.draftsSent}
+          data-undone={snap.draftsUndone}
+          data-escalated={snap.escalated}
+          data-held={snap.held}
+          data-breaches={snap.slaBreaches}
+        >
           {snap.line}
         </p>
       )}
       <p>
-        <a class="btn btn-secondary" href={surgeApi.reportUrl(sweep.id)} download={`surge-${sweep.id}.md`} data-testid="report-download">
+        <a
+          class="btn btn-secondary"
+          href={surgeApi.reportUrl(sweep.id)}
+          download={`surge-${sweep.id}.md`}
+          data-testid="report-download"
+        >
           Download the report
         </a>
       </p>
@@ -359,7 +459,13 @@ function Reflection({ sweep }: { sweep: Sweep }) {
       >
         <div class="field">
           <label for="fb">Feedback (each entry becomes a follow-up task)</label>
-          <textarea id="fb" rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="feedback-text" />
+          <textarea
+            id="fb"
+            rows={3}
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            data-testid="feedback-text"
+          />
         </div>
         {err && <p class="field-error">{err}</p>}
         <button class="btn btn-primary" type="submit" disabled={!text.trim()} data-testid="feedback-send">

@@ -1,5 +1,14 @@
 // Client for /api/surge (worker/surge/routes.ts).
-import type { ApprovalSummary, AuditEntry, FollowUpTask, SurgeAlert, SurgeBrief, SurgeSnapshot, SurgeTuning, Sweep } from "../../../shared/api.ts";
+import type {
+  ApprovalSummary,
+  AuditEntry,
+  FollowUpTask,
+  SurgeAlert,
+  SurgeBrief,
+  SurgeSnapshot,
+  SurgeTuning,
+  Sweep,
+} from "../../../shared/api.ts";
 import { api } from "../api.ts";
 
 const base = "/api/surge";
@@ -14,9 +23,12 @@ export const surgeApi = {
   plan: (id: string, tuning: SurgeTuning) => api<Sweep>(`${base}/sweeps/${enc(id)}/plan`, { body: tuning }),
   replay: (id: string) => api<{ same: boolean; stored: string; replayed: string }>(`${base}/sweeps/${enc(id)}/replay`),
   approval: (token: string) => api<ApprovalSummary>(`${base}/approvals/${enc(token)}`),
-  decide: (token: string, decision: "approve" | "refuse", comment: string) => api<Sweep>(`${base}/approvals/${enc(token)}`, { body: { decision, comment } }),
-  execute: (id: string) => api<{ ran: number; remaining: number; sweep: Sweep }>(`${base}/sweeps/${enc(id)}/execute`, { method: "POST" }),
-  undo: (id: string, conversationId: string) => api<unknown>(`${base}/sweeps/${enc(id)}/steps/${enc(conversationId)}/undo`, { method: "POST" }),
+  decide: (token: string, decision: "approve" | "refuse", comment: string) =>
+    api<Sweep>(`${base}/approvals/${enc(token)}`, { body: { decision, comment } }),
+  execute: (id: string) =>
+    api<{ ran: number; remaining: number; sweep: Sweep }>(`${base}/sweeps/${enc(id)}/execute`, { method: "POST" }),
+  undo: (id: string, conversationId: string) =>
+    api<unknown>(`${base}/sweeps/${enc(id)}/steps/${enc(conversationId)}/undo`, { method: "POST" }),
   snapshot: (id: string) => api<SurgeSnapshot>(`${base}/sweeps/${enc(id)}/snapshot`),
   feedback: (id: string, text: string) => api<FollowUpTask>(`${base}/sweeps/${enc(id)}/feedback`, { body: { text } }),
   setTask: (id: string, taskId: string, status: FollowUpTask["status"]) =>

@@ -18,13 +18,21 @@ export class FakeAiBinding extends WorkerEntrypoint {
     ai.behave(b);
   }
   calls() {
-    return ai.calls.map((c) => ({ model: c.model, stream: c.inputs.stream === true, texts: Array.isArray(c.inputs.text) ? c.inputs.text.length : 0 }));
+    return ai.calls.map((c) => ({
+      model: c.model,
+      stream: c.inputs.stream === true,
+      texts: Array.isArray(c.inputs.text) ? c.inputs.text.length : 0,
+    }));
   }
   /** Every chat prompt the "model" was given, as one string per call, for checks on what it was shown. */
   prompts() {
     return ai.calls
       .filter((c) => Array.isArray(c.inputs.messages))
-      .map((c) => ({ model: c.model, stream: c.inputs.stream === true, text: (c.inputs.messages as { content: string }[]).map((m) => m.content).join("\n") }));
+      .map((c) => ({
+        model: c.model,
+        stream: c.inputs.stream === true,
+        text: (c.inputs.messages as { content: string }[]).map((m) => m.content).join("\n"),
+      }));
   }
 }
 

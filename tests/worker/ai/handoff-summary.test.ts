@@ -24,9 +24,14 @@ beforeAll(async () => {
 });
 
 const isQueued = (f: ServerFrame) => f.t === "event" && f.event.type === "state" && f.event.state === "queued";
-const detail = async (id: string): Promise<ConversationDetail> => (await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie } })).json();
+const detail = async (id: string): Promise<ConversationDetail> =>
+  (await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie } })).json();
 const agentCall = (path: string, body?: unknown) =>
-  SELF.fetch(`${BASE}${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  SELF.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 const summaryPrompts = async () => (await fake().prompts()).filter((p) => p.model === SUMMARY_MODEL);
 
 /** A customer asks one question, the bot answers, then the customer asks for a person. */
@@ -61,7 +66,9 @@ describe("LLM handoff summary", { timeout: 20_000 }, () => {
   it("never puts private notes in the prompt; agent replies are in it after a hand back and a second handoff", async () => {
     await fake().behave({});
     const { c, customer } = await handOff("How do I reset my password?", "sum2");
-    expect((await agentCall(`/api/conversations/${c.id}/notes`, { clientId: "sum2-note-000001", text: SECRET })).status).toBe(201);
+    expect(
+      (await agentCall(`/api/conversations/${c.id}/notes`, { clientId: "sum2-note-000001", text: SECRET })).status,
+    ).toBe(201);
     const reply = await SELF.fetch(`${BASE}/api/conversations/${c.id}/messages`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
@@ -80,7 +87,9 @@ describe("LLM handoff summary", { timeout: 20_000 }, () => {
     expect(prompts[0]?.text).not.toContain("legacy plan");
     expect((await summaryPrompts()).every((p) => !p.text.includes("legacy plan"))).toBe(true);
     const d = await detail(c.id);
-    expect(d.handoff?.summary).toBe("The customer first said: How do I reset my password. Most recently: The email never came, please get me a person.");
+    expect(d.handoff?.summary).toBe(
+      "The customer first said: How do I reset my password. Most recently: The email never came, please get me a person.",
+    );
     customer.close();
   });
 
@@ -112,11 +121,15 @@ describe("LLM handoff summary", { timeout: 20_000 }, () => {
     await fake().behave({ runDelayMs: 900, delayModel: SUMMARY_MODEL });
     const { c, customer } = await handOff("How do I reset my password?", "sum5");
     expect((await detail(c.id)).handoff?.summarySource).toBe("extractive");
-    await expect.poll(async () => (await detail(c.id)).handoff?.summarySource, { timeout: 3000, interval: 100 }).toBe("llm");
+    await expect
+      .poll(async () => (await detail(c.id)).handoff?.summarySource, { timeout: 3000, interval: 100 })
+      .toBe("llm");
     const d = await detail(c.id);
     expect(d.handoff?.summary).toBe("The customer says: How do I reset my password.");
     // An agents-only change tells an open console to re-read the packet.
-    expect(d.events.some((e) => e.type === "change" && e.by === "assistant" && e.summary === d.handoff?.summary)).toBe(true);
+    expect(d.events.some((e) => e.type === "change" && e.by === "assistant" && e.summary === d.handoff?.summary)).toBe(
+      true,
+    );
     await fake().behave({});
     customer.close();
   });
@@ -125,7 +138,10 @@ describe("LLM handoff summary", { timeout: 20_000 }, () => {
     await fake().behave({ reply: "" });
     const { c, customer } = await handOff("How do I reset my password?", "sum6");
     await fake().behave({});
-    expect((await detail(c.id)).handoff).toMatchObject({ summarySource: "extractive", summary: 'Customer asked: "How do I reset my password?"' });
+    expect((await detail(c.id)).handoff).toMatchObject({
+      summarySource: "extractive",
+      summary: 'Customer asked: "How do I reset my password?"',
+    });
     customer.close();
   });
 });

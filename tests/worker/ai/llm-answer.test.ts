@@ -10,13 +10,20 @@ import type { FakeAiBehaviour } from "../../fakes/ai.ts";
 import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, q } from "../helpers.ts";
 
 /** The fake's test controls, reached through the AI binding (an RPC stub to the fakes Worker). */
-type FakeControls = { behave(b: Omit<FakeAiBehaviour, "script">): Promise<void>; calls(): Promise<{ model: string; stream: boolean; texts: number }[]> };
+type FakeControls = {
+  behave(b: Omit<FakeAiBehaviour, "script">): Promise<void>;
+  calls(): Promise<{ model: string; stream: boolean; texts: number }[]>;
+};
 const fake = () => env.AI as unknown as FakeControls;
 
 let published: PublishResult;
 
 beforeAll(async () => {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers: ADMIN, body: JSON.stringify({ articles: demoArticles, replace: true }) });
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ articles: demoArticles, replace: true }),
+  });
   expect(r.status).toBe(200);
   published = await r.json();
 });
@@ -38,7 +45,9 @@ describe("production AI path (hybrid retrieval + LLM composer)", () => {
     expect(published.semantic).toMatchObject({ embedded: published.chunks, deleted: 0 });
     const info = await env.VECTORIZE?.describe();
     expect(info?.vectorCount).toBe(published.chunks);
-    expect((await fake().calls()).filter((c) => c.model === "@cf/baai/bge-base-en-v1.5").every((c) => c.texts <= 100)).toBe(true);
+    expect(
+      (await fake().calls()).filter((c) => c.model === "@cf/baai/bge-base-en-v1.5").every((c) => c.texts <= 100),
+    ).toBe(true);
   });
 
   it("streams a grounded LLM answer with citations over the WebSocket and stores it with its sources", async () => {
@@ -50,7 +59,11 @@ describe("production AI path (hybrid retrieval + LLM composer)", () => {
     expect(deltas.map((d) => d.text).join("")).toBe(msg.text);
     expect(msg.text).toMatch(/\[1\]/);
     expect(msg.text.toLowerCase()).toContain("password");
-    expect(msg.sources?.[0]).toEqual({ articleId: "reset-password", title: expect.any(String), url: `${BASE}/hc/demo/articles/reset-password` });
+    expect(msg.sources?.[0]).toEqual({
+      articleId: "reset-password",
+      title: expect.any(String),
+      url: `${BASE}/hc/demo/articles/reset-password`,
+    });
     const calls = await fake().calls();
     expect(calls.some((c) => c.model === "@cf/meta/llama-3.1-8b-instruct" && c.stream)).toBe(true);
   });

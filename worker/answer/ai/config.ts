@@ -113,7 +113,9 @@ function warnOnce(msg: string) {
 export function aiRuntime(env: AiVars & Pick<Env, "AI" | "VECTORIZE">): AiRuntime {
   const settings = aiSettings(env);
   if (settings.retrieval === "hybrid" && (!env.AI || !env.VECTORIZE)) {
-    warnOnce(`RETRIEVAL=hybrid needs the AI and VECTORIZE bindings (missing: ${[!env.AI && "AI", !env.VECTORIZE && "VECTORIZE"].filter(Boolean).join(", ")}); using the embedded engine.`);
+    warnOnce(
+      `RETRIEVAL=hybrid needs the AI and VECTORIZE bindings (missing: ${[!env.AI && "AI", !env.VECTORIZE && "VECTORIZE"].filter(Boolean).join(", ")}); using the embedded engine.`,
+    );
     settings.retrieval = "embedded";
   }
   if (settings.composer === "llm" && !env.AI) {

@@ -31,7 +31,9 @@ export class Embedder {
       const res: unknown = await this.ai.run(this.model, { text: part.map((t) => (t.trim() ? t : " ")) });
       const data = res && typeof res === "object" && "data" in res ? res.data : undefined;
       if (!isVectorList(data) || data.length !== part.length) {
-        throw new AiResponseError(`${this.model}: expected ${part.length} embeddings, got ${JSON.stringify(res).slice(0, 200)}`);
+        throw new AiResponseError(
+          `${this.model}: expected ${part.length} embeddings, got ${JSON.stringify(res).slice(0, 200)}`,
+        );
       }
       out.push(...data);
     }

@@ -38,7 +38,14 @@ export function finish(base: Retrieval, scored: Candidate[], max: number, gapPro
   const handoffMass = all.reduce((m, c) => m + (c.handoff === "always" ? c.score : 0), 0);
   const candidates = all.slice(0, max);
   const top = candidates[0]?.score ?? 0;
-  return { ...base, candidates, confidence: top, margin: top - (candidates[1]?.score ?? 0), handoffMass, gapProbability };
+  return {
+    ...base,
+    candidates,
+    confidence: top,
+    margin: top - (candidates[1]?.score ?? 0),
+    handoffMass,
+    gapProbability,
+  };
 }
 
 /**
@@ -48,7 +55,12 @@ export function finish(base: Retrieval, scored: Candidate[], max: number, gapPro
  */
 export function fuse(full: Retrieval, hits: SemanticHit[], o: FusionOptions): Retrieval {
   if (!hits.length) return finish(full, full.candidates, o.maxCandidates, full.gapProbability);
-  const { p, best } = semanticDistribution(hits, new Set(full.candidates.map((c) => c.articleId)), o.temperature, o.floor);
+  const { p, best } = semanticDistribution(
+    hits,
+    new Set(full.candidates.map((c) => c.articleId)),
+    o.temperature,
+    o.floor,
+  );
   const scored = full.candidates.map((c): Candidate => {
     const score = (1 - o.weight) * c.score + o.weight * (p.get(c.articleId) ?? 0);
     const h = best.get(c.articleId);
@@ -70,6 +82,8 @@ export function applyRerank(r: Retrieval, scores: number[], weight: number, max:
   const sum = prob.reduce((a, b) => a + b, 0);
   const mass = r.candidates.slice(0, n).reduce((a, c) => a + c.score, 0);
   if (sum <= 0) return r;
-  const scored = r.candidates.map((c, i) => (i < n ? { ...c, score: (1 - weight) * c.score + weight * mass * ((prob[i] as number) / sum) } : c));
+  const scored = r.candidates.map((c, i) =>
+    i < n ? { ...c, score: (1 - weight) * c.score + weight * mass * ((prob[i] as number) / sum) } : c,
+  );
   return finish(r, scored, max, r.gapProbability);
 }

@@ -23,19 +23,32 @@ export class HybridRetriever implements Retriever {
   async retrieve(kb: LoadedKb, workspaceId: string, text: string, locale: string): Promise<Retrieval> {
     const max = defaultRetrieveConfig.maxCandidates;
     // Every allowed article as a candidate, so semantic hits outside the embedded top-k can rise.
-    const full = retrieve(kb.index, text, { locale, config: { ...defaultRetrieveConfig, maxCandidates: Math.max(max, kb.index.articles.length) } });
+    const full = retrieve(kb.index, text, {
+      locale,
+      config: { ...defaultRetrieveConfig, maxCandidates: Math.max(max, kb.index.articles.length) },
+    });
     const s = this.settings;
     let r: Retrieval;
     try {
       const hits = await this.vectors.query(workspaceId, await this.embedder.embedOne(text), s.semanticTopK);
-      r = fuse(full, hits, { weight: s.semanticWeight, temperature: s.semanticTemperature, floor: s.semanticFloor, maxCandidates: max });
+      r = fuse(full, hits, {
+        weight: s.semanticWeight,
+        temperature: s.semanticTemperature,
+        floor: s.semanticFloor,
+        maxCandidates: max,
+      });
     } catch (e) {
       console.warn(`[edgedesk] semantic retrieval failed, using the embedded ranking: ${String(e)}`);
       return finish(full, full.candidates, max, full.gapProbability);
     }
     if (s.rerankModel && r.candidates.length > 1) {
       try {
-        const scores = await rerankScores(this.ai, s.rerankModel, text, r.candidates.map((c) => passageText(c, c.passage)));
+        const scores = await rerankScores(
+          this.ai,
+          s.rerankModel,
+          text,
+          r.candidates.map((c) => passageText(c, c.passage)),
+        );
         r = applyRerank(r, scores, s.rerankWeight, max);
       } catch (e) {
         console.warn(`[edgedesk] rerank failed, keeping the fused order: ${String(e)}`);

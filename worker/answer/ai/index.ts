@@ -29,7 +29,11 @@ export function answerParts(env: AiEnv): AnswerParts {
 export function passageIndexer(env: AiEnv & Pick<Env, "KB">): PassageIndexer | null {
   const { settings: s, ai, vectors } = aiRuntime(env);
   if (s.retrieval !== "hybrid" || !ai || !vectors) return null;
-  return new VectorizeIndexer(new Embedder(ai, s.embeddingModel, s.embeddingBatch), new PassageVectors(vectors), env.KB);
+  return new VectorizeIndexer(
+    new Embedder(ai, s.embeddingModel, s.embeddingBatch),
+    new PassageVectors(vectors),
+    env.KB,
+  );
 }
 
 export type { PassageIndexer, IndexSync } from "./indexer.ts";

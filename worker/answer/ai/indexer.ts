@@ -45,7 +45,8 @@ export class VectorizeIndexer implements PassageIndexer {
         const id = await passageVectorId(workspaceId, a.id, i);
         const h = await hash(`${this.embedder.model}\n${text}`);
         entries[id] = h;
-        if (before[id] !== h) todo.push({ meta: { id, workspaceId, articleId: a.id, passageIndex: i, kbVersion }, text });
+        if (before[id] !== h)
+          todo.push({ meta: { id, workspaceId, articleId: a.id, passageIndex: i, kbVersion }, text });
       }
     }
     const gone = Object.keys(before).filter((id) => !(id in entries));

@@ -10,7 +10,10 @@ import { AiResponseError, type AiBinding } from "./embeddings.ts";
 import { CitationRewriter, groundedMessages, refusalState } from "./prompt.ts";
 import { sseTokens, type TokenStream } from "./sse.ts";
 
-export type LlmOptions = Pick<AiSettings, "llmModel" | "llmFirstTokenMs" | "llmTotalMs" | "llmMaxTokens" | "llmPassages">;
+export type LlmOptions = Pick<
+  AiSettings,
+  "llmModel" | "llmFirstTokenMs" | "llmTotalMs" | "llmMaxTokens" | "llmPassages"
+>;
 
 export class TimeoutError extends Error {
   override name = "TimeoutError";
@@ -20,7 +23,10 @@ export class TimeoutError extends Error {
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what}: no result within ${Math.round(ms)} ms`)), Math.max(0, ms));
+    timer = setTimeout(
+      () => reject(new TimeoutError(`${what}: no result within ${Math.round(ms)} ms`)),
+      Math.max(0, ms),
+    );
   });
   return Promise.race([p, t]).finally(() => {
     if (timer !== undefined) clearTimeout(timer);
@@ -57,13 +63,19 @@ export class LlmComposer implements Composer {
     const elapsed = () => Date.now() - started;
     let tokens: TokenStream | null = null;
     try {
-      const run = this.ai.run(this.o.llmModel, { messages, stream: true, max_tokens: this.o.llmMaxTokens, temperature: 0.2 });
+      const run = this.ai.run(this.o.llmModel, {
+        messages,
+        stream: true,
+        max_tokens: this.o.llmMaxTokens,
+        temperature: 0.2,
+      });
       const res: unknown = await within(run, this.o.llmFirstTokenMs, this.o.llmModel).catch((e: unknown) => {
         // A stream that turns up after we gave up is cancelled, not left running.
         void run.then((s: unknown) => (s instanceof ReadableStream ? s.cancel() : undefined)).catch(() => undefined);
         throw e;
       });
-      if (!(res instanceof ReadableStream)) throw new AiResponseError(`${this.o.llmModel}: expected a stream, got ${JSON.stringify(res).slice(0, 200)}`);
+      if (!(res instanceof ReadableStream))
+        throw new AiResponseError(`${this.o.llmModel}: expected a stream, got ${JSON.stringify(res).slice(0, 200)}`);
       tokens = sseTokens(res as ReadableStream<Uint8Array>);
       let head = "";
       let ended = false;
@@ -87,7 +99,8 @@ export class LlmComposer implements Composer {
         kind: "answer",
         text: this.rest(head.trimStart(), ended ? null : tokens, rewriter, elapsed),
         sources: [source(input.article)],
-        citedSources: () => (rewriter.cited.length ? rewriter.cited.map((i) => source(picked[i] as Candidate)) : [source(input.article)]),
+        citedSources: () =>
+          rewriter.cited.length ? rewriter.cited.map((i) => source(picked[i] as Candidate)) : [source(input.article)],
         composer: "llm",
       };
     } catch (e) {
@@ -99,7 +112,12 @@ export class LlmComposer implements Composer {
   }
 
   /** The head already read, then the rest of the stream; ends cleanly on errors or the time cap. */
-  private async *rest(head: string, tokens: TokenStream | null, rw: CitationRewriter, elapsed: () => number): AsyncGenerator<string> {
+  private async *rest(
+    head: string,
+    tokens: TokenStream | null,
+    rw: CitationRewriter,
+    elapsed: () => number,
+  ): AsyncGenerator<string> {
     const first = rw.push(head);
     if (first) yield first;
     if (tokens) {

@@ -8,7 +8,14 @@ export const REFUSAL_MARKER = "NOT_IN_SOURCES";
 export type PromptPassage = { title: string; text: string };
 export type ChatMessage = { role: "system" | "user"; content: string };
 
-const LANGUAGES: Record<string, string> = { en: "English", es: "Spanish", pt: "Portuguese", fr: "French", de: "German", it: "Italian" };
+const LANGUAGES: Record<string, string> = {
+  en: "English",
+  es: "Spanish",
+  pt: "Portuguese",
+  fr: "French",
+  de: "German",
+  it: "Italian",
+};
 
 export function groundedMessages(question: string, passages: PromptPassage[], locale: string): ChatMessage[] {
   const lang = LANGUAGES[locale.slice(0, 2).toLowerCase()] ?? "the customer's language";

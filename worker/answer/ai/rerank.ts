@@ -6,8 +6,15 @@ import { AiResponseError } from "./embeddings.ts";
 
 /** One score per context, in the order given. */
 export async function rerankScores(ai: AiBinding, model: string, query: string, contexts: string[]): Promise<number[]> {
-  const res: unknown = await ai.run(model, { query, contexts: contexts.map((text) => ({ text })), top_k: contexts.length });
-  const list = res && typeof res === "object" && "response" in res && Array.isArray(res.response) ? (res.response as unknown[]) : null;
+  const res: unknown = await ai.run(model, {
+    query,
+    contexts: contexts.map((text) => ({ text })),
+    top_k: contexts.length,
+  });
+  const list =
+    res && typeof res === "object" && "response" in res && Array.isArray(res.response)
+      ? (res.response as unknown[])
+      : null;
   if (!list) throw new AiResponseError(`${model}: unexpected rerank response ${JSON.stringify(res).slice(0, 200)}`);
   const scores = contexts.map(() => 0);
   for (const item of list) {

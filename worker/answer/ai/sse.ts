@@ -19,7 +19,12 @@ export function tokenOf(data: string): string | null {
     throw new AiResponseError(`malformed stream event: ${data.slice(0, 120)}`);
   }
   if (!ev || typeof ev !== "object") return null;
-  const e = ev as { response?: unknown; error?: unknown; errors?: unknown; choices?: { delta?: { content?: unknown } }[] };
+  const e = ev as {
+    response?: unknown;
+    error?: unknown;
+    errors?: unknown;
+    choices?: { delta?: { content?: unknown } }[];
+  };
   if (e.error !== undefined || (Array.isArray(e.errors) && e.errors.length)) {
     throw new AiResponseError(`model stream error: ${JSON.stringify(e.error ?? e.errors).slice(0, 200)}`);
   }

@@ -23,7 +23,8 @@ export type SummarySettings = {
   maxTokens: number;
 };
 
-export type SummaryVars = AiVars & Pick<Env, "AI" | "VECTORIZE" | "SUMMARY" | "SUMMARY_MODEL" | "SUMMARY_TIMEOUT_MS" | "SUMMARY_WAIT_MS">;
+export type SummaryVars = AiVars &
+  Pick<Env, "AI" | "VECTORIZE" | "SUMMARY" | "SUMMARY_MODEL" | "SUMMARY_TIMEOUT_MS" | "SUMMARY_WAIT_MS">;
 
 const num = (v: string | undefined, d: number, min: number, max: number) => {
   const n = v === undefined || v.trim() === "" ? NaN : Number(v);
@@ -62,7 +63,10 @@ export function transcriptForSummary(events: readonly ConversationEvent[], max =
 
 const WHO: Record<SummaryLine["author"], string> = { customer: "Customer", bot: "Bot", agent: "Agent" };
 
-export function summaryMessages(lines: readonly SummaryLine[], locale: string): { role: "system" | "user"; content: string }[] {
+export function summaryMessages(
+  lines: readonly SummaryLine[],
+  locale: string,
+): { role: "system" | "user"; content: string }[] {
   const system = [
     "You write the handoff note a support agent reads before taking over a chat.",
     "Summarise the customer's problem in 1 to 3 short sentences: what they want, what they already tried or were told, and anything blocking them.",
@@ -79,7 +83,10 @@ export function summaryMessages(lines: readonly SummaryLine[], locale: string): 
 /** The model's answer trimmed to a usable note: no label, no wrapping quotes, at most 3 sentences and 500 characters. */
 export function cleanSummary(raw: string): string {
   let s = raw.replace(/\s+/g, " ").trim();
-  s = s.replace(/^(handoff note|summary|note)\s*:\s*/i, "").replace(/^["“](.*)["”]$/, "$1").trim();
+  s = s
+    .replace(/^(handoff note|summary|note)\s*:\s*/i, "")
+    .replace(/^["“](.*)["”]$/, "$1")
+    .trim();
   const sentences = s.match(/[^.!?]+[.!?]+(\s|$)|[^.!?]+$/g) ?? [s];
   s = sentences.slice(0, 3).join("").trim();
   return s.length > 500 ? `${s.slice(0, 499)}…` : s;
@@ -100,7 +107,11 @@ export class LlmSummarizer {
   async summarize(lines: readonly SummaryLine[], locale: string): Promise<string | null> {
     if (!lines.some((l) => l.author === "customer")) return null;
     try {
-      const run = this.ai.run(this.s.model, { messages: summaryMessages(lines, locale), max_tokens: this.s.maxTokens, temperature: 0.1 });
+      const run = this.ai.run(this.s.model, {
+        messages: summaryMessages(lines, locale),
+        max_tokens: this.s.maxTokens,
+        temperature: 0.1,
+      });
       const text = cleanSummary(responseText(await within(run, this.s.timeoutMs, `${this.s.model} summary`)));
       if (!text) throw new Error("empty summary");
       return text;
@@ -112,7 +123,11 @@ export class LlmSummarizer {
 }
 
 /** The engine's hook, or undefined when summaries stay extractive. */
-export function handoffSummarizer(env: SummaryVars): { settings: SummarySettings; summarize: (lines: SummaryLine[], locale: string) => Promise<string | null> } | undefined {
+export function handoffSummarizer(
+  env: SummaryVars,
+):
+  | { settings: SummarySettings; summarize: (lines: SummaryLine[], locale: string) => Promise<string | null> }
+  | undefined {
   const settings = summarySettings(env);
   if (settings.mode !== "llm" || !env.AI) return undefined;
   const llm = new LlmSummarizer(env.AI, settings);

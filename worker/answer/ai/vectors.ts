@@ -20,7 +20,10 @@ const WRITE_BATCH = 500;
 
 /** A stable id of at most 64 bytes: base64url of SHA-256 over the passage's coordinates. */
 export async function passageVectorId(workspaceId: string, articleId: string, passageIndex: number): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${workspaceId}\u0000${articleId}\u0000${passageIndex}`));
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(`${workspaceId}\u0000${articleId}\u0000${passageIndex}`),
+  );
   let s = "";
   for (const b of new Uint8Array(digest)) s += String.fromCharCode(b);
   return `p_${btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "").slice(0, 40)}`;
@@ -50,7 +53,11 @@ export class PassageVectors {
 
   /** Nearest passages of one workspace, best first. Matches without usable metadata are skipped. */
   async query(workspaceId: string, vector: number[], topK: number): Promise<SemanticHit[]> {
-    const res = await this.index.query(vector, { topK: Math.min(20, topK), namespace: namespaceOf(workspaceId), returnMetadata: "all" });
+    const res = await this.index.query(vector, {
+      topK: Math.min(20, topK),
+      namespace: namespaceOf(workspaceId),
+      returnMetadata: "all",
+    });
     const hits: SemanticHit[] = [];
     for (const m of res.matches) {
       const md = m.metadata;
