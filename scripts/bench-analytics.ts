@@ -62,7 +62,7 @@ const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-analytics-"));
 const file = join(state, "synthetic.sql");
 writeFileSync(file, sql);
 // Migrations first (startWorker applies them), then the synthetic rows, then the worker on that state.
-let worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
+let worker = await startWorker({ persistTo: state, quiet: true });
 await worker.stop();
 const t0 = Date.now();
 const load = spawnSync(
@@ -97,7 +97,7 @@ if (counts?.conversations !== N)
   throw new Error(`expected ${N} per-conversation rows, found ${counts?.conversations}:\n${check.stderr}`);
 console.error(`${counts.events} analytics_events rows, ${counts.conversations} analytics_conversations rows`);
 if (OUT) mkdirSync(OUT, { recursive: true });
-worker = await startWorker({ port: 8798, persistTo: state, quiet: true });
+worker = await startWorker({ persistTo: state, quiet: true });
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length / 2) - 1] ?? NaN;
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);

@@ -2,14 +2,14 @@
 // conversation's row appearing in a signed-in agent's console, in real Chromium against the real
 // worker under `wrangler dev`. Both clocks are this machine's, so the two timestamps compare directly.
 //
-//   node scripts/ts.mjs scripts/bench-handoff.ts [--n 40] [--port 8797] [--stream-delay 12]
+//   node scripts/ts.mjs scripts/bench-handoff.ts [--n 40] [--port P] [--stream-delay 12]
 //
 // --stream-delay is STREAM_DELAY_MS (the deployed default is 12 ms between words of the bot's
 // "connecting you with a person" reply, which is sent before the conversation joins the queue).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/browser.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 import { signIn } from "./lib/console-login.ts";
 
@@ -18,7 +18,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const N = Number(arg("n", "40"));
-const PORT = Number(arg("port", "8797"));
+const PORT = arg("port", "") ? Number(arg("port", "")) : undefined;
 const STREAM_DELAY = arg("stream-delay", "12");
 const SITE = "bench_site";
 const AGENT = {
@@ -31,15 +31,12 @@ const AGENT = {
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-handoff-"));
 const worker = await startWorker({
-  port: PORT,
+  ...(PORT ? { port: PORT } : {}),
   persistTo: state,
   quiet: true,
   vars: { STREAM_DELAY_MS: STREAM_DELAY, RATE_LIMIT: "1000,1000" },
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launchChromium();
 try {
   await admin(worker, "POST", "/admin/v1/agents", AGENT);
   await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "bench", allowedOrigins: [worker.url] });

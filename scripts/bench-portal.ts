@@ -58,13 +58,9 @@ async function run(w: LocalWorker, label: string): Promise<{ p50: number; p95: n
   return out;
 }
 
-async function withWorker<T>(
-  port: number,
-  vars: Record<string, string>,
-  f: (w: LocalWorker) => Promise<T>,
-): Promise<T> {
+async function withWorker<T>(vars: Record<string, string>, f: (w: LocalWorker) => Promise<T>): Promise<T> {
   const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-portal-"));
-  const w = await startWorker({ port, persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "0", ...vars } });
+  const w = await startWorker({ persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "0", ...vars } });
   try {
     await admin(w, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
     return await f(w);
@@ -74,8 +70,8 @@ async function withWorker<T>(
   }
 }
 
-const uncached = await withWorker(8871, { PORTAL_CACHE: "off" }, (w) => run(w, "uncached"));
-const cached = await withWorker(8872, {}, (w) => run(w, "cached"));
+const uncached = await withWorker({ PORTAL_CACHE: "off" }, (w) => run(w, "uncached"));
+const cached = await withWorker({}, (w) => run(w, "cached"));
 const html = cached.body;
 const scripts = [...html.toString("utf8").matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
 console.log(

@@ -21,7 +21,7 @@ const queriesPath = arg("queries");
 const out = arg("out");
 if (!kbDir || !queriesPath || !out) {
   console.error(
-    "usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 8] [--port 8797]",
+    "usage: npm run bench:quality -- --kb DIR --queries FILE.jsonl [--history FILE.jsonl] [--exclude-articles id,id] --out PREDICTIONS.jsonl [--concurrency 8] [--port P (default: a free one)]",
   );
   process.exit(2);
 }
@@ -37,7 +37,7 @@ const queries = readJsonl(queriesPath).map((q) => ({ id: String(q.id), text: Str
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-"));
 const worker = await startWorker({
-  port: Number(arg("port") ?? 8797),
+  ...(arg("port") ? { port: Number(arg("port")) } : {}),
   persistTo: state,
   quiet: true,
   vars: { RATE_LIMIT: "100000,100000" },

@@ -1,5 +1,5 @@
 // Publish time and customer question latency while a publish runs, through the real worker under
-// `wrangler dev`: `node scripts/ts.mjs scripts/measure-publish.ts --kb DIR [--kb DIR2 ...] [--port 8850]`.
+// `wrangler dev`: `node scripts/ts.mjs scripts/measure-publish.ts --kb DIR [--kb DIR2 ...] [--port P]`.
 // For each KB: publish a baseline (the demo KB), then publish DIR as a job (replace) while two
 // customers keep asking questions; prints the job's time and the questions' p50/p95 and failures.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,9 +13,9 @@ const dirs: string[] = [];
 for (const [i, a] of process.argv.entries())
   if (a === "--kb" && process.argv[i + 1]) dirs.push(process.argv[i + 1] as string);
 const portArg = process.argv.indexOf("--port");
-const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : 8850;
+const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : undefined;
 if (!dirs.length) {
-  console.error("usage: node scripts/ts.mjs scripts/measure-publish.ts --kb DIR [--kb DIR2] [--port 8850]");
+  console.error("usage: node scripts/ts.mjs scripts/measure-publish.ts --kb DIR [--kb DIR2] [--port P]");
   process.exit(2);
 }
 
@@ -36,7 +36,7 @@ const pct = (xs: number[], p: number) => {
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-measure-"));
 const w = await startWorker({
-  port,
+  ...(port ? { port } : {}),
   persistTo: state,
   quiet: true,
   vars: { STREAM_DELAY_MS: "0", RATE_LIMIT: "1000,1000" },

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/browser.ts";
 import { SIM_OWNER, setup, simulate, type Target } from "./lib/simulate.ts";
 import { startWorker, type LocalWorker } from "./lib/worker.ts";
 import { signIn } from "./lib/console-login.ts";
@@ -38,7 +38,7 @@ if (url) {
 } else {
   state = mkdtempSync(join(tmpdir(), "edgedesk-simulate-"));
   worker = await startWorker({
-    port: Number(arg("port") ?? 8790),
+    ...(arg("port") ? { port: Number(arg("port")) } : {}),
     persistTo: state,
     quiet: true,
     vars: {
@@ -74,10 +74,7 @@ try {
   console.log(`dashboard: ${target.url}/console/#/analytics  (owner ${SIM_OWNER.email} / ${SIM_OWNER.password})`);
   const shot = arg("screenshot");
   if (shot) {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       await signIn(page, target.url, SIM_OWNER);

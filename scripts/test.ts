@@ -1,8 +1,15 @@
-// `npm test`: typecheck, build, then every suite: unit (Node), worker (inside workerd), end-to-end
+// `npm test`: lint, typecheck, build, then every suite: unit (Node), worker (inside workerd), end-to-end
 // (real Chromium against `wrangler dev`). Ends with one "N passed, N failed" line; exits non-zero if
-// anything failed or if a suite ran no test (nothing is skipped silently).
+// anything failed or if a suite ran no test (nothing is skipped silently). `npm test -- unit worker`
+// runs only those suites.
+//
+// Everything a suite starts inherits a marker in its environment; whatever is still alive when the
+// suites end (a wrangler a crashed test never stopped, its workerd, a Chromium) is killed by it.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chromiumPath, hasChromium } from "./lib/browser.ts";
+import { killMarked, RUN_MARKER } from "./lib/procs.ts";
 
 type Report = {
   numPassedTests: number;
@@ -12,25 +19,53 @@ type Report = {
   success: boolean;
 };
 
-const run = (cmd: string, args: string[]) =>
-  spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } }).status ??
-  1;
+const runId = `${process.pid}-${randomBytes(6).toString("hex")}`;
+const env = { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1", [RUN_MARKER]: runId };
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
+
+const fail = (what: string): never => {
+  console.log(`\n${what}\n0 passed, 1 failed`);
+  process.exit(1);
+};
+
+const only = process.argv.slice(2);
+const suites = ["unit", "worker", "e2e"].filter((s) => !only.length || only.includes(s));
+
+/**
+ * The browser suite needs Debian's Chromium. As root with apt, the test path installs it; otherwise it
+ * stops here, before any suite, with the one command to run.
+ */
+function ensureChromium(): void {
+  if (hasChromium()) return;
+  const howTo = "sudo apt-get update && sudo apt-get install -y chromium";
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const apt = spawnSync("sh", ["-c", "command -v apt-get"], { encoding: "utf8" }).status === 0;
+  if (process.env.CHROMIUM_PATH || !root || !apt)
+    fail(
+      process.env.CHROMIUM_PATH
+        ? `Chromium not found at CHROMIUM_PATH=${chromiumPath()}`
+        : `Chromium is missing: run \`${howTo}\` (or set CHROMIUM_PATH), then npm test`,
+    );
+  console.log("\n── chromium (missing: installing Debian's package)");
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const ok =
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env: aptEnv }).status === 0 &&
+    spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: aptEnv }).status === 0;
+  if (!ok || !hasChromium()) fail(`Installing Chromium failed: run \`${howTo}\`, then npm test`);
+}
 
 const steps: [string, () => number][] = [
+  ["lint", () => run("npx", ["biome", "check", "."])],
   ["typecheck", () => run("npm", ["run", "typecheck", "--silent"])],
   ["build", () => run("npm", ["run", "build", "--silent"])],
 ];
+if (suites.includes("e2e")) ensureChromium();
 for (const [name, step] of steps) {
   console.log(`\n── ${name}`);
-  if (step() !== 0) {
-    console.log(`\n${name} failed\n0 passed, 1 failed`);
-    process.exit(1);
-  }
+  if (step() !== 0) fail(`${name} failed`);
 }
 
 mkdirSync("test-results", { recursive: true });
-const only = process.argv.slice(2);
-const suites = ["unit", "worker", "e2e"].filter((s) => !only.length || only.includes(s));
 let passed = 0;
 let failed = 0;
 const lines: string[] = [];
@@ -57,6 +92,8 @@ for (const suite of suites) {
   lines.push(
     `  ${suite.padEnd(7)} ${p} passed, ${f} failed${r?.numPendingTests ? `, ${r.numPendingTests} skipped` : ""}`,
   );
+  const left = killMarked(RUN_MARKER, runId);
+  if (left) lines.push(`  ${suite.padEnd(7)} left ${left} process(es) running: killed`);
 }
 console.log(`\n${lines.join("\n")}\n\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

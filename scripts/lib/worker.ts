@@ -2,23 +2,44 @@
 // for the dev command, the end-to-end tests and the benchmark runner.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { freePort, killMarked } from "./procs.ts";
+
+/** Marks the processes of one started worker (wrangler, workerd, esbuild) in their environment. */
+export const WORKER_MARKER = "EDGEDESK_WORKER";
 
 export type LocalWorker = {
   url: string;
+  port: number;
   adminToken: string;
   process: ChildProcess;
-  stop: () => Promise<void> /** The last lines wrangler printed. */;
+  stop: () => Promise<void>;
+  /** The last lines wrangler printed. */
   logTail: () => string;
 };
 
 const wrangler = "node_modules/.bin/wrangler";
 
+/** Fails with the exact command to run when the built assets `wrangler dev` serves are missing. */
+export function ensureBuilt(): void {
+  if (existsSync("dist/public/widget.js")) return;
+  const b = spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("npm run build failed: wrangler dev serves dist/public");
+}
+
+/**
+ * Starts `wrangler dev` on `port` (a free one when omitted). wrangler runs in its own process group,
+ * marked in its environment, so `stop()` ends wrangler, workerd and esbuild together, and a failed start
+ * leaves nothing behind.
+ */
 export async function startWorker(opts: {
-  port: number;
+  port?: number;
   persistTo?: string;
   vars?: Record<string, string>;
   quiet?: boolean;
 }): Promise<LocalWorker> {
+  ensureBuilt();
+  const port = opts.port ?? (await freePort());
   const adminToken = opts.vars?.ADMIN_TOKEN ?? randomBytes(18).toString("base64url");
   const vars = { SECRET: randomBytes(24).toString("base64url"), ...opts.vars, ADMIN_TOKEN: adminToken };
   const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
@@ -30,7 +51,7 @@ export async function startWorker(opts: {
   const args = [
     "dev",
     "--port",
-    String(opts.port),
+    String(port),
     "--ip",
     "127.0.0.1",
     "--inspector-port",
@@ -39,9 +60,11 @@ export async function startWorker(opts: {
     ...persist,
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const marker = randomBytes(8).toString("hex");
   const child = spawn(wrangler, args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", [WORKER_MARKER]: marker },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let log = "";
   const collect = (d: Buffer) => {
@@ -50,29 +73,44 @@ export async function startWorker(opts: {
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  const url = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    const group = child.pid;
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        if (group) process.kill(-group, sig);
+      } catch {
+        // the group is gone
+      }
+    };
+    if (child.exitCode === null && child.signalCode === null) {
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
     }
-    if (Date.now() > deadline) {
-      child.kill("SIGTERM");
-      throw new Error(`wrangler dev did not answer within 60 s:\n${log}`);
+    // workerd can outlive wrangler's exit for a moment, or for good when wrangler was killed hard.
+    signal("SIGKILL");
+    killMarked(WORKER_MARKER, marker);
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+      try {
+        if ((await fetch(`${url}/health`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not answer within 60 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 250));
     }
-    await new Promise((r) => setTimeout(r, 250));
+  } catch (e) {
+    await stop();
+    throw e;
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    });
-  return { url, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
+  return { url, port, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
 }
 
 /** Calls the admin API; throws with the server's JSON error on failure. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
 import { admin } from "../../scripts/lib/worker.ts";
-import { AGENT, startHarness, type Harness } from "./harness.ts";
+import { AGENT, listen, startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 
 const SITE = "e2e_ident";
@@ -39,8 +39,12 @@ function page(workerUrl: string): string {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ worker: 8795, host: 8796 });
-  hostUrl = "http://127.0.0.1:8797";
+  h = await startHarness();
+  host = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(page(h.worker.url));
+  });
+  hostUrl = await listen(host);
   await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
     name: "Acme account",
     allowedOrigins: [hostUrl],
@@ -64,11 +68,6 @@ beforeAll(async () => {
     }),
   });
   expect(canned.status).toBe(201);
-  host = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page(h.worker.url));
-  });
-  await new Promise<void>((r) => host.listen(8797, "127.0.0.1", r));
 });
 afterAll(async () => {
   await new Promise((r) => host?.close(r));

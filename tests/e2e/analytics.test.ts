@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../scripts/lib/browser.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
@@ -22,7 +23,6 @@ let log: SimConversation[];
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-analytics-"));
   worker = await startWorker({
-    port: 8851,
     persistTo: state,
     quiet: true,
     vars: {
@@ -40,10 +40,7 @@ beforeAll(async () => {
     agentDelayMs: [200, 1500],
     autoResolveMs: AUTO_RESOLVE_MS,
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ const OWNER = { email: "e2e-owner@lumen.example", password: "e2e-owner-password"
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8881, host: 8882 });
+  h = await startHarness();
   await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
 });
 afterAll(async () => h?.stop());

@@ -18,7 +18,7 @@ const TEXT = "Prints ship within 3 working days; you get a tracking link by emai
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ worker: 8861, host: 8862 });
+  h = await startHarness();
   await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
 });
 afterAll(async () => {

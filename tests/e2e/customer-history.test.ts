@@ -10,17 +10,16 @@ import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
 import type { HistorySession, PastConversations } from "../../shared/customer-history.ts";
 import { admin } from "../../scripts/lib/worker.ts";
-import { startHarness, type Harness } from "./harness.ts";
+import { listen, startHarness, type Harness } from "./harness.ts";
 
 const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 const SITE = "e2e_history";
 const IDENTITY_SECRET = "e2e-history-identity-secret-0123";
 const DANA = { id: "u_dana", email: "dana@example.com", name: "Dana Ruiz" };
-const HOST_PORT = 8873;
 
 let h: Harness;
 let host: Server;
-const hostUrl = `http://127.0.0.1:${HOST_PORT}`;
+let hostUrl = "";
 
 function signature(user: { id: string; email?: string }) {
   const ts = Math.floor(Date.now() / 1000);
@@ -84,18 +83,18 @@ async function historyOf(): Promise<PastConversations["conversations"]> {
 const gently = { timeout: 20_000, interval: 500 };
 
 beforeAll(async () => {
-  h = await startHarness({ worker: 8871, host: 8872 });
-  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
-    name: "Acme account",
-    allowedOrigins: [hostUrl],
-    identitySecret: IDENTITY_SECRET,
-  });
+  h = await startHarness();
   host = createServer((req, res) => {
     const u = new URL(req.url ?? "/", hostUrl);
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(page(u.pathname, u.searchParams.get("locale")));
   });
-  await new Promise<void>((r) => host.listen(HOST_PORT, "127.0.0.1", r));
+  hostUrl = await listen(host);
+  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
+    name: "Acme account",
+    allowedOrigins: [hostUrl],
+    identitySecret: IDENTITY_SECRET,
+  });
 });
 afterAll(async () => {
   await new Promise((r) => host?.close(r));

@@ -9,7 +9,7 @@ import { AGENT, startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8891, host: 8892 });
+  h = await startHarness();
 });
 afterAll(async () => h?.stop());
 

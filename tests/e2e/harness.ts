@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../scripts/lib/browser.ts";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 
@@ -33,45 +34,53 @@ button { background: lime !important; } textarea, input { display: none !importa
 <script src="${workerUrl}/widget.js" data-site="${SITE}"${locale ? ` data-locale="${locale}"` : ""} async></script></body></html>`;
 }
 
-export async function startHarness(
-  ports: { worker: number; host: number },
-  vars: Record<string, string> = {},
-): Promise<Harness> {
-  const state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
-  const worker = await startWorker({
-    port: ports.worker,
-    persistTo: state,
-    quiet: true,
-    vars: { STREAM_DELAY_MS: "15", ...vars },
-  });
-  const hostUrl = `http://127.0.0.1:${ports.host}`;
-  await admin(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
-  await admin(worker, "POST", "/admin/v1/agents", AGENT);
-  await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "Acme shop", allowedOrigins: [hostUrl] });
-  const host = createServer((req, res) => {
-    const u = new URL(req.url ?? "/", hostUrl);
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(hostPage(worker.url, u.searchParams.get("locale") ?? undefined));
-  });
-  await new Promise<void>((r) => host.listen(ports.host, "127.0.0.1", r));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
+/**
+ * Starts the worker (fresh state), the host page and Chromium, in that order. Whatever step throws,
+ * what the earlier steps started is stopped before the error goes on: a failed launch leaves no
+ * `wrangler dev` or workerd behind.
+ */
+export async function startHarness(vars: Record<string, string> = {}): Promise<Harness> {
+  const undo: (() => Promise<void> | void)[] = [];
   const stop = async () => {
-    await browser.close();
-    await new Promise((r) => host.close(r));
-    await worker.stop();
-    rmSync(state, { recursive: true, force: true });
+    for (const step of undo.splice(0).reverse()) {
+      try {
+        await step();
+      } catch {
+        // keep stopping the rest
+      }
+    }
   };
-  return { worker, host, hostUrl, browser, stop };
+  try {
+    const state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
+    undo.push(() => rmSync(state, { recursive: true, force: true }));
+    const worker = await startWorker({ persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "15", ...vars } });
+    undo.push(() => worker.stop());
+    const host = createServer((req, res) => {
+      const u = new URL(req.url ?? "/", hostUrl);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(hostPage(worker.url, u.searchParams.get("locale") ?? undefined));
+    });
+    const hostUrl = await listen(host);
+    undo.push(() => new Promise<void>((r) => host.close(() => r())));
+    await admin(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
+    await admin(worker, "POST", "/admin/v1/agents", AGENT);
+    await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "Acme shop", allowedOrigins: [hostUrl] });
+    const browser = await launchChromium();
+    undo.push(() => browser.close());
+    return { worker, host, hostUrl, browser, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Listens on a free loopback port; resolves with the server's origin. */
+export function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const addr = server.address();
+      resolve(`http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`);
+    });
+  });
 }

@@ -17,7 +17,7 @@ const SHOTS = process.env.E2E_SCREENSHOTS;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8841, host: 8842 });
+  h = await startHarness();
   await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
 });
 afterAll(async () => h?.stop());

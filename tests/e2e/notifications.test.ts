@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../../scripts/lib/browser.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CreatedConversation, Delivery, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
@@ -25,7 +26,6 @@ let state: string;
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-notify-"));
   worker = await startWorker({
-    port: 8797,
     persistTo: state,
     quiet: true,
     vars: {
@@ -38,18 +38,7 @@ beforeAll(async () => {
   });
   receiver = await startReceiver();
   await admin(worker, "POST", "/admin/v1/agents", OWNER);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   if (shots) mkdirSync(shots, { recursive: true });
 });
 

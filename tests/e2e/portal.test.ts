@@ -10,7 +10,7 @@ const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8851, host: 8852 });
+  h = await startHarness();
 });
 afterAll(async () => h?.stop());
 

@@ -5,7 +5,7 @@ import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8793, host: 8794 });
+  h = await startHarness();
 });
 afterAll(async () => h?.stop());
 

@@ -24,7 +24,7 @@ const SOL = {
 };
 
 beforeAll(async () => {
-  h = await startHarness({ worker: 8795, host: 8796 });
+  h = await startHarness();
   await admin(h.worker, "POST", "/admin/v1/agents", BEA);
   await admin(h.worker, "POST", "/admin/v1/agents", SOL);
 });

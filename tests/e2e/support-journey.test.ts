@@ -8,7 +8,7 @@ import { signIn } from "../../scripts/lib/console-login.ts";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ worker: 8791, host: 8792 });
+  h = await startHarness();
 });
 afterAll(async () => h?.stop());
 

@@ -29,7 +29,7 @@ const QUESTIONS: ((i: number) => string)[] = [
 ];
 
 beforeAll(async () => {
-  h = await startHarness({ worker: 8851, host: 8852 }, { RATE_LIMIT: "1000,1000" });
+  h = await startHarness({ RATE_LIMIT: "1000,1000" });
   await admin(h.worker, "POST", "/admin/v1/agents", LEAD);
   await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
   mkdirSync(shots, { recursive: true });
