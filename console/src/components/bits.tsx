@@ -40,14 +40,18 @@ export function SlaCountdown({ item }: { item: InboxItem }) {
   const v = slaView(item, now.value);
   if (!v) return null;
   return (
-    <span
-      class={`sla sla-${v.state}`}
-      data-testid="sla-countdown"
-      data-sla-state={v.state}
-      title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined}
-    >
-      <span aria-hidden="true">{v.text}</span>
+    // The short text is for the eye; screen readers get the full sentence (aria-label on a plain span is ignored).
+    <>
+      <span
+        class={`sla sla-${v.state}`}
+        data-testid="sla-countdown"
+        data-sla-state={v.state}
+        title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined}
+        aria-hidden="true"
+      >
+        {v.text}
+      </span>
       <span class="visually-hidden">{v.label}</span>
-    </span>
+    </>
   );
 }
