@@ -1,5 +1,5 @@
 // Offline benchmark harness: publishes a snapshot from a KB folder (+ optional history) and runs every
-// query through retrieve → decide → compose, writing predictions for /work/shared/bench/score.mjs.
+// query through retrieve → decide → compose, writing predictions for ../shared/bench/score.mjs.
 // It reads only `id` and `text` of each query: the other fields are labels for the scorer.
 //
 //   node eval-kb.mjs --kb DIR [--exclude-articles a,b] [--history H.jsonl] --queries Q.jsonl --out P.jsonl
