@@ -8,7 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { chromiumPath, hasChromium } from "./lib/browser.ts";
+import { hasChromium } from "./lib/browser.ts";
+import { INSTALL_COMMAND, planChromium } from "./lib/chromium-setup.ts";
 import { killMarked, RUN_MARKER } from "./lib/procs.ts";
 
 type Report = {
@@ -31,27 +32,22 @@ const fail = (what: string): never => {
 const only = process.argv.slice(2);
 const suites = ["unit", "worker", "e2e"].filter((s) => !only.length || only.includes(s));
 
-/**
- * The browser suite needs Debian's Chromium. As root with apt, the test path installs it; otherwise it
- * stops here, before any suite, with the one command to run.
- */
+/** The browser suite needs Debian's Chromium (scripts/lib/chromium-setup.ts decides what to do). */
 function ensureChromium(): void {
-  if (hasChromium()) return;
-  const howTo = "sudo apt-get update && sudo apt-get install -y chromium";
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const apt = spawnSync("sh", ["-c", "command -v apt-get"], { encoding: "utf8" }).status === 0;
-  if (process.env.CHROMIUM_PATH || !root || !apt)
-    fail(
-      process.env.CHROMIUM_PATH
-        ? `Chromium not found at CHROMIUM_PATH=${chromiumPath()}`
-        : `Chromium is missing: run \`${howTo}\` (or set CHROMIUM_PATH), then npm test`,
-    );
+  const plan = planChromium({
+    present: hasChromium(),
+    root: typeof process.getuid === "function" && process.getuid() === 0,
+    apt: spawnSync("sh", ["-c", "command -v apt-get"], { encoding: "utf8" }).status === 0,
+    customPath: process.env.CHROMIUM_PATH,
+  });
+  if (plan.kind === "ready") return;
+  if (plan.kind === "stop") fail(plan.message);
   console.log("\n── chromium (missing: installing Debian's package)");
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const ok =
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env: aptEnv }).status === 0 &&
     spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: aptEnv }).status === 0;
-  if (!ok || !hasChromium()) fail(`Installing Chromium failed: run \`${howTo}\`, then npm test`);
+  if (!ok || !hasChromium()) fail(`Installing Chromium failed: run \`${INSTALL_COMMAND}\`, then npm test`);
 }
 
 const steps: [string, () => number][] = [
