@@ -157,6 +157,20 @@ export async function parseMail(bytes: Uint8Array): Promise<ParsedMail> {
       ...(cid ? { contentId: cid } : {}),
     });
   }
+  // RFC 5322 allows one In-Reply-To and one References; some clients write two. postal-mime keeps the
+  // first; every Message-ID named is a chance to find the thread, so the others are added.
+  const all = (name: string, first: string | undefined) =>
+    [
+      first,
+      ...headers
+        .filter((h) => h.name === name)
+        .slice(1)
+        .map((h) => h.value),
+    ]
+      .filter(Boolean)
+      .join(" ") || undefined;
+  const references = all("references", email.references);
+  const inReplyTo = all("in-reply-to", email.inReplyTo);
   const from = firstMailbox(email.from);
   const replyTo = firstMailbox(email.replyTo);
   return {
@@ -167,8 +181,8 @@ export async function parseMail(bytes: Uint8Array): Promise<ParsedMail> {
     ...(replyTo ? { replyTo } : {}),
     subject: email.subject ?? "",
     ...(email.messageId ? { messageId: email.messageId } : {}),
-    ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
-    ...(email.references ? { references: email.references } : {}),
+    ...(inReplyTo ? { inReplyTo } : {}),
+    ...(references ? { references } : {}),
     ...(email.text !== undefined ? { text: email.text } : {}),
     ...(email.html !== undefined ? { html: email.html } : {}),
     attachments,
