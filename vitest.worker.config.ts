@@ -3,10 +3,22 @@
 // "worker-ai" runs the same worker with RETRIEVAL=hybrid and COMPOSER=llm, its `AI` and `VECTORIZE`
 // bindings served by in-memory fakes living in an auxiliary Worker (tests/worker/ai/fakes-worker.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { readFileSync } from "node:fs";
 import { buildSync } from "esbuild";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 const FAKES = "edgedesk-test-fakes";
+
+/** `import x from "./m.eml?base64"`: the file's exact bytes as base64 (`?raw` would decode them as UTF-8). */
+const base64Files: Plugin = {
+  name: "edgedesk-base64-files",
+  enforce: "pre",
+  load(id) {
+    if (!id.endsWith("?base64")) return null;
+    return `export default ${JSON.stringify(readFileSync(id.slice(0, -"?base64".length)).toString("base64"))};`;
+  },
+};
 
 function fakesWorker() {
   const out = buildSync({
@@ -45,7 +57,7 @@ export default defineConfig(async () => {
     test: {
       projects: [
         {
-          plugins: [cloudflareTest({ wrangler, miniflare: { bindings } })],
+          plugins: [cloudflareTest({ wrangler, miniflare: { bindings } }), base64Files],
           test: {
             name: "worker",
             include: ["tests/worker/**/*.test.ts"],

@@ -277,7 +277,7 @@ export type ConversationDetail = {
   /** The customer's contact (one per workspace and email address): `GET /api/contacts/:id`. */
   contactId?: string;
   /** Email conversations: who writes and about what. */
-  email?: { customer: string; subject: string };
+  email?: { customer: string; subject: string; unverified?: true };
   /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
   followUp?: FollowUpResult;
 };

@@ -120,7 +120,10 @@ async function email(
 }
 
 async function emailRaw(raw: string, from: string, to: string, messageId: string): Promise<string> {
-  const bytes = new TextEncoder().encode(raw);
+  // Authenticated mail, as Email Routing stamps it (worker/email/auth.ts): only that joins a history.
+  const domain = (/<([^>]+)>/.exec(from)?.[1] ?? from).split("@")[1];
+  const stamp = `ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=${domain}\r\n`;
+  const bytes = new TextEncoder().encode(stamp + raw);
   const message: ForwardableEmailMessage = {
     from: /<([^>]+)>/.exec(from)?.[1] ?? from,
     to,

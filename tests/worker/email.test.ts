@@ -252,15 +252,18 @@ describe("email channel", () => {
     const objects = async () => (await env.ATTACHMENTS?.list())?.objects.length;
     const [n0, o0] = [await count(), await objects()];
 
-    expect((await receive(eml("malformed"))).rejected).toEqual([
-      'malformed message: header line without a field name: "this line is not a header"',
-    ]);
-    const truncated = eml("malformed").replace("this line is not a header\n", "");
-    expect((await receive(truncated)).rejected).toEqual([
-      'malformed message: multipart is truncated: no closing "--never-closed--"',
-    ]);
-    expect((await receive("no headers at all, just words")).rejected).toEqual([
-      "malformed message: no blank line between headers and body",
+    // Nested deeper than 8 multiparts, or more than 200 parts: refused before anything is read into a conversation.
+    let deep = "Deep and wide\r\n";
+    for (let d = 9; d >= 0; d--)
+      deep = `Content-Type: multipart/mixed; boundary="b${d}"\r\n\r\n--b${d}\r\n${deep}\r\n--b${d}--\r\n`;
+    const head = "From: Someone <someone@example.com>\r\nMessage-ID: <deep-1@example.com>\r\n";
+    expect((await receive(head + deep)).rejected).toEqual(["malformed message: multiparts nested too deeply"]);
+    const wide = Array.from({ length: 201 }, (_, n) => `--w\r\nContent-Type: text/plain\r\n\r\npart ${n}\r\n`).join("");
+    expect(
+      (await receive(`${head}Content-Type: multipart/mixed; boundary=w\r\n\r\n${wide}--w--\r\n`)).rejected,
+    ).toEqual(["malformed message: too many MIME parts"]);
+    expect((await receive("no headers at all, just words", { from: "someone@example.com" })).rejected).toEqual([
+      "malformed message: no valid From address",
     ]);
     expect(
       (await receive(withId(eml("plain"), "nofrom@x").replace(/^From: .*\r?\n/m, ""), { from: "ana@example.com" }))
@@ -340,6 +343,47 @@ describe("email channel", () => {
     expect(view.email).toBe("ana@example.com");
     expect(view.conversations.map((c) => c.id)).toEqual(expect.arrayContaining([plainId, b.id]));
     expect((await SELF.fetch(`${BASE}/api/contacts/${a.contactId}`)).status).toBe(401);
+  });
+
+  it("a spoofed From (no passing result from Email Routing) opens an unverified conversation, outside the contact, its history and its thread", async () => {
+    const ana = await detail(plainId);
+    // Email Routing's verdict is the topmost ARC-Authentication-Results; everything below it is the sender's.
+    const cloudflare = (verdicts: string) => `ARC-Authentication-Results: i=2; mx.cloudflare.net; ${verdicts}\r\n`;
+    const forged = "ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=example.com\r\n";
+    const reply = eml("reply")
+      .replace(/^ARC-Authentication-Results:.*\r?\n(?:[ \t].*\r?\n)*/m, "")
+      .replace("{{IN_REPLY_TO}}", firstReply.message_id)
+      .replace("{{REFERENCES}}", `<${firstReply.message_id}>`);
+    const variants: [string, string][] = [
+      ["spoof-none@x.example", reply],
+      [
+        "spoof-forged@x.example",
+        cloudflare("dmarc=fail header.from=example.com; spf=fail smtp.mailfrom=mallory@evil.example") +
+          reply.replace(/^Return-Path:/m, `${forged}Return-Path:`),
+      ],
+      [
+        "spoof-other@x.example",
+        `ARC-Authentication-Results: i=1; mx.google.com; dmarc=pass header.from=example.com\r\n${reply}`,
+      ],
+      [
+        "spoof-unaligned@x.example",
+        cloudflare("dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=mallory@evil.example") + reply,
+      ],
+    ];
+    for (const [id, raw] of variants) {
+      expect((await receive(withId(raw, id), { from: "mallory@evil.example" })).rejected).toEqual([]);
+      const conversation = await conversationOf(id);
+      expect(conversation, id).not.toBe(plainId);
+      const d = await detail(conversation);
+      expect(d.email, id).toEqual({ customer: "ana@example.com", subject: "Re: Password", unverified: true });
+      expect(d.contactId, id).toBeUndefined();
+      const [m] = await messages(conversation, "customer");
+      expect(m?.text).toContain("how much storage");
+    }
+    const r = await SELF.fetch(`${BASE}/api/contacts/${ana.contactId}`, { headers: { cookie } });
+    const view = (await r.json()) as { conversations: { id: string }[] };
+    const unverified = await Promise.all(variants.map(([id]) => conversationOf(id)));
+    expect(view.conversations.map((c) => c.id).filter((c) => unverified.includes(c))).toEqual([]);
   });
 
   it("a bot that already sent its daily emails in a conversation goes quiet, and the agent sees why", async () => {

@@ -141,7 +141,15 @@ export class ConversationDO extends DurableObject<Env> {
       ...(m.handoffNeeded ? { handoffNeeded: m.handoffNeeded } : {}),
       ...(m.assignedAgentId ? { assignee: { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } } : {}),
       ...(m.contactId ? { contactId: m.contactId } : {}),
-      ...(m.email ? { email: { customer: m.email.customer, subject: m.email.subject } } : {}),
+      ...(m.email
+        ? {
+            email: {
+              customer: m.email.customer,
+              subject: m.email.subject,
+              ...(m.email.verified === false ? { unverified: true as const } : {}),
+            },
+          }
+        : {}),
       ...(followUp ? { followUp } : {}),
     };
   }

@@ -22,7 +22,7 @@ export function parseMailbox(value: string | undefined): Mailbox | null {
 export const normaliseEmail = (address: string): string => address.trim().toLowerCase();
 
 export const validAddress = (a: string): boolean =>
-  /^[^\s@<>()[\]\\,;:"]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(a) && a.length <= 254;
+  /^[^\s@<>()[\]\\,;:"]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*$/iu.test(a) && a.length <= 254;
 
 /** `support+tag@d` → { base: "support@d", tag: "tag" }. */
 export function splitPlus(address: string): { base: string; tag?: string } {

@@ -12,6 +12,8 @@ export type EmailThread = {
   /** support+<token>@domain: where replies come back to. */
   replyTo: string;
   subject: string;
+  /** false when Email Routing did not vouch for the From address of the first message (auth.ts). */
+  verified?: boolean;
   /** The customer's latest Message-ID: what our next reply answers. */
   lastInbound?: string;
   /** The thread's Message-IDs, oldest first (the first and the latest few). */

@@ -8,7 +8,6 @@ import type { Env } from "../env.ts";
 import {
   emailConversationId,
   normaliseEmail,
-  parseMailbox,
   replyAddress,
   replyToken,
   splitPlus,
@@ -16,10 +15,11 @@ import {
   verifyReplyToken,
 } from "./address.ts";
 import { removeObjects, storeAttachments } from "./attachments.ts";
+import { checkSender } from "./auth.ts";
 import { classify } from "./classify.ts";
 import { claimInbound, findThread, linkContact, releaseInbound, unlinkContact, workspaceFor } from "./db.ts";
-import { header, MalformedMail, parseMail, type ParsedMail } from "./mime.ts";
-import { htmlToText, stripQuotedAndSignature } from "./text.ts";
+import { MalformedMail, parseMail, type ParsedMail } from "./mime.ts";
+import { htmlToText, MAX_HTML_CHARS, stripQuotedAndSignature } from "./text.ts";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_ATTACHMENTS = 10;
@@ -60,8 +60,10 @@ const bareId = (v: string) => v.trim().replace(/^<|>$/g, "").trim();
 export const messageIds = (v: string | undefined): string[] =>
   (v?.match(/<[^<>\s]+>/g) ?? []).map(bareId).filter((x) => x.length > 2 && x.length <= 250);
 
+/** Every inline text part, in order (mime.ts); HTML-only mail through the linear converter. */
 function bodyText(mail: ParsedMail): string {
-  if (mail.text?.trim()) return mail.text;
+  // Quote stripping is linear too; the cap only bounds the work on text no one will read.
+  if (mail.text?.trim()) return mail.text.slice(0, MAX_HTML_CHARS);
   return mail.html ? htmlToText(mail.html) : "";
 }
 
@@ -95,7 +97,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
   }
   let mail: ParsedMail;
   try {
-    mail = parseMail(bytes);
+    mail = await parseMail(bytes);
   } catch (e) {
     if (e instanceof MalformedMail) return reject(`malformed message: ${e.message}`);
     throw e;
@@ -107,22 +109,25 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
   const kind = classify(mail, message.from);
   if (kind.kind !== "person") return drop(`${kind.kind}: ${kind.why}`);
 
-  const from = parseMailbox(header(mail.headers, "from"));
+  const from = mail.from;
   if (!from || !validAddress(from.address)) return reject("malformed message: no valid From address");
   // Our own outbound mail coming back (a forward rule, a misrouted copy) is a loop in the making.
   const own = await env.DB.prepare("SELECT 1 AS x FROM email_addresses WHERE address = ?")
     .bind(splitPlus(from.address).base)
     .first();
   if (own) return drop("sent from one of our own support addresses");
-  const replyTo = parseMailbox(header(mail.headers, "reply-to"));
+  // A From line proves nothing by itself: only Email Routing's authentication results do. An
+  // unverified sender still gets a conversation, but never joins a contact, its history, or a thread
+  // by Message-ID (those are not secrets); the console marks it.
+  const sender = checkSender(mail.headers, from.address);
+  const replyTo = mail.replyTo;
   const customer =
     replyTo && validAddress(replyTo.address)
       ? { address: replyTo.address, ...(from.name ? { name: from.name } : {}) }
       : from;
   const messageId =
-    messageIds(header(mail.headers, "message-id"))[0] ??
-    `${b64url(await crypto.subtle.digest("SHA-256", bytes))}@edgedesk.invalid`;
-  const subject = (header(mail.headers, "subject") ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
+    messageIds(mail.messageId)[0] ?? `${b64url(await crypto.subtle.digest("SHA-256", bytes))}@edgedesk.invalid`;
+  const subject = mail.subject.replace(/\s+/g, " ").trim().slice(0, 300);
 
   // Threading: the signed token in the address we were written to, else the Message-IDs the client
   // quotes, and only for the same sender. Never the subject.
@@ -141,11 +146,8 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
       threadedBy = "reply-token";
     } else log("ignored", "reply token does not verify", { tag });
   }
-  if (!conversationId) {
-    const refs = [
-      ...messageIds(header(mail.headers, "in-reply-to")),
-      ...messageIds(header(mail.headers, "references")).reverse(),
-    ];
+  if (!conversationId && sender.verified) {
+    const refs = [...messageIds(mail.inReplyTo), ...messageIds(mail.references).reverse()];
     const hit = await findThread(env.DB, site.workspaceId, refs);
     if (hit) {
       const same = await env.DB.prepare(
@@ -180,14 +182,16 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
     if (files.length !== mail.attachments.length)
       log("warning", "attachments not kept: no ATTACHMENTS bucket bound", { count: mail.attachments.length });
     const attachments = env.ATTACHMENTS ? await storeAttachments(env.ATTACHMENTS, id, files, keys) : [];
-    contactId = await linkContact(env.DB, {
-      workspaceId: site.workspaceId,
-      email: from.address,
-      ...(from.name ? { name: from.name } : {}),
-      conversationId: id,
-      channel: "email",
-      now,
-    });
+    contactId = sender.verified
+      ? await linkContact(env.DB, {
+          workspaceId: site.workspaceId,
+          email: from.address,
+          ...(from.name ? { name: from.name } : {}),
+          conversationId: id,
+          channel: "email",
+          now,
+        })
+      : undefined;
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
     const token = await replyToken(env.SECRET, id);
     const r = await stub.receiveEmail({
@@ -195,7 +199,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
       messageId,
       text: text || "(attachments only)",
       attachments,
-      contactId,
+      ...(contactId ? { contactId } : {}),
       ...(created
         ? {
             init: {
@@ -205,8 +209,9 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
               channel: "email",
               locale: env.EMAIL_LOCALE ?? "en",
               baseUrl: env.PUBLIC_URL ?? "",
-              contactId,
+              ...(contactId ? { contactId } : {}),
               email: {
+                verified: sender.verified,
                 customer: customer.address,
                 ...(customer.name ? { customerName: customer.name } : {}),
                 support: site.supportAddress,
@@ -222,6 +227,8 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
       conversation: id,
       messageId,
       attachments: attachments.length,
+      verified: sender.verified,
+      ...(sender.verified ? {} : { unverified: sender.why }),
     });
     return { outcome: "stored", conversationId: id, created, seq: r.seq };
   } catch (e) {

@@ -25,8 +25,12 @@ const ENTITIES: Record<string, string> = {
   iquest: "¿",
 };
 
+/** Longest HTML converted: the text kept is at most a few thousand characters, and what a person
+ * wrote comes first; the rest of a larger part is quoted history, tracking markup or an attack. */
+export const MAX_HTML_CHARS = 1_000_000;
+
 export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e: string) => {
+  return s.replace(/&(#x[0-9a-f]{1,8}|#\d{1,8}|[a-z]{1,32});/gi, (all, e: string) => {
     if (e[0] === "#") {
       const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
@@ -35,52 +39,95 @@ export function decodeEntities(s: string): string {
   });
 }
 
-const BLOCK = /^(p|div|br|tr|li|h[1-6]|table|ul|ol|pre|hr|section|article|header|footer|blockquote|dd|dt)$/;
+const BLOCK = new Set(
+  "p div br tr li h1 h2 h3 h4 h5 h6 table ul ol pre hr section article header footer blockquote dd dt".split(" "),
+);
+const PARAGRAPH = new Set("p h1 h2 h3 h4 h5 h6 table ul ol blockquote pre".split(" "));
+// Elements whose content is never text for a person; skipped up to their end tag.
+const SKIPPED = new Set(["script", "style", "head", "title", "template", "svg"]);
+const NAME = /[a-zA-Z][a-zA-Z0-9]*/y;
+const QUOTE_DIV =
+  /class\s*=\s*["'][^"']*(gmail_quote|moz-cite-prefix|yahoo_quoted)|id\s*=\s*["']?(divRplyFwdMsg|appendonsend)/i;
 
 /**
- * HTML → text. Text inside <blockquote> (how mail clients quote history) comes out prefixed with "> "
+ * HTML → text in one forward pass: every search (indexOf) starts where the last one ended, so the
+ * time is linear in the input whatever it holds (unclosed comments and tags end the text, as in a
+ * browser). Text inside <blockquote> (how mail clients quote history) comes out prefixed with "> "
  * so quote stripping treats it like quoted plain text; Gmail's and Outlook's quote containers too.
+ * Input past MAX_HTML_CHARS is not read.
  */
-export function htmlToText(html: string): string {
-  const src = html
-    .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/<(script|style|head|title|template|svg)\b[\s\S]*?<\/\1\s*>/gi, "");
-  let out = "";
+export function htmlToText(input: string): string {
+  const src = input.length > MAX_HTML_CHARS ? input.slice(0, MAX_HTML_CHARS) : input;
+  const lower = src.toLowerCase();
+  const out: string[] = [];
   let depth = 0;
   let line = "";
   const flush = (always = false) => {
     const t = line.replace(/[ \t\u00a0]+/g, " ").trim();
-    if (t || always) out += `${depth > 0 ? "> ".repeat(depth) + t : t}\n`;
+    if (t || always) out.push(`${depth > 0 ? "> ".repeat(depth) + t : t}\n`);
     line = "";
   };
-  const tag = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>|([^<]+)|</g;
-  let m: RegExpExecArray | null;
-  while ((m = tag.exec(src))) {
-    if (m[3] !== undefined || m[0] === "<") {
-      line += decodeEntities((m[3] ?? "<").replace(/\s+/g, " "));
+  const text = (s: string) => {
+    line += decodeEntities(s.replace(/\s+/g, " "));
+  };
+  let i = 0;
+  while (i < src.length) {
+    const lt = src.indexOf("<", i);
+    if (lt < 0) {
+      text(src.slice(i));
+      break;
+    }
+    if (lt > i) text(src.slice(i, lt));
+    if (src.startsWith("<!--", lt)) {
+      const end = src.indexOf("-->", lt + 4);
+      if (end < 0) break;
+      i = end + 3;
       continue;
     }
-    const name = (m[1] as string).toLowerCase();
-    const closing = m[0].startsWith("</");
-    const attrs = m[2] ?? "";
-    const quoteBox =
-      name === "blockquote" ||
-      (name === "div" && /class\s*=\s*["'][^"']*(gmail_quote|moz-cite-prefix|yahoo_quoted)/i.test(attrs)) ||
-      (name === "div" && /id\s*=\s*["']?(divRplyFwdMsg|appendonsend)/i.test(attrs));
-    if (BLOCK.test(name)) flush(name === "br");
-    // Paragraph-like blocks are separated by a blank line, list items and rows are not.
-    if (/^(p|h[1-6]|table|ul|ol|blockquote|pre)$/.test(name)) out += "\n";
-    if (quoteBox && !closing && name === "blockquote") depth++;
-    if (quoteBox && !closing && name === "div") {
-      // Everything from a client's quote container on is history.
-      line = "";
-      out += "\n-----Original Message-----\n";
+    const c = src[lt + 1] ?? "";
+    if (c === "!" || c === "?") {
+      const end = src.indexOf(">", lt);
+      if (end < 0) break;
+      i = end + 1;
+      continue;
     }
-    if (closing && name === "blockquote" && depth > 0) depth--;
-    if (name === "li" && !closing) line += "- ";
+    const closing = c === "/";
+    NAME.lastIndex = lt + (closing ? 2 : 1);
+    const m = NAME.exec(src);
+    if (!m) {
+      line += "<";
+      i = lt + 1;
+      continue;
+    }
+    const gt = src.indexOf(">", NAME.lastIndex);
+    if (gt < 0) break;
+    const name = m[0].toLowerCase();
+    i = gt + 1;
+    if (!closing && SKIPPED.has(name)) {
+      const end = lower.indexOf(`</${name}`, i);
+      if (end < 0) break;
+      const endGt = src.indexOf(">", end);
+      if (endGt < 0) break;
+      i = endGt + 1;
+      continue;
+    }
+    if (BLOCK.has(name)) flush(name === "br");
+    // Paragraph-like blocks are separated by a blank line, list items and rows are not.
+    if (PARAGRAPH.has(name)) out.push("\n");
+    if (closing) {
+      if (name === "blockquote" && depth > 0) depth--;
+      continue;
+    }
+    if (name === "blockquote") depth++;
+    // Everything from a client's quote container on is history (the attributes of one tag only).
+    else if (name === "div" && QUOTE_DIV.test(src.slice(NAME.lastIndex, Math.min(gt, NAME.lastIndex + 2000)))) {
+      line = "";
+      out.push("\n-----Original Message-----\n");
+    } else if (name === "li") line += "- ";
   }
   flush();
   return out
+    .join("")
     .split("\n")
     .map((l) => l.trimEnd())
     .join("\n")

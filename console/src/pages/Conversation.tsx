@@ -133,6 +133,12 @@ export function ConversationPage({ id }: { id: string }) {
               identity={detail.identity}
               followUp={detail.followUp}
             />
+            {detail.email?.unverified && (
+              <p class="alert" role="note" data-testid="email-unverified">
+                Unverified sender: Email Routing did not vouch for {detail.email.customer}, so this conversation is kept
+                out of that contact's history.
+              </p>
+            )}
             {detail.contactId && <ContactHistory contactId={detail.contactId} currentId={detail.id} />}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
           </div>
