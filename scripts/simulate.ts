@@ -1,44 +1,51 @@
 // `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]`
-// `npm run simulate -- --url URL --token ADMIN_TOKEN --conversations N [--publish-kb]`
+// `npm run simulate -- --url URL [--token ADMIN_TOKEN] [--auto-resolve-ms MS] [--publish-kb] [--allow-remote]`
 // Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
 // so the analytics dashboard shows figures computed from real events. Without --url it starts the
 // worker locally (fresh state, answers sent at once, idle conversations auto-resolved after 2 s) and
 // publishes the demo KB; --keep leaves it running and prints the dashboard's address and login;
 // --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium).
-import { mkdtempSync, rmSync } from "node:fs";
+//
+// With --url (e.g. the `npm run dev` server; its ADMIN_TOKEN is read from .dev.vars when --token is
+// not given) only this machine is allowed unless --allow-remote says otherwise. The accounts it makes
+// have random passwords and are removed at the end (with the site key), unless --keep; the
+// conversations stay. Every request has a deadline, so a dead or stuck target ends the run with an error.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "./lib/browser.ts";
-import { SIM_OWNER, setup, simulate, type Target } from "./lib/simulate.ts";
-import { startWorker, type LocalWorker } from "./lib/worker.ts";
 import { signIn } from "./lib/console-login.ts";
+import { type Created, setup, simAccounts, simulate, type Target, teardown } from "./lib/simulate.ts";
+import { isLocalUrl, parseSimulateArgs } from "./lib/simulate-args.ts";
+import { type LocalWorker, startWorker } from "./lib/worker.ts";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const n = Number(arg("conversations") ?? 100);
-if (!Number.isInteger(n) || n < 1) {
-  console.error(
-    "usage: npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] | --url URL --token ADMIN_TOKEN [--publish-kb]",
-  );
+/** The dev server's admin token (scripts/dev.ts keeps it in .dev.vars). */
+function devToken(): string | undefined {
+  if (!existsSync(".dev.vars")) return undefined;
+  return /^ADMIN_TOKEN\s*=\s*"?([^"\n]*)"?/m.exec(readFileSync(".dev.vars", "utf8"))?.[1];
+}
+
+const urlArg = process.argv[process.argv.indexOf("--url") + 1];
+const local = process.argv.includes("--url") && urlArg !== undefined && isLocalUrl(urlArg);
+const parsed = parseSimulateArgs(process.argv.slice(2), {
+  ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? (local ? devToken() : undefined),
+});
+if (!parsed.ok) {
+  console.error(parsed.message);
   process.exit(2);
 }
+const args = parsed.args;
 const AUTO_RESOLVE_MS = 2000;
 
 let worker: LocalWorker | null = null;
 let state: string | null = null;
 let target: Target;
-const url = arg("url");
-if (url) {
-  const token = arg("token") ?? process.env.ADMIN_TOKEN;
-  if (!token) throw new Error("--url needs --token (or ADMIN_TOKEN)");
-  target = { url: url.replace(/\/$/, ""), adminToken: token };
+if (args.url && args.token) {
+  target = { url: args.url, adminToken: args.token, ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}) };
 } else {
   state = mkdtempSync(join(tmpdir(), "edgedesk-simulate-"));
   worker = await startWorker({
-    ...(arg("port") ? { port: Number(arg("port")) } : {}),
+    ...(args.port ? { port: args.port } : {}),
     persistTo: state,
     quiet: true,
     vars: {
@@ -48,36 +55,64 @@ if (url) {
       LOGIN_RATE_LIMIT: "1000,1000",
     },
   });
-  target = worker;
+  target = args.timeoutMs ? { ...worker, timeoutMs: args.timeoutMs } : worker;
 }
 
+const accounts = simAccounts();
+let created: Created | null = null;
+
+/** Removes the accounts and site (unless --keep) and stops a worker this run started. */
+async function cleanUp(): Promise<void> {
+  if (created && !args.keep) {
+    const made = created;
+    created = null;
+    try {
+      await teardown(target, made);
+      console.log(`removed the simulation's ${made.agentIds.length} accounts and site key ${made.site}`);
+    } catch (e) {
+      console.error((e as Error).message);
+      process.exitCode = 1;
+    }
+  }
+  if (worker) await worker.stop();
+  if (state) rmSync(state, { recursive: true, force: true });
+}
+// Ctrl-C (mid-run, or to end --keep) still removes what the run made and stops its worker.
+process.once("SIGINT", () => {
+  console.error("\ninterrupted");
+  void cleanUp().finally(() => process.exit(130));
+});
+
 try {
-  await setup(target, { publishKb: !url || flag("publish-kb") });
+  created = await setup(target, { publishKb: args.publishKb, accounts });
   const started = Date.now();
+  const wait = args.url ? (args.autoResolveMs ?? null) : AUTO_RESOLVE_MS;
   const log = await simulate(target, {
-    conversations: n,
-    seed: Number(arg("seed") ?? 1),
-    concurrency: Number(arg("concurrency") ?? 24),
-    autoResolveMs: url ? 1_800_000 : AUTO_RESOLVE_MS,
+    conversations: args.conversations,
+    seed: args.seed,
+    concurrency: args.concurrency,
+    autoResolveMs: wait,
+    agents: accounts.agents,
     onProgress: (d, total) =>
       process.stderr.write(`\r${d}/${total} conversations · ${((Date.now() - started) / 1000).toFixed(0)} s   `),
   });
   process.stderr.write("\n");
   const count = (p: (c: (typeof log)[number]) => boolean) => log.filter(p).length;
   console.log(
-    `simulated ${n} conversations in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count((c) => c.handedOff)} handed off, ` +
+    `simulated ${args.conversations} conversations in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count((c) => c.handedOff)} handed off, ` +
       `${count((c) => c.agentReplied)} with an agent reply, ${count((c) => c.csat !== undefined)} rated, ${count((c) => c.votes.length > 0)} with a vote, ${count((c) => c.reopened)} reopened`,
   );
   console.log(
-    `(simulated time is compressed: agents answer in seconds and idle conversations close after ${AUTO_RESOLVE_MS / 1000} s locally)`,
+    wait === null
+      ? "(conversations the bot kept are left open: the target closes them after its AUTO_RESOLVE_MS; pass --auto-resolve-ms to wait and rate them)"
+      : `(simulated time is compressed: agents answer in seconds and idle conversations close after ${wait / 1000} s)`,
   );
-  console.log(`dashboard: ${target.url}/console/#/analytics  (owner ${SIM_OWNER.email} / ${SIM_OWNER.password})`);
-  const shot = arg("screenshot");
+  const shot = args.screenshot;
   if (shot) {
     const browser = await launchChromium();
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-      await signIn(page, target.url, SIM_OWNER);
+      await signIn(page, target.url, accounts.owner);
       await page.getByTestId("nav-analytics").click();
       await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 30_000 });
       await page.screenshot({ path: shot, fullPage: true });
@@ -86,16 +121,20 @@ try {
       await browser.close();
     }
   }
-  if (worker && flag("keep")) {
-    console.log(`worker state: ${state}; press Ctrl+C to stop`);
-    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
-  }
+  if (args.keep) {
+    console.log(
+      `dashboard: ${target.url}/console/#/analytics  (owner ${accounts.owner.email} / ${accounts.owner.password})`,
+    );
+    if (worker) {
+      console.log(`worker state: ${state}; press Ctrl+C to stop`);
+      await new Promise<never>(() => {}); // until Ctrl-C, whose handler cleans up and exits
+    } else console.log("the simulation's accounts and site are kept (--keep); nothing else to stop");
+  } else console.log(`dashboard: ${target.url}/console/#/analytics  (sign in as an owner of the workspace)`);
 } catch (e) {
   console.error(
     `\nsimulation failed: ${(e as Error).message}${worker ? `\n--- worker log ---\n${worker.logTail()}` : ""}`,
   );
   process.exitCode = 1;
 } finally {
-  if (worker) await worker.stop();
-  if (state) rmSync(state, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -102,6 +102,26 @@ const httpUrl = z
   .string()
   .check(z.trim(), z.maxLength(2000), z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an http(s) URL"));
 
+/** Bytes of key a `whsec_` secret holds; NaN when it is not `whsec_` + padded base64. */
+export function secretBytes(secret: string): number {
+  const m = /^whsec_((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/.exec(secret);
+  if (!m?.[1]) return Number.NaN;
+  const b64 = m[1];
+  return (b64.length / 4) * 3 - (b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0);
+}
+
+/**
+ * A Standard Webhooks secret (docs/webhooks.md): `whsec_` + base64 of 24 to 64 random bytes, the form
+ * every Standard Webhooks library takes.
+ */
+const standardSecret = z.string().check(
+  z.trim(),
+  z.refine((s) => {
+    const n = secretBytes(s);
+    return n >= 24 && n <= 64;
+  }, "a secret is whsec_ followed by the base64 of 24 to 64 random bytes"),
+);
+
 export const webhookCreateSchema = z.object({
   url: httpUrl,
   events: z
@@ -110,7 +130,7 @@ export const webhookCreateSchema = z.object({
   enabled: z._default(z.boolean(), true),
   description: z._default(z.string().check(z.trim(), z.maxLength(200)), ""),
   /** Omit to have one generated; shown once, in the create response. */
-  secret: z.optional(z.string().check(z.minLength(16, "a secret has 16 characters or more"), z.maxLength(200))),
+  secret: z.optional(standardSecret),
 });
 export type WebhookCreate = z.input<typeof webhookCreateSchema>;
 
@@ -119,7 +139,10 @@ export const webhookUpdateSchema = z.object({
   events: z.optional(webhookCreateSchema.shape.events),
   enabled: z.optional(z.boolean()),
   description: z.optional(webhookCreateSchema.shape.description),
-  /** Replace the secret with a new generated one (returned once). */
+  /**
+   * Replace the secret with a new generated one (returned once). The previous one keeps signing
+   * alongside it for 24 hours, so the receiver can be updated without dropping deliveries.
+   */
   rotateSecret: z.optional(z.boolean()),
 });
 export type WebhookUpdate = z.input<typeof webhookUpdateSchema>;
@@ -142,6 +165,8 @@ export type Webhook = {
   description: string;
   /** The secret's last characters, to tell secrets apart without showing them. */
   secretHint: string;
+  /** After a rotation: until when (epoch ms) the previous secret signs deliveries too. */
+  previousSecretUntil?: number;
   createdAt: number;
   updatedAt: number;
 };

@@ -36,6 +36,11 @@ export interface Env {
   NOTIFY_RETRY_BASE_MS?: string;
   NOTIFY_RETRY_MAX_MS?: string;
   NOTIFY_TIMEOUT_MS?: string;
+  /**
+   * "true" lets webhooks and Slack target loopback, link-local and private addresses
+   * (worker/notify/target.ts). For local testing only; the test suites set it for their receiver.
+   */
+  NOTIFY_ALLOW_PRIVATE_URLS?: string;
   /** JSON overrides of surge triage's levels, thresholds and undo window (worker/surge/config.ts). */
   SURGE_CONFIG?: string;
   /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */

@@ -113,19 +113,34 @@ export async function startWorker(opts: {
   return { url, port, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
 }
 
-/** Calls the admin API; throws with the server's JSON error on failure. */
+const ADMIN_TIMEOUT_MS = 180_000;
+
+/** Calls the admin API; throws with the server's JSON error on failure, or when no answer comes in time. */
 export async function admin<T>(
-  w: { url: string; adminToken: string },
+  w: { url: string; adminToken: string; timeoutMs?: number },
   method: string,
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const r = await fetch(`${w.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${w.adminToken}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
+  let text: string;
+  let r: Response;
+  try {
+    r = await fetch(`${w.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${w.adminToken}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // Generous (a large KB publish waits for its job), but never forever.
+      signal: AbortSignal.timeout(w.timeoutMs ?? ADMIN_TIMEOUT_MS),
+    });
+    text = await r.text();
+  } catch (e) {
+    const timedOut = e instanceof Error && e.name === "TimeoutError";
+    throw new Error(
+      timedOut
+        ? `${method} ${path}: no answer from ${w.url} within ${(w.timeoutMs ?? ADMIN_TIMEOUT_MS) / 1000} s`
+        : `${method} ${path}: cannot reach ${w.url} (${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)})`,
+    );
+  }
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return JSON.parse(text) as T;
 }

@@ -10,7 +10,7 @@ import { launchChromium } from "../../scripts/lib/browser.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { login, setup, SIM_OWNER, simulate, type SimConversation } from "../../scripts/lib/simulate.ts";
+import { login, setup, simAccounts, simulate, type SimConversation } from "../../scripts/lib/simulate.ts";
 import { startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 
@@ -19,6 +19,8 @@ let worker: LocalWorker;
 let browser: Browser;
 let state: string;
 let log: SimConversation[];
+const accounts = simAccounts();
+const SIM_OWNER = accounts.owner;
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-analytics-"));
@@ -32,13 +34,14 @@ beforeAll(async () => {
       LOGIN_RATE_LIMIT: "1000,1000",
     },
   });
-  await setup(worker, { publishKb: true });
+  await setup(worker, { publishKb: true, accounts });
   log = await simulate(worker, {
     conversations: 30,
     seed: 7,
     concurrency: 8,
     agentDelayMs: [200, 1500],
     autoResolveMs: AUTO_RESOLVE_MS,
+    agents: accounts.agents,
   });
   browser = await launchChromium();
 }, 240_000);
@@ -54,7 +57,7 @@ const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1] ?? null;
 
 it("shows tiles equal to the figures computed independently from the conversations", async () => {
-  const cookie = await login(worker.url, SIM_OWNER);
+  const cookie = await login(worker, SIM_OWNER);
   const details = await Promise.all(
     log.map(
       async (c) =>

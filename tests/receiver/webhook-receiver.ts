@@ -1,19 +1,28 @@
 // A real webhook receiver: a Node HTTP server that does what a customer's endpoint should do (verify
-// the signature and the timestamp, drop duplicates by delivery id) and misbehaves on demand (answers
-// 500 to the first N requests, hangs on chosen ones). The workerd tests reach it over the network
-// through `tests/receiver/global-setup.ts`; it knows nothing of the worker's code.
+// the signature and the timestamp with the official Standard Webhooks library, `standardwebhooks` on
+// npm, and drop duplicates by webhook-id) and misbehaves on demand (answers 500 to the first N
+// requests, hangs on chosen ones, redirects). The workerd tests reach it over the network through
+// `tests/receiver/global-setup.ts`; it knows nothing of the worker's code.
 //
 // Control (plain HTTP, so tests running inside workerd can drive it):
-//   PUT   /_scenarios/:name  {secret?, failFirst?, hang?: [request numbers], hangMs?}  new scenario, empty log
+//   PUT   /_scenarios/:name  {secret?, failFirst?, hang?: [request numbers], hangMs?, redirectTo?}  new scenario, empty log
 //   PATCH /_scenarios/:name  same fields                                                change behaviour, keep log
 //   GET   /_scenarios/:name  → Log
 //   POST  /hook/:name        a signed webhook delivery
 //   POST  /slack/:name       a Slack incoming-webhook post (unsigned, JSON)
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
 
-export type Behaviour = { secret: string; failFirst: number; hang: number[]; hangMs: number };
+export type Behaviour = {
+  /** The `whsec_` secret the receiver verifies with. */
+  secret: string;
+  failFirst: number;
+  hang: number[];
+  hangMs: number;
+  /** Answer every delivery with a 302 to this URL (a receiver trying to bounce the sender elsewhere). */
+  redirectTo: string;
+};
 
 export type Received = {
   n: number;
@@ -22,6 +31,8 @@ export type Received = {
   timestamp: string | null;
   signature: string | null;
   signatureValid: boolean;
+  /** Why the library refused it, when it did. */
+  verifyError: string | null;
   /** The body exactly as received, so a test can recompute the signature itself. */
   raw: string;
   receivedAt: number;
@@ -33,23 +44,21 @@ export type Log = { requests: Received[]; processed: { deliveryId: string; body:
 
 type Scenario = Behaviour & Log & { seen: Set<string> };
 
-const REPLAY_WINDOW_S = 300;
-
-/** The reference verification of docs/webhooks.md, in Node. */
-export function verifySignature(
-  secret: string,
-  timestamp: string | null,
-  signature: string | null,
-  rawBody: string,
-  nowS = Date.now() / 1000,
-): boolean {
-  const ts = Number(timestamp);
-  if (!signature || !timestamp || !Number.isInteger(ts) || Math.abs(nowS - ts) > REPLAY_WINDOW_S) return false;
-  const expected = Buffer.from(`v1=${createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex")}`);
-  return signature.split(",").some((s) => {
-    const got = Buffer.from(s.trim());
-    return got.length === expected.length && timingSafeEqual(got, expected);
-  });
+/**
+ * The verification docs/webhooks.md shows for Node: the Standard Webhooks library checks the
+ * signature over id.timestamp.body and the 5-minute window. Returns why it refused, or null.
+ */
+export function verifyDelivery(secret: string, headers: IncomingMessage["headers"], rawBody: string): string | null {
+  try {
+    new Webhook(secret).verify(rawBody, {
+      "webhook-id": String(headers["webhook-id"] ?? ""),
+      "webhook-timestamp": String(headers["webhook-timestamp"] ?? ""),
+      "webhook-signature": String(headers["webhook-signature"] ?? ""),
+    });
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 const readBody = (req: IncomingMessage) =>
@@ -75,6 +84,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     failFirst: b.failFirst ?? prior?.failFirst ?? 0,
     hang: b.hang ?? prior?.hang ?? [],
     hangMs: b.hangMs ?? prior?.hangMs ?? 2000,
+    redirectTo: b.redirectTo ?? prior?.redirectTo ?? "",
   });
 
   const server = createServer((req, res) => {
@@ -111,11 +121,12 @@ export async function startReceiver(port = 0): Promise<Receiver> {
       const h = (k: string) => (req.headers[k.toLowerCase()] as string | undefined) ?? null;
       const r: Received = {
         n: s.requests.length + 1,
-        deliveryId: h("EdgeDesk-Delivery"),
+        deliveryId: h("webhook-id"),
         eventType: h("EdgeDesk-Event"),
-        timestamp: h("EdgeDesk-Timestamp"),
-        signature: h("EdgeDesk-Signature"),
+        timestamp: h("webhook-timestamp"),
+        signature: h("webhook-signature"),
         signatureValid: false,
+        verifyError: null,
         raw,
         receivedAt: Date.now(),
         answered: 0,
@@ -123,11 +134,17 @@ export async function startReceiver(port = 0): Promise<Receiver> {
       };
       s.requests.push(r);
       // Slack posts are not signed (Slack's incoming webhooks have no such thing); they dedup on content.
-      r.signatureValid = kind === "slack" || verifySignature(s.secret, r.timestamp, r.signature, raw);
+      r.verifyError = kind === "slack" ? null : verifyDelivery(s.secret, req.headers, raw);
+      r.signatureValid = r.verifyError === null;
       const answer = (status: number, body: unknown) => {
         r.answered = status;
         json(res, status, body);
       };
+      if (s.redirectTo) {
+        r.answered = 302;
+        res.writeHead(302, { location: s.redirectTo, "content-type": "text/plain" });
+        return res.end(`secret internal answer from ${s.redirectTo}`);
+      }
       if (!r.signatureValid) return answer(400, { error: "bad signature" });
       if (r.n <= s.failFirst) return answer(500, { error: `failing on purpose (${r.n}/${s.failFirst})` });
       const id = kind === "slack" ? `slack:${raw}` : (r.deliveryId ?? "");

@@ -41,7 +41,7 @@ describe("the handoff packet in notifications", () => {
       body: JSON.stringify({ allowedOrigins: [ORIGIN], identitySecret }),
     });
     expect(put.status).toBe(200);
-    const secret = "secret-packet-hook-0123456789";
+    const secret = `whsec_${btoa("secret-packet-hook-0123456789-abcdef")}`;
     expect(
       (await fetch(`${RECEIVER}/_scenarios/packet_hook`, { method: "PUT", body: JSON.stringify({ secret }) })).status,
     ).toBe(200);

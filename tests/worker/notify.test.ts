@@ -1,145 +1,39 @@
 // Notifications against a real receiver: every delivery leaves the worker over the network for the
 // Node HTTP server of tests/receiver (started by the project's globalSetup), which verifies
-// signatures, dedups by delivery id and fails on demand. Retry delays are milliseconds here
-// (vitest.worker.config.ts: 5 attempts, 60 ms doubling, 1 s timeout).
+// signatures with the official Standard Webhooks library, dedups by webhook-id and fails on demand.
+// Retry delays are milliseconds here (vitest.worker.config.ts: 5 attempts, 60 ms doubling, 1 s timeout).
 import { env, SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import type {
-  CreatedConversation,
-  Delivery,
-  InboxItem,
-  Integrations,
-  WebhookEvent,
-  WebhookWithSecret,
-} from "../../shared/api.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Delivery, InboxItem, Integrations, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
 import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
-import { verify } from "../../worker/notify/signature.ts";
-import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor as poll } from "./helpers.ts";
-
-/** What tests/receiver/webhook-receiver.ts reports (restated: that file is Node code). */
-type Log = {
-  requests: {
-    n: number;
-    deliveryId: string | null;
-    eventType: string | null;
-    timestamp: string | null;
-    signature: string | null;
-    signatureValid: boolean;
-    raw: string;
-    receivedAt: number;
-    answered: number;
-    hung: boolean;
-  }[];
-  processed: { deliveryId: string; body: unknown }[];
-  duplicates: number;
-};
-
-const RECEIVER = inject("receiverUrl");
-const policy = retryPolicy(env);
-
-// ---- helpers -----------------------------------------------------------------------------------
-
-/** Each test gets its own workspace (and so its own Notifier and webhooks): no cross-talk. */
-async function workspace(name: string): Promise<{ ws: string; site: string }> {
-  const ws = `n_${name}`;
-  await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, name).run();
-  const site = `${ws}_site`;
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
-    method: "PUT",
-    headers: ADMIN,
-    body: JSON.stringify({ allowedOrigins: [ORIGIN] }),
-  });
-  expect(r.status).toBe(200);
-  return { ws, site };
-}
-
-async function call<T>(
-  method: string,
-  path: string,
-  ws: string,
-  body?: unknown,
-  headers: Record<string, string> = ADMIN,
-): Promise<{ status: number; body: T }> {
-  const sep = path.includes("?") ? "&" : "?";
-  const r = await SELF.fetch(`${BASE}/admin/v1/notifications${path}${sep}workspace=${ws}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  return { status: r.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function scenario(
-  name: string,
-  b: { secret?: string; failFirst?: number; hang?: number[]; hangMs?: number },
-  method = "PUT",
-): Promise<void> {
-  const r = await fetch(`${RECEIVER}/_scenarios/${name}`, { method, body: JSON.stringify(b) });
-  expect(r.status).toBe(200);
-}
-
-async function received(name: string): Promise<Log> {
-  return (await fetch(`${RECEIVER}/_scenarios/${name}`)).json();
-}
-
-async function webhook(
-  ws: string,
-  name: string,
-  events: string[],
-  secret = `secret-${name}-0123456789`,
-): Promise<WebhookWithSecret> {
-  await scenario(name, { secret });
-  const r = await call<WebhookWithSecret>("POST", "/webhooks", ws, { url: `${RECEIVER}/hook/${name}`, events, secret });
-  expect(r.status).toBe(201);
-  return r.body;
-}
-
-async function conversation(site: string): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
-    method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
-    body: JSON.stringify({ locale: "en" }),
-  });
-  expect(r.status).toBe(201);
-  return r.json();
-}
-
-const chat = (site: string, c: CreatedConversation, path: string, body: unknown) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}&token=${encodeURIComponent(c.token)}`, {
-    method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-
-const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000) => poll(read, ok, ms);
-
-const deliveries = async (ws: string, status?: string) =>
-  (await call<{ deliveries: Delivery[] }>("GET", `/deliveries${status ? `?status=${status}` : ""}`, ws)).body
-    .deliveries;
-
-const hex = (b: ArrayBuffer) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
-
-/** The test's own HMAC, from WebCrypto directly: not the worker's signing code. */
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return hex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
-}
+import { ADMIN, BASE, createAgent, demoArticles } from "./helpers.ts";
+import {
+  call,
+  chat,
+  conversation,
+  deliveries,
+  headersOf,
+  hmacBase64,
+  keyOf,
+  RECEIVER,
+  policy,
+  received,
+  scenario,
+  secretFor,
+  verifies,
+  waitFor,
+  webhook,
+  workspace,
+} from "./notify-helpers.ts";
 
 // ---- tests ---------------------------------------------------------------------------------------
 
 describe("webhooks", () => {
-  it("signs each delivery: HMAC-SHA256 of timestamp.body with the endpoint's secret, recomputed here", async () => {
+  it("signs each delivery per Standard Webhooks: webhook-id, webhook-timestamp, v1,<base64 HMAC of id.timestamp.body>, verified by the official library", async () => {
     const { ws, site } = await workspace("sign");
     const hook = await webhook(ws, "sign", ["conversation.created", "conversation.handed_off"]);
-    expect(hook.secret).toBe("secret-sign-0123456789");
+    expect(hook.secret).toBe(secretFor("sign"));
     const c = await conversation(site);
     expect((await chat(site, c, "handoff", { reason: "customer-requested" })).status).toBe(202);
 
@@ -148,29 +42,21 @@ describe("webhooks", () => {
       (l) => l.processed.length === 2,
     );
     for (const r of log.requests) {
-      expect(r.signatureValid).toBe(true); // the receiver's own (Node) check
-      expect(r.signature).toBe(`v1=${await hmacHex(hook.secret, `${r.timestamp}.${r.raw}`)}`);
+      // The receiver (Node) verified it with `standardwebhooks`; so does the same library here.
+      expect(r.verifyError).toBeNull();
+      expect(r.signatureValid).toBe(true);
+      const headers = headersOf(r);
+      expect(verifies(hook.secret, r.raw, headers)).toBe(true);
+      expect(r.signature).toBe(`v1,${await hmacBase64(keyOf(hook.secret), `${r.deliveryId}.${r.timestamp}.${r.raw}`)}`);
       expect(Number(r.timestamp)).toBeGreaterThan(Date.now() / 1000 - 60);
       expect(r.deliveryId).toMatch(/^dlv_[0-9a-f]{32}$/);
-      // A body changed in transit, or another secret, no longer verifies.
-      expect(
-        await verify(
-          hook.secret,
-          { timestamp: r.timestamp, signature: r.signature },
-          r.raw.replace("conversation", "Conversation"),
-          Date.now(),
-        ),
-      ).toBe(false);
-      expect(
-        await verify("another-secret-entirely", { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now()),
-      ).toBe(false);
-      // Outside the replay window, even a good signature is refused.
-      expect(
-        await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now() + 301_000),
-      ).toBe(false);
-      expect(await verify(hook.secret, { timestamp: r.timestamp, signature: r.signature }, r.raw, Date.now())).toBe(
-        true,
+      // A body changed in transit, another id (the id is signed), an old timestamp, or another secret: refused.
+      expect(verifies(hook.secret, r.raw.replace("conversation", "Conversation"), headers)).toBe(false);
+      expect(verifies(hook.secret, r.raw, { ...headers, "webhook-id": "dlv_someone_else" })).toBe(false);
+      expect(verifies(hook.secret, r.raw, { ...headers, "webhook-timestamp": String(Number(r.timestamp) - 301) })).toBe(
+        false,
       );
+      expect(verifies(secretFor("another"), r.raw, headers)).toBe(false);
     }
     const events = log.processed.map((p) => p.body as WebhookEvent);
     expect(events.map((e) => e.type).sort()).toEqual(["conversation.created", "conversation.handed_off"]);

@@ -211,6 +211,7 @@ describe("a whole API conversation", () => {
 
 type Doc = {
   openapi: string;
+  info: { title: string; version: string; license?: { name: string; identifier?: string } };
   servers: { url: string }[];
   paths: Record<
     string,
@@ -234,6 +235,7 @@ describe("driven by its OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     const server = doc.servers[0]?.url ?? "";
     expect(server).toBe(REST);
+    expect(doc.info.license).toEqual({ name: "Apache-2.0", identifier: "Apache-2.0" }); // validators flag a document without one; the LICENSE file's
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ path, method, op })),
     );

@@ -253,7 +253,7 @@ describe("surge sweep", () => {
     const c = convs[0] as CreatedConversation;
     const before = await customerEvents(c);
     // A webhook told of retractions, and the customer's live socket.
-    const secret = "surge-retract-secret-0123456789";
+    const secret = `whsec_${btoa("surge-retract-secret-0123456789-abcdef")}`;
     expect(
       (await fetch(`${RECEIVER}/_scenarios/surge-retract`, { method: "PUT", body: JSON.stringify({ secret }) })).status,
     ).toBe(200);

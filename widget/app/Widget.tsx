@@ -313,7 +313,8 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
       hidden={!open.value}
       onKeyDown={onKeyDown}
     >
-      <header class="head">
+      {/* A div, not <header>: inside a host page a header here would be a second banner landmark. */}
+      <div class="head">
         {v.k === "chat" ? (
           <div class="avatar" aria-hidden="true">
             <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -352,7 +353,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
             <span>{t("talkToPerson")}</span>
           </button>
         )}
-      </header>
+      </div>
       <StatusLine store={store} t={t} />
       {v.k === "list" && (
         <PastList

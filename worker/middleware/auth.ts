@@ -1,6 +1,6 @@
 // Guards for the agent API (session cookie, by role) and the admin API (bearer token or a session
 // with an editor/owner role).
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Role } from "../../shared/api.ts";
 import { timingSafeEqualText } from "../auth/crypto.ts";
@@ -36,4 +36,10 @@ export function requireAdmin({ role = "editor" }: { role?: Role } = {}): Middlew
     }
     return asEditor(c, next);
   };
+}
+
+/** Whether the request carries the ADMIN_TOKEN as its bearer (compared in constant time). */
+export function hasAdminToken(c: Context<AppEnv>): boolean {
+  const auth = c.req.header("authorization");
+  return !!c.env.ADMIN_TOKEN && !!auth?.startsWith("Bearer ") && timingSafeEqualText(auth.slice(7), c.env.ADMIN_TOKEN);
 }

@@ -16,13 +16,16 @@ type Options = {
   /** Limits, read per request so a deployment can set them in configuration. */
   limits: (c: Context<AppEnv>) => Limits;
   key: (c: Context<AppEnv>) => string;
+  /** Requests that skip the limit altogether. */
+  exempt?: (c: Context<AppEnv>) => boolean;
   /** Buckets kept at most; the oldest are dropped first. */
   maxKeys?: number;
 };
 
-export function rateLimit({ limits, key, maxKeys = 10_000 }: Options): MiddlewareHandler<AppEnv> {
+export function rateLimit({ limits, key, exempt, maxKeys = 10_000 }: Options): MiddlewareHandler<AppEnv> {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return async function rateLimitHandler(c, next) {
+    if (exempt?.(c)) return next();
     const { perSecond, burst } = limits(c);
     const k = key(c);
     const now = Date.now();

@@ -1,7 +1,7 @@
 // Webhook endpoints and the Slack URL of a workspace, in D1 (migration 0004). The owner API writes
 // here; the Notifier reads here (and caches until the API tells it to reload).
 import type { EventType, SlackSettings, Webhook, WebhookWithSecret } from "../../shared/api.ts";
-import { randomToken } from "../auth/crypto.ts";
+export { newSecret } from "./signature.ts";
 
 export type WebhookRow = {
   id: string;
@@ -13,11 +13,23 @@ export type WebhookRow = {
   description: string;
   created_at: number;
   updated_at: number;
+  /** After a rotation, the secret that still signs until `previous_until` (migration 0012). */
+  previous_secret: string | null;
+  previous_until: number | null;
 };
 
-export type WorkspaceConfig = { webhooks: WebhookWithSecret[]; slackUrl: string | null };
+/** How long a rotated-out secret keeps signing next to the new one. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
-export const newSecret = (): string => `whsec_${randomToken(24)}`;
+/** What the Notifier needs of a webhook: the API's view plus the previous secret, never shown. */
+export type StoredWebhook = WebhookWithSecret & { previousSecret: string | null };
+
+export type WorkspaceConfig = { webhooks: StoredWebhook[]; slackUrl: string | null };
+
+/** The secrets that sign a delivery at `now`: the current one, then a rotated-out one still in its overlap. */
+export function signingSecrets(w: StoredWebhook, now: number): string[] {
+  return w.previousSecret && (w.previousSecretUntil ?? 0) > now ? [w.secret, w.previousSecret] : [w.secret];
+}
 
 const hint = (s: string, keep = 4): string => `…${s.slice(-keep)}`;
 
@@ -29,15 +41,22 @@ export function fromRow(r: WebhookRow): WebhookWithSecret {
     enabled: r.enabled === 1,
     description: r.description,
     secretHint: hint(r.secret),
+    ...(r.previous_secret && r.previous_until ? { previousSecretUntil: r.previous_until } : {}),
     secret: r.secret,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
 
-/** What the API shows: everything but the secret. */
-export function publicWebhook(w: WebhookWithSecret): Webhook {
+const stored = (r: WebhookRow): StoredWebhook => ({ ...fromRow(r), previousSecret: r.previous_secret });
+
+/** What the API shows: everything but the secrets (the current one and a rotated-out one). */
+export function publicWebhook(w: WebhookWithSecret | StoredWebhook): Webhook {
   const { secret: _secret, ...rest } = w;
+  if ("previousSecret" in rest) {
+    const { previousSecret: _previous, ...shown } = rest;
+    return shown;
+  }
   return rest;
 }
 
@@ -47,7 +66,7 @@ export async function loadConfig(db: D1Database, workspaceId: string): Promise<W
     db.prepare("SELECT slack_url FROM notification_settings WHERE workspace_id = ?").bind(workspaceId),
   ]);
   const slack = (settings?.results[0] as { slack_url: string | null } | undefined)?.slack_url ?? null;
-  return { webhooks: ((hooks?.results ?? []) as WebhookRow[]).map(fromRow), slackUrl: slack };
+  return { webhooks: ((hooks?.results ?? []) as WebhookRow[]).map(stored), slackUrl: slack };
 }
 
 export function slackSettings(url: string | null): SlackSettings {

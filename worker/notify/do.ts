@@ -7,9 +7,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { Attempt, Delivery, DeliveryStatus, WebhookEvent } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
 import { backoffDelay, retryPolicy, type RetryPolicy } from "./backoff.ts";
-import { loadConfig, slackSettings, type WorkspaceConfig } from "./config.ts";
+import { loadConfig, signingSecrets, slackSettings, type WorkspaceConfig } from "./config.ts";
 import { signedHeaders } from "./signature.ts";
 import { slackMessageFor, type SlackMessage } from "./slack.ts";
+import { allowPrivateTargets, checkTarget } from "./target.ts";
 
 type Row = {
   id: string;
@@ -185,10 +186,15 @@ export class NotifierDO extends DurableObject<Env> {
       const why = d.kind === "slack" ? "Slack is no longer configured" : hook ? "webhook disabled" : "webhook deleted";
       return this.settle(d, "cancelled", null, [...log, { n, at, ms: 0, error: why }], url ?? d.url);
     }
+    // Checked again at send time: a row may predate the check, or the deployment may have tightened it.
+    // Nothing is sent to a refused target, so nothing of its answer can show up in the log.
+    const target = checkTarget(url, allowPrivateTargets(this.env));
+    if (!target.ok)
+      return this.settle(d, "dead", null, [...log, { n, at, ms: 0, error: `refused: ${target.reason}` }], url);
     const entry: Attempt = { n, at, ms: 0 };
     try {
       const headers = hook
-        ? await signedHeaders(hook.secret, { id: d.id, eventType: d.event_type }, d.body, at)
+        ? await signedHeaders(signingSecrets(hook, at), { id: d.id, eventType: d.event_type }, d.body, at)
         : { "content-type": "application/json" };
       // Redirects are not followed: a webhook URL that moved should be updated, not chased.
       const res = await fetch(url, {

@@ -17,9 +17,18 @@ import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { retryPolicy } from "./backoff.ts";
-import { fromRow, loadConfig, newSecret, publicWebhook, slackSettings, type WebhookRow } from "./config.ts";
+import {
+  fromRow,
+  loadConfig,
+  newSecret,
+  publicWebhook,
+  ROTATION_OVERLAP_MS,
+  slackSettings,
+  type WebhookRow,
+} from "./config.ts";
 import { notifierOf } from "./index.ts";
 import { slackMessageFor } from "./slack.ts";
+import { allowPrivateTargets, checkTarget } from "./target.ts";
 
 export const notifications = new Hono<AppEnv>();
 notifications.use(requireAdmin({ role: "owner" }));
@@ -28,6 +37,13 @@ const MAX_WEBHOOKS = 20;
 
 const ws = (c: Context<AppEnv>) => c.get("agent").workspaceId;
 const notifier = (c: Context<AppEnv>) => notifierOf(c.env, ws(c));
+
+/** Refuses a URL the Notifier must not send to (target.ts), as a 400 on the field that holds it. */
+function allowedTarget(c: Context<AppEnv>, url: string, path: string): void {
+  const t = checkTarget(url, allowPrivateTargets(c.env));
+  if (!t.ok)
+    throw new ApiFailure(400, "target_not_allowed", `body: ${path}: ${t.reason}`, [{ path, message: t.reason }]);
+}
 
 async function webhookRow(c: Context<AppEnv>, id: string): Promise<WebhookRow> {
   const row = await c.env.DB.prepare("SELECT * FROM webhooks WHERE id = ? AND workspace_id = ?")
@@ -50,6 +66,7 @@ notifications.get("/", async (c) => {
 
 notifications.post("/webhooks", async (c) => {
   const w = parseOr400(webhookCreateSchema, await jsonBody(c), "body");
+  allowedTarget(c, w.url, "url");
   const count = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM webhooks WHERE workspace_id = ?")
     .bind(ws(c))
     .first<{ n: number }>();
@@ -66,6 +83,8 @@ notifications.post("/webhooks", async (c) => {
     description: w.description,
     created_at: now,
     updated_at: now,
+    previous_secret: null,
+    previous_until: null,
   };
   await c.env.DB.prepare(
     "INSERT INTO webhooks (id, workspace_id, url, secret, events, enabled, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,6 +110,8 @@ notifications.post("/webhooks", async (c) => {
 notifications.patch("/webhooks/:id", async (c) => {
   const prior = await webhookRow(c, c.req.param("id"));
   const u = parseOr400(webhookUpdateSchema, await jsonBody(c), "body");
+  if (u.url !== undefined) allowedTarget(c, u.url, "url");
+  const now = Date.now();
   const next: WebhookRow = {
     ...prior,
     url: u.url ?? prior.url,
@@ -98,10 +119,13 @@ notifications.patch("/webhooks/:id", async (c) => {
     enabled: u.enabled === undefined ? prior.enabled : u.enabled ? 1 : 0,
     description: u.description ?? prior.description,
     secret: u.rotateSecret ? newSecret() : prior.secret,
-    updated_at: Date.now(),
+    // The rotated-out secret signs next to the new one for a day: receivers switch without a gap.
+    previous_secret: u.rotateSecret ? prior.secret : prior.previous_secret,
+    previous_until: u.rotateSecret ? now + ROTATION_OVERLAP_MS : prior.previous_until,
+    updated_at: now,
   };
   await c.env.DB.prepare(
-    "UPDATE webhooks SET url = ?, events = ?, enabled = ?, description = ?, secret = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+    "UPDATE webhooks SET url = ?, events = ?, enabled = ?, description = ?, secret = ?, previous_secret = ?, previous_until = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
   )
     .bind(
       next.url,
@@ -109,6 +133,8 @@ notifications.patch("/webhooks/:id", async (c) => {
       next.enabled,
       next.description,
       next.secret,
+      next.previous_secret,
+      next.previous_until,
       next.updated_at,
       next.id,
       next.workspace_id,
@@ -143,6 +169,7 @@ notifications.post("/webhooks/:id/test", async (c) => {
 
 notifications.put("/slack", async (c) => {
   const { url } = parseOr400(slackSettingsSchema, await jsonBody(c), "body");
+  if (url !== null) allowedTarget(c, url, "url");
   await c.env.DB.prepare(
     "INSERT INTO notification_settings (workspace_id, slack_url, updated_at) VALUES (?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET slack_url = excluded.slack_url, updated_at = excluded.updated_at",
   )

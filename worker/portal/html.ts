@@ -2,6 +2,7 @@
 // measured on their own. Readable without any script: the only scripts are the widget loader (async,
 // deferred by the browser until after parsing) and a one-line "chat with us" hook.
 import type { Article } from "../../shared/article.ts";
+import { FAVICON_LINK } from "../pages/favicon.ts";
 import { escapeHtml as esc, renderMarkdown } from "../pages/markdown.ts";
 import { cleanMarkdown } from "../kb/chunk.ts";
 
@@ -97,7 +98,7 @@ a{color:#1d4ed8}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px
 .s input{flex:1;min-width:0;font:inherit;padding:9px 12px;border:1px solid #c5cbd8;border-radius:8px}
 .s button,.vote button,.ask{font:inherit;padding:8px 14px;border-radius:8px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
 .hero{background:#1f3b73;color:#fff;padding:8px 0 28px}.hero h1{margin:8px 0 14px;font-size:1.7rem}
-main{max-width:860px;margin:0 auto;padding:20px 20px 90px}.card{background:#fff;border-radius:12px;padding:24px 28px;box-shadow:0 1px 3px #0001;margin-bottom:18px}
+.page{max-width:860px;margin:0 auto;padding:20px 20px 90px}.card{background:#fff;border-radius:12px;padding:24px 28px;box-shadow:0 1px 3px #0001;margin-bottom:18px}
 .cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:16px;margin-bottom:18px}.cats section{background:#fff;border-radius:12px;padding:16px 20px;box-shadow:0 1px 3px #0001}
 .cats h2{font-size:1.05rem;margin:0 0 6px}ul.l{list-style:none;padding:0;margin:0}ul.l li{padding:4px 0}
 h1{line-height:1.25}article h1{font-size:1.7rem;margin:0 0 6px}.meta{color:#5b6475;font-size:.9rem;margin:0 0 18px}
@@ -146,12 +147,12 @@ export function layout(p: Layout): string {
   return `<!doctype html>
 <html lang="${esc(p.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(fullTitle)}</title>
-<meta name="description" content="${esc(p.description)}">
+<meta name="description" content="${esc(p.description)}">${FAVICON_LINK}
 <link rel="canonical" href="${esc(canonical)}">${alt}${p.noindex ? '<meta name="robots" content="noindex">' : ""}
 <meta property="og:type" content="${p.ogType ?? "website"}"><meta property="og:title" content="${esc(p.title)}"><meta property="og:description" content="${esc(p.description)}"><meta property="og:url" content="${esc(canonical)}"><meta property="og:site_name" content="${esc(p.info.name)}"><meta property="og:locale" content="${esc(p.lang.replace("-", "_"))}"><meta name="twitter:card" content="summary">
 <style>${CSS}</style></head><body><a class="skip" href="#main">${s.skip}</a>
 <header class="top"><div class="in"><a class="brand" href="${base(p.info)}/${p.lang.startsWith("en") ? "" : `?hl=${esc(p.lang)}`}">${esc(p.info.name)} · ${s.home}</a>${p.hero || p.ownSearch ? "" : searchForm(p.info, p.lang)}</div></header>
-${p.hero ?? ""}<main id="main">${p.body}</main>
+<main id="main">${p.hero ?? ""}<div class="page">${p.body}</div></main>
 <footer>${esc(p.info.name)}</footer>
 ${widget}</body></html>`;
 }

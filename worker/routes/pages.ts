@@ -2,13 +2,22 @@
 // bot answers link to, is worker/portal/.)
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
+import { FAVICON_LINK, FAVICON_SVG } from "../pages/favicon.ts";
 import { escapeHtml } from "../pages/markdown.ts";
 
 export const pages = new Hono<AppEnv>();
 
-const shell = (title: string, body: string, lang = "en") => `<!doctype html>
+const icon = () =>
+  new Response(FAVICON_SVG, {
+    headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" },
+  });
+pages.get("/favicon.svg", icon);
+pages.get("/favicon.ico", icon);
+
+const shell = (title: string, description: string, body: string, lang = "en") => `<!doctype html>
 <html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<meta name="description" content="${escapeHtml(description)}">${FAVICON_LINK}
 <style>
 body{font:16px/1.6 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7fb}
 header{background:#1f3b73;color:#fff;padding:14px 24px}header a{color:#fff;text-decoration:none;font-weight:600}
@@ -26,7 +35,11 @@ embedded with one tag:</p>
 <p><code>&lt;script src="/widget.js" data-site="${escapeHtml(site)}" async&gt;&lt;/script&gt;</code></p>
 <p>Ask it things like <em>"how do I reset my password?"</em>, <em>"my backup stopped working"</em>,
 <em>"¿cómo recupero fotos borradas?"</em>, or <em>"I want to talk to a person"</em>.</p></article>`;
-  const page = shell("Lumen: demo host page", body).replace(
+  const page = shell(
+    "Lumen: demo host page",
+    "A stand-in for a customer's website with the EdgeDesk support widget embedded by one script tag: ask it about Lumen, or ask for a person.",
+    body,
+  ).replace(
     /<script src="\/widget.js"[^>]*><\/script>/,
     `<script src="/widget.js" data-site="${escapeHtml(site)}"${locale ? ` data-locale="${escapeHtml(locale)}"` : ""} async></script>`,
   );

@@ -291,9 +291,14 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
             </div>
           )}
         </form>
-        <aside class="kb-preview" aria-label="Preview">
+        {/* Focusable: the preview scrolls, and keyboard users must be able to scroll it (axe). */}
+        <aside class="kb-preview" aria-label="Preview" tabIndex={0} data-testid="kb-preview-pane">
           <p class="eyebrow">Preview</p>
-          <h2 class="kb-preview-title">{form.title}</h2>
+          {form.title.trim() ? (
+            <h2 class="kb-preview-title">{form.title}</h2>
+          ) : (
+            <p class="kb-preview-title muted">Untitled article</p>
+          )}
           <div class="kb-preview-body" data-testid="kb-preview" dangerouslySetInnerHTML={{ __html: preview }} />
         </aside>
       </div>

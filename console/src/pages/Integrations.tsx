@@ -116,8 +116,9 @@ function Webhooks({
     <section class="card int-webhooks" aria-labelledby="wh-title" data-testid="webhooks">
       <h2 id="wh-title">Webhooks</h2>
       <p class="sub">
-        Each event is POSTed as JSON, signed with the webhook's secret (<code>EdgeDesk-Signature</code>), and retried
-        with backoff up to {maxAttempts} times. See <code>docs/webhooks.md</code> to verify signatures.
+        Each event is POSTed as JSON, signed per Standard Webhooks (<code>webhook-signature</code>; verify with the
+        standardwebhooks library of your language), and retried with backoff up to {maxAttempts} times. A rotated-out
+        secret keeps signing for 24 hours. See <code>docs/webhooks.md</code>.
       </p>
       {secret && (
         <div class="secret-box" role="status" data-testid="webhook-secret">
