@@ -382,7 +382,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
     expect((await call<GapsReport>(outsider, "GET", "/api/kb/gaps")).body.questions).toBe(0);
   });
 
-  it("lets an agent link the article that answered a handed-off conversation, which becomes retrieval history", async () => {
+  it("lets an editor link the article that answered a handed-off conversation, which becomes retrieval history", async () => {
     const c = await createConversation();
     await ask("my photos look washed out after the update", c);
     await ask("I want to talk to a person", c);
@@ -393,7 +393,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
         "/api/kb/links",
         body,
       );
-    const r = await link(agent, {
+    const r = await link(editor, {
       conversationId: c.id,
       question: "my photos look washed out after the update",
       article: "storage-full",
@@ -409,17 +409,17 @@ describe("signals: gaps, votes, figures, agent links", () => {
     // The history job retrains: a new version that counts the question.
     const job = await untilDone(editor, { id: r.body.job as string } as KbJob);
     expect(job.status).toBe("done");
-    // Linking twice records once; drafting from a reply creates a draft agents cannot publish.
+    // Linking twice records once; drafting from a reply creates a draft (published later, by an editor).
     expect(
       (
-        await link(agent, {
+        await link(editor, {
           conversationId: c.id,
           question: "my photos look washed out after the update",
           article: "storage-full",
         })
       ).body.recorded,
     ).toBe(0);
-    const drafted = await link(agent, {
+    const drafted = await link(editor, {
       conversationId: c.id,
       question: "washed out colours",
       draft: { id: "washed-out-colours", title: "Colours look washed out", body: "Turn off HDR preview in Settings." },
@@ -430,7 +430,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
     ).toBe("Colours look washed out");
     expect((await call(agent, "POST", "/api/kb/publish", {})).status).toBe(403);
     // Fences: unknown article at the field, another workspace's conversation is missing.
-    const unknown = await link(agent, { conversationId: c.id, question: "x", article: "no-such-article" });
+    const unknown = await link(editor, { conversationId: c.id, question: "x", article: "no-such-article" });
     expect(unknown.body.issues?.[0]?.path).toBe("article");
     expect((await link(outsider, { conversationId: c.id, question: "x", article: "storage-full" })).status).toBe(404);
   });
