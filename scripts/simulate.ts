@@ -45,14 +45,13 @@ if (url) {
       STREAM_DELAY_MS: "0",
       AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS),
       RATE_LIMIT: "100000,100000",
-      LOGIN_RATE_LIMIT: "1000,1000",
     },
   });
   target = worker;
 }
 
 try {
-  await setup(target, { publishKb: !url || flag("publish-kb") });
+  await setup(target, { publishKb: !url || flag("publish-kb"), seed: !url });
   const started = Date.now();
   const log = await simulate(target, {
     conversations: n,

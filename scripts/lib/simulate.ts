@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
 import type { ConversationState, MessageEvent } from "../../shared/protocol.ts";
+import { DEMO_WORKSPACE, ensureAgent, seedDemo } from "./demo-seed.ts";
 import { readKbDir } from "./kb-files.ts";
 import { admin } from "./worker.ts";
 import { sseFrames } from "./sse.ts";
@@ -49,12 +50,21 @@ export function readQuestions(path = "tests/fixtures/lumen-questions.jsonl"): st
     .map((l) => String((JSON.parse(l) as { text: unknown }).text));
 }
 
-/** The demo KB, the simulation's site, its agents and owner. `publishKb: false` leaves a worker's KB alone. */
-export async function setup(t: Target, opts: { publishKb: boolean; workspace?: string }): Promise<void> {
-  const ws = opts.workspace ? `?workspace=${opts.workspace}` : "";
+/**
+ * The demo KB, the simulation's site, its agents and owner, in `workspace` (default `demo`). `seed`: a
+ * fresh local worker, whose demo workspace has to be made first (migrations seed none). `publishKb:
+ * false` leaves a worker's KB alone. Agents that exist from an earlier run get their password back.
+ */
+export async function setup(
+  t: Target,
+  opts: { publishKb: boolean; workspace?: string; seed?: boolean },
+): Promise<void> {
+  const workspace = opts.workspace ?? DEMO_WORKSPACE;
+  const ws = `?workspace=${workspace}`;
+  if (opts.seed) await seedDemo(t, [t.url]);
   if (opts.publishKb) await admin(t, "PUT", `/admin/v1/kb/articles${ws}`, { articles: readKbDir("kb"), replace: true });
   await admin(t, "PUT", `/admin/v1/sites/${SIM_SITE}${ws}`, { name: "Simulated customers", allowedOrigins: [] });
-  for (const a of [...SIM_AGENTS, SIM_OWNER]) await admin(t, "POST", `/admin/v1/agents${ws}`, a);
+  for (const a of [...SIM_AGENTS, SIM_OWNER]) await ensureAgent(t, a, workspace);
 }
 
 export async function login(url: string, a: Pick<Agent, "email" | "password">): Promise<string> {

@@ -113,7 +113,18 @@ export async function startWorker(opts: {
   return { url, port, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
 }
 
-/** Calls the admin API; throws with the server's JSON error on failure. */
+/** A refused admin call: the HTTP status and the error code of the worker's JSON answer. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the admin API; throws an AdminError with the server's JSON error on failure. */
 export async function admin<T>(
   w: { url: string; adminToken: string },
   method: string,
@@ -126,6 +137,14 @@ export async function admin<T>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  if (!r.ok) {
+    let code = `http_${r.status}`;
+    try {
+      code = (JSON.parse(text) as { error?: string }).error ?? code;
+    } catch {
+      // not JSON
+    }
+    throw new AdminError(r.status, code, `${method} ${path}: ${r.status} ${text}`);
+  }
   return JSON.parse(text) as T;
 }

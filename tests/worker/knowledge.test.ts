@@ -98,7 +98,7 @@ describe("drafts and publishing", () => {
     expect(lib.items.map((i) => [i.id, i.status])).toEqual([["clean-camera-lens", "draft"]]);
     // Not in the published set, not answerable.
     expect((await ask(question)).sources?.[0]?.articleId).not.toBe("clean-camera-lens");
-    const pub = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN });
+    const pub = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { headers: ADMIN });
     expect(
       ((await pub.json()) as { articles: { id: string }[] }).articles.some((a) => a.id === "clean-camera-lens"),
     ).toBe(false);
@@ -152,7 +152,7 @@ describe("drafts and publishing", () => {
     expect(rename.body.issues[0]?.path).toBe("article.id");
     // A publish with a duplicate id in the payload writes no job and no article.
     const jobsBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM kb_jobs").first<{ n: number }>();
-    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [LENS, LENS] }),
@@ -267,12 +267,12 @@ describe("switching versions", () => {
   it("runs publishes one at a time per workspace, in order, each a new version", async () => {
     const v0 = await currentVersion();
     const a = demoArticles.find((x) => x.id === "storage-full");
-    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0&workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [{ ...a, title: "Storage full (1)" }] }),
     });
-    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0&workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [{ ...a, title: "Storage full (2)" }] }),
@@ -288,7 +288,7 @@ describe("switching versions", () => {
 describe("sync (kb CLI endpoints)", () => {
   it("push publishes and replaces, an unchanged push builds nothing, --draft stages drafts, pull lists the published set", async () => {
     const push = async (articles: unknown[]) => {
-      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
         method: "PUT",
         headers: ADMIN,
         body: JSON.stringify({ articles, replace: true }),
@@ -302,12 +302,14 @@ describe("sync (kb CLI endpoints)", () => {
     expect(same).toMatchObject({ unchanged: true, version: v0 });
     const fewer = await push(demoArticles.filter((a) => a.id !== "offline-mode"));
     expect(fewer).toMatchObject({ version: v0 + 1, articles: demoArticles.length - 1 });
-    const pulled = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as {
+    const pulled = (await (
+      await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { headers: ADMIN })
+    ).json()) as {
       articles: { id: string }[];
     };
     expect(pulled.articles).toHaveLength(demoArticles.length - 1);
 
-    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts`, {
+    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [LENS] }),
