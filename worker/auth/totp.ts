@@ -48,7 +48,7 @@ export async function hotp(secret: Uint8Array, counter: number, digits = 6, hash
   const view = new DataView(msg.buffer);
   view.setUint32(0, Math.floor(counter / 2 ** 32));
   view.setUint32(4, counter >>> 0);
-  const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, msg));
   const offset = (mac[mac.length - 1] as number) & 0x0f;
   const bin =

@@ -27,7 +27,16 @@ workspaceAdmin.get("/workspace/security", async (c) => {
 /** Requiring two-factor: from the next request on, people without it can only set it up. */
 workspaceAdmin.put("/workspace/security", async (c) => {
   const { requireTwoFactor } = parseOr400(workspaceSecuritySchema, await jsonBody(c), "body");
-  const ws = c.get("agent").workspaceId;
+  const me = c.get("agent");
+  const ws = me.workspaceId;
+  // An owner who requires it without having it would lock themselves out of everything but enrolment.
+  if (requireTwoFactor && me.sessionId) {
+    const mine = await c.env.DB.prepare("SELECT totp_secret IS NOT NULL AS on_ FROM agents WHERE id = ?")
+      .bind(me.id)
+      .first<{ on_: number }>();
+    if (!mine?.on_)
+      throw new ApiFailure(409, "two_factor_first", "turn on two-factor sign-in for yourself before requiring it");
+  }
   const before = await c.env.DB.prepare("SELECT require_two_factor FROM workspaces WHERE id = ?")
     .bind(ws)
     .first<{ require_two_factor: number }>();
