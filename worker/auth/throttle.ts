@@ -88,6 +88,11 @@ export async function loginFailed(env: Env, email: string, ip: string): Promise<
                              THEN ?2 + ?5 ELSE locked_until END`,
     ).bind(key, now, p.windowMs, p.failures, p.lockMs);
   await env.DB.batch([bump(k.account, ACCOUNT_LOCK), bump(k.network, NETWORK_LOCK)]);
+  // Guessed emails leave rows behind; now and then the stale ones go (no lock, window long over).
+  if (Math.random() < 0.02)
+    await env.DB.prepare("DELETE FROM login_throttle WHERE locked_until < ?1 AND window_start < ?1 - 86400000")
+      .bind(now)
+      .run();
 }
 
 /** A full sign-in: the account's failures are forgiven (the network's are not: one good account must not clear a spray). */
