@@ -7,6 +7,7 @@ import { defineConfig } from "vite";
 // (No node:url: the repo's tsconfig has no Node types.)
 const here = (p: string): string => decodeURIComponent(new URL(p, import.meta.url).pathname);
 const root = here(".");
+const WORKER = "http://localhost:8787";
 
 export default defineConfig({
   root,
@@ -19,7 +20,13 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    // `vite -c console/vite.config.ts` next to `wrangler dev`: API and sockets go to the worker.
-    proxy: { "/api": { target: "http://localhost:8787", ws: true } },
+    // `vite -c console/vite.config.ts` next to `wrangler dev`: API and sockets go to the worker, as if
+    // from its own origin (the worker refuses state changes and sockets from other origins).
+    proxy: Object.fromEntries(
+      ["/api", "/admin"].map((path) => [
+        path,
+        { target: WORKER, ws: true, changeOrigin: true, headers: { origin: WORKER } },
+      ]),
+    ),
   },
 });

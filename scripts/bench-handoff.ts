@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "./lib/browser.ts";
+import { inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 import { signIn } from "./lib/console-login.ts";
 
@@ -38,8 +39,9 @@ const worker = await startWorker({
 });
 const browser = await launchChromium();
 try {
-  await admin(worker, "POST", "/admin/v1/agents", AGENT);
-  await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "bench", allowedOrigins: [worker.url] });
+  await seedDemo(worker, [worker.url]);
+  await admin(worker, "POST", inDemo("/admin/v1/agents"), AGENT);
+  await admin(worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "bench", allowedOrigins: [worker.url] });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signIn(page, worker.url, AGENT);
   await page.getByTestId("availability-toggle").and(page.locator(":enabled")).waitFor({ timeout: 15_000 });

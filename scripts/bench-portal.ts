@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readKbDir } from "./lib/kb-files.ts";
+import { inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { admin, startWorker, type LocalWorker } from "./lib/worker.ts";
 
 const arg = (name: string, fallback: string) => {
@@ -62,7 +63,8 @@ async function withWorker<T>(vars: Record<string, string>, f: (w: LocalWorker) =
   const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-portal-"));
   const w = await startWorker({ persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "0", ...vars } });
   try {
-    await admin(w, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
+    await seedDemo(w, [w.url]);
+    await admin(w, "PUT", inDemo("/admin/v1/kb/articles"), { articles: readKbDir("kb"), replace: true });
     return await f(w);
   } finally {
     await w.stop();

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { CreatedConversation, HistoryResult, PublishResult } from "../shared/api.ts";
 import { readKbDir } from "./lib/kb-files.ts";
 import { sseFrames } from "./lib/sse.ts";
+import { inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const arg = (name: string) => {
@@ -44,17 +45,18 @@ const worker = await startWorker({
 });
 const site = "bench_site";
 try {
+  await seedDemo(worker, [worker.url]);
   const articles = readKbDir(kbDir, exclude);
-  const pub = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", { articles, replace: true });
+  const pub = await admin<PublishResult>(worker, "PUT", inDemo("/admin/v1/kb/articles"), { articles, replace: true });
   console.error(`published ${pub.articles} articles (${exclude.size} excluded) in ${pub.ms} ms`);
   const historyPath = arg("history");
   if (historyPath) {
     const items = readJsonl(historyPath).map((h) => ({ text: String(h.text), article: String(h.article) }));
     const t0 = Date.now();
-    const r = await admin<HistoryResult>(worker, "POST", "/admin/v1/kb/history", { items });
+    const r = await admin<HistoryResult>(worker, "POST", inDemo("/admin/v1/kb/history"), { items });
     console.error(`recorded ${r.recorded} resolved questions (KB version ${r.version}) in ${Date.now() - t0} ms`);
   }
-  await admin(worker, "PUT", `/admin/v1/sites/${site}`, { name: "bench", allowedOrigins: [] });
+  await admin(worker, "PUT", inDemo(`/admin/v1/sites/${site}`), { name: "bench", allowedOrigins: [] });
 
   const results: string[] = new Array(queries.length);
   let next = 0;
@@ -106,7 +108,7 @@ try {
     const r = await admin<{ handoff?: { tried: { articleId: string }[]; article?: string } }>(
       worker,
       "GET",
-      `/admin/v1/conversations/${id}`,
+      inDemo(`/admin/v1/conversations/${id}`),
     );
     return r.handoff?.article ?? null;
   }

@@ -1,10 +1,11 @@
 // `npm run dev`: builds the widget and console, starts the worker locally (wrangler dev) with D1,
-// KV and Durable Objects on disk under .wrangler/state, publishes the demo KB from kb/, creates the
-// demo agent, and prints where to click. Ctrl-C stops it.
+// KV and Durable Objects on disk under .wrangler/state, seeds the demo workspace (scripts/lib/demo-seed.ts),
+// publishes the demo KB from kb/, creates (or resets) the demo owner, and prints where to click. Ctrl-C stops it.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { PublishResult } from "../shared/api.ts";
+import { ensureAgent, inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { readKbDir } from "./lib/kb-files.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
@@ -39,16 +40,14 @@ worker.process.stderr?.on("data", (d: Buffer) => {
   const s = d.toString();
   if (/error|exception/i.test(s) && !/Request\.cf/.test(s)) process.stderr.write(s);
 });
-// The demo site allows the pages this run serves, whatever PORT is (the migration's seed knows 8787).
-await admin(worker, "PUT", "/admin/v1/sites/demo_site?workspace=demo", {
-  name: "Lumen demo site",
-  allowedOrigins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
-});
-const kb = await admin<PublishResult>(worker, "PUT", "/admin/v1/kb/articles", {
+// The demo workspace comes from here, not from a migration (production gets none): its site allows
+// the pages this run serves, whatever PORT is.
+await seedDemo(worker, [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`]);
+const kb = await admin<PublishResult>(worker, "PUT", inDemo("/admin/v1/kb/articles"), {
   articles: readKbDir("kb"),
   replace: true,
 });
-await admin(worker, "POST", "/admin/v1/agents", DEMO_AGENT);
+await ensureAgent(worker, DEMO_AGENT);
 
 const url = worker.url.replace("127.0.0.1", "localhost");
 console.log(`

@@ -1,4 +1,5 @@
-// The content team's sync: `npm run kb -- push|pull|diff [--dir kb] [--url URL] [--token T] [--workspace W] [--draft]`.
+// The content team's sync: `npm run kb -- push|pull|diff [--dir kb] [--url URL] [--token T] --workspace W [--draft]`
+// (`--workspace` may be left out against the local dev server only, where it is `demo`).
 // push publishes the folder (replacing the KB; a publish job, answered once the new version is live),
 // `push --draft` saves it as drafts for review in the console instead, pull writes the published KB
 // (never drafts) as Markdown files, diff lists what push would change. The token comes from --token, $EDGEDESK_ADMIN_TOKEN or .dev.vars.
@@ -21,11 +22,17 @@ function devVar(name: string): string | undefined {
 
 const command = process.argv[2];
 const dir = flag("dir", "kb") as string;
-const workspace = flag("workspace", "demo") as string;
 const target = {
   url: (flag("url", "http://127.0.0.1:8787") as string).replace(/\/$/, ""),
   adminToken: flag("token") ?? process.env.EDGEDESK_ADMIN_TOKEN ?? devVar("ADMIN_TOKEN") ?? "",
 };
+// The local dev server's KB is the demo workspace's; anywhere else the workspace must be named.
+const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(target.url);
+const workspace = flag("workspace", local ? "demo" : undefined);
+if (!workspace) {
+  console.error("name the workspace: --workspace ID (only the local dev server defaults to demo)");
+  process.exit(2);
+}
 if (!["push", "pull", "diff"].includes(command ?? "")) {
   console.error(
     "usage: npm run kb -- push|pull|diff [--dir kb] [--url http://127.0.0.1:8787] [--token T] [--workspace demo] [--draft]",

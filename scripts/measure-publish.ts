@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CreatedConversation, KbJob } from "../shared/api.ts";
 import { readKbDir } from "./lib/kb-files.ts";
+import { inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { admin, startWorker } from "./lib/worker.ts";
 
 const dirs: string[] = [];
@@ -42,7 +43,8 @@ const w = await startWorker({
   vars: { STREAM_DELAY_MS: "0", RATE_LIMIT: "1000,1000" },
 });
 try {
-  await admin(w, "PUT", `/admin/v1/sites/${SITE}`, { name: "measure", allowedOrigins: [ORIGIN] });
+  await seedDemo(w, [w.url]);
+  await admin(w, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "measure", allowedOrigins: [ORIGIN] });
 
   /** One customer question: create a conversation, send, read the SSE exchange to the bot's reply. */
   async function question(text: string): Promise<number> {
@@ -70,12 +72,12 @@ try {
 
   for (const dir of dirs) {
     const articles = readKbDir(dir);
-    await admin(w, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
+    await admin(w, "PUT", inDemo("/admin/v1/kb/articles"), { articles: readKbDir("kb"), replace: true });
     const idle: number[] = [];
     for (let i = 0; i < 10; i++) idle.push(await question(QUESTIONS[i % QUESTIONS.length] as string));
 
     const started = performance.now();
-    let job = await admin<KbJob>(w, "PUT", "/admin/v1/kb/articles?wait=0", { articles, replace: true });
+    let job = await admin<KbJob>(w, "PUT", inDemo("/admin/v1/kb/articles?wait=0"), { articles, replace: true });
     const during: number[] = [];
     let failed = 0;
     let running = true;
@@ -93,7 +95,7 @@ try {
     const stages: string[] = [];
     while (job.status !== "done" && job.status !== "failed") {
       await new Promise((r) => setTimeout(r, 500));
-      job = await admin<KbJob>(w, "GET", `/admin/v1/kb/jobs/${job.id}`);
+      job = await admin<KbJob>(w, "GET", inDemo(`/admin/v1/kb/jobs/${job.id}`));
       const s = `${job.stage} ${Math.round(job.progress * 100)}%`;
       if (stages.at(-1) !== s) stages.push(s);
     }

@@ -52,7 +52,6 @@ if (args.url && args.token) {
       STREAM_DELAY_MS: "0",
       AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS),
       RATE_LIMIT: "100000,100000",
-      LOGIN_RATE_LIMIT: "1000,1000",
     },
   });
   target = args.timeoutMs ? { ...worker, timeoutMs: args.timeoutMs } : worker;
@@ -84,7 +83,7 @@ process.once("SIGINT", () => {
 });
 
 try {
-  created = await setup(target, { publishKb: args.publishKb, accounts });
+  created = await setup(target, { publishKb: args.publishKb, accounts, seed: !args.url });
   const started = Date.now();
   const wait = args.url ? (args.autoResolveMs ?? null) : AUTO_RESOLVE_MS;
   const log = await simulate(target, {

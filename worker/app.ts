@@ -4,11 +4,15 @@ import type { AppEnv } from "./env.ts";
 import { emailApi } from "./email/routes.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
 import { hasAdminToken } from "./middleware/auth.ts";
+import { pageHeaders } from "./middleware/headers.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
+import { sameOriginOnly } from "./middleware/same-origin.ts";
 import { siteGuard } from "./middleware/site.ts";
+import { meApi } from "./people/me-routes.ts";
+import { people } from "./people/routes.ts";
+import { operatorAdmin, workspaceAdmin } from "./people/workspace-routes.ts";
 import { notifications } from "./notify/routes.ts";
 import { admin } from "./routes/admin.ts";
-import { adminRemove } from "./routes/admin-remove.ts";
 import { agentApi } from "./routes/agent.ts";
 import { analytics } from "./routes/analytics.ts";
 import { auth } from "./routes/auth.ts";
@@ -45,14 +49,14 @@ app.route("/v1/conversations", conversations);
 app.on("GET", "/v1/me/*", writes);
 app.route("/v1/me", customerHistory);
 
-app.use(
-  "/api/auth/login",
-  rateLimit({
-    limits: (c) => parseLimits(c.env.LOGIN_RATE_LIMIT, { perSecond: 0.2, burst: 10 }),
-    key: (c) => `login:${clientIp(c)}`,
-  }),
-);
+// Console and admin API: cookies ride along on cross-site requests, so state changes and agent
+// sockets must come from this origin (middleware/same-origin.ts). Sign-in is throttled per account
+// and network inside its routes (auth/throttle.ts).
+app.use("/api/*", sameOriginOnly());
+app.use("/admin/*", sameOriginOnly());
 app.route("/api/auth", auth);
+// Before the agent API: who-am-I and enrolment work before two-factor is set up (people/me-routes.ts).
+app.route("/api/me", meApi);
 app.route("/api/kb", knowledge);
 // Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.
 app.route("/api/api-keys", apiKeys);
@@ -64,11 +68,19 @@ app.route("/api", emailApi);
 app.route("/api", agentApi);
 // Before the admin routes, so that only its own (owner) guard applies.
 app.route("/admin/v1/notifications", notifications);
+app.route("/admin/v1/agents", people);
+app.route("/admin/v1", workspaceAdmin);
+app.route("/admin/v1", operatorAdmin);
 app.route("/api", routingApi);
-// Before the admin routes, so that only its own (owner) guard applies to removals.
-app.route("/admin/v1", adminRemove);
 app.route("/admin/v1", admin);
 app.route("/admin/v1", routingAdmin);
 app.on("POST", "/hc/*", writes);
+app.use("/hc/*", pageHeaders("portal"));
 app.route("/", portal);
+// The console's files come from the asset store, through the worker so they carry the page headers.
+app.use("/console/*", pageHeaders("console"));
+app.use("/console", pageHeaders("console"));
+app.on(["GET", "HEAD"], ["/console", "/console/*"], async (c) =>
+  c.env.ASSETS ? await c.env.ASSETS.fetch(c.req.raw) : c.text("the console is not built", 404),
+);
 app.route("/", pages);

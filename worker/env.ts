@@ -27,8 +27,13 @@ export interface Env {
   REST_RATE_LIMIT?: string;
   /** "off" turns the help centre's edge cache off (debugging, measuring uncached pages); default on. */
   PORTAL_CACHE?: string;
-  /** Login attempts per client IP: "perSecond,burst" (default "0.2,10"). */
-  LOGIN_RATE_LIMIT?: string;
+  /**
+   * Sign-in attempts per network and per account (worker/auth/throttle.ts): Cloudflare's rate-limiting
+   * binding (wrangler.jsonc `ratelimits`). Absent, a D1 counter applies `LOGIN_ATTEMPTS` instead.
+   */
+  LOGIN_LIMITER?: RateLimit;
+  /** Attempts per key and window when LOGIN_LIMITER is absent: "limit,periodSeconds" (default "10,60"). */
+  LOGIN_ATTEMPTS?: string;
   /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
   DECISION_CONFIG?: string;
   /** Webhook/Slack delivery (worker/notify/backoff.ts): attempts in all, first retry delay, cap, per-attempt timeout. */
@@ -111,4 +116,8 @@ export type SessionAgent = {
   name: string;
   role: "agent" | "editor" | "owner";
   workspaceId: string;
+  /** The session's public id; absent for the ADMIN_TOKEN (an operator, not a person). */
+  sessionId?: string;
+  /** The workspace requires two-factor sign-in and this agent has not turned it on yet. */
+  twoFactorMissing?: boolean;
 };

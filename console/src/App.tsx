@@ -12,7 +12,7 @@ import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
 import { SurgeArea } from "./surge/SurgeArea.tsx";
 import { route } from "./router.ts";
-import { loadMe, me } from "./session.ts";
+import { loadMe, me, mustEnrol } from "./session.ts";
 import type { Me } from "../../shared/api.ts";
 
 export function App() {
@@ -26,11 +26,12 @@ export function App() {
 
   // The inbox feed lives as long as the session, so the header count and announcements keep working
   // while an agent is inside a conversation.
+  const enrolling = mustEnrol.value;
   useEffect(() => {
-    if (!meId) return;
+    if (!meId || enrolling) return;
     startInbox();
     return stopInbox;
-  }, [meId]);
+  }, [meId, enrolling]);
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
@@ -42,15 +43,19 @@ export function App() {
           ? "Integrations"
           : r.name === "apiKeys"
             ? "API keys"
-            : r.name === "kb"
-              ? "Knowledge"
-              : r.name === "canned"
-                ? "Canned replies"
-                : r.name === "surge"
-                  ? "Surge"
-                  : r.name === "analytics"
-                    ? "Analytics"
-                    : "Conversation";
+            : r.name === "people"
+              ? "People"
+              : r.name === "security"
+                ? "Your account"
+                : r.name === "kb"
+                  ? "Knowledge"
+                  : r.name === "canned"
+                    ? "Canned replies"
+                    : r.name === "surge"
+                      ? "Surge"
+                      : r.name === "analytics"
+                        ? "Analytics"
+                        : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -65,11 +70,16 @@ export function App() {
         </main>
       ) : who === null ? (
         <LoginPage />
+      ) : enrolling ? (
+        // The workspace requires two-factor sign-in: nothing else works until it is set up.
+        <LazyPeople page="enrol" me={who} />
       ) : (
         <div class="shell">
           <Header me={who} />
           {r.name === "analytics" ? (
             <LazyAnalytics me={who} />
+          ) : r.name === "people" || r.name === "security" ? (
+            <LazyPeople page={r.name} me={who} />
           ) : r.name === "surge" ? (
             <SurgeArea route={r} me={who} />
           ) : r.name === "kb" ? (
@@ -111,6 +121,32 @@ function LazyAnalytics({ me: who }: { me: Me }) {
     <main id="main" class="page" aria-busy={!failed}>
       <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
         {failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}
+      </p>
+    </main>
+  );
+}
+
+// People, your account (password, sessions, two-factor) and the audit log: their own chunk too.
+type PeoplePages = typeof import("./people/index.ts");
+let peopleChunk: PeoplePages | null = null;
+function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; me: Me }) {
+  const [chunk, setChunk] = useState(() => peopleChunk);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (chunk) return;
+    import("./people/index.ts").then(
+      (m) => setChunk(() => (peopleChunk = m)),
+      () => setFailed(true),
+    );
+  }, [chunk]);
+  if (chunk) {
+    if (page === "people") return <chunk.PeoplePage me={who} />;
+    return <chunk.SecurityPage me={who} enrolOnly={page === "enrol"} />;
+  }
+  return (
+    <main id="main" class="page" aria-busy={!failed}>
+      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
+        {failed ? "This page could not be loaded. Reload the page to try again." : "Loading…"}
       </p>
     </main>
   );

@@ -15,9 +15,15 @@ export class HttpError extends Error {
 }
 
 let onUnauthorized: () => void = () => {};
+let onTwoFactorRequired: () => void = () => {};
 
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
+}
+
+/** The workspace requires two-factor sign-in and this agent has not set it up: the app shows enrolment. */
+export function setTwoFactorRequiredHandler(fn: () => void): void {
+  onTwoFactorRequired = fn;
 }
 
 type Options = {
@@ -57,6 +63,7 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   if (!res.ok) {
     const err = isApiError(data) ? data : undefined;
     if (res.status === 401 && !opts.expect401) onUnauthorized();
+    if (res.status === 403 && err?.error === "two_factor_required") onTwoFactorRequired();
     throw new HttpError(
       res.status,
       err?.error ?? `http_${res.status}`,

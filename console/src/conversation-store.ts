@@ -75,6 +75,7 @@ export class ConversationStore {
         this.live.value = false;
         if (n >= 2) void checkSession();
       },
+      onSessionEnded: () => void checkSession(),
     });
     this.socketStatus = this.socket.status;
   }

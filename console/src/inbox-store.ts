@@ -30,6 +30,7 @@ const socket = new LiveSocket({
   onFailure: (n) => {
     if (n >= 2) void checkSession();
   },
+  onSessionEnded: () => void checkSession(),
 });
 export const inboxSocketStatus = socket.status;
 

@@ -7,6 +7,8 @@ export type Route =
   | { name: "conversation"; id: string }
   | { name: "integrations" }
   | { name: "apiKeys" }
+  | { name: "people" }
+  | { name: "security" }
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
   | { name: "surge"; view: SurgeView; id?: string }
@@ -16,6 +18,8 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
   if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
+  if (/^\/settings\/people\/?$/.test(path)) return { name: "people" };
+  if (/^\/settings\/security\/?$/.test(path)) return { name: "security" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
   const kb = parseKbRoute(path);
@@ -36,6 +40,8 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
   if (route.name === "apiKeys") return "#/settings/api-keys";
+  if (route.name === "people") return "#/settings/people";
+  if (route.name === "security") return "#/settings/security";
   if (route.name === "canned") return "#/canned";
   if (route.name === "analytics") return "#/analytics";
   if (route.name === "kb") return kbHref(route.view, route.id);

@@ -20,9 +20,13 @@ type Options = {
   onClose?: () => void;
   /** After a failed connect; a session that expired shows up here as repeated failures. */
   onFailure?: (consecutive: number) => void;
+  /** The worker closed the socket because the session was ended (4401: signed out elsewhere, disabled). */
+  onSessionEnded?: () => void;
 };
 
 const PING_EVERY_MS = 25_000;
+/** Close code of a socket whose session was ended (worker/people/revoke.ts). */
+const SESSION_ENDED = 4401;
 // Two missed pongs: the connection is gone even if the browser has not noticed yet.
 const SILENCE_LIMIT_MS = 60_000;
 
@@ -117,10 +121,11 @@ export class LiveSocket {
       }
       this.opts.onFrame(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.clearConnection();
       this.opts.onClose?.();
+      if (ev.code === SESSION_ENDED) this.opts.onSessionEnded?.();
       if (this.stopped) return;
       if (!opened) this.opts.onFailure?.(++this.failures);
       if (typeof navigator !== "undefined" && navigator.onLine === false) {

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
 import type { ConversationState, MessageEvent } from "../../shared/protocol.ts";
+import { DEMO_WORKSPACE, seedDemo } from "./demo-seed.ts";
 import { readKbDir } from "./kb-files.ts";
 import { admin } from "./worker.ts";
 import { sseFrames } from "./sse.ts";
@@ -67,17 +68,20 @@ export function readQuestions(path = "tests/fixtures/lumen-questions.jsonl"): st
 }
 
 /**
- * The demo KB, the simulation's site, its agents and owner. `publishKb: false` leaves a worker's KB
- * alone. Returns what it made, for teardown().
+ * The demo KB, the simulation's site, its agents and owner, in `workspace` (default `demo`). `seed`: a
+ * fresh local worker, whose demo workspace has to be made first (migrations seed none). `publishKb:
+ * false` leaves a worker's KB alone. Returns what it made, for teardown().
  */
 export async function setup(
   t: Target,
-  opts: { publishKb: boolean; accounts: Accounts; workspace?: string },
+  opts: { publishKb: boolean; accounts: Accounts; workspace?: string; seed?: boolean },
 ): Promise<Created> {
-  const ws = opts.workspace ? `?workspace=${opts.workspace}` : "";
+  const workspace = opts.workspace ?? DEMO_WORKSPACE;
+  const ws = `?workspace=${workspace}`;
+  if (opts.seed) await seedDemo(t, [t.url]);
   if (opts.publishKb) await admin(t, "PUT", `/admin/v1/kb/articles${ws}`, { articles: readKbDir("kb"), replace: true });
   await admin(t, "PUT", `/admin/v1/sites/${SIM_SITE}${ws}`, { name: "Simulated customers", allowedOrigins: [] });
-  const created: Created = { agentIds: [], site: SIM_SITE, ...(opts.workspace ? { workspace: opts.workspace } : {}) };
+  const created: Created = { agentIds: [], site: SIM_SITE, workspace };
   for (const a of [...opts.accounts.agents, opts.accounts.owner])
     created.agentIds.push((await admin<{ id: string }>(t, "POST", `/admin/v1/agents${ws}`, a)).id);
   return created;

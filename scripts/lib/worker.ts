@@ -115,7 +115,21 @@ export async function startWorker(opts: {
 
 const ADMIN_TIMEOUT_MS = 180_000;
 
-/** Calls the admin API; throws with the server's JSON error on failure, or when no answer comes in time. */
+/** A refused admin call: the HTTP status and the error code of the worker's JSON answer. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Calls the admin API; throws an AdminError with the server's JSON error on failure, or an Error when no
+ * answer comes in time.
+ */
 export async function admin<T>(
   w: { url: string; adminToken: string; timeoutMs?: number },
   method: string,
@@ -141,6 +155,14 @@ export async function admin<T>(
         : `${method} ${path}: cannot reach ${w.url} (${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)})`,
     );
   }
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  if (!r.ok) {
+    let code = `http_${r.status}`;
+    try {
+      code = (JSON.parse(text) as { error?: string }).error ?? code;
+    } catch {
+      // not JSON
+    }
+    throw new AdminError(r.status, code, `${method} ${path}: ${r.status} ${text}`);
+  }
   return JSON.parse(text) as T;
 }

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, listen, startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -45,12 +46,12 @@ beforeAll(async () => {
     res.end(page(h.worker.url));
   });
   hostUrl = await listen(host);
-  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
+  await admin(h.worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), {
     name: "Acme account",
     allowedOrigins: [hostUrl],
     identitySecret: IDENTITY_SECRET,
   });
-  await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), EDITOR);
   // An editor writes the canned reply the agent will use.
   const login = await fetch(`${h.worker.url}/api/auth/login`, {
     method: "POST",

@@ -31,10 +31,9 @@ beforeAll(async () => {
       STREAM_DELAY_MS: "0",
       AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS),
       RATE_LIMIT: "100000,100000",
-      LOGIN_RATE_LIMIT: "1000,1000",
     },
   });
-  await setup(worker, { publishKb: true, accounts });
+  await setup(worker, { publishKb: true, accounts, seed: true });
   log = await simulate(worker, {
     conversations: 30,
     seed: 7,

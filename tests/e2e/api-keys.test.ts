@@ -3,6 +3,7 @@
 // stops working on `/rest/v1`. An agent sees neither the link nor the page's data.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
@@ -13,7 +14,7 @@ const OWNER = { email: "e2e-owner@lumen.example", password: "e2e-owner-password"
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), OWNER);
 });
 afterAll(async () => h?.stop());
 

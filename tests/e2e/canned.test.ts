@@ -3,6 +3,7 @@
 // it; an agent sees the list read-only, takes a handoff and inserts the reply with "/shortcut".
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
 import { signIn as signInPage } from "../../scripts/lib/console-login.ts";
@@ -19,7 +20,7 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
-  await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), EDITOR);
 });
 afterAll(async () => {
   await h?.stop();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
 import type { HistorySession, PastConversations } from "../../shared/customer-history.ts";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { listen, startHarness, type Harness } from "./harness.ts";
 
@@ -92,7 +93,7 @@ beforeAll(async () => {
     res.end(page(u.pathname, u.searchParams.get("locale")));
   });
   hostUrl = await listen(host);
-  await admin(h.worker, "PUT", `/admin/v1/sites/${SITE}`, {
+  await admin(h.worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), {
     name: "Acme account",
     allowedOrigins: [hostUrl],
     identitySecret: IDENTITY_SECRET,

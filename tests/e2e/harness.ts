@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../../scripts/lib/browser.ts";
+import { inDemo, seedDemo } from "../../scripts/lib/demo-seed.ts";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 
@@ -62,9 +63,11 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     });
     const hostUrl = await listen(host);
     undo.push(() => new Promise<void>((r) => host.close(() => r())));
-    await admin(worker, "PUT", "/admin/v1/kb/articles", { articles: readKbDir("kb"), replace: true });
-    await admin(worker, "POST", "/admin/v1/agents", AGENT);
-    await admin(worker, "PUT", `/admin/v1/sites/${SITE}`, { name: "Acme shop", allowedOrigins: [hostUrl] });
+    // Migrations seed no demo data: the harness makes its own, as `npm run dev` does.
+    await seedDemo(worker, [worker.url]);
+    await admin(worker, "PUT", inDemo("/admin/v1/kb/articles"), { articles: readKbDir("kb"), replace: true });
+    await admin(worker, "POST", inDemo("/admin/v1/agents"), AGENT);
+    await admin(worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "Acme shop", allowedOrigins: [hostUrl] });
     const browser = await launchChromium();
     undo.push(() => browser.close());
     return { worker, host, hostUrl, browser, stop };

@@ -3,6 +3,7 @@
 // changes the answer's words; history shows both versions with a diff.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -18,7 +19,7 @@ const SHOTS = process.env.E2E_SCREENSHOTS;
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  await admin(h.worker, "POST", "/admin/v1/agents", EDITOR);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), EDITOR);
 });
 afterAll(async () => h?.stop());
 

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../../scripts/lib/browser.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CreatedConversation, Delivery, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
+import { inDemo, seedDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin, startWorker, type LocalWorker } from "../../scripts/lib/worker.ts";
 import { startReceiver, type Log, type Receiver } from "../receiver/webhook-receiver.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -39,7 +40,8 @@ beforeAll(async () => {
     },
   });
   receiver = await startReceiver();
-  await admin(worker, "POST", "/admin/v1/agents", OWNER);
+  await seedDemo(worker, [worker.url]);
+  await admin(worker, "POST", inDemo("/admin/v1/agents"), OWNER);
   browser = await launchChromium();
   if (shots) mkdirSync(shots, { recursive: true });
 });
@@ -62,7 +64,7 @@ const deliveries = async (status = "") =>
     await admin<{ deliveries: Delivery[] }>(
       worker,
       "GET",
-      `/admin/v1/notifications/deliveries?limit=200${status ? `&status=${status}` : ""}`,
+      inDemo(`/admin/v1/notifications/deliveries?limit=200${status ? `&status=${status}` : ""}`),
     )
   ).deliveries;
 
@@ -99,7 +101,7 @@ it("delivers every event of a conversation exactly once to a receiver that fails
     "conversation.resolved",
     "message.created",
   ];
-  await admin<WebhookWithSecret>(worker, "POST", "/admin/v1/notifications/webhooks", {
+  await admin<WebhookWithSecret>(worker, "POST", inDemo("/admin/v1/notifications/webhooks"), {
     url: `${receiver.url}/hook/journey`,
     events,
     secret: SECRET,
@@ -151,7 +153,7 @@ it("delivers every event of a conversation exactly once to a receiver that fails
 
 it("lets an owner find a dead letter on Settings → Integrations and retry it", async () => {
   await control("slack", "PUT", {});
-  await admin(worker, "PUT", "/admin/v1/notifications/slack", { url: `${receiver.url}/slack/slack` });
+  await admin(worker, "PUT", inDemo("/admin/v1/notifications/slack"), { url: `${receiver.url}/slack/slack` });
   await control("journey", "PATCH", { failFirst: 1_000_000 });
   const c = (await (await chat("", { locale: "en" })).json()) as CreatedConversation;
   const [dead] = await until(

@@ -3,6 +3,7 @@
 // consoles with its tier and SLA countdown; the billing agent passes it to the security team.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -25,8 +26,8 @@ const SOL = {
 
 beforeAll(async () => {
   h = await startHarness();
-  await admin(h.worker, "POST", "/admin/v1/agents", BEA);
-  await admin(h.worker, "POST", "/admin/v1/agents", SOL);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), BEA);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), SOL);
 });
 afterAll(async () => h?.stop());
 

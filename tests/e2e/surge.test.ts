@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { AuditEntry, ConversationDetail, CreatedConversation, SurgeSnapshot, Sweep } from "../../shared/api.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { SITE, startHarness, type Harness } from "./harness.ts";
 import { signIn as signInPage } from "../../scripts/lib/console-login.ts";
@@ -30,8 +31,8 @@ const QUESTIONS: ((i: number) => string)[] = [
 
 beforeAll(async () => {
   h = await startHarness({ RATE_LIMIT: "1000,1000" });
-  await admin(h.worker, "POST", "/admin/v1/agents", LEAD);
-  await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), LEAD);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), OWNER);
   mkdirSync(shots, { recursive: true });
 });
 afterAll(async () => h?.stop());

@@ -7,8 +7,12 @@ import { app } from "../../worker/app.ts";
 import type { Env } from "../../worker/env.ts";
 import { ADMIN, BASE, createAgent, ORIGIN } from "./helpers.ts";
 
+// The ADMIN_TOKEN names its workspace; a session's workspace is its own.
 const del = (path: string, headers: Record<string, string> = ADMIN) =>
-  SELF.fetch(`${BASE}/admin/v1${path}`, { method: "DELETE", headers });
+  SELF.fetch(`${BASE}/admin/v1${path}${headers === ADMIN && !path.includes("?") ? "?workspace=demo" : ""}`, {
+    method: "DELETE",
+    headers,
+  });
 
 async function agentId(email: string, workspace: string): Promise<string> {
   const r = await SELF.fetch(`${BASE}/admin/v1/agents?workspace=${workspace}`, {
@@ -51,7 +55,7 @@ describe("removing agents and sites", () => {
   });
 
   it("removes a site key, after which its conversations cannot start; a help centre's own site stays", async () => {
-    const put = await SELF.fetch(`${BASE}/admin/v1/sites/rm_site`, {
+    const put = await SELF.fetch(`${BASE}/admin/v1/sites/rm_site?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ allowedOrigins: [ORIGIN] }),

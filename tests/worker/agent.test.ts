@@ -38,7 +38,7 @@ describe("agent console API", () => {
   });
 
   it("sets a hardened session cookie and stores only a hash of it", async () => {
-    await SELF.fetch(`${BASE}/admin/v1/agents`, {
+    await SELF.fetch(`${BASE}/admin/v1/agents?workspace=demo`, {
       method: "POST",
       headers: ADMIN,
       body: JSON.stringify({ email: "c@lumen.example", name: "C", password: "correct horse battery" }),

@@ -38,7 +38,7 @@ beforeAll(async () => {
     [SITE, SECRET],
     [SITE_B, SECRET_B],
   ] as const) {
-    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${key}`, {
+    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${key}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ name: key, allowedOrigins: [ORIGIN], identitySecret }),
@@ -367,7 +367,7 @@ describe("nothing without a verified identity", () => {
     // Rotating a site's identity secret ends its tokens at once.
     const b = await tokenFor(DANA, SITE_B, SECRET_B);
     expect((await list(b, SITE_B)).status).toBe(200);
-    await SELF.fetch(`${BASE}/admin/v1/sites/${SITE_B}`, {
+    await SELF.fetch(`${BASE}/admin/v1/sites/${SITE_B}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({

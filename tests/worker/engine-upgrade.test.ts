@@ -63,7 +63,7 @@ it("rebuilds a snapshot built by another engine, and keeps answering meanwhile",
 
 it("publishing unchanged articles over another engine's snapshot builds a new one", async () => {
   const legacy = await leaveLegacySnapshot();
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles: demoArticles, replace: true }),

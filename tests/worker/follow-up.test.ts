@@ -180,7 +180,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
   });
 
   it("uses a verified identity's email without asking, and never an unverified claim", async () => {
-    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ name: "Lumen demo site", allowedOrigins: [ORIGIN], identitySecret: IDENTITY_SECRET }),

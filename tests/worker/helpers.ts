@@ -23,7 +23,7 @@ export const demoArticles: Article[] = Object.entries(files)
   });
 
 export async function publishDemoKb(): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles: demoArticles, replace: true }),
@@ -94,16 +94,44 @@ export async function createAgent(email: string, role = "agent", workspace = "de
   const r = await SELF.fetch(`${BASE}/admin/v1/agents?workspace=${workspace}`, {
     method: "POST",
     headers: ADMIN,
-    body: JSON.stringify({ email, name: email.split("@")[0], password: "correct horse battery", role }),
+    body: JSON.stringify({ email, name: email.split("@")[0], password: PASSWORD, role }),
   });
   if (r.status !== 201) throw new Error(`agent create failed: ${r.status} ${await r.text()}`);
-  const login = await SELF.fetch(`${BASE}/api/auth/login`, {
+  const res = await login(email, PASSWORD);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return cookieOf(res);
+}
+
+/** The password createAgent gives everyone. */
+export const PASSWORD = "correct horse battery";
+
+/** POST /api/auth/login, optionally from a given client address (the throttle keys on it). */
+export function login(email: string, password: string, ip?: string): Promise<Response> {
+  return SELF.fetch(`${BASE}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery" }),
+    headers: { "content-type": "application/json", ...(ip ? { "cf-connecting-ip": ip } : {}) },
+    body: JSON.stringify({ email, password }),
   });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  return (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+}
+
+/** The `name=value` of a response's session cookie. */
+export const cookieOf = (r: Response): string => (r.headers.get("set-cookie") ?? "").split(";")[0] as string;
+
+/** A JSON call with a session cookie (or other headers); the body parsed when there is one. */
+export async function call<T = unknown>(
+  who: string | Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const auth = typeof who === "string" ? { cookie: who } : who;
+  const r = await SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await r.text();
+  return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T, headers: r.headers };
 }
 
 /** Polls `read` until `ok` holds, or fails after `ms` with the last value it saw. */

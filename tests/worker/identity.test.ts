@@ -17,7 +17,7 @@ let cookie = "";
 beforeAll(async () => {
   await publishDemoKb();
   cookie = await createAgent("ivy@lumen.example");
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN], identitySecret: KEY }),
@@ -202,7 +202,7 @@ describe("identify()", () => {
   });
 
   it("never returns the site's identity secret and keeps it when the site is updated without one", async () => {
-    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+    const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ name: "Ident", allowedOrigins: [ORIGIN] }),

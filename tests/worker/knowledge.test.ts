@@ -98,7 +98,7 @@ describe("drafts and publishing", () => {
     expect(lib.items.map((i) => [i.id, i.status])).toEqual([["clean-camera-lens", "draft"]]);
     // Not in the published set, not answerable.
     expect((await ask(question)).sources?.[0]?.articleId).not.toBe("clean-camera-lens");
-    const pub = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN });
+    const pub = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { headers: ADMIN });
     expect(
       ((await pub.json()) as { articles: { id: string }[] }).articles.some((a) => a.id === "clean-camera-lens"),
     ).toBe(false);
@@ -152,7 +152,7 @@ describe("drafts and publishing", () => {
     expect(rename.body.issues[0]?.path).toBe("article.id");
     // A publish with a duplicate id in the payload writes no job and no article.
     const jobsBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM kb_jobs").first<{ n: number }>();
-    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+    const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [LENS, LENS] }),
@@ -267,12 +267,12 @@ describe("switching versions", () => {
   it("runs publishes one at a time per workspace, in order, each a new version", async () => {
     const v0 = await currentVersion();
     const a = demoArticles.find((x) => x.id === "storage-full");
-    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+    const one = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0&workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [{ ...a, title: "Storage full (1)" }] }),
     });
-    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0`, {
+    const two = SELF.fetch(`${BASE}/admin/v1/kb/articles?wait=0&workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [{ ...a, title: "Storage full (2)" }] }),
@@ -288,7 +288,7 @@ describe("switching versions", () => {
 describe("sync (kb CLI endpoints)", () => {
   it("push publishes and replaces, an unchanged push builds nothing, --draft stages drafts, pull lists the published set", async () => {
     const push = async (articles: unknown[]) => {
-      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+      const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
         method: "PUT",
         headers: ADMIN,
         body: JSON.stringify({ articles, replace: true }),
@@ -302,12 +302,14 @@ describe("sync (kb CLI endpoints)", () => {
     expect(same).toMatchObject({ unchanged: true, version: v0 });
     const fewer = await push(demoArticles.filter((a) => a.id !== "offline-mode"));
     expect(fewer).toMatchObject({ version: v0 + 1, articles: demoArticles.length - 1 });
-    const pulled = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as {
+    const pulled = (await (
+      await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { headers: ADMIN })
+    ).json()) as {
       articles: { id: string }[];
     };
     expect(pulled.articles).toHaveLength(demoArticles.length - 1);
 
-    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts`, {
+    const draft = await SELF.fetch(`${BASE}/admin/v1/kb/drafts?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ articles: [LENS] }),
@@ -382,7 +384,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
     expect((await call<GapsReport>(outsider, "GET", "/api/kb/gaps")).body.questions).toBe(0);
   });
 
-  it("lets an agent link the article that answered a handed-off conversation, which becomes retrieval history", async () => {
+  it("lets an editor link the article that answered a handed-off conversation, which becomes retrieval history", async () => {
     const c = await createConversation();
     await ask("my photos look washed out after the update", c);
     await ask("I want to talk to a person", c);
@@ -393,7 +395,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
         "/api/kb/links",
         body,
       );
-    const r = await link(agent, {
+    const r = await link(editor, {
       conversationId: c.id,
       question: "my photos look washed out after the update",
       article: "storage-full",
@@ -409,17 +411,17 @@ describe("signals: gaps, votes, figures, agent links", () => {
     // The history job retrains: a new version that counts the question.
     const job = await untilDone(editor, { id: r.body.job as string } as KbJob);
     expect(job.status).toBe("done");
-    // Linking twice records once; drafting from a reply creates a draft agents cannot publish.
+    // Linking twice records once; drafting from a reply creates a draft (published later, by an editor).
     expect(
       (
-        await link(agent, {
+        await link(editor, {
           conversationId: c.id,
           question: "my photos look washed out after the update",
           article: "storage-full",
         })
       ).body.recorded,
     ).toBe(0);
-    const drafted = await link(agent, {
+    const drafted = await link(editor, {
       conversationId: c.id,
       question: "washed out colours",
       draft: { id: "washed-out-colours", title: "Colours look washed out", body: "Turn off HDR preview in Settings." },
@@ -430,7 +432,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
     ).toBe("Colours look washed out");
     expect((await call(agent, "POST", "/api/kb/publish", {})).status).toBe(403);
     // Fences: unknown article at the field, another workspace's conversation is missing.
-    const unknown = await link(agent, { conversationId: c.id, question: "x", article: "no-such-article" });
+    const unknown = await link(editor, { conversationId: c.id, question: "x", article: "no-such-article" });
     expect(unknown.body.issues?.[0]?.path).toBe("article");
     expect((await link(outsider, { conversationId: c.id, question: "x", article: "storage-full" })).status).toBe(404);
   });

@@ -9,7 +9,7 @@ import { ADMIN, BASE, createAgent, demoArticles, publishDemoKb } from "./helpers
 const HC = `${BASE}/hc/demo`;
 
 async function publish(articles: ArticleInput[]): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles }),

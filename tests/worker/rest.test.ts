@@ -85,13 +85,19 @@ describe("API keys", () => {
     }
     const temp = await newKey("demo", "temporary");
     expect((await call("POST", "/conversations", temp.key, {})).status).toBe(201);
-    const del = await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}`, { method: "DELETE", headers: ADMIN });
+    const del = await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}?workspace=demo`, {
+      method: "DELETE",
+      headers: ADMIN,
+    });
     expect(del.status).toBe(200);
     expect((await call("POST", "/conversations", temp.key, {})).status).toBe(401);
     expect(
-      (await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}`, { method: "DELETE", headers: ADMIN })).status,
+      (await SELF.fetch(`${BASE}/admin/v1/api-keys/${temp.id}?workspace=demo`, { method: "DELETE", headers: ADMIN }))
+        .status,
     ).toBe(404);
-    const listed = (await (await SELF.fetch(`${BASE}/admin/v1/api-keys`, { headers: ADMIN })).json()) as {
+    const listed = (await (
+      await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=demo`, { headers: ADMIN })
+    ).json()) as {
       keys: ApiKeySummary[];
     };
     expect(listed.keys.find((k) => k.id === temp.id)?.revokedAt).toBeGreaterThan(0);

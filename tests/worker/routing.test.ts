@@ -481,7 +481,7 @@ describe("roles and workspaces", () => {
     expect(await r.json()).toMatchObject({ id: a.id, teams: ["billing", "vip"], away: true });
     // The live roster follows at once, without reconnecting.
     await sa.until(() => lastPresence(sa).some((p) => p.id === a.id && p.away && p.teams.includes("vip")));
-    expect((await put(path, ADMIN, { away: false })).status).toBe(200);
+    expect((await put(`${path}?workspace=demo`, ADMIN, { away: false })).status).toBe(200);
     await sa.until(() => lastPresence(sa).some((p) => p.id === a.id && !p.away && p.teams.includes("vip")));
     const row = await env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?")
       .bind(a.id)

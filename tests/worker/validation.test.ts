@@ -161,7 +161,7 @@ describe("public API validation", () => {
 
 describe("admin API validation", () => {
   const put = (body: unknown, headers: Record<string, string> = ADMIN) =>
-    SELF.fetch(`${BASE}/admin/v1/kb/articles`, { method: "PUT", headers, body: JSON.stringify(body) });
+    SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { method: "PUT", headers, body: JSON.stringify(body) });
   const article = { id: "a-1", title: "T", body: "Body text." };
 
   it("needs the admin token", async () => {
@@ -182,7 +182,9 @@ describe("admin API validation", () => {
     await expectError(await put({ articles: [{ ...article, id: "Bad Id" }] }), 400, "invalid_body", /id/);
     await expectError(await put({ articles: [{ ...article, handoff: "sometimes" }] }), 400, "invalid_body", /handoff/);
     await expectError(await put({ articles: [article, article] }), 400, "duplicate_id", /a-1/);
-    const list = (await (await SELF.fetch(`${BASE}/admin/v1/kb/articles`, { headers: ADMIN })).json()) as {
+    const list = (await (
+      await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, { headers: ADMIN })
+    ).json()) as {
       articles: { id: string }[];
     };
     expect(list.articles.some((a) => a.id === "a-1")).toBe(false);
@@ -221,7 +223,7 @@ describe("agent and admin input validation", () => {
       /after/,
     );
     await expectError(
-      await SELF.fetch(`${BASE}/admin/v1/agents`, {
+      await SELF.fetch(`${BASE}/admin/v1/agents?workspace=demo`, {
         method: "POST",
         headers: ADMIN,
         body: JSON.stringify({ email: "x@example.com", name: "X", password: "short" }),
@@ -231,7 +233,7 @@ describe("agent and admin input validation", () => {
       /password/,
     );
     await expectError(
-      await SELF.fetch(`${BASE}/admin/v1/sites/shop_1`, {
+      await SELF.fetch(`${BASE}/admin/v1/sites/shop_1?workspace=demo`, {
         method: "PUT",
         headers: ADMIN,
         body: JSON.stringify({ allowedOrigins: ["https://shop.example/path"] }),

@@ -41,7 +41,7 @@ function outcome<T>(work: () => T): Outcome<T> {
   }
 }
 
-type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
+type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string; sessionId?: string };
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
@@ -297,8 +297,14 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/ws") {
       const pair = new WebSocketPair();
       const agentId = request.headers.get("x-agent-id");
+      const sessionId = request.headers.get("x-session-id");
       const att: Attachment = agentId
-        ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" }
+        ? {
+            role: "agent",
+            id: agentId,
+            name: request.headers.get("x-agent-name") ?? "Agent",
+            ...(sessionId ? { sessionId } : {}),
+          }
         : { role: "customer" };
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
@@ -386,6 +392,22 @@ export class ConversationDO extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeBack(ws, code);
+  }
+
+  /** Closes the agent sockets of ended sessions (worker/people/revoke.ts): they stop reading and writing. */
+  closeSessions(ids: string[]): number {
+    let n = 0;
+    for (const ws of this.ctx.getWebSockets("agent")) {
+      const att = ws.deserializeAttachment() as Attachment;
+      if (att.role !== "agent" || !att.sessionId || !ids.includes(att.sessionId)) continue;
+      try {
+        ws.close(4401, "session ended");
+      } catch {
+        // already closing
+      }
+      n++;
+    }
+    return n;
   }
 
   private reject(ws: WebSocket, code: string, message: string): void {

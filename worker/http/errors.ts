@@ -34,9 +34,14 @@ export function parseOr400<S extends z.ZodMiniType>(schema: S, data: unknown, wh
   );
 }
 
+/**
+ * The body as JSON, only when the media type is exactly application/json (a charset may follow).
+ * "text/plain; application/json" and friends are what a cross-site form or a no-cors fetch can send
+ * without a CORS preflight; application/json cannot be sent cross-site without one.
+ */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.includes("application/json"))
+  const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json")
     throw new ApiFailure(415, "unsupported_media_type", "send JSON with content-type: application/json");
   try {
     return await c.req.json();

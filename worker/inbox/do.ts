@@ -23,7 +23,8 @@ import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
 const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;
 
 /** Who a console socket belongs to; set by the worker from the session on upgrade. */
-type Attachment = { agentId: string };
+/** `ended`: the session was ended (worker/people/revoke.ts) and the socket is closing. */
+type Attachment = { agentId: string; sessionId?: string; ended?: boolean };
 
 /** What the worker knows of an agent from D1 (teams, away) when they connect or an owner changes them. */
 export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean };
@@ -176,7 +177,8 @@ export class InboxDO extends DurableObject<Env> {
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     if (agentId) {
-      pair[1].serializeAttachment({ agentId } satisfies Attachment);
+      const sessionId = h.get("x-session-id") ?? undefined;
+      pair[1].serializeAttachment({ agentId, ...(sessionId ? { sessionId } : {}) } satisfies Attachment);
       const teams = parseTeams(h.get("x-agent-teams"));
       // The upgrade does not wait for the hand-out: the console gets its snapshot now and the
       // assignments as upserts.
@@ -197,6 +199,28 @@ export class InboxDO extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeBack(ws, code);
     await this.socketGone(ws);
+  }
+
+  /** Closes the consoles of ended sessions (4401: the console goes back to its sign-in page). */
+  async closeSessions(ids: string[]): Promise<number> {
+    const agents = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      const att = ws.deserializeAttachment() as Attachment | null;
+      if (!att?.sessionId || !ids.includes(att.sessionId)) continue;
+      ws.serializeAttachment({ ...att, ended: true } satisfies Attachment);
+      try {
+        ws.close(4401, "session ended");
+      } catch {
+        // already closing
+      }
+      agents.add(att.agentId);
+    }
+    for (const id of agents) if (!this.roster().some((r) => r.id === id && r.online)) this.markUnavailable(id);
+    if (agents.size) {
+      this.sendPresence();
+      await this.schedule();
+    }
+    return agents.size;
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -365,7 +389,7 @@ export class InboxDO extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) {
       if (ws === exclude) continue;
       const att = ws.deserializeAttachment() as Attachment | null;
-      if (att?.agentId) online.add(att.agentId);
+      if (att?.agentId && !att.ended) online.add(att.agentId);
     }
     return this.ctx.storage.sql
       .exec<RosterRow>("SELECT * FROM agents")

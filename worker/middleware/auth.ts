@@ -1,5 +1,5 @@
-// Guards for the agent API (session cookie, by role) and the admin API (bearer token or a session
-// with an editor/owner role).
+// Guards for the agent API (session cookie, by role), the admin API (an operator's bearer ADMIN_TOKEN
+// naming its workspace, or a session with the role asked for) and operator-only routes.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Role } from "../../shared/api.ts";
@@ -8,33 +8,72 @@ import { SESSION_COOKIE, sessionAgent } from "../auth/sessions.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 
-const rank: Record<Role, number> = { agent: 0, editor: 1, owner: 2 };
+export const rank: Record<Role, number> = { agent: 0, editor: 1, owner: 2 };
 
-export function requireAgent({ role = "agent" }: { role?: Role } = {}): MiddlewareHandler<AppEnv> {
+type AgentOptions = {
+  role?: Role;
+  /**
+   * "skip": the route works before two-factor is set up in a workspace that requires it (who am I,
+   * enrolment, sign out); everything else waits until it is.
+   */
+  twoFactor?: "enforce" | "skip";
+};
+
+export function requireAgent({ role = "agent", twoFactor = "enforce" }: AgentOptions = {}): MiddlewareHandler<AppEnv> {
   return async function requireAgentHandler(c, next) {
     // Several /api routers each guard their routes; the session is looked up once per request.
     const token = getCookie(c, SESSION_COOKIE);
     const agent = c.get("agent") ?? (token ? await sessionAgent(c.env.DB, token) : null);
     if (!agent) throw new ApiFailure(401, "unauthenticated", "log in first");
-    if (rank[agent.role] < rank[role]) throw new ApiFailure(403, "forbidden", `this needs the ${role} role`);
     c.set("agent", agent);
+    if (agent.twoFactorMissing && twoFactor === "enforce")
+      throw new ApiFailure(403, "two_factor_required", "this workspace requires two-factor sign-in: set it up first");
+    if (rank[agent.role] < rank[role]) throw new ApiFailure(403, "forbidden", `this needs the ${role} role`);
     await next();
   };
 }
 
-/** Operators and CI scripts use the ADMIN_TOKEN; editors and owners (or owners only) their session. */
+/** The ADMIN_TOKEN, compared in constant time; undefined when the request has no bearer token. */
+function bearer(c: Context<AppEnv>): boolean | undefined {
+  const auth = c.req.header("authorization");
+  if (!auth?.startsWith("Bearer ")) return undefined;
+  const ok = !!c.env.ADMIN_TOKEN && timingSafeEqualText(auth.slice(7), c.env.ADMIN_TOKEN);
+  if (!ok) throw new ApiFailure(401, "unauthenticated", "admin token is wrong");
+  return true;
+}
+
+const OPERATOR = { id: "operator", email: "operator (ADMIN_TOKEN)", name: "Operator", role: "owner" } as const;
+
+/**
+ * Operators and CI scripts use the ADMIN_TOKEN and say which workspace they act on (`?workspace=`;
+ * there is no default, so a forgotten parameter cannot write into somebody else's workspace); people
+ * use their session and need `role` (editor by default: the KB; owners for people, sites, keys).
+ */
 export function requireAdmin({ role = "editor" }: { role?: Role } = {}): MiddlewareHandler<AppEnv> {
-  const asEditor = requireAgent({ role });
+  const asAgent = requireAgent({ role });
   return async function requireAdminHandler(c, next) {
-    const auth = c.req.header("authorization");
-    if (auth?.startsWith("Bearer ")) {
-      const ok = !!c.env.ADMIN_TOKEN && timingSafeEqualText(auth.slice(7), c.env.ADMIN_TOKEN);
-      if (!ok) throw new ApiFailure(401, "unauthenticated", "admin token is wrong");
-      const workspaceId = c.req.query("workspace") ?? "demo";
-      c.set("agent", { id: "admin", email: "admin", name: "Admin", role: "owner", workspaceId });
-      return next();
-    }
-    return asEditor(c, next);
+    if (!bearer(c)) return asAgent(c, next);
+    const workspaceId = c.req.query("workspace");
+    if (!workspaceId)
+      throw new ApiFailure(
+        400,
+        "workspace_required",
+        "name the workspace: ?workspace=ID (admin-token calls have no default)",
+      );
+    const known = /^[\w-]{1,64}$/.test(workspaceId)
+      ? await c.env.DB.prepare("SELECT 1 AS x FROM workspaces WHERE id = ?").bind(workspaceId).first()
+      : null;
+    if (!known) throw new ApiFailure(404, "unknown_workspace", `no workspace ${workspaceId}`);
+    c.set("agent", { ...OPERATOR, workspaceId });
+    return next();
+  };
+}
+
+/** Operator-only (the ADMIN_TOKEN): creating workspaces, mapping inbound email addresses to them. */
+export function requireOperator(): MiddlewareHandler<AppEnv> {
+  return async function requireOperatorHandler(c, next) {
+    if (bearer(c)) return next();
+    throw new ApiFailure(403, "forbidden", "this needs the operator's ADMIN_TOKEN");
   };
 }
 

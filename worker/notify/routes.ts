@@ -13,6 +13,7 @@ import {
   type WebhookEvent,
   type WebhookWithSecret,
 } from "../../shared/api.ts";
+import { audit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
@@ -43,6 +44,22 @@ function allowedTarget(c: Context<AppEnv>, url: string, path: string): void {
   const t = checkTarget(url, allowPrivateTargets(c.env));
   if (!t.ok)
     throw new ApiFailure(400, "target_not_allowed", `body: ${path}: ${t.reason}`, [{ path, message: t.reason }]);
+}
+
+/** A webhook in the audit log: where it points (origin only: a URL's path and query can hold a token), never its secret. */
+function hookView(r: WebhookRow) {
+  let target = "invalid";
+  try {
+    target = new URL(r.url).origin;
+  } catch {
+    // keep "invalid"
+  }
+  return {
+    url: target,
+    events: JSON.parse(r.events) as string[],
+    enabled: r.enabled === 1,
+    description: r.description,
+  };
 }
 
 async function webhookRow(c: Context<AppEnv>, id: string): Promise<WebhookRow> {
@@ -102,6 +119,7 @@ notifications.post("/webhooks", async (c) => {
     )
     .run();
   await notifier(c).reload();
+  await audit(c, { action: "webhook.created", target: { type: "webhook", id: row.id }, after: hookView(row) });
   // The only time the secret is shown: the receiver needs it, nobody else does.
   const created: WebhookWithSecret = fromRow(row);
   return c.json(created, 201);
@@ -141,6 +159,12 @@ notifications.patch("/webhooks/:id", async (c) => {
     )
     .run();
   await notifier(c).reload();
+  await audit(c, {
+    action: "webhook.updated",
+    target: { type: "webhook", id: next.id },
+    before: hookView(prior),
+    after: { ...hookView(next), ...(u.rotateSecret ? { secret: "rotated" } : {}) },
+  });
   const w = fromRow(next);
   return c.json(u.rotateSecret ? w : publicWebhook(w));
 });
@@ -149,6 +173,7 @@ notifications.delete("/webhooks/:id", async (c) => {
   const row = await webhookRow(c, c.req.param("id"));
   await c.env.DB.prepare("DELETE FROM webhooks WHERE id = ? AND workspace_id = ?").bind(row.id, row.workspace_id).run();
   await notifier(c).reload();
+  await audit(c, { action: "webhook.deleted", target: { type: "webhook", id: row.id }, before: hookView(row) });
   return c.body(null, 204);
 });
 
@@ -170,12 +195,20 @@ notifications.post("/webhooks/:id/test", async (c) => {
 notifications.put("/slack", async (c) => {
   const { url } = parseOr400(slackSettingsSchema, await jsonBody(c), "body");
   if (url !== null) allowedTarget(c, url, "url");
+  const prior = (await loadConfig(c.env.DB, ws(c))).slackUrl;
   await c.env.DB.prepare(
     "INSERT INTO notification_settings (workspace_id, slack_url, updated_at) VALUES (?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET slack_url = excluded.slack_url, updated_at = excluded.updated_at",
   )
     .bind(ws(c), url, Date.now())
     .run();
   await notifier(c).reload();
+  // A Slack webhook URL is itself the credential: the log says whether one is set, never which.
+  await audit(c, {
+    action: "slack.updated",
+    target: { type: "slack", id: ws(c) },
+    before: { url: prior ? "set" : "none" },
+    after: { url: url ? (prior ? "replaced" : "set") : "none" },
+  });
   return c.json(slackSettings(url));
 });
 

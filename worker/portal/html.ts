@@ -129,6 +129,14 @@ type Layout = {
 
 const base = (info: PortalInfo) => `/hc/${encodeURIComponent(info.workspaceId)}`;
 
+/**
+ * The one inline script: shows the "chat with us" section and opens the widget from its button. The
+ * pages' Content-Security-Policy allows exactly this text by its hash (worker/middleware/headers.ts),
+ * so keep it free of interpolation.
+ */
+export const ASK_SCRIPT =
+  'for(const b of document.querySelectorAll("[data-edgedesk-open]")){b.hidden=false;b.querySelector("button").addEventListener("click",()=>{const e=window.EdgeDesk=window.EdgeDesk||{q:[]};e.open?e.open():e.q.push(["open"])})}';
+
 function searchForm(info: PortalInfo, lang: string, q = ""): string {
   const s = t(lang);
   return `<form class="s" role="search" action="${base(info)}/search" method="get"><label class="skip" for="q">${s.search}</label><input id="q" type="search" name="q" value="${esc(q)}" placeholder="${s.placeholder}" maxlength="200" autocomplete="off"><input type="hidden" name="hl" value="${esc(lang)}"><button type="submit">${s.search}</button></form>`;
@@ -224,7 +232,7 @@ export function articlePage(info: PortalInfo, v: ArticleView): string {
     : "";
   // The button needs scripts, so the section stays hidden until they run.
   const ask = info.siteKey
-    ? `<section class="card" aria-labelledby="still" data-edgedesk-open hidden><h2 id="still" style="font-size:1.05rem;margin:0 0 8px">${s.still}</h2><button class="ask" type="button" onclick="var e=window.EdgeDesk=window.EdgeDesk||{q:[]};e.open?e.open():e.q.push(['open'])">${s.chat}</button></section><script>for(const b of document.querySelectorAll("[data-edgedesk-open]"))b.hidden=false</script>`
+    ? `<section class="card" aria-labelledby="still" data-edgedesk-open hidden><h2 id="still" style="font-size:1.05rem;margin:0 0 8px">${s.still}</h2><button class="ask" type="button">${s.chat}</button></section><script>${ASK_SCRIPT}</script>`
     : "";
   const body = `${crumbs}<article class="card" aria-labelledby="t"><h1 id="t">${esc(a.title)}</h1>${
     a.updated ? `<p class="meta">${s.updated} <time datetime="${esc(a.updated)}">${esc(a.updated)}</time></p>` : ""

@@ -1,17 +1,17 @@
 // The admin API: publish KB articles (as jobs; see knowledge/publish.ts), push drafts, record resolved
-// questions, create agents, set a site's allowed origins. Bearer ADMIN_TOKEN (operators, CI, the kb CLI) or an editor/owner session.
+// questions (editors and owners), set a site's allowed origins and identity secret (owners). Bearer
+// ADMIN_TOKEN with `?workspace=` (operators, CI, the kb CLI) or a session. People: people/routes.ts.
 import { Hono } from "hono";
 import {
   draftsSchema,
   historySchema,
-  newAgentSchema,
   publishSchema,
   siteSchema,
   type HistoryResult,
   type KbJob,
   type PublishResult,
 } from "../../shared/api.ts";
-import { hashPassword } from "../auth/password.ts";
+import { audit, auditJob } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
@@ -31,6 +31,7 @@ admin.put("/kb/articles", async (c) => {
   const ws = c.get("agent").workspaceId;
   const items = articles.map((a) => ({ id: a.id, op: "put" as const, article: a }));
   const job = await queueJob(c.env, ws, { kind: "publish", items, replace, by: c.get("agent").email });
+  await auditJob(c, "kb.published", job, items, { replace: !!replace });
   // `?wait=0`: answer at once with the job to poll (GET /kb/jobs/:id), for large KBs and progress bars.
   if (c.req.query("wait") === "0") return c.json(job, 202);
   return c.json(settled(await waitForJob(c.env.DB, ws, job.id)));
@@ -96,31 +97,32 @@ admin.get("/conversations/:id", async (c) => {
   return c.json(await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id)).detail());
 });
 
-admin.post("/agents", async (c) => {
-  const a = parseOr400(newAgentSchema, await jsonBody(c), "body");
-  const id = crypto.randomUUID();
-  const ws = c.get("agent").workspaceId;
-  const hash = await hashPassword(a.password);
-  // Re-creating an agent with the same email resets it (used by `npm run dev` on every start).
-  await c.env.DB.prepare(
-    `INSERT INTO agents (id, workspace_id, email, name, role, teams, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, teams = excluded.teams, password_hash = excluded.password_hash
-     WHERE agents.workspace_id = excluded.workspace_id`,
-  )
-    .bind(id, ws, a.email, a.name, a.role, JSON.stringify(a.teams), hash, Date.now())
-    .run();
-  const row = await c.env.DB.prepare("SELECT id, workspace_id FROM agents WHERE email = ?")
-    .bind(a.email)
-    .first<{ id: string; workspace_id: string }>();
-  if (row?.workspace_id !== ws) throw new ApiFailure(409, "email_taken", "this email belongs to another workspace");
-  return c.json({ id: row.id, email: a.email, name: a.name, role: a.role }, 201);
-});
+type SiteRow = {
+  name: string;
+  allowed_origins: string;
+  identity_secret: string | null;
+  portal: number;
+  workspace_id: string;
+};
+const siteView = (r: SiteRow | null) =>
+  r && {
+    name: r.name,
+    allowedOrigins: JSON.parse(r.allowed_origins) as string[],
+    portal: r.portal === 1,
+    identitySecret: r.identity_secret ? "set" : "none",
+  };
 
-admin.put("/sites/:key", async (c) => {
+/** Owners only: the allowed origins decide who may embed the widget, the identity secret who is "verified". */
+admin.put("/sites/:key", requireAdmin({ role: "owner" }), async (c) => {
   const key = c.req.param("key");
   if (!/^[\w-]{3,64}$/.test(key)) throw new ApiFailure(400, "invalid_path", "site key is 3-64 letters, digits, _ or -");
   const s = parseOr400(siteSchema, await jsonBody(c), "body");
   const ws = c.get("agent").workspaceId;
+  const prior = await c.env.DB.prepare(
+    "SELECT name, allowed_origins, identity_secret, portal, workspace_id FROM sites WHERE key = ?",
+  )
+    .bind(key)
+    .first<SiteRow>();
   // An omitted identity secret keeps the stored one: rotating origins must not switch verification off.
   const r = await c.env.DB.prepare(
     `INSERT INTO sites (key, workspace_id, name, allowed_origins, identity_secret, created_at, portal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, 0))
@@ -140,6 +142,40 @@ admin.put("/sites/:key", async (c) => {
     .run();
   if (!r.meta.changes) throw new ApiFailure(409, "site_taken", "this site key belongs to another workspace");
   forgetSite(key);
+  const before = siteView(prior);
+  await audit(c, {
+    action: prior ? "site.updated" : "site.created",
+    target: { type: "site", id: key },
+    before,
+    after: {
+      name: s.name,
+      allowedOrigins: s.allowedOrigins,
+      portal: s.portal ?? before?.portal ?? false,
+      // Never the secret itself: whether there is one, and whether this call replaced it.
+      identitySecret:
+        s.identitySecret !== undefined
+          ? prior?.identity_secret
+            ? "rotated"
+            : "set"
+          : (before?.identitySecret ?? "none"),
+    },
+  });
   const { identitySecret, ...shown } = s;
   return c.json({ key, ...shown, identityVerification: identitySecret !== undefined });
+});
+
+/** Owners only. A help centre's own site stays: the portal needs it. `npm run simulate -- --url` removes its site this way. */
+admin.delete("/sites/:key", requireAdmin({ role: "owner" }), async (c) => {
+  const key = c.req.param("key");
+  const ws = c.get("agent").workspaceId;
+  const prior = await c.env.DB.prepare(
+    "SELECT name, allowed_origins, identity_secret, portal, workspace_id FROM sites WHERE key = ? AND workspace_id = ? AND portal = 0",
+  )
+    .bind(key, ws)
+    .first<SiteRow>();
+  if (!prior) throw new ApiFailure(404, "not_found", "no such site (a help centre's own site stays)");
+  await c.env.DB.prepare("DELETE FROM sites WHERE key = ? AND workspace_id = ? AND portal = 0").bind(key, ws).run();
+  forgetSite(key);
+  await audit(c, { action: "site.removed", target: { type: "site", id: key }, before: siteView(prior) });
+  return c.body(null, 204);
 });

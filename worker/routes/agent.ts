@@ -10,22 +10,15 @@ import {
   handoffNeededSchema,
   noteSchema,
   type CannedReply,
-  type Me,
 } from "../../shared/api.ts";
 import type { Outcome } from "../conversation/do.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
+import { trackSocket } from "../people/revoke.ts";
 
 export const agentApi = new Hono<AppEnv>();
 agentApi.use(requireAgent());
-
-/** Who is signed in: the console asks on every load to restore its session. */
-agentApi.get("/me", (c) => {
-  const a = c.get("agent");
-  const me: Me = { id: a.id, email: a.email, name: a.name, role: a.role, workspaceId: a.workspaceId };
-  return c.json(me);
-});
 
 const inboxOf = (c: Context<AppEnv>) => c.env.INBOX.get(c.env.INBOX.idFromName(c.get("agent").workspaceId));
 
@@ -47,6 +40,7 @@ agentApi.get("/inbox/ws", async (c) => {
       "x-agent-teams": row?.teams ?? "[]",
       "x-agent-away": row?.away ? "1" : "0",
       "x-workspace-id": a.workspaceId,
+      ...(a.sessionId ? { "x-session-id": a.sessionId } : {}),
     },
   });
 });
@@ -79,8 +73,16 @@ agentApi.get("/conversations/:id/ws", async (c) => {
   const { after } = parseOr400(afterQuerySchema, c.req.query(), "query");
   const stub = await conversation(c);
   const a = who(c);
+  // Ending this session later closes this socket too (people/revoke.ts).
+  const sessionId = c.get("agent").sessionId;
+  if (sessionId) await trackSocket(c.env.DB, sessionId, c.req.param("id"));
   return stub.fetch(`https://do/ws?after=${after}`, {
-    headers: { upgrade: "websocket", "x-agent-id": a.id, "x-agent-name": a.name },
+    headers: {
+      upgrade: "websocket",
+      "x-agent-id": a.id,
+      "x-agent-name": a.name,
+      ...(sessionId ? { "x-session-id": sessionId } : {}),
+    },
   });
 });
 

@@ -1,6 +1,6 @@
-// The console's knowledge API, `/api/kb`: every role reads articles and links them to conversations;
-// editors and owners write drafts, publish, roll back, try questions and read the gap and article
-// reports. Every query is scoped to the session's workspace.
+// The console's knowledge API, `/api/kb`: every role reads articles; editors and owners link them to
+// conversations (training), write drafts, publish, roll back, try questions and read the gap and
+// article reports. Every query is scoped to the session's workspace.
 import { Hono, type Context } from "hono";
 import {
   draftSchema,
@@ -12,6 +12,7 @@ import {
 } from "../../shared/api.ts";
 import type { Article } from "../../shared/article.ts";
 import type { AppEnv } from "../env.ts";
+import { auditJob } from "../audit/log.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { articleDetail, createDraft, discardDraft, library, listDrafts, saveDraft } from "../knowledge/library.ts";
@@ -51,8 +52,11 @@ knowledge.get("/articles/:id", async (c) => {
   return c.json(d);
 });
 
-/** An agent says which article answered a handed-off conversation (or drafts one from their reply). */
-knowledge.post("/links", async (c) => {
+/**
+ * An editor says which article answered a handed-off conversation (or drafts one from the reply). The
+ * link trains retrieval at the next publish, so it is a KB write: editors and owners only.
+ */
+knowledge.post("/links", editor, async (c) => {
   const body = parseOr400(knowledgeLinkSchema, await jsonBody(c), "body");
   if (!body.article === !body.draft)
     throw new ApiFailure(400, "invalid_body", "link an article or draft one, not both", [
@@ -144,7 +148,9 @@ knowledge.post("/publish", editor, async (c) => {
   }
   if (!picked.length) throw new ApiFailure(400, "nothing_to_publish", "there are no drafts to publish");
   const items = picked.map((d) => ({ id: d.id, op: "put" as const, article: d.article, draftUpdatedAt: d.updated_at }));
-  return c.json(await queueJob(c.env, ws(c), { kind: "drafts", items, by: by(c) }), 202);
+  const job = await queueJob(c.env, ws(c), { kind: "drafts", items, by: by(c) });
+  await auditJob(c, "kb.published", job, items);
+  return c.json(job, 202);
 });
 
 knowledge.delete("/articles/:id", editor, async (c) => {
@@ -153,7 +159,9 @@ knowledge.delete("/articles/:id", editor, async (c) => {
     .bind(ws(c), id)
     .first();
   if (!pub) throw new ApiFailure(404, "not_found", "no published article to unpublish");
-  return c.json(await queueJob(c.env, ws(c), { kind: "unpublish", items: [{ id, op: "delete" }], by: by(c) }), 202);
+  const job = await queueJob(c.env, ws(c), { kind: "unpublish", items: [{ id, op: "delete" }], by: by(c) });
+  await auditJob(c, "kb.unpublished", job, [{ id }]);
+  return c.json(job, 202);
 });
 
 /** One click: republishes the article exactly as it was in `version`, as a new KB version. */
@@ -173,6 +181,7 @@ knowledge.post("/articles/:id/rollback", editor, async (c) => {
   const job: KbJob = data.deleted
     ? await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "delete" }], by: by(c) })
     : await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "put", article: data }], by: by(c) });
+  await auditJob(c, "kb.rolled_back", job, [{ id }], { toVersion: version });
   return c.json(job, 202);
 });
 

@@ -14,6 +14,7 @@ import {
   type AgentSummary,
   type Role,
 } from "../../shared/api.ts";
+import { audit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin, requireAgent } from "../middleware/auth.ts";
@@ -108,5 +109,11 @@ routingAdmin.put("/agents/:id/routing", async (c) => {
     .bind(JSON.stringify(teams), away ? 1 : 0, row.id)
     .run();
   await inboxOf(c).setAgent({ id: row.id, name: row.name, teams, away });
+  await audit(c, {
+    action: "agent.routing",
+    target: { type: "agent", id: row.id },
+    before: { teams: JSON.parse(row.teams) as string[], away: row.away === 1 },
+    after: { teams, away },
+  });
   return c.json(summary({ ...row, teams: JSON.stringify(teams), away: away ? 1 : 0 }));
 });

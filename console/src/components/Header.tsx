@@ -62,14 +62,25 @@ export function Header({ me }: { me: Me }) {
             Analytics
           </a>
         )}
-        {me.role === "owner" && (
+        {me.role === "owner" ? (
           <a
             href="#/settings/integrations"
             class="nav-link"
-            aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined}
+            aria-current={
+              ["integrations", "apiKeys", "people", "security"].includes(route.value.name) ? "page" : undefined
+            }
             data-testid="nav-integrations"
           >
             Settings
+          </a>
+        ) : (
+          <a
+            href="#/settings/security"
+            class="nav-link"
+            aria-current={route.value.name === "security" ? "page" : undefined}
+            data-testid="nav-account"
+          >
+            Your account
           </a>
         )}
       </nav>

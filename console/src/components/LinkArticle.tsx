@@ -1,4 +1,4 @@
-// After a handoff, the agent says which article answered the customer (or drafts one from their own
+// After a handoff, an editor or owner says which article answered the customer (or drafts one from the
 // reply). The question then counts as resolved history, so retrieval learns it at the next publish.
 import { useEffect, useState } from "preact/hooks";
 import type { ConversationDetail, LibraryItem } from "../../../shared/api.ts";

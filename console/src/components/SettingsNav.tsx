@@ -1,15 +1,32 @@
-// The settings area's own navigation (owners): one link per settings page, the current one marked.
+// The settings area's own navigation: one link per settings page, the current one marked. Everyone has
+// "Your account"; the workspace's pages are for owners.
+import { me } from "../session.ts";
 import { route } from "../router.ts";
 
 const PAGES = [
-  { name: "integrations", href: "#/settings/integrations", label: "Integrations", testId: "nav-settings-integrations" },
-  { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys" },
+  {
+    name: "security",
+    href: "#/settings/security",
+    label: "Your account",
+    testId: "nav-settings-security",
+    owner: false,
+  },
+  { name: "people", href: "#/settings/people", label: "People", testId: "nav-settings-people", owner: true },
+  {
+    name: "integrations",
+    href: "#/settings/integrations",
+    label: "Integrations",
+    testId: "nav-settings-integrations",
+    owner: true,
+  },
+  { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
 ] as const;
 
 export function SettingsNav() {
+  const owner = me.value?.role === "owner";
   return (
     <nav class="settings-nav" aria-label="Settings">
-      {PAGES.map((p) => (
+      {PAGES.filter((p) => owner || !p.owner).map((p) => (
         <a
           key={p.name}
           href={p.href}

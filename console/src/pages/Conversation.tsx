@@ -10,6 +10,7 @@ import { Transcript } from "../components/Transcript.tsx";
 import { StateBadge } from "../components/bits.tsx";
 import { focusIfLost, useFocusOnMount } from "../hooks.ts";
 import { markSeen } from "../inbox-store.ts";
+import { me } from "../session.ts";
 
 export function ConversationPage({ id }: { id: string }) {
   // One store per conversation id; App keys this page by id, so switching conversations remounts.
@@ -153,7 +154,8 @@ export function ConversationPage({ id }: { id: string }) {
               onRetry={(c) => store.retry(c)}
               onDiscard={(c) => store.discard(c)}
             />
-            <LinkArticle detail={detail} state={state} />
+            {/* Training links are KB writes: editors and owners (worker/routes/knowledge.ts). */}
+            {me.value?.role !== "agent" && <LinkArticle detail={detail} state={state} />}
             <Composer
               state={state}
               onSend={(text) => store.send(text)}

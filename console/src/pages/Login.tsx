@@ -1,8 +1,10 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import * as z from "zod/mini";
 import { loginSchema } from "../../../shared/api.ts";
+import { needsCode } from "../../../shared/security.ts";
 import { HttpError } from "../api.ts";
 import { login, loginNotice } from "../session.ts";
+import { CodeStep } from "./LoginCode.tsx";
 
 type Field = "email" | "password";
 type Errors = Partial<Record<Field | "form", string>>;
@@ -12,6 +14,8 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  /** Set after a correct password on an account with two-factor on: the code step shows. */
+  const [ticket, setTicket] = useState<string | undefined>(undefined);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
@@ -44,7 +48,12 @@ export function LoginPage() {
     setBusy(true);
     setErrors({});
     try {
-      await login(parsed.data.email, parsed.data.password);
+      const r = await login(parsed.data.email, parsed.data.password);
+      if (needsCode(r)) {
+        setPassword("");
+        setBusy(false);
+        setTicket(r.ticket);
+      }
     } catch (err) {
       const e: Errors = {};
       if (err instanceof HttpError && err.status === 401) {
@@ -68,6 +77,17 @@ export function LoginPage() {
   };
 
   const notice = errors.form ?? loginNotice.value;
+
+  if (ticket)
+    return (
+      <CodeStep
+        ticket={ticket}
+        restart={(why) => {
+          setTicket(undefined);
+          setErrors(why ? { form: why } : {});
+        }}
+      />
+    );
 
   return (
     <main id="main" class="login-page">

@@ -19,7 +19,7 @@ const fake = () => env.AI as unknown as FakeControls;
 let published: PublishResult;
 
 beforeAll(async () => {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles: demoArticles, replace: true }),
