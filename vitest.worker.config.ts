@@ -64,6 +64,9 @@ export default defineConfig(async () => {
           plugins: [cloudflareTest({ wrangler, miniflare: { bindings, ratelimits } }), base64Files],
           test: {
             name: "worker",
+            // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few take
+            // longer than vitest's 5 s default, with nothing wrong.
+            testTimeout: 20_000,
             include: ["tests/worker/**/*.test.ts"],
             exclude: ["tests/worker/ai/**"],
             setupFiles: ["./tests/worker/setup.ts"],
@@ -96,6 +99,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "worker-ai",
+            testTimeout: 20_000,
             include: ["tests/worker/ai/**/*.test.ts"],
             setupFiles: ["./tests/worker/setup.ts"],
           },

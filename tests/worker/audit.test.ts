@@ -75,10 +75,12 @@ describe("audit log", () => {
   });
 
   it("records webhooks, Slack and API keys without their secrets", async () => {
+    // A Standard Webhooks secret (whsec_ + base64 of 24 bytes), as the webhooks API requires.
+    const hookSecret = `whsec_${btoa("audit-webhook-secret-0123")}`;
     const hook = await call<{ id: string; secret: string }>(owner, "POST", "/admin/v1/notifications/webhooks", {
       url: "https://hooks.example/in?token=hunter2",
       events: ["conversation.handed_off"],
-      secret: "webhook-secret-0123456789",
+      secret: hookSecret,
     });
     expect(hook.status).toBe(201);
     const rotated = await call<{ secret: string }>(owner, "PATCH", `/admin/v1/notifications/webhooks/${hook.body.id}`, {
@@ -107,7 +109,7 @@ describe("audit log", () => {
     expect(log.find((e) => e.action === "slack.updated")?.after).toEqual({ url: "set" });
     const text = JSON.stringify(log);
     for (const secret of [
-      "webhook-secret-0123456789",
+      hookSecret,
       rotated.body.secret,
       "hunter2",
       "hooks.slack.example",
