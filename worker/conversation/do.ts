@@ -116,6 +116,12 @@ export class ConversationDO extends DurableObject<Env> {
     return this.engine.exists();
   }
 
+  /** Which site (and so workspace) opened this conversation; null before it exists. The public routes' fence. */
+  owner(): { siteKey: string; workspaceId: string } | null {
+    const m = this.store.meta();
+    return m ? { siteKey: m.siteKey, workspaceId: m.workspaceId } : null;
+  }
+
   page(after: number): { events: ConversationDetail["events"]; lastSeq: number; state: ConversationDetail["state"] } {
     return {
       events: this.store.events(after, 1000, "customer"),
@@ -154,12 +160,17 @@ export class ConversationDO extends DurableObject<Env> {
   pastView(
     contactId: string,
     withMessages = false,
-  ): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
+  ): { workspaceId: string; siteKey: string; conversation: PastConversation; messages: PastMessage[] } | null {
     const m = this.store.meta();
     if (!m || !contactId || m.contactId !== contactId) return null;
     const v = customerView(m, this.store.events(0, 1000, "customer"));
     return v
-      ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] }
+      ? {
+          workspaceId: m.workspaceId,
+          siteKey: m.siteKey,
+          conversation: v.conversation,
+          messages: withMessages ? v.messages : [],
+        }
       : null;
   }
 

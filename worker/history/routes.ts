@@ -7,6 +7,7 @@ import { identifySchema } from "../../shared/api.ts";
 import {
   historyQuerySchema,
   pastConversationIdSchema,
+  type PastConversation,
   type PastConversations,
   type PastTranscript,
 } from "../../shared/customer-history.ts";
@@ -53,6 +54,13 @@ async function holder(c: Context<AppEnv>): Promise<{ workspaceId: string; contac
 
 const stubOf = (c: Context<AppEnv>, id: string) => c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
 
+/**
+ * A chat is picked up again only through the site that opened it: the chat routes answer to that site
+ * alone (worker/routes/conversations.ts), so elsewhere it is read-only, "continues where it started".
+ */
+const asSeenFrom = (site: string, v: { siteKey: string; conversation: PastConversation }): PastConversation =>
+  v.conversation.continuable && v.siteKey !== site ? { ...v.conversation, continuable: false } : v.conversation;
+
 customerHistory.post("/session", async (c) => {
   const body = parseOr400(identifySchema, await jsonBody(c), "body");
   const site = c.get("site");
@@ -80,7 +88,8 @@ customerHistory.get("/conversations", async (c) => {
   if (!contactId) return c.json(body, 200, noStore);
   const ids = await linkedConversationIds(c.env.DB, contactId);
   const views = await Promise.all(ids.map((id) => stubOf(c, id).pastView(contactId)));
-  body.conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [v.conversation] : []));
+  const site = c.get("site").key;
+  body.conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [asSeenFrom(site, v)] : []));
   body.conversations.sort((a, b) => b.updatedAt - a.updatedAt);
   return c.json(body, 200, noStore);
 });
@@ -94,10 +103,11 @@ customerHistory.get("/conversations/:id", async (c) => {
   if (!contactId || !(await isLinked(c.env.DB, contactId, id))) throw missing;
   const v = await stubOf(c, id).pastView(contactId, true);
   if (!v || v.workspaceId !== workspaceId) throw missing;
+  const conversation = asSeenFrom(c.get("site").key, v);
   const body: PastTranscript = {
-    conversation: v.conversation,
+    conversation,
     messages: v.messages,
-    ...(v.conversation.continuable ? { token: await conversationToken(c.env.SECRET, id) } : {}),
+    ...(conversation.continuable ? { token: await conversationToken(c.env.SECRET, id) } : {}),
   };
   return c.json(body, 200, noStore);
 });

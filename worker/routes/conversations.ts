@@ -24,7 +24,12 @@ export const conversations = new Hono<AppEnv>();
 
 const ID = /^[\w-]{10,40}$/;
 
-/** Checks id + token + site ownership; returns the conversation's stub and the validated query. */
+/**
+ * Checks id + token, then that the conversation is the named site's own: the token proves who opened
+ * the conversation, not which site it belongs to, and the site decides the workspace, its identity
+ * secret and its support address. Every route below goes through here. Returns the conversation's
+ * stub and the validated query.
+ */
 async function open(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   if (!ID.test(id)) throw new ApiFailure(400, "invalid_path", "conversation id is malformed");
@@ -32,6 +37,11 @@ async function open(c: Context<AppEnv>) {
   if (!(await verifyConversationToken(c.env.SECRET, id, q.token)))
     throw new ApiFailure(403, "bad_token", "token does not match this conversation");
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
+  const site = c.get("site");
+  const owner = await stub.owner();
+  // Another site's conversation looks like none at all: its existence is not confirmed.
+  if (!owner || owner.siteKey !== site.key || owner.workspaceId !== site.workspaceId)
+    throw new ApiFailure(404, "not_found", "no such conversation for this site");
   return { id, q, stub };
 }
 
