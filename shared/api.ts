@@ -54,8 +54,9 @@ const oneLine = (max: number) =>
 
 /**
  * `EdgeDesk.identify(user, signature)`. With the site's identity secret, `hmac` is the hex
- * HMAC-SHA256 of `identityCanonical(ts, id, email)` and `ts` the signing time in Unix seconds; see
- * docs/conversations.md "Customer identity".
+ * HMAC-SHA256 of `identityCanonicalV2(ts, user)` (every field signed) or of the older
+ * `identityCanonical(ts, id, email)` (id and email only), and `ts` the signing time in Unix seconds;
+ * see docs/identity.md "Sign the identity".
  */
 export const identifySchema = z.object({
   user: z.object({
@@ -76,9 +77,30 @@ export const identifySchema = z.object({
 });
 export type IdentifyRequest = z.infer<typeof identifySchema>;
 
-/** The exact bytes a site's server signs: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). */
+/**
+ * v1, still accepted: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). It
+ * vouches for id and email only; name and attributes signed this way stay the page's claims.
+ */
 export const identityCanonical = (ts: number, id: string, email: string | undefined): string =>
   `edgedesk-identity-v1\n${ts}\n${id}\n${email ?? ""}`;
+
+/**
+ * Attributes as signed: a JSON object with its keys in code-unit order, no whitespace (RFC 8785 for
+ * these flat values; `json.dumps(a, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` in
+ * Python), `{}` when there are none. Built by hand because JavaScript puts integer-like keys first.
+ */
+export function canonicalAttributes(attributes: Record<string, string | number | boolean> | undefined): string {
+  const keys = Object.keys(attributes ?? {}).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(attributes?.[k])}`).join(",")}}`;
+}
+
+/**
+ * v2: what the site's server signs so that every field counts: one field per line (no field can hold
+ * a line break, attributes are JSON), absent ones empty. Name and attributes decide routing, tier and
+ * VIP pages, so only they signed this way are trusted for that.
+ */
+export const identityCanonicalV2 = (ts: number, user: IdentifyRequest["user"]): string =>
+  `edgedesk-identity-v2\n${ts}\n${user.id}\n${user.email ?? ""}\n${user.name ?? ""}\n${canonicalAttributes(user.attributes)}`;
 
 export const csatSchema = z.object({
   score: z

@@ -1,6 +1,11 @@
 // Test helpers that drive the real worker through SELF, the way clients do.
 import { SELF } from "cloudflare:test";
-import { identityCanonical, type CreatedConversation } from "../../shared/api.ts";
+import {
+  identityCanonical,
+  identityCanonicalV2,
+  type CreatedConversation,
+  type IdentifyRequest,
+} from "../../shared/api.ts";
 import { parseArticle, type Article } from "../../shared/article.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 
@@ -117,8 +122,7 @@ export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
   }
 }
 
-/** What a site's server does for identify(): hex HMAC-SHA256 of the canonical string (docs/conversations.md). */
-export async function signIdentity(secret: string, ts: number, id: string, email?: string): Promise<string> {
+async function hmacHex(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),
@@ -126,8 +130,14 @@ export async function signIdentity(secret: string, ts: number, id: string, email
     false,
     ["sign"],
   );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))),
-  );
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
   return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** What a site's server did for identify() before v2: id and email signed (docs/identity.md). */
+export const signIdentity = (secret: string, ts: number, id: string, email?: string): Promise<string> =>
+  hmacHex(secret, identityCanonical(ts, id, email));
+
+/** What a site's server does for identify(): every field signed, v2 (docs/identity.md). */
+export const signIdentityV2 = (secret: string, ts: number, user: IdentifyRequest["user"]): Promise<string> =>
+  hmacHex(secret, identityCanonicalV2(ts, user));

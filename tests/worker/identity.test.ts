@@ -8,7 +8,7 @@ import {
   type CreatedConversation,
   type EventsPage,
 } from "../../shared/api.ts";
-import { ADMIN, BASE, connect, createAgent, isBotMessage, ORIGIN, publishDemoKb } from "./helpers.ts";
+import { ADMIN, BASE, connect, createAgent, isBotMessage, ORIGIN, publishDemoKb, signIdentityV2 } from "./helpers.ts";
 
 const SITE = "ident_site";
 const KEY = "site-identity-secret-0123456789";
@@ -71,7 +71,7 @@ describe("identify()", () => {
     const ts = now();
     const r = await identify(c, { user, hmac: await sign(KEY, ts, user.id, user.email), ts });
     expect(r.status).toBe(202);
-    expect(await r.json()).toEqual({ verified: true, verdict: "verified" });
+    expect(await r.json()).toEqual({ verified: true, verdict: "verified", verifiedFields: ["id", "email"] });
 
     const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
     customer.send({ t: "send", clientId: "ident-00001", text: "I want to talk to a person" });
@@ -230,14 +230,64 @@ describe("identity and routing", () => {
     return (await detail(c.id)).handoff;
   }
 
-  it("routes a verified VIP to the executive tier, and ignores an unverified VIP claim", async () => {
+  it("routes a VIP signed with v2 to the executive tier, and ignores an unverified VIP claim", async () => {
     const vip = { ...user, id: "u_vip", attributes: { vip: true } };
     const ts = now();
-    const verified = await handoffAs({ user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
-    expect(verified).toMatchObject({ tier: "executive", identity: { verified: true } });
+    const verified = await handoffAs({ user: vip, hmac: await signIdentityV2(KEY, ts, vip), ts });
+    expect(verified).toMatchObject({
+      tier: "executive",
+      identity: { verified: true, verifiedFields: ["id", "email", "name", "attributes"] },
+    });
     const forged = await handoffAs({ user: vip, hmac: "00".repeat(32), ts });
     expect(forged?.identity?.verified).toBe(false);
     expect(forged?.tier).not.toBe("executive");
+  });
+
+  it("keeps name and attributes of a v1 signature as claims: a vip attribute it did not sign never raises the tier", async () => {
+    // v1 signs id and email only: anyone who has a valid v1 signature for themselves can add `vip: true`.
+    const vip = { ...user, id: "u_v1", name: "The CEO", attributes: { vip: true } };
+    const ts = now();
+    const r = await identify(await create(), { user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
+    expect(await r.json()).toEqual({ verified: true, verdict: "verified", verifiedFields: ["id", "email"] });
+    const h = await handoffAs({ user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
+    expect(h?.identity).toMatchObject({ verified: true, verifiedFields: ["id", "email"], name: "The CEO" });
+    expect(h?.tier).not.toBe("executive");
+  });
+});
+
+describe("identity v2: every field signed", () => {
+  const ts = now();
+  const full = {
+    id: "u_9",
+    email: "lee@example.com",
+    name: "Lee Park",
+    attributes: { plan: "pro", "10": 1, "9": true },
+  };
+
+  it("verifies name and attributes, whatever order the page lists the attributes in", async () => {
+    const hmac = await signIdentityV2(KEY, ts, full);
+    const reordered = { ...full, attributes: { "9": true, plan: "pro", "10": 1 } };
+    const r = await identify(await create(), { user: reordered, hmac, ts });
+    expect(await r.json()).toEqual({
+      verified: true,
+      verdict: "verified",
+      verifiedFields: ["id", "email", "name", "attributes"],
+    });
+  });
+
+  it("refuses a v2 signature when the page changed the name or an attribute, or added one", async () => {
+    const hmac = await signIdentityV2(KEY, ts, full);
+    for (const changed of [
+      { ...full, name: "Someone Else" },
+      { ...full, attributes: { ...full.attributes, plan: "enterprise" } },
+      { ...full, attributes: { ...full.attributes, vip: true } },
+      { id: full.id, email: full.email, name: full.name },
+    ]) {
+      const c = await create();
+      const r = await identify(c, { user: changed, hmac, ts });
+      expect(await r.json(), JSON.stringify(changed)).toEqual({ verified: false, verdict: "bad_signature" });
+      expect((await detail(c.id)).identity?.verified).toBe(false);
+    }
   });
 });
 

@@ -10,7 +10,15 @@ import type {
   HandoffPacket,
   InboxItem,
 } from "../../shared/api.ts";
-import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
+import {
+  clientFrameSchema,
+  forCustomer,
+  isVerifiedField,
+  PING,
+  PONG,
+  type Identity,
+  type ServerFrame,
+} from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
@@ -283,7 +291,8 @@ export class ConversationDO extends DurableObject<Env> {
       const contactId = await linkContact(this.env.DB, {
         workspaceId: m.workspaceId,
         email: identity.email,
-        ...(identity.name ? { name: identity.name } : {}),
+        // The contact's name is shown across channels: only a signed one (v2) is taken.
+        ...(identity.name && isVerifiedField(identity, "name") ? { name: identity.name } : {}),
         conversationId: m.id,
         channel: m.channel,
         now: Date.now(),

@@ -8,6 +8,7 @@ import {
   type ConversationEvent,
   type ConversationState,
   type Identity,
+  isVerifiedField,
   type MessageEvent,
   type ServerFrame,
   type Source,
@@ -525,8 +526,9 @@ export class Engine {
       reason,
       at,
       ...(best ? { article: best } : category ? { article: { category } } : {}),
-      // Only a verified identity may raise the tier: an unverified claim of VIP status is just text.
-      customer: { vip: m.identity?.verified === true && isVip(m.identity.attributes?.vip) },
+      // Only signed attributes may raise the tier: an unverified claim of VIP status is just text, and
+      // so is one next to a v1 signature, which covers id and email only.
+      customer: { vip: isVerifiedField(m.identity, "attributes") && isVip(m.identity?.attributes?.vip) },
     });
     return {
       reason,

@@ -6,7 +6,7 @@
 // Bot messages are never mailed here (the bot answers live, and mail loops start with robots).
 import type { FollowUpResult } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
-import { AGENTS_ONLY } from "../../shared/protocol.ts";
+import { AGENTS_ONLY, isVerifiedField } from "../../shared/protocol.ts";
 import type { Meta, Store } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
 import { replyAddress, replyToken } from "./address.ts";
@@ -66,7 +66,8 @@ export class FollowUp {
     const refs = m.followUp?.references ?? [];
     const thread: EmailThread = {
       customer: to.email,
-      ...(m.identity?.name ? { customerName: m.identity.name } : {}),
+      // The To: display name is a header we write: a signed name only, never the page's claim.
+      ...(m.identity?.name && isVerifiedField(m.identity, "name") ? { customerName: m.identity.name } : {}),
       support,
       replyTo: replyAddress(support, await replyToken(this.env.SECRET, m.id)),
       subject: subjectOf(first?.type === "message" ? first.text : undefined),

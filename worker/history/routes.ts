@@ -64,7 +64,7 @@ const asSeenFrom = (site: string, v: { siteKey: string; conversation: PastConver
 customerHistory.post("/session", async (c) => {
   const body = parseOr400(identifySchema, await jsonBody(c), "body");
   const site = c.get("site");
-  const verdict = await verifyIdentity(site.identitySecret, body, Date.now());
+  const { verdict } = await verifyIdentity(site.identitySecret, body, Date.now());
   // The verdict helps the site's developer (as identify() does); it says nothing about any customer.
   if (verdict !== "verified")
     throw new ApiFailure(

@@ -19,7 +19,7 @@ import {
   type RestConversation,
   type RestPosted,
 } from "../../shared/rest.ts";
-import { toIdentity } from "../auth/identity.ts";
+import { toIdentity, vouchedByApiKey } from "../auth/identity.ts";
 import { startConversation } from "../conversation/start.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -108,7 +108,7 @@ export const operations: Operation[] = [
       });
       const now = Date.now();
       // The API key is a server-side secret, so the caller vouches for the customer: verified.
-      if (body.customer) await stub.identify(toIdentity({ user: body.customer }, true, now));
+      if (body.customer) await stub.identify(toIdentity({ user: body.customer }, vouchedByApiKey, now));
       const created: RestConversation = { id, channel: "api", state: "bot", createdAt: now };
       return c.json(created, 201);
     },

@@ -98,10 +98,12 @@ conversations.post("/:id/identify", async (c) => {
   const { stub } = await open(c);
   const body = parseOr400(identifySchema, await jsonBody(c), "body");
   const now = Date.now();
-  const verdict = await verifyIdentity(c.get("site").identitySecret, body, now);
-  await stub.identify(toIdentity(body, verdict === "verified", now));
-  // The verdict tells the site's developer why a signature did not count; it reveals nothing secret.
-  return c.json({ verified: verdict === "verified", verdict }, 202);
+  const v = await verifyIdentity(c.get("site").identitySecret, body, now);
+  await stub.identify(toIdentity(body, v, now));
+  // The verdict tells the site's developer why a signature did not count, and which fields a valid one
+  // covers (v1: id and email only); it reveals nothing secret.
+  const verified = v.verdict === "verified";
+  return c.json({ verified, verdict: v.verdict, ...(verified ? { verifiedFields: v.fields } : {}) }, 202);
 });
 
 conversations.post("/:id/csat", async (c) => {

@@ -7,6 +7,7 @@ import type {
   RetractEvent,
   StateEvent,
 } from "../../../shared/protocol.ts";
+import { describeTrust } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
@@ -233,7 +234,7 @@ function Note({ e }: { e: StateEvent }) {
 export function describeChange(e: ChangeEvent): string {
   if (e.identity) {
     const who = e.identity.name ?? e.identity.email ?? e.identity.id;
-    return `Customer identified as ${who} (${e.identity.verified ? "verified" : "unverified"})`;
+    return `Customer identified as ${who} (${describeTrust(e.identity)})`;
   }
   if (e.followUp)
     return `Customer asked for replies by email at ${e.followUp.email} (${e.followUp.verified ? "verified" : "unverified"}) when away from the chat`;
