@@ -192,7 +192,12 @@ export type ServerFrame =
   /** The server took a customer message; `duplicate` when that clientId was stored before. */
   | { t: "ack"; clientId: string; seq: number; duplicate: boolean }
   | { t: "typing"; author: "agent" | "customer"; on: boolean }
-  | { t: "error"; code: string; message: string };
+  /**
+   * A frame the server did not take. `rate_limited`: the conversation's message budget is spent
+   * (worker/conversation/budget.ts); `clientId` names the message that was not stored (absent when
+   * frames of any kind came too fast) and `retryAfterMs` says when sending works again.
+   */
+  | { t: "error"; code: string; message: string; clientId?: string; retryAfterMs?: number };
 
 // ---- client → server -------------------------------------------------------------------------------
 

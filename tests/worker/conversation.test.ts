@@ -251,13 +251,14 @@ describe("restart mid-turn", () => {
     const bot = p.events.find((e) => e.type === "message" && e.author === "bot") as MessageEvent | undefined;
     expect(bot?.action).toBe("answer");
     expect(bot?.sources?.[0]?.articleId).toBe("reset-password");
-    const left = await runInDurableObject(
-      stub,
-      (_i: ConversationDO, state) =>
-        JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as {
-          pending?: string[];
-        },
-    );
-    expect(left.pending).toEqual([]);
+    // Answered, and the old meta-held list moved to the pending table (worker/conversation/store.ts) and emptied.
+    const left = await runInDurableObject(stub, (_i: ConversationDO, state) => ({
+      meta: JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as {
+        pending?: string[];
+      },
+      waiting: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pending").one().n,
+    }));
+    expect(left.meta.pending).toBeUndefined();
+    expect(left.waiting).toBe(0);
   });
 });

@@ -33,6 +33,8 @@ export type ConnectionOptions = {
   onRejected(clientId: string, message: string): void;
   /** The conversation or token is invalid (HTTP 401/403/404/410). */
   onGone(): void;
+  /** The server asked us to slow down (true) and sending is back to normal (false): a calm note, not an error. */
+  onSlowed?(on: boolean): void;
   env?: Partial<Env>;
 };
 
@@ -44,6 +46,8 @@ export const WS_FAILURES_BEFORE_SSE = 3;
 export const SSE_FAILURES_BEFORE_POLL = 2;
 export const POLL_MS = 3_000;
 export const POLL_HIDDEN_MS = 15_000;
+/** A refusal without a retry time (a proxy's 429): wait this long. */
+export const SLOW_DOWN_MS = 2_000;
 
 /** Exponential backoff with "equal jitter": spreads reconnect storms after a server deploy. */
 export function backoff(attempt: number, random: () => number): number {
@@ -84,6 +88,14 @@ export class Connection {
   private stopped = true;
   private lastRx = 0;
   private readonly posting = new Set<string>();
+  /**
+   * After the server refused a message for the conversation's budget (`rate_limited`): nothing goes
+   * out until `pausedUntil`, then the waiting messages go one at a time, each after the previous ack,
+   * until none wait. Sending the whole queue again would only be refused again.
+   */
+  private pacing = false;
+  private pausedUntil = 0;
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(o: ConnectionOptions) {
     this.o = o;
@@ -115,14 +127,17 @@ export class Connection {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.resumeTimer);
     this.env.events?.removeEventListener("online", this.onOnline);
     this.env.events?.removeEventListener("offline", this.onOffline);
     this.teardown();
   }
 
-  /** Sends now if live; otherwise the message waits in the queue for the next `ready`. */
+  /** Sends now if live; otherwise the message waits in the queue for the next `ready` (or the end of a pause). */
   send(p: Pending): void {
-    if (!this.live) return;
+    if (!this.live || Date.now() < this.pausedUntil) return;
+    // While pacing only the oldest waiting message goes; the others follow its ack.
+    if (this.pacing && this.o.unsent()[0]?.clientId !== p.clientId) return;
     if (this.transport === "ws") this.wsSend({ t: "send", clientId: p.clientId, text: p.text });
     else void this.post(p);
   }
@@ -212,7 +227,10 @@ export class Connection {
 
   private handle(f: ServerFrame): void {
     this.o.onFrame(f);
-    if (f.t === "ack") this.o.onAck(f.clientId, f.seq);
+    if (f.t === "ack") {
+      this.o.onAck(f.clientId, f.seq);
+      if (this.pacing) this.next();
+    } else if (f.t === "error" && f.code === "rate_limited") this.slowDown(f.retryAfterMs);
     else if (f.t === "ready") {
       this.live = this.everLive = true;
       this.attempt = this.failures = 0;
@@ -223,7 +241,26 @@ export class Connection {
   }
 
   private flush(): void {
+    if (this.pacing) return this.next();
     for (const p of this.o.unsent()) this.send(p);
+  }
+
+  /** The server refused a message (or frames came too fast): wait, then pace. */
+  private slowDown(retryAfterMs = SLOW_DOWN_MS): void {
+    if (!this.pacing) this.o.onSlowed?.(true);
+    this.pacing = true;
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.next(), this.pausedUntil - Date.now());
+  }
+
+  /** While pacing: the oldest waiting message, or the end of pacing when none waits. */
+  private next(): void {
+    if (Date.now() < this.pausedUntil) return;
+    const first = this.o.unsent()[0];
+    if (first) return this.send(first);
+    this.pacing = false;
+    this.o.onSlowed?.(false);
   }
 
   // ---- WebSocket -------------------------------------------------------------------------------
@@ -347,8 +384,10 @@ export class Connection {
     try {
       const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch);
       this.o.onAck(p.clientId, r.seq);
+      if (this.pacing) queueMicrotask(() => this.next());
     } catch (e) {
-      if (e instanceof ApiFailure && e.rejected) this.o.onRejected(p.clientId, e.message);
+      if (e instanceof ApiFailure && e.status === 429) this.slowDown(e.retryAfterMs);
+      else if (e instanceof ApiFailure && e.rejected) this.o.onRejected(p.clientId, e.message);
       else this.httpError(e);
       // Anything else stays queued for the next `ready`.
     } finally {

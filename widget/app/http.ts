@@ -7,10 +7,13 @@ export type Conv = { id: string; token: string };
 export class ApiFailure extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** From Retry-After on a 429: when the conversation's budget lets a message in again. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
   /** The conversation or its token is no longer valid: retrying cannot help, a new one is needed. */
   get gone(): boolean {
@@ -37,7 +40,13 @@ export async function failure(res: Response): Promise<ApiFailure> {
   } catch {
     // Not our JSON (a proxy's HTML error page): the status is all there is.
   }
-  return new ApiFailure(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText);
+  const retry = Number(res.headers.get("retry-after"));
+  return new ApiFailure(
+    res.status,
+    body.error ?? `http_${res.status}`,
+    body.message ?? res.statusText,
+    retry > 0 ? retry * 1000 : undefined,
+  );
 }
 
 async function json<T>(res: Promise<Response>): Promise<T> {

@@ -30,6 +30,7 @@ import { customerView } from "../history/view.ts";
 import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
+import { Bucket, frameLimits, messageLimits, slowDown } from "./budget.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
@@ -50,6 +51,17 @@ function outcome<T>(work: () => T): Outcome<T> {
 }
 
 type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
+/** A customer message taken (`seq`) or refused for now (the conversation's budget: worker/conversation/budget.ts). */
+export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
+
+/** The HTTP answer to a refused message: 429 in the API's error shape, with Retry-After in seconds. */
+function tooMany(retryAfterMs: number): Response {
+  const { code, message } = slowDown(retryAfterMs);
+  return Response.json(
+    { error: code, message, retryAfterMs },
+    { status: 429, headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } },
+  );
+}
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
@@ -62,12 +74,18 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   private readonly email: EmailSide;
   private readonly followUp: FollowUp;
+  /** What the customer side may spend (worker/conversation/budget.ts): stored messages, and socket frames. */
+  private readonly messageBudget: Bucket;
+  private readonly frameBudget: Bucket;
+  private lastFloodNotice = 0;
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.messageBudget = new Bucket(messageLimits(env), Date.now());
+    this.frameBudget = new Bucket(frameLimits(env), Date.now());
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -191,10 +209,24 @@ export class ConversationDO extends DurableObject<Env> {
     return this.email.receive(r);
   }
 
-  postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
-    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
-    this.ctx.waitUntil(done);
-    return { seq, duplicate };
+  /** A customer message over HTTP; refused with a retry time when the conversation's budget is spent. */
+  postCustomer(clientId: string, text: string): Sent {
+    const r = this.customerSend(clientId, text);
+    if ("retryAfterMs" in r) return { ok: false, retryAfterMs: r.retryAfterMs };
+    this.ctx.waitUntil(r.done);
+    return { ok: true, seq: r.seq, duplicate: r.duplicate };
+  }
+
+  /** Every customer message on every transport goes through here: a resend is free, a new one costs a token. */
+  private customerSend(
+    clientId: string,
+    text: string,
+  ): { seq: number; duplicate: boolean; done: Promise<void> } | { retryAfterMs: number } {
+    if (!this.store.hasClientId(clientId)) {
+      const wait = this.messageBudget.take(Date.now());
+      if (wait) return { retryAfterMs: wait };
+    }
+    return this.engine.customerMessage(clientId, text);
   }
 
   async requestHandoff(reason?: string): Promise<void> {
@@ -322,7 +354,8 @@ export class ConversationDO extends DurableObject<Env> {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
       const { clientId, text } = (await request.json()) as { clientId: string; text: string };
       const after = this.store.lastSeq();
-      const sent = this.engine.customerMessage(clientId, text);
+      const sent = this.customerSend(clientId, text);
+      if ("retryAfterMs" in sent) return tooMany(sent.retryAfterMs);
       this.ctx.waitUntil(sent.done);
       return this.sse(after, { ...sent, clientId });
     }
@@ -355,6 +388,17 @@ export class ConversationDO extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = ws.deserializeAttachment() as Attachment;
+    if (att.role === "customer") {
+      const wait = this.frameBudget.take(Date.now());
+      if (wait) {
+        // Dropped unread. One notice a second at most: a flood must not be answered frame for frame.
+        if (Date.now() - this.lastFloodNotice >= 1000) {
+          this.lastFloodNotice = Date.now();
+          ws.send(JSON.stringify({ t: "error", ...slowDown(wait) } satisfies ServerFrame));
+        }
+        return;
+      }
+    }
     let data: unknown;
     try {
       data = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
@@ -371,10 +415,18 @@ export class ConversationDO extends DurableObject<Env> {
     const f = parsed.data;
     try {
       if (f.t === "send") {
-        const r =
-          att.role === "agent"
-            ? this.engine.agentMessage(att, f.clientId, f.text)
-            : this.postCustomer(f.clientId, f.text);
+        let r: { seq: number; duplicate: boolean };
+        if (att.role === "agent") r = this.engine.agentMessage(att, f.clientId, f.text);
+        else {
+          const sent = this.customerSend(f.clientId, f.text);
+          if ("retryAfterMs" in sent) {
+            const refused: ServerFrame = { t: "error", ...slowDown(sent.retryAfterMs), clientId: f.clientId };
+            ws.send(JSON.stringify(refused));
+            return;
+          }
+          this.ctx.waitUntil(sent.done);
+          r = sent;
+        }
         ws.send(
           JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),
         );

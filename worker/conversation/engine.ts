@@ -93,6 +93,8 @@ export class Engine {
   /** The answer being streamed, replayed to clients that (re)connect mid-stream. */
   streaming: { id: string; text: string } | null = null;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Pending questions (their `pending` row ids) already queued for the bot by this instance. */
+  private readonly queued = new Set<number>();
 
   constructor(
     private readonly store: Store,
@@ -154,9 +156,10 @@ export class Engine {
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     this.out.broadcast({ t: "event", event });
     const handled = botAnswers(this.meta.state);
-    if (handled) this.store.saveMeta({ ...this.meta, pending: [...(this.meta.pending ?? []), text] });
-    const done = handled ? this.enqueue(() => this.answerPending(text)) : this.publish(text).then(() => undefined);
-    return { seq: event.seq, duplicate, done };
+    if (!handled) return { seq: event.seq, duplicate, done: this.publish(text).then(() => undefined) };
+    const waiting = { id: this.store.addPending(text), text };
+    this.queued.add(waiting.id);
+    return { seq: event.seq, duplicate, done: this.enqueue(() => this.answerPending(waiting)) };
   }
 
   /**
@@ -164,22 +167,22 @@ export class Engine {
    * fresh instance calls this once; each is answered as if it had just arrived.
    */
   resumePending(): Promise<void> {
-    const waiting = this.exists() ? (this.meta.pending ?? []) : [];
-    return Promise.all(waiting.map((text) => this.enqueue(() => this.answerPending(text)))).then(() => undefined);
+    // Those this instance queued itself are on their way already (an alarm can fire mid-burst).
+    const waiting = this.exists() ? this.store.pending().filter((q) => !this.queued.has(q.id)) : [];
+    for (const q of waiting) this.queued.add(q.id);
+    return Promise.all(waiting.map((q) => this.enqueue(() => this.answerPending(q)))).then(() => undefined);
   }
 
   hasPending(): boolean {
-    return this.exists() && (this.meta.pending?.length ?? 0) > 0;
+    return this.exists() && this.store.pending().length > 0;
   }
 
-  private async answerPending(text: string): Promise<void> {
+  private async answerPending(q: { id: number; text: string }): Promise<void> {
     try {
-      await this.botTurn(text);
+      await this.botTurn(q.text);
     } finally {
-      const pending = [...(this.meta.pending ?? [])];
-      const i = pending.indexOf(text);
-      if (i >= 0) pending.splice(i, 1);
-      this.store.saveMeta({ ...this.meta, pending });
+      this.store.removePending(q.id);
+      this.queued.delete(q.id);
     }
   }
 

@@ -144,13 +144,19 @@ export const operations: Operation[] = [
       },
       "404": notFound,
       "415": unsupported,
+      "429": {
+        description:
+          "Too many messages in this conversation (`rate_limited`): nothing was stored; send the same `clientId` again after `Retry-After` seconds.",
+        schema: apiErrorSchema,
+      },
     },
     async handler(c) {
       const { stub } = await owned(c);
       const body = parseOr400(restPostMessageSchema, await jsonBody(c), "body");
       const send = { clientId: body.clientId ?? `rest-${nanoid(16)}`, text: body.text };
       const res = await stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(send) });
-      if ((c.req.header("accept") ?? "").includes("text/event-stream")) return res;
+      // 429 when the conversation's message budget is spent: passed on as it is, with Retry-After.
+      if (!res.ok || (c.req.header("accept") ?? "").includes("text/event-stream")) return res;
       const { state, ...rest } = await collectExchange(res);
       const posted: RestPosted = { ...rest, state: state ?? "bot" };
       return c.json(posted);

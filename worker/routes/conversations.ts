@@ -11,8 +11,10 @@ import {
   identifySchema,
   postMessageSchema,
   type CreatedConversation,
+  type PostedMessage,
 } from "../../shared/api.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
+import { slowDown } from "../conversation/budget.ts";
 import { startConversation } from "../conversation/start.ts";
 import { supportAddressOf } from "../email/db.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
@@ -83,7 +85,13 @@ conversations.post("/:id/messages", async (c) => {
     // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
     return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
   }
-  return c.json(await stub.postCustomer(body.clientId, body.text), 202);
+  const r = await stub.postCustomer(body.clientId, body.text);
+  if (!r.ok) {
+    c.header("retry-after", String(Math.ceil(r.retryAfterMs / 1000)));
+    throw new ApiFailure(429, "rate_limited", slowDown(r.retryAfterMs).message);
+  }
+  const posted: PostedMessage = { seq: r.seq, duplicate: r.duplicate };
+  return c.json(posted, 202);
 });
 
 conversations.post("/:id/handoff", async (c) => {
