@@ -241,8 +241,8 @@ export class Connection {
   }
 
   private flush(): void {
-    if (this.pacing) return this.next();
-    for (const p of this.o.unsent()) this.send(p);
+    if (this.pacing) this.next();
+    else for (const p of this.o.unsent()) this.send(p);
   }
 
   /** The server refused a message (or frames came too fast): wait, then pace. */
@@ -258,9 +258,11 @@ export class Connection {
   private next(): void {
     if (Date.now() < this.pausedUntil) return;
     const first = this.o.unsent()[0];
-    if (first) return this.send(first);
-    this.pacing = false;
-    this.o.onSlowed?.(false);
+    if (first) this.send(first);
+    else {
+      this.pacing = false;
+      this.o.onSlowed?.(false);
+    }
   }
 
   // ---- WebSocket -------------------------------------------------------------------------------
