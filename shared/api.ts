@@ -117,8 +117,18 @@ export const followUpSchema = z.object({
     .check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
 });
 export type FollowUpInput = z.infer<typeof followUpSchema>;
-/** Where agents' replies are emailed while the customer is away, and whether that is their verified address. */
-export type FollowUpResult = { email: string; verified: boolean };
+
+/** The code the confirmation mail carried to a typed follow-up address (docs/email.md). */
+export const followUpConfirmSchema = z.object({
+  code: z.string().check(z.trim(), z.regex(/^\d{6}$/, "the code is 6 digits")),
+});
+
+/**
+ * Where agents' replies are emailed while the customer is away. `verified`: it is their verified
+ * identity's address. `confirmed`: mail goes there (verified, or a typed address whose owner entered
+ * the code we mailed it); until then nothing but the confirmation mail is sent to it.
+ */
+export type FollowUpResult = { email: string; verified: boolean; confirmed: boolean };
 export type CsatResult = { duplicate: boolean };
 
 export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };

@@ -138,7 +138,7 @@ export const changeEventSchema = z.object({
   /** The handoff packet's summary, rewritten by the LLM after the handoff (by: "assistant"). */
   summary: z.optional(z.string()),
   /** Where agents' replies are emailed when the customer has left the chat (by: "customer"). */
-  followUp: z.optional(z.object({ email: z.string(), verified: z.boolean() })),
+  followUp: z.optional(z.object({ email: z.string(), verified: z.boolean(), confirmed: z.optional(z.boolean()) })),
 });
 
 /** The customer's satisfaction rating after a resolve: visible to both sides. */

@@ -166,5 +166,15 @@ describe("canned replies and labels", () => {
     expect(
       describeChange({ ...base, by: "customer", identity: { id: "u1", email: "a@b", verified: false, at: 1 } }),
     ).toBe("Customer identified as a@b (unverified)");
+    const f = { ...base, by: "customer" };
+    expect(describeChange({ ...f, followUp: { email: "a@b", verified: false, confirmed: false } })).toBe(
+      "Customer asked for replies by email at a@b (unverified, awaiting the customer's code) when away from the chat",
+    );
+    expect(describeChange({ ...f, followUp: { email: "a@b", verified: false, confirmed: true } })).toBe(
+      "Customer confirmed a@b for replies by email (unverified, confirmed)",
+    );
+    expect(describeChange({ ...f, followUp: { email: "a@b", verified: true, confirmed: true } })).toBe(
+      "Customer asked for replies by email at a@b (verified) when away from the chat",
+    );
   });
 });

@@ -89,6 +89,7 @@ const routes: Call[] = [
   { name: "csat", method: "POST", path: "csat", body: { score: 1 } },
   { name: "follow-up (read)", method: "GET", path: "follow-up" },
   { name: "follow-up (write)", method: "POST", path: "follow-up", body: { email: "x@example.com" } },
+  { name: "follow-up (confirm)", method: "POST", path: "follow-up/confirm", body: { code: "123456" } },
   { name: "feedback", method: "POST", path: "feedback", body: { messageId: "abcdefgh", helpful: false } },
 ];
 
@@ -152,7 +153,8 @@ describe("a conversation answers only to its own site", () => {
     for (const r of routes) {
       const res = await call(c, VICTIM_SITE, r);
       // A rating before a resolve is 409, and this workspace sends no email (409): neither is the fence.
-      if (r.name === "csat" || r.name === "follow-up (write)") expect(res.status, r.name).toBe(409);
+      // (Confirming with no code pending is 409 too.)
+      if (["csat", "follow-up (write)", "follow-up (confirm)"].includes(r.name)) expect(res.status, r.name).toBe(409);
       // No bot answer has that id: the vote's own 404 (the vote on a real answer is tested below).
       else if (r.name === "feedback") expect(res.status, r.name).toBe(404);
       else expect(res.status, r.name).toBeLessThan(300);

@@ -87,7 +87,7 @@ export function postJson(
   api: string,
   site: string,
   conv: Conv,
-  path: "identify" | "csat" | "follow-up",
+  path: "identify" | "csat" | "follow-up" | "follow-up/confirm",
   body: unknown,
   f: typeof fetch = fetch,
 ): Promise<unknown> {
@@ -100,7 +100,7 @@ export function getFollowUp(
   site: string,
   conv: Conv,
   f: typeof fetch = fetch,
-): Promise<{ available: boolean; email?: string }> {
+): Promise<{ available: boolean; email?: string; confirmed?: boolean }> {
   return json(f(conversationUrl(api, site, conv, "follow-up"), { headers: { accept: "application/json" } }));
 }
 

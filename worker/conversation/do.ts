@@ -22,7 +22,7 @@ import {
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
-import { FollowUp, followUpAddress } from "../email/follow-up.ts";
+import { FollowUp, followUpShown } from "../email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
@@ -45,6 +45,15 @@ function outcome<T>(work: () => T): Outcome<T> {
     return { ok: true, value: work() };
   } catch (e) {
     if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
+    throw e;
+  }
+}
+
+async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (e) {
     if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
     throw e;
   }
@@ -125,7 +134,7 @@ export class ConversationDO extends DurableObject<Env> {
       (f) => this.broadcast(f),
       (p) => this.ctx.waitUntil(p),
     );
-    this.followUp = new FollowUp(env, this.store, {
+    this.followUp = new FollowUp(env, this.store, this.engine, {
       broadcast: (f) => this.broadcast(f),
       waitUntil: (p) => this.ctx.waitUntil(p),
       customerConnected: () => this.ctx.getWebSockets("customer").length > 0 || this.streams.size > 0,
@@ -158,7 +167,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   detail(): ConversationDetail {
     const m = this.engine.meta;
-    const followUp = followUpAddress(m);
+    const followUp = followUpShown(m);
     return {
       id: m.id,
       state: m.state,
@@ -304,14 +313,19 @@ export class ConversationDO extends DurableObject<Env> {
     return { ok: true, value: { duplicate: r.value.duplicate } };
   }
 
-  /** Where agents' replies are emailed while the customer is away from the chat, if anywhere. */
+  /** Where agents' replies are emailed while the customer is away from the chat, or the address awaiting its code. */
   followUpInfo(): FollowUpResult | null {
     const m = this.store.meta();
-    return m ? followUpAddress(m) : null;
+    return m ? followUpShown(m) : null;
   }
 
-  setFollowUp(email: string): Outcome<FollowUpResult> {
-    return outcome(() => this.engine.setFollowUp(email));
+  /** A typed address is mailed a code first (worker/email/confirm.ts); a verified identity's is used at once. */
+  setFollowUp(email: string): Promise<Outcome<FollowUpResult>> {
+    return outcomeOf(() => this.followUp.leave(email));
+  }
+
+  confirmFollowUp(code: string): Promise<Outcome<FollowUpResult>> {
+    return outcomeOf(() => this.followUp.confirm(code));
   }
 
   async identify(identity: Identity): Promise<void> {

@@ -349,25 +349,46 @@ export class Engine {
 
   /**
    * The address the customer left for replies while they are away from the chat (mailed by
-   * worker/email/follow-up.ts). Verified only when it is their verified identity's own email.
+   * worker/email/follow-up.ts). Verified when it is their verified identity's own email, and then
+   * confirmed at once; a typed one is confirmed only by the code mailed to it (confirmFollowUp).
    */
   setFollowUp(email: string): FollowUpResult {
     const m = this.meta;
     if (m.email) throw new Refused("email_conversation", "this conversation already continues by email");
-    const verified = !!m.identity?.verified && m.identity.email?.toLowerCase() === email;
-    if (m.followUp?.email === email && m.followUp.verified === verified) return { email, verified };
+    const verified = isVerifiedField(m.identity, "email") && m.identity?.email?.toLowerCase() === email;
+    const same = m.followUp?.email === email;
+    const confirmed = verified || (same && !!m.followUp?.confirmed);
+    if (same && m.followUp?.verified === verified && !!m.followUp?.confirmed === confirmed)
+      return { email, verified, confirmed };
+    const { followUpCode: _code, ...rest } = m;
     this.store.saveMeta({
-      ...m,
-      followUp: { email, verified, references: m.followUp?.email === email ? m.followUp.references : [] },
+      ...(same ? m : rest),
+      followUp: { email, verified, confirmed, references: same ? (m.followUp?.references ?? []) : [] },
     });
     this.emit({
       type: "change",
       audience: AGENTS_ONLY,
       by: "customer",
-      followUp: { email, verified },
+      followUp: { email, verified, confirmed },
       at: this.out.now(),
     });
-    return { email, verified };
+    return { email, verified, confirmed };
+  }
+
+  /** The customer entered the code mailed to their typed address: replies may go there now. */
+  confirmFollowUp(): FollowUpResult {
+    const { followUpCode: _code, ...m } = this.meta;
+    const f = m.followUp;
+    if (!f) throw new Refused("no_code", "no email address is waiting for confirmation");
+    this.store.saveMeta({ ...m, followUp: { ...f, confirmed: true } });
+    this.emit({
+      type: "change",
+      audience: AGENTS_ONLY,
+      by: "customer",
+      followUp: { email: f.email, verified: f.verified, confirmed: true },
+      at: this.out.now(),
+    });
+    return { email: f.email, verified: f.verified, confirmed: true };
   }
 
   private join(agent: { id: string; name: string }): void {

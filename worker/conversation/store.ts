@@ -3,6 +3,7 @@
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
 import type { EmailThread } from "../email/compose.ts";
+import type { PendingCode } from "../email/confirm.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
@@ -49,7 +50,11 @@ export type Meta = {
    * Chat conversations: the address the customer left for replies while they are away from the chat,
    * and the Message-IDs mailed to it so far (worker/email/follow-up.ts).
    */
-  followUp?: { email: string; verified: boolean; references: string[] };
+  followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
+  /** The code mailed to a typed follow-up address, until it is entered (worker/email/confirm.ts). */
+  followUpCode?: PendingCode;
+  /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
+  followUpMails?: number[];
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */

@@ -6,6 +6,7 @@ import {
   createConversationSchema,
   csatSchema,
   feedbackSchema,
+  followUpConfirmSchema,
   followUpSchema,
   handoffRequestSchema,
   identifySchema,
@@ -133,13 +134,28 @@ conversations.get("/:id/follow-up", async (c) => {
   return c.json({ available, ...(on ? on : {}) });
 });
 
+/** How a refused follow-up answers: caps are 429, a mail that could not go out 503, the rest 409. */
+const followUpStatus = (code: string) => (code === "too_many_confirmations" ? 429 : code === "not_sent" ? 503 : 409);
+
+/**
+ * The customer's address for replies. Their verified identity's own is used at once; any other is
+ * mailed a 6-digit code and gets nothing else until the code comes back (`/follow-up/confirm`).
+ */
 conversations.post("/:id/follow-up", async (c) => {
   const { stub } = await open(c);
   const body = parseOr400(followUpSchema, await jsonBody(c), "body");
   if (!(await supportAddressOf(c.env.DB, c.get("site").workspaceId)))
     throw new ApiFailure(409, "follow_up_unavailable", "this workspace does not send email");
   const r = await stub.setFollowUp(body.email);
-  if (!r.ok) throw new ApiFailure(409, r.error, r.message);
+  if (!r.ok) throw new ApiFailure(followUpStatus(r.error), r.error, r.message);
+  return c.json(r.value);
+});
+
+conversations.post("/:id/follow-up/confirm", async (c) => {
+  const { stub } = await open(c);
+  const body = parseOr400(followUpConfirmSchema, await jsonBody(c), "body");
+  const r = await stub.confirmFollowUp(body.code);
+  if (!r.ok) throw new ApiFailure(followUpStatus(r.error), r.error, r.message);
   return c.json(r.value);
 });
 
