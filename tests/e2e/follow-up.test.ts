@@ -19,7 +19,7 @@ const input = (p: Page) => p.getByRole("textbox", { name: /^message$/i });
 
 /** The mails wrangler dev "sent" so far, from the files its send_email logs. */
 const mails = (): string[] =>
-  [...h.worker.log().matchAll(/Email: (\S+\.eml)/g)].map((m) => readFileSync(m[1] as string, "utf8"));
+  [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
 const log = (p: Page) => p.getByRole("log");
 const shots = "test-results";
 
@@ -71,6 +71,7 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
         .count(),
     )
     .toBe(1);
+  await customer.screenshot({ path: `${shots}/e2e-follow-up-code.png` });
   await codeBox.fill(code);
   await customer.getByRole("button", { name: "Confirm" }).click();
   await expect
@@ -92,7 +93,7 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   const row = agent.getByTestId("inbox-row").filter({ hasText: /double charge/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
   await row.click();
-  const change = agent.getByTestId("change-note").filter({ hasText: /replies by email/i });
+  const change = agent.getByTestId("change-note").filter({ hasText: /asked for replies by email/i });
   await expect.poll(() => change.count(), { timeout: 10_000 }).toBe(1);
   expect(await change.textContent()).toContain("ana@mail.example.com (unverified, awaiting the customer's code)");
   const confirmed = agent.getByTestId("change-note").filter({ hasText: /confirmed ana@mail\.example\.com/i });
