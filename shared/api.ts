@@ -14,14 +14,13 @@ import {
 export * from "./notifications.ts";
 export * from "./surge.ts";
 
-// ---- public chat API: /v1 (site key and conversation token travel in the query: WebSockets and
-// EventSource cannot set headers) -----------------------------------------------------------------
+// ---- public chat API: /v1 (the public site key travels in the query; the conversation token never
+// does: `Authorization: Bearer`, or a WebSocket subprotocol, shared/credentials.ts) ----------------
 
 export const siteQuerySchema = z.object({ site: z.string().check(z.regex(/^[\w-]{3,64}$/, "site key is malformed")) });
 
 export const conversationQuerySchema = z.object({
   site: siteQuerySchema.shape.site,
-  token: z.string().check(z.minLength(20, "token is malformed"), z.maxLength(200)),
   after: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
 });
 

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
+import { bearer } from "../../shared/credentials.ts";
 import type { ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { readKbDir } from "./kb-files.ts";
 import { admin } from "./worker.ts";
@@ -125,7 +126,9 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
         body: JSON.stringify({ locale: "en", channel, pageUrl: "https://lumen.example/app" }),
       })
     ).json()) as CreatedConversation;
-    const auth = `site=${SIM_SITE}&token=${encodeURIComponent(created.token)}`;
+    // The site key in the query; the conversation token in a header, never the URL (shared/credentials.ts).
+    const auth = `site=${SIM_SITE}`;
+    const token = bearer(created.token);
     const c: SimConversation = {
       id: created.id,
       channel,
@@ -138,7 +141,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     const ask = async (text: string): Promise<MessageEvent | null> => {
       const r = await fetch(`${t.url}/v1/conversations/${c.id}/messages?${auth}`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        headers: { "content-type": "application/json", accept: "text/event-stream", ...token },
         body: JSON.stringify({ clientId: randomUUID(), text }),
       });
       let bot: MessageEvent | null = null;
@@ -149,14 +152,16 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     const vote = async (messageId: string, helpful: boolean) => {
       const r = await fetch(`${t.url}/v1/conversations/${c.id}/feedback?${auth}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...token },
         body: JSON.stringify({ messageId, helpful }),
       });
       if (r.ok) c.votes.push({ messageId, helpful });
     };
     const state = async (): Promise<ConversationState> =>
       (
-        (await (await fetch(`${t.url}/v1/conversations/${c.id}/events?${auth}&after=0`)).json()) as {
+        (await (
+          await fetch(`${t.url}/v1/conversations/${c.id}/events?${auth}&after=0`, { headers: token })
+        ).json()) as {
           state: ConversationState;
         }
       ).state;
@@ -172,7 +177,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     const handOff = async () => {
       await fetch(`${t.url}/v1/conversations/${c.id}/handoff?${auth}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...token },
         body: JSON.stringify({ reason: "customer-requested" }),
       });
     };
@@ -254,7 +259,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
       c.csat = pickWeighted(rand, weights);
       await fetch(`${t.url}/v1/conversations/${c.id}/csat?${auth}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...token },
         body: JSON.stringify({ score: c.csat }),
       });
     }

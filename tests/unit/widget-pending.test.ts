@@ -15,8 +15,10 @@ class FakeWS {
   sent: string[] = [];
   closed = false;
   readonly url: string;
-  constructor(url: string) {
+  readonly protocols: string[];
+  constructor(url: string, protocols: string[] = []) {
     this.url = url;
+    this.protocols = protocols;
     FakeWS.all.push(this);
   }
   send(s: string) {
@@ -146,9 +148,9 @@ describe("connection resend", () => {
     const a = h.enqueue("first"); // before the connection exists: waits
     h.conn.start();
     const ws1 = last();
-    expect(ws1.url).toBe(
-      `wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=${"t".repeat(24)}&after=0`,
-    );
+    // The token rides as a subprotocol, never in the URL (shared/credentials.ts).
+    expect(ws1.url).toBe("wss://api.example.com/v1/conversations/conv1/ws?site=site-key&after=0");
+    expect(ws1.protocols).toEqual(["edgedesk", `token.${"t".repeat(24)}`]);
     ws1.open();
     expect(ws1.frames()).toEqual([]); // nothing before the replay is done
     ws1.recv({ t: "ready", lastSeq: 0, state: "bot" });
@@ -235,7 +237,10 @@ describe("connection resend", () => {
     await vi.advanceTimersByTimeAsync(0);
     const events = calls.find((c) => c.url.includes("/events"));
     expect(new Headers(events?.init?.headers).get("accept")).toBe("text/event-stream");
+    expect(new Headers(events?.init?.headers).get("authorization")).toBe(`Bearer ${"t".repeat(24)}`);
     const post = calls.find((c) => c.url.includes("/messages"));
+    expect(new Headers(post?.init?.headers).get("authorization")).toBe(`Bearer ${"t".repeat(24)}`);
+    expect(calls.every((c) => !c.url.includes("token"))).toBe(true);
     expect(JSON.parse(String(post?.init?.body))).toEqual({ clientId: a.clientId, text: "over http" });
     expect(h.queue[0]?.seq).toBe(1);
   });

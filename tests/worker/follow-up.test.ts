@@ -12,6 +12,7 @@ import type { ChangeEvent, MessageEvent, NoteEvent } from "../../shared/protocol
 import worker from "../../worker/index.ts";
 import {
   ADMIN,
+  asCustomer,
   BASE,
   connect,
   createAgent,
@@ -22,6 +23,7 @@ import {
   signIdentity,
   SITE,
   waitFor,
+  wsAs,
 } from "./helpers.ts";
 
 const SUPPORT = "support@lumen.test";
@@ -61,14 +63,14 @@ const detail = (id: string): Promise<ConversationDetail> =>
 const followUp = (c: CreatedConversation, init?: RequestInit, site = SITE) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up?${q(c).replace(`site=${SITE}`, `site=${site}`)}`, {
     ...init,
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
   });
 const leave = (c: CreatedConversation, email: string) =>
   followUp(c, { method: "POST", body: JSON.stringify({ email }) });
 const confirm = (c: CreatedConversation, code: string) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up/confirm?${q(c)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify({ code }),
   });
 
@@ -170,7 +172,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     expect(await ok.json()).toEqual({ email: "ana@mail.example.com", verified: false, confirmed: true });
 
     // Back in the chat: while it is open the customer reads the reply there, nothing is mailed.
-    const back = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const back = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await back.until((f) => f.t === "ready");
     await agentReply(c.id, "agent-follow-01", "Still looking.");
     await back.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === "Still looking.");
@@ -202,7 +204,9 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     );
     // Notes are the agents' own: the customer's replay never carries them.
     const page = (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as { events: { type: string }[] };
     expect(page.events.some((e) => e.type === "note" || e.type === "change")).toBe(false);
 
@@ -250,7 +254,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
       };
       const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${q(c)}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify(body),
       });
       expect(r.status).toBe(202);

@@ -7,6 +7,7 @@ import {
   type IdentifyRequest,
 } from "../../shared/api.ts";
 import { parseArticle, type Article } from "../../shared/article.ts";
+import { bearer, wsProtocols } from "../../shared/credentials.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 
 export const BASE = "http://localhost:8787";
@@ -46,8 +47,21 @@ export async function createConversation(init: Record<string, unknown> = {}): Pr
   return r.json();
 }
 
-export const q = (c: CreatedConversation, after = 0) =>
-  `site=${SITE}&token=${encodeURIComponent(c.token)}&after=${after}`;
+/** The query of a customer request: the site key and `after`. The token travels in a header (as()). */
+export const q = (_c: CreatedConversation, after = 0) => `site=${SITE}&after=${after}`;
+
+/** A customer's request headers: origin and the conversation (or history) token, as the widget sends them. */
+export const asCustomer = (c: { token: string }, headers: Record<string, string> = {}): Record<string, string> => ({
+  origin: ORIGIN,
+  ...headers,
+  ...bearer(c.token),
+});
+
+/** A customer's WebSocket handshake: the token as an offered subprotocol (shared/credentials.ts). */
+export const wsAs = (c: { token: string }): Record<string, string> => ({
+  origin: ORIGIN,
+  "sec-websocket-protocol": wsProtocols(c.token).join(", "),
+});
 
 /** A WebSocket into the worker with a frame queue to await on. */
 export async function connect(path: string, headers: Record<string, string> = { origin: ORIGIN }) {
@@ -86,7 +100,7 @@ export const isBotMessage = (f: ServerFrame) =>
  */
 export async function handedOff(messages: string[], init: Record<string, unknown> = {}) {
   const c = await createConversation(init);
-  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
   for (const [i, text] of messages.entries()) {
     customer.send({ t: "send", clientId: `cust-${String(i + 1).padStart(6, "0")}`, text });
     if (i < messages.length - 1) await customer.until(isBotMessage);

@@ -8,7 +8,18 @@ import {
   type CreatedConversation,
   type EventsPage,
 } from "../../shared/api.ts";
-import { ADMIN, BASE, connect, createAgent, isBotMessage, ORIGIN, publishDemoKb, signIdentityV2 } from "./helpers.ts";
+import {
+  ADMIN,
+  asCustomer,
+  BASE,
+  connect,
+  createAgent,
+  isBotMessage,
+  ORIGIN,
+  publishDemoKb,
+  signIdentityV2,
+  wsAs,
+} from "./helpers.ts";
 
 const SITE = "ident_site";
 const KEY = "site-identity-secret-0123456789";
@@ -48,11 +59,11 @@ async function create(site = SITE): Promise<CreatedConversation> {
   });
   return r.json();
 }
-const qs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${encodeURIComponent(c.token)}`;
+const qs = (_c: CreatedConversation, site = SITE) => `site=${site}`;
 const identify = (c: CreatedConversation, body: unknown, site = SITE) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${qs(c, site)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
 const detail = async (id: string): Promise<ConversationDetail> =>
@@ -73,7 +84,7 @@ describe("identify()", () => {
     expect(r.status).toBe(202);
     expect(await r.json()).toEqual({ verified: true, verdict: "verified", verifiedFields: ["id", "email"] });
 
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({ t: "send", clientId: "ident-00001", text: "I want to talk to a person" });
     await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
     const d = await detail(c.id);
@@ -91,7 +102,9 @@ describe("identify()", () => {
       identity: { verified: true },
     });
     const page = (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as EventsPage;
     expect(JSON.stringify(page)).not.toContain("u_4821");
     expect(JSON.stringify(customer.frames)).not.toContain("u_4821");
@@ -167,7 +180,7 @@ describe("identify()", () => {
 
   it("updates the packet of a conversation already handed off, and validates input", async () => {
     const c = await create();
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({ t: "send", clientId: "ident-00002", text: "How do I reset my password?" });
     await customer.until(isBotMessage);
     customer.send({ t: "send", clientId: "ident-00003", text: "I want to talk to a person" });
@@ -189,14 +202,11 @@ describe("identify()", () => {
     }
     const tooMany = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, i]));
     expect((await identify(c, { user: { id: "x", attributes: tooMany } })).status).toBe(400);
-    const badToken = await SELF.fetch(
-      `${BASE}/v1/conversations/${c.id}/identify?site=${SITE}&token=${"x".repeat(43)}`,
-      {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
-        body: JSON.stringify({ user }),
-      },
-    );
+    const badToken = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?site=${SITE}`, {
+      method: "POST",
+      headers: asCustomer({ token: "x".repeat(43) }, { "content-type": "application/json" }),
+      body: JSON.stringify({ user }),
+    });
     expect(badToken.status).toBe(403);
     customer.close();
   });
@@ -219,7 +229,7 @@ describe("identity and routing", () => {
   async function handoffAs(body: unknown) {
     const c = await create();
     expect((await identify(c, body)).status).toBe(202);
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({
       t: "send",
       clientId: `vip-${crypto.randomUUID().slice(0, 8)}`,

@@ -15,7 +15,7 @@ import type {
 import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
 import { verify } from "../../worker/notify/signature.ts";
-import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor as poll } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, createAgent, demoArticles, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 /** What tests/receiver/webhook-receiver.ts reports (restated: that file is Node code). */
 type Log = {
@@ -107,9 +107,9 @@ async function conversation(site: string): Promise<CreatedConversation> {
 }
 
 const chat = (site: string, c: CreatedConversation, path: string, body: unknown) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}&token=${encodeURIComponent(c.token)}`, {
+  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
 

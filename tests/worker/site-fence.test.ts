@@ -5,9 +5,11 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
+import { bearer } from "../../shared/credentials.ts";
 import type { PastTranscript } from "../../shared/customer-history.ts";
 import {
   ADMIN,
+  asCustomer,
   BASE,
   connect,
   createConversation,
@@ -18,6 +20,7 @@ import {
   signIdentity,
   SITE,
   waitFor,
+  wsAs,
 } from "./helpers.ts";
 
 const RUN = crypto.randomUUID().slice(0, 6);
@@ -98,9 +101,9 @@ function call(c: CreatedConversation, site: string, r: Call): Promise<Response> 
     origin: ORIGIN,
     ...(r.body ? { "content-type": "application/json" } : {}),
     ...(r.accept ? { accept: r.accept } : {}),
-    ...(r.ws ? { upgrade: "websocket" } : {}),
+    ...(r.ws ? { upgrade: "websocket", ...wsAs(c) } : bearer(c.token)),
   };
-  return SELF.fetch(`${BASE}/v1/conversations/${c.id}/${r.path}?site=${site}&token=${encodeURIComponent(c.token)}`, {
+  return SELF.fetch(`${BASE}/v1/conversations/${c.id}/${r.path}?site=${site}`, {
     method: r.method,
     headers,
     ...(r.body ? { body: JSON.stringify(r.body) } : {}),
@@ -134,14 +137,11 @@ describe("a conversation answers only to its own site", () => {
     const victim = await create(VICTIM_SITE);
     const ts = Math.floor(Date.now() / 1000);
     const user = { id: "u_ceo", email: "ceo@victim.example" };
-    const r = await SELF.fetch(
-      `${BASE}/v1/conversations/${victim.id}/identify?site=${EVIL_SITE}&token=${encodeURIComponent(victim.token)}`,
-      {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
-        body: JSON.stringify({ user, ts, hmac: await signIdentity(EVIL_SECRET, ts, user.id, user.email) }),
-      },
-    );
+    const r = await SELF.fetch(`${BASE}/v1/conversations/${victim.id}/identify?site=${EVIL_SITE}`, {
+      method: "POST",
+      headers: asCustomer(victim, { "content-type": "application/json" }),
+      body: JSON.stringify({ user, ts, hmac: await signIdentity(EVIL_SECRET, ts, user.id, user.email) }),
+    });
     expect(r.status).toBe(404);
     const d = await detail(victim.id);
     expect(d.identity).toBeUndefined();
@@ -175,7 +175,7 @@ describe("a conversation answers only to its own site", () => {
     });
     expect(put.status).toBe(200);
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "fence-vote-01", text: "How do I reset my password?" });
     const frames = await sock.until(isBotMessage);
     sock.close();
@@ -201,8 +201,8 @@ describe("a conversation answers only to its own site", () => {
     });
     const chatOn = async (site: string, secret: string) => {
       const c = await create(site);
-      const headers = { origin: ORIGIN, "content-type": "application/json" };
-      const qs = `site=${site}&token=${encodeURIComponent(c.token)}`;
+      const headers = asCustomer(c, { "content-type": "application/json" });
+      const qs = `site=${site}`;
       const id = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${qs}`, {
         method: "POST",
         headers,
@@ -227,9 +227,7 @@ describe("a conversation answers only to its own site", () => {
     const { token } = (await s.json()) as { token: string };
     const read = async (id: string) =>
       (await (
-        await SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${VICTIM_SITE}&token=${encodeURIComponent(token)}`, {
-          headers: { origin: ORIGIN },
-        })
+        await SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${VICTIM_SITE}`, { headers: asCustomer({ token }) })
       ).json()) as PastTranscript;
     const mine = await waitFor(
       () => read(here.id),

@@ -3,7 +3,8 @@
 // replays what was missed and the reducer drops overlap), and resends un-acked messages once the
 // replay is done. Only one transport runs at a time: the reducer relies on frames arriving in order.
 import type { ServerFrame } from "../../shared/protocol.ts";
-import { ApiFailure, conversationUrl, failure, getEvents, postHandoff, postMessage, type Conv } from "./http.ts";
+import { wsProtocols } from "../../shared/credentials.ts";
+import { ApiFailure, auth, conversationUrl, failure, getEvents, postHandoff, postMessage, type Conv } from "./http.ts";
 import type { Pending } from "./pending.ts";
 
 export type Status = "connecting" | "live" | "reconnecting" | "offline";
@@ -271,7 +272,8 @@ export class Connection {
     const url = conversationUrl(this.o.api, this.o.site, this.o.conv, "ws", this.o.after()).replace(/^http/, "ws");
     let ws: WebSocket;
     try {
-      ws = new this.env.WebSocket(url);
+      // A browser cannot set headers on a WebSocket: the token rides as an offered subprotocol.
+      ws = new this.env.WebSocket(url, wsProtocols(this.o.conv.token));
     } catch {
       this.dropped(false);
       return;
@@ -314,7 +316,7 @@ export class Connection {
       const res = await this.env.fetch(
         conversationUrl(this.o.api, this.o.site, this.o.conv, "events", this.o.after()),
         {
-          headers: { accept: "text/event-stream" },
+          headers: auth(this.o.conv, { accept: "text/event-stream" }),
           signal: ac.signal,
           cache: "no-store",
         },

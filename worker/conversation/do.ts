@@ -361,7 +361,13 @@ export class ConversationDO extends DurableObject<Env> {
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
       for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
-      return new Response(null, { status: 101, webSocket: pair[0] });
+      // The subprotocol the worker selected (the customer's token came as another one it offered).
+      const protocol = request.headers.get("sec-websocket-protocol");
+      return new Response(null, {
+        status: 101,
+        webSocket: pair[0],
+        ...(protocol ? { headers: { "sec-websocket-protocol": protocol } } : {}),
+      });
     }
     if (url.pathname === "/sse") return this.sse(after, null);
     if (url.pathname === "/send-stream") {

@@ -5,7 +5,6 @@
 import { Hono, type Context } from "hono";
 import { identifySchema } from "../../shared/api.ts";
 import {
-  historyQuerySchema,
   pastConversationIdSchema,
   type PastConversation,
   type PastConversations,
@@ -15,6 +14,7 @@ import { verifyIdentity } from "../auth/identity.ts";
 import { conversationToken } from "../conversation/token.ts";
 import { normaliseEmail } from "../email/address.ts";
 import type { AppEnv } from "../env.ts";
+import { requestToken } from "../http/credentials.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { contactIdOf, isLinked, linkedConversationIds } from "./contacts.ts";
 import { historyToken, verifyHistoryToken } from "./token.ts";
@@ -40,8 +40,8 @@ function identitySite(c: Context<AppEnv>): { key: string; identitySecret: string
  * verified customer who has no conversations yet); 401 for a missing, bad or expired token.
  */
 async function holder(c: Context<AppEnv>): Promise<{ workspaceId: string; contactId: string | null }> {
-  const q = historyQuerySchema.safeParse(c.req.query());
-  const email = q.success ? await verifyHistoryToken(c.env.SECRET, identitySite(c), q.data.token, Date.now()) : null;
+  const token = requestToken(c, "history");
+  const email = await verifyHistoryToken(c.env.SECRET, identitySite(c), token, Date.now());
   if (!email)
     throw new ApiFailure(
       401,

@@ -63,7 +63,8 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
         headers: {
           "access-control-allow-origin": origin ?? "*",
           "access-control-allow-methods": "GET, POST, OPTIONS",
-          "access-control-allow-headers": "content-type, accept",
+          // authorization: the conversation and history tokens (shared/credentials.ts).
+          "access-control-allow-headers": "content-type, accept, authorization",
           "access-control-max-age": "600",
           vary: "origin",
         },

@@ -1,5 +1,5 @@
 // The public chat API the widget (and the bench, and other surfaces) talk to. Every request carries
-// the site key; every conversation request also its token.
+// the site key; every conversation request also its token, in a header (never the URL).
 import { Hono, type Context } from "hono";
 import {
   conversationQuerySchema,
@@ -14,6 +14,7 @@ import {
   type CreatedConversation,
   type PostedMessage,
 } from "../../shared/api.ts";
+import { WS_PROTOCOL } from "../../shared/credentials.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { slowDown } from "../conversation/budget.ts";
 import { startConversation } from "../conversation/start.ts";
@@ -21,6 +22,7 @@ import { supportAddressOf } from "../email/db.ts";
 import { conversationToken, verifyConversationToken } from "../conversation/token.ts";
 import type { AppEnv } from "../env.ts";
 import { recordVote } from "../knowledge/signals.ts";
+import { requestToken } from "../http/credentials.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 
 export const conversations = new Hono<AppEnv>();
@@ -36,8 +38,9 @@ const ID = /^[\w-]{10,40}$/;
 async function open(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   if (!ID.test(id)) throw new ApiFailure(400, "invalid_path", "conversation id is malformed");
+  const token = requestToken(c, "conversation");
   const q = parseOr400(conversationQuerySchema, c.req.query(), "query");
-  if (!(await verifyConversationToken(c.env.SECRET, id, q.token)))
+  if (!(await verifyConversationToken(c.env.SECRET, id, token)))
     throw new ApiFailure(403, "bad_token", "token does not match this conversation");
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
   const site = c.get("site");
@@ -76,7 +79,14 @@ conversations.get("/:id/ws", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
     throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   const { q, stub } = await open(c);
-  return stub.fetch(`https://do/ws?after=${q.after}`, { headers: { upgrade: "websocket" } });
+  // The token came as a subprotocol: the answer must select ours, or the browser drops the socket.
+  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+  return stub.fetch(`https://do/ws?after=${q.after}`, {
+    headers: {
+      upgrade: "websocket",
+      ...(offered.includes(WS_PROTOCOL) ? { "sec-websocket-protocol": WS_PROTOCOL } : {}),
+    },
+  });
 });
 
 conversations.post("/:id/messages", async (c) => {
