@@ -388,12 +388,11 @@ export class ConversationDO extends DurableObject<Env> {
   ): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    if (exchange)
-      void writer.write(
-        sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }),
-      );
+    // A client that goes away at once (closes the stream) rejects these writes: that is not an error.
+    const write = (f: ServerFrame) => void writer.write(sseFrame(f)).catch(() => this.streams.delete(writer));
+    if (exchange) write({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate });
     // SSE streams are customers' only (agents use the socket).
-    for (const f of this.engine.catchUp(after, "customer")) void writer.write(sseFrame(f));
+    for (const f of this.engine.catchUp(after, "customer")) write(f);
     this.streams.add(writer);
     const close = () => {
       this.streams.delete(writer);
