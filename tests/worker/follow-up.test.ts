@@ -305,7 +305,26 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
       confirmed: true,
     });
     expect(await confirmations(own.c.id)).toHaveLength(0);
+    // Another address typed next to a verified one: the widget asks for its code, and until it comes
+    // back replies still go to the verified address.
+    expect(await (await leave(own.c, "cy.other@mail.example.com")).json()).toEqual({
+      email: "cy.other@mail.example.com",
+      verified: false,
+      confirmed: false,
+    });
+    expect(await (await followUp(own.c)).json()).toMatchObject({
+      email: "cy.other@mail.example.com",
+      confirmed: false,
+    });
     own.customer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await agentReply(own.c.id, "agent-follow-13", "Still with you.");
+    const [toOwn] = await waitFor(
+      () => outbound(own.c.id),
+      (r) => r.length === 1,
+      5000,
+    );
+    expect(header(toOwn?.raw ?? "", "To")).toBe("<cy@mail.example.com>");
   });
 
   it("caps confirmation mails per conversation and per address, and voids a code after five wrong tries", async () => {

@@ -39,12 +39,14 @@ export function followUpAddress(m: Meta): FollowUpResult | null {
   return null;
 }
 
-/** What the customer and agents are shown: the address mail goes to, else the one awaiting its code. */
+/**
+ * What the customer and agents are shown: a typed address still awaiting its code (so the widget asks
+ * for it), else the address mail goes to.
+ */
 export function followUpShown(m: Meta): FollowUpResult | null {
   if (m.email) return null;
   const f = m.followUp;
-  if (f && !f.verified && !f.confirmed)
-    return followUpAddress(m) ?? { email: f.email, verified: false, confirmed: false };
+  if (f && !f.verified && !f.confirmed) return { email: f.email, verified: false, confirmed: false };
   return followUpAddress(m);
 }
 
@@ -70,12 +72,9 @@ export class FollowUp {
     if (r.confirmed) return r;
     const now = Date.now();
     const pending = this.engine.meta.followUpCode;
-    if (
-      pending?.email === email &&
-      now < pending.expiresAt &&
-      now - (pending.expiresAt - CODE_TTL_MS) < RESEND_AFTER_MS
-    )
-      return r;
+    // A code still usable and mailed within the minute is not mailed again (a double click, a retry).
+    const usable = pending && now < pending.expiresAt && pending.tries < CODE_TRIES;
+    if (pending?.email === email && usable && now - (pending.expiresAt - CODE_TTL_MS) < RESEND_AFTER_MS) return r;
     const code = newCode();
     const hash = await codeHash(this.env.SECRET, m.id, email, code);
     const mailed = await mailCode(
