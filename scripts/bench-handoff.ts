@@ -6,6 +6,7 @@
 //
 // --stream-delay is STREAM_DELAY_MS (the deployed default is 12 ms between words of the bot's
 // "connecting you with a person" reply, which is sent before the conversation joins the queue).
+import { bearer } from "../shared/credentials.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,9 +70,9 @@ try {
     });
     const c = (await created.json()) as { id: string; token: string };
     const t0 = Date.now();
-    const sent = fetch(`${origin}/v1/conversations/${c.id}/handoff?site=${SITE}&token=${encodeURIComponent(c.token)}`, {
+    const sent = fetch(`${origin}/v1/conversations/${c.id}/handoff?site=${SITE}`, {
       method: "POST",
-      headers: { origin, "content-type": "application/json" },
+      headers: { origin, "content-type": "application/json", ...bearer(c.token) },
       body: JSON.stringify({ reason: "customer-requested" }),
     });
     const seenAt = await page.waitForFunction(

@@ -3,6 +3,7 @@
 // past resolved tickets through the resolved-questions API, then asks every query as a new
 // conversation through the public chat API (the widget's SSE path) and writes one prediction a line.
 // Reads only `id` and `text` from the queries.
+import { bearer } from "../shared/credentials.ts";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,14 +80,11 @@ try {
       })
     ).json()) as CreatedConversation;
     const t0 = performance.now();
-    const res = await fetch(
-      `${worker.url}/v1/conversations/${created.id}/messages?site=${site}&token=${created.token}`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
-      },
-    );
+    const res = await fetch(`${worker.url}/v1/conversations/${created.id}/messages?site=${site}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", ...bearer(created.token) },
+      body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
+    });
     let firstToken: number | null = null;
     let action = "decline";
     let article: string | null = null;

@@ -2,6 +2,7 @@
 // `wrangler dev`: `node scripts/ts.mjs scripts/measure-publish.ts --kb DIR [--kb DIR2 ...] [--port P]`.
 // For each KB: publish a baseline (the demo KB), then publish DIR as a job (replace) while two
 // customers keep asking questions; prints the job's time and the questions' p50/p95 and failures.
+import { bearer } from "../shared/credentials.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,14 +57,11 @@ try {
       })
     ).json()) as CreatedConversation;
     const t = performance.now();
-    const r = await fetch(
-      `${w.url}/v1/conversations/${c.id}/messages?site=${SITE}&token=${encodeURIComponent(c.token)}`,
-      {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify({ clientId: `m-${Math.random().toString(36).slice(2, 12)}`, text }),
-      },
-    );
+    const r = await fetch(`${w.url}/v1/conversations/${c.id}/messages?site=${SITE}`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream", ...bearer(c.token) },
+      body: JSON.stringify({ clientId: `m-${Math.random().toString(36).slice(2, 12)}`, text }),
+    });
     const body = await r.text();
     if (!r.ok || !body.includes('"author":"bot"'))
       throw new Error(`question failed: ${r.status} ${body.slice(0, 200)}`);

@@ -75,8 +75,12 @@ function upgrade(req, socket) {
   const accept = createHash("sha1")
     .update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
     .digest("base64");
+  // The widget offers its token as a subprotocol next to "edgedesk": selecting it is what the worker does.
+  const protocol = (req.headers["sec-websocket-protocol"] ?? "").split(",").some((p) => p.trim() === "edgedesk")
+    ? "Sec-WebSocket-Protocol: edgedesk\r\n"
+    : "";
   socket.write(
-    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${protocol}\r\n`,
   );
   const sock = {
     sendText(s) {

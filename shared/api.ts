@@ -14,14 +14,13 @@ import {
 export * from "./notifications.ts";
 export * from "./surge.ts";
 
-// ---- public chat API: /v1 (site key and conversation token travel in the query: WebSockets and
-// EventSource cannot set headers) -----------------------------------------------------------------
+// ---- public chat API: /v1 (the public site key travels in the query; the conversation token never
+// does: `Authorization: Bearer`, or a WebSocket subprotocol, shared/credentials.ts) ----------------
 
 export const siteQuerySchema = z.object({ site: z.string().check(z.regex(/^[\w-]{3,64}$/, "site key is malformed")) });
 
 export const conversationQuerySchema = z.object({
   site: siteQuerySchema.shape.site,
-  token: z.string().check(z.minLength(20, "token is malformed"), z.maxLength(200)),
   after: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
 });
 
@@ -54,8 +53,9 @@ const oneLine = (max: number) =>
 
 /**
  * `EdgeDesk.identify(user, signature)`. With the site's identity secret, `hmac` is the hex
- * HMAC-SHA256 of `identityCanonical(ts, id, email)` and `ts` the signing time in Unix seconds; see
- * docs/conversations.md "Customer identity".
+ * HMAC-SHA256 of `identityCanonicalV2(ts, user)` (every field signed) or of the older
+ * `identityCanonical(ts, id, email)` (id and email only), and `ts` the signing time in Unix seconds;
+ * see docs/identity.md "Sign the identity".
  */
 export const identifySchema = z.object({
   user: z.object({
@@ -76,9 +76,30 @@ export const identifySchema = z.object({
 });
 export type IdentifyRequest = z.infer<typeof identifySchema>;
 
-/** The exact bytes a site's server signs: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). */
+/**
+ * v1, still accepted: a version tag, the Unix-seconds timestamp, the user id, the email (or ""). It
+ * vouches for id and email only; name and attributes signed this way stay the page's claims.
+ */
 export const identityCanonical = (ts: number, id: string, email: string | undefined): string =>
   `edgedesk-identity-v1\n${ts}\n${id}\n${email ?? ""}`;
+
+/**
+ * Attributes as signed: a JSON object with its keys in code-unit order, no whitespace (RFC 8785 for
+ * these flat values; `json.dumps(a, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` in
+ * Python), `{}` when there are none. Built by hand because JavaScript puts integer-like keys first.
+ */
+export function canonicalAttributes(attributes: Record<string, string | number | boolean> | undefined): string {
+  const keys = Object.keys(attributes ?? {}).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(attributes?.[k])}`).join(",")}}`;
+}
+
+/**
+ * v2: what the site's server signs so that every field counts: one field per line (no field can hold
+ * a line break, attributes are JSON), absent ones empty. Name and attributes decide routing, tier and
+ * VIP pages, so only they signed this way are trusted for that.
+ */
+export const identityCanonicalV2 = (ts: number, user: IdentifyRequest["user"]): string =>
+  `edgedesk-identity-v2\n${ts}\n${user.id}\n${user.email ?? ""}\n${user.name ?? ""}\n${canonicalAttributes(user.attributes)}`;
 
 export const csatSchema = z.object({
   score: z
@@ -95,8 +116,18 @@ export const followUpSchema = z.object({
     .check(z.trim(), z.maxLength(254, "email is too long"), z.toLowerCase(), z.email("email is not valid")),
 });
 export type FollowUpInput = z.infer<typeof followUpSchema>;
-/** Where agents' replies are emailed while the customer is away, and whether that is their verified address. */
-export type FollowUpResult = { email: string; verified: boolean };
+
+/** The code the confirmation mail carried to a typed follow-up address (docs/email.md). */
+export const followUpConfirmSchema = z.object({
+  code: z.string().check(z.trim(), z.regex(/^\d{6}$/, "the code is 6 digits")),
+});
+
+/**
+ * Where agents' replies are emailed while the customer is away. `verified`: it is their verified
+ * identity's address. `confirmed`: mail goes there (verified, or a typed address whose owner entered
+ * the code we mailed it); until then nothing but the confirmation mail is sent to it.
+ */
+export type FollowUpResult = { email: string; verified: boolean; confirmed: boolean };
 export type CsatResult = { duplicate: boolean };
 
 export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };

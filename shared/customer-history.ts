@@ -3,21 +3,15 @@
 // history token, then lists and reads with it. The widget imports types only from here, so zod never
 // enters its bundle; the worker validates with the schemas.
 import * as z from "zod/mini";
-import { siteQuerySchema } from "./api.ts";
 import type { Source } from "./protocol.ts";
 
 /** `POST /v1/me/session` takes the same body as identify(); see `identifySchema` in api.ts. */
 export type HistorySession = {
-  /** Sent as `token` on the other `/v1/me` requests. */
+  /** Sent as `Authorization: Bearer <token>` on the other `/v1/me` requests. */
   token: string;
   /** Epoch ms; after it the widget asks for a new one with a fresh identify() signature. */
   expiresAt: number;
 };
-
-export const historyQuerySchema = z.object({
-  site: siteQuerySchema.shape.site,
-  token: z.string().check(z.minLength(20, "token is malformed"), z.maxLength(700)),
-});
 
 export const pastConversationIdSchema = z.object({
   id: z.string().check(z.regex(/^[\w-]{10,40}$/, "conversation id is malformed")),

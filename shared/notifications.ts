@@ -69,6 +69,8 @@ export type EventHandoff = {
     email?: string;
     name?: string;
     verified: boolean;
+    /** Which fields the site's signature covered (v2: all; v1: id and email); absent when unverified. */
+    verifiedFields?: ("id" | "email" | "name" | "attributes")[];
     attributes?: Record<string, string | number | boolean>;
   };
   tried: { articleId: string; title: string; score: number }[];

@@ -80,6 +80,9 @@ export const noteEventSchema = z.object({
   clientId: z.optional(z.string()),
 });
 
+export const identityFields = ["id", "email", "name", "attributes"] as const;
+export type IdentityField = (typeof identityFields)[number];
+
 export const identitySchema = z.object({
   id: z.string(),
   email: z.optional(z.string()),
@@ -87,9 +90,39 @@ export const identitySchema = z.object({
   attributes: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   /** The site's HMAC over id, email and timestamp checked out; otherwise these are the page's unverified claims. */
   verified: z.boolean(),
+  /**
+   * The fields the signature covered: all four for a v2 signature (and the REST channel, whose API key
+   * vouches), `id` and `email` for v1. Absent on identities stored before v2: read as v1.
+   */
+  verifiedFields: z.optional(z.array(z.enum(identityFields))),
   at: z.number(),
 });
 export type Identity = z.infer<typeof identitySchema>;
+
+/** Whether `field` of this identity was signed by the site's server (not just claimed by the page). */
+export function isVerifiedField(identity: Identity | undefined, field: IdentityField): boolean {
+  if (!identity?.verified) return false;
+  return (identity.verifiedFields ?? ["id", "email"]).includes(field);
+}
+
+/** The identity's fields that are present, split into the signed and the merely claimed. */
+export function identityTrust(identity: Identity): { verified: IdentityField[]; claimed: IdentityField[] } {
+  const present = identityFields.filter((f) =>
+    f === "attributes" ? Object.keys(identity.attributes ?? {}).length > 0 : identity[f] !== undefined,
+  );
+  return {
+    verified: present.filter((f) => isVerifiedField(identity, f)),
+    claimed: present.filter((f) => !isVerifiedField(identity, f)),
+  };
+}
+
+/** "verified", "unverified", or "id, email verified; name, attributes unverified": for agents' eyes. */
+export function describeTrust(identity: Identity): string {
+  const { verified, claimed } = identityTrust(identity);
+  if (!claimed.length) return "verified";
+  if (!verified.length) return "unverified";
+  return `${verified.join(", ")} verified; ${claimed.join(", ")} unverified`;
+}
 
 /** Who changed what (labels, priority, the "handoff needed" mark, the customer's identity): agents only. */
 export const changeEventSchema = z.object({
@@ -105,7 +138,7 @@ export const changeEventSchema = z.object({
   /** The handoff packet's summary, rewritten by the LLM after the handoff (by: "assistant"). */
   summary: z.optional(z.string()),
   /** Where agents' replies are emailed when the customer has left the chat (by: "customer"). */
-  followUp: z.optional(z.object({ email: z.string(), verified: z.boolean() })),
+  followUp: z.optional(z.object({ email: z.string(), verified: z.boolean(), confirmed: z.optional(z.boolean()) })),
 });
 
 /** The customer's satisfaction rating after a resolve: visible to both sides. */
@@ -159,7 +192,12 @@ export type ServerFrame =
   /** The server took a customer message; `duplicate` when that clientId was stored before. */
   | { t: "ack"; clientId: string; seq: number; duplicate: boolean }
   | { t: "typing"; author: "agent" | "customer"; on: boolean }
-  | { t: "error"; code: string; message: string };
+  /**
+   * A frame the server did not take. `rate_limited`: the conversation's message budget is spent
+   * (worker/conversation/budget.ts); `clientId` names the message that was not stored (absent when
+   * frames of any kind came too fast) and `retryAfterMs` says when sending works again.
+   */
+  | { t: "error"; code: string; message: string; clientId?: string; retryAfterMs?: number };
 
 // ---- client → server -------------------------------------------------------------------------------
 

@@ -32,7 +32,10 @@ export type IdentifyUser = {
   name?: string;
   attributes?: Record<string, string | number | boolean>;
 };
-/** From the site's server: hex HMAC-SHA256 of the canonical string, and its Unix-seconds timestamp. */
+/**
+ * From the site's server: hex HMAC-SHA256 of the canonical string, and its Unix-seconds timestamp. The
+ * v2 string signs every field; the older v1 only id and email (docs/identity.md "The signed string").
+ */
 export type IdentitySignature = { hmac: string; ts: number };
 
 /** What the app gives back; the loader forwards `EdgeDesk.open/close/identify` and launcher clicks to it. */

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { emailApi } from "./email/routes.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
-import { hasAdminToken } from "./middleware/auth.ts";
+import { isOperatorLoad } from "./middleware/auth.ts";
 import { pageHeaders } from "./middleware/headers.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
 import { sameOriginOnly } from "./middleware/same-origin.ts";
@@ -41,7 +41,7 @@ app.use("/v1/*", siteGuard());
 const writes = rateLimit({
   limits: (c) => parseLimits(c.env.RATE_LIMIT, { perSecond: 2, burst: 20 }),
   key: (c) => `ip:${clientIp(c)}`,
-  exempt: hasAdminToken,
+  exempt: isOperatorLoad,
 });
 app.on("POST", "/v1/*", writes);
 app.route("/v1/conversations", conversations);

@@ -23,6 +23,10 @@ export interface Env {
   AUTO_RESOLVE_MS?: string;
   /** Public writes per client IP: "perSecond,burst" (default "2,20"). */
   RATE_LIMIT?: string;
+  /** Stored customer messages per conversation: "perSecond,burst" (default "0.5,10"; worker/conversation/budget.ts). */
+  CUSTOMER_MESSAGE_BUDGET?: string;
+  /** Frames of any kind per customer socket's conversation: "perSecond,burst" (default "5,40"). */
+  CUSTOMER_FRAME_BUDGET?: string;
   /** REST API (`/rest/v1`) requests per API key: "perSecond,burst" (default "5,60"). */
   REST_RATE_LIMIT?: string;
   /** "off" turns the help centre's edge cache off (debugging, measuring uncached pages); default on. */

@@ -3,6 +3,10 @@
 import { app } from "./app.ts";
 import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
+import { redactConsole } from "./http/redact.ts";
+
+// Before anything logs: secrets that reach a console call by surprise are redacted (worker/http/redact.ts).
+redactConsole();
 
 export { ConversationDO } from "./conversation/do.ts";
 export { InboxDO } from "./inbox/do.ts";

@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
+import { bearer, OPERATOR_HEADER } from "../../shared/credentials.ts";
 import type { ConversationState, MessageEvent } from "../../shared/protocol.ts";
 import { DEMO_WORKSPACE, seedDemo } from "./demo-seed.ts";
 import { readKbDir } from "./kb-files.ts";
@@ -197,13 +198,22 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
    * the per-IP write limit (20 in a burst, then 2 a second), which a run of many customers from one
    * machine would otherwise hit at once.
    */
-  const customer = async (method: string, path: string, body?: unknown, accept?: string): Promise<Response> => {
+  // The operator's own load is exempt from the public write limit (OPERATOR_HEADER); the conversation's
+  // token, when there is one, travels as the customer's bearer credential.
+  const customer = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    accept?: string,
+    token?: { authorization: string },
+  ): Promise<Response> => {
     const r = await request(t, path, {
       method,
       headers: {
-        authorization: `Bearer ${t.adminToken}`,
+        [OPERATOR_HEADER]: t.adminToken,
         "content-type": "application/json",
         ...(accept ? { accept } : {}),
+        ...token,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -227,7 +237,9 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
         pageUrl: "https://lumen.example/app",
       })
     ).json()) as CreatedConversation;
-    const auth = `site=${SIM_SITE}&token=${encodeURIComponent(created.token)}`;
+    // The site key in the query; the conversation token in a header, never the URL (shared/credentials.ts).
+    const auth = `site=${SIM_SITE}`;
+    const token = bearer(created.token);
     const c: SimConversation = {
       id: created.id,
       channel,
@@ -239,7 +251,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
 
     const ask = async (text: string): Promise<MessageEvent | null> => {
       const path = `/v1/conversations/${c.id}/messages?${auth}`;
-      const r = await customer("POST", path, { clientId: randomUUID(), text }, "text/event-stream");
+      const r = await customer("POST", path, { clientId: randomUUID(), text }, "text/event-stream", token);
       let bot: MessageEvent | null = null;
       try {
         for await (const f of sseFrames(r))
@@ -254,7 +266,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     const vote = async (messageId: string, helpful: boolean) => {
       const r = await request(t, `/v1/conversations/${c.id}/feedback?${auth}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${t.adminToken}`, "content-type": "application/json" },
+        headers: { [OPERATOR_HEADER]: t.adminToken, "content-type": "application/json", ...token },
         body: JSON.stringify({ messageId, helpful }),
       });
       await r.body?.cancel();
@@ -262,7 +274,9 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
     };
     const state = async (): Promise<ConversationState> =>
       (
-        (await (await customer("GET", `/v1/conversations/${c.id}/events?${auth}&after=0`)).json()) as {
+        (await (
+          await customer("GET", `/v1/conversations/${c.id}/events?${auth}&after=0`, undefined, undefined, token)
+        ).json()) as {
           state: ConversationState;
         }
       ).state;
@@ -281,7 +295,13 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
       return true;
     };
     const handOff = async () => {
-      await customer("POST", `/v1/conversations/${c.id}/handoff?${auth}`, { reason: "customer-requested" });
+      await customer(
+        "POST",
+        `/v1/conversations/${c.id}/handoff?${auth}`,
+        { reason: "customer-requested" },
+        undefined,
+        token,
+      );
     };
     /** An agent works the handoff: usually replies, judges whether a person was needed, resolves. */
     const work = async () => {
@@ -359,7 +379,7 @@ export async function simulate(t: Target, opts: SimOptions): Promise<SimConversa
               [5, 70],
             ];
       const score = pickWeighted(rand, weights);
-      await customer("POST", `/v1/conversations/${c.id}/csat?${auth}`, { score });
+      await customer("POST", `/v1/conversations/${c.id}/csat?${auth}`, { score }, undefined, token);
       c.csat = score;
     }
     if (closed && rand() < 0.03) {

@@ -16,6 +16,8 @@ export type LocalWorker = {
   stop: () => Promise<void>;
   /** The last lines wrangler printed. */
   logTail: () => string;
+  /** Everything wrangler printed since it started (up to 4 MB): tests read mail paths and look for leaked secrets in it. */
+  log: () => string;
 };
 
 const wrangler = "node_modules/.bin/wrangler";
@@ -68,7 +70,7 @@ export async function startWorker(opts: {
   });
   let log = "";
   const collect = (d: Buffer) => {
-    log = (log + d.toString()).slice(-20_000);
+    log = (log + d.toString()).slice(-4_000_000);
     if (!opts.quiet) process.stderr.write(d);
   };
   child.stdout?.on("data", collect);
@@ -110,7 +112,15 @@ export async function startWorker(opts: {
     await stop();
     throw e;
   }
-  return { url, port, adminToken, process: child, stop, logTail: () => log.split("\n").slice(-40).join("\n") };
+  return {
+    url,
+    port,
+    adminToken,
+    process: child,
+    stop,
+    logTail: () => log.split("\n").slice(-40).join("\n"),
+    log: () => log,
+  };
 }
 
 const ADMIN_TIMEOUT_MS = 180_000;

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { identityCanonical } from "../../shared/api.ts";
+import { identityCanonicalV2 } from "../../shared/api.ts";
 import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { AGENT, listen, startHarness, type Harness } from "./harness.ts";
@@ -30,9 +30,8 @@ let hostUrl = "";
 /** The customer's site renders the signature server-side, as a real integration would. */
 function page(workerUrl: string): string {
   const ts = Math.floor(Date.now() / 1000);
-  const hmac = createHmac("sha256", IDENTITY_SECRET)
-    .update(identityCanonical(ts, USER.id, USER.email))
-    .digest("hex");
+  // v2: every field signed, so the name and the plan count too (docs/identity.md).
+  const hmac = createHmac("sha256", IDENTITY_SECRET).update(identityCanonicalV2(ts, USER)).digest("hex");
   const call = JSON.stringify(["identify", USER, { hmac, ts }]);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Acme account</title></head><body><h1>Your account</h1>
 <script>window.EdgeDesk = window.EdgeDesk || { q: [] }; window.EdgeDesk.q.push(${call});</script>
@@ -103,6 +102,7 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   await expect.poll(() => agent.getByTestId("contact-history").count(), { timeout: 10_000 }).toBe(1);
   expect(await agent.getByTestId("contact-history").textContent()).toContain("dana@example.com");
   expect(await agent.getByTestId("identity-unverified").count()).toBe(0);
+  expect(await agent.getByTestId("field-unverified").count()).toBe(0);
 
   // Claim; the customer sees who joined.
   await agent.getByTestId("claim").click();

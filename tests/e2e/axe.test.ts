@@ -158,9 +158,9 @@ it("finds no violation on the agent console's pages", async () => {
       body: JSON.stringify({ locale: "en" }),
     })
   ).json()) as { id: string; token: string };
-  await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?site=demo_site&token=${encodeURIComponent(c.token)}`, {
+  await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?site=demo_site`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: h.worker.url },
+    headers: { "content-type": "application/json", origin: h.worker.url, authorization: `Bearer ${c.token}` },
     body: JSON.stringify({ reason: "customer-requested" }),
   });
 

@@ -3,6 +3,7 @@
 // widget, finds that email conversation under "Your conversations", reads it, goes back to chat, and
 // on a second device picks up the chat she started on the first. A visitor whose identity is not
 // signed never sees the entry point.
+import { bearer } from "../../shared/credentials.ts";
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -76,8 +77,8 @@ async function historyOf(): Promise<PastConversations["conversations"]> {
     expect(s.status, await s.clone().text()).toBe(201);
     session = (await s.json()) as HistorySession;
   }
-  const r = await fetch(`${h.worker.url}/v1/me/conversations?site=${SITE}&token=${encodeURIComponent(session.token)}`, {
-    headers: { origin: hostUrl },
+  const r = await fetch(`${h.worker.url}/v1/me/conversations?site=${SITE}`, {
+    headers: { origin: hostUrl, ...bearer(session.token) },
   });
   expect(r.status, await r.clone().text()).toBe(200);
   return ((await r.json()) as PastConversations).conversations;

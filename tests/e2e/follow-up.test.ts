@@ -1,7 +1,9 @@
 // Follow-up by email in a real browser: a customer waiting for a person is offered to leave an email
-// address, gets a refusal for a malformed one, saves a good one and closes the page; the agent sees in
-// the console where replies will go, replies, and the console records that the reply was emailed
-// (wrangler dev's send_email stands in for the mail service).
+// address, gets a refusal for a malformed one, saves a good one, types the code mailed to it (a wrong
+// one first) and closes the page; the agent sees in the console where replies will go, replies, and
+// the console records that the reply was emailed (wrangler dev's send_email stands in for the mail
+// service: it writes each mail to a file and logs the path).
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -14,6 +16,10 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 const input = (p: Page) => p.getByRole("textbox", { name: /^message$/i });
+
+/** The mails wrangler dev "sent" so far, from the files its send_email logs. */
+const mails = (): string[] =>
+  [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
 const log = (p: Page) => p.getByRole("log");
 const shots = "test-results";
 
@@ -44,6 +50,30 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   expect(await email.getAttribute("aria-invalid")).toBe("true");
   await email.fill("ana@mail.example.com");
   await customer.getByRole("button", { name: "Save" }).click();
+
+  // A code goes to the address first; the widget asks for it. A wrong one is refused where it was typed.
+  const codeBox = customer.getByLabel(/^code$/i);
+  await expect.poll(() => codeBox.count(), { timeout: 10_000 }).toBe(1);
+  await expect
+    .poll(() => mails().find((m) => /Subject: Confirm your email address/.test(m)) ?? "", { timeout: 10_000 })
+    .toMatch(/To: <ana@mail\.example\.com>/);
+  const mail = mails().find((m) => /Subject: Confirm your email address/.test(m)) ?? "";
+  expect(mail).not.toMatch(/double charge/);
+  const code = /code in the chat: (\d{6})/.exec(mail.replace(/=\r?\n/g, ""))?.[1] ?? "";
+  expect(code).toMatch(/^\d{6}$/);
+  await codeBox.fill(code === "000000" ? "111111" : "000000");
+  await codeBox.press("Enter");
+  await expect
+    .poll(() =>
+      customer
+        .getByRole("alert")
+        .filter({ hasText: /code isn't right/i })
+        .count(),
+    )
+    .toBe(1);
+  await customer.screenshot({ path: `${shots}/e2e-follow-up-code.png` });
+  await codeBox.fill(code);
+  await customer.getByRole("button", { name: "Confirm" }).click();
   await expect
     .poll(
       async () =>
@@ -63,13 +93,15 @@ it("a customer who can't wait leaves an email; the agent's reply after they left
   const row = agent.getByTestId("inbox-row").filter({ hasText: /double charge/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
   await row.click();
-  const change = agent.getByTestId("change-note").filter({ hasText: /replies by email/i });
+  const change = agent.getByTestId("change-note").filter({ hasText: /asked for replies by email/i });
   await expect.poll(() => change.count(), { timeout: 10_000 }).toBe(1);
-  expect(await change.textContent()).toContain("ana@mail.example.com (unverified)");
+  expect(await change.textContent()).toContain("ana@mail.example.com (unverified, awaiting the customer's code)");
+  const confirmed = agent.getByTestId("change-note").filter({ hasText: /confirmed ana@mail\.example\.com/i });
+  await expect.poll(() => confirmed.count(), { timeout: 10_000 }).toBe(1);
   // …and keeps it in view next to the customer's identity.
   await expect
     .poll(async () => (await agent.getByTestId("packet-follow-up").textContent()) ?? "")
-    .toMatch(/ana@mail\.example\.com \(unverified/);
+    .toMatch(/ana@mail\.example\.com \(unverified, typed and confirmed/);
   await agent.getByTestId("composer-input").fill("Hi Ana, the second charge is a hold; it drops off within 3 days.");
   await agent.getByTestId("composer-send").click();
   const emailed = agent.getByTestId("private-note").filter({ hasText: /also emailed to ana@mail\.example\.com/ });

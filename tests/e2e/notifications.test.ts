@@ -3,6 +3,7 @@
 // delivery id. Then an owner in Chromium finds a dead letter on Settings → Integrations and retries
 // it. Retry delays are shortened through `vars` (250 ms doubling, 1 s timeout, 5 attempts).
 // Set E2E_SCREENSHOTS=dir to keep screenshots of the page.
+import { bearer } from "../../shared/credentials.ts";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,10 +70,10 @@ const deliveries = async (status = "") =>
   ).deliveries;
 
 async function chat(path: string, body: unknown, c?: CreatedConversation): Promise<Response> {
-  const q = c ? `/${c.id}/${path}?site=demo_site&token=${encodeURIComponent(c.token)}` : `?site=demo_site`;
+  const q = c ? `/${c.id}/${path}?site=demo_site` : `?site=demo_site`;
   return fetch(`${worker.url}/v1/conversations${q}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(c ? bearer(c.token) : {}) },
     body: JSON.stringify(body),
   });
 }

@@ -80,9 +80,9 @@ it("resumes a streamed answer after the connection drops mid-answer", async () =
   const stored = await p.evaluate(async (api) => {
     const key = Object.keys(localStorage).find((k) => k.startsWith("edgedesk:conv:"));
     const conv = JSON.parse(localStorage.getItem(key ?? "") ?? "{}") as { id: string; token: string };
-    const r = await fetch(
-      `${api}/v1/conversations/${conv.id}/events?site=e2e_site&token=${encodeURIComponent(conv.token)}`,
-    );
+    const r = await fetch(`${api}/v1/conversations/${conv.id}/events?site=e2e_site`, {
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
     return ((await r.json()) as { events: { type: string; author?: string; text?: string }[] }).events;
   }, h.worker.url);
   const answer = stored.find((e) => e.type === "message" && e.author === "bot")?.text ?? "";

@@ -2,6 +2,7 @@
 // and an approver (owner) run a sweep from the alert to reflect; one reply is undone; the snapshot's
 // figures are checked against the conversations' own events and the audit trail. Measures the time
 // from approval to the last executed step. Screenshots of each stage go to test-results/.
+import { bearer } from "../../shared/credentials.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -46,29 +47,33 @@ async function seed(i: number): Promise<CreatedConversation> {
   });
   expect(r.status).toBe(201);
   const c = (await r.json()) as CreatedConversation;
-  const qs = `site=${SITE}&token=${encodeURIComponent(c.token)}`;
+  const qs = `site=${SITE}`;
   const text = (QUESTIONS[i % QUESTIONS.length] as (i: number) => string)(i);
   expect(
     (
       await fetch(`${h.worker.url}/v1/conversations/${c.id}/messages?${qs}`, {
         method: "POST",
-        headers,
+        headers: { ...headers, ...bearer(c.token) },
         body: JSON.stringify({ clientId: `seed-${String(i).padStart(4, "0")}`, text }),
       })
     ).status,
   ).toBe(202);
   expect(
-    (await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?${qs}`, { method: "POST", headers, body: "{}" }))
-      .status,
+    (
+      await fetch(`${h.worker.url}/v1/conversations/${c.id}/handoff?${qs}`, {
+        method: "POST",
+        headers: { ...headers, ...bearer(c.token) },
+        body: "{}",
+      })
+    ).status,
   ).toBe(202);
   return c;
 }
 
 async function customerEvents(c: CreatedConversation): Promise<ConversationEvent[]> {
-  const r = await fetch(
-    `${h.worker.url}/v1/conversations/${c.id}/events?site=${SITE}&token=${encodeURIComponent(c.token)}&after=0`,
-    { headers: { origin: h.hostUrl } },
-  );
+  const r = await fetch(`${h.worker.url}/v1/conversations/${c.id}/events?site=${SITE}&after=0`, {
+    headers: { origin: h.hostUrl, ...bearer(c.token) },
+  });
   return ((await r.json()) as { events: ConversationEvent[] }).events;
 }
 

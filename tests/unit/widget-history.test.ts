@@ -73,14 +73,16 @@ describe("history session", () => {
   /** A backend that answers from a script and records each request. */
   function backend(answers: ((url: URL) => Response)[]) {
     const calls: URL[] = [];
-    const f = (async (input: RequestInfo | URL) => {
+    const tokens: (string | null)[] = [];
+    const f = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(String(input));
       calls.push(url);
+      tokens.push(new Headers(init?.headers).get("authorization"));
       const next = answers.shift();
       if (!next) throw new Error(`unexpected request ${url.pathname}`);
       return next(url);
     }) as typeof fetch;
-    return { f, calls };
+    return { f, calls, tokens };
   }
   const ok =
     (body: unknown, status = 200) =>
@@ -106,7 +108,7 @@ describe("history session", () => {
   });
 
   it("shows the entry point once the server accepts the signature, and lists with the token", async () => {
-    const { f, calls } = backend([
+    const { f, calls, tokens } = backend([
       ok({ token: "tok-1", expiresAt: later(1_800_000) }, 201),
       ok({ conversations: [conv()] }),
     ]);
@@ -117,12 +119,14 @@ describe("history session", () => {
     await h.loadList();
     expect(h.list.value).toEqual({ s: "ok", v: [conv()] });
     expect(calls.map((u) => u.pathname)).toEqual(["/v1/me/session", "/v1/me/conversations"]);
-    expect(calls[1]?.searchParams.get("token")).toBe("tok-1");
+    // In a header, never the URL (request logs keep URLs).
+    expect(calls[1]?.searchParams.get("token")).toBeNull();
+    expect(tokens[1]).toBe("Bearer tok-1");
     expect(calls[1]?.searchParams.get("site")).toBe("site_a");
   });
 
   it("signs in again once when the token has ended, and says so when the signature is too old too", async () => {
-    const { f, calls } = backend([
+    const { f, tokens } = backend([
       ok({ token: "tok-1", expiresAt: later(1_800_000) }, 201),
       err(401, "bad_token"),
       ok({ token: "tok-2", expiresAt: later(1_800_000) }, 201),
@@ -135,7 +139,7 @@ describe("history session", () => {
     await settle();
     await h.loadList();
     expect(h.list.value).toEqual({ s: "ok", v: [] });
-    expect(calls[3]?.searchParams.get("token")).toBe("tok-2");
+    expect(tokens[3]).toBe("Bearer tok-2");
     await h.open("conv-0000000001");
     expect(h.past.value).toEqual({ s: "failed", expired: true });
     // The server refused the signature: the entry point goes.

@@ -15,8 +15,10 @@ class FakeWS {
   sent: string[] = [];
   closed = false;
   readonly url: string;
-  constructor(url: string) {
+  readonly protocols: string[];
+  constructor(url: string, protocols: string[] = []) {
     this.url = url;
+    this.protocols = protocols;
     FakeWS.all.push(this);
   }
   send(s: string) {
@@ -48,6 +50,7 @@ function harness(fetchImpl?: typeof fetch) {
   let timeline: Timeline = emptyTimeline();
   const statuses: [Status, Transport][] = [];
   const frames: ServerFrame[] = [];
+  const slowed: boolean[] = [];
   const conn = new Connection({
     api: "https://api.example.com",
     site: "site-key",
@@ -63,6 +66,7 @@ function harness(fetchImpl?: typeof fetch) {
     onAck: (id, seq) => (queue = reconcile(ack(queue, id, seq), timeline)),
     onRejected: (id, m) => (queue = fail(queue, id, m)),
     onGone: () => {},
+    onSlowed: (on) => slowed.push(on),
     env: {
       WebSocket: FakeWS as unknown as typeof WebSocket,
       random: () => 0.5,
@@ -75,6 +79,7 @@ function harness(fetchImpl?: typeof fetch) {
     conn,
     statuses,
     frames,
+    slowed,
     get queue() {
       return queue;
     },
@@ -143,9 +148,9 @@ describe("connection resend", () => {
     const a = h.enqueue("first"); // before the connection exists: waits
     h.conn.start();
     const ws1 = last();
-    expect(ws1.url).toBe(
-      `wss://api.example.com/v1/conversations/conv1/ws?site=site-key&token=${"t".repeat(24)}&after=0`,
-    );
+    // The token rides as a subprotocol, never in the URL (shared/credentials.ts).
+    expect(ws1.url).toBe("wss://api.example.com/v1/conversations/conv1/ws?site=site-key&after=0");
+    expect(ws1.protocols).toEqual(["edgedesk", `token.${"t".repeat(24)}`]);
     ws1.open();
     expect(ws1.frames()).toEqual([]); // nothing before the replay is done
     ws1.recv({ t: "ready", lastSeq: 0, state: "bot" });
@@ -232,9 +237,100 @@ describe("connection resend", () => {
     await vi.advanceTimersByTimeAsync(0);
     const events = calls.find((c) => c.url.includes("/events"));
     expect(new Headers(events?.init?.headers).get("accept")).toBe("text/event-stream");
+    expect(new Headers(events?.init?.headers).get("authorization")).toBe(`Bearer ${"t".repeat(24)}`);
     const post = calls.find((c) => c.url.includes("/messages"));
+    expect(new Headers(post?.init?.headers).get("authorization")).toBe(`Bearer ${"t".repeat(24)}`);
+    expect(calls.every((c) => !c.url.includes("token"))).toBe(true);
     expect(JSON.parse(String(post?.init?.body))).toEqual({ clientId: a.clientId, text: "over http" });
     expect(h.queue[0]?.seq).toBe(1);
+  });
+});
+
+describe("a conversation's budget (the server's rate_limited)", () => {
+  it("pauses on a refusal, then sends the waiting messages one at a time as each is acked", () => {
+    const h = harness();
+    h.conn.start();
+    const ws = last();
+    ws.open();
+    ws.recv({ t: "ready", lastSeq: 0, state: "bot" });
+    const [a, b, c] = [h.enqueue("one"), h.enqueue("two"), h.enqueue("three")];
+    ws.recv({ t: "ack", clientId: a.clientId, seq: 1, duplicate: false });
+    ws.recv({ t: "error", code: "rate_limited", message: "slow down", clientId: b.clientId, retryAfterMs: 2000 });
+    ws.recv({ t: "error", code: "rate_limited", message: "slow down", clientId: c.clientId, retryAfterMs: 2000 });
+    expect(h.slowed).toEqual([true]);
+    // Nothing was lost: both wait, neither is marked failed.
+    expect(h.queue.filter((p) => p.error)).toEqual([]);
+    const d = h.enqueue("four");
+    vi.advanceTimersByTime(1999);
+    expect(ws.frames().map((f) => f.clientId)).toEqual([a.clientId, b.clientId, c.clientId]);
+    vi.advanceTimersByTime(1);
+    // Only the oldest goes: a whole queue at once would be refused again, and again.
+    expect(ws.frames().map((f) => f.clientId)).toEqual([a.clientId, b.clientId, c.clientId, b.clientId]);
+    ws.recv({ t: "ack", clientId: b.clientId, seq: 2, duplicate: false });
+    expect(ws.frames().at(-1)?.clientId).toBe(c.clientId);
+    ws.recv({ t: "ack", clientId: c.clientId, seq: 3, duplicate: false });
+    expect(ws.frames().at(-1)?.clientId).toBe(d.clientId);
+    ws.recv({ t: "ack", clientId: d.clientId, seq: 4, duplicate: false });
+    expect(ws.frames()).toHaveLength(6);
+    expect(h.slowed).toEqual([true, false]);
+    // Back to normal: a new message goes at once.
+    const e = h.enqueue("five");
+    expect(ws.frames().at(-1)?.clientId).toBe(e.clientId);
+  });
+
+  it("waits out a flood notice (no clientId) before sending anything", () => {
+    const h = harness();
+    h.conn.start();
+    const ws = last();
+    ws.open();
+    ws.recv({ t: "ready", lastSeq: 0, state: "bot" });
+    ws.recv({ t: "error", code: "rate_limited", message: "slow down", retryAfterMs: 500 });
+    const a = h.enqueue("after the flood");
+    expect(ws.frames()).toEqual([]);
+    vi.advanceTimersByTime(500);
+    expect(ws.frames().map((f) => f.clientId)).toEqual([a.clientId]);
+  });
+
+  it("over HTTP, keeps a message refused with 429 and sends it again after Retry-After", async () => {
+    const posts: string[] = [];
+    let refuse = true;
+    const open = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(new TextEncoder().encode(`data: ${JSON.stringify({ t: "ready", lastSeq: 0, state: "bot" })}\n\n`));
+      },
+    });
+    const fetchImpl = (async (url: string, init?: RequestInit) => {
+      if (url.includes("/events")) return new Response(open, { headers: { "content-type": "text/event-stream" } });
+      posts.push(JSON.parse(String(init?.body)).clientId);
+      if (refuse)
+        return new Response(JSON.stringify({ error: "rate_limited", message: "slow down" }), {
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "3" },
+        });
+      return new Response(JSON.stringify({ seq: 1, duplicate: false }), {
+        headers: { "content-type": "application/json" },
+      });
+    }) as typeof fetch;
+    const h = harness(fetchImpl);
+    h.conn.start();
+    for (let i = 0; i < 3; i++) {
+      last().drop();
+      await vi.advanceTimersByTimeAsync(backoff(i, () => 0.5));
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.conn.current).toBe("sse");
+    const a = h.enqueue("over http");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posts).toEqual([a.clientId]);
+    expect(h.slowed).toEqual([true]);
+    expect(h.queue[0]?.error).toBeUndefined();
+    refuse = false;
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(posts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(posts).toEqual([a.clientId, a.clientId]);
+    expect(h.queue[0]?.seq).toBe(1);
+    expect(h.slowed).toEqual([true, false]);
   });
 });
 

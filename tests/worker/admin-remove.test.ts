@@ -3,6 +3,7 @@
 // the per-IP write limit when they carry the ADMIN_TOKEN.
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { OPERATOR_HEADER } from "../../shared/credentials.ts";
 import { app } from "../../worker/app.ts";
 import type { Env } from "../../worker/env.ts";
 import { ADMIN, BASE, createAgent, ORIGIN } from "./helpers.ts";
@@ -95,11 +96,11 @@ describe("the public write limit", () => {
     for (let i = 0; i < 5; i++) plain.push(await post("203.0.113.7"));
     expect(plain).toEqual([201, 201, 201, 429, 429]);
     const operator = [];
-    for (let i = 0; i < 6; i++) operator.push(await post("203.0.113.8", { authorization: "Bearer test-admin-token" }));
+    for (let i = 0; i < 6; i++) operator.push(await post("203.0.113.8", { [OPERATOR_HEADER]: "test-admin-token" }));
     expect(operator).toEqual([201, 201, 201, 201, 201, 201]);
     // A wrong token is just a client.
     const guess = [];
-    for (let i = 0; i < 5; i++) guess.push(await post("203.0.113.9", { authorization: "Bearer guessed" }));
+    for (let i = 0; i < 5; i++) guess.push(await post("203.0.113.9", { [OPERATOR_HEADER]: "guessed" }));
     expect(guess.slice(3)).toEqual([429, 429]);
   });
 });

@@ -6,15 +6,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CannedReply, ConversationDetail, EventsPage, InboxItem } from "../../shared/api.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import {
+  asCustomer,
   BASE,
   connect,
   createAgent,
   createConversation,
   handedOff as handOff,
   isBotMessage,
-  ORIGIN,
   publishDemoKb,
   q,
+  wsAs,
 } from "./helpers.ts";
 
 let cookie = "";
@@ -44,7 +45,9 @@ const detail = async (id: string): Promise<ConversationDetail> =>
   (await call(`/api/conversations/${id}`, "GET")).json();
 const page = async (c: { id: string; token: string }, after = 0): Promise<EventsPage> =>
   (
-    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, { headers: { origin: ORIGIN } })
+    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, {
+      headers: asCustomer(c),
+    })
   ).json();
 const isState = (s: string) => (f: ServerFrame) => f.t === "event" && f.event.type === "state" && f.event.state === s;
 
@@ -70,7 +73,7 @@ describe("private notes", () => {
     await agent.until((f) => f.t === "ready");
     // A live SSE stream, open while the note is written.
     const sse = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, {
-      headers: { origin: ORIGIN, accept: "text/event-stream" },
+      headers: asCustomer(c, { accept: "text/event-stream" }),
     });
     expect(sse.headers.get("content-type")).toContain("text/event-stream");
 
@@ -96,11 +99,11 @@ describe("private notes", () => {
     ).json()) as { seq: number; duplicate: boolean };
     expect(again).toEqual({ seq, duplicate: true });
 
-    const replaySocket = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const replaySocket = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await replaySocket.until((f) => f.t === "ready");
     const replaySse = await readSse(
       await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, {
-        headers: { origin: ORIGIN, accept: "text/event-stream" },
+        headers: asCustomer(c, { accept: "text/event-stream" }),
       }),
       (t) => t.includes('"t":"ready"'),
     );
@@ -223,7 +226,7 @@ describe("CSAT", () => {
     const rate = (body: unknown) =>
       SELF.fetch(`${BASE}/v1/conversations/${c.id}/csat?${q(c)}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify(body),
       });
     const early = await rate({ score: 5 });
@@ -247,9 +250,9 @@ describe("CSAT", () => {
       expect(r.status, JSON.stringify(bad)).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe("invalid_body");
     }
-    const bogus = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/csat?site=demo_site&token=${"x".repeat(43)}`, {
+    const bogus = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/csat?site=demo_site`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
+      headers: asCustomer({ token: "x".repeat(43) }, { "content-type": "application/json" }),
       body: JSON.stringify({ score: 1 }),
     });
     expect(bogus.status).toBe(403);

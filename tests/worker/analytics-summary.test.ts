@@ -19,7 +19,7 @@ import {
 } from "../../worker/analytics/queries.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
 import { metaOf as sharedMetaOf } from "./analytics-fixtures.ts";
-import { BASE, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { asCustomer, BASE, createConversation, publishDemoKb, q } from "./helpers.ts";
 
 const WS = "an-sum";
 const DAY = 86_400_000;
@@ -464,7 +464,7 @@ describe("from a real conversation", () => {
     const send = () =>
       SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify({ clientId: "summary-1", text: "How do I export my photos?" }),
       });
     expect((await send()).status).toBe(202);

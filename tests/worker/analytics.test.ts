@@ -20,7 +20,7 @@ import {
   volumeByChannel,
 } from "../../worker/analytics/queries.ts";
 import { metaOf } from "./analytics-fixtures.ts";
-import { BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { asCustomer, BASE, createAgent, createConversation, publishDemoKb, q } from "./helpers.ts";
 
 const FROM = Date.UTC(2026, 0, 10);
 const TO = Date.UTC(2026, 0, 12); // exclusive: the range is the UTC days 2026-01-10 and 2026-01-11
@@ -291,7 +291,7 @@ describe("recording from a real conversation", () => {
     const c = await createConversation();
     const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
+      headers: asCustomer(c, { "content-type": "application/json" }),
       body: JSON.stringify({ clientId: "analytics-1", text: "How do I export my photos?" }),
     });
     expect(r.status).toBe(202);
@@ -321,7 +321,7 @@ describe("recording from a real conversation", () => {
     // The same message again (a client retry) is not a new event, so no new row.
     await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
+      headers: asCustomer(c, { "content-type": "application/json" }),
       body: JSON.stringify({ clientId: "analytics-1", text: "How do I export my photos?" }),
     });
     await new Promise((res) => setTimeout(res, 200));

@@ -108,13 +108,7 @@ describe("audit log", () => {
     expect(log.find((e) => e.action === "webhook.updated")?.after).toMatchObject({ secret: "rotated" });
     expect(log.find((e) => e.action === "slack.updated")?.after).toEqual({ url: "set" });
     const text = JSON.stringify(log);
-    for (const secret of [
-      hookSecret,
-      rotated.body.secret,
-      "hunter2",
-      "hooks.slack.example",
-      key.body.key,
-    ])
+    for (const secret of [hookSecret, rotated.body.secret, "hunter2", "hooks.slack.example", key.body.key])
       expect(text).not.toContain(secret);
   });
 

@@ -5,14 +5,15 @@ import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
 import {
+  asCustomer,
   BASE,
   connect,
   createConversation,
   isBotMessage,
-  ORIGIN,
   publishDemoKb,
   q,
   waitFor as poll,
+  wsAs,
 } from "./helpers.ts";
 
 beforeAll(publishDemoKb);
@@ -20,13 +21,15 @@ beforeAll(publishDemoKb);
 const post = (c: { id: string; token: string }, body: unknown) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c as never)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
 
 const page = async (c: { id: string; token: string }, after = 0): Promise<EventsPage> =>
   (
-    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, { headers: { origin: ORIGIN } })
+    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never, after)}`, {
+      headers: asCustomer(c),
+    })
   ).json();
 
 const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000) => poll(read, ok, ms);
@@ -34,7 +37,7 @@ const waitFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000) =>
 describe("answering", () => {
   it("streams an answer token by token and stores it with its source article", async () => {
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await sock.until((f) => f.t === "ready");
     sock.send({ t: "send", clientId: "client-0001", text: "How do I reset my password?" });
     const frames = await sock.until(isBotMessage);
@@ -96,7 +99,7 @@ describe("answering", () => {
 
   it("resumes after a drop mid-answer with nothing lost and nothing shown twice", async () => {
     const c = await createConversation();
-    const first = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const first = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await first.until((f) => f.t === "ready");
     first.send({ t: "send", clientId: "midstream-1", text: "How do I export all my photos?" });
     // Drop the connection after a few tokens, before the answer is complete.
@@ -107,7 +110,7 @@ describe("answering", () => {
     const seen = Object.values(view.drafts)[0]?.text ?? "";
     expect(seen.length).toBeGreaterThan(0);
 
-    const second = await connect(`/v1/conversations/${c.id}/ws?${q(c, view.lastSeq)}`);
+    const second = await connect(`/v1/conversations/${c.id}/ws?${q(c, view.lastSeq)}`, wsAs(c));
     const replay = await second.until(isBotMessage);
     // The reconnect replays the answer so far in one delta from offset 0 (unless it already finished).
     const firstReplayed = replay[0] as ServerFrame;
@@ -135,7 +138,7 @@ describe("answering", () => {
     const p = await page(c, 1);
     expect(p.events[0]?.seq).toBe(2);
     const sse = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c, 1)}`, {
-      headers: { origin: ORIGIN, accept: "text/event-stream" },
+      headers: asCustomer(c, { accept: "text/event-stream" }),
     });
     expect(sse.headers.get("content-type")).toContain("text/event-stream");
     const reader = sse.body!.getReader();
@@ -150,7 +153,7 @@ describe("answering", () => {
     const c = await createConversation();
     const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
+      headers: asCustomer(c, { "content-type": "application/json", accept: "text/event-stream" }),
       body: JSON.stringify({ clientId: "ssepost-001", text: "how much storage do I get for free?" }),
     });
     const frames = (await r.text())
@@ -166,7 +169,7 @@ describe("answering", () => {
 describe("decisions", () => {
   async function ask(text: string, locale = "en") {
     const c = await createConversation({ locale });
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: `ask-${crypto.randomUUID().slice(0, 8)}`, text });
     const frames = await sock.until(isBotMessage);
     sock.close();
@@ -202,7 +205,7 @@ describe("decisions", () => {
 
   it("hands off when confidence stays low after a rephrase", async () => {
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "vague-00001", text: "it does the thing again" });
     await sock.until(isBotMessage);
     const firstBot = sock.frames.filter(isBotMessage);
@@ -251,13 +254,14 @@ describe("restart mid-turn", () => {
     const bot = p.events.find((e) => e.type === "message" && e.author === "bot") as MessageEvent | undefined;
     expect(bot?.action).toBe("answer");
     expect(bot?.sources?.[0]?.articleId).toBe("reset-password");
-    const left = await runInDurableObject(
-      stub,
-      (_i: ConversationDO, state) =>
-        JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as {
-          pending?: string[];
-        },
-    );
-    expect(left.pending).toEqual([]);
+    // Answered, and the old meta-held list moved to the pending table (worker/conversation/store.ts) and emptied.
+    const left = await runInDurableObject(stub, (_i: ConversationDO, state) => ({
+      meta: JSON.parse(state.storage.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'").one().v) as {
+        pending?: string[];
+      },
+      waiting: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pending").one().n,
+    }));
+    expect(left.meta.pending).toBeUndefined();
+    expect(left.waiting).toBe(0);
   });
 });

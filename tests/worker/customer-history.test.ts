@@ -10,7 +10,7 @@ import type { CreatedApiKey, RestConversation } from "../../shared/rest.ts";
 import { replyToken } from "../../worker/email/address.ts";
 import { historyToken } from "../../worker/history/token.ts";
 import worker from "../../worker/index.ts";
-import { ADMIN, BASE, createAgent, ORIGIN, publishDemoKb, signIdentity, waitFor } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, createAgent, ORIGIN, publishDemoKb, signIdentity, waitFor } from "./helpers.ts";
 
 const SITE = "hist_site";
 const SECRET = "history-identity-secret-0123456789";
@@ -71,7 +71,7 @@ async function signed(user: User, secret = SECRET, ts = now()) {
   return { user, hmac: await signIdentity(secret, ts, user.id, user.email), ts };
 }
 
-const convQs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${encodeURIComponent(c.token)}`;
+const convQs = (_c: CreatedConversation, site = SITE) => `site=${site}`;
 
 /** A widget conversation: created, identified (signed unless told otherwise), one question answered by the bot. */
 async function widgetConversation(text: string, identify: unknown, site = SITE): Promise<CreatedConversation> {
@@ -85,21 +85,23 @@ async function widgetConversation(text: string, identify: unknown, site = SITE):
     (
       await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${convQs(c, site)}`, {
         method: "POST",
-        headers: json,
+        headers: { ...json, ...asCustomer(c) },
         body: JSON.stringify(identify),
       })
     ).status,
   ).toBe(202);
   const sent = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${convQs(c, site)}`, {
     method: "POST",
-    headers: json,
+    headers: { ...json, ...asCustomer(c) },
     body: JSON.stringify({ clientId: `hist-${crypto.randomUUID().slice(0, 12)}`, text }),
   });
   expect(sent.status).toBe(202);
   await waitFor(
     async () =>
       (await (
-        await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${convQs(c, site)}`, { headers: { origin: ORIGIN } })
+        await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${convQs(c, site)}`, {
+          headers: asCustomer(c),
+        })
       ).json()) as EventsPage,
     (p) => p.events.some((e) => e.type === "message" && e.author !== "customer"),
     10_000,
@@ -176,13 +178,9 @@ async function tokenFor(user: User, site = SITE, secret = SECRET): Promise<strin
 }
 
 const list = (token: string, site = SITE) =>
-  SELF.fetch(`${BASE}/v1/me/conversations?site=${site}&token=${encodeURIComponent(token)}`, {
-    headers: { origin: ORIGIN },
-  });
+  SELF.fetch(`${BASE}/v1/me/conversations?site=${site}`, { headers: asCustomer({ token }) });
 const transcript = (token: string, id: string, site = SITE) =>
-  SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${site}&token=${encodeURIComponent(token)}`, {
-    headers: { origin: ORIGIN },
-  });
+  SELF.fetch(`${BASE}/v1/me/conversations/${id}?site=${site}`, { headers: asCustomer({ token }) });
 const listed = async (token: string, site = SITE) => {
   const r = await list(token, site);
   expect(r.status).toBe(200);
@@ -281,10 +279,9 @@ describe("a verified customer's history", () => {
     expect(open.token).toBe(danaWidget.token);
     expect(
       (
-        await SELF.fetch(
-          `${BASE}/v1/conversations/${danaWidget.id}/events?site=${SITE}&token=${encodeURIComponent(open.token ?? "")}`,
-          { headers: { origin: ORIGIN } },
-        )
+        await SELF.fetch(`${BASE}/v1/conversations/${danaWidget.id}/events?site=${SITE}`, {
+          headers: asCustomer({ token: open.token ?? "" }),
+        })
       ).status,
     ).toBe(200);
     expect((await read(token, danaEmail)).token).toBeUndefined();

@@ -4,7 +4,17 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { ENGINE_VERSION } from "../../worker/kb/snapshot.ts";
-import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, publishDemoKb, q } from "./helpers.ts";
+import {
+  ADMIN,
+  BASE,
+  connect,
+  createConversation,
+  demoArticles,
+  isBotMessage,
+  publishDemoKb,
+  q,
+  wsAs,
+} from "./helpers.ts";
 
 beforeAll(publishDemoKb);
 
@@ -31,7 +41,7 @@ async function leaveLegacySnapshot(): Promise<number> {
 
 async function ask(text: string): Promise<MessageEvent> {
   const c = await createConversation();
-  const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
   sock.send({ t: "send", clientId: `upg-${crypto.randomUUID().slice(0, 8)}`, text });
   const frames = await sock.until(isBotMessage);
   sock.close();

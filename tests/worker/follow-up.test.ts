@@ -1,9 +1,10 @@
 // Follow-up by email inside workerd: a chat customer handed off to a person leaves an address (or has
-// a verified identity email); an agent's reply written while no customer connection is open is mailed
-// through the simulated send_email binding with the conversation's reply token, and the customer's
-// answer by email threads back into the same chat conversation. Replies the customer can see live are
-// not mailed; an unverified identity claim is never used; a workspace without a support address
-// offers nothing.
+// a verified identity email); a typed address is mailed a confirmation code first and gets nothing
+// else until the code comes back; an agent's reply written while no customer connection is open is
+// then mailed through the simulated send_email binding with the conversation's reply token, under a
+// subject of ours (never the customer's text), and the customer's answer by email threads back into the
+// same chat conversation. Replies the customer can see live are not mailed; an unverified identity
+// claim is never used; a workspace without a support address offers nothing.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, CreatedConversation } from "../../shared/api.ts";
@@ -11,7 +12,9 @@ import type { ChangeEvent, MessageEvent, NoteEvent } from "../../shared/protocol
 import worker from "../../worker/index.ts";
 import {
   ADMIN,
+  asCustomer,
   BASE,
+  connect,
   createAgent,
   handedOff as handOff,
   ORIGIN,
@@ -20,6 +23,7 @@ import {
   signIdentity,
   SITE,
   waitFor,
+  wsAs,
 } from "./helpers.ts";
 
 const SUPPORT = "support@lumen.test";
@@ -32,14 +36,25 @@ beforeAll(async () => {
 });
 
 type OutRow = { message_id: string; author: string; status: string; raw: string | null };
+/** Replies mailed (bot or agent); confirmation mails are `confirmations`. */
 const outbound = async (id: string) =>
   (
     await env.DB.prepare(
-      "SELECT message_id, author, status, raw FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' ORDER BY created_at, rowid",
+      "SELECT message_id, author, status, raw FROM email_messages WHERE conversation_id = ? AND direction = 'out' AND status != 'alias' AND author != 'confirm' ORDER BY created_at, rowid",
     )
       .bind(id)
       .all<OutRow>()
   ).results;
+const confirmations = async (id: string) =>
+  (
+    await env.DB.prepare(
+      "SELECT message_id, author, status, raw FROM email_messages WHERE conversation_id = ? AND author = 'confirm' ORDER BY created_at, rowid",
+    )
+      .bind(id)
+      .all<OutRow>()
+  ).results;
+/** The code in a confirmation mail's quoted-printable body. */
+const codeIn = (raw: string | null) => /code in the chat: (\d{6})/.exec((raw ?? "").replace(/=\r\n/g, ""))?.[1] ?? "";
 const header = (raw: string, name: string) =>
   new RegExp(`^${name}: (.*(?:\\r\\n [^\\r\\n]*)*)`, "im").exec(raw)?.[1]?.replace(/\r\n /g, " ");
 const detail = (id: string): Promise<ConversationDetail> =>
@@ -48,10 +63,16 @@ const detail = (id: string): Promise<ConversationDetail> =>
 const followUp = (c: CreatedConversation, init?: RequestInit, site = SITE) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up?${q(c).replace(`site=${SITE}`, `site=${site}`)}`, {
     ...init,
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
   });
 const leave = (c: CreatedConversation, email: string) =>
   followUp(c, { method: "POST", body: JSON.stringify({ email }) });
+const confirm = (c: CreatedConversation, code: string) =>
+  SELF.fetch(`${BASE}/v1/conversations/${c.id}/follow-up/confirm?${q(c)}`, {
+    method: "POST",
+    headers: asCustomer(c, { "content-type": "application/json" }),
+    body: JSON.stringify({ code }),
+  });
 
 async function agentReply(id: string, clientId: string, text: string): Promise<void> {
   const r = await SELF.fetch(`${BASE}/api/conversations/${id}/messages`, {
@@ -103,29 +124,63 @@ async function answerByEmail(mail: OutRow, from: string, text: string) {
 }
 
 describe("follow-up by email for chat conversations", { timeout: 30_000 }, () => {
-  it("mails an agent's reply only once the customer has left, threads it, and takes the answer by email back into the chat", async () => {
+  it("mails a typed address a code first, mails an agent's reply only once it is confirmed and the customer has left, threads it, and takes the answer by email back into the chat", async () => {
     const { c, customer: s } = await handedOff();
     expect(await (await followUp(c)).json()).toEqual({ available: true });
     const left = await leave(c, "  Ana@Mail.Example.com ");
     expect(left.status).toBe(200);
-    expect(await left.json()).toEqual({ email: "ana@mail.example.com", verified: false });
+    expect(await left.json()).toEqual({ email: "ana@mail.example.com", verified: false, confirmed: false });
     expect(await (await followUp(c)).json()).toEqual({
       available: true,
       email: "ana@mail.example.com",
       verified: false,
+      confirmed: false,
     });
-    // The agents see where replies will go, and that it is the customer's unverified word.
+    // The agents see where replies will go, and that it is the customer's unconfirmed word.
     const change = (await detail(c.id)).events.find((e): e is ChangeEvent => e.type === "change" && !!e.followUp);
-    expect(change).toMatchObject({ by: "customer", followUp: { email: "ana@mail.example.com", verified: false } });
+    expect(change).toMatchObject({
+      by: "customer",
+      followUp: { email: "ana@mail.example.com", verified: false, confirmed: false },
+    });
 
-    // While the chat is open the customer reads the reply there: nothing is mailed.
-    await agentReply(c.id, "agent-follow-01", "Hi Ana, looking at your invoice now.");
-    await s.until((f) => f.t === "event" && f.event.type === "message" && f.event.author === "agent");
+    // One confirmation mail: our words, a code, nothing the customer typed, not even in the subject.
+    const [ask] = await confirmations(c.id);
+    expect(ask).toMatchObject({ author: "confirm", status: "sent" });
+    const confirmRaw = ask?.raw ?? "";
+    expect(header(confirmRaw, "To")).toBe("<ana@mail.example.com>");
+    expect(header(confirmRaw, "Subject")).toBe("Confirm your email address");
+    expect(header(confirmRaw, "Auto-Submitted")).toBe("auto-generated");
+    expect(confirmRaw).not.toMatch(/invoice|talk to a person/i);
+    const code = codeIn(confirmRaw);
+    expect(code).toMatch(/^\d{6}$/);
+
+    // Until the code comes back, the customer leaving changes nothing: no reply goes to the address.
+    s.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await agentReply(c.id, "agent-follow-00", "Hi Ana, looking at your invoice now.");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await outbound(c.id)).toHaveLength(0);
+    const unsent = (await detail(c.id)).events.filter((e): e is NoteEvent => e.type === "note").at(-1);
+    expect(unsent?.text).toBe(
+      "This reply was not emailed to ana@mail.example.com: the customer has not confirmed that address.",
+    );
+
+    // A wrong code is refused; the right one confirms.
+    expect((await confirm(c, code === "000000" ? "111111" : "000000")).status).toBe(409);
+    const ok = await confirm(c, code);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ email: "ana@mail.example.com", verified: false, confirmed: true });
+
+    // Back in the chat: while it is open the customer reads the reply there, nothing is mailed.
+    const back = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
+    await back.until((f) => f.t === "ready");
+    await agentReply(c.id, "agent-follow-01", "Still looking.");
+    await back.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === "Still looking.");
     await new Promise((r) => setTimeout(r, 200));
     expect(await outbound(c.id)).toHaveLength(0);
 
     // The customer closes the page; the next reply goes by email, from the support address, answerable.
-    s.close();
+    back.close();
     await new Promise((r) => setTimeout(r, 100));
     await agentReply(c.id, "agent-follow-02", "Found it: the second charge is a hold and drops off in 3 days.");
     const [mail] = await waitFor(
@@ -138,7 +193,9 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     expect(header(raw, "To")).toBe("<ana@mail.example.com>");
     expect(header(raw, "From")).toMatch(new RegExp(`<${SUPPORT}>$`));
     expect(header(raw, "Reply-To")).toMatch(/^<support\+c[a-z2-7]+\.[a-z2-7]{16}@lumen\.test>$/);
-    expect(header(raw, "Subject")).toBe("Re: I want to talk to a person about my invoice");
+    // Our subject, not the customer's words: they could be anything, addressed to anyone.
+    expect(header(raw, "Subject")).toBe("Re: Your conversation with Support");
+    expect(header(raw, "Subject")).not.toMatch(/invoice/);
     expect(header(raw, "Auto-Submitted")).toBeUndefined();
     expect(raw).toContain("the second charge is a hold");
     const notes = (await detail(c.id)).events.filter((e): e is NoteEvent => e.type === "note");
@@ -147,7 +204,9 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     );
     // Notes are the agents' own: the customer's replay never carries them.
     const page = (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as { events: { type: string }[] };
     expect(page.events.some((e) => e.type === "note" || e.type === "change")).toBe(false);
 
@@ -188,13 +247,14 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     expect(put.status).toBe(200);
     const identify = async (c: CreatedConversation, email: string, signed: boolean) => {
       const ts = Math.floor(Date.now() / 1000);
+      // Signed v1 (id and email only): the name next to it stays the page's claim.
       const body = {
-        user: { id: `u-${email}`, email },
+        user: { id: `u-${email}`, email, name: "The Boss" },
         ...(signed ? { ts, hmac: await signIdentity(IDENTITY_SECRET, ts, `u-${email}`, email) } : {}),
       };
       const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${q(c)}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify(body),
       });
       expect(r.status).toBe(202);
@@ -206,6 +266,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
       available: true,
       email: "bea@mail.example.com",
       verified: true,
+      confirmed: true,
     });
     verified.customer.close();
     await new Promise((r) => setTimeout(r, 100));
@@ -215,6 +276,7 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
       (r) => r.length === 1,
       5000,
     );
+    // No display name: the one given was not signed (v1), and we write the To: header.
     expect(header(mail?.raw ?? "", "To")).toBe("<bea@mail.example.com>");
 
     // Anyone can type a claim into the page: it is shown to agents, never mailed.
@@ -226,11 +288,82 @@ describe("follow-up by email for chat conversations", { timeout: 30_000 }, () =>
     await agentReply(claimed.c.id, "agent-follow-12", "Hello?");
     await new Promise((r) => setTimeout(r, 300));
     expect(await outbound(claimed.c.id)).toHaveLength(0);
-    // Leaving that same address by hand is the customer's own request, marked unverified.
+    // Leaving that same address by hand is the customer's own request, marked unverified, and it
+    // waits for its code like any typed address.
     expect(await (await leave(claimed.c, "victim@mail.example.com")).json()).toEqual({
       email: "victim@mail.example.com",
       verified: false,
+      confirmed: false,
     });
+    expect(await confirmations(claimed.c.id)).toHaveLength(1);
+    // Typing the verified identity's own address needs no code.
+    const own = await handedOff();
+    await identify(own.c, "cy@mail.example.com", true);
+    expect(await (await leave(own.c, "cy@mail.example.com")).json()).toEqual({
+      email: "cy@mail.example.com",
+      verified: true,
+      confirmed: true,
+    });
+    expect(await confirmations(own.c.id)).toHaveLength(0);
+    // Another address typed next to a verified one: the widget asks for its code, and until it comes
+    // back replies still go to the verified address.
+    expect(await (await leave(own.c, "cy.other@mail.example.com")).json()).toEqual({
+      email: "cy.other@mail.example.com",
+      verified: false,
+      confirmed: false,
+    });
+    expect(await (await followUp(own.c)).json()).toMatchObject({
+      email: "cy.other@mail.example.com",
+      confirmed: false,
+    });
+    own.customer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await agentReply(own.c.id, "agent-follow-13", "Still with you.");
+    const [toOwn] = await waitFor(
+      () => outbound(own.c.id),
+      (r) => r.length === 1,
+      5000,
+    );
+    expect(header(toOwn?.raw ?? "", "To")).toBe("<cy@mail.example.com>");
+  });
+
+  it("caps confirmation mails per conversation and per address, and voids a code after five wrong tries", async () => {
+    const target = `target-${crypto.randomUUID().slice(0, 8)}@mail.example.com`;
+    const a = await handedOff();
+    // Each new address is a mail; a fourth in a day from one conversation is refused.
+    for (const [i, to] of [target, `x1-${target}`, `x2-${target}`].entries()) {
+      const r = await leave(a.c, to);
+      expect(r.status, `mail ${i + 1}`).toBe(200);
+    }
+    const fourth = await leave(a.c, `x3-${target}`);
+    expect(fourth.status).toBe(429);
+    expect(((await fourth.json()) as { error: string }).error).toBe("too_many_confirmations");
+    expect(await confirmations(a.c.id)).toHaveLength(3);
+    // Saving the same address twice within a minute is one mail, not two.
+    const b = await handedOff();
+    expect((await leave(b.c, target)).status).toBe(200);
+    expect((await leave(b.c, target)).status).toBe(200);
+    expect(await confirmations(b.c.id)).toHaveLength(1);
+    // One address gets at most three a day, whichever conversations ask.
+    const c3 = await handedOff();
+    expect((await leave(c3.c, target)).status).toBe(200);
+    const d = await handedOff();
+    const refused = await leave(d.c, target);
+    expect(refused.status).toBe(429);
+    expect(await confirmations(d.c.id)).toHaveLength(0);
+
+    // Five wrong codes and even the right one no longer works.
+    const code = codeIn((await confirmations(b.c.id))[0]?.raw ?? null);
+    const wrong = code === "123456" ? "654321" : "123456";
+    for (let i = 0; i < 5; i++) {
+      const r = await confirm(b.c, wrong);
+      expect(((await r.json()) as { error: string }).error).toBe("wrong_code");
+    }
+    const late = await confirm(b.c, code);
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: string }).error).toBe("too_many_tries");
+    expect((await confirm(b.c, "12345")).status).toBe(400);
+    for (const x of [a, b, c3, d]) x.customer.close();
   });
 
   it("validates: a malformed address is 400, a wrong token 403, and a workspace without a support address offers nothing", async () => {

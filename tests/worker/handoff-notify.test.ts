@@ -5,7 +5,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { CreatedConversation, WebhookEvent } from "../../shared/api.ts";
 import { onBreach } from "../../worker/routing/hooks.ts";
-import { ADMIN, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 const RECEIVER = inject("receiverUrl");
 type Log = { processed: { deliveryId: string; body: unknown }[] };
@@ -64,9 +64,9 @@ describe("the handoff packet in notifications", () => {
     expect(created.status).toBe(201);
     const c: CreatedConversation = await created.json();
     const chat = (path: string, body: unknown) =>
-      SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}&token=${encodeURIComponent(c.token)}`, {
+      SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify(body),
       });
     const ts = Math.floor(Date.now() / 1000);

@@ -1,7 +1,13 @@
 // Test helpers that drive the real worker through SELF, the way clients do.
 import { SELF } from "cloudflare:test";
-import { identityCanonical, type CreatedConversation } from "../../shared/api.ts";
+import {
+  identityCanonical,
+  identityCanonicalV2,
+  type CreatedConversation,
+  type IdentifyRequest,
+} from "../../shared/api.ts";
 import { parseArticle, type Article } from "../../shared/article.ts";
+import { bearer, wsProtocols } from "../../shared/credentials.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 
 export const BASE = "http://localhost:8787";
@@ -41,8 +47,21 @@ export async function createConversation(init: Record<string, unknown> = {}): Pr
   return r.json();
 }
 
-export const q = (c: CreatedConversation, after = 0) =>
-  `site=${SITE}&token=${encodeURIComponent(c.token)}&after=${after}`;
+/** The query of a customer request: the site key and `after`. The token travels in a header (as()). */
+export const q = (_c: CreatedConversation, after = 0) => `site=${SITE}&after=${after}`;
+
+/** A customer's request headers: origin and the conversation (or history) token, as the widget sends them. */
+export const asCustomer = (c: { token: string }, headers: Record<string, string> = {}): Record<string, string> => ({
+  origin: ORIGIN,
+  ...headers,
+  ...bearer(c.token),
+});
+
+/** A customer's WebSocket handshake: the token as an offered subprotocol (shared/credentials.ts). */
+export const wsAs = (c: { token: string }): Record<string, string> => ({
+  origin: ORIGIN,
+  "sec-websocket-protocol": wsProtocols(c.token).join(", "),
+});
 
 /** A WebSocket into the worker with a frame queue to await on. */
 export async function connect(path: string, headers: Record<string, string> = { origin: ORIGIN }) {
@@ -81,7 +100,7 @@ export const isBotMessage = (f: ServerFrame) =>
  */
 export async function handedOff(messages: string[], init: Record<string, unknown> = {}) {
   const c = await createConversation(init);
-  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
   for (const [i, text] of messages.entries()) {
     customer.send({ t: "send", clientId: `cust-${String(i + 1).padStart(6, "0")}`, text });
     if (i < messages.length - 1) await customer.until(isBotMessage);
@@ -145,8 +164,7 @@ export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
   }
 }
 
-/** What a site's server does for identify(): hex HMAC-SHA256 of the canonical string (docs/conversations.md). */
-export async function signIdentity(secret: string, ts: number, id: string, email?: string): Promise<string> {
+async function hmacHex(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),
@@ -154,8 +172,14 @@ export async function signIdentity(secret: string, ts: number, id: string, email
     false,
     ["sign"],
   );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(identityCanonical(ts, id, email))),
-  );
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
   return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** What a site's server did for identify() before v2: id and email signed (docs/identity.md). */
+export const signIdentity = (secret: string, ts: number, id: string, email?: string): Promise<string> =>
+  hmacHex(secret, identityCanonical(ts, id, email));
+
+/** What a site's server does for identify(): every field signed, v2 (docs/identity.md). */
+export const signIdentityV2 = (secret: string, ts: number, user: IdentifyRequest["user"]): Promise<string> =>
+  hmacHex(secret, identityCanonicalV2(ts, user));

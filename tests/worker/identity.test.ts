@@ -8,7 +8,18 @@ import {
   type CreatedConversation,
   type EventsPage,
 } from "../../shared/api.ts";
-import { ADMIN, BASE, connect, createAgent, isBotMessage, ORIGIN, publishDemoKb } from "./helpers.ts";
+import {
+  ADMIN,
+  asCustomer,
+  BASE,
+  connect,
+  createAgent,
+  isBotMessage,
+  ORIGIN,
+  publishDemoKb,
+  signIdentityV2,
+  wsAs,
+} from "./helpers.ts";
 
 const SITE = "ident_site";
 const KEY = "site-identity-secret-0123456789";
@@ -48,11 +59,11 @@ async function create(site = SITE): Promise<CreatedConversation> {
   });
   return r.json();
 }
-const qs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${encodeURIComponent(c.token)}`;
+const qs = (_c: CreatedConversation, site = SITE) => `site=${site}`;
 const identify = (c: CreatedConversation, body: unknown, site = SITE) =>
   SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?${qs(c, site)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
 const detail = async (id: string): Promise<ConversationDetail> =>
@@ -71,9 +82,9 @@ describe("identify()", () => {
     const ts = now();
     const r = await identify(c, { user, hmac: await sign(KEY, ts, user.id, user.email), ts });
     expect(r.status).toBe(202);
-    expect(await r.json()).toEqual({ verified: true, verdict: "verified" });
+    expect(await r.json()).toEqual({ verified: true, verdict: "verified", verifiedFields: ["id", "email"] });
 
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({ t: "send", clientId: "ident-00001", text: "I want to talk to a person" });
     await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
     const d = await detail(c.id);
@@ -91,7 +102,9 @@ describe("identify()", () => {
       identity: { verified: true },
     });
     const page = (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as EventsPage;
     expect(JSON.stringify(page)).not.toContain("u_4821");
     expect(JSON.stringify(customer.frames)).not.toContain("u_4821");
@@ -167,7 +180,7 @@ describe("identify()", () => {
 
   it("updates the packet of a conversation already handed off, and validates input", async () => {
     const c = await create();
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({ t: "send", clientId: "ident-00002", text: "How do I reset my password?" });
     await customer.until(isBotMessage);
     customer.send({ t: "send", clientId: "ident-00003", text: "I want to talk to a person" });
@@ -189,14 +202,11 @@ describe("identify()", () => {
     }
     const tooMany = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, i]));
     expect((await identify(c, { user: { id: "x", attributes: tooMany } })).status).toBe(400);
-    const badToken = await SELF.fetch(
-      `${BASE}/v1/conversations/${c.id}/identify?site=${SITE}&token=${"x".repeat(43)}`,
-      {
-        method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
-        body: JSON.stringify({ user }),
-      },
-    );
+    const badToken = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?site=${SITE}`, {
+      method: "POST",
+      headers: asCustomer({ token: "x".repeat(43) }, { "content-type": "application/json" }),
+      body: JSON.stringify({ user }),
+    });
     expect(badToken.status).toBe(403);
     customer.close();
   });
@@ -219,7 +229,7 @@ describe("identity and routing", () => {
   async function handoffAs(body: unknown) {
     const c = await create();
     expect((await identify(c, body)).status).toBe(202);
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${qs(c)}&after=0`, wsAs(c));
     customer.send({
       t: "send",
       clientId: `vip-${crypto.randomUUID().slice(0, 8)}`,
@@ -230,14 +240,64 @@ describe("identity and routing", () => {
     return (await detail(c.id)).handoff;
   }
 
-  it("routes a verified VIP to the executive tier, and ignores an unverified VIP claim", async () => {
+  it("routes a VIP signed with v2 to the executive tier, and ignores an unverified VIP claim", async () => {
     const vip = { ...user, id: "u_vip", attributes: { vip: true } };
     const ts = now();
-    const verified = await handoffAs({ user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
-    expect(verified).toMatchObject({ tier: "executive", identity: { verified: true } });
+    const verified = await handoffAs({ user: vip, hmac: await signIdentityV2(KEY, ts, vip), ts });
+    expect(verified).toMatchObject({
+      tier: "executive",
+      identity: { verified: true, verifiedFields: ["id", "email", "name", "attributes"] },
+    });
     const forged = await handoffAs({ user: vip, hmac: "00".repeat(32), ts });
     expect(forged?.identity?.verified).toBe(false);
     expect(forged?.tier).not.toBe("executive");
+  });
+
+  it("keeps name and attributes of a v1 signature as claims: a vip attribute it did not sign never raises the tier", async () => {
+    // v1 signs id and email only: anyone who has a valid v1 signature for themselves can add `vip: true`.
+    const vip = { ...user, id: "u_v1", name: "The CEO", attributes: { vip: true } };
+    const ts = now();
+    const r = await identify(await create(), { user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
+    expect(await r.json()).toEqual({ verified: true, verdict: "verified", verifiedFields: ["id", "email"] });
+    const h = await handoffAs({ user: vip, hmac: await sign(KEY, ts, vip.id, vip.email), ts });
+    expect(h?.identity).toMatchObject({ verified: true, verifiedFields: ["id", "email"], name: "The CEO" });
+    expect(h?.tier).not.toBe("executive");
+  });
+});
+
+describe("identity v2: every field signed", () => {
+  const ts = now();
+  const full = {
+    id: "u_9",
+    email: "lee@example.com",
+    name: "Lee Park",
+    attributes: { plan: "pro", "10": 1, "9": true },
+  };
+
+  it("verifies name and attributes, whatever order the page lists the attributes in", async () => {
+    const hmac = await signIdentityV2(KEY, ts, full);
+    const reordered = { ...full, attributes: { "9": true, plan: "pro", "10": 1 } };
+    const r = await identify(await create(), { user: reordered, hmac, ts });
+    expect(await r.json()).toEqual({
+      verified: true,
+      verdict: "verified",
+      verifiedFields: ["id", "email", "name", "attributes"],
+    });
+  });
+
+  it("refuses a v2 signature when the page changed the name or an attribute, or added one", async () => {
+    const hmac = await signIdentityV2(KEY, ts, full);
+    for (const changed of [
+      { ...full, name: "Someone Else" },
+      { ...full, attributes: { ...full.attributes, plan: "enterprise" } },
+      { ...full, attributes: { ...full.attributes, vip: true } },
+      { id: full.id, email: full.email, name: full.name },
+    ]) {
+      const c = await create();
+      const r = await identify(c, { user: changed, hmac, ts });
+      expect(await r.json(), JSON.stringify(changed)).toEqual({ verified: false, verdict: "bad_signature" });
+      expect((await detail(c.id)).identity?.verified).toBe(false);
+    }
   });
 });
 

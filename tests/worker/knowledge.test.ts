@@ -15,7 +15,7 @@ import type {
 } from "../../shared/api.ts";
 import type { ArticleInput } from "../../shared/article.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
-import { ADMIN, BASE, createAgent, createConversation, demoArticles, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, createAgent, createConversation, demoArticles, publishDemoKb, q } from "./helpers.ts";
 
 let editor = "";
 let agent = "";
@@ -65,7 +65,7 @@ async function ask(text: string, conv?: { id: string; token: string }): Promise<
   const c = conv ?? (await createConversation());
   const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c as never)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
+    headers: asCustomer(c, { "content-type": "application/json", accept: "text/event-stream" }),
     body: JSON.stringify({ clientId: `k-${crypto.randomUUID().slice(0, 12)}`, text }),
   });
   const frames = (await r.text())
@@ -359,7 +359,7 @@ describe("signals: gaps, votes, figures, agent links", () => {
     const vote = (helpful: boolean, messageId = answer.id) =>
       SELF.fetch(`${BASE}/v1/conversations/${c.id}/feedback?${q(c as never)}`, {
         method: "POST",
-        headers: { origin: ORIGIN, "content-type": "application/json" },
+        headers: asCustomer(c, { "content-type": "application/json" }),
         body: JSON.stringify({ messageId, helpful }),
       });
     expect((await vote(true)).status).toBe(200);

@@ -5,7 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { expect, inject } from "vitest";
 import type { CreatedConversation, Delivery, WebhookWithSecret } from "../../shared/api.ts";
 import { retryPolicy } from "../../worker/notify/backoff.ts";
-import { ADMIN, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 /** What tests/receiver/webhook-receiver.ts reports (restated: that file is Node code). */
 export type Log = {
@@ -99,9 +99,9 @@ export async function conversation(site: string): Promise<CreatedConversation> {
 }
 
 export const chat = (site: string, c: CreatedConversation, path: string, body: unknown) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}&token=${encodeURIComponent(c.token)}`, {
+  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?site=${site}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: JSON.stringify(body),
   });
 

@@ -22,7 +22,15 @@ const packet: HandoffPacket = {
   priority: "urgent",
   team: "security",
   at: 1_767_312_000_000,
-  identity: { id: "u_42", email: "ana@example.com", name: "Ana", verified: true, at: 1, attributes: { plan: "pro" } },
+  identity: {
+    id: "u_42",
+    email: "ana@example.com",
+    name: "Ana",
+    verified: true,
+    verifiedFields: ["id", "email", "name", "attributes"],
+    at: 1,
+    attributes: { plan: "pro" },
+  },
   tier: "tier-1",
   slaDueAt: 1_767_315_600_000,
 };
@@ -77,7 +85,14 @@ const expected = {
   pageTitle: "Your account",
   locale: "en",
   at: packet.at,
-  identity: { id: "u_42", email: "ana@example.com", name: "Ana", verified: true, attributes: { plan: "pro" } },
+  identity: {
+    id: "u_42",
+    email: "ana@example.com",
+    name: "Ana",
+    verified: true,
+    verifiedFields: ["id", "email", "name", "attributes"],
+    attributes: { plan: "pro" },
+  },
   tried: [{ articleId: "account-hacked", title: "If your account was hacked", score: 0.91 }],
 };
 
@@ -145,6 +160,18 @@ describe("the handoff packet in Slack posts", () => {
     };
     const m = slackMessageFor(breach);
     const json = JSON.stringify(m?.blocks);
+    // A v1 signature (and identities stored before v2) vouched for id and email only: the page says so.
+    const v1 = {
+      ...breach,
+      data: {
+        ...breach.data,
+        handoff: handoffOf({ ...packet, identity: { ...packet.identity!, verifiedFields: undefined } }),
+      },
+    };
+    expect(JSON.stringify(slackMessageFor(v1)?.blocks)).toContain(
+      "*Customer*\\nAna (ana@example.com) · id, email verified; name, attributes unverified",
+    );
+    expect(v1.data.handoff.identity?.verifiedFields).toEqual(["id", "email"]);
     expect(m?.text).toBe("SLA breached (first_response): someone hacked my account");
     expect(json).toContain(":hourglass: *SLA breached: first_response*\\nThe customer");
     expect(json).toContain("*Customer*\\nu_9 · unverified");

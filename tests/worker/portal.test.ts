@@ -1,6 +1,7 @@
 // The help centre through the real worker: pages, escaping, semantics and meta tags, the edge cache
 // and its invalidation by a publish, ETags, search, the sitemap, the no-JS vote form, old links.
 import { env, SELF } from "cloudflare:test";
+import { bearer } from "../../shared/credentials.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ArticleInput } from "../../shared/article.ts";
 import type { FiguresReport } from "../../shared/api.ts";
@@ -236,14 +237,11 @@ describe("links and the portal site", () => {
     const r = await create("http://localhost:8787");
     expect(r.status).toBe(201);
     const conv = (await r.json()) as { id: string; token: string };
-    const h = await SELF.fetch(
-      `${BASE}/v1/conversations/${conv.id}/handoff?site=demo_portal&token=${encodeURIComponent(conv.token)}`,
-      {
-        method: "POST",
-        headers: { origin: "http://localhost:8787", "content-type": "application/json" },
-        body: "{}",
-      },
-    );
+    const h = await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/handoff?site=demo_portal`, {
+      method: "POST",
+      headers: { origin: "http://localhost:8787", "content-type": "application/json", ...bearer(conv.token) },
+      body: "{}",
+    });
     expect(h.status).toBe(202);
     const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(conv.id));
     const detail = await stub.detail();

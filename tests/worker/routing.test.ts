@@ -15,6 +15,7 @@ import { defaultMatrix } from "../../worker/routing/matrix.ts";
 import { nearAt } from "../../worker/routing/sla.ts";
 import {
   ADMIN,
+  asCustomer,
   BASE,
   connect,
   createConversation,
@@ -25,6 +26,7 @@ import {
   q,
   SITE,
   waitFor,
+  wsAs,
 } from "./helpers.ts";
 
 const HOUR = 3_600_000;
@@ -102,7 +104,7 @@ async function handoff(ws?: string): Promise<CreatedConversation> {
   const c = ws ? await conversationIn(ws) : await createConversation();
   const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/handoff?${qs(c, ws)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
+    headers: asCustomer(c, { "content-type": "application/json" }),
     body: "{}",
   });
   expect(r.status).toBe(202);
@@ -112,7 +114,7 @@ async function handoff(ws?: string): Promise<CreatedConversation> {
 /** A customer whose question rests on a KB article, then (for articles the bot answers) asks for a person. */
 async function handoffAbout(question: string, ws?: string): Promise<CreatedConversation> {
   const c = ws ? await conversationIn(ws) : await createConversation();
-  const s = await connect(`/v1/conversations/${c.id}/ws?${qs(c, ws)}`);
+  const s = await connect(`/v1/conversations/${c.id}/ws?${qs(c, ws)}`, wsAs(c));
   s.send({ t: "send", clientId: "cust-000001", text: question });
   await s.until(isBotMessage);
   if (!s.frames.some((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued")) {
@@ -384,7 +386,7 @@ describe("reassign", () => {
     const sa = await online(a);
     const c = await handoff();
     await post(`/api/conversations/${c.id}/claim`, a.cookie);
-    const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await customer.until((f) => f.t === "ready");
     const r = await post(`/api/conversations/${c.id}/assign`, lead.cookie, { agentId: b.id });
     expect(r.status).toBe(200);
@@ -444,7 +446,7 @@ describe("reassign", () => {
     const bot = await createConversation();
     await SELF.fetch(`${BASE}/v1/conversations/${bot.id}/messages?${q(bot)}`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
+      headers: asCustomer(bot, { "content-type": "application/json" }),
       body: JSON.stringify({ clientId: "cust-000001", text: "hello" }),
     });
     expect((await post(`/api/conversations/${bot.id}/assign`, lead.cookie, { agentId: lead.id })).status).toBe(409);
@@ -582,7 +584,7 @@ describe("SLA alarms", () => {
     vi.useRealTimers();
     await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${qs(c, ws)}`, {
       method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json" },
+      headers: asCustomer(c, { "content-type": "application/json" }),
       body: JSON.stringify({ clientId: "cust-000009", text: "hello? anyone?" }),
     });
     await new Promise((r) => setTimeout(r, 100));

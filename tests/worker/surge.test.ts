@@ -16,7 +16,18 @@ import { emptyTimeline, applyFrame } from "../../shared/timeline.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { SurgeStore } from "../../worker/surge/store.ts";
 import { undoReply } from "../../worker/surge/run.ts";
-import { ADMIN, BASE, connect, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import {
+  ADMIN,
+  asCustomer,
+  BASE,
+  connect,
+  createAgent,
+  createConversation,
+  ORIGIN,
+  publishDemoKb,
+  q,
+  wsAs,
+} from "./helpers.ts";
 
 const RECEIVER = inject("receiverUrl");
 
@@ -41,15 +52,20 @@ async function customerAsks(text: string): Promise<CreatedConversation> {
     (
       await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
         method: "POST",
-        headers: h,
+        headers: { ...h, ...asCustomer(c) },
         body: JSON.stringify({ clientId: `seed-${c.id}`.slice(0, 40), text }),
       })
     ).status,
   ).toBe(202);
   // The handoff waits behind the bot's answer to that message (one chain per conversation).
   expect(
-    (await SELF.fetch(`${BASE}/v1/conversations/${c.id}/handoff?${q(c)}`, { method: "POST", headers: h, body: "{}" }))
-      .status,
+    (
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/handoff?${q(c)}`, {
+        method: "POST",
+        headers: { ...h, ...asCustomer(c) },
+        body: "{}",
+      })
+    ).status,
   ).toBe(202);
   return c;
 }
@@ -57,7 +73,9 @@ async function customerAsks(text: string): Promise<CreatedConversation> {
 const customerEvents = async (c: CreatedConversation): Promise<ConversationEvent[]> =>
   (
     (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as { events: ConversationEvent[] }
   ).events;
 
@@ -263,7 +281,7 @@ describe("surge sweep", () => {
       body: JSON.stringify({ url: `${RECEIVER}/hook/surge-retract`, events: ["message.retracted"], secret }),
     });
     expect(hook.status).toBe(201);
-    const live = await connect(`/v1/conversations/${c.id}/ws?${q(c, before[before.length - 1]?.seq ?? 0)}`);
+    const live = await connect(`/v1/conversations/${c.id}/ws?${q(c, before[before.length - 1]?.seq ?? 0)}`, wsAs(c));
     await live.until((f) => f.t === "ready");
     const r = await ok<{ step: { status: string } }>(call("POST", `/sweeps/${sweep.id}/steps/${c.id}/undo`, lead));
     expect(r.step.status).toBe("undone");

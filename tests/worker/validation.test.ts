@@ -6,7 +6,7 @@ import type { ApiError, EventsPage } from "../../shared/api.ts";
 import type { AppEnv } from "../../worker/env.ts";
 import { errorResponse } from "../../worker/http/errors.ts";
 import { rateLimit } from "../../worker/middleware/rate-limit.ts";
-import { ADMIN, BASE, connect, createConversation, ORIGIN, q, SITE } from "./helpers.ts";
+import { ADMIN, asCustomer, BASE, connect, createConversation, ORIGIN, q, SITE, wsAs } from "./helpers.ts";
 
 const json = { origin: ORIGIN, "content-type": "application/json" };
 
@@ -21,7 +21,9 @@ async function expectError(r: Response, status: number, error: string, message?:
 const events = async (c: { id: string; token: string }) =>
   (
     (await (
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never)}`, { headers: { origin: ORIGIN } })
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q(c as never)}`, {
+        headers: asCustomer(c),
+      })
     ).json()) as EventsPage
   ).events;
 
@@ -95,7 +97,7 @@ describe("public API validation", () => {
     ];
     for (const [body, msg] of cases)
       await expectError(
-        await SELF.fetch(url, { method: "POST", headers: json, body: JSON.stringify(body) }),
+        await SELF.fetch(url, { method: "POST", headers: { ...json, ...asCustomer(c) }, body: JSON.stringify(body) }),
         400,
         "invalid_body",
         msg,
@@ -107,27 +109,29 @@ describe("public API validation", () => {
     const c = await createConversation();
     const other = await createConversation();
     await expectError(
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${other.token}`, {
-        headers: { origin: ORIGIN },
-      }),
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}`, { headers: asCustomer(other) }),
       403,
       "bad_token",
     );
     await expectError(
-      await SELF.fetch(`${BASE}/v1/conversations/bad!id/events?${q(c)}`, { headers: { origin: ORIGIN } }),
+      await SELF.fetch(`${BASE}/v1/conversations/bad!id/events?${q(c)}`, {
+        headers: asCustomer(c),
+      }),
       400,
       "invalid_path",
     );
     await expectError(
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&token=${c.token}&after=-1`, {
-        headers: { origin: ORIGIN },
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?site=${SITE}&after=-1`, {
+        headers: asCustomer(c),
       }),
       400,
       "invalid_query",
       /after/,
     );
     await expectError(
-      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, { headers: { origin: ORIGIN } }),
+      await SELF.fetch(`${BASE}/v1/conversations/${c.id}/ws?${q(c)}`, {
+        headers: asCustomer(c),
+      }),
       426,
       "upgrade_required",
     );
@@ -135,7 +139,7 @@ describe("public API validation", () => {
 
   it("answers a bad WebSocket frame with an error frame and stores nothing", async () => {
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     await sock.until((f) => f.t === "ready");
     sock.ws.send("not json");
     sock.send({ t: "send", clientId: "x", text: "hello" });
@@ -213,7 +217,7 @@ describe("agent and admin input validation", () => {
     const c = await createConversation();
     await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c)}`, {
       method: "POST",
-      headers: json,
+      headers: { ...json, ...asCustomer(c) },
       body: JSON.stringify({ clientId: "val-0000001", text: "hello" }),
     });
     await expectError(

@@ -2,7 +2,7 @@
 // the gaps report). One vote per answer; a second click changes it.
 import { useSignal } from "@preact/signals";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { conversationUrl } from "./http.ts";
+import { postJson } from "./http.ts";
 import type { WidgetStore } from "./store.ts";
 
 const LABELS: Record<string, [string, string, string]> = {
@@ -47,11 +47,7 @@ export function Vote({
   const [ask, yes, no] = LABELS[locale.slice(0, 2)] ?? (LABELS.en as [string, string, string]);
   const send = (helpful: boolean) => {
     vote.value = helpful;
-    void fetch(conversationUrl(api, site, conv, "feedback"), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messageId: m.id, helpful }),
-    }).catch(() => undefined);
+    void postJson(api, site, conv, "feedback", { messageId: m.id, helpful }).catch(() => undefined);
   };
   return (
     <p class="vote" role="group" aria-label={ask}>

@@ -176,10 +176,12 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
         ? t("failed")
         : slow
           ? t(s === "reconnecting" ? "reconnecting" : "connecting")
-          : "";
+          : store.slowed.value
+            ? t("slowDown")
+            : "";
   // Always in the DOM: a live region only announces changes if it existed before them.
   return (
-    <div class={`status${text ? " on" : ""}`} role="status">
+    <div class={`status${text ? " on" : ""}${text && text === t("slowDown") ? " calm" : ""}`} role="status">
       {text}
     </div>
   );

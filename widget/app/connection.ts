@@ -3,7 +3,8 @@
 // replays what was missed and the reducer drops overlap), and resends un-acked messages once the
 // replay is done. Only one transport runs at a time: the reducer relies on frames arriving in order.
 import type { ServerFrame } from "../../shared/protocol.ts";
-import { ApiFailure, conversationUrl, failure, getEvents, postHandoff, postMessage, type Conv } from "./http.ts";
+import { wsProtocols } from "../../shared/credentials.ts";
+import { ApiFailure, auth, conversationUrl, failure, getEvents, postHandoff, postMessage, type Conv } from "./http.ts";
 import type { Pending } from "./pending.ts";
 
 export type Status = "connecting" | "live" | "reconnecting" | "offline";
@@ -33,6 +34,8 @@ export type ConnectionOptions = {
   onRejected(clientId: string, message: string): void;
   /** The conversation or token is invalid (HTTP 401/403/404/410). */
   onGone(): void;
+  /** The server asked us to slow down (true) and sending is back to normal (false): a calm note, not an error. */
+  onSlowed?(on: boolean): void;
   env?: Partial<Env>;
 };
 
@@ -44,6 +47,8 @@ export const WS_FAILURES_BEFORE_SSE = 3;
 export const SSE_FAILURES_BEFORE_POLL = 2;
 export const POLL_MS = 3_000;
 export const POLL_HIDDEN_MS = 15_000;
+/** A refusal without a retry time (a proxy's 429): wait this long. */
+export const SLOW_DOWN_MS = 2_000;
 
 /** Exponential backoff with "equal jitter": spreads reconnect storms after a server deploy. */
 export function backoff(attempt: number, random: () => number): number {
@@ -84,6 +89,14 @@ export class Connection {
   private stopped = true;
   private lastRx = 0;
   private readonly posting = new Set<string>();
+  /**
+   * After the server refused a message for the conversation's budget (`rate_limited`): nothing goes
+   * out until `pausedUntil`, then the waiting messages go one at a time, each after the previous ack,
+   * until none wait. Sending the whole queue again would only be refused again.
+   */
+  private pacing = false;
+  private pausedUntil = 0;
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(o: ConnectionOptions) {
     this.o = o;
@@ -115,14 +128,17 @@ export class Connection {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.resumeTimer);
     this.env.events?.removeEventListener("online", this.onOnline);
     this.env.events?.removeEventListener("offline", this.onOffline);
     this.teardown();
   }
 
-  /** Sends now if live; otherwise the message waits in the queue for the next `ready`. */
+  /** Sends now if live; otherwise the message waits in the queue for the next `ready` (or the end of a pause). */
   send(p: Pending): void {
-    if (!this.live) return;
+    if (!this.live || Date.now() < this.pausedUntil) return;
+    // While pacing only the oldest waiting message goes; the others follow its ack.
+    if (this.pacing && this.o.unsent()[0]?.clientId !== p.clientId) return;
     if (this.transport === "ws") this.wsSend({ t: "send", clientId: p.clientId, text: p.text });
     else void this.post(p);
   }
@@ -212,7 +228,10 @@ export class Connection {
 
   private handle(f: ServerFrame): void {
     this.o.onFrame(f);
-    if (f.t === "ack") this.o.onAck(f.clientId, f.seq);
+    if (f.t === "ack") {
+      this.o.onAck(f.clientId, f.seq);
+      if (this.pacing) this.next();
+    } else if (f.t === "error" && f.code === "rate_limited") this.slowDown(f.retryAfterMs);
     else if (f.t === "ready") {
       this.live = this.everLive = true;
       this.attempt = this.failures = 0;
@@ -223,7 +242,28 @@ export class Connection {
   }
 
   private flush(): void {
-    for (const p of this.o.unsent()) this.send(p);
+    if (this.pacing) this.next();
+    else for (const p of this.o.unsent()) this.send(p);
+  }
+
+  /** The server refused a message (or frames came too fast): wait, then pace. */
+  private slowDown(retryAfterMs = SLOW_DOWN_MS): void {
+    if (!this.pacing) this.o.onSlowed?.(true);
+    this.pacing = true;
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => this.next(), this.pausedUntil - Date.now());
+  }
+
+  /** While pacing: the oldest waiting message, or the end of pacing when none waits. */
+  private next(): void {
+    if (Date.now() < this.pausedUntil) return;
+    const first = this.o.unsent()[0];
+    if (first) this.send(first);
+    else {
+      this.pacing = false;
+      this.o.onSlowed?.(false);
+    }
   }
 
   // ---- WebSocket -------------------------------------------------------------------------------
@@ -232,7 +272,8 @@ export class Connection {
     const url = conversationUrl(this.o.api, this.o.site, this.o.conv, "ws", this.o.after()).replace(/^http/, "ws");
     let ws: WebSocket;
     try {
-      ws = new this.env.WebSocket(url);
+      // A browser cannot set headers on a WebSocket: the token rides as an offered subprotocol.
+      ws = new this.env.WebSocket(url, wsProtocols(this.o.conv.token));
     } catch {
       this.dropped(false);
       return;
@@ -275,7 +316,7 @@ export class Connection {
       const res = await this.env.fetch(
         conversationUrl(this.o.api, this.o.site, this.o.conv, "events", this.o.after()),
         {
-          headers: { accept: "text/event-stream" },
+          headers: auth(this.o.conv, { accept: "text/event-stream" }),
           signal: ac.signal,
           cache: "no-store",
         },
@@ -347,8 +388,10 @@ export class Connection {
     try {
       const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch);
       this.o.onAck(p.clientId, r.seq);
+      if (this.pacing) queueMicrotask(() => this.next());
     } catch (e) {
-      if (e instanceof ApiFailure && e.rejected) this.o.onRejected(p.clientId, e.message);
+      if (e instanceof ApiFailure && e.status === 429) this.slowDown(e.retryAfterMs);
+      else if (e instanceof ApiFailure && e.rejected) this.o.onRejected(p.clientId, e.message);
       else this.httpError(e);
       // Anything else stays queued for the next `ready`.
     } finally {

@@ -4,6 +4,7 @@
 import { signal } from "@preact/signals";
 import type { IdentifyRequest } from "../../shared/api.ts";
 import type { HistorySession, PastConversation, PastTranscript } from "../../shared/customer-history.ts";
+import { bearer } from "../../shared/credentials.ts";
 import type { WidgetConfig } from "../contract.ts";
 import { ApiFailure, failure } from "./http.ts";
 
@@ -28,10 +29,9 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
   let session: HistorySession | undefined;
   let minting: Promise<HistorySession | undefined> | undefined;
 
-  const url = (path: string, token?: string): string => {
+  const url = (path: string): string => {
     const u = new URL(`/v1/me/${path}`, cfg.api);
     u.searchParams.set("site", cfg.site);
-    if (token) u.searchParams.set("token", token);
     return u.href;
   };
 
@@ -67,7 +67,8 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
     for (let attempt = 0; ; attempt++) {
       const s = sessionUsable(session, Date.now()) ? session : await mint();
       if (!s) throw new ApiFailure(401, "unverified", "no history session");
-      const r = await f(url(path, s.token), { headers: { accept: "application/json" } });
+      // The token in a header, never the URL (shared/credentials.ts).
+      const r = await f(url(path), { headers: { accept: "application/json", ...bearer(s.token) } });
       if (r.ok) return (await r.json()) as T;
       const e = await failure(r);
       if (e.status !== 401 || attempt > 0) throw e;

@@ -1,16 +1,20 @@
 // The public chat API over plain HTTP: creating a conversation, and the fallbacks used when a
 // WebSocket cannot get through (corporate proxies, some mobile carriers).
 import type { ApiError, CreateConversation, CreatedConversation, EventsPage, PostedMessage } from "../../shared/api.ts";
+import { bearer } from "../../shared/credentials.ts";
 
 export type Conv = { id: string; token: string };
 
 export class ApiFailure extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** From Retry-After on a 429: when the conversation's budget lets a message in again. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterMs?: number) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
   /** The conversation or its token is no longer valid: retrying cannot help, a new one is needed. */
   get gone(): boolean {
@@ -22,13 +26,19 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The URL of a conversation request: the public site key and `after` only. The token goes in a header (auth()). */
 export function conversationUrl(api: string, site: string, conv: Conv, path: string, after?: number): string {
   const u = new URL(`/v1/conversations/${encodeURIComponent(conv.id)}/${path}`, api);
   u.searchParams.set("site", site);
-  u.searchParams.set("token", conv.token);
   if (after !== undefined) u.searchParams.set("after", String(after));
   return u.href;
 }
+
+/** Headers that carry the conversation token: never the URL, which request logs keep (shared/credentials.ts). */
+export const auth = (conv: Conv, headers: Record<string, string> = {}): Record<string, string> => ({
+  ...headers,
+  ...bearer(conv.token),
+});
 
 export async function failure(res: Response): Promise<ApiFailure> {
   let body: Partial<ApiError> = {};
@@ -37,7 +47,13 @@ export async function failure(res: Response): Promise<ApiFailure> {
   } catch {
     // Not our JSON (a proxy's HTML error page): the status is all there is.
   }
-  return new ApiFailure(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText);
+  const retry = Number(res.headers.get("retry-after"));
+  return new ApiFailure(
+    res.status,
+    body.error ?? `http_${res.status}`,
+    body.message ?? res.statusText,
+    retry > 0 ? retry * 1000 : undefined,
+  );
 }
 
 async function json<T>(res: Promise<Response>): Promise<T> {
@@ -46,9 +62,9 @@ async function json<T>(res: Promise<Response>): Promise<T> {
   return (await r.json()) as T;
 }
 
-const jsonInit = (body: unknown): RequestInit => ({
+const jsonInit = (body: unknown, conv?: Conv): RequestInit => ({
   method: "POST",
-  headers: { "content-type": "application/json" },
+  headers: conv ? auth(conv, { "content-type": "application/json" }) : { "content-type": "application/json" },
   body: JSON.stringify(body),
 });
 
@@ -71,18 +87,18 @@ export function postMessage(
   text: string,
   f: typeof fetch = fetch,
 ): Promise<PostedMessage> {
-  return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text })));
+  return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text }, conv)));
 }
 
 export function postJson(
   api: string,
   site: string,
   conv: Conv,
-  path: "identify" | "csat" | "follow-up",
+  path: "identify" | "csat" | "follow-up" | "follow-up/confirm" | "feedback",
   body: unknown,
   f: typeof fetch = fetch,
 ): Promise<unknown> {
-  return json(f(conversationUrl(api, site, conv, path), jsonInit(body)));
+  return json(f(conversationUrl(api, site, conv, path), jsonInit(body, conv)));
 }
 
 /** Whether replies can be emailed while the customer is away, and the address on file (worker/routes/conversations.ts). */
@@ -91,8 +107,10 @@ export function getFollowUp(
   site: string,
   conv: Conv,
   f: typeof fetch = fetch,
-): Promise<{ available: boolean; email?: string }> {
-  return json(f(conversationUrl(api, site, conv, "follow-up"), { headers: { accept: "application/json" } }));
+): Promise<{ available: boolean; email?: string; confirmed?: boolean }> {
+  return json(
+    f(conversationUrl(api, site, conv, "follow-up"), { headers: auth(conv, { accept: "application/json" }) }),
+  );
 }
 
 export function postHandoff(
@@ -102,7 +120,7 @@ export function postHandoff(
   reason: string | undefined,
   f: typeof fetch = fetch,
 ): Promise<unknown> {
-  return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {})));
+  return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {}, conv)));
 }
 
 export function getEvents(
@@ -114,6 +132,9 @@ export function getEvents(
   f: typeof fetch = fetch,
 ): Promise<EventsPage> {
   return json(
-    f(conversationUrl(api, site, conv, "events", after), { headers: { accept: "application/json" }, signal }),
+    f(conversationUrl(api, site, conv, "events", after), {
+      headers: auth(conv, { accept: "application/json" }),
+      signal,
+    }),
   );
 }

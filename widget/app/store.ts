@@ -58,6 +58,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
   const status = signal<LinkStatus>("idle");
   const transport = signal<Transport>("ws");
   const conv = signal<Conv | null>(parseConv(local.read(convKey)));
+  /** The server asked to slow down (the conversation's message budget): the rest goes out paced. */
+  const slowed = signal(false);
   /** Bumped when a bot/agent message arrives, so the view can flag it while the panel is closed. */
   const incoming = signal(0);
 
@@ -109,6 +111,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       unsent: () => queue.toResend(pending.value),
       onAck: (id, seq) => (pending.value = queue.reconcile(queue.ack(pending.value, id, seq), timeline.value)),
       onRejected: (id, msg) => (pending.value = queue.fail(pending.value, id, msg)),
+      onSlowed: (on) => (slowed.value = on),
       onGone: () => {
         // Expired or deleted server-side: start clean, but keep what the customer has not sent yet.
         const unsent = queue.toResend(pending.value);
@@ -160,6 +163,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
   function reset(): void {
     connection?.stop();
     connection = undefined;
+    slowed.value = false;
     clearTimeout(retryTimer);
     local.write(convKey, null);
     batch(() => {
@@ -185,6 +189,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
     transport,
     conv,
     incoming,
+    slowed,
     /** Resume a stored conversation (page reload): called when the panel first opens. */
     resume(): void {
       if (conv.value) connect(conv.value);

@@ -10,11 +10,19 @@ import type {
   HandoffPacket,
   InboxItem,
 } from "../../shared/api.ts";
-import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
+import {
+  clientFrameSchema,
+  forCustomer,
+  isVerifiedField,
+  PING,
+  PONG,
+  type Identity,
+  type ServerFrame,
+} from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
-import { FollowUp, followUpAddress } from "../email/follow-up.ts";
+import { FollowUp, followUpShown } from "../email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
 import { linkContact } from "../email/db.ts";
@@ -22,6 +30,7 @@ import { customerView } from "../history/view.ts";
 import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
+import { Bucket, frameLimits, messageLimits, slowDown } from "./budget.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
 import { Store, type Sql } from "./store.ts";
@@ -41,7 +50,27 @@ function outcome<T>(work: () => T): Outcome<T> {
   }
 }
 
+async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (e) {
+    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
+    throw e;
+  }
+}
+
 type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string; sessionId?: string };
+/** A customer message taken (`seq`) or refused for now (the conversation's budget: worker/conversation/budget.ts). */
+export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
+
+/** The HTTP answer to a refused message: 429 in the API's error shape, with Retry-After in seconds. */
+function tooMany(retryAfterMs: number): Response {
+  const { code, message } = slowDown(retryAfterMs);
+  return Response.json(
+    { error: code, message, retryAfterMs },
+    { status: 429, headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } },
+  );
+}
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
@@ -54,12 +83,18 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   private readonly email: EmailSide;
   private readonly followUp: FollowUp;
+  /** What the customer side may spend (worker/conversation/budget.ts): stored messages, and socket frames. */
+  private readonly messageBudget: Bucket;
+  private readonly frameBudget: Bucket;
+  private lastFloodNotice = 0;
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.messageBudget = new Bucket(messageLimits(env), Date.now());
+    this.frameBudget = new Bucket(frameLimits(env), Date.now());
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -99,7 +134,7 @@ export class ConversationDO extends DurableObject<Env> {
       (f) => this.broadcast(f),
       (p) => this.ctx.waitUntil(p),
     );
-    this.followUp = new FollowUp(env, this.store, {
+    this.followUp = new FollowUp(env, this.store, this.engine, {
       broadcast: (f) => this.broadcast(f),
       waitUntil: (p) => this.ctx.waitUntil(p),
       customerConnected: () => this.ctx.getWebSockets("customer").length > 0 || this.streams.size > 0,
@@ -116,6 +151,12 @@ export class ConversationDO extends DurableObject<Env> {
     return this.engine.exists();
   }
 
+  /** Which site (and so workspace) opened this conversation; null before it exists. The public routes' fence. */
+  owner(): { siteKey: string; workspaceId: string } | null {
+    const m = this.store.meta();
+    return m ? { siteKey: m.siteKey, workspaceId: m.workspaceId } : null;
+  }
+
   page(after: number): { events: ConversationDetail["events"]; lastSeq: number; state: ConversationDetail["state"] } {
     return {
       events: this.store.events(after, 1000, "customer"),
@@ -126,7 +167,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   detail(): ConversationDetail {
     const m = this.engine.meta;
-    const followUp = followUpAddress(m);
+    const followUp = followUpShown(m);
     return {
       id: m.id,
       state: m.state,
@@ -162,12 +203,17 @@ export class ConversationDO extends DurableObject<Env> {
   pastView(
     contactId: string,
     withMessages = false,
-  ): { workspaceId: string; conversation: PastConversation; messages: PastMessage[] } | null {
+  ): { workspaceId: string; siteKey: string; conversation: PastConversation; messages: PastMessage[] } | null {
     const m = this.store.meta();
     if (!m || !contactId || m.contactId !== contactId) return null;
     const v = customerView(m, this.store.events(0, 1000, "customer"));
     return v
-      ? { workspaceId: m.workspaceId, conversation: v.conversation, messages: withMessages ? v.messages : [] }
+      ? {
+          workspaceId: m.workspaceId,
+          siteKey: m.siteKey,
+          conversation: v.conversation,
+          messages: withMessages ? v.messages : [],
+        }
       : null;
   }
 
@@ -180,10 +226,24 @@ export class ConversationDO extends DurableObject<Env> {
     return this.email.receive(r);
   }
 
-  postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
-    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
-    this.ctx.waitUntil(done);
-    return { seq, duplicate };
+  /** A customer message over HTTP; refused with a retry time when the conversation's budget is spent. */
+  postCustomer(clientId: string, text: string): Sent {
+    const r = this.customerSend(clientId, text);
+    if ("retryAfterMs" in r) return { ok: false, retryAfterMs: r.retryAfterMs };
+    this.ctx.waitUntil(r.done);
+    return { ok: true, seq: r.seq, duplicate: r.duplicate };
+  }
+
+  /** Every customer message on every transport goes through here: a resend is free, a new one costs a token. */
+  private customerSend(
+    clientId: string,
+    text: string,
+  ): { seq: number; duplicate: boolean; done: Promise<void> } | { retryAfterMs: number } {
+    if (!this.store.hasClientId(clientId)) {
+      const wait = this.messageBudget.take(Date.now());
+      if (wait) return { retryAfterMs: wait };
+    }
+    return this.engine.customerMessage(clientId, text);
   }
 
   async requestHandoff(reason?: string): Promise<void> {
@@ -261,14 +321,19 @@ export class ConversationDO extends DurableObject<Env> {
     return { ok: true, value: { duplicate: r.value.duplicate } };
   }
 
-  /** Where agents' replies are emailed while the customer is away from the chat, if anywhere. */
+  /** Where agents' replies are emailed while the customer is away from the chat, or the address awaiting its code. */
   followUpInfo(): FollowUpResult | null {
     const m = this.store.meta();
-    return m ? followUpAddress(m) : null;
+    return m ? followUpShown(m) : null;
   }
 
-  setFollowUp(email: string): Outcome<FollowUpResult> {
-    return outcome(() => this.engine.setFollowUp(email));
+  /** A typed address is mailed a code first (worker/email/confirm.ts); a verified identity's is used at once. */
+  setFollowUp(email: string): Promise<Outcome<FollowUpResult>> {
+    return outcomeOf(() => this.followUp.leave(email));
+  }
+
+  confirmFollowUp(code: string): Promise<Outcome<FollowUpResult>> {
+    return outcomeOf(() => this.followUp.confirm(code));
   }
 
   async identify(identity: Identity): Promise<void> {
@@ -280,7 +345,8 @@ export class ConversationDO extends DurableObject<Env> {
       const contactId = await linkContact(this.env.DB, {
         workspaceId: m.workspaceId,
         email: identity.email,
-        ...(identity.name ? { name: identity.name } : {}),
+        // The contact's name is shown across channels: only a signed one (v2) is taken.
+        ...(identity.name && isVerifiedField(identity, "name") ? { name: identity.name } : {}),
         conversationId: m.id,
         channel: m.channel,
         now: Date.now(),
@@ -309,14 +375,21 @@ export class ConversationDO extends DurableObject<Env> {
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
       for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
-      return new Response(null, { status: 101, webSocket: pair[0] });
+      // The subprotocol the worker selected (the customer's token came as another one it offered).
+      const protocol = request.headers.get("sec-websocket-protocol");
+      return new Response(null, {
+        status: 101,
+        webSocket: pair[0],
+        ...(protocol ? { headers: { "sec-websocket-protocol": protocol } } : {}),
+      });
     }
     if (url.pathname === "/sse") return this.sse(after, null);
     if (url.pathname === "/send-stream") {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
       const { clientId, text } = (await request.json()) as { clientId: string; text: string };
       const after = this.store.lastSeq();
-      const sent = this.engine.customerMessage(clientId, text);
+      const sent = this.customerSend(clientId, text);
+      if ("retryAfterMs" in sent) return tooMany(sent.retryAfterMs);
       this.ctx.waitUntil(sent.done);
       return this.sse(after, { ...sent, clientId });
     }
@@ -329,12 +402,11 @@ export class ConversationDO extends DurableObject<Env> {
   ): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    if (exchange)
-      void writer.write(
-        sseFrame({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate }),
-      );
+    // A client that goes away at once (closes the stream) rejects these writes: that is not an error.
+    const write = (f: ServerFrame) => void writer.write(sseFrame(f)).catch(() => this.streams.delete(writer));
+    if (exchange) write({ t: "ack", clientId: exchange.clientId, seq: exchange.seq, duplicate: exchange.duplicate });
     // SSE streams are customers' only (agents use the socket).
-    for (const f of this.engine.catchUp(after, "customer")) void writer.write(sseFrame(f));
+    for (const f of this.engine.catchUp(after, "customer")) write(f);
     this.streams.add(writer);
     const close = () => {
       this.streams.delete(writer);
@@ -349,6 +421,17 @@ export class ConversationDO extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = ws.deserializeAttachment() as Attachment;
+    if (att.role === "customer") {
+      const wait = this.frameBudget.take(Date.now());
+      if (wait) {
+        // Dropped unread. One notice a second at most: a flood must not be answered frame for frame.
+        if (Date.now() - this.lastFloodNotice >= 1000) {
+          this.lastFloodNotice = Date.now();
+          ws.send(JSON.stringify({ t: "error", ...slowDown(wait) } satisfies ServerFrame));
+        }
+        return;
+      }
+    }
     let data: unknown;
     try {
       data = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
@@ -365,10 +448,18 @@ export class ConversationDO extends DurableObject<Env> {
     const f = parsed.data;
     try {
       if (f.t === "send") {
-        const r =
-          att.role === "agent"
-            ? this.engine.agentMessage(att, f.clientId, f.text)
-            : this.postCustomer(f.clientId, f.text);
+        let r: { seq: number; duplicate: boolean };
+        if (att.role === "agent") r = this.engine.agentMessage(att, f.clientId, f.text);
+        else {
+          const sent = this.customerSend(f.clientId, f.text);
+          if ("retryAfterMs" in sent) {
+            const refused: ServerFrame = { t: "error", ...slowDown(sent.retryAfterMs), clientId: f.clientId };
+            ws.send(JSON.stringify(refused));
+            return;
+          }
+          this.ctx.waitUntil(sent.done);
+          r = sent;
+        }
         ws.send(
           JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),
         );

@@ -8,6 +8,7 @@ import {
   type ConversationEvent,
   type ConversationState,
   type Identity,
+  isVerifiedField,
   type MessageEvent,
   type ServerFrame,
   type Source,
@@ -92,6 +93,8 @@ export class Engine {
   /** The answer being streamed, replayed to clients that (re)connect mid-stream. */
   streaming: { id: string; text: string } | null = null;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Pending questions (their `pending` row ids) already queued for the bot by this instance. */
+  private readonly queued = new Set<number>();
 
   constructor(
     private readonly store: Store,
@@ -153,9 +156,10 @@ export class Engine {
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     this.out.broadcast({ t: "event", event });
     const handled = botAnswers(this.meta.state);
-    if (handled) this.store.saveMeta({ ...this.meta, pending: [...(this.meta.pending ?? []), text] });
-    const done = handled ? this.enqueue(() => this.answerPending(text)) : this.publish(text).then(() => undefined);
-    return { seq: event.seq, duplicate, done };
+    if (!handled) return { seq: event.seq, duplicate, done: this.publish(text).then(() => undefined) };
+    const waiting = { id: this.store.addPending(text), text };
+    this.queued.add(waiting.id);
+    return { seq: event.seq, duplicate, done: this.enqueue(() => this.answerPending(waiting)) };
   }
 
   /**
@@ -163,22 +167,22 @@ export class Engine {
    * fresh instance calls this once; each is answered as if it had just arrived.
    */
   resumePending(): Promise<void> {
-    const waiting = this.exists() ? (this.meta.pending ?? []) : [];
-    return Promise.all(waiting.map((text) => this.enqueue(() => this.answerPending(text)))).then(() => undefined);
+    // Those this instance queued itself are on their way already (an alarm can fire mid-burst).
+    const waiting = this.exists() ? this.store.pending().filter((q) => !this.queued.has(q.id)) : [];
+    for (const q of waiting) this.queued.add(q.id);
+    return Promise.all(waiting.map((q) => this.enqueue(() => this.answerPending(q)))).then(() => undefined);
   }
 
   hasPending(): boolean {
-    return this.exists() && (this.meta.pending?.length ?? 0) > 0;
+    return this.exists() && this.store.pending().length > 0;
   }
 
-  private async answerPending(text: string): Promise<void> {
+  private async answerPending(q: { id: number; text: string }): Promise<void> {
     try {
-      await this.botTurn(text);
+      await this.botTurn(q.text);
     } finally {
-      const pending = [...(this.meta.pending ?? [])];
-      const i = pending.indexOf(text);
-      if (i >= 0) pending.splice(i, 1);
-      this.store.saveMeta({ ...this.meta, pending });
+      this.store.removePending(q.id);
+      this.queued.delete(q.id);
     }
   }
 
@@ -345,25 +349,46 @@ export class Engine {
 
   /**
    * The address the customer left for replies while they are away from the chat (mailed by
-   * worker/email/follow-up.ts). Verified only when it is their verified identity's own email.
+   * worker/email/follow-up.ts). Verified when it is their verified identity's own email, and then
+   * confirmed at once; a typed one is confirmed only by the code mailed to it (confirmFollowUp).
    */
   setFollowUp(email: string): FollowUpResult {
     const m = this.meta;
     if (m.email) throw new Refused("email_conversation", "this conversation already continues by email");
-    const verified = !!m.identity?.verified && m.identity.email?.toLowerCase() === email;
-    if (m.followUp?.email === email && m.followUp.verified === verified) return { email, verified };
+    const verified = isVerifiedField(m.identity, "email") && m.identity?.email?.toLowerCase() === email;
+    const same = m.followUp?.email === email;
+    const confirmed = verified || (same && !!m.followUp?.confirmed);
+    if (same && m.followUp?.verified === verified && !!m.followUp?.confirmed === confirmed)
+      return { email, verified, confirmed };
+    const { followUpCode: _code, ...rest } = m;
     this.store.saveMeta({
-      ...m,
-      followUp: { email, verified, references: m.followUp?.email === email ? m.followUp.references : [] },
+      ...(same ? m : rest),
+      followUp: { email, verified, confirmed, references: same ? (m.followUp?.references ?? []) : [] },
     });
     this.emit({
       type: "change",
       audience: AGENTS_ONLY,
       by: "customer",
-      followUp: { email, verified },
+      followUp: { email, verified, confirmed },
       at: this.out.now(),
     });
-    return { email, verified };
+    return { email, verified, confirmed };
+  }
+
+  /** The customer entered the code mailed to their typed address: replies may go there now. */
+  confirmFollowUp(): FollowUpResult {
+    const { followUpCode: _code, ...m } = this.meta;
+    const f = m.followUp;
+    if (!f) throw new Refused("no_code", "no email address is waiting for confirmation");
+    this.store.saveMeta({ ...m, followUp: { ...f, confirmed: true } });
+    this.emit({
+      type: "change",
+      audience: AGENTS_ONLY,
+      by: "customer",
+      followUp: { email: f.email, verified: f.verified, confirmed: true },
+      at: this.out.now(),
+    });
+    return { email: f.email, verified: f.verified, confirmed: true };
   }
 
   private join(agent: { id: string; name: string }): void {
@@ -525,8 +550,9 @@ export class Engine {
       reason,
       at,
       ...(best ? { article: best } : category ? { article: { category } } : {}),
-      // Only a verified identity may raise the tier: an unverified claim of VIP status is just text.
-      customer: { vip: m.identity?.verified === true && isVip(m.identity.attributes?.vip) },
+      // Only signed attributes may raise the tier: an unverified claim of VIP status is just text, and
+      // so is one next to a v1 signature, which covers id and email only.
+      customer: { vip: isVerifiedField(m.identity, "attributes") && isVip(m.identity?.attributes?.vip) },
     });
     return {
       reason,

@@ -3,6 +3,7 @@
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
 import type { EmailThread } from "../email/compose.ts";
+import type { PendingCode } from "../email/confirm.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
@@ -24,7 +25,10 @@ export type Meta = {
   state: ConversationState;
   /** Bot turns in a row that ended in low confidence: a second one hands off. */
   lowConfidenceTurns: number;
-  /** Customer questions the bot has yet to answer, oldest first: survives a restart mid-turn. */
+  /**
+   * Only in objects stored before the `pending` table: moved there on first read. Keeping the waiting
+   * questions in meta rewrote all of them with every change, quadratic in a burst of messages.
+   */
   pending?: string[];
   failures: number;
   assignedAgentId?: string;
@@ -46,7 +50,11 @@ export type Meta = {
    * Chat conversations: the address the customer left for replies while they are away from the chat,
    * and the Message-IDs mailed to it so far (worker/email/follow-up.ts).
    */
-  followUp?: { email: string; verified: boolean; references: string[] };
+  followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
+  /** The code mailed to a typed follow-up address, until it is entered (worker/email/confirm.ts). */
+  followUpCode?: PendingCode;
+  /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
+  followUpMails?: number[];
 };
 
 /** An event before storage gives it a seq (Omit distributed over the union). */
@@ -64,6 +72,9 @@ export function migrate(sql: Sql): void {
     data TEXT NOT NULL
   )`);
   sql(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+  // Customer questions the bot has yet to answer, oldest first: they survive a restart mid-turn. A row
+  // each, so a question costs one insert and one delete however many wait.
+  sql(`CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)`);
   // Objects created before events had an audience get the column; NULL means everyone sees the event.
   if (!sql<{ name: string }>("PRAGMA table_info(events)").some((c) => c.name === "audience"))
     sql("ALTER TABLE events ADD COLUMN audience TEXT");
@@ -81,8 +92,36 @@ export class Store {
   meta(): Meta | null {
     if (this.metaCache) return this.metaCache;
     const row = this.sql<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'")[0];
-    this.metaCache = row ? (JSON.parse(row.v) as Meta) : null;
+    const m = row ? (JSON.parse(row.v) as Meta) : null;
+    if (m?.pending) {
+      // An object from before the pending table: its waiting questions move there, once.
+      const { pending, ...rest } = m;
+      for (const text of pending) this.sql("INSERT INTO pending (text) VALUES (?)", text);
+      this.saveMeta(rest);
+      return rest;
+    }
+    this.metaCache = m;
     return this.metaCache;
+  }
+
+  /** Questions waiting for the bot, oldest first. */
+  pending(): { id: number; text: string }[] {
+    return this.sql<{ id: number; text: string }>("SELECT id, text FROM pending ORDER BY id");
+  }
+
+  addPending(text: string): number {
+    const row = this.sql<{ id: number }>("INSERT INTO pending (text) VALUES (?) RETURNING id", text)[0];
+    if (!row) throw new Error("insert returned no id");
+    return row.id;
+  }
+
+  removePending(id: number): void {
+    this.sql("DELETE FROM pending WHERE id = ?", id);
+  }
+
+  /** The stored event of a clientId, if any: a resend, which costs nothing (worker/conversation/budget.ts). */
+  hasClientId(clientId: string): boolean {
+    return this.sql<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE client_id = ?", clientId)[0]?.n === 1;
   }
 
   saveMeta(meta: Meta): void {

@@ -106,3 +106,26 @@ export function newMessageId(conversationId: string, support: string): string {
   const rand = Array.from(crypto.getRandomValues(new Uint8Array(9)), (b) => b.toString(16).padStart(2, "0")).join("");
   return `${rand}.${conversationId}@${support.slice(support.lastIndexOf("@") + 1)}`;
 }
+
+/**
+ * A notice of our own (the follow-up address confirmation): a fixed subject, no thread, marked
+ * automatic. Nothing in it comes from the customer.
+ */
+export function composeNotice(
+  n: { customer: string; support: string; subject: string; text: string },
+  ids: { messageId: string; at: number; fromName: string },
+): string {
+  const headers = [
+    `From: ${mailbox(n.support, ids.fromName)}`,
+    `To: ${mailbox(n.customer)}`,
+    `Subject: ${encodeWord(headerSafe(n.subject))}`,
+    `Date: ${rfc5322Date(ids.at)}`,
+    `Message-ID: <${ids.messageId}>`,
+    "Auto-Submitted: auto-generated",
+    "X-Auto-Response-Suppress: All",
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+  ];
+  return `${headers.join("\r\n")}\r\n\r\n${quotedPrintable(n.text)}\r\n`;
+}

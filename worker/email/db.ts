@@ -79,7 +79,8 @@ export type OutboundRecord = {
   workspaceId: string;
   messageId: string;
   conversationId: string;
-  author: "bot" | "agent";
+  /** confirm: the code mailed to a typed follow-up address (detail: that address, for the per-address cap). */
+  author: "bot" | "agent" | "confirm";
   /** alias: the Message-ID the platform gave a sent message (detail names ours); it threads too. */
   status: "sent" | "failed" | "suppressed" | "alias";
   detail?: string;
@@ -167,4 +168,20 @@ export async function contactView(db: D1Database, workspaceId: string, contactId
       createdAt: r.created_at,
     })),
   };
+}
+
+/** Confirmation mails sent to `address` by a workspace since `since`: the cap that stops mail-bombing a stranger. */
+export async function confirmationsSince(
+  db: D1Database,
+  workspaceId: string,
+  address: string,
+  since: number,
+): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT COUNT(*) AS n FROM email_messages WHERE workspace_id = ? AND direction = 'out' AND author = 'confirm' AND detail = ? AND created_at >= ?",
+    )
+    .bind(workspaceId, address, since)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
 }

@@ -73,9 +73,20 @@ function clip(text: string): string {
     : text;
 }
 
+/**
+ * The recipient as logs may show it: the support address without its plus tag, which is a reply
+ * token (a credential to write into a conversation), and whether there was one.
+ */
+const loggedTo = (to: string) => {
+  const { base, tag } = splitPlus(to.trim());
+  return tag === undefined ? base : base.replace("@", "+…@");
+};
+
 export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<InboundResult> {
   const log = (outcome: string, reason: string, extra: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ channel: "email", outcome, reason, from: message.from, to: message.to, ...extra }));
+    console.log(
+      JSON.stringify({ channel: "email", outcome, reason, from: message.from, to: loggedTo(message.to), ...extra }),
+    );
   const reject = (reason: string): InboundResult => {
     log("rejected", reason);
     message.setReject(reason);
@@ -242,7 +253,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
         outcome: "failed",
         reason: e instanceof Error ? e.message : String(e),
         from: message.from,
-        to: message.to,
+        to: loggedTo(message.to),
       }),
     );
     throw e;

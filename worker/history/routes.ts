@@ -5,8 +5,8 @@
 import { Hono, type Context } from "hono";
 import { identifySchema } from "../../shared/api.ts";
 import {
-  historyQuerySchema,
   pastConversationIdSchema,
+  type PastConversation,
   type PastConversations,
   type PastTranscript,
 } from "../../shared/customer-history.ts";
@@ -14,6 +14,7 @@ import { verifyIdentity } from "../auth/identity.ts";
 import { conversationToken } from "../conversation/token.ts";
 import { normaliseEmail } from "../email/address.ts";
 import type { AppEnv } from "../env.ts";
+import { requestToken } from "../http/credentials.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { contactIdOf, isLinked, linkedConversationIds } from "./contacts.ts";
 import { historyToken, verifyHistoryToken } from "./token.ts";
@@ -39,8 +40,8 @@ function identitySite(c: Context<AppEnv>): { key: string; identitySecret: string
  * verified customer who has no conversations yet); 401 for a missing, bad or expired token.
  */
 async function holder(c: Context<AppEnv>): Promise<{ workspaceId: string; contactId: string | null }> {
-  const q = historyQuerySchema.safeParse(c.req.query());
-  const email = q.success ? await verifyHistoryToken(c.env.SECRET, identitySite(c), q.data.token, Date.now()) : null;
+  const token = requestToken(c, "history");
+  const email = await verifyHistoryToken(c.env.SECRET, identitySite(c), token, Date.now());
   if (!email)
     throw new ApiFailure(
       401,
@@ -53,10 +54,17 @@ async function holder(c: Context<AppEnv>): Promise<{ workspaceId: string; contac
 
 const stubOf = (c: Context<AppEnv>, id: string) => c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
 
+/**
+ * A chat is picked up again only through the site that opened it: the chat routes answer to that site
+ * alone (worker/routes/conversations.ts), so elsewhere it is read-only, "continues where it started".
+ */
+const asSeenFrom = (site: string, v: { siteKey: string; conversation: PastConversation }): PastConversation =>
+  v.conversation.continuable && v.siteKey !== site ? { ...v.conversation, continuable: false } : v.conversation;
+
 customerHistory.post("/session", async (c) => {
   const body = parseOr400(identifySchema, await jsonBody(c), "body");
   const site = c.get("site");
-  const verdict = await verifyIdentity(site.identitySecret, body, Date.now());
+  const { verdict } = await verifyIdentity(site.identitySecret, body, Date.now());
   // The verdict helps the site's developer (as identify() does); it says nothing about any customer.
   if (verdict !== "verified")
     throw new ApiFailure(
@@ -80,7 +88,8 @@ customerHistory.get("/conversations", async (c) => {
   if (!contactId) return c.json(body, 200, noStore);
   const ids = await linkedConversationIds(c.env.DB, contactId);
   const views = await Promise.all(ids.map((id) => stubOf(c, id).pastView(contactId)));
-  body.conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [v.conversation] : []));
+  const site = c.get("site").key;
+  body.conversations = views.flatMap((v) => (v && v.workspaceId === workspaceId ? [asSeenFrom(site, v)] : []));
   body.conversations.sort((a, b) => b.updatedAt - a.updatedAt);
   return c.json(body, 200, noStore);
 });
@@ -94,10 +103,11 @@ customerHistory.get("/conversations/:id", async (c) => {
   if (!contactId || !(await isLinked(c.env.DB, contactId, id))) throw missing;
   const v = await stubOf(c, id).pastView(contactId, true);
   if (!v || v.workspaceId !== workspaceId) throw missing;
+  const conversation = asSeenFrom(c.get("site").key, v);
   const body: PastTranscript = {
-    conversation: v.conversation,
+    conversation,
     messages: v.messages,
-    ...(v.conversation.continuable ? { token: await conversationToken(c.env.SECRET, id) } : {}),
+    ...(conversation.continuable ? { token: await conversationToken(c.env.SECRET, id) } : {}),
   };
   return c.json(body, 200, noStore);
 });

@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Role } from "../../shared/api.ts";
+import { OPERATOR_HEADER } from "../../shared/credentials.ts";
 import { timingSafeEqualText } from "../auth/crypto.ts";
 import { SESSION_COOKIE, sessionAgent } from "../auth/sessions.ts";
 import type { AppEnv } from "../env.ts";
@@ -77,8 +78,8 @@ export function requireOperator(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Whether the request carries the ADMIN_TOKEN as its bearer (compared in constant time). */
-export function hasAdminToken(c: Context<AppEnv>): boolean {
-  const auth = c.req.header("authorization");
-  return !!c.env.ADMIN_TOKEN && !!auth?.startsWith("Bearer ") && timingSafeEqualText(auth.slice(7), c.env.ADMIN_TOKEN);
+/** Whether the request is the operator's own load: the ADMIN_TOKEN in OPERATOR_HEADER (constant time). */
+export function isOperatorLoad(c: Context<AppEnv>): boolean {
+  const given = c.req.header(OPERATOR_HEADER);
+  return !!c.env.ADMIN_TOKEN && !!given && timingSafeEqualText(given, c.env.ADMIN_TOKEN);
 }

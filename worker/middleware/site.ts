@@ -63,7 +63,8 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
         headers: {
           "access-control-allow-origin": origin ?? "*",
           "access-control-allow-methods": "GET, POST, OPTIONS",
-          "access-control-allow-headers": "content-type, accept",
+          // authorization: the conversation and history tokens (shared/credentials.ts).
+          "access-control-allow-headers": "content-type, accept, authorization",
           "access-control-max-age": "600",
           vary: "origin",
         },
@@ -85,6 +86,8 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
       // Responses passed through from a Durable Object have immutable headers: re-wrap, body untouched.
       const res = new Response(c.res.body, c.res);
       res.headers.set("access-control-allow-origin", origin);
+      // The widget waits this long after a 429 (a conversation's message budget, worker/conversation/budget.ts).
+      res.headers.set("access-control-expose-headers", "retry-after");
       res.headers.append("vary", "origin");
       c.res = res;
     }

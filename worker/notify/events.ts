@@ -56,6 +56,7 @@ export function handoffOf(h: HandoffPacket): EventHandoff {
           identity: {
             id: id.id,
             verified: id.verified,
+            ...(id.verified ? { verifiedFields: id.verifiedFields ?? ["id", "email"] } : {}),
             ...(id.email ? { email: id.email } : {}),
             ...(id.name ? { name: id.name } : {}),
             ...(id.attributes ? { attributes: id.attributes } : {}),

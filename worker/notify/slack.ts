@@ -1,6 +1,7 @@
 // What goes to Slack: only what someone should drop everything for — a new urgent handoff (priority
 // urgent, or an executive-tier customer) and an SLA breach. Everything else is for webhooks.
 import type { EventConversation, EventHandoff, WebhookEvent } from "../../shared/api.ts";
+import { describeTrust } from "../../shared/protocol.ts";
 
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 type Text = { type: "mrkdwn" | "plain_text"; text: string };
@@ -74,7 +75,7 @@ function fields(c: EventConversation, h: EventHandoff | undefined): Text[] {
   if (id)
     add(
       "Customer",
-      `${esc(clip(id.name ?? id.email ?? id.id, 80))}${id.name && id.email ? ` (${esc(clip(id.email, 80))})` : ""} · ${id.verified ? "verified" : "unverified"}`,
+      `${esc(clip(id.name ?? id.email ?? id.id, 80))}${id.name && id.email ? ` (${esc(clip(id.email, 80))})` : ""} · ${esc(describeTrust({ ...id, at: 0 }))}`,
       true,
     );
   const page = h?.pageUrl && /^https?:\/\//i.test(h.pageUrl) ? h.pageUrl : undefined;

@@ -19,7 +19,7 @@ import {
   type RestConversation,
   type RestPosted,
 } from "../../shared/rest.ts";
-import { toIdentity } from "../auth/identity.ts";
+import { toIdentity, vouchedByApiKey } from "../auth/identity.ts";
 import { startConversation } from "../conversation/start.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -108,7 +108,7 @@ export const operations: Operation[] = [
       });
       const now = Date.now();
       // The API key is a server-side secret, so the caller vouches for the customer: verified.
-      if (body.customer) await stub.identify(toIdentity({ user: body.customer }, true, now));
+      if (body.customer) await stub.identify(toIdentity({ user: body.customer }, vouchedByApiKey, now));
       const created: RestConversation = { id, channel: "api", state: "bot", createdAt: now };
       return c.json(created, 201);
     },
@@ -144,13 +144,19 @@ export const operations: Operation[] = [
       },
       "404": notFound,
       "415": unsupported,
+      "429": {
+        description:
+          "Too many messages in this conversation (`rate_limited`): nothing was stored; send the same `clientId` again after `Retry-After` seconds.",
+        schema: apiErrorSchema,
+      },
     },
     async handler(c) {
       const { stub } = await owned(c);
       const body = parseOr400(restPostMessageSchema, await jsonBody(c), "body");
       const send = { clientId: body.clientId ?? `rest-${nanoid(16)}`, text: body.text };
       const res = await stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(send) });
-      if ((c.req.header("accept") ?? "").includes("text/event-stream")) return res;
+      // 429 when the conversation's message budget is spent: passed on as it is, with Retry-After.
+      if (!res.ok || (c.req.header("accept") ?? "").includes("text/event-stream")) return res;
       const { state, ...rest } = await collectExchange(res);
       const posted: RestPosted = { ...rest, state: state ?? "bot" };
       return c.json(posted);

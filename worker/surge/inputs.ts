@@ -3,6 +3,7 @@
 // retrieval over the customer's words. The embedded retriever and the extractive composer are used
 // on purpose even when the bot runs hybrid/LLM: they are deterministic, so a replay decides the same.
 import type { InboxItem } from "../../shared/api.ts";
+import { isVerifiedField } from "../../shared/protocol.ts";
 import type { SurgeFilters } from "../../shared/surge.ts";
 import { articleUrl } from "../answer/brain.ts";
 import type { Env } from "../env.ts";
@@ -36,7 +37,8 @@ export async function gatherInputs(
       .filter((e) => e.type === "message" && e.author === "customer")
       .map((e) => (e.type === "message" ? e.text : ""))
       .join("\n");
-    const verifiedVip = d.identity?.verified === true && isVip(d.identity.attributes?.vip);
+    // Signed attributes only (a v2 signature or an API key): a v1 signature leaves them the page's claims.
+    const verifiedVip = isVerifiedField(d.identity, "attributes") && isVip(d.identity?.attributes?.vip);
     const priority = d.priority ?? d.handoff?.priority;
     let hit: KbHit | undefined;
     if (kb && text.trim()) {

@@ -13,13 +13,21 @@ type Props = {
   followUp?: FollowUpResult | undefined;
 };
 
-/** Where replies go if the customer has left the chat (docs/email.md), and whether that address is proven. */
+/** Where replies go if the customer has left the chat (docs/email.md), and how that address is proven. */
 function FollowUpLine({ followUp }: { followUp: FollowUpResult | undefined }) {
   if (!followUp) return null;
+  if (!followUp.confirmed)
+    return (
+      <p class="small" data-testid="packet-follow-up" data-confirmed="false">
+        The customer typed <strong>{followUp.email}</strong> for replies by email; nothing is mailed there until they
+        enter the code we sent it (unverified, not confirmed yet).
+      </p>
+    );
   return (
-    <p class="small" data-testid="packet-follow-up">
+    <p class="small" data-testid="packet-follow-up" data-confirmed="true">
       Replies are also emailed to <strong>{followUp.email}</strong> (
-      {followUp.verified ? "verified" : "unverified, typed by the customer"}) when they are away from the chat.
+      {followUp.verified ? "verified" : "unverified, typed and confirmed by the customer"}) when they are away from the
+      chat.
     </p>
   );
 }

@@ -7,6 +7,7 @@ import type {
   RetractEvent,
   StateEvent,
 } from "../../../shared/protocol.ts";
+import { describeTrust } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
@@ -233,10 +234,14 @@ function Note({ e }: { e: StateEvent }) {
 export function describeChange(e: ChangeEvent): string {
   if (e.identity) {
     const who = e.identity.name ?? e.identity.email ?? e.identity.id;
-    return `Customer identified as ${who} (${e.identity.verified ? "verified" : "unverified"})`;
+    return `Customer identified as ${who} (${describeTrust(e.identity)})`;
   }
-  if (e.followUp)
-    return `Customer asked for replies by email at ${e.followUp.email} (${e.followUp.verified ? "verified" : "unverified"}) when away from the chat`;
+  if (e.followUp) {
+    const f = e.followUp;
+    // Changes from before confirmation codes carry no `confirmed`.
+    if (f.confirmed && !f.verified) return `Customer confirmed ${f.email} for replies by email (unverified, confirmed)`;
+    return `Customer asked for replies by email at ${f.email} (${f.verified ? "verified" : f.confirmed === false ? "unverified, awaiting the customer's code" : "unverified"}) when away from the chat`;
+  }
   if (e.summary !== undefined) return "Handoff summary rewritten by the assistant";
   if (e.handoffNeeded !== undefined)
     return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;

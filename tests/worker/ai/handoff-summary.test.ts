@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../../shared/api.ts";
 import type { ServerFrame } from "../../../shared/protocol.ts";
 import type { FakeAiBehaviour } from "../../fakes/ai.ts";
-import { BASE, connect, createAgent, createConversation, isBotMessage, publishDemoKb, q } from "../helpers.ts";
+import { BASE, connect, createAgent, createConversation, isBotMessage, publishDemoKb, q, wsAs } from "../helpers.ts";
 
 type FakeControls = {
   behave(b: Omit<FakeAiBehaviour, "script">): Promise<void>;
@@ -37,7 +37,7 @@ const summaryPrompts = async () => (await fake().prompts()).filter((p) => p.mode
 /** A customer asks one question, the bot answers, then the customer asks for a person. */
 async function handOff(question: string, tag: string) {
   const c = await createConversation({ pageUrl: "http://localhost:8787/account" });
-  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  const customer = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
   await customer.until((f) => f.t === "ready");
   customer.send({ t: "send", clientId: `${tag}-question-01`, text: question });
   await customer.until(isBotMessage, 8000);

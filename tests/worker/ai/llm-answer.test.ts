@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishResult } from "../../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
 import type { FakeAiBehaviour } from "../../fakes/ai.ts";
-import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, q } from "../helpers.ts";
+import { ADMIN, BASE, connect, createConversation, demoArticles, isBotMessage, q, wsAs } from "../helpers.ts";
 
 /** The fake's test controls, reached through the AI binding (an RPC stub to the fakes Worker). */
 type FakeControls = {
@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 async function ask(text: string, clientId: string) {
   const c = await createConversation();
-  const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+  const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
   await sock.until((f) => f.t === "ready");
   sock.send({ t: "send", clientId, text });
   const frames = await sock.until(isBotMessage, 8000);

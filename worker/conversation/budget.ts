@@ -1,0 +1,51 @@
+// What one conversation's customer side may cost. Every stored customer message is a bot turn, D1
+// writes, an inbox update and webhooks; a socket that sends hundreds of frames a second must not buy
+// hundreds of each. Two token buckets per conversation, held by its Durable Object (so every
+// connection of the conversation shares them: WebSockets, SSE sends, HTTP posts, the REST channel):
+// stored messages, and customer socket frames of any kind. A resend of a message already stored is
+// free (it stores nothing). The buckets live in memory: an object that hibernates or restarts starts
+// full again, which needs a quiet conversation anyway. The per-IP limit in front (RATE_LIMIT) stays.
+import type { Env } from "../env.ts";
+import { parseLimits } from "../middleware/rate-limit.ts";
+
+export type Limits = { perSecond: number; burst: number };
+
+/** A person types a few messages in a row, and a reconnect resends what waited offline: 10 at once, then one every 2 s. */
+export const messageLimits = (env: Env): Limits =>
+  parseLimits(env.CUSTOMER_MESSAGE_BUDGET, { perSecond: 0.5, burst: 10 });
+
+/** Typing on/off, handoff, sends: the widget sends a few a second at most. */
+export const frameLimits = (env: Env): Limits => parseLimits(env.CUSTOMER_FRAME_BUDGET, { perSecond: 5, burst: 40 });
+
+export class Bucket {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly limits: Limits,
+    now: number,
+  ) {
+    this.tokens = limits.burst;
+    this.at = now;
+  }
+
+  /** Takes one token: 0 when allowed, otherwise how long (ms) until one is there. */
+  take(now: number): number {
+    const { perSecond, burst } = this.limits;
+    this.tokens = Math.min(burst, this.tokens + ((now - this.at) / 1000) * perSecond);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / perSecond) * 1000);
+  }
+}
+
+/** The refusal a client sees: the same code over every transport, with when to try again. */
+export const RATE_LIMITED = "rate_limited";
+export const slowDown = (retryAfterMs: number) => ({
+  code: RATE_LIMITED,
+  message: `too many messages in this conversation; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+  retryAfterMs,
+});
