@@ -141,7 +141,12 @@ it("handoff with verified identity, live chat with typing, a private note, resol
   await agent.getByTestId("composer-input").click();
   await agent.keyboard.press("/");
   await expect.poll(() => agent.getByTestId("canned-picker").count()).toBe(1);
+  // As a person does: type once the search box has the caret (under load the picker renders a beat later).
+  await expect
+    .poll(() => agent.evaluate(() => document.activeElement?.getAttribute("data-testid")))
+    .toBe("canned-search");
   await agent.keyboard.type("refund");
+  await expect.poll(() => agent.getByTestId("canned-search").inputValue()).toBe("refund");
   await expect.poll(() => agent.getByTestId("canned-item").count()).toBe(1);
   await agent.keyboard.press("Enter");
   await expect

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../scripts/lib/console-login.ts";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
@@ -24,7 +25,7 @@ const results: Result[] = [];
 beforeAll(async () => {
   // Slow enough streaming that an answer is still arriving when axe looks at it.
   h = await startHarness({ STREAM_DELAY_MS: "60" });
-  await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), OWNER);
   // Our demo page embeds the demo site from the worker's own origin.
   await admin(h.worker, "PUT", "/admin/v1/sites/demo_site?workspace=demo", {
     name: "Lumen demo site",

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { inDemo, seedDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin, type LocalWorker, startWorker } from "../../scripts/lib/worker.ts";
 
 const AUTO_RESOLVE_MS = 1500;
@@ -24,7 +25,9 @@ beforeAll(async () => {
     quiet: true,
     vars: { STREAM_DELAY_MS: "0", AUTO_RESOLVE_MS: String(AUTO_RESOLVE_MS) },
   });
-  await admin(worker, "POST", "/admin/v1/agents", WATCHER);
+  // A fresh worker has no workspace (migrations seed none): the demo one, as `npm run dev` makes it.
+  await seedDemo(worker, [worker.url]);
+  await admin(worker, "POST", inDemo("/admin/v1/agents"), WATCHER);
 });
 
 afterAll(async () => {

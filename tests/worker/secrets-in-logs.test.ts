@@ -104,7 +104,7 @@ describe("a flow full of secrets leaves none in the logs", { timeout: 30_000 }, 
 
   it("conversation and history tokens, the identity signature, the confirmation code, the reply token and an API key", async () => {
     const secrets: Record<string, string> = { SECRET: env.SECRET, IDENTITY_SECRET };
-    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ name: "Lumen demo site", allowedOrigins: [ORIGIN], identitySecret: IDENTITY_SECRET }),

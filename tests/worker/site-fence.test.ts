@@ -168,7 +168,7 @@ describe("a conversation answers only to its own site", () => {
   it("takes a vote on a bot answer only through the conversation's own site", async () => {
     await publishDemoKb();
     const sibling = `demo_${RUN}_sibling`;
-    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${sibling}`, {
+    const put = await SELF.fetch(`${BASE}/admin/v1/sites/${sibling}?workspace=demo`, {
       method: "PUT",
       headers: ADMIN,
       body: JSON.stringify({ name: sibling, allowedOrigins: [ORIGIN] }),
