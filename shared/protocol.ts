@@ -51,6 +51,8 @@ export const messageEventSchema = z.object({
   action: z.optional(z.enum(actions)),
   /** Files that came with the customer's email. */
   attachments: z.optional(z.array(attachmentRefSchema)),
+  /** Bot messages: the customer's language as the bot understood it (the widget speaks it too). */
+  locale: z.optional(z.string().check(z.maxLength(16))),
 });
 
 export const stateEventSchema = z.object({

@@ -1,7 +1,7 @@
 // Runs labelled questions through the bot's real turn (brainFrom with the embedded parts) over a KB
 // folder with no history, each as a new conversation with the widget's default locale (en): the
 // language must come from the text. Labels are read only here, to score, never by the bot.
-import { brainFrom } from "../../worker/answer/brain.ts";
+import { brainFrom } from "../../worker/answer/turn.ts";
 import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
 import { buildSnapshot, defaultDecisionConfig, loadIndex } from "../../worker/kb/index.ts";

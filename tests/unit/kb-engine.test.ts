@@ -89,10 +89,19 @@ describe("decide", () => {
     }
   });
   it("hands off when confidence stays low after a rephrase", () => {
+    const text = "card and account";
+    const r = retrieve(withHistory, text);
+    expect(decide(r, turn(text)).reason).toBe("low-confidence");
+    expect(decide(r, turn(text, { priorLowConfidence: 1 })).action).toBe("handoff");
+  });
+
+  it("keeps declining what the KB does not cover, however often: no person for chit-chat", () => {
     const text = "something odd happened with my thing";
     const r = retrieve(withHistory, text);
-    expect(decide(r, turn(text)).action).not.toBe("answer");
-    expect(decide(r, turn(text, { priorLowConfidence: 1 })).action).toBe("handoff");
+    expect(decide(r, turn(text, { priorLowConfidence: 1, priorFailures: 5 }))).toMatchObject({
+      action: "decline",
+      reason: "out-of-scope",
+    });
   });
 });
 

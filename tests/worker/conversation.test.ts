@@ -212,6 +212,30 @@ describe("decisions", () => {
     sock.close();
   });
 
+  it("declines chit-chat kindly however often it comes, and never escalates it", async () => {
+    // Issue #15: "write me a poem" ended with a person after two misses.
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    for (let i = 1; i <= 4; i++) {
+      sock.send({ t: "send", clientId: `poem-0000${i}`, text: i % 2 ? "write me a poem" : "tell me a joke" });
+      await sock.until(() => sock.frames.filter(isBotMessage).length >= i);
+    }
+    sock.close();
+    const bots = sock.frames.filter(isBotMessage).map((f) => (f as Extract<ServerFrame, { t: "event" }>).event);
+    expect(bots.map((e) => (e as MessageEvent).action)).toEqual(["decline", "decline", "decline", "decline"]);
+    expect(sock.frames.some((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued")).toBe(
+      false,
+    );
+  });
+
+  it("answers a Spanish question on an English page from the Spanish article, and says so in the event", async () => {
+    // Issue #15: the demo page's own suggestion was answered in English with a decline.
+    const { bot } = await ask("¿cómo recupero fotos borradas?", "en");
+    expect(bot.action).toBe("answer");
+    expect(bot.sources?.[0]?.articleId).toBe("es-recover-deleted-photos");
+    expect(bot.locale).toBe("es");
+  });
+
   it("answers in Spanish from the Spanish article", async () => {
     const { bot } = await ask("¿Cómo restablezco mi contraseña?", "es");
     expect(bot.action).toBe("answer");

@@ -7,7 +7,7 @@ import type { Host } from "../contract.ts";
 import { PastList, PastView } from "./History.tsx";
 import type { HistoryStore } from "./history.ts";
 import { channelWord, dayOf, statusWord } from "./history-words.ts";
-import type { Translate } from "./i18n.ts";
+import { conversationLocale, translator, type Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
@@ -19,7 +19,6 @@ type Props = {
   store: WidgetStore;
   history: HistoryStore;
   host: Host;
-  t: Translate;
   open: Signal<boolean>;
   close(focusLauncher: boolean): void;
 };
@@ -185,7 +184,7 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   );
 }
 
-export function Widget({ store, history, host, t, open, close }: Props): JSX.Element {
+export function Widget({ store, history, host, open, close }: Props): JSX.Element {
   const panel = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const view = useSignal<View>({ k: "chat" });
@@ -230,6 +229,9 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
   const pastConv = v.k === "past" && past.s === "ok" && past.v.conversation.id === v.id ? past.v.conversation : null;
 
   const tl = store.timeline.value;
+  // The widget speaks the language the bot found in the customer's words, once it has found one.
+  const locale = conversationLocale(tl.messages, host.config.locale);
+  const t = translator(locale);
   const notes = store.notes.value;
   const shown = store.pending.value;
 
@@ -249,7 +251,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
 
   const state = tl.state;
   const subtitle = pastConv
-    ? `${channelWord(pastConv.channel, t)} · ${dayOf(pastConv.createdAt, host.config.locale, true)} · ${statusWord(pastConv.status, t)}`
+    ? `${channelWord(pastConv.channel, t)} · ${dayOf(pastConv.createdAt, locale, true)} · ${statusWord(pastConv.status, t)}`
     : v.k !== "chat"
       ? ""
       : state === "agent"
@@ -358,7 +360,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         <PastList
           history={history}
           t={t}
-          locale={host.config.locale}
+          locale={locale}
           currentId={store.conv.value?.id}
           open={showPast}
           back={showChat}
@@ -414,7 +416,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
                 <Fragment key={it.m.id}>
                   <Bubble m={it.m} t={t} base={base} label={label} />
                   {it.m.author === "bot" && (
-                    <Vote m={it.m} store={store} api={base} site={host.config.site} locale={host.config.locale} />
+                    <Vote m={it.m} store={store} api={base} site={host.config.site} locale={locale} />
                   )}
                 </Fragment>
               );

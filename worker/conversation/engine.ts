@@ -18,30 +18,11 @@ import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
 import type { Meta, NewEvent, Reader, Store } from "./store.ts";
 
-/** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
-export type BotTurn = {
-  action: Action;
-  reason: string;
-  confidence: number;
-  text: string | AsyncIterable<string>;
-  sources: Source[];
-  /** When set, the sources the streamed text actually cited, read once it has streamed to the end. */
-  citedSources?: () => Source[];
-  /** The article the decision rests on (answered, or the one that requires a person). */
-  article?: { id: string; title: string; category: string; team: string; priority: string };
-  /** Candidates considered, best first, for the handoff packet. */
-  tried: TriedArticle[];
-  /** The bot was unsure: counts toward "confidence stays low after a rephrase". */
-  lowConfidence: boolean;
-};
+export type { BotTurn, Brain } from "../answer/turn-types.ts";
+import type { BotTurn, Brain } from "../answer/turn-types.ts";
 
-export interface Brain {
-  /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
-  turn(
-    text: string,
-    ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] },
-  ): Promise<BotTurn>;
-}
+/** Turns that are neither an answer nor a miss: chit-chat and questions the help centre does not cover. */
+const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered"]);
 
 export interface Outside {
   broadcast(frame: ServerFrame): void;
@@ -415,8 +396,10 @@ export class Engine {
     this.store.saveMeta({
       ...this.meta,
       tried,
+      ...(turn.locale ? { locale: turn.locale } : {}),
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
-      failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
+      failures:
+        turn.action === "answer" || NOT_A_FAILURE.has(turn.reason) ? this.meta.failures : this.meta.failures + 1,
     });
     const record = (messageId: string, action: Action = turn.action) =>
       this.out.recordTurn?.({
@@ -432,14 +415,20 @@ export class Engine {
       record(await this.handoff(turn.reason, turn), "handoff");
       return;
     }
-    record(await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources));
+    record(
+      await this.say(
+        turn.text,
+        { action: turn.action, sources: turn.sources, ...(turn.locale ? { locale: turn.locale } : {}) },
+        turn.citedSources,
+      ),
+    );
     await this.publish(text);
   }
 
   /** Streams text to every client in word chunks, then stores it as one message. */
   private async say(
     text: string | AsyncIterable<string>,
-    extra: Pick<MessageEvent, "action" | "sources">,
+    extra: Pick<MessageEvent, "action" | "sources" | "locale">,
     citedSources?: () => Source[],
   ): Promise<string> {
     const id = this.newId();
@@ -487,7 +476,11 @@ export class Engine {
     const agent = await this.pickSafely(packet.team);
     this.store.saveMeta({ ...unassigned(this.meta), ...assigned(agent), handoff: packet });
     const m = this.meta;
-    const id = await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
+    const id = await this.say(reply(m.locale, handoffKey(reason)), {
+      action: "handoff",
+      sources: turn?.sources ?? [],
+      locale: m.locale,
+    });
     if (pending && answered() === undefined) {
       const left = (this.opts.summaryWaitMs ?? 0) - (this.out.now() - started);
       if (left > 0) await Promise.race([pending, this.out.sleep(left)]);

@@ -122,12 +122,14 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   ) {
     return { action: "handoff", reason: "negative-sentiment", article: related, confidence };
   }
+  // Chit-chat and questions the help centre does not cover are declined kindly however often they come:
+  // a person would be no better placed to write a poem. The customer can always ask for one.
+  if (outOfScope) return { action: "decline", reason: "out-of-scope", confidence };
   if (turn.priorFailures >= config.maxFailures) {
     return { action: "handoff", reason: "repeated-failure", article: related, confidence };
   }
   if (turn.priorLowConfidence >= 1) {
     return { action: "handoff", reason: "low-confidence-after-rephrase", article: related, confidence };
   }
-  if (outOfScope) return { action: "decline", reason: "out-of-scope", confidence };
   return { action: "decline", reason: "low-confidence", article: related, confidence };
 }

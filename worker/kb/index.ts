@@ -15,3 +15,6 @@ export { decide, asksForPerson, negativeSentiment, type Decision, type DecisionR
 export { composeAnswer } from "./compose.ts";
 export { chunkArticle, cleanMarkdown, type Passage } from "./chunk.ts";
 export * from "./config.ts";
+
+/** A published KB as a conversation reads it: its version and the loaded index. */
+export type LoadedKb = { version: number; index: import("./snapshot.ts").KbIndex };

@@ -4,7 +4,7 @@
 // on purpose even when the bot runs hybrid/LLM: they are deterministic, so a replay decides the same.
 import type { InboxItem } from "../../shared/api.ts";
 import type { SurgeFilters } from "../../shared/surge.ts";
-import { articleUrl } from "../answer/brain.ts";
+import { articleUrl } from "../answer/turn.ts";
 import type { Env } from "../env.ts";
 import { composeAnswer } from "../kb/compose.ts";
 import { retrieve } from "../kb/retrieve.ts";

@@ -1,0 +1,33 @@
+// What a bot turn returns to the conversation engine. Kept apart from the engine so the turn itself
+// (turn.ts) is pure and the offline evaluators can run it in Node.
+import type { TriedArticle } from "../../shared/api.ts";
+import type { Action, Source } from "../../shared/protocol.ts";
+
+/** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
+export type BotTurn = {
+  action: Action;
+  reason: string;
+  confidence: number;
+  text: string | AsyncIterable<string>;
+  sources: Source[];
+  /** When set, the sources the streamed text actually cited, read once it has streamed to the end. */
+  citedSources?: () => Source[];
+  /** The article the decision rests on (answered, or the one that requires a person). */
+  article?: { id: string; title: string; category: string; team: string; priority: string };
+  /** Candidates considered, best first, for the handoff packet. */
+  tried: TriedArticle[];
+  /** The bot was unsure: counts toward "confidence stays low after a rephrase". */
+  lowConfidence: boolean;
+  /** The customer's language as this message showed it: becomes the conversation's language. */
+  locale?: string;
+  /** The language `text` is written in, when it differs (a sentence the bot has no table for is English). */
+  textLocale?: string;
+};
+
+export interface Brain {
+  /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
+  turn(
+    text: string,
+    ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] },
+  ): Promise<BotTurn>;
+}

@@ -1,0 +1,160 @@
+// One bot turn, pure: the customer's language, retrieval from the current KB, decide(), and the
+// wording of the reply. No bindings: brain.ts gives it its parts; the offline evaluators (scripts/
+// eval-natural.ts) run the very same function in Node.
+import type { Source } from "../../shared/protocol.ts";
+import { reply, replyLocale } from "../conversation/replies.ts";
+import type { Meta } from "../conversation/store.ts";
+import type { DecisionConfig } from "../kb/config.ts";
+import { asksForPerson, decide } from "../kb/decide.ts";
+import type { LoadedKb } from "../kb/index.ts";
+import type { Candidate } from "../kb/retrieve.ts";
+import { chooseLanguage, LANGUAGE_NAMES } from "./language.ts";
+import type { Composer, Retriever } from "./parts.ts";
+import { smallTalk } from "./smalltalk.ts";
+import type { BotTurn, Brain } from "./turn-types.ts";
+
+/** The article's page in the workspace's help centre (worker/portal/). */
+export const articleUrl = (baseUrl: string, workspaceId: string, id: string) =>
+  `${baseUrl.replace(/\/$/, "")}/hc/${encodeURIComponent(workspaceId)}/articles/${encodeURIComponent(id)}`;
+
+export type BrainParts = {
+  retriever: Retriever;
+  composer: Composer;
+  config: DecisionConfig;
+  loadKb(workspaceId: string): Promise<LoadedKb | null>;
+};
+
+/** The languages a KB has articles in (two-letter codes). */
+export function kbLanguages(kb: LoadedKb): string[] {
+  return [...new Set(kb.index.articles.map((a) => a.locale.slice(0, 2).toLowerCase()))];
+}
+
+export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
+  const { retriever, composer, config } = parts;
+  return {
+    async turn(text, ctx): Promise<BotTurn> {
+      const m = meta();
+      const kb = m ? await parts.loadKb(m.workspaceId) : null;
+      const langs = kb ? kbLanguages(kb) : [];
+      // The customer's language, from what they wrote (else the conversation's so far).
+      const locale = (await chooseLanguage(text, ctx.locale, langs)).lang;
+      const said = (key: Parameters<typeof reply>[1], params: Record<string, string> = {}) => ({
+        text: reply(locale, key, params),
+        locale,
+        textLocale: replyLocale(locale, key),
+      });
+      const person = asksForPerson(text);
+      const talk = person ? null : smallTalk(text);
+      if (talk) {
+        // "hi" or "thanks": a kind word back, neither a miss nor a reason to bring in a person.
+        return {
+          action: "decline",
+          reason: "small-talk",
+          confidence: 0,
+          ...said(talk),
+          sources: [],
+          tried: [],
+          lowConfidence: false,
+        };
+      }
+      if (!m || !kb) {
+        // Nothing published yet: never guess, offer a person.
+        return {
+          action: person ? "handoff" : "decline",
+          reason: person ? "asked-for-person" : "no-knowledge-base",
+          confidence: 0,
+          ...said("decline"),
+          sources: [],
+          tried: [],
+          lowConfidence: true,
+        };
+      }
+      if (!langs.includes(locale) && !person) {
+        // No article in their language: say so in it, and offer a person (who sees the language in the packet).
+        return {
+          action: "decline",
+          reason: "language-not-covered",
+          confidence: 0,
+          ...said("noLanguage", { language: LANGUAGE_NAMES[locale] ?? locale }),
+          sources: [],
+          tried: [],
+          lowConfidence: false,
+        };
+      }
+      let r = await retriever.retrieve(kb, m.workspaceId, text, locale);
+      const d = decide(
+        r,
+        { text, locale, priorLowConfidence: ctx.priorLowConfidence, priorFailures: ctx.priorFailures },
+        config,
+      );
+      if (d.reason === "asked-for-person") {
+        // "I want a person" says nothing of the problem: route on what the customer asked before.
+        r = ctx.earlier.length
+          ? await retriever.retrieve(kb, m.workspaceId, ctx.earlier.join("\n"), locale)
+          : { ...r, candidates: [] };
+        const top = r.candidates[0];
+        if (top && top.score >= config.answerMinConfidence) d.article = top;
+        else delete d.article;
+      }
+      const source = (c: Candidate): Source => ({
+        articleId: c.articleId,
+        title: c.title,
+        url: articleUrl(m.baseUrl, m.workspaceId, c.articleId),
+      });
+      const a = d.article;
+      const base = {
+        confidence: d.confidence,
+        ...(a
+          ? {
+              article: {
+                id: a.articleId,
+                title: a.title,
+                category: a.article.category,
+                team: a.team,
+                priority: a.priority,
+              },
+            }
+          : {}),
+        tried: r.candidates
+          .slice(0, 3)
+          .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
+      };
+      if (d.action === "answer" && a) {
+        const composed = await composer.compose({ text, locale, article: a, retrieval: r, source });
+        if (composed.kind === "answer") {
+          return {
+            ...base,
+            locale,
+            textLocale: a.article.locale.slice(0, 2).toLowerCase(),
+            action: "answer",
+            reason: d.reason,
+            text: composed.text,
+            sources: composed.sources,
+            ...(composed.citedSources ? { citedSources: composed.citedSources } : {}),
+            lowConfidence: false,
+          };
+        }
+        // The composer found the passages do not answer this: as unsure as low retrieval confidence,
+        // so a second miss hands off like any low-confidence rephrase.
+        const again = ctx.priorLowConfidence >= 1;
+        return {
+          ...base,
+          action: again ? "handoff" : "decline",
+          reason: again ? "low-confidence-after-rephrase" : "not-in-sources",
+          ...said("unsure"),
+          sources: [],
+          lowConfidence: true,
+        };
+      }
+      const lowConfidence = d.reason === "low-confidence" || d.reason === "low-confidence-after-rephrase";
+      return {
+        ...base,
+        action: d.action,
+        reason: d.reason,
+        ...said(d.reason === "out-of-scope" ? "decline" : "unsure"),
+        sources: [],
+        lowConfidence,
+      };
+    },
+  };
+}
