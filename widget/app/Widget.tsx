@@ -11,7 +11,7 @@ import { conversationLocale, translator, type Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
-import { RichText } from "./text.tsx";
+import { Markdown, RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 import { FollowUp } from "./FollowUp.tsx";
 
@@ -427,7 +427,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
               <div class="row them" key={`d${d.id}`} aria-hidden="true">
                 {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
                 <div class="bubble bot draft">
-                  <RichText text={d.text} />
+                  <Markdown text={d.text} />
                 </div>
               </div>
             ))}

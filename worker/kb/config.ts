@@ -45,6 +45,13 @@ export interface RetrieveConfig {
   /** Title and tag terms count this many times in the article's lexical document. */
   titleBoost: number;
   tagBoost: number;
+  /** Section headings count this many times in their section's and their article's lexical document. */
+  headingBoost: number;
+  /**
+   * The section an answer quotes: a later section must score this much more than every earlier one
+   * (help articles open with the direct answer; "If that didn't work" tips share words with everything).
+   */
+  laterSectionMargin: number;
   /** Temperature turning BM25 scores into a distribution over articles (lower = peakier). */
   bm25Temperature: number;
   /**
@@ -121,14 +128,14 @@ export interface DecisionConfig {
 }
 
 export interface ComposeConfig {
-  /** An answer shorter than this pulls in the next passage: one line rarely answers on its own. */
+  /** An opening section shorter than this (and without steps) is followed by the first section. */
   minWords: number;
-  /** Longer answers are cut at a sentence/list boundary: a chat bubble, not the article. */
-  maxWords: number;
   /**
-   * When the best passage is not the article's first, a lead paragraph this short goes first: help
-   * articles open with the direct answer, and a troubleshooting list alone reads out of context.
+   * Longer answers are cut after a whole paragraph, step or table row, marked "…": a chat bubble,
+   * not the article (the link to it follows).
    */
+  maxWords: number;
+  /** The lead sentence put before a later section is used only when this short. */
   leadMaxWords: number;
 }
 
@@ -168,6 +175,8 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   bm25B: 0.5,
   titleBoost: 3,
   tagBoost: 2,
+  headingBoost: 2,
+  laterSectionMargin: 0.25,
   bm25Temperature: 1.5,
   bm25WeightNoHistory: 0.5,
   bm25WeightWithHistory: 0.1,
@@ -209,10 +218,11 @@ export const defaultDecisionConfig: DecisionConfig = {
   maxFailures: 2,
 };
 
-// The product brief asks for 40–120 words; 40 keeps steps together, 120 fits a phone screen.
+// A whole section is the answer (issue #15: answers that skipped the restore steps); 200 words holds
+// every section of the demo KB but its longest troubleshooting lists, which are cut at a step.
 export const defaultComposeConfig: ComposeConfig = {
   minWords: 40,
-  maxWords: 120,
+  maxWords: 200,
   leadMaxWords: 45,
 };
 

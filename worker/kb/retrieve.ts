@@ -84,12 +84,13 @@ function bm25(
   return s;
 }
 
-function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
+/** The section that answers: the best-scoring one, unless an earlier one scores nearly as well. */
+export function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
   let best = 0;
   let bestScore = 0;
   a.passageDocs.forEach((p, i) => {
     const s = bm25(qTerms, p, index.passageDf, index.passageCount, index.passageAvgLen, cfg);
-    if (s > bestScore + 1e-9) {
+    if (s > bestScore * (1 + cfg.laterSectionMargin) + 1e-9) {
       best = i;
       bestScore = s;
     }
@@ -203,7 +204,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
       score: s,
       modelProbability: pModel[i] as number,
       lexicalScore: lex[i] as number,
-      passage: a.passages[p] ?? { heading: "", text: "" },
+      passage: a.passages[p] ?? { heading: "", text: "", md: "" },
       passageIndex: p,
       queryTerms: qTerms,
       article: a,

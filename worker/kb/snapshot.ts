@@ -22,7 +22,7 @@ export const SNAPSHOT_FORMAT = 1;
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
  */
-export const ENGINE_VERSION = "e3";
+export const ENGINE_VERSION = "e4";
 /** Class name of "agents resolved this without any KB article": evidence of a gap, never an answer. */
 export const GAP_CLASS = "__gap__";
 
@@ -111,11 +111,43 @@ function lexicalDoc(ts: string[]): LexicalDoc {
 export interface LexicalBoosts {
   titleBoost: number;
   tagBoost: number;
+  headingBoost: number;
 }
 
+// The model learns from each paragraph (or list) of an article as a separate example: a section as one
+// long example teaches it less (banking77 dev without history: auto-resolution 11.7 → 8.8).
 function articleTexts(a: SnapshotArticle): string[] {
   const meta = `${a.title}. ${a.tags.join(" ")} ${a.category}`;
-  return [a.title, meta, ...a.passages.map((p) => (p.heading ? `${p.heading}. ` : "") + p.text)];
+  const blocks = a.passages.flatMap((p) =>
+    blocksOf(p.text).map((b, i) => (p.heading && i === 0 ? `${p.heading}. ${b}` : b)),
+  );
+  return [a.title, meta, ...blocks];
+}
+
+const isListLine = (l: string) => /^\s*([-*+]|\d+[.)])\s+/.test(l);
+
+/** A section's paragraphs: an intro line ending in ":" stays with its list; short blocks join the next. */
+function blocksOf(text: string, minWords = 18): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  const flush = () => {
+    if (cur.length) out.push(cur.join("\n"));
+    cur = [];
+  };
+  for (const line of text.split("\n")) {
+    const last = cur.at(-1) ?? "";
+    if (cur.length && isListLine(last) && !isListLine(line)) flush();
+    else if (cur.length && !isListLine(line) && !last.trimEnd().endsWith(":") && !isListLine(last)) flush();
+    cur.push(line);
+  }
+  flush();
+  const merged: string[] = [];
+  for (const b of out) {
+    const prev = merged.at(-1);
+    if (prev !== undefined && (prev.match(/\S+/g) ?? []).length < minWords) merged[merged.length - 1] = `${prev}\n${b}`;
+    else merged.push(b);
+  }
+  return merged;
 }
 
 export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): KbSnapshot {
@@ -244,14 +276,22 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     const title = terms(a.title);
     const tags = terms(`${a.tags.join(" ")} ${a.category}`);
     const body: string[] = [];
-    const passageDocs = a.passages.map((p) => {
-      const ts = terms((p.heading ? `${p.heading} ` : "") + p.text);
+    const headings: string[] = [];
+    const passageDocs = a.passages.map((p, i) => {
+      const head = terms(p.heading);
+      const ts = terms(p.text);
       for (const t of ts) body.push(t);
-      return lexicalDoc(ts);
+      headings.push(...head);
+      // A section is about its heading; the untitled opening section answers the title's question.
+      const doc = [...ts];
+      for (let k = 0; k < boosts.headingBoost; k++) doc.push(...head);
+      if (i === 0 && !p.heading) for (let k = 0; k < boosts.headingBoost; k++) doc.push(...title);
+      return lexicalDoc(doc);
     });
     const all: string[] = [];
     for (let i = 0; i < boosts.titleBoost; i++) all.push(...title);
     for (let i = 0; i < boosts.tagBoost; i++) all.push(...tags);
+    for (let i = 0; i < boosts.headingBoost; i++) all.push(...headings);
     all.push(...body);
     return { ...a, doc: lexicalDoc(all), passageDocs };
   });

@@ -9,6 +9,7 @@ import type {
 } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
+import { renderMarkdown } from "../../../shared/markdown.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
 import { clock, fullDate } from "../time.ts";
 
@@ -89,10 +90,8 @@ export function Transcript({
                 <span class="author">Bot</span>
                 <span class="streaming">writing…</span>
               </div>
-              <div class="bubble">
-                {d.text}
-                <span class="caret" aria-hidden="true" />
-              </div>
+              <Body text={d.text} markdown />
+              <span class="caret" aria-hidden="true" />
             </li>
           ))}
           {pending.map((p) => (
@@ -138,6 +137,13 @@ export function Transcript({
   );
 }
 
+/** Bot answers and agent replies are Markdown, through the one sanitising renderer; a customer's words stay text. */
+function Body({ text, markdown }: { text: string; markdown: boolean }) {
+  if (!markdown) return <div class="bubble">{text}</div>;
+  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  return <div class="bubble md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
+}
+
 const authorLabel = (m: MessageEvent): string =>
   m.author === "customer"
     ? "Customer"
@@ -164,7 +170,7 @@ function Line({ m }: { m: MessageEvent }) {
         </time>
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
       </div>
-      <div class="bubble">{m.text}</div>
+      <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
       {m.attachments && m.attachments.length > 0 && (
         <div class="sources" data-testid="attachments">
           <span class="muted small">Attachments:</span>
