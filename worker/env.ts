@@ -19,6 +19,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   PUBLIC_URL?: string;
   STREAM_DELAY_MS?: string;
+  /** The language agents work in: handoff summaries are written in it, customer messages translated to it (en). */
+  AGENT_LOCALE?: string;
   /** A conversation left with the bot is resolved after this long without a new event (ms; default 30 min, "0": never). */
   AUTO_RESOLVE_MS?: string;
   /** Public writes per client IP: "perSecond,burst" (default "2,20"). */

@@ -5,6 +5,7 @@ import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
 import {
+  ADMIN,
   BASE,
   connect,
   createConversation,
@@ -225,6 +226,24 @@ describe("decisions", () => {
     expect(bots.map((e) => (e as MessageEvent).action)).toEqual(["decline", "decline", "decline", "decline"]);
     expect(sock.frames.some((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued")).toBe(
       false,
+    );
+  });
+
+  it("hands off with a packet that lists only articles retrieval found and states the problem and facts", async () => {
+    // Issue #15: "articles the bot tried" listed unrelated ones at 0.13; the summary quoted first and last messages.
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    sock.send({ t: "send", clientId: "pkt-0000001", text: "write me a poem about my iPhone 13" });
+    await sock.until(isBotMessage);
+    sock.send({ t: "send", clientId: "pkt-0000002", text: "I want to talk to a person" });
+    await sock.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
+    sock.close();
+    const d = (await (await SELF.fetch(`${BASE}/admin/v1/conversations/${c.id}`, { headers: ADMIN })).json()) as {
+      handoff: { tried: unknown[]; summary: string; locale: string };
+    };
+    expect(d.handoff.tried).toEqual([]);
+    expect(d.handoff.summary).toBe(
+      'Problem: "write me a poem about my iPhone 13"\nFacts: iPhone 13\nBot so far: could not help; then asked for a person.',
     );
   });
 

@@ -115,7 +115,9 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
               },
             }
           : {}),
-        tried: r.candidates
+        // Only articles retrieval actually found: none for an out-of-scope question, none below the floor.
+        tried: (d.reason === "out-of-scope" ? [] : r.candidates)
+          .filter((c) => c.score >= config.triedFloor)
           .slice(0, 3)
           .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
       };

@@ -83,6 +83,7 @@ export class ConversationDO extends DurableObject<Env> {
         wordsPerChunk: 1,
         routing: loadMatrix(env),
         ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
+        ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
       },
       () => nanoid(12),
     );

@@ -16,6 +16,7 @@ import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts"
 import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
+import { summarizeConversation } from "./summary.ts";
 import type { Meta, NewEvent, Reader, Store } from "./store.ts";
 
 export type { BotTurn, Brain } from "../answer/turn-types.ts";
@@ -65,6 +66,8 @@ export type EngineOptions = {
   routing?: Matrix;
   /** How long a handoff may wait for the LLM summary, from its start, before queueing with the extractive one. */
   summaryWaitMs?: number;
+  /** The language agents read the handoff summary in (AGENT_LOCALE; English by default). */
+  agentLocale?: string;
 };
 
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
@@ -506,10 +509,6 @@ export class Engine {
 
   private packet(reason: string, turn: BotTurn | undefined): HandoffPacket {
     const m = this.meta;
-    const customer = this.store
-      .events()
-      .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
-      .map((e) => e.text);
     const best = turn?.article;
     const top = m.tried[m.tried.length - 1];
     const category = best?.category ?? top?.category;
@@ -523,7 +522,7 @@ export class Engine {
     });
     return {
       reason,
-      summary: summarize(customer),
+      summary: summarizeConversation(this.store.events(), m.locale, this.opts.agentLocale),
       summarySource: "extractive",
       ...(m.pageUrl ? { pageUrl: m.pageUrl } : {}),
       ...(m.pageTitle ? { pageTitle: m.pageTitle } : {}),
@@ -600,18 +599,6 @@ function mergeTried(prev: Meta["tried"], next: TriedArticle[]): Meta["tried"] {
   const byId = new Map(prev.map((t) => [t.articleId, t]));
   for (const t of next) byId.set(t.articleId, { ...t, score: Math.max(t.score, byId.get(t.articleId)?.score ?? 0) });
   return [...byId.values()].sort((a, b) => b.score - a.score).slice(0, 5);
-}
-
-/** Extractive summary: the customer's first question and their latest words, trimmed. */
-export function summarize(customer: string[]): string {
-  if (!customer.length) return "The customer asked for a person before writing anything.";
-  const clip = (s: string) => (s.length > 240 ? `${s.slice(0, 237)}…` : s);
-  const first = customer[0] as string;
-  const last = customer[customer.length - 1] as string;
-  const n = customer.length;
-  return n === 1
-    ? `Customer asked: "${clip(first)}"`
-    : `Customer asked: "${clip(first)}"; latest (${n} messages): "${clip(last)}"`;
 }
 
 function lastCustomerText(events: ConversationEvent[]): string {

@@ -125,6 +125,11 @@ export interface DecisionConfig {
   negativeSentimentMinScore: number;
   /** Failed bot turns after which any non-confident turn goes to a person. */
   maxFailures: number;
+  /**
+   * Articles below this fused score are not listed to agents as "articles the bot tried": a diffuse
+   * ranking puts 0.1 on unrelated ones, which only misleads (issue #15).
+   */
+  triedFloor: number;
 }
 
 export interface ComposeConfig {
@@ -216,6 +221,7 @@ export const defaultDecisionConfig: DecisionConfig = {
   negativeSentimentMaxConfidence: 0.6,
   negativeSentimentMinScore: 2,
   maxFailures: 2,
+  triedFloor: 0.2,
 };
 
 // A whole section is the answer (issue #15: answers that skipped the restore steps); 200 words holds
