@@ -39,6 +39,8 @@ export type CreatedConversation = { id: string; token: string; state: Conversati
 export const postMessageSchema = z.object({
   clientId: z.string().check(z.minLength(8, "clientId must be 8 to 64 characters"), z.maxLength(64)),
   text: z.string().check(z.trim(), z.minLength(1, "message is empty"), z.maxLength(MAX_MESSAGE_CHARS)),
+  /** The answer to the bot's "Do you mean …?": an option's articleId, or "none". */
+  choice: z.optional(z.string().check(z.maxLength(80))),
 });
 export type PostMessage = z.infer<typeof postMessageSchema>;
 export type PostedMessage = { seq: number; duplicate: boolean };

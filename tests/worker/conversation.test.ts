@@ -247,6 +247,53 @@ describe("decisions", () => {
     );
   });
 
+  it("asks the customer for more when none of the options fits, without guessing", async () => {
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    // Before the test below, which teaches the bot what "my album" means.
+    sock.send({ t: "send", clientId: "clnone-0001", text: "my album" });
+    await sock.until(isBotMessage);
+    expect(
+      ((sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent).action,
+    ).toBe("clarify");
+    sock.send({ t: "send", clientId: "clnone-0002", text: "None of these", choice: "none" });
+    await sock.until(() => sock.frames.filter(isBotMessage).length >= 2);
+    sock.close();
+    const reply = (sock.frames.filter(isBotMessage)[1] as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(reply.action).toBe("decline");
+    expect(reply.text).toMatch(/tell me a bit more/);
+  });
+
+  it("asks 'Do you mean …?' when articles are close, answers the chosen one, and learns the choice", async () => {
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    sock.send({ t: "send", clientId: "clar-000001", text: "my album" });
+    await sock.until(isBotMessage);
+    const ask = (sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(ask.action).toBe("clarify");
+    expect(ask.text).toBe("Do you mean one of these?");
+    expect(ask.options?.length).toBeGreaterThanOrEqual(2);
+    const pick = ask.options?.[0] as { articleId: string; title: string };
+    sock.send({ t: "send", clientId: "clar-000002", text: pick.title, choice: pick.articleId });
+    await sock.until(() => sock.frames.filter(isBotMessage).length >= 2);
+    sock.close();
+    const answer = (sock.frames.filter(isBotMessage)[1] as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(answer.action).toBe("answer");
+    expect(answer.sources?.[0]?.articleId).toBe(pick.articleId);
+    // Learnt like a resolved ticket: the question that was asked, with the article the customer chose.
+    await waitFor(
+      () =>
+        env.DB.prepare("SELECT text, article_id FROM resolved_questions WHERE conversation_id = ?")
+          .bind(c.id)
+          .all<{ text: string; article_id: string }>(),
+      (r) => r.results.length === 1,
+    );
+    const row = await env.DB.prepare("SELECT text, article_id FROM resolved_questions WHERE conversation_id = ?")
+      .bind(c.id)
+      .first<{ text: string; article_id: string }>();
+    expect(row).toEqual({ text: "my album", article_id: pick.articleId });
+  });
+
   it("answers a Spanish question on an English page from the Spanish article, and says so in the event", async () => {
     // Issue #15: the demo page's own suggestion was answered in English with a decline.
     const { bot } = await ask("¿cómo recupero fotos borradas?", "en");

@@ -242,6 +242,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   });
 
   const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
+  const lastMsg = tl.messages.at(-1);
   let prev: StateEvent["state"] | undefined;
   for (const e of notes) {
     items.push({ k: "note", seq: e.seq, e, prev });
@@ -412,10 +413,30 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
               const who = it.m.author + (it.m.name ?? "");
               const label = who !== lastAuthor;
               lastAuthor = who;
+              // "Do you mean …?" is answered once, and only while it is the last word.
+              const ask =
+                it.m.action === "clarify" && it.m.options?.length && it.m.id === lastMsg?.id && state === "bot";
               return (
                 <Fragment key={it.m.id}>
                   <Bubble m={it.m} t={t} base={base} label={label} />
-                  {it.m.author === "bot" && (
+                  {ask && (
+                    <div class="opts" role="group" aria-label={it.m.text}>
+                      {[...(it.m.options ?? []), { articleId: "none", title: t("noneOfThese") }].map((o) => (
+                        <button
+                          key={o.articleId}
+                          type="button"
+                          class={o.articleId === "none" ? "opt none" : "opt"}
+                          onClick={() => {
+                            stick.current = true;
+                            void store.send(o.title, o.articleId);
+                          }}
+                        >
+                          {o.title}
+                        </button>
+                      ))}
+                    </div>
+                  )}
+                  {it.m.author === "bot" && it.m.action !== "clarify" && (
                     <Vote m={it.m} store={store} api={base} site={host.config.site} locale={locale} />
                   )}
                 </Fragment>

@@ -123,7 +123,8 @@ export class Connection {
   /** Sends now if live; otherwise the message waits in the queue for the next `ready`. */
   send(p: Pending): void {
     if (!this.live) return;
-    if (this.transport === "ws") this.wsSend({ t: "send", clientId: p.clientId, text: p.text });
+    if (this.transport === "ws")
+      this.wsSend({ t: "send", clientId: p.clientId, text: p.text, ...(p.choice ? { choice: p.choice } : {}) });
     else void this.post(p);
   }
 
@@ -345,7 +346,7 @@ export class Connection {
     if (this.posting.has(p.clientId)) return;
     this.posting.add(p.clientId);
     try {
-      const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch);
+      const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch, p.choice);
       this.o.onAck(p.clientId, r.seq);
     } catch (e) {
       if (e instanceof ApiFailure && e.rejected) this.o.onRejected(p.clientId, e.message);

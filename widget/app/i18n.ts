@@ -69,6 +69,7 @@ const en = {
   stOpen: "Open",
   stWaiting: "Waiting for a person",
   stClosed: "Closed",
+  noneOfThese: "None of these",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -142,6 +143,7 @@ const es: Dict = {
   stOpen: "Abierta",
   stWaiting: "Esperando a una persona",
   stClosed: "Cerrada",
+  noneOfThese: "Ninguno de estos",
 };
 
 const dictionaries: Record<Locale, Partial<Dict>> = { en, es };

@@ -9,7 +9,7 @@ export { articleUrl, brainFrom, kbLanguages, type BrainParts } from "./turn.ts";
 import type { Meta } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
 import { defaultDecisionConfig, type DecisionConfig } from "../kb/config.ts";
-import { currentKb } from "../knowledge/store.ts";
+import { currentKb, recordChoice } from "../knowledge/store.ts";
 import { answerParts } from "./ai/index.ts";
 
 /** Thresholds: the defaults chosen on the dev benchmark, overridable per deployment. */
@@ -18,11 +18,22 @@ export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfi
   return { ...defaultDecisionConfig, ...(JSON.parse(env.DECISION_CONFIG) as Partial<DecisionConfig>) };
 }
 
-export function brainParts(env: Env): BrainParts {
+export function brainParts(env: Env, defer?: (p: Promise<unknown>) => void): BrainParts {
   const { retriever, composer } = answerParts(env);
-  return { retriever, composer, config: decisionConfig(env), loadKb: (ws) => currentKb(env, ws) };
+  return {
+    retriever,
+    composer,
+    config: decisionConfig(env),
+    loadKb: (ws) => currentKb(env, ws),
+    learn: (ws, text, article, conversationId) => {
+      const done = recordChoice(env, ws, { text, article }, conversationId).catch((e: unknown) =>
+        console.warn(`[edgedesk] could not record a clarifying choice: ${String(e)}`),
+      );
+      defer?.(done);
+    },
+  };
 }
 
-export function makeBrain(env: Env, meta: () => Meta | null): Brain {
-  return brainFrom(brainParts(env), meta);
+export function makeBrain(env: Env, meta: () => Meta | null, defer?: (p: Promise<unknown>) => void): Brain {
+  return brainFrom(brainParts(env, defer), meta);
 }

@@ -2,6 +2,7 @@
 // (turn.ts) is pure and the offline evaluators can run it in Node.
 import type { TriedArticle } from "../../shared/api.ts";
 import type { Action, Source } from "../../shared/protocol.ts";
+import type { Clarify } from "../conversation/store.ts";
 
 /** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
 export type BotTurn = {
@@ -22,12 +23,24 @@ export type BotTurn = {
   locale?: string;
   /** The language `text` is written in, when it differs (a sentence the bot has no table for is English). */
   textLocale?: string;
+  /** Action "clarify": the options shown, and what the conversation keeps to read the answer. */
+  options?: { articleId: string; title: string }[];
+  clarify?: Clarify;
+};
+
+export type TurnContext = {
+  locale: string;
+  priorLowConfidence: number;
+  priorFailures: number;
+  /** The customer's previous messages, oldest first, for context a single message lacks. */
+  earlier: string[];
+  channel?: string;
+  /** The bot's open "Do you mean …?", if its last message asked one. */
+  clarify?: Clarify;
+  /** The customer's answer to it: an offered article id, or "none". */
+  choice?: string;
 };
 
 export interface Brain {
-  /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
-  turn(
-    text: string,
-    ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] },
-  ): Promise<BotTurn>;
+  turn(text: string, ctx: TurnContext): Promise<BotTurn>;
 }

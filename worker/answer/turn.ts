@@ -5,7 +5,7 @@ import type { Source } from "../../shared/protocol.ts";
 import { reply, replyLocale } from "../conversation/replies.ts";
 import type { Meta } from "../conversation/store.ts";
 import type { DecisionConfig } from "../kb/config.ts";
-import { asksForPerson, decide } from "../kb/decide.ts";
+import { asksForPerson, clarifyOptions, decide } from "../kb/decide.ts";
 import type { LoadedKb } from "../kb/index.ts";
 import type { Candidate } from "../kb/retrieve.ts";
 import { chooseLanguage, LANGUAGE_NAMES } from "./language.ts";
@@ -22,6 +22,8 @@ export type BrainParts = {
   composer: Composer;
   config: DecisionConfig;
   loadKb(workspaceId: string): Promise<LoadedKb | null>;
+  /** Records a question → article the customer confirmed (a clarifying choice), for the next training. */
+  learn?(workspaceId: string, question: string, articleId: string, conversationId: string): void;
 };
 
 /** The languages a KB has articles in (two-letter codes). */
@@ -81,12 +83,63 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           lowConfidence: false,
         };
       }
-      let r = await retriever.retrieve(kb, m.workspaceId, text, locale);
-      const d = decide(
+      // The answer to "Do you mean …?": the chosen article answers the question that was asked.
+      const offered = ctx.clarify && ctx.choice ? ctx.clarify : undefined;
+      if (offered && ctx.choice === "none") {
+        return {
+          action: "decline",
+          reason: "clarify-none",
+          confidence: 0,
+          ...said("clarifyNone"),
+          sources: [],
+          tried: [],
+          lowConfidence: true,
+        };
+      }
+      const question = offered?.options.includes(ctx.choice ?? "") ? offered.question : text;
+      let r = await retriever.retrieve(kb, m.workspaceId, question, locale);
+      let d = decide(
         r,
         { text, locale, priorLowConfidence: ctx.priorLowConfidence, priorFailures: ctx.priorFailures },
         config,
       );
+      const chosen = question !== text ? r.candidates.find((c) => c.articleId === ctx.choice) : undefined;
+      if (chosen) {
+        // Learnt like a resolved ticket: next time this question goes straight to the article.
+        parts.learn?.(m.workspaceId, question, chosen.articleId, m.id);
+        d = {
+          action: chosen.handoff === "always" ? "handoff" : "answer",
+          reason: chosen.handoff === "always" ? "article-requires-person" : "clarified",
+          article: chosen,
+          confidence: chosen.score,
+        };
+      } else if (
+        (d.reason === "low-confidence" || (d.reason === "article-requires-person" && config.clarifyHandoff > 0)) &&
+        !ctx.clarify &&
+        ctx.channel !== "email"
+      ) {
+        // Two or three articles close together: ask, rather than guess or give up. When one of them
+        // needs a person and another does not, the customer's pick decides (picking it hands off).
+        const options = clarifyOptions(r, config);
+        const mixed = d.reason !== "article-requires-person" || options.some((o) => o.handoff !== "always");
+        if (options.length >= 2 && mixed) {
+          return {
+            action: "clarify",
+            reason: "clarify",
+            confidence: d.confidence,
+            ...said("clarify"),
+            sources: [],
+            options: options.map((c) => ({ articleId: c.articleId, title: c.title })),
+            clarify: { question: text, options: options.map((c) => c.articleId) },
+            tried: options.map((c) => ({
+              articleId: c.articleId,
+              title: c.title,
+              score: Math.round(c.score * 1000) / 1000,
+            })),
+            lowConfidence: false,
+          };
+        }
+      }
       if (d.reason === "asked-for-person") {
         // "I want a person" says nothing of the problem: route on what the customer asked before.
         r = ctx.earlier.length
@@ -122,7 +175,7 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
       };
       if (d.action === "answer" && a) {
-        const composed = await composer.compose({ text, locale, article: a, retrieval: r, source });
+        const composed = await composer.compose({ text: question, locale, article: a, retrieval: r, source });
         if (composed.kind === "answer") {
           return {
             ...base,

@@ -66,7 +66,11 @@ export class ConversationDO extends DurableObject<Env> {
     const summarizer = handoffSummarizer(env);
     this.engine = new Engine(
       this.store,
-      makeBrain(env, () => this.store.meta()),
+      makeBrain(
+        env,
+        () => this.store.meta(),
+        (p) => this.ctx.waitUntil(p),
+      ),
       {
         broadcast: (f) => this.broadcast(f),
         publish: (item, ws) => this.publish(item, ws),
@@ -173,8 +177,8 @@ export class ConversationDO extends DurableObject<Env> {
     return this.email.receive(r);
   }
 
-  postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
-    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
+  postCustomer(clientId: string, text: string, choice?: string): { seq: number; duplicate: boolean } {
+    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
     this.ctx.waitUntil(done);
     return { seq, duplicate };
   }
@@ -301,9 +305,10 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/sse") return this.sse(after, null);
     if (url.pathname === "/send-stream") {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
-      const { clientId, text } = (await request.json()) as { clientId: string; text: string };
+      // Parsed by the route (postMessageSchema) before it reached this object.
+      const { clientId, text, choice } = (await request.json()) as { clientId: string; text: string; choice?: string };
       const after = this.store.lastSeq();
-      const sent = this.engine.customerMessage(clientId, text);
+      const sent = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
       this.ctx.waitUntil(sent.done);
       return this.sse(after, { ...sent, clientId });
     }
@@ -355,7 +360,7 @@ export class ConversationDO extends DurableObject<Env> {
         const r =
           att.role === "agent"
             ? this.engine.agentMessage(att, f.clientId, f.text)
-            : this.postCustomer(f.clientId, f.text);
+            : this.postCustomer(f.clientId, f.text, f.choice);
         ws.send(
           JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),
         );

@@ -23,7 +23,7 @@ export type { BotTurn, Brain } from "../answer/turn-types.ts";
 import type { BotTurn, Brain } from "../answer/turn-types.ts";
 
 /** Turns that are neither an answer nor a miss: chit-chat and questions the help centre does not cover. */
-const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered"]);
+const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered", "clarify"]);
 
 export interface Outside {
   broadcast(frame: ServerFrame): void;
@@ -128,7 +128,7 @@ export class Engine {
   customerMessage(
     clientId: string,
     text: string,
-    extra: Pick<MessageEvent, "attachments"> = {},
+    extra: Pick<MessageEvent, "attachments" | "choice"> = {},
   ): { seq: number; duplicate: boolean; done: Promise<void> } {
     const { event, duplicate } = this.store.append(
       { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now(), ...extra },
@@ -389,15 +389,23 @@ export class Engine {
       .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
       .map((e) => e.text)
       .slice(0, -1);
+    // The answer to a "Do you mean …?" is the customer message being answered, if it carries a choice.
+    const asked = lastCustomer(this.store.events());
+    const choice = m.clarify && asked?.text === text ? asked.choice : undefined;
     const turn = await this.brain.turn(text, {
       locale: m.locale,
       priorLowConfidence: m.lowConfidenceTurns,
       priorFailures: m.failures,
       earlier,
+      channel: m.channel,
+      ...(m.clarify ? { clarify: m.clarify } : {}),
+      ...(choice ? { choice } : {}),
     });
     const tried = mergeTried(this.meta.tried, turn.tried);
+    const { clarify: _asked, ...rest } = this.meta;
     this.store.saveMeta({
-      ...this.meta,
+      ...rest,
+      ...(turn.clarify ? { clarify: turn.clarify } : {}),
       tried,
       ...(turn.locale ? { locale: turn.locale } : {}),
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
@@ -421,7 +429,12 @@ export class Engine {
     record(
       await this.say(
         turn.text,
-        { action: turn.action, sources: turn.sources, ...(turn.locale ? { locale: turn.locale } : {}) },
+        {
+          action: turn.action,
+          sources: turn.sources,
+          ...(turn.locale ? { locale: turn.locale } : {}),
+          ...(turn.options ? { options: turn.options } : {}),
+        },
         turn.citedSources,
       ),
     );
@@ -431,7 +444,7 @@ export class Engine {
   /** Streams text to every client in word chunks, then stores it as one message. */
   private async say(
     text: string | AsyncIterable<string>,
-    extra: Pick<MessageEvent, "action" | "sources" | "locale">,
+    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options">,
     citedSources?: () => Source[],
   ): Promise<string> {
     const id = this.newId();
@@ -599,6 +612,14 @@ function mergeTried(prev: Meta["tried"], next: TriedArticle[]): Meta["tried"] {
   const byId = new Map(prev.map((t) => [t.articleId, t]));
   for (const t of next) byId.set(t.articleId, { ...t, score: Math.max(t.score, byId.get(t.articleId)?.score ?? 0) });
   return [...byId.values()].sort((a, b) => b.score - a.score).slice(0, 5);
+}
+
+function lastCustomer(events: ConversationEvent[]): MessageEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e?.type === "message" && e.author === "customer") return e;
+  }
+  return undefined;
 }
 
 function lastCustomerText(events: ConversationEvent[]): string {

@@ -7,6 +7,8 @@ import type { EmailThread } from "../email/compose.ts";
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
 
+export type Clarify = { question: string; options: string[] };
+
 export type Meta = {
   id: string;
   workspaceId: string;
@@ -27,6 +29,8 @@ export type Meta = {
   /** Customer questions the bot has yet to answer, oldest first: survives a restart mid-turn. */
   pending?: string[];
   failures: number;
+  /** The bot's open "Do you mean …?": the question it was about and the articles it offered. */
+  clarify?: Clarify;
   assignedAgentId?: string;
   assignedAgentName?: string;
   handoff?: HandoffPacket;

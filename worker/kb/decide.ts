@@ -22,7 +22,9 @@ export type DecisionReason =
   | "low-confidence"
   | "out-of-scope"
   | "negative-sentiment"
-  | "repeated-failure";
+  | "repeated-failure"
+  /** The customer picked this article from a "Do you mean …?". */
+  | "clarified";
 
 export interface Decision {
   action: Action;
@@ -96,10 +98,17 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     confidence < config.outOfScopeMaxConfidence ||
     (retrieval.gapProbability >= config.gapMinProbability && retrieval.gapProbability >= confidence);
   const outOfScope = offTopic || weakEvidence;
+  // The best article that a person need not handle: when it clearly outranks every handoff article
+  // together, the question is about it ("how long does shipping take" is not "my parcel is lost").
+  const bestAnswer = retrieval.candidates.find((c) => c.handoff !== "always");
+  const outranked =
+    !!bestAnswer &&
+    retrieval.handoffMass < mix(config.handoffVsAnswerNoHistory, config.handoffVsAnswer) * bestAnswer.score;
   const handoffTopic =
     !!top &&
     !!bestHandoff &&
     !offTopic &&
+    !outranked &&
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
     (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
@@ -132,4 +141,19 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     return { action: "handoff", reason: "low-confidence-after-rephrase", article: related, confidence };
   }
   return { action: "decline", reason: "low-confidence", article: related, confidence };
+}
+
+/**
+ * When retrieval cannot tell two or three articles apart, the articles worth asking about ("Do you
+ * mean …?"): the best one is plausible (`clarifyMinTop`), the others come close to it
+ * (`clarifyRatio` of its score), and together they hold most of what retrieval found
+ * (`clarifyMinMass`). Empty when there is nothing to ask.
+ */
+export function clarifyOptions(retrieval: Retrieval, config: DecisionConfig = defaultDecisionConfig): Candidate[] {
+  const [top, ...rest] = retrieval.candidates;
+  if (!top || config.clarifyMax < 2 || top.score < config.clarifyMinTop) return [];
+  const close = rest.filter((c) => c.score >= config.clarifyRatio * top.score).slice(0, config.clarifyMax - 1);
+  if (!close.length) return [];
+  const options = [top, ...close];
+  return options.reduce((m, c) => m + c.score, 0) >= config.clarifyMinMass ? options : [];
 }

@@ -7,7 +7,7 @@ import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
-import { terms } from "./text.ts";
+import { correctTerms, terms } from "./text.ts";
 
 export interface Candidate {
   articleId: string;
@@ -127,11 +127,14 @@ export function lexicalEvidence(
 
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
-  const qTerms = terms(query);
   const n = index.articles.length;
-
   // Articles in the customer's language when the KB has any; otherwise every article.
   const lang = opts.locale?.slice(0, 2).toLowerCase();
+  const raw = terms(query, lang);
+  // Spelling slips are corrected for ranking only: the evidence that the KB covers the question at
+  // all is read from what was written, so "weather" corrected to a KB word cannot make it in scope.
+  const qTerms = cfg.spelling ? correctTerms(raw, index.df) : raw;
+
   const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
   const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
 
@@ -211,7 +214,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     };
   });
   const top = candidates[0]?.score ?? 0;
-  const ev = lexicalEvidence(index, qTerms, allowed);
+  const ev = lexicalEvidence(index, raw, allowed);
   return {
     query,
     candidates,

@@ -23,6 +23,9 @@ export const SNAPSHOT_FORMAT = 1;
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
  */
 export const ENGINE_VERSION = "e4";
+/** History lines from which rare features are pruned and IDF weighting starts. */
+const HISTORY_FOR_PRUNING = 200;
+
 /** Class name of "agents resolved this without any KB article": evidence of a gap, never an answer. */
 export const GAP_CLASS = "__gap__";
 
@@ -186,8 +189,13 @@ export function* buildSnapshotSteps(
   const published = new Map(articles.map((a, i) => [a.id, i]));
 
   const texts: { text: string; cls: string; weight: number; history: boolean }[] = [];
-  // The article weight is relative to history; with no history the articles are all there is.
-  const articleWeight = input.history.length > 0 ? cfg.articleExampleWeight : 1;
+  // The article weight is relative to history; with no history the articles are all there is. It
+  // moves to its with-history value as history grows, and the settings below switch only once there
+  // is enough of it: a new workspace's first few learnt questions (a clarifying choice, one resolved
+  // ticket) must not drop the rare article words the KB-only model lives on.
+  const grown = Math.min(1, input.history.length / defaultRetrieveConfig.historyForFullModel);
+  const articleWeight = 1 - (1 - cfg.articleExampleWeight) * grown;
+  const someHistory = input.history.length >= HISTORY_FOR_PRUNING;
   for (const a of articles)
     for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
   let resolvedByArticle = 0;
@@ -218,7 +226,7 @@ export function* buildSnapshotSteps(
   const counts = new Map<string, number>();
   for (const f of named) for (const k of f.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
   // Without history every feature of the (few) article texts matters; with history rare ones are noise.
-  const minCount = input.history.length > 0 ? cfg.minFeatureCount : 1;
+  const minCount = someHistory ? cfg.minFeatureCount : 1;
   const features = [...counts]
     .filter(([, c]) => c >= minCount)
     .map(([k]) => k)
@@ -228,7 +236,7 @@ export function* buildSnapshotSteps(
   let idf: Float64Array | undefined;
   // Only with history: over a handful of long article texts document frequency says little, and on
   // banking77 dev the KB-only model lost precision with it.
-  if (cfg.idf && input.history.length > 0) {
+  if (cfg.idf && someHistory) {
     const nDocs = texts.length;
     // Smoothed, and rounded as it will be stored, so training sees exactly what retrieval will.
     idf = Float64Array.from(
@@ -273,13 +281,14 @@ export function* buildSnapshotSteps(
 export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
   const articles: IndexedArticle[] = snapshot.articles.map((a) => {
-    const title = terms(a.title);
-    const tags = terms(`${a.tags.join(" ")} ${a.category}`);
+    const lang = a.locale.slice(0, 2);
+    const title = terms(a.title, lang);
+    const tags = terms(`${a.tags.join(" ")} ${a.category}`, lang);
     const body: string[] = [];
     const headings: string[] = [];
     const passageDocs = a.passages.map((p, i) => {
-      const head = terms(p.heading);
-      const ts = terms(p.text);
+      const head = terms(p.heading, lang);
+      const ts = terms(p.text, lang);
       for (const t of ts) body.push(t);
       headings.push(...head);
       // A section is about its heading; the untitled opening section answers the title's question.

@@ -57,6 +57,30 @@ export async function recordResolved(
   return queueJob(env, workspaceId, { kind: "history", items: [], by });
 }
 
+/**
+ * A customer's own confirmation (the article they picked from "Do you mean …?") recorded like a
+ * resolved ticket. Retraining is queued only when no history job is already waiting: a queued job
+ * reads every recorded question when it runs, so a busy hour of choices costs one retrain, not one each.
+ */
+export async function recordChoice(
+  env: Env,
+  workspaceId: string,
+  item: { text: string; article: string },
+  conversationId: string,
+): Promise<void> {
+  await env.DB.prepare(
+    "INSERT INTO resolved_questions (workspace_id, text, article_id, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)",
+  )
+    .bind(workspaceId, item.text.slice(0, 1000), item.article, conversationId, Date.now())
+    .run();
+  const waiting = await env.DB.prepare(
+    "SELECT 1 AS x FROM kb_jobs WHERE workspace_id = ? AND kind = 'history' AND status IN ('staging', 'queued') LIMIT 1",
+  )
+    .bind(workspaceId)
+    .first();
+  if (!waiting) await queueJob(env, workspaceId, { kind: "history", items: [], by: "customer-choice" });
+}
+
 /** Makes a freshly committed version this isolate's current one at once; others follow within CURRENT_TTL_MS. */
 export function installKb(workspaceId: string, version: number, snapshot: KbSnapshot): void {
   loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });

@@ -73,7 +73,7 @@ conversations.post("/:id/messages", async (c) => {
     // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
     return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
   }
-  return c.json(await stub.postCustomer(body.clientId, body.text), 202);
+  return c.json(await stub.postCustomer(body.clientId, body.text, body.choice), 202);
 });
 
 conversations.post("/:id/handoff", async (c) => {

@@ -169,8 +169,15 @@ function Line({ m }: { m: MessageEvent }) {
           {clock(m.at)}
         </time>
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
+        {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
+        {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
       </div>
       <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      {m.options && m.options.length > 0 && (
+        <p class="small muted" data-testid="clarify-options">
+          Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
+        </p>
+      )}
       {m.attachments && m.attachments.length > 0 && (
         <div class="sources" data-testid="attachments">
           <span class="muted small">Attachments:</span>
