@@ -164,3 +164,56 @@ describe("buildSnapshot", () => {
     expect(retrieve(idx, "change my pin").candidates[0]?.articleId).toBe("change-pin");
   });
 });
+
+describe("what a content team adds (issue #15)", () => {
+  const demo = readKbDir("kb");
+  const top = (index: KbIndex, q: string) => retrieve(index, q, { locale: "en" }).candidates[0]?.articleId;
+
+  it("synonyms set once for the workspace bring a customer's word to the article's", () => {
+    const q = "how do I cancel my plan";
+    const plain = loadIndex(buildSnapshot({ version: "s", articles: demo, history: [] }));
+    const withSynonyms = loadIndex(
+      buildSnapshot({
+        version: "s",
+        articles: demo,
+        history: [],
+        synonyms: [["cancel my plan", "downgrade", "cancel subscription"]],
+      }),
+    );
+    const before = retrieve(plain, q, { locale: "en" });
+    const after = retrieve(withSynonyms, q, { locale: "en" });
+    expect(decide(before, turn(q)).action).not.toBe("answer");
+    expect(decide(after, turn(q))).toMatchObject({ action: "answer", article: { articleId: "plans-and-pricing" } });
+    // A group only applies when the question holds all of a member's words.
+    expect(top(withSynonyms, "cancel my print order")).toBe(top(plain, "cancel my print order"));
+  });
+
+  it("'questions this article answers' in front matter are learnt like resolved tickets", () => {
+    const q = "can I look at my albums on the plane";
+    const plain = loadIndex(buildSnapshot({ version: "q", articles: demo, history: [] }));
+    const withQuestions = loadIndex(
+      buildSnapshot({
+        version: "q",
+        articles: demo.map((a) =>
+          a.id === "offline-mode"
+            ? { ...a, questions: ["can I see my photos on a flight", "view albums on the plane"] }
+            : a,
+        ),
+        history: [],
+      }),
+    );
+    const p = (i: KbIndex) =>
+      retrieve(i, q, { locale: "en" }).candidates.find((c) => c.articleId === "offline-mode")?.score ?? 0;
+    expect(top(withQuestions, q)).toBe("offline-mode");
+    expect(p(withQuestions)).toBeGreaterThan(p(plain) + 0.1);
+  });
+
+  it("normalises spelling slips, compounds and Spanish inflections", () => {
+    const index = loadIndex(buildSnapshot({ version: "n", articles: demo, history: [] }));
+    expect(top(index, "how do I recoverr deleted photoss")).toBe("recover-deleted-photos");
+    expect(top(index, "autobackup stopped")).toBe("auto-backup-not-working");
+    expect(retrieve(index, "borré fotos, ¿cómo las recupero?", { locale: "es" }).candidates[0]?.articleId).toBe(
+      "es-recover-deleted-photos",
+    );
+  });
+});

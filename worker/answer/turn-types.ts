@@ -23,6 +23,8 @@ export type BotTurn = {
   locale?: string;
   /** The language `text` is written in, when it differs (a sentence the bot has no table for is English). */
   textLocale?: string;
+  /** The question this turn was about, when not the message itself (the answer to "Do you mean …?"). */
+  question?: string;
   /** Action "clarify": the options shown, and what the conversation keeps to read the answer. */
   options?: { articleId: string; title: string }[];
   clarify?: Clarify;

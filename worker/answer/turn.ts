@@ -87,6 +87,7 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
       const offered = ctx.clarify && ctx.choice ? ctx.clarify : undefined;
       if (offered && ctx.choice === "none") {
         return {
+          question: offered.question,
           action: "decline",
           reason: "clarify-none",
           confidence: 0,
@@ -127,6 +128,13 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
             action: "clarify",
             reason: "clarify",
             confidence: d.confidence,
+            article: {
+              id: (options[0] as Candidate).articleId,
+              title: (options[0] as Candidate).title,
+              category: (options[0] as Candidate).article.category,
+              team: (options[0] as Candidate).team,
+              priority: (options[0] as Candidate).priority,
+            },
             ...said("clarify"),
             sources: [],
             options: options.map((c) => ({ articleId: c.articleId, title: c.title })),
@@ -179,6 +187,7 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         if (composed.kind === "answer") {
           return {
             ...base,
+            ...(question !== text ? { question } : {}),
             locale,
             textLocale: a.article.locale.slice(0, 2).toLowerCase(),
             action: "answer",

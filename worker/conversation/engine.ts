@@ -414,7 +414,7 @@ export class Engine {
     });
     const record = (messageId: string, action: Action = turn.action) =>
       this.out.recordTurn?.({
-        question: text,
+        question: turn.question ?? text,
         action,
         reason: turn.reason,
         confidence: turn.confidence,

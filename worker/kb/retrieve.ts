@@ -125,12 +125,28 @@ export function lexicalEvidence(
   return { share: total > 0 ? best / total : 0, matched: best / maxIdf };
 }
 
+/** The other members of every synonym group one of whose members the question uses, as text. */
+export function synonymExpansion(index: KbIndex, qTerms: readonly string[]): string {
+  const have = new Set(qTerms);
+  const out: string[] = [];
+  for (const g of index.synonyms) {
+    const hit = g.members.findIndex((m) => m.length > 0 && m.every((t) => have.has(t)));
+    if (hit < 0) continue;
+    g.text.forEach((t, i) => {
+      if (i !== hit) out.push(t);
+    });
+  }
+  return out.join("\n");
+}
+
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
   const n = index.articles.length;
   // Articles in the customer's language when the KB has any; otherwise every article.
   const lang = opts.locale?.slice(0, 2).toLowerCase();
-  const raw = terms(query, lang);
+  // The workspace's synonyms: a question using one member of a group is also a question using the others.
+  const expansion = synonymExpansion(index, terms(query));
+  const raw = [...terms(query, lang), ...terms(expansion, lang)];
   // Spelling slips are corrected for ranking only: the evidence that the KB covers the question at
   // all is read from what was written, so "weather" corrected to a KB word cannot make it in scope.
   const qTerms = cfg.spelling ? correctTerms(raw, index.df) : raw;
@@ -149,7 +165,11 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab, index.model.idf);
+  const { vec } = vectorize(
+    featureNames(expansion ? `${query}\n${expansion}` : query, index.features),
+    index.model.vocab,
+    index.model.idf,
+  );
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;

@@ -39,6 +39,8 @@ export interface SnapshotArticle {
   team: string;
   locale: string;
   updated: string;
+  /** "Questions this article answers" from front matter. */
+  questions: string[];
   passages: Passage[];
 }
 
@@ -50,6 +52,8 @@ export interface KbSnapshot {
   model: SerializedModel;
   /** Resolved history questions for the nearest-neighbour vote. */
   neighbours: SerializedNeighbours;
+  /** The workspace's synonym groups, applied to questions at retrieval. */
+  synonyms?: string[][];
   history: {
     /** History lines that trained the model towards a published article. */
     resolvedByArticle: number;
@@ -69,6 +73,8 @@ export interface BuildInput {
   version: string;
   articles: Article[];
   history: HistoryItem[];
+  /** The workspace's synonym groups ("bin, trash"; "cancel plan, downgrade"). */
+  synonyms?: string[][];
 }
 
 export interface LexicalDoc {
@@ -101,6 +107,8 @@ export interface KbIndex {
   passageDf: Map<string, number>;
   passageAvgLen: number;
   passageCount: number;
+  /** Synonym groups as term lists: a question holding every term of one member gains the others'. */
+  synonyms: { members: string[][]; text: string[] }[];
 }
 
 function lexicalDoc(ts: string[]): LexicalDoc {
@@ -184,6 +192,8 @@ export function* buildSnapshotSteps(
       team: a.team,
       locale: a.locale,
       updated: a.updated,
+      // Drafts saved before the field existed may lack it.
+      questions: [...(a.questions ?? [])],
       passages: chunkArticle(a.body, cfg.minPassageWords),
     }));
   const published = new Map(articles.map((a, i) => [a.id, i]));
@@ -196,8 +206,11 @@ export function* buildSnapshotSteps(
   const grown = Math.min(1, input.history.length / defaultRetrieveConfig.historyForFullModel);
   const articleWeight = 1 - (1 - cfg.articleExampleWeight) * grown;
   const someHistory = input.history.length >= HISTORY_FOR_PRUNING;
-  for (const a of articles)
+  for (const a of articles) {
     for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
+    // Customers' own phrasing, written down by the content team: learnt like resolved tickets.
+    for (const q of a.questions) texts.push({ text: q, cls: a.id, weight: 1, history: false });
+  }
   let resolvedByArticle = 0;
   let gaps = 0;
   const gapTopics: Record<string, number> = {};
@@ -274,6 +287,7 @@ export function* buildSnapshotSteps(
     features: cfg.features,
     model: serializeModel(classes, features, w, bias, idf),
     neighbours,
+    ...(input.synonyms?.length ? { synonyms: input.synonyms } : {}),
     history: { resolvedByArticle, gaps, gapTopics: sortedGapTopics },
   };
 }
@@ -284,6 +298,7 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     const lang = a.locale.slice(0, 2);
     const title = terms(a.title, lang);
     const tags = terms(`${a.tags.join(" ")} ${a.category}`, lang);
+    const questions = terms((a.questions ?? []).join("\n"), lang);
     const body: string[] = [];
     const headings: string[] = [];
     const passageDocs = a.passages.map((p, i) => {
@@ -294,12 +309,16 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
       // A section is about its heading; the untitled opening section answers the title's question.
       const doc = [...ts];
       for (let k = 0; k < boosts.headingBoost; k++) doc.push(...head);
-      if (i === 0 && !p.heading) for (let k = 0; k < boosts.headingBoost; k++) doc.push(...title);
+      if (i === 0 && !p.heading) {
+        for (let k = 0; k < boosts.headingBoost; k++) doc.push(...title);
+        doc.push(...questions);
+      }
       return lexicalDoc(doc);
     });
     const all: string[] = [];
     for (let i = 0; i < boosts.titleBoost; i++) all.push(...title);
     for (let i = 0; i < boosts.tagBoost; i++) all.push(...tags);
+    for (let i = 0; i < boosts.tagBoost; i++) all.push(...questions);
     for (let i = 0; i < boosts.headingBoost; i++) all.push(...headings);
     all.push(...body);
     return { ...a, doc: lexicalDoc(all), passageDocs };
@@ -337,5 +356,6 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     passageDf,
     passageAvgLen: passageLen / Math.max(1, passageCount),
     passageCount,
+    synonyms: (snapshot.synonyms ?? []).map((g) => ({ members: g.map((m) => terms(m)), text: g })),
   };
 }

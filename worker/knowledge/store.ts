@@ -16,13 +16,17 @@ import type { LoadedKb } from "../kb/index.ts";
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();
 
-type ArticleRow = Omit<Article, "tags"> & { tags: string };
-const fromRow = (r: ArticleRow): Article => ({ ...r, tags: JSON.parse(r.tags) as string[] });
+type ArticleRow = Omit<Article, "tags" | "questions"> & { tags: string; questions: string };
+export const fromRow = (r: ArticleRow): Article => ({
+  ...r,
+  tags: JSON.parse(r.tags) as string[],
+  questions: JSON.parse(r.questions || "[]") as string[],
+});
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {
   const rows = await db
     .prepare(
-      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
     )
     .bind(workspaceId)
     .all<ArticleRow>();
@@ -32,7 +36,7 @@ export async function listArticles(db: D1Database, workspaceId: string): Promise
 export async function getArticle(db: D1Database, workspaceId: string, id: string): Promise<Article | null> {
   const r = await db
     .prepare(
-      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
     )
     .bind(workspaceId, id)
     .first<ArticleRow>();
