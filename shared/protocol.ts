@@ -56,6 +56,10 @@ export const messageEventSchema = z.object({
   options: z.optional(z.array(z.object({ articleId: z.string(), title: z.string() }))),
   /** A customer's answer to a clarifying question: the chosen option's article, or "none". */
   choice: z.optional(z.string().check(z.maxLength(80))),
+  /** Bot answers machine-translated from an article in this language (the text says so too). */
+  translatedFrom: z.optional(z.string().check(z.maxLength(16))),
+  /** Agent replies sent translated: what the agent wrote, in their language. */
+  original: z.optional(z.object({ text: z.string(), locale: z.string() })),
   /** Bot messages: the customer's language as the bot understood it (the widget speaks it too). */
   locale: z.optional(z.string().check(z.maxLength(16))),
 });
@@ -111,6 +115,8 @@ export const changeEventSchema = z.object({
   identity: z.optional(identitySchema),
   /** The handoff packet's summary, rewritten by the LLM after the handoff (by: "assistant"). */
   summary: z.optional(z.string()),
+  /** A customer message machine-translated into the agents' language (by: "assistant"). */
+  translation: z.optional(z.object({ messageId: z.string(), text: z.string(), from: z.string(), to: z.string() })),
   /** Where agents' replies are emailed when the customer has left the chat (by: "customer"). */
   followUp: z.optional(z.object({ email: z.string(), verified: z.boolean() })),
 });

@@ -84,6 +84,10 @@ export interface Env {
   SUMMARY?: string;
   /** Model for handoff summaries; unset = LLM_MODEL. */
   SUMMARY_MODEL?: string;
+  /** "off" turns machine translation off; otherwise on whenever the AI binding is present. */
+  TRANSLATION?: string;
+  /** Workers AI translation model (default @cf/meta/m2m100-1.2b). */
+  TRANSLATION_MODEL?: string;
   /** Hard cap on the summary call (ms); after it the extractive summary stands. */
   SUMMARY_TIMEOUT_MS?: string;
   /** How long a handoff may wait for the summary before moving on with the extractive one (ms). */

@@ -11,6 +11,7 @@ import type { Env } from "../env.ts";
 import { defaultDecisionConfig, type DecisionConfig } from "../kb/config.ts";
 import { currentKb, recordChoice } from "../knowledge/store.ts";
 import { answerParts } from "./ai/index.ts";
+import { translator } from "./ai/translate.ts";
 
 /** Thresholds: the defaults chosen on the dev benchmark, overridable per deployment. */
 export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfig {
@@ -20,9 +21,11 @@ export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfi
 
 export function brainParts(env: Env, defer?: (p: Promise<unknown>) => void): BrainParts {
   const { retriever, composer } = answerParts(env);
+  const t = translator(env);
   return {
     retriever,
     composer,
+    ...(t ? { translator: t } : {}),
     config: decisionConfig(env),
     loadKb: (ws) => currentKb(env, ws),
     learn: (ws, text, article, conversationId) => {

@@ -23,6 +23,8 @@ export type BotTurn = {
   locale?: string;
   /** The language `text` is written in, when it differs (a sentence the bot has no table for is English). */
   textLocale?: string;
+  /** The answer was machine-translated from an article in this language. */
+  translatedFrom?: string;
   /** The question this turn was about, when not the message itself (the answer to "Do you mean …?"). */
   question?: string;
   /** Action "clarify": the options shown, and what the conversation keeps to read the answer. */
@@ -45,4 +47,10 @@ export type TurnContext = {
 
 export interface Brain {
   turn(text: string, ctx: TurnContext): Promise<BotTurn>;
+}
+
+/** Machine translation as the turn uses it (implemented by worker/answer/ai/translate.ts). */
+export interface Translate {
+  /** `text` from language `from` into `to` (ISO 639-1), or null when it could not be translated. */
+  translate(text: string, from: string, to: string): Promise<string | null>;
 }

@@ -11,7 +11,7 @@ import type { Candidate } from "../kb/retrieve.ts";
 import { chooseLanguage, LANGUAGE_NAMES } from "./language.ts";
 import type { Composer, Retriever } from "./parts.ts";
 import { smallTalk } from "./smalltalk.ts";
-import type { BotTurn, Brain } from "./turn-types.ts";
+import type { BotTurn, Brain, Translate } from "./turn-types.ts";
 
 /** The article's page in the workspace's help centre (worker/portal/). */
 export const articleUrl = (baseUrl: string, workspaceId: string, id: string) =>
@@ -22,6 +22,8 @@ export type BrainParts = {
   composer: Composer;
   config: DecisionConfig;
   loadKb(workspaceId: string): Promise<LoadedKb | null>;
+  /** Machine translation (worker/answer/ai/translate.ts), when the deployment has it. */
+  translator?: Translate | undefined;
   /** Records a question → article the customer confirmed (a clarifying choice), for the next training. */
   learn?(workspaceId: string, question: string, articleId: string, conversationId: string): void;
 };
@@ -70,6 +72,20 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           tried: [],
           lowConfidence: true,
         };
+      }
+      // No article in their language. With a translator: the question in the KB's main language, the
+      // answer (or the bot's sentence) back in theirs, marked as translated.
+      const pivot = mainLanguage(kb);
+      const translated =
+        !langs.includes(locale) && !person && parts.translator
+          ? await parts.translator.translate(text, locale, pivot)
+          : null;
+      if (translated && parts.translator) {
+        const inner = await brainFrom({ ...parts, translator: undefined }, meta).turn(translated, {
+          ...ctx,
+          locale: pivot,
+        });
+        return toLanguage(inner, parts.translator, pivot, locale);
       }
       if (!langs.includes(locale) && !person) {
         // No article in their language: say so in it, and offer a person (who sees the language in the packet).
@@ -220,5 +236,47 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         lowConfidence,
       };
     },
+  };
+}
+
+/** The language most of the KB's articles are in: where a question in another language is asked. */
+export function mainLanguage(kb: LoadedKb): string {
+  const n = new Map<string, number>();
+  for (const a of kb.index.articles) {
+    const l = a.locale.slice(0, 2).toLowerCase();
+    n.set(l, (n.get(l) ?? 0) + 1);
+  }
+  return [...n].sort((a, b) => b[1] - a[1] || (a[0] === "en" ? -1 : 1))[0]?.[0] ?? "en";
+}
+
+async function collect(text: string | AsyncIterable<string>): Promise<string> {
+  if (typeof text === "string") return text;
+  let s = "";
+  for await (const piece of text) s += piece;
+  return s;
+}
+
+/**
+ * A turn taken in the KB's language, given back in the customer's: the answer translated and marked
+ * as such, the bot's own sentences translated too. Anything the model fails on stays as it was.
+ */
+async function toLanguage(turn: BotTurn, t: Translate, from: string, to: string): Promise<BotTurn> {
+  const text = await collect(turn.text);
+  const { citedSources: cited, ...rest } = turn;
+  const sources = cited ? cited() : turn.sources;
+  const fromName = LANGUAGE_NAMES[from] ?? from;
+  const body = await t.translate(text, from, to);
+  if (turn.action !== "answer") {
+    return { ...rest, sources, text: body ?? text, locale: to, ...(body ? { textLocale: to } : {}) };
+  }
+  const note = `Translated automatically from an article in ${fromName}.`;
+  const noteText = (await t.translate(note, "en", to)) ?? reply(to, "translated", { language: fromName });
+  return {
+    ...rest,
+    sources,
+    text: body ? `${body}\n\n_${noteText.replace(/[_*]/g, "")}_` : text,
+    locale: to,
+    textLocale: body ? to : from,
+    ...(body ? { translatedFrom: from } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type {
 } from "../../shared/api.ts";
 import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
+import { translator, type Translate } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import { FollowUp, followUpAddress } from "../email/follow-up.ts";
@@ -35,10 +36,15 @@ function outcome<T>(work: () => T): Outcome<T> {
   try {
     return { ok: true, value: work() };
   } catch (e) {
-    if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
-    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
-    throw e;
+    return refusal(e);
   }
+}
+
+/** A refusal the caller answers with (409 and its code); anything else is a bug and propagates. */
+function refusal(e: unknown): { ok: false; error: string; message: string } {
+  if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+  if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
+  throw e;
 }
 
 type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
@@ -54,6 +60,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   private readonly email: EmailSide;
   private readonly followUp: FollowUp;
+  /** Machine translation for customers in another language than the agents' (null without AI). */
+  private readonly translate: Translate | null;
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
@@ -64,6 +72,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const summarizer = handoffSummarizer(env);
+    this.translate = translator(env);
     this.engine = new Engine(
       this.store,
       makeBrain(
@@ -179,16 +188,47 @@ export class ConversationDO extends DurableObject<Env> {
 
   postCustomer(clientId: string, text: string, choice?: string): { seq: number; duplicate: boolean } {
     const { seq, duplicate, done } = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
-    this.ctx.waitUntil(done);
+    // Once the bot's turn has settled the customer's language, agents get the message in theirs.
+    this.ctx.waitUntil(duplicate ? done : done.then(() => this.translateForAgents(seq)));
     return { seq, duplicate };
+  }
+
+  /** The language agents work in. */
+  private get agentLocale(): string {
+    return (this.env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
+  }
+
+  private async translateForAgents(seq: number): Promise<void> {
+    const m = this.store.meta();
+    const e = this.store.events(seq - 1, 1).find((x) => x.seq === seq);
+    const from = m?.locale.slice(0, 2).toLowerCase();
+    if (!this.translate || !m || !from || from === this.agentLocale || e?.type !== "message") return;
+    const text = await this.translate.translate(e.text, from, this.agentLocale);
+    if (text && text !== e.text) this.engine.translation(e.id, text, from, this.agentLocale);
+  }
+
+  /** An agent's reply, sent in the customer's language when it differs from the agents' (the original is kept). */
+  private async agentSays(agent: Agent, clientId: string, text: string): Promise<{ seq: number; duplicate: boolean }> {
+    const to = this.store.meta()?.locale.slice(0, 2).toLowerCase();
+    const translated =
+      this.translate && to && to !== this.agentLocale
+        ? await this.translate.translate(text, this.agentLocale, to)
+        : null;
+    return translated && translated !== text
+      ? this.engine.agentMessage(agent, clientId, translated, { original: { text, locale: this.agentLocale } })
+      : this.engine.agentMessage(agent, clientId, text);
   }
 
   async requestHandoff(reason?: string): Promise<void> {
     await this.engine.requestHandoff(reason);
   }
 
-  postAgent(agent: Agent, clientId: string, text: string): Outcome<{ seq: number; duplicate: boolean }> {
-    return outcome(() => this.engine.agentMessage(agent, clientId, text));
+  async postAgent(agent: Agent, clientId: string, text: string): Promise<Outcome<{ seq: number; duplicate: boolean }>> {
+    try {
+      return { ok: true, value: await this.agentSays(agent, clientId, text) };
+    } catch (e) {
+      return refusal(e);
+    }
   }
 
   /** Surge triage's undo: the message leaves the customer's view everywhere (engine.retract). */
@@ -359,7 +399,7 @@ export class ConversationDO extends DurableObject<Env> {
       if (f.t === "send") {
         const r =
           att.role === "agent"
-            ? this.engine.agentMessage(att, f.clientId, f.text)
+            ? await this.agentSays(att, f.clientId, f.text)
             : this.postCustomer(f.clientId, f.text, f.choice);
         ws.send(
           JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),

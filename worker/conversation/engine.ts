@@ -185,9 +185,19 @@ export class Engine {
     agent: { id: string; name: string },
     clientId: string,
     text: string,
+    extra: Pick<MessageEvent, "original"> = {},
   ): { seq: number; duplicate: boolean } {
     const { event, duplicate } = this.store.append(
-      { type: "message", id: this.newId(), author: "agent", name: agent.name, text, clientId, at: this.out.now() },
+      {
+        type: "message",
+        id: this.newId(),
+        author: "agent",
+        name: agent.name,
+        text,
+        clientId,
+        at: this.out.now(),
+        ...extra,
+      },
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate };
@@ -286,6 +296,17 @@ export class Engine {
     this.store.saveMeta({ ...rest, failures: 0 });
     this.move("bot", "handed-back", agent.name);
     void this.publish();
+  }
+
+  /** A customer message machine-translated for agents: agents-only, shown under the message in the console. */
+  translation(messageId: string, text: string, from: string, to: string): void {
+    this.emit({
+      type: "change",
+      audience: AGENTS_ONLY,
+      by: "assistant",
+      translation: { messageId, text, from, to },
+      at: this.out.now(),
+    });
   }
 
   /** The agent's verdict on whether this conversation needed a person (escalation accuracy). */
@@ -434,6 +455,7 @@ export class Engine {
           sources: turn.sources,
           ...(turn.locale ? { locale: turn.locale } : {}),
           ...(turn.options ? { options: turn.options } : {}),
+          ...(turn.translatedFrom ? { translatedFrom: turn.translatedFrom } : {}),
         },
         turn.citedSources,
       ),
@@ -444,7 +466,7 @@ export class Engine {
   /** Streams text to every client in word chunks, then stores it as one message. */
   private async say(
     text: string | AsyncIterable<string>,
-    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options">,
+    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options" | "translatedFrom">,
     citedSources?: () => Source[],
   ): Promise<string> {
     const id = this.newId();

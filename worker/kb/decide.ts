@@ -34,7 +34,8 @@ export interface Decision {
 }
 
 // Requests for a human, matched on accent-folded lowercase text. Generic phrasing in English and
-// Spanish (plus a few Portuguese/French forms): "talk to a person", "real human", "hablar con un agente".
+// Spanish (plus a few Portuguese, French, German and Italian forms): "talk to a person", "real human",
+// "hablar con un agente", "mit einer Person sprechen".
 const PERSON_PATTERNS: RegExp[] = [
   /\b(speak|talk|chat|connect|put)\b.{0,25}\b(to|with|me)\b.{0,20}\b(person|human|agent|someone|somebody|representative|rep|operator|advisor|adviser|staff|people|manager|supervisor)\b/,
   /\b(real|live|actual)\s+(person|human|agent|people|representative)\b/,
@@ -45,6 +46,9 @@ const PERSON_PATTERNS: RegExp[] = [
   /\b(persona|agente|asesor|operador)\s+(real|humano|humana|por favor)\b/,
   /\b(falar|quero)\b.{0,25}\b(pessoa|humano|atendente|agente)\b/,
   /\b(parler|veux)\b.{0,25}\b(personne|humain|agent|conseiller)\b/,
+  /\b(sprechen|reden|verbinden|mochte|will)\b.{0,30}\b(person|mensch|menschen|mitarbeiter|mitarbeiterin|berater|agent)\b/,
+  /\b(mit|einen?|eine)\s+(person|mensch|mitarbeiter|mitarbeiterin|berater)\b.{0,20}\b(sprechen|reden)\b/,
+  /\b(parlare|voglio)\b.{0,25}\b(persona|umano|operatore|agente|consulente)\b/,
 ];
 
 export function asksForPerson(text: string): boolean {

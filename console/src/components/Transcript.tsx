@@ -40,10 +40,16 @@ export function Transcript({
   onRetry,
   onDiscard,
 }: Props) {
+  // Machine translations of customer messages (agents only) go under the message they translate.
+  const translations = new Map<string, NonNullable<ChangeEvent["translation"]>>();
+  for (const e of agentEvents)
+    if (e.type === "change" && e.translation) translations.set(e.translation.messageId, e.translation);
   const entries: Entry[] = [
     ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
     ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
-    ...agentEvents.map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
+    ...agentEvents
+      .filter((e) => !(e.type === "change" && e.translation))
+      .map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
   ].sort((a, b) => a.seq - b.seq);
 
   const box = useRef<HTMLDivElement>(null);
@@ -81,7 +87,7 @@ export function Transcript({
             ) : x.kind === "agent" ? (
               <AgentOnly key={`a${x.seq}`} e={x.e} />
             ) : (
-              <Line key={x.m.id} m={x.m} />
+              <Line key={x.m.id} m={x.m} translation={translations.get(x.m.id)} />
             ),
           )}
           {drafts.map((d) => (
@@ -153,7 +159,7 @@ const authorLabel = (m: MessageEvent): string =>
         ? (m.name ?? "Agent")
         : "System";
 
-function Line({ m }: { m: MessageEvent }) {
+function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["translation"] | undefined }) {
   if (m.author === "system") {
     return (
       <li class="note" data-testid="message" data-author="system" data-seq={m.seq}>
@@ -173,6 +179,18 @@ function Line({ m }: { m: MessageEvent }) {
         {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
       </div>
       <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      {translation && (
+        <p class="small translation" data-testid="message-translation" lang={translation.to}>
+          <span class="muted">{`Translated from ${translation.from.toUpperCase()}: `}</span>
+          {translation.text}
+        </p>
+      )}
+      {m.original && (
+        <p class="small translation" data-testid="message-original" lang={m.original.locale}>
+          <span class="muted">{`Sent translated; you wrote (${m.original.locale.toUpperCase()}): `}</span>
+          {m.original.text}
+        </p>
+      )}
       {m.options && m.options.length > 0 && (
         <p class="small muted" data-testid="clarify-options">
           Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
