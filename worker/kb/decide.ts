@@ -46,7 +46,7 @@ const PERSON_PATTERNS: RegExp[] = [
   /\b(persona|agente|asesor|operador)\s+(real|humano|humana|por favor)\b/,
   /\b(falar|quero)\b.{0,25}\b(pessoa|humano|atendente|agente)\b/,
   /\b(parler|veux)\b.{0,25}\b(personne|humain|agent|conseiller)\b/,
-  /\b(sprechen|reden|verbinden|mochte|will)\b.{0,30}\b(person|mensch|menschen|mitarbeiter|mitarbeiterin|berater|agent)\b/,
+  /\b(sprechen|reden|verbinden|mochte)\b.{0,30}\b(person|mensch|menschen|mitarbeiter|mitarbeiterin|berater|agent)\b/,
   /\b(mit|einen?|eine)\s+(person|mensch|mitarbeiter|mitarbeiterin|berater)\b.{0,20}\b(sprechen|reden)\b/,
   /\b(parlare|voglio)\b.{0,25}\b(persona|umano|operatore|agente|consulente)\b/,
 ];
