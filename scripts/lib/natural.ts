@@ -4,7 +4,7 @@
 import { brainFrom } from "../../worker/answer/turn.ts";
 import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
-import { buildSnapshot, defaultDecisionConfig, loadIndex } from "../../worker/kb/index.ts";
+import { buildSnapshot, defaultDecisionConfig, loadIndex, type DecisionConfig } from "../../worker/kb/index.ts";
 import { readKbDir } from "./kb-files.ts";
 
 export type LabelledQuestion = { id?: string; text: string; expect: "answer" | "handoff" | "none"; article?: string };
@@ -21,12 +21,14 @@ export type SetFigures = {
   none: number;
   noneNotAnswered: number;
   noneDeclined: number;
+  /** How many times the bot asked "Do you mean …?". */
+  asked: number;
 };
 
 export async function evaluateSet(
   kbDir: string,
   questions: LabelledQuestion[],
-  _opts: { clarify?: boolean } = {},
+  opts: { clarify?: boolean; decision?: Partial<DecisionConfig> } = {},
 ): Promise<{ figures: SetFigures; lines: string[] }> {
   const articles = readKbDir(kbDir);
   const index = loadIndex(buildSnapshot({ version: "eval", articles, history: [] }));
@@ -48,7 +50,7 @@ export async function evaluateSet(
     {
       retriever: embeddedRetriever,
       composer: extractiveComposer,
-      config: defaultDecisionConfig,
+      config: { ...defaultDecisionConfig, ...opts.decision },
       loadKb: async () => kb,
     },
     () => meta,
@@ -66,9 +68,20 @@ export async function evaluateSet(
     none: 0,
     noneNotAnswered: 0,
     noneDeclined: 0,
+    asked: 0,
   };
   for (const q of questions) {
-    const t = await brain.turn(q.text, { locale: "en", priorLowConfidence: 0, priorFailures: 0, earlier: [] });
+    const ctx = { locale: "en", priorLowConfidence: 0, priorFailures: 0, earlier: [] as string[], channel: "widget" };
+    let t = await brain.turn(q.text, ctx);
+    if (t.action === "clarify" && t.clarify && t.options) {
+      f.asked++;
+      if (opts.clarify) {
+        // The simulated customer: picks the option that is the question's labelled article, else "none".
+        const choice = t.options.find((o) => o.articleId === q.article)?.articleId ?? "none";
+        const title = t.options.find((o) => o.articleId === choice)?.title ?? "None of these";
+        t = await brain.turn(title, { ...ctx, earlier: [q.text], clarify: t.clarify, choice });
+      }
+    }
     const article = t.action === "answer" ? t.sources[0]?.articleId : t.article?.id;
     let ok: boolean;
     if (q.expect === "answer") {
