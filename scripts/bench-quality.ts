@@ -2,7 +2,9 @@
 // Starts the real worker (wrangler dev, fresh state), publishes the KB through the admin API, feeds
 // past resolved tickets through the resolved-questions API, then asks every query as a new
 // conversation through the public chat API (the widget's SSE path) and writes one prediction a line.
-// Reads only `id` and `text` from the queries.
+// Reads only `id` and `text` from the queries. With --clarify, a simulated customer (scripts/lib/
+// customer.ts, the one reader of the labels besides the scorer) answers the bot's "Do you mean …?" the
+// way the asker would; without it such a question counts as a decline.
 import { bearer } from "../shared/credentials.ts";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CreatedConversation, HistoryResult, PublishResult } from "../shared/api.ts";
 import { readKbDir } from "./lib/kb-files.ts";
+import { SimulatedCustomer } from "./lib/customer.ts";
 import { sseFrames } from "./lib/sse.ts";
 import { inDemo, seedDemo } from "./lib/demo-seed.ts";
 import { admin, startWorker } from "./lib/worker.ts";
@@ -34,8 +37,15 @@ const readJsonl = (p: string) =>
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-// Only id and text: the labels are for the scorer.
-const queries = readJsonl(queriesPath).map((q) => ({ id: String(q.id), text: String(q.text) }));
+// Only id and text: the labels are for the scorer (and the simulated customer).
+const labelled = readJsonl(queriesPath);
+const queries = labelled.map((q) => ({ id: String(q.id), text: String(q.text) }));
+const customer = process.argv.includes("--clarify")
+  ? new SimulatedCustomer(
+      labelled.map((q) => ({ id: String(q.id), article: q.article ? String(q.article) : undefined })),
+    )
+  : null;
+let asked = 0;
 
 const state = mkdtempSync(join(tmpdir(), "edgedesk-bench-"));
 const worker = await startWorker({
@@ -80,21 +90,36 @@ try {
       })
     ).json()) as CreatedConversation;
     const t0 = performance.now();
-    const res = await fetch(`${worker.url}/v1/conversations/${created.id}/messages?site=${site}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", ...bearer(created.token) },
-      body: JSON.stringify({ clientId: randomUUID(), text: q.text }),
-    });
+    const say = (text: string, choice?: string) =>
+      fetch(`${worker.url}/v1/conversations/${created.id}/messages?site=${site}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", ...bearer(created.token) },
+        body: JSON.stringify({ clientId: randomUUID(), text, ...(choice ? { choice } : {}) }),
+      });
     let firstToken: number | null = null;
     let action = "decline";
     let article: string | null = null;
-    for await (const f of sseFrames(res)) {
-      const bot = f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? f.event : null;
-      if (firstToken === null && (f.t === "delta" || bot)) firstToken = performance.now() - t0;
-      if (bot) {
-        action = bot.action ?? "decline";
-        article = bot.sources?.[0]?.articleId ?? null;
+    let options: { articleId: string; title: string }[] = [];
+    const read = async (res: Response) => {
+      for await (const f of sseFrames(res)) {
+        const bot = f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? f.event : null;
+        if (firstToken === null && (f.t === "delta" || bot)) firstToken = performance.now() - t0;
+        if (bot) {
+          action = bot.action ?? "decline";
+          article = bot.sources?.[0]?.articleId ?? null;
+          options = bot.options ?? [];
+        }
       }
+    };
+    await read(await say(q.text));
+    if (action === "clarify") {
+      asked++;
+      if (customer) {
+        const choice = customer.choose(q.id, options);
+        await read(await say(options.find((o) => o.articleId === choice)?.title ?? "None of these", choice));
+      }
+      // Unanswered, "Do you mean …?" decided nothing: scored as a decline.
+      if (action === "clarify") action = "decline";
     }
     const total = performance.now() - t0;
     // The article a handoff rests on is in the conversation's handoff packet, kept for agents.
@@ -124,6 +149,7 @@ try {
   progress();
   process.stderr.write("\n");
   writeFileSync(out, `${results.join("\n")}\n`);
+  console.error(`asked "Do you mean …?" ${asked} times${customer ? " (answered by the simulated customer)" : ""}`);
   console.error(`wrote ${results.length} predictions to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (e) {
   console.error(`\nbenchmark failed: ${(e as Error).message}\n--- worker log (last lines) ---\n${worker.logTail()}`);

@@ -7,9 +7,12 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArticle, type Article } from "../shared/article.ts";
+import { brainFrom } from "../worker/answer/turn.ts";
+import { extractiveComposer, type Retriever } from "../worker/answer/parts.ts";
+import type { Meta } from "../worker/conversation/store.ts";
+import { SimulatedCustomer } from "./lib/customer.ts";
 import {
   buildSnapshot,
-  composeAnswer,
   decide,
   defaultDecisionConfig,
   defaultRetrieveConfig,
@@ -129,41 +132,64 @@ console.error(
 const queriesPath = opt("--queries");
 const out = opt("--out");
 if (queriesPath && out) {
+  // Every question as a new conversation through the bot's real turn (worker/answer/turn.ts), as the
+  // worker runs it: language, retrieval, decide(), wording. With --clarify, a simulated customer
+  // answers "Do you mean …?" (scripts/lib/customer.ts reads the labels; the bot never does).
+  const raw = readJsonl(queriesPath) as { id: string; text: string; expect?: string; article?: string }[];
+  const customer = args.includes("--clarify") ? new SimulatedCustomer(raw) : null;
+  const kb = { version: 1, index };
+  const retriever: Retriever = {
+    async retrieve(k, _ws, text, locale) {
+      return retrieve(k.index, text, { locale, config: retrieveCfg });
+    },
+  };
+  const brain = brainFrom(
+    { retriever, composer: extractiveComposer, config: decisionCfg, loadKb: async () => kb },
+    () => meta,
+  );
+  const meta: Meta = {
+    id: "c",
+    workspaceId: "bench",
+    siteKey: "bench",
+    channel: "api",
+    locale: "en",
+    baseUrl: "https://bench.example",
+    createdAt: 0,
+    state: "bot",
+    lowConfidenceTurns: 0,
+    failures: 0,
+    tried: [],
+  };
   const lines: string[] = [];
-  for (const raw of readJsonl(queriesPath)) {
-    const q = raw as { id: string; text: string };
-    const id = q.id;
-    const text = q.text;
+  let asked = 0;
+  for (const q of raw) {
+    const { id, text } = q;
     const s = performance.now();
-    const r = retrieve(index, text, { locale: "en", config: retrieveCfg });
-    const d = decide(r, { text, locale: "en", priorLowConfidence: 0, priorFailures: 0 }, decisionCfg);
-    if (d.action === "answer" && d.article) composeAnswer(text, d.article);
+    const ctx = { locale: "en", priorLowConfidence: 0, priorFailures: 0, earlier: [] as string[], channel: "api" };
+    let t = await brain.turn(text, ctx);
+    if (t.action === "clarify" && t.clarify && t.options) {
+      asked++;
+      if (customer) {
+        const choice = customer.choose(id, t.options);
+        const title = t.options.find((o) => o.articleId === choice)?.title ?? "None of these";
+        t = await brain.turn(title, { ...ctx, earlier: [text], clarify: t.clarify, choice });
+      }
+    }
     const ms = performance.now() - s;
+    const action = t.action === "clarify" ? "decline" : t.action;
     lines.push(
       JSON.stringify({
         id,
-        action: d.action,
-        article: d.article?.articleId ?? null,
+        action,
+        article: (action === "answer" ? t.sources[0]?.articleId : t.article?.id) ?? null,
         first_token_ms: Math.round(ms * 1000) / 1000,
         total_ms: Math.round(ms * 1000) / 1000,
         ...(args.includes("--debug")
-          ? {
-              top: r.candidates[0]?.articleId,
-              second: r.candidates[1]?.articleId,
-              reason: d.reason,
-              conf: r.confidence,
-              margin: r.margin,
-              gap: r.gapProbability,
-              cov: r.coverage,
-              hm: r.handoffMass,
-              hp: r.handoffPrior,
-              ev: r.evidence,
-              mt: r.matchedTerms,
-              hrank: r.candidates.findIndex((c) => c.handoff === "always"),
-            }
+          ? { reason: t.reason, conf: t.confidence, top: t.tried[0]?.articleId ?? null }
           : {}),
       }),
     );
   }
   writeFileSync(out, `${lines.join("\n")}\n`);
+  console.error(`asked "Do you mean …?" ${asked} times${customer ? " (answered by the simulated customer)" : ""}`);
 }

@@ -379,6 +379,7 @@ function article(product: string, topic: Topic, rand: () => number, pIndex: numb
     title: `How do I ${topic.title} ${product}?`,
     category: topic.category,
     tags: [...topic.words.slice(0, 3), slugProduct.split("-")[0] as string],
+    questions: [],
     handoff: topic.slug === "contact-support" || topic.slug === "suspicious-login" ? "always" : "never",
     priority: topic.category === "security" ? "high" : "normal",
     team: topic.category === "billing" ? "billing" : pIndex % 2 ? "support" : "product",

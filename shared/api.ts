@@ -38,6 +38,8 @@ export type CreatedConversation = { id: string; token: string; state: Conversati
 export const postMessageSchema = z.object({
   clientId: z.string().check(z.minLength(8, "clientId must be 8 to 64 characters"), z.maxLength(64)),
   text: z.string().check(z.trim(), z.minLength(1, "message is empty"), z.maxLength(MAX_MESSAGE_CHARS)),
+  /** The answer to the bot's "Do you mean …?": an option's articleId, or "none". */
+  choice: z.optional(z.string().check(z.maxLength(80))),
 });
 export type PostMessage = z.infer<typeof postMessageSchema>;
 export type PostedMessage = { seq: number; duplicate: boolean };
@@ -461,7 +463,21 @@ export type GapGroup = {
   reasons: Record<string, number>;
   lastAt: number;
   suggestedTitle: string;
+  /** The published article the bot came closest to for these questions, if any. */
+  suggestedArticle?: { id: string; title: string };
 };
+/** The workspace's synonym groups (`GET`/`PUT /api/kb/synonyms`): words or phrases a question may use for one another. */
+export const synonymsSchema = z.object({
+  groups: z
+    .array(
+      z
+        .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60)))
+        .check(z.minLength(2, "a group needs at least two words or phrases"), z.maxLength(12)),
+    )
+    .check(z.maxLength(300)),
+});
+export type Synonyms = z.infer<typeof synonymsSchema>;
+
 export type GapsReport = { days: number; questions: number; groups: GapGroup[] };
 
 export type ArticleFigures = {

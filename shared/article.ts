@@ -9,6 +9,14 @@ export const articleSchema = z.object({
   title: z.string().check(z.trim(), z.minLength(1, "title is required"), z.maxLength(200)),
   category: z._default(z.string().check(z.trim(), z.maxLength(60)), "general"),
   tags: z._default(z.array(z.string().check(z.maxLength(60))).check(z.maxLength(30)), []),
+  /**
+   * Questions this article answers, in customers' words (a YAML block list: one "- question" a line,
+   * since questions hold commas). Retrieval learns them like resolved tickets.
+   */
+  questions: z._default(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(50)),
+    [],
+  ),
   handoff: z._default(z.enum(["never", "always"]), "never"),
   priority: z._default(z.enum(["low", "normal", "high", "urgent"]), "normal"),
   team: z._default(z.string().check(z.maxLength(60)), "support"),
@@ -104,6 +112,8 @@ export function formatArticle(a: Article): string {
     `title: ${q(a.title)}`,
     `category: ${q(a.category)}`,
     `tags: [${a.tags.map(q).join(", ")}]`,
+    // Articles stored before `questions` existed may lack it.
+    ...(a.questions?.length ? ["questions:", ...a.questions.map((x) => `  - ${JSON.stringify(x)}`)] : []),
     `handoff: ${a.handoff}`,
     `priority: ${a.priority}`,
     `team: ${q(a.team)}`,

@@ -14,7 +14,8 @@ export const MAX_MESSAGE_CHARS = 4000;
 export const conversationStates = ["bot", "queued", "agent", "resolved"] as const;
 export type ConversationState = (typeof conversationStates)[number];
 
-export const actions = ["answer", "handoff", "decline"] as const;
+/** What the bot did with a message; "clarify" asked "Do you mean …?" with options to choose from. */
+export const actions = ["answer", "handoff", "decline", "clarify"] as const;
 export type Action = (typeof actions)[number];
 
 export const sourceSchema = z.object({
@@ -51,6 +52,16 @@ export const messageEventSchema = z.object({
   action: z.optional(z.enum(actions)),
   /** Files that came with the customer's email. */
   attachments: z.optional(z.array(attachmentRefSchema)),
+  /** A clarifying question's options (action "clarify"): the customer answers with one's `articleId` as `choice`. */
+  options: z.optional(z.array(z.object({ articleId: z.string(), title: z.string() }))),
+  /** A customer's answer to a clarifying question: the chosen option's article, or "none". */
+  choice: z.optional(z.string().check(z.maxLength(80))),
+  /** Bot answers machine-translated from an article in this language (the text says so too). */
+  translatedFrom: z.optional(z.string().check(z.maxLength(16))),
+  /** Agent replies sent translated: what the agent wrote, in their language. */
+  original: z.optional(z.object({ text: z.string(), locale: z.string() })),
+  /** Bot messages: the customer's language as the bot understood it (the widget speaks it too). */
+  locale: z.optional(z.string().check(z.maxLength(16))),
 });
 
 export const stateEventSchema = z.object({
@@ -137,6 +148,8 @@ export const changeEventSchema = z.object({
   identity: z.optional(identitySchema),
   /** The handoff packet's summary, rewritten by the LLM after the handoff (by: "assistant"). */
   summary: z.optional(z.string()),
+  /** A customer message machine-translated into the agents' language (by: "assistant"). */
+  translation: z.optional(z.object({ messageId: z.string(), text: z.string(), from: z.string(), to: z.string() })),
   /** Where agents' replies are emailed when the customer has left the chat (by: "customer"). */
   followUp: z.optional(z.object({ email: z.string(), verified: z.boolean(), confirmed: z.optional(z.boolean()) })),
 });
@@ -206,6 +219,7 @@ export const clientFrameSchema = z.discriminatedUnion("t", [
     t: z.literal("send"),
     clientId: z.string().check(z.minLength(8), z.maxLength(64)),
     text: z.string().check(z.trim(), z.minLength(1, "message is empty"), z.maxLength(MAX_MESSAGE_CHARS)),
+    choice: z.optional(z.string().check(z.maxLength(80))),
   }),
   z.object({ t: z.literal("handoff"), reason: z.optional(z.string().check(z.maxLength(500))) }),
   z.object({ t: z.literal("typing"), on: z.boolean() }),

@@ -19,6 +19,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   PUBLIC_URL?: string;
   STREAM_DELAY_MS?: string;
+  /** The language agents work in: handoff summaries are written in it, customer messages translated to it (en). */
+  AGENT_LOCALE?: string;
   /** A conversation left with the bot is resolved after this long without a new event (ms; default 30 min, "0": never). */
   AUTO_RESOLVE_MS?: string;
   /** Public writes per client IP: "perSecond,burst" (default "2,20"). */
@@ -96,6 +98,10 @@ export interface Env {
   SUMMARY?: string;
   /** Model for handoff summaries; unset = LLM_MODEL. */
   SUMMARY_MODEL?: string;
+  /** "off" turns machine translation off; otherwise on whenever the AI binding is present. */
+  TRANSLATION?: string;
+  /** Workers AI translation model (default @cf/meta/m2m100-1.2b). */
+  TRANSLATION_MODEL?: string;
   /** Hard cap on the summary call (ms); after it the extractive summary stands. */
   SUMMARY_TIMEOUT_MS?: string;
   /** How long a handoff may wait for the summary before moving on with the extractive one (ms). */

@@ -8,6 +8,7 @@ export const FIELDS = [
   "title",
   "category",
   "tags",
+  "questions",
   "handoff",
   "priority",
   "team",
@@ -24,6 +25,7 @@ export const emptyForm = (): ArticleForm => ({
   title: "",
   category: "general",
   tags: "",
+  questions: "",
   handoff: "never",
   priority: "normal",
   team: "support",
@@ -38,6 +40,7 @@ export function toForm(a: Article): ArticleForm {
     title: a.title,
     category: a.category,
     tags: a.tags.join(", "),
+    questions: (a.questions ?? []).join("\n"),
     handoff: a.handoff,
     priority: a.priority,
     team: a.team,
@@ -55,6 +58,11 @@ export function fromForm(f: ArticleForm): { ok: true; article: Article } | { ok:
     ...f,
     tags: f.tags
       .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+    // One question a line: questions hold commas.
+    questions: f.questions
+      .split("\n")
       .map((t) => t.trim())
       .filter(Boolean),
   });

@@ -23,6 +23,12 @@ export const kb = {
   try: (text: string, target: "published" | "draft") =>
     api<TryResult>("/api/kb/try", { method: "POST", body: { text, target } }),
   gaps: (days: number) => api<GapsReport>(`/api/kb/gaps?days=${days}`),
+  /** Adds customers' questions to an article's "questions this article answers", in its draft. */
+  addQuestions: (id: string, questions: string[]) =>
+    api<{ added: number; detail: ArticleDetail }>(`/api/kb/articles/${id}/questions`, {
+      method: "POST",
+      body: { questions },
+    }),
   figures: (days: number) => api<FiguresReport>(`/api/kb/figures?days=${days}`),
   link: (body: {
     conversationId: string;

@@ -133,7 +133,16 @@ describe("VectorizeIndexer (the publish hook)", () => {
     // One article edited, one removed.
     const [edited, removed, ...rest] = snapshot.articles;
     if (!edited || !removed) throw new Error("fixtures");
-    const changed = { ...edited, passages: [{ heading: "", text: "Completely new wording about card delivery." }] };
+    const changed = {
+      ...edited,
+      passages: [
+        {
+          heading: "",
+          text: "Completely new wording about card delivery.",
+          md: "Completely new wording about card delivery.",
+        },
+      ],
+    };
     const r = await indexer.sync("demo", 3, [changed, ...rest]);
     expect(r).toEqual({
       embedded: 1,

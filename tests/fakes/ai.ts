@@ -7,6 +7,9 @@
 //   events then `data: [DONE]`, split into arbitrary byte chunks; without `stream` → `{ response }`.
 //   The default "model" answers from the passage [n] in the system prompt that shares most words
 //   with the question, citing it, or replies with the refusal marker when none does.
+// - translation (`{ text, target_lang, source_lang? }`, m2m100) → `{ translated_text }`: the phrase
+//   from `translations` when the test gave one for this text and target, else the text marked with its
+//   target language ("[fr] …"), so a test can see what was translated and into what.
 // Errors and delays on demand through `behave()`.
 
 export type LlmScript = { tokens: string[] } | { refuse: true };
@@ -30,6 +33,8 @@ export type FakeAiBehaviour = {
   script?: (system: string, question: string) => LlmScript;
   /** Byte size of the chunks the SSE stream is cut into (default: one event per chunk). */
   chunkBytes?: number;
+  /** Translations the fake knows, by target language then source text. */
+  translations?: Record<string, Record<string, string>>;
 };
 
 export const FAKE_DIMS = 768;
@@ -165,10 +170,18 @@ export class FakeAi implements Pick<Ai, "run"> {
     if (this.b.delayModel === undefined || model.includes(this.b.delayModel)) await sleep(this.b.runDelayMs ?? 0);
     if (this.b.failModel !== undefined && model.includes(this.b.failModel))
       throw new Error(`AiError: ${model}: 3040: Capacity temporarily exceeded`);
+    if ("target_lang" in inputs) return this.translate(inputs);
     if ("text" in inputs) return this.embed(inputs.text);
     if ("contexts" in inputs) return this.rerank(inputs);
     if ("messages" in inputs || "prompt" in inputs) return this.generate(inputs);
     throw new Error(`AiError: ${model}: 5006: Error: required properties at '/' are 'text'`);
+  }
+
+  private translate(inputs: Record<string, unknown>) {
+    const { text, target_lang: to } = inputs;
+    if (typeof text !== "string" || typeof to !== "string" || !to)
+      throw new Error("AiError: 5006: required properties at '/' are 'text', 'target_lang'");
+    return { translated_text: this.b.translations?.[to]?.[text] ?? `[${to}] ${text}` };
   }
 
   private embed(text: unknown) {

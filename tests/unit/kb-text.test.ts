@@ -32,20 +32,25 @@ describe("text", () => {
 });
 
 describe("chunking", () => {
-  it("keeps an intro line with its list and splits paragraphs", () => {
+  it("makes one passage per section, keeping each section's Markdown as written", () => {
     const body =
       "First paragraph with enough words to stand on its own as a passage for retrieval and answering.\n\n" +
       "Do this now:\n\n1. **Freeze** the card.\n2. Check [transactions](https://x.test).\n\n" +
-      "## Fees\nA closing paragraph about fees that is long enough to be a passage on its own right here.";
+      "## Fees\nA closing paragraph about fees.\n\n| Fee | Amount |\n| --- | --- |\n| ATM | 2% |";
     const ps = chunkArticle(body, 5);
-    expect(ps).toHaveLength(3);
-    expect(ps[1]?.text).toBe("Do this now:\n1. Freeze the card.\n2. Check transactions.");
-    expect(ps[2]?.heading).toBe("Fees");
+    expect(ps).toHaveLength(2);
+    expect(ps[0]?.heading).toBe("");
+    expect(ps[0]?.md).toContain("Do this now:\n\n1. **Freeze** the card.\n2. Check [transactions](https://x.test).");
+    expect(ps[0]?.text).toContain("Do this now:\n\n1. Freeze the card.\n2. Check transactions.");
+    expect(ps[1]?.heading).toBe("Fees");
+    expect(ps[1]?.md).toContain("| ATM | 2% |");
+    expect(ps[1]?.text).toContain("ATM · 2%");
   });
-  it("merges very short blocks forward", () => {
-    const ps = chunkArticle("Short.\n\nAnother paragraph that is long enough to stand alone here.", 5);
-    expect(ps).toHaveLength(1);
-    expect(ps[0]?.text).toContain("Short.\nAnother");
+  it("joins a tiny untitled opening and an empty heading to what follows", () => {
+    const ps = chunkArticle("Short.\n\n## Steps\n1. One.\n2. Two.\n\n## Empty\n## Real\nText here.", 5);
+    expect(ps.map((p) => p.heading)).toEqual(["Steps", "Empty"]);
+    expect(ps[0]?.text).toContain("Short.\nSteps\n1. One.");
+    expect(ps[1]?.md).toContain("**Real**\n\nText here.");
   });
   it("cleans Markdown noise", () => {
     expect(cleanMarkdown("* **Bold** and _it_ `code` [link](http://a)")).toBe("- Bold and it code link");

@@ -5,6 +5,7 @@ import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
 import {
+  ADMIN,
   asCustomer,
   BASE,
   connect,
@@ -213,6 +214,97 @@ describe("decisions", () => {
     sock.send({ t: "send", clientId: "vague-00002", text: "the thing, it happened again" });
     await sock.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
     sock.close();
+  });
+
+  it("declines chit-chat kindly however often it comes, and never escalates it", async () => {
+    // Issue #15: "write me a poem" ended with a person after two misses.
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    for (let i = 1; i <= 4; i++) {
+      sock.send({ t: "send", clientId: `poem-0000${i}`, text: i % 2 ? "write me a poem" : "tell me a joke" });
+      await sock.until(() => sock.frames.filter(isBotMessage).length >= i);
+    }
+    sock.close();
+    const bots = sock.frames.filter(isBotMessage).map((f) => (f as Extract<ServerFrame, { t: "event" }>).event);
+    expect(bots.map((e) => (e as MessageEvent).action)).toEqual(["decline", "decline", "decline", "decline"]);
+    expect(sock.frames.some((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued")).toBe(
+      false,
+    );
+  });
+
+  it("hands off with a packet that lists only articles retrieval found and states the problem and facts", async () => {
+    // Issue #15: "articles the bot tried" listed unrelated ones at 0.13; the summary quoted first and last messages.
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    sock.send({ t: "send", clientId: "pkt-0000001", text: "write me a poem about my iPhone 13" });
+    await sock.until(isBotMessage);
+    sock.send({ t: "send", clientId: "pkt-0000002", text: "I want to talk to a person" });
+    await sock.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
+    sock.close();
+    const d = (await (
+      await SELF.fetch(`${BASE}/admin/v1/conversations/${c.id}?workspace=demo`, { headers: ADMIN })
+    ).json()) as {
+      handoff: { tried: unknown[]; summary: string; locale: string };
+    };
+    expect(d.handoff.tried).toEqual([]);
+    expect(d.handoff.summary).toBe(
+      'Problem: "write me a poem about my iPhone 13"\nFacts: iPhone 13\nBot so far: could not help; then asked for a person.',
+    );
+  });
+
+  it("asks the customer for more when none of the options fits, without guessing", async () => {
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    // Before the test below, which teaches the bot what "my album" means.
+    sock.send({ t: "send", clientId: "clnone-0001", text: "my album" });
+    await sock.until(isBotMessage);
+    expect(
+      ((sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent).action,
+    ).toBe("clarify");
+    sock.send({ t: "send", clientId: "clnone-0002", text: "None of these", choice: "none" });
+    await sock.until(() => sock.frames.filter(isBotMessage).length >= 2);
+    sock.close();
+    const reply = (sock.frames.filter(isBotMessage)[1] as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(reply.action).toBe("decline");
+    expect(reply.text).toMatch(/tell me a bit more/);
+  });
+
+  it("asks 'Do you mean …?' when articles are close, answers the chosen one, and learns the choice", async () => {
+    const c = await createConversation();
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    sock.send({ t: "send", clientId: "clar-000001", text: "my album" });
+    await sock.until(isBotMessage);
+    const ask = (sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(ask.action).toBe("clarify");
+    expect(ask.text).toBe("Do you mean one of these?");
+    expect(ask.options?.length).toBeGreaterThanOrEqual(2);
+    const pick = ask.options?.[0] as { articleId: string; title: string };
+    sock.send({ t: "send", clientId: "clar-000002", text: pick.title, choice: pick.articleId });
+    await sock.until(() => sock.frames.filter(isBotMessage).length >= 2);
+    sock.close();
+    const answer = (sock.frames.filter(isBotMessage)[1] as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
+    expect(answer.action).toBe("answer");
+    expect(answer.sources?.[0]?.articleId).toBe(pick.articleId);
+    // Learnt like a resolved ticket: the question that was asked, with the article the customer chose.
+    await waitFor(
+      () =>
+        env.DB.prepare("SELECT text, article_id FROM resolved_questions WHERE conversation_id = ?")
+          .bind(c.id)
+          .all<{ text: string; article_id: string }>(),
+      (r) => r.results.length === 1,
+    );
+    const row = await env.DB.prepare("SELECT text, article_id FROM resolved_questions WHERE conversation_id = ?")
+      .bind(c.id)
+      .first<{ text: string; article_id: string }>();
+    expect(row).toEqual({ text: "my album", article_id: pick.articleId });
+  });
+
+  it("answers a Spanish question on an English page from the Spanish article, and says so in the event", async () => {
+    // Issue #15: the demo page's own suggestion was answered in English with a decline.
+    const { bot } = await ask("¿cómo recupero fotos borradas?", "en");
+    expect(bot.action).toBe("answer");
+    expect(bot.sources?.[0]?.articleId).toBe("es-recover-deleted-photos");
+    expect(bot.locale).toBe("es");
   });
 
   it("answers in Spanish from the Spanish article", async () => {

@@ -1,7 +1,7 @@
 // One message bubble, in the live chat and in past conversations alike.
 import type { MessageEvent } from "../../shared/protocol.ts";
 import type { Translate } from "./i18n.ts";
-import { RichText, safeHref } from "./text.tsx";
+import { Markdown, RichText, safeHref } from "./text.tsx";
 
 /** What a bubble shows: a live message event, or a message of a past conversation. */
 export type BubbleMessage = Pick<MessageEvent, "author" | "text" | "name" | "sources">;
@@ -39,7 +39,7 @@ export function Bubble({ m, t, base, label }: { m: BubbleMessage; t: Translate; 
       {/* Screen readers get the speaker on every message; sighted users only at the start of a run. */}
       <span class={label && m.author !== "customer" ? "who" : "sr"}>{who}</span>
       <div class={`bubble ${m.author}`}>
-        <RichText text={m.text} />
+        {m.author === "customer" ? <RichText text={m.text} /> : <Markdown text={m.text} />}
         {m.author === "bot" && <Sources m={m} t={t} base={base} />}
       </div>
     </div>

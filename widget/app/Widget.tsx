@@ -7,11 +7,11 @@ import type { Host } from "../contract.ts";
 import { PastList, PastView } from "./History.tsx";
 import type { HistoryStore } from "./history.ts";
 import { channelWord, dayOf, statusWord } from "./history-words.ts";
-import type { Translate } from "./i18n.ts";
+import { conversationLocale, translator, type Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
-import { RichText } from "./text.tsx";
+import { Markdown, RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 import { FollowUp } from "./FollowUp.tsx";
 
@@ -19,7 +19,6 @@ type Props = {
   store: WidgetStore;
   history: HistoryStore;
   host: Host;
-  t: Translate;
   open: Signal<boolean>;
   close(focusLauncher: boolean): void;
 };
@@ -187,7 +186,7 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   );
 }
 
-export function Widget({ store, history, host, t, open, close }: Props): JSX.Element {
+export function Widget({ store, history, host, open, close }: Props): JSX.Element {
   const panel = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const view = useSignal<View>({ k: "chat" });
@@ -232,6 +231,9 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
   const pastConv = v.k === "past" && past.s === "ok" && past.v.conversation.id === v.id ? past.v.conversation : null;
 
   const tl = store.timeline.value;
+  // The widget speaks the language the bot found in the customer's words, once it has found one.
+  const locale = conversationLocale(tl.messages, host.config.locale);
+  const t = translator(locale);
   const notes = store.notes.value;
   const shown = store.pending.value;
 
@@ -242,6 +244,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
   });
 
   const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
+  const lastMsg = tl.messages.at(-1);
   let prev: StateEvent["state"] | undefined;
   for (const e of notes) {
     items.push({ k: "note", seq: e.seq, e, prev });
@@ -251,7 +254,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
 
   const state = tl.state;
   const subtitle = pastConv
-    ? `${channelWord(pastConv.channel, t)} · ${dayOf(pastConv.createdAt, host.config.locale, true)} · ${statusWord(pastConv.status, t)}`
+    ? `${channelWord(pastConv.channel, t)} · ${dayOf(pastConv.createdAt, locale, true)} · ${statusWord(pastConv.status, t)}`
     : v.k !== "chat"
       ? ""
       : state === "agent"
@@ -361,7 +364,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
         <PastList
           history={history}
           t={t}
-          locale={host.config.locale}
+          locale={locale}
           currentId={store.conv.value?.id}
           open={showPast}
           back={showChat}
@@ -413,11 +416,31 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
               const who = it.m.author + (it.m.name ?? "");
               const label = who !== lastAuthor;
               lastAuthor = who;
+              // "Do you mean …?" is answered once, and only while it is the last word.
+              const ask =
+                it.m.action === "clarify" && it.m.options?.length && it.m.id === lastMsg?.id && state === "bot";
               return (
                 <Fragment key={it.m.id}>
                   <Bubble m={it.m} t={t} base={base} label={label} />
-                  {it.m.author === "bot" && (
-                    <Vote m={it.m} store={store} api={base} site={host.config.site} locale={host.config.locale} />
+                  {ask && (
+                    <div class="opts" role="group" aria-label={it.m.text}>
+                      {[...(it.m.options ?? []), { articleId: "none", title: t("noneOfThese") }].map((o) => (
+                        <button
+                          key={o.articleId}
+                          type="button"
+                          class={o.articleId === "none" ? "opt none" : "opt"}
+                          onClick={() => {
+                            stick.current = true;
+                            void store.send(o.title, o.articleId);
+                          }}
+                        >
+                          {o.title}
+                        </button>
+                      ))}
+                    </div>
+                  )}
+                  {it.m.author === "bot" && it.m.action !== "clarify" && (
+                    <Vote m={it.m} store={store} api={base} site={host.config.site} locale={locale} />
                   )}
                 </Fragment>
               );
@@ -428,7 +451,7 @@ export function Widget({ store, history, host, t, open, close }: Props): JSX.Ele
               <div class="row them" key={`d${d.id}`} aria-hidden="true">
                 {lastAuthor !== "bot" && <span class="who">{t("assistant")}</span>}
                 <div class="bubble bot draft">
-                  <RichText text={d.text} />
+                  <Markdown text={d.text} />
                 </div>
               </div>
             ))}

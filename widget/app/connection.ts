@@ -139,7 +139,8 @@ export class Connection {
     if (!this.live || Date.now() < this.pausedUntil) return;
     // While pacing only the oldest waiting message goes; the others follow its ack.
     if (this.pacing && this.o.unsent()[0]?.clientId !== p.clientId) return;
-    if (this.transport === "ws") this.wsSend({ t: "send", clientId: p.clientId, text: p.text });
+    if (this.transport === "ws")
+      this.wsSend({ t: "send", clientId: p.clientId, text: p.text, ...(p.choice ? { choice: p.choice } : {}) });
     else void this.post(p);
   }
 
@@ -386,7 +387,7 @@ export class Connection {
     if (this.posting.has(p.clientId)) return;
     this.posting.add(p.clientId);
     try {
-      const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch);
+      const r = await postMessage(this.o.api, this.o.site, this.o.conv, p.clientId, p.text, this.env.fetch, p.choice);
       this.o.onAck(p.clientId, r.seq);
       if (this.pacing) queueMicrotask(() => this.next());
     } catch (e) {

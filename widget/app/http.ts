@@ -86,8 +86,11 @@ export function postMessage(
   clientId: string,
   text: string,
   f: typeof fetch = fetch,
+  choice?: string,
 ): Promise<PostedMessage> {
-  return json(f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text }, conv)));
+  return json(
+    f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text, ...(choice ? { choice } : {}) }, conv)),
+  );
 }
 
 export function postJson(

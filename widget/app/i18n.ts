@@ -1,6 +1,6 @@
 // UI strings. English is the reference: every other language must define every key (the type checks
 // it), and a key missing at runtime (a dictionary loaded from elsewhere later) still falls back to English.
-import { pickLocale, type Locale } from "../locale.ts";
+import { pickLocale, supportedLocales, type Locale } from "../locale.ts";
 
 const en = {
   title: "Support",
@@ -76,6 +76,7 @@ const en = {
   stOpen: "Open",
   stWaiting: "Waiting for a person",
   stClosed: "Closed",
+  noneOfThese: "None of these",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -157,6 +158,7 @@ const es: Dict = {
   stOpen: "Abierta",
   stWaiting: "Esperando a una persona",
   stClosed: "Cerrada",
+  noneOfThese: "Ninguno de estos",
 };
 
 const dictionaries: Record<Locale, Partial<Dict>> = { en, es };
@@ -172,4 +174,16 @@ export function translator(locale: string, dicts: Record<string, Partial<Dict>> 
     if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
     return s;
   };
+}
+
+/**
+ * The language to show: the customer's language as the bot last understood it (bot messages carry
+ * it), when the widget has words for it; otherwise the page's.
+ */
+export function conversationLocale(messages: readonly { author: string; locale?: string }[], page: string): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const l = messages[i]?.locale;
+    if (messages[i]?.author === "bot" && l) return (supportedLocales as readonly string[]).includes(l) ? l : page;
+  }
+  return page;
 }

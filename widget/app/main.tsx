@@ -4,7 +4,6 @@ import { render } from "preact";
 import { effect, signal } from "@preact/signals";
 import type { App, AppScript, Host } from "../contract.ts";
 import { createHistory } from "./history.ts";
-import { translator } from "./i18n.ts";
 import { createWidgetStore } from "./store.ts";
 import css from "./styles.css?inline";
 import { Widget } from "./Widget.tsx";
@@ -16,7 +15,6 @@ function mount(host: Host): App {
   container.className = "ed";
   host.root.append(style, container);
 
-  const t = translator(host.config.locale);
   const store = createWidgetStore(host.config);
   const history = createHistory(host.config);
   const open = signal(false);
@@ -40,7 +38,7 @@ function mount(host: Host): App {
   });
 
   host.launcher.setAttribute("aria-controls", "ed-panel");
-  render(<Widget store={store} history={history} host={host} t={t} open={open} close={close} />, container);
+  render(<Widget store={store} history={history} host={host} open={open} close={close} />, container);
 
   return {
     open() {

@@ -16,6 +16,8 @@ export type Pending = {
   seq?: number;
   /** The server refused it (validation); shown with the reason, not resent. */
   error?: string;
+  /** An answer to "Do you mean …?": the chosen option's article, or "none". */
+  choice?: string;
 };
 
 /** What still has to go over the wire, oldest first. */
@@ -45,11 +47,15 @@ export function fail(list: readonly Pending[], clientId: string, error: string):
 }
 
 export function retry(list: readonly Pending[], clientId: string): Pending[] {
-  return list.map((p) => (p.clientId === clientId ? { clientId: p.clientId, text: p.text, at: p.at } : p));
+  return list.map((p) =>
+    p.clientId === clientId
+      ? { clientId: p.clientId, text: p.text, at: p.at, ...(p.choice ? { choice: p.choice } : {}) }
+      : p,
+  );
 }
 
-export function add(list: readonly Pending[], text: string, now = Date.now()): [Pending[], Pending] {
-  const p: Pending = { clientId: nanoid(), text, at: now };
+export function add(list: readonly Pending[], text: string, now = Date.now(), choice?: string): [Pending[], Pending] {
+  const p: Pending = { clientId: nanoid(), text, at: now, ...(choice ? { choice } : {}) };
   return [[...list, p], p];
 }
 
@@ -67,5 +73,10 @@ export function load(raw: string | null): Pending[] {
 function isPending(p: unknown): p is Pending {
   if (typeof p !== "object" || p === null) return false;
   const r = p as Record<string, unknown>;
-  return typeof r.clientId === "string" && typeof r.text === "string" && typeof r.at === "number";
+  return (
+    typeof r.clientId === "string" &&
+    typeof r.text === "string" &&
+    typeof r.at === "number" &&
+    (r.choice === undefined || typeof r.choice === "string")
+  );
 }

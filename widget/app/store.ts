@@ -195,8 +195,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       if (conv.value) connect(conv.value);
       else if (queue.toResend(pending.value).length) void ensureConversation();
     },
-    async send(text: string): Promise<void> {
-      const [list, p] = queue.add(pending.value, text);
+    async send(text: string, choice?: string): Promise<void> {
+      const [list, p] = queue.add(pending.value, text, Date.now(), choice);
       pending.value = list;
       setTyping(false);
       if (await ensureConversation()) connection?.send(p);

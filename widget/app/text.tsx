@@ -1,5 +1,13 @@
-// Message text: plain text only (never HTML from the wire), with bare http(s) URLs made clickable.
+// Message text. A customer's words are plain text with bare http(s) URLs made clickable; the bot's and
+// agents' are Markdown (steps, bold, tables) rendered by the one sanitising renderer in shared/, which
+// escapes everything before it writes its own few tags: never HTML from the wire.
 import type { JSX } from "preact";
+import { renderMarkdown } from "../../shared/markdown.ts";
+
+export function Markdown({ text }: { text: string }): JSX.Element {
+  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  return <div class="md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
+}
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 

@@ -4,7 +4,7 @@
 import type { Source } from "../../shared/protocol.ts";
 import { composeAnswer } from "../kb/compose.ts";
 import { retrieve, type Candidate, type Retrieval } from "../kb/retrieve.ts";
-import type { LoadedKb } from "../knowledge/store.ts";
+import type { LoadedKb } from "../kb/index.ts";
 
 export interface Retriever {
   retrieve(kb: LoadedKb, workspaceId: string, text: string, locale: string): Promise<Retrieval>;

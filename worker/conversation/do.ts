@@ -20,6 +20,7 @@ import {
   type ServerFrame,
 } from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
+import { translator, type Translate } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
 import { FollowUp, followUpShown } from "../email/follow-up.ts";
@@ -44,9 +45,7 @@ function outcome<T>(work: () => T): Outcome<T> {
   try {
     return { ok: true, value: work() };
   } catch (e) {
-    if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
-    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
-    throw e;
+    return refusal(e);
   }
 }
 
@@ -54,8 +53,7 @@ async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (e) {
-    if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
-    throw e;
+    return refusal(e);
   }
 }
 
@@ -71,6 +69,14 @@ function tooMany(retryAfterMs: number): Response {
     { status: 429, headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)) } },
   );
 }
+
+/** A refusal the caller answers with (409 and its code); anything else is a bug and propagates. */
+function refusal(e: unknown): { ok: false; error: string; message: string } {
+  if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+  if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
+  throw e;
+}
+
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
@@ -87,6 +93,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly messageBudget: Bucket;
   private readonly frameBudget: Bucket;
   private lastFloodNotice = 0;
+  /** Machine translation for customers in another language than the agents' (null without AI). */
+  private readonly translate: Translate | null;
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
@@ -99,9 +107,14 @@ export class ConversationDO extends DurableObject<Env> {
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const summarizer = handoffSummarizer(env);
+    this.translate = translator(env);
     this.engine = new Engine(
       this.store,
-      makeBrain(env, () => this.store.meta()),
+      makeBrain(
+        env,
+        () => this.store.meta(),
+        (p) => this.ctx.waitUntil(p),
+      ),
       {
         broadcast: (f) => this.broadcast(f),
         publish: (item, ws) => this.publish(item, ws),
@@ -118,6 +131,7 @@ export class ConversationDO extends DurableObject<Env> {
         wordsPerChunk: 1,
         routing: loadMatrix(env),
         ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
+        ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
       },
       () => nanoid(12),
     );
@@ -227,31 +241,67 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** A customer message over HTTP; refused with a retry time when the conversation's budget is spent. */
-  postCustomer(clientId: string, text: string): Sent {
-    const r = this.customerSend(clientId, text);
+  postCustomer(clientId: string, text: string, choice?: string): Sent {
+    const r = this.customerSend(clientId, text, choice);
     if ("retryAfterMs" in r) return { ok: false, retryAfterMs: r.retryAfterMs };
-    this.ctx.waitUntil(r.done);
     return { ok: true, seq: r.seq, duplicate: r.duplicate };
   }
 
-  /** Every customer message on every transport goes through here: a resend is free, a new one costs a token. */
+  /**
+   * Every customer message on every transport goes through here: a resend is free, a new one costs a
+   * token. Once the bot's turn has settled the customer's language, agents get the message in theirs.
+   */
   private customerSend(
     clientId: string,
     text: string,
+    choice?: string,
   ): { seq: number; duplicate: boolean; done: Promise<void> } | { retryAfterMs: number } {
     if (!this.store.hasClientId(clientId)) {
       const wait = this.messageBudget.take(Date.now());
       if (wait) return { retryAfterMs: wait };
     }
-    return this.engine.customerMessage(clientId, text);
+    const sent = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
+    const done = sent.duplicate ? sent.done : sent.done.then(() => this.translateForAgents(sent.seq));
+    this.ctx.waitUntil(done);
+    return { ...sent, done };
+  }
+
+  /** The language agents work in. */
+  private get agentLocale(): string {
+    return (this.env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
+  }
+
+  private async translateForAgents(seq: number): Promise<void> {
+    const m = this.store.meta();
+    const e = this.store.events(seq - 1, 1).find((x) => x.seq === seq);
+    const from = m?.locale.slice(0, 2).toLowerCase();
+    if (!this.translate || !m || !from || from === this.agentLocale || e?.type !== "message") return;
+    const text = await this.translate.translate(e.text, from, this.agentLocale);
+    if (text && text !== e.text) this.engine.translation(e.id, text, from, this.agentLocale);
+  }
+
+  /** An agent's reply, sent in the customer's language when it differs from the agents' (the original is kept). */
+  private async agentSays(agent: Agent, clientId: string, text: string): Promise<{ seq: number; duplicate: boolean }> {
+    const to = this.store.meta()?.locale.slice(0, 2).toLowerCase();
+    const translated =
+      this.translate && to && to !== this.agentLocale
+        ? await this.translate.translate(text, this.agentLocale, to)
+        : null;
+    return translated && translated !== text
+      ? this.engine.agentMessage(agent, clientId, translated, { original: { text, locale: this.agentLocale } })
+      : this.engine.agentMessage(agent, clientId, text);
   }
 
   async requestHandoff(reason?: string): Promise<void> {
     await this.engine.requestHandoff(reason);
   }
 
-  postAgent(agent: Agent, clientId: string, text: string): Outcome<{ seq: number; duplicate: boolean }> {
-    return outcome(() => this.engine.agentMessage(agent, clientId, text));
+  async postAgent(agent: Agent, clientId: string, text: string): Promise<Outcome<{ seq: number; duplicate: boolean }>> {
+    try {
+      return { ok: true, value: await this.agentSays(agent, clientId, text) };
+    } catch (e) {
+      return refusal(e);
+    }
   }
 
   /** Surge triage's undo: the message leaves the customer's view everywhere (engine.retract). */
@@ -386,11 +436,11 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/sse") return this.sse(after, null);
     if (url.pathname === "/send-stream") {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
-      const { clientId, text } = (await request.json()) as { clientId: string; text: string };
+      // Parsed by the route (postMessageSchema) before it reached this object.
+      const { clientId, text, choice } = (await request.json()) as { clientId: string; text: string; choice?: string };
       const after = this.store.lastSeq();
-      const sent = this.customerSend(clientId, text);
+      const sent = this.customerSend(clientId, text, choice);
       if ("retryAfterMs" in sent) return tooMany(sent.retryAfterMs);
-      this.ctx.waitUntil(sent.done);
       return this.sse(after, { ...sent, clientId });
     }
     return new Response("not found", { status: 404 });
@@ -449,15 +499,14 @@ export class ConversationDO extends DurableObject<Env> {
     try {
       if (f.t === "send") {
         let r: { seq: number; duplicate: boolean };
-        if (att.role === "agent") r = this.engine.agentMessage(att, f.clientId, f.text);
+        if (att.role === "agent") r = await this.agentSays(att, f.clientId, f.text);
         else {
-          const sent = this.customerSend(f.clientId, f.text);
+          const sent = this.customerSend(f.clientId, f.text, f.choice);
           if ("retryAfterMs" in sent) {
             const refused: ServerFrame = { t: "error", ...slowDown(sent.retryAfterMs), clientId: f.clientId };
             ws.send(JSON.stringify(refused));
             return;
           }
-          this.ctx.waitUntil(sent.done);
           r = sent;
         }
         ws.send(

@@ -17,32 +17,14 @@ import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts"
 import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
+import { summarizeConversation } from "./summary.ts";
 import type { Meta, NewEvent, Reader, Store } from "./store.ts";
 
-/** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
-export type BotTurn = {
-  action: Action;
-  reason: string;
-  confidence: number;
-  text: string | AsyncIterable<string>;
-  sources: Source[];
-  /** When set, the sources the streamed text actually cited, read once it has streamed to the end. */
-  citedSources?: () => Source[];
-  /** The article the decision rests on (answered, or the one that requires a person). */
-  article?: { id: string; title: string; category: string; team: string; priority: string };
-  /** Candidates considered, best first, for the handoff packet. */
-  tried: TriedArticle[];
-  /** The bot was unsure: counts toward "confidence stays low after a rephrase". */
-  lowConfidence: boolean;
-};
+export type { BotTurn, Brain } from "../answer/turn-types.ts";
+import type { BotTurn, Brain } from "../answer/turn-types.ts";
 
-export interface Brain {
-  /** `earlier`: the customer's previous messages, oldest first, for context a single message lacks. */
-  turn(
-    text: string,
-    ctx: { locale: string; priorLowConfidence: number; priorFailures: number; earlier: string[] },
-  ): Promise<BotTurn>;
-}
+/** Turns that are neither an answer nor a miss: chit-chat and questions the help centre does not cover. */
+const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered", "clarify"]);
 
 export interface Outside {
   broadcast(frame: ServerFrame): void;
@@ -85,6 +67,8 @@ export type EngineOptions = {
   routing?: Matrix;
   /** How long a handoff may wait for the LLM summary, from its start, before queueing with the extractive one. */
   summaryWaitMs?: number;
+  /** The language agents read the handoff summary in (AGENT_LOCALE; English by default). */
+  agentLocale?: string;
 };
 
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
@@ -147,7 +131,7 @@ export class Engine {
   customerMessage(
     clientId: string,
     text: string,
-    extra: Pick<MessageEvent, "attachments"> = {},
+    extra: Pick<MessageEvent, "attachments" | "choice"> = {},
   ): { seq: number; duplicate: boolean; done: Promise<void> } {
     const { event, duplicate } = this.store.append(
       { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now(), ...extra },
@@ -205,9 +189,19 @@ export class Engine {
     agent: { id: string; name: string },
     clientId: string,
     text: string,
+    extra: Pick<MessageEvent, "original"> = {},
   ): { seq: number; duplicate: boolean } {
     const { event, duplicate } = this.store.append(
-      { type: "message", id: this.newId(), author: "agent", name: agent.name, text, clientId, at: this.out.now() },
+      {
+        type: "message",
+        id: this.newId(),
+        author: "agent",
+        name: agent.name,
+        text,
+        clientId,
+        at: this.out.now(),
+        ...extra,
+      },
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate };
@@ -306,6 +300,17 @@ export class Engine {
     this.store.saveMeta({ ...rest, failures: 0 });
     this.move("bot", "handed-back", agent.name);
     void this.publish();
+  }
+
+  /** A customer message machine-translated for agents: agents-only, shown under the message in the console. */
+  translation(messageId: string, text: string, from: string, to: string): void {
+    this.emit({
+      type: "change",
+      audience: AGENTS_ONLY,
+      by: "assistant",
+      translation: { messageId, text, from, to },
+      at: this.out.now(),
+    });
   }
 
   /** The agent's verdict on whether this conversation needed a person (escalation accuracy). */
@@ -430,22 +435,32 @@ export class Engine {
       .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
       .map((e) => e.text)
       .slice(0, -1);
+    // The answer to a "Do you mean …?" is the customer message being answered, if it carries a choice.
+    const asked = lastCustomer(this.store.events());
+    const choice = m.clarify && asked?.text === text ? asked.choice : undefined;
     const turn = await this.brain.turn(text, {
       locale: m.locale,
       priorLowConfidence: m.lowConfidenceTurns,
       priorFailures: m.failures,
       earlier,
+      channel: m.channel,
+      ...(m.clarify ? { clarify: m.clarify } : {}),
+      ...(choice ? { choice } : {}),
     });
     const tried = mergeTried(this.meta.tried, turn.tried);
+    const { clarify: _asked, ...rest } = this.meta;
     this.store.saveMeta({
-      ...this.meta,
+      ...rest,
+      ...(turn.clarify ? { clarify: turn.clarify } : {}),
       tried,
+      ...(turn.locale ? { locale: turn.locale } : {}),
       lowConfidenceTurns: turn.lowConfidence ? this.meta.lowConfidenceTurns + 1 : 0,
-      failures: turn.action === "answer" ? this.meta.failures : this.meta.failures + 1,
+      failures:
+        turn.action === "answer" || NOT_A_FAILURE.has(turn.reason) ? this.meta.failures : this.meta.failures + 1,
     });
     const record = (messageId: string, action: Action = turn.action) =>
       this.out.recordTurn?.({
-        question: text,
+        question: turn.question ?? text,
         action,
         reason: turn.reason,
         confidence: turn.confidence,
@@ -457,14 +472,26 @@ export class Engine {
       record(await this.handoff(turn.reason, turn), "handoff");
       return;
     }
-    record(await this.say(turn.text, { action: turn.action, sources: turn.sources }, turn.citedSources));
+    record(
+      await this.say(
+        turn.text,
+        {
+          action: turn.action,
+          sources: turn.sources,
+          ...(turn.locale ? { locale: turn.locale } : {}),
+          ...(turn.options ? { options: turn.options } : {}),
+          ...(turn.translatedFrom ? { translatedFrom: turn.translatedFrom } : {}),
+        },
+        turn.citedSources,
+      ),
+    );
     await this.publish(text);
   }
 
   /** Streams text to every client in word chunks, then stores it as one message. */
   private async say(
     text: string | AsyncIterable<string>,
-    extra: Pick<MessageEvent, "action" | "sources">,
+    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options" | "translatedFrom">,
     citedSources?: () => Source[],
   ): Promise<string> {
     const id = this.newId();
@@ -512,7 +539,11 @@ export class Engine {
     const agent = await this.pickSafely(packet.team);
     this.store.saveMeta({ ...unassigned(this.meta), ...assigned(agent), handoff: packet });
     const m = this.meta;
-    const id = await this.say(reply(m.locale, handoffKey(reason)), { action: "handoff", sources: turn?.sources ?? [] });
+    const id = await this.say(reply(m.locale, handoffKey(reason)), {
+      action: "handoff",
+      sources: turn?.sources ?? [],
+      locale: m.locale,
+    });
     if (pending && answered() === undefined) {
       const left = (this.opts.summaryWaitMs ?? 0) - (this.out.now() - started);
       if (left > 0) await Promise.race([pending, this.out.sleep(left)]);
@@ -538,10 +569,6 @@ export class Engine {
 
   private packet(reason: string, turn: BotTurn | undefined): HandoffPacket {
     const m = this.meta;
-    const customer = this.store
-      .events()
-      .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
-      .map((e) => e.text);
     const best = turn?.article;
     const top = m.tried[m.tried.length - 1];
     const category = best?.category ?? top?.category;
@@ -556,7 +583,7 @@ export class Engine {
     });
     return {
       reason,
-      summary: summarize(customer),
+      summary: summarizeConversation(this.store.events(), m.locale, this.opts.agentLocale),
       summarySource: "extractive",
       ...(m.pageUrl ? { pageUrl: m.pageUrl } : {}),
       ...(m.pageTitle ? { pageTitle: m.pageTitle } : {}),
@@ -635,16 +662,12 @@ function mergeTried(prev: Meta["tried"], next: TriedArticle[]): Meta["tried"] {
   return [...byId.values()].sort((a, b) => b.score - a.score).slice(0, 5);
 }
 
-/** Extractive summary: the customer's first question and their latest words, trimmed. */
-export function summarize(customer: string[]): string {
-  if (!customer.length) return "The customer asked for a person before writing anything.";
-  const clip = (s: string) => (s.length > 240 ? `${s.slice(0, 237)}…` : s);
-  const first = customer[0] as string;
-  const last = customer[customer.length - 1] as string;
-  const n = customer.length;
-  return n === 1
-    ? `Customer asked: "${clip(first)}"`
-    : `Customer asked: "${clip(first)}"; latest (${n} messages): "${clip(last)}"`;
+function lastCustomer(events: ConversationEvent[]): MessageEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e?.type === "message" && e.author === "customer") return e;
+  }
+  return undefined;
 }
 
 function lastCustomerText(events: ConversationEvent[]): string {

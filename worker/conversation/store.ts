@@ -3,10 +3,14 @@
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
 import type { EmailThread } from "../email/compose.ts";
-import type { PendingCode } from "../email/confirm.ts";
+
+/** The code a typed follow-up address must send back; only its HMAC is kept. Defined here, with the record it sits in. */
+export type PendingCode = { email: string; hash: string; expiresAt: number; tries: number };
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
+
+export type Clarify = { question: string; options: string[] };
 
 export type Meta = {
   id: string;
@@ -31,6 +35,8 @@ export type Meta = {
    */
   pending?: string[];
   failures: number;
+  /** The bot's open "Do you mean …?": the question it was about and the articles it offered. */
+  clarify?: Clarify;
   assignedAgentId?: string;
   assignedAgentName?: string;
   handoff?: HandoffPacket;
@@ -52,6 +58,7 @@ export type Meta = {
    */
   followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
   /** The code mailed to a typed follow-up address, until it is entered (worker/email/confirm.ts). */
+  /** A typed follow-up address waiting for its confirmation code (worker/email/confirm.ts). */
   followUpCode?: PendingCode;
   /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
   followUpMails?: number[];

@@ -1,6 +1,7 @@
 // The outgoing message itself, as RFC 5322 text: threaded (In-Reply-To and References carry the
 // customer's chain), answerable (Reply-To carries the signed reply token), and, for the bot, marked
 // `Auto-Submitted: auto-replied` so that other robots stay quiet (RFC 3834). Pure: no bindings.
+import { markdownToText } from "../../shared/markdown.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
 
 /** What an email conversation keeps in its meta to reply in the customer's thread. */
@@ -99,7 +100,8 @@ export function composeReply(
     "Content-Type: text/plain; charset=utf-8",
     "Content-Transfer-Encoding: quoted-printable",
   ];
-  return `${headers.join("\r\n")}\r\n\r\n${quotedPrintable(m.text + sources)}\r\n`;
+  // Answers and replies are Markdown (the KB's steps, an agent's bold): plain text keeps their shape.
+  return `${headers.join("\r\n")}\r\n\r\n${quotedPrintable(markdownToText(m.text) + sources)}\r\n`;
 }
 
 export function newMessageId(conversationId: string, support: string): string {

@@ -1,18 +1,23 @@
 // Splits an article body into passages: the unit that BM25 ranks and that the extractive answer
-// quotes. A passage is a paragraph, or an intro line together with the list it introduces, so a
-// quoted answer never starts with a dangling "Do this now:" or loses its steps.
+// quotes. A passage is a section: the text before the first heading (the direct answer help articles
+// open with), or a heading with everything under it until the next heading. A section keeps its
+// Markdown as written (`md`), so an answer quotes numbered steps as a numbered list, a table as a
+// table, and nothing is cut mid-way; `text` is the same section without Markdown, for word statistics.
 
 export interface Passage {
-  /** Nearest Markdown heading above the passage, if any. */
+  /** The section's heading ("" for the opening section). */
   heading: string;
   /** Markdown-cleaned text; list items stay on their own "1. " / "- " lines. */
   text: string;
+  /** The section's Markdown, as written (without its heading line). */
+  md: string;
 }
 
 /** Removes Markdown emphasis, links, code marks and HTML while keeping list markers readable. */
 export function cleanMarkdown(md: string): string {
   return md
     .split("\n")
+    .filter((line) => !/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(line))
     .map((line) =>
       line
         .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
@@ -21,6 +26,12 @@ export function cleanMarkdown(md: string): string {
         .replace(/(\*\*|__)(.+?)\1/g, "$2")
         .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, "$1$2")
         .replace(/`([^`]*)`/g, "$1")
+        .replace(/^\s*\|(.*)\|\s*$/, (_, row: string) =>
+          row
+            .split("|")
+            .map((c) => c.trim())
+            .join(" · "),
+        )
         .replace(/^\s*[*+]\s+/, "- ")
         .replace(/^\s*>\s?/, "")
         .replace(/[ \t]+/g, " ")
@@ -30,48 +41,44 @@ export function cleanMarkdown(md: string): string {
     .trim();
 }
 
-const isListLine = (l: string) => /^\s*([-*+]|\d+[.)])\s+/.test(l);
 const wordCount = (s: string) => (s.match(/\S+/g) ?? []).length;
 
 /**
- * Blocks are separated by blank lines; a heading starts a new section; a block ending in ":" is
- * joined to the list that follows; very short blocks are merged forward so passages carry context.
+ * One passage per section. A section shorter than `minWords` with no heading of its own is merged
+ * into the next, so a passage is never a lone fragment.
  */
 export function chunkArticle(body: string, minWords: number): Passage[] {
   const lines = body.replace(/\r\n?/g, "\n").split("\n");
-  const blocks: { heading: string; text: string }[] = [];
+  const out: Passage[] = [];
   let heading = "";
   let cur: string[] = [];
+  let fence = false;
   const flush = () => {
-    const text = cleanMarkdown(cur.join("\n"));
-    if (text) blocks.push({ heading, text });
+    const md = cur.join("\n").trim();
+    const text = cleanMarkdown(md);
+    if (text || heading) out.push({ heading, text, md });
     cur = [];
   };
   for (const line of lines) {
-    const h = /^\s{0,3}#{1,6}\s+(.*)$/.exec(line);
+    if (/^\s*```/.test(line)) fence = !fence;
+    const h = fence ? null : /^\s{0,3}#{1,6}\s+(.*)$/.exec(line);
     if (h) {
       flush();
       heading = cleanMarkdown((h[1] ?? "").replace(/#+\s*$/, ""));
       continue;
     }
-    if (!line.trim()) {
-      // A blank line between an intro ending in ":" (or between list items) and a list keeps them together.
-      const last = cur.at(-1) ?? "";
-      if (cur.length && (last.trimEnd().endsWith(":") || isListLine(last))) continue;
-      flush();
-      continue;
-    }
-    if (cur.length && isListLine(cur.at(-1) ?? "") && !isListLine(line) && !/^\s/.test(line)) flush();
     cur.push(line);
   }
   flush();
-  // Merge short blocks forward (within the same heading) so a passage is never a lone fragment.
-  const out: Passage[] = [];
-  for (const b of blocks) {
-    const prev = out.at(-1);
-    if (prev && prev.heading === b.heading && wordCount(prev.text) < minWords) {
-      prev.text = `${prev.text}\n${b.text}`;
-    } else out.push({ heading: b.heading, text: b.text });
+  // A heading with nothing under it, or a tiny untitled opening, joins what follows.
+  const merged: Passage[] = [];
+  for (const p of out) {
+    const prev = merged.at(-1);
+    if (prev && (!prev.text || (!prev.heading && wordCount(prev.text) < Math.min(minWords, 6)))) {
+      prev.text = [prev.text, p.heading, p.text].filter(Boolean).join("\n");
+      prev.md = [prev.md, p.heading ? `**${p.heading}**` : "", p.md].filter(Boolean).join("\n\n");
+      prev.heading ||= p.heading;
+    } else merged.push({ ...p });
   }
-  return out;
+  return merged;
 }

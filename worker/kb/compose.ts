@@ -1,53 +1,73 @@
 // The extractive answer: the customer reads the KB's own words, so the bot never says something the
-// content team did not write. The worker adds the article title and link.
+// content team did not write. It quotes the section that answers the question, whole and in its own
+// Markdown (a numbered list stays a numbered list, a table a table), after a short lead sentence;
+// the worker adds the article title and link. Rendered by shared/markdown.ts wherever it is shown.
 import { defaultComposeConfig, type ComposeConfig } from "./config.ts";
+import type { Passage } from "./chunk.ts";
 import type { Candidate } from "./retrieve.ts";
-import { terms } from "./text.ts";
 
 const countWords = (s: string) => (s.match(/\S+/g) ?? []).length;
+const hasSteps = (md: string) => /^\s*([-*+]|\d+[.)])\s+/m.test(md) || /^\s*\|/m.test(md);
 
-/** Cuts text to at most `max` words at a sentence or list-item boundary where possible. */
-function trimToWords(text: string, max: number): string {
-  if (countWords(text) <= max) return text;
-  const units = text.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])|\n/);
-  let out = "";
-  let n = 0;
-  for (const u of units) {
-    const w = countWords(u);
-    if (n > 0 && n + w > max) break;
-    out += (out ? (/^\s*([-*]|\d+[.)])\s/.test(u) || out.endsWith(":") ? "\n" : " ") : "") + u;
-    n += w;
-  }
-  if (n > max) out = `${(out.match(/\S+/g) ?? []).slice(0, max).join(" ")}…`;
-  return out.trim();
+/** The first sentence of a section's opening paragraph: the article's direct answer. */
+function leadSentence(md: string): string {
+  const para = md.split(/\n\s*\n/)[0]?.trim() ?? "";
+  if (hasSteps(para)) return "";
+  const m = /^(.+?[.!?])(\s|$)/s.exec(para);
+  return (m?.[1] ?? para).replace(/\s*\n\s*/g, " ");
 }
 
+/**
+ * Keeps whole blocks (paragraphs, list items with their sub-items, table rows) up to `max` words; a
+ * cut is marked with "…" on its own line, never made inside a sentence or a step.
+ */
+function fitBlocks(md: string, max: number): string {
+  if (countWords(md) <= max) return md;
+  const lines = md.split("\n");
+  const out: string[] = [];
+  let n = 0;
+  for (let i = 0; i < lines.length; i++) {
+    // A block: this line plus its indented continuation lines (sub-items).
+    const block = [lines[i] as string];
+    while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1] as string)) block.push(lines[++i] as string);
+    const w = countWords(block.join(" "));
+    if (n > 0 && n + w > max) {
+      out.push("", "…");
+      break;
+    }
+    out.push(...block);
+    n += w;
+  }
+  return out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+const section = (p: Passage) => (p.heading ? `**${p.heading}**\n\n${p.md}` : p.md);
+
 export function composeAnswer(
-  query: string,
+  _query: string,
   candidate: Candidate,
   config: ComposeConfig = defaultComposeConfig,
 ): string {
   const passages = candidate.article.passages;
-  const start = candidate.passageIndex;
-  let text = passages[start]?.text ?? "";
-  // A short best passage gets its neighbour that shares query terms (or simply the next one), so the
-  // answer has enough context to be useful on its own.
-  const q = new Set(candidate.queryTerms.length ? candidate.queryTerms : terms(query));
-  let next = start + 1;
-  while (countWords(text) < config.minWords && next < passages.length) {
-    const p = passages[next] as { text: string };
-    const shares = terms(p.text).some((t) => q.has(t));
-    if (shares || countWords(text) < config.minWords) text = `${text}\n${p.text}`;
-    next++;
+  const i = Math.min(candidate.passageIndex, passages.length - 1);
+  const chosen = passages[i];
+  if (!chosen) return "";
+  const opening = passages[0] as Passage;
+  const parts: string[] = [];
+  if (i === 0) {
+    parts.push(section(chosen));
+    // An opening that only states the answer ("Auto-backup usually stops because…") is followed by
+    // the first section, which in a help article is the main checklist or the steps.
+    const next = passages[1];
+    if (!opening.heading && !hasSteps(opening.md) && countWords(opening.text) < config.minWords && next)
+      parts.push(section(next));
+  } else {
+    const lead = opening.heading ? "" : leadSentence(opening.md);
+    if (lead && countWords(lead) <= config.leadMaxWords) parts.push(lead);
+    parts.push(section(chosen));
   }
-  const lead = passages[0]?.text ?? "";
-  if (
-    start > 0 &&
-    lead &&
-    countWords(lead) <= config.leadMaxWords &&
-    countWords(lead) + countWords(text) <= config.maxWords
-  ) {
-    text = `${lead}\n${text}`;
-  }
-  return trimToWords(text, config.maxWords);
+  return fitBlocks(parts.join("\n\n"), config.maxWords);
 }

@@ -22,7 +22,9 @@ export type DecisionReason =
   | "low-confidence"
   | "out-of-scope"
   | "negative-sentiment"
-  | "repeated-failure";
+  | "repeated-failure"
+  /** The customer picked this article from a "Do you mean …?". */
+  | "clarified";
 
 export interface Decision {
   action: Action;
@@ -32,7 +34,8 @@ export interface Decision {
 }
 
 // Requests for a human, matched on accent-folded lowercase text. Generic phrasing in English and
-// Spanish (plus a few Portuguese/French forms): "talk to a person", "real human", "hablar con un agente".
+// Spanish (plus a few Portuguese, French, German and Italian forms): "talk to a person", "real human",
+// "hablar con un agente", "mit einer Person sprechen".
 const PERSON_PATTERNS: RegExp[] = [
   /\b(speak|talk|chat|connect|put)\b.{0,25}\b(to|with|me)\b.{0,20}\b(person|human|agent|someone|somebody|representative|rep|operator|advisor|adviser|staff|people|manager|supervisor)\b/,
   /\b(real|live|actual)\s+(person|human|agent|people|representative)\b/,
@@ -43,6 +46,9 @@ const PERSON_PATTERNS: RegExp[] = [
   /\b(persona|agente|asesor|operador)\s+(real|humano|humana|por favor)\b/,
   /\b(falar|quero)\b.{0,25}\b(pessoa|humano|atendente|agente)\b/,
   /\b(parler|veux)\b.{0,25}\b(personne|humain|agent|conseiller)\b/,
+  /\b(sprechen|reden|verbinden|mochte)\b.{0,30}\b(person|mensch|menschen|mitarbeiter|mitarbeiterin|berater|agent)\b/,
+  /\b(mit|einen?|eine)\s+(person|mensch|mitarbeiter|mitarbeiterin|berater)\b.{0,20}\b(sprechen|reden)\b/,
+  /\b(parlare|voglio)\b.{0,25}\b(persona|umano|operatore|agente|consulente)\b/,
 ];
 
 export function asksForPerson(text: string): boolean {
@@ -96,10 +102,17 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     confidence < config.outOfScopeMaxConfidence ||
     (retrieval.gapProbability >= config.gapMinProbability && retrieval.gapProbability >= confidence);
   const outOfScope = offTopic || weakEvidence;
+  // The best article that a person need not handle: when it clearly outranks every handoff article
+  // together, the question is about it ("how long does shipping take" is not "my parcel is lost").
+  const bestAnswer = retrieval.candidates.find((c) => c.handoff !== "always");
+  const outranked =
+    !!bestAnswer &&
+    retrieval.handoffMass < mix(config.handoffVsAnswerNoHistory, config.handoffVsAnswer) * bestAnswer.score;
   const handoffTopic =
     !!top &&
     !!bestHandoff &&
     !offTopic &&
+    !outranked &&
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
     (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
@@ -122,12 +135,29 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   ) {
     return { action: "handoff", reason: "negative-sentiment", article: related, confidence };
   }
+  // Chit-chat and questions the help centre does not cover are declined kindly however often they come:
+  // a person would be no better placed to write a poem. The customer can always ask for one.
+  if (outOfScope) return { action: "decline", reason: "out-of-scope", confidence };
   if (turn.priorFailures >= config.maxFailures) {
     return { action: "handoff", reason: "repeated-failure", article: related, confidence };
   }
   if (turn.priorLowConfidence >= 1) {
     return { action: "handoff", reason: "low-confidence-after-rephrase", article: related, confidence };
   }
-  if (outOfScope) return { action: "decline", reason: "out-of-scope", confidence };
   return { action: "decline", reason: "low-confidence", article: related, confidence };
+}
+
+/**
+ * When retrieval cannot tell two or three articles apart, the articles worth asking about ("Do you
+ * mean …?"): the best one is plausible (`clarifyMinTop`), the others come close to it
+ * (`clarifyRatio` of its score), and together they hold most of what retrieval found
+ * (`clarifyMinMass`). Empty when there is nothing to ask.
+ */
+export function clarifyOptions(retrieval: Retrieval, config: DecisionConfig = defaultDecisionConfig): Candidate[] {
+  const [top, ...rest] = retrieval.candidates;
+  if (!top || config.clarifyMax < 2 || top.score < config.clarifyMinTop) return [];
+  const close = rest.filter((c) => c.score >= config.clarifyRatio * top.score).slice(0, config.clarifyMax - 1);
+  if (!close.length) return [];
+  const options = [top, ...close];
+  return options.reduce((m, c) => m + c.score, 0) >= config.clarifyMinMass ? options : [];
 }

@@ -7,7 +7,7 @@ import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
-import { terms } from "./text.ts";
+import { correctTerms, terms } from "./text.ts";
 
 export interface Candidate {
   articleId: string;
@@ -84,12 +84,13 @@ function bm25(
   return s;
 }
 
-function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
+/** The section that answers: the best-scoring one, unless an earlier one scores nearly as well. */
+export function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
   let best = 0;
   let bestScore = 0;
   a.passageDocs.forEach((p, i) => {
     const s = bm25(qTerms, p, index.passageDf, index.passageCount, index.passageAvgLen, cfg);
-    if (s > bestScore + 1e-9) {
+    if (s > bestScore * (1 + cfg.laterSectionMargin) + 1e-9) {
       best = i;
       bestScore = s;
     }
@@ -124,13 +125,32 @@ export function lexicalEvidence(
   return { share: total > 0 ? best / total : 0, matched: best / maxIdf };
 }
 
+/** The other members of every synonym group one of whose members the question uses, as text. */
+export function synonymExpansion(index: KbIndex, qTerms: readonly string[]): string {
+  const have = new Set(qTerms);
+  const out: string[] = [];
+  for (const g of index.synonyms) {
+    const hit = g.members.findIndex((m) => m.length > 0 && m.every((t) => have.has(t)));
+    if (hit < 0) continue;
+    g.text.forEach((t, i) => {
+      if (i !== hit) out.push(t);
+    });
+  }
+  return out.join("\n");
+}
+
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
-  const qTerms = terms(query);
   const n = index.articles.length;
-
   // Articles in the customer's language when the KB has any; otherwise every article.
   const lang = opts.locale?.slice(0, 2).toLowerCase();
+  // The workspace's synonyms: a question using one member of a group is also a question using the others.
+  const expansion = synonymExpansion(index, terms(query));
+  const raw = [...terms(query, lang), ...terms(expansion, lang)];
+  // Spelling slips are corrected for ranking only: the evidence that the KB covers the question at
+  // all is read from what was written, so "weather" corrected to a KB word cannot make it in scope.
+  const qTerms = cfg.spelling ? correctTerms(raw, index.df) : raw;
+
   const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
   const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
 
@@ -145,7 +165,11 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(featureNames(query, index.features), index.model.vocab, index.model.idf);
+  const { vec } = vectorize(
+    featureNames(expansion ? `${query}\n${expansion}` : query, index.features),
+    index.model.vocab,
+    index.model.idf,
+  );
   const z = logits(index.model, vec);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
@@ -203,14 +227,14 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
       score: s,
       modelProbability: pModel[i] as number,
       lexicalScore: lex[i] as number,
-      passage: a.passages[p] ?? { heading: "", text: "" },
+      passage: a.passages[p] ?? { heading: "", text: "", md: "" },
       passageIndex: p,
       queryTerms: qTerms,
       article: a,
     };
   });
   const top = candidates[0]?.score ?? 0;
-  const ev = lexicalEvidence(index, qTerms, allowed);
+  const ev = lexicalEvidence(index, raw, allowed);
   return {
     query,
     candidates,

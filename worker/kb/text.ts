@@ -16,6 +16,21 @@ export function words(text: string): string[] {
   return normalize(text).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
+/**
+ * `words`, plus the joined form of each hyphenated or slashed compound, so "wi-fi", "wifi" and
+ * "Wi Fi" meet, as do "auto-backup" and "autobackup". For the lexical view only: the classifier and
+ * its vocabulary coverage keep plain words (an unknown joined form would read as an unknown word).
+ */
+export function lexicalWords(text: string): string[] {
+  const out: string[] = [];
+  for (const m of normalize(text).match(/[\p{L}\p{N}]+(?:[-/][\p{L}\p{N}]+)*/gu) ?? []) {
+    const parts = m.split(/[-/]/);
+    out.push(...parts);
+    if (parts.length > 1 && parts.length <= 3 && parts.every((p) => /^\p{L}+$/u.test(p))) out.push(parts.join(""));
+  }
+  return out;
+}
+
 // Function words carry little topical signal for BM25. The classifier keeps them (see `features`),
 // because "why", "not" and "can" distinguish intents such as "card not working" vs "can I get a card".
 export const STOPWORDS: ReadonlySet<string> = new Set(
@@ -53,14 +68,109 @@ function undouble(w: string): string {
   return /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w) ? w.slice(0, -1) : w;
 }
 
+/**
+ * A light Spanish stemmer (plurals, gender, participles, infinitives, common suffixes), in the same
+ * spirit as the English one: "borré", "borradas" and "borrar" meet at "borr"; "recupero",
+ * "recuperar" and "recuperación" at "recuper".
+ */
+export function stemEs(word: string): string {
+  if (word.length <= 4 || /\d/.test(word)) return word;
+  let w = word;
+  for (const suf of ["aciones", "iciones", "acion", "icion", "amientos", "imientos", "amiento", "imiento"]) {
+    if (w.endsWith(suf) && w.length - suf.length >= 3) return w.slice(0, -suf.length);
+  }
+  if (/(ces)$/.test(w)) w = `${w.slice(0, -3)}z`;
+  else if (/[^aeiou]es$/.test(w) && w.length > 5) w = w.slice(0, -2);
+  else if (w.endsWith("s")) w = w.slice(0, -1);
+  for (const suf of [
+    "iendo",
+    "ando",
+    "adas",
+    "ados",
+    "idas",
+    "idos",
+    "ada",
+    "ado",
+    "ida",
+    "ido",
+    "aba",
+    "aron",
+    "ieron",
+    "amos",
+    "emos",
+    "imos",
+    "ar",
+    "er",
+    "ir",
+    "ria",
+  ]) {
+    if (w.endsWith(suf) && w.length - suf.length >= 3) {
+      w = w.slice(0, -suf.length);
+      break;
+    }
+  }
+  if (w.length > 4 && /[aeioué]$/.test(w)) w = w.slice(0, -1);
+  return w;
+}
+
+/** The stemmer for a language: Spanish has its own; every other language gets the light English one. */
+export const stemmerFor = (lang?: string): ((w: string) => string) => (lang?.startsWith("es") ? stemEs : stem);
+
 /** Stemmed words with stopwords kept: the classifier's view. */
 export function stems(text: string): string[] {
   return words(text).map(stem);
 }
 
-/** Stemmed content words: the lexical (BM25) view. */
-export function terms(text: string): string[] {
+/** Stemmed content words: the lexical (BM25) view, stemmed for `lang` when given. */
+export function terms(text: string, lang?: string): string[] {
+  const st = stemmerFor(lang);
   const out: string[] = [];
-  for (const w of words(text)) if (!STOPWORDS.has(w)) out.push(stem(w));
+  for (const w of lexicalWords(text)) if (!STOPWORDS.has(w)) out.push(st(w));
   return out;
+}
+
+/** Levenshtein distance, giving up (returning max + 1) as soon as it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * Spelling slips: a query term the KB never uses becomes the KB term it is one edit from (two for
+ * long words), the most common one on a tie; terms the KB knows, numbers and short words stay.
+ */
+export function correctTerms(qTerms: string[], df: ReadonlyMap<string, number>): string[] {
+  return qTerms.map((t) => {
+    if (df.has(t) || t.length < 5 || /\d/.test(t)) return t;
+    const max = t.length >= 8 ? 2 : 1;
+    let best = t;
+    let bestD = max + 1;
+    let bestDf = 0;
+    for (const [v, n] of df) {
+      if (Math.abs(v.length - t.length) > max || v[0] !== t[0]) continue;
+      const d = editDistance(t, v, max);
+      if (d < bestD || (d === bestD && n > bestDf)) {
+        best = v;
+        bestD = d;
+        bestDf = n;
+      }
+    }
+    return best;
+  });
 }

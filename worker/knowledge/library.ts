@@ -91,10 +91,10 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
   const [pub, draft, versions] = await Promise.all([
     db
       .prepare(
-        "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body, version FROM articles WHERE workspace_id = ? AND id = ?",
+        "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body, version FROM articles WHERE workspace_id = ? AND id = ?",
       )
       .bind(workspaceId, id)
-      .first<Omit<Article, "tags"> & { tags: string; version: number }>(),
+      .first<Omit<Article, "tags" | "questions"> & { tags: string; questions: string; version: number }>(),
     db
       .prepare(
         "SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? AND id = ?",
@@ -111,7 +111,15 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
   if (!pub && !draft && !versions.results.length) return null;
   return {
     id,
-    ...(pub ? { published: { ...pub, tags: JSON.parse(pub.tags) as string[] } } : {}),
+    ...(pub
+      ? {
+          published: {
+            ...pub,
+            tags: JSON.parse(pub.tags) as string[],
+            questions: JSON.parse(pub.questions || "[]") as string[],
+          },
+        }
+      : {}),
     ...(draft
       ? {
           draft: {

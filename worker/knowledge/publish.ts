@@ -136,6 +136,25 @@ const REPORT_MS = 400;
 
 const same = (a: Article, b: Article) => JSON.stringify(a) === JSON.stringify(b);
 
+/** The workspace's synonym groups (kb_synonyms), [] when none were set. */
+export async function readSynonyms(db: D1Database, workspaceId: string): Promise<string[][]> {
+  const r = await db
+    .prepare("SELECT groups FROM kb_synonyms WHERE workspace_id = ?")
+    .bind(workspaceId)
+    .first<{ groups: string }>();
+  return r ? (JSON.parse(r.groups) as string[][]) : [];
+}
+
+export async function saveSynonyms(db: D1Database, workspaceId: string, groups: string[][], by: string): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO kb_synonyms (workspace_id, groups, updated_at, updated_by) VALUES (?, ?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET groups = excluded.groups, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    )
+    .bind(workspaceId, JSON.stringify(groups), Date.now(), by)
+    .run();
+}
+
 export async function runJob(env: Env, workspaceId: string, jobId: string): Promise<KbJob> {
   const db = env.DB;
   const started = Date.now();
@@ -212,7 +231,8 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       .all<{ text: string; article: string }>();
 
     const articles = [...merged.values()];
-    const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results });
+    const synonyms = await readSynonyms(db, workspaceId);
+    const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results, synonyms });
     let slice = Date.now();
     let reported = 0;
     let snapshot: KbSnapshot;
@@ -260,10 +280,10 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     await db.batch([
       db
         .prepare(
-          `INSERT OR REPLACE INTO articles (workspace_id, id, title, category, tags, handoff, priority, team, locale, updated, body, version)
+          `INSERT OR REPLACE INTO articles (workspace_id, id, title, category, tags, handoff, priority, team, locale, updated, body, version, questions)
            SELECT ?1, id, json_extract(data, '$.title'), json_extract(data, '$.category'), json_extract(data, '$.tags'), json_extract(data, '$.handoff'),
                   json_extract(data, '$.priority'), json_extract(data, '$.team'), json_extract(data, '$.locale'), json_extract(data, '$.updated'),
-                  json_extract(data, '$.body'), ?2
+                  json_extract(data, '$.body'), ?2, COALESCE(json_extract(data, '$.questions'), '[]')
            FROM kb_job_items WHERE job_id = ?3 AND op = 'put' AND id IN (SELECT value FROM json_each(?4))`,
         )
         .bind(workspaceId, version, jobId, changedJson),

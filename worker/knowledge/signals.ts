@@ -83,6 +83,8 @@ export const GAP_REASONS = [
   "low-confidence-after-rephrase",
   "not-in-sources",
   "no-knowledge-base",
+  "clarify-none",
+  "language-not-covered",
 ];
 
 const DAY = 86_400_000;
@@ -97,15 +99,23 @@ export async function gapsReport(
   const reasons = JSON.stringify(GAP_REASONS);
   const rows = await db
     .prepare(
-      `SELECT question AS text, reason, created_at AS at FROM bot_turns
-         WHERE workspace_id = ?1 AND created_at >= ?2 AND action IN ('decline', 'handoff') AND reason IN (SELECT value FROM json_each(?3))
+      `SELECT question AS text, reason, created_at AS at, article_id AS article FROM bot_turns
+         WHERE workspace_id = ?1 AND created_at >= ?2 AND action IN ('decline', 'handoff', 'clarify') AND reason IN (SELECT value FROM json_each(?3))
        UNION ALL
-       SELECT t.question, 'not-helpful', v.created_at FROM answer_votes v JOIN bot_turns t ON t.conversation_id = v.conversation_id AND t.message_id = v.message_id
+       SELECT t.question, 'not-helpful', v.created_at, NULL FROM answer_votes v JOIN bot_turns t ON t.conversation_id = v.conversation_id AND t.message_id = v.message_id
          WHERE v.workspace_id = ?1 AND v.created_at >= ?2 AND v.helpful = 0
        ORDER BY 3 DESC LIMIT 2000`,
     )
     .bind(workspaceId, since, reasons)
-    .all<{ text: string; reason: string; at: number }>();
+    .all<{ text: string; reason: string; at: number; article: string | null }>();
+  const titles = new Map(
+    (
+      await db
+        .prepare("SELECT id, title FROM articles WHERE workspace_id = ?")
+        .bind(workspaceId)
+        .all<{ id: string; title: string }>()
+    ).results.map((a) => [a.id, a.title]),
+  );
   // Oldest first, so a group's first question is the one that started it.
   const items = rows.results.reverse();
   const groups = clusterQuestions(items)
@@ -127,9 +137,24 @@ export async function gapsReport(
         reasons: byReason,
         lastAt: Math.max(...c.items.map((i) => i.at)),
         suggestedTitle: rep.text.length > 120 ? `${rep.text.slice(0, 117)}…` : rep.text,
+        ...suggestedArticle(c.items, titles),
       };
     });
   return { days, questions: items.length, groups };
+}
+
+/**
+ * The published article the bot most often came close to for a group's questions (the one a
+ * low-confidence turn rested on): where "Add these questions to it" most likely belongs.
+ */
+function suggestedArticle(
+  items: readonly { article: string | null }[],
+  titles: ReadonlyMap<string, string>,
+): { suggestedArticle?: { id: string; title: string } } {
+  const n = new Map<string, number>();
+  for (const i of items) if (i.article && titles.has(i.article)) n.set(i.article, (n.get(i.article) ?? 0) + 1);
+  const best = [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+  return best ? { suggestedArticle: { id: best[0], title: titles.get(best[0]) as string } } : {};
 }
 
 export async function figuresReport(

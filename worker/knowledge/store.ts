@@ -5,23 +5,28 @@
 import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
-import { ENGINE_VERSION, loadIndex, type KbIndex, type KbSnapshot } from "../kb/snapshot.ts";
+import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../kb/snapshot.ts";
 import { queueJob } from "./publish.ts";
 
 const CURRENT_TTL_MS = 2000;
 
-export type LoadedKb = { version: number; index: KbIndex };
+export type { LoadedKb } from "../kb/index.ts";
+import type { LoadedKb } from "../kb/index.ts";
 
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();
 
-type ArticleRow = Omit<Article, "tags"> & { tags: string };
-const fromRow = (r: ArticleRow): Article => ({ ...r, tags: JSON.parse(r.tags) as string[] });
+type ArticleRow = Omit<Article, "tags" | "questions"> & { tags: string; questions: string };
+export const fromRow = (r: ArticleRow): Article => ({
+  ...r,
+  tags: JSON.parse(r.tags) as string[],
+  questions: JSON.parse(r.questions || "[]") as string[],
+});
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {
   const rows = await db
     .prepare(
-      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
     )
     .bind(workspaceId)
     .all<ArticleRow>();
@@ -31,7 +36,7 @@ export async function listArticles(db: D1Database, workspaceId: string): Promise
 export async function getArticle(db: D1Database, workspaceId: string, id: string): Promise<Article | null> {
   const r = await db
     .prepare(
-      "SELECT id, title, category, tags, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
     )
     .bind(workspaceId, id)
     .first<ArticleRow>();
@@ -54,6 +59,30 @@ export async function recordResolved(
   );
   for (let i = 0; i < stmts.length; i += 500) await env.DB.batch(stmts.slice(i, i + 500));
   return queueJob(env, workspaceId, { kind: "history", items: [], by });
+}
+
+/**
+ * A customer's own confirmation (the article they picked from "Do you mean …?") recorded like a
+ * resolved ticket. Retraining is queued only when no history job is already waiting: a queued job
+ * reads every recorded question when it runs, so a busy hour of choices costs one retrain, not one each.
+ */
+export async function recordChoice(
+  env: Env,
+  workspaceId: string,
+  item: { text: string; article: string },
+  conversationId: string,
+): Promise<void> {
+  await env.DB.prepare(
+    "INSERT INTO resolved_questions (workspace_id, text, article_id, conversation_id, created_at) VALUES (?, ?, ?, ?, ?)",
+  )
+    .bind(workspaceId, item.text.slice(0, 1000), item.article, conversationId, Date.now())
+    .run();
+  const waiting = await env.DB.prepare(
+    "SELECT 1 AS x FROM kb_jobs WHERE workspace_id = ? AND kind = 'history' AND status IN ('staging', 'queued') LIMIT 1",
+  )
+    .bind(workspaceId)
+    .first();
+  if (!waiting) await queueJob(env, workspaceId, { kind: "history", items: [], by: "customer-choice" });
 }
 
 /** Makes a freshly committed version this isolate's current one at once; others follow within CURRENT_TTL_MS. */

@@ -7,6 +7,7 @@ import type { Meta } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshot, loadIndex } from "../kb/snapshot.ts";
 import { listDrafts } from "./library.ts";
+import { readSynonyms } from "./publish.ts";
 import { currentKb, listArticles, type LoadedKb } from "./store.ts";
 
 /** One draft preview index per workspace and isolate, rebuilt only when drafts or the KB change. */
@@ -36,7 +37,14 @@ async function draftKb(env: Env, workspaceId: string): Promise<LoadedKb | null> 
     .all<{ text: string; article: string }>();
   const kb: LoadedKb = {
     version: cur?.version ?? 0,
-    index: loadIndex(buildSnapshot({ version: "draft", articles: [...merged.values()], history: history.results })),
+    index: loadIndex(
+      buildSnapshot({
+        version: "draft",
+        articles: [...merged.values()],
+        history: history.results,
+        synonyms: await readSynonyms(env.DB, workspaceId),
+      }),
+    ),
   };
   previews.set(workspaceId, { key, kb });
   return kb;

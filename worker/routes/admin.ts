@@ -7,6 +7,7 @@ import {
   historySchema,
   publishSchema,
   siteSchema,
+  synonymsSchema,
   type HistoryResult,
   type KbJob,
   type PublishResult,
@@ -17,7 +18,7 @@ import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";
 import { forgetSite } from "../middleware/site.ts";
 import { saveDrafts } from "../knowledge/library.ts";
-import { getJob, queueJob, waitForJob } from "../knowledge/publish.ts";
+import { getJob, queueJob, saveSynonyms, waitForJob } from "../knowledge/publish.ts";
 import { listArticles, recordResolved } from "../knowledge/store.ts";
 
 export const admin = new Hono<AppEnv>();
@@ -58,6 +59,16 @@ admin.post("/kb/history", async (c) => {
   const r = settled(await waitForJob(c.env.DB, ws, job.id));
   const result: HistoryResult = { recorded: items.length, version: r.version };
   return c.json(result);
+});
+
+/** The workspace's synonyms; answers once the rebuild that applies them is live. */
+admin.put("/kb/synonyms", async (c) => {
+  const { groups } = parseOr400(synonymsSchema, await jsonBody(c), "body");
+  const ws = c.get("agent").workspaceId;
+  await saveSynonyms(c.env.DB, ws, groups, "admin");
+  const job = await queueJob(c.env, ws, { kind: "rebuild", items: [], by: "admin" });
+  const r = settled(await waitForJob(c.env.DB, ws, job.id));
+  return c.json({ groups, version: r.version });
 });
 
 function rejectDuplicates(articles: { id: string }[]): void {

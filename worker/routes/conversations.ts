@@ -96,7 +96,7 @@ conversations.post("/:id/messages", async (c) => {
     // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
     return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
   }
-  const r = await stub.postCustomer(body.clientId, body.text);
+  const r = await stub.postCustomer(body.clientId, body.text, body.choice);
   if (!r.ok) {
     c.header("retry-after", String(Math.ceil(r.retryAfterMs / 1000)));
     throw new ApiFailure(429, "rate_limited", slowDown(r.retryAfterMs).message);

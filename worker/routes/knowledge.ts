@@ -2,6 +2,7 @@
 // conversations (training), write drafts, publish, roll back, try questions and read the gap and
 // article reports. Every query is scoped to the session's workspace.
 import { Hono, type Context } from "hono";
+import * as z from "zod/mini";
 import {
   draftSchema,
   knowledgeLinkSchema,
@@ -11,12 +12,13 @@ import {
   type KbJob,
 } from "../../shared/api.ts";
 import type { Article } from "../../shared/article.ts";
+import { synonymsSchema, type Synonyms } from "../../shared/api.ts";
 import type { AppEnv } from "../env.ts";
 import { auditJob } from "../audit/log.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { articleDetail, createDraft, discardDraft, library, listDrafts, saveDraft } from "../knowledge/library.ts";
-import { getJob, queueJob } from "../knowledge/publish.ts";
+import { getJob, queueJob, readSynonyms, saveSynonyms } from "../knowledge/publish.ts";
 import { figuresReport, gapsReport } from "../knowledge/signals.ts";
 import { recordResolved } from "../knowledge/store.ts";
 import { tryQuestion } from "../knowledge/try.ts";
@@ -74,6 +76,7 @@ knowledge.post("/links", editor, async (c) => {
       title: body.draft.title,
       category: "general",
       tags: [],
+      questions: [],
       handoff: "never",
       priority: "normal",
       team: "support",
@@ -127,6 +130,39 @@ knowledge.put("/drafts/:id", editor, async (c) => {
   const { article } = parseOr400(draftSchema, await jsonBody(c), "body");
   await saveDraft(c.env.DB, ws(c), id, article, by(c));
   return c.json(await articleDetail(c.env.DB, ws(c), id));
+});
+
+// Synonyms, once per workspace: saved, then a rebuild makes them part of the live KB.
+knowledge.get("/synonyms", async (c) => c.json({ groups: await readSynonyms(c.env.DB, ws(c)) } satisfies Synonyms));
+
+knowledge.put("/synonyms", editor, async (c) => {
+  const body = parseOr400(synonymsSchema, await jsonBody(c), "body");
+  await saveSynonyms(c.env.DB, ws(c), body.groups, by(c));
+  const job = await queueJob(c.env, ws(c), { kind: "rebuild", items: [], by: by(c) });
+  return c.json({ groups: body.groups, job: job.id });
+});
+
+// One click from the gap report: customers' questions become "questions this article answers" in the
+// article's draft (the published text is untouched until someone publishes it).
+const addQuestionsSchema = z.object({
+  questions: z
+    .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))
+    .check(z.minLength(1), z.maxLength(20)),
+});
+
+knowledge.post("/articles/:id/questions", editor, async (c) => {
+  const id = idParam(c);
+  const { questions } = parseOr400(addQuestionsSchema, await jsonBody(c), "body");
+  const d = await articleDetail(c.env.DB, ws(c), id);
+  const current = d?.draft?.article ?? d?.published;
+  if (!current) throw new ApiFailure(404, "not_found", "no such article");
+  const { version: _v, ...rest } = current as Article & { version?: number };
+  const had = rest.questions ?? [];
+  const known = new Set(had.map((q) => q.toLowerCase()));
+  const added = questions.filter((q) => !known.has(q.toLowerCase()) && known.add(q.toLowerCase()));
+  const article: Article = { ...rest, questions: [...had, ...added].slice(0, 50) };
+  await saveDraft(c.env.DB, ws(c), id, article, by(c));
+  return c.json({ added: added.length, detail: await articleDetail(c.env.DB, ws(c), id) }, 201);
 });
 
 knowledge.delete("/drafts/:id", editor, async (c) => {

@@ -5,7 +5,7 @@
 import type { InboxItem } from "../../shared/api.ts";
 import { isVerifiedField } from "../../shared/protocol.ts";
 import type { SurgeFilters } from "../../shared/surge.ts";
-import { articleUrl } from "../answer/brain.ts";
+import { articleUrl } from "../answer/turn.ts";
 import type { Env } from "../env.ts";
 import { composeAnswer } from "../kb/compose.ts";
 import { retrieve } from "../kb/retrieve.ts";

@@ -10,6 +10,7 @@ import type {
 import { describeTrust } from "../../../shared/protocol.ts";
 import type { Draft } from "../../../shared/timeline.ts";
 import type { Pending } from "../outbox.ts";
+import { renderMarkdown } from "../../../shared/markdown.ts";
 import { describeReason, safeHttpUrl } from "../format.ts";
 import { clock, fullDate } from "../time.ts";
 
@@ -40,10 +41,16 @@ export function Transcript({
   onRetry,
   onDiscard,
 }: Props) {
+  // Machine translations of customer messages (agents only) go under the message they translate.
+  const translations = new Map<string, NonNullable<ChangeEvent["translation"]>>();
+  for (const e of agentEvents)
+    if (e.type === "change" && e.translation) translations.set(e.translation.messageId, e.translation);
   const entries: Entry[] = [
     ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
     ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
-    ...agentEvents.map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
+    ...agentEvents
+      .filter((e) => !(e.type === "change" && e.translation))
+      .map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
   ].sort((a, b) => a.seq - b.seq);
 
   const box = useRef<HTMLDivElement>(null);
@@ -81,7 +88,7 @@ export function Transcript({
             ) : x.kind === "agent" ? (
               <AgentOnly key={`a${x.seq}`} e={x.e} />
             ) : (
-              <Line key={x.m.id} m={x.m} />
+              <Line key={x.m.id} m={x.m} translation={translations.get(x.m.id)} />
             ),
           )}
           {drafts.map((d) => (
@@ -90,10 +97,8 @@ export function Transcript({
                 <span class="author">Bot</span>
                 <span class="streaming">writing…</span>
               </div>
-              <div class="bubble">
-                {d.text}
-                <span class="caret" aria-hidden="true" />
-              </div>
+              <Body text={d.text} markdown />
+              <span class="caret" aria-hidden="true" />
             </li>
           ))}
           {pending.map((p) => (
@@ -139,6 +144,13 @@ export function Transcript({
   );
 }
 
+/** Bot answers and agent replies are Markdown, through the one sanitising renderer; a customer's words stay text. */
+function Body({ text, markdown }: { text: string; markdown: boolean }) {
+  if (!markdown) return <div class="bubble">{text}</div>;
+  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  return <div class="bubble md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
+}
+
 const authorLabel = (m: MessageEvent): string =>
   m.author === "customer"
     ? "Customer"
@@ -148,7 +160,7 @@ const authorLabel = (m: MessageEvent): string =>
         ? (m.name ?? "Agent")
         : "System";
 
-function Line({ m }: { m: MessageEvent }) {
+function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["translation"] | undefined }) {
   if (m.author === "system") {
     return (
       <li class="note" data-testid="message" data-author="system" data-seq={m.seq}>
@@ -164,8 +176,27 @@ function Line({ m }: { m: MessageEvent }) {
           {clock(m.at)}
         </time>
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
+        {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
+        {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
       </div>
-      <div class="bubble">{m.text}</div>
+      <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      {translation && (
+        <p class="small translation" data-testid="message-translation" lang={translation.to}>
+          <span class="muted">{`Translated from ${translation.from.toUpperCase()}: `}</span>
+          {translation.text}
+        </p>
+      )}
+      {m.original && (
+        <p class="small translation" data-testid="message-original" lang={m.original.locale}>
+          <span class="muted">{`Sent translated; you wrote (${m.original.locale.toUpperCase()}): `}</span>
+          {m.original.text}
+        </p>
+      )}
+      {m.options && m.options.length > 0 && (
+        <p class="small muted" data-testid="clarify-options">
+          Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
+        </p>
+      )}
       {m.attachments && m.attachments.length > 0 && (
         <div class="sources" data-testid="attachments">
           <span class="muted small">Attachments:</span>

@@ -29,6 +29,7 @@ const LABELS: Record<Field, string> = {
   title: "Title",
   category: "Category",
   tags: "Tags (comma-separated)",
+  questions: "Questions this article answers (one a line, in customers' words)",
   handoff: "Hand off to a person",
   priority: "Priority",
   team: "Team",
@@ -239,6 +240,22 @@ export function ArticleEditor({ id, canEdit }: { id: string | null; canEdit: boo
               />
               <Input field="team" form={form} errors={errors} set={set} />
               <Input field="locale" form={form} errors={errors} set={set} />
+            </div>
+            <div class="field">
+              <label for="kb-questions">{LABELS.questions}</label>
+              <textarea
+                id="kb-questions"
+                rows={3}
+                value={form.questions}
+                aria-invalid={errors.questions ? "true" : undefined}
+                data-testid="kb-field-questions"
+                onInput={(e) => set("questions", e.currentTarget.value)}
+              />
+              {errors.questions && (
+                <span class="field-error" data-testid="kb-error-questions">
+                  {errors.questions}
+                </span>
+              )}
             </div>
             <div class="field">
               <label for="kb-body">{LABELS.body}</label>

@@ -15,6 +15,8 @@ const REASONS: Record<string, string> = {
   "not-in-sources": "not in the articles",
   "no-knowledge-base": "no KB published",
   "not-helpful": "thumbs down",
+  "clarify-none": "none of the offered articles",
+  "language-not-covered": "no articles in their language",
 };
 
 export function GapsPage() {
@@ -79,6 +81,21 @@ export function GapsPage() {
                 <li key={e}>“{e}”</li>
               ))}
             </ul>
+            {g.suggestedArticle && (
+              <button
+                type="button"
+                class="btn btn-secondary"
+                data-testid="gap-add-questions"
+                onClick={() => {
+                  const target = g.suggestedArticle as { id: string; title: string };
+                  kb.addQuestions(target.id, g.examples)
+                    .then(() => navigate({ name: "kb", view: "article", id: target.id }))
+                    .catch((e: unknown) => setError(errorMessage(e)));
+                }}
+              >
+                Add these questions to “{g.suggestedArticle.title}”
+              </button>
+            )}{" "}
             <button
               type="button"
               class="btn btn-secondary"

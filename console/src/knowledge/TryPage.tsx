@@ -6,7 +6,12 @@ import { useFocusOnMount } from "../hooks.ts";
 import { kb } from "../kb-api.ts";
 import { kbHref } from "../route.ts";
 
-const ACTION = { answer: "Answer", handoff: "Hand off to a person", decline: "Decline" } as const;
+const ACTION = {
+  answer: "Answer",
+  handoff: "Hand off to a person",
+  decline: "Decline",
+  clarify: 'Ask "Do you mean …?"',
+} as const;
 
 export function TryPage() {
   const heading = useFocusOnMount<HTMLHeadingElement>();

@@ -8,6 +8,7 @@ import type { Env } from "../../env.ts";
 import { aiRuntime, type AiVars } from "./config.ts";
 import type { AiBinding } from "./embeddings.ts";
 import { within } from "./llm.ts";
+import { LANGUAGE_NAMES } from "../language.ts";
 
 export type SummaryLine = { author: "customer" | "bot" | "agent"; text: string };
 
@@ -24,7 +25,10 @@ export type SummarySettings = {
 };
 
 export type SummaryVars = AiVars &
-  Pick<Env, "AI" | "VECTORIZE" | "SUMMARY" | "SUMMARY_MODEL" | "SUMMARY_TIMEOUT_MS" | "SUMMARY_WAIT_MS">;
+  Pick<
+    Env,
+    "AI" | "VECTORIZE" | "SUMMARY" | "SUMMARY_MODEL" | "SUMMARY_TIMEOUT_MS" | "SUMMARY_WAIT_MS" | "AGENT_LOCALE"
+  >;
 
 const num = (v: string | undefined, d: number, min: number, max: number) => {
   const n = v === undefined || v.trim() === "" ? NaN : Number(v);
@@ -66,12 +70,14 @@ const WHO: Record<SummaryLine["author"], string> = { customer: "Customer", bot: 
 export function summaryMessages(
   lines: readonly SummaryLine[],
   locale: string,
+  agentLocale = "en",
 ): { role: "system" | "user"; content: string }[] {
+  const agentLanguage = LANGUAGE_NAMES[agentLocale.slice(0, 2)] ?? "English";
   const system = [
     "You write the handoff note a support agent reads before taking over a chat.",
-    "Summarise the customer's problem in 1 to 3 short sentences: what they want, what they already tried or were told, and anything blocking them.",
+    "Summarise in 1 to 3 short sentences: the customer's problem, the facts they gave (order numbers, devices, dates, amounts), and what the bot already told them.",
     "Use only facts stated in the transcript. Do not invent order numbers, names or causes. Do not address the customer. No preamble, no lists.",
-    `Write in English; quote the customer's own words if they wrote in another language (their locale: ${locale}).`,
+    `Write in ${agentLanguage}; the customer wrote in ${LANGUAGE_NAMES[locale.slice(0, 2)] ?? locale}.`,
   ].join("\n");
   const transcript = lines.map((l) => `${WHO[l.author]}: ${l.text.replace(/\s+/g, " ").trim()}`).join("\n");
   return [
@@ -101,6 +107,7 @@ export class LlmSummarizer {
   constructor(
     private readonly ai: AiBinding,
     private readonly s: Pick<SummarySettings, "model" | "timeoutMs" | "maxTokens">,
+    private readonly agentLocale = "en",
   ) {}
 
   /** The model's summary, or null (no customer words, error, timeout, empty output): keep the extractive one. */
@@ -108,7 +115,7 @@ export class LlmSummarizer {
     if (!lines.some((l) => l.author === "customer")) return null;
     try {
       const run = this.ai.run(this.s.model, {
-        messages: summaryMessages(lines, locale),
+        messages: summaryMessages(lines, locale, this.agentLocale),
         max_tokens: this.s.maxTokens,
         temperature: 0.1,
       });
@@ -130,6 +137,6 @@ export function handoffSummarizer(
   | undefined {
   const settings = summarySettings(env);
   if (settings.mode !== "llm" || !env.AI) return undefined;
-  const llm = new LlmSummarizer(env.AI, settings);
+  const llm = new LlmSummarizer(env.AI, settings, env.AGENT_LOCALE ?? "en");
   return { settings, summarize: (lines, locale) => llm.summarize(lines, locale) };
 }
