@@ -219,7 +219,7 @@ describe("decisions", () => {
   it("declines chit-chat kindly however often it comes, and never escalates it", async () => {
     // Issue #15: "write me a poem" ended with a person after two misses.
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     for (let i = 1; i <= 4; i++) {
       sock.send({ t: "send", clientId: `poem-0000${i}`, text: i % 2 ? "write me a poem" : "tell me a joke" });
       await sock.until(() => sock.frames.filter(isBotMessage).length >= i);
@@ -235,7 +235,7 @@ describe("decisions", () => {
   it("hands off with a packet that lists only articles retrieval found and states the problem and facts", async () => {
     // Issue #15: "articles the bot tried" listed unrelated ones at 0.13; the summary quoted first and last messages.
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "pkt-0000001", text: "write me a poem about my iPhone 13" });
     await sock.until(isBotMessage);
     sock.send({ t: "send", clientId: "pkt-0000002", text: "I want to talk to a person" });
@@ -254,7 +254,7 @@ describe("decisions", () => {
 
   it("asks the customer for more when none of the options fits, without guessing", async () => {
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     // Before the test below, which teaches the bot what "my album" means.
     sock.send({ t: "send", clientId: "clnone-0001", text: "my album" });
     await sock.until(isBotMessage);
@@ -271,7 +271,7 @@ describe("decisions", () => {
 
   it("asks 'Do you mean …?' when articles are close, answers the chosen one, and learns the choice", async () => {
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "clar-000001", text: "my album" });
     await sock.until(isBotMessage);
     const ask = (sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;

@@ -4,7 +4,7 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ArticleDetail, GapsReport, KbJob } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
-import { BASE, createAgent, createConversation, ORIGIN, publishDemoKb, q } from "./helpers.ts";
+import { asCustomer, BASE, createAgent, createConversation, publishDemoKb, q } from "./helpers.ts";
 
 let editor = "";
 let agent = "";
@@ -42,7 +42,7 @@ async function ask(text: string): Promise<MessageEvent> {
   const c = await createConversation();
   const r = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q(c as never)}`, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json", accept: "text/event-stream" },
+    headers: asCustomer(c, { "content-type": "application/json", accept: "text/event-stream" }),
     body: JSON.stringify({ clientId: `kc-${crypto.randomUUID().slice(0, 12)}`, text }),
   });
   const frames = (await r.text())

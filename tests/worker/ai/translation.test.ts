@@ -6,14 +6,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
 import type { FakeAiBehaviour } from "../../fakes/ai.ts";
-import { ADMIN, BASE, connect, createAgent, createConversation, demoArticles, isBotMessage, q } from "../helpers.ts";
+import {
+  ADMIN,
+  BASE,
+  connect,
+  createAgent,
+  createConversation,
+  demoArticles,
+  isBotMessage,
+  q,
+  wsAs,
+} from "../helpers.ts";
 
 type FakeControls = { behave(b: Omit<FakeAiBehaviour, "script">): Promise<void> };
 const fake = () => env.AI as unknown as FakeControls;
 
 let cookie = "";
 beforeAll(async () => {
-  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles`, {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles: demoArticles, replace: true }),
@@ -29,7 +39,7 @@ describe("translation", () => {
     const question = "Comment réinitialiser mon mot de passe ?";
     await fake().behave({ translations: { en: { [question]: "How do I reset my password?" } } });
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "tr-fr-000001", text: question });
     const frames = await sock.until(isBotMessage, 10_000);
     sock.close();
@@ -47,7 +57,7 @@ describe("translation", () => {
   it("says so in the customer's language when translation fails, and offers a person", async () => {
     await fake().behave({ failModel: "m2m100" });
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     sock.send({ t: "send", clientId: "tr-fr-000002", text: FRENCH });
     const frames = await sock.until(isBotMessage, 10_000);
     sock.close();
@@ -62,7 +72,7 @@ describe("translation", () => {
   }, async () => {
     await fake().behave({});
     const c = await createConversation();
-    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`);
+    const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
     // German, which the demo KB has no articles in.
     sock.send({ t: "send", clientId: "tr-de-000001", text: "Ich möchte bitte mit einer Person sprechen" });
     await sock.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued", 10_000);
