@@ -15,6 +15,7 @@ import { customerHistory } from "./history/routes.ts";
 import { knowledge } from "./routes/knowledge.ts";
 import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
+import { privacy } from "./privacy/routes.ts";
 import { apiKeys } from "./rest/keys-routes.ts";
 import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
@@ -51,6 +52,8 @@ app.use(
 app.route("/api/auth", auth);
 app.route("/api/kb", knowledge);
 // Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.
+app.route("/api/privacy", privacy);
+app.route("/admin/v1/privacy", privacy);
 app.route("/api/api-keys", apiKeys);
 app.route("/admin/v1/api-keys", apiKeys);
 app.route("/rest/v1", rest);

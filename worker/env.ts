@@ -40,6 +40,10 @@ export interface Env {
   SURGE_CONFIG?: string;
   /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
   ROUTING_MATRIX?: string;
+  /** Privacy API requests (exports, erasures) per owner: "perSecond,burst" (default "1,10"). */
+  PRIVACY_RATE_LIMIT?: string;
+  /** Conversations the scheduled retention job deletes or anonymises per run (default 50; docs/privacy.md). */
+  RETENTION_BATCH?: string;
 
   // ---- Email channel (docs/email.md) ----
   /** Outbound replies (`"send_email": [{ "name": "SEND_EMAIL" }]`). Absent: replies are logged as failed. */

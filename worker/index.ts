@@ -3,6 +3,7 @@
 import { app } from "./app.ts";
 import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
+import { runRetention } from "./privacy/retention.ts";
 
 export { ConversationDO } from "./conversation/do.ts";
 export { InboxDO } from "./inbox/do.ts";
@@ -13,5 +14,9 @@ export default {
   fetch: app.fetch,
   async email(message, env) {
     await handleEmail(message, env);
+  },
+  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md).
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runRetention(env));
   },
 } satisfies ExportedHandler<Env>;

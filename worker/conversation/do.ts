@@ -10,7 +10,15 @@ import type {
   HandoffPacket,
   InboxItem,
 } from "../../shared/api.ts";
-import { clientFrameSchema, forCustomer, PING, PONG, type Identity, type ServerFrame } from "../../shared/protocol.ts";
+import {
+  clientFrameSchema,
+  forCustomer,
+  PING,
+  PONG,
+  type ConversationEvent,
+  type Identity,
+  type ServerFrame,
+} from "../../shared/protocol.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { EmailSide, type EmailArrival } from "../email/conversation.ts";
@@ -24,7 +32,8 @@ import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { IllegalTransition } from "./machine.ts";
-import { Store, type Sql } from "./store.ts";
+import { Store, type Meta, type Sql } from "./store.ts";
+import { SubjectIndex } from "../privacy/subjects.ts";
 import { recordTurn } from "../knowledge/signals.ts";
 import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../analytics/record.ts";
 
@@ -57,12 +66,16 @@ export class ConversationDO extends DurableObject<Env> {
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
+  /** Side effects in flight that write outside the object (D1, other objects): erasure waits for them. */
+  private readonly sideEffects = new Set<Promise<unknown>>();
+  private readonly subjects: SubjectIndex;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.subjects = new SubjectIndex(ctx.storage.sql, env.DB, (p) => this.track(p));
     const summarizer = handoffSummarizer(env);
     this.engine = new Engine(
       this.store,
@@ -74,9 +87,9 @@ export class ConversationDO extends DurableObject<Env> {
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) =>
           env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
-        recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
+        recordTurn: (t) => this.track(recordTurn(env.DB, this.store.meta(), t)),
         ...(summarizer ? { summarize: summarizer.summarize } : {}),
-        defer: (p) => this.ctx.waitUntil(p),
+        defer: (p) => this.track(p),
       },
       {
         streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
@@ -97,11 +110,11 @@ export class ConversationDO extends DurableObject<Env> {
       this.store,
       this.engine,
       (f) => this.broadcast(f),
-      (p) => this.ctx.waitUntil(p),
+      (p) => this.track(p),
     );
     this.followUp = new FollowUp(env, this.store, {
       broadcast: (f) => this.broadcast(f),
-      waitUntil: (p) => this.ctx.waitUntil(p),
+      waitUntil: (p) => this.track(p),
       customerConnected: () => this.ctx.getWebSockets("customer").length > 0 || this.streams.size > 0,
     });
   }
@@ -281,6 +294,50 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  // ---- privacy (worker/privacy/) -------------------------------------------------------------
+
+  /** Everything stored here, for a contact's export; null unless this is a conversation of `workspaceId`. */
+  exportData(workspaceId: string): { meta: Meta; events: ConversationEvent[] } | null {
+    const m = this.store.meta();
+    if (!m || m.workspaceId !== workspaceId) return null;
+    const events: ConversationEvent[] = [];
+    for (;;) {
+      const page = this.store.events(events[events.length - 1]?.seq ?? 0, 1000);
+      events.push(...page);
+      if (page.length < 1000) return { meta: m, events };
+    }
+  }
+
+  /**
+   * Erasure: waits for the writes already under way (index, analytics, webhooks, mail), closes every
+   * socket and stream, and deletes the object's whole storage. What stays is a mark that refuses any
+   * later write. Idempotent; refused (erased: false) for another workspace's conversation.
+   */
+  async erase(workspaceId: string): Promise<{ erased: boolean; events: number }> {
+    const m = this.store.meta();
+    if (this.store.erasedAt() !== null) return { erased: true, events: 0 };
+    if (m && m.workspaceId !== workspaceId) return { erased: false, events: 0 };
+    const events = m ? this.store.lastSeq() : 0;
+    this.store.refuseWrites(Date.now());
+    while (this.sideEffects.size || this.analyticsRun) {
+      await Promise.allSettled([...this.sideEffects, this.analyticsRun, this.subjects.drain()]);
+    }
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, "conversation erased");
+      } catch {
+        // already closing
+      }
+    }
+    for (const w of this.streams) void w.close().catch(() => undefined);
+    this.streams.clear();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.subjects.forget();
+    this.store.markErased(Date.now());
+    return { erased: true, events };
+  }
+
   // ---- sockets and streams -------------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
@@ -384,10 +441,18 @@ export class ConversationDO extends DurableObject<Env> {
     ws.send(JSON.stringify({ t: "error", code, message } satisfies ServerFrame));
   }
 
+  /** waitUntil, remembered until it settles (see erase). */
+  private track(p: Promise<unknown>): void {
+    this.sideEffects.add(p);
+    void p.finally(() => this.sideEffects.delete(p)).catch(() => undefined);
+    this.ctx.waitUntil(p);
+  }
+
   private broadcast(f: ServerFrame): void {
     // Every stored event is broadcast once, so this is where analytics learn of it, as it happens.
     if (f.t === "event") {
-      this.ctx.waitUntil(this.recordAnalytics());
+      this.track(this.recordAnalytics());
+      this.subjects.sync(this.store.meta());
       this.armAutoResolve();
     }
     this.email.onFrame(f);
@@ -473,11 +538,18 @@ export class ConversationDO extends DurableObject<Env> {
     this.engine.resolve("idle");
   }
 
-  private async publish(item: InboxItem, workspaceId: string): Promise<void> {
+  private publish(item: InboxItem, workspaceId: string): Promise<void> {
+    const p = this.publishNow(item, workspaceId);
+    this.sideEffects.add(p);
+    void p.finally(() => this.sideEffects.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async publishNow(item: InboxItem, workspaceId: string): Promise<void> {
     const m = this.store.meta();
-    if (!m) return;
+    if (!m || this.store.erasedAt() !== null) return;
     // Webhooks and Slack: what is new is taken now; delivery happens off the customer's path.
-    this.ctx.waitUntil(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item));
+    this.track(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item));
     await this.env.DB.prepare(
       `INSERT INTO conversations (id, workspace_id, site_key, channel, state, locale, page_url, preview, reason, team, priority, assigned_agent_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)

@@ -72,10 +72,41 @@ export function migrate(sql: Sql): void {
 /** Which events a reader may get: a customer never receives agents-only events. */
 export type Reader = "customer" | "agent";
 
+/** Thrown when something tries to store into an erased conversation (worker/privacy/). */
+export class ConversationErased extends Error {
+  constructor() {
+    super("conversation erased");
+  }
+}
+
 export class Store {
   private metaCache: Meta | null = null;
+  private erasedCache: number | null | undefined;
   constructor(private readonly sql: Sql) {
     migrate(sql);
+  }
+
+  /**
+   * When the conversation was erased (worker/privacy/), or null. An erased object keeps only this
+   * mark, so that a late write (a bot turn in flight, a customer still holding the token) stores nothing.
+   */
+  erasedAt(): number | null {
+    if (this.erasedCache === undefined)
+      this.erasedCache = Number(this.sql<{ v: string }>("SELECT v FROM meta WHERE k = 'erased'")[0]?.v ?? 0) || null;
+    return this.erasedCache;
+  }
+
+  /** Erasure has begun: from now on nothing is stored (the mark itself is written once storage is gone). */
+  refuseWrites(at: number): void {
+    this.erasedCache = at;
+  }
+
+  /** Called once the object's storage was deleted: the tables again, empty, and the mark. */
+  markErased(at: number): void {
+    migrate(this.sql);
+    this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('erased', ?)", String(at));
+    this.metaCache = null;
+    this.erasedCache = at;
   }
 
   meta(): Meta | null {
@@ -86,12 +117,14 @@ export class Store {
   }
 
   saveMeta(meta: Meta): void {
+    if (this.erasedAt() !== null) throw new ConversationErased();
     this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('meta', ?)", JSON.stringify(meta));
     this.metaCache = meta;
   }
 
   /** Appends an event; with a clientId already stored, returns that event instead (idempotent send). */
   append(event: NewEvent, clientId?: string): { event: ConversationEvent; duplicate: boolean } {
+    if (this.erasedAt() !== null) throw new ConversationErased();
     if (clientId) {
       const prior = this.sql<{ seq: number; data: string }>(
         "SELECT seq, data FROM events WHERE client_id = ?",

@@ -104,6 +104,18 @@ export class InboxDO extends DurableObject<Env> {
     await this.schedule();
   }
 
+  /** An erased or expired conversation (worker/privacy/) leaves the inbox and every console at once. */
+  async forget(id: string): Promise<void> {
+    const had = this.get(id);
+    this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
+    this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
+    this.reserved.delete(id);
+    if (!had) return;
+    this.send({ t: "remove", id });
+    this.sendPresence();
+    await this.schedule();
+  }
+
   /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */
   pick(conversationId: string, team: string): AgentRef | null {
     const chosen = pickAgent(

@@ -146,6 +146,25 @@ export class NotifierDO extends DurableObject<Env> {
     return { ok: true, delivery: this.get(id) as Delivery };
   }
 
+  /**
+   * Erasure and retention (worker/privacy/): every delivery of these conversations goes, whatever its
+   * status (a dead letter holds the message text as much as a pending one). Event ids start with the
+   * conversation id (notify/events.ts, SLA alerts); surge escalations end with it.
+   */
+  forgetConversations(ids: string[]): number {
+    let n = 0;
+    for (const id of ids)
+      n += this.ctx.storage.sql
+        .exec(
+          `DELETE FROM deliveries WHERE substr(event_id, 1, length(?1) + 1) = ?1 || '.'
+           OR (event_id LIKE 'surge.%' AND substr(event_id, -length(?1) - 1) = '.' || ?1)
+           OR json_extract(body, '$.data.conversation.id') = ?1 RETURNING id`,
+          id,
+        )
+        .toArray().length;
+    return n;
+  }
+
   // ---- sending --------------------------------------------------------------------------------
 
   override async alarm(): Promise<void> {

@@ -32,6 +32,8 @@ async function open(c: Context<AppEnv>) {
   if (!(await verifyConversationToken(c.env.SECRET, id, q.token)))
     throw new ApiFailure(403, "bad_token", "token does not match this conversation");
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
+  // A valid token outlives an erased conversation (worker/privacy/): it opens nothing.
+  if (!(await stub.exists())) throw new ApiFailure(404, "not_found", "no such conversation");
   return { id, q, stub };
 }
 
