@@ -39,13 +39,21 @@ export default defineConfig(async () => {
     NOTIFY_TIMEOUT_MS: "1000",
     EMAIL_MAX_BYTES: "65536",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
+    // A previous release's database, as `wrangler d1 export` wrote it (tests/worker/upgrade.test.ts).
+    UPGRADE_SNAPSHOT: await readD1Migrations("./tests/fixtures/upgrade/db"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };
   return {
     test: {
       projects: [
         {
-          plugins: [cloudflareTest({ wrangler, miniflare: { bindings } })],
+          plugins: [
+            // UPGRADE_DB: an empty database of its own for the upgrade check.
+            cloudflareTest({
+              wrangler,
+              miniflare: { bindings, d1Databases: { UPGRADE_DB: "edgedesk-upgrade-check" } },
+            }),
+          ],
           test: {
             name: "worker",
             include: ["tests/worker/**/*.test.ts"],

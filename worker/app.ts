@@ -16,6 +16,7 @@ import { knowledge } from "./routes/knowledge.ts";
 import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
 import { privacy } from "./privacy/routes.ts";
+import { healthReport } from "./ops/health.ts";
 import { apiKeys } from "./rest/keys-routes.ts";
 import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
@@ -28,7 +29,11 @@ app.notFound((c) =>
   errorResponse(new ApiFailure(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
 );
 
-app.get("/health", (c) => c.json({ ok: true }));
+// Which bindings this deployment has and which it lacks (worker/ops/health.ts); 503 when one it needs is missing.
+app.get("/health", async (c) => {
+  const r = await healthReport(c.env);
+  return c.json(r, r.ok ? 200 : 503, { "cache-control": "no-store" });
+});
 
 app.use("/v1/*", siteGuard());
 // Writes cost a Durable Object turn each; reads replay from storage and are left unthrottled here.

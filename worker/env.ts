@@ -45,6 +45,19 @@ export interface Env {
   /** Conversations the scheduled retention job deletes or anonymises per run (default 50; docs/privacy.md). */
   RETENTION_BATCH?: string;
 
+  // ---- The operator's view (docs/operations.md) ----
+  /** Workers Analytics Engine dataset the metrics go to (`analytics_engine_datasets`). */
+  METRICS?: AnalyticsEngineDataset;
+  /** "on": metrics are also kept in D1 `ops_metrics` (set by `npm run dev` and the tests; never in production). */
+  METRICS_D1?: string;
+  /** The dataset's name, for the operator page's SQL API queries (default "edgedesk_metrics"). */
+  METRICS_DATASET?: string;
+  /** Account id and an API token with "Account Analytics: Read", for the operator page in production. */
+  CF_ACCOUNT_ID?: string;
+  CF_API_TOKEN?: string;
+  /** "on" logs customer text and addresses in the structured logs (debugging only; default off). */
+  LOG_CUSTOMER_DATA?: string;
+
   // ---- Email channel (docs/email.md) ----
   /** Outbound replies (`"send_email": [{ "name": "SEND_EMAIL" }]`). Absent: replies are logged as failed. */
   SEND_EMAIL?: SendEmail;
