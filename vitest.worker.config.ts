@@ -38,6 +38,8 @@ export default defineConfig(async () => {
     NOTIFY_RETRY_MAX_MS: "1000",
     NOTIFY_TIMEOUT_MS: "1000",
     EMAIL_MAX_BYTES: "65536",
+    // One log line per request would bury the test output; tests/worker/ops/ runs at info.
+    LOG_LEVEL: "warn",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
     // A previous release's database, as `wrangler d1 export` wrote it (tests/worker/upgrade.test.ts).
     UPGRADE_SNAPSHOT: await readD1Migrations("./tests/fixtures/upgrade/db"),
@@ -57,9 +59,21 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["tests/worker/**/*.test.ts"],
-            exclude: ["tests/worker/ai/**"],
+            exclude: ["tests/worker/ai/**", "tests/worker/ops/**"],
             setupFiles: ["./tests/worker/setup.ts"],
             // A real Node HTTP server the worker delivers webhooks to (tests/receiver/).
+            globalSetup: ["./tests/receiver/global-setup.ts"],
+          },
+        },
+        {
+          // The operator's view as `npm run dev` runs it: metrics also kept in D1, logs at info.
+          plugins: [
+            cloudflareTest({ wrangler, miniflare: { bindings: { ...bindings, METRICS_D1: "on", LOG_LEVEL: "info" } } }),
+          ],
+          test: {
+            name: "worker-ops",
+            include: ["tests/worker/ops/**/*.test.ts"],
+            setupFiles: ["./tests/worker/setup.ts"],
             globalSetup: ["./tests/receiver/global-setup.ts"],
           },
         },

@@ -17,12 +17,16 @@ import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
 import { privacy } from "./privacy/routes.ts";
 import { healthReport } from "./ops/health.ts";
+import { requestContext } from "./ops/request.ts";
+import { ops } from "./ops/routes.ts";
 import { apiKeys } from "./rest/keys-routes.ts";
 import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
 import { surge } from "./surge/routes.ts";
 
 export const app = new Hono<AppEnv>();
+// First: the request id, the request's log line and its latency metric (worker/ops/request.ts).
+app.use(requestContext());
 
 app.onError(errorResponse);
 app.notFound((c) =>
@@ -59,6 +63,8 @@ app.route("/api/kb", knowledge);
 // Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.
 app.route("/api/privacy", privacy);
 app.route("/admin/v1/privacy", privacy);
+app.route("/api/ops", ops);
+app.route("/admin/v1/ops", ops);
 app.route("/api/api-keys", apiKeys);
 app.route("/admin/v1/api-keys", apiKeys);
 app.route("/rest/v1", rest);

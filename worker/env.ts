@@ -57,6 +57,8 @@ export interface Env {
   CF_API_TOKEN?: string;
   /** "on" logs customer text and addresses in the structured logs (debugging only; default off). */
   LOG_CUSTOMER_DATA?: string;
+  /** Lowest level logged: "info" (default), "warn", "error". */
+  LOG_LEVEL?: string;
 
   // ---- Email channel (docs/email.md) ----
   /** Outbound replies (`"send_email": [{ "name": "SEND_EMAIL" }]`). Absent: replies are logged as failed. */
@@ -105,7 +107,11 @@ export interface Env {
   SUMMARY_WAIT_MS?: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner } };
+export type AppEnv = {
+  Bindings: Env;
+  /** rid: the request id (worker/ops/request.ts), passed on to Durable Objects and logged everywhere. */
+  Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner; rid: string };
+};
 /** The workspace and key of a REST API request (worker/rest/). */
 export type ApiKeyOwner = { keyId: string; workspaceId: string };
 

@@ -4,6 +4,7 @@ import { app } from "./app.ts";
 import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
 import { runRetention } from "./privacy/retention.ts";
+import { pruneLocalMetrics } from "./ops/metrics.ts";
 
 export { ConversationDO } from "./conversation/do.ts";
 export { InboxDO } from "./inbox/do.ts";
@@ -15,8 +16,9 @@ export default {
   async email(message, env) {
     await handleEmail(message, env);
   },
-  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md).
+  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md), local metrics pruning.
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runRetention(env));
+    ctx.waitUntil(pruneLocalMetrics(env));
   },
 } satisfies ExportedHandler<Env>;

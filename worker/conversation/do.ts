@@ -31,7 +31,9 @@ import type { PastConversation, PastMessage } from "../../shared/customer-histor
 import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
-import { IllegalTransition } from "./machine.ts";
+import { botAnswers, IllegalTransition } from "./machine.ts";
+import { acceptRid } from "../ops/log.ts";
+import { TurnMeter } from "../ops/turns.ts";
 import { Store, type Meta, type Sql } from "./store.ts";
 import { SubjectIndex } from "../privacy/subjects.ts";
 import { recordTurn } from "../knowledge/signals.ts";
@@ -50,7 +52,8 @@ function outcome<T>(work: () => T): Outcome<T> {
   }
 }
 
-type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string };
+/** Who a socket belongs to, and the request id it was opened with (its messages' ids derive from it). */
+type Attachment = { role: "customer"; rid?: string } | { role: "agent"; id: string; name: string; rid?: string };
 type Agent = { id: string; name: string };
 
 const encoder = new TextEncoder();
@@ -69,6 +72,10 @@ export class ConversationDO extends DurableObject<Env> {
   /** Side effects in flight that write outside the object (D1, other objects): erasure waits for them. */
   private readonly sideEffects = new Set<Promise<unknown>>();
   private readonly subjects: SubjectIndex;
+  /** Bot turns measured for the operator (first token, decisions), logged with their request ids. */
+  private readonly turns: TurnMeter;
+  /** The request id of the customer message being stored right now (see postCustomer). */
+  private incomingRid: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -76,6 +83,14 @@ export class ConversationDO extends DurableObject<Env> {
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     this.subjects = new SubjectIndex(ctx.storage.sql, env.DB, (p) => this.track(p));
+    this.turns = new TurnMeter(
+      env,
+      (p) => this.ctx.waitUntil(p),
+      () => {
+        const m = this.store.meta();
+        return m ? { conversation: m.id, workspaceId: m.workspaceId, channel: m.channel } : null;
+      },
+    );
     const summarizer = handoffSummarizer(env);
     this.engine = new Engine(
       this.store,
@@ -87,7 +102,10 @@ export class ConversationDO extends DurableObject<Env> {
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) =>
           env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
-        recordTurn: (t) => this.track(recordTurn(env.DB, this.store.meta(), t)),
+        recordTurn: (t) => {
+          this.turns.turn(t);
+          this.track(recordTurn(env.DB, this.store.meta(), t));
+        },
         ...(summarizer ? { summarize: summarizer.summarize } : {}),
         defer: (p) => this.track(p),
       },
@@ -185,10 +203,16 @@ export class ConversationDO extends DurableObject<Env> {
     return this.email.receive(r);
   }
 
-  postCustomer(clientId: string, text: string): { seq: number; duplicate: boolean } {
-    const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
-    this.ctx.waitUntil(done);
-    return { seq, duplicate };
+  /** `rid`: the request id it came with (worker/ops/), which its bot turn and webhooks are logged with. */
+  postCustomer(clientId: string, text: string, rid?: string): { seq: number; duplicate: boolean } {
+    this.incomingRid = rid ?? null;
+    try {
+      const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
+      this.ctx.waitUntil(done);
+      return { seq, duplicate };
+    } finally {
+      this.incomingRid = null;
+    }
   }
 
   async requestHandoff(reason?: string): Promise<void> {
@@ -346,9 +370,10 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/ws") {
       const pair = new WebSocketPair();
       const agentId = request.headers.get("x-agent-id");
+      const rid = acceptRid(request.headers.get("x-request-id")) ?? undefined;
       const att: Attachment = agentId
-        ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent" }
-        : { role: "customer" };
+        ? { role: "agent", id: agentId, name: request.headers.get("x-agent-name") ?? "Agent", ...(rid ? { rid } : {}) }
+        : { role: "customer", ...(rid ? { rid } : {}) };
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
       for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
@@ -359,7 +384,13 @@ export class ConversationDO extends DurableObject<Env> {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends.
       const { clientId, text } = (await request.json()) as { clientId: string; text: string };
       const after = this.store.lastSeq();
-      const sent = this.engine.customerMessage(clientId, text);
+      this.incomingRid = acceptRid(request.headers.get("x-request-id"));
+      let sent: ReturnType<Engine["customerMessage"]>;
+      try {
+        sent = this.engine.customerMessage(clientId, text);
+      } finally {
+        this.incomingRid = null;
+      }
       this.ctx.waitUntil(sent.done);
       return this.sse(after, { ...sent, clientId });
     }
@@ -411,7 +442,7 @@ export class ConversationDO extends DurableObject<Env> {
         const r =
           att.role === "agent"
             ? this.engine.agentMessage(att, f.clientId, f.text)
-            : this.postCustomer(f.clientId, f.text);
+            : this.postCustomer(f.clientId, f.text, `${att.rid ?? "ws"}/${f.clientId}`);
         ws.send(
           JSON.stringify({ t: "ack", clientId: f.clientId, seq: r.seq, duplicate: r.duplicate } satisfies ServerFrame),
         );
@@ -449,6 +480,16 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private broadcast(f: ServerFrame): void {
+    if (f.t === "event" && f.event.type === "message" && f.event.author === "customer") {
+      const m = this.store.meta();
+      // A message without a request id (email) is known by its conversation and seq, as webhooks know it.
+      this.turns.customerMessage(
+        this.incomingRid ?? `${m?.id}.${f.event.seq}`,
+        f.event.text,
+        !!m && botAnswers(m.state),
+      );
+    }
+    this.turns.frame(f);
     // Every stored event is broadcast once, so this is where analytics learn of it, as it happens.
     if (f.t === "event") {
       this.track(this.recordAnalytics());
@@ -549,7 +590,7 @@ export class ConversationDO extends DurableObject<Env> {
     const m = this.store.meta();
     if (!m || this.store.erasedAt() !== null) return;
     // Webhooks and Slack: what is new is taken now; delivery happens off the customer's path.
-    this.track(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item));
+    this.track(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item, this.turns.lastRid));
     await this.env.DB.prepare(
       `INSERT INTO conversations (id, workspace_id, site_key, channel, state, locale, page_url, preview, reason, team, priority, assigned_agent_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)

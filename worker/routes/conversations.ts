@@ -65,7 +65,9 @@ conversations.get("/:id/ws", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
     throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   const { q, stub } = await open(c);
-  return stub.fetch(`https://do/ws?after=${q.after}`, { headers: { upgrade: "websocket" } });
+  return stub.fetch(`https://do/ws?after=${q.after}`, {
+    headers: { upgrade: "websocket", "x-request-id": c.get("rid") },
+  });
 });
 
 conversations.post("/:id/messages", async (c) => {
@@ -73,9 +75,13 @@ conversations.post("/:id/messages", async (c) => {
   const body = parseOr400(postMessageSchema, await jsonBody(c), "body");
   if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
     // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
-    return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
+    return stub.fetch("https://do/send-stream", {
+      method: "POST",
+      headers: { "x-request-id": c.get("rid") },
+      body: JSON.stringify(body),
+    });
   }
-  return c.json(await stub.postCustomer(body.clientId, body.text), 202);
+  return c.json(await stub.postCustomer(body.clientId, body.text, c.get("rid")), 202);
 });
 
 conversations.post("/:id/handoff", async (c) => {
