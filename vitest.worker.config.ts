@@ -32,6 +32,8 @@ export default defineConfig(async () => {
     STREAM_DELAY_MS: "3",
     RATE_LIMIT: "1000,1000",
     LOGIN_RATE_LIMIT: "1000,1000",
+    PRIVACY_RATE_LIMIT: "1000,1000",
+    OPS_RATE_LIMIT: "1000,1000",
     // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.
     NOTIFY_MAX_ATTEMPTS: "5",
     NOTIFY_RETRY_BASE_MS: "60",

@@ -1,11 +1,15 @@
-// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]`
+// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png]`
 // `npm run simulate -- --url URL --token ADMIN_TOKEN --conversations N [--publish-kb]`
 // Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
 // so the analytics dashboard shows figures computed from real events. Without --url it starts the
 // worker locally (fresh state, answers sent at once, idle conversations auto-resolved after 2 s) and
 // publishes the demo KB; --keep leaves it running and prints the dashboard's address and login;
-// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium).
+// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium);
+// --ops-screenshot FILE.png the operations page (#/ops) after the same run, with a local webhook
+// receiver subscribed so webhook attempts show too (docs/operations.md).
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "./lib/browser.ts";
@@ -51,8 +55,26 @@ if (url) {
   target = worker;
 }
 
+// A webhook endpoint on this machine (204 to everything), so the operations page has deliveries to chart.
+let receiver: Server | null = null;
 try {
   await setup(target, { publishKb: !url || flag("publish-kb") });
+  if (arg("ops-screenshot") && !url) {
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(204).end());
+    });
+    await new Promise<void>((r) => receiver?.listen(0, "127.0.0.1", r));
+    const port = (receiver.address() as AddressInfo).port;
+    await fetch(`${target.url}/admin/v1/notifications/webhooks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${target.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        url: `http://127.0.0.1:${port}/hook`,
+        events: ["message.created", "conversation.handed_off"],
+      }),
+    });
+  }
   const started = Date.now();
   const log = await simulate(target, {
     conversations: n,
@@ -86,6 +108,20 @@ try {
       await browser.close();
     }
   }
+  const opsShot = arg("ops-screenshot");
+  if (opsShot) {
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await signIn(page, target.url, SIM_OWNER);
+      await page.getByTestId("nav-ops").click();
+      await page.locator("[data-testid=ops][data-loaded=true]").waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: opsShot, fullPage: true });
+      console.log(`operations screenshot: ${opsShot}`);
+    } finally {
+      await browser.close();
+    }
+  }
   if (worker && flag("keep")) {
     console.log(`worker state: ${state}; press Ctrl+C to stop`);
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
@@ -96,6 +132,7 @@ try {
   );
   process.exitCode = 1;
 } finally {
+  receiver?.close();
   if (worker) await worker.stop();
   if (state) rmSync(state, { recursive: true, force: true });
 }

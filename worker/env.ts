@@ -57,6 +57,8 @@ export interface Env {
   CF_API_TOKEN?: string;
   /** "on" logs customer text and addresses in the structured logs (debugging only; default off). */
   LOG_CUSTOMER_DATA?: string;
+  /** Operations page requests per caller: "perSecond,burst" (default "1,10"). */
+  OPS_RATE_LIMIT?: string;
   /** Lowest level logged: "info" (default), "warn", "error". */
   LOG_LEVEL?: string;
 

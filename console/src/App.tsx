@@ -50,7 +50,9 @@ export function App() {
                   ? "Surge"
                   : r.name === "analytics"
                     ? "Analytics"
-                    : "Conversation";
+                    : r.name === "ops"
+                      ? "Operations"
+                      : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -70,6 +72,8 @@ export function App() {
           <Header me={who} />
           {r.name === "analytics" ? (
             <LazyAnalytics me={who} />
+          ) : r.name === "ops" ? (
+            <LazyOperations me={who} />
           ) : r.name === "surge" ? (
             <SurgeArea route={r} me={who} />
           ) : r.name === "kb" ? (
@@ -111,6 +115,28 @@ function LazyAnalytics({ me: who }: { me: Me }) {
     <main id="main" class="page" aria-busy={!failed}>
       <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
         {failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}
+      </p>
+    </main>
+  );
+}
+
+// The operations page is its own chunk too (it shares the analytics charts).
+let operationsPage: FunctionComponent<{ me: Me }> | null = null;
+function LazyOperations({ me: who }: { me: Me }) {
+  const [Page, setPage] = useState(() => operationsPage);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (Page) return;
+    import("./ops/OperationsPage.tsx").then(
+      (m) => setPage(() => (operationsPage = m.OperationsPage)),
+      () => setFailed(true),
+    );
+  }, [Page]);
+  if (Page) return <Page me={who} />;
+  return (
+    <main id="main" class="page" aria-busy={!failed}>
+      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
+        {failed ? "Operations could not be loaded. Reload the page to try again." : "Loading operations…"}
       </p>
     </main>
   );

@@ -10,7 +10,8 @@ export type Route =
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
   | { name: "surge"; view: SurgeView; id?: string }
-  | { name: "analytics" };
+  | { name: "analytics" }
+  | { name: "ops" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
+  if (/^\/ops\/?$/.test(path)) return { name: "ops" };
   const kb = parseKbRoute(path);
   if (kb) return kb;
   const surge = parseSurgeRoute(path);
@@ -38,6 +40,7 @@ export function href(route: Route): string {
   if (route.name === "apiKeys") return "#/settings/api-keys";
   if (route.name === "canned") return "#/canned";
   if (route.name === "analytics") return "#/analytics";
+  if (route.name === "ops") return "#/ops";
   if (route.name === "kb") return kbHref(route.view, route.id);
   if (route.name === "surge") return surgeHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";

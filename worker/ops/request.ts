@@ -20,7 +20,9 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
       const status = c.res.status;
       let route = "unmatched";
       try {
-        route = routePath(c, -1) || route;
+        // The handler that answered: compose leaves routeIndex on it (the last matched route may be a
+        // router's middleware registered after it).
+        route = routePath(c) || route;
       } catch {
         // no route matched (404)
       }

@@ -13,7 +13,7 @@ export const ops = new Hono<AppEnv>();
 ops.use(requireAdmin({ role: "owner" }));
 ops.use(
   rateLimit({
-    limits: (c) => parseLimits(c.env.PRIVACY_RATE_LIMIT, { perSecond: 1, burst: 10 }),
+    limits: (c) => parseLimits(c.env.OPS_RATE_LIMIT, { perSecond: 1, burst: 10 }),
     key: (c) => `ops:${c.get("agent").workspaceId}:${c.get("agent").id}`,
   }),
 );

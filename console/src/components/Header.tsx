@@ -64,6 +64,16 @@ export function Header({ me }: { me: Me }) {
         )}
         {me.role === "owner" && (
           <a
+            href="#/ops"
+            class="nav-link"
+            aria-current={route.value.name === "ops" ? "page" : undefined}
+            data-testid="nav-ops"
+          >
+            Operations
+          </a>
+        )}
+        {me.role === "owner" && (
+          <a
             href="#/settings/integrations"
             class="nav-link"
             aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined}

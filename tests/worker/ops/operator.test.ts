@@ -128,6 +128,10 @@ describe("the operations report", () => {
     const route = r.latencyByRoute.find((x) => x.label === "POST /v1/conversations/:id/messages");
     expect(route).toMatchObject({ n: 1, p95: expect.any(Number) });
     expect(r.requests.reduce((n, p) => n + p.n, 0)).toBeGreaterThan(3);
+    // The route pattern of the handler that answered, not of a router's catch-all middleware.
+    expect(r.latencyByRoute.map((x) => x.label)).toContain("GET /api/ops/metrics");
+    expect(r.latencyByRoute.map((x) => x.label)).toContain("POST /api/auth/login");
+    expect(r.latencyByRoute.some((x) => x.label.endsWith("*"))).toBe(false);
     expect(r.backlog).toEqual({ pending: 0, dead: 0, oldestPendingAt: null });
     const day = await report({ cookie: owner }, "/api/ops/metrics?window=day");
     expect(day).toMatchObject({ window: "day", bucketMs: 3_600_000 });
