@@ -68,7 +68,8 @@ export type PrivacyAuditAction =
   | "retention.run"
   | "retention.changed"
   | "workspace.exported"
-  | "workspace.imported";
+  | "workspace.imported"
+  | "workspace.removed";
 
 export type PrivacyAuditEntry = {
   seq: number;

@@ -34,7 +34,7 @@ import { currentPriority, Engine, Refused, type NewConversation } from "./engine
 import { botAnswers, IllegalTransition } from "./machine.ts";
 import { acceptRid } from "../ops/log.ts";
 import { TurnMeter } from "../ops/turns.ts";
-import { Store, type Meta, type Sql } from "./store.ts";
+import { ConversationErased, Store, type Meta, type Sql } from "./store.ts";
 import { SubjectIndex } from "../privacy/subjects.ts";
 import { recordTurn } from "../knowledge/signals.ts";
 import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../analytics/record.ts";
@@ -55,6 +55,11 @@ function outcome<T>(work: () => T): Outcome<T> {
 /** Who a socket belongs to, and the request id it was opened with (its messages' ids derive from it). */
 type Attachment = { role: "customer"; rid?: string } | { role: "agent"; id: string; name: string; rid?: string };
 type Agent = { id: string; name: string };
+
+/** A bot turn cut short by erasure (worker/privacy/) is not an error: the conversation is gone. */
+const quietIfErased = (e: unknown): void => {
+  if (!(e instanceof ConversationErased)) throw e;
+};
 
 const encoder = new TextEncoder();
 const autoResolveMs = (env: Env): number => Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0;
@@ -208,7 +213,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.incomingRid = rid ?? null;
     try {
       const { seq, duplicate, done } = this.engine.customerMessage(clientId, text);
-      this.ctx.waitUntil(done);
+      this.ctx.waitUntil(done.catch(quietIfErased));
       return { seq, duplicate };
     } finally {
       this.incomingRid = null;
@@ -362,6 +367,36 @@ export class ConversationDO extends DurableObject<Env> {
     return { erased: true, events };
   }
 
+  /**
+   * Workspace import (worker/workspace/): the record another deployment exported, under the same id.
+   * Refused for a conversation of another workspace or an erased one. The log's events are history,
+   * not news: no webhook fires for them (no notify cursor yet means "start from here"), and analytics
+   * start after them (their rows come with the archive).
+   */
+  /** Whether importData would take this conversation (asked for every one before an import writes anything). */
+  importable(workspaceId: string): "ok" | "erased" | "other_workspace" {
+    const m = this.store.meta();
+    if (this.store.erasedAt() !== null) return "erased";
+    return m && m.workspaceId !== workspaceId ? "other_workspace" : "ok";
+  }
+
+  importData(
+    workspaceId: string,
+    meta: Meta,
+    events: ConversationEvent[],
+  ): { imported: true } | { imported: false; reason: "erased" | "other_workspace" } {
+    // An erased conversation never holds data again, not even from an archive.
+    const verdict = this.importable(workspaceId);
+    if (verdict !== "ok") return { imported: false, reason: verdict };
+    this.store.replaceLog(events);
+    // A question the old deployment had not answered yet stays unanswered: no bot reply on import.
+    const { pending: _pending, ...rest } = meta;
+    this.store.saveMeta({ ...rest, workspaceId });
+    readCursor(this.ctx.storage.sql); // makes the cursor's table
+    saveCursor(this.ctx.storage.sql, events[events.length - 1]?.seq ?? 0);
+    return { imported: true };
+  }
+
   // ---- sockets and streams -------------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
@@ -476,7 +511,7 @@ export class ConversationDO extends DurableObject<Env> {
   private track(p: Promise<unknown>): void {
     this.sideEffects.add(p);
     void p.finally(() => this.sideEffects.delete(p)).catch(() => undefined);
-    this.ctx.waitUntil(p);
+    this.ctx.waitUntil(p.catch(quietIfErased));
   }
 
   private broadcast(f: ServerFrame): void {

@@ -147,6 +147,27 @@ export class Store {
     return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
   }
 
+  /**
+   * A workspace import (worker/workspace/): the log as another deployment kept it, seqs included,
+   * replacing whatever an earlier attempt of the same import left.
+   */
+  replaceLog(events: ConversationEvent[]): void {
+    if (this.erasedAt() !== null) throw new ConversationErased();
+    this.sql("DELETE FROM events");
+    for (const e of events) {
+      const { seq, ...rest } = e;
+      const clientId = "clientId" in rest && typeof rest.clientId === "string" ? rest.clientId : null;
+      this.sql(
+        "INSERT INTO events (seq, type, client_id, data, audience) VALUES (?, ?, ?, ?, ?)",
+        seq,
+        rest.type,
+        clientId,
+        JSON.stringify(rest),
+        "audience" in rest && typeof rest.audience === "string" ? rest.audience : null,
+      );
+    }
+  }
+
   events(after = 0, limit = 1000, reader: Reader = "agent"): ConversationEvent[] {
     // A customer's replay leaves out messages that were taken back (retract events), wherever the
     // retract falls relative to `after`: a client that reconnects never sees the message again.

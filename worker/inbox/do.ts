@@ -46,7 +46,13 @@ export class InboxDO extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
+    this.schema();
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** The inbox's tables; again after forgetWorkspace() emptied the storage. */
+  private schema(): void {
+    const sql = this.ctx.storage.sql;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)",
     );
@@ -66,7 +72,6 @@ export class InboxDO extends DurableObject<Env> {
     ) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
     }
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
   list(): InboxItem[] {
@@ -114,6 +119,21 @@ export class InboxDO extends DurableObject<Env> {
     this.send({ t: "remove", id });
     this.sendPresence();
     await this.schedule();
+  }
+
+  /** The workspace was removed (worker/workspace/): consoles are disconnected and the queue goes. */
+  async forgetWorkspace(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, "workspace removed");
+      } catch {
+        // already closing
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reserved.clear();
+    this.schema();
   }
 
   /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */

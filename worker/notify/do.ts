@@ -45,6 +45,12 @@ export class NotifierDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.policy = retryPolicy(env);
+    this.schema();
+  }
+
+  /** The outbox's tables; again after forgetWorkspace() emptied the storage. */
+  private schema(): void {
+    const ctx = this.ctx;
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (
       id TEXT PRIMARY KEY,
       kind TEXT NOT NULL,
@@ -175,6 +181,14 @@ export class NotifierDO extends DurableObject<Env> {
         )
         .toArray().length;
     return n;
+  }
+
+  /** The workspace was removed (worker/workspace/): the whole outbox goes, dead letters included. */
+  async forgetWorkspace(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.cfg = null;
+    this.schema();
   }
 
   // ---- sending --------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ CREATE TABLE privacy_audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id TEXT NOT NULL,
   actor TEXT NOT NULL,                        -- the owner's agent id, "admin" (token) or "retention"
-  action TEXT NOT NULL,                       -- contact.exported | contact.erased | retention.run | retention.changed | workspace.exported | workspace.imported
+  action TEXT NOT NULL,                       -- contact.exported | contact.erased | retention.run | retention.changed | workspace.*
   subject TEXT,                               -- a contact id (random, meaningless once its row is gone) or NULL
   detail TEXT NOT NULL DEFAULT '{}',          -- JSON: counts, settings
   at INTEGER NOT NULL
