@@ -7,6 +7,7 @@ import { CannedPage } from "./pages/Canned.tsx";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
 import { ApiKeysPage } from "./pages/ApiKeys.tsx";
+import { PrivacyPage } from "./pages/Privacy.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
 import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
@@ -42,17 +43,19 @@ export function App() {
           ? "Integrations"
           : r.name === "apiKeys"
             ? "API keys"
-            : r.name === "kb"
-              ? "Knowledge"
-              : r.name === "canned"
-                ? "Canned replies"
-                : r.name === "surge"
-                  ? "Surge"
-                  : r.name === "analytics"
-                    ? "Analytics"
-                    : r.name === "ops"
-                      ? "Operations"
-                      : "Conversation";
+            : r.name === "privacy"
+              ? "Privacy"
+              : r.name === "kb"
+                ? "Knowledge"
+                : r.name === "canned"
+                  ? "Canned replies"
+                  : r.name === "surge"
+                    ? "Surge"
+                    : r.name === "analytics"
+                      ? "Analytics"
+                      : r.name === "ops"
+                        ? "Operations"
+                        : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -84,6 +87,8 @@ export function App() {
             <IntegrationsPage me={who} />
           ) : r.name === "apiKeys" ? (
             <ApiKeysPage me={who} />
+          ) : r.name === "privacy" ? (
+            <PrivacyPage me={who} />
           ) : r.name === "canned" ? (
             <CannedPage me={who} />
           ) : (

@@ -7,6 +7,7 @@ export type Route =
   | { name: "conversation"; id: string }
   | { name: "integrations" }
   | { name: "apiKeys" }
+  | { name: "privacy" }
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
   | { name: "surge"; view: SurgeView; id?: string }
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
   if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
   if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
+  if (/^\/settings\/privacy\/?$/.test(path)) return { name: "privacy" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
   if (/^\/ops\/?$/.test(path)) return { name: "ops" };
@@ -38,6 +40,7 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   if (route.name === "integrations") return "#/settings/integrations";
   if (route.name === "apiKeys") return "#/settings/api-keys";
+  if (route.name === "privacy") return "#/settings/privacy";
   if (route.name === "canned") return "#/canned";
   if (route.name === "analytics") return "#/analytics";
   if (route.name === "ops") return "#/ops";

@@ -76,7 +76,11 @@ export function Header({ me }: { me: Me }) {
           <a
             href="#/settings/integrations"
             class="nav-link"
-            aria-current={route.value.name === "integrations" || route.value.name === "apiKeys" ? "page" : undefined}
+            aria-current={
+              route.value.name === "integrations" || route.value.name === "apiKeys" || route.value.name === "privacy"
+                ? "page"
+                : undefined
+            }
             data-testid="nav-integrations"
           >
             Settings

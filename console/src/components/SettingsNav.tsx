@@ -4,6 +4,7 @@ import { route } from "../router.ts";
 const PAGES = [
   { name: "integrations", href: "#/settings/integrations", label: "Integrations", testId: "nav-settings-integrations" },
   { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys" },
+  { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy" },
 ] as const;
 
 export function SettingsNav() {

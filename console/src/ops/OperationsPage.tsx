@@ -176,7 +176,7 @@ function Report({ r }: { r: OpsReport }) {
           {!r.publishes.some((p) => p.n) && <p class="none">No publish in this window.</p>}
         </OpsPanel>
         <OpsPanel id="routes" title="Routes" sub="Busiest routes and their p95 latency; server errors below" wide>
-          <table class="articles" data-testid="ops-routes">
+          <table class="articles" data-testid="ops-route-table">
             <thead>
               <tr>
                 <th scope="col">Route</th>
