@@ -400,6 +400,9 @@ export class ConversationDO extends DurableObject<Env> {
   // ---- sockets and streams -------------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
+    // Never created, or erased (worker/privacy/): nothing to connect to.
+    if (!this.engine.exists())
+      return Response.json({ error: "not_found", message: "no such conversation" }, { status: 404 });
     const url = new URL(request.url);
     const after = Number(url.searchParams.get("after") ?? 0);
     if (url.pathname === "/ws") {
