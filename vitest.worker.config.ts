@@ -43,6 +43,8 @@ export default defineConfig(async () => {
     ADMIN_TOKEN: "test-admin-token",
     STREAM_DELAY_MS: "3",
     RATE_LIMIT: "1000,1000",
+    PRIVACY_RATE_LIMIT: "1000,1000",
+    OPS_RATE_LIMIT: "1000,1000",
     // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.
     NOTIFY_MAX_ATTEMPTS: "5",
     NOTIFY_RETRY_BASE_MS: "60",
@@ -51,7 +53,11 @@ export default defineConfig(async () => {
     // The receiver (tests/receiver) listens on 127.0.0.1, which production refuses (worker/notify/target.ts).
     NOTIFY_ALLOW_PRIVATE_URLS: "true",
     EMAIL_MAX_BYTES: "65536",
+    // One log line per request would bury the test output; tests/worker/ops/ runs at info.
+    LOG_LEVEL: "warn",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),
+    // A previous release's database, as `wrangler d1 export` wrote it (tests/worker/upgrade.test.ts).
+    UPGRADE_SNAPSHOT: await readD1Migrations("./tests/fixtures/upgrade/db"),
   };
   const wrangler = { configPath: "./wrangler.jsonc" };
   // The sign-in rate-limit binding (wrangler.jsonc) with room for the many sign-ins of a test file; the
@@ -61,16 +67,40 @@ export default defineConfig(async () => {
     test: {
       projects: [
         {
-          plugins: [cloudflareTest({ wrangler, miniflare: { bindings, ratelimits } }), base64Files],
+          plugins: [
+            // UPGRADE_DB: an empty database of its own for the upgrade check.
+            cloudflareTest({
+              wrangler,
+              miniflare: { bindings, ratelimits, d1Databases: { UPGRADE_DB: "edgedesk-upgrade-check" } },
+            }),
+            base64Files,
+          ],
           test: {
             name: "worker",
             // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few take
             // longer than vitest's 5 s default, with nothing wrong.
             testTimeout: 20_000,
             include: ["tests/worker/**/*.test.ts"],
-            exclude: ["tests/worker/ai/**"],
+            exclude: ["tests/worker/ai/**", "tests/worker/ops/**"],
             setupFiles: ["./tests/worker/setup.ts"],
             // A real Node HTTP server the worker delivers webhooks to (tests/receiver/).
+            globalSetup: ["./tests/receiver/global-setup.ts"],
+          },
+        },
+        {
+          // The operator's view as `npm run dev` runs it: metrics also kept in D1, logs at info.
+          plugins: [
+            cloudflareTest({
+              wrangler,
+              miniflare: { ratelimits, bindings: { ...bindings, METRICS_D1: "on", LOG_LEVEL: "info" } },
+            }),
+            base64Files,
+          ],
+          test: {
+            name: "worker-ops",
+            testTimeout: 20_000,
+            include: ["tests/worker/ops/**/*.test.ts"],
+            setupFiles: ["./tests/worker/setup.ts"],
             globalSetup: ["./tests/receiver/global-setup.ts"],
           },
         },

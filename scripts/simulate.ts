@@ -1,16 +1,20 @@
-// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]`
+// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png]`
 // `npm run simulate -- --url URL [--token ADMIN_TOKEN] [--auto-resolve-ms MS] [--publish-kb] [--allow-remote]`
 // Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
 // so the analytics dashboard shows figures computed from real events. Without --url it starts the
 // worker locally (fresh state, answers sent at once, idle conversations auto-resolved after 2 s) and
 // publishes the demo KB; --keep leaves it running and prints the dashboard's address and login;
-// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium).
+// --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium);
+// --ops-screenshot FILE.png the operations page (#/ops) after the same run, with a local webhook
+// receiver subscribed so webhook attempts show too (docs/operations.md).
 //
 // With --url (e.g. the `npm run dev` server; its ADMIN_TOKEN is read from .dev.vars when --token is
 // not given) only this machine is allowed unless --allow-remote says otherwise. The accounts it makes
 // have random passwords and are removed at the end (with the site key), unless --keep; the
 // conversations stay. Every request has a deadline, so a dead or stuck target ends the run with an error.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "./lib/browser.ts";
@@ -59,6 +63,8 @@ if (args.url && args.token) {
 
 const accounts = simAccounts();
 let created: Created | null = null;
+// A webhook endpoint on this machine (204 to everything), so the operations page has deliveries to chart.
+let receiver: Server | null = null;
 
 /** Removes the accounts and site (unless --keep) and stops a worker this run started. */
 async function cleanUp(): Promise<void> {
@@ -73,6 +79,7 @@ async function cleanUp(): Promise<void> {
       process.exitCode = 1;
     }
   }
+  receiver?.close();
   if (worker) await worker.stop();
   if (state) rmSync(state, { recursive: true, force: true });
 }
@@ -84,6 +91,22 @@ process.once("SIGINT", () => {
 
 try {
   created = await setup(target, { publishKb: args.publishKb, accounts, seed: !args.url });
+  if (args.opsScreenshot && !args.url) {
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(204).end());
+    });
+    await new Promise<void>((r) => receiver?.listen(0, "127.0.0.1", r));
+    const port = (receiver.address() as AddressInfo).port;
+    await fetch(`${target.url}/admin/v1/notifications/webhooks?workspace=demo`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${target.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        url: `http://127.0.0.1:${port}/hook`,
+        events: ["message.created", "conversation.handed_off"],
+      }),
+    });
+  }
   const started = Date.now();
   const wait = args.url ? (args.autoResolveMs ?? null) : AUTO_RESOLVE_MS;
   const log = await simulate(target, {
@@ -116,6 +139,20 @@ try {
       await page.locator("[data-testid=analytics][data-loaded=true]").waitFor({ timeout: 30_000 });
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`screenshot: ${shot}`);
+    } finally {
+      await browser.close();
+    }
+  }
+  const opsShot = args.opsScreenshot;
+  if (opsShot) {
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await signIn(page, target.url, accounts.owner);
+      await page.getByTestId("nav-ops").click();
+      await page.locator("[data-testid=ops][data-loaded=true]").waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: opsShot, fullPage: true });
+      console.log(`operations screenshot: ${opsShot}`);
     } finally {
       await browser.close();
     }

@@ -1,13 +1,16 @@
-// `npm test`: lint, typecheck, build, then every suite: unit (Node), worker (inside workerd), end-to-end
-// (real Chromium against `wrangler dev`). Ends with one "N passed, N failed" line; exits non-zero if
-// anything failed or if a suite ran no test (nothing is skipped silently). `npm test -- unit worker`
-// runs only those suites.
+// `npm test`: lint, typecheck, build, `wrangler deploy --dry-run`, then every suite: unit (Node),
+// worker (inside workerd, with the upgrade check of tests/worker/upgrade.test.ts), end-to-end (real
+// Chromium against `wrangler dev`). Ends with one "N passed, N failed" line; exits non-zero if anything
+// failed or if a suite ran no test (nothing is skipped silently). `npm test -- unit worker` runs only
+// those suites.
 //
 // Everything a suite starts inherits a marker in its environment; whatever is still alive when the
 // suites end (a wrangler a crashed test never stopped, its workerd, a Chromium) is killed by it.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { hasChromium } from "./lib/browser.ts";
 import { INSTALL_COMMAND, planChromium } from "./lib/chromium-setup.ts";
 import { killMarked, RUN_MARKER } from "./lib/procs.ts";
@@ -54,6 +57,18 @@ const steps: [string, () => number][] = [
   ["lint", () => run("npx", ["biome", "check", "."])],
   ["typecheck", () => run("npm", ["run", "typecheck", "--silent"])],
   ["build", () => run("npm", ["run", "build", "--silent"])],
+  // What `wrangler deploy` would upload, built and checked against the bindings without an account.
+  [
+    "deploy --dry-run",
+    () => {
+      const out = mkdtempSync(join(tmpdir(), "edgedesk-dry-run-"));
+      try {
+        return run("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", out]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  ],
 ];
 if (suites.includes("e2e")) ensureChromium();
 for (const [name, step] of steps) {

@@ -21,19 +21,30 @@ import { customerHistory } from "./history/routes.ts";
 import { knowledge } from "./routes/knowledge.ts";
 import { portal } from "./portal/routes.ts";
 import { pages } from "./routes/pages.ts";
+import { privacy } from "./privacy/routes.ts";
+import { healthReport } from "./ops/health.ts";
+import { requestContext } from "./ops/request.ts";
+import { ops } from "./ops/routes.ts";
+import { workspaceApi } from "./workspace/routes.ts";
 import { apiKeys } from "./rest/keys-routes.ts";
 import { rest } from "./rest/routes.ts";
 import { routingAdmin, routingApi } from "./routes/routing.ts";
 import { surge } from "./surge/routes.ts";
 
 export const app = new Hono<AppEnv>();
+// First: the request id, the request's log line and its latency metric (worker/ops/request.ts).
+app.use(requestContext());
 
 app.onError(errorResponse);
 app.notFound((c) =>
   errorResponse(new ApiFailure(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
 );
 
-app.get("/health", (c) => c.json({ ok: true }));
+// Which bindings this deployment has and which it lacks (worker/ops/health.ts); 503 when one it needs is missing.
+app.get("/health", async (c) => {
+  const r = await healthReport(c.env);
+  return c.json(r, r.ok ? 200 : 503, { "cache-control": "no-store" });
+});
 
 app.use("/v1/*", siteGuard());
 // Writes cost a Durable Object turn each; reads replay from storage and are left unthrottled here.
@@ -59,6 +70,12 @@ app.route("/api/auth", auth);
 app.route("/api/me", meApi);
 app.route("/api/kb", knowledge);
 // Before the other /api and /admin/v1 routers, so that only its own (owner) guard applies.
+app.route("/api/privacy", privacy);
+app.route("/admin/v1/privacy", privacy);
+app.route("/api/ops", ops);
+app.route("/admin/v1/ops", ops);
+app.route("/api/workspace", workspaceApi);
+app.route("/admin/v1/workspace", workspaceApi);
 app.route("/api/api-keys", apiKeys);
 app.route("/admin/v1/api-keys", apiKeys);
 app.route("/rest/v1", rest);

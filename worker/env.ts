@@ -56,6 +56,27 @@ export interface Env {
   SURGE_CONFIG?: string;
   /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
   ROUTING_MATRIX?: string;
+  /** Privacy API requests (exports, erasures) per owner: "perSecond,burst" (default "1,10"). */
+  PRIVACY_RATE_LIMIT?: string;
+  /** Conversations the scheduled retention job deletes or anonymises per run (default 50; docs/privacy.md). */
+  RETENTION_BATCH?: string;
+
+  // ---- The operator's view (docs/operations.md) ----
+  /** Workers Analytics Engine dataset the metrics go to (`analytics_engine_datasets`). */
+  METRICS?: AnalyticsEngineDataset;
+  /** "on": metrics are also kept in D1 `ops_metrics` (set by `npm run dev` and the tests; never in production). */
+  METRICS_D1?: string;
+  /** The dataset's name, for the operator page's SQL API queries (default "edgedesk_metrics"). */
+  METRICS_DATASET?: string;
+  /** Account id and an API token with "Account Analytics: Read", for the operator page in production. */
+  CF_ACCOUNT_ID?: string;
+  CF_API_TOKEN?: string;
+  /** "on" logs customer text and addresses in the structured logs (debugging only; default off). */
+  LOG_CUSTOMER_DATA?: string;
+  /** Operations page requests per caller: "perSecond,burst" (default "1,10"). */
+  OPS_RATE_LIMIT?: string;
+  /** Lowest level logged: "info" (default), "warn", "error". */
+  LOG_LEVEL?: string;
 
   // ---- Email channel (docs/email.md) ----
   /** Outbound replies (`"send_email": [{ "name": "SEND_EMAIL" }]`). Absent: replies are logged as failed. */
@@ -108,7 +129,11 @@ export interface Env {
   SUMMARY_WAIT_MS?: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner } };
+export type AppEnv = {
+  Bindings: Env;
+  /** rid: the request id (worker/ops/request.ts), passed on to Durable Objects and logged everywhere. */
+  Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner; rid: string };
+};
 /** The workspace and key of a REST API request (worker/rest/). */
 export type ApiKeyOwner = { keyId: string; workspaceId: string };
 

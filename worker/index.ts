@@ -3,6 +3,8 @@
 import { app } from "./app.ts";
 import { handleEmail } from "./email/inbound.ts";
 import type { Env } from "./env.ts";
+import { runRetention } from "./privacy/retention.ts";
+import { pruneLocalMetrics } from "./ops/metrics.ts";
 import { redactConsole } from "./http/redact.ts";
 
 // Before anything logs: secrets that reach a console call by surprise are redacted (worker/http/redact.ts).
@@ -17,5 +19,10 @@ export default {
   fetch: app.fetch,
   async email(message, env) {
     await handleEmail(message, env);
+  },
+  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md), local metrics pruning.
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runRetention(env));
+    ctx.waitUntil(pruneLocalMetrics(env));
   },
 } satisfies ExportedHandler<Env>;

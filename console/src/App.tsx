@@ -7,6 +7,7 @@ import { CannedPage } from "./pages/Canned.tsx";
 import { ConversationPage } from "./pages/Conversation.tsx";
 import { InboxPage } from "./pages/Inbox.tsx";
 import { ApiKeysPage } from "./pages/ApiKeys.tsx";
+import { PrivacyPage } from "./pages/Privacy.tsx";
 import { IntegrationsPage } from "./pages/Integrations.tsx";
 import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
 import { LoginPage } from "./pages/Login.tsx";
@@ -47,15 +48,19 @@ export function App() {
               ? "People"
               : r.name === "security"
                 ? "Your account"
-                : r.name === "kb"
-                  ? "Knowledge"
-                  : r.name === "canned"
-                    ? "Canned replies"
-                    : r.name === "surge"
-                      ? "Surge"
-                      : r.name === "analytics"
-                        ? "Analytics"
-                        : "Conversation";
+                : r.name === "privacy"
+                  ? "Privacy"
+                  : r.name === "kb"
+                    ? "Knowledge"
+                    : r.name === "canned"
+                      ? "Canned replies"
+                      : r.name === "surge"
+                        ? "Surge"
+                        : r.name === "analytics"
+                          ? "Analytics"
+                          : r.name === "ops"
+                            ? "Operations"
+                            : "Conversation";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -80,6 +85,8 @@ export function App() {
             <LazyAnalytics me={who} />
           ) : r.name === "people" || r.name === "security" ? (
             <LazyPeople page={r.name} me={who} />
+          ) : r.name === "ops" ? (
+            <LazyOperations me={who} />
           ) : r.name === "surge" ? (
             <SurgeArea route={r} me={who} />
           ) : r.name === "kb" ? (
@@ -90,6 +97,8 @@ export function App() {
             <IntegrationsPage me={who} />
           ) : r.name === "apiKeys" ? (
             <ApiKeysPage me={who} />
+          ) : r.name === "privacy" ? (
+            <PrivacyPage me={who} />
           ) : r.name === "canned" ? (
             <CannedPage me={who} />
           ) : (
@@ -147,6 +156,28 @@ function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; 
     <main id="main" class="page" aria-busy={!failed}>
       <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
         {failed ? "This page could not be loaded. Reload the page to try again." : "Loading…"}
+      </p>
+    </main>
+  );
+}
+
+// The operations page is its own chunk too (it shares the analytics charts).
+let operationsPage: FunctionComponent<{ me: Me }> | null = null;
+function LazyOperations({ me: who }: { me: Me }) {
+  const [Page, setPage] = useState(() => operationsPage);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (Page) return;
+    import("./ops/OperationsPage.tsx").then(
+      (m) => setPage(() => (operationsPage = m.OperationsPage)),
+      () => setFailed(true),
+    );
+  }, [Page]);
+  if (Page) return <Page me={who} />;
+  return (
+    <main id="main" class="page" aria-busy={!failed}>
+      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
+        {failed ? "Operations could not be loaded. Reload the page to try again." : "Loading operations…"}
       </p>
     </main>
   );

@@ -9,10 +9,12 @@ export type Route =
   | { name: "apiKeys" }
   | { name: "people" }
   | { name: "security" }
+  | { name: "privacy" }
   | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
   | { name: "surge"; view: SurgeView; id?: string }
-  | { name: "analytics" };
+  | { name: "analytics" }
+  | { name: "ops" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
@@ -20,8 +22,10 @@ export function parseRoute(hash: string): Route {
   if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
   if (/^\/settings\/people\/?$/.test(path)) return { name: "people" };
   if (/^\/settings\/security\/?$/.test(path)) return { name: "security" };
+  if (/^\/settings\/privacy\/?$/.test(path)) return { name: "privacy" };
   if (/^\/canned\/?$/.test(path)) return { name: "canned" };
   if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
+  if (/^\/ops\/?$/.test(path)) return { name: "ops" };
   const kb = parseKbRoute(path);
   if (kb) return kb;
   const surge = parseSurgeRoute(path);
@@ -42,8 +46,10 @@ export function href(route: Route): string {
   if (route.name === "apiKeys") return "#/settings/api-keys";
   if (route.name === "people") return "#/settings/people";
   if (route.name === "security") return "#/settings/security";
+  if (route.name === "privacy") return "#/settings/privacy";
   if (route.name === "canned") return "#/canned";
   if (route.name === "analytics") return "#/analytics";
+  if (route.name === "ops") return "#/ops";
   if (route.name === "kb") return kbHref(route.view, route.id);
   if (route.name === "surge") return surgeHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";

@@ -9,6 +9,8 @@ export type SimulateArgs = {
   keep: boolean;
   port?: number;
   screenshot?: string;
+  /** The operations page (#/ops) after the run, with a local webhook receiver subscribed. */
+  opsScreenshot?: string;
   /** Set: drive that running worker instead of starting one. */
   url?: string;
   token?: string;
@@ -19,7 +21,7 @@ export type SimulateArgs = {
   timeoutMs?: number;
 };
 
-export const USAGE = `usage: npm run simulate -- [--conversations N] [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png]
+export const USAGE = `usage: npm run simulate -- [--conversations N] [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png]
        npm run simulate -- --url URL [--token ADMIN_TOKEN] [--auto-resolve-ms MS] [--publish-kb] [--allow-remote] [--keep] ...
        --timeout-s S: give up on any request after S seconds (default 30; admin calls 180)`;
 
@@ -64,6 +66,7 @@ export function parseSimulateArgs(
     keep: flag("keep"),
     publishKb: flag("publish-kb"),
     ...(arg("screenshot") ? { screenshot: arg("screenshot") } : {}),
+    ...(arg("ops-screenshot") ? { opsScreenshot: arg("ops-screenshot") } : {}),
   };
   const url = arg("url");
   if (!url) {

@@ -43,7 +43,14 @@ export async function startWorker(opts: {
   ensureBuilt();
   const port = opts.port ?? (await freePort());
   const adminToken = opts.vars?.ADMIN_TOKEN ?? randomBytes(18).toString("base64url");
-  const vars = { SECRET: randomBytes(24).toString("base64url"), ...opts.vars, ADMIN_TOKEN: adminToken };
+  // METRICS_D1: a local worker keeps its operator metrics in D1 too, so the operations page works
+  // without Analytics Engine (docs/operations.md); production never sets it.
+  const vars = {
+    SECRET: randomBytes(24).toString("base64url"),
+    METRICS_D1: "on",
+    ...opts.vars,
+    ADMIN_TOKEN: adminToken,
+  };
   const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
   const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "edgedesk", "--local", ...persist], {
     encoding: "utf8",

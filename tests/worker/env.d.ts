@@ -12,6 +12,9 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+      /** tests/worker/upgrade.test.ts: a previous release's database dump, and an empty D1 to load it into. */
+      UPGRADE_SNAPSHOT: import("cloudflare:test").D1Migration[];
+      UPGRADE_DB: D1Database;
     }
   }
 }

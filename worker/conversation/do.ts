@@ -16,6 +16,7 @@ import {
   isVerifiedField,
   PING,
   PONG,
+  type ConversationEvent,
   type Identity,
   type ServerFrame,
 } from "../../shared/protocol.ts";
@@ -33,8 +34,11 @@ import { notifyConversation } from "../notify/index.ts";
 import { loadMatrix } from "../routing/matrix.ts";
 import { Bucket, frameLimits, messageLimits, slowDown } from "./budget.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
-import { IllegalTransition } from "./machine.ts";
-import { Store, type Sql } from "./store.ts";
+import { botAnswers, IllegalTransition } from "./machine.ts";
+import { acceptRid } from "../ops/log.ts";
+import { TurnMeter } from "../ops/turns.ts";
+import { ConversationErased, Store, type Meta, type Sql } from "./store.ts";
+import { SubjectIndex } from "../privacy/subjects.ts";
 import { recordTurn } from "../knowledge/signals.ts";
 import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../analytics/record.ts";
 
@@ -57,7 +61,10 @@ async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-type Attachment = { role: "customer" } | { role: "agent"; id: string; name: string; sessionId?: string };
+/** Who a socket belongs to, and the request id it was opened with (its messages' ids derive from it). */
+type Attachment =
+  | { role: "customer"; rid?: string }
+  | { role: "agent"; id: string; name: string; sessionId?: string; rid?: string };
 /** A customer message taken (`seq`) or refused for now (the conversation's budget: worker/conversation/budget.ts). */
 export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
 
@@ -79,6 +86,11 @@ function refusal(e: unknown): { ok: false; error: string; message: string } {
 
 type Agent = { id: string; name: string };
 
+/** A bot turn cut short by erasure (worker/privacy/) is not an error: the conversation is gone. */
+const quietIfErased = (e: unknown): void => {
+  if (!(e instanceof ConversationErased)) throw e;
+};
+
 const encoder = new TextEncoder();
 const autoResolveMs = (env: Env): number => Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0;
 const sseFrame = (f: ServerFrame) => encoder.encode(`data: ${JSON.stringify(f)}\n\n`);
@@ -98,6 +110,13 @@ export class ConversationDO extends DurableObject<Env> {
   /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
+  /** Side effects in flight that write outside the object (D1, other objects): erasure waits for them. */
+  private readonly sideEffects = new Set<Promise<unknown>>();
+  private readonly subjects: SubjectIndex;
+  /** Bot turns measured for the operator (first token, decisions), logged with their request ids. */
+  private readonly turns: TurnMeter;
+  /** The request id of the customer message being stored right now (see postCustomer). */
+  private incomingRid: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -106,6 +125,15 @@ export class ConversationDO extends DurableObject<Env> {
     const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
     this.store = new Store(sql);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    this.subjects = new SubjectIndex(ctx.storage.sql, env.DB, (p) => this.track(p));
+    this.turns = new TurnMeter(
+      env,
+      (p) => this.ctx.waitUntil(p),
+      () => {
+        const m = this.store.meta();
+        return m ? { conversation: m.id, workspaceId: m.workspaceId, channel: m.channel } : null;
+      },
+    );
     const summarizer = handoffSummarizer(env);
     this.translate = translator(env);
     this.engine = new Engine(
@@ -122,9 +150,12 @@ export class ConversationDO extends DurableObject<Env> {
         now: () => Date.now(),
         pick: (workspaceId, conversationId, team) =>
           env.INBOX.get(env.INBOX.idFromName(workspaceId)).pick(conversationId, team),
-        recordTurn: (t) => this.ctx.waitUntil(recordTurn(env.DB, this.store.meta(), t)),
+        recordTurn: (t) => {
+          this.turns.turn(t);
+          this.track(recordTurn(env.DB, this.store.meta(), t));
+        },
         ...(summarizer ? { summarize: summarizer.summarize } : {}),
-        defer: (p) => this.ctx.waitUntil(p),
+        defer: (p) => this.track(p),
       },
       {
         streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
@@ -146,11 +177,11 @@ export class ConversationDO extends DurableObject<Env> {
       this.store,
       this.engine,
       (f) => this.broadcast(f),
-      (p) => this.ctx.waitUntil(p),
+      (p) => this.track(p),
     );
     this.followUp = new FollowUp(env, this.store, this.engine, {
       broadcast: (f) => this.broadcast(f),
-      waitUntil: (p) => this.ctx.waitUntil(p),
+      waitUntil: (p) => this.track(p),
       customerConnected: () => this.ctx.getWebSockets("customer").length > 0 || this.streams.size > 0,
     });
   }
@@ -240,9 +271,12 @@ export class ConversationDO extends DurableObject<Env> {
     return this.email.receive(r);
   }
 
-  /** A customer message over HTTP; refused with a retry time when the conversation's budget is spent. */
-  postCustomer(clientId: string, text: string, choice?: string): Sent {
-    const r = this.customerSend(clientId, text, choice);
+  /**
+   * A customer message over HTTP; refused with a retry time when the conversation's budget is spent.
+   * `rid`: the request id it came with (worker/ops/), which its bot turn and webhooks are logged with.
+   */
+  postCustomer(clientId: string, text: string, choice?: string, rid?: string): Sent {
+    const r = this.customerSend(clientId, text, choice, rid);
     if ("retryAfterMs" in r) return { ok: false, retryAfterMs: r.retryAfterMs };
     return { ok: true, seq: r.seq, duplicate: r.duplicate };
   }
@@ -255,13 +289,21 @@ export class ConversationDO extends DurableObject<Env> {
     clientId: string,
     text: string,
     choice?: string,
+    rid?: string | null,
   ): { seq: number; duplicate: boolean; done: Promise<void> } | { retryAfterMs: number } {
     if (!this.store.hasClientId(clientId)) {
       const wait = this.messageBudget.take(Date.now());
       if (wait) return { retryAfterMs: wait };
     }
-    const sent = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
-    const done = sent.duplicate ? sent.done : sent.done.then(() => this.translateForAgents(sent.seq));
+    this.incomingRid = rid ?? null;
+    let sent: ReturnType<Engine["customerMessage"]>;
+    try {
+      sent = this.engine.customerMessage(clientId, text, choice ? { choice } : {});
+    } finally {
+      this.incomingRid = null;
+    }
+    const { seq } = sent;
+    const done = (sent.duplicate ? sent.done : sent.done.then(() => this.translateForAgents(seq))).catch(quietIfErased);
     this.ctx.waitUntil(done);
     return { ...sent, done };
   }
@@ -405,23 +447,102 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
+  // ---- privacy (worker/privacy/) -------------------------------------------------------------
+
+  /** Everything stored here, for a contact's export; null unless this is a conversation of `workspaceId`. */
+  exportData(workspaceId: string): { meta: Meta; events: ConversationEvent[] } | null {
+    const m = this.store.meta();
+    if (!m || m.workspaceId !== workspaceId) return null;
+    const events: ConversationEvent[] = [];
+    for (;;) {
+      const page = this.store.events(events[events.length - 1]?.seq ?? 0, 1000);
+      events.push(...page);
+      if (page.length < 1000) return { meta: m, events };
+    }
+  }
+
+  /**
+   * Erasure: waits for the writes already under way (index, analytics, webhooks, mail), closes every
+   * socket and stream, and deletes the object's whole storage. What stays is a mark that refuses any
+   * later write. Idempotent; refused (erased: false) for another workspace's conversation.
+   */
+  async erase(workspaceId: string): Promise<{ erased: boolean; events: number }> {
+    const m = this.store.meta();
+    if (this.store.erasedAt() !== null) return { erased: true, events: 0 };
+    if (m && m.workspaceId !== workspaceId) return { erased: false, events: 0 };
+    const events = m ? this.store.lastSeq() : 0;
+    this.store.refuseWrites(Date.now());
+    while (this.sideEffects.size || this.analyticsRun) {
+      await Promise.allSettled([...this.sideEffects, this.analyticsRun, this.subjects.drain()]);
+    }
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, "conversation erased");
+      } catch {
+        // already closing
+      }
+    }
+    for (const w of this.streams) void w.close().catch(() => undefined);
+    this.streams.clear();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.subjects.forget();
+    this.store.markErased(Date.now());
+    return { erased: true, events };
+  }
+
+  /**
+   * Workspace import (worker/workspace/): the record another deployment exported, under the same id.
+   * Refused for a conversation of another workspace or an erased one. The log's events are history,
+   * not news: no webhook fires for them (no notify cursor yet means "start from here"), and analytics
+   * start after them (their rows come with the archive).
+   */
+  /** Whether importData would take this conversation (asked for every one before an import writes anything). */
+  importable(workspaceId: string): "ok" | "erased" | "other_workspace" {
+    const m = this.store.meta();
+    if (this.store.erasedAt() !== null) return "erased";
+    return m && m.workspaceId !== workspaceId ? "other_workspace" : "ok";
+  }
+
+  importData(
+    workspaceId: string,
+    meta: Meta,
+    events: ConversationEvent[],
+  ): { imported: true } | { imported: false; reason: "erased" | "other_workspace" } {
+    // An erased conversation never holds data again, not even from an archive.
+    const verdict = this.importable(workspaceId);
+    if (verdict !== "ok") return { imported: false, reason: verdict };
+    this.store.replaceLog(events);
+    // A question the old deployment had not answered yet stays unanswered: no bot reply on import.
+    const { pending: _pending, ...rest } = meta;
+    this.store.saveMeta({ ...rest, workspaceId });
+    readCursor(this.ctx.storage.sql); // makes the cursor's table
+    saveCursor(this.ctx.storage.sql, events[events.length - 1]?.seq ?? 0);
+    return { imported: true };
+  }
+
   // ---- sockets and streams -------------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
+    // Never created, or erased (worker/privacy/): nothing to connect to.
+    if (!this.engine.exists())
+      return Response.json({ error: "not_found", message: "no such conversation" }, { status: 404 });
     const url = new URL(request.url);
     const after = Number(url.searchParams.get("after") ?? 0);
     if (url.pathname === "/ws") {
       const pair = new WebSocketPair();
       const agentId = request.headers.get("x-agent-id");
       const sessionId = request.headers.get("x-session-id");
+      const rid = acceptRid(request.headers.get("x-request-id")) ?? undefined;
       const att: Attachment = agentId
         ? {
             role: "agent",
             id: agentId,
             name: request.headers.get("x-agent-name") ?? "Agent",
             ...(sessionId ? { sessionId } : {}),
+            ...(rid ? { rid } : {}),
           }
-        : { role: "customer" };
+        : { role: "customer", ...(rid ? { rid } : {}) };
       this.ctx.acceptWebSocket(pair[1], [att.role]);
       pair[1].serializeAttachment(att);
       for (const f of this.engine.catchUp(after, att.role)) pair[1].send(JSON.stringify(f));
@@ -439,7 +560,7 @@ export class ConversationDO extends DurableObject<Env> {
       // Parsed by the route (postMessageSchema) before it reached this object.
       const { clientId, text, choice } = (await request.json()) as { clientId: string; text: string; choice?: string };
       const after = this.store.lastSeq();
-      const sent = this.customerSend(clientId, text, choice);
+      const sent = this.customerSend(clientId, text, choice, acceptRid(request.headers.get("x-request-id")));
       if ("retryAfterMs" in sent) return tooMany(sent.retryAfterMs);
       return this.sse(after, { ...sent, clientId });
     }
@@ -501,7 +622,7 @@ export class ConversationDO extends DurableObject<Env> {
         let r: { seq: number; duplicate: boolean };
         if (att.role === "agent") r = await this.agentSays(att, f.clientId, f.text);
         else {
-          const sent = this.customerSend(f.clientId, f.text, f.choice);
+          const sent = this.customerSend(f.clientId, f.text, f.choice, `${att.rid ?? "ws"}/${f.clientId}`);
           if ("retryAfterMs" in sent) {
             const refused: ServerFrame = { t: "error", ...slowDown(sent.retryAfterMs), clientId: f.clientId };
             ws.send(JSON.stringify(refused));
@@ -554,10 +675,28 @@ export class ConversationDO extends DurableObject<Env> {
     ws.send(JSON.stringify({ t: "error", code, message } satisfies ServerFrame));
   }
 
+  /** waitUntil, remembered until it settles (see erase). */
+  private track(p: Promise<unknown>): void {
+    this.sideEffects.add(p);
+    void p.finally(() => this.sideEffects.delete(p)).catch(() => undefined);
+    this.ctx.waitUntil(p.catch(quietIfErased));
+  }
+
   private broadcast(f: ServerFrame): void {
+    if (f.t === "event" && f.event.type === "message" && f.event.author === "customer") {
+      const m = this.store.meta();
+      // A message without a request id (email) is known by its conversation and seq, as webhooks know it.
+      this.turns.customerMessage(
+        this.incomingRid ?? `${m?.id}.${f.event.seq}`,
+        f.event.text,
+        !!m && botAnswers(m.state),
+      );
+    }
+    this.turns.frame(f);
     // Every stored event is broadcast once, so this is where analytics learn of it, as it happens.
     if (f.t === "event") {
-      this.ctx.waitUntil(this.recordAnalytics());
+      this.track(this.recordAnalytics());
+      this.subjects.sync(this.store.meta());
       this.armAutoResolve();
     }
     this.email.onFrame(f);
@@ -643,11 +782,18 @@ export class ConversationDO extends DurableObject<Env> {
     this.engine.resolve("idle");
   }
 
-  private async publish(item: InboxItem, workspaceId: string): Promise<void> {
+  private publish(item: InboxItem, workspaceId: string): Promise<void> {
+    const p = this.publishNow(item, workspaceId);
+    this.sideEffects.add(p);
+    void p.finally(() => this.sideEffects.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async publishNow(item: InboxItem, workspaceId: string): Promise<void> {
     const m = this.store.meta();
-    if (!m) return;
+    if (!m || this.store.erasedAt() !== null) return;
     // Webhooks and Slack: what is new is taken now; delivery happens off the customer's path.
-    this.ctx.waitUntil(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item));
+    this.track(notifyConversation(this.env, this.ctx.storage.sql, this.store, m, item, this.turns.lastRid));
     await this.env.DB.prepare(
       `INSERT INTO conversations (id, workspace_id, site_key, channel, state, locale, page_url, preview, reason, team, priority, assigned_agent_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)

@@ -90,10 +90,41 @@ export function migrate(sql: Sql): void {
 /** Which events a reader may get: a customer never receives agents-only events. */
 export type Reader = "customer" | "agent";
 
+/** Thrown when something tries to store into an erased conversation (worker/privacy/). */
+export class ConversationErased extends Error {
+  constructor() {
+    super("conversation erased");
+  }
+}
+
 export class Store {
   private metaCache: Meta | null = null;
+  private erasedCache: number | null | undefined;
   constructor(private readonly sql: Sql) {
     migrate(sql);
+  }
+
+  /**
+   * When the conversation was erased (worker/privacy/), or null. An erased object keeps only this
+   * mark, so that a late write (a bot turn in flight, a customer still holding the token) stores nothing.
+   */
+  erasedAt(): number | null {
+    if (this.erasedCache === undefined)
+      this.erasedCache = Number(this.sql<{ v: string }>("SELECT v FROM meta WHERE k = 'erased'")[0]?.v ?? 0) || null;
+    return this.erasedCache;
+  }
+
+  /** Erasure has begun: from now on nothing is stored (the mark itself is written once storage is gone). */
+  refuseWrites(at: number): void {
+    this.erasedCache = at;
+  }
+
+  /** Called once the object's storage was deleted: the tables again, empty, and the mark. */
+  markErased(at: number): void {
+    migrate(this.sql);
+    this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('erased', ?)", String(at));
+    this.metaCache = null;
+    this.erasedCache = at;
   }
 
   meta(): Meta | null {
@@ -132,12 +163,14 @@ export class Store {
   }
 
   saveMeta(meta: Meta): void {
+    if (this.erasedAt() !== null) throw new ConversationErased();
     this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('meta', ?)", JSON.stringify(meta));
     this.metaCache = meta;
   }
 
   /** Appends an event; with a clientId already stored, returns that event instead (idempotent send). */
   append(event: NewEvent, clientId?: string): { event: ConversationEvent; duplicate: boolean } {
+    if (this.erasedAt() !== null) throw new ConversationErased();
     if (clientId) {
       const prior = this.sql<{ seq: number; data: string }>(
         "SELECT seq, data FROM events WHERE client_id = ?",
@@ -158,6 +191,27 @@ export class Store {
     )[0];
     if (!row) throw new Error("insert returned no seq");
     return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
+  }
+
+  /**
+   * A workspace import (worker/workspace/): the log as another deployment kept it, seqs included,
+   * replacing whatever an earlier attempt of the same import left.
+   */
+  replaceLog(events: ConversationEvent[]): void {
+    if (this.erasedAt() !== null) throw new ConversationErased();
+    this.sql("DELETE FROM events");
+    for (const e of events) {
+      const { seq, ...rest } = e;
+      const clientId = "clientId" in rest && typeof rest.clientId === "string" ? rest.clientId : null;
+      this.sql(
+        "INSERT INTO events (seq, type, client_id, data, audience) VALUES (?, ?, ?, ?, ?)",
+        seq,
+        rest.type,
+        clientId,
+        JSON.stringify(rest),
+        "audience" in rest && typeof rest.audience === "string" ? rest.audience : null,
+      );
+    }
   }
 
   events(after = 0, limit = 1000, reader: Reader = "agent"): ConversationEvent[] {

@@ -19,6 +19,7 @@ import { checkSender } from "./auth.ts";
 import { classify } from "./classify.ts";
 import { claimInbound, findThread, linkContact, releaseInbound, unlinkContact, workspaceFor } from "./db.ts";
 import { MalformedMail, parseMail, type ParsedMail } from "./mime.ts";
+import { log as logLine, type LogFields, maskAddress } from "../ops/log.ts";
 import { htmlToText, MAX_HTML_CHARS, stripQuotedAndSignature } from "./text.ts";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -83,16 +84,22 @@ const loggedTo = (to: string) => {
 };
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<InboundResult> {
-  const log = (outcome: string, reason: string, extra: Record<string, unknown> = {}) =>
-    console.log(
-      JSON.stringify({ channel: "email", outcome, reason, from: message.from, to: loggedTo(message.to), ...extra }),
-    );
+  // The sender's address is customer data: logs get its domain only (worker/ops/log.ts).
+  const log = (outcome: string, reason: string, extra: LogFields = {}) =>
+    logLine(env, outcome === "rejected" || outcome === "warning" ? "warn" : "info", "email", {
+      channel: "email",
+      outcome,
+      reason,
+      from: maskAddress(env, message.from),
+      to: loggedTo(message.to),
+      ...extra,
+    });
   const reject = (reason: string): InboundResult => {
     log("rejected", reason);
     message.setReject(reason);
     return { outcome: "rejected", reason };
   };
-  const drop = (reason: string, extra: Record<string, unknown> = {}): InboundResult => {
+  const drop = (reason: string, extra: LogFields = {}): InboundResult => {
     log("dropped", reason, extra);
     return { outcome: "dropped", reason };
   };
@@ -247,15 +254,13 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
     await removeObjects(env.ATTACHMENTS, keys).catch(() => undefined);
     await releaseInbound(env.DB, site.workspaceId, messageId).catch(() => undefined);
     if (created && contactId) await unlinkContact(env.DB, contactId, id).catch(() => undefined);
-    console.error(
-      JSON.stringify({
-        channel: "email",
-        outcome: "failed",
-        reason: e instanceof Error ? e.message : String(e),
-        from: message.from,
-        to: loggedTo(message.to),
-      }),
-    );
+    logLine(env, "error", "email", {
+      channel: "email",
+      outcome: "failed",
+      reason: e instanceof Error ? e.message : String(e),
+      from: maskAddress(env, message.from),
+      to: loggedTo(message.to),
+    });
     throw e;
   }
 }

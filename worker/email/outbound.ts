@@ -4,6 +4,7 @@ import { EmailMessage } from "cloudflare:email";
 import type { MessageEvent } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
 import { composeReply, newMessageId, type EmailThread } from "./compose.ts";
+import { maskAddress } from "../ops/log.ts";
 import { botMailsSince, recordOutbound } from "./db.ts";
 
 export type DeliverResult = { status: "sent" | "failed" | "suppressed"; messageId: string; detail?: string };
@@ -58,7 +59,7 @@ export async function deliver(
     return { status: "sent", messageId };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    console.error(`email: sending to ${c.thread.customer} in ${c.conversationId} failed: ${detail}`);
+    console.error(`email: sending to ${maskAddress(env, c.thread.customer)} in ${c.conversationId} failed: ${detail}`);
     await recordOutbound(env.DB, { ...base, status: "failed", detail });
     return { status: "failed", messageId, detail };
   }

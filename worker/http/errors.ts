@@ -56,6 +56,9 @@ export function errorResponse(err: Error, c: Context): Response {
     return c.json(body, err.status);
   }
   if (err instanceof HTTPException) return c.json({ error: `http_${err.status}`, message: err.message }, err.status);
-  console.error("unhandled", err);
+  // The request id ties this line to the request's own (worker/ops/request.ts); the client gets it too.
+  console.error(
+    JSON.stringify({ level: "error", msg: "unhandled", rid: c.get("rid"), error: String(err), stack: err.stack }),
+  );
   return c.json({ error: "internal", message: "internal error" }, 500);
 }

@@ -47,7 +47,13 @@ export class InboxDO extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
+    this.schema();
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** The inbox's tables; again after forgetWorkspace() emptied the storage. */
+  private schema(): void {
+    const sql = this.ctx.storage.sql;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL, data TEXT NOT NULL)",
     );
@@ -67,7 +73,6 @@ export class InboxDO extends DurableObject<Env> {
     ) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
     }
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
   list(): InboxItem[] {
@@ -103,6 +108,33 @@ export class InboxDO extends DurableObject<Env> {
     // awaited: a hand-out's own assignments arrive here as upserts.
     if (freedCapacity(prior, merged)) this.ctx.waitUntil(this.handOutWaiting());
     await this.schedule();
+  }
+
+  /** An erased or expired conversation (worker/privacy/) leaves the inbox and every console at once. */
+  async forget(id: string): Promise<void> {
+    const had = this.get(id);
+    this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
+    this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
+    this.reserved.delete(id);
+    if (!had) return;
+    this.send({ t: "remove", id });
+    this.sendPresence();
+    await this.schedule();
+  }
+
+  /** The workspace was removed (worker/workspace/): consoles are disconnected and the queue goes. */
+  async forgetWorkspace(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, "workspace removed");
+      } catch {
+        // already closing
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reserved.clear();
+    this.schema();
   }
 
   /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */

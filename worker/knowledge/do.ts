@@ -5,6 +5,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import { nextJob, runJob } from "./publish.ts";
+import { log } from "../ops/log.ts";
+import { metric } from "../ops/metrics.ts";
 
 export class KnowledgeDO extends DurableObject<Env> {
   /** A job was queued: run it soon. Returns at once; callers poll the job row. */
@@ -18,7 +20,26 @@ export class KnowledgeDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ws = await this.ctx.storage.get<string>("workspace");
     if (!ws) return;
-    for (let id = await nextJob(this.env.DB, ws); id; id = await nextJob(this.env.DB, ws))
-      await runJob(this.env, ws, id);
+    for (let id = await nextJob(this.env.DB, ws); id; id = await nextJob(this.env.DB, ws)) {
+      const started = Date.now();
+      const job = await runJob(this.env, ws, id);
+      // For the operator: how long publishes take, and which fail (worker/ops/).
+      const ms = Date.now() - started;
+      metric(this.env, (p) => this.ctx.waitUntil(p), {
+        name: "publish",
+        label: job.kind,
+        label2: job.status,
+        workspaceId: ws,
+        value: ms,
+      });
+      log(this.env, job.status === "failed" ? "error" : "info", "publish", {
+        workspace: ws,
+        job: id,
+        kind: job.kind,
+        status: job.status,
+        version: job.version ?? null,
+        ms,
+      });
+    }
   }
 }

@@ -11,6 +11,8 @@ import { loadConfig, signingSecrets, slackSettings, type WorkspaceConfig } from 
 import { signedHeaders } from "./signature.ts";
 import { slackMessageFor, type SlackMessage } from "./slack.ts";
 import { allowPrivateTargets, checkTarget } from "./target.ts";
+import { log as logLine } from "../ops/log.ts";
+import { metric } from "../ops/metrics.ts";
 
 type Row = {
   id: string;
@@ -26,6 +28,8 @@ type Row = {
   log: string;
   created_at: number;
   updated_at: number;
+  /** The request id that queued it (worker/ops/log.ts); NULL for rows from before. */
+  rid: string | null;
 };
 
 /** Workers allow six connections open at once per invocation; more would only queue. */
@@ -42,6 +46,12 @@ export class NotifierDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.policy = retryPolicy(env);
+    this.schema();
+  }
+
+  /** The outbox's tables; again after forgetWorkspace() emptied the storage. */
+  private schema(): void {
+    const ctx = this.ctx;
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (
       id TEXT PRIMARY KEY,
       kind TEXT NOT NULL,
@@ -61,12 +71,20 @@ export class NotifierDO extends DurableObject<Env> {
     ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_at)");
     ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS deliveries_recent ON deliveries(updated_at)");
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+    // Added after the table was first made: objects from before get the column.
+    if (
+      !ctx.storage.sql
+        .exec<{ name: string }>("PRAGMA table_info(deliveries)")
+        .toArray()
+        .some((c) => c.name === "rid")
+    )
+      ctx.storage.sql.exec("ALTER TABLE deliveries ADD COLUMN rid TEXT");
   }
 
   // ---- RPC ------------------------------------------------------------------------------------
 
   /** Fans events out to the endpoints subscribed to them; returns how many deliveries were queued. */
-  async enqueue(workspaceId: string, events: WebhookEvent[]): Promise<number> {
+  async enqueue(workspaceId: string, events: WebhookEvent[], rid?: string): Promise<number> {
     this.remember(workspaceId);
     const cfg = await this.config();
     let queued = 0;
@@ -74,10 +92,10 @@ export class NotifierDO extends DurableObject<Env> {
       const body = JSON.stringify(e);
       for (const w of cfg.webhooks) {
         if (w.enabled && (w.events as string[]).includes(e.type))
-          queued += this.insert("webhook", w.id, w.url, e, body);
+          queued += this.insert("webhook", w.id, w.url, e, body, rid);
       }
       const slack = cfg.slackUrl ? slackMessageFor(e) : null;
-      if (slack && cfg.slackUrl) queued += this.insert("slack", "slack", cfg.slackUrl, e, JSON.stringify(slack));
+      if (slack && cfg.slackUrl) queued += this.insert("slack", "slack", cfg.slackUrl, e, JSON.stringify(slack), rid);
     }
     if (queued) await this.wake(Date.now());
     return queued;
@@ -145,6 +163,33 @@ export class NotifierDO extends DurableObject<Env> {
     );
     await this.wake(now);
     return { ok: true, delivery: this.get(id) as Delivery };
+  }
+
+  /**
+   * Erasure and retention (worker/privacy/): every delivery of these conversations goes, whatever its
+   * status (a dead letter holds the message text as much as a pending one). Event ids start with the
+   * conversation id (notify/events.ts, SLA alerts); surge escalations end with it.
+   */
+  forgetConversations(ids: string[]): number {
+    let n = 0;
+    for (const id of ids)
+      n += this.ctx.storage.sql
+        .exec(
+          `DELETE FROM deliveries WHERE substr(event_id, 1, length(?1) + 1) = ?1 || '.'
+           OR (event_id LIKE 'surge.%' AND substr(event_id, -length(?1) - 1) = '.' || ?1)
+           OR json_extract(body, '$.data.conversation.id') = ?1 RETURNING id`,
+          id,
+        )
+        .toArray().length;
+    return n;
+  }
+
+  /** The workspace was removed (worker/workspace/): the whole outbox goes, dead letters included. */
+  async forgetWorkspace(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.cfg = null;
+    this.schema();
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -244,6 +289,37 @@ export class NotifierDO extends DurableObject<Env> {
       Date.now(),
       d.id,
     );
+    // For the operator: each attempt's outcome, with the request id that set it off.
+    const last = log[log.length - 1];
+    const outcome = status === "pending" ? "retry" : status;
+    const workspaceId = this.one<{ v: string }>("SELECT v FROM kv WHERE k = 'workspace'")?.v;
+    metric(this.env, (p) => this.ctx.waitUntil(p), {
+      name: "webhook",
+      label: outcome,
+      label2: d.kind,
+      ...(workspaceId ? { workspaceId } : {}),
+      value: last?.ms ?? 0,
+    });
+    logLine(this.env, status === "dead" ? "warn" : "info", "delivery", {
+      rid: d.rid ?? null,
+      delivery: d.id,
+      event: d.event_id,
+      type: d.event_type,
+      kind: d.kind,
+      outcome,
+      attempt: attempts,
+      status: last?.status ?? null,
+      ms: last?.ms ?? null,
+      workspace: workspaceId ?? null,
+    });
+  }
+
+  /** The outbox now, for the operator page: what waits, what is dead, since when the oldest waits. */
+  backlog(): { pending: number; dead: number; oldestPendingAt: number | null } {
+    const r = this.one<{ pending: number; dead: number; oldest: number | null }>(
+      "SELECT SUM(status = 'pending') AS pending, SUM(status = 'dead') AS dead, MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest FROM deliveries",
+    );
+    return { pending: r?.pending ?? 0, dead: r?.dead ?? 0, oldestPendingAt: r?.oldest ?? null };
   }
 
   private async reschedule(): Promise<void> {
@@ -275,12 +351,13 @@ export class NotifierDO extends DurableObject<Env> {
     url: string,
     e: Pick<WebhookEvent, "id"> & { type: string },
     body: string,
+    rid?: string,
   ): number {
     const now = Date.now();
     // UNIQUE (event_id, target): an event published twice still goes to each endpoint once.
     const c = this.ctx.storage.sql.exec(
-      `INSERT OR IGNORE INTO deliveries (id, kind, target, event_id, event_type, body, status, attempts, next_at, url, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO deliveries (id, kind, target, event_id, event_type, body, status, attempts, next_at, url, created_at, updated_at, rid)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
       `dlv_${crypto.randomUUID().replace(/-/g, "")}`,
       kind,
       target,
@@ -291,6 +368,7 @@ export class NotifierDO extends DurableObject<Env> {
       url,
       now,
       now,
+      rid ?? null,
     );
     return c.rowsWritten > 0 ? 1 : 0;
   }

@@ -11,10 +11,10 @@ export { NotifierDO } from "./do.ts";
 export const notifierOf = (env: Pick<Env, "NOTIFIER">, workspaceId: string) =>
   env.NOTIFIER.get(env.NOTIFIER.idFromName(workspaceId));
 
-async function hand(env: Env, workspaceId: string, events: WebhookEvent[]): Promise<void> {
+async function hand(env: Env, workspaceId: string, events: WebhookEvent[], rid?: string | null): Promise<void> {
   if (!events.length) return;
   try {
-    await notifierOf(env, workspaceId).enqueue(workspaceId, events);
+    await notifierOf(env, workspaceId).enqueue(workspaceId, events, rid ?? undefined);
   } catch (e) {
     // Notifications are best effort at this boundary; the conversation must carry on regardless.
     console.error("[edgedesk] notifications: could not queue", events.map((x) => x.id).join(", "), e);
@@ -31,9 +31,11 @@ export function notifyConversation(
   log: { events(after: number): ConversationEvent[] },
   meta: Meta,
   item: InboxItem,
+  /** The request id of what caused this publish: the deliveries are logged with it (worker/ops/log.ts). */
+  rid?: string | null,
 ): Promise<void> {
   const { log: fresh, created } = takeSinceCursor(sql, (after) => log.events(after));
-  return hand(env, meta.workspaceId, eventsFor(meta, item, fresh, created, env.PUBLIC_URL));
+  return hand(env, meta.workspaceId, eventsFor(meta, item, fresh, created, env.PUBLIC_URL), rid);
 }
 
 /**

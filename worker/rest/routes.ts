@@ -154,7 +154,11 @@ export const operations: Operation[] = [
       const { stub } = await owned(c);
       const body = parseOr400(restPostMessageSchema, await jsonBody(c), "body");
       const send = { clientId: body.clientId ?? `rest-${nanoid(16)}`, text: body.text };
-      const res = await stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(send) });
+      const res = await stub.fetch("https://do/send-stream", {
+        method: "POST",
+        headers: { "x-request-id": c.get("rid") },
+        body: JSON.stringify(send),
+      });
       // 429 when the conversation's message budget is spent: passed on as it is, with Retry-After.
       if (!res.ok || (c.req.header("accept") ?? "").includes("text/event-stream")) return res;
       const { state, ...rest } = await collectExchange(res);

@@ -32,8 +32,9 @@ const ID = /^[\w-]{10,40}$/;
 /**
  * Checks id + token, then that the conversation is the named site's own: the token proves who opened
  * the conversation, not which site it belongs to, and the site decides the workspace, its identity
- * secret and its support address. Every route below goes through here. Returns the conversation's
- * stub and the validated query.
+ * secret and its support address. Every route below goes through here. A valid token outlives an
+ * erased conversation (worker/privacy/): its object has no owner any more, so it opens nothing.
+ * Returns the conversation's stub and the validated query.
  */
 async function open(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
@@ -50,6 +51,8 @@ async function open(c: Context<AppEnv>) {
     throw new ApiFailure(404, "not_found", "no such conversation for this site");
   return { id, q, stub };
 }
+
+const gone = () => new ApiFailure(404, "not_found", "no such conversation");
 
 conversations.post("/", async (c) => {
   const body = parseOr400(createConversationSchema, await jsonBody(c), "body");
@@ -84,6 +87,7 @@ conversations.get("/:id/ws", async (c) => {
   return stub.fetch(`https://do/ws?after=${q.after}`, {
     headers: {
       upgrade: "websocket",
+      "x-request-id": c.get("rid"),
       ...(offered.includes(WS_PROTOCOL) ? { "sec-websocket-protocol": WS_PROTOCOL } : {}),
     },
   });
@@ -94,9 +98,20 @@ conversations.post("/:id/messages", async (c) => {
   const body = parseOr400(postMessageSchema, await jsonBody(c), "body");
   if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
     // Send and stream this exchange's reply in one request: the SSE fallback and the REST channel.
-    return stub.fetch("https://do/send-stream", { method: "POST", body: JSON.stringify(body) });
+    return stub.fetch("https://do/send-stream", {
+      method: "POST",
+      headers: { "x-request-id": c.get("rid") },
+      body: JSON.stringify(body),
+    });
   }
-  const r = await stub.postCustomer(body.clientId, body.text, body.choice);
+  let r: Awaited<ReturnType<typeof stub.postCustomer>>;
+  try {
+    r = await stub.postCustomer(body.clientId, body.text, body.choice, c.get("rid"));
+  } catch (e) {
+    // The object's store refused it: the conversation was erased.
+    if (e instanceof Error && e.message === "conversation erased") throw gone();
+    throw e;
+  }
   if (!r.ok) {
     c.header("retry-after", String(Math.ceil(r.retryAfterMs / 1000)));
     throw new ApiFailure(429, "rate_limited", slowDown(r.retryAfterMs).message);

@@ -62,12 +62,24 @@ export function Header({ me }: { me: Me }) {
             Analytics
           </a>
         )}
+        {me.role === "owner" && (
+          <a
+            href="#/ops"
+            class="nav-link"
+            aria-current={route.value.name === "ops" ? "page" : undefined}
+            data-testid="nav-ops"
+          >
+            Operations
+          </a>
+        )}
         {me.role === "owner" ? (
           <a
             href="#/settings/integrations"
             class="nav-link"
             aria-current={
-              ["integrations", "apiKeys", "people", "security"].includes(route.value.name) ? "page" : undefined
+              ["integrations", "apiKeys", "people", "security", "privacy"].includes(route.value.name)
+                ? "page"
+                : undefined
             }
             data-testid="nav-integrations"
           >

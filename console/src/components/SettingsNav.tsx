@@ -20,6 +20,7 @@ const PAGES = [
     owner: true,
   },
   { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
+  { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy", owner: true },
 ] as const;
 
 export function SettingsNav() {

@@ -1,0 +1,113 @@
+// Which D1 rows make up a workspace, for export, import and removal. Settings, people, articles and
+// canned replies by table; conversations' own rows come from worker/privacy/conversation.ts (the one
+// list erasure also uses). Secrets never leave: password hashes, identity and webhook secrets, the
+// Slack URL, API keys and sessions are not exported (the import says what to set again).
+
+/** What part 1 of an archive holds besides conversations: file → table → the SELECT that reads it (?1: workspace). */
+export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
+  "settings.json": {
+    workspaces: "SELECT id, name, created_at FROM workspaces WHERE id = ?1",
+    sites:
+      "SELECT key, workspace_id, name, allowed_origins, portal, created_at, identity_secret IS NOT NULL AS identity_secret_was_set FROM sites WHERE workspace_id = ?1 ORDER BY key",
+    email_addresses: "SELECT * FROM email_addresses WHERE workspace_id = ?1 ORDER BY address",
+    retention_settings: "SELECT * FROM retention_settings WHERE workspace_id = ?1",
+    webhooks:
+      "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
+  },
+  "people.json": {
+    agents:
+      "SELECT id, workspace_id, email, name, role, teams, away, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
+    contacts: "SELECT * FROM contacts WHERE workspace_id = ?1 ORDER BY email",
+    contact_conversations:
+      "SELECT cc.* FROM contact_conversations cc JOIN contacts c ON c.id = cc.contact_id WHERE c.workspace_id = ?1 ORDER BY cc.contact_id, cc.conversation_id",
+  },
+  "articles.json": {
+    articles: "SELECT * FROM articles WHERE workspace_id = ?1 ORDER BY id",
+    article_versions: "SELECT * FROM article_versions WHERE workspace_id = ?1 ORDER BY id, kb_version",
+    article_drafts: "SELECT * FROM article_drafts WHERE workspace_id = ?1 ORDER BY id",
+    kb_versions:
+      "SELECT workspace_id, version, articles, chunks, created_at FROM kb_versions WHERE workspace_id = ?1 ORDER BY version",
+    resolved_questions:
+      "SELECT workspace_id, text, article_id, conversation_id, created_at FROM resolved_questions WHERE workspace_id = ?1 ORDER BY seq",
+  },
+  "canned.json": {
+    canned_replies: "SELECT * FROM canned_replies WHERE workspace_id = ?1 ORDER BY title",
+  },
+};
+
+/**
+ * How an imported row is written. `set` replaces columns (the target workspace, unusable secrets);
+ * `drop` removes columns the destination numbers itself (autoincrement keys) or derives.
+ */
+export type ImportRule = { wsColumn?: string; set?: Record<string, () => string | number | null>; drop?: string[] };
+
+const randomSecret = () => `whsec_${crypto.randomUUID().replace(/-/g, "")}`;
+
+export const IMPORT_RULES: Record<string, ImportRule> = {
+  workspaces: {},
+  sites: { wsColumn: "workspace_id" },
+  email_addresses: { wsColumn: "workspace_id" },
+  retention_settings: { wsColumn: "workspace_id" },
+  // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
+  webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
+  // "!imported" is not a password hash: nobody signs in until the operator sets a password.
+  agents: { wsColumn: "workspace_id", set: { password_hash: () => "!imported" } },
+  contacts: { wsColumn: "workspace_id" },
+  contact_conversations: {},
+  articles: { wsColumn: "workspace_id" },
+  article_versions: { wsColumn: "workspace_id" },
+  article_drafts: { wsColumn: "workspace_id" },
+  // The snapshots live in the old deployment's KV: the versions are kept for numbering, a rebuild makes a current one.
+  kb_versions: { wsColumn: "workspace_id", set: { snapshot_key: () => "imported", current: () => 0 } },
+  resolved_questions: { wsColumn: "workspace_id", drop: ["seq"] },
+  canned_replies: { wsColumn: "workspace_id" },
+  // A conversation's own rows (privacy/conversation.ts TABLES).
+  conversations: { wsColumn: "workspace_id" },
+  analytics_events: { wsColumn: "workspace_id" },
+  csat: { wsColumn: "workspace_id" },
+  handoff_marks: { wsColumn: "workspace_id" },
+  sla_events: { wsColumn: "workspace_id", drop: ["seq"] },
+  bot_turns: { wsColumn: "workspace_id", drop: ["seq"] },
+  answer_votes: { wsColumn: "workspace_id" },
+  email_messages: { wsColumn: "workspace_id" },
+  privacy_subjects: { wsColumn: "workspace_id" },
+};
+
+/** Rows of a conversation that are not imported: derived on the way in (the analytics trigger) or not the workspace's to move. */
+export const SKIPPED_CONVERSATION_TABLES = new Set(["analytics_conversations", "surge_steps", "contact_conversations"]);
+
+/** Every table removal clears for a workspace, children first; `?1` is the workspace. */
+export const REMOVE_STATEMENTS = [
+  "DELETE FROM kb_job_items WHERE job_id IN (SELECT id FROM kb_jobs WHERE workspace_id = ?1)",
+  "DELETE FROM kb_jobs WHERE workspace_id = ?1",
+  "DELETE FROM kb_versions WHERE workspace_id = ?1",
+  "DELETE FROM article_versions WHERE workspace_id = ?1",
+  "DELETE FROM article_drafts WHERE workspace_id = ?1",
+  "DELETE FROM articles WHERE workspace_id = ?1",
+  "DELETE FROM resolved_questions WHERE workspace_id = ?1",
+  "DELETE FROM bot_turns WHERE workspace_id = ?1",
+  "DELETE FROM answer_votes WHERE workspace_id = ?1",
+  "DELETE FROM canned_replies WHERE workspace_id = ?1",
+  "DELETE FROM contact_conversations WHERE contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1)",
+  "DELETE FROM contacts WHERE workspace_id = ?1",
+  "DELETE FROM privacy_subjects WHERE workspace_id = ?1",
+  "DELETE FROM email_messages WHERE workspace_id = ?1",
+  "DELETE FROM email_addresses WHERE workspace_id = ?1",
+  "DELETE FROM surge_steps WHERE sweep_id IN (SELECT id FROM surge_sweeps WHERE workspace_id = ?1)",
+  "DELETE FROM surge_tasks WHERE workspace_id = ?1",
+  "DELETE FROM surge_sweeps WHERE workspace_id = ?1",
+  "DELETE FROM sla_events WHERE workspace_id = ?1",
+  "DELETE FROM handoff_marks WHERE workspace_id = ?1",
+  "DELETE FROM csat WHERE workspace_id = ?1",
+  "DELETE FROM analytics_events WHERE workspace_id = ?1",
+  "DELETE FROM analytics_conversations WHERE workspace_id = ?1",
+  "DELETE FROM webhooks WHERE workspace_id = ?1",
+  "DELETE FROM notification_settings WHERE workspace_id = ?1",
+  "DELETE FROM api_keys WHERE workspace_id = ?1",
+  "DELETE FROM retention_settings WHERE workspace_id = ?1",
+  "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
+  "DELETE FROM agents WHERE workspace_id = ?1",
+  "DELETE FROM sites WHERE workspace_id = ?1",
+  "DELETE FROM ops_metrics WHERE workspace_id = ?1",
+  "DELETE FROM workspaces WHERE id = ?1",
+];
