@@ -83,20 +83,26 @@ async function receive(bytes: Uint8Array): Promise<{ log: Log; rejected: string[
     reply: () => Promise.reject(new Error("reply is not used")),
   };
   const lines: Log[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => {
-    try {
-      const x = JSON.parse(String(args[0])) as Log;
-      if (x.channel === "email" && ["stored", "rejected", "dropped"].includes(x.outcome ?? "")) lines.push(x);
-    } catch {
-      log(...args);
-    }
-  };
+  const { log, warn } = console;
+  // The handler's outcome line: info for stored and dropped mail, warn for a refusal (worker/ops/log.ts).
+  const capture =
+    (pass: (...args: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      try {
+        const x = JSON.parse(String(args[0])) as Log;
+        if (x.channel === "email" && ["stored", "rejected", "dropped"].includes(x.outcome ?? "")) lines.push(x);
+      } catch {
+        pass(...args);
+      }
+    };
+  console.log = capture(log);
+  console.warn = capture(warn);
   try {
     // The fixture sets include messages over a megabyte: the production default limit, not the tests' 64 KiB.
-    await worker.email(message, { ...env, EMAIL_MAX_BYTES: String(10 * 1024 * 1024) });
+    await worker.email(message, { ...env, EMAIL_MAX_BYTES: String(10 * 1024 * 1024), LOG_LEVEL: "info" });
   } finally {
     console.log = log;
+    console.warn = warn;
   }
   const [line] = lines;
   if (!line) throw new Error("the handler wrote no outcome line");

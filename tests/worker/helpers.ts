@@ -183,3 +183,20 @@ export const signIdentity = (secret: string, ts: number, id: string, email?: str
 /** What a site's server does for identify(): every field signed, v2 (docs/identity.md). */
 export const signIdentityV2 = (secret: string, ts: number, user: IdentifyRequest["user"]): Promise<string> =>
   hmacHex(secret, identityCanonicalV2(ts, user));
+
+/**
+ * SELF.fetch with a `token` in the query moved to where the widget sends it (shared/credentials.ts): the
+ * Authorization header, or on a WebSocket upgrade the offered subprotocol. For tests that build
+ * customer URLs from one query string; the worker itself refuses a token in a URL.
+ */
+export function fetchAsCustomer(input: string, init: RequestInit = {}): Promise<Response> {
+  const u = new URL(input);
+  const token = u.searchParams.get("token");
+  if (!token) return SELF.fetch(input, init);
+  u.searchParams.delete("token");
+  const headers = new Headers(init.headers);
+  if (headers.get("upgrade")?.toLowerCase() === "websocket")
+    headers.set("sec-websocket-protocol", wsProtocols(token).join(", "));
+  else headers.set("authorization", `Bearer ${token}`);
+  return SELF.fetch(u.toString(), { ...init, headers });
+}

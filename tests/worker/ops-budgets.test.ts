@@ -9,7 +9,7 @@ import { ADMIN } from "./helpers.ts";
 const tight = { ...env, PRIVACY_RATE_LIMIT: "0.001,2", OPS_RATE_LIMIT: "0.001,2" };
 const call = (method: string, path: string, body?: unknown) =>
   app.request(
-    `http://x${path}`,
+    `http://x${path}${path.includes("?") ? "&" : "?"}workspace=demo`,
     { method, headers: ADMIN, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
     tight,
     createExecutionContext(),

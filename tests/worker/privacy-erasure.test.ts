@@ -4,12 +4,12 @@
 // then erases her. Afterwards nothing of hers can be read anywhere: every D1 row, R2 object, webhook
 // delivery, inbox item and KV value is searched for her address, her marker word and her conversation
 // ids, and every way into her conversations answers 404. Eve, seeded the same way, is untouched.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { ContactRecord, EraseResult, PrivacyAuditEntry } from "../../shared/privacy.ts";
 import type { PastConversations } from "../../shared/customer-history.ts";
 import { unzip } from "../../worker/privacy/zip.ts";
-import { ADMIN, BASE, createAgent, ORIGIN, publishDemoKb, signIdentity, waitFor } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, ORIGIN, publishDemoKb, signIdentity, waitFor, fetchAsCustomer } from "./helpers.ts";
 import {
   createApiKey,
   deliveries,
@@ -36,7 +36,7 @@ let dana: Seeded;
 let eve: Seeded;
 
 const privacy = (path: string, body: unknown, headers: Record<string, string> = { cookie: owner }) =>
-  SELF.fetch(`${BASE}/api/privacy${path}`, {
+  fetchAsCustomer(`${BASE}/api/privacy${path}`, {
     method: "POST",
     headers: { ...headers, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -50,7 +50,8 @@ beforeAll(async () => {
   await publishDemoKb();
   await setUpSite();
   owner = await createAgent("olga@lumen.example", "owner");
-  agent = await createAgent("alex.privacy@lumen.example", "agent");
+  // An editor: the seed also records a KB training link, which only editors and owners may write.
+  agent = await createAgent("alex.privacy@lumen.example", "editor");
   await failingWebhook(inject("receiverUrl"), "privacy-dead");
   const key = await createApiKey();
   dana = await seedPerson(DANA, agent, key);
@@ -84,7 +85,7 @@ describe("finding a contact", () => {
     expect((await privacy("/contacts/find", { email: danaAddress }, { cookie: agent })).status).toBe(403);
     expect((await privacy("/contacts/find", { email: danaAddress }, {})).status).toBe(401);
     expect((await privacy("/contacts/find", { email: "not an address" })).status).toBe(400);
-    const admin = await SELF.fetch(`${BASE}/admin/v1/privacy/contacts/find?workspace=${WORKSPACE}`, {
+    const admin = await fetchAsCustomer(`${BASE}/admin/v1/privacy/contacts/find?workspace=${WORKSPACE}`, {
       method: "POST",
       headers: ADMIN,
       body: JSON.stringify({ email: danaAddress }),
@@ -182,7 +183,7 @@ describe("erasure", () => {
     // Her widget still holds a valid token: it opens nothing and stores nothing.
     expect((await events(dana.widget)).status).toBe(404);
     expect((await post(dana.widget, "messages", { clientId: "after-erasure-1", text: DANA.marker })).status).toBe(404);
-    const socket = await SELF.fetch(
+    const socket = await fetchAsCustomer(
       `${BASE}/v1/conversations/${dana.widget.id}/ws?site=${SITE}&token=${encodeURIComponent(dana.widget.token)}`,
       { headers: { upgrade: "websocket", origin: ORIGIN } },
     );
@@ -207,14 +208,16 @@ describe("erasure", () => {
 
   it("closes every way in: agent API, REST API, the customer's history, the privacy API itself", async () => {
     for (const id of dana.ids)
-      expect((await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie: agent } })).status).toBe(404);
+      expect((await fetchAsCustomer(`${BASE}/api/conversations/${id}`, { headers: { cookie: agent } })).status).toBe(
+        404,
+      );
     const key = await createApiKey();
-    const rest = await SELF.fetch(`${BASE}/rest/v1/conversations/${dana.rest}`, {
+    const rest = await fetchAsCustomer(`${BASE}/rest/v1/conversations/${dana.rest}`, {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(rest.status).toBe(404);
     const ts = Math.floor(Date.now() / 1000);
-    const session = await SELF.fetch(`${BASE}/v1/me/session?site=${SITE}`, {
+    const session = await fetchAsCustomer(`${BASE}/v1/me/session?site=${SITE}`, {
       method: "POST",
       headers: { origin: ORIGIN, "content-type": "application/json" },
       body: JSON.stringify({
@@ -224,7 +227,7 @@ describe("erasure", () => {
       }),
     });
     const token = ((await session.json()) as { token: string }).token;
-    const list = await SELF.fetch(`${BASE}/v1/me/conversations?site=${SITE}&token=${encodeURIComponent(token)}`, {
+    const list = await fetchAsCustomer(`${BASE}/v1/me/conversations?site=${SITE}&token=${encodeURIComponent(token)}`, {
       headers: { origin: ORIGIN },
     });
     expect(((await list.json()) as PastConversations).conversations).toEqual([]);
@@ -233,7 +236,7 @@ describe("erasure", () => {
   });
 
   it("keeps an audit entry with counts, and neither her address nor anything she wrote", async () => {
-    const r = await SELF.fetch(`${BASE}/api/privacy/audit`, { headers: { cookie: owner } });
+    const r = await fetchAsCustomer(`${BASE}/api/privacy/audit`, { headers: { cookie: owner } });
     const { entries } = (await r.json()) as { entries: PrivacyAuditEntry[] };
     const erased = entries.find((e) => e.action === "contact.erased");
     expect(erased).toMatchObject({ subject: expect.stringMatching(/^ct_/), detail: { done: true, conversations: 5 } });
@@ -245,7 +248,7 @@ describe("erasure", () => {
 
   it("leaves Eve's conversations whole", async () => {
     for (const id of eve.ids) {
-      const r = await SELF.fetch(`${BASE}/api/conversations/${id}`, { headers: { cookie: agent } });
+      const r = await fetchAsCustomer(`${BASE}/api/conversations/${id}`, { headers: { cookie: agent } });
       expect(r.status).toBe(200);
       expect(JSON.stringify(await r.json())).toContain(EVE.marker);
     }

@@ -3,13 +3,13 @@
 // run takes a bounded batch, the next run continues (resumable), a run with nothing due changes
 // nothing (idempotent), and a run that died after erasing an object but before its D1 rows is finished
 // by the next. Conversations are aged by moving their index row's last activity back in time.
-import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreatedConversation, EventsPage } from "../../shared/api.ts";
 import type { PrivacyAuditEntry, RetentionSetting } from "../../shared/privacy.ts";
 import worker from "../../worker/index.ts";
 import { runRetention } from "../../worker/privacy/retention.ts";
-import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, demoArticles, ORIGIN, waitFor, fetchAsCustomer } from "./helpers.ts";
 
 const DAY = 86_400_000;
 const json = { origin: ORIGIN, "content-type": "application/json" };
@@ -17,14 +17,14 @@ const json = { origin: ORIGIN, "content-type": "application/json" };
 async function workspace(ws: string): Promise<string> {
   await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, ws).run();
   const site = `${ws}_site`;
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
+  const r = await fetchAsCustomer(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ name: site, allowedOrigins: [ORIGIN] }),
   });
   expect(r.status).toBe(200);
   // The KB is per workspace: publish the demo one here too, so the bot answers.
-  const kb = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=${ws}`, {
+  const kb = await fetchAsCustomer(`${BASE}/admin/v1/kb/articles?workspace=${ws}`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ articles: demoArticles, replace: true }),
@@ -34,14 +34,14 @@ async function workspace(ws: string): Promise<string> {
 }
 
 async function chat(site: string, text: string): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+  const r = await fetchAsCustomer(`${BASE}/v1/conversations?site=${site}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({ locale: "en" }),
   });
   const c = (await r.json()) as CreatedConversation;
   const q = `site=${site}&token=${encodeURIComponent(c.token)}`;
-  const sent = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q}`, {
+  const sent = await fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/messages?${q}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({ clientId: `r-${crypto.randomUUID().slice(0, 12)}`, text }),
@@ -50,7 +50,7 @@ async function chat(site: string, text: string): Promise<CreatedConversation> {
   await waitFor(
     async () =>
       (await (
-        await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q}`, { headers: { origin: ORIGIN } })
+        await fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/events?${q}`, { headers: { origin: ORIGIN } })
       ).json()) as EventsPage,
     (p) => p.events.some((e) => e.type === "message" && e.author === "bot"),
     10_000,
@@ -75,7 +75,7 @@ const rows = async (table: string, id: string, col = "conversation_id") =>
   (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${col} = ?`).bind(id).first<{ n: number }>())?.n ?? 0;
 
 async function setRetention(ws: string, days: number | null, mode: "delete" | "anonymise", cookie?: string) {
-  return SELF.fetch(`${BASE}/${cookie ? "api" : "admin/v1"}/privacy/retention?workspace=${ws}`, {
+  return fetchAsCustomer(`${BASE}/${cookie ? "api" : "admin/v1"}/privacy/retention?workspace=${ws}`, {
     method: "PUT",
     headers: cookie ? { cookie, "content-type": "application/json" } : ADMIN,
     body: JSON.stringify({ days, mode }),
@@ -83,7 +83,7 @@ async function setRetention(ws: string, days: number | null, mode: "delete" | "a
 }
 
 async function auditOf(ws: string): Promise<PrivacyAuditEntry[]> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/privacy/audit?workspace=${ws}`, { headers: ADMIN });
+  const r = await fetchAsCustomer(`${BASE}/admin/v1/privacy/audit?workspace=${ws}`, { headers: ADMIN });
   return ((await r.json()) as { entries: PrivacyAuditEntry[] }).entries;
 }
 
@@ -92,7 +92,7 @@ describe("the retention setting", () => {
     await workspace("ret_set");
     const owner = await createAgent("owner@ret-set.example", "owner", "ret_set");
     const agent = await createAgent("agent@ret-set.example", "agent", "ret_set");
-    const read = await SELF.fetch(`${BASE}/api/privacy/retention`, { headers: { cookie: owner } });
+    const read = await fetchAsCustomer(`${BASE}/api/privacy/retention`, { headers: { cookie: owner } });
     expect(await read.json()).toEqual({ days: null, mode: "delete" });
     const r = await setRetention("ret_set", 90, "anonymise", owner);
     expect(r.status).toBe(200);
@@ -191,19 +191,19 @@ describe("anonymising expired conversations", () => {
     c = await chat(site, "How do I reset my password? please-forget-me");
     const q = `site=${site}&token=${encodeURIComponent(c.token)}`;
     const call = (path: string, body: unknown) =>
-      SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?${q}`, {
+      fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/${path}?${q}`, {
         method: "POST",
         headers: json,
         body: JSON.stringify(body),
       });
     expect((await call("handoff", { reason: "customer-requested" })).status).toBe(202);
     await waitFor(
-      async () => (await SELF.fetch(`${BASE}/api/conversations/${c.id}`, { headers: { cookie: agent } })).status,
+      async () => (await fetchAsCustomer(`${BASE}/api/conversations/${c.id}`, { headers: { cookie: agent } })).status,
       (s) => s === 200,
       5000,
     );
     for (const step of ["claim", "resolve"]) {
-      const r = await SELF.fetch(`${BASE}/api/conversations/${c.id}/${step}`, {
+      const r = await fetchAsCustomer(`${BASE}/api/conversations/${c.id}/${step}`, {
         method: "POST",
         headers: { cookie: agent },
       });
@@ -254,7 +254,7 @@ describe("anonymising expired conversations", () => {
     const pass = (await runRetention(env)).find((p) => p.workspaceId === ws);
     expect(pass?.counts).toMatchObject({ conversations: 0, rows: 0 });
     const setting = (await (
-      await SELF.fetch(`${BASE}/admin/v1/privacy/retention?workspace=${ws}`, { headers: ADMIN })
+      await fetchAsCustomer(`${BASE}/admin/v1/privacy/retention?workspace=${ws}`, { headers: ADMIN })
     ).json()) as RetentionSetting;
     expect(setting).toMatchObject({ days: 30, mode: "anonymise" });
   });

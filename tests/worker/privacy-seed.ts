@@ -2,12 +2,13 @@
 // (widget, help-centre widget, email with an attachment, REST API, follow-up address, agent tools,
 // webhooks that dead-letter), for the privacy tests. Each customer's texts carry a marker word, so a
 // test can search every store for anything of theirs.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import type { CreatedConversation, Delivery, EventsPage } from "../../shared/api.ts";
 import type { CreatedApiKey, RestConversation } from "../../shared/rest.ts";
 import worker from "../../worker/index.ts";
-import { ADMIN, BASE, demoArticles, ORIGIN, signIdentity, waitFor } from "./helpers.ts";
+import { secretFor } from "./notify-helpers.ts";
+import { ADMIN, BASE, demoArticles, ORIGIN, signIdentity, waitFor, fetchAsCustomer } from "./helpers.ts";
 
 export const SITE = "privacy_site";
 export const SECRET = "privacy-identity-secret-0123456789";
@@ -19,7 +20,7 @@ export const json = { origin: ORIGIN, "content-type": "application/json" };
 const qs = (c: CreatedConversation, site = SITE) => `site=${site}&token=${encodeURIComponent(c.token)}`;
 
 export async function setUpSite(): Promise<void> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${SITE}`, {
+  const r = await fetchAsCustomer(`${BASE}/admin/v1/sites/${SITE}?workspace=${WORKSPACE}`, {
     method: "PUT",
     headers: ADMIN,
     body: JSON.stringify({ name: SITE, allowedOrigins: [ORIGIN], identitySecret: SECRET }),
@@ -28,7 +29,7 @@ export async function setUpSite(): Promise<void> {
 }
 
 async function create(site = SITE, origin = ORIGIN, channel = "chat"): Promise<CreatedConversation> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+  const r = await fetchAsCustomer(`${BASE}/v1/conversations?site=${site}`, {
     method: "POST",
     headers: { ...json, origin },
     body: JSON.stringify({ locale: "en", pageUrl: `${origin}/account`, channel }),
@@ -38,14 +39,14 @@ async function create(site = SITE, origin = ORIGIN, channel = "chat"): Promise<C
 }
 
 export const post = (c: CreatedConversation, path: string, body: unknown, site = SITE, origin = ORIGIN) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/${path}?${qs(c, site)}`, {
+  fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/${path}?${qs(c, site)}`, {
     method: "POST",
     headers: { ...json, origin },
     body: JSON.stringify(body),
   });
 
 export const events = (c: CreatedConversation, site = SITE, origin = ORIGIN) =>
-  SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${qs(c, site)}`, { headers: { origin } });
+  fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/events?${qs(c, site)}`, { headers: { origin } });
 
 async function say(c: CreatedConversation, text: string, site = SITE, origin = ORIGIN): Promise<EventsPage> {
   expect(
@@ -59,7 +60,7 @@ async function say(c: CreatedConversation, text: string, site = SITE, origin = O
 }
 
 export const agentCall = (cookie: string, method: string, path: string, body?: unknown) =>
-  SELF.fetch(`${BASE}${path}`, {
+  fetchAsCustomer(`${BASE}${path}`, {
     method,
     headers: { cookie, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -67,7 +68,9 @@ export const agentCall = (cookie: string, method: string, path: string, body?: u
 
 /** Feeds one email to the worker's email handler, as Email Routing does; returns its conversation id. */
 export async function email(p: Person, messageId: string, withAttachment: boolean): Promise<string> {
-  const head = `From: "${p.name}" <${p.email}>\r\nTo: support@lumen.test\r\nSubject: Help ${p.marker}\r\nDate: Tue, 03 Nov 2026 09:58:10 +0000\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n`;
+  // Email Routing's stamp for an authenticated sender: only such mail joins the contact (worker/email/auth.ts).
+  const stamp = `ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=${p.email.split("@")[1]}\r\n`;
+  const head = `${stamp}From: "${p.name}" <${p.email}>\r\nTo: support@lumen.test\r\nSubject: Help ${p.marker}\r\nDate: Tue, 03 Nov 2026 09:58:10 +0000\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n`;
   const text = `My photos will not sync since Monday. ${p.marker}`;
   const raw = withAttachment
     ? `${head}Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n--b1\r\nContent-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment; filename="notes.txt"\r\n\r\nmy account notes ${p.marker}\r\n--b1--\r\n`
@@ -169,7 +172,7 @@ export async function seedPerson(p: Person, agentCookie: string, apiKey: string)
 
   // REST API, the customer vouched for by the caller.
   const auth = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
-  const created = await SELF.fetch(`${BASE}/rest/v1/conversations`, {
+  const created = await fetchAsCustomer(`${BASE}/rest/v1/conversations`, {
     method: "POST",
     headers: auth,
     body: JSON.stringify({ locale: "en", customer: { id: p.id, email: p.email, name: p.name } }),
@@ -178,7 +181,7 @@ export async function seedPerson(p: Person, agentCookie: string, apiKey: string)
   const rest = ((await created.json()) as RestConversation).id;
   expect(
     (
-      await SELF.fetch(`${BASE}/rest/v1/conversations/${rest}/messages`, {
+      await fetchAsCustomer(`${BASE}/rest/v1/conversations/${rest}/messages`, {
         method: "POST",
         headers: auth,
         body: JSON.stringify({ text: `Cancel my plan please ${p.marker}` }),
@@ -190,7 +193,7 @@ export async function seedPerson(p: Person, agentCookie: string, apiKey: string)
 }
 
 export async function createApiKey(): Promise<string> {
-  const r = await SELF.fetch(`${BASE}/admin/v1/api-keys?workspace=${WORKSPACE}`, {
+  const r = await fetchAsCustomer(`${BASE}/admin/v1/api-keys?workspace=${WORKSPACE}`, {
     method: "POST",
     headers: ADMIN,
     body: JSON.stringify({ name: "privacy test" }),
@@ -203,23 +206,23 @@ export async function createApiKey(): Promise<string> {
 export async function failingWebhook(receiver: string, name: string): Promise<void> {
   const s = await fetch(`${receiver}/_scenarios/${name}`, {
     method: "PUT",
-    body: JSON.stringify({ secret: `secret-${name}-0123456789`, failFirst: 100_000 }),
+    body: JSON.stringify({ secret: secretFor(name), failFirst: 100_000 }),
   });
   expect(s.status).toBe(200);
-  const r = await SELF.fetch(`${BASE}/admin/v1/notifications/webhooks?workspace=${WORKSPACE}`, {
+  const r = await fetchAsCustomer(`${BASE}/admin/v1/notifications/webhooks?workspace=${WORKSPACE}`, {
     method: "POST",
     headers: ADMIN,
     body: JSON.stringify({
       url: `${receiver}/hook/${name}`,
       events: ["message.created", "conversation.created"],
-      secret: `secret-${name}-0123456789`,
+      secret: secretFor(name),
     }),
   });
   expect(r.status).toBe(201);
 }
 
 export async function deliveries(status?: string): Promise<Delivery[]> {
-  const r = await SELF.fetch(
+  const r = await fetchAsCustomer(
     `${BASE}/admin/v1/notifications/deliveries?workspace=${WORKSPACE}${status ? `&status=${status}` : ""}`,
     { headers: ADMIN },
   );

@@ -59,7 +59,24 @@ describe(`upgrading the database of release ${snapshot().name.replace(/\.sql$/, 
 
   it("keeps every row the release stored", async () => {
     const after = await tables();
-    for (const [table, n] of before) if (table !== "d1_migrations") expect(after.get(table), table).toBe(n);
+    // Rows an upgrade drops on purpose: 0013_people_security signs everyone out once (sessions gain an id
+    // and an origin), and 0014_no_demo_seed removes the old demo seed's support address, which the
+    // release's database never touched (created_at 0, no mail through it), and its two untouched site
+    // keys (demo_site with the seed's origins and no identity secret, demo_portal with no articles), and
+    // then the seed's `demo` workspace, which nothing refers to any more.
+    const dropped: Record<string, number> = {
+      sessions: before.get("sessions") ?? 0,
+      email_addresses: 1,
+      sites: 2,
+      workspaces: 1,
+    };
+    for (const [table, n] of before)
+      if (table !== "d1_migrations") expect(after.get(table), table).toBe(n - (dropped[table] ?? 0));
+    expect(
+      (await db().prepare("SELECT address FROM email_addresses").all<{ address: string }>()).results.map(
+        (r) => r.address,
+      ),
+    ).toEqual(["support@acme.example"]);
     expect(before.get("analytics_events")).toBe(16);
     expect(before.get("conversations")).toBe(3);
   });

@@ -8,13 +8,14 @@
 // One deployment plays both: its erased conversations never take data again (that is tested too), so
 // the archive the "new deployment" imports has its conversation ids replaced, as if a deployment whose
 // ids happened to differ had exported the same workspace.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { ConversationDetail, CreatedConversation, EventsPage } from "../../shared/api.ts";
 import type { PrivacyAuditEntry } from "../../shared/privacy.ts";
 import type { ImportResult, RemoveResult, WorkspaceManifest } from "../../shared/workspace.ts";
 import { unzip, zip } from "../../worker/privacy/zip.ts";
-import { ADMIN, BASE, demoArticles, ORIGIN, signIdentity, waitFor } from "./helpers.ts";
+import { secretFor } from "./notify-helpers.ts";
+import { ADMIN, BASE, demoArticles, ORIGIN, signIdentity, waitFor, fetchAsCustomer } from "./helpers.ts";
 
 const SRC = "move_src";
 const DST = "move_dst";
@@ -23,16 +24,20 @@ const SECRET = "move-identity-secret-0123456789ab";
 const OWNER = { email: "owner@move.example", name: "Mo Owner", password: "correct horse battery", role: "owner" };
 const json = { origin: ORIGIN, "content-type": "application/json" };
 const admin = (method: string, path: string, body?: unknown, type = "application/json") =>
-  SELF.fetch(`${BASE}${path}`, {
+  fetchAsCustomer(`${BASE}${path}`, {
     method,
     headers: { authorization: ADMIN.authorization, "content-type": type },
     ...(body === undefined ? {} : { body: body instanceof Uint8Array ? body : JSON.stringify(body) }),
   });
 const login = async (email: string, password: string) =>
-  SELF.fetch(`${BASE}/api/auth/login`, { method: "POST", headers: json, body: JSON.stringify({ email, password }) });
+  fetchAsCustomer(`${BASE}/api/auth/login`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ email, password }),
+  });
 const cookieOf = (r: Response) => (r.headers.get("set-cookie") ?? "").split(";")[0] as string;
 const as = (cookie: string, method: string, path: string, body?: unknown) =>
-  SELF.fetch(`${BASE}${path}`, {
+  fetchAsCustomer(`${BASE}${path}`, {
     method,
     headers: { cookie, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -106,17 +111,21 @@ beforeAll(async () => {
       await admin("POST", `/admin/v1/notifications/webhooks?workspace=${SRC}`, {
         url: `${inject("receiverUrl")}/hook/move`,
         events: ["conversation.handed_off"],
-        secret: "move-webhook-secret-0123",
+        secret: secretFor("move"),
       })
     ).status,
   ).toBe(201);
 
   // A verified widget chat, answered, handed off, replied to, resolved, rated; an email with a file.
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, { method: "POST", headers: json, body: "{}" });
+  const r = await fetchAsCustomer(`${BASE}/v1/conversations?site=${SITE}`, {
+    method: "POST",
+    headers: json,
+    body: "{}",
+  });
   chat = (await r.json()) as CreatedConversation;
   const q = `site=${SITE}&token=${encodeURIComponent(chat.token)}`;
   const ts = Math.floor(Date.now() / 1000);
-  await SELF.fetch(`${BASE}/v1/conversations/${chat.id}/identify?${q}`, {
+  await fetchAsCustomer(`${BASE}/v1/conversations/${chat.id}/identify?${q}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({
@@ -125,7 +134,7 @@ beforeAll(async () => {
       ts,
     }),
   });
-  await SELF.fetch(`${BASE}/v1/conversations/${chat.id}/messages?${q}`, {
+  await fetchAsCustomer(`${BASE}/v1/conversations/${chat.id}/messages?${q}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({ clientId: "move-msg-0001", text: "How do I reset my password?" }),
@@ -133,12 +142,16 @@ beforeAll(async () => {
   await waitFor(
     async () =>
       (await (
-        await SELF.fetch(`${BASE}/v1/conversations/${chat.id}/events?${q}`, { headers: { origin: ORIGIN } })
+        await fetchAsCustomer(`${BASE}/v1/conversations/${chat.id}/events?${q}`, { headers: { origin: ORIGIN } })
       ).json()) as EventsPage,
     (p) => p.events.some((e) => e.type === "message" && e.author === "bot"),
     10_000,
   );
-  await SELF.fetch(`${BASE}/v1/conversations/${chat.id}/handoff?${q}`, { method: "POST", headers: json, body: "{}" });
+  await fetchAsCustomer(`${BASE}/v1/conversations/${chat.id}/handoff?${q}`, {
+    method: "POST",
+    headers: json,
+    body: "{}",
+  });
   await waitFor(
     () => as(owner, "POST", `/api/conversations/${chat.id}/claim`).then((x) => x.status),
     (s) => s === 200,
@@ -149,7 +162,7 @@ beforeAll(async () => {
     text: "Here is how.",
   });
   await as(owner, "POST", `/api/conversations/${chat.id}/resolve`);
-  await SELF.fetch(`${BASE}/v1/conversations/${chat.id}/csat?${q}`, {
+  await fetchAsCustomer(`${BASE}/v1/conversations/${chat.id}/csat?${q}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({ score: 5 }),
@@ -222,7 +235,7 @@ describe("removal from the old deployment", () => {
     for (const id of [chat.id, mailId])
       expect(await env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).exists()).toBe(false);
     const tables = await env.DB.prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('privacy_audit', 'surge_audit')",
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT IN ('privacy_audit', 'surge_audit', 'audit_log')",
     ).all<{ name: string }>();
     for (const { name } of tables.results) {
       const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
@@ -262,7 +275,7 @@ describe("import into the new deployment", () => {
   });
 
   it("is the operator's", async () => {
-    const r = await SELF.fetch(`${BASE}/api/workspace/import`, {
+    const r = await fetchAsCustomer(`${BASE}/api/workspace/import`, {
       method: "POST",
       headers: { cookie: owner, "content-type": "application/zip" },
       body: parts[0],
@@ -297,7 +310,15 @@ describe("import into the new deployment", () => {
 
   it("lets people in once the operator sets their password", async () => {
     expect((await login(OWNER.email, OWNER.password)).status).toBe(401);
-    expect((await admin("POST", `/admin/v1/agents?workspace=${DST}`, OWNER)).status).toBe(201);
+    // The imported account exists without a usable password; the operator sets one (creating it again is a 409).
+    const people = (await (await admin("GET", `/admin/v1/agents?workspace=${DST}`)).json()) as {
+      agents: { id: string; email: string }[];
+    };
+    const id = people.agents.find((a) => a.email === OWNER.email)?.id;
+    expect(id).toBeTruthy();
+    expect((await admin("PATCH", `/admin/v1/agents/${id}?workspace=${DST}`, { password: OWNER.password })).status).toBe(
+      200,
+    );
     const r = await login(OWNER.email, OWNER.password);
     expect(r.status).toBe(200);
     owner = cookieOf(r);
@@ -342,10 +363,14 @@ describe("import into the new deployment", () => {
       (v) => v !== null,
       20_000,
     );
-    const r = await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, { method: "POST", headers: json, body: "{}" });
+    const r = await fetchAsCustomer(`${BASE}/v1/conversations?site=${SITE}`, {
+      method: "POST",
+      headers: json,
+      body: "{}",
+    });
     const c = (await r.json()) as CreatedConversation;
     const q = `site=${SITE}&token=${encodeURIComponent(c.token)}`;
-    await SELF.fetch(`${BASE}/v1/conversations/${c.id}/messages?${q}`, {
+    await fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/messages?${q}`, {
       method: "POST",
       headers: json,
       body: JSON.stringify({ clientId: "move-after-0001", text: "How do I reset my password?" }),
@@ -353,7 +378,7 @@ describe("import into the new deployment", () => {
     const page = await waitFor(
       async () =>
         (await (
-          await SELF.fetch(`${BASE}/v1/conversations/${c.id}/events?${q}`, { headers: { origin: ORIGIN } })
+          await fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/events?${q}`, { headers: { origin: ORIGIN } })
         ).json()) as EventsPage,
       (p) => p.events.some((e) => e.type === "message" && e.author === "bot"),
       10_000,

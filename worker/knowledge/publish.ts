@@ -319,6 +319,13 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       db.prepare("DELETE FROM kb_job_items WHERE job_id = ?").bind(jobId),
     ]);
     installKb(workspaceId, version, snapshot);
+    // Only the current snapshot is ever read (answers, portal). Superseded ones go from KV: they hold
+    // what older models learnt, including questions a privacy erasure or retention has since removed.
+    const stale = await db
+      .prepare("SELECT snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 0 AND snapshot_key != ?")
+      .bind(workspaceId, key)
+      .all<{ snapshot_key: string }>();
+    for (const s of stale.results) await env.KB.delete(s.snapshot_key);
   } catch (e) {
     console.error("publish job failed", jobId, e);
     await db

@@ -43,7 +43,8 @@ function bearer(c: Context<AppEnv>): boolean | undefined {
   return true;
 }
 
-const OPERATOR = { id: "operator", email: "operator (ADMIN_TOKEN)", name: "Operator", role: "owner" } as const;
+/** Who the ADMIN_TOKEN acts as: the deployment's operator, an owner of whatever workspace it names. */
+export const OPERATOR = { id: "operator", email: "operator (ADMIN_TOKEN)", name: "Operator", role: "owner" } as const;
 
 /**
  * Operators and CI scripts use the ADMIN_TOKEN and say which workspace they act on (`?workspace=`;
@@ -65,6 +66,22 @@ export function requireAdmin({ role = "editor" }: { role?: Role } = {}): Middlew
       ? await c.env.DB.prepare("SELECT 1 AS x FROM workspaces WHERE id = ?").bind(workspaceId).first()
       : null;
     if (!known) throw new ApiFailure(404, "unknown_workspace", `no workspace ${workspaceId}`);
+    c.set("agent", { ...OPERATOR, workspaceId });
+    return next();
+  };
+}
+
+/**
+ * A session with `role`, or the operator's ADMIN_TOKEN acting on the workspace it names, which need not
+ * exist yet (a workspace import creates it) or on none (`workspace` left empty: the deployment as a whole).
+ */
+export function ownerOrOperator({ role = "owner" }: { role?: Role } = {}): MiddlewareHandler<AppEnv> {
+  const asAgent = requireAgent({ role });
+  return async function ownerOrOperatorHandler(c, next) {
+    if (!bearer(c)) return asAgent(c, next);
+    const workspaceId = c.req.query("workspace") ?? "";
+    if (workspaceId && !/^[\w-]{1,64}$/.test(workspaceId))
+      throw new ApiFailure(400, "invalid_query", "workspace: 1 to 64 letters, digits, _ or -");
     c.set("agent", { ...OPERATOR, workspaceId });
     return next();
   };

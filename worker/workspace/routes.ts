@@ -8,7 +8,7 @@ import { exportQuerySchema } from "../../shared/workspace.ts";
 import { audit } from "../audit/privacy.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, parseOr400 } from "../http/errors.ts";
-import { requireAdmin } from "../middleware/auth.ts";
+import { OPERATOR, ownerOrOperator } from "../middleware/auth.ts";
 import { parseLimits, rateLimit } from "../middleware/rate-limit.ts";
 import { ExportTooLarge } from "../privacy/contact.ts";
 import { exportWorkspace } from "./export.ts";
@@ -19,7 +19,7 @@ import { removeWorkspace } from "./remove.ts";
 const IMPORT_MAX_BYTES = 80 * 1024 * 1024;
 
 export const workspaceApi = new Hono<AppEnv>();
-workspaceApi.use(requireAdmin({ role: "owner" }));
+workspaceApi.use(ownerOrOperator());
 workspaceApi.use(
   rateLimit({
     limits: (c) => parseLimits(c.env.PRIVACY_RATE_LIMIT, { perSecond: 1, burst: 10 }),
@@ -29,7 +29,7 @@ workspaceApi.use(
 
 /** The operator's token, and the workspace named explicitly (the token's default workspace is never assumed here). */
 const operatorOnly = (c: { get(k: "agent"): { id: string }; req: { query(k: string): string | undefined } }) => {
-  if (c.get("agent").id !== "admin")
+  if (c.get("agent").id !== OPERATOR.id)
     throw new ApiFailure(403, "operator_only", "importing or removing a workspace needs the operator's ADMIN_TOKEN");
   if (!c.req.query("workspace")) throw new ApiFailure(400, "invalid_query", "workspace: name the workspace");
 };

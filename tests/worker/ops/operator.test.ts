@@ -3,11 +3,12 @@
 // logs through the worker, its Conversation DO (the bot turn) and the webhook outbox (the delivery),
 // with neither the message nor the customer's address in any line; the metrics it produced are on the
 // operations report (owner: their workspace; operator token: all), with the outbox's backlog.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { CreatedConversation, EventsPage } from "../../../shared/api.ts";
 import type { OpsReport } from "../../../shared/ops.ts";
-import { ADMIN, BASE, createAgent, ORIGIN, publishDemoKb, SITE, waitFor } from "../helpers.ts";
+import { secretFor } from "../notify-helpers.ts";
+import { ADMIN, BASE, createAgent, ORIGIN, publishDemoKb, SITE, waitFor, fetchAsCustomer } from "../helpers.ts";
 
 const RID = "rid-ops-test-0001";
 const TEXT = "How do I reset my password? platypus8812";
@@ -40,17 +41,21 @@ beforeAll(async () => {
   const receiver = inject("receiverUrl");
   await fetch(`${receiver}/_scenarios/ops`, {
     method: "PUT",
-    body: JSON.stringify({ secret: "ops-secret-0123456789" }),
+    body: JSON.stringify({ secret: secretFor("ops") }),
   });
-  const hook = await SELF.fetch(`${BASE}/admin/v1/notifications/webhooks`, {
+  const hook = await fetchAsCustomer(`${BASE}/admin/v1/notifications/webhooks?workspace=demo`, {
     method: "POST",
     headers: ADMIN,
-    body: JSON.stringify({ url: `${receiver}/hook/ops`, events: ["message.created"], secret: "ops-secret-0123456789" }),
+    body: JSON.stringify({ url: `${receiver}/hook/ops`, events: ["message.created"], secret: secretFor("ops") }),
   });
   expect(hook.status).toBe(201);
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${SITE}`, { method: "POST", headers: json, body: "{}" });
+  const r = await fetchAsCustomer(`${BASE}/v1/conversations?site=${SITE}`, {
+    method: "POST",
+    headers: json,
+    body: "{}",
+  });
   conv = (await r.json()) as CreatedConversation;
-  await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/identify?${q(conv)}`, {
+  await fetchAsCustomer(`${BASE}/v1/conversations/${conv.id}/identify?${q(conv)}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify({ user: { id: "u_ops", email: EMAIL, name: "Ops Customer" } }),
@@ -59,14 +64,14 @@ beforeAll(async () => {
 
 describe("a message followed by its request id", () => {
   it("answers with the request id it was given", async () => {
-    const sent = await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/messages?${q(conv)}`, {
+    const sent = await fetchAsCustomer(`${BASE}/v1/conversations/${conv.id}/messages?${q(conv)}`, {
       method: "POST",
       headers: { ...json, "x-request-id": RID },
       body: JSON.stringify({ clientId: "ops-msg-000001", text: TEXT }),
     });
     expect(sent.status).toBe(202);
     expect(sent.headers.get("x-request-id")).toBe(RID);
-    const fresh = await SELF.fetch(`${BASE}/health`);
+    const fresh = await fetchAsCustomer(`${BASE}/health`);
     expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -109,7 +114,7 @@ describe("a message followed by its request id", () => {
 
 describe("the operations report", () => {
   const report = async (headers: Record<string, string>, path = "/api/ops/metrics?window=hour") => {
-    const r = await SELF.fetch(`${BASE}${path}`, { headers });
+    const r = await fetchAsCustomer(`${BASE}${path}`, { headers });
     expect(r.status).toBe(200);
     return (await r.json()) as OpsReport;
   };
@@ -139,7 +144,7 @@ describe("the operations report", () => {
   });
 
   it("records handoffs by reason and a publish's time", async () => {
-    await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/handoff?${q(conv)}`, {
+    await fetchAsCustomer(`${BASE}/v1/conversations/${conv.id}/handoff?${q(conv)}`, {
       method: "POST",
       headers: json,
       body: JSON.stringify({ reason: "customer-requested" }),
@@ -147,7 +152,9 @@ describe("the operations report", () => {
     await waitFor(
       async () =>
         (await (
-          await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/events?${q(conv)}`, { headers: { origin: ORIGIN } })
+          await fetchAsCustomer(`${BASE}/v1/conversations/${conv.id}/events?${q(conv)}`, {
+            headers: { origin: ORIGIN },
+          })
         ).json()) as EventsPage,
       (p) => p.state === "queued",
       5000,
@@ -162,9 +169,11 @@ describe("the operations report", () => {
 
   it("is the owner's (their workspace) or the operator token's (every workspace), no one else's", async () => {
     const agent = await createAgent("agent@ops.example", "agent");
-    expect((await SELF.fetch(`${BASE}/api/ops/metrics`, { headers: { cookie: agent } })).status).toBe(403);
-    expect((await SELF.fetch(`${BASE}/api/ops/metrics`)).status).toBe(401);
-    expect((await SELF.fetch(`${BASE}/api/ops/metrics?window=week`, { headers: { cookie: owner } })).status).toBe(400);
+    expect((await fetchAsCustomer(`${BASE}/api/ops/metrics`, { headers: { cookie: agent } })).status).toBe(403);
+    expect((await fetchAsCustomer(`${BASE}/api/ops/metrics`)).status).toBe(401);
+    expect((await fetchAsCustomer(`${BASE}/api/ops/metrics?window=week`, { headers: { cookie: owner } })).status).toBe(
+      400,
+    );
     // A point of another workspace: the operator sees it, the demo owner does not.
     await env.DB.prepare(
       "INSERT INTO ops_metrics (at, name, label, label2, workspace_id, value) VALUES (?, 'answer', 'decline', 'elsewhere', 'other_ws', 1)",
