@@ -4,6 +4,7 @@
 // address), sets retention; Operations charts the requests that just happened from local metrics.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
 import { unzip } from "../../worker/privacy/zip.ts";
@@ -23,8 +24,8 @@ let key = "";
 let conversation = "";
 beforeAll(async () => {
   h = await startHarness();
-  await admin(h.worker, "POST", "/admin/v1/agents", OWNER);
-  key = (await admin<{ key: string }>(h.worker, "POST", "/admin/v1/api-keys", { name: "e2e" })).key;
+  await admin(h.worker, "POST", inDemo("/admin/v1/agents"), OWNER);
+  key = (await admin<{ key: string }>(h.worker, "POST", inDemo("/admin/v1/api-keys"), { name: "e2e" })).key;
   const rest = (path: string, body: unknown) =>
     fetch(`${h.worker.url}/rest/v1${path}`, {
       method: "POST",
