@@ -1,4 +1,3 @@
-import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { announcement } from "./announce.ts";
 import { Header } from "./components/Header.tsx";
@@ -113,72 +112,80 @@ export function App() {
   );
 }
 
-// The analytics page and its charts are a separate chunk: only owners who open it download them.
-let analyticsPage: FunctionComponent<{ me: Me }> | null = null;
-function LazyAnalytics({ me: who }: { me: Me }) {
-  const [Page, setPage] = useState(() => analyticsPage);
+/** A lazily imported chunk, kept for the session once loaded (a later visit renders at once). */
+function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk: T | null; failed: boolean } {
+  const [chunk, setChunk] = useState(() => slot.value);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    if (Page) return;
-    import("./analytics/AnalyticsPage.tsx").then(
-      (m) => setPage(() => (analyticsPage = m.AnalyticsPage)),
+    if (chunk) return;
+    load().then(
+      (m) => setChunk(() => (slot.value = m)),
       () => setFailed(true),
     );
-  }, [Page]);
-  if (Page) return <Page me={who} />;
+  }, [chunk]);
+  return { chunk, failed };
+}
+
+/** What a lazy page shows until its chunk is there, or when it cannot be loaded. */
+function ChunkPending({
+  failed,
+  failedText,
+  loadingText,
+}: {
+  failed: boolean;
+  failedText: string;
+  loadingText: string;
+}) {
   return (
     <main id="main" class="page" aria-busy={!failed}>
       <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
-        {failed ? "Analytics could not be loaded. Reload the page to try again." : "Loading analytics…"}
+        {failed ? failedText : loadingText}
       </p>
     </main>
   );
 }
 
+// The analytics page and its charts are a separate chunk: only owners who open it download them.
+const analyticsChunk: { value: typeof import("./analytics/AnalyticsPage.tsx") | null } = { value: null };
+function LazyAnalytics({ me: who }: { me: Me }) {
+  const { chunk, failed } = useChunk(analyticsChunk, () => import("./analytics/AnalyticsPage.tsx"));
+  if (chunk) return <chunk.AnalyticsPage me={who} />;
+  return (
+    <ChunkPending
+      failed={failed}
+      failedText="Analytics could not be loaded. Reload the page to try again."
+      loadingText="Loading analytics…"
+    />
+  );
+}
+
 // People, your account (password, sessions, two-factor) and the audit log: their own chunk too.
-type PeoplePages = typeof import("./people/index.ts");
-let peopleChunk: PeoplePages | null = null;
+const peopleChunk: { value: typeof import("./people/index.ts") | null } = { value: null };
 function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; me: Me }) {
-  const [chunk, setChunk] = useState(() => peopleChunk);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (chunk) return;
-    import("./people/index.ts").then(
-      (m) => setChunk(() => (peopleChunk = m)),
-      () => setFailed(true),
-    );
-  }, [chunk]);
+  const { chunk, failed } = useChunk(peopleChunk, () => import("./people/index.ts"));
   if (chunk) {
     if (page === "people") return <chunk.PeoplePage me={who} />;
     return <chunk.SecurityPage me={who} enrolOnly={page === "enrol"} />;
   }
   return (
-    <main id="main" class="page" aria-busy={!failed}>
-      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
-        {failed ? "This page could not be loaded. Reload the page to try again." : "Loading…"}
-      </p>
-    </main>
+    <ChunkPending
+      failed={failed}
+      failedText="This page could not be loaded. Reload the page to try again."
+      loadingText="Loading…"
+    />
   );
 }
 
 // The operations page is its own chunk too (it shares the analytics charts).
-let operationsPage: FunctionComponent<{ me: Me }> | null = null;
+const operationsChunk: { value: typeof import("./ops/OperationsPage.tsx") | null } = { value: null };
 function LazyOperations({ me: who }: { me: Me }) {
-  const [Page, setPage] = useState(() => operationsPage);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (Page) return;
-    import("./ops/OperationsPage.tsx").then(
-      (m) => setPage(() => (operationsPage = m.OperationsPage)),
-      () => setFailed(true),
-    );
-  }, [Page]);
-  if (Page) return <Page me={who} />;
+  const { chunk, failed } = useChunk(operationsChunk, () => import("./ops/OperationsPage.tsx"));
+  if (chunk) return <chunk.OperationsPage me={who} />;
   return (
-    <main id="main" class="page" aria-busy={!failed}>
-      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
-        {failed ? "Operations could not be loaded. Reload the page to try again." : "Loading operations…"}
-      </p>
-    </main>
+    <ChunkPending
+      failed={failed}
+      failedText="Operations could not be loaded. Reload the page to try again."
+      loadingText="Loading operations…"
+    />
   );
 }
