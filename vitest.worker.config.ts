@@ -50,7 +50,7 @@ export default defineConfig(async () => {
     NOTIFY_RETRY_BASE_MS: "60",
     NOTIFY_RETRY_MAX_MS: "1000",
     NOTIFY_TIMEOUT_MS: "1000",
-    // The receiver (tests/receiver) listens on 127.0.0.1, which production refuses (worker/notify/target.ts).
+    // The receiver (tests/receiver) listens on 127.0.0.1, which production refuses (worker/insights/notify/target.ts).
     NOTIFY_ALLOW_PRIVATE_URLS: "true",
     EMAIL_MAX_BYTES: "65536",
     // One log line per request would bury the test output; tests/worker/ops/ runs at info.

@@ -20,7 +20,7 @@ import {
   loadIndex,
   retrieve,
   type HistoryItem,
-} from "../worker/kb/index.ts";
+} from "../worker/answer/engine/index.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {

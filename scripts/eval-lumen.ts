@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArticle, type Article } from "../shared/article.ts";
-import { buildSnapshot, decide, loadIndex, retrieve } from "../worker/kb/index.ts";
+import { buildSnapshot, decide, loadIndex, retrieve } from "../worker/answer/engine/index.ts";
 
 const kbDir = process.argv[2] ?? "kb";
 const articles: Article[] = [];

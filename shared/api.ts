@@ -225,7 +225,7 @@ export type HandoffPacket = {
   at: number;
   /** Who the customer is, from the widget's identify() call (`verified` only with a valid site HMAC). */
   identity?: Identity;
-  /** Escalation tier the routing matrix chose (worker/routing/matrix.ts); absent on older packets. */
+  /** Escalation tier the routing matrix chose (worker/inbox/routing/matrix.ts); absent on older packets. */
   tier?: Tier;
   /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
   slaDueAt?: number;

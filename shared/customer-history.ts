@@ -1,5 +1,5 @@
 // A verified customer's own past conversations, from every channel, as the widget shows them
-// (`/v1/me`, worker/history/). The widget trades its signed identify() payload for a short-lived
+// (`/v1/me`, worker/channels/history/). The widget trades its signed identify() payload for a short-lived
 // history token, then lists and reads with it. The widget imports types only from here, so zod never
 // enters its bundle; the worker validates with the schemas.
 import * as z from "zod/mini";

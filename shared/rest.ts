@@ -1,6 +1,6 @@
 // The REST channel (`/rest/v1`): conversations from other surfaces (a mobile app, a form, a backend),
 // authenticated with a workspace's API key. These schemas validate requests in the worker and are the
-// source of its OpenAPI document (worker/rest/openapi.ts), so the document cannot drift from the code.
+// source of its OpenAPI document (worker/channels/rest/openapi.ts), so the document cannot drift from the code.
 import * as z from "zod/mini";
 import { createConversationSchema, handoffRequestSchema, identifySchema } from "./api.ts";
 import { conversationStates, eventSchema, messageEventSchema, MAX_MESSAGE_CHARS } from "./protocol.ts";

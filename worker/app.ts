@@ -1,7 +1,7 @@
 // The Hono app: public chat API, agent API, admin API and server-rendered pages.
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
-import { emailApi } from "./email/routes.ts";
+import { emailApi } from "./channels/email/routes.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
 import { isOperatorLoad } from "./middleware/auth.ts";
 import { pageHeaders } from "./middleware/headers.ts";
@@ -11,25 +11,25 @@ import { siteGuard } from "./middleware/site.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { operatorAdmin, workspaceAdmin } from "./people/workspace-routes.ts";
-import { notifications } from "./notify/routes.ts";
+import { notifications } from "./insights/notify/routes.ts";
 import { admin } from "./routes/admin.ts";
 import { agentApi } from "./routes/agent.ts";
-import { analytics } from "./routes/analytics.ts";
-import { auth } from "./routes/auth.ts";
-import { conversations } from "./routes/conversations.ts";
-import { customerHistory } from "./history/routes.ts";
-import { knowledge } from "./routes/knowledge.ts";
-import { portal } from "./portal/routes.ts";
-import { pages } from "./routes/pages.ts";
+import { analytics } from "./insights/analytics/routes.ts";
+import { auth } from "./auth/routes.ts";
+import { conversations } from "./conversation/routes.ts";
+import { customerHistory } from "./channels/history/routes.ts";
+import { knowledge } from "./knowledge/routes.ts";
+import { portal } from "./channels/portal/routes.ts";
+import { pages } from "./pages/routes.ts";
 import { privacy } from "./privacy/routes.ts";
 import { healthReport } from "./ops/health.ts";
 import { requestContext } from "./ops/request.ts";
 import { ops } from "./ops/routes.ts";
 import { workspaceApi } from "./workspace/routes.ts";
-import { apiKeys } from "./rest/keys-routes.ts";
-import { rest } from "./rest/routes.ts";
-import { routingAdmin, routingApi } from "./routes/routing.ts";
-import { surge } from "./surge/routes.ts";
+import { apiKeys } from "./channels/rest/keys-routes.ts";
+import { rest } from "./channels/rest/routes.ts";
+import { routingAdmin, routingApi } from "./inbox/routes.ts";
+import { surge } from "./insights/surge/routes.ts";
 
 export const app = new Hono<AppEnv>();
 // First: the request id, the request's log line and its latency metric (worker/ops/request.ts).

@@ -1,13 +1,13 @@
 import type { ConversationDO } from "./conversation/do.ts";
 import type { InboxDO } from "./inbox/do.ts";
-import type { NotifierDO } from "./notify/do.ts";
+import type { NotifierDO } from "./insights/notify/do.ts";
 import type { KnowledgeDO } from "./knowledge/do.ts";
 
 export interface Env {
   ASSETS: Fetcher;
   CONVERSATION: DurableObjectNamespace<ConversationDO>;
   INBOX: DurableObjectNamespace<InboxDO>;
-  /** Webhook and Slack outbox, one per workspace (worker/notify). */
+  /** Webhook and Slack outbox, one per workspace (worker/insights/notify). */
   NOTIFIER: DurableObjectNamespace<NotifierDO>;
   /** Per workspace: runs KB publish jobs one at a time. */
   KNOWLEDGE: DurableObjectNamespace<KnowledgeDO>;
@@ -40,21 +40,21 @@ export interface Env {
   LOGIN_LIMITER?: RateLimit;
   /** Attempts per key and window when LOGIN_LIMITER is absent: "limit,periodSeconds" (default "10,60"). */
   LOGIN_ATTEMPTS?: string;
-  /** JSON overrides of the decision thresholds (worker/kb/config.ts). */
+  /** JSON overrides of the decision thresholds (worker/answer/engine/config.ts). */
   DECISION_CONFIG?: string;
-  /** Webhook/Slack delivery (worker/notify/backoff.ts): attempts in all, first retry delay, cap, per-attempt timeout. */
+  /** Webhook/Slack delivery (worker/insights/notify/backoff.ts): attempts in all, first retry delay, cap, per-attempt timeout. */
   NOTIFY_MAX_ATTEMPTS?: string;
   NOTIFY_RETRY_BASE_MS?: string;
   NOTIFY_RETRY_MAX_MS?: string;
   NOTIFY_TIMEOUT_MS?: string;
   /**
    * "true" lets webhooks and Slack target loopback, link-local and private addresses
-   * (worker/notify/target.ts). For local testing only; the test suites set it for their receiver.
+   * (worker/insights/notify/target.ts). For local testing only; the test suites set it for their receiver.
    */
   NOTIFY_ALLOW_PRIVATE_URLS?: string;
-  /** JSON overrides of surge triage's levels, thresholds and undo window (worker/surge/config.ts). */
+  /** JSON overrides of surge triage's levels, thresholds and undo window (worker/insights/surge/config.ts). */
   SURGE_CONFIG?: string;
-  /** JSON overrides of the escalation matrix (worker/routing/matrix.ts, docs/routing.md). */
+  /** JSON overrides of the escalation matrix (worker/inbox/routing/matrix.ts, docs/routing.md). */
   ROUTING_MATRIX?: string;
   /** Privacy API requests (exports, erasures) per owner: "perSecond,burst" (default "1,10"). */
   PRIVACY_RATE_LIMIT?: string;
@@ -134,7 +134,7 @@ export type AppEnv = {
   /** rid: the request id (worker/ops/request.ts), passed on to Durable Objects and logged everywhere. */
   Variables: { site: Site; agent: SessionAgent; apiKey: ApiKeyOwner; rid: string };
 };
-/** The workspace and key of a REST API request (worker/rest/). */
+/** The workspace and key of a REST API request (worker/channels/rest/). */
 export type ApiKeyOwner = { keyId: string; workspaceId: string };
 
 export type Site = {

@@ -1,7 +1,7 @@
 // Worker entry: the Hono app, the email handler (Email Routing → this Worker) and the Durable Object
 // classes wrangler binds.
 import { app } from "./app.ts";
-import { handleEmail } from "./email/inbound.ts";
+import { handleEmail } from "./channels/email/inbound.ts";
 import type { Env } from "./env.ts";
 import { runRetention } from "./privacy/retention.ts";
 import { pruneLocalMetrics } from "./ops/metrics.ts";
@@ -12,7 +12,7 @@ redactConsole();
 
 export { ConversationDO } from "./conversation/do.ts";
 export { InboxDO } from "./inbox/do.ts";
-export { NotifierDO } from "./notify/do.ts";
+export { NotifierDO } from "./insights/notify/do.ts";
 export { KnowledgeDO } from "./knowledge/do.ts";
 
 export default {

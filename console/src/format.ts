@@ -73,7 +73,7 @@ export function capitalize(s: string): string {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
-// Why the bot handed off, in words an agent reads at a glance. Codes come from worker/kb/decide.ts,
+// Why the bot handed off, in words an agent reads at a glance. Codes come from worker/answer/engine/decide.ts,
 // the engine and the email channel; an unknown code is shown as words rather than hidden.
 const REASONS: Record<string, string> = {
   "asked-for-person": "Asked for a person",

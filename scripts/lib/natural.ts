@@ -4,7 +4,12 @@
 import { brainFrom } from "../../worker/answer/turn.ts";
 import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
-import { buildSnapshot, defaultDecisionConfig, loadIndex, type DecisionConfig } from "../../worker/kb/index.ts";
+import {
+  buildSnapshot,
+  defaultDecisionConfig,
+  loadIndex,
+  type DecisionConfig,
+} from "../../worker/answer/engine/index.ts";
 import { readKbDir } from "./kb-files.ts";
 
 export type LabelledQuestion = { id?: string; text: string; expect: "answer" | "handoff" | "none"; article?: string };

@@ -6,9 +6,9 @@ import { applyRerank, fuse, semanticDistribution } from "../../worker/answer/ai/
 import { HybridRetriever } from "../../worker/answer/ai/hybrid.ts";
 import { VectorizeIndexer } from "../../worker/answer/ai/indexer.ts";
 import { PassageVectors } from "../../worker/answer/ai/vectors.ts";
-import { defaultRetrieveConfig } from "../../worker/kb/config.ts";
-import { decide } from "../../worker/kb/decide.ts";
-import { retrieve } from "../../worker/kb/retrieve.ts";
+import { defaultRetrieveConfig } from "../../worker/answer/engine/config.ts";
+import { decide } from "../../worker/answer/engine/decide.ts";
+import { retrieve } from "../../worker/answer/engine/retrieve.ts";
 import { FakeAi } from "../fakes/ai.ts";
 import { FakeVectorize } from "../fakes/vectorize.ts";
 import { kb, snapshot } from "./helpers.ts";

@@ -1,5 +1,5 @@
 // Shared setup of the AI-path unit tests: the bank fixtures as a loaded KB, fakes, and stream helpers.
-import { buildSnapshot, loadIndex } from "../../worker/kb/snapshot.ts";
+import { buildSnapshot, loadIndex } from "../../worker/answer/engine/snapshot.ts";
 import type { LoadedKb } from "../../worker/knowledge/store.ts";
 import { articles } from "../unit/kb-fixtures.ts";
 

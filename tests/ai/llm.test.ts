@@ -9,8 +9,8 @@ import { CitationRewriter, groundedMessages, REFUSAL_MARKER, refusalState } from
 import { embeddedRetriever, type ComposeInput } from "../../worker/answer/parts.ts";
 import type { BotTurn } from "../../worker/conversation/engine.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
-import { defaultDecisionConfig } from "../../worker/kb/config.ts";
-import { retrieve, type Candidate } from "../../worker/kb/retrieve.ts";
+import { defaultDecisionConfig } from "../../worker/answer/engine/config.ts";
+import { retrieve, type Candidate } from "../../worker/answer/engine/retrieve.ts";
 import { FakeAi, FAKE_REFUSAL, promptPassages } from "../fakes/ai.ts";
 import { collect, kb } from "./helpers.ts";
 

@@ -44,7 +44,7 @@ function page(path: string, locale: string | null): string {
 /** Mail as Email Routing hands it to the worker (wrangler dev's local email endpoint). */
 async function sendEmail(messageId: string, text: string): Promise<void> {
   const raw = [
-    // Email Routing's authentication stamp: only an authenticated sender joins a history (worker/email/auth.ts).
+    // Email Routing's authentication stamp: only an authenticated sender joins a history (worker/channels/email/auth.ts).
     `ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=${DANA.email.split("@")[1]}`,
     `From: Dana Ruiz <${DANA.email}>`,
     "To: Lumen Support <support@lumen.test>",

@@ -36,7 +36,7 @@ beforeAll(async () => {
       NOTIFY_RETRY_BASE_MS: "250",
       NOTIFY_RETRY_MAX_MS: "2000",
       NOTIFY_TIMEOUT_MS: "1000",
-      // The receiver listens on 127.0.0.1, which the worker refuses by default (worker/notify/target.ts).
+      // The receiver listens on 127.0.0.1, which the worker refuses by default (worker/insights/notify/target.ts).
       NOTIFY_ALLOW_PRIVATE_URLS: "true",
     },
   });

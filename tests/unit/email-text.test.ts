@@ -1,15 +1,21 @@
 // The email channel's pure parts: MIME decoding details, HTML → text, quote and signature stripping,
 // address parsing and the reply token.
 import { describe, expect, it } from "vitest";
-import { parseMailbox, replyAddress, replyToken, splitPlus, verifyReplyToken } from "../../worker/email/address.ts";
-import { checkSender } from "../../worker/email/auth.ts";
-import { MalformedMail, parseMail } from "../../worker/email/mime.ts";
-import { composeReply, quotedPrintable, withReference } from "../../worker/email/compose.ts";
-import { htmlToText, stripQuotedAndSignature } from "../../worker/email/text.ts";
+import {
+  parseMailbox,
+  replyAddress,
+  replyToken,
+  splitPlus,
+  verifyReplyToken,
+} from "../../worker/channels/email/address.ts";
+import { checkSender } from "../../worker/channels/email/auth.ts";
+import { MalformedMail, parseMail } from "../../worker/channels/email/mime.ts";
+import { composeReply, quotedPrintable, withReference } from "../../worker/channels/email/compose.ts";
+import { htmlToText, stripQuotedAndSignature } from "../../worker/channels/email/text.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-describe("MIME (postal-mime behind worker/email/mime.ts)", () => {
+describe("MIME (postal-mime behind worker/channels/email/mime.ts)", () => {
   it("decodes encoded words, raw UTF-8 headers and RFC 2231 file names", async () => {
     const m = await parseMail(
       bytes(

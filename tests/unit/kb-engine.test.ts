@@ -8,7 +8,7 @@ import {
   retrieve,
   type KbIndex,
   type Turn,
-} from "../../worker/kb/index.ts";
+} from "../../worker/answer/engine/index.ts";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { articles, history } from "./kb-fixtures.ts";
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseArticle, type Article } from "../../shared/article.ts";
-import { buildSnapshot, decide, loadIndex, retrieve } from "../../worker/kb/index.ts";
+import { buildSnapshot, decide, loadIndex, retrieve } from "../../worker/answer/engine/index.ts";
 
 interface Question {
   text: string;

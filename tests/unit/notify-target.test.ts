@@ -1,9 +1,9 @@
-// Where webhooks may point (worker/notify/target.ts): every spelling of a loopback, link-local or
+// Where webhooks may point (worker/insights/notify/target.ts): every spelling of a loopback, link-local or
 // private address the URL parser accepts is refused, public ones pass, and the deployment switch
 // opens private ones for local testing. The workerd tests (tests/worker/notify-targets.test.ts) check
 // the same through the API and the Notifier.
 import { describe, expect, it } from "vitest";
-import { checkTarget } from "../../worker/notify/target.ts";
+import { checkTarget } from "../../worker/insights/notify/target.ts";
 
 const refused = [
   // IPv4 loopback in every form the WHATWG parser accepts: dotted, decimal, octal, hex, short.

@@ -9,9 +9,9 @@ import {
   releasable,
   waitingUnassigned,
   type RosterAgent,
-} from "../../worker/routing/assign.ts";
-import { defaultMatrix, parseMatrix, route } from "../../worker/routing/matrix.ts";
-import { advanced, nearAt, nextDeadline, slaStateAt } from "../../worker/routing/sla.ts";
+} from "../../worker/inbox/routing/assign.ts";
+import { defaultMatrix, parseMatrix, route } from "../../worker/inbox/routing/matrix.ts";
+import { advanced, nearAt, nextDeadline, slaStateAt } from "../../worker/inbox/routing/sla.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

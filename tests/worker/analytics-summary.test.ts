@@ -9,14 +9,14 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, MessageEvent } from "../../shared/protocol.ts";
-import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
+import { rowsFor, writeRows } from "../../worker/insights/analytics/record.ts";
 import {
   firstResponse,
   percentileStrategy,
   resolution,
   summaryCounts,
   type Range,
-} from "../../worker/analytics/queries.ts";
+} from "../../worker/insights/analytics/queries.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
 import { metaOf as sharedMetaOf } from "./analytics-fixtures.ts";
 import { asCustomer, BASE, createConversation, publishDemoKb, q } from "./helpers.ts";

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AnalyticsReport } from "../../shared/analytics.ts";
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, MessageEvent } from "../../shared/protocol.ts";
-import { rowsFor, writeRows } from "../../worker/analytics/record.ts";
+import { rowsFor, writeRows } from "../../worker/insights/analytics/record.ts";
 import {
   csatDistribution,
   firstResponse,
@@ -18,7 +18,7 @@ import {
   topArticles,
   volumeByCategory,
   volumeByChannel,
-} from "../../worker/analytics/queries.ts";
+} from "../../worker/insights/analytics/queries.ts";
 import { metaOf } from "./analytics-fixtures.ts";
 import { asCustomer, BASE, createAgent, createConversation, publishDemoKb, q } from "./helpers.ts";
 

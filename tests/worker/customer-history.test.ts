@@ -1,4 +1,4 @@
-// A verified customer's past conversations in the widget (`/v1/me`, worker/history/): conversations
+// A verified customer's past conversations in the widget (`/v1/me`, worker/channels/history/): conversations
 // from the widget, email and the REST API of one verified email are listed and readable; unsigned,
 // forged, stale or secret-less identities get nothing; other contacts', other workspaces' and
 // colleagues' conversations never appear, and their transcripts are refused.
@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ApiError, CreatedConversation, EventsPage } from "../../shared/api.ts";
 import type { HistorySession, PastConversations, PastTranscript } from "../../shared/customer-history.ts";
 import type { CreatedApiKey, RestConversation } from "../../shared/rest.ts";
-import { replyToken } from "../../worker/email/address.ts";
-import { historyToken } from "../../worker/history/token.ts";
+import { replyToken } from "../../worker/channels/email/address.ts";
+import { historyToken } from "../../worker/channels/history/token.ts";
 import worker from "../../worker/index.ts";
 import { ADMIN, asCustomer, BASE, createAgent, ORIGIN, publishDemoKb, signIdentity, waitFor } from "./helpers.ts";
 
@@ -122,7 +122,7 @@ async function email(
 }
 
 async function emailRaw(raw: string, from: string, to: string, messageId: string): Promise<string> {
-  // Authenticated mail, as Email Routing stamps it (worker/email/auth.ts): only that joins a history.
+  // Authenticated mail, as Email Routing stamps it (worker/channels/email/auth.ts): only that joins a history.
   const domain = (/<([^>]+)>/.exec(from)?.[1] ?? from).split("@")[1];
   const stamp = `ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=${domain}\r\n`;
   const bytes = new TextEncoder().encode(stamp + raw);

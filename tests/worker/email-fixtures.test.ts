@@ -8,10 +8,10 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { attachmentKey } from "../../worker/email/attachments.ts";
-import { messageIds } from "../../worker/email/inbound.ts";
-import { parseMail } from "../../worker/email/mime.ts";
-import { htmlToText, stripQuotedAndSignature } from "../../worker/email/text.ts";
+import { attachmentKey } from "../../worker/channels/email/attachments.ts";
+import { messageIds } from "../../worker/channels/email/inbound.ts";
+import { parseMail } from "../../worker/channels/email/mime.ts";
+import { htmlToText, stripQuotedAndSignature } from "../../worker/channels/email/text.ts";
 import worker from "../../worker/index.ts";
 import expectations from "../fixtures/email/expected.json";
 

@@ -6,8 +6,8 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { replyToken } from "../../worker/email/address.ts";
-import { deliver } from "../../worker/email/outbound.ts";
+import { replyToken } from "../../worker/channels/email/address.ts";
+import { deliver } from "../../worker/channels/email/outbound.ts";
 import worker from "../../worker/index.ts";
 import { BASE, createAgent, publishDemoKb } from "./helpers.ts";
 

@@ -3,7 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, expect, it } from "vitest";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
-import { ENGINE_VERSION } from "../../worker/kb/snapshot.ts";
+import { ENGINE_VERSION } from "../../worker/answer/engine/snapshot.ts";
 import {
   ADMIN,
   BASE,

@@ -4,7 +4,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { CreatedConversation, WebhookEvent } from "../../shared/api.ts";
-import { onBreach } from "../../worker/routing/hooks.ts";
+import { onBreach } from "../../worker/inbox/routing/hooks.ts";
 import { ADMIN, asCustomer, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 const RECEIVER = inject("receiverUrl");

@@ -4,7 +4,7 @@ import { env, SELF } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { expect, inject } from "vitest";
 import type { CreatedConversation, Delivery, WebhookWithSecret } from "../../shared/api.ts";
-import { retryPolicy } from "../../worker/notify/backoff.ts";
+import { retryPolicy } from "../../worker/insights/notify/backoff.ts";
 import { ADMIN, asCustomer, BASE, ORIGIN, waitFor as poll } from "./helpers.ts";
 
 /** What tests/receiver/webhook-receiver.ts reports (restated: that file is Node code). */

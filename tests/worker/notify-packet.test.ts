@@ -1,12 +1,12 @@
 // Every notification about people working a conversation carries the handoff packet (reason,
 // summary, page, identity with its verified flag, tried articles, category, priority, team, tier,
-// SLA due time), and the Slack posts show it. Pure (worker/notify/events.ts and slack.ts), run in workerd for its types.
+// SLA due time), and the Slack posts show it. Pure (worker/insights/notify/events.ts and slack.ts), run in workerd for its types.
 import { describe, expect, it } from "vitest";
 import type { HandoffPacket, InboxItem, WebhookEvent } from "../../shared/api.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import type { Meta } from "../../worker/conversation/store.ts";
-import { eventsFor, handoffOf } from "../../worker/notify/events.ts";
-import { slackMessageFor } from "../../worker/notify/slack.ts";
+import { eventsFor, handoffOf } from "../../worker/insights/notify/events.ts";
+import { slackMessageFor } from "../../worker/insights/notify/slack.ts";
 
 const packet: HandoffPacket = {
   reason: "article-requires-person",

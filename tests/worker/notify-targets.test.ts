@@ -1,4 +1,4 @@
-// Webhooks and Slack may not target this machine or a private network (worker/notify/target.ts),
+// Webhooks and Slack may not target this machine or a private network (worker/insights/notify/target.ts),
 // checked inside workerd with the deployment's default (no NOTIFY_ALLOW_PRIVATE_URLS): the owner API
 // refuses such URLs, the Notifier refuses a stored one at send time without sending anything, and a
 // receiver's redirect is never followed. The suite itself allows private targets (its receiver is on
@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { Delivery } from "../../shared/api.ts";
 import { app } from "../../worker/app.ts";
 import type { Env } from "../../worker/env.ts";
-import { NotifierDO } from "../../worker/notify/do.ts";
-import { notifierOf } from "../../worker/notify/index.ts";
+import { NotifierDO } from "../../worker/insights/notify/do.ts";
+import { notifierOf } from "../../worker/insights/notify/index.ts";
 import { ADMIN, BASE } from "./helpers.ts";
 import {
   conversation,

@@ -5,8 +5,8 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Delivery, InboxItem, Integrations, WebhookEvent, WebhookWithSecret } from "../../shared/api.ts";
-import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/notify/backoff.ts";
-import { onBreach } from "../../worker/routing/hooks.ts";
+import { backoffDelay, DEFAULT_POLICY, retryPolicy } from "../../worker/insights/notify/backoff.ts";
+import { onBreach } from "../../worker/inbox/routing/hooks.ts";
 import { ADMIN, BASE, createAgent, demoArticles } from "./helpers.ts";
 import {
   call,

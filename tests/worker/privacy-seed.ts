@@ -68,7 +68,7 @@ export const agentCall = (cookie: string, method: string, path: string, body?: u
 
 /** Feeds one email to the worker's email handler, as Email Routing does; returns its conversation id. */
 export async function email(p: Person, messageId: string, withAttachment: boolean): Promise<string> {
-  // Email Routing's stamp for an authenticated sender: only such mail joins the contact (worker/email/auth.ts).
+  // Email Routing's stamp for an authenticated sender: only such mail joins the contact (worker/channels/email/auth.ts).
   const stamp = `ARC-Authentication-Results: i=1; mx.cloudflare.net; dmarc=pass header.from=${p.email.split("@")[1]}\r\n`;
   const head = `${stamp}From: "${p.name}" <${p.email}>\r\nTo: support@lumen.test\r\nSubject: Help ${p.marker}\r\nDate: Tue, 03 Nov 2026 09:58:10 +0000\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n`;
   const text = `My photos will not sync since Monday. ${p.marker}`;

@@ -11,8 +11,8 @@ import type {
   InboxItem,
 } from "../../shared/api.ts";
 import type { InboxDO } from "../../worker/inbox/do.ts";
-import { defaultMatrix } from "../../worker/routing/matrix.ts";
-import { nearAt } from "../../worker/routing/sla.ts";
+import { defaultMatrix } from "../../worker/inbox/routing/matrix.ts";
+import { nearAt } from "../../worker/inbox/routing/sla.ts";
 import {
   ADMIN,
   asCustomer,

@@ -14,8 +14,8 @@ import type {
 } from "../../shared/api.ts";
 import { emptyTimeline, applyFrame } from "../../shared/timeline.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
-import { SurgeStore } from "../../worker/surge/store.ts";
-import { undoReply } from "../../worker/surge/run.ts";
+import { SurgeStore } from "../../worker/insights/surge/store.ts";
+import { undoReply } from "../../worker/insights/surge/run.ts";
 import {
   ADMIN,
   asCustomer,

@@ -6,8 +6,8 @@
 // the previous worker keeps running while they apply.
 import { applyD1Migrations, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { rangeOf, report } from "../../worker/analytics/report.ts";
-import { contactView } from "../../worker/email/db.ts";
+import { rangeOf, report } from "../../worker/insights/analytics/report.ts";
+import { contactView } from "../../worker/channels/email/db.ts";
 import { listArticles } from "../../worker/knowledge/store.ts";
 import { findContact } from "../../worker/privacy/contact.ts";
 import { runRetention, setRetention } from "../../worker/privacy/retention.ts";

@@ -2,7 +2,7 @@
 // gone". Asked once the conversation is handed off, and only when the workspace sends email at all;
 // a verified identity's address is used without asking. A typed address gets a 6-digit code by email
 // first, typed back here: until then nothing but that code is mailed to it (docs/email.md). The worker
-// mails an agent's reply only when no chat connection is open (worker/email/follow-up.ts), so staying
+// mails an agent's reply only when no chat connection is open (worker/channels/email/follow-up.ts), so staying
 // on the page changes nothing.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";

@@ -104,7 +104,7 @@ export function postJson(
   return json(f(conversationUrl(api, site, conv, path), jsonInit(body, conv)));
 }
 
-/** Whether replies can be emailed while the customer is away, and the address on file (worker/routes/conversations.ts). */
+/** Whether replies can be emailed while the customer is away, and the address on file (worker/conversation/routes.ts). */
 export function getFollowUp(
   api: string,
   site: string,

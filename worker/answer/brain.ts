@@ -8,7 +8,7 @@ import { brainFrom, type BrainParts } from "./turn.ts";
 export { articleUrl, brainFrom, kbLanguages, type BrainParts } from "./turn.ts";
 import type { Meta } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
-import { defaultDecisionConfig, type DecisionConfig } from "../kb/config.ts";
+import { defaultDecisionConfig, type DecisionConfig } from "./engine/config.ts";
 import { currentKb, recordChoice } from "../knowledge/store.ts";
 import { answerParts } from "./ai/index.ts";
 import { translator } from "./ai/translate.ts";

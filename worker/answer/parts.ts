@@ -2,9 +2,9 @@
 // The embedded implementations are the defaults; worker/answer/ai/ adds hybrid retrieval and an LLM
 // composer behind the same interfaces, so brain.ts — and decide() — stay one path.
 import type { Source } from "../../shared/protocol.ts";
-import { composeAnswer } from "../kb/compose.ts";
-import { retrieve, type Candidate, type Retrieval } from "../kb/retrieve.ts";
-import type { LoadedKb } from "../kb/index.ts";
+import { composeAnswer } from "./engine/compose.ts";
+import { retrieve, type Candidate, type Retrieval } from "./engine/retrieve.ts";
+import type { LoadedKb } from "./engine/index.ts";
 
 export interface Retriever {
   retrieve(kb: LoadedKb, workspaceId: string, text: string, locale: string): Promise<Retrieval>;

@@ -1,6 +1,6 @@
 // Greetings and thanks on their own: not questions for the help centre, and not failures either. The
 // bot answers them kindly in the customer's language instead of "I can't help with that".
-import { normalize } from "../kb/text.ts";
+import { normalize } from "./engine/text.ts";
 
 const HELLO =
   /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenas( tardes| noches)?|buenos dias|bonjour|salut|hallo|guten tag|ola|oi|ciao|buongiorno)( there| team| all)?$/;

@@ -4,16 +4,16 @@
 import type { Source } from "../../shared/protocol.ts";
 import { reply, replyLocale } from "../conversation/replies.ts";
 import type { Meta } from "../conversation/store.ts";
-import type { DecisionConfig } from "../kb/config.ts";
-import { asksForPerson, clarifyOptions, decide } from "../kb/decide.ts";
-import type { LoadedKb } from "../kb/index.ts";
-import type { Candidate } from "../kb/retrieve.ts";
+import type { DecisionConfig } from "./engine/config.ts";
+import { asksForPerson, clarifyOptions, decide } from "./engine/decide.ts";
+import type { LoadedKb } from "./engine/index.ts";
+import type { Candidate } from "./engine/retrieve.ts";
 import { chooseLanguage, LANGUAGE_NAMES } from "./language.ts";
 import type { Composer, Retriever } from "./parts.ts";
 import { smallTalk } from "./smalltalk.ts";
 import type { BotTurn, Brain, Translate } from "./turn-types.ts";
 
-/** The article's page in the workspace's help centre (worker/portal/). */
+/** The article's page in the workspace's help centre (worker/channels/portal/). */
 export const articleUrl = (baseUrl: string, workspaceId: string, id: string) =>
   `${baseUrl.replace(/\/$/, "")}/hc/${encodeURIComponent(workspaceId)}/articles/${encodeURIComponent(id)}`;
 

@@ -23,15 +23,15 @@ import {
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { translator, type Translate } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
-import { EmailSide, type EmailArrival } from "../email/conversation.ts";
-import { FollowUp, followUpShown } from "../email/follow-up.ts";
+import { EmailSide, type EmailArrival } from "../channels/email/conversation.ts";
+import { FollowUp, followUpShown } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
-import { linkContact } from "../email/db.ts";
-import { customerView } from "../history/view.ts";
+import { linkContact } from "../channels/email/db.ts";
+import { customerView } from "../channels/history/view.ts";
 import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
-import { notifyConversation } from "../notify/index.ts";
-import { loadMatrix } from "../routing/matrix.ts";
+import { notifyConversation } from "../insights/notify/index.ts";
+import { loadMatrix } from "../inbox/routing/matrix.ts";
 import { Bucket, frameLimits, messageLimits, slowDown } from "./budget.ts";
 import { currentPriority, Engine, Refused, type NewConversation } from "./engine.ts";
 import { botAnswers, IllegalTransition } from "./machine.ts";
@@ -40,7 +40,7 @@ import { TurnMeter } from "../ops/turns.ts";
 import { ConversationErased, Store, type Meta, type Sql } from "./store.ts";
 import { SubjectIndex } from "../privacy/subjects.ts";
 import { recordTurn } from "../knowledge/signals.ts";
-import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../analytics/record.ts";
+import { categories, readCursor, rowsFor, saveCursor, writeRows } from "../insights/analytics/record.ts";
 
 /** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
@@ -107,7 +107,7 @@ export class ConversationDO extends DurableObject<Env> {
   private lastFloodNotice = 0;
   /** Machine translation for customers in another language than the agents' (null without AI). */
   private readonly translate: Translate | null;
-  /** The analytics write in flight, and whether events arrived while it ran (worker/analytics/record.ts). */
+  /** The analytics write in flight, and whether events arrived while it ran (worker/insights/analytics/record.ts). */
   private analyticsRun: Promise<void> | null = null;
   private analyticsAgain = false;
   /** Side effects in flight that write outside the object (D1, other objects): erasure waits for them. */
@@ -241,7 +241,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /**
-   * The customer's own view for their history in the widget (worker/history/): the list row, and the
+   * The customer's own view for their history in the widget (worker/channels/history/): the list row, and the
    * messages when asked. Null unless `contactId` is this conversation's own contact (a linked
    * colleague is not its owner), before it exists, or while it has nothing to read.
    */
@@ -419,7 +419,7 @@ export class ConversationDO extends DurableObject<Env> {
     return m ? followUpShown(m) : null;
   }
 
-  /** A typed address is mailed a code first (worker/email/confirm.ts); a verified identity's is used at once. */
+  /** A typed address is mailed a code first (worker/channels/email/confirm.ts); a verified identity's is used at once. */
   setFollowUp(email: string): Promise<Outcome<FollowUpResult>> {
     return outcomeOf(() => this.followUp.leave(email));
   }

@@ -14,7 +14,7 @@ import {
   type Source,
 } from "../../shared/protocol.ts";
 import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
-import { defaultMatrix, route, type Matrix } from "../routing/matrix.ts";
+import { defaultMatrix, route, type Matrix } from "../inbox/routing/matrix.ts";
 import { botAnswers, canMove, IllegalTransition } from "./machine.ts";
 import { reply, type ReplyKey } from "./replies.ts";
 import { summarizeConversation } from "./summary.ts";
@@ -354,7 +354,7 @@ export class Engine {
 
   /**
    * The address the customer left for replies while they are away from the chat (mailed by
-   * worker/email/follow-up.ts). Verified when it is their verified identity's own email, and then
+   * worker/channels/email/follow-up.ts). Verified when it is their verified identity's own email, and then
    * confirmed at once; a typed one is confirmed only by the code mailed to it (confirmFollowUp).
    */
   setFollowUp(email: string): FollowUpResult {

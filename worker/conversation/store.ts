@@ -2,7 +2,7 @@
 // above it runs against any SQLite (the DO in production and in workerd tests).
 import type { HandoffPacket } from "../../shared/api.ts";
 import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
-import type { EmailThread } from "../email/compose.ts";
+import type { EmailThread } from "../channels/email/compose.ts";
 
 /** The code a typed follow-up address must send back; only its HMAC is kept. Defined here, with the record it sits in. */
 export type PendingCode = { email: string; hash: string; expiresAt: number; tries: number };
@@ -50,15 +50,15 @@ export type Meta = {
   handoffNeeded?: { needed: boolean; by: string; at: number };
   /** The customer's contact, when their email address is known. */
   contactId?: string;
-  /** Email conversations: where replies go and how they thread (worker/email/). */
+  /** Email conversations: where replies go and how they thread (worker/channels/email/). */
   email?: EmailThread;
   /**
    * Chat conversations: the address the customer left for replies while they are away from the chat,
-   * and the Message-IDs mailed to it so far (worker/email/follow-up.ts).
+   * and the Message-IDs mailed to it so far (worker/channels/email/follow-up.ts).
    */
   followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
-  /** The code mailed to a typed follow-up address, until it is entered (worker/email/confirm.ts). */
-  /** A typed follow-up address waiting for its confirmation code (worker/email/confirm.ts). */
+  /** The code mailed to a typed follow-up address, until it is entered (worker/channels/email/confirm.ts). */
+  /** A typed follow-up address waiting for its confirmation code (worker/channels/email/confirm.ts). */
   followUpCode?: PendingCode;
   /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
   followUpMails?: number[];

@@ -6,7 +6,7 @@
 import { LANGUAGE_NAMES } from "../answer/language.ts";
 import { smallTalk } from "../answer/smalltalk.ts";
 import type { ConversationEvent, MessageEvent } from "../../shared/protocol.ts";
-import { asksForPerson } from "../kb/decide.ts";
+import { asksForPerson } from "../answer/engine/decide.ts";
 
 const LABELS = {
   en: {

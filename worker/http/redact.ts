@@ -8,9 +8,9 @@ const RULES: [RegExp, string][] = [
   [/([?&](?:token|access_token|hmac|code|key|secret|signature|sig)=)[^&\s"'#<>]+/gi, "$1[redacted]"],
   // Authorization headers and bearer tokens.
   [/\b(Bearer\s+)[^\s"',;]+/gi, "$1[redacted]"],
-  // Reply tokens in support plus-addresses (worker/email/address.ts): support+<token>@domain.
+  // Reply tokens in support plus-addresses (worker/channels/email/address.ts): support+<token>@domain.
   [/\+(?:c[a-z2-7]{16,64}\.[a-z2-7]{16}|[a-z0-9]{10,40}-[a-z2-7]{16})@/gi, "+[redacted]@"],
-  // REST API keys (worker/rest/keys.ts).
+  // REST API keys (worker/channels/rest/keys.ts).
   [/\bek_[\w-]{32}\b/g, "ek_[redacted]"],
   // Slack incoming-webhook URLs are credentials in themselves.
   [/(hooks\.slack\.com\/services\/)[^\s"'<>]+/gi, "$1[redacted]"],

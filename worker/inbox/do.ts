@@ -14,10 +14,10 @@ import {
   releasable,
   waitingUnassigned,
   type RosterAgent,
-} from "../routing/assign.ts";
-import { onSlaEvent } from "../routing/hooks.ts";
-import { loadMatrix } from "../routing/matrix.ts";
-import { advanced, nextDeadline, runsSla, slaStateAt } from "../routing/sla.ts";
+} from "./routing/assign.ts";
+import { onSlaEvent } from "./routing/hooks.ts";
+import { loadMatrix } from "./routing/matrix.ts";
+import { advanced, nextDeadline, runsSla, slaStateAt } from "./routing/sla.ts";
 
 /** Resolved conversations stay visible this long, so an agent sees what just closed. */
 const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;

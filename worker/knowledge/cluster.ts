@@ -2,7 +2,7 @@
 // order always give the same groups. Each question is a sparse vector of content-word stems (weight 1)
 // and in-word character trigrams (weight 0.5, so "refund"/"refunded"/typos still meet); a question
 // joins the group whose centroid it is most similar to (cosine ≥ threshold), or starts a new one.
-import { terms } from "../kb/text.ts";
+import { terms } from "../answer/engine/text.ts";
 
 export type Vec = Map<string, number>;
 export type Cluster<T> = { items: T[]; centroid: Vec; terms: Map<string, number> };

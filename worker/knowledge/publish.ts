@@ -7,7 +7,7 @@ import type { Article } from "../../shared/article.ts";
 import type { JobStatus, KbJob, PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
-import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../kb/snapshot.ts";
+import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
 
 export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history" | "rebuild";

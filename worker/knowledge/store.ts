@@ -5,13 +5,13 @@
 import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
-import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../kb/snapshot.ts";
+import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import { queueJob } from "./publish.ts";
 
 const CURRENT_TTL_MS = 2000;
 
-export type { LoadedKb } from "../kb/index.ts";
-import type { LoadedKb } from "../kb/index.ts";
+export type { LoadedKb } from "../answer/engine/index.ts";
+import type { LoadedKb } from "../answer/engine/index.ts";
 
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();

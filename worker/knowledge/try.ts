@@ -5,7 +5,7 @@ import type { Article } from "../../shared/article.ts";
 import { brainFrom, brainParts } from "../answer/brain.ts";
 import type { Meta } from "../conversation/store.ts";
 import type { Env } from "../env.ts";
-import { buildSnapshot, loadIndex } from "../kb/snapshot.ts";
+import { buildSnapshot, loadIndex } from "../answer/engine/snapshot.ts";
 import { listDrafts } from "./library.ts";
 import { readSynonyms } from "./publish.ts";
 import { currentKb, listArticles, type LoadedKb } from "./store.ts";

@@ -4,7 +4,7 @@
 // carry console URLs (they name conversations) to the sites agents click through to.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
-import { ASK_SCRIPT } from "../portal/html.ts";
+import { ASK_SCRIPT } from "../channels/portal/html.ts";
 import { ownOrigins } from "./same-origin.ts";
 
 let askHash: Promise<string> | undefined;

@@ -3,7 +3,7 @@
 // address typed into the chat). Export gathers it into one archive; erasure removes it everywhere.
 import type { ContactRecord, EraseResult, SubjectConversation, SubjectSource } from "../../shared/privacy.ts";
 import { audit } from "../audit/privacy.ts";
-import { normaliseEmail } from "../email/address.ts";
+import { normaliseEmail } from "../channels/email/address.ts";
 import type { Env } from "../env.ts";
 import { queueJob } from "../knowledge/publish.ts";
 import { addCounts, eraseConversation, exportConversation, noCounts } from "./conversation.ts";

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { contactQuerySchema, eraseContactSchema, retentionSchema } from "../../shared/privacy.ts";
 import { audit, auditTrail } from "../audit/privacy.ts";
-import { normaliseEmail } from "../email/address.ts";
+import { normaliseEmail } from "../channels/email/address.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin } from "../middleware/auth.ts";

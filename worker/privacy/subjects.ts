@@ -4,7 +4,7 @@
 // per address per conversation, off the customer's path.
 import type { SubjectSource } from "../../shared/privacy.ts";
 import type { Meta } from "../conversation/store.ts";
-import { normaliseEmail } from "../email/address.ts";
+import { normaliseEmail } from "../channels/email/address.ts";
 
 type Address = { email: string; source: Exclude<SubjectSource, "contact">; verified: boolean };
 

@@ -154,7 +154,7 @@ export function ConversationPage({ id }: { id: string }) {
               onRetry={(c) => store.retry(c)}
               onDiscard={(c) => store.discard(c)}
             />
-            {/* Training links are KB writes: editors and owners (worker/routes/knowledge.ts). */}
+            {/* Training links are KB writes: editors and owners (worker/knowledge/routes.ts). */}
             {me.value?.role !== "agent" && <LinkArticle detail={detail} state={state} />}
             <Composer
               state={state}

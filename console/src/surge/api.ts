@@ -1,4 +1,4 @@
-// Client for /api/surge (worker/surge/routes.ts).
+// Client for /api/surge (worker/insights/surge/routes.ts).
 import type {
   ApprovalSummary,
   AuditEntry,

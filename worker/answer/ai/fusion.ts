@@ -4,7 +4,7 @@
 // whose logit is `floor`, so a question nothing resembles keeps its confidence low — and each
 // article's score is `(1 - w) · embedded + w · semantic`. The result is still a probability, and the
 // decision rules stay one piece of code.
-import type { Candidate, Retrieval } from "../../kb/retrieve.ts";
+import type { Candidate, Retrieval } from "../engine/retrieve.ts";
 import type { SemanticHit } from "./vectors.ts";
 
 export type FusionOptions = { weight: number; temperature: number; floor: number; maxCandidates: number };

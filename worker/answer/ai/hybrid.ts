@@ -1,8 +1,8 @@
 // Hybrid retrieval: the embedded engine's ranking (intent model + BM25) fused with Vectorize's
 // nearest passages to the query's embedding, optionally reranked by a cross-encoder. Any failure of
 // the remote parts degrades to the embedded ranking for that turn, never to an error.
-import { defaultRetrieveConfig } from "../../kb/config.ts";
-import { retrieve, type Retrieval } from "../../kb/retrieve.ts";
+import { defaultRetrieveConfig } from "../engine/config.ts";
+import { retrieve, type Retrieval } from "../engine/retrieve.ts";
 import type { LoadedKb } from "../../knowledge/store.ts";
 import type { Retriever } from "../parts.ts";
 import type { AiSettings } from "./config.ts";

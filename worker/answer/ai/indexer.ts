@@ -2,7 +2,7 @@
 // upsert it into Vectorize; delete vectors of passages that no longer exist. A manifest in KV
 // (vector id → hash of model + embedded text) makes republishing cheap: only changed passages are
 // embedded again, which matters because every resolved conversation republishes the index.
-import type { SnapshotArticle } from "../../kb/snapshot.ts";
+import type { SnapshotArticle } from "../engine/snapshot.ts";
 import type { Embedder } from "./embeddings.ts";
 import { passageVectorId, type PassageVector, type PassageVectors } from "./vectors.ts";
 

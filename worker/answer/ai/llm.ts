@@ -2,8 +2,8 @@
 // opening is read before the turn is returned, so (a) a model that is down or slow to its first token
 // falls back to the extractive answer within `llmFirstTokenMs`, and (b) a refusal marker never
 // reaches the customer: the brain turns it into a decline or handoff.
-import { composeAnswer } from "../../kb/compose.ts";
-import type { Candidate } from "../../kb/retrieve.ts";
+import { composeAnswer } from "../engine/compose.ts";
+import type { Candidate } from "../engine/retrieve.ts";
 import { extractiveComposer, type Composed, type ComposeInput, type Composer } from "../parts.ts";
 import type { AiSettings } from "./config.ts";
 import { AiResponseError, type AiBinding } from "./embeddings.ts";

@@ -1,7 +1,7 @@
 -- Routing: an agent can set themselves away (teams already live in agents.teams as a JSON array).
 ALTER TABLE agents ADD COLUMN away INTEGER NOT NULL DEFAULT 0;
 
--- Every time a queued conversation neared or breached its response target (worker/routing/hooks.ts).
+-- Every time a queued conversation neared or breached its response target (worker/inbox/routing/hooks.ts).
 CREATE TABLE sla_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id TEXT NOT NULL,

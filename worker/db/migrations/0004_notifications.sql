@@ -1,5 +1,5 @@
 -- Notifications: outgoing webhooks and the Slack incoming-webhook URL, per workspace. Deliveries and
--- their retries live in each workspace's Notifier Durable Object, not here (worker/notify/README.md).
+-- their retries live in each workspace's Notifier Durable Object, not here (worker/insights/notify/README.md).
 CREATE TABLE webhooks (
   id TEXT PRIMARY KEY,
   workspace_id TEXT NOT NULL REFERENCES workspaces(id),

@@ -1,4 +1,4 @@
--- The email channel (worker/email/, docs/email.md).
+-- The email channel (worker/channels/email/, docs/email.md).
 
 -- Which workspace a support address feeds. `address` is a lowercase mailbox ("support@lumen.example")
 -- or a whole domain written "@lumen.example"; the mailbox wins over its domain. Plus tags are not

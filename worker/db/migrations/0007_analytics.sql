@@ -1,6 +1,6 @@
 -- Analytics: every conversation event, appended as it happens by the Conversation DO
--- (worker/analytics/record.ts), never reconstructed later. The dashboard's SQL
--- (worker/analytics/queries.ts, docs/analytics.md) reads this table plus answer_votes (thumbs up/down,
+-- (worker/insights/analytics/record.ts), never reconstructed later. The dashboard's SQL
+-- (worker/insights/analytics/queries.ts, docs/analytics.md) reads this table plus answer_votes (thumbs up/down,
 -- written by the widget's feedback route) and articles (titles).
 --
 -- `seq` is the event's seq in its conversation's log, so (conversation_id, seq) identifies an event

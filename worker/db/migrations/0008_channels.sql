@@ -1,5 +1,5 @@
--- Channels beyond the widget: the help-centre portal (worker/portal/, docs/portal.md) and the REST API
--- (worker/rest/, docs/rest-api.md).
+-- Channels beyond the widget: the help-centre portal (worker/channels/portal/, docs/portal.md) and the REST API
+-- (worker/channels/rest/, docs/rest-api.md).
 
 -- A portal site is the site key the help centre's own pages embed the widget with. Those pages are
 -- served from the worker's origin, which differs per deployment (and per test run), so a portal site

@@ -1,4 +1,4 @@
--- Surge triage (worker/surge/): sweeps with a brief that is locked before planning, their steps, the
+-- Surge triage (worker/insights/surge/): sweeps with a brief that is locked before planning, their steps, the
 -- follow-up tasks from feedback, and the audit trail, which the database itself keeps append-only.
 
 CREATE TABLE surge_sweeps (

@@ -1,5 +1,5 @@
 -- Analytics, one row per conversation: what every per-conversation figure of the dashboard needs
--- (worker/analytics/queries.ts, docs/analytics.md), so a date range reads one row per conversation
+-- (worker/insights/analytics/queries.ts, docs/analytics.md), so a date range reads one row per conversation
 -- instead of every event of every conversation.
 --
 -- A row is a pure function of that conversation's `analytics_events` rows: the trigger below recomputes
@@ -7,7 +7,7 @@
 -- inside the same D1 batch, all or nothing). Recomputing instead of adding makes it replay-safe: a
 -- retried batch inserts nothing new (INSERT OR IGNORE fires no trigger for an ignored row), and even
 -- a repeated recompute gives the same row. The trigger runs whoever writes the events (the
--- Conversation DO through worker/analytics/record.ts, scripts/bench-analytics.ts, an older worker
+-- Conversation DO through worker/insights/analytics/record.ts, scripts/bench-analytics.ts, an older worker
 -- still running while this deploys), and it does not depend on the order rows arrive in: until the
 -- `started` row (seq 0) is there, there is no row; when it comes, the row is computed from everything.
 --
@@ -36,7 +36,7 @@ CREATE TABLE analytics_conversations (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX analytics_conversations_id ON analytics_conversations(conversation_id);
 -- Percentiles (p50/p90 by nearest rank): a range's values in order, without sorting them, when the
--- range holds much of the workspace's history (worker/analytics/queries.ts decides).
+-- range holds much of the workspace's history (worker/insights/analytics/queries.ts decides).
 CREATE INDEX analytics_conversations_frt ON analytics_conversations(workspace_id, frt, started_at) WHERE frt IS NOT NULL;
 CREATE INDEX analytics_conversations_bot_frt ON analytics_conversations(workspace_id, bot_frt, started_at) WHERE bot_frt IS NOT NULL;
 CREATE INDEX analytics_conversations_human_frt ON analytics_conversations(workspace_id, human_frt, started_at) WHERE human_frt IS NOT NULL;

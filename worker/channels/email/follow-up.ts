@@ -1,0 +1,194 @@
+// Follow-up by email for chat conversations. A customer handed off to a person who then closes the
+// page would never see the reply; so an agent's message written while no customer connection is open
+// is also emailed, to the customer's verified identity email or to an address they typed in the
+// widget *and confirmed* with the code we mailed it (worker/channels/email/confirm.ts): anyone can type
+// anyone's address, and nobody must be able to point our mail at a stranger. The mail carries the
+// conversation's signed reply token, so the customer's answer by email threads back into the same
+// conversation (worker/channels/email/inbound.ts), where the agent keeps working it. Its subject is ours, never
+// the customer's text. Bot messages are never mailed here (the bot answers live, and mail loops start
+// with robots).
+import type { FollowUpResult } from "../../../shared/api.ts";
+import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
+import { AGENTS_ONLY, isVerifiedField } from "../../../shared/protocol.ts";
+import { Refused, type Engine } from "../../conversation/engine.ts";
+import type { Meta, Store } from "../../conversation/store.ts";
+import type { Env } from "../../env.ts";
+import { replyAddress, replyToken } from "./address.ts";
+import { withReference, type EmailThread } from "./compose.ts";
+import { CODE_TRIES, CODE_TTL_MS, checkCode, codeHash, followUpSubject, mailCode, newCode } from "./confirm.ts";
+import { supportAddressOf } from "./db.ts";
+import { deliver } from "./outbound.ts";
+
+type Hooks = {
+  broadcast: (f: ServerFrame) => void;
+  waitUntil: (p: Promise<unknown>) => void;
+  /** A customer socket or SSE stream is open: they will see the message in the chat. */
+  customerConnected: () => boolean;
+};
+
+/** A code mailed this recently is not mailed again for the same address (a double click, a retry). */
+const RESEND_AFTER_MS = 60_000;
+
+/** Where follow-ups go: a confirmed typed address, else a verified identity's email. Never an unconfirmed claim. */
+export function followUpAddress(m: Meta): FollowUpResult | null {
+  if (m.email) return null; // An email conversation mails every reply already (EmailSide).
+  const f = m.followUp;
+  if (f && (f.verified || f.confirmed)) return { email: f.email, verified: f.verified, confirmed: true };
+  if (isVerifiedField(m.identity, "email") && m.identity?.email)
+    return { email: m.identity.email.toLowerCase(), verified: true, confirmed: true };
+  return null;
+}
+
+/**
+ * What the customer and agents are shown: a typed address still awaiting its code (so the widget asks
+ * for it), else the address mail goes to.
+ */
+export function followUpShown(m: Meta): FollowUpResult | null {
+  if (m.email) return null;
+  const f = m.followUp;
+  if (f && !f.verified && !f.confirmed) return { email: f.email, verified: false, confirmed: false };
+  return followUpAddress(m);
+}
+
+export class FollowUp {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly env: Env,
+    private readonly store: Store,
+    private readonly engine: Engine,
+    private readonly hooks: Hooks,
+  ) {}
+
+  /**
+   * The customer left an address. Their verified identity's own is used at once; any other gets a
+   * confirmation mail with a code first (refused when the caps are reached or it cannot be sent).
+   */
+  async leave(email: string): Promise<FollowUpResult> {
+    const m = this.engine.meta;
+    const support = await supportAddressOf(this.env.DB, m.workspaceId);
+    if (!support) throw new Refused("follow_up_unavailable", "this workspace does not send email");
+    const r = this.engine.setFollowUp(email);
+    if (r.confirmed) return r;
+    const now = Date.now();
+    const pending = this.engine.meta.followUpCode;
+    // A code still usable and mailed within the minute is not mailed again (a double click, a retry).
+    const usable = pending && now < pending.expiresAt && pending.tries < CODE_TRIES;
+    if (pending?.email === email && usable && now - (pending.expiresAt - CODE_TTL_MS) < RESEND_AFTER_MS) return r;
+    const code = newCode();
+    const hash = await codeHash(this.env.SECRET, m.id, email, code);
+    const mailed = await mailCode(
+      this.env,
+      {
+        conversationId: m.id,
+        workspaceId: m.workspaceId,
+        locale: m.locale,
+        support,
+        sentAt: this.engine.meta.followUpMails ?? [],
+      },
+      email,
+      code,
+      now,
+    );
+    if (!mailed.ok) throw new Refused(mailed.code, mailed.message);
+    // Read again: other turns may have changed the conversation while the mail went out.
+    const after = this.engine.meta;
+    if (after.followUp?.email !== email) return r;
+    this.store.saveMeta({
+      ...after,
+      followUpCode: { email, hash, expiresAt: now + CODE_TTL_MS, tries: 0 },
+      followUpMails: [...(after.followUpMails ?? []).filter((t) => t > now - 86_400_000), now],
+    });
+    return r;
+  }
+
+  /** The code from the confirmation mail, typed in the chat. */
+  async confirm(code: string): Promise<FollowUpResult> {
+    const m = this.engine.meta;
+    const verdict = await checkCode(this.env.SECRET, m.id, m.followUpCode, m.followUp?.email, code, Date.now());
+    if (verdict === "ok") return this.engine.confirmFollowUp();
+    const now = this.engine.meta;
+    if (verdict === "wrong_code" && now.followUpCode) {
+      const tries = now.followUpCode.tries + 1;
+      this.store.saveMeta({ ...now, followUpCode: { ...now.followUpCode, tries } });
+      const left = Math.max(0, CODE_TRIES - tries);
+      throw new Refused(
+        "wrong_code",
+        `that code is not right${left ? ` (${left} more tries)` : "; ask for a new one"}`,
+      );
+    }
+    throw new Refused(
+      verdict,
+      verdict === "code_expired"
+        ? "the code has expired; save the address again for a new one"
+        : verdict === "too_many_tries"
+          ? "too many wrong codes; save the address again for a new one"
+          : "no email address is waiting for a code",
+    );
+  }
+
+  /** Called for every frame the conversation broadcasts. */
+  onFrame(f: ServerFrame): void {
+    if (f.t !== "event" || f.event.type !== "message" || f.event.author !== "agent") return;
+    const m = this.store.meta();
+    if (!m || this.hooks.customerConnected()) return;
+    if (!followUpAddress(m)) {
+      // The customer asked for mail but never confirmed the address: the agent should know it did not go.
+      if (m.followUp && !m.email)
+        this.note(`This reply was not emailed to ${m.followUp.email}: the customer has not confirmed that address.`);
+      return;
+    }
+    const e = f.event;
+    const next = this.chain.then(() => this.send(e));
+    this.chain = next.catch(() => undefined);
+    this.hooks.waitUntil(next);
+  }
+
+  private async send(e: MessageEvent): Promise<void> {
+    const m = this.store.meta();
+    const to = m ? followUpAddress(m) : null;
+    if (!m || !to) return;
+    const support = await supportAddressOf(this.env.DB, m.workspaceId);
+    if (!support)
+      return this.note(`This reply was not emailed to ${to.email}: the workspace has no support email address.`);
+    const refs = m.followUp?.email === to.email ? m.followUp.references : [];
+    const thread: EmailThread = {
+      customer: to.email,
+      // The To: display name is a header we write: a signed name only, never the page's claim.
+      ...(m.identity?.name && isVerifiedField(m.identity, "name") ? { customerName: m.identity.name } : {}),
+      support,
+      replyTo: replyAddress(support, await replyToken(this.env.SECRET, m.id)),
+      subject: followUpSubject(m.locale, this.env.EMAIL_FROM_NAME ?? "Support"),
+      ...(refs.length ? { lastInbound: refs[refs.length - 1] as string } : {}),
+      references: refs,
+    };
+    const r = await deliver(this.env, { conversationId: m.id, workspaceId: m.workspaceId, thread }, e, Date.now());
+    if (r.status !== "sent")
+      return this.note(`This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
+    const now = this.store.meta();
+    if (now)
+      this.store.saveMeta({
+        ...now,
+        followUp: {
+          email: to.email,
+          verified: to.verified,
+          confirmed: true,
+          references: withReference(refs, r.messageId),
+        },
+      });
+    this.note(`The customer had left the chat, so this reply was also emailed to ${to.email}.`);
+  }
+
+  /** A line only agents see, under the reply it is about. */
+  private note(text: string): void {
+    const { event } = this.store.append({
+      type: "note",
+      audience: AGENTS_ONLY,
+      id: crypto.randomUUID(),
+      name: "EdgeDesk",
+      text,
+      at: Date.now(),
+    });
+    this.hooks.broadcast({ t: "event", event });
+  }
+}

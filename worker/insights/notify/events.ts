@@ -1,0 +1,156 @@
+// Turns what happened in a conversation into webhook events. The Conversation DO's log is the source:
+// on every publish we read the log past a cursor kept in the conversation's own SQLite and move the
+// cursor in the same synchronous step, so each stored event is turned into notifications exactly
+// once, however many publishes run concurrently, and a publish never has to say what changed.
+import type { EventConversation, EventHandoff, HandoffPacket, InboxItem, WebhookEvent } from "../../../shared/api.ts";
+import { forCustomer, type ConversationEvent } from "../../../shared/protocol.ts";
+import type { Meta } from "../../conversation/store.ts";
+
+/** Fields other features may add to items and packets (identity tiers); read when present. */
+const extra = (o: object | undefined, key: string): string | undefined => {
+  const v = o ? (o as Record<string, unknown>)[key] : undefined;
+  return typeof v === "string" && v ? v : undefined;
+};
+
+export function consoleUrl(base: string | undefined, conversationId: string): string | undefined {
+  return base ? `${base.replace(/\/+$/, "")}/console/#/c/${encodeURIComponent(conversationId)}` : undefined;
+}
+
+export function conversationOf(item: InboxItem, packet?: HandoffPacket, base?: string): EventConversation {
+  const tier = extra(item, "tier") ?? extra(packet, "tier");
+  const url = consoleUrl(base, item.id);
+  return {
+    id: item.id,
+    state: item.state,
+    channel: item.channel,
+    preview: item.preview,
+    ...(item.reason ? { reason: item.reason } : {}),
+    ...(item.team ? { team: item.team } : {}),
+    ...(item.priority ? { priority: item.priority } : {}),
+    ...(tier ? { tier } : {}),
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    ...(url ? { consoleUrl: url } : {}),
+  };
+}
+
+/** The packet as receivers get it: everything an agent sees first, minus the browser's user agent. */
+export function handoffOf(h: HandoffPacket): EventHandoff {
+  const id = h.identity;
+  return {
+    reason: h.reason,
+    summary: h.summary,
+    ...(h.summarySource ? { summarySource: h.summarySource } : {}),
+    priority: h.priority,
+    team: h.team,
+    ...(h.tier ? { tier: h.tier } : {}),
+    ...(h.slaDueAt !== undefined ? { slaDueAt: h.slaDueAt } : {}),
+    ...(h.category ? { category: h.category } : {}),
+    ...(h.article ? { article: h.article } : {}),
+    ...(h.pageUrl ? { pageUrl: h.pageUrl } : {}),
+    ...(h.pageTitle ? { pageTitle: h.pageTitle } : {}),
+    locale: h.locale,
+    at: h.at,
+    ...(id
+      ? {
+          identity: {
+            id: id.id,
+            verified: id.verified,
+            ...(id.verified ? { verifiedFields: id.verifiedFields ?? ["id", "email"] } : {}),
+            ...(id.email ? { email: id.email } : {}),
+            ...(id.name ? { name: id.name } : {}),
+            ...(id.attributes ? { attributes: id.attributes } : {}),
+          },
+        }
+      : {}),
+    tried: h.tried.map(({ articleId, title, score }) => ({ articleId, title, score })),
+  };
+}
+
+/** Private agent-side entries (internal notes and the like) never leave the desk. */
+const isInternal = (e: ConversationEvent): boolean => !forCustomer(e);
+
+/**
+ * The events for log entries `log` (those past the cursor), `created` when this is the conversation's
+ * first publish. Event ids derive from the conversation id and seq: re-emitting is harmless, the
+ * notifier enqueues each (event, endpoint) once.
+ */
+export function eventsFor(
+  meta: Meta,
+  item: InboxItem,
+  log: ConversationEvent[],
+  created: boolean,
+  publicUrl?: string,
+): WebhookEvent[] {
+  const base = publicUrl || meta.baseUrl;
+  const conversation = conversationOf(item, meta.handoff, base);
+  const mk = (
+    id: string,
+    type: WebhookEvent["type"],
+    at: number,
+    data: Omit<WebhookEvent["data"], "conversation"> = {},
+  ): WebhookEvent => ({
+    id: `${meta.id}.${id}`,
+    type,
+    createdAt: at,
+    workspaceId: meta.workspaceId,
+    data: { conversation, ...data },
+  });
+  // Every event about people working the conversation carries the packet, as the console shows it first.
+  const packet = meta.handoff ? { handoff: handoffOf(meta.handoff) } : {};
+  const out: WebhookEvent[] = [];
+  if (created) out.push(mk("created", "conversation.created", meta.createdAt));
+  for (const e of log) {
+    if (isInternal(e)) continue;
+    if (e.type === "message" && (e.author === "customer" || e.author === "agent")) {
+      const message = {
+        id: e.id,
+        seq: e.seq,
+        author: e.author,
+        text: e.text,
+        at: e.at,
+        ...(e.name ? { name: e.name } : {}),
+      };
+      out.push(mk(String(e.seq), "message.created", e.at, { message }));
+    } else if (e.type === "retract") {
+      out.push(
+        mk(String(e.seq), "message.retracted", e.at, {
+          retraction: { messageId: e.messageId, by: e.by, at: e.at, ...(e.reason ? { reason: e.reason } : {}) },
+        }),
+      );
+    } else if (e.type === "state") {
+      if (e.state === "queued") out.push(mk(String(e.seq), "conversation.handed_off", e.at, packet));
+      else if (e.state === "agent")
+        out.push(
+          mk(String(e.seq), "conversation.assigned", e.at, {
+            ...packet,
+            ...(e.name ? { agent: { name: e.name } } : {}),
+          }),
+        );
+      else if (e.state === "resolved") out.push(mk(String(e.seq), "conversation.resolved", e.at, packet));
+      else if (e.state === "bot" && e.reason === "reopened") out.push(mk(String(e.seq), "conversation.reopened", e.at));
+    }
+  }
+  return out;
+}
+
+type CursorSql = Pick<SqlStorage, "exec">;
+
+/**
+ * Reads and advances the conversation's notification cursor in one synchronous step (no await in
+ * between: the Durable Object runs it atomically). `created` is true on a new conversation's first call.
+ */
+export function takeSinceCursor(
+  sql: CursorSql,
+  events: (after: number) => ConversationEvent[],
+): { log: ConversationEvent[]; created: boolean } {
+  sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)");
+  const row = sql.exec<{ seq: number }>("SELECT seq FROM notify_cursor WHERE id = 1").toArray()[0];
+  const log = events(row?.seq ?? 0);
+  const last = log.length ? (log[log.length - 1] as ConversationEvent).seq : (row?.seq ?? 0);
+  sql.exec("INSERT INTO notify_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", last);
+  // A new conversation publishes once before anything is in its log. No cursor but a log means it
+  // predates notifications: its history is not news, so it starts from here.
+  if (!row) return { log: [], created: log.length === 0 };
+  return { log, created: false };
+}

@@ -1,0 +1,48 @@
+// The demo host page: embeds the widget the way a customer's website would. (The help centre, where
+// bot answers link to, is worker/channels/portal/.)
+import { Hono } from "hono";
+import type { AppEnv } from "../env.ts";
+import { FAVICON_LINK, FAVICON_SVG } from "./favicon.ts";
+import { escapeHtml } from "./markdown.ts";
+
+export const pages = new Hono<AppEnv>();
+
+const icon = () =>
+  new Response(FAVICON_SVG, {
+    headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" },
+  });
+pages.get("/favicon.svg", icon);
+pages.get("/favicon.ico", icon);
+
+const shell = (title: string, description: string, body: string, lang = "en") => `<!doctype html>
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<meta name="description" content="${escapeHtml(description)}">${FAVICON_LINK}
+<style>
+body{font:16px/1.6 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7fb}
+header{background:#1f3b73;color:#fff;padding:14px 24px}header a{color:#fff;text-decoration:none;font-weight:600}
+main{max-width:760px;margin:24px auto;padding:0 20px 80px}article{background:#fff;border-radius:12px;padding:28px 32px;box-shadow:0 1px 3px #0001}
+h1{font-size:1.7rem;line-height:1.25;margin:0 0 8px}.meta{color:#5b6475;font-size:.9rem;margin-bottom:20px}code{background:#eef1f6;padding:1px 4px;border-radius:4px}
+</style></head><body><header><a href="/demo/">Lumen Help Centre</a></header><main>${body}</main>
+<script src="/widget.js" data-site="demo_site" data-locale="${escapeHtml(lang)}" async></script></body></html>`;
+
+pages.get("/demo/", (c) => {
+  const site = c.req.query("site") ?? "demo_site";
+  const locale = c.req.query("locale");
+  const body = `<article><h1>Lumen: your photos, safe and shared</h1>
+<p>This page stands in for a customer's website. The chat button in the corner is the EdgeDesk widget,
+embedded with one tag:</p>
+<p><code>&lt;script src="/widget.js" data-site="${escapeHtml(site)}" async&gt;&lt;/script&gt;</code></p>
+<p>Ask it things like <em>"how do I reset my password?"</em>, <em>"my backup stopped working"</em>,
+<em>"¿cómo recupero fotos borradas?"</em>, or <em>"I want to talk to a person"</em>.</p></article>`;
+  const page = shell(
+    "Lumen: demo host page",
+    "A stand-in for a customer's website with the EdgeDesk support widget embedded by one script tag: ask it about Lumen, or ask for a person.",
+    body,
+  ).replace(
+    /<script src="\/widget.js"[^>]*><\/script>/,
+    `<script src="/widget.js" data-site="${escapeHtml(site)}"${locale ? ` data-locale="${escapeHtml(locale)}"` : ""} async></script>`,
+  );
+  return c.html(page);
+});
+pages.get("/demo", (c) => c.redirect("/demo/"));
