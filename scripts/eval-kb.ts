@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArticle, type Article } from "../shared/article.ts";
 import { brainFrom } from "../worker/answer/turn.ts";
 import { extractiveComposer, type Retriever } from "../worker/answer/parts.ts";
-import type { Meta } from "../worker/conversation/store.ts";
+import type { Meta } from "../worker/conversation/model.ts";
 import { SimulatedCustomer } from "./lib/customer.ts";
 import {
   buildSnapshot,

@@ -3,7 +3,7 @@
 // language must come from the text. Labels are read only here, to score, never by the bot.
 import { brainFrom } from "../../worker/answer/turn.ts";
 import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import type { Meta } from "../../worker/conversation/model.ts";
 import {
   buildSnapshot,
   defaultDecisionConfig,

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { chooseLanguage } from "../../worker/answer/language.ts";
 import { brainFrom } from "../../worker/answer/turn.ts";
 import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import type { Meta } from "../../worker/conversation/model.ts";
 import { buildSnapshot, defaultDecisionConfig, loadIndex } from "../../worker/answer/engine/index.ts";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { conversationLocale } from "../../widget/app/i18n.ts";

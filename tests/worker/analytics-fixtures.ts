@@ -1,7 +1,7 @@
 // What the analytics tests write as a conversation's Durable Object would: its meta, the part of it
 // rowsFor() reads (workspace, channel, the handoff packet).
 import type { HandoffPacket } from "../../shared/api.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import type { Meta } from "../../worker/conversation/model.ts";
 
 export function metaOf(
   id: string,

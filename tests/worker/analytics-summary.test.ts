@@ -17,7 +17,7 @@ import {
   summaryCounts,
   type Range,
 } from "../../worker/insights/analytics/queries.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import type { Meta } from "../../worker/conversation/model.ts";
 import { metaOf as sharedMetaOf } from "./analytics-fixtures.ts";
 import { asCustomer, BASE, createConversation, publishDemoKb, q } from "./helpers.ts";
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CreatedConversation } from "../../shared/api.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
-import type { Engine } from "../../worker/conversation/engine.ts";
+import type { Engine } from "../../worker/conversation/lifecycle.ts";
 import { frameLimits, messageLimits } from "../../worker/conversation/budget.ts";
 import { asCustomer, BASE, connect, createConversation, publishDemoKb, q, wsAs } from "./helpers.ts";
 

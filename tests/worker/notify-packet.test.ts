@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { HandoffPacket, InboxItem, WebhookEvent } from "../../shared/api.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
+import type { Meta } from "../../worker/conversation/model.ts";
 import { eventsFor, handoffOf } from "../../worker/insights/notify/events.ts";
 import { slackMessageFor } from "../../worker/insights/notify/slack.ts";
 

@@ -2,11 +2,11 @@
 // decides nothing itself; it streams and stores what this returns. Retrieval and wording are parts
 // (worker/answer/parts.ts) chosen by configuration: the embedded engine by default, hybrid retrieval
 // and an LLM composer when the deployment turns them on (worker/answer/ai/).
-import type { Brain } from "../conversation/engine.ts";
+import type { Brain } from "../conversation/model.ts";
 import { brainFrom, type BrainParts } from "./turn.ts";
 
 export { articleUrl, brainFrom, kbLanguages, type BrainParts } from "./turn.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import type { Env } from "../env.ts";
 import { defaultDecisionConfig, type DecisionConfig } from "./engine/config.ts";
 import { currentKb, recordChoice } from "../knowledge/store.ts";

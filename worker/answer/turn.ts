@@ -3,7 +3,7 @@
 // eval-natural.ts) run the very same function in Node.
 import type { Source } from "../../shared/protocol.ts";
 import { reply, replyLocale } from "../conversation/replies.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import type { DecisionConfig } from "./engine/config.ts";
 import { asksForPerson, clarifyOptions, decide } from "./engine/decide.ts";
 import type { LoadedKb } from "./engine/index.ts";

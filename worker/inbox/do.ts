@@ -39,8 +39,6 @@ type RosterRow = {
 };
 
 export class InboxDO extends DurableObject<Env> {
-  /** Conversations given to an agent whose Conversation DO has not published the assignment yet. */
-  private readonly reserved = new Map<string, string>();
   /** One hand-out of the waiting queue at a time; a second request runs it again once this one ends. */
   private draining: Promise<void> | null = null;
   private drainAgain = false;
@@ -100,7 +98,6 @@ export class InboxDO extends DurableObject<Env> {
     if (item.slaDueAt !== undefined)
       merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
     this.save(merged);
-    this.reserved.delete(item.id);
     if (merged.state === "resolved") this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
     this.send({ t: "upsert", item: merged });
     if (prior?.assignee?.id !== merged.assignee?.id || prior?.state !== merged.state) this.sendPresence();
@@ -115,7 +112,6 @@ export class InboxDO extends DurableObject<Env> {
     const had = this.get(id);
     this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
     this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
-    this.reserved.delete(id);
     if (!had) return;
     this.send({ t: "remove", id });
     this.sendPresence();
@@ -133,18 +129,25 @@ export class InboxDO extends DurableObject<Env> {
     }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.reserved.clear();
     this.schema();
   }
 
-  /** Chooses the agent for a conversation routed to `team` (null: it waits unassigned in the queue). */
-  pick(conversationId: string, team: string): AgentRef | null {
-    const chosen = pickAgent(
-      this.roster(),
-      team,
-      loads(this.openItems(), this.reserved),
-      loadMatrix(this.env).agentCapacity,
-    );
+  /**
+   * A conversation handed over to people (a handoff, or a reassignment to a team): kept here at once,
+   * with the agent routing chose for it, in one call. Returns that agent (null: it waits unassigned in
+   * the queue until someone is available, and is then handed out from here).
+   */
+  async handover(item: InboxItem, workspaceId: string): Promise<AgentRef | null> {
+    this.remember(workspaceId);
+    const { assignee: _none, ...rest } = item;
+    const agent = this.choose(item.id, item.team ?? loadMatrix(this.env).defaultTeam);
+    await this.upsert({ ...rest, ...(agent ? { assignee: agent } : {}) });
+    return agent;
+  }
+
+  /** The agent routing gives a conversation routed to `team` (null: nobody available with room). */
+  private choose(conversationId: string, team: string): AgentRef | null {
+    const chosen = pickAgent(this.roster(), team, loads(this.openItems()), loadMatrix(this.env).agentCapacity);
     if (!chosen) return null;
     // Strictly increasing, so two picks in one millisecond still take turns.
     const last =
@@ -155,14 +158,37 @@ export class InboxDO extends DurableObject<Env> {
       Math.max(Date.now(), last + 1),
       chosen.id,
     );
-    this.reserved.set(conversationId, chosen.id);
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO picks (conversation_id, agent_id) VALUES (?, ?)",
       conversationId,
       chosen.id,
     );
-    this.sendPresence();
     return { id: chosen.id, name: chosen.name };
+  }
+
+  /**
+   * Gives a waiting conversation to `agent` (or back to the unassigned queue: null) and tells the
+   * conversation, which records it (one call). Should it refuse (resolved or taken meanwhile) or be
+   * unreachable, the item goes back to how it was: the conversation's own update comes here anyway.
+   */
+  private async reassign(item: InboxItem, agent: AgentRef | null): Promise<boolean> {
+    const { assignee: _old, ...rest } = item;
+    await this.upsert({ ...rest, ...(agent ? { assignee: agent } : {}) });
+    try {
+      const r = await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assigned(agent);
+      if (r.ok) return true;
+    } catch (e) {
+      console.error(
+        `[edgedesk] handing ${item.id} to ${agent?.id ?? "the queue"} failed, it keeps waiting: ${String(e)}`,
+      );
+    }
+    const now = this.get(item.id);
+    if (now && now.assignee?.id === agent?.id) {
+      this.save(item);
+      this.send({ t: "upsert", item });
+      this.sendPresence();
+    }
+    return false;
   }
 
   /**
@@ -195,7 +221,7 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   presence(exclude?: WebSocket): AgentPresence[] {
-    const load = loads(this.openItems(), this.reserved);
+    const load = loads(this.openItems());
     return this.roster(exclude)
       .map(({ id, name, teams, online, away }) => ({ id, name, teams, online, away, load: load.get(id) ?? 0 }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -291,8 +317,7 @@ export class InboxDO extends DurableObject<Env> {
 
   /**
    * Gives waiting unassigned conversations (most urgent first) to available agents, by the same rule
-   * as at handoff, until nobody is available. The Conversation DO owns the assignment: it records it
-   * and publishes it back here, as any assign does.
+   * as at handoff, until nobody is available: chosen and kept here, then told to the conversation.
    */
   private handOutWaiting(): Promise<void> {
     if (this.draining) {
@@ -302,17 +327,10 @@ export class InboxDO extends DurableObject<Env> {
     const run = async (): Promise<void> => {
       do {
         this.drainAgain = false;
-        for (const item of waitingUnassigned(this.openItems(), this.reserved)) {
-          const agent = this.pick(item.id, item.team ?? "support");
+        for (const item of waitingUnassigned(this.openItems())) {
+          const agent = this.choose(item.id, item.team ?? "support");
           if (!agent) break;
-          try {
-            const r = await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({ agent });
-            // Resolved or taken meanwhile: nothing to hand out, and the pick must not count as load.
-            if (!r.ok) this.reserved.delete(item.id);
-          } catch (e) {
-            this.reserved.delete(item.id);
-            console.error(`[edgedesk] handing ${item.id} to ${agent.id} failed, it keeps waiting: ${String(e)}`);
-          }
+          await this.reassign(item, agent);
         }
       } while (this.drainAgain);
     };
@@ -324,8 +342,8 @@ export class InboxDO extends DurableObject<Env> {
 
   /**
    * Conversations assigned to an agent who has been gone longer than the matrix allows, and not yet
-   * joined, go back to their team: the Conversation DO re-assigns them by the handoff rule (someone
-   * available with room, else unassigned in the queue until someone is), and publishes it back here.
+   * joined, go back to their team by the handoff rule (someone available with room, else unassigned in
+   * the queue until someone is): chosen here, then told to the conversation. One call each.
    */
   private async releaseFromUnavailable(m: ReturnType<typeof loadMatrix>, now: number): Promise<void> {
     for (const item of releasable(
@@ -334,13 +352,20 @@ export class InboxDO extends DurableObject<Env> {
       m.releaseAfterMinutes * 60_000,
       now,
     )) {
-      try {
-        await this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(item.id)).assign({
-          team: item.team ?? m.defaultTeam,
-        });
-      } catch (e) {
-        console.error(`[edgedesk] releasing ${item.id} from ${item.assignee?.id} failed: ${String(e)}`);
-      }
+      const { assignee: _gone, ...waiting } = item;
+      // Out of the gone agent's load first, so the pick below cannot choose them again.
+      this.save(waiting);
+      this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
+      const agent = this.choose(item.id, item.team ?? m.defaultTeam);
+      if (await this.reassign(waiting, agent)) continue;
+      // Still theirs: released again on the next alarm (schedule() retries in a minute).
+      this.save(item);
+      if (item.assignee)
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO picks (conversation_id, agent_id) VALUES (?, ?)",
+          item.id,
+          item.assignee.id,
+        );
     }
   }
 

@@ -2,33 +2,27 @@
 // Conversation DO), helpful votes from the widget (answer_votes), and the reports built on them: gaps
 // (questions the KB failed, grouped) and per-article figures.
 import type { ArticleFigures, FiguresReport, GapsReport } from "../../shared/api.ts";
-import type { TurnRecord } from "../conversation/engine.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta, TurnRecord } from "../conversation/model.ts";
 import { clusterQuestions, representative } from "./cluster.ts";
 
-export async function recordTurn(db: D1Database, meta: Meta | null, t: TurnRecord): Promise<void> {
-  if (!meta) return;
-  try {
-    await db
-      .prepare(
-        "INSERT INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, article_id, confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .bind(
-        meta.workspaceId,
-        meta.id,
-        t.messageId,
-        t.question.slice(0, 2000),
-        t.action,
-        t.reason,
-        t.article ?? null,
-        t.confidence,
-        Date.now(),
-      )
-      .run();
-  } catch (e) {
-    // A lost figure must never cost the customer their answer.
-    console.error("bot_turns insert failed", e);
-  }
+/** One bot decision; throws when D1 refuses, so the outbox tries again (the row is keyed: once in effect). */
+export async function recordTurn(db: D1Database, meta: Meta, t: TurnRecord): Promise<void> {
+  await db
+    .prepare(
+      "INSERT OR IGNORE INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, article_id, confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(
+      meta.workspaceId,
+      meta.id,
+      t.messageId,
+      t.question.slice(0, 2000),
+      t.action,
+      t.reason,
+      t.article ?? null,
+      t.confidence,
+      Date.now(),
+    )
+    .run();
 }
 
 /** A vote counts only on a bot answer of this conversation; returns false when there is no such answer. */

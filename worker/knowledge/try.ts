@@ -3,7 +3,7 @@
 import type { TryResult } from "../../shared/api.ts";
 import type { Article } from "../../shared/article.ts";
 import { brainFrom, brainParts } from "../answer/brain.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshot, loadIndex } from "../answer/engine/snapshot.ts";
 import { listDrafts } from "./library.ts";

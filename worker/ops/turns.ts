@@ -5,7 +5,7 @@
 // the first token), and the engine recorded a turn (the decision). Turns are answered in the order
 // their messages arrived (the engine's queue), so a FIFO pairs each decision with its message.
 import type { ServerFrame } from "../../shared/protocol.ts";
-import type { TurnRecord } from "../conversation/engine.ts";
+import type { TurnRecord } from "../conversation/model.ts";
 import type { Env } from "../env.ts";
 import { log } from "./log.ts";
 import { metric } from "./metrics.ts";

@@ -8,7 +8,7 @@
 // conversation that is still listed has not been fully erased and a second run finishes it.
 import type { ErasureCounts } from "../../shared/privacy.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import { attachmentKey } from "../channels/email/attachments.ts";
 import type { Env } from "../env.ts";
 

@@ -1,9 +1,9 @@
 // Which conversations hold an email address (D1 `privacy_subjects`, migration 0020). The Conversation
-// DO calls `SubjectIndex.sync` on every stored event; it writes a row only when its meta holds an
+// DO's outbox runs `SubjectIndex.index` whenever its record changes; it writes a row only when its meta holds an
 // address it has not indexed yet (a set kept in the object's own SQLite), so the cost is one D1 write
 // per address per conversation, off the customer's path.
 import type { SubjectSource } from "../../shared/privacy.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import { normaliseEmail } from "../channels/email/address.ts";
 
 type Address = { email: string; source: Exclude<SubjectSource, "contact">; verified: boolean };
@@ -26,27 +26,33 @@ type LocalSql = {
 
 export class SubjectIndex {
   private known: Set<string> | null = null;
-  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly sql: LocalSql,
     private readonly db: D1Database,
-    private readonly waitUntil: (p: Promise<unknown>) => void,
   ) {}
 
-  sync(m: Meta | null): void {
-    if (!m) return;
+  /**
+   * Indexes the addresses the record holds that are not indexed yet. A follower of the conversation's
+   * outbox (worker/conversation/outbox.ts): throws when D1 refused, so the outbox tries again, and
+   * INSERT OR IGNORE makes a repeat a no-op.
+   */
+  async index(m: Meta): Promise<void> {
     const fresh = addressesOf(m).filter((a) => !this.seen().has(key(a)));
     if (!fresh.length) return;
-    for (const a of fresh) this.seen().add(key(a));
-    const p = this.write(m, fresh).finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
-    this.waitUntil(p);
-  }
-
-  /** Writes still in flight: erasure waits for them, so none lands after it. */
-  async drain(): Promise<void> {
-    await Promise.all([...this.inflight]);
+    await this.db.batch(
+      fresh.map((a) =>
+        this.db
+          .prepare(
+            "INSERT OR IGNORE INTO privacy_subjects (workspace_id, email, conversation_id, source, verified, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .bind(m.workspaceId, a.email, m.id, a.source, a.verified ? 1 : 0, Date.now()),
+      ),
+    );
+    for (const a of fresh) {
+      this.sql.exec("INSERT OR IGNORE INTO privacy_indexed (k) VALUES (?)", key(a));
+      this.seen().add(key(a));
+    }
   }
 
   /** The object's storage was deleted: nothing is indexed any more. */
@@ -65,25 +71,6 @@ export class SubjectIndex {
       );
     }
     return this.known;
-  }
-
-  private async write(m: Meta, fresh: Address[]): Promise<void> {
-    try {
-      await this.db.batch(
-        fresh.map((a) =>
-          this.db
-            .prepare(
-              "INSERT OR IGNORE INTO privacy_subjects (workspace_id, email, conversation_id, source, verified, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(m.workspaceId, a.email, m.id, a.source, a.verified ? 1 : 0, Date.now()),
-        ),
-      );
-      for (const a of fresh) this.sql.exec("INSERT OR IGNORE INTO privacy_indexed (k) VALUES (?)", key(a));
-    } catch (e) {
-      // Not marked as indexed: the next event tries again.
-      for (const a of fresh) this.known?.delete(key(a));
-      console.error(JSON.stringify({ at: "privacy.subjects", conversation: m.id, error: String(e) }));
-    }
   }
 }
 

@@ -16,7 +16,7 @@ import {
   tablesSchema,
 } from "../../shared/workspace.ts";
 import { audit } from "../audit/privacy.ts";
-import type { Meta } from "../conversation/store.ts";
+import type { Meta } from "../conversation/model.ts";
 import type { Env } from "../env.ts";
 import { ApiFailure, parseOr400 } from "../http/errors.ts";
 import { queueJob } from "../knowledge/publish.ts";

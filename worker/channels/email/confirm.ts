@@ -5,7 +5,7 @@
 // conversation and per address, so nobody can turn this into a way to mail a stranger repeatedly.
 import { EmailMessage } from "cloudflare:email";
 import { hmacSha256, timingSafeEqualText } from "../../auth/crypto.ts";
-import type { PendingCode } from "../../conversation/store.ts";
+import type { PendingCode } from "../../conversation/model.ts";
 import type { Env } from "../../env.ts";
 import { composeNotice, newMessageId } from "./compose.ts";
 import { confirmationsSince, recordOutbound } from "./db.ts";
@@ -18,7 +18,7 @@ export const MAILS_PER_DAY = 3;
 const DAY_MS = 86_400_000;
 
 /** What the conversation keeps of a pending code: never the code itself. */
-export type { PendingCode } from "../../conversation/store.ts";
+export type { PendingCode } from "../../conversation/model.ts";
 
 /** Six uniform digits (rejection sampling: no modulo bias). */
 export function newCode(): string {

@@ -8,10 +8,10 @@
 // the customer's text. Bot messages are never mailed here (the bot answers live, and mail loops start
 // with robots).
 import type { FollowUpResult } from "../../../shared/api.ts";
-import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
+import type { MessageEvent } from "../../../shared/protocol.ts";
 import { AGENTS_ONLY, isVerifiedField } from "../../../shared/protocol.ts";
-import { Refused, type Engine } from "../../conversation/engine.ts";
-import type { Meta, Store } from "../../conversation/store.ts";
+import { type Meta, Refused } from "../../conversation/model.ts";
+import type { Follower, FollowerPorts } from "../../conversation/outbox.ts";
 import type { Env } from "../../env.ts";
 import { replyAddress, replyToken } from "./address.ts";
 import { withReference, type EmailThread } from "./compose.ts";
@@ -19,11 +19,11 @@ import { CODE_TRIES, CODE_TTL_MS, checkCode, codeHash, followUpSubject, mailCode
 import { supportAddressOf } from "./db.ts";
 import { deliver } from "./outbound.ts";
 
-type Hooks = {
-  broadcast: (f: ServerFrame) => void;
-  waitUntil: (p: Promise<unknown>) => void;
-  /** A customer socket or SSE stream is open: they will see the message in the chat. */
-  customerConnected: () => boolean;
+/** What leaving and confirming an address needs of the conversation (worker/conversation/lifecycle.ts). */
+export type FollowUpConversation = {
+  readonly meta: Meta;
+  setFollowUp(email: string): FollowUpResult;
+  confirmFollowUp(): FollowUpResult;
 };
 
 /** A code mailed this recently is not mailed again for the same address (a double click, a retry). */
@@ -51,13 +51,10 @@ export function followUpShown(m: Meta): FollowUpResult | null {
 }
 
 export class FollowUp {
-  private chain: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly env: Env,
-    private readonly store: Store,
-    private readonly engine: Engine,
-    private readonly hooks: Hooks,
+    private readonly saveMeta: (m: Meta) => void,
+    private readonly engine: FollowUpConversation,
   ) {}
 
   /**
@@ -94,7 +91,7 @@ export class FollowUp {
     // Read again: other turns may have changed the conversation while the mail went out.
     const after = this.engine.meta;
     if (after.followUp?.email !== email) return r;
-    this.store.saveMeta({
+    this.saveMeta({
       ...after,
       followUpCode: { email, hash, expiresAt: now + CODE_TTL_MS, tries: 0 },
       followUpMails: [...(after.followUpMails ?? []).filter((t) => t > now - 86_400_000), now],
@@ -110,7 +107,7 @@ export class FollowUp {
     const now = this.engine.meta;
     if (verdict === "wrong_code" && now.followUpCode) {
       const tries = now.followUpCode.tries + 1;
-      this.store.saveMeta({ ...now, followUpCode: { ...now.followUpCode, tries } });
+      this.saveMeta({ ...now, followUpCode: { ...now.followUpCode, tries } });
       const left = Math.max(0, CODE_TRIES - tries);
       throw new Refused(
         "wrong_code",
@@ -126,69 +123,74 @@ export class FollowUp {
           : "no email address is waiting for a code",
     );
   }
+}
 
-  /** Called for every frame the conversation broadcasts. */
-  onFrame(f: ServerFrame): void {
-    if (f.t !== "event" || f.event.type !== "message" || f.event.author !== "agent") return;
-    const m = this.store.meta();
-    if (!m || this.hooks.customerConnected()) return;
-    if (!followUpAddress(m)) {
-      // The customer asked for mail but never confirmed the address: the agent should know it did not go.
-      if (m.followUp && !m.email)
-        this.note(`This reply was not emailed to ${m.followUp.email}: the customer has not confirmed that address.`);
-      return;
+type Ports = Pick<FollowerPorts, "meta" | "saveMeta" | "emit" | "customerConnected">;
+
+/**
+ * The follow-up follower (worker/conversation/outbox.ts): an agent's message written while no customer
+ * connection is open is mailed to the follow-up address, one at a time in order.
+ */
+export const followUpFollower = (env: Env, ports: Ports): Follower => ({
+  name: "follow-up",
+  kind: "events",
+  // One message a run: the cursor moves past each mail as soon as it went, so a retry never re-sends one.
+  batch: 1,
+  async run({ events }) {
+    for (const e of events) {
+      if (e.type !== "message" || e.author !== "agent") continue;
+      const m = ports.meta();
+      if (!m || ports.customerConnected()) continue;
+      if (!followUpAddress(m)) {
+        // The customer asked for mail but never confirmed the address: the agent should know it did not go.
+        if (m.followUp && !m.email)
+          note(
+            ports,
+            `This reply was not emailed to ${m.followUp.email}: the customer has not confirmed that address.`,
+          );
+        continue;
+      }
+      await send(env, ports, e);
     }
-    const e = f.event;
-    const next = this.chain.then(() => this.send(e));
-    this.chain = next.catch(() => undefined);
-    this.hooks.waitUntil(next);
-  }
+  },
+});
 
-  private async send(e: MessageEvent): Promise<void> {
-    const m = this.store.meta();
-    const to = m ? followUpAddress(m) : null;
-    if (!m || !to) return;
-    const support = await supportAddressOf(this.env.DB, m.workspaceId);
-    if (!support)
-      return this.note(`This reply was not emailed to ${to.email}: the workspace has no support email address.`);
-    const refs = m.followUp?.email === to.email ? m.followUp.references : [];
-    const thread: EmailThread = {
-      customer: to.email,
-      // The To: display name is a header we write: a signed name only, never the page's claim.
-      ...(m.identity?.name && isVerifiedField(m.identity, "name") ? { customerName: m.identity.name } : {}),
-      support,
-      replyTo: replyAddress(support, await replyToken(this.env.SECRET, m.id)),
-      subject: followUpSubject(m.locale, this.env.EMAIL_FROM_NAME ?? "Support"),
-      ...(refs.length ? { lastInbound: refs[refs.length - 1] as string } : {}),
-      references: refs,
-    };
-    const r = await deliver(this.env, { conversationId: m.id, workspaceId: m.workspaceId, thread }, e, Date.now());
-    if (r.status !== "sent")
-      return this.note(`This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
-    const now = this.store.meta();
-    if (now)
-      this.store.saveMeta({
-        ...now,
-        followUp: {
-          email: to.email,
-          verified: to.verified,
-          confirmed: true,
-          references: withReference(refs, r.messageId),
-        },
-      });
-    this.note(`The customer had left the chat, so this reply was also emailed to ${to.email}.`);
-  }
-
-  /** A line only agents see, under the reply it is about. */
-  private note(text: string): void {
-    const { event } = this.store.append({
-      type: "note",
-      audience: AGENTS_ONLY,
-      id: crypto.randomUUID(),
-      name: "EdgeDesk",
-      text,
-      at: Date.now(),
+async function send(env: Env, ports: Ports, e: MessageEvent): Promise<void> {
+  const m = ports.meta();
+  const to = m ? followUpAddress(m) : null;
+  if (!m || !to) return;
+  const support = await supportAddressOf(env.DB, m.workspaceId);
+  if (!support)
+    return note(ports, `This reply was not emailed to ${to.email}: the workspace has no support email address.`);
+  const refs = m.followUp?.email === to.email ? m.followUp.references : [];
+  const thread: EmailThread = {
+    customer: to.email,
+    // The To: display name is a header we write: a signed name only, never the page's claim.
+    ...(m.identity?.name && isVerifiedField(m.identity, "name") ? { customerName: m.identity.name } : {}),
+    support,
+    replyTo: replyAddress(support, await replyToken(env.SECRET, m.id)),
+    subject: followUpSubject(m.locale, env.EMAIL_FROM_NAME ?? "Support"),
+    ...(refs.length ? { lastInbound: refs[refs.length - 1] as string } : {}),
+    references: refs,
+  };
+  const r = await deliver(env, { conversationId: m.id, workspaceId: m.workspaceId, thread }, e, Date.now());
+  if (r.status !== "sent")
+    return note(ports, `This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
+  const now = ports.meta();
+  if (now)
+    ports.saveMeta({
+      ...now,
+      followUp: {
+        email: to.email,
+        verified: to.verified,
+        confirmed: true,
+        references: withReference(refs, r.messageId),
+      },
     });
-    this.hooks.broadcast({ t: "event", event });
-  }
+  note(ports, `The customer had left the chat, so this reply was also emailed to ${to.email}.`);
+}
+
+/** A line only agents see, under the reply it is about. */
+function note(ports: Ports, text: string): void {
+  ports.emit({ type: "note", audience: AGENTS_ONLY, id: crypto.randomUUID(), name: "EdgeDesk", text, at: Date.now() });
 }

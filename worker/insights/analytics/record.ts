@@ -8,7 +8,7 @@
 // `analytics_events` (migration 0011) recomputes from the conversation's rows inside the same INSERT,
 // so inside the same D1 batch: nothing to do here, and a replayed row (ignored) fires nothing.
 import type { ConversationEvent } from "../../../shared/protocol.ts";
-import type { Meta } from "../../conversation/store.ts";
+import type { Meta } from "../../conversation/model.ts";
 
 export type AnalyticsType =
   | "started"

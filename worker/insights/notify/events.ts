@@ -4,7 +4,7 @@
 // once, however many publishes run concurrently, and a publish never has to say what changed.
 import type { EventConversation, EventHandoff, HandoffPacket, InboxItem, WebhookEvent } from "../../../shared/api.ts";
 import { forCustomer, type ConversationEvent } from "../../../shared/protocol.ts";
-import type { Meta } from "../../conversation/store.ts";
+import type { Meta } from "../../conversation/model.ts";
 
 /** Fields other features may add to items and packets (identity tiers); read when present. */
 const extra = (o: object | undefined, key: string): string | undefined => {

@@ -2,7 +2,7 @@
 // receiver: they hand events to the workspace's Notifier, which owns delivery from there.
 import type { HandoffPacket, InboxItem, SlaBreach, WebhookEvent } from "../../../shared/api.ts";
 import type { ConversationEvent } from "../../../shared/protocol.ts";
-import type { Meta } from "../../conversation/store.ts";
+import type { Meta } from "../../conversation/model.ts";
 import type { Env } from "../../env.ts";
 import { conversationOf, eventsFor, handoffOf, takeSinceCursor } from "./events.ts";
 

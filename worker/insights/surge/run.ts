@@ -3,7 +3,7 @@
 // assign = reassign to a team, retract = undo). Each step is recorded in the audit trail together
 // with its status change, in one D1 batch.
 import type { PlanStep, SweepStep } from "../../../shared/surge.ts";
-import type { Outcome } from "../../conversation/do.ts";
+import type { Outcome } from "../../conversation/model.ts";
 import type { Env } from "../../env.ts";
 import { consoleUrl } from "../notify/events.ts";
 import { notifierOf } from "../notify/index.ts";

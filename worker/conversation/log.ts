@@ -1,75 +1,14 @@
-// Conversation storage over the Durable Object's SQLite, behind a narrow `Sql` function so the logic
-// above it runs against any SQLite (the DO in production and in workerd tests).
-import type { HandoffPacket } from "../../shared/api.ts";
-import type { ConversationEvent, ConversationState, Identity } from "../../shared/protocol.ts";
-import type { EmailThread } from "../channels/email/compose.ts";
+// The conversation's event log and record over the Durable Object's SQLite, behind a narrow `Sql`
+// function so the logic above it runs against any SQLite (the DO in production and in workerd tests).
+// The log is also the outbox's source (outbox.ts): every event, and every change of the record (its
+// `version`), is what the followers catch up with.
+import type { ConversationEvent } from "../../shared/protocol.ts";
+import { ConversationErased, type Meta, type NewEvent, type Reader, type TurnRecord } from "./model.ts";
 
-/** The code a typed follow-up address must send back; only its HMAC is kept. Defined here, with the record it sits in. */
-export type PendingCode = { email: string; hash: string; expiresAt: number; tries: number };
+export type { Meta, NewEvent, Reader } from "./model.ts";
 
 export type SqlValue = string | number | null;
 export type Sql = <Row extends Record<string, SqlValue>>(query: string, ...params: SqlValue[]) => Row[];
-
-export type Clarify = { question: string; options: string[] };
-
-export type Meta = {
-  id: string;
-  workspaceId: string;
-  siteKey: string;
-  channel: string;
-  locale: string;
-  /** Origin that article links point at. */
-  baseUrl: string;
-  pageUrl?: string;
-  pageTitle?: string;
-  /** The help-centre article the chat was opened from (portal pages). */
-  contextArticle?: string;
-  userAgent?: string;
-  createdAt: number;
-  state: ConversationState;
-  /** Bot turns in a row that ended in low confidence: a second one hands off. */
-  lowConfidenceTurns: number;
-  /**
-   * Only in objects stored before the `pending` table: moved there on first read. Keeping the waiting
-   * questions in meta rewrote all of them with every change, quadratic in a burst of messages.
-   */
-  pending?: string[];
-  failures: number;
-  /** The bot's open "Do you mean …?": the question it was about and the articles it offered. */
-  clarify?: Clarify;
-  assignedAgentId?: string;
-  assignedAgentName?: string;
-  handoff?: HandoffPacket;
-  /** Articles the bot tried, newest last, for the handoff packet. */
-  tried: { articleId: string; title: string; score: number; category?: string }[];
-  labels?: string[];
-  /** Set by an agent; overrides the handoff packet's priority. */
-  priority?: string;
-  identity?: Identity;
-  csat?: { score: number; comment?: string; at: number };
-  handoffNeeded?: { needed: boolean; by: string; at: number };
-  /** The customer's contact, when their email address is known. */
-  contactId?: string;
-  /** Email conversations: where replies go and how they thread (worker/channels/email/). */
-  email?: EmailThread;
-  /**
-   * Chat conversations: the address the customer left for replies while they are away from the chat,
-   * and the Message-IDs mailed to it so far (worker/channels/email/follow-up.ts).
-   */
-  followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
-  /** The code mailed to a typed follow-up address, until it is entered (worker/channels/email/confirm.ts). */
-  /** A typed follow-up address waiting for its confirmation code (worker/channels/email/confirm.ts). */
-  followUpCode?: PendingCode;
-  /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
-  followUpMails?: number[];
-};
-
-/** An event before storage gives it a seq (Omit distributed over the union). */
-export type NewEvent = ConversationEvent extends infer E
-  ? E extends ConversationEvent
-    ? Omit<E, "seq">
-    : never
-  : never;
 
 export function migrate(sql: Sql): void {
   sql(`CREATE TABLE IF NOT EXISTS events (
@@ -79,6 +18,11 @@ export function migrate(sql: Sql): void {
     data TEXT NOT NULL
   )`);
   sql(`CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
+  // The record's version (see Store.version), one row.
+  sql(`CREATE TABLE IF NOT EXISTS version (k INTEGER PRIMARY KEY CHECK (k = 1), v INTEGER NOT NULL)`);
+  // What the bot decided for each of its messages (reason, confidence): agents-only facts that never
+  // ride in the event itself, read by the knowledge follower (followers.ts) and then dropped.
+  sql(`CREATE TABLE IF NOT EXISTS turns (message_id TEXT PRIMARY KEY, data TEXT NOT NULL)`);
   // Customer questions the bot has yet to answer, oldest first: they survive a restart mid-turn. A row
   // each, so a question costs one insert and one delete however many wait.
   sql(`CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)`);
@@ -87,19 +31,10 @@ export function migrate(sql: Sql): void {
     sql("ALTER TABLE events ADD COLUMN audience TEXT");
 }
 
-/** Which events a reader may get: a customer never receives agents-only events. */
-export type Reader = "customer" | "agent";
-
-/** Thrown when something tries to store into an erased conversation (worker/privacy/). */
-export class ConversationErased extends Error {
-  constructor() {
-    super("conversation erased");
-  }
-}
-
 export class Store {
   private metaCache: Meta | null = null;
   private erasedCache: number | null | undefined;
+  private versionCache: number | null = null;
   constructor(private readonly sql: Sql) {
     migrate(sql);
   }
@@ -124,6 +59,7 @@ export class Store {
     migrate(this.sql);
     this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('erased', ?)", String(at));
     this.metaCache = null;
+    this.versionCache = null;
     this.erasedCache = at;
   }
 
@@ -165,7 +101,38 @@ export class Store {
   saveMeta(meta: Meta): void {
     if (this.erasedAt() !== null) throw new ConversationErased();
     this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('meta', ?)", JSON.stringify(meta));
+    this.bump();
     this.metaCache = meta;
+  }
+
+  /**
+   * The record's version: raised by every change of the record and every event, so that followers
+   * that mirror the conversation's state elsewhere (the console index, the inbox) know they are behind.
+   */
+  version(): number {
+    if (this.versionCache === null)
+      this.versionCache = this.sql<{ v: number }>("SELECT v FROM version WHERE k = 1")[0]?.v ?? 0;
+    return this.versionCache;
+  }
+
+  private bump(): void {
+    this.versionCache = this.version() + 1;
+    this.sql("INSERT OR REPLACE INTO version (k, v) VALUES (1, ?)", this.versionCache);
+  }
+
+  /** Keeps a bot decision beside the message it produced, for the knowledge follower. */
+  saveTurn(t: TurnRecord): void {
+    if (this.erasedAt() !== null) throw new ConversationErased();
+    this.sql("INSERT OR REPLACE INTO turns (message_id, data) VALUES (?, ?)", t.messageId, JSON.stringify(t));
+  }
+
+  turn(messageId: string): TurnRecord | null {
+    const row = this.sql<{ data: string }>("SELECT data FROM turns WHERE message_id = ?", messageId)[0];
+    return row ? (JSON.parse(row.data) as TurnRecord) : null;
+  }
+
+  dropTurn(messageId: string): void {
+    this.sql("DELETE FROM turns WHERE message_id = ?", messageId);
   }
 
   /** Appends an event; with a clientId already stored, returns that event instead (idempotent send). */
@@ -190,6 +157,7 @@ export class Store {
       "audience" in event ? event.audience : null,
     )[0];
     if (!row) throw new Error("insert returned no seq");
+    this.bump();
     return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
   }
 
@@ -224,6 +192,15 @@ export class Store {
       after,
       limit,
     ).map((r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent);
+  }
+
+  /** The text of the latest message from the customer or an agent: the console list's preview. */
+  lastText(): string {
+    const row = this.sql<{ t: string | null }>(
+      `SELECT json_extract(data, '$.text') AS t FROM events WHERE type = 'message'
+         AND json_extract(data, '$.author') IN ('customer', 'agent') ORDER BY seq DESC LIMIT 1`,
+    )[0];
+    return row?.t ?? "";
   }
 
   /** A customer's last seq is that of the last event they can see. */

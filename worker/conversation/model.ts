@@ -1,0 +1,265 @@
+// The bottom of the conversation context: the record one conversation keeps (`Meta`), its states and
+// moves, the bot-turn contract, and the small rules read in many places (the customer's messages, the
+// VIP rule, the inbox row), each written once. Everything else in the worker that needs to know what a
+// conversation is depends on this file, never on the Durable Object.
+import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
+import type {
+  Action,
+  ConversationEvent,
+  ConversationState,
+  Identity,
+  MessageEvent,
+  Source,
+} from "../../shared/protocol.ts";
+import type { EmailThread } from "../channels/email/compose.ts";
+
+/** The code a typed follow-up address must send back; only its HMAC is kept. */
+export type PendingCode = { email: string; hash: string; expiresAt: number; tries: number };
+
+export type Clarify = { question: string; options: string[] };
+
+export type Meta = {
+  id: string;
+  workspaceId: string;
+  siteKey: string;
+  channel: string;
+  locale: string;
+  /** Origin that article links point at. */
+  baseUrl: string;
+  pageUrl?: string;
+  pageTitle?: string;
+  /** The help-centre article the chat was opened from (portal pages). */
+  contextArticle?: string;
+  userAgent?: string;
+  createdAt: number;
+  state: ConversationState;
+  /** Bot turns in a row that ended in low confidence: a second one hands off. */
+  lowConfidenceTurns: number;
+  /**
+   * Only in objects stored before the `pending` table: moved there on first read. Keeping the waiting
+   * questions in meta rewrote all of them with every change, quadratic in a burst of messages.
+   */
+  pending?: string[];
+  failures: number;
+  /** The bot's open "Do you mean …?": the question it was about and the articles it offered. */
+  clarify?: Clarify;
+  assignedAgentId?: string;
+  assignedAgentName?: string;
+  handoff?: HandoffPacket;
+  /** Articles the bot tried, newest last, for the handoff packet. */
+  tried: { articleId: string; title: string; score: number; category?: string }[];
+  labels?: string[];
+  /** Set by an agent; overrides the handoff packet's priority. */
+  priority?: string;
+  identity?: Identity;
+  csat?: { score: number; comment?: string; at: number };
+  handoffNeeded?: { needed: boolean; by: string; at: number };
+  /** The id of the agent who gave that verdict (kept in D1 with it; never shown). */
+  handoffNeededBy?: string;
+  /** The customer's contact, when their email address is known. */
+  contactId?: string;
+  /** Email conversations: where replies go and how they thread (worker/channels/email/). */
+  email?: EmailThread;
+  /**
+   * Chat conversations: the address the customer left for replies while they are away from the chat,
+   * and the Message-IDs mailed to it so far (worker/channels/email/follow-up.ts).
+   */
+  followUp?: { email: string; verified: boolean; confirmed?: boolean; references: string[] };
+  /** A typed follow-up address waiting for its confirmation code (worker/channels/email/confirm.ts). */
+  followUpCode?: PendingCode;
+  /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
+  followUpMails?: number[];
+};
+
+/** What a channel knows when it opens a conversation; the rest of the record starts at its defaults. */
+export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
+
+/** An event before storage gives it a seq (Omit distributed over the union). */
+export type NewEvent = ConversationEvent extends infer E
+  ? E extends ConversationEvent
+    ? Omit<E, "seq">
+    : never
+  : never;
+
+/** Which events a reader may get: a customer never receives agents-only events. */
+export type Reader = "customer" | "agent";
+
+export type Agent = { id: string; name: string };
+
+// ---- states and moves ------------------------------------------------------------------------------
+
+// bot → queued → agent → resolved, back to bot on hand-back; a resolved conversation reopens when the
+// customer writes again.
+const allowed: Record<ConversationState, readonly ConversationState[]> = {
+  bot: ["queued", "resolved"],
+  queued: ["agent", "bot", "resolved"],
+  agent: ["queued", "bot", "resolved"],
+  resolved: ["bot", "queued"],
+};
+
+export function canMove(from: ConversationState, to: ConversationState): boolean {
+  return allowed[from].includes(to);
+}
+
+/** Who answers a customer message in each state. */
+export const botAnswers = (s: ConversationState): boolean => s === "bot" || s === "resolved";
+
+export class IllegalTransition extends Error {
+  constructor(
+    readonly from: ConversationState,
+    readonly to: ConversationState,
+  ) {
+    super(`a conversation in state ${from} cannot move to ${to}`);
+  }
+}
+
+/** A request the conversation's current state refuses (not a bug): answered as 409 with `code`. */
+export class Refused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when something tries to store into an erased conversation (worker/privacy/). */
+export class ConversationErased extends Error {
+  constructor() {
+    super("conversation erased");
+  }
+}
+
+/** RPC results: an illegal move is an answer for the caller, not an exception inside the object. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
+
+/** A refusal the caller answers with (409 and its code); anything else is a bug and propagates. */
+export function refusal(e: unknown): { ok: false; error: string; message: string } {
+  if (e instanceof IllegalTransition) return { ok: false, error: "illegal_transition", message: e.message };
+  if (e instanceof Refused) return { ok: false, error: e.code, message: e.message };
+  throw e;
+}
+
+export async function outcomeOf<T>(work: () => T | Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (e) {
+    return refusal(e);
+  }
+}
+
+export function outcome<T>(work: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: work() };
+  } catch (e) {
+    return refusal(e);
+  }
+}
+
+// ---- the bot-turn contract (implemented by worker/answer/) -------------------------------------------
+
+/** What the bot decided for one customer message. `text` streams when it is an async iterable (LLM). */
+export type BotTurn = {
+  action: Action;
+  reason: string;
+  confidence: number;
+  text: string | AsyncIterable<string>;
+  sources: Source[];
+  /** When set, the sources the streamed text actually cited, read once it has streamed to the end. */
+  citedSources?: () => Source[];
+  /** The article the decision rests on (answered, or the one that requires a person). */
+  article?: { id: string; title: string; category: string; team: string; priority: string };
+  /** Candidates considered, best first, for the handoff packet. */
+  tried: TriedArticle[];
+  /** The bot was unsure: counts toward "confidence stays low after a rephrase". */
+  lowConfidence: boolean;
+  /** The customer's language as this message showed it: becomes the conversation's language. */
+  locale?: string;
+  /** The language `text` is written in, when it differs (a sentence the bot has no table for is English). */
+  textLocale?: string;
+  /** The answer was machine-translated from an article in this language. */
+  translatedFrom?: string;
+  /** The question this turn was about, when not the message itself (the answer to "Do you mean …?"). */
+  question?: string;
+  /** Action "clarify": the options shown, and what the conversation keeps to read the answer. */
+  options?: { articleId: string; title: string }[];
+  clarify?: Clarify;
+};
+
+export type TurnContext = {
+  locale: string;
+  priorLowConfidence: number;
+  priorFailures: number;
+  /** The customer's previous messages, oldest first, for context a single message lacks. */
+  earlier: string[];
+  channel?: string;
+  /** The bot's open "Do you mean …?", if its last message asked one. */
+  clarify?: Clarify;
+  /** The customer's answer to it: an offered article id, or "none". */
+  choice?: string;
+};
+
+export interface Brain {
+  turn(text: string, ctx: TurnContext): Promise<BotTurn>;
+}
+
+/** One bot decision or customer handoff, for the content team's gaps and article figures. */
+export type TurnRecord = {
+  question: string;
+  action: Action;
+  reason: string;
+  article?: string;
+  confidence: number;
+  messageId: string;
+};
+
+// ---- rules read in many places -----------------------------------------------------------------------
+
+/** Only a signed attribute may raise the tier: the widget's claim of VIP status is just text. */
+export const isVip = (v: string | number | boolean | undefined): boolean =>
+  v === true || v === "true" || v === 1 || v === "yes";
+
+/** Current priority: an agent's choice, else the handoff packet's. */
+export const currentPriority = (m: Meta): string | undefined => m.priority ?? m.handoff?.priority;
+
+export const customerMessages = (events: ConversationEvent[]): MessageEvent[] =>
+  events.filter((e): e is MessageEvent => e.type === "message" && e.author === "customer");
+
+export function lastCustomer(events: ConversationEvent[]): MessageEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e?.type === "message" && e.author === "customer") return e;
+  }
+  return undefined;
+}
+
+export const lastCustomerText = (events: ConversationEvent[]): string => lastCustomer(events)?.text ?? "";
+
+export function unassigned(m: Meta): Meta {
+  const { assignedAgentId: _id, assignedAgentName: _name, ...rest } = m;
+  return rest;
+}
+
+export const assigned = (a: AgentRef | null): Partial<Meta> =>
+  a ? { assignedAgentId: a.id, assignedAgentName: a.name } : {};
+
+export const assigneeOf = (m: Meta): AgentRef | undefined =>
+  m.assignedAgentId ? { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } : undefined;
+
+/** The conversation as the console's list and the workspace inbox show it. */
+export function inboxItemOf(m: Meta, preview: string, updatedAt: number): InboxItem {
+  const assignee = assigneeOf(m);
+  return {
+    id: m.id,
+    state: m.state,
+    channel: m.channel,
+    preview: preview.slice(0, 200),
+    createdAt: m.createdAt,
+    updatedAt,
+    ...(m.handoff ? { reason: m.handoff.reason, team: m.handoff.team } : {}),
+    ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
+    ...(m.handoff?.tier ? { tier: m.handoff.tier } : {}),
+    ...(m.handoff?.slaDueAt ? { slaDueAt: m.handoff.slaDueAt } : {}),
+    ...(assignee ? { assignee } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+// The inbox follower (worker/conversation/outbox.ts): a conversation that left the bot is kept in its
+// workspace's inbox as it is now. An upsert of the current state, so running it twice changes nothing.
+import { inboxItemOf } from "../conversation/model.ts";
+import type { Follower, FollowerPorts } from "../conversation/outbox.ts";
+import type { Env } from "../env.ts";
+
+export const inboxOf = (env: Pick<Env, "INBOX">, workspaceId: string) =>
+  env.INBOX.get(env.INBOX.idFromName(workspaceId));
+
+export const inboxFollower = (env: Pick<Env, "INBOX">, ports: Pick<FollowerPorts, "lastText" | "now">): Follower => ({
+  name: "inbox",
+  kind: "state",
+  async run({ meta: m }) {
+    // The inbox holds what people work on: conversations that left the bot.
+    if (!m.handoff) return;
+    await inboxOf(env, m.workspaceId).upsert(inboxItemOf(m, ports.lastText(), ports.now()), m.workspaceId);
+  },
+});
