@@ -4,7 +4,14 @@
 // follows elsewhere is the outbox's (outbox.ts, followers.ts).
 import { DurableObject } from "cloudflare:workers";
 import { nanoid } from "nanoid";
-import type { AgentRef, ConversationDetail, CsatResult, FollowUpResult, HandoffPacket } from "../../shared/api.ts";
+import {
+  type AgentRef,
+  type ConversationDetail,
+  type CsatResult,
+  type FollowUpResult,
+  type HandoffPacket,
+  postMessageSchema,
+} from "../../shared/api.ts";
 import {
   isVerifiedField,
   PING,
@@ -371,8 +378,8 @@ export class ConversationDO extends DurableObject<Env> {
     if (url.pathname === "/sse") return this.transport.sse(after, null);
     if (url.pathname === "/send-stream") {
       // One exchange over SSE: ack, then the bot's reply streamed, then the stream ends. The route
-      // parsed the body (postMessageSchema) before it reached this object.
-      const { clientId, text, choice } = (await request.json()) as { clientId: string; text: string; choice?: string };
+      // checked the body already; it is parsed again here, where it crosses into the object.
+      const { clientId, text, choice } = postMessageSchema.parse(await request.json());
       const last = this.store.lastSeq();
       const sent = this.sends.customer(clientId, text, choice, acceptRid(request.headers.get("x-request-id")));
       if ("retryAfterMs" in sent) return tooMany(sent.retryAfterMs);

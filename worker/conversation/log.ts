@@ -2,8 +2,19 @@
 // function so the logic above it runs against any SQLite (the DO in production and in workerd tests).
 // The log is also the outbox's source (outbox.ts): every event, and every change of the record (its
 // `version`), is what the followers catch up with.
-import type { ConversationEvent } from "../../shared/protocol.ts";
-import { ConversationErased, type Meta, type NewEvent, type Reader, type TurnRecord } from "./model.ts";
+import { type ConversationEvent, eventSchema } from "../../shared/protocol.ts";
+import {
+  ConversationErased,
+  type Meta,
+  type NewEvent,
+  type Reader,
+  storedMetaSchema,
+  type TurnRecord,
+  turnRecordSchema,
+} from "./model.ts";
+
+/** A stored event, parsed with the wire protocol's schema: what the log gives out is what clients accept. */
+const eventOf = (data: string, seq: number): ConversationEvent => eventSchema.parse({ ...JSON.parse(data), seq });
 
 export type { Meta, NewEvent, Reader } from "./model.ts";
 
@@ -66,7 +77,8 @@ export class Store {
   meta(): Meta | null {
     if (this.metaCache) return this.metaCache;
     const row = this.sql<{ v: string }>("SELECT v FROM meta WHERE k = 'meta'")[0];
-    const m = row ? (JSON.parse(row.v) as Meta) : null;
+    // The checked fields are parsed; the rest is the record as this conversation's own code wrote it.
+    const m = row ? (storedMetaSchema.parse(JSON.parse(row.v)) as Meta) : null;
     if (m?.pending) {
       // An object from before the pending table: its waiting questions move there, once.
       const { pending, ...rest } = m;
@@ -128,7 +140,7 @@ export class Store {
 
   turn(messageId: string): TurnRecord | null {
     const row = this.sql<{ data: string }>("SELECT data FROM turns WHERE message_id = ?", messageId)[0];
-    return row ? (JSON.parse(row.data) as TurnRecord) : null;
+    return row ? (turnRecordSchema.parse(JSON.parse(row.data)) as TurnRecord) : null;
   }
 
   dropTurn(messageId: string): void {
@@ -145,7 +157,7 @@ export class Store {
       )[0];
       if (prior)
         return {
-          event: { ...(JSON.parse(prior.data) as NewEvent), seq: prior.seq } as ConversationEvent,
+          event: eventOf(prior.data, prior.seq),
           duplicate: true,
         };
     }
@@ -191,7 +203,7 @@ export class Store {
       `SELECT seq, data FROM events WHERE seq > ? ${reader === "customer" ? customer : ""} ORDER BY seq LIMIT ?`,
       after,
       limit,
-    ).map((r) => ({ ...(JSON.parse(r.data) as NewEvent), seq: r.seq }) as ConversationEvent);
+    ).map((r) => eventOf(r.data, r.seq));
   }
 
   /** The text of the latest message from the customer or an agent: the console list's preview. */

@@ -3,14 +3,17 @@
 // VIP rule, the inbox row), each written once. Everything else in the worker that needs to know what a
 // conversation is depends on this file, never on the Durable Object.
 import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
-import type {
-  Action,
-  ConversationEvent,
-  ConversationState,
-  Identity,
-  MessageEvent,
-  Source,
+import {
+  type Action,
+  actions,
+  type ConversationEvent,
+  conversationStates,
+  type ConversationState,
+  type Identity,
+  type MessageEvent,
+  type Source,
 } from "../../shared/protocol.ts";
+import * as z from "zod/mini";
 import type { EmailThread } from "../channels/email/compose.ts";
 
 /** The code a typed follow-up address must send back; only its HMAC is kept. */
@@ -70,6 +73,27 @@ export type Meta = {
   /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
   followUpMails?: number[];
 };
+
+/**
+ * The record as storage gives it back (log.ts): the fields every reader relies on are checked; the
+ * optional parts each feature adds (packet, identity, email thread…) are kept as stored, and are
+ * written only by this conversation's own code.
+ */
+export const storedMetaSchema = z.looseObject({
+  id: z.string(),
+  workspaceId: z.string(),
+  siteKey: z.string(),
+  channel: z.string(),
+  locale: z.string(),
+  baseUrl: z.string(),
+  createdAt: z.number(),
+  state: z.enum(conversationStates),
+  lowConfidenceTurns: z.number(),
+  failures: z.number(),
+  tried: z.array(
+    z.object({ articleId: z.string(), title: z.string(), score: z.number(), category: z.optional(z.string()) }),
+  ),
+});
 
 /** What a channel knows when it opens a conversation; the rest of the record starts at its defaults. */
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
@@ -204,14 +228,15 @@ export interface Brain {
 }
 
 /** One bot decision or customer handoff, for the content team's gaps and article figures. */
-export type TurnRecord = {
-  question: string;
-  action: Action;
-  reason: string;
-  article?: string;
-  confidence: number;
-  messageId: string;
-};
+export const turnRecordSchema = z.object({
+  question: z.string(),
+  action: z.enum(actions),
+  reason: z.string(),
+  article: z.optional(z.string()),
+  confidence: z.number(),
+  messageId: z.string(),
+});
+export type TurnRecord = z.infer<typeof turnRecordSchema>;
 
 // ---- rules read in many places -----------------------------------------------------------------------
 
