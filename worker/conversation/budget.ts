@@ -49,3 +49,10 @@ export const slowDown = (retryAfterMs: number) => ({
   message: `too many messages in this conversation; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
   retryAfterMs,
 });
+
+/** The HTTP answer to a refused message: 429 in the API's error shape, with Retry-After in seconds. */
+export function tooMany(retryAfterMs: number): Response {
+  const { code, message } = slowDown(retryAfterMs);
+  const headers = { "retry-after": String(Math.ceil(retryAfterMs / 1000)) };
+  return Response.json({ error: code, message, retryAfterMs }, { status: 429, headers });
+}

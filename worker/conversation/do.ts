@@ -1,9 +1,7 @@
-// One Durable Object per conversation. It only wires the runtime to the conversation: its SQLite (the
-// log, log.ts), its sockets and streams (transport.ts), its one alarm (bot questions a restart left
-// unanswered, the outbox's retries, auto-resolve). The logic is in lifecycle.ts and bot.ts; what
-// follows elsewhere is the outbox's (outbox.ts, followers.ts).
+// One Durable Object per conversation. It only connects the runtime to the conversation's parts
+// (wiring.ts): its RPC methods, its sockets and streams (transport.ts), its one alarm (timers.ts). The
+// logic is in lifecycle.ts and bot.ts; what follows elsewhere is the outbox's (outbox.ts, followers.ts).
 import { DurableObject } from "cloudflare:workers";
-import { nanoid } from "nanoid";
 import {
   type AgentRef,
   type ConversationDetail,
@@ -12,51 +10,27 @@ import {
   type HandoffPacket,
   postMessageSchema,
 } from "../../shared/api.ts";
-import {
-  isVerifiedField,
-  PING,
-  PONG,
-  type ConversationEvent,
-  type Identity,
-  type ServerFrame,
-} from "../../shared/protocol.ts";
-import { handoffSummarizer } from "../answer/ai/summary.ts";
-import { translator } from "../answer/ai/translate.ts";
-import { makeBrain } from "../answer/brain.ts";
+import { type ConversationEvent, type Identity, isVerifiedField, PING, PONG } from "../../shared/protocol.ts";
 import { type EmailArrival, receiveEmail } from "../channels/email/conversation.ts";
 import { linkContact } from "../channels/email/db.ts";
-import { FollowUp, followUpShown } from "../channels/email/follow-up.ts";
+import { type FollowUp, followUpShown } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
-import { inboxOf } from "../inbox/follower.ts";
-import { loadMatrix } from "../inbox/routing/matrix.ts";
-import { readCursor } from "../insights/analytics/record.ts";
 import { acceptRid } from "../ops/log.ts";
-import { TurnMeter } from "../ops/turns.ts";
-import { SubjectIndex } from "../privacy/subjects.ts";
-import { Bucket, frameLimits, messageLimits, slowDown } from "./budget.ts";
-import { followersOf } from "./followers.ts";
-import { Engine, type NewConversation } from "./lifecycle.ts";
-import { type Sql, Store } from "./log.ts";
-import { type Agent, botAnswers, type Meta, type Outcome, outcome, outcomeOf, refusal } from "./model.ts";
-import { Outbox } from "./outbox.ts";
-import { quietIfErased, Sends } from "./sends.ts";
-import { Transport } from "./transport.ts";
+import { tooMany } from "./budget.ts";
+import type { Engine, NewConversation } from "./lifecycle.ts";
+import type { Store } from "./log.ts";
+import { type Agent, type Meta, type Outcome, outcome, outcomeOf } from "./model.ts";
+import { eraseAll, exportData, type ImportResult, importable, importData, type MoveParts } from "./moves.ts";
+import type { Outbox } from "./outbox.ts";
+import type { Sends } from "./sends.ts";
+import type { Timers } from "./timers.ts";
+import type { Transport } from "./transport.ts";
 import { detailOf, type PastView, pastViewOf } from "./view.ts";
+import { wire } from "./wiring.ts";
 
 export type { Outcome } from "./model.ts";
 /** A customer message taken (`seq`) or refused for now (the conversation's budget: budget.ts). */
 export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
-
-/** The HTTP answer to a refused message: 429 in the API's error shape, with Retry-After in seconds. */
-function tooMany(retryAfterMs: number): Response {
-  const { code, message } = slowDown(retryAfterMs);
-  const headers = { "retry-after": String(Math.ceil(retryAfterMs / 1000)) };
-  return Response.json({ error: code, message, retryAfterMs }, { status: 429, headers });
-}
-
-const autoResolveMs = (env: Env): number => Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0;
-/** After a write, the alarm wakes the object this soon at the latest, should it die before its followers ran. */
-const SAFETY_WAKE_MS = 10_000;
 
 export class ConversationDO extends DurableObject<Env> {
   private readonly store: Store;
@@ -65,87 +39,16 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly transport: Transport;
   private readonly sends: Sends;
   private readonly followUp: FollowUp;
-  private readonly subjects: SubjectIndex;
-  /** Bot turns measured for the operator (first token, decisions), logged with their request ids. */
-  private readonly turns: TurnMeter;
+  private readonly timers: Timers;
+  private readonly moves: MoveParts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
-    this.store = new Store(sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-    this.turns = new TurnMeter(
-      env,
-      (p) => ctx.waitUntil(p),
-      () => {
-        const m = this.store.meta();
-        return m ? { conversation: m.id, workspaceId: m.workspaceId, channel: m.channel } : null;
-      },
-    );
-    this.transport = new Transport(
-      ctx,
-      (after, reader) => this.engine.catchUp(after, reader),
-      new Bucket(frameLimits(env), Date.now()),
-    );
-    this.subjects = new SubjectIndex(ctx.storage.sql, env.DB);
-    const summarizer = handoffSummarizer(env);
-    this.engine = new Engine(
-      this.store,
-      makeBrain(
-        env,
-        () => this.store.meta(),
-        (p) => ctx.waitUntil(p),
-      ),
-      {
-        broadcast: (f) => this.broadcast(f),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        now: () => Date.now(),
-        measured: (t) => this.turns.turn(t),
-        ...(summarizer ? { summarize: summarizer.summarize } : {}),
-        defer: (p) => ctx.waitUntil(p.catch(quietIfErased)),
-        changed: () => this.changed(),
-        settle: () => this.outbox.flush(),
-        handover: (item) => inboxOf(env, this.meta().workspaceId).handover(item, this.meta().workspaceId),
-        begin: () => this.outbox.begin(),
-      },
-      {
-        streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
-        wordsPerChunk: 1,
-        routing: loadMatrix(env),
-        ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
-        ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
-      },
-      () => nanoid(12),
-    );
-    const ports = {
-      meta: () => this.store.meta(),
-      saveMeta: (m: Meta) => this.store.saveMeta(m),
-      emit: (e: Parameters<Engine["emit"]>[0]) => void this.engine.emit(e),
-      lastText: () => this.store.lastText(),
-      turn: (id: string) => this.store.turn(id),
-      dropTurn: (id: string) => this.store.dropTurn(id),
-      customerConnected: () => this.transport.customerConnected(),
-      lastRid: () => this.turns.lastRid,
-      now: () => Date.now(),
-    };
-    this.outbox = new Outbox(
-      ctx.storage.sql,
-      this.store,
-      followersOf(env, ports, this.subjects),
-      (at) => this.wake(at),
-      Date.now,
-      (name) => legacyCursor(ctx.storage.sql, name),
-    );
-    const agentLocale = (env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
-    this.sends = new Sends(
-      this.store,
-      this.engine,
-      new Bucket(messageLimits(env), Date.now()),
-      translator(env),
-      agentLocale,
-      (p) => ctx.waitUntil(p),
-    );
-    this.followUp = new FollowUp(env, (m) => this.store.saveMeta(m), this.engine);
+    const p = wire(ctx, env);
+    ({ store: this.store, engine: this.engine, outbox: this.outbox, transport: this.transport } = p);
+    ({ sends: this.sends, followUp: this.followUp, timers: this.timers } = p);
+    this.moves = p;
     // A fresh instance that finds unanswered questions or followers behind replaces one that died
     // mid-turn: catch up from an alarm (retried by the runtime if it fails), now.
     void ctx.blockConcurrencyWhile(async () => {
@@ -309,61 +212,22 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** Everything stored here, for a contact's export; null unless this is a conversation of `workspaceId`. */
   exportData(workspaceId: string): { meta: Meta; events: ConversationEvent[] } | null {
-    const m = this.store.meta();
-    if (!m || m.workspaceId !== workspaceId) return null;
-    const events: ConversationEvent[] = [];
-    for (;;) {
-      const page = this.store.events(events[events.length - 1]?.seq ?? 0, 1000);
-      events.push(...page);
-      if (page.length < 1000) return { meta: m, events };
-    }
+    return exportData(this.store, workspaceId);
   }
 
-  /**
-   * Erasure: stops the outbox and waits for the followers under way (index, analytics, webhooks,
-   * mail), closes every socket and stream, and deletes the object's whole storage. What stays is a
-   * mark that refuses any later write. Idempotent; refused for another workspace's conversation.
-   */
-  async erase(workspaceId: string): Promise<{ erased: boolean; events: number }> {
-    const m = this.store.meta();
-    if (this.store.erasedAt() !== null) return { erased: true, events: 0 };
-    if (m && m.workspaceId !== workspaceId) return { erased: false, events: 0 };
-    const events = m ? this.store.lastSeq() : 0;
-    this.store.refuseWrites(Date.now());
-    this.outbox.stop();
-    await this.outbox.flush();
-    this.transport.closeAll(4404, "conversation erased");
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.subjects.forget();
-    this.store.markErased(Date.now());
-    return { erased: true, events };
+  /** Erasure (worker/privacy/): everything stored here goes; a mark refuses any later write (moves.ts). */
+  erase(workspaceId: string): Promise<{ erased: boolean; events: number }> {
+    return eraseAll(this.moves, workspaceId);
   }
 
   /** Whether importData would take this conversation (asked for every one before an import writes anything). */
   importable(workspaceId: string): "ok" | "erased" | "other_workspace" {
-    const m = this.store.meta();
-    if (this.store.erasedAt() !== null) return "erased";
-    return m && m.workspaceId !== workspaceId ? "other_workspace" : "ok";
+    return importable(this.store, workspaceId);
   }
 
-  /**
-   * The record another deployment exported, under the same id. The log's events are history, not
-   * news: every follower starts after them (no webhook or mail for them; their analytics rows and
-   * index row come with the archive). A question left unanswered there stays so: no bot reply.
-   */
-  importData(
-    workspaceId: string,
-    meta: Meta,
-    events: ConversationEvent[],
-  ): { imported: true } | { imported: false; reason: "erased" | "other_workspace" } {
-    const verdict = this.importable(workspaceId);
-    if (verdict !== "ok") return { imported: false, reason: verdict };
-    this.store.replaceLog(events);
-    const { pending: _pending, ...rest } = meta;
-    this.store.saveMeta({ ...rest, workspaceId });
-    this.outbox.skipAll();
-    return { imported: true };
+  /** The record another deployment exported, under the same id (worker/workspace/; moves.ts). */
+  importData(workspaceId: string, meta: Meta, events: ConversationEvent[]): ImportResult {
+    return importData(this.moves, workspaceId, meta, events);
   }
 
   // ---- sockets, streams, alarm ---------------------------------------------------------------------
@@ -389,37 +253,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    await this.transport.receive(ws, message, async (att, f) => {
-      try {
-        if (f.t === "send") {
-          const r =
-            att.role === "agent"
-              ? await this.sends.agent(att, f.clientId, f.text)
-              : this.sends.customer(f.clientId, f.text, f.choice, `${att.rid ?? "ws"}/${f.clientId}`);
-          if ("retryAfterMs" in r) {
-            ws.send(
-              JSON.stringify({ t: "error", ...slowDown(r.retryAfterMs), clientId: f.clientId } satisfies ServerFrame),
-            );
-            return;
-          }
-          ws.send(
-            JSON.stringify({
-              t: "ack",
-              clientId: f.clientId,
-              seq: r.seq,
-              duplicate: r.duplicate,
-            } satisfies ServerFrame),
-          );
-        } else if (f.t === "handoff") {
-          if (att.role === "customer") this.ctx.waitUntil(this.engine.requestHandoff(f.reason));
-        } else if (f.t === "typing") {
-          this.transport.typing(att.role, f.on);
-        }
-      } catch (e) {
-        const r = refusal(e);
-        ws.send(JSON.stringify({ t: "error", code: r.error, message: r.message } satisfies ServerFrame));
-      }
-    });
+    await this.transport.receive(ws, message, (att, f) => this.sends.frame(att, f, ws));
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -431,68 +265,8 @@ export class ConversationDO extends DurableObject<Env> {
     return this.transport.closeSessions(ids);
   }
 
-  /**
-   * One alarm, three jobs: answer questions a restart left unanswered, run the followers that are
-   * behind or due a retry, and close a bot-held conversation that has gone quiet (AUTO_RESOLVE_MS,
-   * default 30 min, "0" turns it off, as Chatwoot's auto-resolve: otherwise a conversation the bot
-   * answered would never count as resolved, since agents never see it).
-   */
+  /** Questions a restart left unanswered, followers behind or due a retry, a quiet conversation to close (timers.ts). */
   override async alarm(): Promise<void> {
-    if (this.engine.hasPending()) await this.engine.resumePending();
-    await this.outbox.flush();
-    const quiet = this.autoResolveAt();
-    if (quiet !== null && quiet <= Date.now() && !this.engine.streaming) this.engine.resolve("idle");
-    await this.outbox.flush();
-    const next = [this.outbox.nextRetry(), this.autoResolveAt()].filter((t): t is number => t !== null);
-    if (next.length) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 1000));
+    await this.timers.alarm();
   }
-
-  /** When a bot-held conversation will have been quiet long enough to resolve, or null. */
-  private autoResolveAt(): number | null {
-    const ms = autoResolveMs(this.env);
-    const m = this.store.meta();
-    if (!ms || m?.state !== "bot") return null;
-    const lastAt = this.store.events(this.store.lastSeq() - 1, 1)[0]?.at ?? 0;
-    return lastAt + ms;
-  }
-
-  /** Something was stored: the followers catch up now, and the alarm stands by in case this instance dies first. */
-  private changed(): void {
-    this.outbox.kick();
-    this.wake(Math.min(Date.now() + SAFETY_WAKE_MS, this.autoResolveAt() ?? Number.POSITIVE_INFINITY));
-  }
-
-  /** The object's one alarm at `at`, unless it is set earlier already. */
-  private wake(at: number): void {
-    const set = async () => {
-      const current = await this.ctx.storage.getAlarm();
-      if (current === null || current > at) await this.ctx.storage.setAlarm(at);
-    };
-    this.ctx.waitUntil(set());
-  }
-
-  private broadcast(f: ServerFrame): void {
-    if (f.t === "event" && f.event.type === "message" && f.event.author === "customer") {
-      const m = this.store.meta();
-      // A message without a request id (email) is known by its conversation and seq, as webhooks know it.
-      this.turns.customerMessage(
-        this.sends?.incomingRid ?? `${m?.id}.${f.event.seq}`,
-        f.event.text,
-        !!m && botAnswers(m.state),
-      );
-    }
-    this.turns.frame(f);
-    if (f.t === "event") this.changed();
-    this.transport.broadcast(f);
-  }
-}
-
-/** Cursors kept per feature before the outbox: an object from then carries on where it was. */
-function legacyCursor(sql: SqlStorage, follower: string): number | null {
-  const has = (t: string) =>
-    sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = ?", t).one().n > 0;
-  if (follower === "analytics") return has("analytics_cursor") ? readCursor(sql) : null;
-  if (follower === "notify" && has("notify_cursor"))
-    return sql.exec<{ seq: number }>("SELECT seq FROM notify_cursor WHERE id = 1").toArray()[0]?.seq ?? null;
-  return null;
 }

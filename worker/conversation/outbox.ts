@@ -227,3 +227,13 @@ export class Outbox {
     }
   }
 }
+
+/** Cursors kept per feature before the outbox (analytics, webhooks): an object from then carries on where it was. */
+export function legacyCursor(sql: CursorSql, follower: string): number | null {
+  const has = (t: string) =>
+    (sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = ?", t).toArray()[0]?.n ?? 0) > 0;
+  const table = follower === "analytics" ? "analytics_cursor" : follower === "notify" ? "notify_cursor" : null;
+  if (!table || !has(table)) return null;
+  const row = sql.exec<{ seq: number }>(`SELECT MAX(seq) AS seq FROM ${table}`).toArray()[0];
+  return row?.seq ?? null;
+}

@@ -1,0 +1,58 @@
+// The conversation's one alarm, shared by three jobs: questions a restart left unanswered (bot.ts),
+// followers behind or due a retry (outbox.ts), and closing a bot-held conversation that has gone quiet
+// (AUTO_RESOLVE_MS, default 30 min, "0" turns it off; as Chatwoot's auto-resolve: otherwise a
+// conversation the bot answered would never count as resolved, since agents never see it).
+import type { Engine } from "./lifecycle.ts";
+import type { Store } from "./log.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** After a write, the alarm wakes the object this soon at the latest, should it die before its followers ran. */
+export const SAFETY_WAKE_MS = 10_000;
+
+export type AlarmStorage = Pick<DurableObjectStorage, "getAlarm" | "setAlarm">;
+
+export class Timers {
+  constructor(
+    private readonly storage: AlarmStorage,
+    private readonly store: Store,
+    private readonly engine: () => Engine,
+    private readonly outbox: () => Outbox,
+    private readonly autoResolveMs: number,
+    private readonly waitUntil: (p: Promise<unknown>) => void,
+  ) {}
+
+  /** Something was stored: the followers catch up now, and the alarm stands by in case this instance dies first. */
+  changed(): void {
+    this.outbox().kick();
+    this.wake(Math.min(Date.now() + SAFETY_WAKE_MS, this.autoResolveAt() ?? Number.POSITIVE_INFINITY));
+  }
+
+  /** The alarm at `at`, unless it is set earlier already. */
+  wake(at: number): void {
+    const set = async () => {
+      const current = await this.storage.getAlarm();
+      if (current === null || current > at) await this.storage.setAlarm(at);
+    };
+    this.waitUntil(set());
+  }
+
+  async alarm(): Promise<void> {
+    const engine = this.engine();
+    if (engine.hasPending()) await engine.resumePending();
+    await this.outbox().flush();
+    const quiet = this.autoResolveAt();
+    if (quiet !== null && quiet <= Date.now() && !engine.streaming) engine.resolve("idle");
+    await this.outbox().flush();
+    const next = [this.outbox().nextRetry(), this.autoResolveAt()].filter((t): t is number => t !== null);
+    // Never sooner than a second: a conversation still streaming is looked at again shortly.
+    if (next.length) await this.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 1000));
+  }
+
+  /** When a bot-held conversation will have been quiet long enough to resolve, or null. */
+  private autoResolveAt(): number | null {
+    const m = this.store.meta();
+    if (!this.autoResolveMs || m?.state !== "bot") return null;
+    const lastAt = this.store.events(this.store.lastSeq() - 1, 1)[0]?.at ?? 0;
+    return lastAt + this.autoResolveMs;
+  }
+}

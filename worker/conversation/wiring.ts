@@ -1,0 +1,132 @@
+// Puts one conversation together from its parts, for the Durable Object (do.ts): the log over the
+// object's SQLite, the lifecycle with the bot, the outbox with its followers, transport, sends, the
+// alarm's jobs. Only this file and do.ts know the runtime's `DurableObjectState`.
+import { nanoid } from "nanoid";
+import { handoffSummarizer } from "../answer/ai/summary.ts";
+import { translator } from "../answer/ai/translate.ts";
+import { makeBrain } from "../answer/brain.ts";
+import { FollowUp } from "../channels/email/follow-up.ts";
+import type { Env } from "../env.ts";
+import { inboxOf } from "../inbox/follower.ts";
+import { loadMatrix } from "../inbox/routing/matrix.ts";
+import { TurnMeter } from "../ops/turns.ts";
+import { SubjectIndex } from "../privacy/subjects.ts";
+import type { ServerFrame } from "../../shared/protocol.ts";
+import { Bucket, frameLimits, messageLimits } from "./budget.ts";
+import { followersOf } from "./followers.ts";
+import { Engine } from "./lifecycle.ts";
+import { type Sql, Store } from "./log.ts";
+import { botAnswers, type Meta, type NewEvent } from "./model.ts";
+import { legacyCursor, Outbox } from "./outbox.ts";
+import { quietIfErased, Sends } from "./sends.ts";
+import { Timers } from "./timers.ts";
+import { Transport } from "./transport.ts";
+
+export type Parts = {
+  store: Store;
+  engine: Engine;
+  outbox: Outbox;
+  transport: Transport;
+  sends: Sends;
+  followUp: FollowUp;
+  subjects: SubjectIndex;
+  timers: Timers;
+  storage: DurableObjectStorage;
+};
+
+export function wire(ctx: DurableObjectState, env: Env): Parts {
+  const sql: Sql = (query, ...params) => ctx.storage.sql.exec(query, ...params).toArray() as never;
+  const store = new Store(sql);
+  // Work that outlives its call; one cut short by erasure (worker/privacy/) is not an error.
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p.catch(quietIfErased));
+  const turns = new TurnMeter(env, waitUntil, () => {
+    const m = store.meta();
+    return m ? { conversation: m.id, workspaceId: m.workspaceId, channel: m.channel } : null;
+  });
+  // Parts refer to each other through these late-bound names (the alarm needs the engine, the engine
+  // broadcasts through transport): all are set before the object handles its first call.
+  let engine: Engine;
+  let outbox: Outbox;
+  let sends: Sends;
+  const timers = new Timers(
+    ctx.storage,
+    store,
+    () => engine,
+    () => outbox,
+    Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0,
+    waitUntil,
+  );
+  const transport = new Transport(
+    ctx,
+    (after, reader) => engine.catchUp(after, reader),
+    new Bucket(frameLimits(env), Date.now()),
+  );
+  const broadcast = (f: ServerFrame): void => {
+    if (f.t === "event" && f.event.type === "message" && f.event.author === "customer") {
+      const m = store.meta();
+      // A message without a request id (email) is known by its conversation and seq, as webhooks know it.
+      turns.customerMessage(sends.incomingRid ?? `${m?.id}.${f.event.seq}`, f.event.text, !!m && botAnswers(m.state));
+    }
+    turns.frame(f);
+    if (f.t === "event") timers.changed();
+    transport.broadcast(f);
+  };
+  const summarizer = handoffSummarizer(env);
+  const workspace = () => store.meta()?.workspaceId ?? "";
+  engine = new Engine(
+    store,
+    makeBrain(env, () => store.meta(), waitUntil),
+    {
+      broadcast,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: () => Date.now(),
+      measured: (t) => turns.turn(t),
+      ...(summarizer ? { summarize: summarizer.summarize } : {}),
+      defer: (p) => ctx.waitUntil(p.catch(quietIfErased)),
+      changed: () => timers.changed(),
+      settle: () => outbox.flush(),
+      handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
+      begin: () => outbox.begin(),
+    },
+    {
+      streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
+      wordsPerChunk: 1,
+      routing: loadMatrix(env),
+      ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
+      ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
+    },
+    () => nanoid(12),
+  );
+  const subjects = new SubjectIndex(ctx.storage.sql, env.DB);
+  const ports = {
+    meta: () => store.meta(),
+    saveMeta: (m: Meta) => store.saveMeta(m),
+    emit: (e: NewEvent) => void engine.emit(e),
+    lastText: () => store.lastText(),
+    turn: (id: string) => store.turn(id),
+    dropTurn: (id: string) => store.dropTurn(id),
+    customerConnected: () => transport.customerConnected(),
+    lastRid: () => turns.lastRid,
+    now: () => Date.now(),
+  };
+  outbox = new Outbox(
+    ctx.storage.sql,
+    store,
+    followersOf(env, ports, subjects),
+    (at) => timers.wake(at),
+    Date.now,
+    (name) => legacyCursor(ctx.storage.sql, name),
+  );
+  const agentLocale = (env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
+  sends = new Sends(
+    store,
+    engine,
+    new Bucket(messageLimits(env), Date.now()),
+    translator(env),
+    agentLocale,
+    waitUntil,
+    (from, on) => transport.typing(from, on),
+  );
+  const followUp = new FollowUp(env, (m) => store.saveMeta(m), engine);
+  return { store, engine, outbox, transport, sends, followUp, subjects, timers, storage: ctx.storage };
+}
