@@ -1,8 +1,7 @@
-// Writing analytics as things happen: the Conversation DO hands every new event of its log to
-// `flushAnalytics`, which turns them into `analytics_events` rows (one per event, keyed by the event's
-// seq) and writes them to D1. A cursor in the object's own SQLite remembers the last event written, so
-// an event is written once even if the object is evicted mid-write: the next flush starts from the
-// cursor, and INSERT OR IGNORE makes a repeated row a no-op.
+// Writing analytics as things happen: the analytics follower of each conversation's outbox
+// (follower.ts) turns the events past its cursor into `analytics_events` rows (one per event, keyed by
+// the event's seq) and writes them to D1. The cursor moves only after D1 took them, so an event is
+// written once even if the object is evicted mid-write, and INSERT OR IGNORE makes a repeat a no-op.
 //
 // The dashboard reads one row per conversation, `analytics_conversations`, which a trigger on
 // `analytics_events` (migration 0011) recomputes from the conversation's rows inside the same INSERT,
@@ -174,19 +173,4 @@ export async function categories(
     .bind(workspaceId, JSON.stringify(ids))
     .all<{ id: string; category: string }>();
   return new Map(r.results.map((x) => [x.id, x.category]));
-}
-
-type CursorSql = Pick<SqlStorage, "exec">;
-
-export function readCursor(sql: CursorSql): number {
-  sql.exec("CREATE TABLE IF NOT EXISTS analytics_cursor (k TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
-  const row = sql.exec<{ seq: number }>("SELECT seq FROM analytics_cursor WHERE k = 'written'").toArray()[0];
-  return row?.seq ?? 0;
-}
-
-export function saveCursor(sql: CursorSql, seq: number): void {
-  sql.exec(
-    "INSERT INTO analytics_cursor (k, seq) VALUES ('written', ?) ON CONFLICT (k) DO UPDATE SET seq = MAX(seq, excluded.seq)",
-    seq,
-  );
 }

@@ -1,7 +1,6 @@
-// Turns what happened in a conversation into webhook events. The Conversation DO's log is the source:
-// on every publish we read the log past a cursor kept in the conversation's own SQLite and move the
-// cursor in the same synchronous step, so each stored event is turned into notifications exactly
-// once, however many publishes run concurrently, and a publish never has to say what changed.
+// Turns what happened in a conversation into webhook events. The conversation's log is the source:
+// the webhooks follower of its outbox (follower.ts) hands over the events past its cursor, and event
+// ids derive from the conversation and seq, so a batch handed twice is delivered once.
 import type { EventConversation, EventHandoff, HandoffPacket, InboxItem, WebhookEvent } from "../../../shared/api.ts";
 import { forCustomer, type ConversationEvent } from "../../../shared/protocol.ts";
 import type { Meta } from "../../conversation/model.ts";
@@ -132,25 +131,4 @@ export function eventsFor(
     }
   }
   return out;
-}
-
-type CursorSql = Pick<SqlStorage, "exec">;
-
-/**
- * Reads and advances the conversation's notification cursor in one synchronous step (no await in
- * between: the Durable Object runs it atomically). `created` is true on a new conversation's first call.
- */
-export function takeSinceCursor(
-  sql: CursorSql,
-  events: (after: number) => ConversationEvent[],
-): { log: ConversationEvent[]; created: boolean } {
-  sql.exec("CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)");
-  const row = sql.exec<{ seq: number }>("SELECT seq FROM notify_cursor WHERE id = 1").toArray()[0];
-  const log = events(row?.seq ?? 0);
-  const last = log.length ? (log[log.length - 1] as ConversationEvent).seq : (row?.seq ?? 0);
-  sql.exec("INSERT INTO notify_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", last);
-  // A new conversation publishes once before anything is in its log. No cursor but a log means it
-  // predates notifications: its history is not news, so it starts from here.
-  if (!row) return { log: [], created: log.length === 0 };
-  return { log, created: false };
 }

@@ -1,10 +1,8 @@
 // The hooks the rest of the worker calls. None of them throws or makes its caller wait on a
 // receiver: they hand events to the workspace's Notifier, which owns delivery from there.
 import type { HandoffPacket, InboxItem, SlaBreach, WebhookEvent } from "../../../shared/api.ts";
-import type { ConversationEvent } from "../../../shared/protocol.ts";
-import type { Meta } from "../../conversation/model.ts";
 import type { Env } from "../../env.ts";
-import { conversationOf, eventsFor, handoffOf, takeSinceCursor } from "./events.ts";
+import { conversationOf, handoffOf } from "./events.ts";
 
 export { NotifierDO } from "./do.ts";
 
@@ -19,23 +17,6 @@ async function hand(env: Env, workspaceId: string, events: WebhookEvent[], rid?:
     // Notifications are best effort at this boundary; the conversation must carry on regardless.
     console.error("[edgedesk] notifications: could not queue", events.map((x) => x.id).join(", "), e);
   }
-}
-
-/**
- * For the Conversation DO's publish(): works out what is new in the conversation's log right now (a
- * synchronous step), and returns the promise that hands it to the Notifier, for `waitUntil`.
- */
-export function notifyConversation(
-  env: Env,
-  sql: Pick<SqlStorage, "exec">,
-  log: { events(after: number): ConversationEvent[] },
-  meta: Meta,
-  item: InboxItem,
-  /** The request id of what caused this publish: the deliveries are logged with it (worker/ops/log.ts). */
-  rid?: string | null,
-): Promise<void> {
-  const { log: fresh, created } = takeSinceCursor(sql, (after) => log.events(after));
-  return hand(env, meta.workspaceId, eventsFor(meta, item, fresh, created, env.PUBLIC_URL), rid);
 }
 
 /**
