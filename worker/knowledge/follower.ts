@@ -1,6 +1,6 @@
 // The knowledge follower (worker/conversation/outbox.ts): each bot decision (kept beside its message in
-// the conversation's log) becomes a `bot_turns` row for the gaps report and article figures. The row
-// is keyed by (conversation, message), so a decision recorded twice counts once.
+// the conversation's log) becomes a `bot_turns` row for the gaps report and article figures. A row is
+// written only when none exists for its (conversation, message), so a decision handed twice counts once.
 import type { Follower, FollowerPorts } from "../conversation/outbox.ts";
 import type { Env } from "../env.ts";
 import { recordTurn } from "./signals.ts";

@@ -5,11 +5,16 @@ import type { ArticleFigures, FiguresReport, GapsReport } from "../../shared/api
 import type { Meta, TurnRecord } from "../conversation/model.ts";
 import { clusterQuestions, representative } from "./cluster.ts";
 
-/** One bot decision; throws when D1 refuses, so the outbox tries again (the row is keyed: once in effect). */
+/**
+ * One bot decision; throws when D1 refuses, so the outbox tries again. A decision already recorded for
+ * the same message is not recorded twice (one statement: the check and the insert are one write).
+ */
 export async function recordTurn(db: D1Database, meta: Meta, t: TurnRecord): Promise<void> {
   await db
     .prepare(
-      "INSERT OR IGNORE INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, article_id, confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO bot_turns (workspace_id, conversation_id, message_id, question, action, reason, article_id, confidence, created_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+       WHERE NOT EXISTS (SELECT 1 FROM bot_turns WHERE message_id = ?3 AND conversation_id = ?2)`,
     )
     .bind(
       meta.workspaceId,
