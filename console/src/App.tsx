@@ -1,18 +1,18 @@
 import { useEffect, useState } from "preact/hooks";
-import { announcement } from "./announce.ts";
-import { Header } from "./components/Header.tsx";
-import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
-import { CannedPage } from "./pages/Canned.tsx";
-import { ConversationPage } from "./pages/Conversation.tsx";
-import { InboxPage } from "./pages/Inbox.tsx";
-import { ApiKeysPage } from "./pages/ApiKeys.tsx";
-import { PrivacyPage } from "./pages/Privacy.tsx";
-import { IntegrationsPage } from "./pages/Integrations.tsx";
-import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
-import { LoginPage } from "./pages/Login.tsx";
-import { SurgeArea } from "./surge/SurgeArea.tsx";
-import { route } from "./router.ts";
-import { loadMe, me, mustEnrol } from "./session.ts";
+import { announcement } from "./lib/announce.ts";
+import { Header } from "./shell/Header.tsx";
+import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
+import { CannedPage } from "./features/canned/CannedPage.tsx";
+import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
+import { InboxPage } from "./features/inbox/InboxPage.tsx";
+import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
+import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
+import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
+import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
+import { LoginPage } from "./features/login/LoginPage.tsx";
+import { SurgeArea } from "./features/surge/SurgeArea.tsx";
+import { route } from "./lib/router.ts";
+import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import type { Me } from "../../shared/api.ts";
 
 export function App() {
@@ -146,9 +146,9 @@ function ChunkPending({
 }
 
 // The analytics page and its charts are a separate chunk: only owners who open it download them.
-const analyticsChunk: { value: typeof import("./analytics/AnalyticsPage.tsx") | null } = { value: null };
+const analyticsChunk: { value: typeof import("./features/analytics/AnalyticsPage.tsx") | null } = { value: null };
 function LazyAnalytics({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(analyticsChunk, () => import("./analytics/AnalyticsPage.tsx"));
+  const { chunk, failed } = useChunk(analyticsChunk, () => import("./features/analytics/AnalyticsPage.tsx"));
   if (chunk) return <chunk.AnalyticsPage me={who} />;
   return (
     <ChunkPending
@@ -160,9 +160,9 @@ function LazyAnalytics({ me: who }: { me: Me }) {
 }
 
 // People, your account (password, sessions, two-factor) and the audit log: their own chunk too.
-const peopleChunk: { value: typeof import("./people/index.ts") | null } = { value: null };
+const peopleChunk: { value: typeof import("./features/people/index.ts") | null } = { value: null };
 function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; me: Me }) {
-  const { chunk, failed } = useChunk(peopleChunk, () => import("./people/index.ts"));
+  const { chunk, failed } = useChunk(peopleChunk, () => import("./features/people/index.ts"));
   if (chunk) {
     if (page === "people") return <chunk.PeoplePage me={who} />;
     return <chunk.SecurityPage me={who} enrolOnly={page === "enrol"} />;
@@ -177,9 +177,9 @@ function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; 
 }
 
 // The operations page is its own chunk too (it shares the analytics charts).
-const operationsChunk: { value: typeof import("./ops/OperationsPage.tsx") | null } = { value: null };
+const operationsChunk: { value: typeof import("./features/operations/OperationsPage.tsx") | null } = { value: null };
 function LazyOperations({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(operationsChunk, () => import("./ops/OperationsPage.tsx"));
+  const { chunk, failed } = useChunk(operationsChunk, () => import("./features/operations/OperationsPage.tsx"));
   if (chunk) return <chunk.OperationsPage me={who} />;
   return (
     <ChunkPending

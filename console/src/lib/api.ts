@@ -1,0 +1,97 @@
+// Same-origin JSON client for /api. The session is an HttpOnly cookie, so the only auth logic here is
+// reacting to 401: whoever is listening (the session store) flips the app back to the login page.
+import type { ApiError } from "../../../shared/api.ts";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: NonNullable<ApiError["issues"]> = [],
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+let onTwoFactorRequired: () => void = () => {};
+
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+/** The workspace requires two-factor sign-in and this agent has not set it up: the app shows enrolment. */
+export function setTwoFactorRequiredHandler(fn: () => void): void {
+  onTwoFactorRequired = fn;
+}
+
+type Options = {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  body?: unknown;
+  /** Login answers 401 for wrong credentials; that must not bounce the user to the login page. */
+  expect401?: boolean;
+  signal?: AbortSignal;
+};
+
+export async function api<T>(path: string, opts: Options = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+      credentials: "same-origin",
+      headers: {
+        accept: "application/json",
+        ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new HttpError(0, "network", "Cannot reach EdgeDesk. Check your connection and try again.");
+  }
+  const text = await res.text();
+  let data: unknown;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const err = isApiError(data) ? data : undefined;
+    if (res.status === 401 && !opts.expect401) onUnauthorized();
+    if (res.status === 403 && err?.error === "two_factor_required") onTwoFactorRequired();
+    throw new HttpError(
+      res.status,
+      err?.error ?? `http_${res.status}`,
+      err?.message ?? defaultMessage(res.status),
+      err?.issues,
+    );
+  }
+  return data as T;
+}
+
+function isApiError(v: unknown): v is ApiError {
+  return typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string";
+}
+
+function defaultMessage(status: number): string {
+  if (status === 401) return "Your session has ended. Please sign in again.";
+  if (status === 403) return "You do not have access to this.";
+  if (status === 404) return "Not found.";
+  if (status === 409) return "Someone else changed this conversation. It has been refreshed.";
+  if (status >= 500) return "EdgeDesk had a problem. Please try again.";
+  return "The request failed.";
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : "Something went wrong.";
+}
+
+/** ws(s):// URL on this origin, for the sockets that cannot use fetch. */
+export function wsUrl(path: string): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
+}
