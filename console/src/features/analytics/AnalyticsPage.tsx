@@ -10,6 +10,7 @@ import { BarChart, Columns, DataTable, Legend, Panel, StackedBars } from "./char
 import { csvHref, lastDays, ms, pivot, tiles, type Tile } from "./figures.ts";
 import { describeReason } from "../../lib/format.ts";
 import "./analytics.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 const PRESETS = [7, 30, 90];
 
@@ -36,14 +37,11 @@ export function AnalyticsPage({ me }: { me: Me }) {
 
   if (!owner) {
     return (
-      <main id="main" class="page analytics-page">
-        <h1 ref={heading} tabIndex={-1}>
-          Analytics
-        </h1>
-        <p class="empty" data-testid="analytics-forbidden">
-          Only workspace owners can see analytics.
-        </p>
-      </main>
+      <PageScaffold
+        title="Analytics"
+        class="analytics-page"
+        state={{ forbidden: "Only workspace owners can see analytics.", testId: "analytics-forbidden" }}
+      />
     );
   }
 

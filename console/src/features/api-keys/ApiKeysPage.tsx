@@ -12,6 +12,7 @@ import { SettingsNav } from "../../shell/SettingsNav.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { fullDate } from "../../lib/time.ts";
 import "../integrations/integrations.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 export function ApiKeysPage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -31,14 +32,11 @@ export function ApiKeysPage({ me }: { me: Me }) {
 
   if (!owner) {
     return (
-      <main id="main" class="page integrations-page">
-        <h1 ref={heading} tabIndex={-1}>
-          API keys
-        </h1>
-        <p class="empty" data-testid="api-keys-forbidden">
-          Only workspace owners can manage API keys.
-        </p>
-      </main>
+      <PageScaffold
+        title="API keys"
+        class="integrations-page"
+        state={{ forbidden: "Only workspace owners can manage API keys.", testId: "api-keys-forbidden" }}
+      />
     );
   }
 

@@ -25,6 +25,7 @@ import {
   updateWebhook,
 } from "./store.ts";
 import "./integrations.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 export function IntegrationsPage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -33,14 +34,11 @@ export function IntegrationsPage({ me }: { me: Me }) {
 
   if (!owner) {
     return (
-      <main id="main" class="page integrations-page">
-        <h1 ref={heading} tabIndex={-1}>
-          Integrations
-        </h1>
-        <p class="empty" data-testid="integrations-forbidden">
-          Only workspace owners can manage integrations.
-        </p>
-      </main>
+      <PageScaffold
+        title="Integrations"
+        class="integrations-page"
+        state={{ forbidden: "Only workspace owners can manage integrations.", testId: "integrations-forbidden" }}
+      />
     );
   }
 

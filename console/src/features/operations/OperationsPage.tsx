@@ -14,6 +14,7 @@ import { describeReason } from "../../lib/format.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { bucketLabel, duration, opsTiles, sourceText } from "./figures.ts";
 import "./operations.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 const REFRESH_MS = 30_000;
 
@@ -46,14 +47,11 @@ export function OperationsPage({ me }: { me: Me }) {
 
   if (!owner)
     return (
-      <main id="main" class="page analytics-page">
-        <h1 ref={heading} tabIndex={-1}>
-          Operations
-        </h1>
-        <p class="empty" data-testid="ops-forbidden">
-          Only workspace owners can see operations.
-        </p>
-      </main>
+      <PageScaffold
+        title="Operations"
+        class="analytics-page"
+        state={{ forbidden: "Only workspace owners can see operations.", testId: "ops-forbidden" }}
+      />
     );
 
   return (

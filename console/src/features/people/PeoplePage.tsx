@@ -12,6 +12,7 @@ import { fullDate } from "../../lib/time.ts";
 import { checkNewPassword, describeAudit, grantable, orderPeople, personFlags, sessionLabel } from "./people.ts";
 import "../integrations/integrations.css";
 import "./people.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 export function PeoplePage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -32,15 +33,12 @@ export function PeoplePage({ me }: { me: Me }) {
 
   if (me.role !== "owner")
     return (
-      <main id="main" class="page integrations-page">
-        <SettingsNav />
-        <h1 ref={heading} tabIndex={-1}>
-          People
-        </h1>
-        <p class="empty" data-testid="people-forbidden">
-          Only workspace owners manage people.
-        </p>
-      </main>
+      <PageScaffold
+        title="People"
+        class="integrations-page"
+        nav={<SettingsNav />}
+        state={{ forbidden: "Only workspace owners manage people.", testId: "people-forbidden" }}
+      />
     );
 
   return (

@@ -11,6 +11,7 @@ import { useFocusOnMount } from "../../lib/hooks.ts";
 import { auditText, checkAddress, erasedText, retentionInput, retentionText, sourcesText } from "./privacy.ts";
 import { fullDate } from "../../lib/time.ts";
 import "../integrations/integrations.css";
+import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
 export function PrivacyPage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -26,14 +27,11 @@ export function PrivacyPage({ me }: { me: Me }) {
 
   if (!owner)
     return (
-      <main id="main" class="page integrations-page">
-        <h1 ref={heading} tabIndex={-1}>
-          Privacy
-        </h1>
-        <p class="empty" data-testid="privacy-forbidden">
-          Only workspace owners can export or erase customers' data.
-        </p>
-      </main>
+      <PageScaffold
+        title="Privacy"
+        class="integrations-page"
+        state={{ forbidden: "Only workspace owners can export or erase customers' data.", testId: "privacy-forbidden" }}
+      />
     );
 
   return (
