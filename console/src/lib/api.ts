@@ -1,5 +1,9 @@
 // Same-origin JSON client for /api. The session is an HttpOnly cookie, so the only auth logic here is
 // reacting to 401: whoever is listening (the session store) flips the app back to the login page.
+// Every answer the console reads is parsed with its schema from shared/: a worker that answers in a
+// shape this console does not know (an older tab after a deploy, a bug) gives the page an error to
+// show, never a half-read object that fails later in a render.
+import type * as z from "zod/mini";
 import type { ApiError } from "../../../shared/api.ts";
 
 export class HttpError extends Error {
@@ -34,7 +38,24 @@ type Options = {
   signal?: AbortSignal;
 };
 
-export async function api<T>(path: string, opts: Options = {}): Promise<T> {
+/** Calls the API and parses its answer with `schema`; an answer that does not fit is an `HttpError`. */
+export async function api<S extends z.ZodMiniType>(path: string, schema: S, opts: Options = {}): Promise<z.output<S>> {
+  const { status, data } = await request(path, opts);
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  console.error(`unexpected answer from ${path}`, parsed.error.issues);
+  throw new HttpError(status, "unexpected_answer", UNEXPECTED);
+}
+
+/** Calls the API for its effect; the answer's body is not read by anyone, so it is not parsed. */
+export async function apiVoid(path: string, opts: Options = {}): Promise<void> {
+  await request(path, opts);
+}
+
+const UNEXPECTED =
+  "EdgeDesk answered in a way this console does not understand. Reload the page to get the latest console.";
+
+async function request(path: string, opts: Options): Promise<{ status: number; data: unknown }> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -71,7 +92,7 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
       err?.issues,
     );
   }
-  return data as T;
+  return { status: res.status, data };
 }
 
 function isApiError(v: unknown): v is ApiError {

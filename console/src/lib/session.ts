@@ -1,9 +1,9 @@
 // Who is signed in. `undefined` while the first /api/me is in flight, so the app can avoid flashing
 // the login form at an agent who already has a session cookie.
 import { signal } from "@preact/signals";
-import type { Me } from "../../../shared/api.ts";
-import { needsCode, type LoginResult, type SecurityStatus } from "../../../shared/security.ts";
-import { api, HttpError, setTwoFactorRequiredHandler, setUnauthorizedHandler } from "./api.ts";
+import { meSchema, type Me } from "../../../shared/api.ts";
+import { loginResultSchema, needsCode, securityStatusSchema, type LoginResult } from "../../../shared/security.ts";
+import { api, apiVoid, HttpError, setTwoFactorRequiredHandler, setUnauthorizedHandler } from "./api.ts";
 
 export const me = signal<Me | null | undefined>(undefined);
 /** Why the login page is showing, when it is not the first visit ("Your session has ended…"). */
@@ -23,7 +23,7 @@ setTwoFactorRequiredHandler(() => {
 /** Asks whether this agent still has to set up two-factor sign-in (after sign-in and on load). */
 export async function checkEnrolment(): Promise<void> {
   try {
-    const s = await api<SecurityStatus>("/api/me/security");
+    const s = await api("/api/me/security", securityStatusSchema);
     mustEnrol.value = s.required && !s.twoFactor;
   } catch {
     // An outage or a 401: the session handlers take care of it.
@@ -32,7 +32,7 @@ export async function checkEnrolment(): Promise<void> {
 
 export async function loadMe(): Promise<void> {
   try {
-    const who = await api<Me>("/api/me");
+    const who = await api("/api/me", meSchema);
     await checkEnrolment();
     me.value = who;
   } catch (e) {
@@ -48,7 +48,7 @@ export async function loadMe(): Promise<void> {
 /** Cheap probe after repeated socket failures: a 401 here flips to the login page via the handler. */
 export async function checkSession(): Promise<void> {
   try {
-    await api<Me>("/api/me");
+    await apiVoid("/api/me");
   } catch {
     // The handler already acted on 401; anything else is the outage the socket is retrying through.
   }
@@ -56,14 +56,14 @@ export async function checkSession(): Promise<void> {
 
 /** The password step: signed in, or a ticket for the code step when the account has two-factor on. */
 export async function login(email: string, password: string): Promise<LoginResult> {
-  const r = await api<LoginResult>("/api/auth/login", { body: { email, password }, expect401: true });
+  const r = await api("/api/auth/login", loginResultSchema, { body: { email, password }, expect401: true });
   if (!needsCode(r)) await signedIn(r);
   return r;
 }
 
 /** The code step: a 6-digit code from the authenticator app, or a recovery code. */
 export async function loginWithCode(ticket: string, code: string): Promise<Me> {
-  const who = await api<Me>("/api/auth/login/two-factor", { body: { ticket, code }, expect401: true });
+  const who = await api("/api/auth/login/two-factor", meSchema, { body: { ticket, code }, expect401: true });
   await signedIn(who);
   return who;
 }
@@ -76,7 +76,7 @@ async function signedIn(who: Me): Promise<void> {
 
 export async function logout(): Promise<void> {
   try {
-    await api("/api/auth/logout", { method: "POST", body: {} });
+    await apiVoid("/api/auth/logout", { method: "POST", body: {} });
   } finally {
     me.value = null;
     mustEnrol.value = false;

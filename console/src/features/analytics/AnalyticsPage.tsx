@@ -2,7 +2,7 @@
 // then volume, response and resolution times, CSAT, handoff reasons, top articles and KB gaps, each
 // with its numbers and a CSV of exactly what it plots. Loaded on demand, so agents never download it.
 import { useEffect, useState } from "preact/hooks";
-import type { AnalyticsReport, Distribution } from "../../../../shared/analytics.ts";
+import { analyticsReportSchema, type AnalyticsReport, type Distribution } from "../../../../shared/analytics.ts";
 import type { Me } from "../../../../shared/api.ts";
 import { api, errorMessage } from "../../lib/api.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
@@ -27,7 +27,7 @@ export function AnalyticsPage({ me }: { me: Me }) {
     const ctl = new AbortController();
     setLoading(true);
     setError(null);
-    api<AnalyticsReport>(`/api/analytics?from=${range.from}&to=${range.to}`, { signal: ctl.signal })
+    api(`/api/analytics?from=${range.from}&to=${range.to}`, analyticsReportSchema, { signal: ctl.signal })
       .then(setData, (e: unknown) => {
         if (!(e instanceof DOMException && e.name === "AbortError")) setError(errorMessage(e));
       })

@@ -3,8 +3,14 @@
 // owner dismisses it: the worker keeps a hash, so it can never be shown again.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Me } from "../../../../shared/api.ts";
-import type { ApiKeySummary, CreatedApiKey } from "../../../../shared/rest.ts";
-import { api, errorMessage, HttpError } from "../../lib/api.ts";
+import * as z from "zod/mini";
+import {
+  apiKeySummarySchema,
+  createdApiKeySchema,
+  type ApiKeySummary,
+  type CreatedApiKey,
+} from "../../../../shared/rest.ts";
+import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { announce } from "../../lib/announce.ts";
 import { canManageApiKeys, checkKeyName, keyHint, keyUse, markRevoked, orderKeys } from "./api-keys.ts";
 import { now } from "../../lib/clock.ts";
@@ -13,6 +19,8 @@ import { useFocusOnMount } from "../../lib/hooks.ts";
 import { fullDate } from "../../lib/time.ts";
 import "../integrations/integrations.css";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
+
+const keyList = z.object({ keys: z.array(apiKeySummarySchema) });
 
 export function ApiKeysPage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -24,7 +32,7 @@ export function ApiKeysPage({ me }: { me: Me }) {
 
   const load = () => {
     setLoadError(undefined);
-    api<{ keys: ApiKeySummary[] }>("/api/api-keys")
+    api("/api/api-keys", keyList)
       .then((r) => setKeys(orderKeys(r.keys)))
       .catch((e: unknown) => setLoadError(errorMessage(e)));
   };
@@ -131,7 +139,7 @@ function CreateKey({ onCreated }: { onCreated(k: CreatedApiKey): void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const k = await api<CreatedApiKey>("/api/api-keys", { method: "POST", body: { name: checked.name } });
+      const k = await api("/api/api-keys", createdApiKeySchema, { method: "POST", body: { name: checked.name } });
       setName("");
       onCreated(k);
       announce(`API key “${k.name}” created. Copy it now: it is shown only once.`);
@@ -236,7 +244,7 @@ function KeyList({
     setBusy(true);
     setRowError(null);
     try {
-      await api(`/api/api-keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
+      await apiVoid(`/api/api-keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
       onRevoked(k.id, Date.now());
       setConfirming(null);
       announce(`API key “${k.name}” revoked. Requests with it are refused from now on.`);

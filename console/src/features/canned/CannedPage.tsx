@@ -1,8 +1,9 @@
 // Canned replies: editors and owners write them here; every agent sees the list and uses them from
 // the composer ("/" or the Canned button). Errors land at the field they are about.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { CannedReply, Me } from "../../../../shared/api.ts";
-import { api, errorMessage, HttpError } from "../../lib/api.ts";
+import * as z from "zod/mini";
+import { cannedReplyItemSchema, type CannedReply, type Me } from "../../../../shared/api.ts";
+import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { announce } from "../../lib/announce.ts";
 import {
   canManageCanned,
@@ -18,6 +19,8 @@ import {
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import "./canned.css";
 
+const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
+
 type Editing = { id: string | null; form: CannedForm; errors: CannedErrors; busy: boolean };
 
 export function CannedPage({ me }: { me: Me }) {
@@ -30,7 +33,7 @@ export function CannedPage({ me }: { me: Me }) {
   const titleRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    api<{ items: CannedReply[] }>("/api/canned")
+    api("/api/canned", cannedList)
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setLoadError(errorMessage(e)));
   }, []);
@@ -72,11 +75,11 @@ export function CannedPage({ me }: { me: Me }) {
     setEditing({ ...editing, form, busy: true, errors: {} });
     try {
       const saved = editing.id
-        ? await api<CannedReply>(`/api/canned/${encodeURIComponent(editing.id)}`, {
+        ? await api(`/api/canned/${encodeURIComponent(editing.id)}`, cannedReplyItemSchema, {
             method: "PUT",
             body: checked.input,
           })
-        : await api<CannedReply>("/api/canned", { method: "POST", body: checked.input });
+        : await api("/api/canned", cannedReplyItemSchema, { method: "POST", body: checked.input });
       setItems((list) => upsertCanned(list ?? [], saved));
       setEditing(null);
       announce(`Canned reply “${saved.title}” saved.`);
@@ -94,7 +97,7 @@ export function CannedPage({ me }: { me: Me }) {
     if (!confirm(`Delete the canned reply “${c.title}”?`)) return;
     setRowError(null);
     try {
-      await api(`/api/canned/${encodeURIComponent(c.id)}`, { method: "DELETE" });
+      await apiVoid(`/api/canned/${encodeURIComponent(c.id)}`, { method: "DELETE" });
       setItems((list) => (list ?? []).filter((x) => x.id !== c.id));
       if (editing?.id === c.id) setEditing(null);
       announce(`Canned reply “${c.title}” deleted.`);

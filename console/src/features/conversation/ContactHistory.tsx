@@ -2,7 +2,7 @@
 // they are: a verified identity or an email address. The agent sees the whole relationship, not
 // just this thread.
 import { useEffect, useState } from "preact/hooks";
-import type { Contact } from "../../../../shared/api.ts";
+import { contactSchema, type Contact } from "../../../../shared/api.ts";
 import { api } from "../../lib/api.ts";
 import { href } from "../../lib/route.ts";
 import { TimeAgo } from "../../shell/bits.tsx";
@@ -16,7 +16,7 @@ export function ContactHistory({ contactId, currentId }: { contactId: string; cu
   const [contact, setContact] = useState<Contact | null>(null);
   useEffect(() => {
     let live = true;
-    api<Contact>(`/api/contacts/${encodeURIComponent(contactId)}`)
+    api(`/api/contacts/${encodeURIComponent(contactId)}`, contactSchema)
       .then((c) => live && setContact(c))
       .catch(() => live && setContact(null));
     return () => {

@@ -7,10 +7,12 @@ import { nanoid } from "nanoid";
 import * as z from "zod/mini";
 import {
   agentMessageSchema,
+  cannedReplyItemSchema,
+  conversationDetailSchema,
+  postedMessageSchema,
   type CannedReply,
   type ConversationDetail,
   type ConversationPatch,
-  type PostedMessage,
 } from "../../../../shared/api.ts";
 import type {
   ChangeEvent,
@@ -22,10 +24,12 @@ import type {
 } from "../../../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../../../shared/timeline.ts";
 import { announce } from "../../lib/announce.ts";
-import { api, errorMessage, HttpError, wsUrl } from "../../lib/api.ts";
+import { api, apiVoid, errorMessage, HttpError, wsUrl } from "../../lib/api.ts";
 import { ackPending, addPending, failPending, retryPending, settlePending, unacked, type Pending } from "./outbox.ts";
 import { checkSession } from "../../lib/session.ts";
 import { LiveSocket } from "../../lib/socket.ts";
+
+const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
 
 // A send the socket swallowed without an ack is retried over HTTP; clientId makes that idempotent.
 const ACK_TIMEOUT_MS = 8_000;
@@ -83,7 +87,7 @@ export class ConversationStore {
   async start(): Promise<void> {
     this.loadError.value = undefined;
     try {
-      const d = await api<ConversationDetail>(`/api/conversations/${encodeURIComponent(this.id)}`);
+      const d = await api(`/api/conversations/${encodeURIComponent(this.id)}`, conversationDetailSchema);
       if (this.disposed) return;
       this.absorb(d);
       this.socket.start();
@@ -109,7 +113,7 @@ export class ConversationStore {
   /** Re-reads the detail (after claim/resolve, or a new handoff) and folds in anything new. */
   async refresh(): Promise<void> {
     try {
-      const d = await api<ConversationDetail>(`/api/conversations/${encodeURIComponent(this.id)}`);
+      const d = await api(`/api/conversations/${encodeURIComponent(this.id)}`, conversationDetailSchema);
       if (!this.disposed) this.absorb(d);
     } catch {
       // The socket is the primary source; a failed refresh only means waiting for its frames.
@@ -182,7 +186,7 @@ export class ConversationStore {
   async loadCanned(): Promise<void> {
     if (this.canned.value) return;
     try {
-      this.canned.value = (await api<{ items: CannedReply[] }>("/api/canned")).items;
+      this.canned.value = (await api("/api/canned", cannedList)).items;
     } catch {
       this.canned.value = [];
     }
@@ -196,7 +200,7 @@ export class ConversationStore {
   ): Promise<string | undefined> {
     this.actionError.value = undefined;
     try {
-      await api(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
       if (done) announce(done);
       // The socket brings the recorded event; the detail carries the current values.
       await this.refresh();
@@ -231,7 +235,7 @@ export class ConversationStore {
     this.busy.value = kind;
     this.actionError.value = undefined;
     try {
-      await api(`/api/conversations/${encodeURIComponent(this.id)}/${kind}`, { method: "POST", body: {} });
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}/${kind}`, { method: "POST", body: {} });
       announce(
         kind === "claim"
           ? "You joined the conversation."
@@ -268,7 +272,7 @@ export class ConversationStore {
     const p = this.pending.value.find((x) => x.clientId === clientId);
     if (!p || p.status === "sent") return;
     try {
-      const r = await api<PostedMessage>(`/api/conversations/${encodeURIComponent(this.id)}/messages`, {
+      const r = await api(`/api/conversations/${encodeURIComponent(this.id)}/messages`, postedMessageSchema, {
         body: { clientId, text },
       });
       this.onAck(clientId, r.seq);

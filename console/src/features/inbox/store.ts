@@ -2,12 +2,22 @@
 // header's waiting count and new-conversation announcements work from inside a conversation too.
 // The initial GET paints fast; the socket's snapshot then supersedes it and keeps it current.
 import { computed, signal } from "@preact/signals";
-import type { AgentPresence, AssignRequest, InboxFrame, InboxItem } from "../../../../shared/api.ts";
+import * as z from "zod/mini";
+import {
+  inboxFrameSchema,
+  inboxItemSchema,
+  type AgentPresence,
+  type AssignRequest,
+  type InboxFrame,
+  type InboxItem,
+} from "../../../../shared/api.ts";
 import { announce } from "../../lib/announce.ts";
-import { api, errorMessage, wsUrl } from "../../lib/api.ts";
+import { api, apiVoid, errorMessage, wsUrl } from "../../lib/api.ts";
 import { applyInboxFrame, countByState, newlyQueued, sortInbox } from "./inbox.ts";
 import { checkSession, me } from "../../lib/session.ts";
 import { LiveSocket } from "../../lib/socket.ts";
+
+const inboxList = z.object({ items: z.array(inboxItemSchema) });
 
 export const inboxItems = signal<InboxItem[]>([]);
 /** False until the first GET or snapshot: an empty list before that means "loading", not "empty". */
@@ -22,8 +32,11 @@ export const myPresence = computed(() => presence.value.find((p) => p.id === me.
 
 const socket = new LiveSocket({
   url: () => wsUrl("/api/inbox/ws"),
-  onFrame: (f) => {
-    if (!isInboxFrame(f)) return;
+  onFrame: (raw) => {
+    // A frame this console does not know (a newer worker) is dropped, like one that is not JSON.
+    const parsed = inboxFrameSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const f = parsed.data;
     if (f.t === "presence") presence.value = f.agents;
     else apply(f);
   },
@@ -54,7 +67,7 @@ export function reconnectInbox(): void {
 
 export async function loadInbox(): Promise<void> {
   try {
-    const { items } = await api<{ items: InboxItem[] }>("/api/inbox");
+    const { items } = await api("/api/inbox", inboxList);
     // A snapshot that already arrived on the socket is at least as fresh as this response.
     if (!inboxLoaded.value) set(sortInbox(items));
     inboxError.value = undefined;
@@ -72,15 +85,15 @@ export function markSeen(id: string): void {
 
 /** Claim from the list: the row updates through the socket. */
 export async function claimFromInbox(id: string): Promise<void> {
-  await api(`/api/conversations/${encodeURIComponent(id)}/claim`, { body: {} });
+  await apiVoid(`/api/conversations/${encodeURIComponent(id)}/claim`, { body: {} });
 }
 
 export async function assignConversation(id: string, to: AssignRequest): Promise<void> {
-  await api(`/api/conversations/${encodeURIComponent(id)}/assign`, { body: to });
+  await apiVoid(`/api/conversations/${encodeURIComponent(id)}/assign`, { body: to });
 }
 
 export async function setAway(away: boolean): Promise<void> {
-  await api("/api/me/availability", { method: "PUT", body: { away } });
+  await apiVoid("/api/me/availability", { method: "PUT", body: { away } });
 }
 
 function apply(frame: InboxFrame): void {
@@ -106,15 +119,4 @@ function set(next: InboxItem[]): void {
     }
   }
   freshIds.value = fresh;
-}
-
-function isInboxFrame(f: unknown): f is InboxFrame {
-  if (typeof f !== "object" || f === null) return false;
-  const o = f as { t?: unknown; items?: unknown; item?: unknown; id?: unknown };
-  return (
-    (o.t === "snapshot" && Array.isArray(o.items)) ||
-    (o.t === "upsert" && typeof o.item === "object" && o.item !== null) ||
-    (o.t === "remove" && typeof o.id === "string") ||
-    (o.t === "presence" && Array.isArray((o as { agents?: unknown }).agents))
-  );
 }

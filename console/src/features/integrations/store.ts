@@ -1,15 +1,23 @@
 // State of the integrations page: the workspace's webhooks and Slack setting, recent deliveries and
 // dead letters, refreshed every few seconds while the page is open (retries happen server-side).
 import { signal } from "@preact/signals";
-import type {
-  Delivery,
-  Integrations,
-  SlackSettings,
-  WebhookCreate,
-  WebhookUpdate,
-  WebhookWithSecret,
+import * as z from "zod/mini";
+import {
+  deliverySchema,
+  integrationsSchema,
+  slackStatusSchema,
+  webhookWithSecretSchema,
+  type Delivery,
+  type Integrations,
+  type SlackSettings,
+  type WebhookCreate,
+  type WebhookUpdate,
 } from "../../../../shared/api.ts";
-import { api, errorMessage } from "../../lib/api.ts";
+import { api, apiVoid, errorMessage } from "../../lib/api.ts";
+
+const deliveryList = z.object({ deliveries: z.array(deliverySchema) });
+/** A PATCH answers the webhook, with its new secret after a rotation. */
+const webhookUpdatedSchema = z.partial(webhookWithSecretSchema);
 
 const BASE = "/admin/v1/notifications";
 const REFRESH_MS = 5000;
@@ -24,9 +32,9 @@ export const revealed = signal<{ id: string; secret: string } | null>(null);
 export async function refresh(): Promise<void> {
   try {
     const [cfg, all, dead] = await Promise.all([
-      api<Integrations>(BASE),
-      api<{ deliveries: Delivery[] }>(`${BASE}/deliveries?limit=25`),
-      api<{ deliveries: Delivery[] }>(`${BASE}/dead-letters?limit=50`),
+      api(BASE, integrationsSchema),
+      api(`${BASE}/deliveries?limit=25`, deliveryList),
+      api(`${BASE}/dead-letters?limit=50`, deliveryList),
     ]);
     integrations.value = cfg;
     recent.value = all.deliveries;
@@ -49,13 +57,13 @@ export function startIntegrations(): () => void {
 }
 
 export async function createWebhook(body: WebhookCreate): Promise<void> {
-  const w = await api<WebhookWithSecret>(`${BASE}/webhooks`, { method: "POST", body });
+  const w = await api(`${BASE}/webhooks`, webhookWithSecretSchema, { method: "POST", body });
   revealed.value = { id: w.id, secret: w.secret };
   await refresh();
 }
 
 export async function updateWebhook(id: string, body: WebhookUpdate): Promise<void> {
-  const w = await api<Partial<WebhookWithSecret>>(`${BASE}/webhooks/${encodeURIComponent(id)}`, {
+  const w = await api(`${BASE}/webhooks/${encodeURIComponent(id)}`, webhookUpdatedSchema, {
     method: "PATCH",
     body,
   });
@@ -64,28 +72,28 @@ export async function updateWebhook(id: string, body: WebhookUpdate): Promise<vo
 }
 
 export async function deleteWebhook(id: string): Promise<void> {
-  await api(`${BASE}/webhooks/${encodeURIComponent(id)}`, { method: "DELETE" });
+  await apiVoid(`${BASE}/webhooks/${encodeURIComponent(id)}`, { method: "DELETE" });
   if (revealed.value?.id === id) revealed.value = null;
   await refresh();
 }
 
 export async function testWebhook(id: string): Promise<void> {
-  await api(`${BASE}/webhooks/${encodeURIComponent(id)}/test`, { method: "POST", body: {} });
+  await apiVoid(`${BASE}/webhooks/${encodeURIComponent(id)}/test`, { method: "POST", body: {} });
   await refresh();
 }
 
 export async function saveSlack(url: string | null): Promise<SlackSettings> {
-  const s = await api<SlackSettings>(`${BASE}/slack`, { method: "PUT", body: { url } });
+  const s = await api(`${BASE}/slack`, slackStatusSchema, { method: "PUT", body: { url } });
   await refresh();
   return s;
 }
 
 export async function testSlack(): Promise<void> {
-  await api(`${BASE}/slack/test`, { method: "POST", body: {} });
+  await apiVoid(`${BASE}/slack/test`, { method: "POST", body: {} });
   await refresh();
 }
 
 export async function retryDeadLetter(id: string): Promise<void> {
-  await api(`${BASE}/dead-letters/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} });
+  await apiVoid(`${BASE}/dead-letters/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} });
   await refresh();
 }

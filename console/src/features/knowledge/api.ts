@@ -1,41 +1,54 @@
 // Knowledge API calls (`/api/kb`) and publish-job polling for the console's Knowledge area.
 import { signal } from "@preact/signals";
-import type { ArticleDetail, FiguresReport, GapsReport, KbJob, Library, TryResult } from "../../../../shared/api.ts";
+import * as z from "zod/mini";
+import {
+  articleDetailSchema,
+  figuresReportSchema,
+  gapsReportSchema,
+  kbJobSchema,
+  librarySchema,
+  tryResultSchema,
+  type KbJob,
+} from "../../../../shared/api.ts";
 import type { Article } from "../../../../shared/article.ts";
 import { api } from "../../lib/api.ts";
+
+const discardedSchema = z.object({ ok: z.literal(true) });
+const questionsAddedSchema = z.object({ added: z.number(), detail: articleDetailSchema });
+const linkedSchema = z.object({ article: z.string(), recorded: z.number() });
 
 export const kb = {
   library: (q: { q?: string; status?: string; category?: string }) => {
     const u = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v) u.set(k, v);
-    return api<Library>(`/api/kb/articles?${u}`);
+    return api(`/api/kb/articles?${u}`, librarySchema);
   },
-  article: (id: string) => api<ArticleDetail>(`/api/kb/articles/${id}`),
-  create: (article: Article) => api<ArticleDetail>("/api/kb/drafts", { method: "POST", body: { article } }),
+  article: (id: string) => api(`/api/kb/articles/${id}`, articleDetailSchema),
+  create: (article: Article) => api("/api/kb/drafts", articleDetailSchema, { method: "POST", body: { article } }),
   save: (id: string, article: Article) =>
-    api<ArticleDetail>(`/api/kb/drafts/${id}`, { method: "PUT", body: { article } }),
-  discard: (id: string) => api<{ ok: true }>(`/api/kb/drafts/${id}`, { method: "DELETE" }),
-  publish: (ids?: string[]) => api<KbJob>("/api/kb/publish", { method: "POST", body: ids ? { ids } : {} }),
-  unpublish: (id: string) => api<KbJob>(`/api/kb/articles/${id}`, { method: "DELETE" }),
+    api(`/api/kb/drafts/${id}`, articleDetailSchema, { method: "PUT", body: { article } }),
+  discard: (id: string) => api(`/api/kb/drafts/${id}`, discardedSchema, { method: "DELETE" }),
+  publish: (ids?: string[]) => api("/api/kb/publish", kbJobSchema, { method: "POST", body: ids ? { ids } : {} }),
+  unpublish: (id: string) => api(`/api/kb/articles/${id}`, kbJobSchema, { method: "DELETE" }),
   rollback: (id: string, version: number) =>
-    api<KbJob>(`/api/kb/articles/${id}/rollback`, { method: "POST", body: { version } }),
-  job: (id: string) => api<KbJob>(`/api/kb/jobs/${id}`),
+    api(`/api/kb/articles/${id}/rollback`, kbJobSchema, { method: "POST", body: { version } }),
+  job: (id: string) => api(`/api/kb/jobs/${id}`, kbJobSchema),
   try: (text: string, target: "published" | "draft") =>
-    api<TryResult>("/api/kb/try", { method: "POST", body: { text, target } }),
-  gaps: (days: number) => api<GapsReport>(`/api/kb/gaps?days=${days}`),
+    api("/api/kb/try", tryResultSchema, { method: "POST", body: { text, target } }),
+  gaps: (days: number) => api(`/api/kb/gaps?days=${days}`, gapsReportSchema),
   /** Adds customers' questions to an article's "questions this article answers", in its draft. */
   addQuestions: (id: string, questions: string[]) =>
-    api<{ added: number; detail: ArticleDetail }>(`/api/kb/articles/${id}/questions`, {
+    api(`/api/kb/articles/${id}/questions`, questionsAddedSchema, {
       method: "POST",
       body: { questions },
     }),
-  figures: (days: number) => api<FiguresReport>(`/api/kb/figures?days=${days}`),
+  figures: (days: number) => api(`/api/kb/figures?days=${days}`, figuresReportSchema),
   link: (body: {
     conversationId: string;
     question: string;
     article?: string;
     draft?: { id: string; title: string; body: string };
-  }) => api<{ article: string; recorded: number }>("/api/kb/links", { method: "POST", body }),
+  }) => api("/api/kb/links", linkedSchema, { method: "POST", body }),
 };
 
 /** The publish job the console is watching (one at a time), shared by the list and the editor. */

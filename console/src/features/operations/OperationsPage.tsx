@@ -6,7 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../../../shared/api.ts";
-import type { OpsCount, OpsReport, OpsWindow } from "../../../../shared/ops.ts";
+import { opsReportSchema, type OpsCount, type OpsReport, type OpsWindow } from "../../../../shared/ops.ts";
 import { BarChart, DataTable, Legend, StackedBars } from "../analytics/charts.tsx";
 import "../analytics/analytics.css";
 import { api, errorMessage } from "../../lib/api.ts";
@@ -29,7 +29,7 @@ export function OperationsPage({ me }: { me: Me }) {
   useEffect(() => {
     if (!owner) return;
     const ctl = new AbortController();
-    api<OpsReport>(`/api/ops/metrics?window=${span}`, { signal: ctl.signal }).then(
+    api(`/api/ops/metrics?window=${span}`, opsReportSchema, { signal: ctl.signal }).then(
       (r) => {
         setData(r);
         setError(null);

@@ -3,8 +3,17 @@
 // second factor; require two-factor for everyone; and the audit log with its CSV export.
 import { useEffect, useState } from "preact/hooks";
 import type { Me, Role } from "../../../../shared/api.ts";
-import type { AuditEntry, PersonSummary, SessionInfo } from "../../../../shared/security.ts";
-import { api, errorMessage } from "../../lib/api.ts";
+import * as z from "zod/mini";
+import {
+  auditEntrySchema,
+  personSummarySchema,
+  sessionInfoSchema,
+  workspaceSecuritySchema,
+  type AuditEntry,
+  type PersonSummary,
+  type SessionInfo,
+} from "../../../../shared/security.ts";
+import { api, apiVoid, errorMessage } from "../../lib/api.ts";
 import { announce } from "../../lib/announce.ts";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
@@ -14,13 +23,17 @@ import "../integrations/integrations.css";
 import "./people.css";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
+const peopleList = z.object({ agents: z.array(personSummarySchema) });
+const sessionList = z.object({ sessions: z.array(sessionInfoSchema) });
+const auditList = z.object({ entries: z.array(auditEntrySchema) });
+
 export function PeoplePage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [people, setPeople] = useState<PersonSummary[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [auditKey, setAuditKey] = useState(0);
   const load = () =>
-    api<{ agents: PersonSummary[] }>("/admin/v1/agents").then(
+    api("/admin/v1/agents", peopleList).then(
       (r) => {
         setPeople(orderPeople(r.agents));
         setAuditKey((k) => k + 1);
@@ -88,7 +101,7 @@ function PersonRow({ person: p, me, changed }: { person: PersonSummary; me: Me; 
   const [error, setError] = useState<string | undefined>(undefined);
   const self = p.id === me.id;
   const act = (what: string, body: unknown, path = `/admin/v1/agents/${p.id}`, method: "PATCH" | "DELETE" = "PATCH") =>
-    api(path, { method, ...(body === undefined ? {} : { body }) }).then(
+    apiVoid(path, { method, ...(body === undefined ? {} : { body }) }).then(
       () => {
         announce(`${p.name}: ${what}`);
         setError(undefined);
@@ -185,13 +198,13 @@ function PersonSessions({ person, changed }: { person: PersonSummary; changed():
   const [error, setError] = useState<string | undefined>(undefined);
   const base = `/admin/v1/agents/${person.id}/sessions`;
   const load = () =>
-    api<{ sessions: SessionInfo[] }>(base).then(
+    api(base, sessionList).then(
       (r) => setList(r.sessions),
       (e: unknown) => setError(errorMessage(e)),
     );
   useEffect(() => void load(), [person.id]);
   const end = (path: string) =>
-    api(path, { method: "DELETE" }).then(
+    apiVoid(path, { method: "DELETE" }).then(
       () => Promise.all([load(), changed()]),
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -282,7 +295,7 @@ function AddPerson({ me, added }: { me: Me; added(): Promise<void> }) {
           const problem = checkNewPassword(form.password, form.password);
           setError(problem);
           if (problem) return;
-          api("/admin/v1/agents", { method: "POST", body: form }).then(
+          apiVoid("/admin/v1/agents", { method: "POST", body: form }).then(
             () => {
               announce(`${form.name} added`);
               setForm({ email: "", name: "", password: "", role: "agent" });
@@ -337,7 +350,7 @@ function RequireTwoFactor() {
   const [on, setOn] = useState<boolean | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {
-    api<{ requireTwoFactor: boolean }>("/admin/v1/workspace/security").then(
+    api("/admin/v1/workspace/security", workspaceSecuritySchema).then(
       (r) => setOn(r.requireTwoFactor),
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -354,7 +367,7 @@ function RequireTwoFactor() {
           onChange={(e) => {
             const want = e.currentTarget.checked;
             setError(undefined);
-            api<{ requireTwoFactor: boolean }>("/admin/v1/workspace/security", {
+            api("/admin/v1/workspace/security", workspaceSecuritySchema, {
               method: "PUT",
               body: { requireTwoFactor: want },
             }).then(
@@ -382,7 +395,7 @@ function AuditLog() {
   const [entries, setEntries] = useState<AuditEntry[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {
-    api<{ entries: AuditEntry[] }>("/admin/v1/audit?limit=50").then(
+    api("/admin/v1/audit?limit=50", auditList).then(
       (r) => setEntries(r.entries),
       (e: unknown) => setError(errorMessage(e)),
     );

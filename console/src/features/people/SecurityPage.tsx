@@ -3,8 +3,17 @@
 // app: the workspace requires two-factor sign-in and nothing else opens until it is on.
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../../../shared/api.ts";
-import type { RecoveryCodes, SecurityStatus, SessionInfo, TwoFactorSetup } from "../../../../shared/security.ts";
-import { api, errorMessage, HttpError } from "../../lib/api.ts";
+import * as z from "zod/mini";
+import {
+  recoveryCodesSchema,
+  securityStatusSchema,
+  sessionInfoSchema,
+  twoFactorSetupSchema,
+  type SecurityStatus,
+  type SessionInfo,
+  type TwoFactorSetup,
+} from "../../../../shared/security.ts";
+import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { announce } from "../../lib/announce.ts";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
@@ -14,12 +23,15 @@ import { checkNewPassword, groupSecret, sessionLabel } from "./people.ts";
 import "../integrations/integrations.css";
 import "./people.css";
 
+const sessionList = z.object({ sessions: z.array(sessionInfoSchema) });
+const passwordChangedSchema = z.object({ sessionsEnded: z.number() });
+
 export function SecurityPage({ me, enrolOnly = false }: { me: Me; enrolOnly?: boolean }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [status, setStatus] = useState<SecurityStatus | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const load = () =>
-    api<SecurityStatus>("/api/me/security")
+    api("/api/me/security", securityStatusSchema)
       .then(setStatus)
       .catch((e: unknown) => setError(errorMessage(e)));
   useEffect(() => void load(), []);
@@ -123,7 +135,7 @@ function TwoFactorSetupFlow({ onDone }: { onDone(): Promise<void> }) {
           disabled={busy}
           onClick={() => {
             setBusy(true);
-            api<TwoFactorSetup>("/api/me/two-factor/setup", { method: "POST", body: {} })
+            api("/api/me/two-factor/setup", twoFactorSetupSchema, { method: "POST", body: {} })
               .then(setSetup, (e: unknown) => setError(errorMessage(e)))
               .finally(() => setBusy(false));
           }}
@@ -141,7 +153,7 @@ function TwoFactorSetupFlow({ onDone }: { onDone(): Promise<void> }) {
         if (busy) return;
         setBusy(true);
         setError(undefined);
-        api<RecoveryCodes>("/api/me/two-factor/enable", { method: "POST", body: { code: code.trim() } })
+        api("/api/me/two-factor/enable", recoveryCodesSchema, { method: "POST", body: { code: code.trim() } })
           .then(
             (r) => {
               setCodes(r.recoveryCodes);
@@ -247,14 +259,17 @@ function TwoFactorOn({ status, reload }: { status: SecurityStatus; reload(): Pro
             ev.preventDefault();
             setError(undefined);
             if (mode === "renew")
-              void api<RecoveryCodes>("/api/me/two-factor/recovery-codes", { method: "POST", body: { code: input } })
+              void api("/api/me/two-factor/recovery-codes", recoveryCodesSchema, {
+                method: "POST",
+                body: { code: input },
+              })
                 .then((r) => {
                   setCodes(r.recoveryCodes);
                   setMode("idle");
                   return reload();
                 })
                 .catch((e: unknown) => setError(errorMessage(e)));
-            else void run(api("/api/me/two-factor", { method: "DELETE", body: { password: input } }));
+            else void run(apiVoid("/api/me/two-factor", { method: "DELETE", body: { password: input } }));
           }}
         >
           <div class="field">
@@ -308,7 +323,7 @@ function PasswordForm() {
           const problem = checkNewPassword(next, again);
           setError(problem);
           if (problem) return;
-          api<{ sessionsEnded: number }>("/api/me/password", { method: "PUT", body: { current, password: next } }).then(
+          api("/api/me/password", passwordChangedSchema, { method: "PUT", body: { current, password: next } }).then(
             (r) => {
               setCurrent("");
               setNext("");
@@ -375,7 +390,7 @@ function MySessions() {
   const [sessions, setSessions] = useState<SessionInfo[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const load = () =>
-    api<{ sessions: SessionInfo[] }>("/api/me/sessions").then(
+    api("/api/me/sessions", sessionList).then(
       (r) => setSessions(r.sessions),
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -407,7 +422,7 @@ function MySessions() {
                   type="button"
                   class="btn btn-small btn-quiet"
                   onClick={() =>
-                    void api(`/api/me/sessions/${s.id}`, { method: "DELETE" }).then(load, (e: unknown) =>
+                    void apiVoid(`/api/me/sessions/${s.id}`, { method: "DELETE" }).then(load, (e: unknown) =>
                       setError(errorMessage(e)),
                     )
                   }

@@ -2,8 +2,18 @@
 // archive, or erase it everywhere (the address typed twice); the workspace's retention; the privacy
 // audit trail. The address goes in POST bodies only (docs/privacy.md).
 import { useEffect, useRef, useState } from "preact/hooks";
+import * as z from "zod/mini";
 import type { Me } from "../../../../shared/api.ts";
-import type { ContactRecord, EraseResult, PrivacyAuditEntry, RetentionSetting } from "../../../../shared/privacy.ts";
+import {
+  contactRecordSchema,
+  eraseResultSchema,
+  privacyAuditEntrySchema,
+  retentionSettingSchema,
+  type ContactRecord,
+  type EraseResult,
+  type PrivacyAuditEntry,
+  type RetentionSetting,
+} from "../../../../shared/privacy.ts";
 import { announce } from "../../lib/announce.ts";
 import { api, errorMessage, HttpError } from "../../lib/api.ts";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
@@ -13,12 +23,14 @@ import { fullDate } from "../../lib/time.ts";
 import "../integrations/integrations.css";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
+const auditList = z.object({ entries: z.array(privacyAuditEntrySchema) });
+
 export function PrivacyPage({ me }: { me: Me }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [audit, setAudit] = useState<PrivacyAuditEntry[] | null>(null);
   const owner = me.role === "owner";
   const loadAudit = () => {
-    api<{ entries: PrivacyAuditEntry[] }>("/api/privacy/audit").then(
+    api("/api/privacy/audit", auditList).then(
       (r) => setAudit(r.entries),
       () => setAudit([]),
     );
@@ -98,7 +110,7 @@ function ContactCard({ onChange }: { onChange(): void }) {
     setErased(null);
     setConfirming(false);
     try {
-      const r = await api<ContactRecord>("/api/privacy/contacts/find", { body: { email: c.email } });
+      const r = await api("/api/privacy/contacts/find", contactRecordSchema, { body: { email: c.email } });
       setRecord(r);
       announce(`${r.conversations.length} conversations hold ${r.email}.`);
     } catch (err) {
@@ -141,7 +153,7 @@ function ContactCard({ onChange }: { onChange(): void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api<EraseResult>("/api/privacy/contacts/erase", { body: { email: record.email, confirm } });
+      const r = await api("/api/privacy/contacts/erase", eraseResultSchema, { body: { email: record.email, confirm } });
       setErased(r);
       if (r.done) {
         setRecord({ ...record, contact: null, conversations: [] });
@@ -301,7 +313,7 @@ function RetentionCard({ onChange }: { onChange(): void }) {
     setMode(r.mode);
   };
   useEffect(() => {
-    api<RetentionSetting>("/api/privacy/retention").then(show, (e: unknown) => setError(errorMessage(e)));
+    api("/api/privacy/retention", retentionSettingSchema).then(show, (e: unknown) => setError(errorMessage(e)));
   }, []);
   const save = async (e: Event) => {
     e.preventDefault();
@@ -310,7 +322,7 @@ function RetentionCard({ onChange }: { onChange(): void }) {
     setBusy(true);
     setError(undefined);
     try {
-      show(await api<RetentionSetting>("/api/privacy/retention", { method: "PUT", body: v.value }));
+      show(await api("/api/privacy/retention", retentionSettingSchema, { method: "PUT", body: v.value }));
       announce("Retention saved.");
       onChange();
     } catch (err) {
