@@ -5,12 +5,15 @@ import type { ComponentChild } from "preact";
 import type { Me } from "../../shared/api.ts";
 import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
 import { CannedPage } from "./features/canned/CannedPage.tsx";
-import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
-import { InboxPage } from "./features/inbox/InboxPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
+// The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
+// must follow the other features' (same-specificity rules such as `.tool select` after `.kb-form
+// select`), as they did when all of it was one stylesheet.
+import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
+import { InboxPage } from "./features/inbox/InboxPage.tsx";
 import type { Route } from "./lib/route.ts";
 import { LazyAnalytics, LazyOperations, LazyPeople } from "./shell/lazy.tsx";
 

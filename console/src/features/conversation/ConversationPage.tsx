@@ -11,6 +11,7 @@ import { StateBadge } from "../../shell/bits.tsx";
 import { focusIfLost, useFocusOnMount } from "../../lib/hooks.ts";
 import { markSeen } from "../inbox/store.ts";
 import { me } from "../../lib/session.ts";
+import "./conversation.css";
 
 export function ConversationPage({ id }: { id: string }) {
   // One store per conversation id; App keys this page by id, so switching conversations remounts.

@@ -23,6 +23,7 @@ import { inScope, knownTeams, scopeLabels, stateLabels, tierLabels, type Scope }
 import { describeReason } from "../../lib/format.ts";
 import { href } from "../../lib/route.ts";
 import { SurgeAlertBanner } from "../surge/SurgeAlert.tsx";
+import "./inbox.css";
 
 type Filter = "all" | ConversationState;
 const filters: Filter[] = ["all", "queued", "agent", "bot", "resolved"];

@@ -3,6 +3,7 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { HttpError } from "../../lib/api.ts";
 import { loginWithCode } from "../../lib/session.ts";
+import "./login.css";
 
 export function CodeStep({ ticket, restart }: { ticket: string; restart(why?: string): void }) {
   const [code, setCode] = useState("");

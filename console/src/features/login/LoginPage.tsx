@@ -5,6 +5,7 @@ import { needsCode } from "../../../../shared/security.ts";
 import { HttpError } from "../../lib/api.ts";
 import { login, loginNotice } from "../../lib/session.ts";
 import { CodeStep } from "./LoginCode.tsx";
+import "./login.css";
 
 type Field = "email" | "password";
 type Errors = Partial<Record<Field | "form", string>>;
