@@ -1,6 +1,6 @@
 // The route table: which page each route shows and the page's name in the tab title. Adding a page is
-// a route in lib/route.ts (path ⇄ route, pure and unit-tested) and one entry here; the mapped type
-// below makes the compiler ask for the entry as soon as the route exists.
+// its path in lib/route.ts (`PATHS`, pure and unit-tested without the pages) and one entry here; the
+// mapped type below makes the compiler ask for the entry as soon as the route exists.
 import type { ComponentChild } from "preact";
 import type { Me } from "../../shared/api.ts";
 import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";

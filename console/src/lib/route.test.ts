@@ -14,4 +14,24 @@ describe("routes", () => {
   it("round-trips", () => {
     expect(parseRoute(href({ name: "conversation", id: "x/y" }))).toEqual({ name: "conversation", id: "x/y" });
   });
+
+  it("round-trips every page without parameters, with or without a trailing slash", () => {
+    const names = [
+      "inbox",
+      "integrations",
+      "apiKeys",
+      "people",
+      "security",
+      "privacy",
+      "canned",
+      "analytics",
+      "ops",
+    ] as const;
+    for (const name of names) {
+      expect(parseRoute(href({ name }))).toEqual({ name });
+      expect(parseRoute(`${href({ name })}/`)).toEqual({ name });
+    }
+    expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
+    expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
+  });
 });

@@ -2,30 +2,32 @@
 
 export type KbView = "list" | "new" | "article" | "gaps" | "try";
 export type SurgeView = "home" | "sweep" | "audit" | "approve";
+/** Routes without parameters: name → path. A new page of this kind is one line here and one in pages.tsx. */
+const PATHS = {
+  inbox: "/inbox",
+  integrations: "/settings/integrations",
+  apiKeys: "/settings/api-keys",
+  people: "/settings/people",
+  security: "/settings/security",
+  privacy: "/settings/privacy",
+  canned: "/canned",
+  analytics: "/analytics",
+  ops: "/ops",
+} as const;
+type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
+
 export type Route =
-  | { name: "inbox" }
+  | PlainRoute
   | { name: "conversation"; id: string }
-  | { name: "integrations" }
-  | { name: "apiKeys" }
-  | { name: "people" }
-  | { name: "security" }
-  | { name: "privacy" }
-  | { name: "canned" }
   | { name: "kb"; view: KbView; id?: string }
-  | { name: "surge"; view: SurgeView; id?: string }
-  | { name: "analytics" }
-  | { name: "ops" };
+  | { name: "surge"; view: SurgeView; id?: string };
+
+const isPlain = (name: string): name is PlainRoute["name"] => Object.hasOwn(PATHS, name);
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "");
-  if (/^\/settings\/integrations\/?$/.test(path)) return { name: "integrations" };
-  if (/^\/settings\/api-keys\/?$/.test(path)) return { name: "apiKeys" };
-  if (/^\/settings\/people\/?$/.test(path)) return { name: "people" };
-  if (/^\/settings\/security\/?$/.test(path)) return { name: "security" };
-  if (/^\/settings\/privacy\/?$/.test(path)) return { name: "privacy" };
-  if (/^\/canned\/?$/.test(path)) return { name: "canned" };
-  if (/^\/analytics\/?$/.test(path)) return { name: "analytics" };
-  if (/^\/ops\/?$/.test(path)) return { name: "ops" };
+  const plain = path.replace(/\/$/, "");
+  for (const name of Object.keys(PATHS) as PlainRoute["name"][]) if (PATHS[name] === plain) return { name };
   const kb = parseKbRoute(path);
   if (kb) return kb;
   const surge = parseSurgeRoute(path);
@@ -42,14 +44,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export function href(route: Route): string {
-  if (route.name === "integrations") return "#/settings/integrations";
-  if (route.name === "apiKeys") return "#/settings/api-keys";
-  if (route.name === "people") return "#/settings/people";
-  if (route.name === "security") return "#/settings/security";
-  if (route.name === "privacy") return "#/settings/privacy";
-  if (route.name === "canned") return "#/canned";
-  if (route.name === "analytics") return "#/analytics";
-  if (route.name === "ops") return "#/ops";
+  if (isPlain(route.name)) return `#${PATHS[route.name]}`;
   if (route.name === "kb") return kbHref(route.view, route.id);
   if (route.name === "surge") return surgeHref(route.view, route.id);
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";
