@@ -51,6 +51,15 @@ describe("api: answers are parsed, not asserted", () => {
     });
   });
 
+  it("reads an error body only when it is the API's error shape", async () => {
+    answer(502, { oops: 1 });
+    await expect(api("/api/me", meSchema)).rejects.toMatchObject({
+      status: 502,
+      code: "http_502",
+      message: "EdgeDesk had a problem. Please try again.",
+    });
+  });
+
   it("apiVoid does not read the answer", async () => {
     answer(200, { anything: true });
     await expect(apiVoid("/api/x", { method: "POST", body: {} })).resolves.toBeUndefined();

@@ -5,6 +5,7 @@
 // show, never a half-read object that fails later in a render.
 import type * as z from "zod/mini";
 import type { ApiError } from "../../../shared/api.ts";
+import { apiErrorSchema } from "../../../shared/rest.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -82,7 +83,8 @@ async function request(path: string, opts: Options): Promise<{ status: number; d
     }
   }
   if (!res.ok) {
-    const err = isApiError(data) ? data : undefined;
+    const parsedError = apiErrorSchema.safeParse(data);
+    const err = parsedError.success ? parsedError.data : undefined;
     if (res.status === 401 && !opts.expect401) onUnauthorized();
     if (res.status === 403 && err?.error === "two_factor_required") onTwoFactorRequired();
     throw new HttpError(
@@ -93,10 +95,6 @@ async function request(path: string, opts: Options): Promise<{ status: number; d
     );
   }
   return { status: res.status, data };
-}
-
-function isApiError(v: unknown): v is ApiError {
-  return typeof v === "object" && v !== null && typeof (v as { error?: unknown }).error === "string";
 }
 
 function defaultMessage(status: number): string {
