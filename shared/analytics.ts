@@ -16,68 +16,97 @@ export const TARGETS = {
   escalationAccuracy: 0.9,
 } as const;
 
-export type Summary = {
-  conversations: number;
-  resolved: number;
-  autoResolved: number;
+const n = z.number();
+const maybe = z.nullable(z.number());
+
+export const summarySchema = z.object({
+  conversations: n,
+  resolved: n,
+  autoResolved: n,
   /** autoResolved / conversations; null with no conversations. */
-  autoResolutionRate: number | null;
+  autoResolutionRate: maybe,
   /**
    * Of autoResolved, those the bot itself resolved: it answered and nobody handed off. The rest closed
    * with no answer at all (a decline the customer left, closed idle) or were handed off and closed
    * without an agent's message; the definition counts them, this says how many they are.
    */
-  autoResolvedAfterAnswer: number;
+  autoResolvedAfterAnswer: n,
   /** Median first reply by anyone (bot or agent), ms. */
-  firstResponseP50: number | null;
-  firstResponseBotP50: number | null;
-  firstResponseHumanP50: number | null;
-  ratings: number;
-  csatAverage: number | null;
-  decided: number;
-  correct: number;
-  awaitingVerdict: number;
-  escalationAccuracy: number | null;
-};
+  firstResponseP50: maybe,
+  firstResponseBotP50: maybe,
+  firstResponseHumanP50: maybe,
+  ratings: n,
+  csatAverage: maybe,
+  decided: n,
+  correct: n,
+  awaitingVerdict: n,
+  escalationAccuracy: maybe,
+});
+export type Summary = z.infer<typeof summarySchema>;
 
-export type VolumePoint = { day: string; key: string; conversations: number };
-export type Bucket = { label: string; fromMs: number; toMs: number | null; count: number };
-export type Distribution = { kind: string; n: number; p50: number | null; p90: number | null; buckets: Bucket[] };
-export type CsatRow = { score: number; count: number };
-export type HandoffReasonRow = {
-  reason: string;
-  handoffs: number;
-  needed: number;
-  notNeeded: number;
-  unmarked: number;
-};
-export type TopArticleRow = {
-  articleId: string;
-  title: string;
-  answers: number;
-  helpful: number;
-  notHelpful: number;
-  handoffsAfter: number;
-};
-export type GapRow = { key: string; questions: number; title: string; example: string; reasons: string };
+export const volumePointSchema = z.object({ day: z.string(), key: z.string(), conversations: n });
+export type VolumePoint = z.infer<typeof volumePointSchema>;
+export const bucketSchema = z.object({ label: z.string(), fromMs: n, toMs: maybe, count: n });
+export type Bucket = z.infer<typeof bucketSchema>;
+export const distributionSchema = z.object({
+  kind: z.string(),
+  n,
+  p50: maybe,
+  p90: maybe,
+  buckets: z.array(bucketSchema),
+});
+export type Distribution = z.infer<typeof distributionSchema>;
+export const csatRowSchema = z.object({ score: n, count: n });
+export type CsatRow = z.infer<typeof csatRowSchema>;
+export const handoffReasonRowSchema = z.object({
+  reason: z.string(),
+  handoffs: n,
+  needed: n,
+  notNeeded: n,
+  unmarked: n,
+});
+export type HandoffReasonRow = z.infer<typeof handoffReasonRowSchema>;
+export const topArticleRowSchema = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  answers: n,
+  helpful: n,
+  notHelpful: n,
+  handoffsAfter: n,
+});
+export type TopArticleRow = z.infer<typeof topArticleRowSchema>;
+export const gapRowSchema = z.object({
+  key: z.string(),
+  questions: n,
+  title: z.string(),
+  example: z.string(),
+  reasons: z.string(),
+});
+export type GapRow = z.infer<typeof gapRowSchema>;
 
-export type AnalyticsReport = {
-  from: string;
-  to: string;
-  generatedAt: number;
-  targets: typeof TARGETS;
-  summary: Summary;
-  volumeByChannel: VolumePoint[];
-  volumeByCategory: VolumePoint[];
-  firstResponse: Distribution[];
-  resolution: Distribution[];
-  csat: CsatRow[];
-  handoffReasons: HandoffReasonRow[];
-  topArticles: TopArticleRow[];
-  gaps: GapRow[];
+export const analyticsReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  generatedAt: n,
+  targets: z.object({
+    autoResolution: z.literal(TARGETS.autoResolution),
+    firstResponseMs: z.literal(TARGETS.firstResponseMs),
+    csat: z.literal(TARGETS.csat),
+    escalationAccuracy: z.literal(TARGETS.escalationAccuracy),
+  }),
+  summary: summarySchema,
+  volumeByChannel: z.array(volumePointSchema),
+  volumeByCategory: z.array(volumePointSchema),
+  firstResponse: z.array(distributionSchema),
+  resolution: z.array(distributionSchema),
+  csat: z.array(csatRowSchema),
+  handoffReasons: z.array(handoffReasonRowSchema),
+  topArticles: z.array(topArticleRowSchema),
+  gaps: z.array(gapRowSchema),
   /** How long each chart's query took on the server, ms. */
-  timings: Record<string, number>;
-};
+  timings: z.record(z.string(), n),
+});
+export type AnalyticsReport = z.infer<typeof analyticsReportSchema>;
 
 /** Chart ids for the CSV export, each the name of a report field. */
 export const CHARTS = [

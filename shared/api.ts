@@ -1,13 +1,15 @@
 // HTTP request and response shapes of the public chat API (`/v1`), the agent API (`/api`) and the admin
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
-import { articleSchema, type Article } from "./article.ts";
+import { articleSchema } from "./article.ts";
 import {
+  actions,
+  conversationStates,
+  eventSchema,
+  identitySchema,
   MAX_MESSAGE_CHARS,
-  type Action,
   type ConversationEvent,
   type ConversationState,
-  type Identity,
 } from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
@@ -42,7 +44,8 @@ export const postMessageSchema = z.object({
   choice: z.optional(z.string().check(z.maxLength(80))),
 });
 export type PostMessage = z.infer<typeof postMessageSchema>;
-export type PostedMessage = { seq: number; duplicate: boolean };
+export const postedMessageSchema = z.object({ seq: z.number(), duplicate: z.boolean() });
+export type PostedMessage = z.infer<typeof postedMessageSchema>;
 
 export const handoffRequestSchema = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
@@ -129,7 +132,8 @@ export const followUpConfirmSchema = z.object({
  * identity's address. `confirmed`: mail goes there (verified, or a typed address whose owner entered
  * the code we mailed it); until then nothing but the confirmation mail is sent to it.
  */
-export type FollowUpResult = { email: string; verified: boolean; confirmed: boolean };
+export const followUpResultSchema = z.object({ email: z.string(), verified: z.boolean(), confirmed: z.boolean() });
+export type FollowUpResult = z.infer<typeof followUpResultSchema>;
 export type CsatResult = { duplicate: boolean };
 
 export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };
@@ -144,16 +148,22 @@ export const publishSchema = z.object({
   /** Replace the whole KB (articles not listed are unpublished); otherwise upsert. */
   replace: z._default(z.boolean(), false),
 });
-export type PublishResult = {
-  version: number;
-  articles: number;
-  chunks: number;
-  ms: number;
+export const publishResultSchema = z.object({
+  version: z.number(),
+  articles: z.number(),
+  chunks: z.number(),
+  ms: z.number(),
   /** Nothing differed from the published KB: no new version was built. */
-  unchanged?: boolean;
+  unchanged: z.optional(z.boolean()),
   /** Hybrid retrieval only: passages embedded into Vectorize, deleted, left as they were; or why that failed. */
-  semantic?: { embedded: number; deleted: number; unchanged: number } | { error: string };
-};
+  semantic: z.optional(
+    z.union([
+      z.object({ embedded: z.number(), deleted: z.number(), unchanged: z.number() }),
+      z.object({ error: z.string() }),
+    ]),
+  ),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
 
 export const historySchema = z.object({
   items: z
@@ -198,81 +208,98 @@ export const loginSchema = z.object({
   password: z.string().check(z.minLength(1, "password is required"), z.maxLength(200)),
 });
 
-export type Me = { id: string; email: string; name: string; role: Role; workspaceId: string };
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  workspaceId: z.string(),
+});
+export type Me = z.infer<typeof meSchema>;
 
 export const agentMessageSchema = postMessageSchema;
 
 export const afterQuerySchema = z.object({ after: conversationQuerySchema.shape.after });
 
-export type TriedArticle = { articleId: string; title: string; score: number };
-
-/** What an agent needs to carry on without asking the customer again. */
-export type HandoffPacket = {
-  reason: string;
-  summary: string;
-  /** Who wrote `summary`: the extractive default, or the Workers AI model when configured; absent on older packets. */
-  summarySource?: "extractive" | "llm";
-  pageUrl?: string;
-  pageTitle?: string;
-  locale: string;
-  userAgent?: string;
-  tried: TriedArticle[];
-  /** The article the handoff rests on: the one that requires a person, or the bot's best guess. */
-  article?: string;
-  category?: string;
-  priority: string;
-  team: string;
-  at: number;
-  /** Who the customer is, from the widget's identify() call (`verified` only with a valid site HMAC). */
-  identity?: Identity;
-  /** Escalation tier the routing matrix chose (worker/inbox/routing/matrix.ts); absent on older packets. */
-  tier?: Tier;
-  /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
-  slaDueAt?: number;
-  /** The help-centre article the customer opened the chat from (portal pages), if any. */
-  contextArticle?: string;
-};
-
-export type InboxItem = {
-  id: string;
-  state: ConversationState;
-  channel: string;
-  preview: string;
-  reason?: string;
-  team?: string;
-  priority?: string;
-  updatedAt: number;
-  createdAt: number;
-  /** The agent the conversation is assigned to (routing, reassign) or who joined it. */
-  assignee?: AgentRef;
-  tier?: Tier;
-  slaDueAt?: number;
-  /** Response SLA while queued; set by the Inbox DO's alarm. */
-  slaState?: SlaState;
-};
-
-/** Frames of the live inbox socket (`/api/inbox/ws`), server → console. */
-export type InboxFrame =
-  | { t: "snapshot"; items: InboxItem[] }
-  | { t: "upsert"; item: InboxItem }
-  | { t: "remove"; id: string }
-  /** Who is online, away and how loaded: sent on connect and on every change. */
-  | { t: "presence"; agents: AgentPresence[] };
-
 // ---- routing: tiers, assignment, presence ----------------------------------------------------------
 
 export const tiers = ["self-service", "tier-1", "tier-2", "tier-3", "executive"] as const;
 export type Tier = (typeof tiers)[number];
-export type SlaState = "ok" | "near" | "breached";
-export type AgentRef = { id: string; name: string };
+export const slaStateSchema = z.enum(["ok", "near", "breached"]);
+export type SlaState = z.infer<typeof slaStateSchema>;
+export const agentRefSchema = z.object({ id: z.string(), name: z.string() });
+export type AgentRef = z.infer<typeof agentRefSchema>;
 
-export type AgentPresence = AgentRef & {
-  teams: string[];
-  online: boolean;
-  away: boolean;
+export const agentPresenceSchema = z.extend(agentRefSchema, {
+  teams: z.array(z.string()),
+  online: z.boolean(),
+  away: z.boolean(),
   /** Conversations assigned to them and not resolved. */
-  load: number;
-};
+  load: z.number(),
+});
+export type AgentPresence = z.infer<typeof agentPresenceSchema>;
+
+const stateSchema = z.enum(conversationStates);
+
+export const triedArticleSchema = z.object({ articleId: z.string(), title: z.string(), score: z.number() });
+export type TriedArticle = z.infer<typeof triedArticleSchema>;
+
+export const handoffPacketSchema = z.object({
+  reason: z.string(),
+  summary: z.string(),
+  /** Who wrote `summary`: the extractive default, or the Workers AI model when configured; absent on older packets. */
+  summarySource: z.optional(z.enum(["extractive", "llm"])),
+  pageUrl: z.optional(z.string()),
+  pageTitle: z.optional(z.string()),
+  locale: z.string(),
+  userAgent: z.optional(z.string()),
+  tried: z.array(triedArticleSchema),
+  /** The article the handoff rests on: the one that requires a person, or the bot's best guess. */
+  article: z.optional(z.string()),
+  category: z.optional(z.string()),
+  priority: z.string(),
+  team: z.string(),
+  at: z.number(),
+  /** Who the customer is, from the widget's identify() call (`verified` only with a valid site HMAC). */
+  identity: z.optional(identitySchema),
+  /** Escalation tier the routing matrix chose (worker/inbox/routing/matrix.ts); absent on older packets. */
+  tier: z.optional(z.enum(tiers)),
+  /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
+  slaDueAt: z.optional(z.number()),
+  /** The help-centre article the customer opened the chat from (portal pages), if any. */
+  contextArticle: z.optional(z.string()),
+});
+/** What an agent needs to carry on without asking the customer again. */
+export type HandoffPacket = z.infer<typeof handoffPacketSchema>;
+
+export const inboxItemSchema = z.object({
+  id: z.string(),
+  state: stateSchema,
+  channel: z.string(),
+  preview: z.string(),
+  reason: z.optional(z.string()),
+  team: z.optional(z.string()),
+  priority: z.optional(z.string()),
+  updatedAt: z.number(),
+  createdAt: z.number(),
+  /** The agent the conversation is assigned to (routing, reassign) or who joined it. */
+  assignee: z.optional(agentRefSchema),
+  tier: z.optional(z.enum(tiers)),
+  slaDueAt: z.optional(z.number()),
+  /** Response SLA while queued; set by the Inbox DO's alarm. */
+  slaState: z.optional(slaStateSchema),
+});
+export type InboxItem = z.infer<typeof inboxItemSchema>;
+
+/** Frames of the live inbox socket (`/api/inbox/ws`), server → console. */
+export const inboxFrameSchema = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("snapshot"), items: z.array(inboxItemSchema) }),
+  z.object({ t: z.literal("upsert"), item: inboxItemSchema }),
+  z.object({ t: z.literal("remove"), id: z.string() }),
+  /** Who is online, away and how loaded: sent on connect and on every change. */
+  z.object({ t: z.literal("presence"), agents: z.array(agentPresenceSchema) }),
+]);
+export type InboxFrame = z.infer<typeof inboxFrameSchema>;
 
 const teamName = z.string().check(z.trim(), z.regex(/^[\w-]{1,60}$/, "a team is 1-60 letters, digits, _ or -"));
 
@@ -289,31 +316,38 @@ export const agentRoutingSchema = z
   .object({ teams: z.optional(z.array(teamName).check(z.maxLength(20))), away: z.optional(z.boolean()) })
   .check(z.refine((v) => v.teams !== undefined || v.away !== undefined, "give teams or away"));
 
-export type AgentSummary = AgentRef & { email: string; role: Role; teams: string[]; away: boolean };
+export const agentSummarySchema = z.extend(agentRefSchema, {
+  email: z.string(),
+  role: z.enum(roles),
+  teams: z.array(z.string()),
+  away: z.boolean(),
+});
+export type AgentSummary = z.infer<typeof agentSummarySchema>;
 
-export type ConversationDetail = {
-  id: string;
-  state: ConversationState;
-  channel: string;
-  events: ConversationEvent[];
-  lastSeq: number;
-  handoff?: HandoffPacket;
-  labels?: string[];
+export const conversationDetailSchema = z.object({
+  id: z.string(),
+  state: stateSchema,
+  channel: z.string(),
+  events: z.array(eventSchema),
+  lastSeq: z.number(),
+  handoff: z.optional(handoffPacketSchema),
+  labels: z.optional(z.array(z.string())),
   /** Current priority: an agent's choice, else the handoff packet's. */
-  priority?: string;
-  identity?: Identity;
-  csat?: { score: number; comment?: string; at: number };
+  priority: z.optional(z.string()),
+  identity: z.optional(identitySchema),
+  csat: z.optional(z.object({ score: z.number(), comment: z.optional(z.string()), at: z.number() })),
   /** The agent's answer to "was this handoff needed?". */
-  handoffNeeded?: { needed: boolean; by: string; at: number };
+  handoffNeeded: z.optional(z.object({ needed: z.boolean(), by: z.string(), at: z.number() })),
   /** Who the conversation is assigned to (routing) or who joined it. */
-  assignee?: AgentRef;
+  assignee: z.optional(agentRefSchema),
   /** The customer's contact (one per workspace and email address): `GET /api/contacts/:id`. */
-  contactId?: string;
+  contactId: z.optional(z.string()),
   /** Email conversations: who writes and about what. */
-  email?: { customer: string; subject: string; unverified?: true };
+  email: z.optional(z.object({ customer: z.string(), subject: z.string(), unverified: z.optional(z.literal(true)) })),
   /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
-  followUp?: FollowUpResult;
-};
+  followUp: z.optional(followUpResultSchema),
+});
+export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
 
 // ---- agent tools: notes, labels, priority, hand back, "handoff needed", canned replies -------------
 
@@ -355,7 +389,14 @@ export const cannedReplySchema = z.object({
   text: z.string().check(z.trim(), z.minLength(1, "text is required"), z.maxLength(MAX_MESSAGE_CHARS)),
 });
 export type CannedReplyInput = z.input<typeof cannedReplySchema>;
-export type CannedReply = { id: string; title: string; shortcut?: string; text: string; updatedAt: number };
+export const cannedReplyItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  shortcut: z.optional(z.string()),
+  text: z.string(),
+  updatedAt: z.number(),
+});
+export type CannedReply = z.infer<typeof cannedReplyItemSchema>;
 
 // ---- knowledge management: /api/kb (console) and /admin/v1/kb (CLI) -----------------------------
 
@@ -403,69 +444,100 @@ export const feedbackSchema = z.object({
   helpful: z.boolean(),
 });
 
-export type ArticleStatus = "published" | "draft" | "changed";
-export type LibraryItem = {
-  id: string;
-  title: string;
-  category: string;
-  locale: string;
-  tags: string[];
+export const articleStatusSchema = z.enum(["published", "draft", "changed"]);
+export type ArticleStatus = z.infer<typeof articleStatusSchema>;
+export const libraryItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  category: z.string(),
+  locale: z.string(),
+  tags: z.array(z.string()),
   /** published: no draft; draft: never published; changed: published with unpublished edits. */
-  status: ArticleStatus;
+  status: articleStatusSchema,
   /** KB version that last changed the published article. */
-  version?: number;
-  draftUpdatedAt?: number;
-};
-export type Library = { items: LibraryItem[]; categories: string[]; current?: number };
+  version: z.optional(z.number()),
+  draftUpdatedAt: z.optional(z.number()),
+});
+export type LibraryItem = z.infer<typeof libraryItemSchema>;
+export const librarySchema = z.object({
+  items: z.array(libraryItemSchema),
+  categories: z.array(z.string()),
+  current: z.optional(z.number()),
+});
+export type Library = z.infer<typeof librarySchema>;
 
-export type ArticleVersion = { version: number; createdAt: number; article?: Article; deleted?: boolean };
-export type ArticleDetail = {
-  id: string;
-  published?: Article & { version: number };
-  draft?: { article: Article; updatedAt: number; updatedBy: string; baseVersion: number | null };
-  versions: ArticleVersion[];
-};
+export const articleVersionSchema = z.object({
+  version: z.number(),
+  createdAt: z.number(),
+  article: z.optional(articleSchema),
+  deleted: z.optional(z.boolean()),
+});
+export type ArticleVersion = z.infer<typeof articleVersionSchema>;
+export const articleDetailSchema = z.object({
+  id: z.string(),
+  published: z.optional(z.extend(articleSchema, { version: z.number() })),
+  draft: z.optional(
+    z.object({
+      article: articleSchema,
+      updatedAt: z.number(),
+      updatedBy: z.string(),
+      baseVersion: z.nullable(z.number()),
+    }),
+  ),
+  versions: z.array(articleVersionSchema),
+});
+export type ArticleDetail = z.infer<typeof articleDetailSchema>;
 
-export type JobStatus = "staging" | "queued" | "running" | "done" | "failed";
-export type KbJob = {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  stage: string;
+export const jobStatusSchema = z.enum(["staging", "queued", "running", "done", "failed"]);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+export const kbJobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: jobStatusSchema,
+  stage: z.string(),
   /** 0..1 over all stages, for a progress bar. */
-  progress: number;
-  done: number;
-  total: number;
-  version?: number;
-  result?: PublishResult;
-  error?: string;
-  createdAt: number;
-  updatedAt: number;
-};
+  progress: z.number(),
+  done: z.number(),
+  total: z.number(),
+  version: z.optional(z.number()),
+  result: z.optional(publishResultSchema),
+  error: z.optional(z.string()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type KbJob = z.infer<typeof kbJobSchema>;
 
-export type TriedCandidate = { articleId: string; title: string; score: number; passage: string };
-export type TryResult = {
-  target: "published" | "draft";
-  version: number | null;
-  action: Action;
-  reason: string;
-  confidence: number;
-  article?: string;
-  answer: string;
-  ranking: TriedCandidate[];
-  ms: number;
-};
+export const triedCandidateSchema = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  passage: z.string(),
+});
+export type TriedCandidate = z.infer<typeof triedCandidateSchema>;
+export const tryResultSchema = z.object({
+  target: z.enum(["published", "draft"]),
+  version: z.nullable(z.number()),
+  action: z.enum(actions),
+  reason: z.string(),
+  confidence: z.number(),
+  article: z.optional(z.string()),
+  answer: z.string(),
+  ranking: z.array(triedCandidateSchema),
+  ms: z.number(),
+});
+export type TryResult = z.infer<typeof tryResultSchema>;
 
-export type GapGroup = {
-  key: string;
-  count: number;
-  examples: string[];
-  reasons: Record<string, number>;
-  lastAt: number;
-  suggestedTitle: string;
+export const gapGroupSchema = z.object({
+  key: z.string(),
+  count: z.number(),
+  examples: z.array(z.string()),
+  reasons: z.record(z.string(), z.number()),
+  lastAt: z.number(),
+  suggestedTitle: z.string(),
   /** The published article the bot came closest to for these questions, if any. */
-  suggestedArticle?: { id: string; title: string };
-};
+  suggestedArticle: z.optional(z.object({ id: z.string(), title: z.string() })),
+});
+export type GapGroup = z.infer<typeof gapGroupSchema>;
 /** The workspace's synonym groups (`GET`/`PUT /api/kb/synonyms`): words or phrases a question may use for one another. */
 export const synonymsSchema = z.object({
   groups: z
@@ -478,22 +550,34 @@ export const synonymsSchema = z.object({
 });
 export type Synonyms = z.infer<typeof synonymsSchema>;
 
-export type GapsReport = { days: number; questions: number; groups: GapGroup[] };
+export const gapsReportSchema = z.object({ days: z.number(), questions: z.number(), groups: z.array(gapGroupSchema) });
+export type GapsReport = z.infer<typeof gapsReportSchema>;
 
-export type ArticleFigures = {
-  id: string;
-  title: string;
-  answered: number;
-  helpful: number;
-  notHelpful: number;
-  handoffsAfter: number;
-};
-export type FiguresReport = { days: number; articles: ArticleFigures[] };
+export const articleFiguresSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  answered: z.number(),
+  helpful: z.number(),
+  notHelpful: z.number(),
+  handoffsAfter: z.number(),
+});
+export type ArticleFigures = z.infer<typeof articleFiguresSchema>;
+export const figuresReportSchema = z.object({ days: z.number(), articles: z.array(articleFiguresSchema) });
+export type FiguresReport = z.infer<typeof figuresReportSchema>;
 
 /** A customer known by their email address across channels (`GET /api/contacts/:id`). */
-export type Contact = {
-  id: string;
-  email: string;
-  name: string | null;
-  conversations: { id: string; channel: string; state: string | null; preview: string | null; createdAt: number }[];
-};
+export const contactSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.nullable(z.string()),
+  conversations: z.array(
+    z.object({
+      id: z.string(),
+      channel: z.string(),
+      state: z.nullable(z.string()),
+      preview: z.nullable(z.string()),
+      createdAt: z.number(),
+    }),
+  ),
+});
+export type Contact = z.infer<typeof contactSchema>;

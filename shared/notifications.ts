@@ -159,52 +159,63 @@ export const deliveriesQuerySchema = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
 });
 
-export type Webhook = {
-  id: string;
-  url: string;
-  events: EventType[];
-  enabled: boolean;
-  description: string;
+export const webhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(eventTypes)),
+  enabled: z.boolean(),
+  description: z.string(),
   /** The secret's last characters, to tell secrets apart without showing them. */
-  secretHint: string;
+  secretHint: z.string(),
   /** After a rotation: until when (epoch ms) the previous secret signs deliveries too. */
-  previousSecretUntil?: number;
-  createdAt: number;
-  updatedAt: number;
-};
-export type WebhookWithSecret = Webhook & { secret: string };
+  previousSecretUntil: z.optional(z.number()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Webhook = z.infer<typeof webhookSchema>;
+export const webhookWithSecretSchema = z.extend(webhookSchema, { secret: z.string() });
+export type WebhookWithSecret = z.infer<typeof webhookWithSecretSchema>;
 
-export type Attempt = {
-  n: number;
-  at: number;
-  ms: number;
+export const attemptSchema = z.object({
+  n: z.number(),
+  at: z.number(),
+  ms: z.number(),
   /** The receiver's HTTP status, absent when no response came (network error, timeout). */
-  status?: number;
-  error?: string;
+  status: z.optional(z.number()),
+  error: z.optional(z.string()),
   /** The first characters of the receiver's response body. */
-  response?: string;
+  response: z.optional(z.string()),
   /** When another attempt follows: how long after this one. */
-  retryInMs?: number;
-};
+  retryInMs: z.optional(z.number()),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
 
-export type Delivery = {
-  id: string;
-  kind: "webhook" | "slack";
+export const deliverySchema = z.object({
+  id: z.string(),
+  kind: z.enum(["webhook", "slack"]),
   /** Webhook id, or "slack". */
-  target: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  status: DeliveryStatus;
-  attempts: number;
-  maxAttempts: number;
-  nextAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-  log: Attempt[];
-};
+  target: z.string(),
+  url: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  status: z.enum(deliveryStatuses),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  nextAt: z.nullable(z.number()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  log: z.array(attemptSchema),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
 
 /** The Slack URL is a credential (anyone holding it can post): only its end is ever shown back. */
-export type SlackSettings = { configured: boolean; hint: string | null };
+export const slackStatusSchema = z.object({ configured: z.boolean(), hint: z.nullable(z.string()) });
+export type SlackSettings = z.infer<typeof slackStatusSchema>;
 
-export type Integrations = { webhooks: Webhook[]; slack: SlackSettings; eventTypes: EventType[]; maxAttempts: number };
+export const integrationsSchema = z.object({
+  webhooks: z.array(webhookSchema),
+  slack: slackStatusSchema,
+  eventTypes: z.array(z.enum(eventTypes)),
+  maxAttempts: z.number(),
+});
+export type Integrations = z.infer<typeof integrationsSchema>;

@@ -16,27 +16,35 @@ export const opsQuerySchema = z.object({
 export type OpsWindow = z.output<typeof opsQuerySchema>["window"];
 
 /** One time bucket of one series: how many, and the value's p50/p95 (ms for timings). */
-export type OpsPoint = { t: number; n: number; p50: number | null; p95: number | null };
+export const opsPointSchema = z.object({
+  t: z.number(),
+  n: z.number(),
+  p50: z.nullable(z.number()),
+  p95: z.nullable(z.number()),
+});
+export type OpsPoint = z.infer<typeof opsPointSchema>;
 /** Counts by a label (route, decision, reason, outcome) over the whole window. */
-export type OpsCount = { label: string; n: number; p95?: number | null };
+export const opsCountSchema = z.object({ label: z.string(), n: z.number(), p95: z.optional(z.nullable(z.number())) });
+export type OpsCount = z.infer<typeof opsCountSchema>;
 
-export type OpsReport = {
-  window: OpsWindow;
-  from: number;
-  to: number;
-  bucketMs: number;
+export const opsReportSchema = z.object({
+  window: opsQuerySchema.shape.window.def.innerType,
+  from: z.number(),
+  to: z.number(),
+  bucketMs: z.number(),
   /** Where the figures come from: D1 locally, Analytics Engine in production, or nothing configured. */
-  source: "d1" | "analytics-engine" | "none";
+  source: z.enum(["d1", "analytics-engine", "none"]),
   /** When source is none, or the store failed: what to set up. */
-  note?: string;
-  firstToken: OpsPoint[];
-  requests: OpsPoint[];
-  answers: OpsCount[];
-  handoffs: OpsCount[];
-  webhooks: OpsCount[];
-  publishes: OpsPoint[];
-  errorsByRoute: OpsCount[];
-  latencyByRoute: OpsCount[];
+  note: z.optional(z.string()),
+  firstToken: z.array(opsPointSchema),
+  requests: z.array(opsPointSchema),
+  answers: z.array(opsCountSchema),
+  handoffs: z.array(opsCountSchema),
+  webhooks: z.array(opsCountSchema),
+  publishes: z.array(opsPointSchema),
+  errorsByRoute: z.array(opsCountSchema),
+  latencyByRoute: z.array(opsCountSchema),
   /** The workspace's webhook outbox now: what waits to be sent, and the dead letters. */
-  backlog: { pending: number; dead: number; oldestPendingAt: number | null };
-};
+  backlog: z.object({ pending: z.number(), dead: z.number(), oldestPendingAt: z.nullable(z.number()) }),
+});
+export type OpsReport = z.infer<typeof opsReportSchema>;

@@ -17,65 +17,77 @@ export const eraseContactSchema = z.object({
 export type EraseContact = z.input<typeof eraseContactSchema>;
 
 /** How a conversation came to hold the address. */
-export type SubjectSource = "contact" | "identity" | "follow-up" | "email";
+export const subjectSourceSchema = z.enum(["contact", "identity", "follow-up", "email"]);
+export type SubjectSource = z.infer<typeof subjectSourceSchema>;
 
-export type SubjectConversation = {
-  id: string;
-  channel: string;
-  state: string | null;
-  createdAt: number | null;
-  updatedAt: number | null;
-  via: SubjectSource[];
+export const subjectConversationSchema = z.object({
+  id: z.string(),
+  channel: z.string(),
+  state: z.nullable(z.string()),
+  createdAt: z.nullable(z.number()),
+  updatedAt: z.nullable(z.number()),
+  via: z.array(subjectSourceSchema),
   /** True when some source is verified (a signed identify, an email's sender, the REST API's customer). */
-  verified: boolean;
-};
+  verified: z.boolean(),
+});
+export type SubjectConversation = z.infer<typeof subjectConversationSchema>;
 
-export type ContactRecord = {
-  email: string;
-  contact: { id: string; name: string | null; createdAt: number } | null;
-  conversations: SubjectConversation[];
-};
+export const contactRecordSchema = z.object({
+  email: z.string(),
+  contact: z.nullable(z.object({ id: z.string(), name: z.nullable(z.string()), createdAt: z.number() })),
+  conversations: z.array(subjectConversationSchema),
+});
+export type ContactRecord = z.infer<typeof contactRecordSchema>;
 
 /** What one erasure (or one retention pass over a conversation) removed, summed. */
-export type ErasureCounts = {
-  conversations: number;
-  events: number;
-  attachments: number;
-  rows: number;
-  deliveries: number;
-  trainingLinks: number;
-};
+export const erasureCountsSchema = z.object({
+  conversations: z.number(),
+  events: z.number(),
+  attachments: z.number(),
+  rows: z.number(),
+  deliveries: z.number(),
+  trainingLinks: z.number(),
+});
+export type ErasureCounts = z.infer<typeof erasureCountsSchema>;
 
-export type EraseResult = {
+export const eraseResultSchema = z.object({
   /** False when more conversations remain than one request erases: call again (it resumes). */
-  done: boolean;
-  remaining: number;
-  erased: ErasureCounts;
+  done: z.boolean(),
+  remaining: z.number(),
+  erased: erasureCountsSchema,
   /** A KB rebuild was queued because resolved questions the model learnt from were removed. */
-  kbRebuild?: string;
-};
+  kbRebuild: z.optional(z.string()),
+});
+export type EraseResult = z.infer<typeof eraseResultSchema>;
 
 export const retentionSchema = z.object({
   /** Null keeps conversations until they are erased. */
   days: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(36_500))),
   mode: z._default(z.enum(["delete", "anonymise"]), "delete"),
 });
-export type RetentionSetting = z.output<typeof retentionSchema> & { updatedAt?: number; updatedBy?: string };
+export const retentionSettingSchema = z.extend(retentionSchema, {
+  updatedAt: z.optional(z.number()),
+  updatedBy: z.optional(z.string()),
+});
+export type RetentionSetting = z.output<typeof retentionSettingSchema>;
 
-export type PrivacyAuditAction =
-  | "contact.exported"
-  | "contact.erased"
-  | "retention.run"
-  | "retention.changed"
-  | "workspace.exported"
-  | "workspace.imported"
-  | "workspace.removed";
+export const privacyAuditActionSchema = z.enum([
+  "contact.exported",
+  "contact.erased",
+  "retention.run",
+  "retention.changed",
+  "workspace.exported",
+  "workspace.imported",
+  "workspace.removed",
+]);
+export type PrivacyAuditAction = z.infer<typeof privacyAuditActionSchema>;
 
-export type PrivacyAuditEntry = {
-  seq: number;
-  actor: string;
-  action: PrivacyAuditAction;
-  subject: string | null;
-  detail: Record<string, number | string | boolean | null>;
-  at: number;
-};
+export const privacyAuditEntrySchema = z.object({
+  seq: z.number(),
+  actor: z.string(),
+  action: privacyAuditActionSchema,
+  subject: z.nullable(z.string()),
+  detail: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  at: z.number(),
+});
+export type PrivacyAuditEntry = z.infer<typeof privacyAuditEntrySchema>;

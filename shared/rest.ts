@@ -75,14 +75,16 @@ export const apiErrorSchema = z.object({
 export const newApiKeySchema = z.object({
   name: z.string().check(z.trim(), z.minLength(1, "name the key (what uses it)"), z.maxLength(80)),
 });
-export type ApiKeySummary = {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  createdBy: string;
-  lastUsedAt?: number;
-  revokedAt?: number;
-};
+export const apiKeySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.number(),
+  createdBy: z.string(),
+  lastUsedAt: z.optional(z.number()),
+  revokedAt: z.optional(z.number()),
+});
+export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
 /** The only time the key itself is shown. */
-export type CreatedApiKey = ApiKeySummary & { key: string };
+export const createdApiKeySchema = z.extend(apiKeySummarySchema, { key: z.string() });
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;

@@ -1,7 +1,7 @@
 // People, sessions, two-factor sign-in, workspaces and the audit log (docs/security.md): request
 // shapes the worker validates with and the answers the console reads.
 import * as z from "zod/mini";
-import { roles, type Me, type Role } from "./api.ts";
+import { meSchema, roles } from "./api.ts";
 
 const password = z.string().check(z.minLength(10, "password needs 10 characters or more"), z.maxLength(200));
 
@@ -62,47 +62,57 @@ export const auditQuerySchema = z.object({
 });
 
 /** What the password step answers: signed in, or a ticket for the code step. */
-export type LoginResult = Me | { twoFactor: "required"; ticket: string };
+export const loginResultSchema = z.union([
+  z.object({ twoFactor: z.literal("required"), ticket: z.string() }),
+  meSchema,
+]);
+export type LoginResult = z.infer<typeof loginResultSchema>;
 export const needsCode = (r: LoginResult): r is { twoFactor: "required"; ticket: string } => "twoFactor" in r;
 
-export type PersonSummary = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  teams: string[];
-  disabled: boolean;
-  twoFactor: boolean;
-  sessions: number;
-  createdAt: number;
-};
+export const personSummarySchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  teams: z.array(z.string()),
+  disabled: z.boolean(),
+  twoFactor: z.boolean(),
+  sessions: z.number(),
+  createdAt: z.number(),
+});
+export type PersonSummary = z.infer<typeof personSummarySchema>;
 
-export type SessionInfo = {
-  id: string;
-  createdAt: number;
-  expiresAt: number;
-  ip: string | null;
-  userAgent: string | null;
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  ip: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
   /** The session this request came with. */
-  current?: boolean;
-};
+  current: z.optional(z.boolean()),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
-export type SecurityStatus = {
-  twoFactor: boolean;
+export const securityStatusSchema = z.object({
+  twoFactor: z.boolean(),
   /** The workspace requires two-factor sign-in: until it is on, only enrolment works. */
-  required: boolean;
-  recoveryCodesLeft: number;
-};
+  required: z.boolean(),
+  recoveryCodesLeft: z.number(),
+});
+export type SecurityStatus = z.infer<typeof securityStatusSchema>;
 
-export type TwoFactorSetup = { secret: string; uri: string };
-export type RecoveryCodes = { recoveryCodes: string[] };
+export const twoFactorSetupSchema = z.object({ secret: z.string(), uri: z.string() });
+export type TwoFactorSetup = z.infer<typeof twoFactorSetupSchema>;
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
 
-export type AuditEntry = {
-  seq: number;
-  at: number;
-  actor: { id: string; email: string };
-  action: string;
-  target: { type: string; id: string };
-  before: unknown;
-  after: unknown;
-};
+export const auditEntrySchema = z.object({
+  seq: z.number(),
+  at: z.number(),
+  actor: z.object({ id: z.string(), email: z.string() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -58,149 +58,196 @@ export const surgeFeedbackSchema = z.object({
 /** Marking a follow-up task done, or open again. */
 export const surgeTaskUpdateSchema = z.object({ status: z.enum(["open", "done"]) });
 
-export type Citation = { articleId: string; title: string; url: string };
+// Answers of the surge API, parsed by the console (never asserted).
 
-export type ContextPack = {
-  summary: string;
-  clusterId: string;
-  clusterSize: number;
-  related: string[];
-  priority?: string;
-  category?: string;
-  vip: boolean;
-  slaDueAt?: number;
-  triedArticle?: { id: string; title: string; confidence: number };
-  reason: string;
-};
+export const citationSchema = z.object({ articleId: z.string(), title: z.string(), url: z.string() });
+export type Citation = z.infer<typeof citationSchema>;
 
-export type PlanStep = {
-  conversationId: string;
-  clusterId: string;
+export const contextPackSchema = z.object({
+  summary: z.string(),
+  clusterId: z.string(),
+  clusterSize: z.number(),
+  related: z.array(z.string()),
+  priority: z.optional(z.string()),
+  category: z.optional(z.string()),
+  vip: z.boolean(),
+  slaDueAt: z.optional(z.number()),
+  triedArticle: z.optional(z.object({ id: z.string(), title: z.string(), confidence: z.number() })),
+  reason: z.string(),
+});
+export type ContextPack = z.infer<typeof contextPackSchema>;
+
+export const planStepSchema = z.object({
+  conversationId: z.string(),
+  clusterId: z.string(),
   /** 1-based position in the run: most urgent first. */
-  order: number;
-  action: SurgeAction;
-  reason: string;
-  confidence: number;
-  slaDueAt?: number;
-  priority?: string;
-  category?: string;
+  order: z.number(),
+  action: z.enum(surgeActions),
+  reason: z.string(),
+  confidence: z.number(),
+  slaDueAt: z.optional(z.number()),
+  priority: z.optional(z.string()),
+  category: z.optional(z.string()),
   /** The customer's words, clipped, so a reviewer sees what is being answered. */
-  preview: string;
-  team?: string;
-  draft?: { text: string; citations: Citation[]; complaint: boolean };
-  context?: ContextPack;
-  effortMinutes: number;
-};
+  preview: z.string(),
+  team: z.optional(z.string()),
+  draft: z.optional(z.object({ text: z.string(), citations: z.array(citationSchema), complaint: z.boolean() })),
+  context: z.optional(contextPackSchema),
+  effortMinutes: z.number(),
+});
+export type PlanStep = z.infer<typeof planStepSchema>;
 
-export type PlanCluster = {
-  id: string;
-  label: string;
-  size: number;
-  conversationIds: string[];
-  duplicates: string[];
-  earliestDueAt?: number;
-};
+export const planClusterSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  size: z.number(),
+  conversationIds: z.array(z.string()),
+  duplicates: z.array(z.string()),
+  earliestDueAt: z.optional(z.number()),
+});
+export type PlanCluster = z.infer<typeof planClusterSchema>;
 
-export type PlanAlternative = { id: string; label: string; detail: string; risky: boolean; why?: string };
+export const planAlternativeSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  detail: z.string(),
+  risky: z.boolean(),
+  why: z.optional(z.string()),
+});
+export type PlanAlternative = z.infer<typeof planAlternativeSchema>;
 
-export type SurgePlan = {
-  steps: PlanStep[];
-  clusters: PlanCluster[];
-  totals: { conversations: number; draft: number; escalate: number; leave: number; effortMinutes: number };
-  batchSize: number;
-  undoMinutes: number;
-  thresholds: { draftMinConfidence: number; escalateBelow: number; clusterThreshold: number };
-  alternatives: PlanAlternative[];
+const planTotalsSchema = z.object({
+  conversations: z.number(),
+  draft: z.number(),
+  escalate: z.number(),
+  leave: z.number(),
+  effortMinutes: z.number(),
+});
+
+export const surgePlanSchema = z.object({
+  steps: z.array(planStepSchema),
+  clusters: z.array(planClusterSchema),
+  totals: planTotalsSchema,
+  batchSize: z.number(),
+  undoMinutes: z.number(),
+  thresholds: z.object({ draftMinConfidence: z.number(), escalateBelow: z.number(), clusterThreshold: z.number() }),
+  alternatives: z.array(planAlternativeSchema),
   /** SHA-256 of the decisions (order, action, team, draft text): equal hashes, equal plans. */
-  hash: string;
-};
+  hash: z.string(),
+});
+export type SurgePlan = z.infer<typeof surgePlanSchema>;
 
 export const sweepStates = ["draft", "locked", "planned", "approved", "refused", "running", "done"] as const;
 export type SweepState = (typeof sweepStates)[number];
 
-export type StepStatus = "pending" | "sent" | "held" | "escalated" | "left" | "undone" | "failed";
+export const stepStatusSchema = z.enum(["pending", "sent", "held", "escalated", "left", "undone", "failed"]);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
 
-export type SweepStep = {
-  conversationId: string;
-  order: number;
-  action: SurgeAction;
-  status: StepStatus;
-  reason?: string;
-  messageId?: string;
-  undoUntil?: number;
-  at?: number;
-};
+export const sweepStepSchema = z.object({
+  conversationId: z.string(),
+  order: z.number(),
+  action: z.enum(surgeActions),
+  status: stepStatusSchema,
+  reason: z.optional(z.string()),
+  messageId: z.optional(z.string()),
+  undoUntil: z.optional(z.number()),
+  at: z.optional(z.number()),
+});
+export type SweepStep = z.infer<typeof sweepStepSchema>;
 
-export type Sweep = {
-  id: string;
-  state: SweepState;
-  brief: SurgeBrief;
-  createdBy: { id: string; name: string };
-  createdAt: number;
-  lockedAt?: number;
-  plan?: SurgePlan;
-  approval?: { by: string; decision: "approve" | "refuse"; comment: string; at: number };
+const approvalSchema = z.object({
+  by: z.string(),
+  decision: z.enum(["approve", "refuse"]),
+  comment: z.string(),
+  at: z.number(),
+});
+
+export const sweepSchema = z.object({
+  id: z.string(),
+  state: z.enum(sweepStates),
+  brief: surgeBriefSchema,
+  createdBy: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.number(),
+  lockedAt: z.optional(z.number()),
+  plan: z.optional(surgePlanSchema),
+  approval: z.optional(approvalSchema),
   /** Present for the lead (to share) and owners; the link opens the read-only summary. */
-  approvalToken?: string;
-  steps: SweepStep[];
-  startedAt?: number;
-  finishedAt?: number;
-};
+  approvalToken: z.optional(z.string()),
+  steps: z.array(sweepStepSchema),
+  startedAt: z.optional(z.number()),
+  finishedAt: z.optional(z.number()),
+});
+export type Sweep = z.infer<typeof sweepSchema>;
 
-export type AuditEntry = {
-  seq: number;
-  sweepId: string;
-  actor: string;
-  action: string;
-  at: number;
-  inputs: unknown;
-  outputs: unknown;
-};
+export const auditEntrySchema = z.object({
+  seq: z.number(),
+  sweepId: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  at: z.number(),
+  inputs: z.unknown(),
+  outputs: z.unknown(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export type SurgeSnapshot = {
-  triaged: number;
-  draftsSent: number;
-  draftsUndone: number;
-  held: number;
-  escalated: number;
-  left: number;
-  slaBreaches: number;
-  minutesSaved: number;
+export const surgeSnapshotSchema = z.object({
+  triaged: z.number(),
+  draftsSent: z.number(),
+  draftsUndone: z.number(),
+  held: z.number(),
+  escalated: z.number(),
+  left: z.number(),
+  slaBreaches: z.number(),
+  minutesSaved: z.number(),
   /** "47 triaged · 12 drafts sent · 3 escalated · 0 SLA breaches · about 2 h saved" */
-  line: string;
-};
+  line: z.string(),
+});
+export type SurgeSnapshot = z.infer<typeof surgeSnapshotSchema>;
 
-export type SurgeAlert = {
-  surge: boolean;
-  reasons: string[];
-  arrivals: number;
-  windowMinutes: number;
-  nearSla: number;
-  levels: { arrivalsPerWindow: number; nearSla: number };
-  urgent: { id: string; preview: string; slaDueAt: number; team?: string }[];
-  integrations: { target: string; kind: string; status: string; at: number; detail?: string }[];
-};
+export const surgeAlertSchema = z.object({
+  surge: z.boolean(),
+  reasons: z.array(z.string()),
+  arrivals: z.number(),
+  windowMinutes: z.number(),
+  nearSla: z.number(),
+  levels: z.object({ arrivalsPerWindow: z.number(), nearSla: z.number() }),
+  urgent: z.array(
+    z.object({ id: z.string(), preview: z.string(), slaDueAt: z.number(), team: z.optional(z.string()) }),
+  ),
+  integrations: z.array(
+    z.object({
+      target: z.string(),
+      kind: z.string(),
+      status: z.string(),
+      at: z.number(),
+      detail: z.optional(z.string()),
+    }),
+  ),
+});
+export type SurgeAlert = z.infer<typeof surgeAlertSchema>;
 
-export type ApprovalSummary = {
-  sweepId: string;
-  title: string;
-  state: SweepState;
-  lead: string;
-  affectedCustomers: number;
-  conversations: { id: string; action: SurgeAction; preview: string }[];
-  safeguards: SurgeSafeguards;
-  filters: SurgeFilters;
-  undoPlan: string;
-  totals: SurgePlan["totals"];
-  batchSize: number;
-  approval?: Sweep["approval"];
-};
+export const approvalSummarySchema = z.object({
+  sweepId: z.string(),
+  title: z.string(),
+  state: z.enum(sweepStates),
+  lead: z.string(),
+  affectedCustomers: z.number(),
+  conversations: z.array(z.object({ id: z.string(), action: z.enum(surgeActions), preview: z.string() })),
+  safeguards: surgeSafeguardsSchema,
+  filters: surgeFiltersSchema,
+  undoPlan: z.string(),
+  totals: planTotalsSchema,
+  batchSize: z.number(),
+  approval: z.optional(approvalSchema),
+});
+export type ApprovalSummary = z.infer<typeof approvalSummarySchema>;
 
-export type FollowUpTask = {
-  id: string;
-  sweepId: string;
-  text: string;
-  createdBy: string;
-  createdAt: number;
-  status: "open" | "done";
-};
+export const followUpTaskSchema = z.object({
+  id: z.string(),
+  sweepId: z.string(),
+  text: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  status: z.enum(["open", "done"]),
+});
+export type FollowUpTask = z.infer<typeof followUpTaskSchema>;

@@ -1,20 +1,14 @@
-import { useEffect, useState } from "preact/hooks";
-import { announcement } from "./announce.ts";
-import { Header } from "./components/Header.tsx";
-import { startInbox, stopInbox, inboxCounts } from "./inbox-store.ts";
-import { CannedPage } from "./pages/Canned.tsx";
-import { ConversationPage } from "./pages/Conversation.tsx";
-import { InboxPage } from "./pages/Inbox.tsx";
-import { ApiKeysPage } from "./pages/ApiKeys.tsx";
-import { PrivacyPage } from "./pages/Privacy.tsx";
-import { IntegrationsPage } from "./pages/Integrations.tsx";
-import { KnowledgeArea } from "./knowledge/KnowledgeArea.tsx";
-import { LoginPage } from "./pages/Login.tsx";
-import { SurgeArea } from "./surge/SurgeArea.tsx";
-import { route } from "./router.ts";
-import { loadMe, me, mustEnrol } from "./session.ts";
-import type { Me } from "../../shared/api.ts";
+import { useEffect } from "preact/hooks";
+import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
+import { LoginPage } from "./features/login/LoginPage.tsx";
+import { announcement } from "./lib/announce.ts";
+import { route } from "./lib/router.ts";
+import { loadMe, me, mustEnrol } from "./lib/session.ts";
+import { pageTitle, renderPage } from "./pages.tsx";
+import { Header } from "./shell/Header.tsx";
+import { LazyPeople } from "./shell/lazy.tsx";
 
+/** The session gate (splash, sign-in, two-factor enrolment, the shell) around the page the route names. */
 export function App() {
   const who = me.value;
   const r = route.value;
@@ -35,31 +29,7 @@ export function App() {
 
   const waiting = inboxCounts.value.queued;
   useEffect(() => {
-    const page = !who
-      ? "Sign in"
-      : r.name === "inbox"
-        ? "Inbox"
-        : r.name === "integrations"
-          ? "Integrations"
-          : r.name === "apiKeys"
-            ? "API keys"
-            : r.name === "people"
-              ? "People"
-              : r.name === "security"
-                ? "Your account"
-                : r.name === "privacy"
-                  ? "Privacy"
-                  : r.name === "kb"
-                    ? "Knowledge"
-                    : r.name === "canned"
-                      ? "Canned replies"
-                      : r.name === "surge"
-                        ? "Surge"
-                        : r.name === "analytics"
-                          ? "Analytics"
-                          : r.name === "ops"
-                            ? "Operations"
-                            : "Conversation";
+    const page = who ? pageTitle(r) : "Sign in";
     document.title = `${who && waiting ? `(${waiting}) ` : ""}${page} · EdgeDesk`;
   }, [who, r.name, waiting]);
 
@@ -80,112 +50,12 @@ export function App() {
       ) : (
         <div class="shell">
           <Header me={who} />
-          {r.name === "analytics" ? (
-            <LazyAnalytics me={who} />
-          ) : r.name === "people" || r.name === "security" ? (
-            <LazyPeople page={r.name} me={who} />
-          ) : r.name === "ops" ? (
-            <LazyOperations me={who} />
-          ) : r.name === "surge" ? (
-            <SurgeArea route={r} me={who} />
-          ) : r.name === "kb" ? (
-            <KnowledgeArea route={r} me={who} />
-          ) : r.name === "conversation" ? (
-            <ConversationPage key={r.id} id={r.id} />
-          ) : r.name === "integrations" ? (
-            <IntegrationsPage me={who} />
-          ) : r.name === "apiKeys" ? (
-            <ApiKeysPage me={who} />
-          ) : r.name === "privacy" ? (
-            <PrivacyPage me={who} />
-          ) : r.name === "canned" ? (
-            <CannedPage me={who} />
-          ) : (
-            <InboxPage />
-          )}
+          {renderPage(r, who)}
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
         <span key={announcement.value.key}>{announcement.value.text}</span>
       </div>
     </>
-  );
-}
-
-/** A lazily imported chunk, kept for the session once loaded (a later visit renders at once). */
-function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk: T | null; failed: boolean } {
-  const [chunk, setChunk] = useState(() => slot.value);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (chunk) return;
-    load().then(
-      (m) => setChunk(() => (slot.value = m)),
-      () => setFailed(true),
-    );
-  }, [chunk]);
-  return { chunk, failed };
-}
-
-/** What a lazy page shows until its chunk is there, or when it cannot be loaded. */
-function ChunkPending({
-  failed,
-  failedText,
-  loadingText,
-}: {
-  failed: boolean;
-  failedText: string;
-  loadingText: string;
-}) {
-  return (
-    <main id="main" class="page" aria-busy={!failed}>
-      <p class={failed ? "alert" : "empty"} role={failed ? "alert" : undefined}>
-        {failed ? failedText : loadingText}
-      </p>
-    </main>
-  );
-}
-
-// The analytics page and its charts are a separate chunk: only owners who open it download them.
-const analyticsChunk: { value: typeof import("./analytics/AnalyticsPage.tsx") | null } = { value: null };
-function LazyAnalytics({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(analyticsChunk, () => import("./analytics/AnalyticsPage.tsx"));
-  if (chunk) return <chunk.AnalyticsPage me={who} />;
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="Analytics could not be loaded. Reload the page to try again."
-      loadingText="Loading analytics…"
-    />
-  );
-}
-
-// People, your account (password, sessions, two-factor) and the audit log: their own chunk too.
-const peopleChunk: { value: typeof import("./people/index.ts") | null } = { value: null };
-function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; me: Me }) {
-  const { chunk, failed } = useChunk(peopleChunk, () => import("./people/index.ts"));
-  if (chunk) {
-    if (page === "people") return <chunk.PeoplePage me={who} />;
-    return <chunk.SecurityPage me={who} enrolOnly={page === "enrol"} />;
-  }
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="This page could not be loaded. Reload the page to try again."
-      loadingText="Loading…"
-    />
-  );
-}
-
-// The operations page is its own chunk too (it shares the analytics charts).
-const operationsChunk: { value: typeof import("./ops/OperationsPage.tsx") | null } = { value: null };
-function LazyOperations({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(operationsChunk, () => import("./ops/OperationsPage.tsx"));
-  if (chunk) return <chunk.OperationsPage me={who} />;
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="Operations could not be loaded. Reload the page to try again."
-      loadingText="Loading operations…"
-    />
   );
 }

@@ -17,8 +17,8 @@ import {
   type ConversationEvent,
 } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
-import { filterCanned, insertAt, parseLabels } from "../../console/src/canned.ts";
-import { describeChange } from "../../console/src/components/Transcript.tsx";
+import { filterCanned, insertAt, parseLabels } from "../../console/src/features/canned/canned.ts";
+import { describeChange } from "../../console/src/features/conversation/Transcript.tsx";
 import { IDENTITY_MAX_AGE_S, toIdentity, verifyIdentity } from "../../worker/auth/identity.ts";
 
 const fold = (events: ConversationEvent[]) =>

@@ -1,0 +1,253 @@
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { CannedReply } from "../../../../shared/api.ts";
+import { MAX_MESSAGE_CHARS, type ConversationState } from "../../../../shared/protocol.ts";
+import { filterCanned, insertAt } from "../canned/canned.ts";
+
+type Props = {
+  state: ConversationState;
+  onSend: (text: string) => Promise<string | undefined>;
+  /** A private note: stored for agents only; possible in any state. */
+  onNote: (text: string) => Promise<string | undefined>;
+  onActivity: (hasText: boolean) => void;
+  onBlur: () => void;
+  canned: readonly CannedReply[] | undefined;
+  loadCanned: () => void;
+};
+
+type Mode = "reply" | "note";
+
+export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, loadCanned }: Props) {
+  const [text, setText] = useState("");
+  const [mode, setMode] = useState<Mode>("reply");
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const note = mode === "note";
+  const disabled = !note && (state === "resolved" || state === "bot");
+  const matches = picking && canned ? filterCanned(canned, query) : [];
+
+  const openPicker = () => {
+    loadCanned();
+    setQuery("");
+    setActive(0);
+    setPicking(true);
+  };
+  // Right after the picker renders (a microtask, before the next keystroke's task): with a frame's
+  // delay, the letter typed after "/" would land in the reply box.
+  useLayoutEffect(() => {
+    if (picking) search.current?.focus();
+  }, [picking]);
+  const closePicker = () => {
+    setPicking(false);
+    input.current?.focus();
+  };
+  const choose = (c: CannedReply) => {
+    const el = input.current;
+    const r = insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, c.text);
+    setText(r.text);
+    setPicking(false);
+    onActivity(r.text.trim().length > 0 && !note);
+    // Focus now (the next key, often Enter, belongs to the reply box); the caret once the text is in.
+    input.current?.focus();
+    requestAnimationFrame(() => input.current?.setSelectionRange(r.caret, r.caret));
+  };
+
+  const submit = async () => {
+    if (busy || disabled) return;
+    if (!text.trim()) {
+      setError(note ? "Write the note first." : "Type a message first.");
+      input.current?.focus();
+      return;
+    }
+    if (text.length > MAX_MESSAGE_CHARS) {
+      setError(`Keep it under ${MAX_MESSAGE_CHARS} characters.`);
+      return;
+    }
+    setBusy(true);
+    const sent = text;
+    // Clear at once: the reply shows in the transcript as "Sending…" and survives reconnects there.
+    setText("");
+    const err = await (note ? onNote(sent) : onSend(sent));
+    setBusy(false);
+    if (err) {
+      setText(sent);
+      setError(err);
+    } else setError(undefined);
+    input.current?.focus();
+  };
+
+  const hint = note
+    ? "Only agents see notes; the customer never does. Enter to save, Shift+Enter for a new line."
+    : state === "resolved"
+      ? "This conversation is resolved. You can still add a private note."
+      : state === "bot"
+        ? "The bot is handling this conversation. You can reply once it is handed off, or add a private note."
+        : state === "queued"
+          ? "Sending claims the conversation: the customer sees you joined. Enter to send, / for canned replies."
+          : "Enter to send, Shift+Enter for a new line, / for canned replies.";
+
+  return (
+    <form
+      class={`composer${note ? " composer-note" : ""}`}
+      data-testid="composer"
+      data-mode={mode}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div class="composer-top">
+        <div class="mode-switch" role="group" aria-label="Write">
+          <button
+            type="button"
+            class={`mode${!note ? " is-on" : ""}`}
+            aria-pressed={!note}
+            data-testid="composer-mode-reply"
+            onClick={() => setMode("reply")}
+          >
+            Reply
+          </button>
+          <button
+            type="button"
+            class={`mode${note ? " is-on" : ""}`}
+            aria-pressed={note}
+            data-testid="composer-mode-note"
+            onClick={() => (setMode("note"), onActivity(false))}
+          >
+            Private note
+          </button>
+        </div>
+        <button
+          type="button"
+          class="btn btn-link"
+          data-testid="canned-button"
+          aria-haspopup="listbox"
+          aria-expanded={picking}
+          aria-controls="canned-picker"
+          onClick={() => (picking ? closePicker() : openPicker())}
+        >
+          Canned replies
+        </button>
+      </div>
+      <label for="composer-input" class="composer-label">
+        {note ? "Private note (agents only)" : "Reply to customer"}
+      </label>
+      {picking && (
+        <div class="canned" id="canned-picker" data-testid="canned-picker">
+          <input
+            ref={search}
+            type="search"
+            class="canned-search"
+            data-testid="canned-search"
+            aria-label="Find a canned reply"
+            placeholder="Find a canned reply…"
+            aria-controls="canned-list"
+            aria-activedescendant={matches[active] ? `canned-${matches[active].id}` : undefined}
+            value={query}
+            onInput={(e) => (setQuery(e.currentTarget.value), setActive(0))}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                e.preventDefault();
+                closePicker();
+              } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                e.preventDefault();
+                const n = matches.length;
+                if (n) setActive((active + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+              } else if (e.key === "Enter") {
+                e.preventDefault();
+                const c = matches[active];
+                if (c) choose(c);
+              }
+            }}
+          />
+          <div id="canned-list" role="listbox" aria-label="Canned replies" class="canned-list">
+            {!canned ? (
+              <div class="muted small">Loading…</div>
+            ) : matches.length === 0 ? (
+              <div class="muted small" data-testid="canned-empty">
+                {canned.length ? "No canned reply matches." : "No canned replies yet. Editors and owners can add them."}
+              </div>
+            ) : (
+              matches.map((c, i) => (
+                // biome-ignore lint/a11y/useFocusableInteractive: options of a combobox are not focused themselves (aria-activedescendant)
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the search box handles the keys for the list
+                <div
+                  key={c.id}
+                  id={`canned-${c.id}`}
+                  role="option"
+                  aria-selected={i === active}
+                  class={`canned-item${i === active ? " is-active" : ""}`}
+                  data-testid="canned-item"
+                  data-id={c.id}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => choose(c)}
+                >
+                  <span class="canned-title">
+                    {c.title}
+                    {c.shortcut && <span class="mono muted small"> /{c.shortcut}</span>}
+                  </span>
+                  <span class="canned-text muted small">{c.text}</span>
+                </div>
+              ))
+            )}
+          </div>
+        </div>
+      )}
+      <div class="composer-row">
+        <textarea
+          ref={input}
+          id="composer-input"
+          data-testid="composer-input"
+          rows={2}
+          value={text}
+          disabled={disabled}
+          maxLength={MAX_MESSAGE_CHARS}
+          placeholder={disabled ? "" : note ? "Write a note for your team…" : "Write a reply…"}
+          aria-describedby={error ? "composer-error composer-hint" : "composer-hint"}
+          aria-invalid={error ? "true" : undefined}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            setText(v);
+            if (error) setError(undefined);
+            // Notes are not typing the customer should see.
+            if (!note) onActivity(v.trim().length > 0);
+          }}
+          onBlur={onBlur}
+          onKeyDown={(e) => {
+            // "/" in an empty box opens the canned replies instead of typing a slash.
+            if (e.key === "/" && !text && !e.isComposing) {
+              e.preventDefault();
+              openPicker();
+              return;
+            }
+            // isComposing: Enter that confirms an IME candidate must not send half a word.
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+        <button
+          type="submit"
+          class={`btn ${note ? "btn-note" : "btn-primary"}`}
+          disabled={disabled || busy}
+          data-testid="composer-send"
+        >
+          {note ? "Add note" : "Send"}
+        </button>
+      </div>
+      {error && (
+        <p id="composer-error" class="field-error" role="alert" data-testid="composer-error">
+          {error}
+        </p>
+      )}
+      <p id="composer-hint" class="hint">
+        {hint}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,329 @@
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import type {
+  ChangeEvent,
+  CsatEvent,
+  MessageEvent,
+  NoteEvent,
+  RetractEvent,
+  StateEvent,
+} from "../../../../shared/protocol.ts";
+import { describeTrust } from "../../../../shared/protocol.ts";
+import type { Draft } from "../../../../shared/timeline.ts";
+import type { Pending } from "./outbox.ts";
+import { renderMarkdown } from "../../../../shared/markdown.ts";
+import { describeReason, safeHttpUrl } from "../../lib/format.ts";
+import { clock, fullDate } from "../../lib/time.ts";
+
+type Props = {
+  messages: readonly MessageEvent[];
+  notes: readonly StateEvent[];
+  /** Private notes, recorded changes, the customer's rating. */
+  agentEvents: readonly (NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[];
+  drafts: readonly Draft[];
+  pending: readonly Pending[];
+  customerTyping: boolean;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+};
+
+type Entry =
+  | { seq: number; kind: "message"; m: MessageEvent }
+  | { seq: number; kind: "note"; e: StateEvent }
+  | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent };
+
+export function Transcript({
+  messages,
+  notes,
+  agentEvents,
+  drafts,
+  pending,
+  customerTyping,
+  onRetry,
+  onDiscard,
+}: Props) {
+  // Machine translations of customer messages (agents only) go under the message they translate.
+  const translations = new Map<string, NonNullable<ChangeEvent["translation"]>>();
+  for (const e of agentEvents)
+    if (e.type === "change" && e.translation) translations.set(e.translation.messageId, e.translation);
+  const entries: Entry[] = [
+    ...messages.map((m): Entry => ({ seq: m.seq, kind: "message", m })),
+    ...notes.map((e): Entry => ({ seq: e.seq, kind: "note", e })),
+    ...agentEvents
+      .filter((e) => !(e.type === "change" && e.translation))
+      .map((e): Entry => ({ seq: e.seq, kind: "agent", e })),
+  ].sort((a, b) => a.seq - b.seq);
+
+  const box = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  // Follow new content only if the agent is already at the bottom; do not yank them away from
+  // something they scrolled up to read.
+  const onScroll = () => {
+    const el = box.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+  useEffect(() => {
+    const el = box.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  const empty = entries.length === 0 && drafts.length === 0 && pending.length === 0;
+
+  return (
+    // Focusable so keyboard users can scroll the transcript; a region so that stop has a name.
+    <div class="transcript" ref={box} onScroll={onScroll} tabIndex={0} role="region" aria-labelledby="transcript-title">
+      <h2 id="transcript-title" class="visually-hidden">
+        Transcript
+      </h2>
+      <div role="log" aria-live="polite" aria-relevant="additions">
+        <ol class="lines" data-testid="transcript">
+          {empty && <li class="note muted">No messages yet.</li>}
+          {entries.map((x) =>
+            x.kind === "note" ? (
+              <Note key={`n${x.seq}`} e={x.e} />
+            ) : x.kind === "agent" ? (
+              <AgentOnly key={`a${x.seq}`} e={x.e} />
+            ) : (
+              <Line key={x.m.id} m={x.m} translation={translations.get(x.m.id)} />
+            ),
+          )}
+          {drafts.map((d) => (
+            <li key={`d${d.id}`} class="line line-bot is-draft" data-testid="draft" data-id={d.id} aria-busy="true">
+              <div class="line-meta">
+                <span class="author">Bot</span>
+                <span class="streaming">writing…</span>
+              </div>
+              <Body text={d.text} markdown />
+              <span class="caret" aria-hidden="true" />
+            </li>
+          ))}
+          {pending.map((p) => (
+            <li
+              key={`p${p.clientId}`}
+              class="line line-agent is-pending"
+              data-testid="pending-message"
+              data-status={p.status}
+            >
+              <div class="line-meta">
+                <span class="author">You</span>
+                <span class={p.status === "failed" ? "err" : "muted"}>
+                  {p.status === "sending" ? "Sending…" : p.status === "sent" ? "Sent" : "Not sent"}
+                </span>
+              </div>
+              <div class="bubble">{p.text}</div>
+              {p.status === "failed" && (
+                <div class="pending-actions">
+                  <span class="err small">{p.error}</span>
+                  <button type="button" class="btn btn-link" onClick={() => onRetry(p.clientId)}>
+                    Retry
+                  </button>
+                  <button type="button" class="btn btn-link" onClick={() => onDiscard(p.clientId)}>
+                    Discard
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ol>
+      </div>
+      {customerTyping && (
+        <p class="typing" data-testid="customer-typing">
+          <span class="dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          Customer is typing…
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Bot answers and agent replies are Markdown, through the one sanitising renderer; a customer's words stay text. */
+function Body({ text, markdown }: { text: string; markdown: boolean }) {
+  if (!markdown) return <div class="bubble">{text}</div>;
+  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  return <div class="bubble md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
+}
+
+const authorLabel = (m: MessageEvent): string =>
+  m.author === "customer"
+    ? "Customer"
+    : m.author === "bot"
+      ? "Bot"
+      : m.author === "agent"
+        ? (m.name ?? "Agent")
+        : "System";
+
+function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["translation"] | undefined }) {
+  if (m.author === "system") {
+    return (
+      <li class="note" data-testid="message" data-author="system" data-seq={m.seq}>
+        {m.text}
+      </li>
+    );
+  }
+  return (
+    <li class={`line line-${m.author}`} data-testid="message" data-author={m.author} data-seq={m.seq}>
+      <div class="line-meta">
+        <span class="author">{authorLabel(m)}</span>
+        <time dateTime={new Date(m.at).toISOString()} title={fullDate(m.at)}>
+          {clock(m.at)}
+        </time>
+        {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
+        {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
+        {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
+      </div>
+      <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      {translation && (
+        <p class="small translation" data-testid="message-translation" lang={translation.to}>
+          <span class="muted">{`Translated from ${translation.from.toUpperCase()}: `}</span>
+          {translation.text}
+        </p>
+      )}
+      {m.original && (
+        <p class="small translation" data-testid="message-original" lang={m.original.locale}>
+          <span class="muted">{`Sent translated; you wrote (${m.original.locale.toUpperCase()}): `}</span>
+          {m.original.text}
+        </p>
+      )}
+      {m.options && m.options.length > 0 && (
+        <p class="small muted" data-testid="clarify-options">
+          Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
+        </p>
+      )}
+      {m.attachments && m.attachments.length > 0 && (
+        <div class="sources" data-testid="attachments">
+          <span class="muted small">Attachments:</span>
+          <ul>
+            {m.attachments.map((a) => {
+              // Same-origin API path; the server sends it as a download, never rendered inline.
+              const url = safeHttpUrl(a.url, location.href);
+              return (
+                <li key={a.id}>
+                  {url ? (
+                    <a href={url} download={a.name}>{`${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`}</a>
+                  ) : (
+                    a.name
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+      {m.sources && m.sources.length > 0 && (
+        <div class="sources" data-testid="sources">
+          <span class="muted small">Sources:</span>
+          <ul>
+            {m.sources.map((s) => {
+              const url = safeHttpUrl(s.url, location.href);
+              return (
+                <li key={s.articleId}>
+                  {url ? (
+                    <a href={url} target="_blank" rel="noopener noreferrer">
+                      {s.title}
+                    </a>
+                  ) : (
+                    s.title
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Note({ e }: { e: StateEvent }) {
+  const text =
+    e.state === "queued"
+      ? `Handed off to a person${e.reason ? `: ${describeReason(e.reason).toLowerCase()}` : ""}`
+      : e.state === "agent"
+        ? `${e.name ?? "An agent"} joined the conversation`
+        : e.state === "resolved"
+          ? `Resolved${e.name ? ` by ${e.name}` : ""}`
+          : `Back with the bot${e.reason ? `: ${describeReason(e.reason).toLowerCase()}` : ""}`;
+  return (
+    <li class={`note note-${e.state}`} data-testid="state-note" data-state={e.state} data-seq={e.seq}>
+      <span>{text}</span>
+      <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
+        {clock(e.at)}
+      </time>
+    </li>
+  );
+}
+
+/** What changed, in words: "alex set priority to urgent, labels to billing, vip". */
+export function describeChange(e: ChangeEvent): string {
+  if (e.identity) {
+    const who = e.identity.name ?? e.identity.email ?? e.identity.id;
+    return `Customer identified as ${who} (${describeTrust(e.identity)})`;
+  }
+  if (e.followUp) {
+    const f = e.followUp;
+    // Changes from before confirmation codes carry no `confirmed`.
+    if (f.confirmed && !f.verified) return `Customer confirmed ${f.email} for replies by email (unverified, confirmed)`;
+    return `Customer asked for replies by email at ${f.email} (${f.verified ? "verified" : f.confirmed === false ? "unverified, awaiting the customer's code" : "unverified"}) when away from the chat`;
+  }
+  if (e.summary !== undefined) return "Handoff summary rewritten by the assistant";
+  if (e.handoffNeeded !== undefined)
+    return `${e.by} marked the handoff as ${e.handoffNeeded ? "needed" : "not needed"}`;
+  const parts: string[] = [];
+  if (e.priority) parts.push(`priority to ${e.priority}`);
+  if (e.labels) parts.push(e.labels.length ? `labels to ${e.labels.join(", ")}` : "no labels");
+  return `${e.by} set ${parts.join(", ")}`;
+}
+
+function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent }) {
+  const time = (
+    <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
+      {clock(e.at)}
+    </time>
+  );
+  if (e.type === "note") {
+    return (
+      <li class="line line-private" data-testid="private-note" data-seq={e.seq}>
+        <div class="line-meta">
+          <span class="author">{e.name}</span>
+          <span class="tag tag-private">Private note · agents only</span>
+          {time}
+        </div>
+        <div class="bubble">{e.text}</div>
+      </li>
+    );
+  }
+  if (e.type === "retract") {
+    return (
+      <li class="note note-retract" data-testid="retract-note" data-message={e.messageId} data-seq={e.seq}>
+        <span>
+          {e.by} took back a reply{e.reason ? `: ${e.reason}` : ""}. The customer no longer sees it.
+        </span>
+        {time}
+      </li>
+    );
+  }
+  if (e.type === "csat") {
+    return (
+      <li class="note note-csat" data-testid="csat-note" data-score={e.score} data-seq={e.seq}>
+        <span>
+          Customer rated {e.score}/5{e.comment ? `: “${e.comment}”` : ""}
+        </span>
+        {time}
+      </li>
+    );
+  }
+  return (
+    <li class="note note-change" data-testid="change-note" data-seq={e.seq}>
+      <span>{describeChange(e)}</span>
+      {time}
+    </li>
+  );
+}

@@ -1,0 +1,369 @@
+// One open conversation: the detail (with the handoff packet) from HTTP, then the live socket resumed
+// from the detail's last seq. Every frame goes through the shared `applyFrame`, so replay overlap,
+// streamed drafts and dedup behave exactly as in the customer's widget. This store adds only what
+// the console needs on top: the state-change notes, the agent's own unsent replies, and actions.
+import { computed, signal } from "@preact/signals";
+import { nanoid } from "nanoid";
+import * as z from "zod/mini";
+import {
+  agentMessageSchema,
+  cannedReplyItemSchema,
+  conversationDetailSchema,
+  postedMessageSchema,
+  type CannedReply,
+  type ConversationDetail,
+  type ConversationPatch,
+} from "../../../../shared/api.ts";
+import type {
+  ChangeEvent,
+  CsatEvent,
+  NoteEvent,
+  RetractEvent,
+  ServerFrame,
+  StateEvent,
+} from "../../../../shared/protocol.ts";
+import { applyFrame, emptyTimeline, type Timeline } from "../../../../shared/timeline.ts";
+import { announce } from "../../lib/announce.ts";
+import { api, apiVoid, errorMessage, HttpError, wsUrl } from "../../lib/api.ts";
+import { ackPending, addPending, failPending, retryPending, settlePending, unacked, type Pending } from "./outbox.ts";
+import { checkSession } from "../../lib/session.ts";
+import { LiveSocket } from "../../lib/socket.ts";
+
+const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
+
+// A send the socket swallowed without an ack is retried over HTTP; clientId makes that idempotent.
+const ACK_TIMEOUT_MS = 8_000;
+// The customer's widget refreshes `typing` while they type; a stale "typing…" must not linger.
+const TYPING_STALE_MS = 8_000;
+// How long after the last keystroke the agent stops counting as typing.
+const TYPING_IDLE_MS = 4_000;
+
+export class ConversationStore {
+  readonly timeline = signal<Timeline>(emptyTimeline());
+  /** State changes, kept for the transcript (the shared timeline only tracks the current state). */
+  readonly notes = signal<StateEvent[]>([]);
+  readonly detail = signal<ConversationDetail | undefined>(undefined);
+  readonly loadError = signal<{ message: string; status: number } | undefined>(undefined);
+  readonly pending = signal<Pending[]>([]);
+  readonly busy = signal<"claim" | "resolve" | "handback" | undefined>(undefined);
+  /** Private notes, changes (who changed what) and the rating, for the transcript. */
+  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[]>([]);
+  readonly canned = signal<CannedReply[] | undefined>(undefined);
+  readonly actionError = signal<string | undefined>(undefined);
+  /** Replay finished on the current connection: the view is live. */
+  readonly live = signal(false);
+  readonly state = computed(() => this.timeline.value.state);
+
+  private readonly socket: LiveSocket;
+  readonly socketStatus: LiveSocket["status"];
+  private ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private typingStale: ReturnType<typeof setTimeout> | undefined;
+  private typingIdle: ReturnType<typeof setTimeout> | undefined;
+  private agentTyping = false;
+  private disposed = false;
+  private refreshing = false;
+
+  constructor(readonly id: string) {
+    this.socket = new LiveSocket({
+      url: () => wsUrl(`/api/conversations/${encodeURIComponent(id)}/ws?after=${this.timeline.value.lastSeq}`),
+      onOpen: () => {
+        this.live.value = false;
+      },
+      onClose: () => {
+        this.live.value = false;
+      },
+      onFrame: (f) => {
+        if (isServerFrame(f)) this.onFrame(f);
+      },
+      onFailure: (n) => {
+        this.live.value = false;
+        if (n >= 2) void checkSession();
+      },
+      onSessionEnded: () => void checkSession(),
+    });
+    this.socketStatus = this.socket.status;
+  }
+
+  async start(): Promise<void> {
+    this.loadError.value = undefined;
+    try {
+      const d = await api(`/api/conversations/${encodeURIComponent(this.id)}`, conversationDetailSchema);
+      if (this.disposed) return;
+      this.absorb(d);
+      this.socket.start();
+    } catch (e) {
+      if (this.disposed) return;
+      this.loadError.value = { message: errorMessage(e), status: e instanceof HttpError ? e.status : 0 };
+    }
+  }
+
+  stop(): void {
+    this.disposed = true;
+    if (this.agentTyping) this.socket.send({ t: "typing", on: false });
+    this.socket.stop();
+    for (const t of this.ackTimers.values()) clearTimeout(t);
+    clearTimeout(this.typingStale);
+    clearTimeout(this.typingIdle);
+  }
+
+  reconnect(): void {
+    this.socket.reconnect();
+  }
+
+  /** Re-reads the detail (after claim/resolve, or a new handoff) and folds in anything new. */
+  async refresh(): Promise<void> {
+    try {
+      const d = await api(`/api/conversations/${encodeURIComponent(this.id)}`, conversationDetailSchema);
+      if (!this.disposed) this.absorb(d);
+    } catch {
+      // The socket is the primary source; a failed refresh only means waiting for its frames.
+    }
+  }
+
+  /** Queues a reply and returns an error message if it cannot be sent at all. */
+  async send(raw: string): Promise<string | undefined> {
+    const text = raw.trim();
+    if (!text) return "Type a message first.";
+    if (this.state.value === "resolved") return "This conversation is resolved.";
+    if (this.state.value === "queued") {
+      // Replying is taking the conversation: claim first so the customer sees who joined.
+      const err = await this.claim();
+      if (err) return err;
+    }
+    const clientId = nanoid(21);
+    // Same rules as the server (trim, length), so a reply it would reject never gets queued.
+    const checked = z.safeParse(agentMessageSchema, { clientId, text });
+    if (!checked.success) return checked.error.issues[0]?.message ?? "This message cannot be sent.";
+    this.pending.value = addPending(this.pending.value, clientId, text, Date.now());
+    this.setTyping(false);
+    this.transmit(clientId, text);
+    return undefined;
+  }
+
+  retry(clientId: string): void {
+    const p = this.pending.value.find((x) => x.clientId === clientId);
+    if (!p) return;
+    this.pending.value = retryPending(this.pending.value, clientId);
+    this.transmit(clientId, p.text);
+  }
+
+  discard(clientId: string): void {
+    this.pending.value = this.pending.value.filter((p) => p.clientId !== clientId || p.status === "sent");
+  }
+
+  async claim(): Promise<string | undefined> {
+    return this.action("claim");
+  }
+
+  async resolve(): Promise<string | undefined> {
+    return this.action("resolve");
+  }
+
+  async handBack(): Promise<string | undefined> {
+    return this.action("handback");
+  }
+
+  /** A private note; returns an error message, or undefined once it is stored. */
+  async addNote(raw: string): Promise<string | undefined> {
+    const checked = z.safeParse(agentMessageSchema, { clientId: nanoid(21), text: raw });
+    if (!checked.success) return checked.error.issues[0]?.message ?? "This note cannot be saved.";
+    return this.call(`/notes`, "POST", checked.data, "Note added for agents only.");
+  }
+
+  async patch(p: ConversationPatch): Promise<string | undefined> {
+    return this.call("", "PATCH", p);
+  }
+
+  async markNeeded(needed: boolean): Promise<string | undefined> {
+    return this.call(
+      "/handoff-needed",
+      "PUT",
+      { needed },
+      needed ? "Marked: the handoff was needed." : "Marked: the handoff was not needed.",
+    );
+  }
+
+  async loadCanned(): Promise<void> {
+    if (this.canned.value) return;
+    try {
+      this.canned.value = (await api("/api/canned", cannedList)).items;
+    } catch {
+      this.canned.value = [];
+    }
+  }
+
+  private async call(
+    path: string,
+    method: "POST" | "PUT" | "PATCH",
+    body: unknown,
+    done?: string,
+  ): Promise<string | undefined> {
+    this.actionError.value = undefined;
+    try {
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
+      if (done) announce(done);
+      // The socket brings the recorded event; the detail carries the current values.
+      await this.refresh();
+      return undefined;
+    } catch (e) {
+      const msg = errorMessage(e);
+      this.actionError.value = msg;
+      return msg;
+    }
+  }
+
+  /** Called on every keystroke in the composer; sends typing on/off edges only. */
+  typingActivity(hasText: boolean): void {
+    clearTimeout(this.typingIdle);
+    if (!hasText) {
+      this.setTyping(false);
+      return;
+    }
+    this.setTyping(true);
+    this.typingIdle = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
+  }
+
+  setTyping(on: boolean): void {
+    if (on === this.agentTyping) return;
+    if (on && this.state.value !== "agent") return;
+    this.agentTyping = on;
+    this.socket.send({ t: "typing", on });
+  }
+
+  private async action(kind: "claim" | "resolve" | "handback"): Promise<string | undefined> {
+    if (this.busy.value) return undefined;
+    this.busy.value = kind;
+    this.actionError.value = undefined;
+    try {
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}/${kind}`, { method: "POST", body: {} });
+      announce(
+        kind === "claim"
+          ? "You joined the conversation."
+          : kind === "resolve"
+            ? "Conversation resolved."
+            : "Handed back to the bot.",
+      );
+      return undefined;
+    } catch (e) {
+      const msg = errorMessage(e);
+      this.actionError.value = msg;
+      return msg;
+    } finally {
+      this.busy.value = undefined;
+      // Whether it worked or someone beat us to it, show the state the server now has.
+      await this.refresh();
+    }
+  }
+
+  private transmit(clientId: string, text: string): void {
+    clearTimeout(this.ackTimers.get(clientId));
+    if (this.live.value && this.socket.send({ t: "send", clientId, text })) {
+      this.ackTimers.set(
+        clientId,
+        setTimeout(() => void this.postMessage(clientId, text), ACK_TIMEOUT_MS),
+      );
+      return;
+    }
+    void this.postMessage(clientId, text);
+  }
+
+  private async postMessage(clientId: string, text: string): Promise<void> {
+    this.ackTimers.delete(clientId);
+    const p = this.pending.value.find((x) => x.clientId === clientId);
+    if (!p || p.status === "sent") return;
+    try {
+      const r = await api(`/api/conversations/${encodeURIComponent(this.id)}/messages`, postedMessageSchema, {
+        body: { clientId, text },
+      });
+      this.onAck(clientId, r.seq);
+      // No socket to deliver the stored copy: fetch it so the reply settles into the transcript.
+      if (!this.live.value) void this.refresh();
+    } catch (e) {
+      this.pending.value = failPending(this.pending.value, clientId, errorMessage(e));
+      announce("Your reply was not sent.");
+    }
+  }
+
+  private onAck(clientId: string, seq: number): void {
+    clearTimeout(this.ackTimers.get(clientId));
+    this.ackTimers.delete(clientId);
+    this.pending.value = settlePending(ackPending(this.pending.value, clientId, seq), this.timeline.value.messages);
+  }
+
+  private absorb(d: ConversationDetail): void {
+    this.detail.value = d;
+    let t = this.timeline.value;
+    for (const event of [...d.events].sort((a, b) => a.seq - b.seq)) t = this.fold(t, { t: "event", event });
+    t = applyFrame(t, { t: "ready", lastSeq: d.lastSeq, state: d.state });
+    this.commit(t);
+  }
+
+  private onFrame(f: ServerFrame): void {
+    switch (f.t) {
+      case "ack":
+        this.onAck(f.clientId, f.seq);
+        return;
+      case "error":
+        this.actionError.value = f.message;
+        return;
+      case "typing":
+        // Our own typing may be echoed back; only the customer's matters here.
+        if (f.author !== "customer") return;
+        clearTimeout(this.typingStale);
+        if (f.on)
+          this.typingStale = setTimeout(
+            () => this.commit(applyFrame(this.timeline.value, { t: "typing", author: "customer", on: false })),
+            TYPING_STALE_MS,
+          );
+        this.commit(applyFrame(this.timeline.value, f));
+        return;
+      case "ready":
+        this.commit(applyFrame(this.timeline.value, f));
+        this.live.value = true;
+        // Anything typed while disconnected (or never acked) goes out again with its clientId.
+        for (const p of unacked(this.pending.value)) {
+          this.pending.value = retryPending(this.pending.value, p.clientId);
+          this.transmit(p.clientId, p.text);
+        }
+        return;
+      default:
+        this.commit(this.fold(this.timeline.value, f));
+    }
+  }
+
+  private fold(t: Timeline, f: ServerFrame): Timeline {
+    const next = applyFrame(t, f);
+    if (f.t !== "event" || next === t || next.lastSeq === t.lastSeq) return next;
+    const e = f.event;
+    if (e.type === "state") {
+      this.notes.value = [...this.notes.value, e];
+      // A live handoff brings a packet the detail we loaded did not have.
+      if (e.state === "queued" && !this.detail.value?.handoff) void this.refresh();
+      return next;
+    }
+    if (e.type !== "message") {
+      this.agentEvents.value = [...this.agentEvents.value, e];
+      // Current labels, priority, identity and rating live in the detail: re-read it.
+      if (!this.refreshing) {
+        this.refreshing = true;
+        queueMicrotask(() => void this.refresh().finally(() => (this.refreshing = false)));
+      }
+      return next;
+    }
+    if (e.author === "customer" && next.typing) {
+      clearTimeout(this.typingStale);
+      return applyFrame(next, { t: "typing", author: "customer", on: false });
+    }
+    return next;
+  }
+
+  private commit(t: Timeline): void {
+    if (t === this.timeline.value) return;
+    this.timeline.value = t;
+    this.pending.value = settlePending(this.pending.value, t.messages);
+  }
+}
+
+function isServerFrame(f: unknown): f is ServerFrame {
+  return typeof f === "object" && f !== null && typeof (f as { t?: unknown }).t === "string";
+}

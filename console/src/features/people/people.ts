@@ -1,0 +1,52 @@
+// Pure logic of the people, account and audit pages (unit-tested in tests/unit/console-people.test.ts).
+import { roles, type Role } from "../../../../shared/api.ts";
+import type { AuditEntry, PersonSummary, SessionInfo } from "../../../../shared/security.ts";
+import { describeUserAgent } from "../../lib/format.ts";
+
+const rank: Record<Role, number> = { agent: 0, editor: 1, owner: 2 };
+
+/** The roles someone may give: their own and below (the worker refuses the rest anyway). */
+export const grantable = (mine: Role): Role[] => roles.filter((r) => rank[r] <= rank[mine]);
+
+/** A new password and its repetition; the worker's rule is 10 to 200 characters. */
+export function checkNewPassword(password: string, again: string): string | undefined {
+  if (password.length < 10) return "Use 10 characters or more.";
+  if (password.length > 200) return "Use 200 characters or fewer.";
+  if (password !== again) return "The two passwords differ.";
+  return undefined;
+}
+
+/** "Chrome 126 on macOS · 203.0.113.9" */
+export const sessionLabel = (s: SessionInfo): string =>
+  `${describeUserAgent(s.userAgent ?? undefined)} · ${s.ip ?? "unknown address"}`;
+
+/** "JBSW Y3DP EHPK 3PXP": a base32 secret in groups people can type. */
+export const groupSecret = (b32: string): string => b32.replace(/(.{4})(?=.)/g, "$1 ");
+
+export function personFlags(p: PersonSummary): string[] {
+  return [p.disabled ? "Disabled" : "", p.twoFactor ? "Two-factor on" : "No two-factor"].filter(Boolean);
+}
+
+/** People sorted: enabled first, then by name. */
+export const orderPeople = (list: PersonSummary[]): PersonSummary[] =>
+  [...list].sort((a, b) => Number(a.disabled) - Number(b.disabled) || a.name.localeCompare(b.name));
+
+const field = (v: unknown, k: string): unknown =>
+  v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+
+/** One audit entry as a sentence an owner can scan ("role agent → editor", "secret rotated"). */
+export function describeAudit(e: AuditEntry): string {
+  const changes: string[] = [];
+  const after = e.after;
+  const before = e.before;
+  if (after && typeof after === "object")
+    for (const [k, v] of Object.entries(after as Record<string, unknown>)) {
+      const was = field(before, k);
+      const show = (x: unknown) => (Array.isArray(x) ? x.join(", ") || "none" : String(x));
+      if (was !== undefined && JSON.stringify(was) !== JSON.stringify(v))
+        changes.push(`${k} ${show(was)} → ${show(v)}`);
+      else if (was === undefined) changes.push(`${k} ${show(v)}`);
+    }
+  const what = e.action.replace(/[._]/g, " ");
+  return changes.length ? `${what}: ${changes.join("; ")}` : what;
+}

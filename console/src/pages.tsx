@@ -1,0 +1,49 @@
+// The route table: which page each route shows and the page's name in the tab title. Adding a page is
+// its path in lib/route.ts (`PATHS`, pure and unit-tested without the pages) and one entry here; the
+// mapped type below makes the compiler ask for the entry as soon as the route exists.
+import type { ComponentChild } from "preact";
+import type { Me } from "../../shared/api.ts";
+import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
+import { CannedPage } from "./features/canned/CannedPage.tsx";
+import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
+import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
+import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
+import { SurgeArea } from "./features/surge/SurgeArea.tsx";
+// The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
+// must follow the other features' (same-specificity rules such as `.tool select` after `.kb-form
+// select`), as they did when all of it was one stylesheet.
+import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
+import { InboxPage } from "./features/inbox/InboxPage.tsx";
+import type { Route } from "./lib/route.ts";
+import { LazyAnalytics, LazyOperations, LazyPeople } from "./shell/lazy.tsx";
+
+type Page<N extends Route["name"]> = {
+  /** In the tab title: "(3) Inbox · EdgeDesk". */
+  title: string;
+  render: (route: Extract<Route, { name: N }>, me: Me) => ComponentChild;
+};
+
+export const pages: { [N in Route["name"]]: Page<N> } = {
+  inbox: { title: "Inbox", render: () => <InboxPage /> },
+  conversation: { title: "Conversation", render: (r) => <ConversationPage key={r.id} id={r.id} /> },
+  integrations: { title: "Integrations", render: (_, me) => <IntegrationsPage me={me} /> },
+  apiKeys: { title: "API keys", render: (_, me) => <ApiKeysPage me={me} /> },
+  people: { title: "People", render: (_, me) => <LazyPeople page="people" me={me} /> },
+  security: { title: "Your account", render: (_, me) => <LazyPeople page="security" me={me} /> },
+  privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },
+  kb: { title: "Knowledge", render: (r, me) => <KnowledgeArea route={r} me={me} /> },
+  canned: { title: "Canned replies", render: (_, me) => <CannedPage me={me} /> },
+  surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
+  analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },
+  ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
+};
+
+/** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */
+function pageOf(route: Route): Page<Route["name"]> {
+  return pages[route.name] as Page<Route["name"]>;
+}
+
+export const pageTitle = (route: Route): string => pageOf(route).title;
+
+export const renderPage = (route: Route, me: Me): ComponentChild =>
+  (pageOf(route).render as (r: Route, me: Me) => ComponentChild)(route, me);

@@ -1,0 +1,43 @@
+// The settings area's own navigation: one link per settings page, the current one marked. Everyone has
+// "Your account"; the workspace's pages are for owners.
+import { me } from "../lib/session.ts";
+import { route } from "../lib/router.ts";
+
+const PAGES = [
+  {
+    name: "security",
+    href: "#/settings/security",
+    label: "Your account",
+    testId: "nav-settings-security",
+    owner: false,
+  },
+  { name: "people", href: "#/settings/people", label: "People", testId: "nav-settings-people", owner: true },
+  {
+    name: "integrations",
+    href: "#/settings/integrations",
+    label: "Integrations",
+    testId: "nav-settings-integrations",
+    owner: true,
+  },
+  { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
+  { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy", owner: true },
+] as const;
+
+export function SettingsNav() {
+  const owner = me.value?.role === "owner";
+  return (
+    <nav class="settings-nav" aria-label="Settings">
+      {PAGES.filter((p) => owner || !p.owner).map((p) => (
+        <a
+          key={p.name}
+          href={p.href}
+          class="settings-link"
+          aria-current={route.value.name === p.name ? "page" : undefined}
+          data-testid={p.testId}
+        >
+          {p.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
