@@ -40,60 +40,70 @@ import { sitesAdmin } from "./sites/routes.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
-export type Mount = readonly [prefix: string, router: Hono<AppEnv>];
+type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
+type Target = "workspace" | "site" | "conversation" | "deployment" | "none";
+type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" } | { none: string };
 
 /**
- * Every router and the prefix it owns. Guards: "session" is a console sign-in (role), "admin" a
- * session or the operator's ADMIN_TOKEN naming `?workspace=`, "operator" the ADMIN_TOKEN only. The
- * target is the caller's workspace unless said otherwise. Budgets not named here are in app.ts's
- * family middleware or none (worker/README.md lists which).
+ * A router at the prefix it owns, and what its routes answer before any handler runs: who may call
+ * them at least (a route may ask for more, e.g. editors), what they reach, and how often.
+ * Guards: "site" is the site key and its allowed origins (middleware/site.ts), plus the conversation's
+ * or the history's token per route; "session" a console sign-in (middleware/auth.ts requireAgent);
+ * "admin" a session with a role, or the operator's ADMIN_TOKEN naming `?workspace=` (requireAdmin,
+ * ownerOrOperator); "operator" the ADMIN_TOKEN only; "apiKey" a REST key of one workspace.
  */
+export type Mount = readonly [prefix: string, router: Hono<AppEnv>, guard: Guard, target: Target, budget: Budget];
+
+const perIp: Budget = { per: "ip" };
+const perCaller: Budget = { per: "caller" };
+const signedIn: Budget = { none: "a signed-in person of the workspace (sign-in is throttled); no rate of its own" };
+const operatorOnly: Budget = { none: "the operator's own occasional calls" };
+
+/** Every router and the prefix it owns; the order does not matter. */
 export const mounts: readonly Mount[] = [
-  // Public, site key + conversation token (the /v1 family's site guard); writes per IP.
-  ["/v1/conversations", conversations],
-  // Public, site key + a signed identity's history token; reads and writes per IP.
-  ["/v1/me", customerHistory],
-  // Public: sign-in, throttled per account and network inside (auth/throttle.ts).
-  ["/api/auth", auth],
-  // Session, any role; who-am-I and enrolment also before two-factor is set up (per route).
-  ["/api/me", meApi],
-  // Session: every role reads, editors and owners write (per route).
-  ["/api/kb", knowledge],
-  ["/api/inbox", inboxApi],
-  ["/api/agents", agentsApi],
-  ["/api/conversations", agentConversations],
-  ["/api/contacts", contactsApi],
-  // Session: every role reads, editors and owners write (per route).
-  ["/api/canned", cannedApi],
-  // Session; deciding a plan needs an owner other than its lead (inside).
-  ["/api/surge", surge],
-  // Admin, owners; per-caller budgets (privacy, ops, workspace).
-  ["/api/analytics", analytics],
-  ["/api/privacy", privacy],
-  ["/admin/v1/privacy", privacy],
-  ["/api/ops", ops],
-  ["/admin/v1/ops", ops],
-  ["/api/workspace", workspaceApi],
-  ["/admin/v1/workspace", workspaceAdmin],
-  ["/api/api-keys", apiKeys],
-  ["/admin/v1/api-keys", apiKeys],
-  ["/admin/v1/notifications", notifications],
-  ["/admin/v1/agents", people],
-  ["/admin/v1/sites", sitesAdmin],
-  ["/admin/v1/audit", auditAdmin],
-  ["/admin/v1/audit.csv", auditCsvAdmin],
-  // Admin, editors and owners.
-  ["/admin/v1/kb", knowledgeAdmin],
-  ["/admin/v1/conversations", adminConversations],
-  // Operator only.
-  ["/admin/v1/workspaces", workspacesAdmin],
-  ["/admin/v1/email-addresses", emailAddressesAdmin],
-  // An API key (Bearer ek_…) of one workspace; per key (inside).
-  ["/rest/v1", rest],
+  // The widget's API: writes per IP (and a message budget per conversation, conversation/budget.ts).
+  ["/v1/conversations", conversations, "site", "conversation", perIp],
+  ["/v1/me", customerHistory, "site", "site", perIp],
+  ["/api/auth", auth, "public", "none", { per: "account+network" }],
+  // Who-am-I and enrolment also before two-factor is set up (per route).
+  ["/api/me", meApi, "session", "workspace", signedIn],
+  // Every role reads; editors and owners write (per route).
+  ["/api/kb", knowledge, "session", "workspace", signedIn],
+  ["/api/inbox", inboxApi, "session", "workspace", signedIn],
+  ["/api/agents", agentsApi, "session", "workspace", signedIn],
+  ["/api/conversations", agentConversations, "session", "conversation", signedIn],
+  ["/api/contacts", contactsApi, "session", "workspace", signedIn],
+  ["/api/canned", cannedApi, "session", "workspace", signedIn],
+  // Deciding a plan needs an owner other than its lead (inside).
+  ["/api/surge", surge, "session", "workspace", signedIn],
+  // Owners, or the ADMIN_TOKEN.
+  ["/api/analytics", analytics, "admin", "workspace", signedIn],
+  ["/api/privacy", privacy, "admin", "workspace", perCaller],
+  ["/admin/v1/privacy", privacy, "admin", "workspace", perCaller],
+  // A session sees its workspace; the ADMIN_TOKEN the whole deployment.
+  ["/api/ops", ops, "admin", "deployment", perCaller],
+  ["/admin/v1/ops", ops, "admin", "deployment", perCaller],
+  // Import and removal: the ADMIN_TOKEN only (per route). Both doors share one budget.
+  ["/api/workspace", workspaceApi, "admin", "workspace", perCaller],
+  ["/admin/v1/workspace", workspaceAdmin, "admin", "workspace", perCaller],
+  ["/api/api-keys", apiKeys, "admin", "workspace", signedIn],
+  ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],
+  ["/admin/v1/notifications", notifications, "admin", "workspace", signedIn],
+  ["/admin/v1/agents", people, "admin", "workspace", signedIn],
+  ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
+  ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
+  ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],
+  // Editors and owners, or the ADMIN_TOKEN (CI, the kb CLI).
+  ["/admin/v1/kb", knowledgeAdmin, "admin", "workspace", signedIn],
+  ["/admin/v1/conversations", adminConversations, "admin", "conversation", signedIn],
+  ["/admin/v1/workspaces", workspacesAdmin, "operator", "deployment", operatorOnly],
+  ["/admin/v1/email-addresses", emailAddressesAdmin, "operator", "deployment", operatorOnly],
+  // Its OpenAPI document is public.
+  ["/rest/v1", rest, "apiKey", "conversation", { per: "apiKey" }],
   // Public pages holding their own full paths, without middleware of their own: the help centre
-  // (`/hc/…`, `/help/:id`, `/robots.txt`; POSTs per IP) and the demo host page.
-  ["/", portal],
-  ["/", pages],
+  // (`/hc/…`, `/help/:id`, `/robots.txt`; its POSTs per IP, its pages edge-cached) and the demo page.
+  ["/", portal, "public", "workspace", perIp],
+  ["/", pages, "public", "none", { none: "static pages" }],
 ];
 
 /** The app: the URL families' middleware first, then `table` in any order. */

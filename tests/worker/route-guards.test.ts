@@ -327,6 +327,29 @@ describe("route guards", () => {
     expect(rootMiddleware).toEqual([]);
   });
 
+  it("declares at each mount the guard that all its routes have at least", () => {
+    const accessOf = new Map(Object.entries(TABLE).flatMap(([a, rs]) => rs.map((r) => [r, a as Access] as const)));
+    const fits: Record<Mount[2], Access[]> = {
+      public: ["public"],
+      site: ["site"],
+      // The REST channel's OpenAPI document is public.
+      apiKey: ["apiKey", "public"],
+      session: ["sessionEarly", "session", "sessionEditor"],
+      admin: ["adminEditor", "adminOwner", "operator"],
+      operator: ["operator"],
+    };
+    const join = (prefix: string, path: string) => (prefix === "/" ? path : path === "/" ? prefix : prefix + path);
+    const wrong = mounts.flatMap(([prefix, router, guard]) =>
+      [...routesOf(router)].flatMap((route) => {
+        const [method, path] = route.split(" ") as [string, string];
+        const full = `${method} ${join(prefix, path)}`;
+        const access = accessOf.get(full);
+        return access && fits[guard].includes(access) ? [] : [`${full}: mounted as ${guard}, table says ${access}`];
+      }),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it("lets exactly the table's callers past each route's guard", async () => {
     const { wrong, calls } = await mismatches((r) => SELF.fetch(r));
     expect(wrong).toEqual([]);
