@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type Mount, mounts } from "../../worker/app.ts";
 import type { AppEnv } from "../../worker/env.ts";
-import { BASE, createAgent } from "./helpers.ts";
+import { ADMIN, BASE, createAgent, createConversation, waitFor } from "./helpers.ts";
 
 const WS = "route-guards";
 const WS_2FA = "route-guards-2fa";
@@ -367,5 +367,36 @@ describe("route guards", () => {
     });
     expect(wrong).toEqual([]);
     expect(calls).toBeGreaterThan(800);
+  });
+
+  it("reaches a conversation from its own workspace only, on every conversation route", async () => {
+    const c = await createConversation();
+    await waitFor(
+      () => env.DB.prepare("SELECT 1 AS x FROM conversations WHERE id = ?").bind(c.id).first(),
+      (row) => !!row,
+      5000,
+    );
+    const routes = Object.values(TABLE)
+      .flat()
+      .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
+    expect(routes.length).toBe(12);
+    const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
+    const outcome = async (route: string, who: "ours" | "theirs") => {
+      const [method, path] = route.split(" ") as [string, string];
+      const admin = path.startsWith("/admin/");
+      const url = new URL(path.replace(":id", c.id).replace(":file", PARAMS.file as string), BASE);
+      if (admin) url.searchParams.set("workspace", who === "ours" ? "demo" : WS);
+      const headers: Record<string, string> = admin
+        ? { authorization: ADMIN.authorization }
+        : { cookie: who === "ours" ? demoAgent : cookies.owner };
+      if (path.endsWith("/ws")) headers.upgrade = "websocket";
+      return (await SELF.fetch(new Request(url, { method, headers }))).status;
+    };
+    // An owner (or the operator's token) of another workspace finds nothing: ids do not leak.
+    const theirs = await Promise.all(routes.map(async (r) => `${r} ${await outcome(r, "theirs")}`));
+    expect(theirs).toEqual(routes.map((r) => `${r} 404`));
+    // The conversation's own workspace reads it (its files are missing, not forbidden).
+    expect(await outcome("GET /api/conversations/:id", "ours")).toBe(200);
+    expect(await outcome("GET /admin/v1/conversations/:id", "ours")).toBe(200);
   });
 });
