@@ -22,7 +22,7 @@ type AgentOptions = {
 
 export function requireAgent({ role = "agent", twoFactor = "enforce" }: AgentOptions = {}): MiddlewareHandler<AppEnv> {
   return async function requireAgentHandler(c, next) {
-    // Several /api routers each guard their routes; the session is looked up once per request.
+    // A router's guard and a route's stricter one (same router) share one session lookup per request.
     const token = getCookie(c, SESSION_COOKIE);
     const agent = c.get("agent") ?? (token ? await sessionAgent(c.env.DB, token) : null);
     if (!agent) throw new ApiFailure(401, "unauthenticated", "log in first");

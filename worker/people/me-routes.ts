@@ -1,8 +1,10 @@
 // `/api/me`: who is signed in, and what every agent manages for themselves: their password, their
 // sessions and their second factor. Who-am-I, two-factor status and enrolment work before two-factor
-// is set up in a workspace that requires it; nothing else does (middleware/auth.ts).
+// is set up in a workspace that requires it; nothing else does (middleware/auth.ts). Each route names
+// which of the two session guards it takes. The agent's own availability for routing is here too
+// (inbox/agents.ts). No budget of its own: a signed-in person's own settings.
 import { Hono, type Context } from "hono";
-import type { Me } from "../../shared/api.ts";
+import { availabilitySchema, type Me } from "../../shared/api.ts";
 import {
   passwordChangeSchema,
   twoFactorCodeSchema,
@@ -18,6 +20,7 @@ import { otpauthUri } from "../auth/totp.ts";
 import { checkCode, newRecoveryCodes, newTotpSecret } from "../auth/two-factor.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
+import { setOwnAvailability } from "../inbox/agents.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { endSessions } from "./revoke.ts";
 
@@ -162,4 +165,11 @@ meApi.delete("/two-factor", full, async (c) => {
   ]);
   await audit(c, { action: "agent.two_factor_off", target: target(c) });
   return c.json({ ok: true });
+});
+
+/** Away or available: the inbox stops or starts routing to this agent. */
+meApi.put("/availability", full, async (c) => {
+  const { away } = parseOr400(availabilitySchema, await jsonBody(c), "body");
+  await setOwnAvailability(c, away);
+  return c.json({ away });
 });

@@ -1,15 +1,18 @@
 // `/admin/v1/agents`: the workspace's people, for owners (a session) and operators (the ADMIN_TOKEN
 // with `?workspace=`). Creating never touches an existing account; nobody grants a role above their
 // own or changes their own; the last enabled owner stays; a role change, a password reset, disabling
-// and "end sessions" end the person's sessions and sockets. Every change is in the audit log.
+// and "end sessions" end the person's sessions and sockets. Every change is in the audit log. An
+// agent's teams and availability for routing (`PUT /:id/routing`) are set here too (inbox/agents.ts).
+// No budget of its own: an owner's occasional write (passwords are hashed once per change).
 import { Hono, type Context } from "hono";
-import { newAgentSchema, type Role } from "../../shared/api.ts";
+import { agentRoutingSchema, newAgentSchema, type Role } from "../../shared/api.ts";
 import { agentPatchSchema, type PersonSummary } from "../../shared/security.ts";
 import { audit } from "../audit/log.ts";
 import { hashPassword } from "../auth/password.ts";
 import { listSessions } from "../auth/sessions.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
+import { setRouting } from "../inbox/agents.ts";
 import { rank, requireAdmin } from "../middleware/auth.ts";
 import { endSessions } from "./revoke.ts";
 
@@ -195,4 +198,10 @@ people.delete("/:id/two-factor", async (c) => {
     after: { twoFactor: false, sessionsEnded: ended.length },
   });
   return c.json({ ok: true });
+});
+
+/** Teams and availability: the inbox routes by them from the next assignment on. */
+people.put("/:id/routing", async (c) => {
+  const body = parseOr400(agentRoutingSchema, await jsonBody(c), "body");
+  return c.json(await setRouting(c, c.req.param("id"), body));
 });

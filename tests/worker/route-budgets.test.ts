@@ -1,0 +1,110 @@
+// Every mount of worker/app.ts that names a budget is held to it: with the budget's setting tight (a
+// burst of 2, next to no refill), a caller's third call is a 429 with retry-after while the first two
+// are answered. Mounts that name none say why in the table (app.ts); a new budgeted mount without a
+// probe here fails the first test.
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp, mounts } from "../../worker/app.ts";
+import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
+import { ADMIN, SITE } from "./helpers.ts";
+
+const WS = "route-budgets";
+const tight = {
+  ...env,
+  RATE_LIMIT: "0.001,2",
+  PRIVACY_RATE_LIMIT: "0.001,2",
+  OPS_RATE_LIMIT: "0.001,2",
+  REST_RATE_LIMIT: "0.001,2",
+};
+// A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
+// keyed per caller, so each probe below uses a caller (address, workspace, key) nobody else does.
+const app = buildApp();
+
+async function send(method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  const ctx = createExecutionContext();
+  const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+  const res = await app.fetch(new Request(`http://localhost:8787${path}`, init), tight, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
+
+let restKey = "";
+
+/** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
+const probes = (): Record<string, Probe> => {
+  const json = { "content-type": "application/json" };
+  const ip = (n: number) => ({ "cf-connecting-ip": `192.0.2.${n}` });
+  const admin = (ws: string, path: string) => ({ path: `${path}${path.includes("?") ? "&" : "?"}workspace=${ws}` });
+  return {
+    "/v1/conversations": {
+      method: "POST",
+      path: `/v1/conversations?site=${SITE}`,
+      headers: { ...json, ...ip(71) },
+      body: { locale: "en" },
+    },
+    "/v1/me": { method: "GET", path: `/v1/me/conversations?site=${SITE}`, headers: ip(72) },
+    // Failures per account, whatever the network (auth/throttle.ts); tests/worker/login-throttle.test.ts has the rest.
+    "/api/auth": {
+      method: "POST",
+      path: "/api/auth/login",
+      headers: { ...json, ...ip(73) },
+      body: { email: "nobody@route-budgets.example", password: "wrong guess" },
+      calls: ACCOUNT_LOCK.failures + 1,
+    },
+    "/api/privacy": { method: "GET", ...admin(`${WS}-a`, "/api/privacy/retention"), headers: ADMIN },
+    "/admin/v1/privacy": { method: "GET", ...admin(`${WS}-b`, "/admin/v1/privacy/retention"), headers: ADMIN },
+    "/api/ops": { method: "GET", ...admin(`${WS}-c`, "/api/ops/metrics"), headers: ADMIN },
+    "/admin/v1/ops": { method: "GET", ...admin(`${WS}-d`, "/admin/v1/ops/metrics"), headers: ADMIN },
+    "/api/workspace": { method: "GET", ...admin(`${WS}-e`, "/api/workspace/export?limit=1"), headers: ADMIN },
+    "/admin/v1/workspace": {
+      method: "GET",
+      ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
+      headers: ADMIN,
+    },
+    "/rest/v1": {
+      method: "GET",
+      path: "/rest/v1/conversations/no-such-conversation",
+      headers: { authorization: `Bearer ${restKey}` },
+    },
+    "/": {
+      method: "POST",
+      path: "/hc/demo/articles/no-such-article/vote",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...ip(74) },
+    },
+  };
+};
+
+beforeAll(async () => {
+  const names = ["a", "b", "c", "d", "e", "f"].map((x) => `${WS}-${x}`);
+  await env.DB.batch(
+    names.map((id) =>
+      env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),
+    ),
+  );
+  const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
+  expect(r.status).toBe(201);
+  restKey = ((await r.json()) as { key: string }).key;
+});
+
+describe("route budgets", () => {
+  it("has a probe for every mount that names a budget", () => {
+    const budgeted = [...new Set(mounts.filter(([, , , , b]) => "per" in b).map(([p]) => p))];
+    expect(budgeted.sort()).toEqual(Object.keys(probes()).sort());
+  });
+
+  for (const prefix of Object.keys(probes()))
+    it(`holds ${prefix} to its budget`, async () => {
+      const p = probes()[prefix] as Probe;
+      const statuses: number[] = [];
+      let last: Response | null = null;
+      for (let i = 0; i < (p.calls ?? 3); i++) {
+        last = await send(p.method, p.path, p.headers, p.body);
+        statuses.push(last.status);
+      }
+      expect(statuses.slice(0, -1).filter((s) => s === 429)).toEqual([]);
+      expect(statuses.at(-1)).toBe(429);
+      expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
+});

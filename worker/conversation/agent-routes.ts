@@ -1,0 +1,115 @@
+// The console's conversation API, `/api/conversations` (an agent's session, any role): detail, live
+// socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, email
+// attachments; and the admin read `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
+// Every route reaches only conversations of the caller's workspace (agent-access.ts). No budget of
+// their own: each needs a signed-in person, and every write is one turn of that conversation's object.
+import { Hono, type Context } from "hono";
+import {
+  afterQuerySchema,
+  agentMessageSchema,
+  assignSchema,
+  conversationPatchSchema,
+  handoffNeededSchema,
+  noteSchema,
+} from "../../shared/api.ts";
+import { attachmentDownload } from "../channels/email/routes.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
+import { assignTarget } from "../inbox/agents.ts";
+import { requireAdmin, requireAgent } from "../middleware/auth.ts";
+import { trackSocket } from "../people/revoke.ts";
+import { settle, workspaceConversation } from "./agent-access.ts";
+
+export const agentConversations = new Hono<AppEnv>();
+agentConversations.use(requireAgent());
+
+const who = (c: Context<AppEnv>) => ({ id: c.get("agent").id, name: c.get("agent").name });
+
+agentConversations.get("/:id", async (c) => c.json(await (await workspaceConversation(c)).detail()));
+
+agentConversations.get("/:id/ws", async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+    throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
+  const { after } = parseOr400(afterQuerySchema, c.req.query(), "query");
+  const stub = await workspaceConversation(c);
+  const a = who(c);
+  // Ending this session later closes this socket too (people/revoke.ts).
+  const sessionId = c.get("agent").sessionId;
+  if (sessionId) await trackSocket(c.env.DB, sessionId, c.req.param("id"));
+  return stub.fetch(`https://do/ws?after=${after}`, {
+    headers: {
+      upgrade: "websocket",
+      "x-agent-id": a.id,
+      "x-agent-name": a.name,
+      ...(sessionId ? { "x-session-id": sessionId } : {}),
+    },
+  });
+});
+
+agentConversations.post("/:id/messages", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(agentMessageSchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.postAgent(who(c), body.clientId, body.text)), 201);
+});
+
+agentConversations.post("/:id/claim", async (c) => {
+  const stub = await workspaceConversation(c);
+  settle(await stub.claim(who(c)));
+  return c.json({ ok: true });
+});
+
+agentConversations.post("/:id/resolve", async (c) => {
+  const stub = await workspaceConversation(c);
+  settle(await stub.resolve(who(c)));
+  return c.json({ ok: true });
+});
+
+// ---- agent tools -----------------------------------------------------------------------------
+
+/** Private note: agents only, never the customer (see docs/conversations.md "Who sees what"). */
+agentConversations.post("/:id/notes", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(noteSchema, await jsonBody(c), "body");
+  return c.json(await stub.postNote(who(c), body.clientId, body.text), 201);
+});
+
+/** Labels and priority; the change is recorded in the timeline with the agent's name. */
+agentConversations.patch("/:id", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(conversationPatchSchema, await jsonBody(c), "body");
+  const patch = {
+    ...(body.labels ? { labels: body.labels } : {}),
+    ...(body.priority ? { priority: body.priority } : {}),
+  };
+  return c.json(await stub.update(who(c), patch));
+});
+
+agentConversations.post("/:id/handback", async (c) => {
+  const stub = await workspaceConversation(c);
+  settle(await stub.handBack(who(c)));
+  return c.json({ ok: true });
+});
+
+agentConversations.put("/:id/handoff-needed", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(handoffNeededSchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.markNeeded(who(c), body.needed)));
+});
+
+/** To an agent or a team; who may assign to whom is the inbox's rule (inbox/agents.ts). */
+agentConversations.post("/:id/assign", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(assignSchema, await jsonBody(c), "body");
+  const to = await assignTarget(c, body);
+  const assignee = settle(await stub.assign(to));
+  return c.json({ assignee, ...("team" in to ? { team: to.team } : {}) });
+});
+
+/** A file an email brought in (channels/email/attachments.ts). */
+agentConversations.get("/:id/attachments/:file", (c) => attachmentDownload(c, c.req.param("id"), c.req.param("file")));
+
+/** The same detail for the admin API: editors and owners, or the ADMIN_TOKEN with `?workspace=`. */
+export const adminConversations = new Hono<AppEnv>();
+adminConversations.use(requireAdmin());
+
+adminConversations.get("/:id", async (c) => c.json(await (await workspaceConversation(c)).detail()));
