@@ -1,7 +1,7 @@
 // How the agent and admin routes reach one conversation: only inside the caller's workspace, and a
 // refused state change becomes a 409 the console can show.
 import type { Context } from "hono";
-import type { Outcome } from "./do.ts";
+import type { Outcome } from "./model.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 
