@@ -3,6 +3,8 @@
 import * as z from "zod/mini";
 import { articleSchema, type Article } from "./article.ts";
 import {
+  conversationStates,
+  eventSchema,
   MAX_MESSAGE_CHARS,
   type Action,
   type ConversationEvent,
@@ -33,7 +35,12 @@ export const createConversationSchema = z.object({
   article: z.optional(articleSchema.shape.id),
 });
 export type CreateConversation = z.input<typeof createConversationSchema>;
-export type CreatedConversation = { id: string; token: string; state: ConversationState };
+export const createdConversationSchema = z.object({
+  id: z.string(),
+  token: z.string(),
+  state: z.enum(conversationStates),
+});
+export type CreatedConversation = z.infer<typeof createdConversationSchema>;
 
 export const postMessageSchema = z.object({
   clientId: z.string().check(z.minLength(8, "clientId must be 8 to 64 characters"), z.maxLength(64)),
@@ -42,7 +49,8 @@ export const postMessageSchema = z.object({
   choice: z.optional(z.string().check(z.maxLength(80))),
 });
 export type PostMessage = z.infer<typeof postMessageSchema>;
-export type PostedMessage = { seq: number; duplicate: boolean };
+export const postedMessageSchema = z.object({ seq: z.number(), duplicate: z.boolean() });
+export type PostedMessage = z.infer<typeof postedMessageSchema>;
 
 export const handoffRequestSchema = z.object({ reason: z.optional(z.string().check(z.maxLength(500))) });
 
@@ -129,13 +137,33 @@ export const followUpConfirmSchema = z.object({
  * identity's address. `confirmed`: mail goes there (verified, or a typed address whose owner entered
  * the code we mailed it); until then nothing but the confirmation mail is sent to it.
  */
-export type FollowUpResult = { email: string; verified: boolean; confirmed: boolean };
-export type CsatResult = { duplicate: boolean };
+export const followUpResultSchema = z.object({ email: z.string(), verified: z.boolean(), confirmed: z.boolean() });
+export type FollowUpResult = z.infer<typeof followUpResultSchema>;
+/** `GET /v1/conversations/:id/follow-up`: whether the workspace sends email at all, and the address on file. */
+export const followUpInfoSchema = z.object({
+  available: z.boolean(),
+  email: z.optional(z.string()),
+  verified: z.optional(z.boolean()),
+  confirmed: z.optional(z.boolean()),
+});
+export type FollowUpInfo = z.infer<typeof followUpInfoSchema>;
+export const csatResultSchema = z.object({ duplicate: z.boolean() });
+export type CsatResult = z.infer<typeof csatResultSchema>;
 
-export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };
+export const eventsPageSchema = z.object({
+  events: z.array(eventSchema),
+  lastSeq: z.number(),
+  state: z.enum(conversationStates),
+});
+export type EventsPage = z.infer<typeof eventsPageSchema>;
 
 /** Error body of every 4xx/5xx: `error` is a stable code, `issues` the field-level problems. */
-export type ApiError = { error: string; message: string; issues?: { path: string; message: string }[] };
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
 
 // ---- admin KB API: /admin/v1 -------------------------------------------------------------------
 
