@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, build, `wrangler deploy --dry-run`, then every suite: unit (Node),
+// `npm test`: lint, the generated `Env` is fresh, no import cycles, typecheck, build, `wrangler deploy --dry-run`, then every suite: unit (Node),
 // worker (inside workerd, with the upgrade check of tests/worker/upgrade.test.ts), end-to-end (real
 // Chromium against `wrangler dev`). Ends with one "N passed, N failed" line; exits non-zero if anything
 // failed or if a suite ran no test (nothing is skipped silently). `npm test -- unit worker` runs only
@@ -55,6 +55,10 @@ function ensureChromium(): void {
 
 const steps: [string, () => number][] = [
   ["lint", () => run("npx", ["biome", "check", "."])],
+  // worker/worker-configuration.d.ts (`Env`) against a fresh `wrangler types` of wrangler.jsonc.
+  ["env types", () => run("node", ["scripts/ts.mjs", "scripts/env-types.ts"])],
+  // Any import cycle in worker/, widget/, console/ or shared/ (the rule: scripts/lib/import-cycles.ts).
+  ["import cycles", () => run("node", ["scripts/ts.mjs", "scripts/import-cycles.ts"])],
   ["typecheck", () => run("npm", ["run", "typecheck", "--silent"])],
   ["build", () => run("npm", ["run", "build", "--silent"])],
   // What `wrangler deploy` would upload, built and checked against the bindings without an account.

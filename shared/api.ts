@@ -35,7 +35,12 @@ export const createConversationSchema = z.object({
   article: z.optional(articleSchema.shape.id),
 });
 export type CreateConversation = z.input<typeof createConversationSchema>;
-export type CreatedConversation = { id: string; token: string; state: ConversationState };
+export const createdConversationSchema = z.object({
+  id: z.string(),
+  token: z.string(),
+  state: z.enum(conversationStates),
+});
+export type CreatedConversation = z.infer<typeof createdConversationSchema>;
 
 export const postMessageSchema = z.object({
   clientId: z.string().check(z.minLength(8, "clientId must be 8 to 64 characters"), z.maxLength(64)),
@@ -134,12 +139,31 @@ export const followUpConfirmSchema = z.object({
  */
 export const followUpResultSchema = z.object({ email: z.string(), verified: z.boolean(), confirmed: z.boolean() });
 export type FollowUpResult = z.infer<typeof followUpResultSchema>;
-export type CsatResult = { duplicate: boolean };
+/** `GET /v1/conversations/:id/follow-up`: whether the workspace sends email at all, and the address on file. */
+export const followUpInfoSchema = z.object({
+  available: z.boolean(),
+  email: z.optional(z.string()),
+  verified: z.optional(z.boolean()),
+  confirmed: z.optional(z.boolean()),
+});
+export type FollowUpInfo = z.infer<typeof followUpInfoSchema>;
+export const csatResultSchema = z.object({ duplicate: z.boolean() });
+export type CsatResult = z.infer<typeof csatResultSchema>;
 
-export type EventsPage = { events: ConversationEvent[]; lastSeq: number; state: ConversationState };
+export const eventsPageSchema = z.object({
+  events: z.array(eventSchema),
+  lastSeq: z.number(),
+  state: z.enum(conversationStates),
+});
+export type EventsPage = z.infer<typeof eventsPageSchema>;
 
 /** Error body of every 4xx/5xx: `error` is a stable code, `issues` the field-level problems. */
-export type ApiError = { error: string; message: string; issues?: { path: string; message: string }[] };
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
 
 // ---- admin KB API: /admin/v1 -------------------------------------------------------------------
 

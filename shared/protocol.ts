@@ -194,23 +194,38 @@ export const forCustomer = (e: ConversationEvent): boolean => !("audience" in e 
 
 // ---- server → client -------------------------------------------------------------------------------
 
-export type ServerFrame =
+export const serverFrameSchema = z.discriminatedUnion("t", [
   /** A stored event, in seq order. */
-  | { t: "event"; event: ConversationEvent }
+  z.object({ t: z.literal("event"), event: eventSchema }),
   /** Part of a message being streamed: `text` starts at character `offset` of the message. */
-  | { t: "delta"; id: string; offset: number; text: string }
-  /** Replay is complete: the client is live from here. */
-  /** `streaming`: the answer still in flight, if any; a client drops drafts of any other (they died with a restart). */
-  | { t: "ready"; lastSeq: number; state: ConversationState; streaming?: string }
+  z.object({ t: z.literal("delta"), id: z.string(), offset: z.number(), text: z.string() }),
+  /**
+   * Replay is complete: the client is live from here. `streaming`: the answer still in flight, if any;
+   * a client drops drafts of any other (they died with a restart).
+   */
+  z.object({
+    t: z.literal("ready"),
+    lastSeq: z.number(),
+    state: z.enum(conversationStates),
+    streaming: z.optional(z.string()),
+  }),
   /** The server took a customer message; `duplicate` when that clientId was stored before. */
-  | { t: "ack"; clientId: string; seq: number; duplicate: boolean }
-  | { t: "typing"; author: "agent" | "customer"; on: boolean }
+  z.object({ t: z.literal("ack"), clientId: z.string(), seq: z.number(), duplicate: z.boolean() }),
+  z.object({ t: z.literal("typing"), author: z.enum(["agent", "customer"]), on: z.boolean() }),
   /**
    * A frame the server did not take. `rate_limited`: the conversation's message budget is spent
    * (worker/conversation/budget.ts); `clientId` names the message that was not stored (absent when
    * frames of any kind came too fast) and `retryAfterMs` says when sending works again.
    */
-  | { t: "error"; code: string; message: string; clientId?: string; retryAfterMs?: number };
+  z.object({
+    t: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    clientId: z.optional(z.string()),
+    retryAfterMs: z.optional(z.number()),
+  }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
 // ---- client → server -------------------------------------------------------------------------------
 

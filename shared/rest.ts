@@ -2,7 +2,7 @@
 // authenticated with a workspace's API key. These schemas validate requests in the worker and are the
 // source of its OpenAPI document (worker/channels/rest/openapi.ts), so the document cannot drift from the code.
 import * as z from "zod/mini";
-import { createConversationSchema, handoffRequestSchema, identifySchema } from "./api.ts";
+import { apiErrorSchema, createConversationSchema, handoffRequestSchema, identifySchema } from "./api.ts";
 import { conversationStates, eventSchema, messageEventSchema, MAX_MESSAGE_CHARS } from "./protocol.ts";
 
 export const REST_PREFIX = "/rest/v1";
@@ -64,11 +64,8 @@ export const restEventsSchema = z.object({
 
 export const restOkSchema = z.object({ ok: z.boolean() });
 
-export const apiErrorSchema = z.object({
-  error: z.string(),
-  message: z.string(),
-  issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-});
+/** The one error body (defined in api.ts, where `/v1` and `/api` answer with it too). */
+export { apiErrorSchema };
 
 // ---- API keys: the owner's console (`/api/api-keys`) and the admin API (`/admin/v1/api-keys`) -----
 

@@ -1,5 +1,7 @@
-// Types the test env (`cloudflare:test`'s env) as the worker's own Env plus the migrations the setup applies.
-import type { Env as WorkerEnv } from "../../worker/env.ts";
+// Types the test env (`cloudflare:test`'s env): Cloudflare.Env is already the worker's own Env (generated
+// by `wrangler types` into worker/worker-configuration.d.ts, completed by worker/env.ts); the tests add
+// the migrations the setup applies.
+export {};
 
 // The webhook receiver that tests/receiver/global-setup.ts starts and `provide`s.
 declare module "vitest" {
@@ -10,7 +12,7 @@ declare module "vitest" {
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
       /** tests/worker/upgrade.test.ts: a previous release's database dump, and an empty D1 to load it into. */
       UPGRADE_SNAPSHOT: import("cloudflare:test").D1Migration[];

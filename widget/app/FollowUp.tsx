@@ -6,11 +6,11 @@
 // on the page changes nothing.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { FollowUpResult } from "../../shared/api.ts";
-import { ApiFailure, getFollowUp, postJson, type Conv } from "./http.ts";
+import type { FollowUpInfo } from "../../shared/api.ts";
+import { ApiFailure, getFollowUp, postFollowUp, type Conv } from "./http.ts";
 import type { StringKey, Translate } from "./i18n.ts";
 
-type Info = { available: boolean; email?: string; confirmed?: boolean };
+type Info = Pick<FollowUpInfo, "available" | "email" | "confirmed">;
 
 /** The refusal's words: a wrong or spent code, or the mail caps; anything else reads as a bad address. */
 function problem(e: unknown, step: "email" | "code"): StringKey {
@@ -46,9 +46,8 @@ export function FollowUp({ conv, api, site, t }: { conv: Conv; api: string; site
   const send = (path: "follow-up" | "follow-up/confirm", body: unknown, step: "email" | "code") => {
     busy.value = true;
     error.value = null;
-    void postJson(api, site, conv, path, body)
-      .then((r) => {
-        const v = r as FollowUpResult;
+    void postFollowUp(api, site, conv, path, body)
+      .then((v) => {
         info.value = { available: true, email: v.email, confirmed: v.confirmed };
         editing.value = false;
         code.value = "";

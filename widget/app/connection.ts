@@ -6,6 +6,7 @@ import type { ServerFrame } from "../../shared/protocol.ts";
 import { wsProtocols } from "../../shared/credentials.ts";
 import { ApiFailure, auth, conversationUrl, failure, getEvents, postHandoff, postMessage, type Conv } from "./http.ts";
 import type { Pending } from "./pending.ts";
+import * as wire from "./wire.ts";
 
 export type Status = "connecting" | "live" | "reconnecting" | "offline";
 export type Transport = "ws" | "sse" | "poll";
@@ -56,22 +57,15 @@ export function backoff(attempt: number, random: () => number): number {
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
-const frameTypes = new Set(["event", "delta", "ready", "ack", "typing", "error"]);
-
-/** Shallow check: the server is ours, but a proxy or a future version may send something else. */
+/** A frame as the shared schema allows it (wire.ts), or null: a proxy or a future server may send anything. */
 export function parseFrame(data: string): ServerFrame | null {
+  let f: unknown;
   try {
-    const f: unknown = JSON.parse(data);
-    if (typeof f !== "object" || f === null) return null;
-    const r = f as Record<string, unknown>;
-    if (typeof r.t !== "string" || !frameTypes.has(r.t)) return null;
-    if (r.t === "delta" && (typeof r.id !== "string" || typeof r.offset !== "number" || typeof r.text !== "string"))
-      return null;
-    if (r.t === "event" && (typeof r.event !== "object" || r.event === null)) return null;
-    return f as ServerFrame;
+    f = JSON.parse(data);
   } catch {
-    return null;
+    f = undefined;
   }
+  return wire.frame(f) ?? null;
 }
 
 export class Connection {

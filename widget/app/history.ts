@@ -7,6 +7,7 @@ import type { HistorySession, PastConversation, PastTranscript } from "../../sha
 import { bearer } from "../../shared/credentials.ts";
 import type { WidgetConfig } from "../contract.ts";
 import { ApiFailure, failure } from "./http.ts";
+import * as wire from "./wire.ts";
 
 /** A request's progress: `expired` means the signature is too old to sign in again (reload the page). */
 export type Loadable<T> = { s: "loading" } | { s: "ok"; v: T } | { s: "failed"; expired: boolean };
@@ -45,7 +46,8 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
     })
       .then(async (r) => {
         if (!r.ok) throw await failure(r);
-        const got = (await r.json()) as HistorySession;
+        const got = wire.historySession(await r.json());
+        if (!got) throw new ApiFailure(500, "unexpected_answer", "the history session does not match the protocol");
         // A newer identify() while this one was on its way wins.
         if (req === identity) {
           session = got;
@@ -63,13 +65,18 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
   }
 
   /** GET with a usable token; one fresh session and retry if the server says the token has ended. */
-  async function get<T>(path: string): Promise<T> {
+  async function get<T>(path: string, check: (v: unknown) => T | undefined): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const s = sessionUsable(session, Date.now()) ? session : await mint();
       if (!s) throw new ApiFailure(401, "unverified", "no history session");
       // The token in a header, never the URL (shared/credentials.ts).
       const r = await f(url(path), { headers: { accept: "application/json", ...bearer(s.token) } });
-      if (r.ok) return (await r.json()) as T;
+      if (r.ok) {
+        const v = check(await r.json());
+        if (v === undefined)
+          throw new ApiFailure(500, "unexpected_answer", "the history answer does not match the protocol");
+        return v;
+      }
       const e = await failure(r);
       if (e.status !== 401 || attempt > 0) throw e;
       session = undefined;
@@ -92,7 +99,7 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
     async loadList(): Promise<void> {
       list.value = { s: "loading" };
       try {
-        list.value = { s: "ok", v: (await get<{ conversations: PastConversation[] }>("conversations")).conversations };
+        list.value = { s: "ok", v: (await get("conversations", wire.pastConversations)).conversations };
       } catch (e) {
         list.value = { s: "failed", expired: expired(e) };
       }
@@ -100,7 +107,7 @@ export function createHistory(cfg: WidgetConfig, f: typeof fetch = (...a) => fet
     async open(id: string): Promise<void> {
       past.value = { s: "loading" };
       try {
-        past.value = { s: "ok", v: await get<PastTranscript>(`conversations/${encodeURIComponent(id)}`) };
+        past.value = { s: "ok", v: await get(`conversations/${encodeURIComponent(id)}`, wire.pastTranscript) };
       } catch (e) {
         past.value = { s: "failed", expired: expired(e) };
       }

@@ -1,7 +1,18 @@
 // The public chat API over plain HTTP: creating a conversation, and the fallbacks used when a
 // WebSocket cannot get through (corporate proxies, some mobile carriers).
-import type { ApiError, CreateConversation, CreatedConversation, EventsPage, PostedMessage } from "../../shared/api.ts";
+import type {
+  ApiError,
+  CreateConversation,
+  CreatedConversation,
+  EventsPage,
+  FollowUpInfo,
+  FollowUpResult,
+  PostedMessage,
+} from "../../shared/api.ts";
 import { bearer } from "../../shared/credentials.ts";
+import { valid } from "./shape.ts";
+import * as wire from "./wire.ts";
+import { apiError } from "./wire-shapes.gen.ts";
 
 export type Conv = { id: string; token: string };
 
@@ -41,26 +52,35 @@ export const auth = (conv: Conv, headers: Record<string, string> = {}): Record<s
 });
 
 export async function failure(res: Response): Promise<ApiFailure> {
-  let body: Partial<ApiError> = {};
+  let body: unknown;
   try {
-    body = (await res.json()) as Partial<ApiError>;
+    body = await res.json();
   } catch {
-    // Not our JSON (a proxy's HTML error page): the status is all there is.
+    // Not JSON (a proxy's HTML error page): the status is all there is.
   }
+  // Not our error body either: the same.
+  const ours = valid(apiError, body) ? (body as ApiError) : undefined;
   const retry = Number(res.headers.get("retry-after"));
   return new ApiFailure(
     res.status,
-    body.error ?? `http_${res.status}`,
-    body.message ?? res.statusText,
+    ours?.error ?? `http_${res.status}`,
+    ours?.message ?? res.statusText,
     retry > 0 ? retry * 1000 : undefined,
   );
 }
 
-async function json<T>(res: Promise<Response>): Promise<T> {
+/** An OK answer's JSON as `check` (wire.ts) accepts it; anything else fails like a network error would. */
+export async function json<T>(res: Promise<Response>, check: (v: unknown) => T | undefined): Promise<T> {
   const r = await res;
   if (!r.ok) throw await failure(r);
-  return (await r.json()) as T;
+  const v = check(await r.json());
+  if (v === undefined)
+    throw new ApiFailure(r.status, "unexpected_answer", "the server's answer does not match the protocol");
+  return v;
 }
+
+/** For answers the widget does not read (identify, csat, feedback, handoff): any JSON will do. */
+const any = (v: unknown): unknown => v;
 
 const jsonInit = (body: unknown, conv?: Conv): RequestInit => ({
   method: "POST",
@@ -76,7 +96,7 @@ export function createConversation(
 ): Promise<CreatedConversation> {
   const u = new URL("/v1/conversations", api);
   u.searchParams.set("site", site);
-  return json(f(u.href, jsonInit(body)));
+  return json(f(u.href, jsonInit(body)), wire.created);
 }
 
 export function postMessage(
@@ -90,6 +110,7 @@ export function postMessage(
 ): Promise<PostedMessage> {
   return json(
     f(conversationUrl(api, site, conv, "messages"), jsonInit({ clientId, text, ...(choice ? { choice } : {}) }, conv)),
+    wire.posted,
   );
 }
 
@@ -97,22 +118,30 @@ export function postJson(
   api: string,
   site: string,
   conv: Conv,
-  path: "identify" | "csat" | "follow-up" | "follow-up/confirm" | "feedback",
+  path: "identify" | "csat" | "feedback",
   body: unknown,
   f: typeof fetch = fetch,
 ): Promise<unknown> {
-  return json(f(conversationUrl(api, site, conv, path), jsonInit(body, conv)));
+  return json(f(conversationUrl(api, site, conv, path), jsonInit(body, conv)), any);
 }
 
-/** Whether replies can be emailed while the customer is away, and the address on file (worker/conversation/routes.ts). */
-export function getFollowUp(
+/** Leaves an address for replies while away, or confirms it with the mailed code (docs/email.md). */
+export function postFollowUp(
   api: string,
   site: string,
   conv: Conv,
+  path: "follow-up" | "follow-up/confirm",
+  body: unknown,
   f: typeof fetch = fetch,
-): Promise<{ available: boolean; email?: string; confirmed?: boolean }> {
+): Promise<FollowUpResult> {
+  return json(f(conversationUrl(api, site, conv, path), jsonInit(body, conv)), wire.followUpResult);
+}
+
+/** Whether replies can be emailed while the customer is away, and the address on file (worker/conversation/routes.ts). */
+export function getFollowUp(api: string, site: string, conv: Conv, f: typeof fetch = fetch): Promise<FollowUpInfo> {
   return json(
     f(conversationUrl(api, site, conv, "follow-up"), { headers: auth(conv, { accept: "application/json" }) }),
+    wire.followUpInfo,
   );
 }
 
@@ -123,7 +152,7 @@ export function postHandoff(
   reason: string | undefined,
   f: typeof fetch = fetch,
 ): Promise<unknown> {
-  return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {}, conv)));
+  return json(f(conversationUrl(api, site, conv, "handoff"), jsonInit(reason ? { reason } : {}, conv)), any);
 }
 
 export function getEvents(
@@ -139,5 +168,16 @@ export function getEvents(
       headers: auth(conv, { accept: "application/json" }),
       signal,
     }),
+    pageOf,
   );
+}
+
+/**
+ * A page of events with each event checked on its own: one that does not match is dropped (and logged)
+ * as the same event would be over a socket, instead of failing the page and stalling the poll.
+ */
+function pageOf(v: unknown): EventsPage | undefined {
+  const events = (v as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return wire.eventsPage(v);
+  return wire.eventsPage({ ...(v as object), events: events.flatMap((e) => wire.event(e) ?? []) });
 }

@@ -6,7 +6,7 @@ import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
 import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../answer/engine/snapshot.ts";
-import { queueJob } from "./publish.ts";
+import { queueJob } from "./jobs.ts";
 
 const CURRENT_TTL_MS = 2000;
 

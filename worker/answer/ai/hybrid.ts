@@ -3,7 +3,7 @@
 // the remote parts degrades to the embedded ranking for that turn, never to an error.
 import { defaultRetrieveConfig } from "../engine/config.ts";
 import { retrieve, type Retrieval } from "../engine/retrieve.ts";
-import type { LoadedKb } from "../../knowledge/store.ts";
+import type { LoadedKb } from "../engine/index.ts";
 import type { Retriever } from "../parts.ts";
 import type { AiSettings } from "./config.ts";
 import type { AiBinding, Embedder } from "./embeddings.ts";

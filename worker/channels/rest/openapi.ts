@@ -3,7 +3,23 @@
 // request schemas are rendered as inputs (defaults make fields optional), responses as outputs.
 import * as z from "zod/mini";
 import { apiErrorSchema } from "../../../shared/rest.ts";
-import type { Operation } from "./routes.ts";
+
+type Schema = z.ZodMiniType;
+
+/** What the document says of an operation; routes.ts adds the handler (so this file never imports routes.ts). */
+export type OperationDoc = {
+  method: "get" | "post";
+  /** OpenAPI style: `/conversations/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: Schema;
+  query?: Schema;
+  body?: Schema;
+  /** Status → description and schema; `sse` documents a `text/event-stream` alternative. */
+  responses: Record<string, { description: string; schema?: Schema; sse?: string }>;
+};
 
 /** Errors every authenticated operation can answer with. */
 const commonErrors = {
@@ -39,7 +55,7 @@ function parameters(schema: z.ZodMiniType | undefined, where: "path" | "query"):
   }));
 }
 
-export function openApiDocument(ops: Operation[], serverUrl: string): Json {
+export function openApiDocument(ops: OperationDoc[], serverUrl: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of ops) {
     const responses: Record<string, Json> = {};

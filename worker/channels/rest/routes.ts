@@ -3,7 +3,6 @@
 // documented is what is validated.
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
-import type * as z from "zod/mini";
 import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
 import {
   apiErrorSchema,
@@ -25,24 +24,10 @@ import type { AppEnv } from "../../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../../http/errors.ts";
 import { parseLimits, rateLimit } from "../../middleware/rate-limit.ts";
 import { authenticateKey } from "./keys.ts";
-import { openApiDocument } from "./openapi.ts";
+import { openApiDocument, type OperationDoc } from "./openapi.ts";
 
-type Schema = z.ZodMiniType;
-
-export type Operation = {
-  method: "get" | "post";
-  /** OpenAPI style: `/conversations/{id}`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  params?: Schema;
-  query?: Schema;
-  body?: Schema;
-  /** Status → description and schema; `sse` documents a `text/event-stream` alternative. */
-  responses: Record<string, { description: string; schema?: Schema; sse?: string }>;
-  handler: (c: Context<AppEnv>) => Promise<Response>;
-};
+/** A documented operation (openapi.ts) and the handler that answers it. */
+export type Operation = OperationDoc & { handler: (c: Context<AppEnv>) => Promise<Response> };
 
 const notFound = {
   description: "No API conversation with this id in the key's workspace (`not_found`).",

@@ -29,7 +29,7 @@ function positive(v: string | undefined, fallback: number): number {
 }
 
 export function retryPolicy(
-  env: Pick<Env, "NOTIFY_MAX_ATTEMPTS" | "NOTIFY_RETRY_BASE_MS" | "NOTIFY_RETRY_MAX_MS" | "NOTIFY_TIMEOUT_MS">,
+  env: Partial<Pick<Env, "NOTIFY_MAX_ATTEMPTS" | "NOTIFY_RETRY_BASE_MS" | "NOTIFY_RETRY_MAX_MS" | "NOTIFY_TIMEOUT_MS">>,
 ): RetryPolicy {
   return {
     maxAttempts: Math.floor(positive(env.NOTIFY_MAX_ATTEMPTS, DEFAULT_POLICY.maxAttempts)),

@@ -1,7 +1,7 @@
 // The shared reducer as the widget uses it: resume after a drop must show every message exactly once.
 import { describe, expect, it } from "vitest";
-import type { ConversationEvent, ServerFrame } from "../../shared/protocol.ts";
-import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
+import type { ConversationEvent, ServerFrame } from "./protocol.ts";
+import { applyFrame, emptyTimeline, type Timeline } from "./timeline.ts";
 
 const msg = (
   seq: number,
@@ -113,7 +113,7 @@ describe("timeline reducer (widget view)", () => {
 
 describe("ready after a restart", () => {
   it("drops a draft the server no longer streams, and keeps the one it does", async () => {
-    const { applyFrame, emptyTimeline } = await import("../../shared/timeline.ts");
+    const { applyFrame, emptyTimeline } = await import("./timeline.ts");
     let t = applyFrame(emptyTimeline(), { t: "delta", id: "old", offset: 0, text: "Half an answ" });
     t = applyFrame(t, { t: "delta", id: "live", offset: 0, text: "Another" });
     t = applyFrame(t, { t: "ready", lastSeq: 0, state: "bot", streaming: "live" });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MAX_MESSAGE_CHARS } from "../../shared/protocol.ts";
-import { translator } from "../../widget/app/i18n.ts";
-import { MAX_CHARS } from "../../widget/app/pending.ts";
-import { launcherLabels, pickLocale } from "../../widget/locale.ts";
+import { translator } from "./i18n.ts";
+import { MAX_CHARS } from "./pending.ts";
+import { launcherLabels, pickLocale } from "../locale.ts";
 
 describe("locale choice", () => {
   it("prefers data-locale, then the browser's languages in order", () => {

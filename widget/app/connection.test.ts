@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../shared/timeline.ts";
-import { Connection, backoff, parseFrame, type Status, type Transport } from "../../widget/app/connection.ts";
-import { ack, add, fail, load, reconcile, retry, toResend, type Pending } from "../../widget/app/pending.ts";
+import { Connection, backoff, parseFrame, type Status, type Transport } from "./connection.ts";
+import { ack, add, fail, reconcile, toResend, type Pending } from "./pending.ts";
 
 class FakeWS {
   static all: FakeWS[] = [];
@@ -100,47 +100,6 @@ beforeEach(() => {
   vi.useFakeTimers();
 });
 afterEach(() => vi.useRealTimers());
-
-describe("pending queue", () => {
-  it("resends only what was not acked, and forgets what the timeline shows", () => {
-    let [q, a] = add([], "first");
-    const [q2, b] = add(q, "second");
-    q = q2;
-    expect(a.clientId).not.toBe(b.clientId);
-    expect(a.clientId.length).toBeGreaterThanOrEqual(8);
-    q = ack(q, a.clientId, 5);
-    expect(toResend(q).map((p) => p.text)).toEqual(["second"]);
-    // Acked but its event not seen yet: still listed (shown as sent), not resent.
-    expect(reconcile(q, emptyTimeline())).toHaveLength(2);
-    const t = applyFrame(emptyTimeline(), {
-      t: "event",
-      event: { seq: 5, at: 0, type: "message", id: "m5", author: "customer", text: "first", clientId: a.clientId },
-    });
-    expect(reconcile(q, t).map((p) => p.text)).toEqual(["second"]);
-  });
-
-  it("drops an acked message once lastSeq passes its seq even if the event has no clientId", () => {
-    let [q, a] = add([], "first");
-    q = ack(q, a.clientId, 3);
-    expect(reconcile(q, { ...emptyTimeline(), lastSeq: 3 })).toEqual([]);
-  });
-
-  it("does not resend a rejected message until the customer retries it", () => {
-    let [q, a] = add([], "x");
-    q = fail(q, a.clientId, "message is empty");
-    expect(toResend(q)).toEqual([]);
-    q = retry(q, a.clientId);
-    expect(toResend(q).map((p) => p.clientId)).toEqual([a.clientId]);
-  });
-
-  it("loads a persisted queue, ignoring malformed storage", () => {
-    const [q] = add([], "kept");
-    expect(load(JSON.stringify(q))).toEqual(q);
-    expect(load("{not json")).toEqual([]);
-    expect(load(JSON.stringify([{ clientId: 1 }, null, "x", ...q]))).toEqual(q);
-    expect(load(null)).toEqual([]);
-  });
-});
 
 describe("connection resend", () => {
   it("sends queued messages after ready, and after a drop resends only the un-acked ones with the same clientId", () => {

@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import type { IdentifyRequest } from "../../shared/api.ts";
 import type { PastConversation } from "../../shared/customer-history.ts";
-import { canHaveHistory, createHistory, sessionUsable } from "../../widget/app/history.ts";
-import { channelWord, dayOf, lastLine, pastNext, statusWord } from "../../widget/app/history-words.ts";
-import { translator } from "../../widget/app/i18n.ts";
+import { canHaveHistory, createHistory, sessionUsable } from "./history.ts";
+import { channelWord, dayOf, lastLine, pastNext, statusWord } from "./history-words.ts";
+import { translator } from "./i18n.ts";
 
 const conv = (over: Partial<PastConversation> = {}): PastConversation => ({
   id: "conv-0000000001",
