@@ -14,13 +14,14 @@ import {
   type ConversationDetail,
   type ConversationPatch,
 } from "../../../../shared/api.ts";
-import type {
-  ChangeEvent,
-  CsatEvent,
-  NoteEvent,
-  RetractEvent,
-  ServerFrame,
-  StateEvent,
+import {
+  type ChangeEvent,
+  type CsatEvent,
+  type NoteEvent,
+  type RetractEvent,
+  type ServerFrame,
+  serverFrameSchema,
+  type StateEvent,
 } from "../../../../shared/protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../../../shared/timeline.ts";
 import { announce } from "../../lib/announce.ts";
@@ -73,7 +74,10 @@ export class ConversationStore {
         this.live.value = false;
       },
       onFrame: (f) => {
-        if (isServerFrame(f)) this.onFrame(f);
+        // Parsed with the wire protocol's schema; a frame that does not fit is dropped, never applied.
+        const parsed = serverFrameSchema.safeParse(f);
+        if (parsed.success) this.onFrame(parsed.data);
+        else console.warn("[edgedesk] dropped a conversation frame that does not fit the protocol");
       },
       onFailure: (n) => {
         this.live.value = false;
@@ -362,8 +366,4 @@ export class ConversationStore {
     this.timeline.value = t;
     this.pending.value = settlePending(this.pending.value, t.messages);
   }
-}
-
-function isServerFrame(f: unknown): f is ServerFrame {
-  return typeof f === "object" && f !== null && typeof (f as { t?: unknown }).t === "string";
 }
