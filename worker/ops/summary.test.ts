@@ -1,7 +1,7 @@
 // The operations report's arithmetic (worker/ops/summary.ts): buckets of the window, percentiles,
 // counts by label, errors by route; the Analytics Engine SQL it sends and how its answer is read.
 import { describe, expect, it } from "vitest";
-import { aeQuery, aeRows, type MetricRow, summarise, windowStart } from "../../worker/ops/summary.ts";
+import { aeQuery, aeRows, type MetricRow, summarise, windowStart } from "./summary.ts";
 
 const NOW = Date.UTC(2026, 11, 6, 10, 7, 30);
 const row = (minsAgo: number, name: string, label: string, label2: string, value: number): MetricRow => ({

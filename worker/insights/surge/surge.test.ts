@@ -1,16 +1,16 @@
 // Surge triage's pure core: clustering, SLA-risk order, action proposals, the draft validator, effort
 // and the snapshot, and the plan's determinism (same inputs, same decisions, same hash).
 import { describe, expect, it } from "vitest";
-import { snapshotFrom } from "../../worker/insights/surge/audit.ts";
-import { clusterConversations, similarity } from "../../worker/insights/surge/cluster.ts";
-import { defaultSafeguards, defaultSurgeConfig as cfg, surgeConfig } from "../../worker/insights/surge/config.ts";
-import { aboutTime, effortMinutes } from "../../worker/insights/surge/effort.ts";
-import { orderBySlaRisk, riskAt } from "../../worker/insights/surge/order.ts";
-import { buildPlan } from "../../worker/insights/surge/plan.ts";
-import { composeDraft, propose, type KbHit, type PlanInput } from "../../worker/insights/surge/propose.ts";
-import { inScope } from "../../worker/insights/surge/scope.ts";
-import { fleschKincaidGrade, validateDraft } from "../../worker/insights/surge/validate.ts";
-import type { AuditEntry } from "../../shared/surge.ts";
+import { snapshotFrom } from "./audit.ts";
+import { clusterConversations, similarity } from "./cluster.ts";
+import { defaultSafeguards, defaultSurgeConfig as cfg, surgeConfig } from "./config.ts";
+import { aboutTime, effortMinutes } from "./effort.ts";
+import { orderBySlaRisk, riskAt } from "./order.ts";
+import { buildPlan } from "./plan.ts";
+import { composeDraft, propose, type KbHit, type PlanInput } from "./propose.ts";
+import { inScope } from "./scope.ts";
+import { fleschKincaidGrade, validateDraft } from "./validate.ts";
+import type { AuditEntry } from "../../../shared/surge.ts";
 
 const MIN = 60_000;
 const hit = (o: Partial<KbHit> = {}): KbHit => ({

@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseArticle, type Article } from "../../shared/article.ts";
-import { buildSnapshot, decide, loadIndex, retrieve } from "../../worker/answer/engine/index.ts";
+import { parseArticle, type Article } from "../../../shared/article.ts";
+import { buildSnapshot, decide, loadIndex, retrieve } from "./index.ts";
 
 interface Question {
   text: string;
@@ -17,7 +17,7 @@ interface Question {
   locale?: string;
 }
 
-const root = join(import.meta.dirname, "..", "..");
+const root = join(import.meta.dirname, "..", "..", "..");
 const kbDir = join(root, "kb");
 const articles: Article[] = [];
 for (const f of readdirSync(kbDir)

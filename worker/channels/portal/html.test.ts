@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plainExcerpt } from "../../worker/channels/portal/html.ts";
+import { plainExcerpt } from "./html.ts";
 
 describe("plainExcerpt", () => {
   it("keeps menu paths, drops Markdown marks, headings, quotes and list bullets", () => {

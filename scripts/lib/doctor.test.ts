@@ -11,7 +11,7 @@ import {
   stripJsonc,
   type Finding,
   type WranglerConfig,
-} from "../../scripts/lib/doctor.ts";
+} from "./doctor.ts";
 
 const repoConfig = JSON.parse(stripJsonc(readFileSync("wrangler.jsonc", "utf8"))) as WranglerConfig;
 const classes = exportedDurableObjects(readFileSync("worker/index.ts", "utf8"));

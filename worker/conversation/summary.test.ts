@@ -2,7 +2,7 @@
 // the first and last messages ("I want a person" as the "latest"), nothing else.
 import { describe, expect, it } from "vitest";
 import type { ConversationEvent } from "../../shared/protocol.ts";
-import { extractFacts, summarizeConversation } from "../../worker/conversation/summary.ts";
+import { extractFacts, summarizeConversation } from "./summary.ts";
 
 let seq = 0;
 const msg = (author: "customer" | "bot", text: string, extra: Record<string, unknown> = {}): ConversationEvent => ({

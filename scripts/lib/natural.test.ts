@@ -5,7 +5,7 @@
 // are NOT all met: see docs/quality.md.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { evaluateSet, type LabelledQuestion } from "../../scripts/lib/natural.ts";
+import { evaluateSet, type LabelledQuestion } from "./natural.ts";
 
 const questions = readFileSync("tests/fixtures/lumen-natural.jsonl", "utf8")
   .split("\n")

@@ -1,8 +1,8 @@
 // Parsing the SSE stream Workers AI returns for `stream: true`.
 import { describe, expect, it } from "vitest";
-import { sseTokens, tokenOf } from "../../worker/answer/ai/sse.ts";
-import { FakeAi, sseBytes } from "../fakes/ai.ts";
-import { collect, streamOf } from "./helpers.ts";
+import { sseTokens, tokenOf } from "./sse.ts";
+import { FakeAi, sseBytes } from "../../../tests/fakes/ai.ts";
+import { collect, streamOf } from "./test-helpers.ts";
 
 describe("sseTokens", () => {
   it("yields the response tokens of a Workers AI stream and stops at [DONE]", async () => {

@@ -1,17 +1,10 @@
 // The routing rules without a runtime: the matrix (tiers, teams, VIP, overrides), SLA states and the
 // next deadline under a controlled clock, and round robin among the least loaded.
 import { describe, expect, it } from "vitest";
-import type { InboxItem } from "../../shared/api.ts";
-import {
-  loads,
-  nextRelease,
-  pickAgent,
-  releasable,
-  waitingUnassigned,
-  type RosterAgent,
-} from "../../worker/inbox/routing/assign.ts";
-import { defaultMatrix, parseMatrix, route } from "../../worker/inbox/routing/matrix.ts";
-import { advanced, nearAt, nextDeadline, slaStateAt } from "../../worker/inbox/routing/sla.ts";
+import type { InboxItem } from "../../../shared/api.ts";
+import { loads, nextRelease, pickAgent, releasable, waitingUnassigned, type RosterAgent } from "./assign.ts";
+import { defaultMatrix, parseMatrix, route } from "./matrix.ts";
+import { advanced, nearAt, nextDeadline, slaStateAt } from "./sla.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

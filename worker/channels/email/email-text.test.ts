@@ -1,17 +1,11 @@
 // The email channel's pure parts: MIME decoding details, HTML → text, quote and signature stripping,
 // address parsing and the reply token.
 import { describe, expect, it } from "vitest";
-import {
-  parseMailbox,
-  replyAddress,
-  replyToken,
-  splitPlus,
-  verifyReplyToken,
-} from "../../worker/channels/email/address.ts";
-import { checkSender } from "../../worker/channels/email/auth.ts";
-import { MalformedMail, parseMail } from "../../worker/channels/email/mime.ts";
-import { composeReply, quotedPrintable, withReference } from "../../worker/channels/email/compose.ts";
-import { htmlToText, stripQuotedAndSignature } from "../../worker/channels/email/text.ts";
+import { parseMailbox, replyAddress, replyToken, splitPlus, verifyReplyToken } from "./address.ts";
+import { checkSender } from "./auth.ts";
+import { MalformedMail, parseMail } from "./mime.ts";
+import { composeReply, quotedPrintable, withReference } from "./compose.ts";
+import { htmlToText, stripQuotedAndSignature } from "./text.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

@@ -1,9 +1,9 @@
 // The pure parts of a customer's history (worker/channels/history/): what of a conversation the customer may
 // see, how it is summed up in a list row, the customer's status words, and the history token.
 import { describe, expect, it } from "vitest";
-import type { ConversationEvent } from "../../shared/protocol.ts";
-import { HISTORY_TOKEN_TTL_MS, historyToken, verifyHistoryToken } from "../../worker/channels/history/token.ts";
-import { customerStatus, customerView, pastMessages, shorten } from "../../worker/channels/history/view.ts";
+import type { ConversationEvent } from "../../../shared/protocol.ts";
+import { HISTORY_TOKEN_TTL_MS, historyToken, verifyHistoryToken } from "./token.ts";
+import { customerStatus, customerView, pastMessages, shorten } from "./view.ts";
 
 let seq = 0;
 const msg = (

@@ -1,14 +1,8 @@
 // The handoff summarizer's pure parts and its behaviour against the in-memory Ai fake (Node).
 import { describe, expect, it } from "vitest";
-import type { ConversationEvent } from "../../shared/protocol.ts";
-import {
-  cleanSummary,
-  LlmSummarizer,
-  summaryMessages,
-  summarySettings,
-  transcriptForSummary,
-} from "../../worker/answer/ai/summary.ts";
-import { FakeAi } from "../fakes/ai.ts";
+import type { ConversationEvent } from "../../../shared/protocol.ts";
+import { cleanSummary, LlmSummarizer, summaryMessages, summarySettings, transcriptForSummary } from "./summary.ts";
+import { FakeAi } from "../../../tests/fakes/ai.ts";
 
 const events: ConversationEvent[] = [
   { type: "message", seq: 1, id: "m1", author: "customer", text: "My prints arrived with a cracked frame", at: 1 },

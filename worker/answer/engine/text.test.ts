@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chunkArticle, cleanMarkdown } from "../../worker/answer/engine/chunk.ts";
-import { normalize, stem, terms, words } from "../../worker/answer/engine/text.ts";
+import { chunkArticle, cleanMarkdown } from "./chunk.ts";
+import { normalize, stem, terms, words } from "./text.ts";
 
 describe("text", () => {
   it("lowercases, folds accents and splits on non-letters", () => {

@@ -1,11 +1,11 @@
 // Embeddings and Vectorize adapters, the publish-time indexer, and the fakes' own fidelity.
 import { describe, expect, it } from "vitest";
-import { Embedder, AiResponseError, type AiBinding } from "../../worker/answer/ai/embeddings.ts";
-import { VectorizeIndexer, manifestKey } from "../../worker/answer/ai/indexer.ts";
-import { PassageVectors, passageVectorId } from "../../worker/answer/ai/vectors.ts";
-import { cosine, fakeEmbedding, FakeAi, FAKE_DIMS } from "../fakes/ai.ts";
-import { FakeVectorize } from "../fakes/vectorize.ts";
-import { snapshot } from "./helpers.ts";
+import { Embedder, AiResponseError, type AiBinding } from "./embeddings.ts";
+import { VectorizeIndexer, manifestKey } from "./indexer.ts";
+import { PassageVectors, passageVectorId } from "./vectors.ts";
+import { cosine, fakeEmbedding, FakeAi, FAKE_DIMS } from "../../../tests/fakes/ai.ts";
+import { FakeVectorize } from "../../../tests/fakes/vectorize.ts";
+import { snapshot } from "./test-helpers.ts";
 
 /** The slice of KVNamespace the indexer uses, in memory. */
 function memoryKv(): KVNamespace {

@@ -1,5 +1,5 @@
-import type { Article } from "../../shared/article.ts";
-import { articleSchema } from "../../shared/article.ts";
+import type { Article } from "../../../shared/article.ts";
+import { articleSchema } from "../../../shared/article.ts";
 
 const a = (x: Partial<Article> & Pick<Article, "id" | "title" | "body">): Article => articleSchema.parse(x);
 

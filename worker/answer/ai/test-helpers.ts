@@ -1,7 +1,7 @@
 // Shared setup of the AI-path unit tests: the bank fixtures as a loaded KB, fakes, and stream helpers.
-import { buildSnapshot, loadIndex } from "../../worker/answer/engine/snapshot.ts";
-import type { LoadedKb } from "../../worker/knowledge/store.ts";
-import { articles } from "../unit/kb-fixtures.ts";
+import { buildSnapshot, loadIndex } from "../engine/snapshot.ts";
+import type { LoadedKb } from "../../knowledge/store.ts";
+import { articles } from "../engine/test-fixtures.ts";
 
 export const snapshot = buildSnapshot({ version: "1", articles, history: [] });
 export const kb: LoadedKb = { version: 1, index: loadIndex(snapshot) };

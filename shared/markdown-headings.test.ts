@@ -1,7 +1,7 @@
 // Article headings follow the article under the page's h1 (the title): axe's heading-order rule found
 // an article's `###` rendered as an h4 right after the h1 (issue #21).
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "../../shared/markdown.ts";
+import { renderMarkdown } from "./markdown.ts";
 
 const levels = (md: string) => [...renderMarkdown(md).matchAll(/<h(\d)>/g)].map((m) => Number(m[1]));
 

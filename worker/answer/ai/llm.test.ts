@@ -1,18 +1,18 @@
 // The LLM composer: grounded prompt, streamed tokens with renumbered citations, refusal, timeouts and
 // fallbacks; and the brain turning a refusal into a decline, then a handoff.
 import { describe, expect, it } from "vitest";
-import type { Source } from "../../shared/protocol.ts";
-import { brainFrom, type BrainParts } from "../../worker/answer/brain.ts";
-import { defaultAiSettings } from "../../worker/answer/ai/config.ts";
-import { LlmComposer } from "../../worker/answer/ai/llm.ts";
-import { CitationRewriter, groundedMessages, REFUSAL_MARKER, refusalState } from "../../worker/answer/ai/prompt.ts";
-import { embeddedRetriever, type ComposeInput } from "../../worker/answer/parts.ts";
-import type { BotTurn } from "../../worker/conversation/engine.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
-import { defaultDecisionConfig } from "../../worker/answer/engine/config.ts";
-import { retrieve, type Candidate } from "../../worker/answer/engine/retrieve.ts";
-import { FakeAi, FAKE_REFUSAL, promptPassages } from "../fakes/ai.ts";
-import { collect, kb } from "./helpers.ts";
+import type { Source } from "../../../shared/protocol.ts";
+import { brainFrom, type BrainParts } from "../brain.ts";
+import { defaultAiSettings } from "./config.ts";
+import { LlmComposer } from "./llm.ts";
+import { CitationRewriter, groundedMessages, REFUSAL_MARKER, refusalState } from "./prompt.ts";
+import { embeddedRetriever, type ComposeInput } from "../parts.ts";
+import type { BotTurn } from "../../conversation/engine.ts";
+import type { Meta } from "../../conversation/store.ts";
+import { defaultDecisionConfig } from "../engine/config.ts";
+import { retrieve, type Candidate } from "../engine/retrieve.ts";
+import { FakeAi, FAKE_REFUSAL, promptPassages } from "../../../tests/fakes/ai.ts";
+import { collect, kb } from "./test-helpers.ts";
 
 const source = (c: Candidate): Source => ({
   articleId: c.articleId,

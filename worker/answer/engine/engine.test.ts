@@ -8,9 +8,9 @@ import {
   retrieve,
   type KbIndex,
   type Turn,
-} from "../../worker/answer/engine/index.ts";
-import { readKbDir } from "../../scripts/lib/kb-files.ts";
-import { articles, history } from "./kb-fixtures.ts";
+} from "./index.ts";
+import { readKbDir } from "../../../scripts/lib/kb-files.ts";
+import { articles, history } from "./test-fixtures.ts";
 
 const turn = (text: string, extra: Partial<Turn> = {}): Turn => ({
   text,

@@ -1,17 +1,17 @@
 // Fusing the semantic ranking into the embedded Retrieval, the reranker, and hybrid retrieval end to end.
 import { describe, expect, it } from "vitest";
-import { defaultAiSettings } from "../../worker/answer/ai/config.ts";
-import { Embedder } from "../../worker/answer/ai/embeddings.ts";
-import { applyRerank, fuse, semanticDistribution } from "../../worker/answer/ai/fusion.ts";
-import { HybridRetriever } from "../../worker/answer/ai/hybrid.ts";
-import { VectorizeIndexer } from "../../worker/answer/ai/indexer.ts";
-import { PassageVectors } from "../../worker/answer/ai/vectors.ts";
-import { defaultRetrieveConfig } from "../../worker/answer/engine/config.ts";
-import { decide } from "../../worker/answer/engine/decide.ts";
-import { retrieve } from "../../worker/answer/engine/retrieve.ts";
-import { FakeAi } from "../fakes/ai.ts";
-import { FakeVectorize } from "../fakes/vectorize.ts";
-import { kb, snapshot } from "./helpers.ts";
+import { defaultAiSettings } from "./config.ts";
+import { Embedder } from "./embeddings.ts";
+import { applyRerank, fuse, semanticDistribution } from "./fusion.ts";
+import { HybridRetriever } from "./hybrid.ts";
+import { VectorizeIndexer } from "./indexer.ts";
+import { PassageVectors } from "./vectors.ts";
+import { defaultRetrieveConfig } from "../engine/config.ts";
+import { decide } from "../engine/decide.ts";
+import { retrieve } from "../engine/retrieve.ts";
+import { FakeAi } from "../../../tests/fakes/ai.ts";
+import { FakeVectorize } from "../../../tests/fakes/vectorize.ts";
+import { kb, snapshot } from "./test-helpers.ts";
 
 const all = (q: string) =>
   retrieve(kb.index, q, {

@@ -1,7 +1,7 @@
 // The net under the worker's logs (worker/http/redact.ts): whatever reaches a console call by surprise
 // (an error message with a URL, a reply address, a header) comes out without the secret in it.
 import { describe, expect, it } from "vitest";
-import { redact, redactConsole } from "../../worker/http/redact.ts";
+import { redact, redactConsole } from "./redact.ts";
 
 describe("redact", () => {
   it("removes tokens from query strings, bearer tokens, reply tokens, API keys and Slack webhook URLs", () => {

@@ -3,7 +3,7 @@
 // opens private ones for local testing. The workerd tests (tests/worker/notify-targets.test.ts) check
 // the same through the API and the Notifier.
 import { describe, expect, it } from "vitest";
-import { checkTarget } from "../../worker/insights/notify/target.ts";
+import { checkTarget } from "./target.ts";
 
 const refused = [
   // IPv4 loopback in every form the WHATWG parser accepts: dotted, decimal, octal, hex, short.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { INSTALL_COMMAND, planChromium } from "../../scripts/lib/chromium-setup.ts";
+import { INSTALL_COMMAND, planChromium } from "./chromium-setup.ts";
 
 describe("npm test without Chromium", () => {
   it("goes on when Chromium is there", () => {

@@ -3,11 +3,11 @@
 // covers". These run the bot's real turn (worker/answer/turn.ts) over the demo KB, with the widget's
 // default locale (en) as the conversation's language.
 import { describe, expect, it } from "vitest";
-import { chooseLanguage } from "../../worker/answer/language.ts";
-import { brainFrom } from "../../worker/answer/turn.ts";
-import { embeddedRetriever, extractiveComposer } from "../../worker/answer/parts.ts";
-import type { Meta } from "../../worker/conversation/store.ts";
-import { buildSnapshot, defaultDecisionConfig, loadIndex } from "../../worker/answer/engine/index.ts";
+import { chooseLanguage } from "./language.ts";
+import { brainFrom } from "./turn.ts";
+import { embeddedRetriever, extractiveComposer } from "./parts.ts";
+import type { Meta } from "../conversation/store.ts";
+import { buildSnapshot, defaultDecisionConfig, loadIndex } from "./engine/index.ts";
 import { readKbDir } from "../../scripts/lib/kb-files.ts";
 import { conversationLocale } from "../../widget/app/i18n.ts";
 

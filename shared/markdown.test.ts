@@ -1,7 +1,7 @@
 // The one Markdown renderer (shared/markdown.ts) that the widget, the console, the help centre and
 // email all use: what KB answers need renders, and nothing hostile gets through.
 import { describe, expect, it } from "vitest";
-import { markdownToText, renderMarkdown, safeUrl } from "../../shared/markdown.ts";
+import { markdownToText, renderMarkdown, safeUrl } from "./markdown.ts";
 
 describe("renderMarkdown", () => {
   it("keeps numbered steps a numbered list, with bold, code and links", () => {

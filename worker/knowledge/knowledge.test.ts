@@ -1,7 +1,7 @@
 // Pure pieces of knowledge management: gap clustering, the history diff, the editor's article form.
 import { describe, expect, it } from "vitest";
 import { diffLines } from "../../shared/diff.ts";
-import { clusterQuestions, cosine, questionVector, representative } from "../../worker/knowledge/cluster.ts";
+import { clusterQuestions, cosine, questionVector, representative } from "./cluster.ts";
 import { generateKb } from "../../scripts/gen-kb.ts";
 import { articleSchema } from "../../shared/article.ts";
 

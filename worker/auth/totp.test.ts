@@ -1,7 +1,7 @@
 // TOTP against the test vectors of RFC 6238 (Appendix B) and HOTP against RFC 4226 (Appendix D), with
 // the worker's own WebCrypto implementation (worker/auth/totp.ts).
 import { describe, expect, it } from "vitest";
-import { base32Decode, base32Encode, hotp, matchStep, otpauthUri, stepAt, totp } from "../../worker/auth/totp.ts";
+import { base32Decode, base32Encode, hotp, matchStep, otpauthUri, stepAt, totp } from "./totp.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 // RFC 6238's seeds: the 20-, 32- and 64-byte repetitions of "1234567890".
