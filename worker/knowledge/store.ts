@@ -6,6 +6,7 @@ import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
 import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../answer/engine/snapshot.ts";
+import { parseSnapshot } from "../answer/engine/snapshot-format.ts";
 import { queueJob } from "./publish.ts";
 
 const CURRENT_TTL_MS = 2000;
@@ -142,8 +143,8 @@ async function loadCurrent(
 ): Promise<LoadedKb | null> {
   if (isCurrentEngine(row.snapshot_key)) {
     try {
-      const snapshot = await env.KB.get<KbSnapshot>(row.snapshot_key, "json");
-      if (snapshot) return { version: row.version, index: loadIndex(snapshot) };
+      const stored: unknown = await env.KB.get(row.snapshot_key, "json");
+      if (stored) return { version: row.version, index: loadIndex(parseSnapshot(stored, "the stored value")) };
     } catch (e) {
       console.error(`[edgedesk] KB snapshot ${row.snapshot_key} cannot be loaded: ${String(e)}`);
     }
