@@ -155,6 +155,23 @@ export type PublishResult = {
   semantic?: { embedded: number; deleted: number; unchanged: number } | { error: string };
 };
 
+/** A finished job's result as stored in kb_jobs.result and returned in KbJob. */
+export const publishResultSchema = z.object({
+  version: z.number(),
+  articles: z.number(),
+  chunks: z.number(),
+  ms: z.number(),
+  unchanged: z.optional(z.boolean()),
+  semantic: z.optional(
+    z.union([
+      z.object({ embedded: z.number(), deleted: z.number(), unchanged: z.number() }),
+      z.object({ error: z.string() }),
+    ]),
+  ),
+});
+const _isPublishResult: z.ZodMiniType<PublishResult> = publishResultSchema;
+void _isPublishResult;
+
 export const historySchema = z.object({
   items: z
     .array(

@@ -187,6 +187,21 @@ export type Attempt = {
   retryInMs?: number;
 };
 
+/** A delivery's attempt log (the Notifier's deliveries.log column), read back through this. */
+export const attemptLogSchema = z.array(
+  z.object({
+    n: z.number(),
+    at: z.number(),
+    ms: z.number(),
+    status: z.optional(z.number()),
+    error: z.optional(z.string()),
+    response: z.optional(z.string()),
+    retryInMs: z.optional(z.number()),
+  }),
+);
+const _isAttemptLog: z.ZodMiniType<Attempt[]> = attemptLogSchema;
+void _isAttemptLog;
+
 export type Delivery = {
   id: string;
   kind: "webhook" | "slack";

@@ -71,6 +71,9 @@ export type PrivacyAuditAction =
   | "workspace.imported"
   | "workspace.removed";
 
+/** A privacy audit entry's detail as stored (privacy_audit.detail): counts, ids and flags, never personal data. */
+export const privacyAuditDetailSchema = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+
 export type PrivacyAuditEntry = {
   seq: number;
   actor: string;

@@ -115,6 +115,73 @@ export type SurgePlan = {
   hash: string;
 };
 
+// The plan as stored with its sweep (surge_sweeps.plan), read back through this schema. The checks are
+// of shape only: the plan was built by the worker, not typed by a person.
+const citationSchema = z.object({ articleId: z.string(), title: z.string(), url: z.string() });
+const contextPackSchema = z.object({
+  summary: z.string(),
+  clusterId: z.string(),
+  clusterSize: z.number(),
+  related: z.array(z.string()),
+  priority: z.optional(z.string()),
+  category: z.optional(z.string()),
+  vip: z.boolean(),
+  slaDueAt: z.optional(z.number()),
+  triedArticle: z.optional(z.object({ id: z.string(), title: z.string(), confidence: z.number() })),
+  reason: z.string(),
+});
+const planStepSchema = z.object({
+  conversationId: z.string(),
+  clusterId: z.string(),
+  order: z.number(),
+  action: z.enum(surgeActions),
+  reason: z.string(),
+  confidence: z.number(),
+  slaDueAt: z.optional(z.number()),
+  priority: z.optional(z.string()),
+  category: z.optional(z.string()),
+  preview: z.string(),
+  team: z.optional(z.string()),
+  draft: z.optional(z.object({ text: z.string(), citations: z.array(citationSchema), complaint: z.boolean() })),
+  context: z.optional(contextPackSchema),
+  effortMinutes: z.number(),
+});
+export const surgePlanSchema = z.object({
+  steps: z.array(planStepSchema),
+  clusters: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      size: z.number(),
+      conversationIds: z.array(z.string()),
+      duplicates: z.array(z.string()),
+      earliestDueAt: z.optional(z.number()),
+    }),
+  ),
+  totals: z.object({
+    conversations: z.number(),
+    draft: z.number(),
+    escalate: z.number(),
+    leave: z.number(),
+    effortMinutes: z.number(),
+  }),
+  batchSize: z.number(),
+  undoMinutes: z.number(),
+  thresholds: z.object({ draftMinConfidence: z.number(), escalateBelow: z.number(), clusterThreshold: z.number() }),
+  alternatives: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      detail: z.string(),
+      risky: z.boolean(),
+      why: z.optional(z.string()),
+    }),
+  ),
+  hash: z.string(),
+});
+const _isPlan: z.ZodMiniType<SurgePlan> = surgePlanSchema;
+void _isPlan;
+
 export const sweepStates = ["draft", "locked", "planned", "approved", "refused", "running", "done"] as const;
 export type SweepState = (typeof sweepStates)[number];
 

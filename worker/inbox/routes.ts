@@ -19,6 +19,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAdmin, requireAgent } from "../middleware/auth.ts";
 import { conversation, settle } from "../routes/agent.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 type AgentRow = { id: string; email: string; name: string; role: Role; teams: string; away: number };
 
@@ -35,7 +36,7 @@ const summary = (r: AgentRow): AgentSummary => ({
   email: r.email,
   name: r.name,
   role: r.role,
-  teams: JSON.parse(r.teams) as string[],
+  teams: parseJson(stringList, r.teams, `agents.teams of ${r.id}`),
   away: r.away === 1,
 });
 
@@ -103,7 +104,8 @@ routingAdmin.put("/agents/:id/routing", async (c) => {
   const body = parseOr400(agentRoutingSchema, await jsonBody(c), "body");
   const row = await agentIn(c, c.req.param("id") ?? "");
   if (!row) throw new ApiFailure(404, "not_found", "no such agent");
-  const teams = body.teams ? [...new Set(body.teams)] : (JSON.parse(row.teams) as string[]);
+  const before = parseJson(stringList, row.teams, `agents.teams of ${row.id}`);
+  const teams = body.teams ? [...new Set(body.teams)] : before;
   const away = body.away ?? row.away === 1;
   await c.env.DB.prepare("UPDATE agents SET teams = ?, away = ? WHERE id = ?")
     .bind(JSON.stringify(teams), away ? 1 : 0, row.id)
@@ -112,7 +114,7 @@ routingAdmin.put("/agents/:id/routing", async (c) => {
   await audit(c, {
     action: "agent.routing",
     target: { type: "agent", id: row.id },
-    before: { teams: JSON.parse(row.teams) as string[], away: row.away === 1 },
+    before: { teams: before, away: row.away === 1 },
     after: { teams, away },
   });
   return c.json(summary({ ...row, teams: JSON.stringify(teams), away: away ? 1 : 0 }));

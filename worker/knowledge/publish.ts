@@ -4,11 +4,13 @@
 // articles, versions, draft clean-up and the `current` flip in ONE D1 batch (a transaction). Until
 // that batch, nothing a customer or a help page reads has changed; if any stage fails, nothing has.
 import type { Article } from "../../shared/article.ts";
-import type { JobStatus, KbJob, PublishResult } from "../../shared/api.ts";
+import { publishResultSchema, type JobStatus, type KbJob, type PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
+import { parseJson } from "../../shared/json.ts";
+import { storedArticle, synonymGroups } from "./formats.ts";
 
 export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history" | "rebuild";
 export type StagedItem =
@@ -54,7 +56,7 @@ export function jobFromRow(r: JobRow): KbJob {
     done: r.done,
     total: r.total,
     ...(r.version ? { version: r.version } : {}),
-    ...(r.result ? { result: JSON.parse(r.result) as PublishResult } : {}),
+    ...(r.result ? { result: parseJson(publishResultSchema, r.result, `kb_jobs.result of ${r.id}`) } : {}),
     ...(r.error ? { error: r.error } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -142,7 +144,7 @@ export async function readSynonyms(db: D1Database, workspaceId: string): Promise
     .prepare("SELECT groups FROM kb_synonyms WHERE workspace_id = ?")
     .bind(workspaceId)
     .first<{ groups: string }>();
-  return r ? (JSON.parse(r.groups) as string[][]) : [];
+  return r ? parseJson(synonymGroups, r.groups, `kb_synonyms.groups of ${workspaceId}`) : [];
 }
 
 export async function saveSynonyms(db: D1Database, workspaceId: string, groups: string[][], by: string): Promise<void> {
@@ -178,7 +180,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     const merged = new Map(job.replace_all ? [] : current.map((a) => [a.id, a]));
     for (const i of items.results) {
       if (i.op === "delete") merged.delete(i.id);
-      else merged.set(i.id, JSON.parse(i.data as string) as Article);
+      else merged.set(i.id, parseJson(storedArticle, i.data ?? "", `kb_job_items.data of ${jobId}/${i.id}`));
     }
     const before = new Map(current.map((a) => [a.id, a]));
     const changed = [...merged.values()]

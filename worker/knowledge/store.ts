@@ -13,6 +13,7 @@ const CURRENT_TTL_MS = 2000;
 
 export type { LoadedKb } from "../answer/engine/index.ts";
 import type { LoadedKb } from "../answer/engine/index.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();
@@ -20,8 +21,8 @@ const loading = new Map<string, Promise<LoadedKb | null>>();
 type ArticleRow = Omit<Article, "tags" | "questions"> & { tags: string; questions: string };
 export const fromRow = (r: ArticleRow): Article => ({
   ...r,
-  tags: JSON.parse(r.tags) as string[],
-  questions: JSON.parse(r.questions || "[]") as string[],
+  tags: parseJson(stringList, r.tags, `articles.tags of ${r.id}`),
+  questions: parseJson(stringList, r.questions || "[]", `articles.questions of ${r.id}`),
 });
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {

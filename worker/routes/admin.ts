@@ -20,6 +20,7 @@ import { forgetSite } from "../middleware/site.ts";
 import { saveDrafts } from "../knowledge/library.ts";
 import { getJob, queueJob, saveSynonyms, waitForJob } from "../knowledge/publish.ts";
 import { listArticles, recordResolved } from "../knowledge/store.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 export const admin = new Hono<AppEnv>();
 admin.use(requireAdmin());
@@ -118,7 +119,7 @@ type SiteRow = {
 const siteView = (r: SiteRow | null) =>
   r && {
     name: r.name,
-    allowedOrigins: JSON.parse(r.allowed_origins) as string[],
+    allowedOrigins: parseJson(stringList, r.allowed_origins, `sites.allowed_origins of ${r.name}`),
     portal: r.portal === 1,
     identitySecret: r.identity_secret ? "set" : "none",
   };
