@@ -8,11 +8,19 @@ export class DataError extends Error {
   override name = "DataError";
 }
 
+// zod/mini carries no message texts (they would weigh on the widget), so the issue's own fields say it.
+function what(i: z.core.$ZodIssue): string {
+  if (i.code === "invalid_type") return `expected ${i.expected}`;
+  if (i.code === "invalid_value") return `expected ${i.values.map((v) => JSON.stringify(v)).join(" or ")}`;
+  if (i.message && i.message !== "Invalid input") return i.message;
+  return i.code.replaceAll("_", " ");
+}
+
 function describe(error: z.core.$ZodError): string {
   const i = error.issues[0];
   if (!i) return "invalid";
   const path = i.path.map(String).join(".");
-  return `${path || "value"}: ${i.message}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ""}`;
+  return `${path || "value"}: ${what(i)}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : ""}`;
 }
 
 /** `value` as `schema` says, or a DataError naming `what` (e.g. "sites.allowed_origins of site x"). */
