@@ -7,10 +7,9 @@ export default defineConfig({
   test: {
     include: [
       "tests/unit/**/*.test.ts",
-      "tests/ai/**/*.test.ts",
       "console/src/**/*.test.ts",
       "widget/**/*.test.ts",
-      "shared/**/*.test.ts",
+      "{worker,shared,scripts}/**/*.test.ts",
     ],
   },
 });

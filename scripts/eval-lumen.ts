@@ -1,5 +1,5 @@
 // Runs tests/fixtures/lumen-questions.jsonl against the demo KB (kb/, no history) and prints each
-// question's decision. The same questions are asserted by tests/unit/kb-lumen.test.ts; this is the
+// question's decision. The same questions are asserted by worker/answer/engine/lumen.test.ts; this is the
 // human-readable view for diagnosing them (never for tuning thresholds: it is the held-out check).
 //   npx esbuild scripts/eval-lumen.ts --bundle --platform=node --format=esm --outfile=/tmp/eval-lumen.mjs && node /tmp/eval-lumen.mjs
 import { readdirSync, readFileSync } from "node:fs";

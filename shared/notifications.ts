@@ -190,6 +190,9 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
+/** A delivery's attempt log (the Notifier's deliveries.log column), read back through this. */
+export const attemptLogSchema = z.array(attemptSchema);
+
 export const deliverySchema = z.object({
   id: z.string(),
   kind: z.enum(["webhook", "slack"]),

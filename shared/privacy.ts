@@ -82,12 +82,15 @@ export const privacyAuditActionSchema = z.enum([
 ]);
 export type PrivacyAuditAction = z.infer<typeof privacyAuditActionSchema>;
 
+/** A privacy audit entry's detail as stored (privacy_audit.detail): counts, ids and flags, never personal data. */
+export const privacyAuditDetailSchema = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+
 export const privacyAuditEntrySchema = z.object({
   seq: z.number(),
   actor: z.string(),
   action: privacyAuditActionSchema,
   subject: z.nullable(z.string()),
-  detail: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  detail: privacyAuditDetailSchema,
   at: z.number(),
 });
 export type PrivacyAuditEntry = z.infer<typeof privacyAuditEntrySchema>;

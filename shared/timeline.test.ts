@@ -1,6 +1,7 @@
-// The shared reducer as the widget uses it: resume after a drop must show every message exactly once.
+// The shared reducer as the widget uses it (resume after a drop must show every message exactly once),
+// and with agents-only events and ratings (split from tests/unit/agent-tools.test.ts).
 import { describe, expect, it } from "vitest";
-import type { ConversationEvent, ServerFrame } from "./protocol.ts";
+import { forCustomer, type ConversationEvent, type ServerFrame } from "./protocol.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "./timeline.ts";
 
 const msg = (
@@ -146,5 +147,31 @@ describe("retracted replies (surge undo)", () => {
     expect(shown(t)).toEqual(["help"]);
     // The same retract again (reconnect overlap) changes nothing.
     expect(applyFrame(t, ev(retract(3, "a1")))).toBe(t);
+  });
+});
+
+const foldEvents = (events: ConversationEvent[]) =>
+  events.reduce((t, event) => applyFrame(t, { t: "event", event }), emptyTimeline());
+
+describe("timeline with notes, changes and ratings", () => {
+  const events: ConversationEvent[] = [
+    { seq: 1, at: 1, type: "message", id: "m1", author: "customer", text: "hi" },
+    { seq: 2, at: 2, type: "note", audience: "agents", id: "n1", name: "alex", text: "secret" },
+    { seq: 3, at: 3, type: "change", audience: "agents", by: "alex", priority: "high" },
+    { seq: 4, at: 4, type: "state", state: "resolved" },
+    { seq: 5, at: 5, type: "csat", score: 4, comment: "ok" },
+  ];
+  it("advances lastSeq past them without turning them into chat lines", () => {
+    const t = foldEvents(events);
+    expect(t.lastSeq).toBe(5);
+    expect(t.messages.map((m) => m.id)).toEqual(["m1"]);
+    expect(t.csat).toEqual({ score: 4, comment: "ok" });
+  });
+  it("applies a rating once, even when replayed", () => {
+    const t = foldEvents(events);
+    expect(applyFrame(t, { t: "event", event: { seq: 5, at: 9, type: "csat", score: 1 } })).toBe(t);
+  });
+  it("marks which events a customer may see", () => {
+    expect(events.filter(forCustomer).map((e) => e.seq)).toEqual([1, 4, 5]);
   });
 });

@@ -5,7 +5,7 @@ import type { JSX } from "preact";
 import { renderMarkdown } from "../../shared/markdown.ts";
 
 export function Markdown({ text }: { text: string }): JSX.Element {
-  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  // The one place HTML is set: renderMarkdown escapes all input first (shared/markdown.test.ts).
   return <div class="md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
 }
 

@@ -12,11 +12,26 @@ import { defaultDecisionConfig, type DecisionConfig } from "./engine/config.ts";
 import { currentKb, recordChoice } from "../knowledge/store.ts";
 import { answerParts } from "./ai/index.ts";
 import { translator } from "./ai/translate.ts";
+import { parseJson } from "../../shared/json.ts";
+import * as z from "zod/mini";
+
+/**
+ * DECISION_CONFIG: any of the thresholds, each a number; unknown fields are ignored (as the config's
+ * comment promises), a known one of another type is an error naming it.
+ */
+const decisionOverrides = z.partial(
+  z.object(
+    Object.fromEntries(Object.keys(defaultDecisionConfig).map((k) => [k, z.number()])) as Record<
+      keyof DecisionConfig,
+      z.ZodMiniNumber
+    >,
+  ),
+);
 
 /** Thresholds: the defaults chosen on the dev benchmark, overridable per deployment. */
 export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfig {
   if (!env.DECISION_CONFIG) return defaultDecisionConfig;
-  return { ...defaultDecisionConfig, ...(JSON.parse(env.DECISION_CONFIG) as Partial<DecisionConfig>) };
+  return { ...defaultDecisionConfig, ...parseJson(decisionOverrides, env.DECISION_CONFIG, "DECISION_CONFIG") };
 }
 
 export function brainParts(env: Env, defer?: (p: Promise<unknown>) => void): BrainParts {

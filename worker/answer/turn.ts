@@ -17,6 +17,15 @@ import type { BotTurn, Brain, Translate } from "./turn-types.ts";
 export const articleUrl = (baseUrl: string, workspaceId: string, id: string) =>
   `${baseUrl.replace(/\/$/, "")}/hc/${encodeURIComponent(workspaceId)}/articles/${encodeURIComponent(id)}`;
 
+/** How an answer cites an article: its title and its help-centre page. */
+export const sourceIn =
+  (baseUrl: string, workspaceId: string) =>
+  (c: Candidate): Source => ({
+    articleId: c.articleId,
+    title: c.title,
+    url: articleUrl(baseUrl, workspaceId, c.articleId),
+  });
+
 export type BrainParts = {
   retriever: Retriever;
   composer: Composer;
@@ -173,11 +182,7 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         if (top && top.score >= config.answerMinConfidence) d.article = top;
         else delete d.article;
       }
-      const source = (c: Candidate): Source => ({
-        articleId: c.articleId,
-        title: c.title,
-        url: articleUrl(m.baseUrl, m.workspaceId, c.articleId),
-      });
+      const source = sourceIn(m.baseUrl, m.workspaceId);
       const a = d.article;
       const base = {
         confidence: d.confidence,

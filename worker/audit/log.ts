@@ -5,6 +5,8 @@ import type { Context } from "hono";
 import type { KbJob } from "../../shared/api.ts";
 import type { AuditEntry } from "../../shared/security.ts";
 import type { AppEnv, Env } from "../env.ts";
+import { parseJson } from "../../shared/json.ts";
+import * as z from "zod/mini";
 
 export type AuditEvent = {
   action: string;
@@ -83,8 +85,9 @@ export async function readAudit(
     actor: { id: r.actor_id, email: r.actor_email },
     action: r.action,
     target: { type: r.target_type, id: r.target_id },
-    before: r.before === null ? null : (JSON.parse(r.before) as unknown),
-    after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+    // Any JSON the audited change recorded: only that it is JSON is known (and checked).
+    before: r.before === null ? null : parseJson(z.unknown(), r.before, `audit_log.before of ${r.seq}`),
+    after: r.after === null ? null : parseJson(z.unknown(), r.after, `audit_log.after of ${r.seq}`),
   }));
 }
 

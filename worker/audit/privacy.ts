@@ -2,7 +2,8 @@
 // erasure, retention run or setting change. Only ids and counts go in: an erasure's entry must prove
 // that it happened without keeping what it erased. The one writer, so a later shared audit log can
 // take these entries over in one place.
-import type { PrivacyAuditAction, PrivacyAuditEntry } from "../../shared/privacy.ts";
+import { privacyAuditDetailSchema, type PrivacyAuditAction, type PrivacyAuditEntry } from "../../shared/privacy.ts";
+import { parseJson } from "../../shared/json.ts";
 
 export type AuditEntry = {
   workspaceId: string;
@@ -44,7 +45,7 @@ export async function auditTrail(db: D1Database, workspaceId: string, limit = 10
     actor: r.actor,
     action: r.action,
     subject: r.subject,
-    detail: JSON.parse(r.detail) as PrivacyAuditEntry["detail"],
+    detail: parseJson(privacyAuditDetailSchema, r.detail, `privacy_audit.detail of ${r.seq}`),
     at: r.at,
   }));
 }

@@ -1,6 +1,6 @@
 // TOTP (RFC 6238) over HOTP (RFC 4226) with WebCrypto's HMAC: what authenticator apps compute from the
 // shared secret and the clock. SHA-1, 6 digits and 30-second steps are what every app supports; the
-// hash and length are parameters for the RFC's own test vectors (tests/unit/totp.test.ts).
+// hash and length are parameters for the RFC's own test vectors (worker/auth/totp.test.ts).
 
 export type TotpHash = "SHA-1" | "SHA-256" | "SHA-512";
 export const STEP_SECONDS = 30;

@@ -3,6 +3,8 @@
 import { b64url, fromB64url, hmacSha256, randomToken, sha256, timingSafeEqual } from "./crypto.ts";
 import { seal, unseal } from "./seal.ts";
 import { base32Encode, matchStep } from "./totp.ts";
+import { parseJson } from "../../shared/json.ts";
+import * as z from "zod/mini";
 
 const PURPOSE = "totp";
 export const RECOVERY_CODES = 10;
@@ -87,6 +89,9 @@ export async function issueTicket(
   return `${body}.${b64url(await hmacSha256(key, `2fa-ticket|${body}`))}`;
 }
 
+/** What a ticket's signed body holds: agent id, expiry, account fingerprint (and a nonce, ignored). */
+const ticketBody = z.object({ a: z.string(), e: z.number(), f: z.string() });
+
 /** The agent id a ticket was issued for, if its signature holds, it is fresh and still fits the account. */
 export async function readTicket(
   key: string,
@@ -104,13 +109,13 @@ export async function readTicket(
     return null;
   }
   if (!timingSafeEqual(expected, got)) return null;
-  let t: { a?: unknown; e?: unknown; f?: unknown };
+  let t: z.infer<typeof ticketBody>;
   try {
-    t = JSON.parse(new TextDecoder().decode(fromB64url(body))) as typeof t;
+    t = parseJson(ticketBody, new TextDecoder().decode(fromB64url(body)), "2fa ticket");
   } catch {
     return null;
   }
-  if (typeof t.a !== "string" || typeof t.e !== "number" || t.e < Date.now()) return null;
+  if (t.e < Date.now()) return null;
   const row = await current(t.a);
   if (!row?.totp_secret || (await fingerprint(row.password_hash, row.totp_secret)) !== t.f) return null;
   return t.a;

@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import type * as z from "zod/mini";
 import type { AgentPresence, AgentSummary, agentRoutingSchema, AssignRequest, Role } from "../../shared/api.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 import { audit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
@@ -29,7 +30,7 @@ const summary = (r: AgentRow): AgentSummary => ({
   email: r.email,
   name: r.name,
   role: r.role,
-  teams: JSON.parse(r.teams) as string[],
+  teams: parseJson(stringList, r.teams, `agents.teams of ${r.id}`),
   away: r.away === 1,
 });
 
@@ -87,7 +88,8 @@ export async function setRouting(
 ): Promise<AgentSummary> {
   const row = await agentIn(c, id);
   if (!row) throw new ApiFailure(404, "not_found", "no such agent");
-  const teams = body.teams ? [...new Set(body.teams)] : (JSON.parse(row.teams) as string[]);
+  const before = parseJson(stringList, row.teams, `agents.teams of ${row.id}`);
+  const teams = body.teams ? [...new Set(body.teams)] : before;
   const away = body.away ?? row.away === 1;
   await c.env.DB.prepare("UPDATE agents SET teams = ?, away = ? WHERE id = ?")
     .bind(JSON.stringify(teams), away ? 1 : 0, row.id)
@@ -96,7 +98,7 @@ export async function setRouting(
   await audit(c, {
     action: "agent.routing",
     target: { type: "agent", id: row.id },
-    before: { teams: JSON.parse(row.teams) as string[], away: row.away === 1 },
+    before: { teams: before, away: row.away === 1 },
     after: { teams, away },
   });
   return summary({ ...row, teams: JSON.stringify(teams), away: away ? 1 : 0 });

@@ -2,7 +2,14 @@
 // every connected agent console, plus who is online, away and how loaded (routing picks from that),
 // and the response-SLA clock: one alarm at the earliest next near-due or due time.
 import { DurableObject } from "cloudflare:workers";
-import type { AgentPresence, AgentRef, InboxFrame, InboxItem } from "../../shared/api.ts";
+import {
+  type AgentPresence,
+  type AgentRef,
+  type InboxFrame,
+  type InboxItem,
+  inboxItemSchema,
+} from "../../shared/api.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 import { PING, PONG } from "../../shared/protocol.ts";
 import type { Env } from "../env.ts";
 import { closeBack } from "../http/sockets.ts";
@@ -80,12 +87,12 @@ export class InboxDO extends DurableObject<Env> {
         Date.now() - RESOLVED_VISIBLE_MS,
       )
       .toArray()
-      .map((r) => JSON.parse(r.data) as InboxItem);
+      .map((r) => parseJson(inboxItemSchema, r.data, "inbox item"));
   }
 
   get(id: string): InboxItem | null {
     const row = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM items WHERE id = ?", id).toArray()[0];
-    return row ? (JSON.parse(row.data) as InboxItem) : null;
+    return row ? parseJson(inboxItemSchema, row.data, `inbox item ${id}`) : null;
   }
 
   async upsert(item: InboxItem, workspaceId?: string): Promise<void> {
@@ -212,7 +219,7 @@ export class InboxDO extends DurableObject<Env> {
       "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at, unavailable_since) VALUES (?, ?, ?, ?, ?, ?)",
       a.id,
       a.name,
-      JSON.stringify(a.teams ?? (prior ? (JSON.parse(prior.teams) as string[]) : [])),
+      JSON.stringify(a.teams ?? (prior ? parseJson(stringList, prior.teams, `roster teams of ${a.id}`) : [])),
       (a.away ?? prior?.away === 1) ? 1 : 0,
       prior?.last_assigned_at ?? 0,
       prior?.unavailable_since ?? null,
@@ -434,7 +441,7 @@ export class InboxDO extends DurableObject<Env> {
     return this.ctx.storage.sql
       .exec<{ data: string }>("SELECT data FROM items WHERE state IN ('queued', 'agent')")
       .toArray()
-      .map((r) => JSON.parse(r.data) as InboxItem);
+      .map((r) => parseJson(inboxItemSchema, r.data, "inbox item"));
   }
 
   private rosterRow(id: string): RosterRow | undefined {
@@ -454,7 +461,7 @@ export class InboxDO extends DurableObject<Env> {
       .map((r) => ({
         id: r.id,
         name: r.name,
-        teams: JSON.parse(r.teams) as string[],
+        teams: parseJson(stringList, r.teams, `roster teams of ${r.id}`),
         away: r.away === 1,
         online: online.has(r.id),
         lastAssignedAt: r.last_assigned_at,

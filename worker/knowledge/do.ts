@@ -18,8 +18,8 @@ export class KnowledgeDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const ws = await this.ctx.storage.get<string>("workspace");
-    if (!ws) return;
+    const ws: unknown = await this.ctx.storage.get("workspace");
+    if (typeof ws !== "string" || !ws) return;
     for (let id = await nextJob(this.env.DB, ws); id; id = await nextJob(this.env.DB, ws)) {
       const started = Date.now();
       const job = await runJob(this.env, ws, id);

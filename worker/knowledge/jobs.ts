@@ -2,7 +2,8 @@
 // read its progress. Apart from publish.ts (which runs the jobs) so that store.ts can queue a rebuild
 // without the two importing each other.
 import type { Article } from "../../shared/article.ts";
-import type { JobStatus, KbJob, PublishResult } from "../../shared/api.ts";
+import { type JobStatus, type KbJob, publishResultSchema } from "../../shared/api.ts";
+import { parseJson } from "../../shared/json.ts";
 import type { Env } from "../env.ts";
 
 export type JobKind = "publish" | "drafts" | "rollback" | "unpublish" | "history" | "rebuild";
@@ -49,7 +50,7 @@ export function jobFromRow(r: JobRow): KbJob {
     done: r.done,
     total: r.total,
     ...(r.version ? { version: r.version } : {}),
-    ...(r.result ? { result: JSON.parse(r.result) as PublishResult } : {}),
+    ...(r.result ? { result: parseJson(publishResultSchema, r.result, `kb_jobs.result of ${r.id}`) } : {}),
     ...(r.error ? { error: r.error } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -4,6 +4,8 @@ import type { ArticleDetail, ArticleVersion, Library, LibraryItem } from "../../
 import type { Article } from "../../shared/article.ts";
 import { ApiFailure } from "../http/errors.ts";
 import { listArticles } from "./store.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
+import { articleVersionData, storedArticle } from "./formats.ts";
 
 type DraftRow = { id: string; data: string; base_version: number | null; updated_at: number; updated_by: string };
 
@@ -14,7 +16,10 @@ export async function listDrafts(db: D1Database, workspaceId: string): Promise<(
     )
     .bind(workspaceId)
     .all<DraftRow>();
-  return rows.results.map((r) => ({ ...r, article: JSON.parse(r.data) as Article }));
+  return rows.results.map((r) => ({
+    ...r,
+    article: parseJson(storedArticle, r.data, `article_drafts.data of ${r.id}`),
+  }));
 }
 
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -115,15 +120,15 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
       ? {
           published: {
             ...pub,
-            tags: JSON.parse(pub.tags) as string[],
-            questions: JSON.parse(pub.questions || "[]") as string[],
+            tags: parseJson(stringList, pub.tags, `articles.tags of ${id}`),
+            questions: parseJson(stringList, pub.questions || "[]", `articles.questions of ${id}`),
           },
         }
       : {}),
     ...(draft
       ? {
           draft: {
-            article: JSON.parse(draft.data) as Article,
+            article: parseJson(storedArticle, draft.data, `article_drafts.data of ${id}`),
             updatedAt: draft.updated_at,
             updatedBy: draft.updated_by,
             baseVersion: draft.base_version,
@@ -131,8 +136,8 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
         }
       : {}),
     versions: versions.results.map((v): ArticleVersion => {
-      const data = JSON.parse(v.data) as Article & { deleted?: boolean };
-      return data.deleted
+      const data = parseJson(articleVersionData, v.data, `article_versions.data of ${id} v${v.kb_version}`);
+      return "deleted" in data
         ? { version: v.kb_version, createdAt: v.created_at, deleted: true }
         : { version: v.kb_version, createdAt: v.created_at, article: data };
     }),

@@ -9,6 +9,8 @@ import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
+import { parseJson } from "../../shared/json.ts";
+import { storedArticle, synonymGroups } from "./formats.ts";
 
 // The job queue lives in jobs.ts; its functions are re-exported here for the routes and the DO.
 export { getJob, jobFromRow, nextJob, queueJob, waitForJob, type JobKind, type StagedItem } from "./jobs.ts";
@@ -26,7 +28,7 @@ export async function readSynonyms(db: D1Database, workspaceId: string): Promise
     .prepare("SELECT groups FROM kb_synonyms WHERE workspace_id = ?")
     .bind(workspaceId)
     .first<{ groups: string }>();
-  return r ? (JSON.parse(r.groups) as string[][]) : [];
+  return r ? parseJson(synonymGroups, r.groups, `kb_synonyms.groups of ${workspaceId}`) : [];
 }
 
 export async function saveSynonyms(db: D1Database, workspaceId: string, groups: string[][], by: string): Promise<void> {
@@ -62,7 +64,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     const merged = new Map(job.replace_all ? [] : current.map((a) => [a.id, a]));
     for (const i of items.results) {
       if (i.op === "delete") merged.delete(i.id);
-      else merged.set(i.id, JSON.parse(i.data as string) as Article);
+      else merged.set(i.id, parseJson(storedArticle, i.data ?? "", `kb_job_items.data of ${jobId}/${i.id}`));
     }
     const before = new Map(current.map((a) => [a.id, a]));
     const changed = [...merged.values()]

@@ -22,6 +22,8 @@ import { getJob, queueJob, readSynonyms, saveSynonyms } from "./publish.ts";
 import { figuresReport, gapsReport } from "./signals.ts";
 import { recordResolved } from "./store.ts";
 import { tryQuestion } from "./try.ts";
+import { parseJson } from "../../shared/json.ts";
+import { articleVersionData } from "./formats.ts";
 
 export const knowledge = new Hono<AppEnv>();
 knowledge.use(requireAgent());
@@ -213,10 +215,11 @@ knowledge.post("/articles/:id/rollback", editor, async (c) => {
     throw new ApiFailure(404, "not_found", `article ${id} has no version ${version}`, [
       { path: "version", message: `no version ${version}` },
     ]);
-  const data = JSON.parse(row.data) as Article & { deleted?: boolean };
-  const job: KbJob = data.deleted
-    ? await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "delete" }], by: by(c) })
-    : await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "put", article: data }], by: by(c) });
+  const data = parseJson(articleVersionData, row.data, `article_versions.data of ${id} v${version}`);
+  const job: KbJob =
+    "deleted" in data
+      ? await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "delete" }], by: by(c) })
+      : await queueJob(c.env, ws(c), { kind: "rollback", items: [{ id, op: "put", article: data }], by: by(c) });
   await auditJob(c, "kb.rolled_back", job, [{ id }], { toVersion: version });
   return c.json(job, 202);
 });

@@ -6,12 +6,14 @@ import type { Article } from "../../shared/article.ts";
 import type { KbJob } from "../../shared/api.ts";
 import type { Env } from "../env.ts";
 import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../answer/engine/snapshot.ts";
+import { parseSnapshot } from "../answer/engine/snapshot-format.ts";
 import { queueJob } from "./jobs.ts";
 
 const CURRENT_TTL_MS = 2000;
 
 export type { LoadedKb } from "../answer/engine/index.ts";
 import type { LoadedKb } from "../answer/engine/index.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();
@@ -19,8 +21,8 @@ const loading = new Map<string, Promise<LoadedKb | null>>();
 type ArticleRow = Omit<Article, "tags" | "questions"> & { tags: string; questions: string };
 export const fromRow = (r: ArticleRow): Article => ({
   ...r,
-  tags: JSON.parse(r.tags) as string[],
-  questions: JSON.parse(r.questions || "[]") as string[],
+  tags: parseJson(stringList, r.tags, `articles.tags of ${r.id}`),
+  questions: parseJson(stringList, r.questions || "[]", `articles.questions of ${r.id}`),
 });
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {
@@ -142,8 +144,8 @@ async function loadCurrent(
 ): Promise<LoadedKb | null> {
   if (isCurrentEngine(row.snapshot_key)) {
     try {
-      const snapshot = await env.KB.get<KbSnapshot>(row.snapshot_key, "json");
-      if (snapshot) return { version: row.version, index: loadIndex(snapshot) };
+      const stored: unknown = await env.KB.get(row.snapshot_key, "json");
+      if (stored) return { version: row.version, index: loadIndex(parseSnapshot(stored, "the stored value")) };
     } catch (e) {
       console.error(`[edgedesk] KB snapshot ${row.snapshot_key} cannot be loaded: ${String(e)}`);
     }

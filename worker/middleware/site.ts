@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import { siteQuerySchema } from "../../shared/api.ts";
 import type { AppEnv, Env, Site } from "../env.ts";
 import { ApiFailure, parseOr400 } from "../http/errors.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 type Options = { cacheTtlMs?: number };
 
@@ -29,7 +30,7 @@ async function loadSite(env: Env, key: string, ttl: number): Promise<Site | null
     ? {
         key: row.key,
         workspaceId: row.workspace_id,
-        allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+        allowedOrigins: parseJson(stringList, row.allowed_origins, `sites.allowed_origins of ${row.key}`),
         identitySecret: row.identity_secret,
         ...(row.portal ? { portal: true } : {}),
       }

@@ -2,6 +2,8 @@
 // buckets, percentiles, counts by label, and the Analytics Engine SQL API query and answer. Both
 // sources (D1 locally, Analytics Engine in production; worker/ops/report.ts) give the same rows.
 import type { OpsCount, OpsPoint, OpsReport, OpsWindow } from "../../shared/ops.ts";
+import { parseValue } from "../../shared/json.ts";
+import * as z from "zod/mini";
 
 const MIN = 60_000;
 export const WINDOWS: Record<OpsWindow, { span: number; bucket: number }> = {
@@ -121,6 +123,21 @@ ORDER BY t
 FORMAT JSON`;
 }
 
+/** The rows aeQuery asks for, as the Analytics Engine SQL API returns them (FORMAT JSON). */
+const aeAnswer = z.object({
+  data: z.array(
+    z.object({
+      t: z.union([z.number(), z.string()]),
+      name: z.string(),
+      label: z.string(),
+      label2: z.string(),
+      n: z.union([z.number(), z.string()]),
+      p50: z.number(),
+      p95: z.number(),
+    }),
+  ),
+});
+
 export type AeAccess = { accountId: string; token: string; dataset: string };
 
 export async function aeRows(
@@ -136,17 +153,7 @@ export async function aeRows(
     signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`Analytics Engine answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  const body = (await res.json()) as {
-    data: {
-      t: number | string;
-      name: string;
-      label: string;
-      label2: string;
-      n: number | string;
-      p50: number;
-      p95: number;
-    }[];
-  };
+  const body = parseValue(aeAnswer, await res.json(), "the Analytics Engine SQL answer");
   return body.data.map((d) => {
     const n = Number(d.n);
     // Stand-in values, at most 20 per row: 90% at p50 and 10% at p95 keep both percentiles of the row,

@@ -15,6 +15,7 @@ import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { setRouting } from "../inbox/agents.ts";
 import { rank, requireAdmin } from "../middleware/auth.ts";
 import { endSessions } from "./revoke.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 
 export const people = new Hono<AppEnv>();
 people.use(requireAdmin({ role: "owner" }));
@@ -40,7 +41,7 @@ const summary = (r: Row): PersonSummary => ({
   email: r.email,
   name: r.name,
   role: r.role,
-  teams: JSON.parse(r.teams) as string[],
+  teams: parseJson(stringList, r.teams, `agents.teams of ${r.id}`),
   disabled: r.disabled_at !== null,
   twoFactor: r.has_totp === 1,
   sessions: r.sessions,

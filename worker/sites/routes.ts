@@ -5,6 +5,7 @@
 // the public API is middleware/site.ts.
 import { Hono } from "hono";
 import { siteSchema } from "../../shared/api.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
 import { audit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -24,7 +25,7 @@ type SiteRow = {
 const siteView = (r: SiteRow | null) =>
   r && {
     name: r.name,
-    allowedOrigins: JSON.parse(r.allowed_origins) as string[],
+    allowedOrigins: parseJson(stringList, r.allowed_origins, `sites.allowed_origins of ${r.name}`),
     portal: r.portal === 1,
     identitySecret: r.identity_secret ? "set" : "none",
   };

@@ -5,6 +5,8 @@
 import type { SnapshotArticle } from "../engine/snapshot.ts";
 import type { Embedder } from "./embeddings.ts";
 import { passageVectorId, type PassageVector, type PassageVectors } from "./vectors.ts";
+import { safeParseJson } from "../../../shared/json.ts";
+import * as z from "zod/mini";
 
 export type IndexSync = { embedded: number; deleted: number; unchanged: number };
 
@@ -13,7 +15,9 @@ export interface PassageIndexer {
   sync(workspaceId: string, kbVersion: number, articles: SnapshotArticle[]): Promise<IndexSync>;
 }
 
-type Manifest = { entries: Record<string, string> };
+/** Per passage vector id, the hash of what was embedded for it (KV, one value per workspace). */
+const manifestSchema = z.object({ entries: z.record(z.string(), z.string()) });
+type Manifest = z.infer<typeof manifestSchema>;
 
 /** The text a passage is embedded as: its article title and heading give it context. */
 export function passageText(a: Pick<SnapshotArticle, "title">, p: { heading: string; text: string }): string {
@@ -35,7 +39,10 @@ export class VectorizeIndexer implements PassageIndexer {
   ) {}
 
   async sync(workspaceId: string, kbVersion: number, articles: SnapshotArticle[]): Promise<IndexSync> {
-    const before = (await this.kv.get<Manifest>(manifestKey(workspaceId), "json"))?.entries ?? {};
+    // An unreadable manifest counts as none (as a missing one always has): every passage is re-embedded.
+    const stored = await this.kv.get(manifestKey(workspaceId));
+    const before =
+      (stored && safeParseJson(manifestSchema, stored, `${manifestKey(workspaceId)} in KV`)?.entries) || {};
     const entries: Record<string, string> = {};
     const todo: { meta: Omit<PassageVector, "values">; text: string }[] = [];
     for (const a of articles) {

@@ -1,5 +1,5 @@
 // The handoff packet's summary written by a Workers AI model. It is an upgrade, never a dependency:
-// the extractive summary (worker/conversation/engine.ts `summarize`) is always there first, and this
+// the extractive summary (worker/conversation/summary.ts) is always there first, and this
 // answers null on any error, timeout or empty output so the caller keeps it. The model sees only
 // what the customer could see (their messages, the bot's and agents' replies): private notes and
 // recorded changes are filtered out here, before any prompt exists.

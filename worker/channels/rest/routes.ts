@@ -3,7 +3,8 @@
 // documented is what is validated.
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
-import type { MessageEvent, ServerFrame } from "../../../shared/protocol.ts";
+import type * as z from "zod/mini";
+import type { MessageEvent } from "../../../shared/protocol.ts";
 import {
   apiErrorSchema,
   restConversationIdSchema,
@@ -25,6 +26,8 @@ import { ApiFailure, jsonBody, parseOr400 } from "../../http/errors.ts";
 import { parseLimits, rateLimit } from "../../middleware/rate-limit.ts";
 import { authenticateKey } from "./keys.ts";
 import { openApiDocument, type OperationDoc } from "./openapi.ts";
+import { parseJson } from "../../../shared/json.ts";
+import { exchangeFrame } from "./frames.ts";
 
 /** A documented operation (openapi.ts) and the handler that answers it. */
 export type Operation = OperationDoc & { handler: (c: Context<AppEnv>) => Promise<Response> };
@@ -58,7 +61,7 @@ async function collectExchange(res: Response): Promise<Omit<RestPosted, "state">
   const replies: MessageEvent[] = [];
   for (const line of text.split("\n")) {
     if (!line.startsWith("data: ")) continue;
-    const f = JSON.parse(line.slice(6)) as ServerFrame;
+    const f = parseJson(exchangeFrame, line.slice(6), "a frame of the exchange's stream");
     if (f.t === "ack") ({ seq, duplicate } = f);
     else if (f.t === "ready") state = f.state;
     else if (f.t === "event" && f.event.type === "state") state = f.event.state;

@@ -1,7 +1,18 @@
 // Webhook endpoints and the Slack URL of a workspace, in D1 (migration 0004). The owner API writes
 // here; the Notifier reads here (and caches until the API tells it to reload).
-import type { EventType, SlackSettings, Webhook, WebhookWithSecret } from "../../../shared/api.ts";
+import {
+  eventTypes,
+  type EventType,
+  type SlackSettings,
+  type Webhook,
+  type WebhookWithSecret,
+} from "../../../shared/api.ts";
+import { parseJson, stringList } from "../../../shared/json.ts";
 export { newSecret } from "./signature.ts";
+
+// An event name this worker no longer sends can never match a delivery, so it is dropped on read.
+const known = new Set<string>(eventTypes);
+const isEventType = (e: string): e is EventType => known.has(e);
 
 export type WebhookRow = {
   id: string;
@@ -37,7 +48,7 @@ export function fromRow(r: WebhookRow): WebhookWithSecret {
   return {
     id: r.id,
     url: r.url,
-    events: JSON.parse(r.events) as EventType[],
+    events: parseJson(stringList, r.events, `webhooks.events of ${r.id}`).filter(isEventType),
     enabled: r.enabled === 1,
     description: r.description,
     secretHint: hint(r.secret),

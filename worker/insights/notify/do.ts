@@ -4,7 +4,13 @@
 // stays as a dead letter until an owner retries it. Same delivery id on every attempt, so receivers
 // can drop duplicates (an attempt that timed out may still have arrived).
 import { DurableObject } from "cloudflare:workers";
-import type { Attempt, Delivery, DeliveryStatus, WebhookEvent } from "../../../shared/api.ts";
+import {
+  attemptLogSchema,
+  type Attempt,
+  type Delivery,
+  type DeliveryStatus,
+  type WebhookEvent,
+} from "../../../shared/api.ts";
 import type { Env } from "../../env.ts";
 import { backoffDelay, retryPolicy, type RetryPolicy } from "./backoff.ts";
 import { loadConfig, signingSecrets, slackSettings, type WorkspaceConfig } from "./config.ts";
@@ -13,6 +19,7 @@ import { slackMessageFor, type SlackMessage } from "./slack.ts";
 import { allowPrivateTargets, checkTarget } from "./target.ts";
 import { log as logLine } from "../../ops/log.ts";
 import { metric } from "../../ops/metrics.ts";
+import { parseJson } from "../../../shared/json.ts";
 
 type Row = {
   id: string;
@@ -221,7 +228,7 @@ export class NotifierDO extends DurableObject<Env> {
   }
 
   private async attempt(d: Row, cfg: WorkspaceConfig): Promise<void> {
-    const log = JSON.parse(d.log) as Attempt[];
+    const log = parseJson(attemptLogSchema, d.log, `deliveries.log of ${d.id}`);
     const n = log.length + 1;
     const at = Date.now();
     const hook = d.kind === "webhook" ? cfg.webhooks.find((w) => w.id === d.target) : undefined;
@@ -410,7 +417,7 @@ export class NotifierDO extends DurableObject<Env> {
       nextAt: r.status === "pending" ? r.next_at : null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
-      log: JSON.parse(r.log) as Attempt[],
+      log: parseJson(attemptLogSchema, r.log, `deliveries.log of ${r.id}`),
     };
   }
 }

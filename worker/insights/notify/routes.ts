@@ -30,6 +30,7 @@ import {
 import { notifierOf } from "./index.ts";
 import { slackMessageFor } from "./slack.ts";
 import { allowPrivateTargets, checkTarget } from "./target.ts";
+import { parseJson, stringList } from "../../../shared/json.ts";
 
 export const notifications = new Hono<AppEnv>();
 notifications.use(requireAdmin({ role: "owner" }));
@@ -56,7 +57,7 @@ function hookView(r: WebhookRow) {
   }
   return {
     url: target,
-    events: JSON.parse(r.events) as string[],
+    events: parseJson(stringList, r.events, "webhooks.events"),
     enabled: r.enabled === 1,
     description: r.description,
   };

@@ -2,6 +2,8 @@
 // The effort constants are assumptions, not measurements: they turn "what the sweep did" into "about
 // how long a person would have taken", and the report says so.
 import type { SurgeSafeguards } from "../../../shared/surge.ts";
+import { parseJson } from "../../../shared/json.ts";
+import * as z from "zod/mini";
 
 export type SurgeConfig = {
   alert: {
@@ -78,11 +80,25 @@ export const defaultSurgeConfig: SurgeConfig = {
 
 export const defaultSafeguards: SurgeSafeguards = { publishedOnly: true, plainLanguage: true, empathetic: true };
 
-type Partialish<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? Partial<T[K]> : T[K] };
+/** SURGE_CONFIG: any part of SurgeConfig, each group partial; unknown fields are ignored. */
+const numbers = <K extends string>(...keys: K[]) =>
+  z.partial(z.object(Object.fromEntries(keys.map((k) => [k, z.number()])) as Record<K, z.ZodMiniNumber>));
+const strings = z.array(z.string());
+const surgeOverrides = z.partial(
+  z.object({
+    alert: numbers("windowMinutes", "arrivalsPerWindow", "nearSla"),
+    cluster: numbers("threshold", "duplicateThreshold", "ngram"),
+    propose: numbers("draftMinConfidence", "escalateBelow"),
+    validator: z.partial(z.object({ maxGrade: z.number(), jargon: strings, blame: strings, empathy: strings })),
+    undoMinutes: z.number(),
+    batchSize: z.number(),
+    effort: numbers("triageMinutes", "replyMinutes", "escalateMinutes", "reviewMinutes"),
+  }),
+);
 
 export function surgeConfig(env: { SURGE_CONFIG?: string }): SurgeConfig {
   if (!env.SURGE_CONFIG) return defaultSurgeConfig;
-  const o = JSON.parse(env.SURGE_CONFIG) as Partialish<SurgeConfig>;
+  const o = parseJson(surgeOverrides, env.SURGE_CONFIG, "SURGE_CONFIG");
   const d = defaultSurgeConfig;
   return {
     alert: { ...d.alert, ...o.alert },

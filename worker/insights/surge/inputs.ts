@@ -1,14 +1,13 @@
 // What the planner reads, gathered from the live desk: the workspace inbox (queued and claimed
 // conversations), each conversation's own record (customer words, handoff packet, identity), and KB
-// retrieval over the customer's words. The embedded retriever and the extractive composer are used
-// on purpose even when the bot runs hybrid/LLM: they are deterministic, so a replay decides the same.
+// the bot's draft over the customer's words. The bot's deterministic mode (worker/answer/draft.ts:
+// embedded retriever, extractive composer) is used on purpose even when the bot runs hybrid/LLM, so a
+// replay decides the same.
 import type { InboxItem } from "../../../shared/api.ts";
 import { isVerifiedField } from "../../../shared/protocol.ts";
 import type { SurgeFilters } from "../../../shared/surge.ts";
-import { articleUrl } from "../../answer/turn.ts";
+import { draft } from "../../answer/draft.ts";
 import type { Env } from "../../env.ts";
-import { composeAnswer } from "../../answer/engine/compose.ts";
-import { retrieve } from "../../answer/engine/retrieve.ts";
 import { currentKb, listArticles } from "../../knowledge/store.ts";
 import type { KbHit, PlanInput } from "./propose.ts";
 import { inScope } from "./scope.ts";
@@ -42,18 +41,18 @@ export async function gatherInputs(
     const priority = d.priority ?? d.handoff?.priority;
     let hit: KbHit | undefined;
     if (kb && text.trim()) {
-      const r = retrieve(kb.index, text, { locale: d.handoff?.locale ?? "en" });
-      const top = r.candidates[0];
-      if (top) {
+      const found = await draft(kb, text, { workspaceId, baseUrl, locale: d.handoff?.locale ?? "en" });
+      if (found) {
+        const top = found.article;
         hit = {
           articleId: top.articleId,
           title: top.title,
-          url: articleUrl(baseUrl, workspaceId, top.articleId),
+          url: found.source.url,
           score: Math.round(top.score * 1000) / 1000,
           handoff: top.handoff,
           team: top.team,
           category: top.article.category,
-          answer: composeAnswer(text, top),
+          answer: found.text,
           published: published.has(top.articleId),
         };
       }

@@ -1,18 +1,23 @@
 // Sweeps, steps, tasks and the audit trail in D1 (migration 0010_surge.sql). A state change and its
 // audit record are written in one batch, so the trail never misses a step that happened.
-import type {
-  AuditEntry,
-  FollowUpTask,
-  StepStatus,
-  SurgeBrief,
-  SurgePlan,
-  SurgeTuning,
-  Sweep,
-  SweepState,
-  SweepStep,
+import {
+  surgeBriefSchema,
+  surgePlanSchema,
+  surgeTuningSchema,
+  type AuditEntry,
+  type FollowUpTask,
+  type StepStatus,
+  type SurgeBrief,
+  type SurgePlan,
+  type SurgeTuning,
+  type Sweep,
+  type SweepState,
+  type SweepStep,
 } from "../../../shared/surge.ts";
 import type { AuditRecord } from "./audit.ts";
 import type { PlanInput } from "./propose.ts";
+import { parseJson } from "../../../shared/json.ts";
+import { auditJson, planInputs } from "./formats.ts";
 
 type SweepRow = {
   id: string;
@@ -72,13 +77,13 @@ function toSweep(r: SweepRow, steps: SweepStep[]): SweepRecord {
     id: r.id,
     workspaceId: r.workspace_id,
     state: r.state,
-    brief: JSON.parse(r.brief) as SurgeBrief,
+    brief: parseJson(surgeBriefSchema, r.brief, `surge_sweeps.brief of ${r.id}`),
     createdBy: { id: r.created_by, name: r.created_by_name },
     createdAt: r.created_at,
     ...(r.locked_at ? { lockedAt: r.locked_at } : {}),
-    ...(r.plan ? { plan: JSON.parse(r.plan) as SurgePlan } : {}),
-    ...(r.inputs ? { inputs: JSON.parse(r.inputs) as PlanInput[] } : {}),
-    ...(r.tuning ? { tuning: JSON.parse(r.tuning) as SurgeTuning } : {}),
+    ...(r.plan ? { plan: parseJson(surgePlanSchema, r.plan, `surge_sweeps.plan of ${r.id}`) } : {}),
+    ...(r.inputs ? { inputs: parseJson(planInputs, r.inputs, `surge_sweeps.inputs of ${r.id}`) } : {}),
+    ...(r.tuning ? { tuning: parseJson(surgeTuningSchema, r.tuning, `surge_sweeps.tuning of ${r.id}`) } : {}),
     ...(r.plan_hash ? { planHash: r.plan_hash } : {}),
     ...(r.decision && r.decided_at
       ? {
@@ -272,8 +277,8 @@ export class SurgeStore {
       actor: r.actor,
       action: r.action,
       at: r.at,
-      inputs: JSON.parse(r.inputs) as unknown,
-      outputs: JSON.parse(r.outputs) as unknown,
+      inputs: parseJson(auditJson, r.inputs, `surge_audit.inputs of ${r.seq}`),
+      outputs: parseJson(auditJson, r.outputs, `surge_audit.outputs of ${r.seq}`),
     }));
   }
 

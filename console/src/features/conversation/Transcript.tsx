@@ -147,7 +147,7 @@ export function Transcript({
 /** Bot answers and agent replies are Markdown, through the one sanitising renderer; a customer's words stay text. */
 function Body({ text, markdown }: { text: string; markdown: boolean }) {
   if (!markdown) return <div class="bubble">{text}</div>;
-  // The one place HTML is set: renderMarkdown escapes all input first (tests/unit/markdown.test.ts).
+  // The one place HTML is set: renderMarkdown escapes all input first (shared/markdown.test.ts).
   return <div class="bubble md" dangerouslySetInnerHTML={{ __html: renderMarkdown(text, { newTab: true }) }} />;
 }
 

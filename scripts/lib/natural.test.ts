@@ -1,0 +1,30 @@
+// The held-out natural question set for the demo help centre (tests/fixtures/lumen-natural.jsonl,
+// written for issue #15 before any tuning; never tuned on) through the bot's real turn, language from
+// the text. The floors are what was measured when it was last run (docs/quality.md), so a change that
+// makes the demo help centre's first day worse fails here. The issue's bars (85 % right, every handoff)
+// are NOT all met: see docs/quality.md.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { evaluateSet, type LabelledQuestion } from "./natural.ts";
+
+const questions = readFileSync("tests/fixtures/lumen-natural.jsonl", "utf8")
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as LabelledQuestion);
+
+describe("demo help centre, natural held-out questions, no history", () => {
+  it("answers most with the right article, few wrongly, hands off the cases a person must take", async () => {
+    const { figures: f } = await evaluateSet("kb", questions);
+    expect(f.answerable).toBe(73);
+    expect(f.answeredRight).toBeGreaterThanOrEqual(57); // 78.1 %
+    expect(f.wrongPct).toBeLessThanOrEqual(3);
+    expect(f.handedOff).toBeGreaterThanOrEqual(10); // of 12
+    expect(f.noneNotAnswered).toBeGreaterThanOrEqual(19); // of 20
+  });
+
+  it("answers more when the customer answers 'Do you mean …?'", async () => {
+    const { figures: f } = await evaluateSet("kb", questions, { clarify: true });
+    expect(f.answeredRight).toBeGreaterThanOrEqual(63); // 86.3 %
+    expect(f.wrongPct).toBeLessThanOrEqual(3);
+  });
+});
