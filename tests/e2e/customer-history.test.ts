@@ -101,7 +101,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await new Promise((r) => host?.close(r));
+  // A setup that failed before the host page listened must not hang the teardown.
+  if (host) await new Promise((r) => host?.close(r));
   await h?.stop();
 });
 
