@@ -2,15 +2,7 @@
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
-import {
-  actions,
-  conversationStates,
-  eventSchema,
-  identitySchema,
-  MAX_MESSAGE_CHARS,
-  type ConversationEvent,
-  type ConversationState,
-} from "./protocol.ts";
+import { actions, conversationStates, eventSchema, identitySchema, MAX_MESSAGE_CHARS } from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";

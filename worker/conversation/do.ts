@@ -99,12 +99,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   receiveEmail(r: EmailArrival): Promise<{ seq: number; duplicate: boolean }> {
-    return receiveEmail(
-      this.engine,
-      (m) => this.store.saveMeta(m),
-      r,
-      (p) => this.ctx.waitUntil(p),
-    );
+    return receiveEmail(this.engine, r, (p) => this.ctx.waitUntil(p));
   }
 
   /** A customer message over HTTP; `rid`: the request id its bot turn and webhooks are logged with. */

@@ -13,6 +13,7 @@ import {
   type MessageEvent,
   type ServerFrame,
 } from "../../shared/protocol.ts";
+import { withReference } from "../channels/email/compose.ts";
 import { Bot, type BotHost, type BotOptions, type BotOutside } from "./bot.ts";
 import type { Reader, Store } from "./log.ts";
 import {
@@ -323,6 +324,58 @@ export class Engine implements BotHost {
     if (same(m.identity)) return;
     this.store.saveMeta({ ...m, identity, ...(m.handoff ? { handoff: { ...m.handoff, identity } } : {}) });
     this.emit({ type: "change", audience: AGENTS_ONLY, by: "customer", identity, at: this.out.now() });
+  }
+
+  /** An email from the customer arrived in this email conversation: the thread and the contact follow it. */
+  emailArrived(messageId: string, contactId?: string): void {
+    const m = this.meta;
+    if (!m.email) return;
+    this.store.saveMeta({
+      ...m,
+      ...(contactId && !m.contactId ? { contactId } : {}),
+      email: { ...m.email, lastInbound: messageId, references: withReference(m.email.references, messageId) },
+    });
+  }
+
+  /** A reply went out by email (worker/channels/email/): later ones thread under it. */
+  emailSent(messageId: string): void {
+    const m = this.meta;
+    if (m.email)
+      this.store.saveMeta({ ...m, email: { ...m.email, references: withReference(m.email.references, messageId) } });
+  }
+
+  /** An agent's reply was mailed to the follow-up address (worker/channels/email/follow-up.ts). */
+  followUpSent(to: { email: string; verified: boolean }, references: string[], messageId: string): void {
+    const m = this.meta;
+    this.store.saveMeta({
+      ...m,
+      followUp: {
+        email: to.email,
+        verified: to.verified,
+        confirmed: true,
+        references: withReference(references, messageId),
+      },
+    });
+  }
+
+  /** A confirmation code went to a typed follow-up address; only its HMAC is kept. */
+  followUpCodeMailed(email: string, hash: string, expiresAt: number, now: number): void {
+    const m = this.meta;
+    if (m.followUp?.email !== email) return;
+    this.store.saveMeta({
+      ...m,
+      followUpCode: { email, hash, expiresAt, tries: 0 },
+      followUpMails: [...(m.followUpMails ?? []).filter((t) => t > now - 86_400_000), now],
+    });
+  }
+
+  /** A wrong code was typed: one try fewer. Returns the tries made so far. */
+  followUpCodeTried(): number {
+    const m = this.meta;
+    if (!m.followUpCode) return 0;
+    const tries = m.followUpCode.tries + 1;
+    this.store.saveMeta({ ...m, followUpCode: { ...m.followUpCode, tries } });
+    return tries;
   }
 
   /** The customer's contact (worker/channels/email/db.ts linkContact), once known. */

@@ -14,7 +14,11 @@ import type { Meta, NewEvent, TurnRecord } from "./model.ts";
 /** What followers may do inside the conversation: read it, and add to its own log and record. */
 export type FollowerPorts = {
   meta(): Meta | null;
-  saveMeta(m: Meta): void;
+  /** The record changes a follower may make, each a named change of the lifecycle (never the record itself). */
+  record: {
+    emailSent(messageId: string): void;
+    followUpSent(to: { email: string; verified: boolean }, references: string[], messageId: string): void;
+  };
   /** Stores an event (a system line, an agents-only note) and broadcasts it. */
   emit(e: NewEvent): void;
   /** The latest customer or agent message's text (the console list's preview). */

@@ -16,7 +16,7 @@ import { Bucket, frameLimits, messageLimits } from "./budget.ts";
 import { followersOf } from "./followers.ts";
 import { Engine } from "./lifecycle.ts";
 import { type Sql, Store } from "./log.ts";
-import { botAnswers, type Meta, type NewEvent } from "./model.ts";
+import { botAnswers, type NewEvent } from "./model.ts";
 import { legacyCursor, Outbox } from "./outbox.ts";
 import { quietIfErased, Sends } from "./sends.ts";
 import { Timers } from "./timers.ts";
@@ -100,7 +100,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
   const subjects = new SubjectIndex(ctx.storage.sql, env.DB);
   const ports = {
     meta: () => store.meta(),
-    saveMeta: (m: Meta) => store.saveMeta(m),
+    record: engine,
     emit: (e: NewEvent) => void engine.emit(e),
     lastText: () => store.lastText(),
     turn: (id: string) => store.turn(id),
@@ -127,6 +127,6 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     waitUntil,
     (from, on) => transport.typing(from, on),
   );
-  const followUp = new FollowUp(env, (m) => store.saveMeta(m), engine);
+  const followUp = new FollowUp(env, engine);
   return { store, engine, outbox, transport, sends, followUp, subjects, timers, storage: ctx.storage };
 }

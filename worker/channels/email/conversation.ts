@@ -6,7 +6,6 @@ import type { AttachmentRef, MessageEvent } from "../../../shared/protocol.ts";
 import type { Meta, NewConversation } from "../../conversation/model.ts";
 import type { Follower, FollowerPorts } from "../../conversation/outbox.ts";
 import type { Env } from "../../env.ts";
-import { withReference } from "./compose.ts";
 import { deliver } from "./outbound.ts";
 
 /** One inbound email, checked and parsed by the worker (worker/channels/email/inbound.ts). */
@@ -25,6 +24,7 @@ export type EmailConversation = {
   exists(): boolean;
   init(c: NewConversation): Promise<void>;
   readonly meta: Meta;
+  emailArrived(messageId: string, contactId?: string): void;
   customerMessage(
     clientId: string,
     text: string,
@@ -34,7 +34,6 @@ export type EmailConversation = {
 
 export async function receiveEmail(
   conversation: EmailConversation,
-  saveMeta: (m: Meta) => void,
   r: EmailArrival,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<{ seq: number; duplicate: boolean }> {
@@ -42,13 +41,7 @@ export async function receiveEmail(
   const initialised = r.init && !conversation.exists() ? conversation.init(r.init) : null;
   if (!conversation.exists()) throw new Error("no such conversation");
   const m = conversation.meta;
-  if (m.email) {
-    saveMeta({
-      ...m,
-      ...(r.contactId && !m.contactId ? { contactId: r.contactId } : {}),
-      email: { ...m.email, lastInbound: r.messageId, references: withReference(m.email.references, r.messageId) },
-    });
-  }
+  conversation.emailArrived(r.messageId, r.contactId);
   const sent = conversation.customerMessage(
     r.clientId,
     r.text,
@@ -66,7 +59,7 @@ export async function receiveEmail(
  * conversation goes out by mail, one at a time in thread order. A send that fails or is held back
  * becomes a system line the agent sees in the transcript (and is not retried: the line says so).
  */
-export const emailRepliesFollower = (env: Env, ports: Pick<FollowerPorts, "meta" | "saveMeta" | "emit">): Follower => ({
+export const emailRepliesFollower = (env: Env, ports: Pick<FollowerPorts, "meta" | "record" | "emit">): Follower => ({
   name: "email",
   kind: "events",
   // One message a run: the cursor moves past each mail as soon as it went, so a retry never re-sends one.
@@ -79,17 +72,12 @@ export const emailRepliesFollower = (env: Env, ports: Pick<FollowerPorts, "meta"
   },
 });
 
-async function send(
-  env: Env,
-  ports: Pick<FollowerPorts, "meta" | "saveMeta" | "emit">,
-  e: MessageEvent,
-): Promise<void> {
+async function send(env: Env, ports: Pick<FollowerPorts, "meta" | "record" | "emit">, e: MessageEvent): Promise<void> {
   const m = ports.meta();
   if (!m?.email) return;
   const r = await deliver(env, { conversationId: m.id, workspaceId: m.workspaceId, thread: m.email }, e, Date.now());
-  const now = ports.meta();
-  if (r.status === "sent" && now?.email) {
-    ports.saveMeta({ ...now, email: { ...now.email, references: withReference(now.email.references, r.messageId) } });
+  if (r.status === "sent") {
+    ports.record.emailSent(r.messageId);
     return;
   }
   const text =

@@ -14,7 +14,7 @@ import { type Meta, Refused } from "../../conversation/model.ts";
 import type { Follower, FollowerPorts } from "../../conversation/outbox.ts";
 import type { Env } from "../../env.ts";
 import { replyAddress, replyToken } from "./address.ts";
-import { withReference, type EmailThread } from "./compose.ts";
+import type { EmailThread } from "./compose.ts";
 import { CODE_TRIES, CODE_TTL_MS, checkCode, codeHash, followUpSubject, mailCode, newCode } from "./confirm.ts";
 import { supportAddressOf } from "./db.ts";
 import { deliver } from "./outbound.ts";
@@ -24,6 +24,8 @@ export type FollowUpConversation = {
   readonly meta: Meta;
   setFollowUp(email: string): FollowUpResult;
   confirmFollowUp(): FollowUpResult;
+  followUpCodeMailed(email: string, hash: string, expiresAt: number, now: number): void;
+  followUpCodeTried(): number;
 };
 
 /** A code mailed this recently is not mailed again for the same address (a double click, a retry). */
@@ -53,7 +55,6 @@ export function followUpShown(m: Meta): FollowUpResult | null {
 export class FollowUp {
   constructor(
     private readonly env: Env,
-    private readonly saveMeta: (m: Meta) => void,
     private readonly engine: FollowUpConversation,
   ) {}
 
@@ -88,14 +89,8 @@ export class FollowUp {
       now,
     );
     if (!mailed.ok) throw new Refused(mailed.code, mailed.message);
-    // Read again: other turns may have changed the conversation while the mail went out.
-    const after = this.engine.meta;
-    if (after.followUp?.email !== email) return r;
-    this.saveMeta({
-      ...after,
-      followUpCode: { email, hash, expiresAt: now + CODE_TTL_MS, tries: 0 },
-      followUpMails: [...(after.followUpMails ?? []).filter((t) => t > now - 86_400_000), now],
-    });
+    // Kept only if the address is still the one asked for: other turns may have changed it meanwhile.
+    this.engine.followUpCodeMailed(email, hash, now + CODE_TTL_MS, now);
     return r;
   }
 
@@ -104,10 +99,8 @@ export class FollowUp {
     const m = this.engine.meta;
     const verdict = await checkCode(this.env.SECRET, m.id, m.followUpCode, m.followUp?.email, code, Date.now());
     if (verdict === "ok") return this.engine.confirmFollowUp();
-    const now = this.engine.meta;
-    if (verdict === "wrong_code" && now.followUpCode) {
-      const tries = now.followUpCode.tries + 1;
-      this.saveMeta({ ...now, followUpCode: { ...now.followUpCode, tries } });
+    if (verdict === "wrong_code" && this.engine.meta.followUpCode) {
+      const tries = this.engine.followUpCodeTried();
       const left = Math.max(0, CODE_TRIES - tries);
       throw new Refused(
         "wrong_code",
@@ -125,7 +118,7 @@ export class FollowUp {
   }
 }
 
-type Ports = Pick<FollowerPorts, "meta" | "saveMeta" | "emit" | "customerConnected">;
+type Ports = Pick<FollowerPorts, "meta" | "record" | "emit" | "customerConnected">;
 
 /**
  * The follow-up follower (worker/conversation/outbox.ts): an agent's message written while no customer
@@ -176,17 +169,7 @@ async function send(env: Env, ports: Ports, e: MessageEvent): Promise<void> {
   const r = await deliver(env, { conversationId: m.id, workspaceId: m.workspaceId, thread }, e, Date.now());
   if (r.status !== "sent")
     return note(ports, `This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
-  const now = ports.meta();
-  if (now)
-    ports.saveMeta({
-      ...now,
-      followUp: {
-        email: to.email,
-        verified: to.verified,
-        confirmed: true,
-        references: withReference(refs, r.messageId),
-      },
-    });
+  ports.record.followUpSent(to, refs, r.messageId);
   note(ports, `The customer had left the chat, so this reply was also emailed to ${to.email}.`);
 }
 

@@ -3,7 +3,6 @@
 // documented is what is validated.
 import { Hono, type Context } from "hono";
 import { nanoid } from "nanoid";
-import type * as z from "zod/mini";
 import type { MessageEvent } from "../../../shared/protocol.ts";
 import {
   apiErrorSchema,
