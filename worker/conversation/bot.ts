@@ -53,6 +53,8 @@ export type BotOutside = {
   summarize?(lines: SummaryLine[], locale: string): Promise<string | null>;
   /** Keeps work alive after the caller's promise settled (the DO's waitUntil). */
   defer?(p: Promise<unknown>): void;
+  /** The bot stopped thinking: its first word is out (or the turn ended without one). */
+  thought?(): void;
 };
 
 /** What the bot needs of the lifecycle (lifecycle.ts implements it). */
@@ -69,6 +71,11 @@ export type BotHost = {
 export class Bot {
   /** The answer being streamed, replayed to clients that (re)connect mid-stream. */
   streaming: { id: string; text: string } | null = null;
+  /**
+   * From a question taken until the first word of its answer: the outbox's followers wait meanwhile
+   * (timers.ts), so the customer's first token never queues behind D1 writes and webhooks.
+   */
+  thinking = false;
   private chain: Promise<unknown> = Promise.resolve();
   /** Pending questions (their `pending` row ids) already queued by this instance. */
   private readonly queued = new Set<number>();
@@ -123,12 +130,20 @@ export class Bot {
   }
 
   private async answerPending(q: { id: number; text: string }): Promise<void> {
+    this.thinking = true;
     try {
       await this.turn(q.text);
     } finally {
       this.store.removePending(q.id);
       this.queued.delete(q.id);
+      this.doneThinking();
     }
+  }
+
+  private doneThinking(): void {
+    if (!this.thinking) return;
+    this.thinking = false;
+    this.out.thought?.();
   }
 
   /** Kept beside the message for the knowledge follower, and measured for the operator. */
@@ -212,6 +227,7 @@ export class Bot {
         const offset = this.streaming.text.length;
         this.streaming.text += piece;
         this.out.broadcast({ t: "delta", id, offset, text: piece });
+        this.doneThinking();
         if (typeof text === "string" && this.opts.streamDelayMs > 0) await this.out.sleep(this.opts.streamDelayMs);
       }
       const sources = citedSources ? citedSources() : extra.sources;

@@ -21,10 +21,24 @@ export class Timers {
     private readonly waitUntil: (p: Promise<unknown>) => void,
   ) {}
 
-  /** Something was stored: the followers catch up now, and the alarm stands by in case this instance dies first. */
+  /** Followers held back while the bot thinks (see Bot.thinking). */
+  private held = false;
+
+  /**
+   * Something was stored: the followers catch up now (or once the bot's first word is out, if it is
+   * thinking), and the alarm stands by in case this instance dies first.
+   */
   changed(): void {
-    this.outbox().kick();
+    if (this.engine().bot.thinking) this.held = true;
+    else this.outbox().kick();
     this.wake(Math.min(Date.now() + SAFETY_WAKE_MS, this.autoResolveAt() ?? Number.POSITIVE_INFINITY));
+  }
+
+  /** The bot's first word is out: what waited runs now. */
+  thought(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.outbox().kick();
   }
 
   /** The alarm at `at`, unless it is set earlier already. */

@@ -83,6 +83,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       measured: (t) => turns.turn(t),
       ...(summarizer ? { summarize: summarizer.summarize } : {}),
       defer: (p) => ctx.waitUntil(p.catch(quietIfErased)),
+      thought: () => timers.thought(),
       changed: () => timers.changed(),
       settle: () => outbox.flush(),
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
