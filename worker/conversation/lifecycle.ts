@@ -120,8 +120,11 @@ export class Engine implements BotHost {
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
+    const answers = botAnswers(this.meta.state);
+    // Thinking from here, before the message's own followers would start (timers.ts holds them).
+    if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
-    if (!botAnswers(this.meta.state)) return { seq: event.seq, duplicate, done: this.out.settle() };
+    if (!answers) return { seq: event.seq, duplicate, done: this.out.settle() };
     return { seq: event.seq, duplicate, done: this.bot.answer(text) };
   }
 
