@@ -14,7 +14,6 @@ import {
   type TrainingExample,
 } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
-import { articleReferrals, type ArticleReferrals } from "./refs.ts";
 import { terms } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
@@ -23,7 +22,7 @@ export const SNAPSHOT_FORMAT = 1;
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
  */
-export const ENGINE_VERSION = "e5";
+export const ENGINE_VERSION = "e4";
 /** History lines from which rare features are pruned and IDF weighting starts. */
 const HISTORY_FOR_PRUNING = 200;
 
@@ -128,15 +127,12 @@ export interface LexicalBoosts {
 
 // The model learns from each paragraph (or list) of an article as a separate example: a section as one
 // long example teaches it less (banking77 dev without history: auto-resolution 11.7 → 8.8).
-// A sentence that sends the reader to another article teaches that article, not its own (refs.ts).
-function articleTexts(a: SnapshotArticle, refs: ArticleReferrals | undefined): string[] {
+function articleTexts(a: SnapshotArticle): string[] {
   const meta = `${a.title}. ${a.tags.join(" ")} ${a.category}`;
-  const blocks = a.passages.flatMap((p, k) =>
-    blocksOf(refs?.own[k] ?? p.text)
-      .filter((b) => b.trim())
-      .map((b, i) => (p.heading && i === 0 ? `${p.heading}. ${b}` : b)),
+  const blocks = a.passages.flatMap((p) =>
+    blocksOf(p.text).map((b, i) => (p.heading && i === 0 ? `${p.heading}. ${b}` : b)),
   );
-  return [a.title, meta, ...blocks, ...(refs?.incoming ?? [])];
+  return [a.title, meta, ...blocks];
 }
 
 const isListLine = (l: string) => /^\s*([-*+]|\d+[.)])\s+/.test(l);
@@ -210,10 +206,8 @@ export function* buildSnapshotSteps(
   const grown = Math.min(1, input.history.length / defaultRetrieveConfig.historyForFullModel);
   const articleWeight = 1 - (1 - cfg.articleExampleWeight) * grown;
   const someHistory = input.history.length >= HISTORY_FOR_PRUNING;
-  const refs = articleReferrals(articles);
   for (const a of articles) {
-    for (const t of articleTexts(a, refs.get(a.id)))
-      texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
+    for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
     // Customers' own phrasing, written down by the content team: learnt like resolved tickets.
     for (const q of a.questions) texts.push({ text: q, cls: a.id, weight: 1, history: false });
   }
@@ -300,10 +294,8 @@ export function* buildSnapshotSteps(
 
 export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
-  const refs = articleReferrals(snapshot.articles);
   const articles: IndexedArticle[] = snapshot.articles.map((a) => {
     const lang = a.locale.slice(0, 2);
-    const ref = refs.get(a.id);
     const title = terms(a.title, lang);
     const tags = terms(`${a.tags.join(" ")} ${a.category}`, lang);
     const questions = terms((a.questions ?? []).join("\n"), lang);
@@ -311,7 +303,7 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     const headings: string[] = [];
     const passageDocs = a.passages.map((p, i) => {
       const head = terms(p.heading, lang);
-      const ts = terms(ref?.own[i] ?? p.text, lang);
+      const ts = terms(p.text, lang);
       for (const t of ts) body.push(t);
       headings.push(...head);
       // A section is about its heading; the untitled opening section answers the title's question.
@@ -329,8 +321,6 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     for (let i = 0; i < boosts.tagBoost; i++) all.push(...questions);
     for (let i = 0; i < boosts.headingBoost; i++) all.push(...headings);
     all.push(...body);
-    // Sentences of other articles that send the reader here describe this article's cases (refs.ts).
-    all.push(...terms((ref?.incoming ?? []).join("\n"), lang));
     return { ...a, doc: lexicalDoc(all), passageDocs };
   });
   const df = new Map<string, number>();
