@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chunkArticle, cleanMarkdown } from "./chunk.ts";
-import { normalize, stem, terms, words } from "./text.ts";
+import { correctTerms, normalize, stem, stemLexical, terms, words } from "./text.ts";
 
 describe("text", () => {
   it("lowercases, folds accents and splits on non-letters", () => {
@@ -28,6 +28,31 @@ describe("text", () => {
   });
   it("drops stopwords from lexical terms", () => {
     expect(terms("How do I activate my card?")).toEqual(["activat", "card"]);
+  });
+  it("corrects a spelling slip to the KB word one or two edits away, and leaves other unknown words alone", () => {
+    const df = new Map([
+      ["backup", 9],
+      ["photos", 12],
+      ["remov", 5],
+      ["password", 4],
+    ]);
+    expect(correctTerms(["pasword", "bakup", "photo"], df)).toEqual(["password", "backup", "photos"]);
+    // Failed before the fix: each became the most frequent KB word with its first letter and length.
+    expect(correctTerms(["bunch", "pictur", "router"], df)).toEqual(["bunch", "pictur", "router"]);
+  });
+  it("keeps a final e that tells words apart, and meets British/American -ise/-ize forms, in the lexical view", () => {
+    expect(stemLexical("recognising")).toBe(stemLexical("recognize"));
+    expect(stemLexical("unrecognised")).toBe(stemLexical("unrecognized"));
+    expect(stemLexical("plane")).not.toBe(stemLexical("plan"));
+    expect(stemLexical("planes")).toBe(stemLexical("plane"));
+    expect(stemLexical("saving")).toBe(stemLexical("save"));
+    expect(stemLexical("saved")).toBe(stemLexical("save"));
+    expect(stemLexical("hopping")).toBe(stemLexical("hop"));
+    expect(stemLexical("charged")).toBe(stemLexical("charge"));
+    expect(stemLexical("day")).toBe("day");
+    expect(stemLexical("days")).toBe("day");
+    // The classifier's stemmer is unchanged.
+    expect(stem("plane")).toBe("plan");
   });
 });
 
