@@ -220,14 +220,20 @@ const savedSchema = z.object({ key: z.string(), name: z.string() });
 
 function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; reload(): Promise<void> }) {
   const [editing, setEditing] = useState(false);
+  const [allowError, setAllowError] = useState<string | undefined>(undefined);
   const seen = seenWords(site, now.value);
   const allow = async (origin: string) => {
-    await apiVoid(`${BASE}/${encodeURIComponent(site.key)}`, {
-      method: "PUT",
-      body: { name: site.name, allowedOrigins: [...site.allowedOrigins, origin], portal: site.portal },
-    });
-    announce(`${origin} is now allowed for ${site.name}.`);
-    await reload();
+    setAllowError(undefined);
+    try {
+      await apiVoid(`${BASE}/${encodeURIComponent(site.key)}`, {
+        method: "PUT",
+        body: { name: site.name, allowedOrigins: [...site.allowedOrigins, origin], portal: site.portal },
+      });
+      announce(`${origin} is now allowed for ${site.name}.`);
+      await reload();
+    } catch (err) {
+      setAllowError(`Could not allow ${origin}: ${errorMessage(err)}`);
+    }
   };
   return (
     <li class="card site" data-testid="site" data-key={site.key}>
@@ -256,6 +262,11 @@ function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; re
             </button>
           </div>
         ))}
+        {allowError && (
+          <p class="field-error" role="alert">
+            {allowError}
+          </p>
+        )}
       </div>
       <dl class="site-facts">
         <dt>Allowed origins</dt>
