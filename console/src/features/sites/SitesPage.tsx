@@ -2,17 +2,15 @@
 // the help centre's, its identity secret (write-only: generated here and shown once), the embed tag and
 // the identity snippet for the site's server, and where the widget was last seen or refused
 // (worker/sites/status.ts). A refused origin can be allowed from its warning in one click.
+import type { ComponentChild } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as z from "zod/mini";
 import type { Me } from "../../../../shared/api.ts";
 import { generatedSecretSchema, type SiteSummary, siteListSchema } from "../../../../shared/sites.ts";
-import { announce } from "../../lib/announce.ts";
 import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
-import { now } from "../../lib/clock.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
-import { SettingsNav } from "../../shell/SettingsNav.tsx";
-import "../integrations/integrations.css";
+// The cards, forms and secret box come from integrations.css, which the entry already loads (API keys, Integrations).
 import "./sites.css";
 import { canManageSites, embedTag, orderSites, parseOrigins, refusedWords, seenWords } from "./sites.ts";
 import {
@@ -26,7 +24,14 @@ import {
 
 const BASE = "/admin/v1/sites";
 
-export function SitesPage({ me }: { me: Me }) {
+/**
+ * What the page takes from the shell instead of importing it: the settings tabs, the ticking clock and
+ * the screen-reader announcer. Modules with live signals imported from this lazily loaded chunk made
+ * the bundler split the entry's shared code into a second chunk every agent downloads.
+ */
+export type ShellBits = { nav: ComponentChild; nowMs: number; say(text: string): void };
+
+export function SitesPage({ me, nav, nowMs, say }: { me: Me } & ShellBits) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const owner = canManageSites(me.role);
   const [sites, setSites] = useState<SiteSummary[] | undefined>(undefined);
@@ -52,14 +57,14 @@ export function SitesPage({ me }: { me: Me }) {
       <PageScaffold
         title="Sites"
         class="integrations-page"
-        nav={<SettingsNav />}
+        nav={nav}
         state={{ forbidden: "Only workspace owners can manage sites.", testId: "sites-forbidden" }}
       />
     );
 
   return (
     <main id="main" class="page integrations-page sites-page" data-testid="sites">
-      <SettingsNav />
+      {nav}
       <div class="page-head">
         <div>
           <p class="crumb">Settings</p>
@@ -80,7 +85,7 @@ export function SitesPage({ me }: { me: Me }) {
             onSaved={(s) => {
               setFresh(s.key);
               void load();
-              announce(`Site “${s.name}” created.`);
+              say(`Site “${s.name}” created.`);
             }}
           />
         </section>
@@ -105,7 +110,7 @@ export function SitesPage({ me }: { me: Me }) {
         ) : (
           <ul class="sites-list" data-testid="sites-list">
             {sites.map((s) => (
-              <SiteCard key={s.key} site={s} open={fresh === s.key} reload={load} />
+              <SiteCard key={s.key} site={s} open={fresh === s.key} reload={load} nowMs={nowMs} say={say} />
             ))}
           </ul>
         )}
@@ -218,10 +223,22 @@ function SiteForm({
 
 const savedSchema = z.object({ key: z.string(), name: z.string() });
 
-function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; reload(): Promise<void> }) {
+function SiteCard({
+  site,
+  open,
+  reload,
+  nowMs,
+  say,
+}: {
+  site: SiteSummary;
+  open: boolean;
+  reload(): Promise<void>;
+  nowMs: number;
+  say(text: string): void;
+}) {
   const [editing, setEditing] = useState(false);
   const [allowError, setAllowError] = useState<string | undefined>(undefined);
-  const seen = seenWords(site, now.value);
+  const seen = seenWords(site, nowMs);
   const allow = async (origin: string) => {
     setAllowError(undefined);
     try {
@@ -229,7 +246,7 @@ function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; re
         method: "PUT",
         body: { name: site.name, allowedOrigins: [...site.allowedOrigins, origin], portal: site.portal },
       });
-      announce(`${origin} is now allowed for ${site.name}.`);
+      say(`${origin} is now allowed for ${site.name}.`);
       await reload();
     } catch (err) {
       setAllowError(`Could not allow ${origin}: ${errorMessage(err)}`);
@@ -256,7 +273,7 @@ function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; re
         </p>
         {site.refused.map((r) => (
           <div class="site-refused" role="alert" key={r.origin} data-testid="site-refused" data-origin={r.origin}>
-            <p class="small">{refusedWords(r, now.value)}</p>
+            <p class="small">{refusedWords(r, nowMs)}</p>
             <button type="button" class="btn btn-quiet" onClick={() => void allow(r.origin)} data-testid="site-allow">
               Allow {r.origin}
             </button>
@@ -291,7 +308,7 @@ function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; re
             submitLabel="Save changes"
             onSaved={() => {
               setEditing(false);
-              announce(`Site “${site.name}” saved.`);
+              say(`Site “${site.name}” saved.`);
               void reload();
             }}
           />
@@ -312,7 +329,7 @@ function SiteCard({ site, open, reload }: { site: SiteSummary; open: boolean; re
       </details>
       <details class="site-more">
         <summary>Identity secret and signing code</summary>
-        <IdentitySecret site={site} reload={reload} />
+        <IdentitySecret site={site} reload={reload} say={say} />
       </details>
     </li>
   );
@@ -350,7 +367,15 @@ function EmbedTag({ siteKey }: { siteKey: string }) {
   );
 }
 
-function IdentitySecret({ site, reload }: { site: SiteSummary; reload(): Promise<void> }) {
+function IdentitySecret({
+  site,
+  reload,
+  say,
+}: {
+  site: SiteSummary;
+  reload(): Promise<void>;
+  say(text: string): void;
+}) {
   const [secret, setSecret] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -365,7 +390,7 @@ function IdentitySecret({ site, reload }: { site: SiteSummary; reload(): Promise
       });
       setSecret(r.identitySecret);
       setConfirming(false);
-      announce("New identity secret generated. Copy it now: it is shown only once.");
+      say("New identity secret generated. Copy it now: it is shown only once.");
       await reload();
     } catch (err) {
       setError(errorMessage(err));
