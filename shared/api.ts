@@ -204,6 +204,15 @@ export const newAgentSchema = z.object({
   teams: z._default(z.array(z.string().check(z.maxLength(60))), []),
 });
 
+/** Whether `v` is exactly what a browser sends as Origin for its pages (`https://shop.example`, `http://localhost:8080`). */
+export function isBrowserOrigin(v: string): boolean {
+  try {
+    return new URL(v).origin === v;
+  } catch {
+    return false;
+  }
+}
+
 export const siteSchema = z.object({
   name: z._default(z.string().check(z.maxLength(100)), "site"),
   /** HMAC key for identify(); write-only (never returned), kept when omitted. */
@@ -211,7 +220,14 @@ export const siteSchema = z.object({
     z.string().check(z.minLength(16, "identity secret needs 16 characters or more"), z.maxLength(200)),
   ),
   allowedOrigins: z
-    .array(z.string().check(z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path")))
+    .array(
+      z.string().check(
+        z.maxLength(200),
+        z.regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], no path"),
+        // The guard compares strings with the browser's Origin header, which is always in this form.
+        z.refine(isBrowserOrigin, "write the origin as a browser sends it: lower case, no default port"),
+      ),
+    )
     .check(z.maxLength(50)),
   /** The help centre's widget site: also allowed on the worker's own origin (docs/portal.md); kept when omitted. */
   portal: z.optional(z.boolean()),

@@ -15,7 +15,7 @@ import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
 import { InboxPage } from "./features/inbox/InboxPage.tsx";
 import type { Route } from "./lib/route.ts";
-import { LazyAnalytics, LazyOperations, LazyPeople } from "./shell/lazy.tsx";
+import { LazyAnalytics, LazyOperations, LazyPeople, LazySites } from "./shell/lazy.tsx";
 
 type Page<N extends Route["name"]> = {
   /** In the tab title: "(3) Inbox · EdgeDesk". */
@@ -28,6 +28,7 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   conversation: { title: "Conversation", render: (r) => <ConversationPage key={r.id} id={r.id} /> },
   integrations: { title: "Integrations", render: (_, me) => <IntegrationsPage me={me} /> },
   apiKeys: { title: "API keys", render: (_, me) => <ApiKeysPage me={me} /> },
+  sites: { title: "Sites", render: (_, me) => <LazySites me={me} /> },
   people: { title: "People", render: (_, me) => <LazyPeople page="people" me={me} /> },
   security: { title: "Your account", render: (_, me) => <LazyPeople page="security" me={me} /> },
   privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },

@@ -171,8 +171,8 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   const text =
     s === "offline"
       ? t("offline")
-      : s === "failed"
-        ? t("failed")
+      : s === "failed" || s === "unavailable"
+        ? t(s)
         : slow
           ? t(s === "reconnecting" ? "reconnecting" : "connecting")
           : store.slowed.value
@@ -180,7 +180,10 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
             : "";
   // Always in the DOM: a live region only announces changes if it existed before them.
   return (
-    <div class={`status${text ? " on" : ""}${text && text === t("slowDown") ? " calm" : ""}`} role="status">
+    <div
+      class={`status${text ? " on" : ""}${s === "unavailable" || text === t("slowDown") ? " calm" : ""}`}
+      role="status"
+    >
       {text}
     </div>
   );

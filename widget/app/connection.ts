@@ -35,6 +35,8 @@ export type ConnectionOptions = {
   onRejected(clientId: string, message: string): void;
   /** The conversation or token is invalid (HTTP 401/403/404/410). */
   onGone(): void;
+  /** The site key or this page's origin is refused (ApiFailure.misconfigured): the link stops for good. */
+  onUnavailable?(e: ApiFailure): void;
   /** The server asked us to slow down (true) and sending is back to normal (false): a calm note, not an error. */
   onSlowed?(on: boolean): void;
   env?: Partial<Env>;
@@ -396,6 +398,12 @@ export class Connection {
 
   /** Returns false when the error ends this connection for good. */
   private httpError(e: unknown): boolean {
+    if (e instanceof ApiFailure && e.misconfigured && this.o.onUnavailable) {
+      // Not the conversation's fault: keep it (stored) for when the owner has fixed the site.
+      this.stop();
+      this.o.onUnavailable(e);
+      return false;
+    }
     if (e instanceof ApiFailure && e.gone) {
       this.stop();
       this.o.onGone();

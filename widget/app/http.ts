@@ -31,6 +31,13 @@ export class ApiFailure extends Error {
   get gone(): boolean {
     return this.status === 401 || this.status === 403 || this.status === 404 || this.status === 410;
   }
+  /**
+   * The site is misconfigured (a key no site has, or this page's origin is not among its allowed
+   * origins): nothing on this page can work until the owner fixes it, so the widget stops and says so.
+   */
+  get misconfigured(): boolean {
+    return this.code === "unknown_site" || this.code === "origin_not_allowed";
+  }
   /** The request itself is wrong (too long, empty): resending the same bytes cannot help either. */
   get rejected(): boolean {
     return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429 && !this.gone;
@@ -180,4 +187,12 @@ function pageOf(v: unknown): EventsPage | undefined {
   const events = (v as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return wire.eventsPage(v);
   return wire.eventsPage({ ...(v as object), events: events.flatMap((e) => wire.event(e) ?? []) });
+}
+
+let warned = false;
+/** Tells the site's owner, in their browser console, what the server said to fix (once per page). */
+export function warnMisconfigured(e: ApiFailure): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`EdgeDesk: chat is unavailable on this page. ${e.message}`);
 }

@@ -7,10 +7,12 @@ import type { ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { WidgetConfig } from "../contract.ts";
 import { Connection, backoff, type Env, type Status, type Transport } from "./connection.ts";
-import { ApiFailure, createConversation, postJson, type Conv } from "./http.ts";
+import { ApiFailure, createConversation, postJson, warnMisconfigured, type Conv } from "./http.ts";
+import { translator } from "./i18n.ts";
 import * as queue from "./pending.ts";
 
-export type LinkStatus = "idle" | Status | "failed";
+/** "unavailable": the site is misconfigured (unknown key, refused origin); nothing is retried until the visitor asks. */
+export type LinkStatus = "idle" | Status | "failed" | "unavailable";
 
 type Deps = { fetch: typeof fetch; env?: Partial<Env>; local?: Storage; session?: Storage };
 
@@ -75,6 +77,18 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
     postJson(cfg.api, cfg.site, c, "identify", identity, doFetch).catch(() => (identifiedFor = undefined));
   };
 
+  /** The site refused this page: say so calmly to the visitor, exactly what to fix to the owner (browser console). */
+  function unavailable(e: ApiFailure): void {
+    warnMisconfigured(e);
+    connection?.stop();
+    connection = undefined;
+    const why = translator(cfg.locale)("unavailable");
+    batch(() => {
+      status.value = "unavailable";
+      pending.value = queue.toResend(pending.value).reduce((l, p) => queue.fail(l, p.clientId, why), pending.value);
+    });
+  }
+
   let connection: Connection | undefined;
   let creating: Promise<Conv | null> | undefined;
   let createAttempt = 0;
@@ -112,6 +126,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       onAck: (id, seq) => (pending.value = queue.reconcile(queue.ack(pending.value, id, seq), timeline.value)),
       onRejected: (id, msg) => (pending.value = queue.fail(pending.value, id, msg)),
       onSlowed: (on) => (slowed.value = on),
+      onUnavailable: unavailable,
       onGone: () => {
         // Expired or deleted server-side: start clean, but keep what the customer has not sent yet.
         const unsent = queue.toResend(pending.value);
@@ -147,13 +162,17 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       },
       (e: unknown) => {
         creating = undefined;
-        status.value = "failed";
-        if (e instanceof ApiFailure && (e.rejected || e.gone)) {
-          // A misconfigured site key will not fix itself: say so on each message instead of retrying.
+        if (e instanceof ApiFailure && e.misconfigured) unavailable(e);
+        else if (e instanceof ApiFailure && (e.rejected || e.gone)) {
+          status.value = "failed";
+          // A refused request will not succeed when resent: say so on each message instead of retrying.
           pending.value = queue
             .toResend(pending.value)
             .reduce((l, p) => queue.fail(l, p.clientId, e.message), pending.value);
-        } else retryTimer = setTimeout(() => void ensureConversation(), backoff(createAttempt++, Math.random));
+        } else {
+          status.value = "failed";
+          retryTimer = setTimeout(() => void ensureConversation(), backoff(createAttempt++, Math.random));
+        }
         return null;
       },
     );

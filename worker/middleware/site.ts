@@ -2,11 +2,12 @@
 // Origin on cross-origin fetches and on every WebSocket handshake, so a page on another origin cannot
 // use a site key it copied. Requests without Origin come from non-browser clients (the REST channel,
 // scripts), which Origin could never stop anyway; they are rate limited like everyone else.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { siteQuerySchema } from "../../shared/api.ts";
 import type { AppEnv, Env, Site } from "../env.ts";
-import { ApiFailure, parseOr400 } from "../http/errors.ts";
+import { ApiFailure, errorResponse, parseOr400 } from "../http/errors.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
+import { noteOrigin } from "../sites/status.ts";
 
 type Options = { cacheTtlMs?: number };
 
@@ -54,6 +55,31 @@ export function forgetSite(key: string): void {
   cache.delete(key);
 }
 
+/**
+ * A refused key or origin, readable by the page that asked: with CORS, so the widget can tell "this
+ * site is misconfigured" (stop, tell the visitor chat is unavailable, tell the owner what to fix in the
+ * browser console) from a network failure it should retry. The answer names only the key and origin
+ * the page itself sent.
+ */
+function refusal(c: Context<AppEnv>, origin: string | undefined, failure: ApiFailure): Response {
+  const res = errorResponse(failure, c);
+  if (origin !== undefined) {
+    res.headers.set("access-control-allow-origin", origin);
+    res.headers.append("vary", "origin");
+  }
+  return res;
+}
+
+/** The status write after the answer (waitUntil), so it never delays the page; directly where there is no context. */
+function later(c: Context<AppEnv>, write: Promise<unknown> | null): void {
+  if (!write) return;
+  try {
+    c.executionCtx.waitUntil(write);
+  } catch {
+    // No execution context (an app called directly): the write runs on its own and logs its failure.
+  }
+}
+
 export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHandler<AppEnv> {
   return async function siteGuardHandler(c, next) {
     const origin = c.req.header("origin");
@@ -73,14 +99,33 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
     }
     const { site: key } = parseOr400(siteQuerySchema, { site: c.req.query("site") }, "query");
     const site = await loadSite(c.env, key, cacheTtlMs);
-    if (!site) throw new ApiFailure(404, "unknown_site", "no site has this key");
+    if (!site)
+      return refusal(
+        c,
+        origin,
+        new ApiFailure(
+          404,
+          "unknown_site",
+          `no site has the key "${key}": copy the embed tag again from the console (Settings → Sites)`,
+        ),
+      );
     if (
       origin !== undefined &&
       !site.allowedOrigins.includes(origin) &&
       !(site.portal && isOwnOrigin(c.env, c.req.url, origin))
     ) {
-      throw new ApiFailure(403, "origin_not_allowed", `origin ${origin} is not allowed for this site`);
+      later(c, noteOrigin(c.env, key, origin, "refused"));
+      return refusal(
+        c,
+        origin,
+        new ApiFailure(
+          403,
+          "origin_not_allowed",
+          `origin ${origin} is not allowed for the site "${key}": add it to the site's allowed origins in the console (Settings → Sites)`,
+        ),
+      );
     }
+    if (origin !== undefined) later(c, noteOrigin(c.env, key, origin, "seen"));
     c.set("site", site);
     await next();
     if (origin !== undefined && c.res.status !== 101) {

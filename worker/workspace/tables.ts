@@ -107,6 +107,7 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM retention_settings WHERE workspace_id = ?1",
   "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
   "DELETE FROM agents WHERE workspace_id = ?1",
+  "DELETE FROM site_origins WHERE site_key IN (SELECT key FROM sites WHERE workspace_id = ?1)",
   "DELETE FROM sites WHERE workspace_id = ?1",
   "DELETE FROM ops_metrics WHERE workspace_id = ?1",
   "DELETE FROM workspaces WHERE id = ?1",

@@ -23,6 +23,7 @@ describe("routes", () => {
       "people",
       "security",
       "privacy",
+      "sites",
       "canned",
       "analytics",
       "ops",
@@ -32,6 +33,7 @@ describe("routes", () => {
       expect(parseRoute(`${href({ name })}/`)).toEqual({ name });
     }
     expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
+    expect(href({ name: "sites" })).toBe("#/settings/sites");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
   });
 });

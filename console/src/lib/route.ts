@@ -7,6 +7,7 @@ const PATHS = {
   inbox: "/inbox",
   integrations: "/settings/integrations",
   apiKeys: "/settings/api-keys",
+  sites: "/settings/sites",
   people: "/settings/people",
   security: "/settings/security",
   privacy: "/settings/privacy",

@@ -12,6 +12,7 @@ const PAGES = [
     owner: false,
   },
   { name: "people", href: "#/settings/people", label: "People", testId: "nav-settings-people", owner: true },
+  { name: "sites", href: "#/settings/sites", label: "Sites", testId: "nav-settings-sites", owner: true },
   {
     name: "integrations",
     href: "#/settings/integrations",

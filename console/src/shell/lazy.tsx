@@ -1,7 +1,10 @@
 // Pages that only some agents open are chunks of their own, downloaded on the first visit.
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../../shared/api.ts";
+import { announce } from "../lib/announce.ts";
+import { now } from "../lib/clock.ts";
 import { PageScaffold } from "./PageScaffold.tsx";
+import { SettingsNav } from "./SettingsNav.tsx";
 
 /** A lazily imported chunk, kept for the session once loaded (a later visit renders at once). */
 function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk: T | null; failed: boolean } {
@@ -71,6 +74,21 @@ export function LazyOperations({ me: who }: { me: Me }) {
       failed={failed}
       failedText="Operations could not be loaded. Reload the page to try again."
       loadingText="Loading operations…"
+    />
+  );
+}
+
+// Settings → Sites: owners setting up, not every agent's first load.
+const sitesChunk: { value: typeof import("../features/sites/SitesPage.tsx") | null } = { value: null };
+export function LazySites({ me: who }: { me: Me }) {
+  const { chunk, failed } = useChunk(sitesChunk, () => import("../features/sites/SitesPage.tsx"));
+  // The shell's live parts go in as props (SitesPage.tsx ShellBits).
+  if (chunk) return <chunk.SitesPage me={who} nav={<SettingsNav />} nowMs={now.value} say={announce} />;
+  return (
+    <ChunkPending
+      failed={failed}
+      failedText="The Sites page could not be loaded. Reload the page to try again."
+      loadingText="Loading…"
     />
   );
 }
