@@ -41,16 +41,28 @@ export class Timers {
     this.outbox().kick();
   }
 
+  /**
+   * The alarm this instance knows is set (null: none or not known). Every stored event asks for a
+   * wake; without this, each one cost a storage read and often a write, which hold the object's
+   * output (the streamed answer) until they are durable.
+   */
+  private armed: number | null = null;
+
   /** The alarm at `at`, unless it is set earlier already. */
   wake(at: number): void {
+    if (this.armed !== null && this.armed <= at) return;
+    this.armed = at;
     const set = async () => {
       const current = await this.storage.getAlarm();
       if (current === null || current > at) await this.storage.setAlarm(at);
+      else this.armed = current;
     };
     this.waitUntil(set());
   }
 
   async alarm(): Promise<void> {
+    // The alarm that woke us is spent; whatever runs now sets the next one.
+    this.armed = null;
     const engine = this.engine();
     if (engine.hasPending()) await engine.resumePending();
     await this.outbox().flush();
@@ -59,7 +71,13 @@ export class Timers {
     await this.outbox().flush();
     const next = [this.outbox().nextRetry(), this.autoResolveAt()].filter((t): t is number => t !== null);
     // Never sooner than a second: a conversation still streaming is looked at again shortly.
-    if (next.length) await this.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 1000));
+    if (next.length) {
+      const at = Math.max(Math.min(...next), Date.now() + 1000);
+      if (this.armed === null || this.armed > at) {
+        this.armed = at;
+        await this.storage.setAlarm(at);
+      }
+    }
   }
 
   /** When a bot-held conversation will have been quiet long enough to resolve, or null. */
