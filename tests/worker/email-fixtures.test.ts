@@ -5,7 +5,7 @@
 // from), the conversation's subject, sender, text and files must say the same. Text is compared after
 // the desk's own quote and signature cutting is applied to the expected text too, whitespace folded.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
 import { attachmentKey } from "../../worker/channels/email/attachments.ts";
@@ -14,6 +14,7 @@ import { parseMail } from "../../worker/channels/email/mime.ts";
 import { htmlToText, stripQuotedAndSignature } from "../../worker/channels/email/text.ts";
 import worker from "../../worker/index.ts";
 import expectations from "../fixtures/email/expected.json";
+import { settled } from "./helpers.ts";
 
 type Expected = {
   source: string;
@@ -110,6 +111,10 @@ async function receive(bytes: Uint8Array): Promise<{ log: Log; rejected: string[
 }
 
 describe("public fixture sets through email()", () => {
+  // Every stored message starts a bot turn and an emailed reply in the background.
+  const started = new Set<string>();
+  afterAll(() => settled(started), 60_000);
+
   it("every expectation names a vendored file", () => {
     const names = new Set(fixtures.map(([n]) => n));
     expect(Object.keys(expected).filter((n) => !names.has(n))).toEqual([]);
@@ -122,6 +127,7 @@ describe("public fixture sets through email()", () => {
     it(name, async () => {
       const bytes = withSender(raw);
       const { log, rejected } = await receive(bytes);
+      if (log.conversation) started.add(log.conversation);
       // Several sets share messages (and Message-IDs): each file is received as new.
       if (log.messageId)
         await env.DB.prepare("DELETE FROM email_messages WHERE message_id = ? AND direction = 'in'")

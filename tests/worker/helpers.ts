@@ -1,5 +1,5 @@
 // Test helpers that drive the real worker through SELF, the way clients do.
-import { SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import {
   identityCanonical,
   identityCanonicalV2,
@@ -9,6 +9,7 @@ import {
 import { parseArticle, type Article } from "../../shared/article.ts";
 import { bearer, wsProtocols } from "../../shared/credentials.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
+import type { ConversationDO } from "../../worker/index.ts";
 
 export const BASE = "http://localhost:8787";
 export const ORIGIN = "http://localhost:8787";
@@ -161,6 +162,30 @@ export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Waits until each conversation has no question left unanswered and no outbox follower behind. A test
+ * whose last act starts a bot turn in the background (email, REST) ends before that turn does; the
+ * runtime then closes the file's module loader under it, which vitest reports as an unhandled error
+ * ("Closing rpc while \"resolve\" was pending") and fails the run.
+ */
+export async function settled(ids: Iterable<string>, ms = 20_000): Promise<void> {
+  type Busy = { engine: { hasPending(): boolean }; outbox: { pending(): boolean; nextRetry(): number | null } };
+  for (const id of ids) {
+    const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
+    await waitFor(
+      () =>
+        runInDurableObject(stub, (instance: ConversationDO) => {
+          const o = instance as unknown as Busy;
+          // A follower waiting on a retry is not running; its alarm is not what closes under the loader.
+          const behind = o.outbox.pending() && o.outbox.nextRetry() === null;
+          return { id, busy: o.engine.hasPending() || behind };
+        }),
+      (v) => !v.busy,
+      ms,
+    );
   }
 }
 
