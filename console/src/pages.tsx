@@ -8,6 +8,8 @@ import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
+import { ChecklistPage } from "./features/setup/ChecklistPage.tsx";
+import { WorkspacePage } from "./features/setup/WorkspacePage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 // The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
 // must follow the other features' (same-specificity rules such as `.tool select` after `.kb-form
@@ -36,6 +38,8 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },
   ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
+  start: { title: "Get started", render: (_, me) => <ChecklistPage me={me} /> },
+  workspace: { title: "Workspace", render: (_, me) => <WorkspacePage me={me} /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */
