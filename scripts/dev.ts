@@ -5,11 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { PublishResult } from "../shared/api.ts";
-import type { WorkspaceSummary } from "../shared/setup.ts";
-import { DEMO_WORKSPACE, ensureAgent, inDemo, seedDemo } from "./lib/demo-seed.ts";
-import { readKbDir } from "./lib/kb-files.ts";
-import { admin, startWorker } from "./lib/worker.ts";
+import { DEMO_WORKSPACE, seedDevOnce } from "./lib/demo-seed.ts";
+import { startWorker } from "./lib/worker.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 export const DEMO_AGENT = {
@@ -46,22 +43,19 @@ worker.process.stderr?.on("data", (d: Buffer) => {
 // The demo is seeded once, on empty state (no workspace at all), so a restart keeps whatever was
 // edited or imported in the console: articles, sites, people. `--no-demo` leaves an empty state empty:
 // the console then opens first-run set-up (docs/setup.md). Production never runs this.
-const { workspaces } = await admin<{ workspaces: WorkspaceSummary[] }>(worker, "GET", "/admin/v1/workspaces");
-const empty = workspaces.length === 0;
 const demo = !process.argv.includes("--no-demo");
-let kbLine = "KB: kept as it was (the demo is seeded on empty state only; npm run kb -- push re-publishes kb/)";
-if (empty && demo) {
+const seed = await seedDevOnce(worker, {
   // Its site allows the pages this run serves, whatever PORT is.
-  await seedDemo(worker, [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`]);
-  const kb = await admin<PublishResult>(worker, "PUT", inDemo("/admin/v1/kb/articles"), {
-    articles: readKbDir("kb"),
-    replace: true,
-  });
-  kbLine = `KB: ${kb.articles} articles from kb/ published as version ${kb.version} (once, on empty state)`;
-}
-const hasDemo = (empty && demo) || workspaces.some((w) => w.id === DEMO_WORKSPACE);
-// The demo owner's login is the same every run (a local convenience; never in production).
-if (hasDemo) await ensureAgent(worker, DEMO_AGENT);
+  origins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
+  demo,
+  kbDir: "kb",
+  owner: DEMO_AGENT,
+});
+const empty = seed.before.length === 0;
+const hasDemo = seed.demo;
+const kbLine = seed.published
+  ? `KB: ${seed.published.articles} articles from kb/ published as version ${seed.published.version} (once, on empty state)`
+  : "KB: kept as it was (the demo is seeded on empty state only; npm run kb -- push re-publishes kb/)";
 
 const url = worker.url.replace("127.0.0.1", "localhost");
 const setup =
@@ -85,7 +79,7 @@ ${setup}${
   Agent console:                     ${url}/console/
 `
 }
-  Workspaces: ${(empty ? (demo ? [DEMO_WORKSPACE] : ["none yet"]) : workspaces.map((w) => w.id)).join(", ")}
+  Workspaces: ${(empty ? (demo ? [DEMO_WORKSPACE] : ["none yet"]) : seed.before).join(", ")}
   ${kbLine}
   Ctrl-C to stop.
 `);
