@@ -97,6 +97,14 @@ it("sets up an empty deployment and ticks the checklist from real state", async 
   expect(await done(owner, "message")).toBe("true");
   await shot(owner, "checklist");
 
+  // Settings → Workspace: renamed, and the checklist's heading follows.
+  await owner.goto(`${h.worker.url}/console/#/settings/workspace`);
+  await expect.poll(() => owner.getByTestId("workspace-name").inputValue()).toBe("Acme Support");
+  await owner.getByTestId("workspace-name").fill("Acme Help");
+  await owner.getByTestId("workspace-rename-save").click();
+  await expect.poll(() => owner.getByTestId("workspace-message").textContent()).toBe("Renamed to Acme Help.");
+  await shot(owner, "workspace-settings");
+
   // Set-up is closed now: a second browser gets sign-in.
   const stranger = await (await h.browser.newContext()).newPage();
   await stranger.goto(`${h.worker.url}/console/`);

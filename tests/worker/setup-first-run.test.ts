@@ -181,6 +181,15 @@ describe("the owner's checklist", () => {
       8000,
     );
     expect(all.steps.map((s) => s.id)).toEqual(["origin", "embed", "articles", "teammate", "message"]);
+    // The bot's reply is in before the workspace is removed below (an erasure mid-turn is not this test's).
+    await waitFor(
+      async () =>
+        (await SELF.fetch(`${BASE}/v1/conversations/${conv.id}/events?site=${siteKey}&after=0`, {
+          headers: { origin, authorization: `Bearer ${conv.token}` },
+        }).then((r) => r.text())) as string,
+      (text) => text.includes('"author":"bot"'),
+      10_000,
+    );
   });
 
   it("is for owners, and shows each workspace its own state only", async () => {

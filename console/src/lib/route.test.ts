@@ -26,12 +26,16 @@ describe("routes", () => {
       "canned",
       "analytics",
       "ops",
+      "start",
+      "workspace",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
       expect(parseRoute(`${href({ name })}/`)).toEqual({ name });
     }
     expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
+    expect(href({ name: "start" })).toBe("#/start");
+    expect(href({ name: "workspace" })).toBe("#/settings/workspace");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
   });
 });
