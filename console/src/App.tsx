@@ -2,12 +2,12 @@ import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
 import { checkSetup, setupOpen } from "./features/setup/store.ts";
-import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import { pageTitle, renderPage } from "./pages.tsx";
 import { Header } from "./shell/Header.tsx";
+import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { LazyPeople } from "./shell/lazy.tsx";
 
 /** The session gate (splash, sign-in, two-factor enrolment, the shell) around the page the route names. */

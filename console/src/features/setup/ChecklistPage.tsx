@@ -10,8 +10,8 @@ import { announce } from "../../lib/announce.ts";
 import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
-import { embedTag, progress, STEP_TEXT } from "./setup.ts";
-import "./setup.css";
+import { embedTag, progress, STEP_TEXT } from "./checklist.ts";
+import "./checklist.css";
 
 /** The checklist, re-read while the page is open. */
 export function useChecklist(enabled: boolean) {

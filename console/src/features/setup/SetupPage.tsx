@@ -23,7 +23,7 @@ const FIELDS: {
     label: "Set-up token",
     type: "password",
     autocomplete: "off",
-    hint: "The deployment's ADMIN_TOKEN: `npm run dev` prints it; on Cloudflare it is the secret you set.",
+    hint: "The deployment's ADMIN_TOKEN: npm run dev -- --no-demo prints it; on Cloudflare it is the secret you set.",
   },
   { id: "workspaceName", label: "Workspace name", type: "text", autocomplete: "organization" },
   { id: "address", label: "Help-centre address", type: "text", autocomplete: "off" },

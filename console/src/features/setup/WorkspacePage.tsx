@@ -13,7 +13,7 @@ import { useFocusOnMount } from "../../lib/hooks.ts";
 import { me as session } from "../../lib/session.ts";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
-import "./setup.css";
+import "./checklist.css";
 
 const renamed = z.object({ id: z.string(), name: z.string() });
 const removal = z.object({ done: z.boolean(), remaining: z.number() });

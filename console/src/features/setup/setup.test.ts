@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkSetup, embedTag, fieldErrors, progress, suggestAddress, type SetupForm } from "./setup.ts";
+import { embedTag, progress } from "./checklist.ts";
+import { checkSetup, fieldErrors, suggestAddress, type SetupForm } from "./setup.ts";
 
 const form: SetupForm = {
   setupToken: "tok",

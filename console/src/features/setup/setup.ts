@@ -1,7 +1,7 @@
-// Pure logic of first run and the checklist: the help-centre address suggested from a name, the
-// set-up form's checks (the shared schema's messages, per field), the embed tag, each step's words.
+// Pure logic of first run: the help-centre address suggested from a name, the set-up form's checks
+// (the shared schema's messages, per field). It is in the console's entry (set-up shows before sign-in).
 import * as z from "zod/mini";
-import { setupRequestSchema, type ChecklistStepId } from "../../../../shared/setup.ts";
+import { setupRequestSchema } from "../../../../shared/setup.ts";
 
 /** "Acme Support, Inc." → "acme-support-inc": a help-centre address (`/hc/acme-support-inc/`) to start from. */
 export function suggestAddress(name: string): string {
@@ -58,28 +58,3 @@ export function fieldErrors(issues: { path: string; message: string }[]): Partia
   }
   return out;
 }
-
-/** The tag the owner pastes into their pages, for this deployment's origin and the site's key. */
-export const embedTag = (origin: string, siteKey: string): string =>
-  `<script src="${origin}/widget.js" data-site="${siteKey}" async></script>`;
-
-export const STEP_TEXT: Record<ChecklistStepId, { title: string; how: string }> = {
-  origin: {
-    title: "Add your site's origin",
-    how: "The widget only answers on the origins you allow, e.g. https://shop.example.",
-  },
-  embed: {
-    title: "Copy the embed tag into your site",
-    how: "Paste it before </body> on every page; this ticks once a visitor opens the chat there.",
-  },
-  articles: { title: "Publish articles", how: "The bot answers from your published help-centre articles." },
-  teammate: { title: "Invite a teammate", how: "Add the people who answer when the bot hands over." },
-  message: {
-    title: "Send a test message",
-    how: "Open your site, start the chat and ask a question: this ticks when the message arrives.",
-  },
-};
-
-/** "3 of 5 done". */
-export const progress = (steps: { done: boolean }[]): string =>
-  `${steps.filter((s) => s.done).length} of ${steps.length} done`;
