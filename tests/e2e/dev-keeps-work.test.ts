@@ -64,7 +64,7 @@ it("seeds the demo once, and a restart keeps articles edited and imported since"
   });
   expect(login.status).toBe(200);
   await stop(second);
-});
+}, 240_000); // two `wrangler dev` starts (migrations, then the worker), each up to a minute on a busy machine
 
 it("leaves an empty state empty with --no-demo, so the console opens set-up", async () => {
   const state = mkdtempSync(join(tmpdir(), "edgedesk-dev-state-"));
@@ -75,4 +75,4 @@ it("leaves an empty state empty with --no-demo, so the console opens set-up", as
   expect((await admin<{ workspaces: unknown[] }>(w, "GET", "/admin/v1/workspaces")).workspaces).toEqual([]);
   expect(await (await fetch(`${w.url}/api/setup`)).json()).toEqual({ open: true });
   await stop(w);
-});
+}, 120_000);
