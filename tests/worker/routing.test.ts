@@ -360,6 +360,40 @@ describe("presence and assignment", () => {
     s2.close();
   });
 
+  it("a handover chooses the agent and counts the load at once, but lists nothing until the conversation is queued", async () => {
+    const ws = await workspace();
+    const a = await agent(["support"], "agent", ws);
+    const sock = await online(a);
+    // What the conversation's handover sends while the bot is still saying "connecting you".
+    const id = `handover-${crypto.randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const chosen = await inbox(ws).handover(
+      { id, state: "queued", channel: "chat", preview: "", team: "support", createdAt: now, updatedAt: now },
+      ws,
+    );
+    expect(chosen?.id).toBe(a.id);
+    // Not listed: an agent's Join would be refused while the bot holds the conversation.
+    expect(await item(id, a.cookie)).toBeUndefined();
+    expect((await inbox(ws).presence()).find((p) => p.id === a.id)?.load).toBe(1);
+    // The conversation moved to the queue: its inbox follower brings the item, and the load stays one.
+    await inbox(ws).upsert(
+      {
+        id,
+        state: "queued",
+        channel: "chat",
+        preview: "help",
+        team: "support",
+        createdAt: now,
+        updatedAt: now + 1,
+        assignee: { id: a.id, name: a.name },
+      },
+      ws,
+    );
+    expect((await item(id, a.cookie))?.assignee?.id).toBe(a.id);
+    expect((await inbox(ws).presence()).find((p) => p.id === a.id)?.load).toBe(1);
+    sock.close();
+  });
+
   it("the assignee becomes the conversation's agent when they claim, and the index knows the assignment", async () => {
     const a = await agent(["support"]);
     const s = await online(a);

@@ -263,7 +263,7 @@ export class Bot {
       ?.call(this.out, transcriptForSummary(this.store.events()), this.host.meta.locale)
       .catch(() => null)
       .then((summary) => (llm = summary));
-    this.store.saveMeta({ ...unassigned(this.host.meta), handoff: packet });
+    this.store.saveMeta({ ...unassigned(this.host.meta), handoff: packet, handingOff: true });
     const agent = await this.host.handover(packet.team);
     this.store.saveMeta({ ...unassigned(this.host.meta), ...assigned(agent) });
     const m = this.host.meta;

@@ -456,7 +456,8 @@ export class Engine implements BotHost {
     const from = this.meta.state;
     if (from === to) return;
     if (!canMove(from, to)) throw new IllegalTransition(from, to);
-    this.store.saveMeta({ ...this.meta, state: to, ...(to === "bot" ? { lowConfidenceTurns: 0 } : {}) });
+    const { handingOff: _done, ...m } = this.meta;
+    this.store.saveMeta({ ...m, state: to, ...(to === "bot" ? { lowConfidenceTurns: 0 } : {}) });
     this.emit({
       type: "state",
       state: to,

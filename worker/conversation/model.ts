@@ -49,6 +49,11 @@ export type Meta = {
   assignedAgentId?: string;
   assignedAgentName?: string;
   handoff?: HandoffPacket;
+  /**
+   * Set from the packet's creation until the conversation is queued (the bot is still saying
+   * "connecting you"): the inbox shows it only once it is queued, when an agent may join.
+   */
+  handingOff?: boolean;
   /** Articles the bot tried, newest last, for the handoff packet. */
   tried: { articleId: string; title: string; score: number; category?: string }[];
   labels?: string[];

@@ -105,7 +105,9 @@ export class InboxDO extends DurableObject<Env> {
     if (item.slaDueAt !== undefined)
       merged.slaState = prior?.slaDueAt === item.slaDueAt ? (prior.slaState ?? "ok") : "ok";
     this.save(merged);
-    if (merged.state === "resolved") this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
+    // Routing's choice ends with the work: resolved, or back with the bot (a new handoff chooses again).
+    if (merged.state === "resolved" || merged.state === "bot")
+      this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", item.id);
     this.send({ t: "upsert", item: merged });
     if (prior?.assignee?.id !== merged.assignee?.id || prior?.state !== merged.state) this.sendPresence();
     // Someone freed up (resolved, handed back or passed on): the queue may have work for them. Not
@@ -140,21 +142,40 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   /**
-   * A conversation handed over to people (a handoff, or a reassignment to a team): kept here at once,
-   * with the agent routing chose for it, in one call. Returns that agent (null: it waits unassigned in
-   * the queue until someone is available, and is then handed out from here).
+   * A conversation handed over to people (a handoff, or a reassignment to a team): routing chooses its
+   * agent in this one call, and the choice is kept (`picks`, counted as load at once). Returns that
+   * agent (null: it waits unassigned in the queue until someone is available, and is then handed out
+   * from here). The item itself shows in consoles when the conversation has moved to the queue and its
+   * inbox follower brings it (worker/inbox/follower.ts): not while the bot is still saying "connecting
+   * you", when an agent's Join would be refused.
    */
-  async handover(item: InboxItem, workspaceId: string): Promise<AgentRef | null> {
+  handover(item: InboxItem, workspaceId: string): AgentRef | null {
     this.remember(workspaceId);
-    const { assignee: _none, ...rest } = item;
     const agent = this.choose(item.id, item.team ?? loadMatrix(this.env).defaultTeam);
-    await this.upsert({ ...rest, ...(agent ? { assignee: agent } : {}) });
+    this.sendPresence();
     return agent;
+  }
+
+  /** Routing's choices whose conversation is not open here yet (handed over, not yet queued): load already. */
+  private chosen(): Map<string, string> {
+    const open = new Set(this.openItems().map((i) => i.id));
+    return new Map(
+      this.ctx.storage.sql
+        .exec<{ conversation_id: string; agent_id: string }>("SELECT conversation_id, agent_id FROM picks")
+        .toArray()
+        .filter((r) => !open.has(r.conversation_id))
+        .map((r) => [r.conversation_id, r.agent_id]),
+    );
   }
 
   /** The agent routing gives a conversation routed to `team` (null: nobody available with room). */
   private choose(conversationId: string, team: string): AgentRef | null {
-    const chosen = pickAgent(this.roster(), team, loads(this.openItems()), loadMatrix(this.env).agentCapacity);
+    const chosen = pickAgent(
+      this.roster(),
+      team,
+      loads(this.openItems(), this.chosen()),
+      loadMatrix(this.env).agentCapacity,
+    );
     if (!chosen) return null;
     // Strictly increasing, so two picks in one millisecond still take turns.
     const last =
@@ -228,7 +249,7 @@ export class InboxDO extends DurableObject<Env> {
   }
 
   presence(exclude?: WebSocket): AgentPresence[] {
-    const load = loads(this.openItems());
+    const load = loads(this.openItems(), this.chosen());
     return this.roster(exclude)
       .map(({ id, name, teams, online, away }) => ({ id, name, teams, online, away, load: load.get(id) ?? 0 }))
       .sort((a, b) => a.name.localeCompare(b.name));

@@ -11,8 +11,8 @@ export const inboxFollower = (env: Pick<Env, "INBOX">, ports: Pick<FollowerPorts
   name: "inbox",
   kind: "state",
   async run({ meta: m }) {
-    // The inbox holds what people work on: conversations that left the bot.
-    if (!m.handoff) return;
+    // The inbox holds what people work on: conversations that left the bot, once they are queued.
+    if (!m.handoff || m.handingOff) return;
     await inboxOf(env, m.workspaceId).upsert(inboxItemOf(m, ports.lastText(), ports.now()), m.workspaceId);
   },
 });
