@@ -37,7 +37,9 @@ import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
+import { checklistApi } from "./workspace/checklist.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
+import { setupApi } from "./workspace/setup-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
 type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
@@ -65,6 +67,9 @@ export const mounts: readonly Mount[] = [
   ["/v1/conversations", conversations, "site", "conversation", perIp],
   ["/v1/me", customerHistory, "site", "site", perIp],
   ["/api/auth", auth, "public", "none", { per: "account+network" }],
+  // First run: open while no workspace exists, with the deployment's ADMIN_TOKEN (workspace/setup-routes.ts).
+  ["/api/setup", setupApi, "public", "deployment", perIp],
+  ["/api/checklist", checklistApi, "admin", "workspace", signedIn],
   // Who-am-I and enrolment also before two-factor is set up (per route).
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).

@@ -1,11 +1,13 @@
 import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
+import { checkSetup, setupOpen } from "./features/setup/store.ts";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import { pageTitle, renderPage } from "./pages.tsx";
 import { Header } from "./shell/Header.tsx";
+import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { LazyPeople } from "./shell/lazy.tsx";
 
 /** The session gate (splash, sign-in, two-factor enrolment, the shell) around the page the route names. */
@@ -16,6 +18,7 @@ export function App() {
 
   useEffect(() => {
     void loadMe();
+    void checkSetup();
   }, []);
 
   // The inbox feed lives as long as the session, so the header count and announcements keep working
@@ -43,7 +46,11 @@ export function App() {
           <p>Loading EdgeDesk…</p>
         </main>
       ) : who === null ? (
-        <LoginPage />
+        setupOpen.value ? (
+          <SetupPage />
+        ) : (
+          <LoginPage />
+        )
       ) : enrolling ? (
         // The workspace requires two-factor sign-in: nothing else works until it is set up.
         <LazyPeople page="enrol" me={who} />

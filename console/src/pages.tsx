@@ -15,7 +15,7 @@ import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
 import { InboxPage } from "./features/inbox/InboxPage.tsx";
 import type { Route } from "./lib/route.ts";
-import { LazyAnalytics, LazyOperations, LazyPeople, LazySites } from "./shell/lazy.tsx";
+import { LazyAnalytics, LazyOperations, LazyPeople, LazySetup, LazySites } from "./shell/lazy.tsx";
 
 type Page<N extends Route["name"]> = {
   /** In the tab title: "(3) Inbox · EdgeDesk". */
@@ -37,6 +37,8 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },
   ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
+  start: { title: "Get started", render: (_, me) => <LazySetup page="start" me={me} /> },
+  workspace: { title: "Workspace", render: (_, me) => <LazySetup page="workspace" me={me} /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */

@@ -53,6 +53,8 @@ const probes = (): Record<string, Probe> => {
       body: { email: "nobody@route-budgets.example", password: "wrong guess" },
       calls: ACCOUNT_LOCK.failures + 1,
     },
+    // First run (workspace/setup-routes.ts): its status and its one write share the per-IP budget.
+    "/api/setup": { method: "GET", path: "/api/setup", headers: ip(75) },
     "/api/privacy": { method: "GET", ...admin(`${WS}-a`, "/api/privacy/retention"), headers: ADMIN },
     "/admin/v1/privacy": { method: "GET", ...admin(`${WS}-b`, "/admin/v1/privacy/retention"), headers: ADMIN },
     "/api/ops": { method: "GET", ...admin(`${WS}-c`, "/api/ops/metrics"), headers: ADMIN },

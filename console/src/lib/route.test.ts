@@ -27,6 +27,8 @@ describe("routes", () => {
       "canned",
       "analytics",
       "ops",
+      "start",
+      "workspace",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -34,6 +36,8 @@ describe("routes", () => {
     }
     expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
     expect(href({ name: "sites" })).toBe("#/settings/sites");
+    expect(href({ name: "start" })).toBe("#/start");
+    expect(href({ name: "workspace" })).toBe("#/settings/workspace");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
   });
 });

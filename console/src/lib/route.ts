@@ -14,6 +14,8 @@ const PATHS = {
   canned: "/canned",
   analytics: "/analytics",
   ops: "/ops",
+  start: "/start",
+  workspace: "/settings/workspace",
 } as const;
 type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
 

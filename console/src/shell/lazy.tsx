@@ -92,3 +92,18 @@ export function LazySites({ me: who }: { me: Me }) {
     />
   );
 }
+
+// The checklist and workspace settings ride in the people chunk (owners' settings pages; a chunk of
+// their own made Rollup split the entry's shared modules into an extra chunk the entry loads anyway,
+// 77 KB where this is under the 75 KB budget). First-run set-up is in the entry: it shows before sign-in.
+export function LazySetup({ page, me: who }: { page: "start" | "workspace"; me: Me }) {
+  const { chunk, failed } = useChunk(peopleChunk, () => import("../features/people/index.ts"));
+  if (chunk) return page === "start" ? <chunk.ChecklistPage me={who} /> : <chunk.WorkspacePage me={who} />;
+  return (
+    <ChunkPending
+      failed={failed}
+      failedText="This page could not be loaded. Reload the page to try again."
+      loadingText="Loading…"
+    />
+  );
+}
