@@ -33,6 +33,8 @@ import { healthReport } from "./ops/health.ts";
 import { requestContext } from "./ops/request.ts";
 import { ops } from "./ops/routes.ts";
 import { pages } from "./pages/routes.ts";
+import { accountApi } from "./people/account-routes.ts";
+import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
@@ -42,7 +44,7 @@ import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
 type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
 type Target = "workspace" | "site" | "conversation" | "deployment" | "none";
-type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" } | { none: string };
+type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" | "workspace+ip" } | { none: string };
 
 /**
  * A router at the prefix it owns, and what its routes answer before any handler runs: who may call
@@ -65,6 +67,8 @@ export const mounts: readonly Mount[] = [
   ["/v1/conversations", conversations, "site", "conversation", perIp],
   ["/v1/me", customerHistory, "site", "site", perIp],
   ["/api/auth", auth, "public", "none", { per: "account+network" }],
+  // Emailed links (invitation, password reset): the token in the body; per IP, mails per workspace too.
+  ["/api/account", accountApi, "public", "workspace", perIp],
   // Who-am-I and enrolment also before two-factor is set up (per route).
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
@@ -90,6 +94,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],
   ["/admin/v1/notifications", notifications, "admin", "workspace", signedIn],
   ["/admin/v1/agents", people, "admin", "workspace", signedIn],
+  // Sending an invitation: per client address and per workspace (people/links.ts).
+  ["/admin/v1/invites", invitesAdmin, "admin", "workspace", { per: "workspace+ip" }],
   ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
   ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],

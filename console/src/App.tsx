@@ -1,6 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
+import { ForgotPage, LinkPage } from "./features/people/LinkPage.tsx";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
@@ -43,7 +44,14 @@ export function App() {
           <p>Loading EdgeDesk…</p>
         </main>
       ) : who === null ? (
-        <LoginPage />
+        // Signed out: an emailed link (invitation, reset) or the reset request opens without a session.
+        r.name === "link" ? (
+          <LinkPage kind={r.kind} token={r.token} />
+        ) : r.name === "forgot" ? (
+          <ForgotPage />
+        ) : (
+          <LoginPage />
+        )
       ) : enrolling ? (
         // The workspace requires two-factor sign-in: nothing else works until it is set up.
         <LazyPeople page="enrol" me={who} />
