@@ -16,7 +16,7 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
   },
   "people.json": {
     agents:
-      "SELECT id, workspace_id, email, name, role, teams, away, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
+      "SELECT id, workspace_id, email, name, role, teams, away, capacity, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
     contacts: "SELECT * FROM contacts WHERE workspace_id = ?1 ORDER BY email",
     contact_conversations:
       "SELECT cc.* FROM contact_conversations cc JOIN contacts c ON c.id = cc.contact_id WHERE c.workspace_id = ?1 ORDER BY cc.contact_id, cc.conversation_id",
