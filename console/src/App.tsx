@@ -1,7 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
-import { ForgotPage, LinkPage } from "./features/people/LinkPage.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
@@ -46,9 +46,9 @@ export function App() {
       ) : who === null ? (
         // Signed out: an emailed link (invitation, reset) or the reset request opens without a session.
         r.name === "link" ? (
-          <LinkPage kind={r.kind} token={r.token} />
+          <LazyLink kind={r.kind} token={r.token} />
         ) : r.name === "forgot" ? (
-          <ForgotPage />
+          <LazyForgot />
         ) : (
           <LoginPage />
         )

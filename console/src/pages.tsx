@@ -7,7 +7,7 @@ import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
 import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
-import { ForgotPage, LinkPage } from "./features/people/LinkPage.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 // The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
@@ -37,8 +37,8 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },
   ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
-  link: { title: "Invitation", render: (r) => <LinkPage key={r.token} kind={r.kind} token={r.token} /> },
-  forgot: { title: "Reset password", render: () => <ForgotPage /> },
+  link: { title: "Invitation", render: (r) => <LazyLink key={r.token} kind={r.kind} token={r.token} /> },
+  forgot: { title: "Reset password", render: () => <LazyForgot /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */

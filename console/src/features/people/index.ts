@@ -3,3 +3,4 @@
 // the workspace requires two-factor sign-in.
 export { PeoplePage } from "./PeoplePage.tsx";
 export { SecurityPage } from "./SecurityPage.tsx";
+export { ForgotPage, LinkPage } from "./LinkPage.tsx";
