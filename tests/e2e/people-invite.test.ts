@@ -151,6 +151,9 @@ it("an owner sets the teammate's capacity and emails a reset link; the new passw
   await expect.poll(() => person.getByTestId("person-routing").textContent()).toMatch(/Capacity 2$/);
   await person.getByTestId("person-reset-link").click();
   await expect.poll(() => linkTo(MATE.email, "reset"), { timeout: 10_000 }).not.toBeNull();
+  await expect
+    .poll(async () => (await owner.p.getByTestId("audit-table").textContent()) ?? "", { timeout: 10_000 })
+    .toMatch(/password reset sent/);
   await owner.p.screenshot({ path: `${SHOTS}/people-list.png`, fullPage: true });
   const link = linkTo(MATE.email, "reset") as { url: string; token: string };
   expect(h.worker.log()).not.toContain(link.token);
