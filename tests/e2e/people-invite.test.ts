@@ -124,7 +124,7 @@ it("an owner invites a teammate; the teammate accepts from the mailed link, sign
         if ((await row.getAttribute("data-state")) !== "agent" && (await join.count())) await join.click();
         return row.getAttribute("data-state");
       },
-      { timeout: 15_000, intervals: [1000] },
+      { timeout: 15_000, interval: 1000 },
     )
     .toBe("agent");
   await expect
