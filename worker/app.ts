@@ -33,6 +33,8 @@ import { healthReport } from "./ops/health.ts";
 import { requestContext } from "./ops/request.ts";
 import { ops } from "./ops/routes.ts";
 import { pages } from "./pages/routes.ts";
+import { accountApi } from "./people/account-routes.ts";
+import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
@@ -44,7 +46,7 @@ import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
 type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
 type Target = "workspace" | "site" | "conversation" | "deployment" | "none";
-type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" } | { none: string };
+type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" | "workspace+ip" } | { none: string };
 
 /**
  * A router at the prefix it owns, and what its routes answer before any handler runs: who may call
@@ -70,6 +72,8 @@ export const mounts: readonly Mount[] = [
   // First run: open while no workspace exists, with the deployment's ADMIN_TOKEN (workspace/setup-routes.ts).
   ["/api/setup", setupApi, "public", "deployment", perIp],
   ["/api/checklist", checklistApi, "admin", "workspace", signedIn],
+  // Emailed links (invitation, password reset): the token in the body; per IP, mails per workspace too.
+  ["/api/account", accountApi, "public", "workspace", perIp],
   // Who-am-I and enrolment also before two-factor is set up (per route).
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
@@ -95,6 +99,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],
   ["/admin/v1/notifications", notifications, "admin", "workspace", signedIn],
   ["/admin/v1/agents", people, "admin", "workspace", signedIn],
+  // Sending an invitation: per client address and per workspace (people/links.ts).
+  ["/admin/v1/invites", invitesAdmin, "admin", "workspace", { per: "workspace+ip" }],
   ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
   ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],

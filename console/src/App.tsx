@@ -1,6 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import { checkSetup, setupOpen } from "./features/setup/store.ts";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
@@ -48,6 +49,11 @@ export function App() {
       ) : who === null ? (
         setupOpen.value ? (
           <SetupPage />
+        ) : // Signed out: an emailed link (invitation, reset) or the reset request opens without a session.
+        r.name === "link" ? (
+          <LazyLink kind={r.kind} token={r.token} />
+        ) : r.name === "forgot" ? (
+          <LazyForgot />
         ) : (
           <LoginPage />
         )

@@ -7,6 +7,7 @@ import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
 import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 // The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
@@ -39,6 +40,8 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
   start: { title: "Get started", render: (_, me) => <LazySetup page="start" me={me} /> },
   workspace: { title: "Workspace", render: (_, me) => <LazySetup page="workspace" me={me} /> },
+  link: { title: "Invitation", render: (r) => <LazyLink key={r.token} kind={r.kind} token={r.token} /> },
+  forgot: { title: "Reset password", render: () => <LazyForgot /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */

@@ -16,7 +16,7 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
   },
   "people.json": {
     agents:
-      "SELECT id, workspace_id, email, name, role, teams, away, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
+      "SELECT id, workspace_id, email, name, role, teams, away, capacity, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
     contacts: "SELECT * FROM contacts WHERE workspace_id = ?1 ORDER BY email",
     contact_conversations:
       "SELECT cc.* FROM contact_conversations cc JOIN contacts c ON c.id = cc.contact_id WHERE c.workspace_id = ?1 ORDER BY cc.contact_id, cc.conversation_id",
@@ -105,6 +105,8 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM notification_settings WHERE workspace_id = ?1",
   "DELETE FROM api_keys WHERE workspace_id = ?1",
   "DELETE FROM retention_settings WHERE workspace_id = ?1",
+  "DELETE FROM invites WHERE workspace_id = ?1",
+  "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
   "DELETE FROM agents WHERE workspace_id = ?1",
   "DELETE FROM site_origins WHERE site_key IN (SELECT key FROM sites WHERE workspace_id = ?1)",

@@ -11,6 +11,16 @@ describe("routes", () => {
     expect(parseRoute("#/nope")).toEqual({ name: "inbox" });
   });
 
+  it("parses emailed links (token after the '#') and round-trips them; a malformed token is no link", () => {
+    const token = "a".repeat(20) + "-_".repeat(12);
+    for (const kind of ["invite", "reset"] as const) {
+      expect(parseRoute(`#/${kind}/${token}`)).toEqual({ name: "link", kind, token });
+      expect(parseRoute(href({ name: "link", kind, token }))).toEqual({ name: "link", kind, token });
+    }
+    expect(parseRoute("#/invite/short")).toEqual({ name: "inbox" });
+    expect(parseRoute(`#/invite/${token}/x`)).toEqual({ name: "inbox" });
+  });
+
   it("round-trips", () => {
     expect(parseRoute(href({ name: "conversation", id: "x/y" }))).toEqual({ name: "conversation", id: "x/y" });
   });
@@ -29,6 +39,7 @@ describe("routes", () => {
       "ops",
       "start",
       "workspace",
+      "forgot",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
