@@ -1,5 +1,6 @@
 // The hand-off between the loader (widget.js, always on the host page) and the app bundle
 // (widget-app.js, fetched on first open). Types only: nothing here may end up in either bundle.
+import type { Look } from "./look.ts";
 
 export type Position = "left" | "right";
 
@@ -13,6 +14,8 @@ export type WidgetConfig = {
   position: Position;
   /** `data-article`: the help-centre article this page shows; new conversations carry it as context. */
   article?: string;
+  /** The owner's look and words for this locale (GET /v1/config), already checked (look.ts). */
+  look?: Look;
 };
 
 /** What the loader gives the app when the app script runs. */

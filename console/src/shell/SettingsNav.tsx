@@ -21,6 +21,13 @@ const PAGES = [
   },
   { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
   { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy", owner: true },
+  {
+    name: "appearance",
+    href: "#/settings/appearance",
+    label: "Widget look",
+    testId: "nav-settings-appearance",
+    owner: false,
+  },
 ] as const;
 
 export function SettingsNav() {
