@@ -76,6 +76,10 @@ it("owner: colour, side and words in the console, previewed live → the widget 
   const demo = await visitor.newPage();
   await demo.goto(`${h.worker.url}/demo/`);
   await seesTheLook(demo);
+  // After the panel's opening animation, so the picture shows it as visitors see it.
+  await demo
+    .locator("edgedesk-widget #ed-panel")
+    .evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
   await demo.screenshot({ path: `${SHOTS}/e2e-widget-look-demo.png` });
 
   // … and on a customer's site on another origin, whose CSS paints every button lime.

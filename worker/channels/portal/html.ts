@@ -100,7 +100,7 @@ a{color:#1d4ed8}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px
 .top nav a{color:var(--i);margin-left:14px;font-size:.9rem}form.s{display:flex;gap:8px;margin:0}
 .s input{flex:1;min-width:0;font:inherit;padding:9px 12px;border:1px solid #c5cbd8;border-radius:8px}
 .s button,.vote button,.ask{font:inherit;padding:8px 14px;border-radius:8px;border:1px solid var(--a);background:var(--a);color:var(--i);cursor:pointer}
-.hero{background:var(--b);color:var(--i);padding:8px 0 28px}.hero h1{margin:8px 0 14px;font-size:1.7rem}
+.hero{background:var(--b);color:var(--i);padding:8px 0 28px}.hero .s button{border-color:var(--i)}.hero h1{margin:8px 0 14px;font-size:1.7rem}
 .page{max-width:860px;margin:0 auto;padding:20px 20px 90px}.card{background:#fff;border-radius:12px;padding:24px 28px;box-shadow:0 1px 3px #0001;margin-bottom:18px}
 .cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:16px;margin-bottom:18px}.cats section{background:#fff;border-radius:12px;padding:16px 20px;box-shadow:0 1px 3px #0001}
 .cats h2{font-size:1.05rem;margin:0 0 6px}ul.l{list-style:none;padding:0;margin:0}ul.l li{padding:4px 0}

@@ -263,7 +263,7 @@ function Preview({ form, locale }: { form: AppearanceForm; locale: Locale }) {
         <div class="look-panel">
           <div class="look-head">
             <span class="look-avatar" title={look.avatar ?? ""}>
-              {look.avatar ? new URL(look.avatar).hostname.slice(0, 1).toUpperCase() : "💬"}
+              {look.avatar ? new URL(look.avatar).hostname.slice(0, 1).toUpperCase() : <ChatIcon />}
             </span>
             <span class="look-title" data-testid="look-preview-team">
               {look.team ?? d.team}
@@ -274,13 +274,20 @@ function Preview({ form, locale }: { form: AppearanceForm; locale: Locale }) {
           </p>
         </div>
         <span class="look-launcher" data-testid="look-preview-launcher">
-          <svg viewBox="0 0 24 24" aria-hidden="true">
-            <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
-          </svg>
+          <ChatIcon />
           {look.launcher && <span>{look.launcher}</span>}
         </span>
       </div>
       {look.avatar && <p class="int-empty">Avatar: {look.avatar}</p>}
     </section>
+  );
+}
+
+/** The widget's chat icon (widget/loader.ts). */
+function ChatIcon() {
+  return (
+    <svg viewBox="0 0 24 24" aria-hidden="true">
+      <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
+    </svg>
   );
 }
