@@ -1,8 +1,19 @@
 // The hand-off between the loader (widget.js, always on the host page) and the app bundle
 // (widget-app.js, fetched on first open). Types only: nothing here may end up in either bundle.
-import type { Look } from "./look.ts";
 
 export type Position = "left" | "right";
+
+/** The owner's look for the visitor's language, each field checked by look.ts `lookOf`. */
+export type Look = {
+  /** #rrggbb, and the text colour that reads on it. */
+  color?: string;
+  ink?: string;
+  position?: Position;
+  launcher?: string;
+  greeting?: string;
+  team?: string;
+  avatar?: string;
+};
 
 export type WidgetConfig = {
   /** Public site key from `data-site`. */

@@ -4,18 +4,9 @@
 // strings that the loader and the app only ever set as text (textContent, Preact text), never as HTML.
 // Shared by the loader (launcher) and the app (panel), so it must stay tiny.
 import { COLOR_PATTERN, IMAGE_URL_PATTERN } from "../shared/color.ts";
-import type { Position } from "./contract.ts";
+import type { Look } from "./contract.ts";
 
-export type Look = {
-  /** #rrggbb, and the text colour that reads on it. */
-  color?: string;
-  ink?: string;
-  position?: Position;
-  launcher?: string;
-  greeting?: string;
-  team?: string;
-  avatar?: string;
-};
+export type { Look };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
