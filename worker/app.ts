@@ -6,6 +6,7 @@
 // middleware (request id, same-origin, the /v1 site guard, per-IP budgets, page headers) runs before
 // it. tests/worker/route-guards.test.ts checks every route's guard, with this table and reversed.
 import { Hono } from "hono";
+import { appearanceApi, widgetConfig } from "./appearance/routes.ts";
 import { auditAdmin, auditCsvAdmin } from "./audit/routes.ts";
 import { auth } from "./auth/routes.ts";
 import { cannedApi } from "./canned/routes.ts";
@@ -61,6 +62,7 @@ export type Mount = readonly [prefix: string, router: Hono<AppEnv>, guard: Guard
 const perIp: Budget = { per: "ip" };
 const perCaller: Budget = { per: "caller" };
 const signedIn: Budget = { none: "a signed-in person of the workspace (sign-in is throttled); no rate of its own" };
+const configRead: Budget = { none: "one read per page load, kept by the browser a minute and per isolate 30 s" };
 const operatorOnly: Budget = { none: "the operator's own occasional calls" };
 
 /** Every router and the prefix it owns; the order does not matter. */
@@ -68,6 +70,7 @@ export const mounts: readonly Mount[] = [
   // The widget's API: writes per IP (and a message budget per conversation, conversation/budget.ts).
   ["/v1/conversations", conversations, "site", "conversation", perIp],
   ["/v1/me", customerHistory, "site", "site", perIp],
+  ["/v1/config", widgetConfig, "site", "site", configRead],
   ["/api/auth", auth, "public", "none", { per: "account+network" }],
   // First run: open while no workspace exists, with the deployment's ADMIN_TOKEN (workspace/setup-routes.ts).
   ["/api/setup", setupApi, "public", "deployment", perIp],
@@ -83,6 +86,8 @@ export const mounts: readonly Mount[] = [
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
+  // Every role reads; owners write (per route).
+  ["/api/appearance", appearanceApi, "session", "workspace", signedIn],
   // Deciding a plan needs an owner other than its lead (inside).
   ["/api/surge", surge, "session", "workspace", signedIn],
   // Owners, or the ADMIN_TOKEN.

@@ -4,6 +4,7 @@
 import type { ComponentChild } from "preact";
 import type { Me } from "../../shared/api.ts";
 import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
+import { LazyAppearance } from "./features/appearance/LazyAppearance.tsx";
 import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
@@ -33,6 +34,7 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   people: { title: "People", render: (_, me) => <LazyPeople page="people" me={me} /> },
   security: { title: "Your account", render: (_, me) => <LazyPeople page="security" me={me} /> },
   privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },
+  appearance: { title: "Widget look", render: (_, me) => <LazyAppearance me={me} /> },
   kb: { title: "Knowledge", render: (r, me) => <KnowledgeArea route={r} me={me} /> },
   canned: { title: "Canned replies", render: (_, me) => <CannedPage me={me} /> },
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },

@@ -28,6 +28,7 @@ const ACCESS = {
   sessionEarly: ["pending", "agent", "editor", "owner"],
   session: ["agent", "editor", "owner"],
   sessionEditor: ["editor", "owner"],
+  sessionOwner: ["owner"],
   /** A session of that role, or the ADMIN_TOKEN naming the workspace. */
   adminEditor: ["editor", "owner", "admin"],
   adminOwner: ["owner", "admin"],
@@ -80,6 +81,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /v1/me/session",
     "GET /v1/me/conversations",
     "GET /v1/me/conversations/:id",
+    "GET /v1/config",
   ],
   apiKey: [
     "POST /rest/v1/conversations",
@@ -120,6 +122,7 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/conversations/:id/attachments/:file",
     "GET /api/contacts/:id",
     "GET /api/canned",
+    "GET /api/appearance",
     "GET /api/surge/alert",
     "GET /api/surge/sweeps",
     "POST /api/surge/sweeps",
@@ -157,6 +160,7 @@ const TABLE: Record<Access, string[]> = {
     "PUT /api/canned/:cid",
     "DELETE /api/canned/:cid",
   ],
+  sessionOwner: ["PUT /api/appearance"],
   adminEditor: [
     "GET /admin/v1/kb/articles",
     "PUT /admin/v1/kb/articles",
@@ -352,7 +356,7 @@ describe("route guards", () => {
       site: ["site"],
       // The REST channel's OpenAPI document is public.
       apiKey: ["apiKey", "public"],
-      session: ["sessionEarly", "session", "sessionEditor"],
+      session: ["sessionEarly", "session", "sessionEditor", "sessionOwner"],
       admin: ["adminEditor", "adminOwner", "operator"],
       operator: ["operator"],
     };

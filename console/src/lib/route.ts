@@ -11,6 +11,7 @@ const PATHS = {
   people: "/settings/people",
   security: "/settings/security",
   privacy: "/settings/privacy",
+  appearance: "/settings/appearance",
   canned: "/canned",
   analytics: "/analytics",
   ops: "/ops",
