@@ -7,6 +7,7 @@ import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
 import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
+import { ImportPage } from "./features/knowledge/ImportPage.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 // The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
@@ -32,6 +33,7 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   security: { title: "Your account", render: (_, me) => <LazyPeople page="security" me={me} /> },
   privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },
   kb: { title: "Knowledge", render: (r, me) => <KnowledgeArea route={r} me={me} /> },
+  kbImport: { title: "Import articles", render: (_, me) => <ImportPage me={me} /> },
   canned: { title: "Canned replies", render: (_, me) => <CannedPage me={me} /> },
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },

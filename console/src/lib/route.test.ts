@@ -26,6 +26,7 @@ describe("routes", () => {
       "canned",
       "analytics",
       "ops",
+      "kbImport",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -33,5 +34,8 @@ describe("routes", () => {
     }
     expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
+    // The import page sits inside the Knowledge area's URL space without being one of its views.
+    expect(href({ name: "kbImport" })).toBe("#/kb/import");
+    expect(parseRoute("#/kb/importx")).toEqual({ name: "kb", view: "list" });
   });
 });

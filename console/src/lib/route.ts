@@ -13,6 +13,7 @@ const PATHS = {
   canned: "/canned",
   analytics: "/analytics",
   ops: "/ops",
+  kbImport: "/kb/import",
 } as const;
 type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
 

@@ -15,21 +15,7 @@ export function KnowledgeArea({ route, me }: { route: Extract<Route, { name: "kb
   const tab = route.view === "gaps" || route.view === "try" ? route.view : "list";
   return (
     <main id="main" class="page kb-page" data-testid="knowledge">
-      <nav class="kb-tabs" aria-label="Knowledge">
-        <a href={kbHref("list")} aria-current={tab === "list" ? "page" : undefined} data-testid="kb-tab-articles">
-          Articles
-        </a>
-        {canEdit && (
-          <>
-            <a href={kbHref("gaps")} aria-current={tab === "gaps" ? "page" : undefined} data-testid="kb-tab-gaps">
-              Gaps
-            </a>
-            <a href={kbHref("try")} aria-current={tab === "try" ? "page" : undefined} data-testid="kb-tab-try">
-              Try a question
-            </a>
-          </>
-        )}
-      </nav>
+      <KbTabs tab={tab} canEdit={canEdit} />
       <PublishProgress />
       {route.view === "article" || route.view === "new" ? (
         <ArticleEditor
@@ -45,5 +31,29 @@ export function KnowledgeArea({ route, me }: { route: Extract<Route, { name: "kb
         <ArticleList canEdit={canEdit} />
       )}
     </main>
+  );
+}
+
+/** The area's tabs; the import page (its own route, `#/kb/import`) draws them too. */
+export function KbTabs({ tab, canEdit }: { tab: "list" | "gaps" | "try" | "import"; canEdit: boolean }) {
+  return (
+    <nav class="kb-tabs" aria-label="Knowledge">
+      <a href={kbHref("list")} aria-current={tab === "list" ? "page" : undefined} data-testid="kb-tab-articles">
+        Articles
+      </a>
+      {canEdit && (
+        <>
+          <a href={kbHref("gaps")} aria-current={tab === "gaps" ? "page" : undefined} data-testid="kb-tab-gaps">
+            Gaps
+          </a>
+          <a href={kbHref("try")} aria-current={tab === "try" ? "page" : undefined} data-testid="kb-tab-try">
+            Try a question
+          </a>
+          <a href="#/kb/import" aria-current={tab === "import" ? "page" : undefined} data-testid="kb-tab-import">
+            Import
+          </a>
+        </>
+      )}
+    </nav>
   );
 }
