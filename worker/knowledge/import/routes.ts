@@ -12,13 +12,13 @@ import {
   type ImportResult,
   type ImportSource,
 } from "../../../shared/kb-import.ts";
+import type { Article } from "../../../shared/article.ts";
 import { auditJob } from "../../audit/log.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiFailure, parseOr400 } from "../../http/errors.ts";
 import { requireAgent } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
 import { queueJob } from "../jobs.ts";
-import { saveDrafts } from "../library.ts";
 import { listArticles } from "../store.ts";
 import { fromChatwoot } from "./chatwoot.ts";
 import { ImportFormatError, type Mapped } from "./common.ts";
@@ -80,6 +80,27 @@ async function upload(c: Context<AppEnv>): Promise<Uint8Array> {
 const tooLarge = () =>
   new ApiFailure(413, "too_large", `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split the export`);
 
+/**
+ * Saves articles as drafts (new ids and existing ones) in one batch, and answers the time they carry:
+ * the publish job deletes exactly these drafts once live, unless someone saved one since.
+ * (library.ts `saveDrafts` answers a count, which the job cannot match drafts by.)
+ */
+async function saveAsDrafts(db: D1Database, ws: string, articles: Article[], by: string): Promise<number> {
+  const now = Date.now();
+  const stmts = articles.map((a) =>
+    db
+      .prepare(
+        `INSERT INTO article_drafts (workspace_id, id, data, base_version, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, (SELECT version FROM articles WHERE workspace_id = ?1 AND id = ?2), ?4, ?5)
+         ON CONFLICT (workspace_id, id) DO UPDATE SET data = excluded.data, base_version = excluded.base_version,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .bind(ws, a.id, JSON.stringify(a), now, by),
+  );
+  for (let i = 0; i < stmts.length; i += 100) await db.batch(stmts.slice(i, i + 100));
+  return now;
+}
+
 /** The export as items, or a 400/415/413 that says what was wrong with the file. */
 async function mapped(c: Context<AppEnv>, source: ImportSource): Promise<Mapped> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
@@ -139,7 +160,7 @@ kbImport.post("/apply", async (c) => {
   // Everything written becomes a draft first; what is published goes out as one job that, like
   // "publish drafts", removes those drafts once live unless someone edited them in between.
   const all = [...todo.drafts, ...todo.publish];
-  const savedAt = all.length ? await saveDrafts(c.env.DB, ws, all, by) : 0;
+  const savedAt = await saveAsDrafts(c.env.DB, ws, all, by);
   const items = [
     ...todo.publish.map((article) => ({ id: article.id, op: "put" as const, article, draftUpdatedAt: savedAt })),
     ...todo.remove.map((id) => ({ id, op: "delete" as const })),
