@@ -6,31 +6,22 @@ import type { Me } from "../../../../shared/api.ts";
 import type { ImportAs, ImportMode, ImportPreview, ImportResult, ImportSource } from "../../../../shared/kb-import.ts";
 import { errorMessage } from "../../lib/api.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
-import { kbHref } from "../../lib/route.ts";
-import { PageScaffold } from "../../shell/PageScaffold.tsx";
 import { watchJob } from "./api.ts";
 import { importApi, SOURCES } from "./import-api.ts";
-import { KbTabs } from "./KnowledgeArea.tsx";
+import { KbTabs } from "./KbTabs.tsx";
 import { PublishProgress } from "./PublishProgress.tsx";
-import "./knowledge.css";
-
-const CHANGE = {
-  new: "New",
-  changed: "Changed",
-  unchanged: "Unchanged",
-  removed: "Removed",
-  skipped: "Skipped",
-} as const;
+import "./import.css";
 
 export function ImportPage({ me }: { me: Me }) {
   if (me.role === "agent")
     return (
-      <PageScaffold
-        title="Import articles"
-        class="kb-page"
-        nav={<KbTabs tab="import" canEdit={false} />}
-        state={{ forbidden: "Only editors and owners import articles.", testId: "import-forbidden" }}
-      />
+      <main id="main" class="page kb-page">
+        <KbTabs tab="import" canEdit={false} />
+        <h1>Import articles</h1>
+        <p class="empty" data-testid="import-forbidden">
+          Only editors and owners import articles.
+        </p>
+      </main>
     );
   return <Importer />;
 }
@@ -113,14 +104,13 @@ function Importer() {
               </option>
             ))}
           </select>
-          <span class="hint">{info?.hint}</span>
         </div>
         <div class="field">
           <label for="import-file">Export file</label>
           <input
             id="import-file"
             type="file"
-            accept={info?.accept}
+            accept={info?.json ? ".json" : ".zip"}
             onChange={(e) => {
               setFile(e.currentTarget.files?.[0] ?? null);
               reset();
@@ -197,7 +187,7 @@ function Importer() {
                   data-change={i.change}
                 >
                   <td>
-                    <span class={`badge import-${i.change}`}>{CHANGE[i.change]}</span>
+                    <span class="badge">{i.change}</span>
                   </td>
                   <td>
                     {i.title}
@@ -245,14 +235,13 @@ function Importer() {
               {c.removed ? `, unpublish ${c.removed}` : ""}
             </button>
           </div>
-          {nothing && <p>The export matches the published articles: there is nothing to import.</p>}
         </section>
       )}
 
       {result && (
         <p class="kb-import-result" role="status" data-testid="import-result">
           Imported: {result.published} to publish, {result.drafts} saved as drafts
-          {result.removed ? `, ${result.removed} to unpublish` : ""}. <a href={kbHref("list")}>See the articles</a>
+          {result.removed ? `, ${result.removed} to unpublish` : ""}.
         </p>
       )}
     </main>

@@ -3,10 +3,10 @@
 import type { Me } from "../../../../shared/api.ts";
 import { PublishProgress } from "./PublishProgress.tsx";
 import type { Route } from "../../lib/route.ts";
-import { kbHref } from "../../lib/route.ts";
 import { ArticleEditor } from "./ArticleEditor.tsx";
 import { ArticleList } from "./ArticleList.tsx";
 import { GapsPage } from "./GapsPage.tsx";
+import { KbTabs } from "./KbTabs.tsx";
 import { TryPage } from "./TryPage.tsx";
 import "./knowledge.css";
 
@@ -31,29 +31,5 @@ export function KnowledgeArea({ route, me }: { route: Extract<Route, { name: "kb
         <ArticleList canEdit={canEdit} />
       )}
     </main>
-  );
-}
-
-/** The area's tabs; the import page (its own route, `#/kb/import`) draws them too. */
-export function KbTabs({ tab, canEdit }: { tab: "list" | "gaps" | "try" | "import"; canEdit: boolean }) {
-  return (
-    <nav class="kb-tabs" aria-label="Knowledge">
-      <a href={kbHref("list")} aria-current={tab === "list" ? "page" : undefined} data-testid="kb-tab-articles">
-        Articles
-      </a>
-      {canEdit && (
-        <>
-          <a href={kbHref("gaps")} aria-current={tab === "gaps" ? "page" : undefined} data-testid="kb-tab-gaps">
-            Gaps
-          </a>
-          <a href={kbHref("try")} aria-current={tab === "try" ? "page" : undefined} data-testid="kb-tab-try">
-            Try a question
-          </a>
-          <a href="#/kb/import" aria-current={tab === "import" ? "page" : undefined} data-testid="kb-tab-import">
-            Import
-          </a>
-        </>
-      )}
-    </nav>
   );
 }

@@ -11,31 +11,11 @@ import {
 import { apiErrorSchema } from "../../../../shared/rest.ts";
 import { HttpError } from "../../lib/api.ts";
 
-export const SOURCES: { value: ImportSource; label: string; accept: string; hint: string }[] = [
-  {
-    value: "markdown-zip",
-    label: "Zip of Markdown files",
-    accept: ".zip,application/zip",
-    hint: "One .md file per article, front matter as in the kb/ folder.",
-  },
-  {
-    value: "zendesk",
-    label: "Zendesk Guide (JSON)",
-    accept: ".json,application/json",
-    hint: "The Help Center API's articles list, with ?include=sections,categories.",
-  },
-  {
-    value: "intercom",
-    label: "Intercom Articles (JSON)",
-    accept: ".json,application/json",
-    hint: 'The Articles API\'s list, or { "articles": …, "collections": … }.',
-  },
-  {
-    value: "chatwoot",
-    label: "Chatwoot help centre (JSON)",
-    accept: ".json,application/json",
-    hint: 'The portal\'s articles API answer ({ "payload": [...] }).',
-  },
+export const SOURCES: { value: ImportSource; label: string; json: boolean }[] = [
+  { value: "markdown-zip", label: "Zip of Markdown files (front matter as in kb/)", json: false },
+  { value: "zendesk", label: "Zendesk Guide: Help Center API articles JSON", json: true },
+  { value: "intercom", label: "Intercom: Articles API JSON", json: true },
+  { value: "chatwoot", label: "Chatwoot: portal articles API JSON", json: true },
 ];
 
 async function send<S extends z.ZodMiniType>(
