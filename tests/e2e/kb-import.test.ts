@@ -47,7 +47,7 @@ const archive = zip([
     ),
   },
   {
-    name: "help/photo-frame.md",
+    name: "help/digital-photo-frame.md",
     data: article(
       "digital-photo-frame",
       "Can I send photos to a digital photo frame?",

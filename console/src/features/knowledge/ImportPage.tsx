@@ -141,7 +141,7 @@ function Importer() {
             Unpublish them when publishing (replace the help centre)
           </label>
         </fieldset>
-        <button type="submit" class="primary" disabled={busy} data-testid="import-preview-button">
+        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="import-preview-button">
           Preview changes
         </button>
         {error && (
@@ -218,6 +218,7 @@ function Importer() {
           <div class="kb-import-actions">
             <button
               type="button"
+              class="btn"
               disabled={busy || nothing}
               onClick={() => apply("draft")}
               data-testid="import-apply-drafts"
@@ -226,7 +227,7 @@ function Importer() {
             </button>
             <button
               type="button"
-              class="primary"
+              class="btn btn-primary"
               disabled={busy || nothing}
               onClick={() => apply("publish")}
               data-testid="import-apply-publish"
