@@ -25,6 +25,7 @@ import { notifications } from "./insights/notify/routes.ts";
 import { surge } from "./insights/surge/routes.ts";
 import { knowledgeAdmin } from "./knowledge/admin-routes.ts";
 import { knowledge } from "./knowledge/routes.ts";
+import { kbImport } from "./knowledge/import/routes.ts";
 import { isOperatorLoad } from "./middleware/auth.ts";
 import { pageHeaders } from "./middleware/headers.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
@@ -81,6 +82,7 @@ export const mounts: readonly Mount[] = [
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
   ["/api/kb", knowledge, "session", "workspace", signedIn],
+  ["/api/kb-import", kbImport, "session", "workspace", perCaller], // editors; uploads parsed, so a budget
   ["/api/inbox", inboxApi, "session", "workspace", signedIn],
   ["/api/agents", agentsApi, "session", "workspace", signedIn],
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],

@@ -9,6 +9,7 @@ import { CannedPage } from "./features/canned/CannedPage.tsx";
 import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
 import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
 import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
+import { ImportPage } from "./features/knowledge/ImportPage.tsx";
 import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
 import { SurgeArea } from "./features/surge/SurgeArea.tsx";
 // The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
@@ -36,6 +37,7 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },
   appearance: { title: "Widget look", render: (_, me) => <LazyAppearance me={me} /> },
   kb: { title: "Knowledge", render: (r, me) => <KnowledgeArea route={r} me={me} /> },
+  kbImport: { title: "Import articles", render: (_, me) => <ImportPage me={me} /> },
   canned: { title: "Canned replies", render: (_, me) => <CannedPage me={me} /> },
   surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },

@@ -6,7 +6,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
-import { ADMIN, SITE } from "./helpers.ts";
+import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
 const tight = {
@@ -32,6 +33,7 @@ async function send(method: string, path: string, headers: Record<string, string
 type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
 
 let restKey = "";
+let importer = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -79,6 +81,14 @@ const probes = (): Record<string, Probe> => {
       headers: { ...ADMIN, ...ip(76) },
       body: { email: "invitee@route-budgets.example" },
     },
+    // A fixed budget per person (knowledge/import/routes.ts), not a setting: its burst, then a 429.
+    "/api/kb-import": {
+      method: "POST",
+      path: "/api/kb-import/preview?source=zendesk",
+      headers: { cookie: importer, ...json },
+      body: { articles: [] },
+      calls: IMPORT_BUDGET.burst + 1,
+    },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -102,6 +112,7 @@ beforeAll(async () => {
   const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
+  importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
 });
 
 describe("route budgets", () => {

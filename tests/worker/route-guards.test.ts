@@ -154,6 +154,8 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/kb/jobs/:id",
     "GET /api/kb/versions",
     "POST /api/kb/try",
+    "POST /api/kb-import/preview",
+    "POST /api/kb-import/apply",
     "GET /api/kb/gaps",
     "GET /api/kb/figures",
     "POST /api/canned",

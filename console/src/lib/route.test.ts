@@ -40,6 +40,7 @@ describe("routes", () => {
       "start",
       "workspace",
       "forgot",
+      "kbImport",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -50,5 +51,8 @@ describe("routes", () => {
     expect(href({ name: "start" })).toBe("#/start");
     expect(href({ name: "workspace" })).toBe("#/settings/workspace");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
+    // The import page sits inside the Knowledge area's URL space without being one of its views.
+    expect(href({ name: "kbImport" })).toBe("#/kb/import");
+    expect(parseRoute("#/kb/importx")).toEqual({ name: "kb", view: "list" });
   });
 });

@@ -18,6 +18,7 @@ const PATHS = {
   start: "/start",
   workspace: "/settings/workspace",
   forgot: "/forgot",
+  kbImport: "/kb/import",
 } as const;
 type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
 

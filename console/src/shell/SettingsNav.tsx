@@ -29,11 +29,13 @@ const PAGES = [
     testId: "nav-settings-workspace",
     owner: true,
   },
+  {
     name: "appearance",
     href: "#/settings/appearance",
     label: "Widget look",
     testId: "nav-settings-appearance",
     owner: false,
+  },
 ] as const;
 
 export function SettingsNav() {
