@@ -1,23 +1,10 @@
 // What an emailed link opens, loaded with the people chunk (the entry chunk has no room to spare):
 // this wrapper is all the entry holds. It takes the token off the address bar at once, before the chunk
 // arrives, so it stays neither in the history nor in a bookmark.
-import { useEffect, useLayoutEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
+import { peopleChunk, useChunk } from "../../shell/lazy.tsx";
 
-type Chunk = typeof import("./index.ts");
-let loaded: Chunk | null = null;
-
-function usePeopleChunk(): { chunk: Chunk | null; failed: boolean } {
-  const [chunk, setChunk] = useState(loaded);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (chunk) return;
-    import("./index.ts").then(
-      (m) => setChunk((loaded = m)),
-      () => setFailed(true),
-    );
-  }, [chunk]);
-  return { chunk, failed };
-}
+const usePeopleChunk = () => useChunk(peopleChunk, peopleChunk.load);
 
 function Pending({ failed }: { failed: boolean }) {
   return (
