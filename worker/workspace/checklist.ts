@@ -30,12 +30,12 @@ export async function checklistOf(env: Env, workspaceId: string): Promise<Checkl
     .all<SiteRow>();
   const site = sites.results[0];
   const origins = site ? parseJson(stringList, site.allowed_origins, `sites.allowed_origins of ${site.key}`) : [];
-  // "Invite a teammate": people in the workspace besides the first owner. (An invites table, once
-  // people/ has one, would count pending invitations too.)
+  // "Invite a teammate": people in the workspace besides the first owner, home agents and members
+  // alike. (Pending invitations could count too: people/ has them now.)
   const counts = await env.DB.prepare(
     `SELECT
        (SELECT COUNT(*) FROM articles WHERE workspace_id = ?1) AS articles,
-       (SELECT COUNT(*) FROM agents WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
+       (SELECT COUNT(*) FROM workspace_people WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
        (SELECT COUNT(*) FROM conversations c JOIN sites s ON s.key = c.site_key
           WHERE c.workspace_id = ?1 AND s.portal = 0 AND c.channel = 'chat') AS opened,
        (SELECT COUNT(*) FROM conversations c JOIN sites s ON s.key = c.site_key

@@ -27,6 +27,8 @@ const person = (over: Partial<PersonSummary>): PersonSummary => ({
   sessions: 0,
   createdAt: 0,
   capacity: null,
+  member: false,
+  shared: false,
   ...over,
 });
 
