@@ -57,6 +57,7 @@ export function CreateWorkspace() {
           onInput={(e) => {
             const name = e.currentTarget.value;
             setForm((f) => ({ name, address: touched ? f.address : suggestAddress(name) }));
+            setErrors({});
           }}
         />
         {errors.name && (
@@ -76,6 +77,7 @@ export function CreateWorkspace() {
             const address = e.currentTarget.value;
             setTouched(true);
             setForm((f) => ({ ...f, address }));
+            setErrors({});
           }}
         />
         <p id="ws-new-address-hint" class="hint">
