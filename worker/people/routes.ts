@@ -23,7 +23,7 @@ import { listSessions } from "../auth/sessions.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { setRouting } from "../inbox/agents.ts";
-import { homeOf, moveHomeStatements, perWorkspaceStatements, setPerWorkspace } from "./members.ts";
+import { homeOf, moveHomeStatements, setPerWorkspace } from "./members.ts";
 import { rank, requireAdmin } from "../middleware/auth.ts";
 import { capacitySchema } from "../../shared/people.ts";
 import { loadMatrix } from "../inbox/routing/matrix.ts";
@@ -162,19 +162,32 @@ people.patch("/:id", async (c) => {
 
   // The account's own fields on the agents row; role and disabling on this workspace's row of the person.
   const db = c.env.DB;
+  // The account's own fields change only while it belongs to this workspace alone, checked again in
+  // the statement itself, so a person who joins another workspace meanwhile is not caught in between.
+  const alone =
+    "WHERE id = ? AND workspace_id = ? AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.agent_id = agents.id)";
   const account = [
-    ...(body.name !== undefined ? [db.prepare("UPDATE agents SET name = ? WHERE id = ?").bind(body.name, row.id)] : []),
+    ...(body.name !== undefined && body.name !== row.name
+      ? [db.prepare(`UPDATE agents SET name = ? ${alone}`).bind(body.name, row.id, ws(c))]
+      : []),
     ...(body.password !== undefined
-      ? [db.prepare("UPDATE agents SET password_hash = ? WHERE id = ?").bind(await hashPassword(body.password), row.id)]
+      ? [
+          db
+            .prepare(`UPDATE agents SET password_hash = ? ${alone}`)
+            .bind(await hashPassword(body.password), row.id, ws(c)),
+        ]
       : []),
   ];
-  await db.batch([
-    ...account,
-    ...perWorkspaceStatements(db, ws(c), row.id, {
-      role: body.role,
-      disabled_at: body.disabled === undefined ? undefined : body.disabled ? Date.now() : null,
-    }),
-  ]);
+  if (account.length && (await db.batch(account)).some((r) => !r.meta.changes))
+    throw new ApiFailure(
+      403,
+      "account_theirs",
+      `${row.email} belongs to other workspaces too: their account is theirs`,
+    );
+  await setPerWorkspace(db, ws(c), row.id, {
+    role: body.role,
+    disabled_at: body.disabled === undefined ? undefined : body.disabled ? Date.now() : null,
+  });
 
   const roleChanged = body.role !== undefined && body.role !== row.role;
   const ends = roleChanged || body.password !== undefined || body.disabled === true;
@@ -255,10 +268,20 @@ people.delete("/:id/sessions/:sid", async (c) => {
 people.delete("/:id/two-factor", async (c) => {
   const row = await personIn(c, c.req.param("id"));
   accountIsTheirs(row, "two-factor sign-in");
-  await c.env.DB.batch([
-    c.env.DB.prepare("UPDATE agents SET totp_secret = NULL, totp_pending = NULL WHERE id = ?").bind(row.id),
-    c.env.DB.prepare("DELETE FROM recovery_codes WHERE agent_id = ?").bind(row.id),
+  const [reset] = await c.env.DB.batch([
+    c.env.DB.prepare(
+      "UPDATE agents SET totp_secret = NULL, totp_pending = NULL WHERE id = ? AND workspace_id = ? AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.agent_id = agents.id)",
+    ).bind(row.id, ws(c)),
+    c.env.DB.prepare(
+      "DELETE FROM recovery_codes WHERE agent_id = ?1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND totp_secret IS NULL)",
+    ).bind(row.id),
   ]);
+  if (!reset?.meta.changes)
+    throw new ApiFailure(
+      403,
+      "account_theirs",
+      `${row.email} belongs to other workspaces too: their account is theirs`,
+    );
   const ended = await endSessions(c.env, row.id, {});
   await audit(c, {
     action: "agent.two_factor_reset",
