@@ -6,6 +6,7 @@
 // Then B's owner creates a third workspace from Settings → Workspace and lands on its checklist.
 // Screenshots go to docs/img/ (E2E_SCREENSHOTS overrides).
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../scripts/lib/console-login.ts";
@@ -169,4 +170,34 @@ it("an owner creates a further workspace from Settings → Workspace and lands o
   expect(list.workspaces.find((w) => w.id === "acme-labs")).toMatchObject({ people: 1, sites: 2 });
   await bea.ctx.close();
   expect(problems).toEqual([]);
+});
+
+const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+/** axe-core's violations on the page (the tags of tests/e2e/axe.test.ts), as "rule @ targets" lines. */
+async function violations(p: Page): Promise<string[]> {
+  await p.addScriptTag({ content: axeSource });
+  return p.evaluate(async () => {
+    type Rule = { id: string; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(d: Document, o: unknown): Promise<{ violations: Rule[] }> } }).axe;
+    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+    const r = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+}
+
+it("has no axe violation in the header with the switcher nor on Settings → Workspace with the create form", async () => {
+  // axe's script is injected, so this context lets it past the page's CSP (as tests/e2e/axe.test.ts does).
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
+  const p = await ctx.newPage();
+  await signIn(p, h.worker.url, OWNER_B);
+  await switcher(p).waitFor();
+  await p.getByTestId("inbox-empty").or(p.getByTestId("inbox-list")).first().waitFor();
+  expect(await violations(p)).toEqual([]);
+  await p.goto(`${h.worker.url}/console/#/settings/workspace`);
+  await p.getByTestId("workspace-create").waitFor();
+  expect(await violations(p)).toEqual([]);
+  // The check can fail: a select without a name (what the switcher would be without its label) is caught.
+  await p.evaluate(() => document.querySelector("main")?.append(document.createElement("select")));
+  expect((await violations(p)).join("\n")).toMatch(/select-name/);
+  await ctx.close();
 });
