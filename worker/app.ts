@@ -42,6 +42,7 @@ import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
 import { checklistApi } from "./workspace/checklist.ts";
+import { workspaceCreate } from "./workspace/create-routes.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
 import { setupApi } from "./workspace/setup-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
@@ -78,7 +79,7 @@ export const mounts: readonly Mount[] = [
   ["/api/checklist", checklistApi, "admin", "workspace", signedIn],
   // Emailed links (invitation, password reset): the token in the body; per IP, mails per workspace too.
   ["/api/account", accountApi, "public", "workspace", perIp],
-  // Who-am-I and enrolment also before two-factor is set up (per route).
+  // Who-am-I and enrolment also before two-factor is set up (per route); the person's workspaces and the switch.
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
   ["/api/kb", knowledge, "session", "workspace", signedIn],
@@ -101,6 +102,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/ops", ops, "admin", "deployment", perCaller],
   // Import and removal: the ADMIN_TOKEN only (per route). Both doors share one budget.
   ["/api/workspace", workspaceApi, "admin", "workspace", perCaller],
+  // An owner creates a further workspace and switches into it (a new tenant: per person).
+  ["/api/workspaces", workspaceCreate, "session", "deployment", perCaller],
   ["/admin/v1/workspace", workspaceAdmin, "admin", "workspace", perCaller],
   ["/api/api-keys", apiKeys, "admin", "workspace", signedIn],
   ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],

@@ -123,7 +123,10 @@ export type SessionAgent = {
   email: string;
   name: string;
   role: "agent" | "editor" | "owner";
+  /** The workspace this session acts in (a person may belong to several: docs/setup.md). */
   workspaceId: string;
+  /** The person's home workspace, where their account lives; absent for the ADMIN_TOKEN. */
+  homeWorkspaceId?: string;
   /** The session's public id; absent for the ADMIN_TOKEN (an operator, not a person). */
   sessionId?: string;
   /** The workspace requires two-factor sign-in and this agent has not turned it on yet. */

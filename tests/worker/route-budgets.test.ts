@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
@@ -34,6 +35,7 @@ type Probe = { method: string; path: string; headers: Record<string, string>; bo
 
 let restKey = "";
 let importer = "";
+let creator = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -89,6 +91,15 @@ const probes = (): Record<string, Probe> => {
       body: { articles: [] },
       calls: IMPORT_BUDGET.burst + 1,
     },
+    // A fixed budget per person (workspace/create-routes.ts): an owner's burst of new workspaces, then a 429.
+    // The body is empty, so the calls inside the budget create nothing (400).
+    "/api/workspaces": {
+      method: "POST",
+      path: "/api/workspaces",
+      headers: { cookie: creator, ...json },
+      body: {},
+      calls: CREATE_BUDGET.burst + 1,
+    },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -113,6 +124,7 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
+  creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
 });
 
 describe("route budgets", () => {

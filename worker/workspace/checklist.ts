@@ -30,12 +30,13 @@ export async function checklistOf(env: Env, workspaceId: string): Promise<Checkl
     .all<SiteRow>();
   const site = sites.results[0];
   const origins = site ? parseJson(stringList, site.allowed_origins, `sites.allowed_origins of ${site.key}`) : [];
-  // "Invite a teammate": people in the workspace besides the first owner, or an invitation still open
-  // (sent and neither used, revoked nor expired): the owner has done their part once it is sent.
+  // "Invite a teammate": people in the workspace besides the first owner (home agents and members
+  // alike), or an invitation still open (sent and neither used, revoked nor expired): the owner has
+  // done their part once it is sent.
   const counts = await env.DB.prepare(
     `SELECT
        (SELECT COUNT(*) FROM articles WHERE workspace_id = ?1) AS articles,
-       (SELECT COUNT(*) FROM agents WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
+       (SELECT COUNT(*) FROM workspace_people WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
        (SELECT COUNT(*) FROM invites WHERE workspace_id = ?1 AND used_at IS NULL AND revoked_at IS NULL
           AND expires_at > ?2) AS invited,
        (SELECT COUNT(*) FROM conversations c JOIN sites s ON s.key = c.site_key

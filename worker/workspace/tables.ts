@@ -110,7 +110,12 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM invites WHERE workspace_id = ?1",
   "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM appearance WHERE workspace_id = ?1",
-  "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
+  // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
+  // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
+  // their account, with a new home.
+  "DELETE FROM sessions WHERE workspace_id = ?1",
+  "DELETE FROM sessions WHERE workspace_id IS NULL AND agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
+  "DELETE FROM memberships WHERE workspace_id = ?1",
   "DELETE FROM agents WHERE workspace_id = ?1",
   "DELETE FROM site_origins WHERE site_key IN (SELECT key FROM sites WHERE workspace_id = ?1)",
   "DELETE FROM sites WHERE workspace_id = ?1",
