@@ -36,6 +36,7 @@ import { pages } from "./pages/routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
+import { searchApi } from "./search/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
@@ -72,6 +73,8 @@ export const mounts: readonly Mount[] = [
   ["/api/inbox", inboxApi, "session", "workspace", signedIn],
   ["/api/agents", agentsApi, "session", "workspace", signedIn],
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],
+  // A few FTS5 queries per call, typed as you go: per agent (search/routes.ts).
+  ["/api/search", searchApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Deciding a plan needs an owner other than its lead (inside).

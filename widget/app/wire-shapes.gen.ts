@@ -25,6 +25,17 @@ export const event: Shape = [
         translatedFrom: ["?", ["s", null, 16]],
         original: ["?", ["o", { text: "s", locale: "s" }]],
         locale: ["?", ["s", null, 16]],
+        origin: [
+          "?",
+          ["o", { kind: ["l", "merged", "forwarded", "moved"], conversationId: "s", channel: "s", messageId: "s" }],
+        ],
+        link: [
+          "?",
+          [
+            "o",
+            { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s", channel: "s" },
+          ],
+        ],
       },
     ],
     state: [
@@ -49,6 +60,10 @@ export const event: Shape = [
         text: "s",
         name: "s",
         clientId: ["?", "s"],
+        origin: [
+          "?",
+          ["o", { kind: ["l", "merged", "forwarded", "moved"], conversationId: "s", channel: "s", messageId: "s" }],
+        ],
       },
     ],
     change: [
@@ -83,7 +98,10 @@ export const event: Shape = [
       },
     ],
     csat: ["o", { seq: "n", at: "n", type: ["l", "csat"], score: "n", comment: ["?", "s"] }],
-    retract: ["o", { seq: "n", at: "n", type: ["l", "retract"], messageId: "s", by: "s", reason: ["?", "s"] }],
+    retract: [
+      "o",
+      { seq: "n", at: "n", type: ["l", "retract"], messageId: "s", by: "s", reason: ["?", "s"], movedTo: ["?", "s"] },
+    ],
   },
 ];
 

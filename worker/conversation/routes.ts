@@ -15,6 +15,7 @@ import {
   type PostedMessage,
 } from "../../shared/api.ts";
 import { WS_PROTOCOL } from "../../shared/credentials.ts";
+import type { Successor } from "../../shared/search.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { slowDown } from "./budget.ts";
 import { startConversation } from "./start.ts";
@@ -182,6 +183,22 @@ conversations.post("/:id/follow-up/confirm", async (c) => {
   const r = await stub.confirmFollowUp(body.code);
   if (!r.ok) throw new ApiFailure(followUpStatus(r.error), r.error, r.message);
   return c.json(r.value);
+});
+
+/**
+ * Where a conversation merged into another one went (the widget follows it: docs/search.md). The token
+ * of the kept conversation only when it is this site's too, so this widget can open it; a merge joins
+ * only conversations of one verified customer, and the caller holds this one's token.
+ */
+conversations.get("/:id/successor", async (c) => {
+  const { stub } = await open(c);
+  const to = await stub.successor();
+  if (!to) throw new ApiFailure(404, "not_merged", "this conversation was not merged into another");
+  const owner = await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(to.id)).owner();
+  const site = c.get("site");
+  const here = owner?.siteKey === site.key && owner.workspaceId === site.workspaceId;
+  const out: Successor = { ...to, ...(here ? { token: await conversationToken(c.env.SECRET, to.id) } : {}) };
+  return c.json(out);
 });
 
 /** Thumbs up/down on one bot answer, for the content team's article figures and gaps. */
