@@ -6,7 +6,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
-import { ADMIN, SITE } from "./helpers.ts";
+import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
 const tight = {
@@ -14,6 +14,7 @@ const tight = {
   RATE_LIMIT: "0.001,2",
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
+  SEARCH_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
@@ -31,6 +32,7 @@ async function send(method: string, path: string, headers: Record<string, string
 type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
 
 let restKey = "";
+let searcher = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -63,6 +65,8 @@ const probes = (): Record<string, Probe> => {
       ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
       headers: ADMIN,
     },
+    // Per agent: a session of its own.
+    "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -86,6 +90,7 @@ beforeAll(async () => {
   const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
+  searcher = await createAgent("searcher@route-budgets.example", "agent");
 });
 
 describe("route budgets", () => {

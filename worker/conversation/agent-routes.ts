@@ -115,9 +115,9 @@ agentConversations.post("/:id/assign", async (c) => {
  */
 agentConversations.post("/:id/merge", async (c) => {
   const id = c.req.param("id");
+  const kept = await workspaceConversation(c);
   const body = parseOr400(mergeRequestSchema, await jsonBody(c), "body");
   if (body.other === id) throw new ApiFailure(409, "same_conversation", "a conversation cannot be merged into itself");
-  const kept = await workspaceConversation(c);
   const other = await workspaceConversation(c, body.other);
   const target = await kept.mergeTarget();
   if (!target) throw new ApiFailure(404, "not_found", "no such conversation");
