@@ -6,6 +6,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
+import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
@@ -16,6 +17,7 @@ const tight = {
   OPS_RATE_LIMIT: "0.001,2",
   SEARCH_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
+  PEOPLE_MAIL_LIMIT: "0.001,2",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
 // keyed per caller, so each probe below uses a caller (address, workspace, key) nobody else does.
@@ -33,6 +35,7 @@ type Probe = { method: string; path: string; headers: Record<string, string>; bo
 
 let restKey = "";
 let searcher = "";
+let importer = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -55,6 +58,8 @@ const probes = (): Record<string, Probe> => {
       body: { email: "nobody@route-budgets.example", password: "wrong guess" },
       calls: ACCOUNT_LOCK.failures + 1,
     },
+    // First run (workspace/setup-routes.ts): its status and its one write share the per-IP budget.
+    "/api/setup": { method: "GET", path: "/api/setup", headers: ip(75) },
     "/api/privacy": { method: "GET", ...admin(`${WS}-a`, "/api/privacy/retention"), headers: ADMIN },
     "/admin/v1/privacy": { method: "GET", ...admin(`${WS}-b`, "/admin/v1/privacy/retention"), headers: ADMIN },
     "/api/ops": { method: "GET", ...admin(`${WS}-c`, "/api/ops/metrics"), headers: ADMIN },
@@ -67,6 +72,27 @@ const probes = (): Record<string, Probe> => {
     },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
+    // Both doors of emailed links: public calls per address; invitations per address and per workspace.
+    "/api/account": {
+      method: "POST",
+      path: "/api/account/reset",
+      headers: { ...json, ...ip(75) },
+      body: { email: "nobody@route-budgets.example" },
+    },
+    "/admin/v1/invites": {
+      method: "POST",
+      ...admin(`${WS}-g`, "/admin/v1/invites"),
+      headers: { ...ADMIN, ...ip(76) },
+      body: { email: "invitee@route-budgets.example" },
+    },
+    // A fixed budget per person (knowledge/import/routes.ts), not a setting: its burst, then a 429.
+    "/api/kb-import": {
+      method: "POST",
+      path: "/api/kb-import/preview?source=zendesk",
+      headers: { cookie: importer, ...json },
+      body: { articles: [] },
+      calls: IMPORT_BUDGET.burst + 1,
+    },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -81,7 +107,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),
@@ -91,6 +117,7 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
   searcher = await createAgent("searcher@route-budgets.example", "agent");
+  importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
 });
 
 describe("route budgets", () => {
