@@ -41,11 +41,13 @@ export const originSchema = z.object({
 });
 export type Origin = z.infer<typeof originSchema>;
 
-/** A system line about another conversation of the same customer: this one went there, or came from there. */
+/**
+ * A system line about another conversation of the same customer: this one went there, or came from
+ * there. (Its channel is on the messages' `origin`; the widget's budget counts every field it checks.)
+ */
 export const linkSchema = z.object({
   kind: z.enum(["merged-into", "merged-from", "split-to", "split-from"]),
   conversationId: z.string(),
-  channel: z.string(),
 });
 export type ConversationLink = z.infer<typeof linkSchema>;
 
@@ -191,7 +193,8 @@ export const csatEventSchema = z.object({
 
 /**
  * An agent's message taken back (surge triage's undo, within its window), or any message an agent split
- * off into a conversation of its own (`movedTo`). Visible to both sides: every
+ * off into a conversation of its own (reason "moved"; the "split-to" line after it names that one).
+ * Visible to both sides: every
  * client drops the message it names from the transcript, and customer replays leave that message out.
  */
 export const retractEventSchema = z.object({
@@ -200,8 +203,6 @@ export const retractEventSchema = z.object({
   messageId: z.string(),
   by: z.string(),
   reason: z.optional(z.string()),
-  /** The message was split off into this new conversation of the same customer (not taken back). */
-  movedTo: z.optional(z.string()),
 });
 
 export const eventSchema = z.discriminatedUnion("type", [

@@ -2,6 +2,7 @@
 // query the console sends, parsed by the worker with the same schema, and the page of results it
 // answers. Also the merge and split requests of the conversation view.
 import * as z from "zod/mini";
+import { createdConversationSchema } from "./api.ts";
 import { conversationStates } from "./protocol.ts";
 
 /** "open" is every state but resolved; the rest are the conversation's own states. */
@@ -95,10 +96,9 @@ export const splitResultSchema = z.object({
 });
 export type SplitResult = z.infer<typeof splitResultSchema>;
 
-/** `GET /v1/conversations/:id/successor`: where a merged conversation went, and its token when the widget can open it. */
-export const successorSchema = z.object({
-  id: z.string(),
-  channel: z.string(),
-  token: z.optional(z.string()),
-});
+/**
+ * `GET /v1/conversations/:id/successor`: the conversation a merged one went on in, as a new one is answered
+ * (the widget checks it with that shape and opens it).
+ */
+export const successorSchema = createdConversationSchema;
 export type Successor = z.infer<typeof successorSchema>;

@@ -15,7 +15,10 @@ export const SEARCH_SECRET = "search-identity-secret-0123456789";
 export type Customer = { id: string; email: string; name: string };
 
 const json = { origin: ORIGIN, "content-type": "application/json" };
-const qs = (c: CreatedConversation, site: string) => `site=${site}&token=${encodeURIComponent(c.token)}`;
+/** A conversation as its customer holds it. */
+export type Held = { id: string; token: string };
+
+const qs = (c: Held, site: string) => `site=${site}&token=${encodeURIComponent(c.token)}`;
 
 /** A site of `workspace` whose identify() calls can be verified. */
 export async function setUpSite(site = SEARCH_SITE, workspace = "demo"): Promise<void> {
@@ -33,17 +36,17 @@ export async function otherWorkspace(id: string, site: string): Promise<void> {
   await setUpSite(site, id);
 }
 
-export const customerPost = (c: CreatedConversation, path: string, body: unknown, site = SEARCH_SITE) =>
+export const customerPost = (c: Held, path: string, body: unknown, site = SEARCH_SITE) =>
   fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/${path}?${qs(c, site)}`, {
     method: "POST",
     headers: json,
     body: JSON.stringify(body),
   });
 
-export const customerGet = (c: CreatedConversation, path: string, site = SEARCH_SITE) =>
+export const customerGet = (c: Held, path: string, site = SEARCH_SITE) =>
   fetchAsCustomer(`${BASE}/v1/conversations/${c.id}/${path}?${qs(c, site)}`, { headers: { origin: ORIGIN } });
 
-export async function page(c: CreatedConversation, site = SEARCH_SITE): Promise<EventsPage> {
+export async function page(c: Held, site = SEARCH_SITE): Promise<EventsPage> {
   return (await (await customerGet(c, "events", site)).json()) as EventsPage;
 }
 
@@ -72,7 +75,7 @@ export async function chat(
 }
 
 /** A customer message, and the bot's answer to it stored. */
-export async function say(c: CreatedConversation, text: string, site = SEARCH_SITE): Promise<EventsPage> {
+export async function say(c: Held, text: string, site = SEARCH_SITE): Promise<EventsPage> {
   const before = (await page(c, site)).lastSeq;
   const r = await customerPost(c, "messages", { clientId: `m-${crypto.randomUUID().slice(0, 12)}`, text }, site);
   expect(r.status).toBe(202);

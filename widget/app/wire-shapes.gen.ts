@@ -31,10 +31,7 @@ export const event: Shape = [
         ],
         link: [
           "?",
-          [
-            "o",
-            { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s", channel: "s" },
-          ],
+          ["o", { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s" }],
         ],
       },
     ],
@@ -98,10 +95,7 @@ export const event: Shape = [
       },
     ],
     csat: ["o", { seq: "n", at: "n", type: ["l", "csat"], score: "n", comment: ["?", "s"] }],
-    retract: [
-      "o",
-      { seq: "n", at: "n", type: ["l", "retract"], messageId: "s", by: "s", reason: ["?", "s"], movedTo: ["?", "s"] },
-    ],
+    retract: ["o", { seq: "n", at: "n", type: ["l", "retract"], messageId: "s", by: "s", reason: ["?", "s"] }],
   },
 ];
 

@@ -238,7 +238,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** Where this conversation went, when it was merged into another. */
-  successor(): { id: string; channel: string } | null {
+  successor(): string | null {
     return this.merges.successor();
   }
 

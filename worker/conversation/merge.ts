@@ -4,7 +4,7 @@
 //   (mergeFollower) copies B's messages and notes into the kept conversation (A), each marked with its
 //   origin, and forwards what the customer writes into B afterwards. A takes each copy once (its clientId
 //   names the original), so the follower may run again after a crash and copy nothing twice.
-// - Split: the source conversation (S) stores a retract event with `movedTo` (the message leaves its
+// - Split: the source conversation (S) stores a retract event, reason "moved" (the message leaves its
 //   transcript everywhere, as a retract does) and a "split-to" line; its follower opens the new
 //   conversation (N) with the message, a "split-from" line and the agent who moved it. The new id is
 //   chosen once, in S's record, so asking again returns the same conversation.
@@ -25,6 +25,8 @@ import { reply } from "./replies.ts";
 export type MergeTarget = {
   id: string;
   workspaceId: string;
+  siteKey: string;
+  state: Meta["state"];
   channel: string;
   contactId: string | null;
   mergedInto: string | null;
@@ -65,6 +67,8 @@ export class MergeSplit {
     return {
       id: m.id,
       workspaceId: m.workspaceId,
+      siteKey: m.siteKey,
+      state: m.state,
       channel: m.channel,
       contactId: m.contactId ?? null,
       mergedInto: m.mergedInto ?? null,
@@ -72,13 +76,8 @@ export class MergeSplit {
   }
 
   /** Where this conversation went, if it was merged. */
-  successor(): { id: string; channel: string } | null {
-    const m = this.store.meta();
-    if (!m?.mergedInto) return null;
-    const line = this.store
-      .events(Math.max(0, (m.mergeSeq ?? 1) - 1), 1)
-      .find((e) => e.type === "message" && e.link?.kind === "merged-into");
-    return { id: m.mergedInto, channel: line?.type === "message" ? (line.link?.channel ?? "chat") : "chat" };
+  successor(): string | null {
+    return this.store.meta()?.mergedInto ?? null;
   }
 
   /**
@@ -112,7 +111,7 @@ export class MergeSplit {
       author: "system",
       text: reply(m.locale, "mergedInto"),
       at: this.now(),
-      link: { kind: "merged-into", conversationId: kept.id, channel: kept.channel },
+      link: { kind: "merged-into", conversationId: kept.id },
     });
     this.store.saveMeta({ ...this.engine.meta, mergedInto: kept.id, mergeSeq: line.seq });
     if (this.engine.meta.state !== "resolved") this.engine.move("resolved", "merged", agent.name);
@@ -139,7 +138,7 @@ export class MergeSplit {
           author: "system",
           text: reply(m.locale, "mergedFrom"),
           at: this.now(),
-          link: { kind: "merged-from", conversationId: from.id, channel: from.channel },
+          link: { kind: "merged-from", conversationId: from.id },
         },
         `merged-from:${from.id}`,
       );
@@ -189,14 +188,14 @@ export class MergeSplit {
       throw new Refused("not_movable", "this message was taken back");
     const to = newConversationId();
     this.store.saveMeta({ ...m, splits: { ...m.splits, [messageId]: { to, by: agent } } });
-    this.engine.emit({ type: "retract", messageId, by: agent.name, reason: "moved", movedTo: to, at: this.now() });
+    this.engine.emit({ type: "retract", messageId, by: agent.name, reason: "moved", at: this.now() });
     this.engine.emit({
       type: "message",
       id: this.newId(),
       author: "system",
       text: reply(m.locale, "splitTo"),
       at: this.now(),
-      link: { kind: "split-to", conversationId: to, channel: m.channel },
+      link: { kind: "split-to", conversationId: to },
     });
     return { conversationId: to, duplicate: false };
   }
@@ -242,7 +241,7 @@ export class MergeSplit {
         author: "system",
         text: reply(m.locale, "splitFrom"),
         at: this.now(),
-        link: { kind: "split-from", conversationId: seed.from.id, channel: seed.from.channel },
+        link: { kind: "split-from", conversationId: seed.from.id },
       },
       "split-from",
     );
@@ -325,12 +324,11 @@ export const mergeFollower = (peers: MergePeers, ports: Pick<FollowerPorts, "his
   async run({ meta: m, events }) {
     const from: Source = { id: m.id, workspaceId: m.workspaceId, channel: m.channel, contactId: m.contactId ?? null };
     for (const e of events) {
-      if (e.type === "retract" && e.movedTo) {
+      const split = e.type === "retract" && e.reason === "moved" ? m.splits?.[e.messageId] : undefined;
+      if (split && e.type === "retract") {
         const message = ports.history().find((x): x is MessageEvent => x.type === "message" && x.id === e.messageId);
-        const by = m.splits?.[e.messageId]?.by;
-        if (!message || !by) continue;
-        await peers.openSplit({ id: e.movedTo, from: seedOf(m), message, by });
-        if (m.contactId) await peers.linkContact(m.contactId, e.movedTo, m.channel);
+        if (message) await peers.openSplit({ id: split.to, from: seedOf(m), message, by: split.by });
+        if (message && m.contactId) await peers.linkContact(m.contactId, split.to, m.channel);
       }
       if (!m.mergedInto || m.mergeSeq === undefined) continue;
       if (e.seq === m.mergeSeq) {

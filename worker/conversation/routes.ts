@@ -186,18 +186,20 @@ conversations.post("/:id/follow-up/confirm", async (c) => {
 });
 
 /**
- * Where a conversation merged into another one went (the widget follows it: docs/search.md). The token
- * of the kept conversation only when it is this site's too, so this widget can open it; a merge joins
- * only conversations of one verified customer, and the caller holds this one's token.
+ * Where a conversation merged into another one went, with its token, when this site's widget can open
+ * it (the widget goes on there: docs/search.md); 404 `elsewhere` when it continues on another channel,
+ * which the merge's line in the transcript says. A merge joins only conversations of one verified
+ * customer, and the caller holds this one's token.
  */
 conversations.get("/:id/successor", async (c) => {
   const { stub } = await open(c);
   const to = await stub.successor();
   if (!to) throw new ApiFailure(404, "not_merged", "this conversation was not merged into another");
-  const owner = await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(to.id)).owner();
+  const kept = await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(to)).mergeTarget();
   const site = c.get("site");
-  const here = owner?.siteKey === site.key && owner.workspaceId === site.workspaceId;
-  const out: Successor = { ...to, ...(here ? { token: await conversationToken(c.env.SECRET, to.id) } : {}) };
+  if (kept?.siteKey !== site.key || kept.workspaceId !== site.workspaceId)
+    throw new ApiFailure(404, "elsewhere", `this conversation continues in ${to}, on another channel`);
+  const out: Successor = { id: to, token: await conversationToken(c.env.SECRET, to), state: kept.state };
   return c.json(out);
 });
 

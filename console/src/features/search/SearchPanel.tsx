@@ -60,24 +60,22 @@ function set<K extends keyof SearchForm>(k: K, v: SearchForm[K], wait = 0): void
   typing = setTimeout(() => void run(), wait);
 }
 
-function Field({
-  k,
-  label,
-  type = "text",
-}: {
-  k: "customer" | "email" | "label" | "from" | "to";
-  label: string;
-  type?: "text" | "date";
-}) {
-  return (
+function Field({ k, label }: { k: "customer" | "email" | "label" | "from" | "to"; label: string }) {
+  const date = k === "from" || k === "to";
+  const props = {
+    value: form.value[k],
+    "data-testid": `search-${k}`,
+    onInput: (e: { currentTarget: HTMLInputElement }) => set(k, e.currentTarget.value, date ? 0 : 300),
+  };
+  return date ? (
     <label class="search-field">
       <span>{label}</span>
-      <input
-        type={type}
-        value={form.value[k]}
-        data-testid={`search-${k}`}
-        onInput={(e) => set(k, e.currentTarget.value, type === "date" ? 0 : 300)}
-      />
+      <input type="date" {...props} />
+    </label>
+  ) : (
+    <label class="search-field">
+      <span>{label}</span>
+      <input type="text" autoComplete="off" {...props} />
     </label>
   );
 }
@@ -158,8 +156,8 @@ export function SearchPanel() {
               ))}
             </select>
           </label>
-          <Field k="from" label="Active from" type="date" />
-          <Field k="to" label="until" type="date" />
+          <Field k="from" label="Active from" />
+          <Field k="to" label="until" />
         </div>
       )}
       {searchActive.value && <Results />}
