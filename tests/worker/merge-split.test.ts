@@ -6,7 +6,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, Contact, EventsPage } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import type { MergeResult, SplitResult, Successor } from "../../shared/search.ts";
+import type { MergeResult, SplitResult, Successor } from "../../shared/merge.ts";
 import type { ConversationDO } from "../../worker/index.ts";
 import { BASE, call, createAgent, fetchAsCustomer, ORIGIN, settled, waitFor } from "./helpers.ts";
 import {

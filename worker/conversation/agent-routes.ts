@@ -13,7 +13,7 @@ import {
   handoffNeededSchema,
   noteSchema,
 } from "../../shared/api.ts";
-import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/search.ts";
+import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/merge.ts";
 import { attachmentDownload } from "../channels/email/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";

@@ -15,7 +15,7 @@ import {
   type PostedMessage,
 } from "../../shared/api.ts";
 import { WS_PROTOCOL } from "../../shared/credentials.ts";
-import type { Successor } from "../../shared/search.ts";
+import type { Successor } from "../../shared/merge.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { slowDown } from "./budget.ts";
 import { startConversation } from "./start.ts";
