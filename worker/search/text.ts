@@ -30,8 +30,9 @@ export const MAX_TERMS = 12;
 /**
  * The FTS5 MATCH expression for what an agent typed, or null when it holds no word. "quoted words" are
  * a phrase; any other word becomes a phrase of its pieces ("#A-1029" → "a 1029", so "A-1029", "a 1029"
- * and "#A-1029" all match), exact when it holds a digit (order numbers: "4821" must not find "48213"),
- * else also as a prefix ("refund" finds "refunds"). All terms must match.
+ * and "#A-1029" all match), exact when it holds a digit (order numbers: "4821" must not find "48213")
+ * or ends in a word shorter than three letters ("a" must not find every word starting with a), else also
+ * as a prefix ("refund" finds "refunds"). All terms must match.
  */
 export function matchExpression(input: string): string | null {
   const terms: string[] = [];
@@ -42,7 +43,8 @@ export function matchExpression(input: string): string | null {
     const words = pieces(quoted ? (m[1] ?? "") : (m[2] ?? ""));
     if (!words.length) continue;
     const phrase = `"${words.join(" ").toLowerCase()}"`;
-    terms.push(quoted || /\p{N}/u.test(phrase) ? phrase : `${phrase}*`);
+    const exact = quoted || /\p{N}/u.test(phrase) || (words[words.length - 1] ?? "").length < 3;
+    terms.push(exact ? phrase : `${phrase}*`);
   }
   return terms.length ? terms.join(" ") : null;
 }
