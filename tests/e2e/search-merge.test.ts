@@ -192,6 +192,9 @@ it("merges the same customer's other conversation into this one, each message ma
   // This conversation's own messages carry no mark.
   const own = p.locator('[data-testid="message"]', { hasText: "My order #A-1029 never arrived." });
   expect(await own.getByTestId("origin").count()).toBe(0);
+  // The customer's other conversation is closed now (the list is read again after the merge).
+  await expect.poll(() => other.textContent(), { timeout: 10_000 }).toContain("resolved");
+  await mergedFrom.scrollIntoViewIfNeeded();
   await p.screenshot({ path: `${SHOTS}/merge-kept.png` });
 
   // The merged conversation is closed and points here.
@@ -228,6 +231,12 @@ it("moves a mistaken message into a new conversation of the same customer", asyn
     .poll(() => p.locator('[data-testid="message"][data-link="split-from"]').count(), { timeout: 10_000 })
     .toBe(1);
   expect(await p.getByTestId("conversation").getAttribute("data-state")).toBe("agent");
+  // The same customer: their other conversations are listed beside it.
+  await expect
+    .poll(() => p.locator(`[data-testid="contact-conversation"][data-id="${ids.nina1}"]`).count(), {
+      timeout: 10_000,
+    })
+    .toBe(1);
   await p.screenshot({ path: `${SHOTS}/split-new.png` });
 
   // The source keeps a line that links here, and no longer the message.
