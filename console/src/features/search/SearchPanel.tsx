@@ -106,7 +106,7 @@ export function SearchPanel() {
           type="button"
           class="btn btn-secondary"
           aria-expanded={filtersOpen.value}
-          aria-controls="search-filters"
+          aria-controls={filtersOpen.value ? "search-filters" : undefined}
           data-testid="search-filters-toggle"
           onClick={() => (filtersOpen.value = !filtersOpen.value)}
         >
