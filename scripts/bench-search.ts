@@ -89,7 +89,7 @@ for (let i = 0; i < N; i++) {
       fill(k % 3 === 2 ? pick(notes) : k % 2 ? pick(replies) : pick(topics), i + k),
     ),
   ];
-  texts.forEach((t, k) => docRows.push(`(${q(id)}, ${q(WS)}, ${k + 2}, ${q(`m${i}-${k}`)}, ${q(t)})`));
+  for (const [k, t] of texts.entries()) docRows.push(`(${q(id)}, ${q(WS)}, ${k + 2}, ${q(`m${i}-${k}`)}, ${q(t)})`);
 }
 
 const chunks = (rows: string[], head: string) => {
