@@ -3,6 +3,7 @@
 // label, sees the customer's text as text (markup in it stays words), opens the hit, merges the same
 // customer's other conversation into it, and moves a mistaken message into a conversation of its own.
 import { createHmac } from "node:crypto";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { identityCanonical } from "../../shared/api.ts";
@@ -111,6 +112,23 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.stop());
 
+const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+
+/** axe-core's WCAG 2.1 A/AA and best-practice violations on the page as it is (the states axe.test.ts does not visit). */
+async function axe(p: Page): Promise<string[]> {
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource });
+  return p.evaluate(async () => {
+    type Rule = { id: string; nodes: { target: unknown[] }[] };
+    const run = (window as unknown as { axe: { run(d: Document, o: unknown): Promise<{ violations: Rule[] }> } }).axe;
+    const r = await run.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      resultTypes: ["violations"],
+    });
+    return r.violations.map((v) => `${v.id} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+}
+
 const hits = (p: Page) => p.getByTestId("search-hit");
 const hitIds = (p: Page) => hits(p).evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
 
@@ -120,7 +138,9 @@ async function searchFor(p: Page, q: string): Promise<void> {
 }
 
 it("finds conversations by order number, label and status, and shows the customer's text as text", async () => {
-  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  // No CSP: markup rendered as HTML would run here (the page's own policy would otherwise hide that), and
+  // axe-core goes in as a script tag.
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
   const p = await ctx.newPage();
   await signIn(p, h.worker.url, AGENT);
   await expect.poll(() => p.getByTestId("search-input").count(), { timeout: 15_000 }).toBe(1);
@@ -159,6 +179,7 @@ it("finds conversations by order number, label and status, and shows the custome
   await p.getByTestId("search-channel").selectOption("chat");
   await expect.poll(async () => (await hitIds(p)).length, { timeout: 10_000 }).toBe(2);
   await p.screenshot({ path: `${SHOTS}/search-results.png` });
+  expect(await axe(p)).toEqual([]);
 
   // A hit opens its conversation; back in the inbox, the search is as it was.
   await p.locator(`[data-testid="search-hit"][data-id="${ids.nina1}"] a`).click();
@@ -171,7 +192,7 @@ it("finds conversations by order number, label and status, and shows the custome
 });
 
 it("merges the same customer's other conversation into this one, each message marked with where it came from", async () => {
-  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const p = await ctx.newPage();
   await signIn(p, h.worker.url, AGENT);
   await p.goto(`${h.worker.url}/console/#/c/${ids.nina1}`);
@@ -196,6 +217,7 @@ it("merges the same customer's other conversation into this one, each message ma
   await expect.poll(() => other.textContent(), { timeout: 10_000 }).toContain("resolved");
   await mergedFrom.scrollIntoViewIfNeeded();
   await p.screenshot({ path: `${SHOTS}/merge-kept.png` });
+  expect(await axe(p)).toEqual([]);
 
   // The merged conversation is closed and points here.
   await mergedFrom.getByTestId("link-line").click();
@@ -208,7 +230,7 @@ it("merges the same customer's other conversation into this one, each message ma
 });
 
 it("moves a mistaken message into a new conversation of the same customer", async () => {
-  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const p = await ctx.newPage();
   await signIn(p, h.worker.url, AGENT);
   await p.goto(`${h.worker.url}/console/#/c/${ids.nina1}`);
@@ -238,6 +260,9 @@ it("moves a mistaken message into a new conversation of the same customer", asyn
     })
     .toBe(1);
   await p.screenshot({ path: `${SHOTS}/split-new.png` });
+  await moved.getByTestId("split-button").click();
+  expect(await axe(p)).toEqual([]);
+  await moved.getByRole("button", { name: "Cancel" }).click();
 
   // The source keeps a line that links here, and no longer the message.
   await p.locator('[data-testid="message"][data-link="split-from"]').getByTestId("link-line").click();
