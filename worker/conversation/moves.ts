@@ -64,5 +64,7 @@ export function importData(p: MoveParts, workspaceId: string, meta: Meta, events
   const { pending: _pending, ...rest } = meta;
   p.store.saveMeta({ ...rest, workspaceId });
   p.outbox.skipAll();
+  // What still reads it (the search index) catches up now.
+  p.outbox.kick();
   return { imported: true };
 }

@@ -141,9 +141,13 @@ export class Outbox {
       this.sql.exec("INSERT OR IGNORE INTO outbox (follower, cursor, runs) VALUES (?, 0, 0)", f.name);
   }
 
-  /** Every follower past what is stored now (an import): nothing of it is news. */
+  /**
+   * Every follower past what is stored now (an import): nothing of it is news. Followers that backfill
+   * (the search index) read it from the start: their past is what they need.
+   */
   skipAll(): void {
-    for (const f of this.followers) this.skipTo(f.name, f.kind === "state" ? this.log.version() : this.log.lastSeq());
+    for (const f of this.followers)
+      if (!f.backfill) this.skipTo(f.name, f.kind === "state" ? this.log.version() : this.log.lastSeq());
   }
 
   /** Sets a follower's cursor without running it: an imported log is history, not news. */

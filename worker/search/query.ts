@@ -20,8 +20,8 @@ type Row = {
   merged_into: string | null;
 };
 
-/** The WHERE clause and its parameters for `q` in `workspaceId` (exported for the tests of each filter). */
-export function whereOf(
+/** The WHERE clause and its parameters for `q` in `workspaceId`. */
+function whereOf(
   workspaceId: string,
   q: ParsedSearchQuery,
 ): { where: string; params: (string | number)[]; match: string | null } {
