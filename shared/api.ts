@@ -378,6 +378,10 @@ export const conversationDetailSchema = z.object({
   email: z.optional(z.object({ customer: z.string(), subject: z.string(), unverified: z.optional(z.literal(true)) })),
   /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
   followUp: z.optional(followUpResultSchema),
+  /** Closed by a merge into this conversation (docs/search.md). */
+  mergedInto: z.optional(z.string()),
+  /** Started from a message split off this conversation. */
+  splitFrom: z.optional(z.string()),
 });
 export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
 

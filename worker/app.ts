@@ -40,6 +40,7 @@ import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
+import { searchApi } from "./search/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
 import { checklistApi } from "./workspace/checklist.ts";
 import { workspaceCreate } from "./workspace/create-routes.ts";
@@ -87,6 +88,8 @@ export const mounts: readonly Mount[] = [
   ["/api/inbox", inboxApi, "session", "workspace", signedIn],
   ["/api/agents", agentsApi, "session", "workspace", signedIn],
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],
+  // A few FTS5 queries per call, typed as you go: per agent (search/routes.ts).
+  ["/api/search", searchApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).

@@ -56,6 +56,8 @@ declare global {
       LOG_CUSTOMER_DATA?: string;
       /** Operations page requests per caller: "perSecond,burst" (default "1,10"). */
       OPS_RATE_LIMIT?: string;
+      /** Conversation searches per agent: "perSecond,burst" (default "5,30"; docs/search.md). */
+      SEARCH_RATE_LIMIT?: string;
       /** Lowest level logged: "info" (default), "warn", "error". */
       LOG_LEVEL?: string;
 

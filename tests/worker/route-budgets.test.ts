@@ -16,6 +16,7 @@ const tight = {
   RATE_LIMIT: "0.001,2",
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
+  SEARCH_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
 };
@@ -34,6 +35,7 @@ async function send(method: string, path: string, headers: Record<string, string
 type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
 
 let restKey = "";
+let searcher = "";
 let importer = "";
 let creator = "";
 
@@ -70,6 +72,8 @@ const probes = (): Record<string, Probe> => {
       ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
       headers: ADMIN,
     },
+    // Per agent: a session of its own.
+    "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
     "/api/account": {
       method: "POST",
@@ -123,6 +127,7 @@ beforeAll(async () => {
   const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
+  searcher = await createAgent("searcher@route-budgets.example", "agent");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
   creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
 });

@@ -79,6 +79,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /v1/conversations/:id/follow-up",
     "POST /v1/conversations/:id/follow-up/confirm",
     "POST /v1/conversations/:id/feedback",
+    "GET /v1/conversations/:id/successor",
     "POST /v1/me/session",
     "GET /v1/me/conversations",
     "GET /v1/me/conversations/:id",
@@ -122,6 +123,9 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/conversations/:id/handback",
     "PUT /api/conversations/:id/handoff-needed",
     "POST /api/conversations/:id/assign",
+    "POST /api/conversations/:id/merge",
+    "POST /api/conversations/:id/split",
+    "GET /api/search",
     "GET /api/conversations/:id/attachments/:file",
     "GET /api/contacts/:id",
     "GET /api/canned",
@@ -406,7 +410,7 @@ describe("route guards", () => {
     const routes = Object.values(TABLE)
       .flat()
       .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
-    expect(routes.length).toBe(12);
+    expect(routes.length).toBe(14);
     const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
     const outcome = async (route: string, who: "ours" | "theirs") => {
       const [method, path] = route.split(" ") as [string, string];

@@ -25,6 +25,14 @@ export const event: Shape = [
         translatedFrom: ["?", ["s", null, 16]],
         original: ["?", ["o", { text: "s", locale: "s" }]],
         locale: ["?", ["s", null, 16]],
+        origin: [
+          "?",
+          ["o", { kind: ["l", "merged", "forwarded", "moved"], conversationId: "s", channel: "s", messageId: "s" }],
+        ],
+        link: [
+          "?",
+          ["o", { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s" }],
+        ],
       },
     ],
     state: [
@@ -49,6 +57,10 @@ export const event: Shape = [
         text: "s",
         name: "s",
         clientId: ["?", "s"],
+        origin: [
+          "?",
+          ["o", { kind: ["l", "merged", "forwarded", "moved"], conversationId: "s", channel: "s", messageId: "s" }],
+        ],
       },
     ],
     change: [

@@ -32,6 +32,25 @@ const events = [
   { seq: 4, at: 4, type: "state", state: "agent", name: "Ana", reason: "asked" },
   { seq: 5, at: 5, type: "csat", score: 5, comment: "great" },
   { seq: 6, at: 6, type: "retract", messageId: "m3", by: "Ana" },
+  // A merge's line and a message merged in from another conversation (docs/search.md).
+  {
+    seq: 9,
+    at: 9,
+    type: "message",
+    id: "m9",
+    author: "system",
+    text: "joined",
+    link: { kind: "merged-from", conversationId: "c2" },
+  },
+  {
+    seq: 10,
+    at: 2,
+    type: "message",
+    id: "m10",
+    author: "customer",
+    text: "earlier",
+    origin: { kind: "merged", conversationId: "c2", channel: "email", messageId: "e1" },
+  },
   { seq: 7, at: 7, type: "note", audience: "agents", id: "n", text: "vip", name: "Ana" },
   {
     seq: 8,

@@ -1,5 +1,6 @@
 // The console's conversation API, `/api/conversations` (an agent's session, any role): detail, live
-// socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, email
+// socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, merge and
+// split (merge.ts: any agent, between conversations of their workspace and of one customer), email
 // attachments; and the admin read `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
 // Every route reaches only conversations of the caller's workspace (agent-access.ts). No budget of
 // their own: each needs a signed-in person, and every write is one turn of that conversation's object.
@@ -12,6 +13,7 @@ import {
   handoffNeededSchema,
   noteSchema,
 } from "../../shared/api.ts";
+import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/merge.ts";
 import { attachmentDownload } from "../channels/email/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -103,6 +105,33 @@ agentConversations.post("/:id/assign", async (c) => {
   const to = await assignTarget(c, body);
   const assignee = settle(await stub.assign(to));
   return c.json({ assignee, ...("team" in to ? { team: to.team } : {}) });
+});
+
+/**
+ * Merges `other` into this conversation (kept): both must be the caller's workspace's (a conversation of
+ * another workspace is missing, as everywhere here) and the same customer's (refused with 409
+ * `different_customer` in the other conversation's object, which holds its own record). Answers once
+ * the history is copied; the same merge again answers `duplicate`.
+ */
+agentConversations.post("/:id/merge", async (c) => {
+  const id = c.req.param("id");
+  const kept = await workspaceConversation(c);
+  const body = parseOr400(mergeRequestSchema, await jsonBody(c), "body");
+  if (body.other === id) throw new ApiFailure(409, "same_conversation", "a conversation cannot be merged into itself");
+  const other = await workspaceConversation(c, body.other);
+  const target = await kept.mergeTarget();
+  if (!target) throw new ApiFailure(404, "not_found", "no such conversation");
+  const r = settle(await other.mergeInto(target, who(c)));
+  const out: MergeResult = { kept: id, merged: body.other, duplicate: r.duplicate };
+  return c.json(out, r.duplicate ? 200 : 201);
+});
+
+/** Moves one message into a new conversation of the same customer; asked again, the same one (200). */
+agentConversations.post("/:id/split", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(splitRequestSchema, await jsonBody(c), "body");
+  const r: SplitResult = settle(await stub.split(who(c), body.messageId));
+  return c.json(r, r.duplicate ? 200 : 201);
 });
 
 /** A file an email brought in (channels/email/attachments.ts). */

@@ -22,6 +22,10 @@ const en = {
   clarifyNone:
     'Thanks. Could you tell me a bit more about what you need? You can also choose "Talk to a person" at any time.',
   translated: "Translated automatically from an article in {language}.",
+  mergedInto: "This conversation has been joined with your other conversation with us, and continues there.",
+  mergedFrom: "Your other conversation with us has been joined to this one: its messages follow.",
+  splitTo: "One message was moved to a conversation of its own, so that each topic gets its own answer.",
+  splitFrom: "This conversation was started from a message you sent in another conversation with us.",
 };
 
 export type ReplyKey = keyof typeof en;
@@ -46,6 +50,10 @@ const es: Record<ReplyKey, string> = {
   clarifyNone:
     'Gracias. ¿Puedes contarme un poco más sobre lo que necesitas? También puedes elegir "Hablar con una persona" cuando quieras.',
   translated: "Traducido automáticamente de un artículo en {language}.",
+  mergedInto: "Esta conversación se ha unido a tu otra conversación con nosotros, y continúa allí.",
+  mergedFrom: "Tu otra conversación con nosotros se ha unido a esta: sus mensajes siguen.",
+  splitTo: "Un mensaje se ha movido a una conversación propia, para que cada tema tenga su propia respuesta.",
+  splitFrom: "Esta conversación empezó con un mensaje que enviaste en otra conversación con nosotros.",
 };
 
 const fr: Partial<Record<ReplyKey, string>> = {

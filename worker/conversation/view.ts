@@ -35,6 +35,8 @@ export function detailOf(m: Meta, events: ConversationEvent[], lastSeq: number):
         }
       : {}),
     ...(followUp ? { followUp } : {}),
+    ...(m.mergedInto ? { mergedInto: m.mergedInto } : {}),
+    ...(m.splitFrom ? { splitFrom: m.splitFrom } : {}),
   };
 }
 

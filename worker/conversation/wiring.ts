@@ -15,6 +15,7 @@ import type { ServerFrame } from "../../shared/protocol.ts";
 import { Bucket, frameLimits, messageLimits } from "./budget.ts";
 import { followersOf } from "./followers.ts";
 import { Engine } from "./lifecycle.ts";
+import { MergeSplit } from "./merge.ts";
 import { type Sql, Store } from "./log.ts";
 import { botAnswers, type NewEvent } from "./model.ts";
 import { legacyCursor, Outbox } from "./outbox.ts";
@@ -31,6 +32,7 @@ export type Parts = {
   followUp: FollowUp;
   subjects: SubjectIndex;
   timers: Timers;
+  merges: MergeSplit;
   storage: DurableObjectStorage;
 };
 
@@ -104,6 +106,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     record: engine,
     emit: (e: NewEvent) => void engine.emit(e),
     lastText: () => store.lastText(),
+    history: () => store.all(),
     turn: (id: string) => store.turn(id),
     dropTurn: (id: string) => store.dropTurn(id),
     customerConnected: () => transport.customerConnected(),
@@ -129,5 +132,12 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     (from, on) => transport.typing(from, on),
   );
   const followUp = new FollowUp(env, engine);
-  return { store, engine, outbox, transport, sends, followUp, subjects, timers, storage: ctx.storage };
+  const merges = new MergeSplit(
+    store,
+    engine,
+    () => nanoid(12),
+    () => Date.now(),
+    waitUntil,
+  );
+  return { store, engine, outbox, transport, sends, followUp, subjects, timers, merges, storage: ctx.storage };
 }

@@ -23,6 +23,8 @@ import { inScope, knownTeams, scopeLabels, stateLabels, tierLabels, type Scope }
 import { describeReason } from "../../lib/format.ts";
 import { href } from "../../lib/route.ts";
 import { SurgeAlertBanner } from "../surge/SurgeAlert.tsx";
+import { searchActive } from "../search/active.ts";
+import { LazySearch } from "../search/LazySearch.tsx";
 import "./inbox.css";
 
 type Filter = "all" | ConversationState;
@@ -31,18 +33,7 @@ const scopes: Scope[] = ["mine", "teams", "all"];
 
 export function InboxPage() {
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const [filter, setFilter] = useState<Filter>("all");
-  const [scope, setScope] = useState<Scope>("all");
-  const meId = me.value?.id ?? "";
-  const myTeams = myPresence.value?.teams ?? [];
-  const all = inboxItems.value;
-  const items = all.filter((i) => inScope(i, scope, meId, myTeams));
   const counts = inboxCounts.value;
-  const shown = filter === "all" ? items : items.filter((i) => i.state === filter);
-  const fresh = freshIds.value;
-  const agents = presence.value;
-  const teams = knownTeams(agents, all);
-
   return (
     <main id="main" class="page inbox-page">
       <div class="page-head">
@@ -57,7 +48,27 @@ export function InboxPage() {
         <ConnectionStatus status={inboxSocketStatus} onRetry={reconnectInbox} />
       </div>
       <SurgeAlertBanner />
+      <LazySearch />
+      {!searchActive.value && <InboxList />}
+    </main>
+  );
+}
 
+/** The live list: scopes, state filters and the rows (hidden while search results show). */
+function InboxList() {
+  const [filter, setFilter] = useState<Filter>("all");
+  const [scope, setScope] = useState<Scope>("all");
+  const meId = me.value?.id ?? "";
+  const myTeams = myPresence.value?.teams ?? [];
+  const all = inboxItems.value;
+  const items = all.filter((i) => inScope(i, scope, meId, myTeams));
+  const counts = inboxCounts.value;
+  const shown = filter === "all" ? items : items.filter((i) => i.state === filter);
+  const fresh = freshIds.value;
+  const agents = presence.value;
+  const teams = knownTeams(agents, all);
+  return (
+    <>
       <div class="filters" role="group" aria-label="Whose conversations">
         {scopes.map((s) => (
           <button
@@ -138,7 +149,7 @@ export function InboxPage() {
           </ul>
         </div>
       )}
-    </main>
+    </>
   );
 }
 
