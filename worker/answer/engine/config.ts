@@ -75,6 +75,11 @@ export interface RetrieveConfig {
   /** Share of the model score replaced by the nearest-history vote, and how many neighbours vote. */
   neighbourWeight: number;
   neighbours: number;
+  /**
+   * A sentence that sends the reader to a person's article must outscore the article's other sentences
+   * by this share to route the question there (routes.ts); negative: off.
+   */
+  routeMargin: number;
 }
 
 // Thresholds marked "NoHistory" apply to a KB-only model (no resolved conversations yet); decide()
@@ -211,6 +216,7 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   // 0.5 lifted dev auto-resolution by ~1 point over 0 (0.3 and 0.7 were worse); k=10 untuned.
   neighbourWeight: 0.5,
   neighbours: 10,
+  routeMargin: 0,
 };
 
 // Chosen by grid search on banking77 dev (scripts/eval-kb.ts --debug output): maximise escalation

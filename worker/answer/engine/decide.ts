@@ -124,6 +124,10 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   if (handoffTopic && bestHandoff) {
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
+  // The answering article itself sends this case to a person ("…: see "My print order is lost…"").
+  if (!outOfScope && retrieval.routedTo) {
+    return { action: "handoff", reason: "article-requires-person", article: retrieval.routedTo, confidence };
+  }
   if (confident && top) {
     if (top.handoff === "always")
       return { action: "handoff", reason: "article-requires-person", article: top, confidence };

@@ -57,6 +57,11 @@ export interface Retrieval {
   matchedTerms: number;
   /** 0 for a KB-only model, 1 once it has learnt from enough resolved conversations. */
   historyWeight: number;
+  /**
+   * The article a person must handle that the best candidate's own best-matching sentence sends the
+   * reader to ("…: see "My print order is lost…""), when that sentence clearly matches best (routes.ts).
+   */
+  routedTo?: Candidate;
 }
 
 export interface RetrieveOptions {
@@ -96,6 +101,27 @@ export function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[],
     }
   });
   return best;
+}
+
+/**
+ * The article the best-matching sentence of `a` sends the reader to, when that sentence outscores every
+ * sentence that stays in `a` by `routeMargin`; undefined otherwise.
+ */
+export function routeOf(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): string | undefined {
+  let route = 0;
+  let to: string | undefined;
+  let stay = 0;
+  const n = index.articles.length;
+  for (const d of a.sentenceDocs) {
+    const s = bm25(qTerms, d, index.df, n, index.sentenceAvgLen, cfg);
+    if (d.to) {
+      if (s > route) {
+        route = s;
+        to = d.to;
+      }
+    } else if (s > stay) stay = s;
+  }
+  return to && route > 0 && route >= stay * (1 + cfg.routeMargin) ? to : undefined;
 }
 
 /** See Retrieval.evidence. */
@@ -235,6 +261,30 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   });
   const top = candidates[0]?.score ?? 0;
   const ev = lexicalEvidence(index, raw, allowed);
+  let routedTo: Candidate | undefined;
+  const first = candidates[0];
+  if (first && first.handoff !== "always" && cfg.routeMargin >= 0) {
+    const to = routeOf(index, first.article, qTerms, cfg);
+    const target = to === undefined ? -1 : index.articles.findIndex((x) => x.id === to);
+    const t = index.articles[target];
+    if (t && allowed[target] && t.handoff === "always") {
+      const s = fused.find((f) => f.i === target)?.s ?? 0;
+      routedTo = {
+        articleId: t.id,
+        title: t.title,
+        handoff: t.handoff,
+        team: t.team,
+        priority: t.priority,
+        score: s,
+        modelProbability: pModel[target] as number,
+        lexicalScore: lex[target] as number,
+        passage: t.passages[0] ?? { heading: "", text: "", md: "" },
+        passageIndex: 0,
+        queryTerms: qTerms,
+        article: t,
+      };
+    }
+  }
   return {
     query,
     candidates,
@@ -247,5 +297,6 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     evidence: ev.share,
     matchedTerms: ev.matched,
     historyWeight: t,
+    ...(routedTo ? { routedTo } : {}),
   };
 }

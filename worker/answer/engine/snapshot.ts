@@ -14,6 +14,7 @@ import {
   type TrainingExample,
 } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
+import { articleSentences, type SentenceDoc } from "./routes.ts";
 import { terms } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
@@ -86,6 +87,8 @@ export interface IndexedArticle extends SnapshotArticle {
   /** Lexical document: title and tags boosted, plus body. */
   doc: LexicalDoc;
   passageDocs: LexicalDoc[];
+  /** Its sentences, and the article each one sends the reader to (routes.ts). */
+  sentenceDocs: SentenceDoc[];
 }
 
 export interface KbIndex {
@@ -107,6 +110,7 @@ export interface KbIndex {
   passageDf: Map<string, number>;
   passageAvgLen: number;
   passageCount: number;
+  sentenceAvgLen: number;
   /** Synonym groups as term lists: a question holding every term of one member gains the others'. */
   synonyms: { members: string[][]; text: string[] }[];
 }
@@ -294,6 +298,7 @@ export function* buildSnapshotSteps(
 
 export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
+  const sentenceDocs = articleSentences(snapshot.articles);
   const articles: IndexedArticle[] = snapshot.articles.map((a) => {
     const lang = a.locale.slice(0, 2);
     const title = terms(a.title, lang);
@@ -321,14 +326,20 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     for (let i = 0; i < boosts.tagBoost; i++) all.push(...questions);
     for (let i = 0; i < boosts.headingBoost; i++) all.push(...headings);
     all.push(...body);
-    return { ...a, doc: lexicalDoc(all), passageDocs };
+    return { ...a, doc: lexicalDoc(all), passageDocs, sentenceDocs: sentenceDocs.get(a.id) ?? [] };
   });
   const df = new Map<string, number>();
   const passageDf = new Map<string, number>();
   let totalLen = 0;
   let passageLen = 0;
   let passageCount = 0;
+  let sentenceLen = 0;
+  let sentenceCount = 0;
   for (const a of articles) {
+    for (const d of a.sentenceDocs) {
+      sentenceLen += d.len;
+      sentenceCount++;
+    }
     totalLen += a.doc.len;
     for (const t of a.doc.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
     for (const p of a.passageDocs) {
@@ -356,6 +367,7 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     passageDf,
     passageAvgLen: passageLen / Math.max(1, passageCount),
     passageCount,
+    sentenceAvgLen: sentenceLen / Math.max(1, sentenceCount),
     synonyms: (snapshot.synonyms ?? []).map((g) => ({ members: g.map((m) => terms(m)), text: g })),
   };
 }
