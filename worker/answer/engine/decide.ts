@@ -93,6 +93,9 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   const excessMin = mix(config.handoffMinExcessNoHistory, config.handoffMinExcess);
   const prior = retrieval.handoffPrior;
   const handoffExcess = prior < 1 ? (retrieval.handoffMass - prior) / (1 - prior) : 1;
+  // The intent model's own lift: what overrides weak lexical evidence must not rest on the words
+  // that evidence found weak ("tell me a joke" sharing "tell" with the refund article's steps).
+  const modelExcess = prior < 1 ? (retrieval.handoffModelMass - prior) / (1 - prior) : 1;
   const bestHandoff = retrieval.candidates.find((c) => c.handoff === "always");
   // Few of the query's words appear in any article, and those that do are common ones.
   const weakEvidence = retrieval.evidence < evidenceMin && retrieval.matchedTerms < config.minMatchedTerms;
@@ -115,7 +118,7 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     !outranked &&
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
-    (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
+    (!weakEvidence || modelExcess >= config.handoffStrongExcess);
   const confident = !!top && !outOfScope && confidence >= answerMin && retrieval.margin >= config.answerMinMargin;
   // The article a handoff or decline rests on: only one retrieval actually found.
   const related = outOfScope ? undefined : top;

@@ -7,6 +7,7 @@ import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
+import { bm25 } from "./bm25.ts";
 import { correctTerms, terms } from "./text.ts";
 
 export interface Candidate {
@@ -41,6 +42,8 @@ export interface Retrieval {
   coverage: number;
   /** Total fused probability on articles that always require a person. */
   handoffMass: number;
+  /** The intent model's share of it alone (BM25 left out). */
+  handoffModelMass: number;
   /**
    * Share of the (allowed) articles that always require a person: the handoff mass a question with no
    * preference at all would get. decide() measures handoffMass as lift over this, so a KB where a
@@ -69,26 +72,6 @@ export interface RetrieveOptions {
   config?: RetrieveConfig;
 }
 
-function bm25(
-  qTerms: string[],
-  doc: LexicalDoc,
-  df: Map<string, number>,
-  n: number,
-  avgLen: number,
-  cfg: RetrieveConfig,
-): number {
-  let s = 0;
-  const norm = cfg.bm25K1 * (1 - cfg.bm25B + (cfg.bm25B * doc.len) / Math.max(1, avgLen));
-  for (const t of qTerms) {
-    const tf = doc.tf.get(t);
-    if (!tf) continue;
-    const d = df.get(t) ?? 0;
-    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
-    s += (idf * tf * (cfg.bm25K1 + 1)) / (tf + norm);
-  }
-  return s;
-}
-
 /** The section that answers: the best-scoring one, unless an earlier one scores nearly as well. */
 export function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): number {
   let best = 0;
@@ -112,7 +95,7 @@ export function routeOf(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg
   let to: string | undefined;
   let stay = 0;
   const n = index.articles.length;
-  for (const d of a.sentenceDocs) {
+  for (const d of index.sentences(a.id)) {
     const s = bm25(qTerms, d, index.df, n, index.sentenceAvgLen, cfg);
     if (d.to) {
       if (s > route) {
@@ -185,9 +168,15 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
   const pLex = new Float64Array(n);
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
-  softmaxInPlace(pLex, cfg.bm25Temperature);
-
   const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
+  // KB-only, the KB's own fitted temperature (calibrate.ts) sets how peaked BM25's vote is; with
+  // history the supervised model carries the ranking and the fixed temperature stays.
+  const fitted =
+    cfg.bm25CalibratedScale > 0 && index.lexicalTemperature !== undefined
+      ? cfg.bm25CalibratedScale * index.lexicalTemperature
+      : cfg.bm25Temperature;
+  softmaxInPlace(pLex, fitted + (cfg.bm25Temperature - fitted) * t);
+
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
@@ -226,11 +215,15 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
 
   const fused: { i: number; s: number }[] = [];
   let handoffMass = 0;
+  let handoffModelMass = 0;
   for (let i = 0; i < n; i++) {
     if (!allowed[i]) continue;
     const s = (1 - alpha) * (pModel[i] as number) + alpha * (pLex[i] as number);
     fused.push({ i, s });
-    if ((index.articles[i] as IndexedArticle).handoff === "always") handoffMass += s;
+    if ((index.articles[i] as IndexedArticle).handoff === "always") {
+      handoffMass += s;
+      handoffModelMass += pModel[i] as number;
+    }
   }
   fused.sort((a, b) => b.s - a.s || a.i - b.i);
   let allowedCount = 0;
@@ -293,6 +286,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     gapProbability: (1 - alpha) * gapModel,
     coverage: wordCoverage(query, index.model.vocab),
     handoffMass,
+    handoffModelMass,
     handoffPrior: allowedHandoff / Math.max(1, allowedCount),
     evidence: ev.share,
     matchedTerms: ev.matched,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { articleSchema, type Article } from "../../../shared/article.ts";
 import { chunkArticle } from "./chunk.ts";
 import { buildSnapshot, decide, loadIndex, retrieve } from "./index.ts";
-import { articleSentences, sentences } from "./routes.ts";
+import { sentenceReader, sentences } from "./routes.ts";
 
 const a = (x: Partial<Article> & Pick<Article, "id" | "title" | "body">): Article => articleSchema.parse(x);
 
@@ -60,8 +60,8 @@ describe("sentences that send the reader to another article", () => {
   });
 
   it("marks a sentence that quotes another article's title (or its first words), or links to it", () => {
-    const docs = articleSentences(shop.map((x) => ({ ...x, passages: chunkArticle(x.body, 18) })));
-    const routed = (docs.get("shipping") ?? []).filter((d) => d.to);
+    const docs = sentenceReader(shop.map((x) => ({ ...x, passages: chunkArticle(x.body, 18) })));
+    const routed = docs("shipping").filter((d) => d.to);
     expect(routed.map((d) => d.to)).toEqual(["lost-parcel"]);
     expect(routed[0]?.tf.has("stuck")).toBe(true);
     const arts = [
@@ -79,7 +79,7 @@ describe("sentences that send the reader to another article", () => {
       { id: "es-z", title: "Mi paquete se ha perdido", locale: "es", passages: [] },
     ];
     // Short quotes, its own title and an article in another language are no routes; the link is.
-    expect((articleSentences(arts).get("x") ?? []).map((d) => d.to ?? "-")).toEqual(["-", "-", "-", "y"]);
+    expect(sentenceReader(arts)("x").map((d) => d.to ?? "-")).toEqual(["-", "-", "-", "y"]);
   });
 
   it("hands off a question that the answerable article itself sends to a person's article", () => {

@@ -30,52 +30,66 @@ export function sentences(line: string): string[] {
 }
 
 /**
- * Every article's sentences with the article each one refers to: one (in the same language) whose
- * title, or at least its first three words, the sentence quotes, or whose id a Markdown link in the
- * same passage targets and whose link text the sentence holds.
+ * An article's sentences with the article each one refers to: one (in the same language) whose title,
+ * or at least its first three words, the sentence quotes, or whose id a Markdown link in the same
+ * passage targets and whose link text the sentence holds. Built lazily, once per article: only the
+ * best candidate of a question is ever read, so a cold start does not tokenise the whole KB again.
  */
-export function articleSentences(articles: readonly RoutableArticle[]): Map<string, SentenceDoc[]> {
+export function sentenceReader(articles: readonly RoutableArticle[]): (id: string) => SentenceDoc[] {
   const titles = articles.map((a) => ({ id: a.id, locale: a.locale, words: words(a.title).join(" ") }));
-  const ids = new Set(articles.map((a) => a.id));
-  const out = new Map<string, SentenceDoc[]>();
-  for (const a of articles) {
-    const lang = a.locale.slice(0, 2);
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const cache = new Map<string, SentenceDoc[]>();
+  return (id) => {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const a = byId.get(id);
     const docs: SentenceDoc[] = [];
-    for (const p of a.passages) {
-      const linked = new Map<string, string>();
-      for (const m of p.md.matchAll(LINK)) {
-        const target =
-          (m[2] ?? "")
-            .replace(/[?#].*$/, "")
-            .replace(/\.md$/, "")
-            .split("/")
-            .pop() ?? "";
-        if (target !== a.id && ids.has(target)) linked.set(words(m[1] ?? "").join(" "), target);
-      }
-      const referred = (s: string): string | undefined => {
-        for (const m of s.matchAll(QUOTED)) {
-          const q = words(m[1] ?? "").join(" ");
-          if (q.split(" ").length < 3) continue;
-          const hit = titles.find(
-            (t) => t.id !== a.id && t.locale === a.locale && (t.words === q || t.words.startsWith(`${q} `)),
-          );
-          if (hit) return hit.id;
-        }
-        const w = ` ${words(s).join(" ")} `;
-        for (const [text, id] of linked) if (text && w.includes(` ${text} `)) return id;
-        return undefined;
-      };
-      for (const line of p.text.split("\n"))
-        for (const s of sentences(line)) {
-          const ts = terms(s, lang);
-          if (!ts.length) continue;
-          const tf = new Map<string, number>();
-          for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
-          const to = referred(s);
-          docs.push(to ? { tf, len: ts.length, to } : { tf, len: ts.length });
-        }
+    if (a) docs.push(...sentencesOf(a, titles, byId));
+    cache.set(id, docs);
+    return docs;
+  };
+}
+
+function sentencesOf(
+  a: RoutableArticle,
+  titles: { id: string; locale: string; words: string }[],
+  ids: ReadonlyMap<string, unknown>,
+): SentenceDoc[] {
+  const lang = a.locale.slice(0, 2);
+  const docs: SentenceDoc[] = [];
+  for (const p of a.passages) {
+    const linked = new Map<string, string>();
+    for (const m of p.md.matchAll(LINK)) {
+      const target =
+        (m[2] ?? "")
+          .replace(/[?#].*$/, "")
+          .replace(/\.md$/, "")
+          .split("/")
+          .pop() ?? "";
+      if (target !== a.id && ids.has(target)) linked.set(words(m[1] ?? "").join(" "), target);
     }
-    out.set(a.id, docs);
+    const referred = (s: string): string | undefined => {
+      for (const m of s.matchAll(QUOTED)) {
+        const q = words(m[1] ?? "").join(" ");
+        if (q.split(" ").length < 3) continue;
+        const hit = titles.find(
+          (t) => t.id !== a.id && t.locale === a.locale && (t.words === q || t.words.startsWith(`${q} `)),
+        );
+        if (hit) return hit.id;
+      }
+      const w = ` ${words(s).join(" ")} `;
+      for (const [text, id] of linked) if (text && w.includes(` ${text} `)) return id;
+      return undefined;
+    };
+    for (const line of p.text.split("\n"))
+      for (const s of sentences(line)) {
+        const ts = terms(s, lang);
+        if (!ts.length) continue;
+        const tf = new Map<string, number>();
+        for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
+        const to = referred(s);
+        docs.push(to ? { tf, len: ts.length, to } : { tf, len: ts.length });
+      }
   }
-  return out;
+  return docs;
 }
