@@ -44,7 +44,9 @@ export function fitLexicalTemperature(
 ): number | undefined {
   const rows: { scores: number[]; right: number }[] = [];
   const groups = new Map<string, number[]>();
-  articles.forEach((a, i) => groups.set(a.group, [...(groups.get(a.group) ?? []), i]));
+  articles.forEach((a, i) => {
+    groups.set(a.group, [...(groups.get(a.group) ?? []), i]);
+  });
   for (const members of groups.values()) {
     if (members.length < minArticles) continue;
     for (const i of members) {

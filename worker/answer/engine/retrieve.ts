@@ -6,7 +6,7 @@ import { featureNames, vectorize, wordCoverage } from "./features.ts";
 import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
-import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
+import type { IndexedArticle, KbIndex } from "./snapshot.ts";
 import { bm25 } from "./bm25.ts";
 import { correctTerms, terms } from "./text.ts";
 
