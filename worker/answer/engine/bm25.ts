@@ -1,5 +1,9 @@
 // Okapi BM25 of a query against one lexical document, shared by retrieval and load-time calibration.
-import type { LexicalDoc } from "./snapshot.ts";
+/** A bag of terms: term frequencies and length. */
+export interface LexicalDoc {
+  tf: Map<string, number>;
+  len: number;
+}
 
 export interface Bm25Params {
   bm25K1: number;

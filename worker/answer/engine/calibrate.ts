@@ -6,7 +6,7 @@
 // queries; a new KB has none, so each article's title (and its `questions`) serves as a query against
 // the KB with that article's own title and questions left out of its document: how a question worded
 // like, but not copied from, the article finds it.
-import type { LexicalDoc } from "./snapshot.ts";
+import type { LexicalDoc } from "./bm25.ts";
 
 export interface CalibrationArticle {
   doc: LexicalDoc;

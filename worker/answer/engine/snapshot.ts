@@ -14,7 +14,7 @@ import {
   type TrainingExample,
 } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
-import { bm25, type Bm25Params } from "./bm25.ts";
+import { bm25, type Bm25Params, type LexicalDoc } from "./bm25.ts";
 import { fitLexicalTemperature, type CalibrationArticle } from "./calibrate.ts";
 import { sentenceReader, sentences, type SentenceDoc } from "./routes.ts";
 import { terms } from "./text.ts";
@@ -80,10 +80,7 @@ export interface BuildInput {
   synonyms?: string[][];
 }
 
-export interface LexicalDoc {
-  tf: Map<string, number>;
-  len: number;
-}
+export type { LexicalDoc } from "./bm25.ts";
 
 export interface IndexedArticle extends SnapshotArticle {
   /** Lexical document: title and tags boosted, plus body. */
