@@ -36,3 +36,34 @@ describe("decide: a handoff on weak lexical evidence", () => {
     expect(d.reason).toBe("article-requires-person");
   });
 });
+
+describe("decide: a route to a person's article in the best article's own sentence", () => {
+  const answerable = base.candidates.find((c) => c.handoff !== "always");
+  const person = base.candidates.find((c) => c.handoff === "always");
+  const routed = (confidence: number): Retrieval => ({
+    ...base,
+    candidates: [answerable, ...base.candidates.filter((c) => c !== answerable)].filter((c) => c !== undefined),
+    confidence,
+    margin: confidence - 0.05,
+    coverage: 1,
+    evidence: 1,
+    matchedTerms: 2,
+    gapProbability: 0,
+    handoffMass: 0.05,
+    handoffModelMass: 0.05,
+    historyWeight: 0,
+    ...(person ? { routedTo: person } : {}),
+  });
+  const q = { text: "my tracking has been stuck for a week", locale: "en", priorLowConfidence: 0, priorFailures: 0 };
+
+  it("hands off when the bot would answer with that article", () => {
+    const d = decide(routed(0.9), q);
+    expect(d.action).toBe("handoff");
+    expect(d.article?.articleId).toBe(person?.articleId);
+  });
+
+  it("does not escalate a vague question whose best article is only a guess", () => {
+    // Failed before: any routed question went to a person ("my photos look washed out after the update").
+    expect(decide(routed(0.3), q).action).toBe("decline");
+  });
+});

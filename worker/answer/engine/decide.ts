@@ -127,11 +127,13 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   if (handoffTopic && bestHandoff) {
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
-  // The answering article itself sends this case to a person ("…: see "My print order is lost…"").
-  if (!outOfScope && retrieval.routedTo) {
-    return { action: "handoff", reason: "article-requires-person", article: retrieval.routedTo, confidence };
-  }
   if (confident && top) {
+    // The article the bot would answer with itself sends this case to a person ("…: see "My print
+    // order is lost…""). Only then: a vague question whose best article is a guess is not escalated
+    // because of one of its sentences ("my photos look washed out after the update").
+    if (retrieval.routedTo) {
+      return { action: "handoff", reason: "article-requires-person", article: retrieval.routedTo, confidence };
+    }
     if (top.handoff === "always")
       return { action: "handoff", reason: "article-requires-person", article: top, confidence };
     return { action: "answer", reason: "confident", article: top, confidence };
