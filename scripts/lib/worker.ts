@@ -47,7 +47,10 @@ function applyMigrations(persistTo?: string): void {
  * Anything else (the dev command's state, a restart on kept state) is migrated in place.
  */
 function migrate(persistTo?: string): void {
-  if (!persistTo || (existsSync(persistTo) && readdirSync(persistTo).length > 0)) return applyMigrations(persistTo);
+  if (!persistTo || (existsSync(persistTo) && readdirSync(persistTo).length > 0)) {
+    applyMigrations(persistTo);
+    return;
+  }
   const dir = "worker/db/migrations";
   const hash = createHash("sha256");
   for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
