@@ -16,6 +16,8 @@ const EDITOR = {
   name: "Ivy Import",
   role: "editor",
 };
+// Screenshots: test-results/ unless E2E_SCREENSHOTS names another folder (docs/img to refresh the docs).
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 const QUESTION = "How can I watch my photos on my smart TV?";
 
 const article = (id: string, title: string, tags: string, body: string, questions: string[] = []) =>
@@ -113,8 +115,8 @@ it("imports a zip of Markdown in the console, previews it, publishes, and the de
   expect(await ed.getByTestId("import-file-warnings").textContent()).toMatch(
     /1 file\(s\) that are not articles were left out/,
   );
-  mkdirSync("docs/img", { recursive: true });
-  await ed.screenshot({ path: "docs/img/kb-import-preview.png", fullPage: true });
+  mkdirSync(SHOTS, { recursive: true });
+  await ed.screenshot({ path: `${SHOTS}/kb-import-preview.png`, fullPage: true });
 
   await ed.getByTestId("import-apply-publish").click();
   await expect.poll(() => ed.getByTestId("import-result").textContent(), { timeout: 10_000 }).toMatch(/2 to publish/);

@@ -3,7 +3,7 @@
 // dev wrote (its log holds only the file's path, never the token), chooses a name and password, is
 // signed in, signs out and in again, and claims a customer's handoff. Then the owner emails the
 // teammate a reset link: the teammate's open console drops to sign-in when the new password is set.
-// Screenshots go to docs/img/ (E2E_SCREENSHOTS overrides).
+// Screenshots go to test-results/ (E2E_SCREENSHOTS=docs/img refreshes the docs' own).
 import { readFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
-const SHOTS = process.env.E2E_SCREENSHOTS ?? "docs/img";
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 const OWNER = {
   email: "e2e-people-owner@lumen.example",
   password: "e2e-people-owner-pw",

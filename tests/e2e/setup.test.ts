@@ -1,7 +1,7 @@
 // First run in a real browser, from an empty deployment: the console opens set-up (not sign-in), the
 // owner creates the workspace and lands on the checklist with nothing ticked; each step ticks from what
 // the worker stores: the origin added on the page, articles published, a teammate, and the widget on
-// the owner's own site (another origin) opened and sent a message. Screenshots go to docs/img/.
+// the owner's own site (another origin) opened and sent a message. Screenshots go to test-results/ (E2E_SCREENSHOTS=docs/img refreshes the docs' own).
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { admin } from "../../scripts/lib/worker.ts";
@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 const done = (p: Page, id: string) => p.getByTestId(`step-${id}`).getAttribute("data-done");
-const shot = (p: Page, name: string) => p.screenshot({ path: `docs/img/${name}.png`, fullPage: true });
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
+const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
 it("sets up an empty deployment and ticks the checklist from real state", async () => {
   const ctx = await h.browser.newContext({ viewport: { width: 1100, height: 900 } });

@@ -4,7 +4,7 @@
 // header, sees A's inbox with A's conversation as an agent there, and switches back to B's (empty)
 // inbox as its owner. A's owner sees them among A's people without password or two-factor actions.
 // Then B's owner creates a third workspace from Settings → Workspace and lands on its checklist.
-// Screenshots go to docs/img/ (E2E_SCREENSHOTS overrides).
+// Screenshots go to test-results/ (E2E_SCREENSHOTS=docs/img refreshes the docs' own).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
@@ -14,7 +14,7 @@ import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
-const SHOTS = process.env.E2E_SCREENSHOTS ?? "docs/img";
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 const OWNER_A = {
   email: "e2e-ws-owner-a@lumen.example",
   password: "owner a's password",
