@@ -45,6 +45,7 @@ export default defineConfig(async () => {
     RATE_LIMIT: "1000,1000",
     PRIVACY_RATE_LIMIT: "1000,1000",
     OPS_RATE_LIMIT: "1000,1000",
+    SETTINGS_RATE_LIMIT: "1000,1000",
     // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.
     NOTIFY_MAX_ATTEMPTS: "5",
     NOTIFY_RETRY_BASE_MS: "60",

@@ -276,6 +276,9 @@ const stateSchema = z.enum(conversationStates);
 export const triedArticleSchema = z.object({ articleId: z.string(), title: z.string(), score: z.number() });
 export type TriedArticle = z.infer<typeof triedArticleSchema>;
 
+/** A handoff that came while the desk was closed (docs/hours.md). */
+export const afterHoursSchema = z.object({ timeZone: z.string(), opensAt: z.optional(z.number()) });
+
 export const handoffPacketSchema = z.object({
   reason: z.string(),
   summary: z.string(),
@@ -296,8 +299,15 @@ export const handoffPacketSchema = z.object({
   identity: z.optional(identitySchema),
   /** Escalation tier the routing matrix chose (worker/inbox/routing/matrix.ts); absent on older packets. */
   tier: z.optional(z.enum(tiers)),
-  /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
+  /**
+   * When a person should have answered by (epoch ms): `at` plus the tier's response target, counted in
+   * the desk's open time when the team has business hours (docs/hours.md).
+   */
   slaDueAt: z.optional(z.number()),
+  /** Under business hours: when the conversation counts as near due, in open time too. */
+  slaNearAt: z.optional(z.number()),
+  /** Handed off while the team's desk was closed: its zone, and when it opens (absent: not within years). */
+  afterHours: z.optional(afterHoursSchema),
   /** The help-centre article the customer opened the chat from (portal pages), if any. */
   contextArticle: z.optional(z.string()),
 });
@@ -318,8 +328,11 @@ export const inboxItemSchema = z.object({
   assignee: z.optional(agentRefSchema),
   tier: z.optional(z.enum(tiers)),
   slaDueAt: z.optional(z.number()),
+  slaNearAt: z.optional(z.number()),
   /** Response SLA while queued; set by the Inbox DO's alarm. */
   slaState: z.optional(slaStateSchema),
+  /** Arrived while the desk was closed: the inbox lists these first once it opens (docs/hours.md). */
+  afterHours: z.optional(afterHoursSchema),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 

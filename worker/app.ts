@@ -18,6 +18,7 @@ import { adminConversations, agentConversations } from "./conversation/agent-rou
 import { conversations } from "./conversation/routes.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
+import { hoursAdmin } from "./hours/routes.ts";
 import { agentsApi, inboxApi } from "./inbox/routes.ts";
 import { analytics } from "./insights/analytics/routes.ts";
 import { notifications } from "./insights/notify/routes.ts";
@@ -91,6 +92,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/notifications", notifications, "admin", "workspace", signedIn],
   ["/admin/v1/agents", people, "admin", "workspace", signedIn],
   ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
+  // Business hours: when customers are promised a person and SLA clocks run (SETTINGS_RATE_LIMIT).
+  ["/admin/v1/hours", hoursAdmin, "admin", "workspace", perCaller],
   ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],
   // Editors and owners, or the ADMIN_TOKEN (CI, the kb CLI).

@@ -15,6 +15,7 @@ const tight = {
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
+  SETTINGS_RATE_LIMIT: "0.001,2",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
 // keyed per caller, so each probe below uses a caller (address, workspace, key) nobody else does.
@@ -63,6 +64,7 @@ const probes = (): Record<string, Probe> => {
       ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
       headers: ADMIN,
     },
+    "/admin/v1/hours": { method: "GET", ...admin(`${WS}-g`, "/admin/v1/hours"), headers: ADMIN },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -77,7 +79,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),

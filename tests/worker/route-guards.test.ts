@@ -202,6 +202,8 @@ const TABLE: Record<Access, string[]> = {
     "PUT /admin/v1/sites/:key",
     "POST /admin/v1/sites/:key/identity-secret",
     "DELETE /admin/v1/sites/:key",
+    "GET /admin/v1/hours",
+    "PUT /admin/v1/hours",
     "GET /admin/v1/audit",
     "GET /admin/v1/audit.csv",
   ],

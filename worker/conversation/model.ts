@@ -290,6 +290,8 @@ export function inboxItemOf(m: Meta, preview: string, updatedAt: number): InboxI
     ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
     ...(m.handoff?.tier ? { tier: m.handoff.tier } : {}),
     ...(m.handoff?.slaDueAt ? { slaDueAt: m.handoff.slaDueAt } : {}),
+    ...(m.handoff?.slaNearAt ? { slaNearAt: m.handoff.slaNearAt } : {}),
+    ...(m.handoff?.afterHours ? { afterHours: m.handoff.afterHours } : {}),
     ...(assignee ? { assignee } : {}),
   };
 }

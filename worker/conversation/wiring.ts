@@ -7,6 +7,7 @@ import { translator } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { FollowUp } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
+import { deskOf } from "../hours/desk.ts";
 import { inboxOf } from "../inbox/follower.ts";
 import { loadMatrix } from "../inbox/routing/matrix.ts";
 import { TurnMeter } from "../ops/turns.ts";
@@ -88,6 +89,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       settle: () => outbox.flush(),
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
       begin: () => outbox.begin(),
+      desk: (team) => deskOf(env, engine.meta, team, Date.now()),
     },
     {
       streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
