@@ -112,6 +112,13 @@ const TABLE: Record<Access, string[]> = {
     "PUT /api/conversations/:id/handoff-needed",
     "POST /api/conversations/:id/assign",
     "GET /api/conversations/:id/attachments/:file",
+    "POST /api/conversations/:id/snooze",
+    "DELETE /api/conversations/:id/snooze",
+    "POST /api/conversations/:id/scheduled-replies",
+    "POST /api/conversations/:id/reminders",
+    "DELETE /api/conversations/:id/schedules/:sid",
+    "GET /api/inbox/reminders",
+    "POST /api/inbox/reminders/:rid/dismiss",
     "GET /api/contacts/:id",
     "GET /api/canned",
     "GET /api/surge/alert",
@@ -384,7 +391,7 @@ describe("route guards", () => {
     const routes = Object.values(TABLE)
       .flat()
       .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
-    expect(routes.length).toBe(12);
+    expect(routes.length).toBe(17);
     const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
     const outcome = async (route: string, who: "ours" | "theirs") => {
       const [method, path] = route.split(" ") as [string, string];

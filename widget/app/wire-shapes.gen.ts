@@ -84,6 +84,24 @@ export const event: Shape = [
     ],
     csat: ["o", { seq: "n", at: "n", type: ["l", "csat"], score: "n", comment: ["?", "s"] }],
     retract: ["o", { seq: "n", at: "n", type: ["l", "retract"], messageId: "s", by: "s", reason: ["?", "s"] }],
+    schedule: [
+      "o",
+      {
+        seq: "n",
+        at: "n",
+        audience: ["l", "agents"],
+        type: ["l", "schedule"],
+        id: "s",
+        kind: ["l", "snooze", "reply", "remind"],
+        status: ["l", "set", "done", "cancelled"],
+        by: "s",
+        dueAt: ["?", "n"],
+        text: ["?", "s"],
+        agent: ["?", ["o", { id: "s", name: "s" }]],
+        reason: ["?", "s"],
+        messageId: ["?", "s"],
+      },
+    ],
   },
 ];
 

@@ -15,6 +15,7 @@ import {
 } from "../../shared/protocol.ts";
 import { withReference } from "../channels/email/compose.ts";
 import { Bot, type BotHost, type BotOptions, type BotOutside } from "./bot.ts";
+import type { Later } from "./later.ts";
 import type { Reader, Store } from "./log.ts";
 import {
   type Agent,
@@ -52,6 +53,8 @@ export type EngineOptions = BotOptions;
 
 export class Engine implements BotHost {
   readonly bot: Bot;
+  /** Snoozes, scheduled replies and reminders (later.ts); set by wiring.ts once the parts exist. */
+  later: Later | null = null;
 
   constructor(
     private readonly store: Store,
@@ -120,6 +123,8 @@ export class Engine implements BotHost {
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
+    // A snoozed conversation comes back when the customer writes, whatever its time.
+    this.later?.customerReplied();
     const answers = botAnswers(this.meta.state);
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
@@ -163,6 +168,7 @@ export class Engine implements BotHost {
     if (duplicate) return { seq: event.seq, duplicate };
     // An agent who writes has taken the conversation, whether or not they pressed claim.
     if (this.meta.state !== "agent") this.join(agent);
+    this.later?.agentWrote();
     this.out.broadcast({ t: "event", event });
     this.out.changed();
     return { seq: event.seq, duplicate };
@@ -465,6 +471,8 @@ export class Engine implements BotHost {
       ...(reason ? { reason } : {}),
       ...(name ? { name } : {}),
     });
+    // Resolved, handed back or passed on: a snooze (and the "back" mark) was that person's.
+    if (from === "agent") this.later?.leftAgent();
   }
 
   emit(e: NewEvent): ConversationEvent {

@@ -15,6 +15,7 @@ import { SubjectIndex } from "../privacy/subjects.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import { Bucket, frameLimits, messageLimits } from "./budget.ts";
 import { followersOf } from "./followers.ts";
+import { Later } from "./later.ts";
 import { Engine } from "./lifecycle.ts";
 import { type Sql, Store } from "./log.ts";
 import { botAnswers, type NewEvent } from "./model.ts";
@@ -32,6 +33,7 @@ export type Parts = {
   followUp: FollowUp;
   subjects: SubjectIndex;
   timers: Timers;
+  later: Later;
   storage: DurableObjectStorage;
 };
 
@@ -49,6 +51,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
   let engine: Engine;
   let outbox: Outbox;
   let sends: Sends;
+  let later: Later | null = null;
   const timers = new Timers(
     ctx.storage,
     store,
@@ -56,6 +59,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     () => outbox,
     Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0,
     waitUntil,
+    () => later,
   );
   const transport = new Transport(
     ctx,
@@ -131,5 +135,25 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     (from, on) => transport.typing(from, on),
   );
   const followUp = new FollowUp(env, engine);
-  return { store, engine, outbox, transport, sends, followUp, subjects, timers, storage: ctx.storage };
+  later = new Later(
+    sql,
+    {
+      get meta() {
+        return engine.meta;
+      },
+      save: (m) => store.saveMeta(m),
+      emit: (e) => engine.emit(e),
+      // A scheduled reply goes out as any reply does (translated for the customer), once per clientId.
+      reply: async (agent, clientId, text) => {
+        const r = await sends.agent(agent, clientId, text);
+        const e = store.events(r.seq - 1, 1)[0];
+        return { seq: r.seq, id: e?.type === "message" ? e.id : "" };
+      },
+      now: () => Date.now(),
+      wake: (at) => timers.wake(at),
+    },
+    () => nanoid(12),
+  );
+  engine.later = later;
+  return { store, engine, outbox, transport, sends, followUp, subjects, timers, later, storage: ctx.storage };
 }

@@ -19,6 +19,7 @@ import {
   type CsatEvent,
   type NoteEvent,
   type RetractEvent,
+  type ScheduleEvent,
   type ServerFrame,
   serverFrameSchema,
   type StateEvent,
@@ -31,6 +32,9 @@ import { checkSession } from "../../lib/session.ts";
 import { LiveSocket } from "../../lib/socket.ts";
 
 const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
+
+/** What the transcript shows agents besides messages and state lines. */
+export type AgentEvent = NoteEvent | ChangeEvent | CsatEvent | RetractEvent | ScheduleEvent;
 
 // A send the socket swallowed without an ack is retried over HTTP; clientId makes that idempotent.
 const ACK_TIMEOUT_MS = 8_000;
@@ -48,7 +52,7 @@ export class ConversationStore {
   readonly pending = signal<Pending[]>([]);
   readonly busy = signal<"claim" | "resolve" | "handback" | undefined>(undefined);
   /** Private notes, changes (who changed what) and the rating, for the transcript. */
-  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[]>([]);
+  readonly agentEvents = signal<AgentEvent[]>([]);
   readonly canned = signal<CannedReply[] | undefined>(undefined);
   readonly actionError = signal<string | undefined>(undefined);
   /** Replay finished on the current connection: the view is live. */
