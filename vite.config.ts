@@ -11,7 +11,9 @@ const widget = (entry: string, fileName: string): UserConfig => ({
     outDir: "dist/public",
     // Both widget builds share dist/public (and later the console): never wipe it.
     emptyOutDir: false,
-    target: "es2020",
+    // Vite's own default, Baseline "widely available" (browsers of 2022 onwards), spelled out so a Vite
+    // upgrade never moves it silently.
+    target: ["chrome107", "edge107", "firefox104", "safari16"],
     minify: true,
     cssMinify: true,
     sourcemap: false,

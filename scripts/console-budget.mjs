@@ -1,22 +1,56 @@
 // Checks the agent console's size after `vite build`: what an agent downloads before the inbox shows
-// (the entry chunk and its CSS) and everything together, including the lazily loaded pages. Agents
-// reload the console all day, often on shared office connections; the budget stops quiet growth.
+// (the first load: index.html's entry script, every chunk it imports statically, and the stylesheets
+// index.html links) and everything together, including the lazily loaded pages. Agents reload the
+// console all day, often on shared office connections; the budget stops quiet growth.
+//
+// The first load follows the real import graph: Rollup moves modules shared by the entry and lazy pages
+// into chunks of their own (named after their first module, e.g. `jsxRuntime-*.js`), which the entry
+// loads anyway; counting only `index-*` files missed 21.7 KB of them.
 import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-const dir = "dist/public/console/assets";
+const root = "dist/public/console";
+const dir = `${root}/assets`;
 const ENTRY_MAX = 75 * 1024;
-const TOTAL_MAX = 100 * 1024;
+// All pages together. Raised from 100 KB when the owner's set-up pages arrived (sites, set-up and
+// checklist, people and invitations, widget look, knowledge import: +17 KB, all lazy): the first load,
+// which every agent pays, keeps its 75 KB.
+const TOTAL_MAX = 130 * 1024;
 
-const files = readdirSync(dir).filter((f) => /\.(js|css)$/.test(f));
 const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
-const entry = files.filter((f) => f.startsWith("index-")).reduce((s, f) => s + gz(f), 0);
+
+/** Chunks a file imports statically (`import"./x.js"`, `from"./x.js"`), never `import("./x.js")`. */
+const staticImports = (f) =>
+  [...readFileSync(`${dir}/${f}`, "utf8").matchAll(/(?:\bfrom|\bimport)\s*["']\.\/([\w.-]+\.js)["']/g)].map(
+    (m) => m[1],
+  );
+
+export function firstLoad(html) {
+  const assets = (re) => [...html.matchAll(re)].map((m) => m[1].replace(/^.*\/assets\//, ""));
+  const seen = new Set();
+  const queue = assets(/<script[^>]+type="module"[^>]+src="([^"]+)"/g);
+  while (queue.length) {
+    const f = queue.shift();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...staticImports(f));
+  }
+  for (const css of assets(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)) seen.add(css);
+  return [...seen];
+}
+
+const files = readdirSync(dir).filter((f) => /\.(js|css)$/.test(f));
+const first = firstLoad(readFileSync(`${root}/index.html`, "utf8"));
+const entry = first.reduce((s, f) => s + gz(f), 0);
 const total = files.reduce((s, f) => s + gz(f), 0);
-console.log(`console entry (index JS+CSS) ${kb(entry).padStart(9)} gzip  (budget ${kb(ENTRY_MAX)})`);
-console.log(`console total (all chunks)   ${kb(total).padStart(9)} gzip  (budget ${kb(TOTAL_MAX)})`);
+console.log(
+  `console first load          ${kb(entry).padStart(9)} gzip  (budget ${kb(ENTRY_MAX)}): ${first.join(", ")}`,
+);
+console.log(`console total (all chunks)  ${kb(total).padStart(9)} gzip  (budget ${kb(TOTAL_MAX)})`);
 let over = false;
-if (!entry) (over = true), console.error("✗ no console entry chunk found: did vite build run?");
-if (entry > ENTRY_MAX) (over = true), console.error(`✗ console entry is over budget by ${kb(entry - ENTRY_MAX)}`);
+if (!first.some((f) => f.endsWith(".js")))
+  (over = true), console.error("✗ no console entry script found: did vite build run?");
+if (entry > ENTRY_MAX) (over = true), console.error(`✗ console first load is over budget by ${kb(entry - ENTRY_MAX)}`);
 if (total > TOTAL_MAX) (over = true), console.error(`✗ console is over budget by ${kb(total - TOTAL_MAX)}`);
 if (over) process.exit(1);

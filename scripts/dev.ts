@@ -1,13 +1,12 @@
 // `npm run dev`: builds the widget and console, starts the worker locally (wrangler dev) with D1,
-// KV and Durable Objects on disk under .wrangler/state, seeds the demo workspace (scripts/lib/demo-seed.ts),
-// publishes the demo KB from kb/, creates (or resets) the demo owner, and prints where to click. Ctrl-C stops it.
+// KV and Durable Objects on disk under .wrangler/state; on empty state seeds the demo workspace
+// (scripts/lib/demo-seed.ts) and publishes the demo KB from kb/ once (`--no-demo`: leaves it empty for
+// first-run set-up); resets the demo owner's login when the demo exists, and prints where to click. Ctrl-C stops it.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { PublishResult } from "../shared/api.ts";
-import { ensureAgent, inDemo, seedDemo } from "./lib/demo-seed.ts";
-import { readKbDir } from "./lib/kb-files.ts";
-import { admin, startWorker } from "./lib/worker.ts";
+import { DEMO_WORKSPACE, seedDevOnce } from "./lib/demo-seed.ts";
+import { startWorker } from "./lib/worker.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 export const DEMO_AGENT = {
@@ -35,30 +34,53 @@ if (!process.argv.includes("--no-build")) {
   const b = spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const worker = await startWorker({ port: PORT, vars: devVars(), quiet: true });
+const vars = devVars();
+const worker = await startWorker({ port: PORT, vars, quiet: true });
 worker.process.stderr?.on("data", (d: Buffer) => {
   const s = d.toString();
   if (/error|exception/i.test(s) && !/Request\.cf/.test(s)) process.stderr.write(s);
 });
-// The demo workspace comes from here, not from a migration (production gets none): its site allows
-// the pages this run serves, whatever PORT is.
-await seedDemo(worker, [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`]);
-const kb = await admin<PublishResult>(worker, "PUT", inDemo("/admin/v1/kb/articles"), {
-  articles: readKbDir("kb"),
-  replace: true,
+// The demo is seeded once, on empty state (no workspace at all), so a restart keeps whatever was
+// edited or imported in the console: articles, sites, people. `--no-demo` leaves an empty state empty:
+// the console then opens first-run set-up (docs/setup.md). Production never runs this.
+const demo = !process.argv.includes("--no-demo");
+const seed = await seedDevOnce(worker, {
+  // Its site allows the pages this run serves, whatever PORT is.
+  origins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
+  demo,
+  kbDir: "kb",
+  owner: DEMO_AGENT,
 });
-await ensureAgent(worker, DEMO_AGENT);
+const empty = seed.before.length === 0;
+const hasDemo = seed.demo;
+const kbLine = seed.published
+  ? `KB: ${seed.published.articles} articles from kb/ published as version ${seed.published.version} (once, on empty state)`
+  : "KB: kept as it was (the demo is seeded on empty state only; npm run kb -- push re-publishes kb/)";
 
 const url = worker.url.replace("127.0.0.1", "localhost");
+const setup =
+  empty && !demo
+    ? `
+  First run: ${url}/console/ opens set-up.
+      set-up token (ADMIN_TOKEN in .dev.vars): ${vars.ADMIN_TOKEN}
+`
+    : "";
 console.log(`
-  EdgeDesk is running (wrangler dev, state in .wrangler/state)
-
+  EdgeDesk is running (wrangler dev, state in .wrangler/state; delete it to start empty)
+${setup}${
+  hasDemo
+    ? `
   Demo host page (widget embedded):  ${url}/demo/
   Agent console:                     ${url}/console/
       log in as ${DEMO_AGENT.email} / ${DEMO_AGENT.password}
   Help centre:                       ${url}/hc/demo/
-
-  KB: ${kb.articles} articles from kb/ published as version ${kb.version}. Re-publish after edits: npm run kb -- push
+`
+    : `
+  Agent console:                     ${url}/console/
+`
+}
+  Workspaces: ${(empty ? (demo ? [DEMO_WORKSPACE] : ["none yet"]) : seed.before).join(", ")}
+  ${kbLine}
   Ctrl-C to stop.
 `);
 const stop = async () => {

@@ -79,6 +79,8 @@ export const personSummarySchema = z.object({
   twoFactor: z.boolean(),
   sessions: z.number(),
   createdAt: z.number(),
+  /** Open conversations before routing skips them; null: the escalation matrix's default. */
+  capacity: z.nullable(z.number()),
 });
 export type PersonSummary = z.infer<typeof personSummarySchema>;
 

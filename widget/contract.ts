@@ -3,6 +3,18 @@
 
 export type Position = "left" | "right";
 
+/** The owner's look for the visitor's language, each field checked by look.ts `lookOf`. */
+export type Look = {
+  /** #rrggbb, and the text colour that reads on it. */
+  color?: string;
+  ink?: string;
+  position?: Position;
+  launcher?: string;
+  greeting?: string;
+  team?: string;
+  avatar?: string;
+};
+
 export type WidgetConfig = {
   /** Public site key from `data-site`. */
   site: string;
@@ -13,6 +25,8 @@ export type WidgetConfig = {
   position: Position;
   /** `data-article`: the help-centre article this page shows; new conversations carry it as context. */
   article?: string;
+  /** The owner's look and words for this locale (GET /v1/config), already checked (look.ts). */
+  look?: Look;
 };
 
 /** What the loader gives the app when the app script runs. */

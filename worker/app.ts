@@ -6,6 +6,7 @@
 // middleware (request id, same-origin, the /v1 site guard, per-IP budgets, page headers) runs before
 // it. tests/worker/route-guards.test.ts checks every route's guard, with this table and reversed.
 import { Hono } from "hono";
+import { appearanceApi, widgetConfig } from "./appearance/routes.ts";
 import { auditAdmin, auditCsvAdmin } from "./audit/routes.ts";
 import { auth } from "./auth/routes.ts";
 import { cannedApi } from "./canned/routes.ts";
@@ -25,6 +26,7 @@ import { notifications } from "./insights/notify/routes.ts";
 import { surge } from "./insights/surge/routes.ts";
 import { knowledgeAdmin } from "./knowledge/admin-routes.ts";
 import { knowledge } from "./knowledge/routes.ts";
+import { kbImport } from "./knowledge/import/routes.ts";
 import { isOperatorLoad } from "./middleware/auth.ts";
 import { pageHeaders } from "./middleware/headers.ts";
 import { clientIp, parseLimits, rateLimit } from "./middleware/rate-limit.ts";
@@ -34,16 +36,20 @@ import { healthReport } from "./ops/health.ts";
 import { requestContext } from "./ops/request.ts";
 import { ops } from "./ops/routes.ts";
 import { pages } from "./pages/routes.ts";
+import { accountApi } from "./people/account-routes.ts";
+import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
+import { checklistApi } from "./workspace/checklist.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
+import { setupApi } from "./workspace/setup-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
 type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
 type Target = "workspace" | "site" | "conversation" | "deployment" | "none";
-type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" } | { none: string };
+type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" | "workspace+ip" } | { none: string };
 
 /**
  * A router at the prefix it owns, and what its routes answer before any handler runs: who may call
@@ -58,6 +64,7 @@ export type Mount = readonly [prefix: string, router: Hono<AppEnv>, guard: Guard
 const perIp: Budget = { per: "ip" };
 const perCaller: Budget = { per: "caller" };
 const signedIn: Budget = { none: "a signed-in person of the workspace (sign-in is throttled); no rate of its own" };
+const configRead: Budget = { none: "one read per page load, kept by the browser a minute and per isolate 30 s" };
 const operatorOnly: Budget = { none: "the operator's own occasional calls" };
 
 /** Every router and the prefix it owns; the order does not matter. */
@@ -65,16 +72,25 @@ export const mounts: readonly Mount[] = [
   // The widget's API: writes per IP (and a message budget per conversation, conversation/budget.ts).
   ["/v1/conversations", conversations, "site", "conversation", perIp],
   ["/v1/me", customerHistory, "site", "site", perIp],
+  ["/v1/config", widgetConfig, "site", "site", configRead],
   ["/api/auth", auth, "public", "none", { per: "account+network" }],
+  // First run: open while no workspace exists, with the deployment's ADMIN_TOKEN (workspace/setup-routes.ts).
+  ["/api/setup", setupApi, "public", "deployment", perIp],
+  ["/api/checklist", checklistApi, "admin", "workspace", signedIn],
+  // Emailed links (invitation, password reset): the token in the body; per IP, mails per workspace too.
+  ["/api/account", accountApi, "public", "workspace", perIp],
   // Who-am-I and enrolment also before two-factor is set up (per route).
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
   ["/api/kb", knowledge, "session", "workspace", signedIn],
+  ["/api/kb-import", kbImport, "session", "workspace", perCaller], // editors; uploads parsed, so a budget
   ["/api/inbox", inboxApi, "session", "workspace", signedIn],
   ["/api/agents", agentsApi, "session", "workspace", signedIn],
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
+  // Every role reads; owners write (per route).
+  ["/api/appearance", appearanceApi, "session", "workspace", signedIn],
   // Deciding a plan needs an owner other than its lead (inside).
   ["/api/surge", surge, "session", "workspace", signedIn],
   // Owners, or the ADMIN_TOKEN.
@@ -91,6 +107,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],
   ["/admin/v1/notifications", notifications, "admin", "workspace", signedIn],
   ["/admin/v1/agents", people, "admin", "workspace", signedIn],
+  // Sending an invitation: per client address and per workspace (people/links.ts).
+  ["/admin/v1/invites", invitesAdmin, "admin", "workspace", { per: "workspace+ip" }],
   ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
   // Business hours: when customers are promised a person and SLA clocks run (SETTINGS_RATE_LIMIT).
   ["/admin/v1/hours", hoursAdmin, "admin", "workspace", perCaller],

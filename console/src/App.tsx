@@ -1,11 +1,14 @@
 import { useEffect } from "preact/hooks";
 import { startInbox, stopInbox, inboxCounts } from "./features/inbox/store.ts";
 import { LoginPage } from "./features/login/LoginPage.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
+import { checkSetup, setupOpen } from "./features/setup/store.ts";
 import { announcement } from "./lib/announce.ts";
 import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import { pageTitle, renderPage } from "./pages.tsx";
 import { Header } from "./shell/Header.tsx";
+import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { LazyPeople } from "./shell/lazy.tsx";
 
 /** The session gate (splash, sign-in, two-factor enrolment, the shell) around the page the route names. */
@@ -16,6 +19,7 @@ export function App() {
 
   useEffect(() => {
     void loadMe();
+    void checkSetup();
   }, []);
 
   // The inbox feed lives as long as the session, so the header count and announcements keep working
@@ -43,7 +47,16 @@ export function App() {
           <p>Loading EdgeDesk…</p>
         </main>
       ) : who === null ? (
-        <LoginPage />
+        setupOpen.value ? (
+          <SetupPage />
+        ) : // Signed out: an emailed link (invitation, reset) or the reset request opens without a session.
+        r.name === "link" ? (
+          <LazyLink kind={r.kind} token={r.token} />
+        ) : r.name === "forgot" ? (
+          <LazyForgot />
+        ) : (
+          <LoginPage />
+        )
       ) : enrolling ? (
         // The workspace requires two-factor sign-in: nothing else works until it is set up.
         <LazyPeople page="enrol" me={who} />

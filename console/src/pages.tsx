@@ -3,19 +3,26 @@
 // mapped type below makes the compiler ask for the entry as soon as the route exists.
 import type { ComponentChild } from "preact";
 import type { Me } from "../../shared/api.ts";
-import { ApiKeysPage } from "./features/api-keys/ApiKeysPage.tsx";
-import { CannedPage } from "./features/canned/CannedPage.tsx";
-import { IntegrationsPage } from "./features/integrations/IntegrationsPage.tsx";
-import { KnowledgeArea } from "./features/knowledge/KnowledgeArea.tsx";
-import { PrivacyPage } from "./features/privacy/PrivacyPage.tsx";
-import { SurgeArea } from "./features/surge/SurgeArea.tsx";
-// The conversation and inbox pages last: the bundle orders stylesheets by first import, and theirs
-// must follow the other features' (same-specificity rules such as `.tool select` after `.kb-form
-// select`), as they did when all of it was one stylesheet.
+// The conversation and inbox pages are in the entry; every other page is a chunk of its own (shell/lazy.tsx).
 import { ConversationPage } from "./features/conversation/ConversationPage.tsx";
 import { InboxPage } from "./features/inbox/InboxPage.tsx";
+import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import type { Route } from "./lib/route.ts";
-import { LazyAnalytics, LazyOperations, LazyPeople, LazySites } from "./shell/lazy.tsx";
+import {
+  LazyAnalytics,
+  LazyApiKeys,
+  LazyAppearance,
+  LazyCanned,
+  LazyImport,
+  LazyIntegrations,
+  LazyKnowledge,
+  LazyOperations,
+  LazyPeople,
+  LazyPrivacy,
+  LazySetup,
+  LazySites,
+  LazySurge,
+} from "./shell/lazy.tsx";
 
 type Page<N extends Route["name"]> = {
   /** In the tab title: "(3) Inbox · EdgeDesk". */
@@ -26,17 +33,23 @@ type Page<N extends Route["name"]> = {
 export const pages: { [N in Route["name"]]: Page<N> } = {
   inbox: { title: "Inbox", render: () => <InboxPage /> },
   conversation: { title: "Conversation", render: (r) => <ConversationPage key={r.id} id={r.id} /> },
-  integrations: { title: "Integrations", render: (_, me) => <IntegrationsPage me={me} /> },
-  apiKeys: { title: "API keys", render: (_, me) => <ApiKeysPage me={me} /> },
+  integrations: { title: "Integrations", render: (_, me) => <LazyIntegrations me={me} /> },
+  apiKeys: { title: "API keys", render: (_, me) => <LazyApiKeys me={me} /> },
   sites: { title: "Sites", render: (_, me) => <LazySites me={me} /> },
   people: { title: "People", render: (_, me) => <LazyPeople page="people" me={me} /> },
   security: { title: "Your account", render: (_, me) => <LazyPeople page="security" me={me} /> },
-  privacy: { title: "Privacy", render: (_, me) => <PrivacyPage me={me} /> },
-  kb: { title: "Knowledge", render: (r, me) => <KnowledgeArea route={r} me={me} /> },
-  canned: { title: "Canned replies", render: (_, me) => <CannedPage me={me} /> },
-  surge: { title: "Surge", render: (r, me) => <SurgeArea route={r} me={me} /> },
+  privacy: { title: "Privacy", render: (_, me) => <LazyPrivacy me={me} /> },
+  appearance: { title: "Widget look", render: (_, me) => <LazyAppearance me={me} /> },
+  kb: { title: "Knowledge", render: (r, me) => <LazyKnowledge route={r} me={me} /> },
+  kbImport: { title: "Import articles", render: (_, me) => <LazyImport me={me} /> },
+  canned: { title: "Canned replies", render: (_, me) => <LazyCanned me={me} /> },
+  surge: { title: "Surge", render: (r, me) => <LazySurge route={r} me={me} /> },
   analytics: { title: "Analytics", render: (_, me) => <LazyAnalytics me={me} /> },
   ops: { title: "Operations", render: (_, me) => <LazyOperations me={me} /> },
+  start: { title: "Get started", render: (_, me) => <LazySetup page="start" me={me} /> },
+  workspace: { title: "Workspace", render: (_, me) => <LazySetup page="workspace" me={me} /> },
+  link: { title: "Invitation", render: (r) => <LazyLink key={r.token} kind={r.kind} token={r.token} /> },
+  forgot: { title: "Reset password", render: () => <LazyForgot /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */

@@ -3,6 +3,7 @@
 // gets a `demo` workspace, a public site key or a local mailbox it did not ask for (docs/security.md).
 import type { Role } from "../../shared/api.ts";
 import type { PersonSummary } from "../../shared/security.ts";
+import { readKbDir } from "./kb-files.ts";
 import { AdminError, admin } from "./worker.ts";
 
 type Target = { url: string; adminToken: string };
@@ -49,4 +50,41 @@ export async function ensureAgent(w: Target, a: NewAgent, workspace = DEMO_WORKS
     password: a.password,
     disabled: false,
   });
+}
+
+export type DevSeed = {
+  /** The workspaces the state held before this run. */
+  before: string[];
+  /** Whether this run seeded the demo and published `kbDir` (only on empty state). */
+  seeded: boolean;
+  /** Articles published from `kbDir` when seeded. */
+  published?: { articles: number; version: number };
+  /** Whether the demo workspace exists after this run (its owner's login is then reset). */
+  demo: boolean;
+};
+
+/**
+ * What `npm run dev` does to its state: on empty state (no workspace at all) it seeds the demo and
+ * publishes `kbDir` once; on any other state it publishes nothing and changes no site, so what was
+ * edited or imported in the console survives a restart. `demo: false` leaves an empty state empty
+ * (first-run set-up). The demo owner's login is reset whenever the demo workspace exists.
+ */
+export async function seedDevOnce(
+  w: Target,
+  opts: { origins: string[]; demo: boolean; kbDir: string; owner: NewAgent },
+): Promise<DevSeed> {
+  const { workspaces } = await admin<{ workspaces: { id: string }[] }>(w, "GET", "/admin/v1/workspaces");
+  const before = workspaces.map((x) => x.id);
+  let published: DevSeed["published"];
+  const seeded = before.length === 0 && opts.demo;
+  if (seeded) {
+    await seedDemo(w, opts.origins);
+    published = await admin<{ articles: number; version: number }>(w, "PUT", inDemo("/admin/v1/kb/articles"), {
+      articles: readKbDir(opts.kbDir),
+      replace: true,
+    });
+  }
+  const demo = seeded || before.includes(DEMO_WORKSPACE);
+  if (demo) await ensureAgent(w, opts.owner);
+  return { before, seeded, demo, ...(published ? { published } : {}) };
 }

@@ -11,6 +11,7 @@ import {
   followUpResultSchema,
   postedMessageSchema,
 } from "../../shared/api.ts";
+import { widgetConfigSchema } from "../../shared/appearance.ts";
 import { historySessionSchema, pastConversationsSchema, pastTranscriptSchema } from "../../shared/customer-history.ts";
 import { eventSchema, serverFrameSchema } from "../../shared/protocol.ts";
 import type { Shape } from "../../widget/app/shape.ts";
@@ -29,6 +30,7 @@ export const received = {
   historySession: historySessionSchema,
   pastConversations: pastConversationsSchema,
   pastTranscript: pastTranscriptSchema,
+  widgetConfig: widgetConfigSchema,
 } satisfies Record<string, z.ZodMiniType>;
 
 type Def = {

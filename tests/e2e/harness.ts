@@ -27,12 +27,12 @@ export type Harness = {
 };
 
 /** A customer's website: its own origin, CSS that would wreck an unisolated widget, and the one embed tag. */
-function hostPage(workerUrl: string, locale?: string): string {
+function hostPage(workerUrl: string, locale?: string, site = SITE): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme shop</title>
 <style>* { color: rgb(255, 0, 0) !important; font-family: "Comic Sans MS", cursive !important; font-size: 40px; }
 button { background: lime !important; } textarea, input { display: none !important; } a { text-decoration: line-through; }</style></head>
 <body><h1>Acme shop</h1><p id="host-text">The host page's own content.</p>
-<script src="${workerUrl}/widget.js" data-site="${SITE}"${locale ? ` data-locale="${locale}"` : ""} async></script></body></html>`;
+<script src="${workerUrl}/widget.js" data-site="${site}"${locale ? ` data-locale="${locale}"` : ""} async></script></body></html>`;
 }
 
 /**
@@ -40,7 +40,10 @@ button { background: lime !important; } textarea, input { display: none !importa
  * what the earlier steps started is stopped before the error goes on: a failed launch leaves no
  * `wrangler dev` or workerd behind.
  */
-export async function startHarness(vars: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  vars: Record<string, string> = {},
+  { seed = true }: { seed?: boolean } = {},
+): Promise<Harness> {
   const undo: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const step of undo.splice(0).reverse()) {
@@ -59,15 +62,18 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
     const host = createServer((req, res) => {
       const u = new URL(req.url ?? "/", hostUrl);
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(hostPage(worker.url, u.searchParams.get("locale") ?? undefined));
+      res.end(hostPage(worker.url, u.searchParams.get("locale") ?? undefined, u.searchParams.get("site") ?? SITE));
     });
     const hostUrl = await listen(host);
     undo.push(() => new Promise<void>((r) => host.close(() => r())));
-    // Migrations seed no demo data: the harness makes its own, as `npm run dev` does.
-    await seedDemo(worker, [worker.url]);
-    await admin(worker, "PUT", inDemo("/admin/v1/kb/articles"), { articles: readKbDir("kb"), replace: true });
-    await admin(worker, "POST", inDemo("/admin/v1/agents"), AGENT);
-    await admin(worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "Acme shop", allowedOrigins: [hostUrl] });
+    // Migrations seed no demo data: the harness makes its own, as `npm run dev` does (unless the test
+    // starts from an empty deployment: first-run set-up, tests/e2e/setup.test.ts).
+    if (seed) {
+      await seedDemo(worker, [worker.url]);
+      await admin(worker, "PUT", inDemo("/admin/v1/kb/articles"), { articles: readKbDir("kb"), replace: true });
+      await admin(worker, "POST", inDemo("/admin/v1/agents"), AGENT);
+      await admin(worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "Acme shop", allowedOrigins: [hostUrl] });
+    }
     const browser = await launchChromium();
     undo.push(() => browser.close());
     return { worker, host, hostUrl, browser, stop };

@@ -6,7 +6,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
-import { ADMIN, SITE } from "./helpers.ts";
+import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
 const tight = {
@@ -16,6 +17,7 @@ const tight = {
   OPS_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
   SETTINGS_RATE_LIMIT: "0.001,2",
+  PEOPLE_MAIL_LIMIT: "0.001,2",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
 // keyed per caller, so each probe below uses a caller (address, workspace, key) nobody else does.
@@ -32,6 +34,7 @@ async function send(method: string, path: string, headers: Record<string, string
 type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
 
 let restKey = "";
+let importer = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -54,6 +57,8 @@ const probes = (): Record<string, Probe> => {
       body: { email: "nobody@route-budgets.example", password: "wrong guess" },
       calls: ACCOUNT_LOCK.failures + 1,
     },
+    // First run (workspace/setup-routes.ts): its status and its one write share the per-IP budget.
+    "/api/setup": { method: "GET", path: "/api/setup", headers: ip(75) },
     "/api/privacy": { method: "GET", ...admin(`${WS}-a`, "/api/privacy/retention"), headers: ADMIN },
     "/admin/v1/privacy": { method: "GET", ...admin(`${WS}-b`, "/admin/v1/privacy/retention"), headers: ADMIN },
     "/api/ops": { method: "GET", ...admin(`${WS}-c`, "/api/ops/metrics"), headers: ADMIN },
@@ -64,7 +69,28 @@ const probes = (): Record<string, Probe> => {
       ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
       headers: ADMIN,
     },
-    "/admin/v1/hours": { method: "GET", ...admin(`${WS}-g`, "/admin/v1/hours"), headers: ADMIN },
+    "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
+    // Both doors of emailed links: public calls per address; invitations per address and per workspace.
+    "/api/account": {
+      method: "POST",
+      path: "/api/account/reset",
+      headers: { ...json, ...ip(75) },
+      body: { email: "nobody@route-budgets.example" },
+    },
+    "/admin/v1/invites": {
+      method: "POST",
+      ...admin(`${WS}-g`, "/admin/v1/invites"),
+      headers: { ...ADMIN, ...ip(76) },
+      body: { email: "invitee@route-budgets.example" },
+    },
+    // A fixed budget per person (knowledge/import/routes.ts), not a setting: its burst, then a 429.
+    "/api/kb-import": {
+      method: "POST",
+      path: "/api/kb-import/preview?source=zendesk",
+      headers: { cookie: importer, ...json },
+      body: { articles: [] },
+      calls: IMPORT_BUDGET.burst + 1,
+    },
     "/rest/v1": {
       method: "GET",
       path: "/rest/v1/conversations/no-such-conversation",
@@ -79,7 +105,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f", "g"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),
@@ -88,6 +114,7 @@ beforeAll(async () => {
   const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
+  importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
 });
 
 describe("route budgets", () => {

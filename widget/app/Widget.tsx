@@ -200,6 +200,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   const handingOff = useSignal(false);
   const phone = useSignal(false);
   const base = host.config.api;
+  const look = host.config.look ?? {};
 
   useEffect(() => {
     const mq = matchMedia("(max-width: 480px)");
@@ -237,6 +238,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   // The widget speaks the language the bot found in the customer's words, once it has found one.
   const locale = conversationLocale(tl.messages, host.config.locale);
   const t = translator(locale);
+  // The owner's greeting is in the loader's language; once the chat turns to another, the widget's own.
+  const greeting = locale === host.config.locale ? look.greeting : undefined;
   const notes = store.notes.value;
   const shown = store.pending.value;
 
@@ -323,7 +326,10 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
     >
       {/* A div, not <header>: inside a host page a header here would be a second banner landmark. */}
       <div class="head">
-        {v.k === "chat" ? (
+        {v.k === "chat" && look.avatar ? (
+          // The owner's avatar (an https URL, look.ts); decorative, so nothing shows if the page's policy refuses it.
+          <img class="avatar" src={look.avatar} alt="" referrerpolicy="no-referrer" />
+        ) : v.k === "chat" ? (
           <div class="avatar" aria-hidden="true">
             <svg viewBox="0 0 24 24" aria-hidden="true">
               <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6c-.5.4-1.3 0-1.3-.6V16A2.5 2.5 0 0 1 4 13.5z" />
@@ -341,7 +347,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
         )}
         <div class="titles">
           <h2 id="ed-title" ref={heading} tabIndex={-1}>
-            {t(v.k === "chat" ? "title" : v.k === "list" ? "pastTitle" : "pastLog")}
+            {v.k === "chat" ? (look.team ?? t("title")) : t(v.k === "list" ? "pastTitle" : "pastLog")}
           </h2>
           {subtitle && <p>{subtitle}</p>}
         </div>
@@ -402,7 +408,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
           >
             <div class="row them">
               <span class="who">{t("assistant")}</span>
-              <div class="bubble bot">{t("welcome")}</div>
+              <div class="bubble bot">{greeting ?? t("welcome")}</div>
             </div>
             {items.map((it) => {
               if (it.k === "note") {

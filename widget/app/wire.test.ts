@@ -87,6 +87,18 @@ const samples: Record<keyof typeof received, unknown[]> = {
       token: "t",
     },
   ],
+  widgetConfig: [
+    { appearance: { words: {} } },
+    {
+      appearance: {
+        color: "#0f766e",
+        position: "left",
+        avatar: "https://cdn.example/a.png",
+        words: { en: { launcher: "Chat", greeting: "Hello!\nAsk away.", team: "Acme" }, es: { team: "Acme" } },
+      },
+      ink: "#fff",
+    },
+  ],
 };
 
 /** Every value that differs from `v` in one place: a field removed, or set to a value of another kind. */

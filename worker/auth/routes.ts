@@ -48,6 +48,14 @@ async function refuse(c: Context<AppEnv>, email: string, code: string, message: 
 
 async function signIn(c: Context<AppEnv>, row: AgentRow): Promise<Response> {
   await loginSucceeded(c.env, row.email);
+  return startSession(c, row);
+}
+
+/** A new session for an account that has just proved who it is (a sign-in, or an accepted invitation). */
+export async function startSession(
+  c: Context<AppEnv>,
+  row: Pick<AgentRow, "id" | "email" | "name" | "role" | "workspace_id">,
+): Promise<Response> {
   const now = Date.now();
   // Expired sessions of this agent go (with their socket records) as a new one starts.
   await c.env.DB.batch([

@@ -42,7 +42,8 @@ const RESOLVED_VISIBLE_MS = 24 * 60 * 60 * 1000;
 type Attachment = { agentId: string; sessionId?: string; ended?: boolean };
 
 /** What the worker knows of an agent from D1 (teams, away) when they connect or an owner changes them. */
-export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean };
+/** `capacity`: the agent's own (null: the matrix's default; absent: unchanged). */
+export type AgentUpdate = AgentRef & { teams?: string[]; away?: boolean; capacity?: number | null };
 
 type RosterRow = {
   id: string;
@@ -51,6 +52,7 @@ type RosterRow = {
   away: number;
   last_assigned_at: number;
   unavailable_since: number | null;
+  capacity: number | null;
 };
 
 export class InboxDO extends DurableObject<Env> {
@@ -88,6 +90,15 @@ export class InboxDO extends DurableObject<Env> {
     }
     // Each agent's reminders (reminders.ts).
     reminderTables(sql);
+    // Each agent's capacity (people/routes.ts `PUT /:id/capacity`); NULL: the matrix's default.
+    if (
+      !sql
+        .exec<{ name: string }>("PRAGMA table_info(agents)")
+        .toArray()
+        .some((c) => c.name === "capacity")
+    ) {
+      sql.exec("ALTER TABLE agents ADD COLUMN capacity INTEGER");
+    }
   }
 
   list(): InboxItem[] {
@@ -275,13 +286,14 @@ export class InboxDO extends DurableObject<Env> {
   private record(a: AgentUpdate): void {
     const prior = this.rosterRow(a.id);
     this.ctx.storage.sql.exec(
-      "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at, unavailable_since) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO agents (id, name, teams, away, last_assigned_at, unavailable_since, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)",
       a.id,
       a.name,
       JSON.stringify(a.teams ?? (prior ? parseJson(stringList, prior.teams, `roster teams of ${a.id}`) : [])),
       (a.away ?? prior?.away === 1) ? 1 : 0,
       prior?.last_assigned_at ?? 0,
       prior?.unavailable_since ?? null,
+      a.capacity !== undefined ? a.capacity : (prior?.capacity ?? null),
     );
     this.sendPresence();
   }
@@ -526,6 +538,7 @@ export class InboxDO extends DurableObject<Env> {
         away: r.away === 1,
         online: online.has(r.id),
         lastAssignedAt: r.last_assigned_at,
+        ...(r.capacity !== null && r.capacity !== undefined ? { capacity: r.capacity } : {}),
       }));
   }
 

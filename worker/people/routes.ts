@@ -3,7 +3,9 @@
 // own or changes their own; the last enabled owner stays; a role change, a password reset, disabling
 // and "end sessions" end the person's sessions and sockets. Every change is in the audit log. An
 // agent's teams and availability for routing (`PUT /:id/routing`) are set here too (inbox/agents.ts).
-// No budget of its own: an owner's occasional write (passwords are hashed once per change).
+// An owner sends a password-reset link (`POST /:id/password-reset`, the mail budget of links.ts) and
+// sets an agent's capacity (`PUT /:id/capacity`). Otherwise no budget of its own: an owner's occasional
+// write (passwords are hashed once per change).
 import { Hono, type Context } from "hono";
 import { agentRoutingSchema, newAgentSchema, type Role } from "../../shared/api.ts";
 import { agentPatchSchema, type PersonSummary } from "../../shared/security.ts";
@@ -14,6 +16,10 @@ import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { setRouting } from "../inbox/agents.ts";
 import { rank, requireAdmin } from "../middleware/auth.ts";
+import { capacitySchema } from "../../shared/people.ts";
+import { loadMatrix } from "../inbox/routing/matrix.ts";
+import { mailReset } from "./account-routes.ts";
+import { mailBudget, mailFailed } from "./links.ts";
 import { endSessions } from "./revoke.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
 
@@ -30,9 +36,10 @@ type Row = {
   has_totp: number;
   sessions: number;
   created_at: number;
+  capacity: number | null;
 };
 
-const SELECT = `SELECT a.id, a.email, a.name, a.role, a.teams, a.disabled_at, a.totp_secret IS NOT NULL AS has_totp, a.created_at,
+const SELECT = `SELECT a.id, a.email, a.name, a.role, a.teams, a.disabled_at, a.totp_secret IS NOT NULL AS has_totp, a.created_at, a.capacity,
   (SELECT COUNT(*) FROM sessions s WHERE s.agent_id = a.id AND s.expires_at > ?1) AS sessions
   FROM agents a WHERE a.workspace_id = ?2`;
 
@@ -46,6 +53,7 @@ const summary = (r: Row): PersonSummary => ({
   twoFactor: r.has_totp === 1,
   sessions: r.sessions,
   createdAt: r.created_at,
+  capacity: r.capacity,
 });
 
 const ws = (c: Context<AppEnv>) => c.get("agent").workspaceId;
@@ -74,7 +82,7 @@ function mayGrant(c: Context<AppEnv>, role: Role): void {
 
 people.get("/", async (c) => {
   const rows = await c.env.DB.prepare(`${SELECT} ORDER BY a.name COLLATE NOCASE`).bind(Date.now(), ws(c)).all<Row>();
-  return c.json({ agents: rows.results.map(summary) });
+  return c.json({ agents: rows.results.map(summary), defaultCapacity: loadMatrix(c.env).agentCapacity });
 });
 
 people.post("/", async (c) => {
@@ -205,4 +213,30 @@ people.delete("/:id/two-factor", async (c) => {
 people.put("/:id/routing", async (c) => {
   const body = parseOr400(agentRoutingSchema, await jsonBody(c), "body");
   return c.json(await setRouting(c, c.req.param("id"), body));
+});
+
+/** Mails the person a link to choose a new password (their sessions end when they use it). */
+people.post("/:id/password-reset", ...mailBudget, async (c) => {
+  const row = await personIn(c, c.req.param("id"));
+  if (row.disabled_at !== null) throw new ApiFailure(409, "disabled", "enable the person first");
+  const me = c.get("agent");
+  if (!(await mailReset(c, ws(c), row.id, row.email, { id: me.id, email: me.email }))) throw mailFailed();
+  return c.json({ ok: true }, 202);
+});
+
+/** How many open conversations routing gives the agent at most (null: the matrix's default). */
+people.put("/:id/capacity", async (c) => {
+  const { capacity } = parseOr400(capacitySchema, await jsonBody(c), "body");
+  const row = await personIn(c, c.req.param("id"));
+  await c.env.DB.prepare("UPDATE agents SET capacity = ? WHERE id = ? AND workspace_id = ?")
+    .bind(capacity, row.id, ws(c))
+    .run();
+  await c.env.INBOX.get(c.env.INBOX.idFromName(ws(c))).setAgent({ id: row.id, name: row.name, capacity });
+  await audit(c, {
+    action: "agent.capacity",
+    target: { type: "agent", id: row.id },
+    before: { capacity: row.capacity },
+    after: { capacity },
+  });
+  return c.json({ capacity, defaultCapacity: loadMatrix(c.env).agentCapacity });
 });

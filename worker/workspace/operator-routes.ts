@@ -1,7 +1,9 @@
-// `/admin/v1/workspaces/:id`: the operator (ADMIN_TOKEN only) creates or renames a workspace. No budget
-// of its own: the operator's occasional write.
+// `/admin/v1/workspaces`: the operator (ADMIN_TOKEN only) lists the deployment's workspaces, and creates
+// or renames one at `/:id` (removal: `DELETE /admin/v1/workspace?workspace=ID&confirm=ID`, routes.ts).
+// No budget of its own: the operator's occasional call.
 import { Hono } from "hono";
 import { WORKSPACE_ID, workspaceSchema } from "../../shared/security.ts";
+import type { WorkspaceSummary } from "../../shared/setup.ts";
 import { recordAudit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -9,6 +11,25 @@ import { OPERATOR, requireOperator } from "../middleware/auth.ts";
 
 export const workspacesAdmin = new Hono<AppEnv>();
 workspacesAdmin.use(requireOperator());
+
+workspacesAdmin.get("/", async (c) => {
+  const rows = await c.env.DB.prepare(
+    `SELECT w.id, w.name, w.created_at,
+       (SELECT COUNT(*) FROM agents a WHERE a.workspace_id = w.id) AS people,
+       (SELECT COUNT(*) FROM sites s WHERE s.workspace_id = w.id) AS sites,
+       (SELECT COUNT(*) FROM conversations v WHERE v.workspace_id = w.id) AS conversations
+     FROM workspaces w ORDER BY w.created_at, w.id`,
+  ).all<{ id: string; name: string; created_at: number; people: number; sites: number; conversations: number }>();
+  const workspaces: WorkspaceSummary[] = rows.results.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    people: r.people,
+    sites: r.sites,
+    conversations: r.conversations,
+  }));
+  return c.json({ workspaces });
+});
 
 workspacesAdmin.put("/:id", async (c) => {
   const id = c.req.param("id");

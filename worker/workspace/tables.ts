@@ -12,12 +12,13 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
     email_addresses: "SELECT * FROM email_addresses WHERE workspace_id = ?1 ORDER BY address",
     retention_settings: "SELECT * FROM retention_settings WHERE workspace_id = ?1",
     business_hours: "SELECT * FROM business_hours WHERE workspace_id = ?1 ORDER BY team",
+    appearance: "SELECT * FROM appearance WHERE workspace_id = ?1",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
   },
   "people.json": {
     agents:
-      "SELECT id, workspace_id, email, name, role, teams, away, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
+      "SELECT id, workspace_id, email, name, role, teams, away, capacity, created_at FROM agents WHERE workspace_id = ?1 ORDER BY email",
     contacts: "SELECT * FROM contacts WHERE workspace_id = ?1 ORDER BY email",
     contact_conversations:
       "SELECT cc.* FROM contact_conversations cc JOIN contacts c ON c.id = cc.contact_id WHERE c.workspace_id = ?1 ORDER BY cc.contact_id, cc.conversation_id",
@@ -50,6 +51,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   email_addresses: { wsColumn: "workspace_id" },
   retention_settings: { wsColumn: "workspace_id" },
   business_hours: { wsColumn: "workspace_id" },
+  appearance: { wsColumn: "workspace_id" },
   // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
   webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
   // "!imported" is not a password hash: nobody signs in until the operator sets a password.
@@ -108,6 +110,9 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM api_keys WHERE workspace_id = ?1",
   "DELETE FROM retention_settings WHERE workspace_id = ?1",
   "DELETE FROM business_hours WHERE workspace_id = ?1",
+  "DELETE FROM invites WHERE workspace_id = ?1",
+  "DELETE FROM password_resets WHERE workspace_id = ?1",
+  "DELETE FROM appearance WHERE workspace_id = ?1",
   "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
   "DELETE FROM agents WHERE workspace_id = ?1",
   "DELETE FROM site_origins WHERE site_key IN (SELECT key FROM sites WHERE workspace_id = ?1)",

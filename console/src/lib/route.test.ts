@@ -11,6 +11,16 @@ describe("routes", () => {
     expect(parseRoute("#/nope")).toEqual({ name: "inbox" });
   });
 
+  it("parses emailed links (token after the '#') and round-trips them; a malformed token is no link", () => {
+    const token = "a".repeat(20) + "-_".repeat(12);
+    for (const kind of ["invite", "reset"] as const) {
+      expect(parseRoute(`#/${kind}/${token}`)).toEqual({ name: "link", kind, token });
+      expect(parseRoute(href({ name: "link", kind, token }))).toEqual({ name: "link", kind, token });
+    }
+    expect(parseRoute("#/invite/short")).toEqual({ name: "inbox" });
+    expect(parseRoute(`#/invite/${token}/x`)).toEqual({ name: "inbox" });
+  });
+
   it("round-trips", () => {
     expect(parseRoute(href({ name: "conversation", id: "x/y" }))).toEqual({ name: "conversation", id: "x/y" });
   });
@@ -27,6 +37,10 @@ describe("routes", () => {
       "canned",
       "analytics",
       "ops",
+      "start",
+      "workspace",
+      "forgot",
+      "kbImport",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -34,6 +48,11 @@ describe("routes", () => {
     }
     expect(href({ name: "apiKeys" })).toBe("#/settings/api-keys");
     expect(href({ name: "sites" })).toBe("#/settings/sites");
+    expect(href({ name: "start" })).toBe("#/start");
+    expect(href({ name: "workspace" })).toBe("#/settings/workspace");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
+    // The import page sits inside the Knowledge area's URL space without being one of its views.
+    expect(href({ name: "kbImport" })).toBe("#/kb/import");
+    expect(parseRoute("#/kb/importx")).toEqual({ name: "kb", view: "list" });
   });
 });

@@ -11,9 +11,14 @@ const PATHS = {
   people: "/settings/people",
   security: "/settings/security",
   privacy: "/settings/privacy",
+  appearance: "/settings/appearance",
   canned: "/canned",
   analytics: "/analytics",
   ops: "/ops",
+  start: "/start",
+  workspace: "/settings/workspace",
+  forgot: "/forgot",
+  kbImport: "/kb/import",
 } as const;
 type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
 
@@ -21,7 +26,9 @@ export type Route =
   | PlainRoute
   | { name: "conversation"; id: string }
   | { name: "kb"; view: KbView; id?: string }
-  | { name: "surge"; view: SurgeView; id?: string };
+  | { name: "surge"; view: SurgeView; id?: string }
+  /** An emailed link: `#/invite/<token>` or `#/reset/<token>` (the fragment never reaches a server). */
+  | { name: "link"; kind: "invite" | "reset"; token: string };
 
 const isPlain = (name: string): name is PlainRoute["name"] => Object.hasOwn(PATHS, name);
 
@@ -33,6 +40,8 @@ export function parseRoute(hash: string): Route {
   if (kb) return kb;
   const surge = parseSurgeRoute(path);
   if (surge) return surge;
+  const link = /^\/(invite|reset)\/([\w-]{40,64})$/.exec(path);
+  if (link?.[2]) return { name: "link", kind: link[1] === "reset" ? "reset" : "invite", token: link[2] };
   const m = /^\/c\/([^/?#]+)\/?$/.exec(path);
   if (m?.[1]) {
     try {
@@ -48,6 +57,7 @@ export function href(route: Route): string {
   if (isPlain(route.name)) return `#${PATHS[route.name]}`;
   if (route.name === "kb") return kbHref(route.view, route.id);
   if (route.name === "surge") return surgeHref(route.view, route.id);
+  if (route.name === "link") return `#/${route.kind}/${route.token}`;
   return route.name === "conversation" ? `#/c/${encodeURIComponent(route.id)}` : "#/inbox";
 }
 

@@ -72,12 +72,22 @@ export function Header({ me }: { me: Me }) {
             Operations
           </a>
         )}
+        {me.role === "owner" && (
+          <a
+            href="#/start"
+            class="nav-link"
+            aria-current={route.value.name === "start" ? "page" : undefined}
+            data-testid="nav-start"
+          >
+            Get started
+          </a>
+        )}
         {me.role === "owner" ? (
           <a
             href="#/settings/integrations"
             class="nav-link"
             aria-current={
-              ["integrations", "apiKeys", "people", "security", "privacy"].includes(route.value.name)
+              ["integrations", "apiKeys", "people", "security", "privacy", "workspace"].includes(route.value.name)
                 ? "page"
                 : undefined
             }

@@ -22,6 +22,20 @@ const PAGES = [
   },
   { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
   { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy", owner: true },
+  {
+    name: "workspace",
+    href: "#/settings/workspace",
+    label: "Workspace",
+    testId: "nav-settings-workspace",
+    owner: true,
+  },
+  {
+    name: "appearance",
+    href: "#/settings/appearance",
+    label: "Widget look",
+    testId: "nav-settings-appearance",
+    owner: false,
+  },
 ] as const;
 
 export function SettingsNav() {

@@ -1,13 +1,17 @@
-// Pages that only some agents open are chunks of their own, downloaded on the first visit.
+// Every page but the inbox and the conversation (what an agent opens all day) is a chunk of its own,
+// downloaded on its first visit and kept for the session. scripts/console-budget.mjs holds what the
+// first load costs: the entry and everything it imports statically.
+import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../../shared/api.ts";
+import type { Route } from "../lib/route.ts";
 import { announce } from "../lib/announce.ts";
 import { now } from "../lib/clock.ts";
 import { PageScaffold } from "./PageScaffold.tsx";
 import { SettingsNav } from "./SettingsNav.tsx";
 
 /** A lazily imported chunk, kept for the session once loaded (a later visit renders at once). */
-function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk: T | null; failed: boolean } {
+export function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk: T | null; failed: boolean } {
   const [chunk, setChunk] = useState(() => slot.value);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -20,75 +24,84 @@ function useChunk<T>(slot: { value: T | null }, load: () => Promise<T>): { chunk
   return { chunk, failed };
 }
 
-/** What a lazy page shows until its chunk is there, or when it cannot be loaded. */
-function ChunkPending({
-  failed,
-  failedText,
-  loadingText,
-}: {
-  failed: boolean;
-  failedText: string;
-  loadingText: string;
-}) {
-  return <PageScaffold state={failed ? { failed: failedText } : { loading: loadingText }} />;
+/** One chunk, loaded once for every page that lives in it. */
+export function chunk<M>(load: () => Promise<M>): { value: M | null; load: () => Promise<M> } {
+  return { value: null, load };
 }
 
-// The analytics page and its charts are a separate chunk: only owners who open it download them.
-const analyticsChunk: { value: typeof import("../features/analytics/AnalyticsPage.tsx") | null } = { value: null };
-export function LazyAnalytics({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(analyticsChunk, () => import("../features/analytics/AnalyticsPage.tsx"));
-  if (chunk) return <chunk.AnalyticsPage me={who} />;
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="Analytics could not be loaded. Reload the page to try again."
-      loadingText="Loading analytics…"
-    />
-  );
+/** A page drawn from `slot`'s module; until it is there, the page's frame says it is loading (or failed). */
+function lazyPage<M, P>(
+  slot: { value: M | null; load: () => Promise<M> },
+  view: (m: M, props: P) => ComponentChild,
+  what = "This page",
+): (props: P) => ComponentChild {
+  return function LazyPage(props: P) {
+    const { chunk: m, failed } = useChunk(slot, slot.load);
+    if (m) return view(m, props);
+    return (
+      <PageScaffold
+        state={
+          failed ? { failed: `${what} could not be loaded. Reload the page to try again.` } : { loading: "Loading…" }
+        }
+      />
+    );
+  };
 }
 
-// People, your account (password, sessions, two-factor) and the audit log: their own chunk too.
-const peopleChunk: { value: typeof import("../features/people/index.ts") | null } = { value: null };
-export function LazyPeople({ page, me: who }: { page: "people" | "security" | "enrol"; me: Me }) {
-  const { chunk, failed } = useChunk(peopleChunk, () => import("../features/people/index.ts"));
-  if (chunk) {
-    if (page === "people") return <chunk.PeoplePage me={who} />;
-    return <chunk.SecurityPage me={who} enrolOnly={page === "enrol"} />;
-  }
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="This page could not be loaded. Reload the page to try again."
-      loadingText="Loading…"
-    />
-  );
-}
+type Page = { me: Me };
 
-// The operations page is its own chunk too (it shares the analytics charts).
-const operationsChunk: { value: typeof import("../features/operations/OperationsPage.tsx") | null } = { value: null };
-export function LazyOperations({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(operationsChunk, () => import("../features/operations/OperationsPage.tsx"));
-  if (chunk) return <chunk.OperationsPage me={who} />;
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="Operations could not be loaded. Reload the page to try again."
-      loadingText="Loading operations…"
-    />
-  );
-}
+// People, your account (password, sessions, two-factor), the audit log, the emailed links' pages, and
+// the set-up feature's owner pages (checklist, workspace): one chunk.
+export const peopleChunk = chunk(() => import("../features/people/index.ts"));
+export const LazyPeople = lazyPage(peopleChunk, (m, p: Page & { page: "people" | "security" | "enrol" }) =>
+  p.page === "people" ? <m.PeoplePage me={p.me} /> : <m.SecurityPage me={p.me} enrolOnly={p.page === "enrol"} />,
+);
+export const LazySetup = lazyPage(peopleChunk, (m, p: Page & { page: "start" | "workspace" }) =>
+  p.page === "start" ? <m.ChecklistPage me={p.me} /> : <m.WorkspacePage me={p.me} />,
+);
 
-// Settings → Sites: owners setting up, not every agent's first load.
-const sitesChunk: { value: typeof import("../features/sites/SitesPage.tsx") | null } = { value: null };
-export function LazySites({ me: who }: { me: Me }) {
-  const { chunk, failed } = useChunk(sitesChunk, () => import("../features/sites/SitesPage.tsx"));
-  // The shell's live parts go in as props (SitesPage.tsx ShellBits).
-  if (chunk) return <chunk.SitesPage me={who} nav={<SettingsNav />} nowMs={now.value} say={announce} />;
-  return (
-    <ChunkPending
-      failed={failed}
-      failedText="The Sites page could not be loaded. Reload the page to try again."
-      loadingText="Loading…"
-    />
-  );
-}
+export const LazyAnalytics = lazyPage(
+  chunk(() => import("../features/analytics/AnalyticsPage.tsx")),
+  (m, p: Page) => <m.AnalyticsPage me={p.me} />,
+  "Analytics",
+);
+export const LazyOperations = lazyPage(
+  chunk(() => import("../features/operations/OperationsPage.tsx")),
+  (m, p: Page) => <m.OperationsPage me={p.me} />,
+  "Operations",
+);
+// The shell's live parts go in as props (SitesPage.tsx ShellBits), so the page's chunk does not pull them.
+export const LazySites = lazyPage(
+  chunk(() => import("../features/sites/SitesPage.tsx")),
+  (m, p: Page) => <m.SitesPage me={p.me} nav={<SettingsNav />} nowMs={now.value} say={announce} />,
+  "The Sites page",
+);
+export const LazyAppearance = lazyPage(
+  chunk(() => import("../features/appearance/AppearancePage.tsx")),
+  (m, p: Page) => <m.AppearancePage me={p.me} />,
+);
+export const LazyIntegrations = lazyPage(
+  chunk(() => import("../features/integrations/IntegrationsPage.tsx")),
+  (m, p: Page) => <m.IntegrationsPage me={p.me} />,
+);
+export const LazyApiKeys = lazyPage(
+  chunk(() => import("../features/api-keys/ApiKeysPage.tsx")),
+  (m, p: Page) => <m.ApiKeysPage me={p.me} />,
+);
+export const LazyPrivacy = lazyPage(
+  chunk(() => import("../features/privacy/PrivacyPage.tsx")),
+  (m, p: Page) => <m.PrivacyPage me={p.me} />,
+);
+export const LazyCanned = lazyPage(
+  chunk(() => import("../features/canned/CannedPage.tsx")),
+  (m, p: Page) => <m.CannedPage me={p.me} />,
+);
+const knowledgeChunk = chunk(() => import("../features/knowledge/pages.ts"));
+export const LazyKnowledge = lazyPage(knowledgeChunk, (m, p: Page & { route: Extract<Route, { name: "kb" }> }) => (
+  <m.KnowledgeArea route={p.route} me={p.me} />
+));
+export const LazyImport = lazyPage(knowledgeChunk, (m, p: Page) => <m.ImportPage me={p.me} />);
+export const LazySurge = lazyPage(
+  chunk(() => import("../features/surge/SurgeArea.tsx")),
+  (m, p: Page & { route: Extract<Route, { name: "surge" }> }) => <m.SurgeArea route={p.route} me={p.me} />,
+);

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 
 /** Bump when the templates change, so a deploy does not serve pages rendered by the old code. */
-export const RENDER_REVISION = "1";
+export const RENDER_REVISION = "2";
 
 /** Browsers revalidate after a minute (cheap: a 304 from the ETag); the edge keeps pages a day. */
 export const CACHE_CONTROL = "public, max-age=60, s-maxage=86400";

@@ -3,14 +3,18 @@
 // plus title matches).
 import type { Article } from "../../../shared/article.ts";
 import type { Env } from "../../env.ts";
+import { loadAppearance } from "../../appearance/store.ts";
 import { retrieve, type KbIndex } from "../../answer/engine/index.ts";
 import { words } from "../../answer/engine/text.ts";
 import { plainExcerpt, type Alternate, type PortalInfo, type SearchHit } from "./html.ts";
 
 const INFO_TTL_MS = 30_000;
-const infos = new Map<string, { info: Omit<PortalInfo, "origin"> | null; until: number }>();
+const infos = new Map<string, { info: Omit<PortalInfo, "origin" | "brand"> | null; until: number }>();
 
-/** Name and portal site key of a workspace (null: no such workspace); cached briefly per isolate. */
+/**
+ * Name, portal site key and branding (the colour and logo the owner set for the widget, worker/appearance/)
+ * of a workspace (null: no such workspace); cached briefly per isolate.
+ */
 export async function portalInfo(env: Env, workspaceId: string, origin: string): Promise<PortalInfo | null> {
   let hit = infos.get(workspaceId);
   if (!hit || hit.until < Date.now()) {
@@ -22,7 +26,13 @@ export async function portalInfo(env: Env, workspaceId: string, origin: string):
     hit = { info: row ? { workspaceId, name: row.name, siteKey: row.site } : null, until: Date.now() + INFO_TTL_MS };
     infos.set(workspaceId, hit);
   }
-  return hit.info ? { ...hit.info, origin } : null;
+  if (!hit.info) return null;
+  const { appearance } = await loadAppearance(env, workspaceId);
+  const brand = {
+    ...(appearance.color ? { color: appearance.color } : {}),
+    ...(appearance.avatar ? { logo: appearance.avatar } : {}),
+  };
+  return { ...hit.info, origin, brand };
 }
 
 /** Drops the cached name/site of a workspace (tests, and after an owner changes its portal site). */

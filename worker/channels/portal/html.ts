@@ -2,6 +2,7 @@
 // measured on their own. Readable without any script: the only scripts are the widget loader (async,
 // deferred by the browser until after parsing) and a one-line "chat with us" hook.
 import type { Article } from "../../../shared/article.ts";
+import { COLOR_PATTERN, IMAGE_URL_PATTERN, inkOn } from "../../../shared/color.ts";
 import { FAVICON_LINK } from "../../pages/favicon.ts";
 import { escapeHtml as esc, renderMarkdown } from "../../pages/markdown.ts";
 import { cleanMarkdown } from "../../answer/engine/chunk.ts";
@@ -14,6 +15,8 @@ export type PortalInfo = {
   siteKey: string | null;
   /** Absolute origin for canonical URLs, Open Graph and the sitemap. */
   origin: string;
+  /** The workspace's colour (six-digit hex) and logo (https URL), checked again by `brandCss`/`layout`. */
+  brand: { color?: string; logo?: string };
 };
 
 export type Alternate = { locale: string; href: string };
@@ -90,21 +93,21 @@ export function plainExcerpt(md: string, max = 160): string {
 }
 
 // Inline and tiny (~1.5 KB): a stylesheet request would cost a round trip before first paint.
-const CSS = `*{box-sizing:border-box}body{font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7fb}
+const CSS = `:root{--b:#1f3b73;--a:#1d4ed8;--i:#fff}*{box-sizing:border-box}body{font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7fb}
 a{color:#1d4ed8}.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:6px 10px;z-index:9}
-.top{background:#1f3b73;color:#fff}.top .in{display:flex;gap:16px;align-items:center;justify-content:space-between;flex-wrap:wrap}
-.in{max-width:860px;margin:0 auto;padding:12px 20px}.brand{color:#fff;text-decoration:none;font-weight:650;font-size:1.1rem}
-.top nav a{color:#dbe4ff;margin-left:14px;font-size:.9rem}form.s{display:flex;gap:8px;margin:0}
+.top{background:var(--b);color:var(--i)}.top .in{display:flex;gap:16px;align-items:center;justify-content:space-between;flex-wrap:wrap}
+.in{max-width:860px;margin:0 auto;padding:12px 20px}.brand{color:var(--i);text-decoration:none;font-weight:650;font-size:1.1rem;display:inline-flex;align-items:center;gap:10px}.brand img{height:32px;width:auto;max-width:160px;border-radius:6px;background:#fff}
+.top nav a{color:var(--i);margin-left:14px;font-size:.9rem}form.s{display:flex;gap:8px;margin:0}
 .s input{flex:1;min-width:0;font:inherit;padding:9px 12px;border:1px solid #c5cbd8;border-radius:8px}
-.s button,.vote button,.ask{font:inherit;padding:8px 14px;border-radius:8px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer}
-.hero{background:#1f3b73;color:#fff;padding:8px 0 28px}.hero h1{margin:8px 0 14px;font-size:1.7rem}
+.s button,.vote button,.ask{font:inherit;padding:8px 14px;border-radius:8px;border:1px solid var(--a);background:var(--a);color:var(--i);cursor:pointer}
+.hero{background:var(--b);color:var(--i);padding:8px 0 28px}.hero .s button{border-color:var(--i)}.hero h1{margin:8px 0 14px;font-size:1.7rem}
 .page{max-width:860px;margin:0 auto;padding:20px 20px 90px}.card{background:#fff;border-radius:12px;padding:24px 28px;box-shadow:0 1px 3px #0001;margin-bottom:18px}
 .cats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:16px;margin-bottom:18px}.cats section{background:#fff;border-radius:12px;padding:16px 20px;box-shadow:0 1px 3px #0001}
 .cats h2{font-size:1.05rem;margin:0 0 6px}ul.l{list-style:none;padding:0;margin:0}ul.l li{padding:4px 0}
 h1{line-height:1.25}article h1{font-size:1.7rem;margin:0 0 6px}.meta{color:#5b6475;font-size:.9rem;margin:0 0 18px}
 code{background:#eef1f6;padding:1px 4px;border-radius:4px}.crumbs ol{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:6px;font-size:.9rem}
 .crumbs li+li::before{content:"›";margin-right:6px;color:#8a93a5}.vote{display:flex;gap:10px;align-items:center;flex-wrap:wrap}
-.vote p{margin:0;font-weight:600}.vote button.no{background:#fff;color:#1d4ed8}.hits li{padding:10px 0;border-bottom:1px solid #eceff5}
+.vote p{margin:0;font-weight:600}.vote button.no{background:#fff;color:#1d4ed8;border-color:#1d4ed8}.hits li{padding:10px 0;border-bottom:1px solid #eceff5}
 .hits p{margin:2px 0 0;color:#4a5364;font-size:.93rem}.muted{color:#5b6475}footer{color:#5b6475;font-size:.85rem;text-align:center;padding:20px}
 @media (max-width:600px){.card{padding:18px}.hero h1{font-size:1.4rem}}`;
 
@@ -126,6 +129,20 @@ type Layout = {
   ownSearch?: boolean;
   body: string;
 };
+
+/**
+ * The workspace's colour as the page's custom properties; nothing unless it is a six-digit hex colour
+ * (stored values were checked on the way in; this is the line a stylesheet must not cross twice).
+ */
+export function brandCss(brand: PortalInfo["brand"]): string {
+  const c = brand.color;
+  return c && COLOR_PATTERN.test(c) ? `:root{--b:${c};--a:${c};--i:${inkOn(c)}}` : "";
+}
+
+const logoImg = (brand: PortalInfo["brand"]): string =>
+  brand.logo && IMAGE_URL_PATTERN.test(brand.logo)
+    ? `<img src="${esc(brand.logo)}" alt="" referrerpolicy="no-referrer">`
+    : "";
 
 const base = (info: PortalInfo) => `/hc/${encodeURIComponent(info.workspaceId)}`;
 
@@ -158,8 +175,8 @@ export function layout(p: Layout): string {
 <meta name="description" content="${esc(p.description)}">${FAVICON_LINK}
 <link rel="canonical" href="${esc(canonical)}">${alt}${p.noindex ? '<meta name="robots" content="noindex">' : ""}
 <meta property="og:type" content="${p.ogType ?? "website"}"><meta property="og:title" content="${esc(p.title)}"><meta property="og:description" content="${esc(p.description)}"><meta property="og:url" content="${esc(canonical)}"><meta property="og:site_name" content="${esc(p.info.name)}"><meta property="og:locale" content="${esc(p.lang.replace("-", "_"))}"><meta name="twitter:card" content="summary">
-<style>${CSS}</style></head><body><a class="skip" href="#main">${s.skip}</a>
-<header class="top"><div class="in"><a class="brand" href="${base(p.info)}/${p.lang.startsWith("en") ? "" : `?hl=${esc(p.lang)}`}">${esc(p.info.name)} · ${s.home}</a>${p.hero || p.ownSearch ? "" : searchForm(p.info, p.lang)}</div></header>
+<style>${CSS}${brandCss(p.info.brand)}</style></head><body><a class="skip" href="#main">${s.skip}</a>
+<header class="top"><div class="in"><a class="brand" href="${base(p.info)}/${p.lang.startsWith("en") ? "" : `?hl=${esc(p.lang)}`}">${logoImg(p.info.brand)}<span>${esc(p.info.name)} · ${s.home}</span></a>${p.hero || p.ownSearch ? "" : searchForm(p.info, p.lang)}</div></header>
 <main id="main">${p.hero ?? ""}<div class="page">${p.body}</div></main>
 <footer>${esc(p.info.name)}</footer>
 ${widget}</body></html>`;

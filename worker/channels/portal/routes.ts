@@ -34,7 +34,11 @@ async function load(c: Context<AppEnv>): Promise<{ info: PortalInfo; version: nu
   const info = WORKSPACE.test(ws) ? await portalInfo(c.env, ws, origin) : null;
   if (!info) return c.text("No help centre here.", 404);
   const version = (await currentVersion(c.env, ws)) ?? 0;
-  return { info, version, config: `${info.name}|${info.siteKey ?? ""}|${origin}` };
+  return {
+    info,
+    version,
+    config: `${info.name}|${info.siteKey ?? ""}|${origin}|${info.brand.color ?? ""}|${info.brand.logo ?? ""}`,
+  };
 }
 
 portal.get("/hc/:ws", (c) => c.redirect(`/hc/${encodeURIComponent(c.req.param("ws"))}/`, 301));

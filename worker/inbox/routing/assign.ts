@@ -3,7 +3,14 @@
 // someone becomes available and the queue is handed out, most urgent first. Pure.
 import type { AgentRef, InboxItem } from "../../../shared/api.ts";
 
-export type RosterAgent = AgentRef & { teams: string[]; away: boolean; online: boolean; lastAssignedAt: number };
+/** `capacity`: the agent's own limit, when an owner set one (people/routes.ts); else pickAgent's. */
+export type RosterAgent = AgentRef & {
+  teams: string[];
+  away: boolean;
+  online: boolean;
+  lastAssignedAt: number;
+  capacity?: number;
+};
 
 export const available = (a: RosterAgent): boolean => a.online && !a.away;
 
@@ -21,14 +28,17 @@ export function loads(
   return n;
 }
 
-/** `capacity`: an agent with this many open conversations is not given another (Matrix.agentCapacity). */
+/**
+ * `capacity`: an agent with this many open conversations is not given another (Matrix.agentCapacity),
+ * unless the agent has a capacity of their own.
+ */
 export function pickAgent(
   roster: readonly RosterAgent[],
   team: string,
   load: ReadonlyMap<string, number>,
   capacity = Infinity,
 ): RosterAgent | null {
-  const free = roster.filter((a) => available(a) && (load.get(a.id) ?? 0) < capacity);
+  const free = roster.filter((a) => available(a) && (load.get(a.id) ?? 0) < (a.capacity ?? capacity));
   const inTeam = free.filter((a) => a.teams.includes(team));
   const pool = inTeam.length ? inTeam : free;
   if (!pool.length) return null;

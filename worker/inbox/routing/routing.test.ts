@@ -233,6 +233,37 @@ describe("round robin among the least loaded", () => {
     expect(parseMatrix('{"agentCapacity": 2.5}').ok).toBe(false);
   });
 
+  it("holds each agent to their own capacity when an owner set one, else to the matrix's", () => {
+    const roster = [agent("a", ["support"], { capacity: 1 }), agent("b", ["support"], { lastAssignedAt: 9 })];
+    // a has the fewest and waited longest, but is at their own capacity of 1: b gets it.
+    expect(
+      pickAgent(
+        roster,
+        "support",
+        new Map([
+          ["a", 1],
+          ["b", 3],
+        ]),
+        5,
+      )?.id,
+    ).toBe("b");
+    // b at the matrix's 5, a at their own 1: nobody.
+    expect(
+      pickAgent(
+        roster,
+        "support",
+        new Map([
+          ["a", 1],
+          ["b", 5],
+        ]),
+        5,
+      ),
+    ).toBeNull();
+    // An own capacity above the matrix's counts too.
+    const roomy = [agent("c", ["support"], { capacity: 8 })];
+    expect(pickAgent(roomy, "support", new Map([["c", 6]]), 5)?.id).toBe("c");
+  });
+
   it("skips away and offline agents, falls back to any team, else nobody", () => {
     const roster = [
       agent("a", ["support"], { away: true }),

@@ -3,10 +3,10 @@
 import type { Me } from "../../../../shared/api.ts";
 import { PublishProgress } from "./PublishProgress.tsx";
 import type { Route } from "../../lib/route.ts";
-import { kbHref } from "../../lib/route.ts";
 import { ArticleEditor } from "./ArticleEditor.tsx";
 import { ArticleList } from "./ArticleList.tsx";
 import { GapsPage } from "./GapsPage.tsx";
+import { KbTabs } from "./KbTabs.tsx";
 import { TryPage } from "./TryPage.tsx";
 import "./knowledge.css";
 
@@ -15,21 +15,7 @@ export function KnowledgeArea({ route, me }: { route: Extract<Route, { name: "kb
   const tab = route.view === "gaps" || route.view === "try" ? route.view : "list";
   return (
     <main id="main" class="page kb-page" data-testid="knowledge">
-      <nav class="kb-tabs" aria-label="Knowledge">
-        <a href={kbHref("list")} aria-current={tab === "list" ? "page" : undefined} data-testid="kb-tab-articles">
-          Articles
-        </a>
-        {canEdit && (
-          <>
-            <a href={kbHref("gaps")} aria-current={tab === "gaps" ? "page" : undefined} data-testid="kb-tab-gaps">
-              Gaps
-            </a>
-            <a href={kbHref("try")} aria-current={tab === "try" ? "page" : undefined} data-testid="kb-tab-try">
-              Try a question
-            </a>
-          </>
-        )}
-      </nav>
+      <KbTabs tab={tab} canEdit={canEdit} />
       <PublishProgress />
       {route.view === "article" || route.view === "new" ? (
         <ArticleEditor

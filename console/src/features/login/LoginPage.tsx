@@ -149,6 +149,9 @@ export function LoginPage() {
         <button type="submit" class="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        <a class="login-forgot" href="#/forgot" data-testid="login-forgot">
+          Forgot your password?
+        </a>
       </form>
     </main>
   );

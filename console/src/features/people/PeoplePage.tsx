@@ -1,6 +1,7 @@
-// Settings → People (owners): who is in the workspace, with their role, two-factor and sessions; add a
-// person, change a role, set a password, disable (offboard) or enable, end sessions, reset a lost
-// second factor; require two-factor for everyone; and the audit log with its CSV export.
+// Settings → People (owners): who is in the workspace, with their role, teams, capacity, two-factor and
+// sessions; invite by email (and the open invitations), add a person, change a role, set a password or
+// email a reset link, set teams and capacity, disable (offboard) or enable, remove, end sessions, reset
+// a lost second factor; require two-factor for everyone; and the audit log with its CSV export.
 import { useEffect, useState } from "preact/hooks";
 import type { Me, Role } from "../../../../shared/api.ts";
 import * as z from "zod/mini";
@@ -18,12 +19,23 @@ import { announce } from "../../lib/announce.ts";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { fullDate } from "../../lib/time.ts";
-import { checkNewPassword, describeAudit, grantable, orderPeople, personFlags, sessionLabel } from "./people.ts";
+import {
+  capacityLabel,
+  checkNewPassword,
+  describeAudit,
+  grantable,
+  orderPeople,
+  parseCapacity,
+  parseTeams,
+  personFlags,
+  sessionLabel,
+} from "./people.ts";
+import { InvitePerson, OpenInvites } from "./Invites.tsx";
 import "../integrations/integrations.css";
 import "./people.css";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
 
-const peopleList = z.object({ agents: z.array(personSummarySchema) });
+const peopleList = z.object({ agents: z.array(personSummarySchema), defaultCapacity: z.number() });
 const sessionList = z.object({ sessions: z.array(sessionInfoSchema) });
 const auditList = z.object({ entries: z.array(auditEntrySchema) });
 
@@ -32,10 +44,12 @@ export function PeoplePage({ me }: { me: Me }) {
   const [people, setPeople] = useState<PersonSummary[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [auditKey, setAuditKey] = useState(0);
+  const [defaultCapacity, setDefaultCapacity] = useState(0);
   const load = () =>
     api("/admin/v1/agents", peopleList).then(
       (r) => {
         setPeople(orderPeople(r.agents));
+        setDefaultCapacity(r.defaultCapacity);
         setAuditKey((k) => k + 1);
       },
       (e: unknown) => setError(errorMessage(e)),
@@ -81,12 +95,14 @@ export function PeoplePage({ me }: { me: Me }) {
           ) : (
             <ul class="people-list" data-testid="people-list">
               {people.map((p) => (
-                <PersonRow key={p.id} person={p} me={me} changed={load} />
+                <PersonRow key={p.id} person={p} me={me} changed={load} defaultCapacity={defaultCapacity} />
               ))}
             </ul>
           )}
         </section>
         <div>
+          <InvitePerson me={me} changed={() => setAuditKey((k) => k + 1)} />
+          <OpenInvites version={auditKey} />
           <AddPerson me={me} added={load} />
           <RequireTwoFactor />
         </div>
@@ -96,11 +112,26 @@ export function PeoplePage({ me }: { me: Me }) {
   );
 }
 
-function PersonRow({ person: p, me, changed }: { person: PersonSummary; me: Me; changed(): Promise<void> }) {
-  const [open, setOpen] = useState<"none" | "sessions" | "password">("none");
+function PersonRow({
+  person: p,
+  me,
+  changed,
+  defaultCapacity,
+}: {
+  person: PersonSummary;
+  me: Me;
+  changed(): Promise<void>;
+  defaultCapacity: number;
+}) {
+  const [open, setOpen] = useState<"none" | "sessions" | "password" | "routing" | "remove">("none");
   const [error, setError] = useState<string | undefined>(undefined);
   const self = p.id === me.id;
-  const act = (what: string, body: unknown, path = `/admin/v1/agents/${p.id}`, method: "PATCH" | "DELETE" = "PATCH") =>
+  const act = (
+    what: string,
+    body: unknown,
+    path = `/admin/v1/agents/${p.id}`,
+    method: "PATCH" | "DELETE" | "POST" | "PUT" = "PATCH",
+  ) =>
     apiVoid(path, { method, ...(body === undefined ? {} : { body }) }).then(
       () => {
         announce(`${p.name}: ${what}`);
@@ -117,6 +148,10 @@ function PersonRow({ person: p, me, changed }: { person: PersonSummary; me: Me; 
           <br />
           <span class="muted">
             {personFlags(p).join(" · ")} · {p.sessions} session{p.sessions === 1 ? "" : "s"}
+          </span>
+          <br />
+          <span class="muted" data-testid="person-routing">
+            {p.teams.length ? `Teams ${p.teams.join(", ")}` : "No team"} · {capacityLabel(p.capacity, defaultCapacity)}
           </span>
         </span>
         <label class="visually-hidden" for={`role-${p.id}`}>
@@ -159,6 +194,25 @@ function PersonRow({ person: p, me, changed }: { person: PersonSummary; me: Me; 
         >
           Set password
         </button>
+        {!p.disabled && (
+          <button
+            type="button"
+            class="btn btn-small btn-secondary"
+            data-testid="person-reset-link"
+            onClick={() => void act("reset link emailed", undefined, `/admin/v1/agents/${p.id}/password-reset`, "POST")}
+          >
+            Email a reset link
+          </button>
+        )}
+        <button
+          type="button"
+          class="btn btn-small btn-secondary"
+          aria-expanded={open === "routing"}
+          data-testid="person-routing-edit"
+          onClick={() => setOpen(open === "routing" ? "none" : "routing")}
+        >
+          Teams and capacity
+        </button>
         {p.twoFactor && (
           <button
             type="button"
@@ -178,7 +232,47 @@ function PersonRow({ person: p, me, changed }: { person: PersonSummary; me: Me; 
             {p.disabled ? "Enable" : "Disable"}
           </button>
         )}
+        {!self && (
+          <button
+            type="button"
+            class="btn btn-small btn-quiet"
+            aria-expanded={open === "remove"}
+            data-testid="person-remove"
+            onClick={() => setOpen(open === "remove" ? "none" : "remove")}
+          >
+            Remove
+          </button>
+        )}
       </div>
+      {open === "remove" && (
+        <div class="inline-form" data-testid="person-remove-confirm">
+          <p>Remove {p.name} from the workspace? Their sessions end now; their past replies stay in conversations.</p>
+          <div class="row-actions">
+            <button
+              type="button"
+              class="btn btn-small btn-primary"
+              data-testid="person-remove-yes"
+              onClick={() => void act("removed", undefined, `/admin/v1/agents/${p.id}`, "DELETE")}
+            >
+              Remove {p.name}
+            </button>
+            <button type="button" class="btn btn-small btn-secondary" onClick={() => setOpen("none")}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {open === "routing" && (
+        <RoutingForm
+          person={p}
+          defaultCapacity={defaultCapacity}
+          save={async (teams, capacity) => {
+            await act("teams saved", { teams }, `/admin/v1/agents/${p.id}/routing`, "PUT");
+            await act("capacity saved", { capacity }, `/admin/v1/agents/${p.id}/capacity`, "PUT");
+            setOpen("none");
+          }}
+        />
+      )}
       {open === "sessions" && <PersonSessions person={p} changed={changed} />}
       {open === "password" && (
         <SetPassword
@@ -240,6 +334,64 @@ function PersonSessions({ person, changed }: { person: PersonSummary; changed():
         </>
       )}
     </div>
+  );
+}
+
+function RoutingForm({
+  person,
+  defaultCapacity,
+  save,
+}: {
+  person: PersonSummary;
+  defaultCapacity: number;
+  save(teams: string[], capacity: number | null): Promise<void>;
+}) {
+  const [teams, setTeams] = useState(person.teams.join(", "));
+  const [capacity, setCapacity] = useState(person.capacity === null ? "" : String(person.capacity));
+  const [error, setError] = useState<string | undefined>(undefined);
+  const id = person.id;
+  return (
+    <form
+      class="inline-form"
+      noValidate
+      data-testid="routing-form"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        const t = parseTeams(teams);
+        const c = parseCapacity(capacity);
+        const problem = "error" in t ? t.error : "error" in c ? c.error : undefined;
+        setError(problem);
+        if (!("error" in t) && !("error" in c)) void save(t.teams, c.capacity);
+      }}
+    >
+      <div class="field">
+        <label for={`teams-${id}`}>Teams (comma-separated)</label>
+        <input
+          id={`teams-${id}`}
+          value={teams}
+          onInput={(e) => setTeams(e.currentTarget.value)}
+          data-testid="routing-teams"
+        />
+      </div>
+      <div class="field">
+        <label for={`capacity-${id}`}>Open conversations at most (empty: {defaultCapacity}, the default)</label>
+        <input
+          id={`capacity-${id}`}
+          inputMode="numeric"
+          value={capacity}
+          onInput={(e) => setCapacity(e.currentTarget.value)}
+          data-testid="routing-capacity"
+        />
+      </div>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="btn btn-small btn-primary" data-testid="routing-save">
+        Save
+      </button>
+    </form>
   );
 }
 

@@ -3,3 +3,6 @@
 // the workspace requires two-factor sign-in.
 export { PeoplePage } from "./PeoplePage.tsx";
 export { SecurityPage } from "./SecurityPage.tsx";
+// The set-up feature's owner pages share this chunk (shell/lazy.tsx LazySetup).
+export { ChecklistPage, WorkspacePage } from "../setup/index.ts";
+export { ForgotPage, LinkPage } from "./LinkPage.tsx";

@@ -2,7 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { href, parseRoute } from "../../lib/route.ts";
 import {
+  capacityLabel,
   checkNewPassword,
+  expiresIn,
+  parseCapacity,
+  parseTeams,
   describeAudit,
   grantable,
   groupSecret,
@@ -22,6 +26,7 @@ const person = (over: Partial<PersonSummary>): PersonSummary => ({
   twoFactor: false,
   sessions: 0,
   createdAt: 0,
+  capacity: null,
   ...over,
 });
 
@@ -90,5 +95,26 @@ describe("console people and account", () => {
     expect(parseRoute("#/settings/security/")).toEqual({ name: "security" });
     expect(href({ name: "people" })).toBe("#/settings/people");
     expect(href({ name: "security" })).toBe("#/settings/security");
+  });
+
+  it("reads teams and capacity as typed, and says what routing will do", () => {
+    expect(parseTeams(" billing, support  billing ")).toEqual({ teams: ["billing", "support"] });
+    expect(parseTeams("")).toEqual({ teams: [] });
+    expect(parseTeams("vip, two words!")).toEqual({
+      error: '"words!" is not a team name: use letters, digits, _ or -.',
+    });
+    expect(parseCapacity("")).toEqual({ capacity: null });
+    expect(parseCapacity(" 3 ")).toEqual({ capacity: 3 });
+    for (const bad of ["0", "2.5", "1001", "many"]) expect(parseCapacity(bad)).toHaveProperty("error");
+    expect(capacityLabel(null, 5)).toBe("Capacity 5 (default)");
+    expect(capacityLabel(2, 5)).toBe("Capacity 2");
+  });
+
+  it("says when an invitation expires", () => {
+    const now = 1_000_000;
+    expect(expiresIn(now + 7 * 86_400_000 - 1, now)).toBe("expires in 6 days");
+    expect(expiresIn(now + 86_400_000, now)).toBe("expires in 1 day");
+    expect(expiresIn(now + 5 * 3_600_000, now)).toBe("expires in 5 hours");
+    expect(expiresIn(now + 30_000, now)).toBe("expires in 1 min");
   });
 });

@@ -50,3 +50,33 @@ export function describeAudit(e: AuditEntry): string {
   const what = e.action.replace(/[._]/g, " ");
   return changes.length ? `${what}: ${changes.join("; ")}` : what;
 }
+
+/** "Capacity 3" or "Capacity 5 (default)": what routing gives the person at most. */
+export const capacityLabel = (capacity: number | null, fallback: number): string =>
+  capacity === null ? `Capacity ${fallback} (default)` : `Capacity ${capacity}`;
+
+/** Teams typed as "billing, support" → ["billing", "support"], or the problem with them. */
+export function parseTeams(text: string): { teams: string[] } | { error: string } {
+  const teams = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+  const bad = teams.find((t) => !/^[\w-]{1,60}$/.test(t));
+  if (bad) return { error: `"${bad}" is not a team name: use letters, digits, _ or -.` };
+  if (teams.length > 20) return { error: "At most 20 teams." };
+  return { teams };
+}
+
+/** Capacity typed in a box: empty is the default (null); else a whole number 1–1000. */
+export function parseCapacity(text: string): { capacity: number | null } | { error: string } {
+  const t = text.trim();
+  if (!t) return { capacity: null };
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) return { error: "Capacity is a whole number from 1 to 1000." };
+  return { capacity: n };
+}
+
+/** "expires in 6 days" / "expires in 5 hours" / "expires in 12 min". */
+export function expiresIn(at: number, now: number): string {
+  const ms = Math.max(0, at - now);
+  if (ms >= 86_400_000) return `expires in ${Math.floor(ms / 86_400_000)} day${ms >= 2 * 86_400_000 ? "s" : ""}`;
+  if (ms >= 3_600_000) return `expires in ${Math.floor(ms / 3_600_000)} hour${ms >= 7_200_000 ? "s" : ""}`;
+  return `expires in ${Math.max(1, Math.floor(ms / 60_000))} min`;
+}
