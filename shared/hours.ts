@@ -13,6 +13,9 @@
 //   go back) is its first occurrence. So "01:00-05:00" on a spring-forward night is three hours open.
 // - A holiday is a whole local date closed, whatever the weekly hours say.
 import * as z from "zod/mini";
+import { dateKey, instantAt, validDateKey, wallAt, weekdayOf } from "./zoned.ts";
+
+export { instantAt, instantOfWall, offsetAt, wallAt, wallValue } from "./zoned.ts";
 
 export const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -37,12 +40,6 @@ export function isTimeZone(tz: string): boolean {
 export const canonicalZone = (tz: string): string =>
   new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
 
-const validDate = (s: string): boolean => {
-  const [y, m, d] = s.split("-").map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-};
-
 const time = z.string().check(z.regex(HHMM, "a time is HH:MM, from 00:00 to 24:00"));
 export const intervalSchema = z
   .object({ from: time, to: time })
@@ -63,7 +60,7 @@ export const timeZoneSchema = z
 
 export const holidaySchema = z
   .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "a holiday is a date, YYYY-MM-DD"), z.refine(validDate, "no such date"));
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "a holiday is a date, YYYY-MM-DD"), z.refine(validDateKey, "no such date"));
 
 /** One desk's hours: its zone, the week, and whole days closed. */
 export const businessHoursSchema = z.object({
@@ -101,80 +98,6 @@ export type HoursView = z.infer<typeof hoursViewSchema>;
 export function hoursFor(s: HoursSettings, team: string | undefined): BusinessHours | null {
   return (team !== undefined ? s.teams[team] : undefined) ?? s.workspace;
 }
-
-// ---- wall time and instants -------------------------------------------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-type Wall = { y: number; m: number; d: number; hh: number; mm: number; ss: number };
-
-/** The local clock's reading at `t` in `tz`. */
-export function wallAt(t: number, tz: string): Wall {
-  const w: Wall = { y: 0, m: 0, d: 0, hh: 0, mm: 0, ss: 0 };
-  for (const p of formatter(tz).formatToParts(t)) {
-    if (p.type === "year") w.y = Number(p.value);
-    else if (p.type === "month") w.m = Number(p.value);
-    else if (p.type === "day") w.d = Number(p.value);
-    else if (p.type === "hour") w.hh = Number(p.value) % 24;
-    else if (p.type === "minute") w.mm = Number(p.value);
-    else if (p.type === "second") w.ss = Number(p.value);
-  }
-  return w;
-}
-
-/** The zone's offset from UTC at `t`, in ms (Berlin in winter: +3,600,000). */
-export function offsetAt(t: number, tz: string): number {
-  const w = wallAt(t, tz);
-  const s = Math.floor(t / 1000) * 1000;
-  return Date.UTC(w.y, w.m - 1, w.d, w.hh, w.mm, w.ss) - s;
-}
-
-/**
- * The instant the local clock in `tz` reads `minutes` after midnight of y-m-d (1440 is the next
- * midnight). A wall time skipped by a forward change is the first instant after the gap; one that
- * happens twice is the first.
- */
-export function instantAt(tz: string, y: number, m: number, d: number, minutes: number): number {
-  const wall = Date.UTC(y, m - 1, d, 0, minutes);
-  const before = offsetAt(wall - 86_400_000, tz);
-  const after = offsetAt(wall + 86_400_000, tz);
-  const fits = [wall - before, wall - after].filter((t) => t + offsetAt(t, tz) === wall);
-  if (fits.length) return Math.min(...fits);
-  // In a gap: the clock jumps from before `wall` to after it. Find that instant (transitions fall on
-  // whole minutes) between the two readings.
-  let lo = Math.min(wall - before, wall - after);
-  let hi = Math.max(wall - before, wall - after);
-  const first = offsetAt(lo, tz);
-  while (hi - lo > 60_000) {
-    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-    if (offsetAt(mid, tz) === first) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-const dateKey = (y: number, m: number, d: number): string =>
-  `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-
-/** Monday 0 … Sunday 6 of a calendar date. */
-const weekdayOf = (y: number, m: number, d: number): number => (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
 
 // ---- open time ----------------------------------------------------------------------------------------
 
@@ -295,26 +218,4 @@ function safeLocale(locale: string): string {
   } catch {
     return "en";
   }
-}
-
-/** A date-and-time input's wall reading ("2025-03-31T09:00" or with seconds) in `tz` → instant; null if malformed. */
-export function instantOfWall(value: string, tz: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return null;
-  const [y, mo, d, hh, mm, ss] = m.slice(1).map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (!validDate(dateKey(y, mo, d)) || hh > 23 || mm > 59 || ss > 59) return null;
-  return instantAt(tz, y, mo, d, hh * 60 + mm) + ss * 1000;
-}
-
-/** The wall reading of `t` in `tz` as a date-and-time input wants it ("2025-03-31T09:00"). */
-export function wallValue(t: number, tz: string): string {
-  const w = wallAt(t, tz);
-  return `${dateKey(w.y, w.m, w.d)}T${String(w.hh).padStart(2, "0")}:${String(w.mm).padStart(2, "0")}`;
 }

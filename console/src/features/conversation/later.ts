@@ -1,7 +1,7 @@
 // Snooze, scheduled replies and reminders in the console, DOM-free: the words for each schedule event
 // in the transcript, and turning what the agent picks ("tomorrow 9:00 their time", a date and time in
 // a zone) into the instant the worker takes. Kept pure so the rules are tested (later.test.ts).
-import { instantOfWall, wallAt, wallValue } from "../../../../shared/hours.ts";
+import { instantOfWall, wallAt, wallValue } from "../../../../shared/zoned.ts";
 import type { ScheduleEvent } from "../../../../shared/protocol.ts";
 
 /** "Mon 13 Jan, 09:00" in `tz` (the agent's own zone when absent). */

@@ -200,15 +200,42 @@ export class ConversationStore {
     }
   }
 
+  // ---- later: snooze, scheduled replies, reminders (docs/conversations.md "Later") ----------------
+
+  /** Out of the active inbox until `until`, or (undefined) until the customer replies. */
+  snooze(until?: number): Promise<string | undefined> {
+    return this.call("/snooze", "POST", until === undefined ? {} : { until }, "Conversation snoozed.");
+  }
+
+  unsnooze(): Promise<string | undefined> {
+    return this.call("/snooze", "DELETE", undefined, "Back in the inbox.");
+  }
+
+  /** A reply written now and sent once at `at`. */
+  scheduleReply(text: string, at: number): Promise<string | undefined> {
+    return this.call("/scheduled-replies", "POST", { clientId: nanoid(21), text, at }, "Reply scheduled.");
+  }
+
+  remind(at: number, note?: string): Promise<string | undefined> {
+    return this.call("/reminders", "POST", { clientId: nanoid(21), at, ...(note ? { note } : {}) }, "Reminder set.");
+  }
+
+  cancelSchedule(id: string): Promise<string | undefined> {
+    return this.call(`/schedules/${encodeURIComponent(id)}`, "DELETE", undefined, "Cancelled.");
+  }
+
   private async call(
     path: string,
-    method: "POST" | "PUT" | "PATCH",
+    method: "POST" | "PUT" | "PATCH" | "DELETE",
     body: unknown,
     done?: string,
   ): Promise<string | undefined> {
     this.actionError.value = undefined;
     try {
-      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, {
+        method,
+        ...(body === undefined ? {} : { body }),
+      });
       if (done) announce(done);
       // The socket brings the recorded event; the detail carries the current values.
       await this.refresh();
