@@ -378,11 +378,9 @@ export class ConversationStore {
     }
     if (e.type !== "message") {
       this.agentEvents.value = [...this.agentEvents.value, e];
-      // Current labels, priority, identity and rating live in the detail: re-read it.
-      if (!this.refreshing) {
-        this.refreshing = true;
-        queueMicrotask(() => void this.refresh().finally(() => (this.refreshing = false)));
-      }
+      // Current labels, priority, identity, rating and what is waiting for later live in the detail:
+      // re-read it, and once more if another such event arrives while that read is in flight.
+      this.rereadDetail();
       return next;
     }
     if (e.author === "customer" && next.typing) {
@@ -390,6 +388,25 @@ export class ConversationStore {
       return applyFrame(next, { t: "typing", author: "customer", on: false });
     }
     return next;
+  }
+
+  private rereadAgain = false;
+  private rereadDetail(): void {
+    if (this.refreshing) {
+      this.rereadAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    queueMicrotask(
+      () =>
+        void this.refresh().finally(() => {
+          this.refreshing = false;
+          if (this.rereadAgain) {
+            this.rereadAgain = false;
+            this.rereadDetail();
+          }
+        }),
+    );
   }
 
   private commit(t: Timeline): void {

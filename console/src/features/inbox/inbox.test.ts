@@ -75,7 +75,11 @@ describe("business hours and snoozes in the list", () => {
       afterHours: { timeZone: "Europe/Berlin", opensAt },
       slaDueAt: opensAt + 4 * 3_600_000,
     });
-    expect(slaView(queued, opensAt - 60_000)).toMatchObject({ state: "ok", text: "paused · Mon 09:00" });
+    expect(slaView(queued, opensAt - 60_000)).toEqual({
+      state: "ok",
+      text: "paused",
+      label: "Response target paused until the desk opens Mon 09:00",
+    });
     expect(slaView(queued, opensAt + 60_000)?.text).toBe("due in 3 h 59");
   });
 });

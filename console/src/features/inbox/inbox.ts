@@ -107,7 +107,7 @@ export function slaView(item: InboxItem, now: number): { state: SlaState; text: 
   const opens = item.afterHours?.opensAt;
   if (item.afterHours && (opens === undefined || now < opens)) {
     const at = opens === undefined ? "when the desk opens" : openingWords(opens, item.afterHours.timeZone);
-    return { state: "ok", text: `paused · ${at}`, label: `Response target paused until the desk opens ${at}` };
+    return { state: "ok", text: "paused", label: `Response target paused until the desk opens ${at}` };
   }
   if (item.slaDueAt === undefined) return null;
   const left = item.slaDueAt - now;
