@@ -96,6 +96,9 @@ describe("snooze", () => {
   it("wakes on the customer's reply before its time, and the time then changes nothing", async () => {
     const { c, customer } = await joined();
     const r = await call<{ id: string }>(ana, "POST", path(c.id, "/snooze"), { until: Date.now() + 3_600_000 });
+    // Ana's console has the conversation open: it must get the reply, then the wake, in seq order.
+    const console_ = await connect(`/api/conversations/${c.id}/ws?after=0`, { cookie: ana, origin: ORIGIN });
+    await console_.until((f) => f.t === "ready");
     customer.send({ t: "send", clientId: "later-cust-reply-01", text: "Any news?" });
     const d = await waitFor(
       () => detail(c.id),
@@ -106,6 +109,12 @@ describe("snooze", () => {
     expect(d.snoozed).toBeUndefined();
     expect(scheduleEvents(d, r.body.id)).toEqual(["set", "done:reply"]);
     expect((await inboxItem(c.id, (i) => i?.woke?.reason === "reply"))?.snoozed).toBeUndefined();
+    await console_.until((f) => f.t === "event" && f.event.type === "schedule" && f.event.status === "done");
+    const live = console_.frames.flatMap((f) => (f.t === "event" ? [f.event] : [])).filter((e) => e.seq > 0);
+    const seqs = live.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(live.some((e) => e.type === "message" && e.text === "Any news?")).toBe(true);
+    console_.close();
     // An alarm now (or at the old time) finds nothing to do.
     await runInDurableObject(stubOf(c.id), (i: ConversationDO) =>
       (i as unknown as { later: Later }).later.fireDue(Date.now() + 7_200_000),
@@ -251,6 +260,22 @@ describe("a scheduled reply", () => {
     expect(result.sent).toBe(1);
     expect(result.events).toEqual(["set", "done"]);
     expect(result.pending).toEqual([]);
+  });
+
+  it("on a conversation still waiting in the queue, joins its agent and reaches the customer in seq order", async () => {
+    const { c, customer } = await handedOff(["I need a person please"]);
+    const at = Date.now() + 800;
+    const text = "Morning! Picking this up now.";
+    await call(ana, "POST", path(c.id, "/scheduled-replies"), { clientId: clientId(), text, at });
+    await alarmAfter(c.id, at);
+    await customer.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === text, 8000);
+    const seqs = customer.frames.flatMap((f) => (f.t === "event" ? [f.event.seq] : []));
+    // A client drops an event below one it already applied: the reply must come before the "joined" state.
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const d = await detail(c.id);
+    expect(d.state).toBe("agent");
+    expect(d.assignee?.id).toBe(anaId);
+    customer.close();
   });
 
   it("is sent once when the object restarts after the send and before its row moved", async () => {

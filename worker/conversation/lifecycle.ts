@@ -123,12 +123,13 @@ export class Engine implements BotHost {
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
-    // A snoozed conversation comes back when the customer writes, whatever its time.
-    this.later?.customerReplied();
     const answers = botAnswers(this.meta.state);
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
+    // A snoozed conversation comes back when the customer writes, whatever its time (after the message
+    // went out: clients apply events in seq order and would drop one that arrives after a later one).
+    this.later?.customerReplied();
     if (!answers) return { seq: event.seq, duplicate, done: this.out.settle() };
     return { seq: event.seq, duplicate, done: this.bot.answer(text) };
   }
@@ -166,10 +167,11 @@ export class Engine implements BotHost {
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate };
+    // Out first: the join below stores a later event, and clients drop an event below one they applied.
+    this.out.broadcast({ t: "event", event });
     // An agent who writes has taken the conversation, whether or not they pressed claim.
     if (this.meta.state !== "agent") this.join(agent);
     this.later?.agentWrote();
-    this.out.broadcast({ t: "event", event });
     this.out.changed();
     return { seq: event.seq, duplicate };
   }
