@@ -3,17 +3,21 @@
 // once, also when the alarm runs twice at once or the object restarts between a reply's send and its
 // row's move; a snooze wakes on its time or on the customer's reply, whichever comes first; a
 // reminder is an alert to its own agent alone. Roles and workspaces are fenced on every route.
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, InboxFrame, InboxItem, ReminderItem } from "../../shared/api.ts";
 import type { ConversationDO } from "../../worker/conversation/do.ts";
 import { type Later, Later as LaterPart } from "../../worker/conversation/later.ts";
 import type { Meta } from "../../worker/conversation/model.ts";
 import type { Sends } from "../../worker/conversation/sends.ts";
-import { call, connect, createAgent, handedOff, ORIGIN, waitFor } from "./helpers.ts";
+import { asCustomer, BASE, call, connect, createAgent, ORIGIN, waitFor, wsAs } from "./helpers.ts";
+import { workspace } from "./notify-helpers.ts";
 
 const stubOf = (id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
-const inbox = () => env.INBOX.get(env.INBOX.idFromName("demo"));
+// A workspace of its own: its inbox, agents and presence never meet other files' (routing.test.ts counts loads in "demo").
+let ws = "";
+let site = "";
+const inbox = () => env.INBOX.get(env.INBOX.idFromName(ws));
 
 let ana = "";
 let ben = "";
@@ -22,8 +26,9 @@ let anaId = "";
 let benId = "";
 
 beforeAll(async () => {
-  ana = await createAgent("later-ana@example.test", "agent");
-  ben = await createAgent("later-ben@example.test", "agent");
+  ({ ws, site } = await workspace("later"));
+  ana = await createAgent("later-ana@example.test", "agent", ws);
+  ben = await createAgent("later-ben@example.test", "agent", ws);
   await env.DB.prepare(
     "INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES ('later-other', 'Other', 1)",
   ).run();
@@ -32,9 +37,28 @@ beforeAll(async () => {
   benId = ((await call<{ id: string }>(ben, "GET", "/api/me")).body as { id: string }).id;
 });
 
+/** A conversation whose customer asked for a person, queued; the customer's socket stays open. */
+async function handedOff() {
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${site}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "en" }),
+  });
+  const c = (await r.json()) as { id: string; token: string };
+  const customer = await connect(`/v1/conversations/${c.id}/ws?site=${site}&after=0`, wsAs(c));
+  customer.send({ t: "send", clientId: `later-cust-${++n}-000`, text: "My photo book never arrived" });
+  await SELF.fetch(`${BASE}/v1/conversations/${c.id}/handoff?site=${site}`, {
+    method: "POST",
+    headers: asCustomer(c, { "content-type": "application/json" }),
+    body: JSON.stringify({}),
+  });
+  await customer.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued", 8000);
+  return { c, customer };
+}
+
 /** A conversation handed off and joined by Ana; the customer's socket stays open. */
 async function joined() {
-  const { c, customer } = await handedOff(["I need a person please"]);
+  const { c, customer } = await handedOff();
   expect((await call(ana, "POST", `/api/conversations/${c.id}/claim`, {})).status).toBe(200);
   return { c, customer };
 }
@@ -144,7 +168,7 @@ describe("snooze", () => {
   });
 
   it("is refused unless a person holds the conversation, and for times past or too far", async () => {
-    const { c, customer } = await handedOff(["I need a person please"]);
+    const { c, customer } = await handedOff();
     const queued = await call<{ error: string }>(ana, "POST", path(c.id, "/snooze"), {});
     expect(queued.status).toBe(409);
     expect(queued.body.error).toBe("not_with_agent");
@@ -263,7 +287,7 @@ describe("a scheduled reply", () => {
   });
 
   it("on a conversation still waiting in the queue, joins its agent and reaches the customer in seq order", async () => {
-    const { c, customer } = await handedOff(["I need a person please"]);
+    const { c, customer } = await handedOff();
     const at = Date.now() + 800;
     const text = "Morning! Picking this up now.";
     await call(ana, "POST", path(c.id, "/scheduled-replies"), { clientId: clientId(), text, at });
