@@ -80,6 +80,7 @@ it("owner sets business hours; a customer outside them hears when a person is ba
   expect(await log(customer).textContent()).not.toMatch(/connecting you with a person now/i);
   // …and the form the sentence points at is there.
   await expect.poll(() => customer.getByLabel(/leave your email/i).count(), { timeout: 10_000 }).toBe(1);
+  await customer.getByLabel(/leave your email/i).scrollIntoViewIfNeeded();
   await customer.screenshot({ path: `${SHOTS}/hours-widget-closed.png` });
 
   // The agent's inbox: arrived while closed, listed first, its response target paused until the opening.
