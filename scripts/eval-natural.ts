@@ -3,6 +3,7 @@
 // the tally; --json prints the figures only. Never tune on tests/fixtures/lumen-natural.jsonl (held out).
 //   node scripts/ts.mjs scripts/eval-natural.ts [--questions tests/fixtures/lumen-natural.jsonl] [--kb kb] [--json] [--clarify]
 import { readFileSync } from "node:fs";
+import { defaultRetrieveConfig, defaultTrainConfig } from "../worker/answer/engine/index.ts";
 import { evaluateSet, type LabelledQuestion } from "./lib/natural.ts";
 
 const arg = (name: string) => {
@@ -14,12 +15,21 @@ const questions = readFileSync(set, "utf8")
   .split("\n")
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as LabelledQuestion);
-// --set decision.field=value …: to try settings on a set that is NOT held out (lumen-questions.jsonl).
+// --set decision.field=value, retrieve.field=value, train.field=value …: to try settings on a set that
+// is NOT held out (lumen-questions.jsonl). Retrieval and training settings change this process's
+// defaults, which the bot's turn reads.
 const decision: Record<string, number> = {};
+const groups: Record<string, Record<string, number>> = {
+  retrieve: defaultRetrieveConfig as unknown as Record<string, number>,
+  train: defaultTrainConfig as unknown as Record<string, number>,
+};
 process.argv.forEach((a, i) => {
   if (a !== "--set") return;
   const [k = "", v = ""] = (process.argv[i + 1] ?? "").split("=");
-  if (k.startsWith("decision.")) decision[k.slice(9)] = Number(v);
+  const [group = "", field = ""] = k.split(".");
+  const target = group === "decision" ? decision : groups[group];
+  if (!target || (group !== "decision" && !(field in target))) throw new Error(`unknown setting ${k}`);
+  target[field] = Number(v);
 });
 const r = await evaluateSet(arg("kb") ?? "kb", questions, { clarify: process.argv.includes("--clarify"), decision });
 if (process.argv.includes("--json")) console.log(JSON.stringify(r.figures));

@@ -410,6 +410,10 @@ export const conversationDetailSchema = z.object({
   schedules: z.optional(z.array(scheduleViewSchema)),
   /** The customer's time zone, as their browser reported it (for "9:00 their time"). */
   timeZone: z.optional(z.string()),
+  /** Closed by a merge into this conversation (docs/search.md). */
+  mergedInto: z.optional(z.string()),
+  /** Started from a message split off this conversation. */
+  splitFrom: z.optional(z.string()),
 });
 export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
 

@@ -2,7 +2,7 @@
 // the request shapes the worker validates with and the answers the console reads. A link's token is
 // the credential: it travels in a request body, never in a URL the server sees.
 import * as z from "zod/mini";
-import { roles } from "./api.ts";
+import { meSchema, roles } from "./api.ts";
 
 const email = z.string().check(z.trim(), z.toLowerCase(), z.email("email is not valid"), z.maxLength(200));
 const password = z.string().check(z.minLength(10, "password needs 10 characters or more"), z.maxLength(200));
@@ -41,10 +41,49 @@ export const inviteViewSchema = z.object({
   role: z.enum(roles),
   workspace: z.string(),
   expiresAt: z.number(),
+  /** The address already has an account (in another workspace): the person joins with it, never a second one. */
+  account: z.boolean(),
 });
 export type InviteView = z.infer<typeof inviteViewSchema>;
 
 export const acceptInviteSchema = z.object({ token: linkToken, name, password });
+
+/**
+ * `POST /api/account/invite/join`: an existing account joins the inviting workspace. It proves who it
+ * is by being signed in (the session cookie) or with its password.
+ */
+export const joinInviteSchema = z.object({
+  token: linkToken,
+  password: z.optional(z.string().check(z.minLength(1, "password is required"), z.maxLength(200))),
+});
+/** What joining answers: the workspace joined; `me` when it also signed in there (no two-factor on the account). */
+export const joinAnswerSchema = z.object({
+  workspace: z.object({ id: z.string(), name: z.string() }),
+  role: z.enum(roles),
+  me: z.optional(meSchema),
+});
+export type JoinAnswer = z.infer<typeof joinAnswerSchema>;
+
+/** `GET /api/me/workspaces`: where the signed-in person may act (home first). */
+export const myWorkspacesSchema = z.object({
+  workspaces: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      role: z.enum(roles),
+      /** Where the account lives (sign-in lands here). */
+      home: z.boolean(),
+      /** The workspace this session acts in. */
+      current: z.boolean(),
+    }),
+  ),
+});
+export type MyWorkspaces = z.infer<typeof myWorkspacesSchema>;
+
+/** `POST /api/me/workspace`: switch this session's workspace (a new session; the current one ends). */
+export const switchWorkspaceSchema = z.object({
+  workspaceId: z.string().check(z.regex(/^[\w-]{1,64}$/, "a workspace id")),
+});
 export const resetRequestSchema = z.object({ email });
 export const resetCompleteSchema = z.object({ token: linkToken, password });
 

@@ -27,6 +27,30 @@ export type Source = z.infer<typeof sourceSchema>;
 
 const base = { seq: z.number(), at: z.number() };
 
+/**
+ * Where a message or note came from when it was not written in this conversation (docs/search.md,
+ * "Merge and split"): "merged" copied from a conversation merged into this one, "forwarded" written
+ * there by the customer after that merge, "moved" split off from it. `at` stays the original time.
+ */
+export const originSchema = z.object({
+  kind: z.enum(["merged", "forwarded", "moved"]),
+  conversationId: z.string(),
+  channel: z.string(),
+  /** The message's id in that conversation. */
+  messageId: z.string(),
+});
+export type Origin = z.infer<typeof originSchema>;
+
+/**
+ * A system line about another conversation of the same customer: this one went there, or came from
+ * there. (Its channel is on the messages' `origin`; the widget's budget counts every field it checks.)
+ */
+export const linkSchema = z.object({
+  kind: z.enum(["merged-into", "merged-from", "split-to", "split-from"]),
+  conversationId: z.string(),
+});
+export type ConversationLink = z.infer<typeof linkSchema>;
+
 /** A file that came with an email: stored in R2, downloaded by agents through `url`. */
 export const attachmentRefSchema = z.object({
   id: z.string(),
@@ -62,6 +86,10 @@ export const messageEventSchema = z.object({
   original: z.optional(z.object({ text: z.string(), locale: z.string() })),
   /** Bot messages: the customer's language as the bot understood it (the widget speaks it too). */
   locale: z.optional(z.string().check(z.maxLength(16))),
+  /** Written in another conversation of the same customer, and merged or moved here. */
+  origin: z.optional(originSchema),
+  /** System lines of a merge or split: the other conversation. */
+  link: z.optional(linkSchema),
 });
 
 export const stateEventSchema = z.object({
@@ -89,6 +117,7 @@ export const noteEventSchema = z.object({
   text: z.string(),
   name: z.string(),
   clientId: z.optional(z.string()),
+  origin: z.optional(originSchema),
 });
 
 export const identityFields = ["id", "email", "name", "attributes"] as const;
@@ -163,7 +192,9 @@ export const csatEventSchema = z.object({
 });
 
 /**
- * An agent's message taken back (surge triage's undo, within its window). Visible to both sides: every
+ * An agent's message taken back (surge triage's undo, within its window), or any message an agent split
+ * off into a conversation of its own (reason "moved"; the "split-to" line after it names that one).
+ * Visible to both sides: every
  * client drops the message it names from the transcript, and customer replays leave that message out.
  */
 export const retractEventSchema = z.object({

@@ -81,6 +81,10 @@ export const personSummarySchema = z.object({
   createdAt: z.number(),
   /** Open conversations before routing skips them; null: the escalation matrix's default. */
   capacity: z.nullable(z.number()),
+  /** Joined from another workspace, where their account lives (docs/setup.md). */
+  member: z.boolean(),
+  /** Belongs to more than one workspace: their name, password and two-factor are theirs alone to change. */
+  shared: z.boolean(),
 });
 export type PersonSummary = z.infer<typeof personSummarySchema>;
 
@@ -90,6 +94,8 @@ export const sessionInfoSchema = z.object({
   expiresAt: z.number(),
   ip: z.nullable(z.string()),
   userAgent: z.nullable(z.string()),
+  /** The name of the workspace the session acts in (a person may belong to several). */
+  workspace: z.optional(z.string()),
   /** The session this request came with. */
   current: z.optional(z.boolean()),
 });

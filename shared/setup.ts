@@ -27,6 +27,13 @@ export const setupRequestSchema = z.object({
 });
 export type SetupRequest = z.input<typeof setupRequestSchema>;
 
+/**
+ * `POST /api/workspaces`: an owner creates a further workspace (they become its owner): the same name
+ * and help-centre address rules as first-run set-up.
+ */
+export const newWorkspaceSchema = setupRequestSchema.shape.workspace;
+export type NewWorkspace = z.input<typeof newWorkspaceSchema>;
+
 export const checklistStepIds = ["origin", "embed", "articles", "teammate", "message"] as const;
 export type ChecklistStepId = (typeof checklistStepIds)[number];
 

@@ -41,8 +41,10 @@ import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
+import { searchApi } from "./search/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
 import { checklistApi } from "./workspace/checklist.ts";
+import { workspaceCreate } from "./workspace/create-routes.ts";
 import { workspacesAdmin } from "./workspace/operator-routes.ts";
 import { setupApi } from "./workspace/setup-routes.ts";
 import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
@@ -79,7 +81,7 @@ export const mounts: readonly Mount[] = [
   ["/api/checklist", checklistApi, "admin", "workspace", signedIn],
   // Emailed links (invitation, password reset): the token in the body; per IP, mails per workspace too.
   ["/api/account", accountApi, "public", "workspace", perIp],
-  // Who-am-I and enrolment also before two-factor is set up (per route).
+  // Who-am-I and enrolment also before two-factor is set up (per route); the person's workspaces and the switch.
   ["/api/me", meApi, "session", "workspace", signedIn],
   // Every role reads; editors and owners write (per route).
   ["/api/kb", knowledge, "session", "workspace", signedIn],
@@ -87,6 +89,8 @@ export const mounts: readonly Mount[] = [
   ["/api/inbox", inboxApi, "session", "workspace", signedIn],
   ["/api/agents", agentsApi, "session", "workspace", signedIn],
   ["/api/conversations", agentConversations, "session", "conversation", signedIn],
+  // A few FTS5 queries per call, typed as you go: per agent (search/routes.ts).
+  ["/api/search", searchApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).
@@ -102,6 +106,8 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/ops", ops, "admin", "deployment", perCaller],
   // Import and removal: the ADMIN_TOKEN only (per route). Both doors share one budget.
   ["/api/workspace", workspaceApi, "admin", "workspace", perCaller],
+  // An owner creates a further workspace and switches into it (a new tenant: per person).
+  ["/api/workspaces", workspaceCreate, "session", "deployment", perCaller],
   ["/admin/v1/workspace", workspaceAdmin, "admin", "workspace", perCaller],
   ["/api/api-keys", apiKeys, "admin", "workspace", signedIn],
   ["/admin/v1/api-keys", apiKeys, "admin", "workspace", signedIn],

@@ -58,6 +58,8 @@ declare global {
       LOG_CUSTOMER_DATA?: string;
       /** Operations page requests per caller: "perSecond,burst" (default "1,10"). */
       OPS_RATE_LIMIT?: string;
+      /** Conversation searches per agent: "perSecond,burst" (default "5,30"; docs/search.md). */
+      SEARCH_RATE_LIMIT?: string;
       /** Lowest level logged: "info" (default), "warn", "error". */
       LOG_LEVEL?: string;
 
@@ -125,7 +127,10 @@ export type SessionAgent = {
   email: string;
   name: string;
   role: "agent" | "editor" | "owner";
+  /** The workspace this session acts in (a person may belong to several: docs/setup.md). */
   workspaceId: string;
+  /** The person's home workspace, where their account lives; absent for the ADMIN_TOKEN. */
+  homeWorkspaceId?: string;
   /** The session's public id; absent for the ADMIN_TOKEN (an operator, not a person). */
   sessionId?: string;
   /** The workspace requires two-factor sign-in and this agent has not turned it on yet. */

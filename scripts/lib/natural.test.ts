@@ -20,15 +20,15 @@ describe("demo help centre, natural held-out questions, no history", () => {
   it("answers most with the right article, few wrongly, hands off the cases a person must take", SLOW, async () => {
     const { figures: f } = await evaluateSet("kb", questions);
     expect(f.answerable).toBe(73);
-    expect(f.answeredRight).toBeGreaterThanOrEqual(57); // 78.1 %
+    expect(f.answeredRight).toBeGreaterThanOrEqual(61); // 83.6 %
     expect(f.wrongPct).toBeLessThanOrEqual(3);
-    expect(f.handedOff).toBeGreaterThanOrEqual(10); // of 12
+    expect(f.handedOff).toBeGreaterThanOrEqual(11); // of 12
     expect(f.noneNotAnswered).toBeGreaterThanOrEqual(19); // of 20
   });
 
   it("answers more when the customer answers 'Do you mean …?'", SLOW, async () => {
     const { figures: f } = await evaluateSet("kb", questions, { clarify: true });
-    expect(f.answeredRight).toBeGreaterThanOrEqual(63); // 86.3 %
+    expect(f.answeredRight).toBeGreaterThanOrEqual(65); // 89.0 %
     expect(f.wrongPct).toBeLessThanOrEqual(3);
   });
 });

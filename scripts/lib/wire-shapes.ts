@@ -13,7 +13,7 @@ import {
 } from "../../shared/api.ts";
 import { widgetConfigSchema } from "../../shared/appearance.ts";
 import { historySessionSchema, pastConversationsSchema, pastTranscriptSchema } from "../../shared/customer-history.ts";
-import { eventSchema, serverFrameSchema } from "../../shared/protocol.ts";
+import { AGENTS_ONLY, eventSchema, serverFrameSchema } from "../../shared/protocol.ts";
 import type { Shape } from "../../widget/app/shape.ts";
 
 /** What the widget receives, by the name its shape gets in wire-shapes.gen.ts. */
@@ -51,6 +51,12 @@ type Def = {
 const defOf = (s: z.ZodMiniType): Def => s._zod.def as unknown as Def;
 
 const REF = "\u0000ref:";
+
+/** An object schema whose `audience` can only be the agents'. */
+const agentsOnly = (s: z.ZodMiniType): boolean => {
+  const audience = defOf(s).shape?.audience;
+  return audience !== undefined && (defOf(audience).values ?? []).every((v) => v === AGENTS_ONLY);
+};
 
 /**
  * The shape of `schema`. With `refs`, a schema met inside that is one of `refs` becomes a placeholder
@@ -104,7 +110,9 @@ export function shapeOf(schema: z.ZodMiniType, at = "schema", refs?: Map<z.ZodMi
         Object.fromEntries(Object.entries(d.shape ?? {}).map(([k, v]) => [k, shapeOf(v, `${at}.${k}`, refs)] as const)),
       ];
     case "union": {
-      const options = d.options ?? [];
+      // Agents-only kinds (notes, recorded changes) never reach a customer (protocol.ts forCustomer): they
+      // get no shape, and the widget drops one as it drops any unknown frame.
+      const options = (d.options ?? []).filter((o) => !agentsOnly(o));
       if (!d.discriminator) return ["|", ...options.map((o) => shapeOf(o, `${at}|`, refs))];
       const key = d.discriminator;
       const byValue: Record<string, Shape> = {};

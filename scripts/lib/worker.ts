@@ -1,8 +1,10 @@
 // Starts the real worker locally (`wrangler dev`: workerd + miniflare) with its D1 migrations applied,
 // for the dev command, the end-to-end tests and the benchmark runner.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort, killMarked } from "./procs.ts";
 
 /** Marks the processes of one started worker (wrangler, workerd, esbuild) in their environment. */
@@ -29,6 +31,44 @@ export function ensureBuilt(): void {
   if (b.status !== 0) throw new Error("npm run build failed: wrangler dev serves dist/public");
 }
 
+function applyMigrations(persistTo?: string): void {
+  const persist = persistTo ? ["--persist-to", persistTo] : [];
+  const r = spawnSync(wrangler, ["d1", "migrations", "apply", "edgedesk", "--local", ...persist], {
+    encoding: "utf8",
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+  });
+  if (r.status !== 0) throw new Error(`d1 migrations failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * Brings the local D1 in `persistTo` up to the current migrations. An empty state directory (every
+ * browser test file starts from one) gets a copy of a state migrated once per set of migration files,
+ * kept in the OS temp dir under their hash: `wrangler d1 migrations apply` costs 5 to 15 s a start.
+ * Anything else (the dev command's state, a restart on kept state) is migrated in place.
+ */
+function migrate(persistTo?: string): void {
+  if (!persistTo || (existsSync(persistTo) && readdirSync(persistTo).length > 0)) {
+    applyMigrations(persistTo);
+    return;
+  }
+  const dir = "worker/db/migrations";
+  const hash = createHash("sha256");
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  const template = join(tmpdir(), `edgedesk-migrated-${hash.digest("hex").slice(0, 16)}`);
+  if (!existsSync(template)) {
+    const building = mkdtempSync(`${template}-building-`);
+    try {
+      applyMigrations(building);
+      // Atomic: a concurrent start either sees no template or a whole one.
+      renameSync(building, template);
+    } catch (e) {
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(template)) throw e;
+    }
+  }
+  cpSync(template, persistTo, { recursive: true });
+}
+
 /**
  * Starts `wrangler dev` on `port` (a free one when omitted). wrangler runs in its own process group,
  * marked in its environment, so `stop()` ends wrangler, workerd and esbuild together, and a failed start
@@ -52,11 +92,7 @@ export async function startWorker(opts: {
     ADMIN_TOKEN: adminToken,
   };
   const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
-  const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "edgedesk", "--local", ...persist], {
-    encoding: "utf8",
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
-  });
-  if (migrate.status !== 0) throw new Error(`d1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  migrate(opts.persistTo);
   const args = [
     "dev",
     "--port",

@@ -103,7 +103,8 @@ it("operations: the requests just made, by route, from local metrics", async () 
   expect(await p.getByTestId("ops-source").textContent()).toContain("Local metrics (D1)");
   const requests = Number(await p.getByTestId("ops-tile-requests").locator(".tile-value").textContent());
   expect(requests).toBeGreaterThan(5);
-  expect(await p.getByTestId("ops-route-table").textContent()).toContain("POST /api/privacy/contacts/erase");
+  // The busiest twelve: the privacy page this test just used is among them (one erase call may not be).
+  expect(await p.getByTestId("ops-route-table").textContent()).toMatch(/(GET|POST) \/api\/privacy\//);
   expect(await p.getByTestId("ops-errors-none").count()).toBe(1);
   await p.getByTestId("ops-window-day").click();
   await p.locator("[data-testid=ops][data-loaded=true]").waitFor({ timeout: 15_000 });

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
 const WS = "route-budgets";
@@ -15,6 +16,7 @@ const tight = {
   RATE_LIMIT: "0.001,2",
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
+  SEARCH_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
   SETTINGS_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
@@ -34,7 +36,9 @@ async function send(method: string, path: string, headers: Record<string, string
 type Probe = { method: string; path: string; headers: Record<string, string>; body?: unknown; calls?: number };
 
 let restKey = "";
+let searcher = "";
 let importer = "";
+let creator = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -70,6 +74,8 @@ const probes = (): Record<string, Probe> => {
       headers: ADMIN,
     },
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
+    // Per agent: a session of its own.
+    "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
     "/api/account": {
       method: "POST",
@@ -90,6 +96,15 @@ const probes = (): Record<string, Probe> => {
       headers: { cookie: importer, ...json },
       body: { articles: [] },
       calls: IMPORT_BUDGET.burst + 1,
+    },
+    // A fixed budget per person (workspace/create-routes.ts): an owner's burst of new workspaces, then a 429.
+    // The body is empty, so the calls inside the budget create nothing (400).
+    "/api/workspaces": {
+      method: "POST",
+      path: "/api/workspaces",
+      headers: { cookie: creator, ...json },
+      body: {},
+      calls: CREATE_BUDGET.burst + 1,
     },
     "/rest/v1": {
       method: "GET",
@@ -114,7 +129,9 @@ beforeAll(async () => {
   const r = await send("POST", `/admin/v1/api-keys?workspace=${WS}-a`, ADMIN, { name: "budget probe" });
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
+  searcher = await createAgent("searcher@route-budgets.example", "agent");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
+  creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
 });
 
 describe("route budgets", () => {

@@ -50,6 +50,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/setup",
     "POST /api/account/invite",
     "POST /api/account/invite/accept",
+    "POST /api/account/invite/join",
     "POST /api/account/reset",
     "POST /api/account/reset/complete",
     "GET /rest/v1/openapi.json",
@@ -78,6 +79,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /v1/conversations/:id/follow-up",
     "POST /v1/conversations/:id/follow-up/confirm",
     "POST /v1/conversations/:id/feedback",
+    "GET /v1/conversations/:id/successor",
     "POST /v1/me/session",
     "GET /v1/me/conversations",
     "GET /v1/me/conversations/:id",
@@ -103,6 +105,8 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/me/two-factor/recovery-codes",
     "DELETE /api/me/two-factor",
     "PUT /api/me/availability",
+    "GET /api/me/workspaces",
+    "POST /api/me/workspace",
     "GET /api/kb/articles",
     "GET /api/kb/articles/:id",
     "GET /api/kb/synonyms",
@@ -119,6 +123,9 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/conversations/:id/handback",
     "PUT /api/conversations/:id/handoff-needed",
     "POST /api/conversations/:id/assign",
+    "POST /api/conversations/:id/merge",
+    "POST /api/conversations/:id/split",
+    "GET /api/search",
     "GET /api/conversations/:id/attachments/:file",
     "POST /api/conversations/:id/snooze",
     "DELETE /api/conversations/:id/snooze",
@@ -169,7 +176,7 @@ const TABLE: Record<Access, string[]> = {
     "PUT /api/canned/:cid",
     "DELETE /api/canned/:cid",
   ],
-  sessionOwner: ["PUT /api/appearance"],
+  sessionOwner: ["PUT /api/appearance", "POST /api/workspaces"],
   adminEditor: [
     "GET /admin/v1/kb/articles",
     "PUT /admin/v1/kb/articles",
@@ -412,7 +419,7 @@ describe("route guards", () => {
     const routes = Object.values(TABLE)
       .flat()
       .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
-    expect(routes.length).toBe(17);
+    expect(routes.length).toBe(19);
     const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
     const outcome = async (route: string, who: "ours" | "theirs") => {
       const [method, path] = route.split(" ") as [string, string];

@@ -152,6 +152,15 @@ describe("the owner's checklist", () => {
     expect(kb.status).toBe(200);
     expect(done(await steps(owner))).toEqual(["origin", "articles"]);
 
+    // An invitation sent is the owner's part done; revoked, it no longer counts.
+    const invite = await call<{ id: string }>(owner, "POST", "/admin/v1/invites", { email: "invitee@acme.example" });
+    expect(invite.status).toBe(201);
+    const invited = await steps(owner);
+    expect(done(invited)).toEqual(["origin", "articles", "teammate"]);
+    expect(invited.steps.find((x) => x.id === "teammate")?.detail).toBe("1 person, 1 invitation open");
+    expect((await call(owner, "DELETE", `/admin/v1/invites/${invite.body.id}`)).status).toBeLessThan(300);
+    expect(done(await steps(owner))).toEqual(["origin", "articles"]);
+
     await createAgent("teammate@acme.example", "agent", "acme");
     expect(done(await steps(owner))).toEqual(["origin", "articles", "teammate"]);
 

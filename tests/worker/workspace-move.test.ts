@@ -345,6 +345,15 @@ describe("import into the new deployment", () => {
     expect(await (await env.ATTACHMENTS?.get(files?.objects[0]?.key as string))?.text()).toContain("sync log line");
     const contact = await as(owner, "POST", "/api/privacy/contacts/find", { email: "rae@customer.example" });
     expect(((await contact.json()) as { conversations: unknown[] }).conversations).toHaveLength(2);
+    // Searchable in the new workspace (docs/search.md): its index rows came with it, and its search
+    // follower reads the imported log as well.
+    const found = await waitFor(
+      async () =>
+        ((await (await as(owner, "GET", "/api/search?q=photos%20sync")).json()) as { items: { id: string }[] }).items,
+      (items) => items.some((i) => i.id === moved(mailId)),
+      10_000,
+    );
+    expect(found.map((i) => i.id)).toContain(moved(mailId));
   });
 
   it("keeps settings without their secrets, and the bot answers from the rebuilt KB", { timeout: 40_000 }, async () => {

@@ -7,9 +7,19 @@ import type { ServerFrame, StateEvent } from "../../shared/protocol.ts";
 import { applyFrame, emptyTimeline } from "../../shared/timeline.ts";
 import type { WidgetConfig } from "../contract.ts";
 import { Connection, backoff, type Env, type Status, type Transport } from "./connection.ts";
-import { ApiFailure, createConversation, postJson, warnMisconfigured, type Conv } from "./http.ts";
+import {
+  ApiFailure,
+  auth,
+  conversationUrl,
+  createConversation,
+  json,
+  postJson,
+  warnMisconfigured,
+  type Conv,
+} from "./http.ts";
 import { translator } from "./i18n.ts";
 import * as queue from "./pending.ts";
+import { created } from "./wire.ts";
 
 /** "unavailable": the site is misconfigured (unknown key, refused origin); nothing is retried until the visitor asks. */
 export type LinkStatus = "idle" | Status | "failed" | "unavailable";
@@ -103,9 +113,19 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
     batch(() => {
       // lastSeq moved only if the reducer accepted the event (it owns dedup; we only observe it).
       if (f.t === "event" && next.lastSeq !== prev.lastSeq) {
-        if (f.event.type === "state") notes.value = [...notes.value, f.event];
-        else if (f.event.type === "message" && (f.event.author === "bot" || f.event.author === "agent"))
-          incoming.value++;
+        const e = f.event;
+        const c = conv.value;
+        if (e.type === "state") notes.value = [...notes.value, e];
+        else if (e.type === "message") {
+          if (e.author === "bot" || e.author === "agent") incoming.value++;
+          // Merged into another conversation (docs/search.md): go on there when this widget can open it.
+          else if (e.link?.kind === "merged-into" && c)
+            json(doFetch(conversationUrl(cfg.api, cfg.site, c, "successor"), { headers: auth(c) }), created).then(
+              switchTo,
+              // It continues on another channel: the merge's line in the transcript says so.
+              () => {},
+            );
+        }
       }
       timeline.value = next;
       pending.value = queue.reconcile(pending.value, next);
@@ -156,11 +176,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       (r) => {
         creating = undefined;
         createAttempt = 0;
-        const c = { id: r.id, token: r.token };
-        local.write(convKey, JSON.stringify(c));
-        conv.value = c;
-        connect(c);
-        return c;
+        return adopt({ id: r.id, token: r.token });
       },
       (e: unknown) => {
         creating = undefined;
@@ -179,6 +195,21 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       },
     );
     return creating;
+  }
+
+  /** The current conversation from now on, kept for a reload. */
+  function adopt(c: Conv): Conv {
+    local.write(convKey, JSON.stringify(c));
+    conv.value = c;
+    connect(c);
+    return c;
+  }
+
+  /** Picks up another of the customer's chats (from their history, or a merge): it becomes the current one. */
+  function switchTo(c: Conv): void {
+    if (conv.value?.id === c.id) return;
+    reset();
+    adopt(c);
   }
 
   function reset(): void {
@@ -239,14 +270,7 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       typingTimer = setTimeout(() => setTyping(false), 4000);
     },
     newConversation: reset,
-    /** Picks up another of the customer's open chats (from their history): it becomes the current one. */
-    switchTo(c: Conv): void {
-      if (conv.value?.id === c.id) return;
-      reset();
-      local.write(convKey, JSON.stringify(c));
-      conv.value = c;
-      connect(c);
-    },
+    switchTo,
     identify(req: IdentifyRequest): void {
       identity = req;
       identifiedFor = undefined;

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod/mini";
 import { received, shapeOf } from "../../scripts/lib/wire-shapes.ts";
+import { AGENTS_ONLY } from "../../shared/protocol.ts";
 import { parseFrame } from "./connection.ts";
 import { getEvents, postMessage } from "./http.ts";
 import { type Shape, valid } from "./shape.ts";
@@ -32,6 +33,25 @@ const events = [
   { seq: 4, at: 4, type: "state", state: "agent", name: "Ana", reason: "asked" },
   { seq: 5, at: 5, type: "csat", score: 5, comment: "great" },
   { seq: 6, at: 6, type: "retract", messageId: "m3", by: "Ana" },
+  // A merge's line and a message merged in from another conversation (docs/search.md).
+  {
+    seq: 9,
+    at: 9,
+    type: "message",
+    id: "m9",
+    author: "system",
+    text: "joined",
+    link: { kind: "merged-from", conversationId: "c2" },
+  },
+  {
+    seq: 10,
+    at: 2,
+    type: "message",
+    id: "m10",
+    author: "customer",
+    text: "earlier",
+    origin: { kind: "merged", conversationId: "c2", channel: "email", messageId: "e1" },
+  },
   { seq: 7, at: 7, type: "note", audience: "agents", id: "n", text: "vip", name: "Ana" },
   {
     seq: 8,
@@ -129,7 +149,9 @@ describe("wire shapes", () => {
       for (const sample of samples[name as keyof typeof received]) {
         expect(z.safeParse(schema, sample).success, `${name} sample`).toBe(true);
         for (const v of [sample, ...mutations(sample)]) {
-          expect(valid(shape, v), `${name}: ${JSON.stringify(v)}`).toBe(z.safeParse(schema, v).success);
+          // Agents-only items (a note) are valid for zod but never sent to a customer: no shape takes them.
+          const agentsOnly = JSON.stringify(v).includes(`"audience":"${AGENTS_ONLY}"`);
+          expect(valid(shape, v), `${name}: ${JSON.stringify(v)}`).toBe(z.safeParse(schema, v).success && !agentsOnly);
           checked++;
         }
       }
@@ -154,6 +176,13 @@ describe("received data that does not match", () => {
     expect(warn).toHaveBeenCalledTimes(3);
     expect(parseFrame('{"t":"ready","lastSeq":3,"state":"bot"}')).toEqual({ t: "ready", lastSeq: 3, state: "bot" });
     expect(warn).toHaveBeenCalledTimes(3);
+  });
+
+  it("an agents-only event (a note) is dropped like an unknown one: the server never sends it to a customer", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const note = { seq: 7, at: 7, type: "note", audience: "agents", id: "n", text: "vip", name: "Ana" };
+    expect(parseFrame(JSON.stringify({ t: "event", event: note }))).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   it("an HTTP answer fails like a network error (retryable, not 'gone' or 'rejected')", async () => {

@@ -174,10 +174,13 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
         }
       }
       if (d.reason === "asked-for-person") {
-        // "I want a person" says nothing of the problem: route on what the customer asked before.
-        r = ctx.earlier.length
-          ? await retriever.retrieve(kb, m.workspaceId, ctx.earlier.join("\n"), locale)
-          : { ...r, candidates: [] };
+        // "I want a person" says nothing of the problem: route on what the customer asked before. If
+        // that was out of scope ("write me a poem about my iPhone 13"), retrieval found no article for
+        // it, however one shared word ranks, so the packet lists none.
+        const before = ctx.earlier.join("\n");
+        r = before ? await retriever.retrieve(kb, m.workspaceId, before, locale) : { ...r, candidates: [] };
+        const scope = decide(r, { text: before, locale, priorLowConfidence: 0, priorFailures: 0 }, config);
+        if (scope.reason === "out-of-scope") r = { ...r, candidates: [] };
         const top = r.candidates[0];
         if (top && top.score >= config.answerMinConfidence) d.article = top;
         else delete d.article;

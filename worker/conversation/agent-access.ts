@@ -5,9 +5,8 @@ import type { Outcome } from "./model.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 
-/** The conversation's stub (`:id`), once we know it belongs to the caller's workspace. */
-export async function workspaceConversation(c: Context<AppEnv>) {
-  const id = c.req.param("id") ?? "";
+/** The conversation's stub (`:id`, or `id`), once we know it belongs to the caller's workspace. */
+export async function workspaceConversation(c: Context<AppEnv>, id = c.req.param("id") ?? "") {
   const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
     .bind(id)
     .first<{ workspace_id: string }>();
@@ -17,8 +16,8 @@ export async function workspaceConversation(c: Context<AppEnv>) {
   return c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
 }
 
-/** Turns a refused state change into a 409 the console can show. */
+/** Turns a refused state change into a 409 the console can show (404 for what is not there). */
 export function settle<T>(r: Outcome<T>): T {
-  if (!r.ok) throw new ApiFailure(409, r.error, r.message);
+  if (!r.ok) throw new ApiFailure(r.error === "not_found" ? 404 : 409, r.error, r.message);
   return r.value;
 }

@@ -1,6 +1,8 @@
 // The console's conversation API, `/api/conversations` (an agent's session, any role): detail, live
-// socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, email
-// attachments, snooze, scheduled replies and reminders (later.ts); and the admin read `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
+// socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, merge and
+// split (merge.ts: any agent, between conversations of their workspace and of one customer), snooze,
+// scheduled replies and reminders (later.ts), email attachments; and the admin read
+// `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
 // Every route reaches only conversations of the caller's workspace (agent-access.ts). No budget of
 // their own: each needs a signed-in person, and every write is one turn of that conversation's object.
 import { Hono, type Context } from "hono";
@@ -15,6 +17,7 @@ import {
   scheduledReplySchema,
   snoozeSchema,
 } from "../../shared/api.ts";
+import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/merge.ts";
 import { attachmentDownload } from "../channels/email/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
@@ -142,6 +145,33 @@ agentConversations.delete("/:id/schedules/:sid", async (c) => {
   const stub = await workspaceConversation(c);
   settle(await stub.cancelSchedule(who(c), c.req.param("sid")));
   return c.json({ ok: true });
+});
+
+/**
+ * Merges `other` into this conversation (kept): both must be the caller's workspace's (a conversation of
+ * another workspace is missing, as everywhere here) and the same customer's (refused with 409
+ * `different_customer` in the other conversation's object, which holds its own record). Answers once
+ * the history is copied; the same merge again answers `duplicate`.
+ */
+agentConversations.post("/:id/merge", async (c) => {
+  const id = c.req.param("id");
+  const kept = await workspaceConversation(c);
+  const body = parseOr400(mergeRequestSchema, await jsonBody(c), "body");
+  if (body.other === id) throw new ApiFailure(409, "same_conversation", "a conversation cannot be merged into itself");
+  const other = await workspaceConversation(c, body.other);
+  const target = await kept.mergeTarget();
+  if (!target) throw new ApiFailure(404, "not_found", "no such conversation");
+  const r = settle(await other.mergeInto(target, who(c)));
+  const out: MergeResult = { kept: id, merged: body.other, duplicate: r.duplicate };
+  return c.json(out, r.duplicate ? 200 : 201);
+});
+
+/** Moves one message into a new conversation of the same customer; asked again, the same one (200). */
+agentConversations.post("/:id/split", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(splitRequestSchema, await jsonBody(c), "body");
+  const r: SplitResult = settle(await stub.split(who(c), body.messageId));
+  return c.json(r, r.duplicate ? 200 : 201);
 });
 
 /** A file an email brought in (channels/email/attachments.ts). */

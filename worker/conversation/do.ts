@@ -2,6 +2,7 @@
 // (wiring.ts): its RPC methods, its sockets and streams (transport.ts), its one alarm (timers.ts). The
 // logic is in lifecycle.ts and bot.ts; what follows elsewhere is the outbox's (outbox.ts, followers.ts).
 import { DurableObject } from "cloudflare:workers";
+import { nanoid } from "nanoid";
 import {
   type AgentRef,
   type ConversationDetail,
@@ -20,6 +21,7 @@ import { tooMany } from "./budget.ts";
 import type { Later } from "./later.ts";
 import type { Engine, NewConversation } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
+import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
 import { type Agent, type Meta, type Outcome, outcome, outcomeOf } from "./model.ts";
 import { eraseAll, exportData, type ImportResult, importable, importData, type MoveParts } from "./moves.ts";
 import type { Outbox } from "./outbox.ts";
@@ -43,13 +45,14 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly timers: Timers;
   private readonly later: Later;
   private readonly moves: MoveParts;
+  private readonly merges: MergeSplit;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const p = wire(ctx, env);
     ({ store: this.store, engine: this.engine, outbox: this.outbox, transport: this.transport } = p);
-    ({ sends: this.sends, followUp: this.followUp, timers: this.timers, later: this.later } = p);
+    ({ sends: this.sends, followUp: this.followUp, timers: this.timers, later: this.later, merges: this.merges } = p);
     this.moves = p;
     // A fresh instance that finds unanswered questions or followers behind replaces one that died
     // mid-turn: catch up from an alarm (retried by the runtime if it fails), now.
@@ -232,6 +235,42 @@ export class ConversationDO extends DurableObject<Env> {
       now: Date.now(),
     });
     this.engine.linkContact(contactId);
+  }
+
+  // ---- merge and split (merge.ts) -------------------------------------------------------------------
+
+  /** What a merge into this conversation needs to know; null before it exists or once erased. */
+  mergeTarget(): MergeTarget | null {
+    return this.merges.target();
+  }
+
+  /** Closes this conversation into `kept`; answers once its history is there too (the merge follower). */
+  async mergeInto(kept: MergeTarget, agent: Agent): Promise<Outcome<{ duplicate: boolean }>> {
+    const r = outcome(() => this.merges.mergeInto(kept, agent));
+    if (r.ok) await this.outbox.flush();
+    return r;
+  }
+
+  /** Events of a conversation merged into this one (its merge follower calls). */
+  absorb(from: Source, items: Incoming[], opening: boolean): Outcome<{ stored: number }> {
+    return outcome(() => this.merges.absorb(from, items, opening));
+  }
+
+  /** Moves a message into a new conversation; answers once that conversation is open (the merge follower). */
+  async split(agent: Agent, messageId: string): Promise<Outcome<{ conversationId: string; duplicate: boolean }>> {
+    const r = outcome(() => this.merges.split(agent, messageId, () => nanoid(21)));
+    if (r.ok) await this.outbox.flush();
+    return r;
+  }
+
+  /** Opens this conversation from a split (the source's merge follower calls). */
+  openSplit(seed: SplitSeed): Outcome<null> {
+    return outcome(() => (this.merges.openSplit(seed, () => this.outbox.begin()), null));
+  }
+
+  /** Where this conversation went, when it was merged into another. */
+  successor(): string | null {
+    return this.merges.successor();
   }
 
   // ---- privacy (worker/privacy/) and workspace moves (worker/workspace/) ---------------------------

@@ -11,6 +11,8 @@ import { analyticsFollower } from "../insights/analytics/follower.ts";
 import { notifyFollower } from "../insights/notify/follower.ts";
 import { knowledgeFollower } from "../knowledge/follower.ts";
 import type { SubjectIndex } from "../privacy/subjects.ts";
+import { searchFollower } from "../search/follower.ts";
+import { type MergePeers, mergeFollower } from "./merge.ts";
 import { inboxItemOf } from "./model.ts";
 import type { Follower, FollowerPorts } from "./outbox.ts";
 
@@ -27,7 +29,32 @@ export function followersOf(env: Env, ports: FollowerPorts, subjects: SubjectInd
     csatFollower(env),
     handoffMarkFollower(env),
     { name: "privacy-subjects", kind: "state", run: ({ meta }) => subjects.index(meta) },
+    searchFollower(env),
+    mergeFollower(mergePeers(env), ports),
   ];
+}
+
+/**
+ * The other conversations a merge or split writes to, through their own objects. A refusal there is an
+ * answer, not a failure to retry (the kept conversation was erased since, say): it is logged and the
+ * follower moves on; anything else throws, and the outbox tries again.
+ */
+function mergePeers(env: Env): MergePeers {
+  const stub = (id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
+  const settled = (what: string, r: { ok: true } | { ok: false; error: string; message: string }) => {
+    if (!r.ok) console.error(JSON.stringify({ at: "merge", what, refused: r.error, message: r.message }));
+  };
+  return {
+    absorb: async (into, from, items, opening) => settled("absorb", await stub(into).absorb(from, items, opening)),
+    openSplit: async (seed) => settled("split", await stub(seed.id).openSplit(seed)),
+    async linkContact(contactId, conversationId, channel) {
+      await env.DB.prepare(
+        "INSERT OR IGNORE INTO contact_conversations (contact_id, conversation_id, channel, created_at) VALUES (?, ?, ?, ?)",
+      )
+        .bind(contactId, conversationId, channel, Date.now())
+        .run();
+    },
+  };
 }
 
 /** The console's list and search read the D1 `conversations` row: an upsert of the record as it is now. */

@@ -116,14 +116,15 @@ export class Engine implements BotHost {
   customerMessage(
     clientId: string,
     text: string,
-    extra: Pick<MessageEvent, "attachments" | "choice"> = {},
+    extra: Pick<MessageEvent, "attachments" | "choice" | "origin"> = {},
   ): { seq: number; duplicate: boolean; done: Promise<void> } {
     const { event, duplicate } = this.store.append(
       { type: "message", id: this.newId(), author: "customer", text, clientId, at: this.out.now(), ...extra },
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
-    const answers = botAnswers(this.meta.state);
+    // A merged conversation stays closed: the message is forwarded to the one it was merged into (merge.ts).
+    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto;
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
@@ -153,6 +154,9 @@ export class Engine implements BotHost {
     text: string,
     extra: Pick<MessageEvent, "original"> = {},
   ): { seq: number; duplicate: boolean } {
+    const into = this.meta.mergedInto;
+    if (into && !this.store.hasClientId(clientId))
+      throw new Refused("merged", `this conversation was merged into ${into}: reply there`);
     const { event, duplicate } = this.store.append(
       {
         type: "message",
@@ -477,8 +481,10 @@ export class Engine implements BotHost {
     if (from === "agent") this.later?.leftAgent();
   }
 
-  emit(e: NewEvent): ConversationEvent {
-    const { event } = this.store.append(e);
+  /** Stores and broadcasts an event; with a `clientId` already stored, returns that event and changes nothing. */
+  emit(e: NewEvent, clientId?: string): ConversationEvent {
+    const { event, duplicate } = this.store.append(e, clientId);
+    if (duplicate) return event;
     this.out.broadcast({ t: "event", event });
     this.out.changed();
     return event;

@@ -206,6 +206,16 @@ export class Store {
     ).map((r) => eventOf(r.data, r.seq));
   }
 
+  /** The whole log, read a page at a time. */
+  all(reader: Reader = "agent"): ConversationEvent[] {
+    const out: ConversationEvent[] = [];
+    for (;;) {
+      const page = this.events(out[out.length - 1]?.seq ?? 0, 1000, reader);
+      out.push(...page);
+      if (page.length < 1000) return out;
+    }
+  }
+
   /** The text of the latest message from the customer or an agent: the console list's preview. */
   lastText(): string {
     const row = this.sql<{ t: string | null }>(

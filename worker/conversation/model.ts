@@ -83,6 +83,16 @@ export type Meta = {
   snoozed?: { id: string; until?: number };
   /** Back from a snooze: when and why; cleared when an agent writes again. */
   woke?: { at: number; reason: "time" | "reply" };
+  /**
+   * Merged into this conversation of the same customer (merge.ts): closed, its history copied there from
+   * the line at `mergeSeq`, and the customer's later messages forwarded there.
+   */
+  mergedInto?: string;
+  mergeSeq?: number;
+  /** Split off from this conversation (merge.ts). */
+  splitFrom?: string;
+  /** Messages split off from here: the new conversation and the agent who moved it, by message id. */
+  splits?: Record<string, { to: string; by: Agent }>;
 };
 
 /**
@@ -257,6 +267,17 @@ export const isVip = (v: string | number | boolean | undefined): boolean =>
 
 /** Current priority: an agent's choice, else the handoff packet's. */
 export const currentPriority = (m: Meta): string | undefined => m.priority ?? m.handoff?.priority;
+
+/**
+ * An event copied or moved in from another conversation (a merge, a split): history already told there,
+ * not news, for the followers whose effects leave the desk (webhooks, mail, analytics, gaps). A message
+ * the customer wrote into a merged conversation afterwards ("forwarded") is news.
+ */
+export const isHistory = (e: ConversationEvent): boolean =>
+  (e.type === "message" || e.type === "note") && e.origin !== undefined && e.origin.kind !== "forwarded";
+
+/** The events of a batch that happened in this conversation (see isHistory). */
+export const news = (events: ConversationEvent[]): ConversationEvent[] => events.filter((e) => !isHistory(e));
 
 export const customerMessages = (events: ConversationEvent[]): MessageEvent[] =>
   events.filter((e): e is MessageEvent => e.type === "message" && e.author === "customer");

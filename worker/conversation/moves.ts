@@ -21,12 +21,7 @@ export type ImportResult = { imported: true } | { imported: false; reason: "eras
 export function exportData(store: Store, workspaceId: string): { meta: Meta; events: ConversationEvent[] } | null {
   const m = store.meta();
   if (!m || m.workspaceId !== workspaceId) return null;
-  const events: ConversationEvent[] = [];
-  for (;;) {
-    const page = store.events(events[events.length - 1]?.seq ?? 0, 1000);
-    events.push(...page);
-    if (page.length < 1000) return { meta: m, events };
-  }
+  return { meta: m, events: store.all() };
 }
 
 /**
@@ -69,5 +64,7 @@ export function importData(p: MoveParts, workspaceId: string, meta: Meta, events
   const { pending: _pending, ...rest } = meta;
   p.store.saveMeta({ ...rest, workspaceId });
   p.outbox.skipAll();
+  // What still reads it (the search index) catches up now.
+  p.outbox.kick();
   return { imported: true };
 }

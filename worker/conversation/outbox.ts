@@ -23,6 +23,8 @@ export type FollowerPorts = {
   emit(e: NewEvent): void;
   /** The latest customer or agent message's text (the console list's preview). */
   lastText(): string;
+  /** The whole log as agents see it (a merge copies it: merge.ts). */
+  history(): ConversationEvent[];
   turn(messageId: string): TurnRecord | null;
   dropTurn(messageId: string): void;
   /** A customer socket or SSE stream is open: they see new messages in the chat. */
@@ -45,6 +47,11 @@ export type Follower = {
   kind: "events" | "state";
   /** Events per run (events followers); 1 for followers whose effect cannot be repeated cheaply (mail). */
   batch?: number;
+  /**
+   * An events follower added after conversations already exist starts at their first event, not at the
+   * end of their log: its past is what it needs (the search index), not news (webhooks, mail).
+   */
+  backfill?: boolean;
   run(r: FollowerRun): Promise<void>;
 };
 
@@ -134,9 +141,13 @@ export class Outbox {
       this.sql.exec("INSERT OR IGNORE INTO outbox (follower, cursor, runs) VALUES (?, 0, 0)", f.name);
   }
 
-  /** Every follower past what is stored now (an import): nothing of it is news. */
+  /**
+   * Every follower past what is stored now (an import): nothing of it is news. Followers that backfill
+   * (the search index) read it from the start: their past is what they need.
+   */
   skipAll(): void {
-    for (const f of this.followers) this.skipTo(f.name, f.kind === "state" ? this.log.version() : this.log.lastSeq());
+    for (const f of this.followers)
+      if (!f.backfill) this.skipTo(f.name, f.kind === "state" ? this.log.version() : this.log.lastSeq());
   }
 
   /** Sets a follower's cursor without running it: an imported log is history, not news. */
@@ -166,7 +177,7 @@ export class Outbox {
   /**
    * A follower's row. New conversations have theirs from `begin()`; one from before the outbox (or a
    * follower added since) starts at its legacy cursor, or at the log's end: its past is not news for
-   * webhooks or mail. State followers start at 0 and mirror the record once.
+   * webhooks or mail. State followers, and followers that backfill, start at 0 and see the whole log once.
    */
   private row(f: Follower): Row {
     const found = this.sql
@@ -174,8 +185,9 @@ export class Outbox {
       .toArray()[0];
     if (found) return found;
     const last = this.log.lastSeq();
-    const start = f.kind === "state" || last === 0 ? 0 : (this.legacy(f.name) ?? last);
-    const runs = f.kind === "events" && last > 0 ? 1 : 0;
+    const fromStart = f.kind === "state" || last === 0 || f.backfill === true;
+    const start = fromStart ? 0 : (this.legacy(f.name) ?? last);
+    const runs = f.kind === "events" && !fromStart ? 1 : 0;
     this.sql.exec("INSERT OR IGNORE INTO outbox (follower, cursor, runs) VALUES (?, ?, ?)", f.name, start, runs);
     return { follower: f.name, cursor: start, runs, attempts: 0, retry_at: null };
   }

@@ -27,6 +27,10 @@ const en = {
   handoffClosedUnknown:
     "Our team is offline right now. I've passed your conversation on, so they'll see everything you've written here when they're back.",
   closedEmail: "Leave your email address below and their reply will reach you there, even if you close this page.",
+  mergedInto: "This conversation has been joined with your other conversation with us, and continues there.",
+  mergedFrom: "Your other conversation with us has been joined to this one: its messages follow.",
+  splitTo: "One message was moved to a conversation of its own, so that each topic gets its own answer.",
+  splitFrom: "This conversation was started from a message you sent in another conversation with us.",
 };
 
 export type ReplyKey = keyof typeof en;
@@ -56,6 +60,10 @@ const es: Record<ReplyKey, string> = {
   handoffClosedUnknown:
     "Nuestro equipo no está disponible ahora. Ya les he pasado tu conversación, así que verán todo lo que has escrito aquí cuando vuelvan.",
   closedEmail: "Deja tu correo electrónico abajo y te llegará su respuesta allí, aunque cierres esta página.",
+  mergedInto: "Esta conversación se ha unido a tu otra conversación con nosotros, y continúa allí.",
+  mergedFrom: "Tu otra conversación con nosotros se ha unido a esta: sus mensajes siguen.",
+  splitTo: "Un mensaje se ha movido a una conversación propia, para que cada tema tenga su propia respuesta.",
+  splitFrom: "Esta conversación empezó con un mensaje que enviaste en otra conversación con nosotros.",
 };
 
 const fr: Partial<Record<ReplyKey, string>> = {

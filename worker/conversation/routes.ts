@@ -15,6 +15,7 @@ import {
   type PostedMessage,
 } from "../../shared/api.ts";
 import { WS_PROTOCOL } from "../../shared/credentials.ts";
+import type { Successor } from "../../shared/merge.ts";
 import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { slowDown } from "./budget.ts";
 import { startConversation } from "./start.ts";
@@ -183,6 +184,24 @@ conversations.post("/:id/follow-up/confirm", async (c) => {
   const r = await stub.confirmFollowUp(body.code);
   if (!r.ok) throw new ApiFailure(followUpStatus(r.error), r.error, r.message);
   return c.json(r.value);
+});
+
+/**
+ * Where a conversation merged into another one went, with its token, when this site's widget can open
+ * it (the widget goes on there: docs/search.md); 404 `elsewhere` when it continues on another channel,
+ * which the merge's line in the transcript says. A merge joins only conversations of one verified
+ * customer, and the caller holds this one's token.
+ */
+conversations.get("/:id/successor", async (c) => {
+  const { stub } = await open(c);
+  const to = await stub.successor();
+  if (!to) throw new ApiFailure(404, "not_merged", "this conversation was not merged into another");
+  const kept = await c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(to)).mergeTarget();
+  const site = c.get("site");
+  if (kept?.siteKey !== site.key || kept.workspaceId !== site.workspaceId)
+    throw new ApiFailure(404, "elsewhere", `this conversation continues in ${to}, on another channel`);
+  const out: Successor = { id: to, token: await conversationToken(c.env.SECRET, to), state: kept.state };
+  return c.json(out);
 });
 
 /** Thumbs up/down on one bot answer, for the content team's article figures and gaps. */

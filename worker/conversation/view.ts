@@ -44,6 +44,8 @@ export function detailOf(
     ...(m.woke ? { woke: m.woke } : {}),
     ...(schedules.length ? { schedules } : {}),
     ...(m.timeZone ? { timeZone: m.timeZone } : {}),
+    ...(m.mergedInto ? { mergedInto: m.mergedInto } : {}),
+    ...(m.splitFrom ? { splitFrom: m.splitFrom } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { Bucket, frameLimits, messageLimits } from "./budget.ts";
 import { followersOf } from "./followers.ts";
 import { Later } from "./later.ts";
 import { Engine } from "./lifecycle.ts";
+import { MergeSplit } from "./merge.ts";
 import { type Sql, Store } from "./log.ts";
 import { botAnswers, type NewEvent } from "./model.ts";
 import { legacyCursor, Outbox } from "./outbox.ts";
@@ -34,6 +35,7 @@ export type Parts = {
   subjects: SubjectIndex;
   timers: Timers;
   later: Later;
+  merges: MergeSplit;
   storage: DurableObjectStorage;
 };
 
@@ -110,6 +112,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     record: engine,
     emit: (e: NewEvent) => void engine.emit(e),
     lastText: () => store.lastText(),
+    history: () => store.all(),
     turn: (id: string) => store.turn(id),
     dropTurn: (id: string) => store.dropTurn(id),
     customerConnected: () => transport.customerConnected(),
@@ -155,5 +158,12 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     () => nanoid(12),
   );
   engine.later = later;
-  return { store, engine, outbox, transport, sends, followUp, subjects, timers, later, storage: ctx.storage };
+  const merges = new MergeSplit(
+    store,
+    engine,
+    () => nanoid(12),
+    () => Date.now(),
+    waitUntil,
+  );
+  return { store, engine, outbox, transport, sends, followUp, subjects, timers, later, merges, storage: ctx.storage };
 }

@@ -7,6 +7,9 @@
 // availability. Assigning to someone else or to a team needs the editor or owner role, or being the
 // conversation's current assignee (passing on your own work). Setting another agent's teams or
 // availability needs the owner role (or the ADMIN_TOKEN): the guard of people/routes.ts.
+//
+// A workspace's agents are its home agents and its members alike (the `workspace_people` view,
+// migration 0033), each with this workspace's role, teams and availability.
 import type { Context } from "hono";
 import type * as z from "zod/mini";
 import type { AgentPresence, AgentSummary, agentRoutingSchema, AssignRequest, Role } from "../../shared/api.ts";
@@ -14,13 +17,16 @@ import { parseJson, stringList } from "../../shared/json.ts";
 import { audit } from "../audit/log.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
+import { setPerWorkspace } from "../people/members.ts";
 
 type AgentRow = { id: string; email: string; name: string; role: Role; teams: string; away: number };
 
 export const inboxOf = (c: Context<AppEnv>) => c.env.INBOX.get(c.env.INBOX.idFromName(c.get("agent").workspaceId));
 
 async function agentIn(c: Context<AppEnv>, id: string): Promise<AgentRow | null> {
-  return c.env.DB.prepare("SELECT id, email, name, role, teams, away FROM agents WHERE id = ? AND workspace_id = ?")
+  return c.env.DB.prepare(
+    "SELECT id, email, name, role, teams, away FROM workspace_people WHERE id = ? AND workspace_id = ?",
+  )
     .bind(id, c.get("agent").workspaceId)
     .first<AgentRow>();
 }
@@ -37,7 +43,7 @@ const summary = (r: AgentRow): AgentSummary => ({
 /** Everyone in the workspace, with who is online and their load from the inbox. */
 export async function roster(c: Context<AppEnv>): Promise<(AgentSummary & Pick<AgentPresence, "online" | "load">)[]> {
   const rows = await c.env.DB.prepare(
-    "SELECT id, email, name, role, teams, away FROM agents WHERE workspace_id = ? ORDER BY name",
+    "SELECT id, email, name, role, teams, away FROM workspace_people WHERE workspace_id = ? ORDER BY name",
   )
     .bind(c.get("agent").workspaceId)
     .all<AgentRow>();
@@ -52,9 +58,7 @@ export async function roster(c: Context<AppEnv>): Promise<(AgentSummary & Pick<A
 /** The caller's own availability: stored, and the inbox routes accordingly from now on. */
 export async function setOwnAvailability(c: Context<AppEnv>, away: boolean): Promise<void> {
   const me = c.get("agent");
-  await c.env.DB.prepare("UPDATE agents SET away = ? WHERE id = ?")
-    .bind(away ? 1 : 0, me.id)
-    .run();
+  await setPerWorkspace(c.env.DB, me.workspaceId, me.id, { away: away ? 1 : 0 });
   await inboxOf(c).setAgent({ id: me.id, name: me.name, away });
 }
 
@@ -91,9 +95,10 @@ export async function setRouting(
   const before = parseJson(stringList, row.teams, `agents.teams of ${row.id}`);
   const teams = body.teams ? [...new Set(body.teams)] : before;
   const away = body.away ?? row.away === 1;
-  await c.env.DB.prepare("UPDATE agents SET teams = ?, away = ? WHERE id = ?")
-    .bind(JSON.stringify(teams), away ? 1 : 0, row.id)
-    .run();
+  await setPerWorkspace(c.env.DB, c.get("agent").workspaceId, row.id, {
+    teams: JSON.stringify(teams),
+    away: away ? 1 : 0,
+  });
   await inboxOf(c).setAgent({ id: row.id, name: row.name, teams, away });
   await audit(c, {
     action: "agent.routing",

@@ -36,8 +36,8 @@ inboxApi.get("/ws", async (c) => {
     throw new ApiFailure(426, "upgrade_required", "expected a WebSocket upgrade");
   // The socket is the agent's presence: the inbox routes to whoever is connected and not away.
   const a = c.get("agent");
-  const row = await c.env.DB.prepare("SELECT teams, away FROM agents WHERE id = ?")
-    .bind(a.id)
+  const row = await c.env.DB.prepare("SELECT teams, away FROM workspace_people WHERE id = ? AND workspace_id = ?")
+    .bind(a.id, a.workspaceId)
     .first<{ teams: string; away: number }>();
   return inboxOf(c).fetch("https://inbox/ws", {
     headers: {

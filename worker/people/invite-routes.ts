@@ -2,6 +2,10 @@
 // lists the invitations still open and withdraws one. An invitation grants at most the inviter's own
 // role, expires after 7 days and works once (worker/people/links.ts); a new one for the same address
 // replaces the open one. Sending is budgeted per client address and per workspace. Audited.
+// An address that already has an account in another workspace is invited like any other (the answer
+// is the same, so it does not tell the inviter who has an account); the mail asks the person to join
+// with that account (account-routes.ts `/invite/join`), and the inviter never sets or learns its
+// password. Someone already in this workspace is not invited again.
 import { Hono, type Context } from "hono";
 import type { Role } from "../../shared/api.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
@@ -54,9 +58,12 @@ invitesAdmin.post("/", ...mailBudget, async (c) => {
   const me = c.get("agent");
   if (rank[body.role] > rank[me.role])
     throw new ApiFailure(403, "forbidden", `inviting an ${body.role} needs that role yourself`);
-  // The same answer as creating an account with a taken email, wherever that account lives.
-  const taken = await c.env.DB.prepare("SELECT 1 AS x FROM agents WHERE email = ?").bind(body.email).first();
-  if (taken) throw new ApiFailure(409, "email_taken", "an account with this email already exists");
+  const here = await c.env.DB.prepare("SELECT 1 AS x FROM workspace_people WHERE email = ? AND workspace_id = ?")
+    .bind(body.email, ws(c))
+    .first();
+  if (here) throw new ApiFailure(409, "already_member", "this person is already in the workspace");
+  // Only the mail differs for an existing account (the person reads it, the inviter does not).
+  const account = await c.env.DB.prepare("SELECT 1 AS x FROM agents WHERE email = ?").bind(body.email).first();
 
   const now = Date.now();
   const id = crypto.randomUUID();
@@ -89,7 +96,7 @@ invitesAdmin.post("/", ...mailBudget, async (c) => {
   const sent = await sendLinkMail(c, ws(c), {
     to: body.email,
     subject: `You're invited to ${workspace?.name ?? "a support desk"} on EdgeDesk`,
-    text: `${me.name} (${me.email}) invited you to answer customers in ${workspace?.name ?? "their workspace"} on EdgeDesk, as ${body.role === "agent" ? "an agent" : `an ${body.role}`}.\n\nTo accept, open this link, choose your name and a password:\n\n${link}\n\nThe link works once, for 7 days. If you did not expect this, ignore this email.`,
+    text: `${me.name} (${me.email}) invited you to answer customers in ${workspace?.name ?? "their workspace"} on EdgeDesk, as ${body.role === "agent" ? "an agent" : `an ${body.role}`}.\n\n${account ? `You already have an EdgeDesk account with this address: open this link while signed in (or enter that account's password there) to add the workspace to it. Your password stays yours; you switch between workspaces in the console's header.` : "To accept, open this link, choose your name and a password:"}\n\n${link}\n\nThe link works once, for 7 days. If you did not expect this, ignore this email.`,
   });
   if (!sent) {
     await c.env.DB.prepare("DELETE FROM invites WHERE id = ?").bind(id).run();

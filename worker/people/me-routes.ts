@@ -3,8 +3,14 @@
 // is set up in a workspace that requires it; nothing else does (middleware/auth.ts). Each route names
 // which of the two session guards it takes. The agent's own availability for routing is here too
 // (inbox/agents.ts). No budget of its own: a signed-in person's own settings.
+//
+// A person who belongs to several workspaces lists them (`GET /workspaces`) and switches
+// (`POST /workspace`): a new session acting in the other workspace, and the current one ends, so a
+// session is only ever in one workspace. Their password, sessions and two-factor are the account's,
+// across every workspace.
 import { Hono, type Context } from "hono";
 import { availabilitySchema, type Me } from "../../shared/api.ts";
+import { type MyWorkspaces, switchWorkspaceSchema } from "../../shared/people.ts";
 import {
   passwordChangeSchema,
   twoFactorCodeSchema,
@@ -15,6 +21,7 @@ import {
 } from "../../shared/security.ts";
 import { audit } from "../audit/log.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { openSession } from "../auth/routes.ts";
 import { listSessions } from "../auth/sessions.ts";
 import { otpauthUri } from "../auth/totp.ts";
 import { checkCode, newRecoveryCodes, newTotpSecret } from "../auth/two-factor.ts";
@@ -22,6 +29,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { setOwnAvailability } from "../inbox/agents.ts";
 import { requireAgent } from "../middleware/auth.ts";
+import { placesOf } from "./members.ts";
 import { endSessions } from "./revoke.ts";
 
 export const meApi = new Hono<AppEnv>();
@@ -78,18 +86,18 @@ meApi.put("/password", full, async (c) => {
   await c.env.DB.prepare("UPDATE agents SET password_hash = ? WHERE id = ?")
     .bind(await hashPassword(body.password), a.id)
     .run();
-  const ended = await endSessions(c.env, a.workspaceId, a.id, { keep: a.sessionId });
+  const ended = await endSessions(c.env, a.id, { keep: a.sessionId });
   await audit(c, { action: "agent.password_changed", target: target(c), after: { sessionsEnded: ended.length } });
   return c.json({ ok: true, sessionsEnded: ended.length });
 });
 
 meApi.get("/sessions", full, async (c) =>
-  c.json({ sessions: await listSessions(c.env.DB, c.get("agent").id, c.get("agent").sessionId) }),
+  c.json({ sessions: await listSessions(c.env.DB, c.get("agent").id, { current: c.get("agent").sessionId }) }),
 );
 
 meApi.delete("/sessions/:sid", full, async (c) => {
   const a = c.get("agent");
-  const ended = await endSessions(c.env, a.workspaceId, a.id, { only: [c.req.param("sid")] });
+  const ended = await endSessions(c.env, a.id, { only: [c.req.param("sid")] });
   if (!ended.length) throw new ApiFailure(404, "not_found", "no such session");
   await audit(c, {
     action: "session.ended",
@@ -130,7 +138,7 @@ meApi.post("/two-factor/enable", early, async (c) => {
     .run();
   const codes: RecoveryCodes = { recoveryCodes: await newRecoveryCodes(c.env.DB, a.id) };
   // Sessions opened with the password alone end; this one has just proved the second factor.
-  const ended = await endSessions(c.env, a.workspaceId, a.id, { keep: a.sessionId });
+  const ended = await endSessions(c.env, a.id, { keep: a.sessionId });
   await audit(c, { action: "agent.two_factor_on", target: target(c), after: { sessionsEnded: ended.length } });
   return c.json(codes, 200, { "cache-control": "no-store" });
 });
@@ -172,4 +180,40 @@ meApi.put("/availability", full, async (c) => {
   const { away } = parseOr400(availabilitySchema, await jsonBody(c), "body");
   await setOwnAvailability(c, away);
   return c.json({ away });
+});
+
+// ---- workspaces ----------------------------------------------------------------------------------
+
+/** The workspaces this person may act in (home first), with their role in each and the current one. */
+meApi.get("/workspaces", full, async (c) => {
+  const a = c.get("agent");
+  const list: MyWorkspaces = {
+    workspaces: (await placesOf(c.env.DB, a.id)).map((p) => ({
+      id: p.workspaceId,
+      name: p.name,
+      role: p.role,
+      home: p.home,
+      current: p.workspaceId === a.workspaceId,
+    })),
+  };
+  return c.json(list);
+});
+
+/**
+ * Switches to another workspace of the person's: a new session cookie acting there, and this session
+ * ends (with its sockets). A workspace they are not an enabled member of is missing, whether it exists
+ * or not.
+ */
+meApi.post("/workspace", full, async (c) => {
+  const { workspaceId } = parseOr400(switchWorkspaceSchema, await jsonBody(c), "body");
+  const a = c.get("agent");
+  const place = (await placesOf(c.env.DB, a.id)).find((p) => p.workspaceId === workspaceId);
+  if (!place) throw new ApiFailure(404, "unknown_workspace", "you are not a member of this workspace");
+  if (place.workspaceId === a.workspaceId) {
+    const same: Me = { id: a.id, email: a.email, name: a.name, role: a.role, workspaceId: a.workspaceId };
+    return c.json(same);
+  }
+  const me = await openSession(c, a, place);
+  if (a.sessionId) await endSessions(c.env, a.id, { only: [a.sessionId] });
+  return c.json(me);
 });

@@ -13,7 +13,7 @@ export const checklistApi = new Hono<AppEnv>();
 checklistApi.use(requireAdmin({ role: "owner" }));
 
 type SiteRow = { key: string; name: string; allowed_origins: string };
-type Counts = { articles: number; people: number; opened: number; messages: number };
+type Counts = { articles: number; people: number; invited: number; opened: number; messages: number };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -30,20 +30,23 @@ export async function checklistOf(env: Env, workspaceId: string): Promise<Checkl
     .all<SiteRow>();
   const site = sites.results[0];
   const origins = site ? parseJson(stringList, site.allowed_origins, `sites.allowed_origins of ${site.key}`) : [];
-  // "Invite a teammate": people in the workspace besides the first owner. (An invites table, once
-  // people/ has one, would count pending invitations too.)
+  // "Invite a teammate": people in the workspace besides the first owner (home agents and members
+  // alike), or an invitation still open (sent and neither used, revoked nor expired): the owner has
+  // done their part once it is sent.
   const counts = await env.DB.prepare(
     `SELECT
        (SELECT COUNT(*) FROM articles WHERE workspace_id = ?1) AS articles,
-       (SELECT COUNT(*) FROM agents WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
+       (SELECT COUNT(*) FROM workspace_people WHERE workspace_id = ?1 AND disabled_at IS NULL) AS people,
+       (SELECT COUNT(*) FROM invites WHERE workspace_id = ?1 AND used_at IS NULL AND revoked_at IS NULL
+          AND expires_at > ?2) AS invited,
        (SELECT COUNT(*) FROM conversations c JOIN sites s ON s.key = c.site_key
           WHERE c.workspace_id = ?1 AND s.portal = 0 AND c.channel = 'chat') AS opened,
        (SELECT COUNT(*) FROM conversations c JOIN sites s ON s.key = c.site_key
           WHERE c.workspace_id = ?1 AND s.portal = 0 AND c.channel = 'chat' AND c.preview != '') AS messages`,
   )
-    .bind(workspaceId)
+    .bind(workspaceId, Date.now())
     .first<Counts>();
-  const n = counts ?? { articles: 0, people: 0, opened: 0, messages: 0 };
+  const n = counts ?? { articles: 0, people: 0, invited: 0, opened: 0, messages: 0 };
   return {
     workspace: ws,
     site: site ? { key: site.key, name: site.name, allowedOrigins: origins } : null,
@@ -61,7 +64,11 @@ export async function checklistOf(env: Env, workspaceId: string): Promise<Checkl
           : "the widget has not been opened yet",
       },
       { id: "articles", done: n.articles > 0, detail: `${plural(n.articles, "article")} published` },
-      { id: "teammate", done: n.people > 1, detail: plural(n.people, "person", "people") },
+      {
+        id: "teammate",
+        done: n.people > 1 || n.invited > 0,
+        detail: plural(n.people, "person", "people") + (n.invited ? `, ${plural(n.invited, "invitation")} open` : ""),
+      },
       {
         id: "message",
         done: n.messages > 0,

@@ -15,7 +15,7 @@ workspacesAdmin.use(requireOperator());
 workspacesAdmin.get("/", async (c) => {
   const rows = await c.env.DB.prepare(
     `SELECT w.id, w.name, w.created_at,
-       (SELECT COUNT(*) FROM agents a WHERE a.workspace_id = w.id) AS people,
+       (SELECT COUNT(*) FROM workspace_people a WHERE a.workspace_id = w.id) AS people,
        (SELECT COUNT(*) FROM sites s WHERE s.workspace_id = w.id) AS sites,
        (SELECT COUNT(*) FROM conversations v WHERE v.workspace_id = w.id) AS conversations
      FROM workspaces w ORDER BY w.created_at, w.id`,

@@ -3,10 +3,16 @@
 // batches, then the workspace's Notifier and Inbox objects, its KB snapshots in KV and every D1 row
 // of it. Resumable: a call erases up to `batch` conversations and says how many remain; the rest goes
 // once none is left. The append-only audit trails (privacy_audit, surge_audit) stay: ids and counts.
+// People go with it, except their accounts when they belong elsewhere too: a member of this workspace
+// loses the membership; someone whose home this is and who is a member of another workspace keeps
+// their account, whose home becomes the workspace they joined first (people/members.ts). Refusing the
+// removal instead would let any member's other workspaces block an owner from removing their own.
 import type { RemoveResult } from "../../shared/workspace.ts";
 import type { Env } from "../env.ts";
 import { eraseConversation } from "../privacy/conversation.ts";
 import { forgetSite } from "../middleware/site.ts";
+import { recordAudit } from "../audit/log.ts";
+import { homeOf, moveHomeStatements } from "../people/members.ts";
 import { REMOVE_STATEMENTS } from "./tables.ts";
 
 export async function removeWorkspace(env: Env, workspaceId: string, batch = 25): Promise<RemoveResult> {
@@ -39,7 +45,24 @@ export async function removeWorkspace(env: Env, workspaceId: string, batch = 25)
     .bind(workspaceId)
     .all<{ snapshot_key: string }>();
   for (const s of snapshots.results) await env.KB.delete(s.snapshot_key);
-  const res = await env.DB.batch(REMOVE_STATEMENTS.map((q) => env.DB.prepare(q).bind(workspaceId)));
+  const moving = await env.DB.prepare(
+    "SELECT a.id, a.email FROM agents a WHERE a.workspace_id = ? AND EXISTS (SELECT 1 FROM memberships m WHERE m.agent_id = a.id)",
+  )
+    .bind(workspaceId)
+    .all<{ id: string; email: string }>();
+  const res = await env.DB.batch([
+    ...moving.results.flatMap((a) => moveHomeStatements(env.DB, a.id, workspaceId)),
+    ...REMOVE_STATEMENTS.map((q) => env.DB.prepare(q).bind(workspaceId)),
+  ]);
   rows += res.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  for (const a of moving.results) {
+    const home = await homeOf(env.DB, a.id);
+    if (home)
+      await recordAudit(env, home, a, {
+        action: "agent.home_moved",
+        target: { type: "agent", id: a.id },
+        after: { home, reason: "their home workspace was removed" },
+      });
+  }
   return { done: true, remaining: 0, conversations, rows };
 }

@@ -4,16 +4,14 @@
 // set-up token; whoever deployed has it, `npm run dev` prints it). The first workspace is claimed with one
 // conditional insert, so two racing requests cannot both become its owner. Budget: per IP.
 import { Hono } from "hono";
-import { setCookie } from "hono/cookie";
-import type { Me } from "../../shared/api.ts";
 import { setupRequestSchema, type SetupStatus } from "../../shared/setup.ts";
-import { recordAudit } from "../audit/log.ts";
-import { randomToken, timingSafeEqualText } from "../auth/crypto.ts";
+import { timingSafeEqualText } from "../auth/crypto.ts";
 import { hashPassword } from "../auth/password.ts";
-import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from "../auth/sessions.ts";
+import { openSession } from "../auth/routes.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { clientIp, parseLimits, rateLimit } from "../middleware/rate-limit.ts";
+import { auditCreated, starterSites } from "./starter.ts";
 
 export const setupApi = new Hono<AppEnv>();
 setupApi.use(
@@ -51,44 +49,13 @@ setupApi.post("/", async (c) => {
   if (!claimed.meta.changes) throw new ApiFailure(409, "setup_done", "this deployment is set up: sign in instead");
 
   const agentId = crypto.randomUUID();
-  // Site keys are public (they sit in the embed tag); random so they do not name the workspace's plans.
-  const widgetKey = `site_${randomToken(9)}`;
-  const portalKey = `hc_${randomToken(9)}`;
   await c.env.DB.batch([
     c.env.DB.prepare(
       "INSERT INTO agents (id, workspace_id, email, name, role, teams, password_hash, created_at) VALUES (?, ?, ?, ?, 'owner', '[]', ?, ?)",
     ).bind(agentId, ws.id, body.owner.email, body.owner.name, await hashPassword(body.owner.password), now),
-    // The widget site starts with no allowed origin: the checklist's first step adds the owner's.
-    c.env.DB.prepare(
-      "INSERT INTO sites (key, workspace_id, name, allowed_origins, portal, created_at) VALUES (?, ?, ?, '[]', 0, ?)",
-    ).bind(widgetKey, ws.id, `${ws.name} website`, now),
-    c.env.DB.prepare(
-      "INSERT INTO sites (key, workspace_id, name, allowed_origins, portal, created_at) VALUES (?, ?, ?, '[]', 1, ?)",
-    ).bind(portalKey, ws.id, `${ws.name} help centre`, now),
+    ...starterSites(c.env.DB, ws, now),
   ]);
-  const actor = { id: agentId, email: body.owner.email };
-  await recordAudit(c.env, ws.id, actor, {
-    action: "workspace.created",
-    target: { type: "workspace", id: ws.id },
-    after: { name: ws.name, by: "setup" },
-  });
-  await recordAudit(c.env, ws.id, actor, {
-    action: "agent.created",
-    target: { type: "agent", id: agentId },
-    after: { email: body.owner.email, name: body.owner.name, role: "owner", by: "setup" },
-  });
-
-  const { token } = await createSession(c.env.DB, agentId, {
-    ip: c.req.header("cf-connecting-ip") ?? null,
-    userAgent: c.req.header("user-agent") ?? null,
-  });
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    secure: new URL(c.req.url).protocol === "https:",
-    sameSite: "Strict",
-    path: "/",
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-  const me: Me = { id: agentId, email: body.owner.email, name: body.owner.name, role: "owner", workspaceId: ws.id };
-  return c.json(me, 201);
+  const owner = { id: agentId, email: body.owner.email, name: body.owner.name };
+  await auditCreated(c.env, ws, owner, "setup");
+  return c.json(await openSession(c, owner, { workspaceId: ws.id, role: "owner", home: true }), 201);
 });

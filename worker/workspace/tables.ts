@@ -75,6 +75,9 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   answer_votes: { wsColumn: "workspace_id" },
   email_messages: { wsColumn: "workspace_id" },
   privacy_subjects: { wsColumn: "workspace_id" },
+  // The search index comes with its conversations (an import runs no followers); the FTS5 rows follow by trigger.
+  search_docs: { wsColumn: "workspace_id", drop: ["id"] },
+  search_conversations: { wsColumn: "workspace_id" },
 };
 
 /** Rows of a conversation that are not imported: derived on the way in (the analytics trigger) or not the workspace's to move. */
@@ -95,6 +98,8 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM contact_conversations WHERE contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1)",
   "DELETE FROM contacts WHERE workspace_id = ?1",
   "DELETE FROM privacy_subjects WHERE workspace_id = ?1",
+  "DELETE FROM search_docs WHERE workspace_id = ?1",
+  "DELETE FROM search_conversations WHERE workspace_id = ?1",
   "DELETE FROM email_messages WHERE workspace_id = ?1",
   "DELETE FROM email_addresses WHERE workspace_id = ?1",
   "DELETE FROM surge_steps WHERE sweep_id IN (SELECT id FROM surge_sweeps WHERE workspace_id = ?1)",
@@ -113,7 +118,12 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM invites WHERE workspace_id = ?1",
   "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM appearance WHERE workspace_id = ?1",
-  "DELETE FROM sessions WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
+  // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
+  // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
+  // their account, with a new home.
+  "DELETE FROM sessions WHERE workspace_id = ?1",
+  "DELETE FROM sessions WHERE workspace_id IS NULL AND agent_id IN (SELECT id FROM agents WHERE workspace_id = ?1)",
+  "DELETE FROM memberships WHERE workspace_id = ?1",
   "DELETE FROM agents WHERE workspace_id = ?1",
   "DELETE FROM site_origins WHERE site_key IN (SELECT key FROM sites WHERE workspace_id = ?1)",
   "DELETE FROM sites WHERE workspace_id = ?1",

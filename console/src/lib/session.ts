@@ -10,6 +10,17 @@ export const me = signal<Me | null | undefined>(undefined);
 export const loginNotice = signal<string | undefined>(undefined);
 /** The workspace requires two-factor sign-in and it is not set up yet: only enrolment is open. */
 export const mustEnrol = signal(false);
+/** Bumped when the person's workspaces change (an invitation joined): the header's switcher reloads them. */
+export const workspacesChanged = signal(0);
+
+/**
+ * Opens the console afresh in the workspace the session now acts in (after a switch or a new
+ * workspace): every store (inbox, conversations, caches) belongs to one workspace, so none is kept.
+ */
+export function enterWorkspace(hash = "#/inbox"): void {
+  location.hash = hash;
+  location.reload();
+}
 
 setUnauthorizedHandler(() => {
   if (me.value) loginNotice.value = "Your session has ended. Please sign in again.";

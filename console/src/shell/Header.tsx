@@ -4,6 +4,7 @@ import { errorMessage } from "../lib/api.ts";
 import { inboxCounts, myPresence, setAway } from "../features/inbox/store.ts";
 import { route } from "../lib/router.ts";
 import { logout } from "../lib/session.ts";
+import { LazySwitcher } from "./lazy.tsx";
 
 export function Header({ me }: { me: Me }) {
   const [leaving, setLeaving] = useState(false);
@@ -18,6 +19,7 @@ export function Header({ me }: { me: Me }) {
         <span class="brand-mark" aria-hidden="true" />
         EdgeDesk
       </a>
+      <LazySwitcher me={me} />
       <nav aria-label="Console">
         <a href="#/inbox" class="nav-link" aria-current={onInbox ? "page" : undefined} data-testid="nav-inbox">
           Inbox

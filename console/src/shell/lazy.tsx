@@ -111,3 +111,11 @@ export const LazySurge = lazyPage(
   chunk(() => import("../features/surge/SurgeArea.tsx")),
   (m, p: Page & { route: Extract<Route, { name: "surge" }> }) => <m.SurgeArea route={p.route} me={p.me} />,
 );
+
+// The header's workspace switcher: its own small chunk, drawn once loaded (nothing while it loads, and
+// nothing at all for someone with one workspace).
+const switcherChunk = chunk(() => import("../features/workspaces/Switcher.tsx"));
+export function LazySwitcher({ me }: Page) {
+  const { chunk: m } = useChunk(switcherChunk, switcherChunk.load);
+  return m ? <m.Switcher me={me} /> : null;
+}

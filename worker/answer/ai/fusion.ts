@@ -38,8 +38,11 @@ export function finish(base: Retrieval, scored: Candidate[], max: number, gapPro
   const handoffMass = all.reduce((m, c) => m + (c.handoff === "always" ? c.score : 0), 0);
   const candidates = all.slice(0, max);
   const top = candidates[0]?.score ?? 0;
+  // A route read from the embedded best article's sentences (routes.ts) holds only while it stays best.
+  const { routedTo, ...rest } = base;
   return {
-    ...base,
+    ...rest,
+    ...(routedTo && candidates[0]?.articleId === base.candidates[0]?.articleId ? { routedTo } : {}),
     candidates,
     confidence: top,
     margin: top - (candidates[1]?.score ?? 0),

@@ -93,6 +93,9 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   const excessMin = mix(config.handoffMinExcessNoHistory, config.handoffMinExcess);
   const prior = retrieval.handoffPrior;
   const handoffExcess = prior < 1 ? (retrieval.handoffMass - prior) / (1 - prior) : 1;
+  // The intent model's own lift: what overrides weak lexical evidence must not rest on the words
+  // that evidence found weak ("tell me a joke" sharing "tell" with the refund article's steps).
+  const modelExcess = prior < 1 ? (retrieval.handoffModelMass - prior) / (1 - prior) : 1;
   const bestHandoff = retrieval.candidates.find((c) => c.handoff === "always");
   // Few of the query's words appear in any article, and those that do are common ones.
   const weakEvidence = retrieval.evidence < evidenceMin && retrieval.matchedTerms < config.minMatchedTerms;
@@ -115,7 +118,7 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     !outranked &&
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
-    (!weakEvidence || handoffExcess >= config.handoffStrongExcess);
+    (!weakEvidence || modelExcess >= config.handoffStrongExcess);
   const confident = !!top && !outOfScope && confidence >= answerMin && retrieval.margin >= config.answerMinMargin;
   // The article a handoff or decline rests on: only one retrieval actually found.
   const related = outOfScope ? undefined : top;
@@ -125,6 +128,12 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     return { action: "handoff", reason: "article-requires-person", article: bestHandoff, confidence };
   }
   if (confident && top) {
+    // The article the bot would answer with itself sends this case to a person ("…: see "My print
+    // order is lost…""). Only then: a vague question whose best article is a guess is not escalated
+    // because of one of its sentences ("my photos look washed out after the update").
+    if (retrieval.routedTo) {
+      return { action: "handoff", reason: "article-requires-person", article: retrieval.routedTo, confidence };
+    }
     if (top.handoff === "always")
       return { action: "handoff", reason: "article-requires-person", article: top, confidence };
     return { action: "answer", reason: "confident", article: top, confidence };

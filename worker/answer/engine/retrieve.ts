@@ -6,7 +6,8 @@ import { featureNames, vectorize, wordCoverage } from "./features.ts";
 import { neighbourVote } from "./knn.ts";
 import { logits, softmaxInPlace } from "./model.ts";
 import type { Passage } from "./chunk.ts";
-import type { IndexedArticle, KbIndex, LexicalDoc } from "./snapshot.ts";
+import type { IndexedArticle, KbIndex } from "./snapshot.ts";
+import { bm25 } from "./bm25.ts";
 import { correctTerms, terms } from "./text.ts";
 
 export interface Candidate {
@@ -41,6 +42,8 @@ export interface Retrieval {
   coverage: number;
   /** Total fused probability on articles that always require a person. */
   handoffMass: number;
+  /** The intent model's share of it alone (BM25 left out). */
+  handoffModelMass: number;
   /**
    * Share of the (allowed) articles that always require a person: the handoff mass a question with no
    * preference at all would get. decide() measures handoffMass as lift over this, so a KB where a
@@ -57,31 +60,16 @@ export interface Retrieval {
   matchedTerms: number;
   /** 0 for a KB-only model, 1 once it has learnt from enough resolved conversations. */
   historyWeight: number;
+  /**
+   * The article a person must handle that the best candidate's own best-matching sentence sends the
+   * reader to ("…: see "My print order is lost…""), when that sentence clearly matches best (routes.ts).
+   */
+  routedTo?: Candidate;
 }
 
 export interface RetrieveOptions {
   locale?: string;
   config?: RetrieveConfig;
-}
-
-function bm25(
-  qTerms: string[],
-  doc: LexicalDoc,
-  df: Map<string, number>,
-  n: number,
-  avgLen: number,
-  cfg: RetrieveConfig,
-): number {
-  let s = 0;
-  const norm = cfg.bm25K1 * (1 - cfg.bm25B + (cfg.bm25B * doc.len) / Math.max(1, avgLen));
-  for (const t of qTerms) {
-    const tf = doc.tf.get(t);
-    if (!tf) continue;
-    const d = df.get(t) ?? 0;
-    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
-    s += (idf * tf * (cfg.bm25K1 + 1)) / (tf + norm);
-  }
-  return s;
 }
 
 /** The section that answers: the best-scoring one, unless an earlier one scores nearly as well. */
@@ -96,6 +84,27 @@ export function bestPassage(index: KbIndex, a: IndexedArticle, qTerms: string[],
     }
   });
   return best;
+}
+
+/**
+ * The article the best-matching sentence of `a` sends the reader to, when that sentence outscores every
+ * sentence that stays in `a` by `routeMargin`; undefined otherwise.
+ */
+export function routeOf(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg: RetrieveConfig): string | undefined {
+  let route = 0;
+  let to: string | undefined;
+  let stay = 0;
+  const n = index.articles.length;
+  for (const d of index.sentences(a.id)) {
+    const s = bm25(qTerms, d, index.df, n, index.sentenceAvgLen, cfg);
+    if (d.to) {
+      if (s > route) {
+        route = s;
+        to = d.to;
+      }
+    } else if (s > stay) stay = s;
+  }
+  return to && route > 0 && route >= stay * (1 + cfg.routeMargin) ? to : undefined;
 }
 
 /** See Retrieval.evidence. */
@@ -159,9 +168,15 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
   const pLex = new Float64Array(n);
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
-  softmaxInPlace(pLex, cfg.bm25Temperature);
-
   const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
+  // KB-only, the KB's own fitted temperature (calibrate.ts) sets how peaked BM25's vote is; with
+  // history the supervised model carries the ranking and the fixed temperature stays.
+  const fitted =
+    cfg.bm25CalibratedScale > 0 && index.lexicalTemperature !== undefined
+      ? cfg.bm25CalibratedScale * index.lexicalTemperature
+      : cfg.bm25Temperature;
+  softmaxInPlace(pLex, fitted + (cfg.bm25Temperature - fitted) * t);
+
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
@@ -200,11 +215,15 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
 
   const fused: { i: number; s: number }[] = [];
   let handoffMass = 0;
+  let handoffModelMass = 0;
   for (let i = 0; i < n; i++) {
     if (!allowed[i]) continue;
     const s = (1 - alpha) * (pModel[i] as number) + alpha * (pLex[i] as number);
     fused.push({ i, s });
-    if ((index.articles[i] as IndexedArticle).handoff === "always") handoffMass += s;
+    if ((index.articles[i] as IndexedArticle).handoff === "always") {
+      handoffMass += s;
+      handoffModelMass += pModel[i] as number;
+    }
   }
   fused.sort((a, b) => b.s - a.s || a.i - b.i);
   let allowedCount = 0;
@@ -235,6 +254,30 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   });
   const top = candidates[0]?.score ?? 0;
   const ev = lexicalEvidence(index, raw, allowed);
+  let routedTo: Candidate | undefined;
+  const first = candidates[0];
+  if (first && first.handoff !== "always" && cfg.routeMargin >= 0) {
+    const to = routeOf(index, first.article, qTerms, cfg);
+    const target = to === undefined ? -1 : index.articles.findIndex((x) => x.id === to);
+    const t = index.articles[target];
+    if (t && allowed[target] && t.handoff === "always") {
+      const s = fused.find((f) => f.i === target)?.s ?? 0;
+      routedTo = {
+        articleId: t.id,
+        title: t.title,
+        handoff: t.handoff,
+        team: t.team,
+        priority: t.priority,
+        score: s,
+        modelProbability: pModel[target] as number,
+        lexicalScore: lex[target] as number,
+        passage: t.passages[0] ?? { heading: "", text: "", md: "" },
+        passageIndex: 0,
+        queryTerms: qTerms,
+        article: t,
+      };
+    }
+  }
   return {
     query,
     candidates,
@@ -243,9 +286,11 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     gapProbability: (1 - alpha) * gapModel,
     coverage: wordCoverage(query, index.model.vocab),
     handoffMass,
+    handoffModelMass,
     handoffPrior: allowedHandoff / Math.max(1, allowedCount),
     evidence: ev.share,
     matchedTerms: ev.matched,
     historyWeight: t,
+    ...(routedTo ? { routedTo } : {}),
   };
 }

@@ -14,6 +14,9 @@ import {
   type TrainingExample,
 } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
+import { bm25, type Bm25Params, type LexicalDoc } from "./bm25.ts";
+import { fitLexicalTemperature, type CalibrationArticle } from "./calibrate.ts";
+import { sentenceReader, sentences, type SentenceDoc } from "./routes.ts";
 import { terms } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
@@ -77,10 +80,7 @@ export interface BuildInput {
   synonyms?: string[][];
 }
 
-export interface LexicalDoc {
-  tf: Map<string, number>;
-  len: number;
-}
+export type { LexicalDoc } from "./bm25.ts";
 
 export interface IndexedArticle extends SnapshotArticle {
   /** Lexical document: title and tags boosted, plus body. */
@@ -107,6 +107,15 @@ export interface KbIndex {
   passageDf: Map<string, number>;
   passageAvgLen: number;
   passageCount: number;
+  /** An article's sentences, and the article each one sends the reader to (routes.ts; built on first use). */
+  sentences: (articleId: string) => SentenceDoc[];
+  /** Mean sentence length in terms, estimated from the passages (BM25 over sentences). */
+  sentenceAvgLen: number;
+  /**
+   * The BM25 softmax temperature this KB's own titles fit (calibrate.ts), or undefined when it has too
+   * few articles to tell.
+   */
+  lexicalTemperature?: number;
   /** Synonym groups as term lists: a question holding every term of one member gains the others'. */
   synonyms: { members: string[][]; text: string[] }[];
 }
@@ -119,7 +128,9 @@ function lexicalDoc(ts: string[]): LexicalDoc {
 
 // Lexical boosts are fixed at publish-format level rather than per query, so they live with the
 // retrieve config; loadIndex takes them to build the article documents once.
-export interface LexicalBoosts {
+export interface LexicalBoosts extends Bm25Params {
+  /** From this much history on the fitted temperature is not used (RetrieveConfig), so not fitted. */
+  historyForFullModel: number;
   titleBoost: number;
   tagBoost: number;
   headingBoost: number;
@@ -294,6 +305,9 @@ export function* buildSnapshotSteps(
 
 export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
+  const calibration: CalibrationArticle[] = [];
+  let bodyTerms = 0;
+  let sentenceCount = 0;
   const articles: IndexedArticle[] = snapshot.articles.map((a) => {
     const lang = a.locale.slice(0, 2);
     const title = terms(a.title, lang);
@@ -305,6 +319,8 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
       const head = terms(p.heading, lang);
       const ts = terms(p.text, lang);
       for (const t of ts) body.push(t);
+      bodyTerms += ts.length;
+      for (const line of p.text.split("\n")) sentenceCount += sentences(line).length;
       headings.push(...head);
       // A section is about its heading; the untitled opening section answers the title's question.
       const doc = [...ts];
@@ -321,7 +337,12 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     for (let i = 0; i < boosts.tagBoost; i++) all.push(...questions);
     for (let i = 0; i < boosts.headingBoost; i++) all.push(...headings);
     all.push(...body);
-    return { ...a, doc: lexicalDoc(all), passageDocs };
+    const own: string[] = [];
+    for (let i = 0; i < boosts.titleBoost; i++) own.push(...title);
+    for (let i = 0; i < boosts.tagBoost; i++) own.push(...questions);
+    const doc = lexicalDoc(all);
+    calibration.push({ doc, own, queries: [title, ...(a.questions ?? []).map((q) => terms(q, lang))], group: lang });
+    return { ...a, doc, passageDocs };
   });
   const df = new Map<string, number>();
   const passageDf = new Map<string, number>();
@@ -337,6 +358,12 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
       for (const t of p.tf.keys()) passageDf.set(t, (passageDf.get(t) ?? 0) + 1);
     }
   }
+  const avgLen = totalLen / Math.max(1, articles.length);
+  const historySize = snapshot.history.resolvedByArticle + snapshot.history.gaps;
+  const lexicalTemperature =
+    historySize < boosts.historyForFullModel
+      ? fitLexicalTemperature(calibration, (q, d) => bm25(q, d, df, articles.length, avgLen, boosts))
+      : undefined;
   const model = deserializeModel(snapshot.model);
   const pos = new Map(articles.map((a, i) => [a.id, i]));
   const classToArticle = Int32Array.from(model.classes, (c) => pos.get(c) ?? -1);
@@ -350,12 +377,15 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     isWordFeature: Uint8Array.from(snapshot.model.features, (f) => (f.startsWith("c:") ? 0 : 1)),
     classToArticle,
     gapClass: model.classes.indexOf(GAP_CLASS),
-    historySize: snapshot.history.resolvedByArticle + snapshot.history.gaps,
+    historySize,
     df,
-    avgLen: totalLen / Math.max(1, articles.length),
+    avgLen,
+    ...(lexicalTemperature === undefined ? {} : { lexicalTemperature }),
     passageDf,
     passageAvgLen: passageLen / Math.max(1, passageCount),
     passageCount,
+    sentences: sentenceReader(snapshot.articles),
+    sentenceAvgLen: bodyTerms / Math.max(1, sentenceCount),
     synonyms: (snapshot.synonyms ?? []).map((g) => ({ members: g.map((m) => terms(m)), text: g })),
   };
 }

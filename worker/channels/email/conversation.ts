@@ -3,7 +3,7 @@
 // the customer, one at a time, in thread order. A send that fails or is held back becomes a system
 // line the agent sees in the transcript.
 import type { AttachmentRef, MessageEvent } from "../../../shared/protocol.ts";
-import type { Meta, NewConversation } from "../../conversation/model.ts";
+import { type Meta, type NewConversation, news } from "../../conversation/model.ts";
 import type { Follower, FollowerPorts } from "../../conversation/outbox.ts";
 import type { Env } from "../../env.ts";
 import { deliver } from "./outbound.ts";
@@ -65,7 +65,8 @@ export const emailRepliesFollower = (env: Env, ports: Pick<FollowerPorts, "meta"
   // One message a run: the cursor moves past each mail as soon as it went, so a retry never re-sends one.
   batch: 1,
   async run({ events }) {
-    for (const e of events) {
+    // Messages merged or moved in from another conversation were mailed (or not) there.
+    for (const e of news(events)) {
       if (e.type !== "message" || (e.author !== "bot" && e.author !== "agent")) continue;
       await send(env, ports, e);
     }

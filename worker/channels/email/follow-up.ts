@@ -10,7 +10,7 @@
 import type { FollowUpResult } from "../../../shared/api.ts";
 import type { MessageEvent } from "../../../shared/protocol.ts";
 import { AGENTS_ONLY, isVerifiedField } from "../../../shared/protocol.ts";
-import { type Meta, Refused } from "../../conversation/model.ts";
+import { type Meta, news, Refused } from "../../conversation/model.ts";
 import type { Follower, FollowerPorts } from "../../conversation/outbox.ts";
 import type { Env } from "../../env.ts";
 import { replyAddress, replyToken } from "./address.ts";
@@ -130,7 +130,7 @@ export const followUpFollower = (env: Env, ports: Ports): Follower => ({
   // One message a run: the cursor moves past each mail as soon as it went, so a retry never re-sends one.
   batch: 1,
   async run({ events }) {
-    for (const e of events) {
+    for (const e of news(events)) {
       if (e.type !== "message" || e.author !== "agent") continue;
       const m = ports.meta();
       if (!m || ports.customerConnected()) continue;

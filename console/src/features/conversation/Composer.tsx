@@ -77,7 +77,10 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
       setText(sent);
       setError(err);
     } else setError(undefined);
-    input.current?.focus();
+    // Back to the reply box, unless the agent moved on while it was being sent (the canned picker's
+    // search, another field): taking the caret from them would put their next keys in the wrong place.
+    const at = document.activeElement;
+    if (!at || at === document.body || at === input.current) input.current?.focus();
   };
 
   const hint = note

@@ -12,6 +12,8 @@ import { StateBadge } from "../../shell/bits.tsx";
 import { focusIfLost, useFocusOnMount } from "../../lib/hooks.ts";
 import { markSeen } from "../inbox/store.ts";
 import { me } from "../../lib/session.ts";
+import { href } from "../../lib/route.ts";
+import { navigate } from "../../lib/router.ts";
 import "./conversation.css";
 
 export function ConversationPage({ id }: { id: string }) {
@@ -112,6 +114,13 @@ export function ConversationPage({ id }: { id: string }) {
         </p>
       )}
 
+      {detail?.mergedInto && (
+        <p class="notice convo-alert" role="note" data-testid="merged-banner">
+          Merged into another conversation of this customer, where it continues; their messages here are forwarded
+          there. <a href={href({ name: "conversation", id: detail.mergedInto })}>Open that conversation</a>
+        </p>
+      )}
+
       {loadError ? (
         <div class="alert convo-alert" role="alert" data-testid="conversation-error">
           {loadError.status === 404
@@ -142,7 +151,14 @@ export function ConversationPage({ id }: { id: string }) {
                 out of that contact's history.
               </p>
             )}
-            {detail.contactId && <ContactHistory contactId={detail.contactId} currentId={detail.id} />}
+            {detail.contactId && (
+              <ContactHistory
+                contactId={detail.contactId}
+                currentId={detail.id}
+                version={detail.lastSeq}
+                {...(detail.mergedInto ? {} : { onMerge: (other: string) => store.merge(other) })}
+              />
+            )}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
             <LaterPanel
               detail={{ ...detail, state }}
@@ -163,6 +179,14 @@ export function ConversationPage({ id }: { id: string }) {
               customerTyping={t.typing}
               onRetry={(c) => store.retry(c)}
               onDiscard={(c) => store.discard(c)}
+              onMove={
+                detail.mergedInto
+                  ? undefined
+                  : (m) =>
+                      void store.split(m).then((r) => {
+                        if ("id" in r) navigate({ name: "conversation", id: r.id });
+                      })
+              }
             />
             {/* Training links are KB writes: editors and owners (worker/knowledge/routes.ts). */}
             {me.value?.role !== "agent" && <LinkArticle detail={detail} state={state} />}

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChangeEvent, MessageEvent, StateEvent } from "../../../../shared/protocol.ts";
 import { describeTrust } from "../../../../shared/protocol.ts";
 import type { Draft } from "../../../../shared/timeline.ts";
@@ -7,6 +7,7 @@ import type { Pending } from "./outbox.ts";
 import type { AgentEvent } from "./store.ts";
 import { renderMarkdown } from "../../../../shared/markdown.ts";
 import { describeReason, safeHttpUrl } from "../../lib/format.ts";
+import { href } from "../../lib/route.ts";
 import { clock, fullDate } from "../../lib/time.ts";
 
 type Props = {
@@ -19,6 +20,8 @@ type Props = {
   customerTyping: boolean;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Moves a customer's or agent's message into a new conversation (split); absent where none may move. */
+  onMove?: ((messageId: string) => void) | undefined;
 };
 
 type Entry =
@@ -35,6 +38,7 @@ export function Transcript({
   customerTyping,
   onRetry,
   onDiscard,
+  onMove,
 }: Props) {
   // Machine translations of customer messages (agents only) go under the message they translate.
   const translations = new Map<string, NonNullable<ChangeEvent["translation"]>>();
@@ -83,7 +87,7 @@ export function Transcript({
             ) : x.kind === "agent" ? (
               <AgentOnly key={`a${x.seq}`} e={x.e} />
             ) : (
-              <Line key={x.m.id} m={x.m} translation={translations.get(x.m.id)} />
+              <Line key={x.m.id} m={x.m} translation={translations.get(x.m.id)} onMove={onMove} />
             ),
           )}
           {drafts.map((d) => (
@@ -155,11 +159,66 @@ const authorLabel = (m: MessageEvent): string =>
         ? (m.name ?? "Agent")
         : "System";
 
-function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["translation"] | undefined }) {
+const linkLabels = {
+  "merged-into": "Open the conversation it continues in",
+  "merged-from": "Open the merged conversation",
+  "split-to": "Open the new conversation",
+  "split-from": "Open the conversation it came from",
+} as const;
+const originLabels = { merged: "merged from", forwarded: "sent to", moved: "moved from" } as const;
+
+/** The console's address of another conversation. */
+const convoLink = (id: string) => href({ name: "conversation", id });
+
+/** "Move to a new conversation", asked once more before it happens (a split cannot be undone). */
+function Move({ onMove }: { onMove: () => void }) {
+  const [asking, setAsking] = useState(false);
+  return asking ? (
+    <p class="small move-ask" role="group" aria-label="Move this message">
+      Move this message to a new conversation of this customer?{" "}
+      <button
+        type="button"
+        class="btn btn-link"
+        data-testid="split-confirm"
+        onClick={() => {
+          setAsking(false);
+          onMove();
+        }}
+      >
+        Move it
+      </button>
+      <button type="button" class="btn btn-link" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </p>
+  ) : (
+    <button type="button" class="btn btn-link small move" data-testid="split-button" onClick={() => setAsking(true)}>
+      Move to a new conversation
+    </button>
+  );
+}
+
+function Line({
+  m,
+  translation,
+  onMove,
+}: {
+  m: MessageEvent;
+  translation?: ChangeEvent["translation"] | undefined;
+  onMove?: ((messageId: string) => void) | undefined;
+}) {
   if (m.author === "system") {
     return (
-      <li class="note" data-testid="message" data-author="system" data-seq={m.seq}>
+      <li class="note" data-testid="message" data-author="system" data-seq={m.seq} data-link={m.link?.kind}>
         {m.text}
+        {m.link && (
+          <>
+            {" "}
+            <a href={convoLink(m.link.conversationId)} data-testid="link-line">
+              {linkLabels[m.link.kind]}
+            </a>
+          </>
+        )}
       </li>
     );
   }
@@ -173,6 +232,17 @@ function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
         {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
         {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
+        {m.origin && (
+          <a
+            class="tag"
+            href={convoLink(m.origin.conversationId)}
+            data-testid="origin"
+            data-kind={m.origin.kind}
+            title={`Written in conversation ${m.origin.conversationId} (${m.origin.channel})`}
+          >
+            {`${originLabels[m.origin.kind]} ${m.origin.channel} · ${m.origin.conversationId.slice(0, 8)}`}
+          </a>
+        )}
       </div>
       <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
       {translation && (
@@ -233,6 +303,7 @@ function Line({ m, translation }: { m: MessageEvent; translation?: ChangeEvent["
           </ul>
         </div>
       )}
+      {onMove && (m.author === "customer" || m.author === "agent") && <Move onMove={() => onMove(m.id)} />}
     </li>
   );
 }
@@ -292,6 +363,14 @@ function AgentOnly({ e }: { e: AgentEvent }) {
           {time}
         </div>
         <div class="bubble">{e.text}</div>
+      </li>
+    );
+  }
+  if (e.type === "retract" && e.reason === "moved") {
+    return (
+      <li class="note note-retract" data-testid="moved-note" data-message={e.messageId} data-seq={e.seq}>
+        <span>{e.by} moved a message to a new conversation; the line below links to it.</span>
+        {time}
       </li>
     );
   }

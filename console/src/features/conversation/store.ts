@@ -24,6 +24,7 @@ import {
   serverFrameSchema,
   type StateEvent,
 } from "../../../../shared/protocol.ts";
+import { mergeResultSchema, splitResultSchema } from "../../../../shared/merge.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../../../shared/timeline.ts";
 import { announce } from "../../lib/announce.ts";
 import { api, apiVoid, errorMessage, HttpError, wsUrl } from "../../lib/api.ts";
@@ -176,6 +177,33 @@ export class ConversationStore {
     const checked = z.safeParse(agentMessageSchema, { clientId: nanoid(21), text: raw });
     if (!checked.success) return checked.error.issues[0]?.message ?? "This note cannot be saved.";
     return this.call(`/notes`, "POST", checked.data, "Note added for agents only.");
+  }
+
+  /** Merges `other` (same customer) into this conversation; an error message, or undefined once done. */
+  async merge(other: string): Promise<string | undefined> {
+    this.actionError.value = undefined;
+    try {
+      await api(`/api/conversations/${encodeURIComponent(this.id)}/merge`, mergeResultSchema, { body: { other } });
+      announce("Conversation merged into this one.");
+      await this.refresh();
+      return undefined;
+    } catch (e) {
+      return (this.actionError.value = errorMessage(e));
+    }
+  }
+
+  /** Moves one message into a new conversation of the same customer: its id, or an error message. */
+  async split(messageId: string): Promise<{ id: string } | { error: string }> {
+    this.actionError.value = undefined;
+    try {
+      const r = await api(`/api/conversations/${encodeURIComponent(this.id)}/split`, splitResultSchema, {
+        body: { messageId },
+      });
+      announce("Message moved to a new conversation.");
+      return { id: r.conversationId };
+    } catch (e) {
+      return { error: (this.actionError.value = errorMessage(e)) };
+    }
   }
 
   async patch(p: ConversationPatch): Promise<string | undefined> {

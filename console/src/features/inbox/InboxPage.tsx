@@ -35,6 +35,8 @@ import { clock } from "../../lib/time.ts";
 import { describeReason } from "../../lib/format.ts";
 import { href } from "../../lib/route.ts";
 import { SurgeAlertBanner } from "../surge/SurgeAlert.tsx";
+import { searchActive } from "../search/active.ts";
+import { LazySearch } from "../search/LazySearch.tsx";
 import "./inbox.css";
 
 type Filter = "all" | ConversationState | "snoozed";
@@ -46,18 +48,7 @@ const scopes: Scope[] = ["mine", "teams", "all"];
 
 export function InboxPage() {
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const [filter, setFilter] = useState<Filter>("all");
-  const [scope, setScope] = useState<Scope>("all");
-  const meId = me.value?.id ?? "";
-  const myTeams = myPresence.value?.teams ?? [];
-  const all = inboxItems.value;
-  const items = all.filter((i) => inScope(i, scope, meId, myTeams));
   const counts = inboxCounts.value;
-  const shown = items.filter((i) => shows(filter, i));
-  const fresh = freshIds.value;
-  const agents = presence.value;
-  const teams = knownTeams(agents, all);
-
   return (
     <main id="main" class="page inbox-page">
       <div class="page-head">
@@ -73,7 +64,26 @@ export function InboxPage() {
       </div>
       <SurgeAlertBanner />
       <MyReminders />
+      <LazySearch />
+      {!searchActive.value && <InboxList />}
+    </main>
+  );
+}
 
+/** The live list: scopes, state filters and the rows (hidden while search results show). */
+function InboxList() {
+  const [filter, setFilter] = useState<Filter>("all");
+  const [scope, setScope] = useState<Scope>("all");
+  const meId = me.value?.id ?? "";
+  const myTeams = myPresence.value?.teams ?? [];
+  const all = inboxItems.value;
+  const items = all.filter((i) => inScope(i, scope, meId, myTeams));
+  const shown = items.filter((i) => shows(filter, i));
+  const fresh = freshIds.value;
+  const agents = presence.value;
+  const teams = knownTeams(agents, all);
+  return (
+    <>
       <div class="filters" role="group" aria-label="Whose conversations">
         {scopes.map((s) => (
           <button
@@ -153,7 +163,7 @@ export function InboxPage() {
           </ul>
         </div>
       )}
-    </main>
+    </>
   );
 }
 

@@ -4,11 +4,13 @@
 // The token came in the URL fragment; it is taken off the address bar at once, so it stays neither in
 // the history nor in a bookmark, and goes to the worker once, in a request body.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { InviteView } from "../../../../shared/people.ts";
-import { inviteViewSchema } from "../../../../shared/people.ts";
+import { meSchema } from "../../../../shared/api.ts";
+import type { InviteView, JoinAnswer } from "../../../../shared/people.ts";
+import { inviteViewSchema, joinAnswerSchema } from "../../../../shared/people.ts";
 import { apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { api } from "../../lib/api.ts";
-import { loadMe } from "../../lib/session.ts";
+import { navigate } from "../../lib/router.ts";
+import { enterWorkspace, loadMe, me, workspacesChanged } from "../../lib/session.ts";
 import { checkNewPassword } from "./people.ts";
 import "../login/login.css";
 
@@ -67,6 +69,7 @@ function AcceptInvite({ token }: { token: string }) {
         <p aria-busy="true">Opening your invitation…</p>
       </Card>
     );
+  if (invite.account) return <JoinInvite token={token} invite={invite} />;
   return (
     <Card title={`Join ${invite.workspace}`} testId="invite-accept">
       <p>
@@ -83,6 +86,165 @@ function AcceptInvite({ token }: { token: string }) {
         }}
       />
     </Card>
+  );
+}
+
+const roleText = (role: InviteView["role"]) => (role === "agent" ? "an agent" : `an ${role}`);
+
+/** An invitation for an address that has an account: joined with that account, not a new one. */
+function JoinInvite({ token, invite }: { token: string; invite: InviteView }) {
+  const who = me.value;
+  const signedInAs = !!who && who.email === invite.email;
+  const [joined, setJoined] = useState<JoinAnswer | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const join = async (password?: string) => {
+    const r = await api("/api/account/invite/join", joinAnswerSchema, {
+      body: password === undefined ? { token } : { token, password },
+      expect401: true,
+    });
+    if (r.me) {
+      // Signed in there with the password: open the console in the joined workspace.
+      location.hash = "#/inbox";
+      await loadMe();
+      return;
+    }
+    workspacesChanged.value++;
+    setJoined(r);
+  };
+  if (joined)
+    return (
+      <Card title={`You joined ${joined.workspace.name}`} testId="invite-joined">
+        {who ? (
+          <>
+            <p role="status">
+              You're in as {roleText(joined.role)}. Switch between your workspaces from the header at any time.
+            </p>
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="invite-switch"
+              onClick={() =>
+                api("/api/me/workspace", meSchema, { body: { workspaceId: joined.workspace.id } }).then(
+                  () => enterWorkspace(),
+                  (e: unknown) => setError(errorMessage(e)),
+                )
+              }
+            >
+              Switch to {joined.workspace.name}
+            </button>{" "}
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="invite-stay"
+              onClick={() => navigate({ name: "inbox" })}
+            >
+              Stay here
+            </button>
+            {error && (
+              <p class="alert" role="alert">
+                {error}
+              </p>
+            )}
+          </>
+        ) : (
+          <>
+            <p role="status">Sign in with your account (and your code, with two-factor on) and switch to it.</p>
+            <button type="button" class="btn btn-primary" onClick={toSignIn}>
+              Sign in
+            </button>
+          </>
+        )}
+      </Card>
+    );
+  return (
+    <Card title={`Join ${invite.workspace}`} testId="invite-join-card">
+      <p>
+        You're invited as {roleText(invite.role)}. You already have an EdgeDesk account with{" "}
+        <strong data-testid="invite-email">{invite.email}</strong>: it joins the workspace, and your password and
+        two-factor stay yours.
+      </p>
+      {signedInAs ? (
+        <>
+          <button
+            type="button"
+            class="btn btn-primary"
+            disabled={busy}
+            data-testid="invite-join"
+            onClick={() => {
+              setBusy(true);
+              join().catch((e: unknown) => {
+                setError(errorMessage(e));
+                setBusy(false);
+              });
+            }}
+          >
+            Join {invite.workspace}
+          </button>
+          {error && (
+            <p class="alert" role="alert" data-testid="link-error">
+              {error}
+            </p>
+          )}
+        </>
+      ) : (
+        <>
+          {who && (
+            <p class="muted">
+              You're signed in as {who.email}; this invitation is for {invite.email}.
+            </p>
+          )}
+          <AccountPassword submit={(password) => join(password)} />
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** The password of the invited account, to prove it is theirs. */
+function AccountPassword({ submit }: { submit(password: string): Promise<void> }) {
+  const [pw, setPw] = useState("");
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => first.current?.focus(), []);
+  return (
+    <form
+      noValidate
+      data-testid="link-form"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        if (busy) return;
+        if (!pw) return setError("Enter your password.");
+        setBusy(true);
+        setError(undefined);
+        submit(pw).catch((e: unknown) => {
+          setError(e instanceof HttpError || e instanceof Error ? e.message : "That did not work.");
+          setBusy(false);
+        });
+      }}
+    >
+      <div class="field">
+        <label for="join-password">Your EdgeDesk password</label>
+        <input
+          ref={first}
+          id="join-password"
+          type="password"
+          autocomplete="current-password"
+          value={pw}
+          onInput={(e) => setPw(e.currentTarget.value)}
+          data-testid="join-password"
+        />
+      </div>
+      {error && (
+        <p class="alert" role="alert" data-testid="link-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="btn btn-primary" disabled={busy} data-testid="link-submit">
+        Join
+      </button>
+    </form>
   );
 }
 

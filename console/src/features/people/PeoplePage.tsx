@@ -20,6 +20,7 @@ import { SettingsNav } from "../../shell/SettingsNav.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { fullDate } from "../../lib/time.ts";
 import {
+  accountActions,
   capacityLabel,
   checkNewPassword,
   describeAudit,
@@ -28,6 +29,7 @@ import {
   parseCapacity,
   parseTeams,
   personFlags,
+  removalNote,
   sessionLabel,
 } from "./people.ts";
 import { InvitePerson, OpenInvites } from "./Invites.tsx";
@@ -77,7 +79,10 @@ export function PeoplePage({ me }: { me: Me }) {
           <h1 ref={heading} tabIndex={-1}>
             People
           </h1>
-          <p class="sub">Changing someone's role or password, or disabling them, signs them out everywhere at once.</p>
+          <p class="sub">
+            Changing someone's role or disabling them signs them out of this workspace at once. People who joined from
+            another workspace keep their own password and two-factor.
+          </p>
         </div>
       </div>
       {error && (
@@ -126,6 +131,7 @@ function PersonRow({
   const [open, setOpen] = useState<"none" | "sessions" | "password" | "routing" | "remove">("none");
   const [error, setError] = useState<string | undefined>(undefined);
   const self = p.id === me.id;
+  const can = accountActions(p);
   const act = (
     what: string,
     body: unknown,
@@ -141,7 +147,12 @@ function PersonRow({
       (e: unknown) => setError(errorMessage(e)),
     );
   return (
-    <li class={`person${p.disabled ? " is-disabled" : ""}`} data-testid="person" data-email={p.email}>
+    <li
+      class={`person${p.disabled ? " is-disabled" : ""}`}
+      data-testid="person"
+      data-email={p.email}
+      data-member={p.member ? "true" : undefined}
+    >
       <div class="person-head">
         <span>
           <strong>{p.name}</strong> <span class="muted">{p.email}</span>
@@ -186,15 +197,17 @@ function PersonRow({
         >
           Sessions
         </button>
-        <button
-          type="button"
-          class="btn btn-small btn-secondary"
-          aria-expanded={open === "password"}
-          onClick={() => setOpen(open === "password" ? "none" : "password")}
-        >
-          Set password
-        </button>
-        {!p.disabled && (
+        {can.setPassword && (
+          <button
+            type="button"
+            class="btn btn-small btn-secondary"
+            aria-expanded={open === "password"}
+            onClick={() => setOpen(open === "password" ? "none" : "password")}
+          >
+            Set password
+          </button>
+        )}
+        {!p.disabled && can.resetLink && (
           <button
             type="button"
             class="btn btn-small btn-secondary"
@@ -213,7 +226,7 @@ function PersonRow({
         >
           Teams and capacity
         </button>
-        {p.twoFactor && (
+        {p.twoFactor && can.twoFactor && (
           <button
             type="button"
             class="btn btn-small btn-quiet"
@@ -246,7 +259,9 @@ function PersonRow({
       </div>
       {open === "remove" && (
         <div class="inline-form" data-testid="person-remove-confirm">
-          <p>Remove {p.name} from the workspace? Their sessions end now; their past replies stay in conversations.</p>
+          <p>
+            Remove {p.name} from the workspace? {removalNote(p)}
+          </p>
           <div class="row-actions">
             <button
               type="button"

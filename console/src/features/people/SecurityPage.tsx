@@ -415,7 +415,10 @@ function MySessions() {
                 {sessionLabel(s)}
                 {s.current ? " (this browser)" : ""}
                 <br />
-                <span class="muted">since {fullDate(s.createdAt)}</span>
+                <span class="muted">
+                  since {fullDate(s.createdAt)}
+                  {s.workspace ? ` · in ${s.workspace}` : ""}
+                </span>
               </span>
               {!s.current && (
                 <button

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { href, parseRoute } from "../../lib/route.ts";
 import {
+  accountActions,
+  removalNote,
   capacityLabel,
   checkNewPassword,
   expiresIn,
@@ -27,6 +29,8 @@ const person = (over: Partial<PersonSummary>): PersonSummary => ({
   sessions: 0,
   createdAt: 0,
   capacity: null,
+  member: false,
+  shared: false,
   ...over,
 });
 
@@ -116,5 +120,23 @@ describe("console people and account", () => {
     expect(expiresIn(now + 86_400_000, now)).toBe("expires in 1 day");
     expect(expiresIn(now + 5 * 3_600_000, now)).toBe("expires in 5 hours");
     expect(expiresIn(now + 30_000, now)).toBe("expires in 1 min");
+  });
+});
+
+describe("people who belong to several workspaces", () => {
+  it("flags members and shared people, and offers owners no password, name or two-factor action on their account", () => {
+    const alone = person({});
+    const shared = person({ shared: true });
+    const member = person({ member: true, shared: true, twoFactor: true });
+    expect(personFlags(member)).toEqual(["Joined from another workspace", "Two-factor on"]);
+    expect(personFlags(shared)).toEqual(["Also in other workspaces", "No two-factor"]);
+    expect(accountActions(alone)).toEqual({ setPassword: true, resetLink: true, twoFactor: true });
+    expect(accountActions(shared)).toEqual({ setPassword: false, resetLink: true, twoFactor: false });
+    expect(accountActions(member)).toEqual({ setPassword: false, resetLink: false, twoFactor: false });
+  });
+  it("says what removal does to the account", () => {
+    expect(removalNote(person({ member: true, shared: true }))).toMatch(/account stays: it lives in another/);
+    expect(removalNote(person({ shared: true }))).toMatch(/becomes their home/);
+    expect(removalNote(person({}))).toMatch(/sessions end now/);
   });
 });

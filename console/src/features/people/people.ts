@@ -24,8 +24,31 @@ export const sessionLabel = (s: SessionInfo): string =>
 export const groupSecret = (b32: string): string => b32.replace(/(.{4})(?=.)/g, "$1 ");
 
 export function personFlags(p: PersonSummary): string[] {
-  return [p.disabled ? "Disabled" : "", p.twoFactor ? "Two-factor on" : "No two-factor"].filter(Boolean);
+  return [
+    p.disabled ? "Disabled" : "",
+    p.member ? "Joined from another workspace" : p.shared ? "Also in other workspaces" : "",
+    p.twoFactor ? "Two-factor on" : "No two-factor",
+  ].filter(Boolean);
 }
+
+/**
+ * What an owner may do to the person's account here: everything for someone in this workspace alone;
+ * only a reset link by mail for someone whose home this is but who belongs elsewhere too (it reaches
+ * only them); nothing for a member, whose account lives in another workspace.
+ */
+export const accountActions = (p: PersonSummary): { setPassword: boolean; resetLink: boolean; twoFactor: boolean } => ({
+  setPassword: !p.shared,
+  resetLink: !p.member,
+  twoFactor: !p.shared,
+});
+
+/** What removing the person means for their account. */
+export const removalNote = (p: PersonSummary): string =>
+  p.member
+    ? "Their account stays: it lives in another workspace."
+    : p.shared
+      ? "Their account stays: they also belong to another workspace, which becomes their home."
+      : "Their sessions end now; their past replies stay in conversations.";
 
 /** People sorted: enabled first, then by name. */
 export const orderPeople = (list: PersonSummary[]): PersonSummary[] =>

@@ -1,5 +1,6 @@
-// Settings → Workspace (`#/settings/workspace`, owners): rename the workspace, or remove it with
-// everything in it (conversations, people, articles, sites) after typing its id. Removal runs in
+// Settings → Workspace (`#/settings/workspace`, owners): rename the workspace, create a further one
+// (features/workspaces/CreateWorkspace.tsx), or remove this one with everything in it (conversations,
+// people, articles, sites) after typing its id. Removal runs in
 // batches on the worker (`DELETE /api/workspace` answers 202 while conversations remain), so this
 // repeats the call until it is done; the owner's own session goes with the workspace.
 import { useEffect, useState } from "preact/hooks";
@@ -13,6 +14,7 @@ import { useFocusOnMount } from "../../lib/hooks.ts";
 import { me as session } from "../../lib/session.ts";
 import { PageScaffold } from "../../shell/PageScaffold.tsx";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
+import { CreateWorkspace } from "../workspaces/CreateWorkspace.tsx";
 import "./checklist.css";
 
 const renamed = z.object({ id: z.string(), name: z.string() });
@@ -117,11 +119,12 @@ export function WorkspacePage({ me }: { me: Me }) {
           {msg.error ?? msg.ok ?? ""}
         </p>
       </section>
+      <CreateWorkspace />
       <section class="card danger-zone" aria-labelledby="ws-remove-title">
         <h2 id="ws-remove-title">Remove this workspace</h2>
         <p>
           Removes every conversation, person, article, site and setting of this workspace, for good. Export it first if
-          you may need it.
+          you may need it. People who also belong to other workspaces keep their account there.
         </p>
         <form class="step-form" onSubmit={remove} noValidate data-testid="workspace-remove">
           <label for="ws-confirm">Type {me.workspaceId} to confirm</label>
