@@ -45,6 +45,7 @@ export default defineConfig(async () => {
     RATE_LIMIT: "1000,1000",
     PRIVACY_RATE_LIMIT: "1000,1000",
     OPS_RATE_LIMIT: "1000,1000",
+    SETTINGS_RATE_LIMIT: "1000,1000",
     SEARCH_RATE_LIMIT: "1000,1000",
     // Invitation and reset mails (worker/people/links.ts); tests/worker/invites.test.ts sets its own tight budget.
     PEOPLE_MAIL_LIMIT: "1000,1000",

@@ -14,8 +14,10 @@ const dir = `${root}/assets`;
 const ENTRY_MAX = 75 * 1024;
 // All pages together. Raised from 100 KB when the owner's set-up pages arrived (sites, set-up and
 // checklist, people and invitations, widget look, knowledge import: +17 KB, all lazy): the first load,
-// which every agent pays, keeps its 75 KB.
-const TOTAL_MAX = 130 * 1024;
+// which every agent pays, keeps its 75 KB. Raised to 138 KB for business hours and later (#17:
+// Settings → Business hours, 3.8 KB, lazy; snooze, send later, reminders and their alerts, 4.4 KB in
+// the first load, which is what an agent works with all day).
+const TOTAL_MAX = 138 * 1024;
 
 const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;

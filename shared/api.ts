@@ -2,11 +2,13 @@
 // KB API (`/admin/v1`). The worker validates with these; the widget, console and scripts build with them.
 import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
+import { agentAlertSchema, reminderItemSchema, scheduleViewSchema, snoozedSchema, wokeSchema } from "./later.ts";
 import { actions, conversationStates, eventSchema, identitySchema, MAX_MESSAGE_CHARS } from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
 export * from "./surge.ts";
+export * from "./later.ts";
 
 // ---- public chat API: /v1 (the public site key travels in the query; the conversation token never
 // does: `Authorization: Bearer`, or a WebSocket subprotocol, shared/credentials.ts) ----------------
@@ -25,6 +27,8 @@ export const createConversationSchema = z.object({
   channel: z._default(z.enum(["chat", "portal", "api"]), "chat"),
   /** The help-centre article the customer was reading (the portal's `data-article`): agents see it in the packet. */
   article: z.optional(articleSchema.shape.id),
+  /** The customer's IANA time zone as their browser reports it; kept only when the worker knows it. */
+  timeZone: z.optional(z.string().check(z.maxLength(64))),
 });
 export type CreateConversation = z.input<typeof createConversationSchema>;
 export const createdConversationSchema = z.object({
@@ -276,6 +280,9 @@ const stateSchema = z.enum(conversationStates);
 export const triedArticleSchema = z.object({ articleId: z.string(), title: z.string(), score: z.number() });
 export type TriedArticle = z.infer<typeof triedArticleSchema>;
 
+/** A handoff that came while the desk was closed (docs/hours.md). */
+export const afterHoursSchema = z.object({ timeZone: z.string(), opensAt: z.optional(z.number()) });
+
 export const handoffPacketSchema = z.object({
   reason: z.string(),
   summary: z.string(),
@@ -296,8 +303,15 @@ export const handoffPacketSchema = z.object({
   identity: z.optional(identitySchema),
   /** Escalation tier the routing matrix chose (worker/inbox/routing/matrix.ts); absent on older packets. */
   tier: z.optional(z.enum(tiers)),
-  /** When a person should have answered by (epoch ms): `at` plus the tier's response target. */
+  /**
+   * When a person should have answered by (epoch ms): `at` plus the tier's response target, counted in
+   * the desk's open time when the team has business hours (docs/hours.md).
+   */
   slaDueAt: z.optional(z.number()),
+  /** Under business hours: when the conversation counts as near due, in open time too. */
+  slaNearAt: z.optional(z.number()),
+  /** Handed off while the team's desk was closed: its zone, and when it opens (absent: not within years). */
+  afterHours: z.optional(afterHoursSchema),
   /** The help-centre article the customer opened the chat from (portal pages), if any. */
   contextArticle: z.optional(z.string()),
 });
@@ -318,8 +332,15 @@ export const inboxItemSchema = z.object({
   assignee: z.optional(agentRefSchema),
   tier: z.optional(z.enum(tiers)),
   slaDueAt: z.optional(z.number()),
+  slaNearAt: z.optional(z.number()),
   /** Response SLA while queued; set by the Inbox DO's alarm. */
   slaState: z.optional(slaStateSchema),
+  /** Arrived while the desk was closed: the inbox lists these first once it opens (docs/hours.md). */
+  afterHours: z.optional(afterHoursSchema),
+  /** Put aside by an agent: out of the active list until then (or until the customer replies). */
+  snoozed: z.optional(snoozedSchema),
+  /** Back from a snooze, marked until an agent writes again. */
+  woke: z.optional(wokeSchema),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
@@ -330,6 +351,10 @@ export const inboxFrameSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("remove"), id: z.string() }),
   /** Who is online, away and how loaded: sent on connect and on every change. */
   z.object({ t: z.literal("presence"), agents: z.array(agentPresenceSchema) }),
+  /** This agent's reminders, pending and due: sent to them alone, on connect and on every change. */
+  z.object({ t: z.literal("reminders"), reminders: z.array(reminderItemSchema) }),
+  /** Something for this agent now (a reminder came due): to their consoles alone. */
+  z.object({ t: z.literal("alert"), alert: agentAlertSchema }),
 ]);
 export type InboxFrame = z.infer<typeof inboxFrameSchema>;
 
@@ -378,6 +403,13 @@ export const conversationDetailSchema = z.object({
   email: z.optional(z.object({ customer: z.string(), subject: z.string(), unverified: z.optional(z.literal(true)) })),
   /** Chat conversations: where agents' replies are emailed while the customer is away (docs/email.md). */
   followUp: z.optional(followUpResultSchema),
+  /** Put aside until a time or the customer's reply (docs/conversations.md "Later"). */
+  snoozed: z.optional(snoozedSchema),
+  woke: z.optional(wokeSchema),
+  /** Snoozes, scheduled replies and reminders still to come. */
+  schedules: z.optional(z.array(scheduleViewSchema)),
+  /** The customer's time zone, as their browser reported it (for "9:00 their time"). */
+  timeZone: z.optional(z.string()),
   /** Closed by a merge into this conversation (docs/search.md). */
   mergedInto: z.optional(z.string()),
   /** Started from a message split off this conversation. */

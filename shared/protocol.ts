@@ -205,6 +205,40 @@ export const retractEventSchema = z.object({
   reason: z.optional(z.string()),
 });
 
+/** Work set for later on a conversation (docs/conversations.md "Snooze, scheduled replies, reminders"). */
+export const scheduleKinds = ["snooze", "reply", "remind"] as const;
+export type ScheduleKind = (typeof scheduleKinds)[number];
+
+/**
+ * A snooze, a scheduled reply or a reminder was set, came due ("done": the snooze ended, the reply went
+ * out, the reminder was given) or was called off. Agents only: the customer sees a scheduled reply
+ * only as the message it becomes.
+ */
+export const scheduleEventSchema = z.object({
+  ...base,
+  ...agentsOnly,
+  type: z.literal("schedule"),
+  /** The schedule's id, the same on its set, done and cancelled events. */
+  id: z.string(),
+  kind: z.enum(scheduleKinds),
+  status: z.enum(["set", "done", "cancelled"]),
+  /** Who: the agent who set or called it off; "customer" when their reply ended a snooze; "system" when it came due. */
+  by: z.string(),
+  /** When it falls due (epoch ms); absent on a snooze until the customer replies. */
+  dueAt: z.optional(z.number()),
+  /** The scheduled reply's text, or the reminder's note. */
+  text: z.optional(z.string()),
+  /** The agent a reminder is for, or who wrote a scheduled reply. */
+  agent: z.optional(z.object({ id: z.string(), name: z.string() })),
+  /**
+   * Why it ended: a snooze on "time", on the customer's "reply" or because the conversation "left" the
+   * agent; a scheduled reply not sent because the conversation was "closed".
+   */
+  reason: z.optional(z.string()),
+  /** The message a scheduled reply became. */
+  messageId: z.optional(z.string()),
+});
+
 export const eventSchema = z.discriminatedUnion("type", [
   messageEventSchema,
   stateEventSchema,
@@ -212,6 +246,7 @@ export const eventSchema = z.discriminatedUnion("type", [
   changeEventSchema,
   csatEventSchema,
   retractEventSchema,
+  scheduleEventSchema,
 ]);
 export type ConversationEvent = z.infer<typeof eventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
@@ -220,6 +255,7 @@ export type NoteEvent = z.infer<typeof noteEventSchema>;
 export type ChangeEvent = z.infer<typeof changeEventSchema>;
 export type CsatEvent = z.infer<typeof csatEventSchema>;
 export type RetractEvent = z.infer<typeof retractEventSchema>;
+export type ScheduleEvent = z.infer<typeof scheduleEventSchema>;
 
 export const forCustomer = (e: ConversationEvent): boolean => !("audience" in e && e.audience === AGENTS_ONLY);
 

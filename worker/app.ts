@@ -19,6 +19,7 @@ import { adminConversations, agentConversations } from "./conversation/agent-rou
 import { conversations } from "./conversation/routes.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
+import { hoursAdmin } from "./hours/routes.ts";
 import { agentsApi, inboxApi } from "./inbox/routes.ts";
 import { analytics } from "./insights/analytics/routes.ts";
 import { notifications } from "./insights/notify/routes.ts";
@@ -115,6 +116,8 @@ export const mounts: readonly Mount[] = [
   // Sending an invitation: per client address and per workspace (people/links.ts).
   ["/admin/v1/invites", invitesAdmin, "admin", "workspace", { per: "workspace+ip" }],
   ["/admin/v1/sites", sitesAdmin, "admin", "site", signedIn],
+  // Business hours: when customers are promised a person and SLA clocks run (SETTINGS_RATE_LIMIT).
+  ["/admin/v1/hours", hoursAdmin, "admin", "workspace", perCaller],
   ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],
   // Editors and owners, or the ADMIN_TOKEN (CI, the kb CLI).

@@ -39,6 +39,8 @@ declare global {
       ROUTING_MATRIX?: string;
       /** Privacy API requests (exports, erasures) per owner: "perSecond,burst" (default "1,10"). */
       PRIVACY_RATE_LIMIT?: string;
+      /** Business-hours settings requests (`/admin/v1/hours`) per owner: "perSecond,burst" (default "1,20"). */
+      SETTINGS_RATE_LIMIT?: string;
       /** Invitation and reset mails per workspace and per client address, and public /api/account calls per address: "perSecond,burst" (default 1 per 6 min, burst 10). */
       PEOPLE_MAIL_LIMIT?: string;
       /** Conversations the scheduled retention job deletes or anonymises per run (default 50; docs/privacy.md). */

@@ -8,6 +8,7 @@ import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import { pageTitle, renderPage } from "./pages.tsx";
 import { Header } from "./shell/Header.tsx";
+import { ReminderAlerts } from "./shell/ReminderAlerts.tsx";
 import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { LazyPeople } from "./shell/lazy.tsx";
 
@@ -64,6 +65,7 @@ export function App() {
         <div class="shell">
           <Header me={who} />
           {renderPage(r, who)}
+          <ReminderAlerts />
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

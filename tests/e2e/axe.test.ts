@@ -172,6 +172,10 @@ it("finds no violation on the agent console's pages", async () => {
   await p.getByTestId("inbox-row").first().click();
   await p.getByTestId("handoff-packet").waitFor({ timeout: 15_000 });
   expectClean(await audit(p, "console conversation"), "console conversation");
+  // Its Later panel with a form open (docs/conversations.md "Later").
+  await p.getByTestId("later-remind").click();
+  await p.getByTestId("later-when").selectOption("pick");
+  expectClean(await audit(p, "console conversation (later form)"), "console conversation (later form)");
 
   const pages: [string, string, string][] = [
     ["console knowledge list", "#/kb", "kb-row"],
@@ -184,6 +188,7 @@ it("finds no violation on the agent console's pages", async () => {
     ["console analytics", "#/analytics", "analytics"],
     ["console integrations", "#/settings/integrations", "webhooks"],
     ["console API keys", "#/settings/api-keys", "nav-settings-api-keys"],
+    ["console business hours", "#/settings/hours", "hours-save"],
   ];
   for (const [name, hash, ready] of pages) {
     await p.goto(`${h.worker.url}/console/${hash}`);

@@ -100,14 +100,14 @@ describe("agent console API", () => {
     agent.send({ t: "typing", on: true });
     await customer.until((f) => f.t === "typing" && f.on);
     agent.send({ t: "send", clientId: "agent-00001", text: "Hi, I'm Alex. Let me look at your invoices." });
+    await customer.until((f) => f.t === "event" && f.event.type === "message" && f.event.author === "agent");
+    // The reply joined the agent: its state event follows the message (seq order: a client drops an
+    // event below one it already applied, so the message must not come after it).
     const seen = await customer.until(
-      (f) => f.t === "event" && f.event.type === "message" && f.event.author === "agent",
+      (f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === "alex",
     );
-    expect(
-      seen.some(
-        (f) => f.t === "event" && f.event.type === "state" && f.event.state === "agent" && f.event.name === "alex",
-      ),
-    ).toBe(true);
+    const seqs = seen.flatMap((f) => (f.t === "event" ? [f.event.seq] : []));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     // The customer's later messages reach the agent, not the bot.
     customer.send({ t: "send", clientId: "cust-000003", text: "thanks!" });
     await agent.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === "thanks!");

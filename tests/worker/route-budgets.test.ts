@@ -18,6 +18,7 @@ const tight = {
   OPS_RATE_LIMIT: "0.001,2",
   SEARCH_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
+  SETTINGS_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
@@ -72,6 +73,7 @@ const probes = (): Record<string, Probe> => {
       ...admin(`${WS}-f`, "/admin/v1/workspace/export?limit=1"),
       headers: ADMIN,
     },
+    "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
@@ -118,7 +120,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f", "g"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),

@@ -127,6 +127,13 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/conversations/:id/split",
     "GET /api/search",
     "GET /api/conversations/:id/attachments/:file",
+    "POST /api/conversations/:id/snooze",
+    "DELETE /api/conversations/:id/snooze",
+    "POST /api/conversations/:id/scheduled-replies",
+    "POST /api/conversations/:id/reminders",
+    "DELETE /api/conversations/:id/schedules/:sid",
+    "GET /api/inbox/reminders",
+    "POST /api/inbox/reminders/:rid/dismiss",
     "GET /api/contacts/:id",
     "GET /api/canned",
     "GET /api/appearance",
@@ -231,6 +238,8 @@ const TABLE: Record<Access, string[]> = {
     "PUT /admin/v1/sites/:key",
     "POST /admin/v1/sites/:key/identity-secret",
     "DELETE /admin/v1/sites/:key",
+    "GET /admin/v1/hours",
+    "PUT /admin/v1/hours",
     "GET /admin/v1/audit",
     "GET /admin/v1/audit.csv",
   ],
@@ -410,7 +419,7 @@ describe("route guards", () => {
     const routes = Object.values(TABLE)
       .flat()
       .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
-    expect(routes.length).toBe(14);
+    expect(routes.length).toBe(19);
     const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
     const outcome = async (route: string, who: "ours" | "theirs") => {
       const [method, path] = route.split(" ") as [string, string];

@@ -15,7 +15,7 @@ import type { PrivacyAuditEntry } from "../../shared/privacy.ts";
 import type { ImportResult, RemoveResult, WorkspaceManifest } from "../../shared/workspace.ts";
 import { unzip, zip } from "../../worker/privacy/zip.ts";
 import { secretFor } from "./notify-helpers.ts";
-import { ADMIN, BASE, demoArticles, ORIGIN, signIdentity, waitFor, fetchAsCustomer } from "./helpers.ts";
+import { ADMIN, BASE, demoArticles, ORIGIN, settled, signIdentity, waitFor, fetchAsCustomer } from "./helpers.ts";
 
 const SRC = "move_src";
 const DST = "move_dst";
@@ -168,6 +168,9 @@ beforeAll(async () => {
     body: JSON.stringify({ score: 5 }),
   });
   mailId = await email();
+  // The email's bot turn runs in the background: the "before" picture is taken once it has ended (under
+  // load it could end after the picture and before the export, which then held more than "before").
+  await settled([chat.id, mailId]);
   for (const id of [chat.id, mailId]) {
     await waitFor(
       () => env.DB.prepare("SELECT 1 AS x FROM analytics_conversations WHERE conversation_id = ?").bind(id).first(),

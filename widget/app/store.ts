@@ -168,6 +168,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
       locale: cfg.locale,
       pageUrl: location.href.slice(0, 2000),
       pageTitle: document.title.slice(0, 300) || undefined,
+      // Lets an agent schedule a reply for "9:00 their time".
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       ...(cfg.article ? { article: cfg.article } : {}),
     };
     creating = createConversation(cfg.api, cfg.site, body, doFetch).then(

@@ -1,7 +1,8 @@
 // The console's conversation API, `/api/conversations` (an agent's session, any role): detail, live
 // socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, merge and
-// split (merge.ts: any agent, between conversations of their workspace and of one customer), email
-// attachments; and the admin read `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
+// split (merge.ts: any agent, between conversations of their workspace and of one customer), snooze,
+// scheduled replies and reminders (later.ts), email attachments; and the admin read
+// `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
 // Every route reaches only conversations of the caller's workspace (agent-access.ts). No budget of
 // their own: each needs a signed-in person, and every write is one turn of that conversation's object.
 import { Hono, type Context } from "hono";
@@ -12,6 +13,9 @@ import {
   conversationPatchSchema,
   handoffNeededSchema,
   noteSchema,
+  reminderSchema,
+  scheduledReplySchema,
+  snoozeSchema,
 } from "../../shared/api.ts";
 import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/merge.ts";
 import { attachmentDownload } from "../channels/email/routes.ts";
@@ -105,6 +109,42 @@ agentConversations.post("/:id/assign", async (c) => {
   const to = await assignTarget(c, body);
   const assignee = settle(await stub.assign(to));
   return c.json({ assignee, ...("team" in to ? { team: to.team } : {}) });
+});
+
+// ---- later (later.ts): each refused by the conversation's state or its limits with a 409 ------------
+
+/** Snooze until a time, or (no `until`) until the customer replies; a customer reply wakes it either way. */
+agentConversations.post("/:id/snooze", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(snoozeSchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.snooze(who(c), body.until)));
+});
+
+agentConversations.delete("/:id/snooze", async (c) => {
+  const stub = await workspaceConversation(c);
+  settle(await stub.unsnooze(who(c)));
+  return c.json({ ok: true });
+});
+
+/** A reply sent once at `at`, as the agent who wrote it; the same clientId again is the same schedule. */
+agentConversations.post("/:id/scheduled-replies", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(scheduledReplySchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.scheduleReply(who(c), body.clientId, body.text, body.at)), 201);
+});
+
+/** "Remind me about this at `at`": an alert to the caller alone when it falls due. */
+agentConversations.post("/:id/reminders", async (c) => {
+  const stub = await workspaceConversation(c);
+  const body = parseOr400(reminderSchema, await jsonBody(c), "body");
+  return c.json(settle(await stub.remind(who(c), body.clientId, body.at, body.note)), 201);
+});
+
+/** Calls off a scheduled reply (anyone who works the conversation) or a reminder (its own agent). */
+agentConversations.delete("/:id/schedules/:sid", async (c) => {
+  const stub = await workspaceConversation(c);
+  settle(await stub.cancelSchedule(who(c), c.req.param("sid")));
+  return c.json({ ok: true });
 });
 
 /**

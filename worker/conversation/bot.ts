@@ -12,8 +12,10 @@ import {
   type Source,
 } from "../../shared/protocol.ts";
 import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
-import type { Matrix } from "../inbox/routing/matrix.ts";
-import { buildPacket, handoffKey } from "./handoff.ts";
+import type { Desk } from "../hours/desk.ts";
+import { underHours } from "../hours/desk.ts";
+import { defaultMatrix, type Matrix } from "../inbox/routing/matrix.ts";
+import { buildPacket, closedReply, handoffKey } from "./handoff.ts";
 import type { Store } from "./log.ts";
 import {
   assigned,
@@ -55,6 +57,8 @@ export type BotOutside = {
   defer?(p: Promise<unknown>): void;
   /** The bot stopped thinking: its first word is out (or the turn ended without one). */
   thought?(): void;
+  /** The business hours of the desk a handoff to `team` lands on (worker/hours/desk.ts); absent: always open. */
+  desk?(team: string): Promise<Desk>;
 };
 
 /** What the bot needs of the lifecycle (lifecycle.ts implements it). */
@@ -256,23 +260,24 @@ export class Bot {
    */
   private async handoff(reason: string, turn: BotTurn | undefined, before: (messageId: string) => void): Promise<void> {
     const started = this.out.now();
-    const packet = buildPacket(this.host.meta, this.store.events(), reason, turn, started, this.opts);
+    const routed = buildPacket(this.host.meta, this.store.events(), reason, turn, started, this.opts);
     // undefined while the model is still writing; null when it gave nothing usable.
     let llm: string | null | undefined;
     const pending = this.out.summarize
       ?.call(this.out, transcriptForSummary(this.store.events()), this.host.meta.locale)
       .catch(() => null)
       .then((summary) => (llm = summary));
+    // Outside the team's hours the SLA counts open time only and the customer hears when a person is back.
+    const desk = await this.deskOf(routed.team);
+    const packet = desk.hours ? underHours(routed, desk.hours, this.opts.routing ?? defaultMatrix) : routed;
     this.store.saveMeta({ ...unassigned(this.host.meta), handoff: packet, handingOff: true });
     const agent = await this.host.handover(packet.team);
     this.store.saveMeta({ ...unassigned(this.host.meta), ...assigned(agent) });
     const m = this.host.meta;
-    await this.say(
-      reply(m.locale, handoffKey(reason)),
-      { action: "handoff", sources: turn?.sources ?? [], locale: m.locale },
-      undefined,
-      before,
-    );
+    const words = packet.afterHours
+      ? closedReply(m.locale, packet.afterHours, desk.offerEmail, this.out.now())
+      : reply(m.locale, handoffKey(reason));
+    await this.say(words, { action: "handoff", sources: turn?.sources ?? [], locale: m.locale }, undefined, before);
     if (pending && llm === undefined) {
       const left = (this.opts.summaryWaitMs ?? 0) - (this.out.now() - started);
       if (left > 0) await Promise.race([pending, this.out.sleep(left)]);
@@ -285,6 +290,17 @@ export class Bot {
     await this.host.settle();
     if (pending && early === undefined)
       this.out.defer?.(pending.then((late) => late && this.upgradeSummary(packet.at, late)));
+  }
+
+  /** The desk's hours; a lookup that fails is logged and treated as always open, as before hours existed. */
+  private async deskOf(team: string): Promise<Desk> {
+    if (!this.out.desk) return { hours: null, offerEmail: false };
+    try {
+      return await this.out.desk(team);
+    } catch (e) {
+      console.error(`[edgedesk] business hours of team ${team} unreadable, treated as open: ${String(e)}`);
+      return { hours: null, offerEmail: false };
+    }
   }
 
   /** A late LLM summary replaces the extractive one, if the packet it was written for is still current. */

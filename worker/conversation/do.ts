@@ -18,6 +18,7 @@ import { type FollowUp, followUpShown } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { acceptRid } from "../ops/log.ts";
 import { tooMany } from "./budget.ts";
+import type { Later } from "./later.ts";
 import type { Engine, NewConversation } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
@@ -42,6 +43,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly sends: Sends;
   private readonly followUp: FollowUp;
   private readonly timers: Timers;
+  private readonly later: Later;
   private readonly moves: MoveParts;
   private readonly merges: MergeSplit;
 
@@ -50,12 +52,18 @@ export class ConversationDO extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const p = wire(ctx, env);
     ({ store: this.store, engine: this.engine, outbox: this.outbox, transport: this.transport } = p);
-    ({ sends: this.sends, followUp: this.followUp, timers: this.timers, merges: this.merges } = p);
+    ({ sends: this.sends, followUp: this.followUp, timers: this.timers, later: this.later, merges: this.merges } = p);
     this.moves = p;
     // A fresh instance that finds unanswered questions or followers behind replaces one that died
     // mid-turn: catch up from an alarm (retried by the runtime if it fails), now.
     void ctx.blockConcurrencyWhile(async () => {
       if (this.engine.hasPending() || this.outbox.pending()) await ctx.storage.setAlarm(Date.now());
+      else if (this.engine.exists()) {
+        // Something set for later with no alarm standing for it (an object from before schedules, a lost alarm).
+        const due = this.later.nextDue();
+        const alarm = due === null ? null : await ctx.storage.getAlarm();
+        if (due !== null && (alarm === null || alarm > due)) await ctx.storage.setAlarm(Math.max(due, Date.now()));
+      }
     });
   }
 
@@ -88,7 +96,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   detail(): ConversationDetail {
-    return detailOf(this.meta(), this.store.events(0), this.store.lastSeq());
+    return detailOf(this.meta(), this.store.events(0), this.store.lastSeq(), this.later.pending());
   }
 
   /** The customer's own view for their history in the widget (worker/channels/history/). */
@@ -119,6 +127,29 @@ export class ConversationDO extends DurableObject<Env> {
 
   postAgent(agent: Agent, clientId: string, text: string): Promise<Outcome<{ seq: number; duplicate: boolean }>> {
     return outcomeOf(() => this.sends.agent(agent, clientId, text));
+  }
+
+  // ---- later: snooze, scheduled replies, reminders (later.ts) ---------------------------------------
+
+  /** Out of the active inbox until `until`, or (absent) until the customer replies. */
+  snooze(agent: Agent, until?: number): Outcome<{ id: string; dueAt?: number }> {
+    return outcome(() => this.later.snooze(agent, until));
+  }
+
+  unsnooze(agent: Agent): Outcome<null> {
+    return outcome(() => (this.later.unsnooze(agent), null));
+  }
+
+  scheduleReply(agent: Agent, clientId: string, text: string, at: number): Outcome<{ id: string; dueAt: number }> {
+    return outcome(() => this.later.scheduleReply(agent, clientId, text, at));
+  }
+
+  remind(agent: Agent, clientId: string, at: number, note?: string): Outcome<{ id: string; dueAt: number }> {
+    return outcome(() => this.later.remind(agent, clientId, at, note));
+  }
+
+  cancelSchedule(agent: Agent, id: string): Outcome<null> {
+    return outcome(() => (this.later.cancel(agent, id), null));
   }
 
   /** Surge triage's undo: the message leaves the customer's view everywhere (lifecycle.ts retract). */

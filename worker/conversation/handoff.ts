@@ -1,11 +1,12 @@
 // The handoff packet: what an agent reads first so the customer never repeats themselves. Built once
 // at handoff from the record, the log and the bot's last turn; routed by the escalation matrix.
 import type { HandoffPacket } from "../../shared/api.ts";
+import { describeOpening } from "../../shared/hours.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { isVerifiedField } from "../../shared/protocol.ts";
 import { defaultMatrix, route, type Matrix } from "../inbox/routing/matrix.ts";
 import { type BotTurn, isVip, type Meta } from "./model.ts";
-import type { ReplyKey } from "./replies.ts";
+import { type ReplyKey, reply } from "./replies.ts";
 import { summarizeConversation } from "./summary.ts";
 
 export function buildPacket(
@@ -53,4 +54,22 @@ export function handoffKey(reason: string): ReplyKey {
   if (reason === "customer-requested" || reason === "asked-for-person") return "handoffRequested";
   if (reason === "article-requires-person") return "handoffArticle";
   return "handoffUnsure";
+}
+
+/**
+ * What the bot says instead of "connecting you" when the desk is closed (the packet's `afterHours`):
+ * when a person is back, in the customer's language and the desk's zone, and, when `offerEmail`, that
+ * an address left below gets the reply (the widget's follow-up form, docs/email.md).
+ */
+export function closedReply(
+  locale: string,
+  closed: NonNullable<HandoffPacket["afterHours"]>,
+  offerEmail: boolean,
+  now: number,
+): string {
+  const back =
+    closed.opensAt === undefined
+      ? reply(locale, "handoffClosedUnknown")
+      : reply(locale, "handoffClosed", describeOpening(closed.opensAt, closed.timeZone, locale, now));
+  return offerEmail ? `${back} ${reply(locale, "closedEmail")}` : back;
 }

@@ -15,6 +15,7 @@ import {
 } from "../../shared/protocol.ts";
 import { withReference } from "../channels/email/compose.ts";
 import { Bot, type BotHost, type BotOptions, type BotOutside } from "./bot.ts";
+import type { Later } from "./later.ts";
 import type { Reader, Store } from "./log.ts";
 import {
   type Agent,
@@ -52,6 +53,8 @@ export type EngineOptions = BotOptions;
 
 export class Engine implements BotHost {
   readonly bot: Bot;
+  /** Snoozes, scheduled replies and reminders (later.ts); set by wiring.ts once the parts exist. */
+  later: Later | null = null;
 
   constructor(
     private readonly store: Store,
@@ -125,6 +128,9 @@ export class Engine implements BotHost {
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
+    // A snoozed conversation comes back when the customer writes, whatever its time (after the message
+    // went out: clients apply events in seq order and would drop one that arrives after a later one).
+    this.later?.customerReplied();
     if (!answers) return { seq: event.seq, duplicate, done: this.out.settle() };
     return { seq: event.seq, duplicate, done: this.bot.answer(text) };
   }
@@ -165,9 +171,11 @@ export class Engine implements BotHost {
       clientId,
     );
     if (duplicate) return { seq: event.seq, duplicate };
+    // Out first: the join below stores a later event, and clients drop an event below one they applied.
+    this.out.broadcast({ t: "event", event });
     // An agent who writes has taken the conversation, whether or not they pressed claim.
     if (this.meta.state !== "agent") this.join(agent);
-    this.out.broadcast({ t: "event", event });
+    this.later?.agentWrote();
     this.out.changed();
     return { seq: event.seq, duplicate };
   }
@@ -469,6 +477,8 @@ export class Engine implements BotHost {
       ...(reason ? { reason } : {}),
       ...(name ? { name } : {}),
     });
+    // Resolved, handed back or passed on: a snooze (and the "back" mark) was that person's.
+    if (from === "agent") this.later?.leftAgent();
   }
 
   /** Stores and broadcasts an event; with a `clientId` already stored, returns that event and changes nothing. */

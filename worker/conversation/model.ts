@@ -77,6 +77,12 @@ export type Meta = {
   followUpCode?: PendingCode;
   /** When confirmation mails went out from this conversation (epoch ms): the per-conversation cap. */
   followUpMails?: number[];
+  /** The customer's IANA time zone, from their browser (for "9:00 their time"). */
+  timeZone?: string;
+  /** Put aside by an agent until `until` or the customer's reply (schedule `id`; later.ts). */
+  snoozed?: { id: string; until?: number };
+  /** Back from a snooze: when and why; cleared when an agent writes again. */
+  woke?: { at: number; reason: "time" | "reply" };
   /**
    * Merged into this conversation of the same customer (merge.ts): closed, its history copied there from
    * the line at `mergeSeq`, and the customer's later messages forwarded there.
@@ -311,6 +317,10 @@ export function inboxItemOf(m: Meta, preview: string, updatedAt: number): InboxI
     ...(currentPriority(m) ? { priority: currentPriority(m) } : {}),
     ...(m.handoff?.tier ? { tier: m.handoff.tier } : {}),
     ...(m.handoff?.slaDueAt ? { slaDueAt: m.handoff.slaDueAt } : {}),
+    ...(m.handoff?.slaNearAt ? { slaNearAt: m.handoff.slaNearAt } : {}),
+    ...(m.handoff?.afterHours ? { afterHours: m.handoff.afterHours } : {}),
+    ...(m.snoozed ? { snoozed: m.snoozed.until !== undefined ? { until: m.snoozed.until } : {} } : {}),
+    ...(m.woke ? { woke: m.woke } : {}),
     ...(assignee ? { assignee } : {}),
   };
 }

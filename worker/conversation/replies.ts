@@ -22,6 +22,11 @@ const en = {
   clarifyNone:
     'Thanks. Could you tell me a bit more about what you need? You can also choose "Talk to a person" at any time.',
   translated: "Translated automatically from an article in {language}.",
+  handoffClosed:
+    "Our team is offline right now and back {day} at {time} ({zone}). I've passed your conversation on, so they'll see everything you've written here.",
+  handoffClosedUnknown:
+    "Our team is offline right now. I've passed your conversation on, so they'll see everything you've written here when they're back.",
+  closedEmail: "Leave your email address below and their reply will reach you there, even if you close this page.",
   mergedInto: "This conversation has been joined with your other conversation with us, and continues there.",
   mergedFrom: "Your other conversation with us has been joined to this one: its messages follow.",
   splitTo: "One message was moved to a conversation of its own, so that each topic gets its own answer.",
@@ -50,6 +55,11 @@ const es: Record<ReplyKey, string> = {
   clarifyNone:
     'Gracias. ¿Puedes contarme un poco más sobre lo que necesitas? También puedes elegir "Hablar con una persona" cuando quieras.',
   translated: "Traducido automáticamente de un artículo en {language}.",
+  handoffClosed:
+    "Nuestro equipo no está disponible ahora; vuelve el {day} a las {time} ({zone}). Ya les he pasado tu conversación, así que verán todo lo que has escrito aquí.",
+  handoffClosedUnknown:
+    "Nuestro equipo no está disponible ahora. Ya les he pasado tu conversación, así que verán todo lo que has escrito aquí cuando vuelvan.",
+  closedEmail: "Deja tu correo electrónico abajo y te llegará su respuesta allí, aunque cierres esta página.",
   mergedInto: "Esta conversación se ha unido a tu otra conversación con nosotros, y continúa allí.",
   mergedFrom: "Tu otra conversación con nosotros se ha unido a esta: sus mensajes siguen.",
   splitTo: "Un mensaje se ha movido a una conversación propia, para que cada tema tenga su propia respuesta.",
@@ -70,6 +80,10 @@ const fr: Partial<Record<ReplyKey, string>> = {
   hello: "Bonjour ! Comment puis-je vous aider ?",
   thanks: "Je vous en prie ! Puis-je vous aider avec autre chose ?",
   translated: "Traduit automatiquement d'un article en {language}.",
+  handoffClosed:
+    "Notre équipe n'est pas disponible pour le moment ; elle revient {day} à {time} ({zone}). Je lui transmets votre conversation : elle verra tout ce que vous avez écrit ici.",
+  closedEmail:
+    "Laissez votre adresse e-mail ci-dessous : sa réponse vous y parviendra, même si vous fermez cette page.",
 };
 
 const de: Partial<Record<ReplyKey, string>> = {
@@ -86,6 +100,10 @@ const de: Partial<Record<ReplyKey, string>> = {
   hello: "Hallo! Wie kann ich Ihnen helfen?",
   thanks: "Gern geschehen! Kann ich sonst noch helfen?",
   translated: "Automatisch übersetzt aus einem Artikel auf {language}.",
+  handoffClosed:
+    "Unser Team ist gerade nicht da und ab {day} um {time} ({zone}) wieder erreichbar. Ich gebe Ihr Gespräch weiter; es sieht alles, was Sie hier geschrieben haben.",
+  closedEmail:
+    "Hinterlassen Sie unten Ihre E-Mail-Adresse, dann erreicht Sie die Antwort dort, auch wenn Sie diese Seite schließen.",
 };
 
 const pt: Partial<Record<ReplyKey, string>> = {
@@ -101,6 +119,9 @@ const pt: Partial<Record<ReplyKey, string>> = {
   hello: "Olá! Como posso ajudar?",
   thanks: "De nada! Posso ajudar com mais alguma coisa?",
   translated: "Traduzido automaticamente de um artigo em {language}.",
+  handoffClosed:
+    "A nossa equipe não está disponível agora e volta {day} às {time} ({zone}). Passei a sua conversa para ela; verá tudo o que você escreveu aqui.",
+  closedEmail: "Deixe o seu e-mail abaixo e a resposta chegará lá, mesmo que você feche esta página.",
 };
 
 const it: Partial<Record<ReplyKey, string>> = {
@@ -117,6 +138,9 @@ const it: Partial<Record<ReplyKey, string>> = {
   hello: "Ciao! Come posso aiutarti?",
   thanks: "Prego! Posso aiutarti con qualcos'altro?",
   translated: "Tradotto automaticamente da un articolo in {language}.",
+  handoffClosed:
+    "Il nostro team non è disponibile ora e torna {day} alle {time} ({zone}). Gli passo la conversazione: vedrà tutto quello che hai scritto qui.",
+  closedEmail: "Lascia il tuo indirizzo email qui sotto e la risposta ti arriverà lì, anche se chiudi questa pagina.",
 };
 
 const tables: Record<string, Partial<Record<ReplyKey, string>>> = { en, es, fr, de, pt, it };

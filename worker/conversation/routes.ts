@@ -66,6 +66,7 @@ conversations.post("/", async (c) => {
     pageUrl: body.pageUrl,
     pageTitle: body.pageTitle,
     article: body.article,
+    timeZone: body.timeZone,
   });
   const created: CreatedConversation = { id, token: await conversationToken(c.env.SECRET, id), state: "bot" };
   return c.json(created, 201);

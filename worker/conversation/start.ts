@@ -1,6 +1,7 @@
 // Opens a new conversation for a request on any HTTP channel (widget, portal, REST): one id scheme,
 // and one place that records where it came from (page, article, device, link base).
 import type { Context } from "hono";
+import { isTimeZone } from "../../shared/hours.ts";
 import { nanoid } from "nanoid";
 import type { AppEnv } from "../env.ts";
 
@@ -14,6 +15,8 @@ export type ConversationOrigin = {
   pageTitle?: string | undefined;
   /** The help-centre article the customer was reading. */
   article?: string | undefined;
+  /** The customer's time zone, as their browser reported it; one the runtime does not know is dropped. */
+  timeZone?: string | undefined;
 };
 
 export async function startConversation(c: Context<AppEnv>, o: ConversationOrigin) {
@@ -30,6 +33,7 @@ export async function startConversation(c: Context<AppEnv>, o: ConversationOrigi
     ...(o.pageUrl ? { pageUrl: o.pageUrl } : {}),
     ...(o.pageTitle ? { pageTitle: o.pageTitle } : {}),
     ...(o.article ? { contextArticle: o.article } : {}),
+    ...(o.timeZone && isTimeZone(o.timeZone) ? { timeZone: o.timeZone } : {}),
     ...(ua ? { userAgent: ua.slice(0, 300) } : {}),
   });
   return { id, stub };

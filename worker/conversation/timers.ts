@@ -1,7 +1,9 @@
-// The conversation's one alarm, shared by three jobs: questions a restart left unanswered (bot.ts),
-// followers behind or due a retry (outbox.ts), and closing a bot-held conversation that has gone quiet
-// (AUTO_RESOLVE_MS, default 30 min, "0" turns it off; as Chatwoot's auto-resolve: otherwise a
-// conversation the bot answered would never count as resolved, since agents never see it).
+// The conversation's one alarm, shared by four jobs: questions a restart left unanswered (bot.ts),
+// followers behind or due a retry (outbox.ts), snoozes, scheduled replies and reminders that fall due
+// (later.ts), and closing a bot-held conversation that has gone quiet (AUTO_RESOLVE_MS, default 30
+// min, "0" turns it off; as Chatwoot's auto-resolve: otherwise a conversation the bot answered would
+// never count as resolved, since agents never see it).
+import type { Later } from "./later.ts";
 import type { Engine } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
 import type { Outbox } from "./outbox.ts";
@@ -19,6 +21,7 @@ export class Timers {
     private readonly outbox: () => Outbox,
     private readonly autoResolveMs: number,
     private readonly waitUntil: (p: Promise<unknown>) => void,
+    private readonly later: () => Later | null = () => null,
   ) {}
 
   /** Followers held back while the bot thinks (see Bot.thinking). */
@@ -66,10 +69,14 @@ export class Timers {
     const engine = this.engine();
     if (engine.hasPending()) await engine.resumePending();
     await this.outbox().flush();
+    // What was set for now or earlier: fired once each (later.ts), its effects followed by the outbox.
+    await this.later()?.fireDue(Date.now());
     const quiet = this.autoResolveAt();
     if (quiet !== null && quiet <= Date.now() && !engine.streaming) engine.resolve("idle");
     await this.outbox().flush();
-    const next = [this.outbox().nextRetry(), this.autoResolveAt()].filter((t): t is number => t !== null);
+    const next = [this.outbox().nextRetry(), this.autoResolveAt(), this.later()?.nextDue() ?? null].filter(
+      (t): t is number => t !== null,
+    );
     // Never sooner than a second: a conversation still streaming is looked at again shortly.
     if (next.length) {
       const at = Math.max(Math.min(...next), Date.now() + 1000);

@@ -1,13 +1,18 @@
 // What callers read of one conversation: the console's detail, and the customer's own view for their
 // history in the widget (worker/channels/history/). Pure: the record and the log in, an answer out.
-import type { ConversationDetail } from "../../shared/api.ts";
+import type { ConversationDetail, ScheduleView } from "../../shared/api.ts";
 import type { PastConversation, PastMessage } from "../../shared/customer-history.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { followUpShown } from "../channels/email/follow-up.ts";
 import { customerView } from "../channels/history/view.ts";
 import { assigneeOf, currentPriority, type Meta } from "./model.ts";
 
-export function detailOf(m: Meta, events: ConversationEvent[], lastSeq: number): ConversationDetail {
+export function detailOf(
+  m: Meta,
+  events: ConversationEvent[],
+  lastSeq: number,
+  schedules: ScheduleView[] = [],
+): ConversationDetail {
   const followUp = followUpShown(m);
   const priority = currentPriority(m);
   const assignee = assigneeOf(m);
@@ -35,6 +40,10 @@ export function detailOf(m: Meta, events: ConversationEvent[], lastSeq: number):
         }
       : {}),
     ...(followUp ? { followUp } : {}),
+    ...(m.snoozed ? { snoozed: m.snoozed.until !== undefined ? { until: m.snoozed.until } : {} } : {}),
+    ...(m.woke ? { woke: m.woke } : {}),
+    ...(schedules.length ? { schedules } : {}),
+    ...(m.timeZone ? { timeZone: m.timeZone } : {}),
     ...(m.mergedInto ? { mergedInto: m.mergedInto } : {}),
     ...(m.splitFrom ? { splitFrom: m.splitFrom } : {}),
   };

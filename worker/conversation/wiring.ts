@@ -7,6 +7,7 @@ import { translator } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
 import { FollowUp } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
+import { deskOf } from "../hours/desk.ts";
 import { inboxOf } from "../inbox/follower.ts";
 import { loadMatrix } from "../inbox/routing/matrix.ts";
 import { TurnMeter } from "../ops/turns.ts";
@@ -14,6 +15,7 @@ import { SubjectIndex } from "../privacy/subjects.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
 import { Bucket, frameLimits, messageLimits } from "./budget.ts";
 import { followersOf } from "./followers.ts";
+import { Later } from "./later.ts";
 import { Engine } from "./lifecycle.ts";
 import { MergeSplit } from "./merge.ts";
 import { type Sql, Store } from "./log.ts";
@@ -32,6 +34,7 @@ export type Parts = {
   followUp: FollowUp;
   subjects: SubjectIndex;
   timers: Timers;
+  later: Later;
   merges: MergeSplit;
   storage: DurableObjectStorage;
 };
@@ -50,6 +53,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
   let engine: Engine;
   let outbox: Outbox;
   let sends: Sends;
+  let later: Later | null = null;
   const timers = new Timers(
     ctx.storage,
     store,
@@ -57,6 +61,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     () => outbox,
     Number(env.AUTO_RESOLVE_MS ?? 1_800_000) || 0,
     waitUntil,
+    () => later,
   );
   const transport = new Transport(
     ctx,
@@ -90,6 +95,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       settle: () => outbox.flush(),
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
       begin: () => outbox.begin(),
+      desk: (team) => deskOf(env, engine.meta, team, Date.now()),
     },
     {
       streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
@@ -132,6 +138,26 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     (from, on) => transport.typing(from, on),
   );
   const followUp = new FollowUp(env, engine);
+  later = new Later(
+    sql,
+    {
+      get meta() {
+        return engine.meta;
+      },
+      save: (m) => store.saveMeta(m),
+      emit: (e) => engine.emit(e),
+      // A scheduled reply goes out as any reply does (translated for the customer), once per clientId.
+      reply: async (agent, clientId, text) => {
+        const r = await sends.agent(agent, clientId, text);
+        const e = store.events(r.seq - 1, 1)[0];
+        return { seq: r.seq, id: e?.type === "message" ? e.id : "" };
+      },
+      now: () => Date.now(),
+      wake: (at) => timers.wake(at),
+    },
+    () => nanoid(12),
+  );
+  engine.later = later;
   const merges = new MergeSplit(
     store,
     engine,
@@ -139,5 +165,5 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     () => Date.now(),
     waitUntil,
   );
-  return { store, engine, outbox, transport, sends, followUp, subjects, timers, merges, storage: ctx.storage };
+  return { store, engine, outbox, transport, sends, followUp, subjects, timers, later, merges, storage: ctx.storage };
 }

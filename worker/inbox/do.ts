@@ -22,6 +22,14 @@ import {
   waitingUnassigned,
   type RosterAgent,
 } from "./routing/assign.ts";
+import {
+  applyReminder,
+  dismissReminder,
+  forgetReminders,
+  type ReminderUpdate,
+  reminderTables,
+  remindersOf,
+} from "./reminders.ts";
 import { onSlaEvent } from "./routing/hooks.ts";
 import { loadMatrix } from "./routing/matrix.ts";
 import { advanced, nextDeadline, runsSla, slaStateAt } from "./routing/sla.ts";
@@ -80,6 +88,8 @@ export class InboxDO extends DurableObject<Env> {
     ) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
     }
+    // Each agent's reminders (reminders.ts).
+    reminderTables(sql);
     // Each agent's capacity (people/routes.ts `PUT /:id/capacity`); NULL: the matrix's default.
     if (
       !sql
@@ -132,6 +142,7 @@ export class InboxDO extends DurableObject<Env> {
     const had = this.get(id);
     this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
     this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
+    for (const agentId of new Set(forgetReminders(this.ctx.storage.sql, id))) this.sendReminders(agentId);
     if (!had) return;
     this.send({ t: "remove", id });
     this.sendPresence();
@@ -165,6 +176,33 @@ export class InboxDO extends DurableObject<Env> {
     const agent = this.choose(item.id, item.team ?? loadMatrix(this.env).defaultTeam);
     this.sendPresence();
     return agent;
+  }
+
+  /**
+   * Reminders set, come due or called off in a conversation (its `reminders` follower): each agent's
+   * list is kept, and a reminder that has just come due is an `alert` to its agent's consoles alone.
+   */
+  reminders(updates: ReminderUpdate[], workspaceId: string): void {
+    this.remember(workspaceId);
+    const changed = new Set<string>();
+    for (const u of updates) {
+      const { alert, agentId } = applyReminder(this.ctx.storage.sql, u);
+      if (agentId) changed.add(agentId);
+      if (alert) this.sendTo(u.agentId, { t: "alert", alert: { kind: "reminder", reminder: alert } });
+    }
+    for (const agentId of changed) this.sendReminders(agentId);
+  }
+
+  /** One agent's reminders, due first (`GET /api/inbox/reminders`). */
+  remindersOf(agentId: string): ReturnType<typeof remindersOf> {
+    return remindersOf(this.ctx.storage.sql, agentId);
+  }
+
+  /** The agent has seen to a due reminder; false when it is not theirs, not due or not there. */
+  dismissReminder(agentId: string, id: string): boolean {
+    const done = dismissReminder(this.ctx.storage.sql, agentId, id, Date.now());
+    if (done) this.sendReminders(agentId);
+    return done;
   }
 
   /** Routing's choices whose conversation is not open here yet (handed over, not yet queued): load already. */
@@ -291,6 +329,8 @@ export class InboxDO extends DurableObject<Env> {
     }
     pair[1].send(JSON.stringify({ t: "snapshot", items: this.list() } satisfies InboxFrame));
     pair[1].send(JSON.stringify({ t: "presence", agents: this.presence() } satisfies InboxFrame));
+    if (agentId)
+      pair[1].send(JSON.stringify({ t: "reminders", reminders: this.remindersOf(agentId) } satisfies InboxFrame));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -512,6 +552,24 @@ export class InboxDO extends DurableObject<Env> {
 
   private sendPresence(exclude?: WebSocket): void {
     this.send({ t: "presence", agents: this.presence(exclude) }, exclude);
+  }
+
+  private sendReminders(agentId: string): void {
+    this.sendTo(agentId, { t: "reminders", reminders: this.remindersOf(agentId) });
+  }
+
+  /** A frame for one agent's consoles only (their reminders, their alerts). */
+  private sendTo(agentId: string, frame: InboxFrame): void {
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets()) {
+      const att = ws.deserializeAttachment() as Attachment | null;
+      if (att?.agentId !== agentId || att.ended) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // Closed mid-send: the console gets the list again when it reconnects.
+      }
+    }
   }
 
   private send(frame: InboxFrame, exclude?: WebSocket): void {

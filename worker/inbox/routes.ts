@@ -4,15 +4,32 @@
 // Durable Object for a signed-in person. Assigning, availability and another agent's routing are
 // served with the URLs they belong to (see agents.ts).
 import { Hono } from "hono";
+import type * as z from "zod/mini";
+import type { reminderListSchema } from "../../shared/later.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { inboxOf, roster } from "./agents.ts";
 
+type ReminderList = z.infer<typeof reminderListSchema>;
+
 export const inboxApi = new Hono<AppEnv>();
 inboxApi.use(requireAgent());
 
 inboxApi.get("/", async (c) => c.json({ items: await inboxOf(c).list() }));
+
+/** The caller's own reminders (worker/inbox/reminders.ts), due ones first; nobody else's. */
+inboxApi.get("/reminders", async (c) => {
+  const body: ReminderList = { reminders: await inboxOf(c).remindersOf(c.get("agent").id) };
+  return c.json(body);
+});
+
+/** The caller has seen to a due reminder of theirs: it leaves their list (404 for anyone else's). */
+inboxApi.post("/reminders/:rid/dismiss", async (c) => {
+  if (!(await inboxOf(c).dismissReminder(c.get("agent").id, c.req.param("rid"))))
+    throw new ApiFailure(404, "not_found", "no such due reminder of yours");
+  return c.json({ ok: true });
+});
 
 inboxApi.get("/ws", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket")

@@ -11,6 +11,7 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
       "SELECT key, workspace_id, name, allowed_origins, portal, created_at, identity_secret IS NOT NULL AS identity_secret_was_set FROM sites WHERE workspace_id = ?1 ORDER BY key",
     email_addresses: "SELECT * FROM email_addresses WHERE workspace_id = ?1 ORDER BY address",
     retention_settings: "SELECT * FROM retention_settings WHERE workspace_id = ?1",
+    business_hours: "SELECT * FROM business_hours WHERE workspace_id = ?1 ORDER BY team",
     appearance: "SELECT * FROM appearance WHERE workspace_id = ?1",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
@@ -49,6 +50,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   sites: { wsColumn: "workspace_id" },
   email_addresses: { wsColumn: "workspace_id" },
   retention_settings: { wsColumn: "workspace_id" },
+  business_hours: { wsColumn: "workspace_id" },
   appearance: { wsColumn: "workspace_id" },
   // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
   webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
@@ -112,6 +114,7 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM notification_settings WHERE workspace_id = ?1",
   "DELETE FROM api_keys WHERE workspace_id = ?1",
   "DELETE FROM retention_settings WHERE workspace_id = ?1",
+  "DELETE FROM business_hours WHERE workspace_id = ?1",
   "DELETE FROM invites WHERE workspace_id = ?1",
   "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM appearance WHERE workspace_id = ?1",

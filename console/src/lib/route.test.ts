@@ -41,6 +41,7 @@ describe("routes", () => {
       "workspace",
       "forgot",
       "kbImport",
+      "hours",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -50,6 +51,7 @@ describe("routes", () => {
     expect(href({ name: "sites" })).toBe("#/settings/sites");
     expect(href({ name: "start" })).toBe("#/start");
     expect(href({ name: "workspace" })).toBe("#/settings/workspace");
+    expect(href({ name: "hours" })).toBe("#/settings/hours");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
     // The import page sits inside the Knowledge area's URL space without being one of its views.
     expect(href({ name: "kbImport" })).toBe("#/kb/import");

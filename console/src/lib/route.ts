@@ -12,6 +12,7 @@ const PATHS = {
   security: "/settings/security",
   privacy: "/settings/privacy",
   appearance: "/settings/appearance",
+  hours: "/settings/hours",
   canned: "/canned",
   analytics: "/analytics",
   ops: "/ops",

@@ -46,7 +46,7 @@ export function SlaCountdown({ item }: { item: InboxItem }) {
         class={`sla sla-${v.state}`}
         data-testid="sla-countdown"
         data-sla-state={v.state}
-        title={item.slaDueAt ? fullDate(item.slaDueAt) : undefined}
+        title={v.text === "paused" ? v.label : item.slaDueAt ? fullDate(item.slaDueAt) : undefined}
         aria-hidden="true"
       >
         {v.text}

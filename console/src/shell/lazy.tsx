@@ -80,6 +80,12 @@ export const LazyAppearance = lazyPage(
   chunk(() => import("../features/appearance/AppearancePage.tsx")),
   (m, p: Page) => <m.AppearancePage me={p.me} />,
 );
+// Settings → Business hours (docs/hours.md): owners, now and then.
+export const LazyHours = lazyPage(
+  chunk(() => import("../features/hours/HoursPage.tsx")),
+  (m, p: Page) => <m.HoursPage me={p.me} />,
+  "Business hours",
+);
 export const LazyIntegrations = lazyPage(
   chunk(() => import("../features/integrations/IntegrationsPage.tsx")),
   (m, p: Page) => <m.IntegrationsPage me={p.me} />,

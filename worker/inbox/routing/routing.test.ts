@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { InboxItem } from "../../../shared/api.ts";
 import { loads, nextRelease, pickAgent, releasable, waitingUnassigned, type RosterAgent } from "./assign.ts";
 import { defaultMatrix, parseMatrix, route } from "./matrix.ts";
-import { advanced, nearAt, nextDeadline, slaStateAt } from "./sla.ts";
+import { advanced, nearAt, nextDeadline, slaStateAt, slaTimes } from "./sla.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -139,6 +139,35 @@ describe("SLA", () => {
     expect(nextDeadline(defaultMatrix, items.slice(1))).toBe(9 * HOUR + 30 * MIN);
     expect(nextDeadline(defaultMatrix, items.slice(2))).toBeNull();
     expect(nextDeadline(defaultMatrix, [])).toBeNull();
+  });
+
+  it("counts open time only under business hours: paused overnight, near due in open time too", () => {
+    // Europe/Berlin, weekdays 09:00-17:00. Friday 10 January 2025 16:00 (15:00 UTC), tier 2 (4 h).
+    const nine2five = [{ from: "09:00", to: "17:00" }];
+    const hours = {
+      timeZone: "Europe/Berlin",
+      weekly: { mon: nine2five, tue: nine2five, wed: nine2five, thu: nine2five, fri: nine2five, sat: [], sun: [] },
+      holidays: [],
+    };
+    const friday = Date.parse("2025-01-10T15:00:00Z");
+    const t = slaTimes(defaultMatrix, "tier-2", friday, hours);
+    // 1 h on Friday, 3 h on Monday: due Monday 12:00 Berlin; near after 3 h 12 min of open time: Monday 11:12.
+    expect(t.slaDueAt).toBe(Date.parse("2025-01-13T11:00:00Z"));
+    expect(t.slaNearAt).toBe(Date.parse("2025-01-13T10:12:00Z"));
+    // The inbox's alarm follows the item's own near-due time, not due minus the lead in wall time.
+    const i = { ...item({ tier: "tier-2", slaState: "ok" }), slaDueAt: t.slaDueAt as number, slaNearAt: t.slaNearAt };
+    expect(nextDeadline(defaultMatrix, [i])).toBe(t.slaNearAt);
+    // All weekend it stays ok; the wall clock's four hours passed long ago.
+    expect(slaStateAt(defaultMatrix, i, Date.parse("2025-01-12T20:00:00Z"))).toBe("ok");
+    expect(slaStateAt(defaultMatrix, i, Date.parse("2025-01-13T10:12:00Z"))).toBe("near");
+    expect(slaStateAt(defaultMatrix, i, Date.parse("2025-01-13T11:00:00Z"))).toBe("breached");
+    // A desk that never opens runs no clock.
+    expect(
+      slaTimes(defaultMatrix, "tier-2", friday, {
+        ...hours,
+        weekly: { ...hours.weekly, mon: [], tue: [], wed: [], thu: [], fri: [] },
+      }),
+    ).toEqual({});
   });
 });
 

@@ -26,7 +26,9 @@ export type AnalyticsType =
   | "note"
   | "change"
   /** An agent's reply taken back inside the undo window (surge triage). */
-  | "retract";
+  | "retract"
+  /** A snooze, scheduled reply or reminder set, done or cancelled (reason: "snooze.set", "reply.done", …). */
+  | "schedule";
 
 export type AnalyticsRow = {
   workspaceId: string;
@@ -124,6 +126,7 @@ export function rowsFor(
           }),
         );
     } else if (e.type === "retract") rows.push(row(e, "retract", { actor: e.by, reason: e.reason ?? null }));
+    else if (e.type === "schedule") rows.push(row(e, "schedule", { actor: e.by, reason: `${e.kind}.${e.status}` }));
     else rows.push(row(e, "note", { actor: e.name }));
   }
   return rows;

@@ -5,6 +5,7 @@ import { ContactHistory } from "./ContactHistory.tsx";
 import { ConversationTools } from "./ConversationTools.tsx";
 import { ConnectionStatus } from "../../shell/ConnectionStatus.tsx";
 import { HandoffPanel } from "./HandoffPanel.tsx";
+import { LaterPanel } from "./LaterPanel.tsx";
 import { LinkArticle } from "./LinkArticle.tsx";
 import { Transcript } from "./Transcript.tsx";
 import { StateBadge } from "../../shell/bits.tsx";
@@ -159,6 +160,14 @@ export function ConversationPage({ id }: { id: string }) {
               />
             )}
             <ConversationTools detail={detail} onPatch={(p) => store.patch(p)} onNeeded={(n) => store.markNeeded(n)} />
+            <LaterPanel
+              detail={{ ...detail, state }}
+              onSnooze={(until) => store.snooze(until)}
+              onUnsnooze={() => store.unsnooze()}
+              onSchedule={(text, at) => store.scheduleReply(text, at)}
+              onRemind={(at, note) => store.remind(at, note)}
+              onCancel={(id) => store.cancelSchedule(id)}
+            />
           </div>
           <section class="convo-main" aria-label="Conversation with the customer">
             <Transcript

@@ -1,15 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type {
-  ChangeEvent,
-  CsatEvent,
-  MessageEvent,
-  NoteEvent,
-  RetractEvent,
-  StateEvent,
-} from "../../../../shared/protocol.ts";
+import type { ChangeEvent, MessageEvent, StateEvent } from "../../../../shared/protocol.ts";
 import { describeTrust } from "../../../../shared/protocol.ts";
 import type { Draft } from "../../../../shared/timeline.ts";
+import { describeSchedule } from "./later.ts";
 import type { Pending } from "./outbox.ts";
+import type { AgentEvent } from "./store.ts";
 import { renderMarkdown } from "../../../../shared/markdown.ts";
 import { describeReason, safeHttpUrl } from "../../lib/format.ts";
 import { href } from "../../lib/route.ts";
@@ -19,7 +14,7 @@ type Props = {
   messages: readonly MessageEvent[];
   notes: readonly StateEvent[];
   /** Private notes, recorded changes, the customer's rating. */
-  agentEvents: readonly (NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[];
+  agentEvents: readonly AgentEvent[];
   drafts: readonly Draft[];
   pending: readonly Pending[];
   customerTyping: boolean;
@@ -32,7 +27,7 @@ type Props = {
 type Entry =
   | { seq: number; kind: "message"; m: MessageEvent }
   | { seq: number; kind: "note"; e: StateEvent }
-  | { seq: number; kind: "agent"; e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent };
+  | { seq: number; kind: "agent"; e: AgentEvent };
 
 export function Transcript({
   messages,
@@ -353,7 +348,7 @@ export function describeChange(e: ChangeEvent): string {
   return `${e.by} set ${parts.join(", ")}`;
 }
 
-function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent | RetractEvent }) {
+function AgentOnly({ e }: { e: AgentEvent }) {
   const time = (
     <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
       {clock(e.at)}
@@ -384,6 +379,23 @@ function AgentOnly({ e }: { e: NoteEvent | ChangeEvent | CsatEvent | RetractEven
       <li class="note note-retract" data-testid="retract-note" data-message={e.messageId} data-seq={e.seq}>
         <span>
           {e.by} took back a reply{e.reason ? `: ${e.reason}` : ""}. The customer no longer sees it.
+        </span>
+        {time}
+      </li>
+    );
+  }
+  if (e.type === "schedule") {
+    return (
+      <li
+        class={`note note-schedule note-${e.kind}`}
+        data-testid="schedule-note"
+        data-kind={e.kind}
+        data-status={e.status}
+        data-seq={e.seq}
+      >
+        <span>
+          {describeSchedule(e)}
+          {e.kind === "reply" && e.status === "set" && e.text && <span class="schedule-text">: “{e.text}”</span>}
         </span>
         {time}
       </li>

@@ -19,6 +19,7 @@ import {
   type CsatEvent,
   type NoteEvent,
   type RetractEvent,
+  type ScheduleEvent,
   type ServerFrame,
   serverFrameSchema,
   type StateEvent,
@@ -32,6 +33,9 @@ import { checkSession } from "../../lib/session.ts";
 import { LiveSocket } from "../../lib/socket.ts";
 
 const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
+
+/** What the transcript shows agents besides messages and state lines. */
+export type AgentEvent = NoteEvent | ChangeEvent | CsatEvent | RetractEvent | ScheduleEvent;
 
 // A send the socket swallowed without an ack is retried over HTTP; clientId makes that idempotent.
 const ACK_TIMEOUT_MS = 8_000;
@@ -49,7 +53,7 @@ export class ConversationStore {
   readonly pending = signal<Pending[]>([]);
   readonly busy = signal<"claim" | "resolve" | "handback" | undefined>(undefined);
   /** Private notes, changes (who changed what) and the rating, for the transcript. */
-  readonly agentEvents = signal<(NoteEvent | ChangeEvent | CsatEvent | RetractEvent)[]>([]);
+  readonly agentEvents = signal<AgentEvent[]>([]);
   readonly canned = signal<CannedReply[] | undefined>(undefined);
   readonly actionError = signal<string | undefined>(undefined);
   /** Replay finished on the current connection: the view is live. */
@@ -224,15 +228,42 @@ export class ConversationStore {
     }
   }
 
+  // ---- later: snooze, scheduled replies, reminders (docs/conversations.md "Later") ----------------
+
+  /** Out of the active inbox until `until`, or (undefined) until the customer replies. */
+  snooze(until?: number): Promise<string | undefined> {
+    return this.call("/snooze", "POST", until === undefined ? {} : { until }, "Conversation snoozed.");
+  }
+
+  unsnooze(): Promise<string | undefined> {
+    return this.call("/snooze", "DELETE", undefined, "Back in the inbox.");
+  }
+
+  /** A reply written now and sent once at `at`. */
+  scheduleReply(text: string, at: number): Promise<string | undefined> {
+    return this.call("/scheduled-replies", "POST", { clientId: nanoid(21), text, at }, "Reply scheduled.");
+  }
+
+  remind(at: number, note?: string): Promise<string | undefined> {
+    return this.call("/reminders", "POST", { clientId: nanoid(21), at, ...(note ? { note } : {}) }, "Reminder set.");
+  }
+
+  cancelSchedule(id: string): Promise<string | undefined> {
+    return this.call(`/schedules/${encodeURIComponent(id)}`, "DELETE", undefined, "Cancelled.");
+  }
+
   private async call(
     path: string,
-    method: "POST" | "PUT" | "PATCH",
+    method: "POST" | "PUT" | "PATCH" | "DELETE",
     body: unknown,
     done?: string,
   ): Promise<string | undefined> {
     this.actionError.value = undefined;
     try {
-      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, { method, body });
+      await apiVoid(`/api/conversations/${encodeURIComponent(this.id)}${path}`, {
+        method,
+        ...(body === undefined ? {} : { body }),
+      });
       if (done) announce(done);
       // The socket brings the recorded event; the detail carries the current values.
       await this.refresh();
@@ -375,11 +406,9 @@ export class ConversationStore {
     }
     if (e.type !== "message") {
       this.agentEvents.value = [...this.agentEvents.value, e];
-      // Current labels, priority, identity and rating live in the detail: re-read it.
-      if (!this.refreshing) {
-        this.refreshing = true;
-        queueMicrotask(() => void this.refresh().finally(() => (this.refreshing = false)));
-      }
+      // Current labels, priority, identity, rating and what is waiting for later live in the detail:
+      // re-read it, and once more if another such event arrives while that read is in flight.
+      this.rereadDetail();
       return next;
     }
     if (e.author === "customer" && next.typing) {
@@ -387,6 +416,25 @@ export class ConversationStore {
       return applyFrame(next, { t: "typing", author: "customer", on: false });
     }
     return next;
+  }
+
+  private rereadAgain = false;
+  private rereadDetail(): void {
+    if (this.refreshing) {
+      this.rereadAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    queueMicrotask(
+      () =>
+        void this.refresh().finally(() => {
+          this.refreshing = false;
+          if (this.rereadAgain) {
+            this.rereadAgain = false;
+            this.rereadDetail();
+          }
+        }),
+    );
   }
 
   private commit(t: Timeline): void {

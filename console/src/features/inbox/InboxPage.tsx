@@ -18,8 +18,20 @@ import {
   inboxLoaded,
   inboxSocketStatus,
   reconnectInbox,
+  reminders,
 } from "./store.ts";
-import { inScope, knownTeams, scopeLabels, stateLabels, tierLabels, type Scope } from "./inbox.ts";
+import {
+  inScope,
+  isSnoozed,
+  knownTeams,
+  scopeLabels,
+  snoozeLabel,
+  stateLabels,
+  tierLabels,
+  wokeLabel,
+  type Scope,
+} from "./inbox.ts";
+import { clock } from "../../lib/time.ts";
 import { describeReason } from "../../lib/format.ts";
 import { href } from "../../lib/route.ts";
 import { SurgeAlertBanner } from "../surge/SurgeAlert.tsx";
@@ -27,8 +39,11 @@ import { searchActive } from "../search/active.ts";
 import { LazySearch } from "../search/LazySearch.tsx";
 import "./inbox.css";
 
-type Filter = "all" | ConversationState;
-const filters: Filter[] = ["all", "queued", "agent", "bot", "resolved"];
+type Filter = "all" | ConversationState | "snoozed";
+const filters: Filter[] = ["all", "queued", "agent", "bot", "resolved", "snoozed"];
+/** Snoozed conversations are out of every list but their own (docs/conversations.md "Later"). */
+const shows = (f: Filter, i: InboxItem): boolean =>
+  f === "snoozed" ? isSnoozed(i) : !isSnoozed(i) && (f === "all" || i.state === f);
 const scopes: Scope[] = ["mine", "teams", "all"];
 
 export function InboxPage() {
@@ -48,6 +63,7 @@ export function InboxPage() {
         <ConnectionStatus status={inboxSocketStatus} onRetry={reconnectInbox} />
       </div>
       <SurgeAlertBanner />
+      <MyReminders />
       <LazySearch />
       {!searchActive.value && <InboxList />}
     </main>
@@ -62,8 +78,7 @@ function InboxList() {
   const myTeams = myPresence.value?.teams ?? [];
   const all = inboxItems.value;
   const items = all.filter((i) => inScope(i, scope, meId, myTeams));
-  const counts = inboxCounts.value;
-  const shown = filter === "all" ? items : items.filter((i) => i.state === filter);
+  const shown = items.filter((i) => shows(filter, i));
   const fresh = freshIds.value;
   const agents = presence.value;
   const teams = knownTeams(agents, all);
@@ -81,7 +96,7 @@ function InboxList() {
           >
             {scopeLabels[s]}
             <span class="chip-count">
-              {all.filter((i) => i.state !== "resolved" && inScope(i, s, meId, myTeams)).length}
+              {all.filter((i) => i.state !== "resolved" && !isSnoozed(i) && inScope(i, s, meId, myTeams)).length}
             </span>
           </button>
         ))}
@@ -89,8 +104,7 @@ function InboxList() {
 
       <div class="filters" role="group" aria-label="Show conversations">
         {filters.map((f) => {
-          const n =
-            f === "all" ? items.length : scope === "all" ? counts[f] : items.filter((i) => i.state === f).length;
+          const n = items.filter((i) => shows(f, i)).length;
           return (
             <button
               key={f}
@@ -100,7 +114,7 @@ function InboxList() {
               onClick={() => setFilter(f)}
               data-testid={`filter-${f}`}
             >
-              {f === "all" ? "All" : stateLabels[f]}
+              {f === "all" ? "All" : f === "snoozed" ? "Snoozed" : stateLabels[f]}
               <span class="chip-count">{n}</span>
             </button>
           );
@@ -126,7 +140,7 @@ function InboxList() {
         <p class="empty" data-testid="inbox-empty">
           {filter === "all"
             ? "No conversations right now. Handoffs from the bot will appear here as they happen."
-            : `No conversations in “${stateLabels[filter]}”.`}
+            : `No conversations in “${filter === "snoozed" ? "Snoozed" : stateLabels[filter]}”.`}
           {scope !== "all" && ` (showing ${scopeLabels[scope].toLowerCase()})`}
         </p>
       ) : (
@@ -150,6 +164,28 @@ function InboxList() {
         </div>
       )}
     </>
+  );
+}
+
+/** This agent's reminders still to come (due ones show over every page: shell/ReminderAlerts.tsx). */
+function MyReminders() {
+  const pending = reminders.value.filter((r) => r.state === "pending");
+  if (!pending.length) return null;
+  return (
+    <section class="my-reminders" aria-labelledby="my-reminders-title" data-testid="my-reminders">
+      <h2 id="my-reminders-title">Your reminders</h2>
+      <ul>
+        {pending.map((r) => (
+          <li key={r.id} data-testid="my-reminder" data-id={r.id}>
+            <a href={href({ name: "conversation", id: r.conversationId })}>
+              {new Date(r.dueAt).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" })}{" "}
+              {clock(r.dueAt)}
+            </a>{" "}
+            {r.note ?? <span class="muted">no note</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -181,6 +217,25 @@ function Row({ item, fresh, meId, agents, teams }: RowProps) {
           <span class="row-reason" data-testid="inbox-reason">
             {title}
           </span>
+          {(item.afterHours || item.woke || item.snoozed) && (
+            <span class="row-marks">
+              {item.afterHours && (
+                <span class="mark mark-closed" data-testid="inbox-after-hours">
+                  Arrived while closed
+                </span>
+              )}
+              {item.woke && (
+                <span class="mark mark-back" data-testid="inbox-woke" data-reason={item.woke.reason}>
+                  {wokeLabel(item)}
+                </span>
+              )}
+              {item.snoozed && (
+                <span class="mark mark-snoozed" data-testid="inbox-snoozed">
+                  Snoozed {snoozeLabel(item)}
+                </span>
+              )}
+            </span>
+          )}
           <span class="row-preview" data-testid="inbox-preview">
             {item.preview || <em>No messages yet</em>}
           </span>

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { InboxItem } from "../../../../shared/api.ts";
-import { applyInboxFrame, compareInbox, countByState, newlyQueued, sortInbox } from "./inbox.ts";
+import {
+  applyInboxFrame,
+  compareInbox,
+  countByState,
+  isSnoozed,
+  newlyQueued,
+  slaView,
+  sortInbox,
+  wokeLabel,
+} from "./inbox.ts";
 
 const item = (id: string, state: InboxItem["state"], updatedAt: number, extra: Partial<InboxItem> = {}): InboxItem => ({
   id,
@@ -30,6 +39,48 @@ describe("sortInbox", () => {
     const z = item("z", "queued", 10, { createdAt: 1 });
     expect(sortInbox([y, x, z]).map((i) => i.id)).toEqual(["z", "x", "y"]);
     expect(compareInbox(x, x)).toBe(0);
+  });
+});
+
+describe("business hours and snoozes in the list", () => {
+  it("lists what arrived while the desk was closed first, in order of arrival, then the rest of the queue", () => {
+    const closed = { timeZone: "Europe/Berlin", opensAt: 1_000_000 };
+    const sorted = sortInbox([
+      item("day", "queued", 50),
+      item("night2", "queued", 900, { createdAt: 800, afterHours: closed }),
+      item("night1", "queued", 950, { createdAt: 700, afterHours: closed }),
+      item("mine", "agent", 10),
+    ]);
+    expect(sorted.map((i) => i.id)).toEqual(["night1", "night2", "day", "mine"]);
+  });
+
+  it("puts conversations back from a snooze before other open ones, and labels why", () => {
+    const back = item("back", "agent", 500, { woke: { at: 500, reason: "reply" } });
+    const sorted = sortInbox([item("old", "agent", 10), back, item("q", "queued", 900)]);
+    expect(sorted.map((i) => i.id)).toEqual(["q", "back", "old"]);
+    expect(wokeLabel(back)).toBe("Back: customer replied");
+    expect(wokeLabel({ ...back, woke: { at: 1, reason: "time" } })).toBe("Back: snooze ended");
+    expect(wokeLabel(item("x", "agent", 1))).toBeNull();
+  });
+
+  it("leaves snoozed conversations out of the state counts", () => {
+    const snoozed = item("s", "agent", 1, { snoozed: {} });
+    expect(isSnoozed(snoozed)).toBe(true);
+    expect(countByState([snoozed, item("a", "agent", 2)]).agent).toBe(1);
+  });
+
+  it("shows a response target paused until the desk opens", () => {
+    const opensAt = Date.parse("2025-01-13T08:00:00Z");
+    const queued = item("n", "queued", 1, {
+      afterHours: { timeZone: "Europe/Berlin", opensAt },
+      slaDueAt: opensAt + 4 * 3_600_000,
+    });
+    expect(slaView(queued, opensAt - 60_000)).toEqual({
+      state: "ok",
+      text: "paused",
+      label: "Response target paused until the desk opens Mon 09:00",
+    });
+    expect(slaView(queued, opensAt + 60_000)?.text).toBe("due in 3 h 59");
   });
 });
 

@@ -10,14 +10,21 @@ export const stateLabels: Record<ConversationState, string> = {
   resolved: "Resolved",
 };
 
-// Customers waiting for a person come first; resolved ones sink to the bottom because nobody has to
-// act on them. Everything else is ordered by age alone, so the spec's "queued first, then oldest" holds.
-const group = (s: ConversationState): number => (s === "queued" ? 0 : s === "resolved" ? 2 : 1);
+// Customers waiting for a person come first, and among them what arrived while the desk was closed
+// (docs/hours.md: the night's queue is the morning's first work); then conversations back from a
+// snooze; resolved ones sink to the bottom because nobody has to act on them. Everything else is
+// ordered by age alone, so the spec's "queued first, then oldest" holds.
+const group = (i: InboxItem): number =>
+  i.state === "queued" ? (i.afterHours ? 0 : 1) : i.state === "resolved" ? 4 : i.woke ? 2 : 3;
 
-/** Queued first, then the oldest activity first (longest waiting), resolved last; ties by id for stability. */
+/**
+ * Queued first (arrived while closed before the rest, in order of arrival), then conversations back
+ * from a snooze, then the oldest activity first (longest waiting), resolved last; ties by id.
+ */
 export function compareInbox(a: InboxItem, b: InboxItem): number {
   return (
-    group(a.state) - group(b.state) ||
+    group(a) - group(b) ||
+    (a.afterHours && b.afterHours ? a.createdAt - b.createdAt : 0) ||
     a.updatedAt - b.updatedAt ||
     a.createdAt - b.createdAt ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
@@ -57,9 +64,10 @@ export function newlyQueued(prev: readonly InboxItem[], next: readonly InboxItem
   return next.filter((i) => i.state === "queued" && before.get(i.id) !== "queued");
 }
 
+/** Conversations per state, snoozed ones left out (they are counted on their own). */
 export function countByState(items: readonly InboxItem[]): Record<ConversationState, number> {
   const n: Record<ConversationState, number> = { queued: 0, agent: 0, bot: 0, resolved: 0 };
-  for (const i of items) n[i.state] += 1;
+  for (const i of items) if (!i.snoozed) n[i.state] += 1;
   return n;
 }
 
@@ -90,9 +98,18 @@ export function inScope(item: InboxItem, scope: Scope, meId: string, myTeams: re
   return mine || (item.team !== undefined && myTeams.includes(item.team));
 }
 
-/** The SLA shown for a queued item: the server's flag, or breached once the clock says so (an alarm may lag a little). */
+/**
+ * The SLA shown for a queued item: the server's flag, or breached once the clock says so (an alarm may
+ * lag a little). Handed off while the desk was closed: paused until it opens.
+ */
 export function slaView(item: InboxItem, now: number): { state: SlaState; text: string; label: string } | null {
-  if (item.state !== "queued" || item.slaDueAt === undefined) return null;
+  if (item.state !== "queued") return null;
+  const opens = item.afterHours?.opensAt;
+  if (item.afterHours && (opens === undefined || now < opens)) {
+    const at = opens === undefined ? "when the desk opens" : openingWords(opens, item.afterHours.timeZone);
+    return { state: "ok", text: "paused", label: `Response target paused until the desk opens ${at}` };
+  }
+  if (item.slaDueAt === undefined) return null;
   const left = item.slaDueAt - now;
   const state: SlaState = left <= 0 ? "breached" : (item.slaState ?? "ok");
   const span = countdown(Math.abs(left));
@@ -102,6 +119,32 @@ export function slaView(item: InboxItem, now: number): { state: SlaState; text: 
       ? { state, text: "overdue", label: "Response overdue" }
       : { state, text: `overdue ${span}`, label: `Response overdue by ${span}` };
   return { state, text: `due in ${span}`, label: `Response due in ${span}${state === "near" ? ", nearly due" : ""}` };
+}
+
+/** "Mon 09:00" in the desk's zone. */
+function openingWords(at: number, tz: string): string {
+  try {
+    return new Date(at).toLocaleString("en-GB", { timeZone: tz, weekday: "short", hour: "2-digit", minute: "2-digit" });
+  } catch {
+    return new Date(at).toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  }
+}
+
+// ---- snoozed conversations ------------------------------------------------------------------------
+
+/** Put aside: out of the active lists until its time or the customer's reply. */
+export const isSnoozed = (i: InboxItem): boolean => i.snoozed !== undefined;
+
+/** "Back: customer replied" / "Back: snooze ended" for a conversation that woke. */
+export const wokeLabel = (i: InboxItem): string | null =>
+  i.woke ? (i.woke.reason === "reply" ? "Back: customer replied" : "Back: snooze ended") : null;
+
+/** "until Mon 09:00" or "until they reply". */
+export function snoozeLabel(i: InboxItem): string {
+  const until = i.snoozed?.until;
+  return until === undefined
+    ? "until they reply"
+    : `until ${new Date(until).toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit" })}`;
 }
 
 /** "<1 min", "12 min", "3 h 05", "2 d 4 h": minute resolution is what an agent acts on (and the clock ticks every 15 s). */

@@ -8,8 +8,10 @@ import {
   inboxItemSchema,
   type AgentPresence,
   type AssignRequest,
+  type AgentAlert,
   type InboxFrame,
   type InboxItem,
+  type ReminderItem,
 } from "../../../../shared/api.ts";
 import { announce } from "../../lib/announce.ts";
 import { api, apiVoid, errorMessage, wsUrl } from "../../lib/api.ts";
@@ -29,6 +31,13 @@ export const inboxCounts = computed(() => countByState(inboxItems.value));
 /** Who is online, away and how loaded, from the inbox socket. */
 export const presence = signal<AgentPresence[]>([]);
 export const myPresence = computed(() => presence.value.find((p) => p.id === me.value?.id));
+/** This agent's reminders, pending and due (worker/inbox/reminders.ts), from the inbox socket. */
+export const reminders = signal<ReminderItem[]>([]);
+/**
+ * The alerts this console received while open, newest last: the in-console alert shows them, and
+ * anything that wants to tell the agent (desktop notifications, sounds) can watch this signal.
+ */
+export const alerts = signal<AgentAlert[]>([]);
 
 const socket = new LiveSocket({
   url: () => wsUrl("/api/inbox/ws"),
@@ -38,7 +47,11 @@ const socket = new LiveSocket({
     if (!parsed.success) return;
     const f = parsed.data;
     if (f.t === "presence") presence.value = f.agents;
-    else apply(f);
+    else if (f.t === "reminders") reminders.value = f.reminders;
+    else if (f.t === "alert") {
+      alerts.value = [...alerts.value.filter((a) => a.reminder.id !== f.alert.reminder.id), f.alert];
+      announce(`Reminder: ${f.alert.reminder.note ?? "a conversation you asked to be reminded of"}`);
+    } else apply(f);
   },
   onFailure: (n) => {
     if (n >= 2) void checkSession();
@@ -56,6 +69,8 @@ export function stopInbox(): void {
   socket.stop();
   inboxItems.value = [];
   presence.value = [];
+  reminders.value = [];
+  alerts.value = [];
   inboxLoaded.value = false;
   freshIds.value = new Set();
 }
@@ -90,6 +105,13 @@ export async function claimFromInbox(id: string): Promise<void> {
 
 export async function assignConversation(id: string, to: AssignRequest): Promise<void> {
   await apiVoid(`/api/conversations/${encodeURIComponent(id)}/assign`, { body: to });
+}
+
+/** The agent has seen to a due reminder: off their list (and the alert closes). */
+export async function dismissReminder(id: string): Promise<void> {
+  await apiVoid(`/api/inbox/reminders/${encodeURIComponent(id)}/dismiss`, { body: {} });
+  reminders.value = reminders.value.filter((r) => r.id !== id);
+  alerts.value = alerts.value.filter((a) => a.reminder.id !== id);
 }
 
 export async function setAway(away: boolean): Promise<void> {
