@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../scripts/lib/console-login.ts";
 import { zip } from "../../worker/privacy/zip.ts";
+import { joinWhenQueued, mailedLink } from "./desk.ts";
 import { type Harness, listen, startHarness } from "./harness.ts";
 
 const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results/first-answer";
@@ -59,17 +60,7 @@ function helpCentreZip(): Uint8Array {
   return zip(files.map((f) => ({ name: `help/${f}`, data: readFileSync(`kb/${f}`, "utf8") })));
 }
 
-/** The newest `#/invite/<token>` link mailed to `to` (wrangler dev writes each mail to a file it logs). */
-function inviteLink(to: string): string | null {
-  const mails = [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
-  for (const raw of mails.reverse()) {
-    const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-    if (!text.includes(`To: <${to}>`)) continue;
-    const m = /(http\S+#\/invite\/[\w-]{43})/.exec(text);
-    if (m) return m[1] as string;
-  }
-  return null;
-}
+const inviteLink = (to: string): string | null => mailedLink(h.worker, to, "invite")?.url ?? null;
 
 const bots = (p: Page) => p.getByRole("log").locator(".bubble.bot");
 
@@ -213,16 +204,7 @@ it("a teammate invited from Settings → People accepts in another browser, sign
     .toMatch(/connecting you with a person/i);
   const row = mate.p.getByTestId("inbox-row").filter({ hasText: /password/i });
   await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-  const join = mate.p.getByTestId("row-claim");
-  await expect
-    .poll(
-      async () => {
-        if ((await row.getAttribute("data-state")) !== "agent" && (await join.count())) await join.click();
-        return row.getAttribute("data-state");
-      },
-      { timeout: 15_000, interval: 1000 },
-    )
-    .toBe("agent");
+  await joinWhenQueued(row, mate.p.getByTestId("row-claim"));
   await expect
     .poll(async () => (await c.getByRole("log").textContent()) ?? "", { timeout: 10_000 })
     .toMatch(/Omar Mate/);

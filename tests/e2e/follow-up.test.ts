@@ -3,10 +3,10 @@
 // one first) and closes the page; the agent sees in the console where replies will go, replies, and
 // the console records that the reply was emailed (wrangler dev's send_email stands in for the mail
 // service: it writes each mail to a file and logs the path).
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { signIn } from "../../scripts/lib/console-login.ts";
+import { sentMails } from "./desk.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -17,9 +17,7 @@ afterAll(async () => h?.stop());
 
 const input = (p: Page) => p.getByRole("textbox", { name: /^message$/i });
 
-/** The mails wrangler dev "sent" so far, from the files its send_email logs. */
-const mails = (): string[] =>
-  [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
+const mails = (): string[] => sentMails(h.worker);
 const log = (p: Page) => p.getByRole("log");
 const shots = "test-results";
 

@@ -4,12 +4,12 @@
 // signed in, signs out and in again, and claims a customer's handoff. Then the owner emails the
 // teammate a reset link: the teammate's open console drops to sign-in when the new password is set.
 // Screenshots go to test-results/ (E2E_SCREENSHOTS=docs/img refreshes the docs' own).
-import { readFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../scripts/lib/console-login.ts";
 import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
+import { joinWhenQueued, mailedLink } from "./desk.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
@@ -39,19 +39,7 @@ async function context(): Promise<{ ctx: BrowserContext; p: Page }> {
   return { ctx, p };
 }
 
-/** The mails wrangler dev "sent" so far (each written to a file whose path it logs), newest last. */
-const mails = (): string[] =>
-  [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
-/** The newest `#/kind/<token>` link mailed to `to`, quoted-printable undone. */
-function linkTo(to: string, kind: "invite" | "reset"): { url: string; token: string } | null {
-  for (const raw of mails().reverse()) {
-    const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-    if (!text.includes(`To: <${to}>`)) continue;
-    const m = new RegExp(`(http\\S+#/${kind}/([\\w-]{43}))`).exec(text);
-    if (m) return { url: m[1] as string, token: m[2] as string };
-  }
-  return null;
-}
+const linkTo = (to: string, kind: "invite" | "reset") => mailedLink(h.worker, to, kind);
 
 let mate: { ctx: BrowserContext; p: Page };
 let owner: { ctx: BrowserContext; p: Page };
@@ -114,19 +102,8 @@ it("an owner invites a teammate; the teammate accepts from the mailed link, sign
     .toMatch(/connecting you with a person/i);
   const row = mate.p.getByTestId("inbox-row").filter({ hasText: /invoice/i });
   await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-  // Routing gave it to the teammate (the only one online); they join it. The inbox can show the row a
-  // moment before the conversation itself has left the bot (a 409 "in state bot" then, shown at the row):
-  // like a person, the test clicks again.
-  const join = mate.p.getByTestId("row-claim");
-  await expect
-    .poll(
-      async () => {
-        if ((await row.getAttribute("data-state")) !== "agent" && (await join.count())) await join.click();
-        return row.getAttribute("data-state");
-      },
-      { timeout: 15_000, interval: 1000 },
-    )
-    .toBe("agent");
+  // Routing gave it to the teammate (the only one online); they join it.
+  await joinWhenQueued(row, mate.p.getByTestId("row-claim"));
   await expect
     .poll(async () => (await customer.p.getByRole("log").textContent()) ?? "", { timeout: 10_000 })
     .toMatch(/Teo Teammate/);

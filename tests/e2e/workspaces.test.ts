@@ -5,13 +5,13 @@
 // inbox as its owner. A's owner sees them among A's people without password or two-factor actions.
 // Then B's owner creates a third workspace from Settings → Workspace and lands on its checklist.
 // Screenshots go to test-results/ (E2E_SCREENSHOTS=docs/img refreshes the docs' own).
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../scripts/lib/console-login.ts";
 import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
+import { mailedLink } from "./desk.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
@@ -58,17 +58,7 @@ async function context(): Promise<{ ctx: BrowserContext; p: Page }> {
   return { ctx, p };
 }
 
-/** The newest invitation link mailed to `to` (wrangler dev writes each mail to a file and logs its path). */
-function inviteLinkTo(to: string): string | null {
-  const mails = [...h.worker.log().matchAll(/(\/\S+\.eml)\b/g)].map((m) => readFileSync(m[1] as string, "utf8"));
-  for (const raw of mails.reverse()) {
-    const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-    if (!text.includes(`To: <${to}>`)) continue;
-    const m = /(http\S+#\/invite\/[\w-]{43})/.exec(text);
-    if (m) return m[1] as string;
-  }
-  return null;
-}
+const inviteLinkTo = (to: string): string | null => mailedLink(h.worker, to, "invite")?.url ?? null;
 
 const switcher = (p: Page) => p.getByTestId("workspace-switcher");
 /** The role in the current workspace: the header's label, or the switcher's option once it shows. */
