@@ -14,7 +14,7 @@ const item = (o: Partial<InboxItem> & { id: string }): InboxItem => ({
 
 describe("alertsForChange", () => {
   it("a handoff into my scope alerts once; another team's does not", () => {
-    const next = [item({ id: "c1", reason: "Wants a refund" }), item({ id: "c2", team: "sales" })];
+    const next = [item({ id: "c1", reason: "asked", preview: "Wants a refund" }), item({ id: "c2", team: "sales" })];
     const out = alertsForChange([], next, me);
     expect(out.map((a) => [a.kind, a.conversationId, a.body])).toEqual([["handoff", "c1", "Wants a refund"]]);
     expect(alertsForChange([], [item({ id: "c3", team: "billing" })], me)).toHaveLength(1);

@@ -34,7 +34,8 @@ export function alertsForChange(prev: readonly InboxItem[], next: readonly Inbox
   const out: DeskAlert[] = [];
   for (const i of next) {
     const old = before.get(i.id);
-    const text = clip(i.reason ?? i.preview);
+    // The customer's own words first: the handoff reason is a label the row already shows.
+    const text = clip(i.preview || i.reason || "");
     if (i.state === "queued" && old?.state !== "queued" && !i.snoozed && handoffInScope(i, who)) {
       out.push({
         key: `handoff:${i.id}:${i.updatedAt}`,
@@ -52,7 +53,7 @@ export function alertsForChange(prev: readonly InboxItem[], next: readonly Inbox
         kind: "assigned",
         conversationId: i.id,
         title: "A conversation was assigned to you",
-        body: clip(i.preview || text),
+        body: text,
       });
       continue;
     }
