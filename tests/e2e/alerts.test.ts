@@ -41,8 +41,8 @@ it("a background console gets one desktop notification for a handoff, a favicon 
     Object.defineProperty(window, "Notification", { value: RecordingNotification, configurable: true });
     window.__notes = notes;
     window.__openNote = (i) => made[i]?.onclick?.();
-    // Used only if headless Chromium keeps a background page "visible" (it does: every headless page
-    // reports visibilityState "visible"); then the page is hidden by overriding what it reads.
+    // Used only if headless Chromium keeps the console "visible" after another tab comes to the front
+    // (headless pages may all report "visible"): then document.hidden is overridden and visibilitychange sent.
     window.__setHidden = (hidden) => {
       Object.defineProperty(document, "hidden", { get: () => hidden, configurable: true });
       Object.defineProperty(document, "visibilityState", {
