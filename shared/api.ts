@@ -341,6 +341,8 @@ export const inboxItemSchema = z.object({
   snoozed: z.optional(snoozedSchema),
   /** Back from a snooze, marked until an agent writes again. */
   woke: z.optional(wokeSchema),
+  /** Who wrote the latest message (the preview): a customer's reply alerts the assigned agent. */
+  lastFrom: z.optional(z.enum(["customer", "agent"])),
 });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 

@@ -29,7 +29,20 @@ export function App() {
   useEffect(() => {
     if (!meId || enrolling) return;
     startInbox();
-    return stopInbox;
+    // Desktop alerts and the favicon badge: a chunk of their own, fetched after the first paint.
+    let stopAlerts: (() => void) | undefined;
+    let live = true;
+    void import("./features/alerts/desktop.ts").then(
+      (m) => {
+        if (live) stopAlerts = m.startDeskAlerts(meId);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+      stopAlerts?.();
+      stopInbox();
+    };
   }, [meId, enrolling]);
 
   const waiting = inboxCounts.value.queued;

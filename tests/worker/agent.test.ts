@@ -69,7 +69,7 @@ describe("agent console API", () => {
       return x.t === "upsert" && x.item.id === c.id && x.item.state === "queued";
     })) as unknown as InboxFrame[];
     const item = upsert.flatMap((x) => (x.t === "upsert" && x.item.id === c.id ? [x.item] : [])).at(-1) as InboxItem;
-    expect(item).toMatchObject({ state: "queued", reason: "asked-for-person" });
+    expect(item).toMatchObject({ state: "queued", reason: "asked-for-person", lastFrom: "customer" });
     const list = (await (await SELF.fetch(`${BASE}/api/inbox`, { headers: { cookie } })).json()) as {
       items: InboxItem[];
     };
@@ -111,6 +111,13 @@ describe("agent console API", () => {
     // The customer's later messages reach the agent, not the bot.
     customer.send({ t: "send", clientId: "cust-000003", text: "thanks!" });
     await agent.until((f) => f.t === "event" && f.event.type === "message" && f.event.text === "thanks!");
+    // The inbox says who wrote last: a customer's reply is what alerts the assigned agent (docs/alerts.md).
+    const from = (text: string, who: string) => (f: unknown) => {
+      const x = f as InboxFrame;
+      return x.t === "upsert" && x.item.id === c.id && x.item.preview === text && x.item.lastFrom === who;
+    };
+    await inbox.until(from("Hi, I'm Alex. Let me look at your invoices.", "agent"));
+    await inbox.until(from("thanks!", "customer"));
     await new Promise((r) => setTimeout(r, 100));
     expect(agent.frames.filter((f) => f.t === "delta")).toHaveLength(0);
 

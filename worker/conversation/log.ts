@@ -225,6 +225,15 @@ export class Store {
     return row?.t ?? "";
   }
 
+  /** Who wrote the latest customer or agent message (the preview's author), if any. */
+  lastAuthor(): "customer" | "agent" | undefined {
+    const row = this.sql<{ a: string | null }>(
+      `SELECT json_extract(data, '$.author') AS a FROM events WHERE type = 'message'
+         AND json_extract(data, '$.author') IN ('customer', 'agent') ORDER BY seq DESC LIMIT 1`,
+    )[0];
+    return row?.a === "customer" || row?.a === "agent" ? row.a : undefined;
+  }
+
   /** A customer's last seq is that of the last event they can see. */
   lastSeq(reader: Reader = "agent"): number {
     return (

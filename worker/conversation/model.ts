@@ -304,7 +304,7 @@ export const assigneeOf = (m: Meta): AgentRef | undefined =>
   m.assignedAgentId ? { id: m.assignedAgentId, name: m.assignedAgentName ?? "Agent" } : undefined;
 
 /** The conversation as the console's list and the workspace inbox show it. */
-export function inboxItemOf(m: Meta, preview: string, updatedAt: number): InboxItem {
+export function inboxItemOf(m: Meta, preview: string, updatedAt: number, lastFrom?: "customer" | "agent"): InboxItem {
   const assignee = assigneeOf(m);
   return {
     id: m.id,
@@ -322,5 +322,6 @@ export function inboxItemOf(m: Meta, preview: string, updatedAt: number): InboxI
     ...(m.snoozed ? { snoozed: m.snoozed.until !== undefined ? { until: m.snoozed.until } : {} } : {}),
     ...(m.woke ? { woke: m.woke } : {}),
     ...(assignee ? { assignee } : {}),
+    ...(lastFrom ? { lastFrom } : {}),
   };
 }

@@ -23,6 +23,8 @@ export type FollowerPorts = {
   emit(e: NewEvent): void;
   /** The latest customer or agent message's text (the console list's preview). */
   lastText(): string;
+  /** Who wrote that message: the inbox item's `lastFrom`. */
+  lastAuthor(): "customer" | "agent" | undefined;
   /** The whole log as agents see it (a merge copies it: merge.ts). */
   history(): ConversationEvent[];
   turn(messageId: string): TurnRecord | null;

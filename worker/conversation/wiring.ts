@@ -112,6 +112,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     record: engine,
     emit: (e: NewEvent) => void engine.emit(e),
     lastText: () => store.lastText(),
+    lastAuthor: () => store.lastAuthor(),
     history: () => store.all(),
     turn: (id: string) => store.turn(id),
     dropTurn: (id: string) => store.dropTurn(id),

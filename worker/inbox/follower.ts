@@ -7,12 +7,18 @@ import type { Env } from "../env.ts";
 export const inboxOf = (env: Pick<Env, "INBOX">, workspaceId: string) =>
   env.INBOX.get(env.INBOX.idFromName(workspaceId));
 
-export const inboxFollower = (env: Pick<Env, "INBOX">, ports: Pick<FollowerPorts, "lastText" | "now">): Follower => ({
+export const inboxFollower = (
+  env: Pick<Env, "INBOX">,
+  ports: Pick<FollowerPorts, "lastText" | "lastAuthor" | "now">,
+): Follower => ({
   name: "inbox",
   kind: "state",
   async run({ meta: m }) {
     // The inbox holds what people work on: conversations that left the bot, once they are queued.
     if (!m.handoff || m.handingOff) return;
-    await inboxOf(env, m.workspaceId).upsert(inboxItemOf(m, ports.lastText(), ports.now()), m.workspaceId);
+    await inboxOf(env, m.workspaceId).upsert(
+      inboxItemOf(m, ports.lastText(), ports.now(), ports.lastAuthor()),
+      m.workspaceId,
+    );
   },
 });

@@ -39,6 +39,18 @@ export const reminders = signal<ReminderItem[]>([]);
  */
 export const alerts = signal<AgentAlert[]>([]);
 
+/** Who wants to hear of inbox changes (the lazily loaded desktop alerts, features/alerts/desktop.ts). */
+export interface InboxWatcher {
+  /** The list changed after it was first loaded (the first load is not news). */
+  change(prev: readonly InboxItem[], next: readonly InboxItem[]): void;
+  alert(a: AgentAlert): void;
+}
+const watchers = new Set<InboxWatcher>();
+export function watchInbox(w: InboxWatcher): () => void {
+  watchers.add(w);
+  return () => watchers.delete(w);
+}
+
 const socket = new LiveSocket({
   url: () => wsUrl("/api/inbox/ws"),
   onFrame: (raw) => {
@@ -51,6 +63,7 @@ const socket = new LiveSocket({
     else if (f.t === "alert") {
       alerts.value = [...alerts.value.filter((a) => a.reminder.id !== f.alert.reminder.id), f.alert];
       announce(`Reminder: ${f.alert.reminder.note ?? "a conversation you asked to be reminded of"}`);
+      for (const w of watchers) w.alert(f.alert);
     } else apply(f);
   },
   onFailure: (n) => {
@@ -141,4 +154,5 @@ function set(next: InboxItem[]): void {
     }
   }
   freshIds.value = fresh;
+  if (wasLoaded) for (const w of watchers) w.change(prev, next);
 }

@@ -16,6 +16,7 @@ import {
 import { api, apiVoid, errorMessage, HttpError } from "../../lib/api.ts";
 import { announce } from "../../lib/announce.ts";
 import { SettingsNav } from "../../shell/SettingsNav.tsx";
+import { AlertSettings } from "../alerts/AlertSettings.tsx";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { checkEnrolment, logout, mustEnrol } from "../../lib/session.ts";
 import { fullDate } from "../../lib/time.ts";
@@ -82,6 +83,7 @@ export function SecurityPage({ me, enrolOnly = false }: { me: Me; enrolOnly?: bo
         </section>
         {!enrolOnly && (
           <>
+            <AlertSettings />
             <PasswordForm />
             <MySessions />
           </>
