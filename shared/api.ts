@@ -3,12 +3,14 @@
 import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
 import { agentAlertSchema, reminderItemSchema, scheduleViewSchema, snoozedSchema, wokeSchema } from "./later.ts";
+import { mentionItemSchema } from "./mentions.ts";
 import { actions, conversationStates, eventSchema, identitySchema, MAX_MESSAGE_CHARS } from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
 export * from "./surge.ts";
 export * from "./later.ts";
+export * from "./mentions.ts";
 
 // ---- public chat API: /v1 (the public site key travels in the query; the conversation token never
 // does: `Authorization: Bearer`, or a WebSocket subprotocol, shared/credentials.ts) ----------------
@@ -355,7 +357,9 @@ export const inboxFrameSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("presence"), agents: z.array(agentPresenceSchema) }),
   /** This agent's reminders, pending and due: sent to them alone, on connect and on every change. */
   z.object({ t: z.literal("reminders"), reminders: z.array(reminderItemSchema) }),
-  /** Something for this agent now (a reminder came due): to their consoles alone. */
+  /** This agent's unread @mentions in private notes: to them alone, on connect and on every change. */
+  z.object({ t: z.literal("mentions"), mentions: z.array(mentionItemSchema) }),
+  /** Something for this agent now (a reminder came due, a teammate mentioned them): to their consoles alone. */
   z.object({ t: z.literal("alert"), alert: agentAlertSchema }),
 ]);
 export type InboxFrame = z.infer<typeof inboxFrameSchema>;
@@ -423,7 +427,16 @@ export type ConversationDetail = z.infer<typeof conversationDetailSchema>;
 
 export const priorities = ["low", "normal", "high", "urgent"] as const;
 
-export const noteSchema = agentMessageSchema;
+/** Most teammates one note may @mention: a note that pings the whole desk is a broadcast, not a mention. */
+export const MAX_MENTIONS = 10;
+
+/** A private note; `mentions` are the agent ids picked in the composer (the server checks each is a teammate). */
+export const noteSchema = z.object({
+  clientId: postMessageSchema.shape.clientId,
+  text: postMessageSchema.shape.text,
+  mentions: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(MAX_MENTIONS))),
+});
+export type NoteRequest = z.infer<typeof noteSchema>;
 
 const label = z
   .string()

@@ -2,6 +2,7 @@
 // `/api/conversations/:id/{snooze,scheduled-replies,reminders,schedules/:sid}` and reads back in the
 // conversation's detail, the inbox items and the inbox socket (re-exported by api.ts).
 import * as z from "zod/mini";
+import { mentionItemSchema } from "./mentions.ts";
 import { MAX_MESSAGE_CHARS, scheduleKinds } from "./protocol.ts";
 
 const clientId = z.string().check(z.minLength(8, "clientId must be 8 to 64 characters"), z.maxLength(64));
@@ -66,11 +67,11 @@ export const reminderListSchema = z.object({ reminders: z.array(reminderItemSche
 
 /**
  * Something that wants one agent's attention now, pushed on the inbox socket to that agent's consoles
- * only (`{ t: "alert", alert }`). Reminders are the one kind so far; desktop notifications and sounds
- * take them from this frame.
+ * only (`{ t: "alert", alert }`): a reminder came due, or a teammate @mentioned them in a note. Desktop
+ * notifications and sounds take them from this frame.
  */
-export const agentAlertSchema = z.object({
-  kind: z.literal("reminder"),
-  reminder: reminderItemSchema,
-});
+export const agentAlertSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("reminder"), reminder: reminderItemSchema }),
+  z.object({ kind: z.literal("mention"), mention: mentionItemSchema }),
+]);
 export type AgentAlert = z.infer<typeof agentAlertSchema>;

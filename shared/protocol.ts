@@ -8,6 +8,7 @@
 // everything so far (offset 0) and applies only the part it has not seen; the final stored `message`
 // event with the same id replaces the draft. Nothing is lost and nothing is shown twice.
 import * as z from "zod/mini";
+import { mentionedSchema } from "./mentions.ts";
 
 export const MAX_MESSAGE_CHARS = 4000;
 
@@ -117,6 +118,10 @@ export const noteEventSchema = z.object({
   text: z.string(),
   name: z.string(),
   clientId: z.optional(z.string()),
+  /** The writer's agent id (notes written before mentions existed have only the name). */
+  agentId: z.optional(z.string()),
+  /** Teammates @mentioned (checked against the workspace when the note was written); each gets an alert. */
+  mentions: z.optional(z.array(mentionedSchema)),
   origin: z.optional(originSchema),
 });
 

@@ -8,7 +8,7 @@ import { route } from "./lib/router.ts";
 import { loadMe, me, mustEnrol } from "./lib/session.ts";
 import { pageTitle, renderPage } from "./pages.tsx";
 import { Header } from "./shell/Header.tsx";
-import { ReminderAlerts } from "./shell/ReminderAlerts.tsx";
+import { AgentAlerts } from "./shell/AgentAlerts.tsx";
 import { SetupPage } from "./features/setup/SetupPage.tsx";
 import { LazyPeople } from "./shell/lazy.tsx";
 
@@ -78,7 +78,7 @@ export function App() {
         <div class="shell">
           <Header me={who} />
           {renderPage(r, who)}
-          <ReminderAlerts />
+          <AgentAlerts />
         </div>
       )}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

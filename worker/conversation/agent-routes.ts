@@ -12,6 +12,7 @@ import {
   assignSchema,
   conversationPatchSchema,
   handoffNeededSchema,
+  type Mentioned,
   noteSchema,
   reminderSchema,
   scheduledReplySchema,
@@ -72,11 +73,31 @@ agentConversations.post("/:id/resolve", async (c) => {
 
 // ---- agent tools -----------------------------------------------------------------------------
 
+/**
+ * The people a note @mentions, each checked to be in the caller's workspace (anyone else is a 400, so
+ * a note cannot ping, or learn the name of, a stranger). Mentioning oneself alerts nobody: dropped.
+ */
+async function teammates(c: Context<AppEnv>, ids: readonly string[]): Promise<Mentioned[]> {
+  const me = c.get("agent");
+  const wanted = [...new Set(ids)].filter((id) => id !== me.id);
+  if (!wanted.length) return [];
+  const rows = await c.env.DB.prepare(
+    `SELECT id, name FROM workspace_people WHERE workspace_id = ? AND id IN (${wanted.map(() => "?").join(",")})`,
+  )
+    .bind(me.workspaceId, ...wanted)
+    .all<Mentioned>();
+  const found = new Map(rows.results.map((r) => [r.id, r.name]));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length) throw new ApiFailure(400, "invalid_body", "mentions: not a member of this workspace");
+  return wanted.map((id) => ({ id, name: found.get(id) ?? "" }));
+}
+
 /** Private note: agents only, never the customer (see docs/conversations.md "Who sees what"). */
 agentConversations.post("/:id/notes", async (c) => {
   const stub = await workspaceConversation(c);
   const body = parseOr400(noteSchema, await jsonBody(c), "body");
-  return c.json(await stub.postNote(who(c), body.clientId, body.text), 201);
+  const mentions = await teammates(c, body.mentions ?? []);
+  return c.json(await stub.postNote(who(c), body.clientId, body.text, mentions), 201);
 });
 
 /** Labels and priority; the change is recorded in the timeline with the agent's name. */

@@ -9,6 +9,7 @@ import {
   type CsatResult,
   type FollowUpResult,
   type HandoffPacket,
+  type Mentioned,
   postMessageSchema,
 } from "../../shared/api.ts";
 import { type ConversationEvent, type Identity, isVerifiedField, PING, PONG } from "../../shared/protocol.ts";
@@ -175,8 +176,8 @@ export class ConversationDO extends DurableObject<Env> {
     return outcome(() => (this.engine.resolve(agent.name), null));
   }
 
-  postNote(agent: Agent, clientId: string, text: string): { seq: number; duplicate: boolean } {
-    return this.engine.note(agent, clientId, text);
+  postNote(agent: Agent, clientId: string, text: string, mentions?: Mentioned[]): { seq: number; duplicate: boolean } {
+    return this.engine.note(agent, clientId, text, mentions);
   }
 
   update(agent: Agent, patch: { labels?: string[]; priority?: string }): { changed: boolean } {

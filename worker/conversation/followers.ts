@@ -6,6 +6,7 @@ import { emailRepliesFollower } from "../channels/email/conversation.ts";
 import { followUpFollower } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
 import { inboxFollower } from "../inbox/follower.ts";
+import { mentionsFollower } from "../inbox/mentions.ts";
 import { remindersFollower } from "../inbox/reminders.ts";
 import { analyticsFollower } from "../insights/analytics/follower.ts";
 import { notifyFollower } from "../insights/notify/follower.ts";
@@ -21,6 +22,7 @@ export function followersOf(env: Env, ports: FollowerPorts, subjects: SubjectInd
     indexFollower(env, ports),
     inboxFollower(env, ports),
     remindersFollower(env),
+    mentionsFollower(env),
     analyticsFollower(env),
     notifyFollower(env, ports),
     emailRepliesFollower(env, ports),

@@ -3,7 +3,7 @@
 // customer's identity, rating and follow-up address. Every change is stored in the log and the record
 // (log.ts) and broadcast; what follows elsewhere (index, inbox, webhooks, mail, analytics) is the
 // outbox's (outbox.ts). Nothing here touches the runtime.
-import type { AgentRef, FollowUpResult, InboxItem } from "../../shared/api.ts";
+import type { AgentRef, FollowUpResult, InboxItem, Mentioned } from "../../shared/api.ts";
 import {
   AGENTS_ONLY,
   type ConversationEvent,
@@ -229,9 +229,19 @@ export class Engine implements BotHost {
   }
 
   /** A private note: stored agents-only, never sent to the customer; it does not claim the conversation. */
-  note(agent: Agent, clientId: string, text: string): { seq: number; duplicate: boolean } {
+  note(agent: Agent, clientId: string, text: string, mentions: Mentioned[] = []): { seq: number; duplicate: boolean } {
     const { event, duplicate } = this.store.append(
-      { type: "note", audience: AGENTS_ONLY, id: this.newId(), name: agent.name, text, clientId, at: this.out.now() },
+      {
+        type: "note",
+        audience: AGENTS_ONLY,
+        id: this.newId(),
+        name: agent.name,
+        agentId: agent.id,
+        text,
+        clientId,
+        ...(mentions.length ? { mentions } : {}),
+        at: this.out.now(),
+      },
       // Own namespace: a customer reusing a note's clientId must not collide with it.
       `note:${clientId}`,
     );

@@ -8,6 +8,7 @@ import {
   type InboxFrame,
   type InboxItem,
   inboxItemSchema,
+  type MentionItem,
 } from "../../shared/api.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
 import { PING, PONG } from "../../shared/protocol.ts";
@@ -22,6 +23,14 @@ import {
   waitingUnassigned,
   type RosterAgent,
 } from "./routing/assign.ts";
+import {
+  applyMention,
+  forgetMentions,
+  markMentionSeen,
+  type MentionUpdate,
+  mentionTables,
+  mentionsOf,
+} from "./mentions.ts";
 import {
   applyReminder,
   dismissReminder,
@@ -88,8 +97,9 @@ export class InboxDO extends DurableObject<Env> {
     ) {
       sql.exec("ALTER TABLE agents ADD COLUMN unavailable_since INTEGER");
     }
-    // Each agent's reminders (reminders.ts).
+    // Each agent's reminders (reminders.ts) and unread @mentions (mentions.ts).
     reminderTables(sql);
+    mentionTables(sql);
     // Each agent's capacity (people/routes.ts `PUT /:id/capacity`); NULL: the matrix's default.
     if (
       !sql
@@ -143,6 +153,7 @@ export class InboxDO extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
     this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
     for (const agentId of new Set(forgetReminders(this.ctx.storage.sql, id))) this.sendReminders(agentId);
+    for (const agentId of new Set(forgetMentions(this.ctx.storage.sql, id))) this.sendMentions(agentId);
     if (!had) return;
     this.send({ t: "remove", id });
     this.sendPresence();
@@ -191,6 +202,34 @@ export class InboxDO extends DurableObject<Env> {
       if (alert) this.sendTo(u.agentId, { t: "alert", alert: { kind: "reminder", reminder: alert } });
     }
     for (const agentId of changed) this.sendReminders(agentId);
+  }
+
+  /**
+   * Teammates @mentioned in a note (its conversation's `mentions` follower): each mention is kept in its
+   * agent's list, and a new one is an `alert` to their consoles alone; a replayed one changes nothing.
+   */
+  mentions(updates: MentionUpdate[], workspaceId: string): void {
+    this.remember(workspaceId);
+    const changed = new Set<string>();
+    for (const u of updates) {
+      const mention = applyMention(this.ctx.storage.sql, u);
+      if (!mention) continue;
+      changed.add(u.agentId);
+      this.sendTo(u.agentId, { t: "alert", alert: { kind: "mention", mention } });
+    }
+    for (const agentId of changed) this.sendMentions(agentId);
+  }
+
+  /** One agent's unread mentions, newest first (`GET /api/inbox/mentions`). */
+  mentionsOf(agentId: string): MentionItem[] {
+    return mentionsOf(this.ctx.storage.sql, agentId);
+  }
+
+  /** The agent has seen a mention of theirs; false when it is not theirs, not there or seen already. */
+  markMentionSeen(agentId: string, id: string): boolean {
+    const done = markMentionSeen(this.ctx.storage.sql, agentId, id, Date.now());
+    if (done) this.sendMentions(agentId);
+    return done;
   }
 
   /** One agent's reminders, due first (`GET /api/inbox/reminders`). */
@@ -329,8 +368,10 @@ export class InboxDO extends DurableObject<Env> {
     }
     pair[1].send(JSON.stringify({ t: "snapshot", items: this.list() } satisfies InboxFrame));
     pair[1].send(JSON.stringify({ t: "presence", agents: this.presence() } satisfies InboxFrame));
-    if (agentId)
+    if (agentId) {
       pair[1].send(JSON.stringify({ t: "reminders", reminders: this.remindersOf(agentId) } satisfies InboxFrame));
+      pair[1].send(JSON.stringify({ t: "mentions", mentions: this.mentionsOf(agentId) } satisfies InboxFrame));
+    }
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -552,6 +593,10 @@ export class InboxDO extends DurableObject<Env> {
 
   private sendPresence(exclude?: WebSocket): void {
     this.send({ t: "presence", agents: this.presence(exclude) }, exclude);
+  }
+
+  private sendMentions(agentId: string): void {
+    this.sendTo(agentId, { t: "mentions", mentions: this.mentionsOf(agentId) });
   }
 
   private sendReminders(agentId: string): void {

@@ -6,12 +6,14 @@
 import { Hono } from "hono";
 import type * as z from "zod/mini";
 import type { reminderListSchema } from "../../shared/later.ts";
+import type { mentionListSchema } from "../../shared/mentions.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { inboxOf, roster } from "./agents.ts";
 
 type ReminderList = z.infer<typeof reminderListSchema>;
+type MentionList = z.infer<typeof mentionListSchema>;
 
 export const inboxApi = new Hono<AppEnv>();
 inboxApi.use(requireAgent());
@@ -28,6 +30,19 @@ inboxApi.get("/reminders", async (c) => {
 inboxApi.post("/reminders/:rid/dismiss", async (c) => {
   if (!(await inboxOf(c).dismissReminder(c.get("agent").id, c.req.param("rid"))))
     throw new ApiFailure(404, "not_found", "no such due reminder of yours");
+  return c.json({ ok: true });
+});
+
+/** The caller's own unread @mentions (worker/inbox/mentions.ts), newest first; nobody else's. */
+inboxApi.get("/mentions", async (c) => {
+  const body: MentionList = { mentions: await inboxOf(c).mentionsOf(c.get("agent").id) };
+  return c.json(body);
+});
+
+/** The caller has seen a mention of theirs: it leaves their list (404 for anyone else's or an unknown one). */
+inboxApi.post("/mentions/:mid/seen", async (c) => {
+  if (!(await inboxOf(c).markMentionSeen(c.get("agent").id, c.req.param("mid"))))
+    throw new ApiFailure(404, "not_found", "no such unread mention of yours");
   return c.json({ ok: true });
 });
 

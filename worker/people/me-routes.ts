@@ -2,14 +2,16 @@
 // sessions and their second factor. Who-am-I, two-factor status and enrolment work before two-factor
 // is set up in a workspace that requires it; nothing else does (middleware/auth.ts). Each route names
 // which of the two session guards it takes. The agent's own availability for routing is here too
-// (inbox/agents.ts). No budget of its own: a signed-in person's own settings.
+// (inbox/agents.ts), and their alert settings. No budget of its own: a signed-in person's own settings.
 //
 // A person who belongs to several workspaces lists them (`GET /workspaces`) and switches
 // (`POST /workspace`): a new session acting in the other workspace, and the current one ends, so a
 // session is only ever in one workspace. Their password, sessions and two-factor are the account's,
 // across every workspace.
 import { Hono, type Context } from "hono";
+import { type AlertSettings, alertSettingsSchema } from "../../shared/alerts.ts";
 import { availabilitySchema, type Me } from "../../shared/api.ts";
+import { safeParseJson } from "../../shared/json.ts";
 import { type MyWorkspaces, switchWorkspaceSchema } from "../../shared/people.ts";
 import {
   passwordChangeSchema,
@@ -47,6 +49,28 @@ const secretsOf = async (c: Context<AppEnv>) =>
     .bind(c.get("agent").id)
     .first<Secrets>()) as Secrets;
 const target = (c: Context<AppEnv>) => ({ type: "agent", id: c.get("agent").id });
+
+/** The caller's alert settings (docs/alerts.md): the defaults until they save some. */
+meApi.get("/alerts", full, async (c) => {
+  const row = await c.env.DB.prepare("SELECT alert_settings FROM agents WHERE id = ?")
+    .bind(c.get("agent").id)
+    .first<{ alert_settings: string | null }>();
+  const body: AlertSettings = alertSettingsOf(row?.alert_settings ?? null);
+  return c.json(body);
+});
+
+/** Replaces the caller's alert settings; only their own account's, whichever workspace they act in. */
+meApi.put("/alerts", full, async (c) => {
+  const body: AlertSettings = parseOr400(alertSettingsSchema, await jsonBody(c), "body");
+  await c.env.DB.prepare("UPDATE agents SET alert_settings = ? WHERE id = ?")
+    .bind(JSON.stringify(body), c.get("agent").id)
+    .run();
+  return c.json(body);
+});
+
+/** Stored settings read back through the schema: a row it cannot read is the defaults (safeParseJson logs why). */
+const alertSettingsOf = (raw: string | null): AlertSettings =>
+  (raw === null ? null : safeParseJson(alertSettingsSchema, raw, "alert settings")) ?? alertSettingsSchema.parse({});
 
 /** Who is signed in: the console asks on every load to restore its session. */
 meApi.get("/", early, (c) => {

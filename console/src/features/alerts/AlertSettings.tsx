@@ -1,6 +1,13 @@
 // Settings → Your account → Alerts: desktop notifications are asked for here, on a click, never on load.
 import { useState } from "preact/hooks";
-import { alertSettings, askPermission, beep, notificationsSupported, saveSettings } from "./desktop.ts";
+import {
+  alertSettings,
+  alertSettingsError,
+  askPermission,
+  beep,
+  notificationsSupported,
+  saveSettings,
+} from "./desktop.ts";
 import type { AlertKind } from "./rules.ts";
 
 const kindLabels: Record<AlertKind, string> = {
@@ -8,6 +15,7 @@ const kindLabels: Record<AlertKind, string> = {
   assigned: "Conversations assigned to me",
   reply: "Customer replies in my conversations",
   reminder: "My reminders",
+  mention: "Teammates mentioning me in a note",
 };
 
 export function AlertSettings() {
@@ -18,18 +26,21 @@ export function AlertSettings() {
   const turnOn = async () => {
     const p = await askPermission();
     setPerm(p);
-    if (p === "granted") saveSettings({ ...s, desktop: true });
+    if (p === "granted") void saveSettings({ ...s, desktop: true });
   };
   return (
     <section class="card" aria-labelledby="alerts-title" data-testid="alert-settings">
       <h2 id="alerts-title">Alerts</h2>
-      <p class="sub">While the console is in a background tab. Kept in this browser, for you alone.</p>
+      <p class="sub">
+        While the console is in a background tab. Kept with your account, so every browser you sign in on uses them;
+        this browser still has to be allowed to show notifications.
+      </p>
       {perm === "unsupported" ? (
         <p>This browser cannot show desktop notifications.</p>
       ) : perm === "denied" ? (
         <p>Desktop notifications are blocked for this site: allow them in the browser's site settings.</p>
       ) : s.desktop && perm === "granted" ? (
-        <button type="button" class="btn btn-quiet" onClick={() => saveSettings({ ...s, desktop: false })}>
+        <button type="button" class="btn btn-quiet" onClick={() => void saveSettings({ ...s, desktop: false })}>
           Turn off desktop alerts
         </button>
       ) : (
@@ -44,7 +55,7 @@ export function AlertSettings() {
             <input
               type="checkbox"
               checked={s.kinds[k]}
-              onChange={(e) => saveSettings({ ...s, kinds: { ...s.kinds, [k]: e.currentTarget.checked } })}
+              onChange={(e) => void saveSettings({ ...s, kinds: { ...s.kinds, [k]: e.currentTarget.checked } })}
             />{" "}
             {kindLabels[k]}
           </label>
@@ -56,12 +67,17 @@ export function AlertSettings() {
           checked={s.sound}
           onChange={(e) => {
             const on = e.currentTarget.checked;
-            saveSettings({ ...s, sound: on });
+            void saveSettings({ ...s, sound: on });
             if (on) beep();
           }}
         />{" "}
         Play a sound
       </label>
+      {alertSettingsError.value && (
+        <p class="field-error" role="alert">
+          Your alert settings could not be read or saved: {alertSettingsError.value}
+        </p>
+      )}
     </section>
   );
 }

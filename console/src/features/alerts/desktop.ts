@@ -1,42 +1,38 @@
 // Desktop alerts and the favicon badge, loaded lazily after sign-in (App.tsx) so the first load does
 // not carry them. Notifications only while the tab is hidden: a visible console already announces new
-// work itself (store.ts). Settings are per agent and kept in this browser's localStorage for now.
+// work itself (store.ts). Settings are the agent's, kept with their account (`/api/me/alerts`).
 import { effect, signal } from "@preact/signals";
+import { type AlertSettings, alertSettingsSchema } from "../../../../shared/alerts.ts";
 import type { AgentAlert, InboxItem } from "../../../../shared/api.ts";
+import { api, errorMessage } from "../../lib/api.ts";
 import { navigate } from "../../lib/router.ts";
-import { me } from "../../lib/session.ts";
 import { inboxCounts, myPresence, watchInbox } from "../inbox/store.ts";
-import {
-  alertForFrame,
-  alertsForChange,
-  badgedSvg,
-  type AlertSettings,
-  type DeskAlert,
-  parseSettings,
-  Seen,
-  settingsKey,
-} from "./rules.ts";
+import { alertForFrame, alertsForChange, badgedSvg, type DeskAlert, Seen } from "./rules.ts";
 
-export const alertSettings = signal<AlertSettings>(parseSettings(null));
+export const alertSettings = signal<AlertSettings>(alertSettingsSchema.parse({}));
+/** Why the settings could not be read or saved (shown in Your account → Alerts). */
+export const alertSettingsError = signal<string | undefined>(undefined);
 
-function loadSettings(agentId: string): void {
-  let raw: string | null = null;
+async function loadSettings(): Promise<void> {
   try {
-    raw = localStorage.getItem(settingsKey(agentId));
-  } catch {
-    // Storage blocked (a privacy mode): the defaults, which notify nobody.
+    alertSettings.value = await api("/api/me/alerts", alertSettingsSchema);
+    alertSettingsError.value = undefined;
+  } catch (e) {
+    // The defaults notify nobody on the desktop: a failed read stays quiet rather than surprising.
+    alertSettingsError.value = errorMessage(e);
   }
-  alertSettings.value = parseSettings(raw);
 }
 
-export function saveSettings(next: AlertSettings): void {
+/** Shown at once; stored with the account (so another browser gets them too). Rolled back if refused. */
+export async function saveSettings(next: AlertSettings): Promise<void> {
+  const before = alertSettings.value;
   alertSettings.value = next;
-  const id = me.value?.id;
-  if (!id) return;
   try {
-    localStorage.setItem(settingsKey(id), JSON.stringify(next));
-  } catch {
-    // Kept for this session only.
+    alertSettings.value = await api("/api/me/alerts", alertSettingsSchema, { method: "PUT", body: next });
+    alertSettingsError.value = undefined;
+  } catch (e) {
+    alertSettings.value = before;
+    alertSettingsError.value = errorMessage(e);
   }
 }
 
@@ -101,7 +97,7 @@ async function setBadge(n: number): Promise<void> {
 
 /** Start watching for this session; the returned function stops and restores the plain favicon. */
 export function startDeskAlerts(agentId: string): () => void {
-  loadSettings(agentId);
+  void loadSettings();
   const seen = new Seen();
   const who = () => ({ id: agentId, teams: myPresence.value?.teams ?? [] });
   const unwatch = watchInbox({

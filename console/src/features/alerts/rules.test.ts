@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InboxItem } from "../../../../shared/api.ts";
-import { alertForFrame, alertsForChange, badgedSvg, badgeText, parseSettings, Seen } from "./rules.ts";
+import { alertSettingsSchema } from "../../../../shared/alerts.ts";
+import { alertForFrame, alertsForChange, badgedSvg, badgeText, Seen } from "./rules.ts";
 
 const me = { id: "a1", teams: ["billing"] };
 const item = (o: Partial<InboxItem> & { id: string }): InboxItem => ({
@@ -74,6 +75,28 @@ describe("Seen", () => {
     expect(seen.fresh([r])).toEqual([]);
   });
 
+  it("a mention alerts once per note and person, titled with who wrote it", () => {
+    const seen = new Seen();
+    const mention = {
+      id: "n1:me",
+      conversationId: "c9",
+      noteId: "n1",
+      by: { id: "b", name: "Bea" },
+      excerpt: "@Me can you check the refund?",
+      at: 5,
+    };
+    const a = alertForFrame({ kind: "mention", mention });
+    expect(a).toEqual({
+      key: "mention:n1:me",
+      kind: "mention",
+      conversationId: "c9",
+      title: "Bea mentioned you in a note",
+      body: "@Me can you check the refund?",
+    });
+    expect(seen.fresh([a])).toHaveLength(1);
+    expect(seen.fresh([alertForFrame({ kind: "mention", mention })])).toHaveLength(0);
+  });
+
   it("forgets the oldest keys past its bound", () => {
     const seen = new Seen(2);
     const mk = (k: string) => ({ key: k, kind: "handoff" as const, conversationId: k, title: "", body: "" });
@@ -84,14 +107,24 @@ describe("Seen", () => {
 });
 
 describe("settings", () => {
-  it("defaults off for desktop and sound, on for every kind; malformed storage falls back", () => {
-    expect(parseSettings(null)).toMatchObject({ desktop: false, sound: false, kinds: { reply: true } });
-    expect(parseSettings("{nope")).toMatchObject({ desktop: false });
-    expect(parseSettings(JSON.stringify({ desktop: true, sound: "x", kinds: { reply: false } }))).toEqual({
+  it("defaults off for desktop and sound, on for every kind; a kind added later is on; wrong types refused", () => {
+    expect(alertSettingsSchema.parse({})).toEqual({
+      desktop: false,
+      sound: false,
+      kinds: { handoff: true, assigned: true, reply: true, reminder: true, mention: true },
+    });
+    // Settings saved before `mention` existed.
+    expect(
+      alertSettingsSchema.parse({
+        desktop: true,
+        kinds: { handoff: true, assigned: true, reply: false, reminder: true },
+      }),
+    ).toEqual({
       desktop: true,
       sound: false,
-      kinds: { handoff: true, assigned: true, reply: false, reminder: true },
+      kinds: { handoff: true, assigned: true, reply: false, reminder: true, mention: true },
     });
+    expect(alertSettingsSchema.safeParse({ desktop: true, sound: "x" }).success).toBe(false);
   });
   it("badge text", () => {
     expect(badgeText(3)).toBe("3");

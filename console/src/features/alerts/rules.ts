@@ -2,9 +2,10 @@
 // (rules.test.ts). The store hands over every change of the list (prev → next) and every alert frame;
 // a reconnect's snapshot is just another change, so anything the console already held raises nothing,
 // and the `Seen` set keeps one notification per event even if the same change arrives twice.
+import type { AlertKind } from "../../../../shared/alerts.ts";
 import type { AgentAlert, InboxItem } from "../../../../shared/api.ts";
 
-export type AlertKind = "handoff" | "assigned" | "reply" | "reminder";
+export type { AlertKind };
 
 export interface DeskAlert {
   /** One event, one key: a second arrival of the same event is dropped. */
@@ -77,8 +78,19 @@ export function alertsForChange(prev: readonly InboxItem[], next: readonly Inbox
   return out;
 }
 
-/** A reminder that came due (the `{t:"alert"}` frame): one per reminder, however often it is re-sent. */
+/**
+ * A frame of the agent's own (`{t:"alert"}`): a reminder that came due, or a teammate's @mention in a
+ * note. One per reminder or mention, however often it is re-sent.
+ */
 export function alertForFrame(a: AgentAlert): DeskAlert {
+  if (a.kind === "mention")
+    return {
+      key: `mention:${a.mention.id}`,
+      kind: "mention",
+      conversationId: a.mention.conversationId,
+      title: `${a.mention.by.name} mentioned you in a note`,
+      body: clip(a.mention.excerpt),
+    };
   return {
     key: `reminder:${a.reminder.id}`,
     kind: "reminder",
@@ -107,47 +119,6 @@ export class Seen {
     return out;
   }
 }
-
-// ---- per-agent settings ---------------------------------------------------------------------------
-
-export interface AlertSettings {
-  desktop: boolean;
-  sound: boolean;
-  kinds: Record<AlertKind, boolean>;
-}
-
-export const defaultSettings: AlertSettings = {
-  desktop: false,
-  sound: false,
-  kinds: { handoff: true, assigned: true, reply: true, reminder: true },
-};
-
-/** Settings read back from storage: anything malformed falls back to the defaults, field by field. */
-export function parseSettings(raw: string | null): AlertSettings {
-  if (!raw) return structuredClone(defaultSettings);
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return structuredClone(defaultSettings);
-  }
-  const o = typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-  const k = typeof o.kinds === "object" && o.kinds !== null ? (o.kinds as Record<string, unknown>) : {};
-  const flag = (x: unknown, d: boolean): boolean => (typeof x === "boolean" ? x : d);
-  return {
-    desktop: flag(o.desktop, false),
-    sound: flag(o.sound, false),
-    kinds: {
-      handoff: flag(k.handoff, true),
-      assigned: flag(k.assigned, true),
-      reply: flag(k.reply, true),
-      reminder: flag(k.reminder, true),
-    },
-  };
-}
-
-/** localStorage key: one set of settings per agent on this browser (the first version keeps them local). */
-export const settingsKey = (agentId: string): string => `edgedesk.alerts.${agentId}`;
 
 /** "9+" past nine: the favicon dot has room for two characters. */
 export const badgeText = (n: number): string => (n > 9 ? "9+" : String(n));

@@ -1,22 +1,28 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { CannedReply } from "../../../../shared/api.ts";
+import type { AgentRef, CannedReply } from "../../../../shared/api.ts";
 import { MAX_MESSAGE_CHARS, type ConversationState } from "../../../../shared/protocol.ts";
 import { filterCanned, insertAt } from "../canned/canned.ts";
+import { MentionPicker } from "./MentionPicker.tsx";
+import { insertMention, matchTeammates, mentionedIn, mentionQuery } from "./mentions.ts";
 
 type Props = {
   state: ConversationState;
   onSend: (text: string) => Promise<string | undefined>;
-  /** A private note: stored for agents only; possible in any state. */
-  onNote: (text: string) => Promise<string | undefined>;
+  /** A private note: stored for agents only; possible in any state. `mentions`: agent ids to alert. */
+  onNote: (text: string, mentions: string[]) => Promise<string | undefined>;
   onActivity: (hasText: boolean) => void;
   onBlur: () => void;
   canned: readonly CannedReply[] | undefined;
   loadCanned: () => void;
+  /** Who can be @mentioned in a note (everyone in the workspace but oneself); loaded on the first "@". */
+  teammates: readonly AgentRef[] | undefined;
+  loadTeammates: () => void;
 };
 
 type Mode = "reply" | "note";
 
-export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, loadCanned }: Props) {
+export function Composer(props: Props) {
+  const { state, onSend, onNote, onActivity, onBlur, canned, loadCanned, teammates, loadTeammates } = props;
   const [text, setText] = useState("");
   const [mode, setMode] = useState<Mode>("reply");
   const [error, setError] = useState<string | undefined>();
@@ -29,6 +35,20 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
   const note = mode === "note";
   const disabled = !note && (state === "resolved" || state === "bot");
   const matches = picking && canned ? filterCanned(canned, query) : [];
+  // @mentions (notes only): the "@query" at the caret, the teammates it matches, and those picked so far.
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [mentionActive, setMentionActive] = useState(0);
+  const [picked, setPicked] = useState<AgentRef[]>([]);
+  const people = note && mention && teammates ? matchTeammates(teammates, mention.query) : [];
+  const pickMention = (p: AgentRef) => {
+    if (!mention) return;
+    const r = insertMention(text, mention, p.name);
+    setText(r.text);
+    setPicked([...picked, p]);
+    setMention(null);
+    input.current?.focus();
+    requestAnimationFrame(() => input.current?.setSelectionRange(r.caret, r.caret));
+  };
 
   const openPicker = () => {
     loadCanned();
@@ -71,12 +91,21 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
     const sent = text;
     // Clear at once: the reply shows in the transcript as "Sending…" and survives reconnects there.
     setText("");
-    const err = await (note ? onNote(sent) : onSend(sent));
+    setMention(null);
+    const err = await (note
+      ? onNote(
+          sent,
+          mentionedIn(sent, picked).map((p) => p.id),
+        )
+      : onSend(sent));
     setBusy(false);
     if (err) {
       setText(sent);
       setError(err);
-    } else setError(undefined);
+    } else {
+      setError(undefined);
+      setPicked([]);
+    }
     // Back to the reply box, unless the agent moved on while it was being sent (the canned picker's
     // search, another field): taking the caret from them would put their next keys in the wrong place.
     const at = document.activeElement;
@@ -84,7 +113,7 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
   };
 
   const hint = note
-    ? "Only agents see notes; the customer never does. Enter to save, Shift+Enter for a new line."
+    ? "Only agents see notes; the customer never does. @name alerts a teammate. Enter to save, Shift+Enter for a new line."
     : state === "resolved"
       ? "This conversation is resolved. You can still add a private note."
       : state === "bot"
@@ -212,15 +241,43 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
           placeholder={disabled ? "" : note ? "Write a note for your team…" : "Write a reply…"}
           aria-describedby={error ? "composer-error composer-hint" : "composer-hint"}
           aria-invalid={error ? "true" : undefined}
+          aria-autocomplete={note ? "list" : undefined}
+          aria-controls={note && people.length ? "mention-list" : undefined}
+          aria-activedescendant={people[mentionActive] ? `mention-${people[mentionActive].id}` : undefined}
           onInput={(e) => {
             const v = e.currentTarget.value;
             setText(v);
             if (error) setError(undefined);
+            if (note) {
+              const at = mentionQuery(v, e.currentTarget.selectionStart ?? v.length);
+              if (at) loadTeammates();
+              setMention(at);
+              setMentionActive(0);
+            }
             // Notes are not typing the customer should see.
             if (!note) onActivity(v.trim().length > 0);
           }}
           onBlur={onBlur}
           onKeyDown={(e) => {
+            // The mention list, while it shows, takes the arrows, Enter, Tab and Escape.
+            if (people.length && !e.isComposing) {
+              if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                e.preventDefault();
+                setMentionActive((mentionActive + (e.key === "ArrowDown" ? 1 : people.length - 1)) % people.length);
+                return;
+              }
+              if (e.key === "Enter" || e.key === "Tab") {
+                e.preventDefault();
+                const p = people[mentionActive];
+                if (p) pickMention(p);
+                return;
+              }
+              if (e.key === "Escape") {
+                e.preventDefault();
+                setMention(null);
+                return;
+              }
+            }
             // "/" in an empty box opens the canned replies instead of typing a slash.
             if (e.key === "/" && !text && !e.isComposing) {
               e.preventDefault();
@@ -243,6 +300,9 @@ export function Composer({ state, onSend, onNote, onActivity, onBlur, canned, lo
           {note ? "Add note" : "Send"}
         </button>
       </div>
+      {note && mention && (
+        <MentionPicker people={people} active={mentionActive} loading={!teammates} onPick={pickMention} />
+      )}
       {error && (
         <p id="composer-error" class="field-error" role="alert" data-testid="composer-error">
           {error}

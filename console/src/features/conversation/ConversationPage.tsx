@@ -10,7 +10,7 @@ import { LinkArticle } from "./LinkArticle.tsx";
 import { Transcript } from "./Transcript.tsx";
 import { StateBadge } from "../../shell/bits.tsx";
 import { focusIfLost, useFocusOnMount } from "../../lib/hooks.ts";
-import { markSeen } from "../inbox/store.ts";
+import { markMentionSeen, markSeen, mentions } from "../inbox/store.ts";
 import { me } from "../../lib/session.ts";
 import { href } from "../../lib/route.ts";
 import { navigate } from "../../lib/router.ts";
@@ -26,6 +26,12 @@ export function ConversationPage({ id }: { id: string }) {
     void store.start();
     return () => store.stop();
   }, [store, id]);
+
+  // Being here is seeing the mentions of this conversation, also those that arrive while it is open.
+  const mentionedHere = mentions.value.filter((m) => m.conversationId === id).map((m) => m.id);
+  useEffect(() => {
+    for (const m of mentionedHere) void markMentionSeen(m).catch(() => undefined);
+  }, [mentionedHere.join(" ")]);
 
   const detail = store.detail.value;
   const t = store.timeline.value;
@@ -193,8 +199,10 @@ export function ConversationPage({ id }: { id: string }) {
             <Composer
               state={state}
               onSend={(text) => store.send(text)}
-              onNote={(text) => store.addNote(text)}
+              onNote={(text, mentions) => store.addNote(text, mentions)}
               canned={store.canned.value}
+              teammates={store.teammates.value?.filter((t) => t.id !== me.value?.id)}
+              loadTeammates={() => void store.loadTeammates()}
               loadCanned={() => void store.loadCanned()}
               onActivity={(has) => store.typingActivity(has)}
               onBlur={() => store.setTyping(false)}

@@ -7,9 +7,12 @@ import { nanoid } from "nanoid";
 import * as z from "zod/mini";
 import {
   agentMessageSchema,
+  agentRefSchema,
   cannedReplyItemSchema,
   conversationDetailSchema,
+  noteSchema,
   postedMessageSchema,
+  type AgentRef,
   type CannedReply,
   type ConversationDetail,
   type ConversationPatch,
@@ -33,6 +36,8 @@ import { checkSession } from "../../lib/session.ts";
 import { LiveSocket } from "../../lib/socket.ts";
 
 const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
+/** `/api/agents` as far as mentions need it: who is in the workspace (the rest of each row is not read). */
+const teammateList = z.object({ agents: z.array(agentRefSchema) });
 
 /** What the transcript shows agents besides messages and state lines. */
 export type AgentEvent = NoteEvent | ChangeEvent | CsatEvent | RetractEvent | ScheduleEvent;
@@ -55,6 +60,7 @@ export class ConversationStore {
   /** Private notes, changes (who changed what) and the rating, for the transcript. */
   readonly agentEvents = signal<AgentEvent[]>([]);
   readonly canned = signal<CannedReply[] | undefined>(undefined);
+  readonly teammates = signal<AgentRef[] | undefined>(undefined);
   readonly actionError = signal<string | undefined>(undefined);
   /** Replay finished on the current connection: the view is live. */
   readonly live = signal(false);
@@ -172,9 +178,13 @@ export class ConversationStore {
     return this.action("handback");
   }
 
-  /** A private note; returns an error message, or undefined once it is stored. */
-  async addNote(raw: string): Promise<string | undefined> {
-    const checked = z.safeParse(agentMessageSchema, { clientId: nanoid(21), text: raw });
+  /** A private note, @mentioning `mentions` (agent ids); returns an error message, or undefined once it is stored. */
+  async addNote(raw: string, mentions: readonly string[] = []): Promise<string | undefined> {
+    const checked = z.safeParse(noteSchema, {
+      clientId: nanoid(21),
+      text: raw,
+      ...(mentions.length ? { mentions: [...mentions] } : {}),
+    });
     if (!checked.success) return checked.error.issues[0]?.message ?? "This note cannot be saved.";
     return this.call(`/notes`, "POST", checked.data, "Note added for agents only.");
   }
@@ -217,6 +227,17 @@ export class ConversationStore {
       { needed },
       needed ? "Marked: the handoff was needed." : "Marked: the handoff was not needed.",
     );
+  }
+
+  /** The workspace's people, for @mentions in notes: fetched the first time the agent types "@". */
+  async loadTeammates(): Promise<void> {
+    if (this.teammates.value) return;
+    this.teammates.value = [];
+    try {
+      this.teammates.value = (await api("/api/agents", teammateList)).agents;
+    } catch {
+      // Stays empty: the picker says nobody matches; the note can still be written.
+    }
   }
 
   async loadCanned(): Promise<void> {

@@ -167,7 +167,7 @@ function InboxList() {
   );
 }
 
-/** This agent's reminders still to come (due ones show over every page: shell/ReminderAlerts.tsx). */
+/** This agent's reminders still to come (due ones show over every page: shell/AgentAlerts.tsx). */
 function MyReminders() {
   const pending = reminders.value.filter((r) => r.state === "pending");
   if (!pending.length) return null;

@@ -11,6 +11,7 @@ import {
   type AgentAlert,
   type InboxFrame,
   type InboxItem,
+  type MentionItem,
   type ReminderItem,
 } from "../../../../shared/api.ts";
 import { announce } from "../../lib/announce.ts";
@@ -33,6 +34,8 @@ export const presence = signal<AgentPresence[]>([]);
 export const myPresence = computed(() => presence.value.find((p) => p.id === me.value?.id));
 /** This agent's reminders, pending and due (worker/inbox/reminders.ts), from the inbox socket. */
 export const reminders = signal<ReminderItem[]>([]);
+/** This agent's unread @mentions in notes (worker/inbox/mentions.ts), from the inbox socket. */
+export const mentions = signal<MentionItem[]>([]);
 /**
  * The alerts this console received while open, newest last: the in-console alert shows them, and
  * anything that wants to tell the agent (desktop notifications, sounds) can watch this signal.
@@ -51,6 +54,9 @@ export function watchInbox(w: InboxWatcher): () => void {
   return () => watchers.delete(w);
 }
 
+/** One alert, one id: the reminder's or the mention's. */
+const alertId = (a: AgentAlert): string => (a.kind === "reminder" ? a.reminder.id : a.mention.id);
+
 const socket = new LiveSocket({
   url: () => wsUrl("/api/inbox/ws"),
   onFrame: (raw) => {
@@ -60,9 +66,15 @@ const socket = new LiveSocket({
     const f = parsed.data;
     if (f.t === "presence") presence.value = f.agents;
     else if (f.t === "reminders") reminders.value = f.reminders;
+    else if (f.t === "mentions") mentions.value = f.mentions;
     else if (f.t === "alert") {
-      alerts.value = [...alerts.value.filter((a) => a.reminder.id !== f.alert.reminder.id), f.alert];
-      announce(`Reminder: ${f.alert.reminder.note ?? "a conversation you asked to be reminded of"}`);
+      const id = alertId(f.alert);
+      alerts.value = [...alerts.value.filter((a) => alertId(a) !== id), f.alert];
+      announce(
+        f.alert.kind === "reminder"
+          ? `Reminder: ${f.alert.reminder.note ?? "a conversation you asked to be reminded of"}`
+          : `${f.alert.mention.by.name} mentioned you: ${f.alert.mention.excerpt}`,
+      );
       for (const w of watchers) w.alert(f.alert);
     } else apply(f);
   },
@@ -83,6 +95,7 @@ export function stopInbox(): void {
   inboxItems.value = [];
   presence.value = [];
   reminders.value = [];
+  mentions.value = [];
   alerts.value = [];
   inboxLoaded.value = false;
   freshIds.value = new Set();
@@ -124,7 +137,14 @@ export async function assignConversation(id: string, to: AssignRequest): Promise
 export async function dismissReminder(id: string): Promise<void> {
   await apiVoid(`/api/inbox/reminders/${encodeURIComponent(id)}/dismiss`, { body: {} });
   reminders.value = reminders.value.filter((r) => r.id !== id);
-  alerts.value = alerts.value.filter((a) => a.reminder.id !== id);
+  alerts.value = alerts.value.filter((a) => alertId(a) !== id);
+}
+
+/** The agent has seen a mention (opened it, or marked it done): off their list. */
+export async function markMentionSeen(id: string): Promise<void> {
+  mentions.value = mentions.value.filter((m) => m.id !== id);
+  alerts.value = alerts.value.filter((a) => alertId(a) !== id);
+  await apiVoid(`/api/inbox/mentions/${encodeURIComponent(id)}/seen`, { body: {} });
 }
 
 export async function setAway(away: boolean): Promise<void> {
