@@ -9,6 +9,7 @@ import { admin } from "../../scripts/lib/worker.ts";
 import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { AGENT, startHarness, type Harness } from "./harness.ts";
 
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
@@ -139,6 +140,7 @@ it("a teammate's @mention in a note reaches a background console once; the card 
   const settings = riley.getByTestId("alert-settings");
   await settings.getByRole("button", { name: "Turn on desktop alerts" }).click();
   await expect.poll(() => settings.getByRole("button", { name: "Turn off desktop alerts" }).count()).toBe(1);
+  await settings.screenshot({ path: `${SHOTS}/alert-settings.png` });
   const saved = await riley.evaluate(() => fetch("/api/me/alerts").then((r) => r.json()));
   expect(saved).toMatchObject({ desktop: true, kinds: { mention: true } });
   await riley.goto(`${h.worker.url}/console/#/inbox`);
@@ -156,6 +158,7 @@ it("a teammate's @mention in a note reaches a background console once; the card 
   await box.pressSequentially("@Ril");
   const option = sam.getByTestId("mention-item").filter({ hasText: "@Riley Lead" });
   await expect.poll(() => option.count(), { timeout: 10_000 }).toBe(1);
+  await sam.screenshot({ path: `${SHOTS}/mention-picker.png` });
   await box.press("Enter");
   await expect.poll(() => box.inputValue()).toBe("@Riley Lead ");
   await box.pressSequentially("can you check the refund batch?");
@@ -179,6 +182,7 @@ it("a teammate's @mention in a note reaches a background console once; the card 
   const card = riley.getByTestId("mention-alert");
   await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
   expect(await card.innerText()).toContain("Sam Agent mentioned you");
+  await riley.screenshot({ path: `${SHOTS}/mention-card.png` });
   await card.getByTestId("mention-open").click();
   await expect.poll(() => riley.evaluate(() => location.hash), { timeout: 5_000 }).toMatch(/^#\/c\//);
   await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
