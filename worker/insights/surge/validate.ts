@@ -56,16 +56,32 @@ export function validateDraft(
       reasons.push(`does not show the cited article "${c.title}" to the customer`);
   }
   const grade = fleschKincaidGrade(d.text);
-  if (safeguards.plainLanguage) {
-    if (grade > cfg.maxGrade) reasons.push(`reading level is grade ${grade}, above ${cfg.maxGrade}`);
-    const jargon = cfg.jargon.filter((j) => hasWord(d.text.replace(/https?:\/\/\S+/g, " "), j));
+  if (safeguards.plainLanguage && grade > cfg.maxGrade)
+    reasons.push(`reading level is grade ${grade}, above ${cfg.maxGrade}`);
+  reasons.push(...toneIssues(d.text, d.complaint, cfg, safeguards));
+  return { ok: reasons.length === 0, reasons, grade };
+}
+
+/**
+ * The tone checks on one reply, whoever wrote it (a drafted reply here, an agent's in quality scoring,
+ * worker/quality/): jargon, blame, and an apology or empathy when the customer complained.
+ */
+export function toneIssues(
+  text: string,
+  complaint: boolean,
+  cfg: SurgeConfig["validator"],
+  checks: Pick<SurgeSafeguards, "plainLanguage" | "empathetic"> = { plainLanguage: true, empathetic: true },
+): string[] {
+  const reasons: string[] = [];
+  if (checks.plainLanguage) {
+    const jargon = cfg.jargon.filter((j) => hasWord(text.replace(/https?:\/\/\S+/g, " "), j));
     if (jargon.length) reasons.push(`uses jargon: ${jargon.join(", ")}`);
   }
-  if (safeguards.empathetic) {
-    const blame = cfg.blame.filter((b) => has(d.text, b));
+  if (checks.empathetic) {
+    const blame = cfg.blame.filter((b) => has(text, b));
     if (blame.length) reasons.push(`blaming or negative phrasing: ${blame.map((b) => `"${b}"`).join(", ")}`);
-    if (d.complaint && !cfg.empathy.some((e) => has(d.text, e)))
+    if (complaint && !cfg.empathy.some((e) => has(text, e)))
       reasons.push("the customer complained and the reply has no apology or empathy");
   }
-  return { ok: reasons.length === 0, reasons, grade };
+  return reasons;
 }
