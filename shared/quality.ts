@@ -123,3 +123,21 @@ export const overrideStatsSchema = z.object({
   meanDifference: z.nullable(z.number()),
 });
 export const DISAGREE_POINTS = 10;
+
+const epoch = z.optional(z.coerce.number().check(z.int(), z.gte(0)));
+/** `GET /api/quality/scorecards`: a period (scored at, epoch ms) and, for owners, one agent. */
+export const scorecardQuerySchema = z.object({
+  from: epoch,
+  to: epoch,
+  agent: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(500))),
+});
+
+export const rescoreRequestSchema = z.object({
+  /** Score with this rubric version instead of the current one (0: the built-in rubric). */
+  rubricVersion: z.optional(z.number().check(z.int(), z.gte(0))),
+});
+
+export const reviewQuerySchema = z.object({ n: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(50))) });
+
+export const rubricListSchema = z.object({ rubrics: z.array(rubricSchema) });

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { QUALITY_BUDGET } from "../../worker/quality/routes.ts";
 import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
 
@@ -37,6 +38,7 @@ type Probe = { method: string; path: string; headers: Record<string, string>; bo
 
 let restKey = "";
 let searcher = "";
+let quality = "";
 let importer = "";
 let creator = "";
 
@@ -76,6 +78,13 @@ const probes = (): Record<string, Probe> => {
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
+    // A fixed budget per person (quality/routes.ts).
+    "/api/quality": {
+      method: "GET",
+      path: "/api/quality/rubric",
+      headers: { cookie: quality },
+      calls: QUALITY_BUDGET.burst + 1,
+    },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
     "/api/account": {
       method: "POST",
@@ -130,6 +139,7 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   restKey = ((await r.json()) as { key: string }).key;
   searcher = await createAgent("searcher@route-budgets.example", "agent");
+  quality = await createAgent("quality@route-budgets.example", "agent");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
   creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
 });

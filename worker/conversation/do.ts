@@ -23,6 +23,8 @@ import type { Later } from "./later.ts";
 import type { Engine, NewConversation } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
+import type { Rubric, Scorecard } from "../../shared/quality.ts";
+import { scoreNow } from "../quality/job.ts";
 import { type Agent, type Meta, type Outcome, outcome, outcomeOf } from "./model.ts";
 import { eraseAll, exportData, type ImportResult, importable, importData, type MoveParts } from "./moves.ts";
 import type { Outbox } from "./outbox.ts";
@@ -98,6 +100,17 @@ export class ConversationDO extends DurableObject<Env> {
 
   detail(): ConversationDetail {
     return detailOf(this.meta(), this.store.events(0), this.store.lastSeq(), this.later.pending());
+  }
+
+  /**
+   * Scores this conversation now (worker/quality/), with the workspace's current rubric or `rubric`:
+   * an owner's re-score. Null while it has never ended (an open conversation has no verdict yet).
+   */
+  async rescoreQuality(rubric?: Rubric): Promise<Scorecard[] | null> {
+    const m = this.store.meta();
+    const history = this.store.all();
+    if (!m || !history.some((e) => e.type === "state" && e.state === "resolved")) return null;
+    return scoreNow(this.env, m, history, rubric);
   }
 
   /** The customer's own view for their history in the widget (worker/channels/history/). */

@@ -55,6 +55,13 @@ const TABLES: { table: string; where: string; anonymise: "keep" | "delete" | str
     anonymise: "UPDATE bot_turns SET question = '' WHERE conversation_id = ?1 AND workspace_id = ?2 AND question != ''",
   },
   { table: "answer_votes", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "keep" },
+  // Scores hold no customer text (worker/quality/); a lead's comment might quote the customer.
+  { table: "quality_scores", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "keep" },
+  {
+    table: "quality_overrides",
+    where: "conversation_id = ?1 AND workspace_id = ?2",
+    anonymise: "UPDATE quality_overrides SET comment = '' WHERE conversation_id = ?1 AND workspace_id = ?2",
+  },
   { table: "email_messages", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
   { table: "resolved_questions", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
   {
