@@ -15,6 +15,7 @@ const PATHS = {
   hours: "/settings/hours",
   canned: "/canned",
   analytics: "/analytics",
+  quality: "/quality",
   ops: "/ops",
   start: "/start",
   workspace: "/settings/workspace",

@@ -54,6 +54,14 @@ export function Header({ me }: { me: Me }) {
         >
           Surge
         </a>
+        <a
+          href="#/quality"
+          class="nav-link"
+          aria-current={route.value.name === "quality" ? "page" : undefined}
+          data-testid="nav-quality"
+        >
+          Quality
+        </a>
         {me.role === "owner" && (
           <a
             href="#/analytics"

@@ -65,6 +65,12 @@ export const LazyAnalytics = lazyPage(
   (m, p: Page) => <m.AnalyticsPage me={p.me} />,
   "Analytics",
 );
+// Quality (docs/quality-review.md): everyone's own scorecards; owners review and set the rubric.
+export const LazyQuality = lazyPage(
+  chunk(() => import("../features/quality/QualityPage.tsx")),
+  (m, p: Page) => <m.QualityPage me={p.me} />,
+  "Quality",
+);
 export const LazyOperations = lazyPage(
   chunk(() => import("../features/operations/OperationsPage.tsx")),
   (m, p: Page) => <m.OperationsPage me={p.me} />,
