@@ -47,6 +47,8 @@ export const agentPartInputsSchema = z.object({
   replies: z.number(),
   /** From the handoff (joining the queue) to this agent's first reply. */
   firstResponseMs: z.optional(z.number()),
+  /** From this agent's first reply to the conversation's resolve (absent while it is not resolved). */
+  handleMs: z.optional(z.number()),
   /** Tone checks per reply (plain language, no blame, empathy when the customer complained). */
   toneIssues: z.array(z.string()),
   repliesWithToneIssues: z.number(),
@@ -141,3 +143,35 @@ export const rescoreRequestSchema = z.object({
 export const reviewQuerySchema = z.object({ n: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(50))) });
 
 export const rubricListSchema = z.object({ rubrics: z.array(rubricSchema) });
+
+/** One agent's (or team's) figures for a period, from the scorecards of that period. */
+export const performanceRowSchema = z.object({
+  /** An agent's id, or a team's name. */
+  key: z.string(),
+  name: z.string(),
+  teams: z.optional(z.array(z.string())),
+  handled: z.number(),
+  firstResponseP50: z.nullable(z.number()),
+  firstResponseP90: z.nullable(z.number()),
+  handleP50: z.nullable(z.number()),
+  handleP90: z.nullable(z.number()),
+  /** Resolved and not reopened within 7 days, over handled. */
+  resolutionRate: z.nullable(z.number()),
+  reopenRate: z.nullable(z.number()),
+  csat: z.nullable(z.number()),
+  csatCount: z.number(),
+  /** Mean score, a lead's override counting instead of the automatic one. */
+  quality: z.nullable(z.number()),
+  /** Now, not over the period: open conversations assigned, and how many the agent may hold. */
+  load: z.optional(z.number()),
+  capacity: z.optional(z.number()),
+});
+export type PerformanceRow = z.infer<typeof performanceRowSchema>;
+
+export const performanceSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  agents: z.array(performanceRowSchema),
+  teams: z.array(performanceRowSchema),
+});
+export type Performance = z.infer<typeof performanceSchema>;

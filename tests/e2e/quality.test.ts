@@ -66,6 +66,16 @@ it("a resolved conversation is scored; the owner overrides it in review; the age
   const auto = Number(await item.getByTestId("auto-score").textContent());
   expect(auto).toBeGreaterThanOrEqual(70);
   expect(await item.textContent()).toContain("1 reply, no tone issue");
+  // Performance: Sam's row for the last 30 days, and the same figures as CSV.
+  const samRow = lead.getByTestId("perf-agents").getByTestId("perf-row").filter({ hasText: AGENT.name });
+  await expect.poll(() => samRow.count(), { timeout: 10_000 }).toBe(1);
+  expect((await samRow.locator("td").first().textContent())?.trim()).toBe("1");
+  const csv = await lead.evaluate(() =>
+    fetch(document.querySelector<HTMLAnchorElement>('[data-testid="performance"] a[download]')?.href ?? "").then((r) =>
+      r.text(),
+    ),
+  );
+  expect(csv.split("\r\n").some((l) => l.startsWith(`agent,${AGENT.name},1,`))).toBe(true);
   await lead.screenshot({ path: `${SHOTS}/quality-review.png`, fullPage: true });
   await item.getByLabel("Your score").fill("40");
   await item.getByLabel("Why").fill("Restarting is not a fix: the export limit was the cause");

@@ -233,3 +233,33 @@ describe("review and overrides", () => {
     customer.close();
   });
 });
+
+describe("performance", () => {
+  it("owners get every agent and team for a period; an agent only their own row; CSV the same", async () => {
+    const { c, customer } = await resolvedByAna();
+    await scored(boss, c.id);
+    type Perf = { agents: { key: string; handled: number; firstResponseP50: number | null }[]; teams: unknown[] };
+    const all = await call<Perf>(boss, "GET", "/api/quality/performance");
+    expect(all.status).toBe(200);
+    const anaRow = all.body.agents.find((r) => r.key === anaId);
+    expect(anaRow?.handled).toBeGreaterThanOrEqual(1);
+    expect(anaRow?.firstResponseP50).not.toBeNull();
+    expect(all.body.agents.length).toBeGreaterThanOrEqual(3);
+    const own = await call<Perf>(ben, "GET", "/api/quality/performance");
+    expect(own.body.agents.map((r) => r.key)).not.toContain(anaId);
+    expect(own.body.agents).toHaveLength(1);
+    expect(own.body.teams).toEqual([]);
+    // A period with nothing in it.
+    const empty = await call<Perf>(boss, "GET", "/api/quality/performance?from=1&to=2");
+    expect(empty.body.agents.every((r) => r.handled === 0)).toBe(true);
+    expect((await call(boss, "GET", "/api/quality/performance?from=5&to=2")).status).toBe(400);
+    const csv = await SELF.fetch(`${BASE}/api/quality/performance.csv`, { headers: { cookie: ben, origin: ORIGIN } });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect((await call(stranger, "GET", "/api/quality/performance")).body).not.toMatchObject({
+      agents: expect.arrayContaining([expect.objectContaining({ key: anaId })]),
+    });
+    customer.close();
+  });
+});

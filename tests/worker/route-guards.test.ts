@@ -141,6 +141,8 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/quality/scorecards",
     "GET /api/quality/conversations/:id",
     "GET /api/quality/rubric",
+    "GET /api/quality/performance",
+    "GET /api/quality/performance.csv",
     "GET /api/contacts/:id",
     "GET /api/canned",
     "GET /api/appearance",

@@ -41,6 +41,7 @@ export function qualityInputs(events: readonly ConversationEvent[], f: QualityFa
   }
 
   const agents = new Map<string, AgentPartInputs>();
+  const firstReplyAt = new Map<string, number>();
   let sinceReply: string[] = [];
   let queuedAt: number | undefined;
   for (const e of events) {
@@ -61,6 +62,7 @@ export function qualityInputs(events: readonly ConversationEvent[], f: QualityFa
         repliesWithToneIssues: 0,
       };
       agents.set(name, a);
+      firstReplyAt.set(name, e.at);
     }
     a.replies++;
     const issues = toneIssues(e.text, sinceReply.some(isComplaint), f.tone);
@@ -70,6 +72,14 @@ export function qualityInputs(events: readonly ConversationEvent[], f: QualityFa
     }
     sinceReply = [];
   }
+
+  // Handle time: from each agent's first reply to the last resolve, when the conversation is resolved now.
+  const lastResolve = f.state === "resolved" ? states.filter((s) => s.state === "resolved").at(-1) : undefined;
+  if (lastResolve)
+    for (const a of agents.values()) {
+      const first = firstReplyAt.get(a.name);
+      if (first !== undefined && lastResolve.at >= first) a.handleMs = lastResolve.at - first;
+    }
 
   return {
     resolved: f.state === "resolved",

@@ -23,7 +23,12 @@ import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { requireAgent } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { parseJson, stringList } from "../../shared/json.ts";
+import { inboxOf } from "../inbox/agents.ts";
+import { loadMatrix } from "../inbox/routing/matrix.ts";
+import { performance, performanceCsv } from "./performance.ts";
 import {
+  agentCardsIn,
   currentRubric,
   listScorecards,
   overrideStats,
@@ -114,6 +119,47 @@ qualityApi.get("/review", owner, async (c) => {
   const body: z.infer<typeof scorecardListSchema> = { scorecards: await reviewSample(c.env.DB, ws(c), q.n ?? 10) };
   return c.json(body);
 });
+
+/** The period's agent and team figures; an agent gets their own row only (and no team rows). */
+async function performanceFor(c: Context<AppEnv>): Promise<Performance> {
+  const q = parseOr400(scorecardQuerySchema, c.req.query(), "query");
+  const to = q.to ?? Date.now();
+  const from = q.from ?? to - 30 * 86_400_000;
+  if (from >= to) throw new ApiFailure(400, "invalid_query", "query: from must be before to");
+  const me = c.get("agent");
+  const lead = me.role === "owner";
+  const [cards, people, live] = await Promise.all([
+    agentCardsIn(c.env.DB, ws(c), from, to, lead ? undefined : me.id),
+    c.env.DB.prepare(
+      "SELECT id, name, teams, capacity FROM workspace_people WHERE workspace_id = ? AND disabled_at IS NULL ORDER BY name",
+    )
+      .bind(ws(c))
+      .all<{ id: string; name: string; teams: string; capacity: number | null }>(),
+    inboxOf(c).presence(),
+  ]);
+  const defaultCapacity = loadMatrix(c.env).agentCapacity;
+  const load = new Map(live.map((p) => [p.id, p.load]));
+  const rows = people.results
+    .filter((p) => lead || p.id === me.id)
+    .map((p) => ({
+      id: p.id,
+      name: p.name,
+      teams: parseJson(stringList, p.teams, `teams of ${p.id}`),
+      capacity: p.capacity ?? defaultCapacity,
+      load: load.get(p.id) ?? 0,
+    }));
+  const figures = performance(cards, rows);
+  return { from, to, agents: figures.agents, teams: lead ? figures.teams : [] };
+}
+
+qualityApi.get("/performance", async (c) => c.json(await performanceFor(c)));
+
+qualityApi.get("/performance.csv", async (c) =>
+  c.body(performanceCsv(await performanceFor(c)), 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": 'attachment; filename="performance.csv"',
+  }),
+);
 
 /** Everyone may read how they are scored. */
 qualityApi.get("/rubric", async (c) => {

@@ -81,6 +81,8 @@ describe("qualityInputs", () => {
           name: "Ana Lima",
           replies: 2,
           firstResponseMs: 4 * MIN - 1_000,
+          // From her first reply to the last resolve (after the reopening).
+          handleMs: 2 * 86_400_000 + 30 * MIN - 4 * MIN,
           toneIssues: [
             "uses jargon: api",
             'blaming or negative phrasing: "your fault"',
@@ -88,7 +90,14 @@ describe("qualityInputs", () => {
           ],
           repliesWithToneIssues: 1,
         },
-        { name: "Bo", replies: 1, firstResponseMs: 20 * MIN - 1, toneIssues: [], repliesWithToneIssues: 0 },
+        {
+          name: "Bo",
+          replies: 1,
+          firstResponseMs: 20 * MIN - 1,
+          handleMs: 10 * MIN,
+          toneIssues: [],
+          repliesWithToneIssues: 0,
+        },
       ],
     });
   });

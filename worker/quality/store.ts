@@ -226,3 +226,18 @@ export async function reviewSample(db: D1Database, ws: string, n: number, now = 
     .slice(0, n)
     .map((x) => x.c);
 }
+
+/** Most agent scorecards one performance figure reads: a year of a busy desk; past it, the newest. */
+export const PERFORMANCE_MAX_CARDS = 20_000;
+
+/** The agents' cards scored in [from, to), with overrides, for the performance figures. */
+export async function agentCardsIn(db: D1Database, ws: string, from: number, to: number, agentId?: string) {
+  const rows = await db
+    .prepare(
+      `${SELECT_CARDS} WHERE s.workspace_id = ? AND s.kind = 'agent' AND s.scored_at >= ? AND s.scored_at < ?
+       ${agentId !== undefined ? "AND s.agent_id = ?" : ""} ORDER BY s.scored_at DESC LIMIT ?`,
+    )
+    .bind(ws, from, to, ...(agentId !== undefined ? [agentId] : []), PERFORMANCE_MAX_CARDS)
+    .all<CardRow>();
+  return rows.results.flatMap((r) => cardOf(r) ?? []);
+}

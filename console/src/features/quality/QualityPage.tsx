@@ -19,6 +19,7 @@ import { api, errorMessage } from "../../lib/api.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import "../integrations/integrations.css";
 import "./quality.css";
+import { PerformanceSection } from "./Performance.tsx";
 import { partName, ScorecardDetail, scoreText } from "./Scorecard.tsx";
 
 type Stats = z.infer<typeof overrideStatsSchema>;
@@ -58,6 +59,7 @@ export function QualityPage({ me }: { me: Me }) {
           {error}
         </p>
       )}
+      <PerformanceSection lead={lead} />
       {lead && <ReviewSection />}
       <section class="card" aria-labelledby="cards-title">
         <h2 id="cards-title">{lead ? "Recent scorecards" : "Your scorecards"}</h2>

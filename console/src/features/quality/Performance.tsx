@@ -1,0 +1,117 @@
+// Agent and team performance for a period (docs/quality-review.md "Performance"): owners see everyone and
+// every team, an agent their own row. The bars show each row's quality score against 100.
+import { useEffect, useState } from "preact/hooks";
+import { type Performance, type PerformanceRow, performanceSchema } from "../../../../shared/quality.ts";
+import { api, errorMessage } from "../../lib/api.ts";
+import { duration } from "../../lib/time.ts";
+
+const DAY = 86_400_000;
+const periods = [7, 30, 90] as const;
+
+const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 100)}%`);
+const time = (ms: number | null) => (ms === null ? "—" : duration(ms));
+
+function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: string; testId: string }) {
+  return (
+    <table class="deliveries perf" data-testid={testId}>
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Handled</th>
+          <th scope="col">First reply p50 / p90</th>
+          <th scope="col">Handle time p50 / p90</th>
+          <th scope="col">Resolved</th>
+          <th scope="col">Reopened</th>
+          <th scope="col">Rating</th>
+          <th scope="col">Quality</th>
+          <th scope="col">Load now</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key} data-testid="perf-row" data-key={r.key}>
+            <th scope="row">{r.name}</th>
+            <td class="mono">{r.handled}</td>
+            <td class="mono">
+              {time(r.firstResponseP50)} / {time(r.firstResponseP90)}
+            </td>
+            <td class="mono">
+              {time(r.handleP50)} / {time(r.handleP90)}
+            </td>
+            <td class="mono">{pct(r.resolutionRate)}</td>
+            <td class="mono">{pct(r.reopenRate)}</td>
+            <td class="mono">{r.csat === null ? "—" : `${r.csat} (${r.csatCount})`}</td>
+            <td>
+              <span class="perf-bar" aria-hidden="true">
+                <span style={{ width: `${r.quality ?? 0}%` }} />
+              </span>{" "}
+              <span class="mono">{r.quality ?? "—"}</span>
+            </td>
+            <td class="mono">{r.load === undefined ? "—" : `${r.load} of ${r.capacity ?? "?"}`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function PerformanceSection({ lead }: { lead: boolean }) {
+  const [days, setDays] = useState<(typeof periods)[number]>(30);
+  const [data, setData] = useState<Performance | null>(null);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [to] = useState(() => Date.now());
+  const from = to - days * DAY;
+  const query = `from=${from}&to=${to}`;
+  useEffect(() => {
+    setData(null);
+    api(`/api/quality/performance?${query}`, performanceSchema).then(setData, (e: unknown) =>
+      setError(errorMessage(e)),
+    );
+  }, [query]);
+  return (
+    <section class="card" aria-labelledby="perf-title" data-testid="performance">
+      <h2 id="perf-title">{lead ? "Agents and teams" : "Your figures"}</h2>
+      <div class="perf-tools">
+        <label>
+          Period{" "}
+          <select value={days} onChange={(e) => setDays(Number(e.currentTarget.value) as (typeof periods)[number])}>
+            {periods.map((d) => (
+              <option key={d} value={d}>
+                Last {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+        <a
+          class="btn btn-secondary btn-small"
+          href={`/api/quality/performance.csv?${query}`}
+          download="performance.csv"
+        >
+          Download CSV
+        </a>
+      </div>
+      {error && (
+        <p class="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {!data ? (
+        <p class="empty">Loading…</p>
+      ) : (
+        <>
+          <Rows rows={data.agents} caption="Agents" testId="perf-agents" />
+          {lead && data.teams.length > 0 && (
+            <>
+              <h3>Teams</h3>
+              <Rows rows={data.teams} caption="Teams" testId="perf-teams" />
+            </>
+          )}
+          <p class="muted small">
+            From the scorecards of conversations that ended in the period. Time available is not measured yet.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
