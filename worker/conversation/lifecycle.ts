@@ -124,7 +124,8 @@ export class Engine implements BotHost {
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     // A merged conversation stays closed: the message is forwarded to the one it was merged into (merge.ts).
-    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto;
+    // A file on its own (empty text, docs/attachments.md) asks the bot nothing: it waits for a person.
+    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto && text.trim() !== "";
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
@@ -152,7 +153,7 @@ export class Engine implements BotHost {
     agent: Agent,
     clientId: string,
     text: string,
-    extra: Pick<MessageEvent, "original"> = {},
+    extra: Pick<MessageEvent, "original" | "attachments"> = {},
   ): { seq: number; duplicate: boolean } {
     const into = this.meta.mergedInto;
     if (into && !this.store.hasClientId(clientId))

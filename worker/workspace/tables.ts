@@ -13,6 +13,7 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
     retention_settings: "SELECT * FROM retention_settings WHERE workspace_id = ?1",
     business_hours: "SELECT * FROM business_hours WHERE workspace_id = ?1 ORDER BY team",
     appearance: "SELECT * FROM appearance WHERE workspace_id = ?1",
+    attachment_policies: "SELECT * FROM attachment_policies WHERE workspace_id = ?1",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
   },
@@ -52,6 +53,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   retention_settings: { wsColumn: "workspace_id" },
   business_hours: { wsColumn: "workspace_id" },
   appearance: { wsColumn: "workspace_id" },
+  attachment_policies: { wsColumn: "workspace_id" },
   // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
   webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
   // "!imported" is not a password hash: nobody signs in until the operator sets a password.
@@ -118,6 +120,7 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM invites WHERE workspace_id = ?1",
   "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM appearance WHERE workspace_id = ?1",
+  "DELETE FROM attachment_policies WHERE workspace_id = ?1",
   // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
   // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
   // their account, with a new home.
