@@ -11,6 +11,15 @@ export const filePolicySchema = z.object({
   types: z.array(z.enum(fileKinds)).check(z.maxLength(fileKinds.length)),
 });
 
+/**
+ * The policy as the widget reads it (`GET /v1/attachments/policy`): the same fields without the range
+ * checks an owner's form needs (the widget's generated shapes hold no number checks; widget/app/shape.ts).
+ */
+export const filePolicyAnswerSchema = z.object({
+  maxBytes: z.number(),
+  types: z.array(z.enum(fileKinds)),
+});
+
 /** The console's view: the policy, and whether it is the workspace's own or the defaults. */
 export const fileSettingsSchema = z.object({
   policy: filePolicySchema,
