@@ -16,8 +16,10 @@ const ENTRY_MAX = 75 * 1024;
 // checklist, people and invitations, widget look, knowledge import: +17 KB, all lazy): the first load,
 // which every agent pays, keeps its 75 KB. Raised to 138 KB for business hours and later (#17:
 // Settings → Business hours, 3.8 KB, lazy; snooze, send later, reminders and their alerts, 4.4 KB in
-// the first load, which is what an agent works with all day).
-const TOTAL_MAX = 138 * 1024;
+// the first load, which is what an agent works with all day). Raised to 141 KB for files in the chat
+// (#17, docs/attachments.md: thumbnails, chips and the composer's attach in the first load, 1.7 KB;
+// Settings → Files, 1 KB, lazy).
+const TOTAL_MAX = 141 * 1024;
 
 const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;

@@ -194,6 +194,7 @@ export function ConversationPage({ id }: { id: string }) {
               state={state}
               onSend={(text) => store.send(text)}
               onNote={(text) => store.addNote(text)}
+              onAttach={(file) => store.attach(file)}
               canned={store.canned.value}
               loadCanned={() => void store.loadCanned()}
               onActivity={(has) => store.typingActivity(has)}
