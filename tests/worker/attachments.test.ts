@@ -4,13 +4,16 @@
 // policy holds; only the conversation's own customer or an agent of its workspace writes or reads;
 // the conversation's budget refuses with 429 and its caps with 409; what is served can never run; and
 // an upload is an event of the conversation, in its log, both transcripts and the handoff packet.
-import { env, SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetail, CreatedConversation, EventsPage } from "../../shared/api.ts";
 import type { FileSettings, Uploaded } from "../../shared/attachments.ts";
 import { bearer } from "../../shared/credentials.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import worker from "../../worker/index.ts";
+import type { Store } from "../../worker/conversation/log.ts";
+import { inboxItemOf, type Meta } from "../../worker/conversation/model.ts";
+import worker, { type ConversationDO } from "../../worker/index.ts";
+import { eventsFor } from "../../worker/insights/notify/events.ts";
 import { attachmentKey } from "../../worker/attachments/store.ts";
 import { BASE, call, connect, createAgent, ORIGIN, waitFor, wsAs } from "./helpers.ts";
 
@@ -380,7 +383,34 @@ describe("an upload is an event of the conversation", () => {
     const seqs = agentView.events.filter((e) => e.type === "message" && e.attachments?.length).map((e) => e.seq);
     expect(seqs).toEqual([up.seq, sent.seq]);
     expect(agentView.state).toBe("agent");
+    // Webhooks say a file came (name, type, size), never where its bytes are.
+    const hooks = await runInDurableObject(stub(c.id), (o: ConversationDO) => {
+      const store = (o as unknown as { store: Store }).store;
+      const meta = store.meta() as Meta;
+      return eventsFor(meta, inboxItemOf(meta, "", Date.now()), store.all(), false);
+    });
+    const created = hooks.filter((e) => e.type === "message.created").map((e) => e.data.message?.attachments);
+    expect(created).toEqual([
+      [{ name: "error-dialog.png", type: "image/png", size: 700 }],
+      [{ name: "steps.pdf", type: "application/pdf", size: 2048 }],
+    ]);
     live.close();
+  });
+
+  it("a file after a resolve reopens the conversation, as words would", async () => {
+    const c = await queued(A.site);
+    expect((await call(agentA, "POST", `/api/conversations/${c.id}/claim`)).status).toBeLessThan(300);
+    expect((await call(agentA, "POST", `/api/conversations/${c.id}/resolve`)).status).toBeLessThan(300);
+    await waitFor(
+      () => detail(c.id),
+      (d) => d.state === "resolved",
+      10_000,
+    );
+    expect((await customerUpload(c, A.site, png(300), "after.png")).status).toBe(201);
+    const d = await detail(c.id);
+    expect(d.state).toBe("bot");
+    const last = d.events.filter((e) => e.type === "state").at(-1);
+    expect(last).toMatchObject({ state: "bot", reason: "reopened" });
   });
 });
 

@@ -132,6 +132,9 @@ export class Engine implements BotHost {
     // A snoozed conversation comes back when the customer writes, whatever its time (after the message
     // went out: clients apply events in seq order and would drop one that arrives after a later one).
     this.later?.customerReplied();
+    // A file on its own after a resolve reopens the conversation as words would (the bot's turn does
+    // that for words), so it is not left unseen in a closed conversation.
+    if (!answers && this.meta.state === "resolved" && !this.meta.mergedInto) this.move("bot", "reopened");
     if (!answers) return { seq: event.seq, duplicate, done: this.out.settle() };
     return { seq: event.seq, duplicate, done: this.bot.answer(text) };
   }
