@@ -9,7 +9,7 @@ const widget = (entry: string, fileName: string): UserConfig => ({
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
   build: {
     outDir: "dist/public",
-    // Both widget builds share dist/public (and later the console): never wipe it.
+    // The widget builds share dist/public (and later the console): never wipe it.
     emptyOutDir: false,
     // Vite's own default, Baseline "widely available" (browsers of 2022 onwards), spelled out so a Vite
     // upgrade never moves it silently.
@@ -33,5 +33,10 @@ export default defineConfig(({ mode }): UserConfig => {
       ...widget("widget/app/main.tsx", "widget-app.js"),
       plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
     };
-  throw new Error(`vite.config.ts: unknown mode "${mode}" (expected widget-loader or widget-app)`);
+  // The app's lazy chunks (widget/app/lazy.ts): no framework in them, fetched only when needed.
+  if (mode === "widget-upload") return widget("widget/upload/main.ts", "widget-upload.js");
+  if (mode === "widget-es") return widget("widget/chunks/es.ts", "widget-es.js");
+  throw new Error(
+    `vite.config.ts: unknown mode "${mode}" (expected widget-loader, widget-app, widget-upload or widget-es)`,
+  );
 });

@@ -57,6 +57,12 @@ export default defineConfig(async () => {
     // The receiver (tests/receiver) listens on 127.0.0.1, which production refuses (worker/insights/notify/target.ts).
     NOTIFY_ALLOW_PRIVATE_URLS: "true",
     EMAIL_MAX_BYTES: "65536",
+    // Files (tests/worker/attachments.test.ts): per IP as loose as the other budgets; per conversation
+    // three uploads at once and 1 MB in all, so the bucket's 429 and the caps' 409 show in a few calls.
+    UPLOAD_RATE_LIMIT: "1000,1000",
+    FILE_READ_RATE_LIMIT: "1000,1000",
+    CUSTOMER_UPLOAD_BUDGET: "0.001,3",
+    CONVERSATION_FILE_BYTES: "1048576",
     // One log line per request would bury the test output; tests/worker/ops/ runs at info.
     LOG_LEVEL: "warn",
     TEST_MIGRATIONS: await readD1Migrations("./worker/db/migrations"),

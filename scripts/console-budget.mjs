@@ -19,7 +19,8 @@ const ENTRY_MAX = 75 * 1024;
 // the first load, which is what an agent works with all day). Raised to 142 KB for desktop alerts
 // (a lazy chunk, 2.9 KB) and @mentions in notes (the picker and the mention cards, 1.2 KB, in the
 // first load with the conversation they belong to). Raised to 150 KB for the Quality page (#20, a lazy
-// chunk of 3.3 KB) and attachments in the conversation (#17). Every raise names what it paid for; the
+// chunk of 3.3 KB) and files in the chat (#17, docs/attachments.md: thumbnails, chips and the
+// composer's attach in the first load, 1.7 KB; Settings → Files, 1.7 KB, lazy). Every raise names what it paid for; the
 // first-load budget, which every agent pays on every visit, has not moved.
 const TOTAL_MAX = 150 * 1024;
 

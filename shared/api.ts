@@ -4,7 +4,14 @@ import * as z from "zod/mini";
 import { articleSchema } from "./article.ts";
 import { agentAlertSchema, reminderItemSchema, scheduleViewSchema, snoozedSchema, wokeSchema } from "./later.ts";
 import { mentionItemSchema } from "./mentions.ts";
-import { actions, conversationStates, eventSchema, identitySchema, MAX_MESSAGE_CHARS } from "./protocol.ts";
+import {
+  actions,
+  attachmentRefSchema,
+  conversationStates,
+  eventSchema,
+  identitySchema,
+  MAX_MESSAGE_CHARS,
+} from "./protocol.ts";
 
 // Webhooks, Slack, deliveries: the owner's integrations API (`/admin/v1/notifications`).
 export * from "./notifications.ts";
@@ -316,6 +323,8 @@ export const handoffPacketSchema = z.object({
   afterHours: z.optional(afterHoursSchema),
   /** The help-centre article the customer opened the chat from (portal pages), if any. */
   contextArticle: z.optional(z.string()),
+  /** Files the customer sent before the handoff (screenshots, PDFs), oldest first. */
+  attachments: z.optional(z.array(attachmentRefSchema)),
 });
 /** What an agent needs to carry on without asking the customer again. */
 export type HandoffPacket = z.infer<typeof handoffPacketSchema>;

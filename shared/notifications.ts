@@ -39,6 +39,11 @@ export type EventMessage = {
   text: string;
   name?: string;
   at: number;
+  /**
+   * A file attached in the chat (the message's text is then empty) or an email's files: name, sniffed
+   * type and size only; the bytes stay behind a session or the conversation's token (docs/attachments.md).
+   */
+  attachments?: { name: string; type: string; size: number }[];
 };
 
 /**

@@ -52,7 +52,13 @@ export const linkSchema = z.object({
 });
 export type ConversationLink = z.infer<typeof linkSchema>;
 
-/** A file that came with an email: stored in R2, downloaded by agents through `url`. */
+/**
+ * A file in the conversation (docs/attachments.md): one that came with an email, or one a customer or
+ * an agent attached in the chat. Stored in R2. `type`: for files attached in the chat the type sniffed
+ * from their bytes (shared/files.ts), for email files what the mail declared (served as a download
+ * whatever it says). `url`: the console's address (an agent's session); the widget reads its
+ * conversation's files at `/v1/attachments/:conversation/:id` with the conversation token.
+ */
 export const attachmentRefSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -75,7 +81,7 @@ export const messageEventSchema = z.object({
   sources: z.optional(z.array(sourceSchema)),
   /** What the bot decided for the customer message this answers. */
   action: z.optional(z.enum(actions)),
-  /** Files that came with the customer's email. */
+  /** Files: those of the customer's email, or the one file a chat upload is (its `text` is then empty). */
   attachments: z.optional(z.array(attachmentRefSchema)),
   /** A clarifying question's options (action "clarify"): the customer answers with one's `articleId` as `choice`. */
   options: z.optional(z.array(z.object({ articleId: z.string(), title: z.string() }))),

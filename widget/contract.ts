@@ -61,6 +61,35 @@ export type App = { open(): void; close(): void; identify(user: IdentifyUser, si
  */
 export type AppScript = HTMLScriptElement & { edgedesk?: (factory: (host: Host) => App) => void };
 
+/**
+ * The app's lazy chunks (widget/app/lazy.ts): the app makes the <script> element and puts its hand-off
+ * on it; the chunk, a classic script, calls it with what it brings.
+ */
+export type ChunkScript<T> = HTMLScriptElement & { edgedesk?: (value: T) => void };
+
+/** What the app gives the upload chunk (widget-upload.js, widget/upload/) when a visitor first attaches. */
+export type UploadHost = {
+  api: string;
+  site: string;
+  /** The language the chat speaks now (the chunk brings its own words for it). */
+  locale(): string;
+  /** The conversation the files go to: the current one, or one opened for the first file. */
+  conversation(): Promise<{ id: string; token: string } | null>;
+  /** Where the chips of files waiting to be sent are drawn; the shadow root takes the chunk's styles. */
+  tray: HTMLElement;
+  root: ShadowRoot;
+  /** How many files wait for Send, and whether one is on its way: the app's Send button follows. */
+  changed(waiting: number, busy: boolean): void;
+};
+
+/** What the upload chunk gives back. */
+export type Uploader = {
+  /** Files picked, dropped or pasted: each is checked at once (a refused one says why) and waits for Send. */
+  add(files: readonly File[]): void;
+  /** Sends the files that wait, one after the other. */
+  send(): void;
+};
+
 /** `window.EdgeDesk`. A host page may also pre-declare `{ q: [["open"]] }` before the loader arrives. */
 export type EdgeDeskApi = { open(): void; close(): void; identify(user: IdentifyUser, sig?: IdentitySignature): void };
 

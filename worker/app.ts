@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { appearanceApi, widgetConfig } from "./appearance/routes.ts";
 import { auditAdmin, auditCsvAdmin } from "./audit/routes.ts";
+import { customerFiles, filesApi } from "./attachments/routes.ts";
 import { auth } from "./auth/routes.ts";
 import { cannedApi } from "./canned/routes.ts";
 import { contactsApi, emailAddressesAdmin } from "./channels/email/routes.ts";
@@ -52,7 +53,9 @@ import { workspaceAdmin, workspaceApi } from "./workspace/routes.ts";
 
 type Guard = "public" | "site" | "session" | "admin" | "operator" | "apiKey";
 type Target = "workspace" | "site" | "conversation" | "deployment" | "none";
-type Budget = { per: "ip" | "caller" | "apiKey" | "account+network" | "workspace+ip" } | { none: string };
+type Budget =
+  | { per: "ip" | "caller" | "apiKey" | "account+network" | "workspace+ip" | "ip+conversation" }
+  | { none: string };
 
 /**
  * A router at the prefix it owns, and what its routes answer before any handler runs: who may call
@@ -76,6 +79,9 @@ export const mounts: readonly Mount[] = [
   ["/v1/conversations", conversations, "site", "conversation", perIp],
   ["/v1/me", customerHistory, "site", "site", perIp],
   ["/v1/config", widgetConfig, "site", "site", configRead],
+  // The customer's files (attachments/routes.ts): uploads per IP and per conversation (a bucket and caps
+  // in its Durable Object), reads per IP; the policy is cached by the browser a minute.
+  ["/v1/attachments", customerFiles, "site", "conversation", { per: "ip+conversation" }],
   ["/api/auth", auth, "public", "none", { per: "account+network" }],
   // First run: open while no workspace exists, with the deployment's ADMIN_TOKEN (workspace/setup-routes.ts).
   ["/api/setup", setupApi, "public", "deployment", perIp],
@@ -97,6 +103,7 @@ export const mounts: readonly Mount[] = [
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).
   ["/api/appearance", appearanceApi, "session", "workspace", signedIn],
+  ["/api/files", filesApi, "session", "workspace", signedIn],
   // Deciding a plan needs an owner other than its lead (inside).
   ["/api/surge", surge, "session", "workspace", signedIn],
   // Owners, or the ADMIN_TOKEN.

@@ -20,6 +20,19 @@ declare global {
       CUSTOMER_MESSAGE_BUDGET?: string;
       /** Frames of any kind per customer socket's conversation: "perSecond,burst" (default "5,40"). */
       CUSTOMER_FRAME_BUDGET?: string;
+      // ---- Files in the chat (docs/attachments.md) ----
+      /** A conversation's customer uploads: "perSecond,burst" (default "0.1,5": five at once, then one every 10 s). */
+      CUSTOMER_UPLOAD_BUDGET?: string;
+      /** Files a conversation's customer may upload in all (default 20). */
+      CONVERSATION_FILE_CAP?: string;
+      /** Bytes a conversation's customer may upload in all (default 52428800, 50 MB). */
+      CONVERSATION_FILE_BYTES?: string;
+      /** Customer uploads per client IP, whatever the conversation: "perSecond,burst" (default "0.2,10"). */
+      UPLOAD_RATE_LIMIT?: string;
+      /** Customer file reads per client IP (each a Durable Object lookup and an R2 read): "perSecond,burst" (default "5,100"). */
+      FILE_READ_RATE_LIMIT?: string;
+      /** Bytes of agents' files carried in one follow-up or reply email (default 10485760, 10 MB; more are named, not attached). */
+      EMAIL_ATTACH_MAX_BYTES?: string;
       /** REST API (`/rest/v1`) requests per API key: "perSecond,burst" (default "5,60"). */
       REST_RATE_LIMIT?: string;
       /** "off" turns the help centre's edge cache off (debugging, measuring uncached pages); default on. */

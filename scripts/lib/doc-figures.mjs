@@ -2,7 +2,7 @@
 // hand: `<!-- build:KEY -->value<!-- /build -->`. Run by the build; a file without markers is left alone.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-export const DOCS_WITH_FIGURES = ["README.md", "widget/README.md", "console/README.md"];
+export const DOCS_WITH_FIGURES = ["README.md", "widget/README.md", "console/README.md", "docs/attachments.md"];
 
 /** Rewrites every marked figure in `files`; returns the files it changed. */
 export function writeFigures(figures, files = DOCS_WITH_FIGURES) {

@@ -12,6 +12,7 @@ import {
   postedMessageSchema,
 } from "../../shared/api.ts";
 import { widgetConfigSchema } from "../../shared/appearance.ts";
+import { filePolicyAnswerSchema } from "../../shared/attachments.ts";
 import { historySessionSchema, pastConversationsSchema, pastTranscriptSchema } from "../../shared/customer-history.ts";
 import { AGENTS_ONLY, eventSchema, serverFrameSchema } from "../../shared/protocol.ts";
 import type { Shape } from "../../widget/app/shape.ts";
@@ -31,6 +32,9 @@ export const received = {
   pastConversations: pastConversationsSchema,
   pastTranscript: pastTranscriptSchema,
   widgetConfig: widgetConfigSchema,
+  // The upload chunk's (widget/upload/) pre-check: the workspace's policy. (An upload's answer is read
+  // by its status only: its message arrives over the chat's own checked link.)
+  filePolicyAnswer: filePolicyAnswerSchema,
 } satisfies Record<string, z.ZodMiniType>;
 
 type Def = {

@@ -8,7 +8,7 @@ import { env } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../../shared/api.ts";
 import type { MessageEvent } from "../../shared/protocol.ts";
-import { attachmentKey } from "../../worker/channels/email/attachments.ts";
+import { attachmentKey } from "../../worker/attachments/store.ts";
 import { messageIds } from "../../worker/channels/email/inbound.ts";
 import { parseMail } from "../../worker/channels/email/mime.ts";
 import { htmlToText, stripQuotedAndSignature } from "../../worker/channels/email/text.ts";

@@ -205,8 +205,15 @@ describe("email channel", () => {
 
     const dl = await SELF.fetch(`${BASE}${png?.url}`, { headers: { cookie } });
     expect(dl.status).toBe(200);
-    expect(dl.headers.get("content-disposition")).toMatch(/^attachment; filename="screen.png"/);
+    // A raster image (by its bytes) is shown inline; anything else is a download (docs/attachments.md).
+    expect(dl.headers.get("content-disposition")).toMatch(/^inline; filename="screen.png"/);
+    expect(dl.headers.get("content-type")).toBe("image/png");
     expect(dl.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(dl.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    const receipt = m?.attachments?.[1];
+    const pdf = await SELF.fetch(`${BASE}${receipt?.url}`, { headers: { cookie } });
+    expect(pdf.headers.get("content-disposition")).toMatch(/^attachment; filename="recibo a_o.pdf"/);
+    await pdf.arrayBuffer();
     expect(new Uint8Array(await dl.arrayBuffer()).slice(1, 4)).toEqual(new TextEncoder().encode("PNG"));
     expect((await SELF.fetch(`${BASE}${png?.url}`)).status).toBe(401);
     expect(

@@ -21,6 +21,8 @@ const tight = {
   REST_RATE_LIMIT: "0.001,2",
   SETTINGS_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
+  // Tighter than RATE_LIMIT, which every POST /v1 also passes: the probe's 429 must be the upload budget's.
+  UPLOAD_RATE_LIMIT: "0.001,1",
 };
 // A fresh app: the per-IP buckets live in the app the table builds; the routers' own in their modules,
 // keyed per caller, so each probe below uses a caller (address, workspace, key) nobody else does.
@@ -55,6 +57,15 @@ const probes = (): Record<string, Probe> => {
       body: { locale: "en" },
     },
     "/v1/me": { method: "GET", path: `/v1/me/conversations?site=${SITE}`, headers: ip(72) },
+    // Uploads per client IP (attachments/routes.ts), counted before the conversation is looked up; the
+    // conversation's own budget (its Durable Object) is tests/worker/attachments.test.ts's.
+    "/v1/attachments": {
+      method: "POST",
+      path: `/v1/attachments/no-such-conversation?site=${SITE}`,
+      headers: { ...ip(77), authorization: `Bearer ${"t".repeat(43)}` },
+      body: "not a file",
+      calls: 2,
+    },
     // Failures per account, whatever the network (auth/throttle.ts); tests/worker/login-throttle.test.ts has the rest.
     "/api/auth": {
       method: "POST",

@@ -84,6 +84,9 @@ const TABLE: Record<Access, string[]> = {
     "GET /v1/me/conversations",
     "GET /v1/me/conversations/:id",
     "GET /v1/config",
+    "GET /v1/attachments/policy",
+    "POST /v1/attachments/:id",
+    "GET /v1/attachments/:id/:file",
   ],
   apiKey: [
     "POST /rest/v1/conversations",
@@ -127,6 +130,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /api/conversations/:id/assign",
     "POST /api/conversations/:id/merge",
     "POST /api/conversations/:id/split",
+    "POST /api/conversations/:id/attachments",
     "GET /api/search",
     "GET /api/conversations/:id/attachments/:file",
     "POST /api/conversations/:id/snooze",
@@ -146,6 +150,7 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/contacts/:id",
     "GET /api/canned",
     "GET /api/appearance",
+    "GET /api/files",
     "GET /api/surge/alert",
     "GET /api/surge/sweeps",
     "POST /api/surge/sweeps",
@@ -187,6 +192,7 @@ const TABLE: Record<Access, string[]> = {
   ],
   sessionOwner: [
     "PUT /api/appearance",
+    "PUT /api/files",
     "POST /api/workspaces",
     "POST /api/quality/conversations/:id/rescore",
     "PUT /api/quality/conversations/:id/parts/:part/override",
@@ -437,7 +443,7 @@ describe("route guards", () => {
     const routes = Object.values(TABLE)
       .flat()
       .filter((r) => /^\w+ \/(api|admin\/v1)\/conversations\/:id/.test(r));
-    expect(routes.length).toBe(19);
+    expect(routes.length).toBe(20);
     const demoAgent = await createAgent("guard-demo@example.test", "agent", "demo");
     const outcome = async (route: string, who: "ours" | "theirs") => {
       const [method, path] = route.split(" ") as [string, string];

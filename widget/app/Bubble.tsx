@@ -1,4 +1,5 @@
 // One message bubble, in the live chat and in past conversations alike.
+import type { ComponentChildren } from "preact";
 import type { MessageEvent } from "../../shared/protocol.ts";
 import type { Translate } from "./i18n.ts";
 import { Markdown, RichText, safeHref } from "./text.tsx";
@@ -31,7 +32,20 @@ function Sources({ m, t, base }: { m: BubbleMessage; t: Translate; base: string 
   );
 }
 
-export function Bubble({ m, t, base, label }: { m: BubbleMessage; t: Translate; base: string; label: boolean }) {
+export function Bubble({
+  m,
+  t,
+  base,
+  label,
+  files,
+}: {
+  m: BubbleMessage;
+  t: Translate;
+  base: string;
+  label: boolean;
+  /** The message's files, drawn by the live chat (Files.tsx). */
+  files?: ComponentChildren;
+}) {
   if (m.author === "system") return <p class="note">{m.text}</p>;
   const who = m.author === "customer" ? t("you") : m.author === "bot" ? t("assistant") : (m.name ?? t("agent"));
   return (
@@ -40,6 +54,7 @@ export function Bubble({ m, t, base, label }: { m: BubbleMessage; t: Translate; 
       <span class={label && m.author !== "customer" ? "who" : "sr"}>{who}</span>
       <div class={`bubble ${m.author}`}>
         {m.author === "customer" ? <RichText text={m.text} /> : <Markdown text={m.text} />}
+        {files}
         {m.author === "bot" && <Sources m={m} t={t} base={base} />}
       </div>
     </div>

@@ -3,7 +3,7 @@ import { Fragment, type JSX } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
 import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
-import type { Host } from "../contract.ts";
+import type { Host, Uploader, UploadHost } from "../contract.ts";
 import { PastList, PastView } from "./History.tsx";
 import type { HistoryStore } from "./history.ts";
 import { channelWord, dayOf, statusWord } from "./history-words.ts";
@@ -11,6 +11,8 @@ import { conversationLocale, translator, type Translate } from "./i18n.ts";
 import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
+import { Files } from "./Files.tsx";
+import { chunk, speak } from "./lazy.ts";
 import { Markdown, RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 import { FollowUp } from "./FollowUp.tsx";
@@ -44,6 +46,11 @@ const IconHistory = () => (
 const IconBack = () => (
   <svg viewBox="0 0 24 24" aria-hidden="true">
     <path d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z" />
+  </svg>
+);
+const IconClip = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M16.5 6v11.5a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6H9v9.5a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v12.5a6 6 0 0 0 12 0V6z" />
   </svg>
 );
 const IconPerson = () => (
@@ -201,6 +208,32 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   const phone = useSignal(false);
   const base = host.config.api;
   const look = host.config.look ?? {};
+  // Files (docs/attachments.md): what only uploading needs is a chunk of its own, fetched on the first
+  // file; here are the paperclip, drop and paste, and the tray the chunk draws its chips in.
+  const tray = useRef<HTMLDivElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const waiting = useSignal(0);
+  const uploader = useRef<Promise<Uploader> | null>(null);
+  const attach = (list: ArrayLike<File> | null | undefined) => {
+    const files = Array.from(list ?? []);
+    const el = tray.current;
+    if (!files.length || !el) return;
+    const up: UploadHost = {
+      api: base,
+      site: host.config.site,
+      locale: () => conversationLocale(store.timeline.peek().messages, host.config.locale),
+      conversation: store.conversation,
+      tray: el,
+      root: host.root,
+      changed: (n) => (waiting.value = n),
+    };
+    uploader.current ??= chunk<(h: UploadHost) => Uploader>("widget-upload.js").then((make) => make(up));
+    // A chunk that did not load is asked for again on the next file.
+    uploader.current.then(
+      (u) => u.add(files),
+      () => (uploader.current = null),
+    );
+  };
 
   useEffect(() => {
     const mq = matchMedia("(max-width: 480px)");
@@ -238,6 +271,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   // The widget speaks the language the bot found in the customer's words, once it has found one.
   const locale = conversationLocale(tl.messages, host.config.locale);
   const t = translator(locale);
+  // Another language's words come as a chunk when the chat turns to it; English until they are here.
+  useEffect(() => void speak(locale).catch(() => undefined), [locale]);
   // The owner's greeting is in the loader's language; once the chat turns to another, the widget's own.
   const greeting = locale === host.config.locale ? look.greeting : undefined;
   const notes = store.notes.value;
@@ -276,6 +311,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   const submit = (e?: Event) => {
     e?.preventDefault();
     const v = text.value.trim();
+    if (waiting.value) void uploader.current?.then((u) => u.send());
     if (!v || v.length > MAX_CHARS) return;
     stick.current = true;
     void store.send(v);
@@ -323,6 +359,21 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
       aria-modal={phone.value ? "true" : undefined}
       hidden={!open.value}
       onKeyDown={onKeyDown}
+      // A file dragged over the chat: the panel is its target (data-drop outlines it, set outside Preact's props).
+      onDragOver={(e) => {
+        if (v.k !== "chat" || !e.dataTransfer?.types.includes("Files")) return;
+        e.preventDefault();
+        e.currentTarget.dataset.drop = "";
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) delete e.currentTarget.dataset.drop;
+      }}
+      onDrop={(e) => {
+        delete e.currentTarget.dataset.drop;
+        if (v.k !== "chat" || !e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        attach(e.dataTransfer.files);
+      }}
     >
       {/* A div, not <header>: inside a host page a header here would be a second banner landmark. */}
       <div class="head">
@@ -430,7 +481,17 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
                 it.m.action === "clarify" && it.m.options?.length && it.m.id === lastMsg?.id && state === "bot";
               return (
                 <Fragment key={it.m.id}>
-                  <Bubble m={it.m} t={t} base={base} label={label} />
+                  <Bubble
+                    m={it.m}
+                    t={t}
+                    base={base}
+                    label={label}
+                    files={
+                      it.m.attachments?.length && store.conv.value ? (
+                        <Files files={it.m.attachments} api={base} site={host.config.site} conv={store.conv.value} />
+                      ) : null
+                    }
+                  />
                   {ask && (
                     <div class="opts" role="group" aria-label={it.m.text}>
                       {[...(it.m.options ?? []), { articleId: "none", title: t("noneOfThese") }].map((o) => (
@@ -491,7 +552,23 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
               </>
             )}
           </div>
+          <div class="tray" ref={tray} />
           <form class="composer" onSubmit={submit}>
+            <button type="button" class="icon clip" aria-label={t("attach")} onClick={() => picker.current?.click()}>
+              <IconClip />
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              hidden
+              multiple
+              // What a desk can take at most; the workspace's own policy is checked on the first bytes (upload chunk).
+              accept="image/*,.pdf"
+              onChange={(e) => {
+                attach(e.currentTarget.files);
+                e.currentTarget.value = "";
+              }}
+            />
             <textarea
               ref={input}
               rows={1}
@@ -510,8 +587,19 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
                 // isComposing: Enter confirms an IME candidate (Japanese, Chinese…), it must not send.
                 if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) submit(e);
               }}
+              onPaste={(e) => {
+                // A screenshot on the clipboard: attached, not pasted as text.
+                if (!e.clipboardData?.files.length) return;
+                e.preventDefault();
+                attach(e.clipboardData.files);
+              }}
             />
-            <button type="submit" class="send" aria-label={t("send")} disabled={!text.value.trim() || over > 0}>
+            <button
+              type="submit"
+              class="send"
+              aria-label={t("send")}
+              disabled={(!text.value.trim() && !waiting.value) || over > 0}
+            >
               <IconSend />
             </button>
           </form>

@@ -7,6 +7,7 @@ import type { PastConversation } from "../../shared/customer-history.ts";
 import { canHaveHistory, createHistory, sessionUsable } from "./history.ts";
 import { channelWord, dayOf, lastLine, pastNext, statusWord } from "./history-words.ts";
 import { translator } from "./i18n.ts";
+import { es as spanish } from "./i18n-es.ts";
 
 const conv = (over: Partial<PastConversation> = {}): PastConversation => ({
   id: "conv-0000000001",
@@ -23,7 +24,7 @@ const conv = (over: Partial<PastConversation> = {}): PastConversation => ({
 
 describe("wording", () => {
   const en = translator("en");
-  const es = translator("es");
+  const es = translator("es", { es: spanish });
   it("names channels and statuses in both languages, unknown channels as chat", () => {
     expect(["chat", "portal", "email", "api"].map((c) => channelWord(c, en))).toEqual([
       "Chat",

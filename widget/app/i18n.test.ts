@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_MESSAGE_CHARS } from "../../shared/protocol.ts";
-import { translator } from "./i18n.ts";
+import { loaded, translator } from "./i18n.ts";
+import { es } from "./i18n-es.ts";
 import { MAX_CHARS } from "./pending.ts";
 import { launcherLabels, pickLocale } from "../locale.ts";
 
@@ -22,8 +23,11 @@ describe("locale choice", () => {
 });
 
 describe("translator", () => {
-  it("translates and interpolates", () => {
+  it("translates and interpolates, once a language's words are loaded; English until then", () => {
+    expect(translator("es-ES")("joined", { name: "Alex" })).toBe("Alex joined the chat");
+    loaded.value = { es };
     expect(translator("es-ES")("joined", { name: "Alex" })).toBe("Alex se unió al chat");
+    loaded.value = {};
     expect(translator("en")("typing", { name: "Sam" })).toBe("Sam is typing…");
   });
   it("unknown locales get English", () => {

@@ -1,5 +1,7 @@
-// UI strings. English is the reference: every other language must define every key (the type checks
-// it), and a key missing at runtime (a dictionary loaded from elsewhere later) still falls back to English.
+// UI strings. English is the reference and ships with the app; every other language (i18n-es.ts) must
+// define every key (the type checks it), comes as a chunk of its own when needed (lazy.ts), and a key
+// missing at runtime still falls back to English.
+import { signal } from "@preact/signals";
 import { pickLocale, supportedLocales, type Locale } from "../locale.ts";
 
 const en = {
@@ -70,6 +72,7 @@ const en = {
   pastElsewhere: "This conversation continues where it started.",
   continueChat: "Continue this conversation",
   attachment: "Attachment: {name}",
+  attach: "Attach a file",
   chChat: "Chat",
   chPortal: "Help center",
   chEmail: "Email",
@@ -81,94 +84,20 @@ const en = {
 } as const;
 
 export type StringKey = keyof typeof en;
-type Dict = Record<StringKey, string>;
 
-const es: Dict = {
-  title: "Ayuda",
-  subtitleBot: "Respuestas al instante",
-  subtitleQueued: "Esperando a una persona…",
-  subtitleAgent: "Estás hablando con {name}",
-  subtitleResolved: "Conversación resuelta",
-  welcome:
-    "¡Hola! Haz una pregunta y la buscaré en nuestro centro de ayuda. También puedes hablar con una persona cuando quieras.",
-  talkToPerson: "Hablar con una persona",
-  close: "Cerrar chat",
-  you: "Tú",
-  assistant: "Asistente",
-  agent: "Agente de soporte",
-  source: "Fuente",
-  sources: "Fuentes",
-  newTab: "(se abre en una pestaña nueva)",
-  placeholder: "Escribe tu mensaje…",
-  inputLabel: "Mensaje",
-  send: "Enviar",
-  sending: "Enviando…",
-  notSent: "No enviado: {error}",
-  retry: "Reintentar",
-  queued: "Una persona te responderá aquí.",
-  joined: "{name} se unió al chat",
-  someoneJoined: "Una persona se unió al chat",
-  backToBot: "Vuelves a estar con el asistente",
-  resolved: "Esta conversación se resolvió",
-  newConversation: "Empezar una conversación nueva",
-  typing: "{name} está escribiendo…",
-  connecting: "Conectando…",
-  reconnecting: "Reconectando…",
-  offline: "Estás sin conexión. Los mensajes se enviarán cuando vuelvas a estar en línea.",
-  failed: "No se pudo contactar con soporte. Reintentando…",
-  unavailable: "El chat no está disponible en este momento. Inténtalo más tarde.",
-  slowDown: "Estás enviando mensajes muy rápido. Enviaremos el resto en un momento.",
-  tooLong: "{n} caracteres por encima del límite",
-  chatLog: "Conversación",
-  poweredBy: "Con tecnología de EdgeDesk",
-  csatQuestion: "¿Qué tal te hemos atendido?",
-  csatStar: "{n} de 5",
-  csatComment: "¿Algo más que añadir? (opcional)",
-  csatSend: "Enviar valoración",
-  csatThanks: "¡Gracias por tu opinión!",
-  csatFailed: "No se envió tu valoración. Inténtalo de nuevo.",
-  followUpAsk: "¿No puedes esperar? Déjanos tu correo y te enviaremos la respuesta allí.",
-  followUpSave: "Guardar",
-  followUpSet: "Si te vas, te enviaremos las respuestas a {email}.",
-  followUpChange: "Cambiar",
-  followUpInvalid: "Esa dirección de correo no parece correcta.",
-  followUpCodeAsk:
-    "Te enviamos un código de 6 cifras a {email}. Escríbelo aquí para que te mandemos las respuestas allí.",
-  followUpCodeLabel: "Código",
-  followUpConfirm: "Confirmar",
-  followUpCodeWrong: "Ese código no es correcto. Revisa el correo y vuelve a intentarlo.",
-  followUpCodeOld: "Ese código ya no sirve. Cambia la dirección o guárdala otra vez para recibir uno nuevo.",
-  followUpTooMany: "Hoy no podemos enviar más códigos a esa dirección.",
-  pastTitle: "Tus conversaciones",
-  backToChat: "Volver al chat",
-  backToList: "Volver a tus conversaciones",
-  pastLoading: "Cargando…",
-  pastEmpty: "Todavía no hay conversaciones anteriores.",
-  pastFailed: "No se pudieron cargar tus conversaciones.",
-  pastExpired: "Tu sesión ha caducado. Recarga la página para ver tus conversaciones.",
-  pastCurrent: "Actual",
-  pastLog: "Conversación anterior",
-  pastClosed: "Esta conversación está cerrada.",
-  pastByEmail: "Las respuestas a esta conversación llegan por correo.",
-  pastElsewhere: "Esta conversación continúa donde empezó.",
-  continueChat: "Continuar esta conversación",
-  attachment: "Adjunto: {name}",
-  chChat: "Chat",
-  chPortal: "Centro de ayuda",
-  chEmail: "Correo",
-  chApi: "App",
-  stOpen: "Abierta",
-  stWaiting: "Esperando a una persona",
-  stClosed: "Cerrada",
-  noneOfThese: "Ninguno de estos",
-};
+export type Dict = Record<StringKey, string>;
 
-const dictionaries: Record<Locale, Partial<Dict>> = { en, es };
+/**
+ * The dictionaries other than English the app has so far: they come as chunks of their own when a
+ * conversation needs one (lazy.ts `speak`, widget-es.js), so a visitor in English never downloads
+ * them. Reading it in a component re-renders that component when one arrives.
+ */
+export const loaded = signal<Partial<Record<Locale, Partial<Dict>>>>({});
 
 export type Translate = (key: StringKey, params?: Record<string, string | number>) => string;
 
-/** A translator for `locale` (any BCP 47 tag; unknown languages get English). */
-export function translator(locale: string, dicts: Record<string, Partial<Dict>> = dictionaries): Translate {
+/** A translator for `locale` (any BCP 47 tag; unknown languages, and ones not loaded yet, get English). */
+export function translator(locale: string, dicts: Partial<Record<string, Partial<Dict>>> = loaded.value): Translate {
   const lang = pickLocale([locale]);
   const dict = dicts[lang] ?? {};
   return (key, params) => {

@@ -4,6 +4,7 @@ import { render } from "preact";
 import { effect, signal } from "@preact/signals";
 import type { App, AppScript, Host } from "../contract.ts";
 import { createHistory } from "./history.ts";
+import { speak } from "./lazy.ts";
 import { createWidgetStore } from "./store.ts";
 import css from "./styles.css?inline";
 import { Widget } from "./Widget.tsx";
@@ -38,7 +39,15 @@ function mount(host: Host): App {
   });
 
   host.launcher.setAttribute("aria-controls", "ed-panel");
-  render(<Widget store={store} history={history} host={host} open={open} close={close} />, container);
+  // A page in another language than English draws the panel once its words are here (a chunk of its
+  // own, lazy.ts), or after 3 s in English: never a flash of English words a screen reader would read.
+  let drawn = false;
+  const draw = () => {
+    if (!drawn) render(<Widget store={store} history={history} host={host} open={open} close={close} />, container);
+    drawn = true;
+  };
+  setTimeout(draw, 3000);
+  speak(host.config.locale).then(draw, draw);
 
   return {
     open() {

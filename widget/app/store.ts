@@ -271,6 +271,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
     },
     newConversation: reset,
     switchTo,
+    /** The current conversation, opened now if there is none yet (a first file opens it: the upload chunk). */
+    conversation: ensureConversation,
     identify(req: IdentifyRequest): void {
       identity = req;
       identifiedFor = undefined;

@@ -193,3 +193,8 @@ export const widgetConfig: Shape = [
     ink: ["?", ["l", "#fff", "#111"]],
   },
 ];
+
+export const filePolicyAnswer: Shape = [
+  "o",
+  { maxBytes: "n", types: ["a", ["l", "png", "jpeg", "gif", "webp", "pdf"]] },
+];

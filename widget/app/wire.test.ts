@@ -107,6 +107,10 @@ const samples: Record<keyof typeof received, unknown[]> = {
       token: "t",
     },
   ],
+  filePolicyAnswer: [
+    { maxBytes: 10_485_760, types: ["png", "pdf"] },
+    { maxBytes: 1, types: [] },
+  ],
   widgetConfig: [
     { appearance: { words: {} } },
     {

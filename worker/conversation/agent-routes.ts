@@ -1,7 +1,8 @@
 // The console's conversation API, `/api/conversations` (an agent's session, any role): detail, live
 // socket, reply, claim, resolve, notes, labels/priority, hand back, handoff-needed, assign, merge and
 // split (merge.ts: any agent, between conversations of their workspace and of one customer), snooze,
-// scheduled replies and reminders (later.ts), email attachments; and the admin read
+// scheduled replies and reminders (later.ts), files (worker/attachments/: an agent's upload, and every
+// file of the conversation on the console's origin, served so that no browser runs it); and the admin read
 // `/admin/v1/conversations/:id` (editors, owners or the ADMIN_TOKEN).
 // Every route reaches only conversations of the caller's workspace (agent-access.ts). No budget of
 // their own: each needs a signed-in person, and every write is one turn of that conversation's object.
@@ -19,7 +20,8 @@ import {
   snoozeSchema,
 } from "../../shared/api.ts";
 import { type MergeResult, mergeRequestSchema, type SplitResult, splitRequestSchema } from "../../shared/merge.ts";
-import { attachmentDownload } from "../channels/email/routes.ts";
+import { agentFile } from "../attachments/routes.ts";
+import { upload } from "../attachments/upload.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 import { assignTarget } from "../inbox/agents.ts";
@@ -195,8 +197,18 @@ agentConversations.post("/:id/split", async (c) => {
   return c.json(r, r.duplicate ? 200 : 201);
 });
 
-/** A file an email brought in (channels/email/attachments.ts). */
-agentConversations.get("/:id/attachments/:file", (c) => attachmentDownload(c, c.req.param("id"), c.req.param("file")));
+/**
+ * An agent attaches a file (raw body, `x-file-name`, `x-client-id`): the same checks as the customer's
+ * (worker/attachments/upload.ts), stored as the agent's message; a merged conversation refuses (409).
+ */
+agentConversations.post("/:id/attachments", async (c) => {
+  const stub = await workspaceConversation(c);
+  const agent = c.get("agent");
+  return upload(c, { id: c.req.param("id"), workspaceId: agent.workspaceId, stub }, { author: "agent", agent: who(c) });
+});
+
+/** Any file of the conversation: an email's, the customer's, an agent's (worker/attachments/store.ts serveFile). */
+agentConversations.get("/:id/attachments/:file", (c) => agentFile(c, c.req.param("id"), c.req.param("file")));
 
 /** The same detail for the admin API: editors and owners, or the ADMIN_TOKEN with `?workspace=`. */
 export const adminConversations = new Hono<AppEnv>();

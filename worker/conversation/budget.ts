@@ -5,6 +5,7 @@
 // stored messages, and customer socket frames of any kind. A resend of a message already stored is
 // free (it stores nothing). The buckets live in memory: an object that hibernates or restarts starts
 // full again, which needs a quiet conversation anyway. The per-IP limit in front (RATE_LIMIT) stays.
+// Files (worker/conversation/files.ts) have a bucket of their own and caps on count and bytes in all.
 import type { Env } from "../env.ts";
 import { parseLimits } from "../middleware/rate-limit.ts";
 
@@ -16,6 +17,15 @@ export const messageLimits = (env: Env): Limits =>
 
 /** Typing on/off, handoff, sends: the widget sends a few a second at most. */
 export const frameLimits = (env: Env): Limits => parseLimits(env.CUSTOMER_FRAME_BUDGET, { perSecond: 5, burst: 40 });
+
+/** A customer's files (docs/attachments.md): five at once (a handful of screenshots), then one every 10 s. */
+export const uploadLimits = (env: Env): Limits => parseLimits(env.CUSTOMER_UPLOAD_BUDGET, { perSecond: 0.1, burst: 5 });
+
+/** What a conversation's customer may upload in all, however slowly: kept in the log itself, so it survives restarts. */
+export const fileCaps = (env: Env): { files: number; bytes: number } => ({
+  files: Number(env.CONVERSATION_FILE_CAP) > 0 ? Number(env.CONVERSATION_FILE_CAP) : 20,
+  bytes: Number(env.CONVERSATION_FILE_BYTES) > 0 ? Number(env.CONVERSATION_FILE_BYTES) : 50 * 1024 * 1024,
+});
 
 export class Bucket {
   private tokens: number;

@@ -12,7 +12,14 @@ import {
   type Mentioned,
   postMessageSchema,
 } from "../../shared/api.ts";
-import { type ConversationEvent, type Identity, isVerifiedField, PING, PONG } from "../../shared/protocol.ts";
+import {
+  type AttachmentRef,
+  type ConversationEvent,
+  type Identity,
+  isVerifiedField,
+  PING,
+  PONG,
+} from "../../shared/protocol.ts";
 import { type EmailArrival, receiveEmail } from "../channels/email/conversation.ts";
 import { linkContact } from "../channels/email/db.ts";
 import { type FollowUp, followUpShown } from "../channels/email/follow-up.ts";
@@ -20,6 +27,7 @@ import type { Env } from "../env.ts";
 import { acceptRid } from "../ops/log.ts";
 import { tooMany } from "./budget.ts";
 import type { Later } from "./later.ts";
+import type { Attached, FileGate, Files, Uploader } from "./files.ts";
 import type { Engine, NewConversation } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
@@ -49,6 +57,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly later: Later;
   private readonly moves: MoveParts;
   private readonly merges: MergeSplit;
+  private readonly files: Files;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,6 +65,7 @@ export class ConversationDO extends DurableObject<Env> {
     const p = wire(ctx, env);
     ({ store: this.store, engine: this.engine, outbox: this.outbox, transport: this.transport } = p);
     ({ sends: this.sends, followUp: this.followUp, timers: this.timers, later: this.later, merges: this.merges } = p);
+    this.files = p.files;
     this.moves = p;
     // A fresh instance that finds unanswered questions or followers behind replaces one that died
     // mid-turn: catch up from an alarm (retried by the runtime if it fails), now.
@@ -141,6 +151,23 @@ export class ConversationDO extends DurableObject<Env> {
 
   postAgent(agent: Agent, clientId: string, text: string): Promise<Outcome<{ seq: number; duplicate: boolean }>> {
     return outcomeOf(() => this.sends.agent(agent, clientId, text));
+  }
+
+  // ---- files (files.ts; the bytes and their checks: worker/attachments/) ----------------------------
+
+  /** Before an upload's body is read: a retry's answer, or whether this uploader may spend a file now. */
+  fileGate(u: Uploader, clientId: string): FileGate {
+    return this.files.gate(u, clientId, Date.now());
+  }
+
+  /** The checked, stored file as a message of its own (empty text), once per client id. */
+  attachFile(u: Uploader, clientId: string, ref: AttachmentRef): Outcome<Attached> {
+    return outcome(() => this.files.attach(u, clientId, ref));
+  }
+
+  /** A file a message here lists, if `reader` may see that message. */
+  findFile(fileId: string, reader: "customer" | "agent"): AttachmentRef | null {
+    return this.files.find(fileId, reader);
   }
 
   // ---- later: snooze, scheduled replies, reminders (later.ts) ---------------------------------------

@@ -5,7 +5,7 @@ import { describeOpening } from "../../shared/hours.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import { isVerifiedField } from "../../shared/protocol.ts";
 import { defaultMatrix, route, type Matrix } from "../inbox/routing/matrix.ts";
-import { type BotTurn, isVip, type Meta } from "./model.ts";
+import { type BotTurn, customerFiles, isVip, type Meta } from "./model.ts";
 import { type ReplyKey, reply } from "./replies.ts";
 import { summarizeConversation } from "./summary.ts";
 
@@ -28,6 +28,7 @@ export function buildPacket(
     // so is one next to a v1 signature, which covers id and email only.
     customer: { vip: isVerifiedField(m.identity, "attributes") && isVip(m.identity?.attributes?.vip) },
   });
+  const files = customerFiles(events);
   return {
     reason,
     summary: summarizeConversation(events, m.locale, opts.agentLocale),
@@ -46,6 +47,7 @@ export function buildPacket(
     tier: routed.tier,
     slaDueAt: routed.dueAt,
     ...(m.identity ? { identity: m.identity } : {}),
+    ...(files.length ? { attachments: files } : {}),
   };
 }
 

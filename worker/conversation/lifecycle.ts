@@ -124,13 +124,17 @@ export class Engine implements BotHost {
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     // A merged conversation stays closed: the message is forwarded to the one it was merged into (merge.ts).
-    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto;
+    // A file on its own (empty text, docs/attachments.md) asks the bot nothing: it waits for a person.
+    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto && text.trim() !== "";
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });
     // A snoozed conversation comes back when the customer writes, whatever its time (after the message
     // went out: clients apply events in seq order and would drop one that arrives after a later one).
     this.later?.customerReplied();
+    // A file on its own after a resolve reopens the conversation as words would (the bot's turn does
+    // that for words), so it is not left unseen in a closed conversation.
+    if (!answers && this.meta.state === "resolved" && !this.meta.mergedInto) this.move("bot", "reopened");
     if (!answers) return { seq: event.seq, duplicate, done: this.out.settle() };
     return { seq: event.seq, duplicate, done: this.bot.answer(text) };
   }
@@ -152,7 +156,7 @@ export class Engine implements BotHost {
     agent: Agent,
     clientId: string,
     text: string,
-    extra: Pick<MessageEvent, "original"> = {},
+    extra: Pick<MessageEvent, "original" | "attachments"> = {},
   ): { seq: number; duplicate: boolean } {
     const into = this.meta.mergedInto;
     if (into && !this.store.hasClientId(clientId))

@@ -2,7 +2,7 @@
 // function so the logic above it runs against any SQLite (the DO in production and in workerd tests).
 // The log is also the outbox's source (outbox.ts): every event, and every change of the record (its
 // `version`), is what the followers catch up with.
-import { type ConversationEvent, eventSchema } from "../../shared/protocol.ts";
+import { type AttachmentRef, attachmentRefSchema, type ConversationEvent, eventSchema } from "../../shared/protocol.ts";
 import {
   ConversationErased,
   type Meta,
@@ -108,6 +108,15 @@ export class Store {
   /** The stored event of a clientId, if any: a resend, which costs nothing (worker/conversation/budget.ts). */
   hasClientId(clientId: string): boolean {
     return this.sql<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE client_id = ?", clientId)[0]?.n === 1;
+  }
+
+  /** The event stored under a clientId, if any. */
+  byClientId(clientId: string): ConversationEvent | null {
+    const row = this.sql<{ seq: number; data: string }>(
+      "SELECT seq, data FROM events WHERE client_id = ?",
+      clientId,
+    )[0];
+    return row ? eventOf(row.data, row.seq) : null;
   }
 
   saveMeta(meta: Meta): void {
@@ -216,10 +225,12 @@ export class Store {
     }
   }
 
-  /** The text of the latest message from the customer or an agent: the console list's preview. */
+  /** The text of the latest message from the customer or an agent: the console list's preview (a file: its name). */
   lastText(): string {
     const row = this.sql<{ t: string | null }>(
-      `SELECT json_extract(data, '$.text') AS t FROM events WHERE type = 'message'
+      `SELECT CASE WHEN json_extract(data, '$.text') = '' AND json_extract(data, '$.attachments[0].name') IS NOT NULL
+          THEN '📎 ' || json_extract(data, '$.attachments[0].name') ELSE json_extract(data, '$.text') END AS t
+         FROM events WHERE type = 'message'
          AND json_extract(data, '$.author') IN ('customer', 'agent') ORDER BY seq DESC LIMIT 1`,
     )[0];
     return row?.t ?? "";
@@ -232,6 +243,33 @@ export class Store {
          AND json_extract(data, '$.author') IN ('customer', 'agent') ORDER BY seq DESC LIMIT 1`,
     )[0];
     return row?.a === "customer" || row?.a === "agent" ? row.a : undefined;
+  }
+
+  /**
+   * A file listed by a message `reader` can see, by its id: a customer's reader leaves out agents-only
+   * events and messages taken back, as their replay does.
+   */
+  file(fileId: string, reader: Reader): AttachmentRef | null {
+    const hidden =
+      reader === "customer"
+        ? `AND e.audience IS NULL AND json_extract(e.data, '$.id') NOT IN
+            (SELECT json_extract(data, '$.messageId') FROM events WHERE type = 'retract')`
+        : "";
+    const row = this.sql<{ v: string }>(
+      `SELECT j.value AS v FROM events e, json_each(e.data, '$.attachments') j
+        WHERE e.type = 'message' AND json_extract(j.value, '$.id') = ? ${hidden} LIMIT 1`,
+      fileId,
+    )[0];
+    return row ? attachmentRefSchema.parse(JSON.parse(row.v)) : null;
+  }
+
+  /** Files the customer sent here and their bytes: what a conversation's file caps count (budget.ts). */
+  customerFiles(): { files: number; bytes: number } {
+    const row = this.sql<{ n: number; b: number | null }>(
+      `SELECT COUNT(*) AS n, SUM(json_extract(j.value, '$.size')) AS b FROM events e, json_each(e.data, '$.attachments') j
+        WHERE e.type = 'message' AND json_extract(e.data, '$.author') = 'customer'`,
+    )[0];
+    return { files: row?.n ?? 0, bytes: row?.b ?? 0 };
   }
 
   /** A customer's last seq is that of the last event they can see. */

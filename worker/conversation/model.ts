@@ -279,16 +279,23 @@ export const isHistory = (e: ConversationEvent): boolean =>
 /** The events of a batch that happened in this conversation (see isHistory). */
 export const news = (events: ConversationEvent[]): ConversationEvent[] => events.filter((e) => !isHistory(e));
 
-export const customerMessages = (events: ConversationEvent[]): MessageEvent[] =>
-  events.filter((e): e is MessageEvent => e.type === "message" && e.author === "customer");
+/** What the customer wrote: their messages with words (a file on its own has none, docs/attachments.md). */
+const said = (e: ConversationEvent | undefined): e is MessageEvent =>
+  e?.type === "message" && e.author === "customer" && e.text.trim() !== "";
+
+export const customerMessages = (events: ConversationEvent[]): MessageEvent[] => events.filter(said);
 
 export function lastCustomer(events: ConversationEvent[]): MessageEvent | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
-    if (e?.type === "message" && e.author === "customer") return e;
+    if (said(e)) return e;
   }
   return undefined;
 }
+
+/** The files the customer sent, oldest first: the handoff packet lists them (handoff.ts). */
+export const customerFiles = (events: ConversationEvent[]) =>
+  events.flatMap((e) => (e.type === "message" && e.author === "customer" ? (e.attachments ?? []) : []));
 
 export const lastCustomerText = (events: ConversationEvent[]): string => lastCustomer(events)?.text ?? "";
 

@@ -2,7 +2,6 @@
 // the site key; every conversation request also its token, in a header (never the URL).
 import { Hono, type Context } from "hono";
 import {
-  conversationQuerySchema,
   createConversationSchema,
   csatSchema,
   feedbackSchema,
@@ -20,38 +19,16 @@ import { toIdentity, verifyIdentity } from "../auth/identity.ts";
 import { slowDown } from "./budget.ts";
 import { startConversation } from "./start.ts";
 import { supportAddressOf } from "../channels/email/db.ts";
-import { conversationToken, verifyConversationToken } from "./token.ts";
+import { conversationToken } from "./token.ts";
+import { customerConversation } from "./customer-access.ts";
 import type { AppEnv } from "../env.ts";
 import { recordVote } from "../knowledge/signals.ts";
-import { requestToken } from "../http/credentials.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../http/errors.ts";
 
 export const conversations = new Hono<AppEnv>();
 
-const ID = /^[\w-]{10,40}$/;
-
-/**
- * Checks id + token, then that the conversation is the named site's own: the token proves who opened
- * the conversation, not which site it belongs to, and the site decides the workspace, its identity
- * secret and its support address. Every route below goes through here. A valid token outlives an
- * erased conversation (worker/privacy/): its object has no owner any more, so it opens nothing.
- * Returns the conversation's stub and the validated query.
- */
-async function open(c: Context<AppEnv>) {
-  const id = c.req.param("id") ?? "";
-  if (!ID.test(id)) throw new ApiFailure(400, "invalid_path", "conversation id is malformed");
-  const token = requestToken(c, "conversation");
-  const q = parseOr400(conversationQuerySchema, c.req.query(), "query");
-  if (!(await verifyConversationToken(c.env.SECRET, id, token)))
-    throw new ApiFailure(403, "bad_token", "token does not match this conversation");
-  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(id));
-  const site = c.get("site");
-  const owner = await stub.owner();
-  // Another site's conversation looks like none at all: its existence is not confirmed.
-  if (!owner || owner.siteKey !== site.key || owner.workspaceId !== site.workspaceId)
-    throw new ApiFailure(404, "not_found", "no such conversation for this site");
-  return { id, q, stub };
-}
+/** Every route below goes through the customer's fence (customer-access.ts). */
+const open = (c: Context<AppEnv>) => customerConversation(c);
 
 const gone = () => new ApiFailure(404, "not_found", "no such conversation");
 

@@ -120,8 +120,9 @@ export function summarizeConversation(
   agentLocale = "en",
 ): string {
   const l: Labels = agentLocale.startsWith("es") ? LABELS.es : LABELS.en;
+  // Words only: a file the customer sent on its own is listed in the packet, not summarised.
   const customer = events
-    .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer")
+    .filter((e): e is MessageEvent => e.type === "message" && e.author === "customer" && e.text.trim() !== "")
     .map((e) => e.text);
   if (!customer.length) return l.none;
   // The problem is what they asked about, not "talk to a person", "hi" or "thanks".

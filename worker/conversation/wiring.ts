@@ -13,7 +13,8 @@ import { loadMatrix } from "../inbox/routing/matrix.ts";
 import { TurnMeter } from "../ops/turns.ts";
 import { SubjectIndex } from "../privacy/subjects.ts";
 import type { ServerFrame } from "../../shared/protocol.ts";
-import { Bucket, frameLimits, messageLimits } from "./budget.ts";
+import { Bucket, fileCaps, frameLimits, messageLimits, uploadLimits } from "./budget.ts";
+import { Files } from "./files.ts";
 import { followersOf } from "./followers.ts";
 import { Later } from "./later.ts";
 import { Engine } from "./lifecycle.ts";
@@ -36,6 +37,7 @@ export type Parts = {
   timers: Timers;
   later: Later;
   merges: MergeSplit;
+  files: Files;
   storage: DurableObjectStorage;
 };
 
@@ -72,7 +74,9 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     if (f.t === "event" && f.event.type === "message" && f.event.author === "customer") {
       const m = store.meta();
       // A message without a request id (email) is known by its conversation and seq, as webhooks know it.
-      turns.customerMessage(sends.incomingRid ?? `${m?.id}.${f.event.seq}`, f.event.text, !!m && botAnswers(m.state));
+      // A file on its own gets no bot turn (lifecycle.ts): nothing to wait a first token for.
+      const answered = !!m && botAnswers(m.state) && f.event.text.trim() !== "";
+      turns.customerMessage(sends.incomingRid ?? `${m?.id}.${f.event.seq}`, f.event.text, answered);
     }
     turns.frame(f);
     if (f.t === "event") timers.changed();
@@ -166,5 +170,19 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     () => Date.now(),
     waitUntil,
   );
-  return { store, engine, outbox, transport, sends, followUp, subjects, timers, later, merges, storage: ctx.storage };
+  const files = new Files(store, engine, new Bucket(uploadLimits(env), Date.now()), fileCaps(env));
+  return {
+    store,
+    engine,
+    outbox,
+    transport,
+    sends,
+    followUp,
+    subjects,
+    timers,
+    later,
+    merges,
+    files,
+    storage: ctx.storage,
+  };
 }

@@ -24,7 +24,8 @@ export function pageHeaders(kind: "console" | "portal"): MiddlewareHandler<AppEn
     await next();
     askHash ??= sha256Source(ASK_SCRIPT);
     const scripts = kind === "portal" ? `'self' ${await askHash}` : "'self'";
-    const images = kind === "portal" ? "'self' data: https:" : "'self' data: blob:";
+    // blob: the widget shows a conversation's images from blob URLs of authenticated fetches (docs/attachments.md).
+    const images = kind === "portal" ? "'self' data: https: blob:" : "'self' data: blob:";
     const csp = [
       "default-src 'self'",
       `script-src ${scripts}`,

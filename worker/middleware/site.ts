@@ -90,8 +90,9 @@ export function siteGuard({ cacheTtlMs = 30_000 }: Options = {}): MiddlewareHand
         headers: {
           "access-control-allow-origin": origin ?? "*",
           "access-control-allow-methods": "GET, POST, OPTIONS",
-          // authorization: the conversation and history tokens (shared/credentials.ts).
-          "access-control-allow-headers": "content-type, accept, authorization",
+          // authorization: the conversation and history tokens (shared/credentials.ts); x-file-name and
+          // x-client-id: a file upload's name and idempotency key (worker/attachments/upload.ts).
+          "access-control-allow-headers": "content-type, accept, authorization, x-file-name, x-client-id",
           "access-control-max-age": "600",
           vary: "origin",
         },

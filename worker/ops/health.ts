@@ -7,7 +7,7 @@ import type { HealthCheck, HealthReport } from "../../shared/ops.ts";
 import type { Env } from "../env.ts";
 
 /** The newest D1 migration this code reads or writes: deploy must have applied it (docs/deploy.md). */
-export const REQUIRED_MIGRATION = "0047_quality.sql";
+export const REQUIRED_MIGRATION = "0050_attachment_policies.sql";
 const HEALTH_TTL_MS = 15_000;
 
 let cached: { at: number; report: HealthReport } | null = null;
@@ -89,7 +89,13 @@ export async function healthReport(env: Env, now = Date.now()): Promise<HealthRe
       env.VECTORIZE ? "Vectorize bound" : "RETRIEVAL=hybrid needs the VECTORIZE binding",
     );
 
-  if (!env.ATTACHMENTS) add("ATTACHMENTS", false, false, "R2 bucket not bound: email attachments are not kept");
+  if (!env.ATTACHMENTS)
+    add(
+      "ATTACHMENTS",
+      false,
+      false,
+      "R2 bucket not bound: no files are kept (email attachments, files attached in the chat)",
+    );
   else {
     const err = await probe(() => env.ATTACHMENTS?.head("health:probe") ?? Promise.resolve(null));
     add("ATTACHMENTS", false, !err, err ? `R2 read failed: ${err}` : "R2 answers");

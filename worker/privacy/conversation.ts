@@ -9,7 +9,7 @@
 import type { ErasureCounts } from "../../shared/privacy.ts";
 import type { ConversationEvent } from "../../shared/protocol.ts";
 import type { Meta } from "../conversation/model.ts";
-import { attachmentKey } from "../channels/email/attachments.ts";
+import { attachmentKey } from "../attachments/store.ts";
 import type { Env } from "../env.ts";
 
 export const noCounts = (): ErasureCounts => ({

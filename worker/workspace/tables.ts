@@ -13,6 +13,8 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
     retention_settings: "SELECT * FROM retention_settings WHERE workspace_id = ?1",
     business_hours: "SELECT * FROM business_hours WHERE workspace_id = ?1 ORDER BY team",
     appearance: "SELECT * FROM appearance WHERE workspace_id = ?1",
+    attachment_policies: "SELECT * FROM attachment_policies WHERE workspace_id = ?1",
+    quality_rubrics: "SELECT * FROM quality_rubrics WHERE workspace_id = ?1 ORDER BY version",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
   },
@@ -52,6 +54,8 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   retention_settings: { wsColumn: "workspace_id" },
   business_hours: { wsColumn: "workspace_id" },
   appearance: { wsColumn: "workspace_id" },
+  attachment_policies: { wsColumn: "workspace_id" },
+  quality_rubrics: { wsColumn: "workspace_id" },
   // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
   webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
   // "!imported" is not a password hash: nobody signs in until the operator sets a password.
@@ -78,6 +82,9 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   // The search index comes with its conversations (an import runs no followers); the FTS5 rows follow by trigger.
   search_docs: { wsColumn: "workspace_id", drop: ["id"] },
   search_conversations: { wsColumn: "workspace_id" },
+  // Scorecards and leads' overrides come with their conversations (worker/quality/).
+  quality_scores: { wsColumn: "workspace_id" },
+  quality_overrides: { wsColumn: "workspace_id" },
 };
 
 /** Rows of a conversation that are not imported: derived on the way in (the analytics trigger) or not the workspace's to move. */
@@ -118,6 +125,10 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM invites WHERE workspace_id = ?1",
   "DELETE FROM password_resets WHERE workspace_id = ?1",
   "DELETE FROM appearance WHERE workspace_id = ?1",
+  "DELETE FROM attachment_policies WHERE workspace_id = ?1",
+  "DELETE FROM quality_overrides WHERE workspace_id = ?1",
+  "DELETE FROM quality_scores WHERE workspace_id = ?1",
+  "DELETE FROM quality_rubrics WHERE workspace_id = ?1",
   // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
   // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
   // their account, with a new home.

@@ -37,6 +37,8 @@ type Options = {
   /** Login answers 401 for wrong credentials; that must not bounce the user to the login page. */
   expect401?: boolean;
   signal?: AbortSignal;
+  /** A file sent as the raw body (an upload, docs/attachments.md), with the headers that describe it. */
+  file?: { body: Blob; headers: Record<string, string> };
 };
 
 /** Calls the API and parses its answer with `schema`; an answer that does not fit is an `HttpError`. */
@@ -60,13 +62,14 @@ async function request(path: string, opts: Options): Promise<{ status: number; d
   let res: Response;
   try {
     res = await fetch(path, {
-      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+      method: opts.method ?? (opts.body === undefined && !opts.file ? "GET" : "POST"),
       credentials: "same-origin",
       headers: {
         accept: "application/json",
         ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(opts.file ? { "content-type": "application/octet-stream", ...opts.file.headers } : {}),
       },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.file ? opts.file.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
   } catch (e) {

@@ -42,6 +42,7 @@ describe("routes", () => {
       "forgot",
       "kbImport",
       "hours",
+      "files",
     ] as const;
     for (const name of names) {
       expect(parseRoute(href({ name }))).toEqual({ name });
@@ -52,6 +53,7 @@ describe("routes", () => {
     expect(href({ name: "start" })).toBe("#/start");
     expect(href({ name: "workspace" })).toBe("#/settings/workspace");
     expect(href({ name: "hours" })).toBe("#/settings/hours");
+    expect(href({ name: "files" })).toBe("#/settings/files");
     expect(parseRoute("#/canned//")).toEqual({ name: "inbox" });
     // The import page sits inside the Knowledge area's URL space without being one of its views.
     expect(href({ name: "kbImport" })).toBe("#/kb/import");

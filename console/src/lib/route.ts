@@ -13,6 +13,7 @@ const PATHS = {
   privacy: "/settings/privacy",
   appearance: "/settings/appearance",
   hours: "/settings/hours",
+  files: "/settings/files",
   canned: "/canned",
   analytics: "/analytics",
   quality: "/quality",

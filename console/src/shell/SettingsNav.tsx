@@ -14,6 +14,7 @@ const PAGES = [
   { name: "people", href: "#/settings/people", label: "People", testId: "nav-settings-people", owner: true },
   { name: "sites", href: "#/settings/sites", label: "Sites", testId: "nav-settings-sites", owner: true },
   { name: "hours", href: "#/settings/hours", label: "Business hours", testId: "nav-settings-hours", owner: true },
+  { name: "files", href: "#/settings/files", label: "Files", testId: "nav-settings-files", owner: false },
   {
     name: "integrations",
     href: "#/settings/integrations",

@@ -92,6 +92,12 @@ export const LazyHours = lazyPage(
   (m, p: Page) => <m.HoursPage me={p.me} />,
   "Business hours",
 );
+// Settings → Files (docs/attachments.md): what customers and agents may attach; every agent reads, owners save.
+export const LazyFiles = lazyPage(
+  chunk(() => import("../features/files/FilesPage.tsx")),
+  (m, p: Page) => <m.FilesPage me={p.me} />,
+  "The Files settings",
+);
 export const LazyIntegrations = lazyPage(
   chunk(() => import("../features/integrations/IntegrationsPage.tsx")),
   (m, p: Page) => <m.IntegrationsPage me={p.me} />,

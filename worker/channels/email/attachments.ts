@@ -1,12 +1,10 @@
-// Attachments of inbound mail live in R2 (binding ATTACHMENTS) under the conversation's prefix; the
-// message event lists them with a console URL that streams them back to signed-in agents only.
+// Attachments of inbound mail go where every file of a conversation goes (worker/attachments/store.ts:
+// R2 under the conversation's prefix); the message event lists them with the console's address, which
+// serves them to signed-in agents of the workspace only.
 import { nanoid } from "nanoid";
 import type { AttachmentRef } from "../../../shared/protocol.ts";
+import { attachmentKey, attachmentUrl, putFile } from "../../attachments/store.ts";
 import type { MimeAttachment } from "./mime.ts";
-
-export const attachmentKey = (conversationId: string, id: string) => `conversations/${conversationId}/${id}`;
-export const attachmentUrl = (conversationId: string, id: string) =>
-  `/api/conversations/${conversationId}/attachments/${id}`;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is stripped
 const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f/\\]+/g, "_").slice(0, 200) || "attachment";
@@ -26,10 +24,7 @@ export async function storeAttachments(
     const id = nanoid(16);
     const key = attachmentKey(conversationId, id);
     const name = safeName(f.filename);
-    await bucket.put(key, f.content, {
-      httpMetadata: { contentType: f.contentType },
-      customMetadata: { filename: name, conversationId },
-    });
+    await putFile(bucket, key, f.content, { name, type: f.contentType, conversationId });
     keys.push(key);
     refs.push({ id, name, type: f.contentType, size: f.content.byteLength, url: attachmentUrl(conversationId, id) });
   }
@@ -38,20 +33,4 @@ export async function storeAttachments(
 
 export async function removeObjects(bucket: R2Bucket | undefined, keys: string[]): Promise<void> {
   if (bucket && keys.length) await bucket.delete(keys);
-}
-
-/** A download response that a browser never renders in our origin: always a file, never HTML. */
-export function downloadResponse(obj: R2ObjectBody): Response {
-  const name = obj.customMetadata?.filename ?? "attachment";
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return new Response(obj.body, {
-    headers: {
-      "content-type": obj.httpMetadata?.contentType ?? "application/octet-stream",
-      "content-length": String(obj.size),
-      "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "sandbox; default-src 'none'",
-      "cache-control": "private, no-store",
-    },
-  });
 }

@@ -78,13 +78,46 @@ export function replySubject(subject: string): string {
   return /^(re|aw|sv|antw):/i.test(s) ? s : `Re: ${s}`;
 }
 
-/** The whole outgoing message: headers CRLF-separated, a quoted-printable UTF-8 text body. */
+/**
+ * A file an agent attached, carried by the mail (docs/attachments.md "Email"): `bytes` absent writes the
+ * part without its body, as the outbound log in D1 keeps it; `left` names one too large to carry.
+ */
+export type MailFile = { name: string; type: string; size: number; bytes?: Uint8Array; left?: boolean };
+
+/** Base64 in lines of 76 characters (RFC 2045). */
+export function base64Lines(bytes: Uint8Array): string {
+  let b64 = "";
+  // 3-byte multiples, so the pieces join without padding in between.
+  for (let i = 0; i < bytes.length; i += 3 * 8192)
+    b64 += btoa(String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 3 * 8192))));
+  return b64.replace(/.{76}/g, "$&\r\n").replace(/\r\n$/, "");
+}
+
+/** An RFC 2231 parameter next to a plain fallback, for names in any script. */
+function fileParams(name: string): string {
+  const ascii = headerSafe(name).replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(headerSafe(name))}`;
+}
+
+const sizeWords = (n: number) =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+
+/** The whole outgoing message: headers CRLF-separated, a quoted-printable UTF-8 text body, and the agent's files. */
 export function composeReply(
   t: EmailThread,
   m: { author: "bot" | "agent"; name?: string; text: string; sources?: MessageEvent["sources"] },
-  ids: { messageId: string; at: number; fromName: string },
+  ids: { messageId: string; at: number; fromName: string; boundary?: string },
+  files: readonly MailFile[] = [],
 ): string {
   const sources = m.sources?.length ? `\n\n${m.sources.map((s) => `${s.title}: ${s.url}`).join("\n")}` : "";
+  const carried = files.filter((f) => !f.left);
+  const left = files.filter((f) => f.left);
+  const named = (fs: MailFile[]) => fs.map((f) => `${headerSafe(f.name)} (${sizeWords(f.size)})`).join(", ");
+  const listed = [
+    ...(carried.length ? [`Attached: ${named(carried)}`] : []),
+    ...(left.length ? [`Too large to attach to this email: ${named(left)}`] : []),
+  ].join("\n");
+  const words = [markdownToText(m.text) + sources, listed].filter((x) => x.trim()).join("\n\n");
   const headers = [
     `From: ${mailbox(t.support, m.author === "agent" && m.name ? `${m.name} (${ids.fromName})` : ids.fromName)}`,
     `To: ${mailbox(t.customer, t.customerName)}`,
@@ -97,11 +130,25 @@ export function composeReply(
     // The bot's mail is an automatic response; an agent's is not.
     ...(m.author === "bot" ? ["Auto-Submitted: auto-replied", "X-Auto-Response-Suppress: All"] : []),
     "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "Content-Transfer-Encoding: quoted-printable",
   ];
+  const textPart = ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"];
   // Answers and replies are Markdown (the KB's steps, an agent's bold): plain text keeps their shape.
-  return `${headers.join("\r\n")}\r\n\r\n${quotedPrintable(markdownToText(m.text) + sources)}\r\n`;
+  if (!carried.length) return `${[...headers, ...textPart].join("\r\n")}\r\n\r\n${quotedPrintable(words)}\r\n`;
+  const b = ids.boundary ?? `edgedesk-${ids.messageId.replace(/[^\w.-]/g, "")}`;
+  const parts = [
+    `${textPart.join("\r\n")}\r\n\r\n${quotedPrintable(words)}`,
+    ...carried.map((f) => {
+      const head = [
+        `Content-Type: ${f.type}`,
+        `Content-Disposition: attachment; ${fileParams(f.name)}`,
+        `Content-Transfer-Encoding: ${f.bytes ? "base64" : "7bit"}`,
+      ].join("\r\n");
+      return `${head}\r\n\r\n${f.bytes ? base64Lines(f.bytes) : `(${f.size} bytes, not kept in this log)`}`;
+    }),
+  ];
+  return `${[...headers, `Content-Type: multipart/mixed; boundary="${b}"`].join("\r\n")}\r\n\r\n${parts
+    .map((p) => `--${b}\r\n${p}\r\n`)
+    .join("")}--${b}--\r\n`;
 }
 
 export function newMessageId(conversationId: string, support: string): string {

@@ -79,6 +79,14 @@ async function send(env: Env, ports: Pick<FollowerPorts, "meta" | "record" | "em
   const r = await deliver(env, { conversationId: m.id, workspaceId: m.workspaceId, thread: m.email }, e, Date.now());
   if (r.status === "sent") {
     ports.record.emailSent(r.messageId);
+    if (r.left?.length)
+      ports.emit({
+        type: "message",
+        id: crypto.randomUUID(),
+        author: "system",
+        text: `Too large to attach to the email to ${m.email.customer}, named in it only: ${r.left.join(", ")}`,
+        at: Date.now(),
+      });
     return;
   }
   const text =

@@ -170,7 +170,8 @@ async function send(env: Env, ports: Ports, e: MessageEvent): Promise<void> {
   if (r.status !== "sent")
     return note(ports, `This reply could not be emailed to ${to.email}: ${r.detail ?? "unknown error"}`);
   ports.record.followUpSent(to, refs, r.messageId);
-  note(ports, `The customer had left the chat, so this reply was also emailed to ${to.email}.`);
+  const left = r.left?.length ? ` Too large to attach, named in the mail only: ${r.left.join(", ")}.` : "";
+  note(ports, `The customer had left the chat, so this reply was also emailed to ${to.email}.${left}`);
 }
 
 /** A line only agents see, under the reply it is about. */

@@ -2,32 +2,14 @@
 // customer, whatever the channel), an agent's session, only the caller's workspace.
 // `/admin/v1/email-addresses/:address`: the operator (ADMIN_TOKEN only) maps an inbound address to a
 // workspace, since an owner could otherwise claim another tenant's support address and read its mail.
-// Attachment downloads are served at `/api/conversations/:id/attachments/:file` by the conversation's
-// router (conversation/agent-routes.ts) through attachmentDownload. No budgets of their own: signed-in
-// reads, and the operator's occasional write.
-import { Hono, type Context } from "hono";
+// The files an email brought are served with every other file of a conversation (worker/attachments/).
+// No budgets of their own: signed-in reads, and the operator's occasional write.
+import { Hono } from "hono";
 import { recordAudit } from "../../audit/log.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiFailure } from "../../http/errors.ts";
 import { OPERATOR, requireAgent, requireOperator } from "../../middleware/auth.ts";
-import { attachmentKey, downloadResponse } from "./attachments.ts";
 import { contactView } from "./db.ts";
-
-const ID = /^[\w-]{10,40}$/;
-
-/** One stored attachment of a conversation in the caller's workspace (a guarded route calls this). */
-export async function attachmentDownload(c: Context<AppEnv>, id: string, file: string): Promise<Response> {
-  if (!ID.test(id) || !ID.test(file)) throw new ApiFailure(404, "not_found", "no such attachment");
-  const row = await c.env.DB.prepare("SELECT workspace_id FROM conversations WHERE id = ?")
-    .bind(id)
-    .first<{ workspace_id: string }>();
-  // Another workspace's files are missing, not forbidden: ids do not leak.
-  if (!row || row.workspace_id !== c.get("agent").workspaceId || !c.env.ATTACHMENTS)
-    throw new ApiFailure(404, "not_found", "no such attachment");
-  const obj = await c.env.ATTACHMENTS.get(attachmentKey(id, file));
-  if (!obj) throw new ApiFailure(404, "not_found", "no such attachment");
-  return downloadResponse(obj);
-}
 
 export const contactsApi = new Hono<AppEnv>();
 contactsApi.use(requireAgent());

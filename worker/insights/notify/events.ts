@@ -109,6 +109,9 @@ export function eventsFor(
         text: e.text,
         at: e.at,
         ...(e.name ? { name: e.name } : {}),
+        ...(e.attachments?.length
+          ? { attachments: e.attachments.map(({ name, type, size }) => ({ name, type, size })) }
+          : {}),
       };
       out.push(mk(String(e.seq), "message.created", e.at, { message }));
     } else if (e.type === "retract") {

@@ -10,6 +10,7 @@ import type { Me } from "../../../../shared/api.ts";
 import { appearanceViewSchema } from "../../../../shared/appearance.ts";
 import { inkOn } from "../../../../shared/color.ts";
 import { translator } from "../../../../widget/app/i18n.ts";
+import { es } from "../../../../widget/app/i18n-es.ts";
 import { lookOf } from "../../../../widget/look.ts";
 import { announce } from "../../lib/announce.ts";
 import { api, errorMessage } from "../../lib/api.ts";
@@ -29,9 +30,9 @@ import {
   toForm,
 } from "./appearance.ts";
 
-/** The widget's own words where the owner has set none (its dictionaries, widget/app/i18n.ts). */
+/** The widget's own words where the owner has set none (its dictionaries, widget/app/i18n.ts and i18n-es.ts). */
 const defaults = (l: Locale) => {
-  const t = translator(l);
+  const t = translator(l, { es });
   return { greeting: t("welcome"), team: t("title") };
 };
 

@@ -1,9 +1,11 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { AgentRef, CannedReply } from "../../../../shared/api.ts";
 import { MAX_MESSAGE_CHARS, type ConversationState } from "../../../../shared/protocol.ts";
+import { fileSize } from "../../../../shared/files.ts";
 import { filterCanned, insertAt } from "../canned/canned.ts";
 import { MentionPicker } from "./MentionPicker.tsx";
 import { insertMention, matchTeammates, mentionedIn, mentionQuery } from "./mentions.ts";
+import { precheck } from "./attach.ts";
 
 type Props = {
   state: ConversationState;
@@ -17,12 +19,18 @@ type Props = {
   /** Who can be @mentioned in a note (everyone in the workspace but oneself); loaded on the first "@". */
   teammates: readonly AgentRef[] | undefined;
   loadTeammates: () => void;
+  /** Sends one file as the agent's message; an error message, or undefined once stored. */
+  onAttach: (file: File) => Promise<string | undefined>;
 };
+
+/** A file on its way from the composer: checking, sending, or refused (with why) until dismissed. */
+type Upload = { id: number; name: string; size: number; error?: string };
+let uploadIds = 0;
 
 type Mode = "reply" | "note";
 
 export function Composer(props: Props) {
-  const { state, onSend, onNote, onActivity, onBlur, canned, loadCanned, teammates, loadTeammates } = props;
+  const { state, onSend, onNote, onActivity, onBlur, canned, loadCanned, teammates, loadTeammates, onAttach } = props;
   const [text, setText] = useState("");
   const [mode, setMode] = useState<Mode>("reply");
   const [error, setError] = useState<string | undefined>();
@@ -32,6 +40,8 @@ export function Composer(props: Props) {
   const [active, setActive] = useState(0);
   const input = useRef<HTMLTextAreaElement>(null);
   const search = useRef<HTMLInputElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const note = mode === "note";
   const disabled = !note && (state === "resolved" || state === "bot");
   const matches = picking && canned ? filterCanned(canned, query) : [];
@@ -48,6 +58,21 @@ export function Composer(props: Props) {
     setMention(null);
     input.current?.focus();
     requestAnimationFrame(() => input.current?.setSelectionRange(r.caret, r.caret));
+  };
+  // Files are replies: not in a note, and only once the conversation is a person's to answer.
+  const canAttach = !note && !disabled;
+
+  /** Each file checked on its bytes here (attach.ts), then sent; a refusal stays until dismissed. */
+  const attach = (list: ArrayLike<File> | null | undefined) => {
+    for (const file of Array.from(list ?? [])) {
+      const u: Upload = { id: ++uploadIds, name: file.name, size: file.size };
+      const settle = (error: string | null | undefined) =>
+        setUploads((l) =>
+          error ? l.map((x) => (x.id === u.id ? { ...x, error } : x)) : l.filter((x) => x.id !== u.id),
+        );
+      setUploads((l) => [...l, u]);
+      void precheck(file).then((why) => (why ? settle(why) : onAttach(file).then(settle)));
+    }
   };
 
   const openPicker = () => {
@@ -120,7 +145,7 @@ export function Composer(props: Props) {
         ? "The bot is handling this conversation. You can reply once it is handed off, or add a private note."
         : state === "queued"
           ? "Sending claims the conversation: the customer sees you joined. Enter to send, / for canned replies."
-          : "Enter to send, Shift+Enter for a new line, / for canned replies.";
+          : "Enter to send, Shift+Enter for a new line, / for canned replies. Drop or paste a file to send it.";
 
   return (
     <form
@@ -130,6 +155,14 @@ export function Composer(props: Props) {
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
+      }}
+      onDragOver={(e) => {
+        if (canAttach && e.dataTransfer?.types.includes("Files")) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        if (!canAttach || !e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        attach(e.dataTransfer.files);
       }}
     >
       <div class="composer-top">
@@ -153,6 +186,30 @@ export function Composer(props: Props) {
             Private note
           </button>
         </div>
+        {canAttach && (
+          <>
+            <button
+              type="button"
+              class="btn btn-link"
+              data-testid="attach-button"
+              onClick={() => picker.current?.click()}
+            >
+              Attach file
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              hidden
+              multiple
+              accept="image/*,.pdf"
+              data-testid="attach-input"
+              onChange={(e) => {
+                attach(e.currentTarget.files);
+                e.currentTarget.value = "";
+              }}
+            />
+          </>
+        )}
         <button
           type="button"
           class="btn btn-link"
@@ -258,6 +315,12 @@ export function Composer(props: Props) {
             if (!note) onActivity(v.trim().length > 0);
           }}
           onBlur={onBlur}
+          onPaste={(e) => {
+            // A screenshot on the clipboard is sent as a file, not pasted as text.
+            if (!canAttach || !e.clipboardData?.files.length) return;
+            e.preventDefault();
+            attach(e.clipboardData.files);
+          }}
           onKeyDown={(e) => {
             // The mention list, while it shows, takes the arrows, Enter, Tab and Escape.
             if (people.length && !e.isComposing) {
@@ -302,6 +365,33 @@ export function Composer(props: Props) {
       </div>
       {note && mention && (
         <MentionPicker people={people} active={mentionActive} loading={!teammates} onPick={pickMention} />
+      )}
+      {uploads.length > 0 && (
+        <ul class="uploads" aria-label="Files being sent" data-testid="uploads">
+          {uploads.map((u) => (
+            <li key={u.id} class="upload" data-testid="upload" data-state={u.error ? "refused" : "sending"}>
+              <span class="upload-name">{u.name}</span> <span class="muted small">{fileSize(u.size)}</span>{" "}
+              {u.error ? (
+                <>
+                  <span class="field-error" role="alert">
+                    {u.error}
+                  </span>{" "}
+                  <button
+                    type="button"
+                    class="btn btn-link"
+                    onClick={() => setUploads((l) => l.filter((x) => x.id !== u.id))}
+                  >
+                    Dismiss
+                  </button>
+                </>
+              ) : (
+                <span class="muted small" role="status">
+                  Sending…
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
       {error && (
         <p id="composer-error" class="field-error" role="alert" data-testid="composer-error">

@@ -200,6 +200,7 @@ export function ConversationPage({ id }: { id: string }) {
               state={state}
               onSend={(text) => store.send(text)}
               onNote={(text, mentions) => store.addNote(text, mentions)}
+              onAttach={(file) => store.attach(file)}
               canned={store.canned.value}
               teammates={store.teammates.value?.filter((t) => t.id !== me.value?.id)}
               loadTeammates={() => void store.loadTeammates()}

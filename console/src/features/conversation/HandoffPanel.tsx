@@ -1,5 +1,6 @@
 // The first thing an agent reads: everything the customer already told the bot, and what the bot
 // already tried, so nobody asks the customer to repeat themselves.
+import { Attachments } from "./Attachments.tsx";
 import type { FollowUpResult, HandoffPacket } from "../../../../shared/api.ts";
 import {
   describeLocale,
@@ -93,6 +94,14 @@ export function HandoffPanel({ packet, channel, identity, followUp }: Props) {
         </p>
       </section>
 
+      {packet.attachments && packet.attachments.length > 0 && (
+        <section aria-labelledby="packet-files-title" data-testid="packet-files">
+          <h3 id="packet-files-title" class="eyebrow">
+            Files the customer sent
+          </h3>
+          <Attachments files={packet.attachments} />
+        </section>
+      )}
       <dl class="facts">
         <div class="fact fact-wide">
           <dt>Page</dt>

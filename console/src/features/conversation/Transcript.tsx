@@ -1,3 +1,4 @@
+import { Attachments } from "./Attachments.tsx";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChangeEvent, MessageEvent, StateEvent } from "../../../../shared/protocol.ts";
 import { describeTrust } from "../../../../shared/protocol.ts";
@@ -244,7 +245,10 @@ function Line({
           </a>
         )}
       </div>
-      <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      {/* A file on its own has no words (docs/attachments.md): no empty bubble above it. */}
+      {(m.text || !m.attachments?.length) && (
+        <Body text={m.text} markdown={m.author === "bot" || m.author === "agent"} />
+      )}
       {translation && (
         <p class="small translation" data-testid="message-translation" lang={translation.to}>
           <span class="muted">{`Translated from ${translation.from.toUpperCase()}: `}</span>
@@ -262,26 +266,7 @@ function Line({
           Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
         </p>
       )}
-      {m.attachments && m.attachments.length > 0 && (
-        <div class="sources" data-testid="attachments">
-          <span class="muted small">Attachments:</span>
-          <ul>
-            {m.attachments.map((a) => {
-              // Same-origin API path; the server sends it as a download, never rendered inline.
-              const url = safeHttpUrl(a.url, location.href);
-              return (
-                <li key={a.id}>
-                  {url ? (
-                    <a href={url} download={a.name}>{`${a.name} (${Math.max(1, Math.round(a.size / 1024))} KB)`}</a>
-                  ) : (
-                    a.name
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      )}
+      {m.attachments && m.attachments.length > 0 && <Attachments files={m.attachments} />}
       {m.sources && m.sources.length > 0 && (
         <div class="sources" data-testid="sources">
           <span class="muted small">Sources:</span>

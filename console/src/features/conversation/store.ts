@@ -27,6 +27,7 @@ import {
   serverFrameSchema,
   type StateEvent,
 } from "../../../../shared/protocol.ts";
+import { uploadedSchema } from "../../../../shared/attachments.ts";
 import { mergeResultSchema, splitResultSchema } from "../../../../shared/merge.ts";
 import { applyFrame, emptyTimeline, type Timeline } from "../../../../shared/timeline.ts";
 import { announce } from "../../lib/announce.ts";
@@ -153,6 +154,26 @@ export class ConversationStore {
     this.setTyping(false);
     this.transmit(clientId, text);
     return undefined;
+  }
+
+  /**
+   * Attaches a file as the agent's message (docs/attachments.md): the server checks its bytes against the
+   * workspace's policy, as it does the customer's. Like a reply, it takes a waiting conversation first.
+   * An error message, or undefined once stored (the transcript shows it from the socket).
+   */
+  async attach(file: File): Promise<string | undefined> {
+    if (this.state.value === "queued") {
+      const err = await this.claim();
+      if (err) return err;
+    }
+    try {
+      await api(`/api/conversations/${encodeURIComponent(this.id)}/attachments`, uploadedSchema, {
+        file: { body: file, headers: { "x-file-name": encodeURIComponent(file.name), "x-client-id": nanoid(21) } },
+      });
+      return undefined;
+    } catch (e) {
+      return errorMessage(e);
+    }
   }
 
   retry(clientId: string): void {

@@ -1,0 +1,41 @@
+// The app's own chunks, fetched only when a visitor needs them: a language's words (widget-es.js) and
+// what only uploading needs (widget-upload.js, widget/upload/). Each is a classic script from the
+// directory widget-app.js came from (no CORS, no module loader, like the app itself: widget/README.md),
+// and hands its value to the <script> element the app made (`edgedesk`), so no global is added to the
+// host page. A chunk that fails to load is asked for again next time.
+import type { ChunkScript } from "../contract.ts";
+import { pickLocale } from "../locale.ts";
+import { type Dict, loaded } from "./i18n.ts";
+
+// Captured while widget-app.js itself is running: `currentScript` is only set then.
+const base = typeof document === "undefined" ? undefined : (document.currentScript as HTMLScriptElement | null)?.src;
+const chunks = new Map<string, Promise<unknown>>();
+
+export function chunk<T>(file: string): Promise<T> {
+  let p = chunks.get(file) as Promise<T> | undefined;
+  if (!p) {
+    p = new Promise<T>((resolve, reject) => {
+      const s = document.createElement("script") as ChunkScript<T>;
+      s.src = new URL(file, base ?? location.href).href;
+      s.async = true;
+      s.edgedesk = resolve;
+      s.onerror = () => {
+        chunks.delete(file);
+        s.remove();
+        reject(new Error(`${file} did not load`));
+      };
+      document.head.append(s);
+    });
+    chunks.set(file, p);
+  }
+  return p;
+}
+
+/** Makes sure the words of `locale` are here (English always is); the view re-renders when they arrive. */
+export function speak(locale: string): Promise<void> {
+  const lang = pickLocale([locale]);
+  if (lang === "en" || loaded.peek()[lang]) return Promise.resolve();
+  return chunk<Dict>(`widget-${lang}.js`).then((d) => {
+    loaded.value = { ...loaded.peek(), [lang]: d };
+  });
+}
