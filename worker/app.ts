@@ -42,6 +42,7 @@ import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
+import { reportsApi } from "./insights/health/routes.ts";
 import { qualityApi } from "./quality/routes.ts";
 import { searchApi } from "./search/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
@@ -99,6 +100,7 @@ export const mounts: readonly Mount[] = [
   // A few FTS5 queries per call, typed as you go: per agent (search/routes.ts).
   ["/api/search", searchApi, "session", "workspace", perCaller],
   ["/api/quality", qualityApi, "session", "workspace", perCaller],
+  ["/api/reports", reportsApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).

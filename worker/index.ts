@@ -3,6 +3,7 @@
 import { app } from "./app.ts";
 import { handleEmail } from "./channels/email/inbound.ts";
 import type { Env } from "./env.ts";
+import { runWeeklyReports } from "./insights/health/deliver.ts";
 import { runRetention } from "./privacy/retention.ts";
 import { pruneLocalMetrics } from "./ops/metrics.ts";
 import { redactConsole } from "./http/redact.ts";
@@ -20,9 +21,11 @@ export default {
   async email(message, env) {
     await handleEmail(message, env);
   },
-  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md), local metrics pruning.
+  // Cron triggers (wrangler.jsonc `triggers`): retention (docs/privacy.md), local metrics pruning, the
+  // Monday weekly reports (docs/weekly-report.md).
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runRetention(env));
     ctx.waitUntil(pruneLocalMetrics(env));
+    ctx.waitUntil(runWeeklyReports(env).then(() => undefined));
   },
 } satisfies ExportedHandler<Env>;

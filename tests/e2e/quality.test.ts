@@ -95,6 +95,14 @@ it("a resolved conversation is scored; the owner overrides it in review; the age
   expect(await agent.getByTestId("review").count()).toBe(0);
   await agent.screenshot({ path: `${SHOTS}/quality-agent.png`, fullPage: true });
 
+  // The weekly report, made on demand from the Analytics page's link.
+  await lead.goto(`${h.worker.url}/console/#/analytics`);
+  await lead.getByTestId("to-reports").click();
+  await lead.getByTestId("report-run").click();
+  await expect.poll(() => lead.getByTestId("weekly-report").count(), { timeout: 15_000 }).toBe(1);
+  expect(await lead.getByTestId("weekly-report").textContent()).toContain("Made on demand");
+  await lead.screenshot({ path: `${SHOTS}/weekly-report.png`, fullPage: true });
+
   await customerCtx.close();
   await agentCtx.close();
   await leadCtx.close();

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
+import { REPORT_BUDGET } from "../../worker/insights/health/routes.ts";
 import { QUALITY_BUDGET } from "../../worker/quality/routes.ts";
 import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
@@ -41,6 +42,7 @@ type Probe = { method: string; path: string; headers: Record<string, string>; bo
 let restKey = "";
 let searcher = "";
 let quality = "";
+let reporter = "";
 let importer = "";
 let creator = "";
 
@@ -89,6 +91,13 @@ const probes = (): Record<string, Probe> => {
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
+    // A fixed budget per owner (insights/health/routes.ts).
+    "/api/reports": {
+      method: "GET",
+      path: "/api/reports/weekly",
+      headers: { cookie: reporter },
+      calls: REPORT_BUDGET.burst + 1,
+    },
     // A fixed budget per person (quality/routes.ts).
     "/api/quality": {
       method: "GET",
@@ -151,6 +160,7 @@ beforeAll(async () => {
   restKey = ((await r.json()) as { key: string }).key;
   searcher = await createAgent("searcher@route-budgets.example", "agent");
   quality = await createAgent("quality@route-budgets.example", "agent");
+  reporter = await createAgent("reporter@route-budgets.example", "owner");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
   creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
 });

@@ -200,6 +200,8 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/quality/review",
     "GET /api/quality/rubrics",
     "PUT /api/quality/rubric",
+    "GET /api/reports/weekly",
+    "POST /api/reports/weekly/run",
   ],
   adminEditor: [
     "GET /admin/v1/kb/articles",

@@ -129,6 +129,7 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM quality_overrides WHERE workspace_id = ?1",
   "DELETE FROM quality_scores WHERE workspace_id = ?1",
   "DELETE FROM quality_rubrics WHERE workspace_id = ?1",
+  "DELETE FROM weekly_reports WHERE workspace_id = ?1",
   // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
   // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
   // their account, with a new home.

@@ -17,6 +17,7 @@ const PATHS = {
   canned: "/canned",
   analytics: "/analytics",
   quality: "/quality",
+  reports: "/reports",
   ops: "/ops",
   start: "/start",
   workspace: "/settings/workspace",

@@ -71,6 +71,12 @@ export const LazyQuality = lazyPage(
   (m, p: Page) => <m.QualityPage me={p.me} />,
   "Quality",
 );
+// Weekly reports (docs/weekly-report.md): owners, once a week.
+export const LazyReports = lazyPage(
+  chunk(() => import("../features/reports/ReportsPage.tsx")),
+  (m, p: Page) => <m.ReportsPage me={p.me} />,
+  "Weekly reports",
+);
 export const LazyOperations = lazyPage(
   chunk(() => import("../features/operations/OperationsPage.tsx")),
   (m, p: Page) => <m.OperationsPage me={p.me} />,

@@ -58,7 +58,12 @@ export function AnalyticsPage({ me }: { me: Me }) {
           <h1 ref={heading} tabIndex={-1}>
             Analytics
           </h1>
-          <p class="sub">Conversations that started between these dates (UTC), computed from their recorded events.</p>
+          <p class="sub">
+            Conversations that started between these dates (UTC), computed from their recorded events.{" "}
+            <a href="#/reports" data-testid="to-reports">
+              Weekly reports
+            </a>
+          </p>
         </div>
         <form class="range" aria-label="Date range" onSubmit={(e) => e.preventDefault()}>
           {PRESETS.map((n) => {
