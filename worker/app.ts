@@ -42,7 +42,8 @@ import { invitesAdmin } from "./people/invite-routes.ts";
 import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
-import { reportsApi } from "./insights/health/routes.ts";
+import { healthApi } from "./insights/customers/routes.ts";
+import { reportsApi } from "./insights/reports/routes.ts";
 import { qualityApi } from "./quality/routes.ts";
 import { searchApi } from "./search/routes.ts";
 import { sitesAdmin } from "./sites/routes.ts";
@@ -101,6 +102,7 @@ export const mounts: readonly Mount[] = [
   ["/api/search", searchApi, "session", "workspace", perCaller],
   ["/api/quality", qualityApi, "session", "workspace", perCaller],
   ["/api/reports", reportsApi, "session", "workspace", perCaller],
+  ["/api/customer-health", healthApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).

@@ -3,7 +3,7 @@
 import { app } from "./app.ts";
 import { handleEmail } from "./channels/email/inbound.ts";
 import type { Env } from "./env.ts";
-import { runWeeklyReports } from "./insights/health/deliver.ts";
+import { runWeeklyReports } from "./insights/reports/deliver.ts";
 import { runRetention } from "./privacy/retention.ts";
 import { pruneLocalMetrics } from "./ops/metrics.ts";
 import { redactConsole } from "./http/redact.ts";

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
-import { REPORT_BUDGET } from "../../worker/insights/health/routes.ts";
+import { HEALTH_BUDGET } from "../../worker/insights/customers/routes.ts";
+import { REPORT_BUDGET } from "../../worker/insights/reports/routes.ts";
 import { QUALITY_BUDGET } from "../../worker/quality/routes.ts";
 import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
 import { ADMIN, createAgent, SITE } from "./helpers.ts";
@@ -91,12 +92,19 @@ const probes = (): Record<string, Probe> => {
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
-    // A fixed budget per owner (insights/health/routes.ts).
+    // A fixed budget per owner (insights/reports/routes.ts).
     "/api/reports": {
       method: "GET",
       path: "/api/reports/weekly",
       headers: { cookie: reporter },
       calls: REPORT_BUDGET.burst + 1,
+    },
+    // A fixed budget per person (insights/customers/routes.ts).
+    "/api/customer-health": {
+      method: "GET",
+      path: "/api/customer-health/contacts",
+      headers: { cookie: quality },
+      calls: HEALTH_BUDGET.burst + 1,
     },
     // A fixed budget per person (quality/routes.ts).
     "/api/quality": {

@@ -147,6 +147,8 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/quality/rubric",
     "GET /api/quality/performance",
     "GET /api/quality/performance.csv",
+    "GET /api/customer-health/contacts",
+    "GET /api/customer-health/companies",
     "GET /api/contacts/:id",
     "GET /api/canned",
     "GET /api/appearance",
@@ -202,6 +204,9 @@ const TABLE: Record<Access, string[]> = {
     "PUT /api/quality/rubric",
     "GET /api/reports/weekly",
     "POST /api/reports/weekly/run",
+    "GET /api/customer-health/rules",
+    "POST /api/customer-health/rules",
+    "DELETE /api/customer-health/rules/:rid",
   ],
   adminEditor: [
     "GET /admin/v1/kb/articles",

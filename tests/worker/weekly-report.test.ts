@@ -1,11 +1,11 @@
-// The weekly health report (worker/insights/health/): on Monday from 08:00 in the workspace's zone the
+// The weekly health report (worker/insights/reports/): on Monday from 08:00 in the workspace's zone the
 // scheduled run builds last week's report once, mails every owner and posts to Slack; a second run
 // sends nothing. Owners see the reports and make one on demand; agents and other workspaces cannot.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WeeklyReport } from "../../shared/health.ts";
-import { runWeeklyReports } from "../../worker/insights/health/deliver.ts";
-import { lastWeek } from "../../worker/insights/health/weekly.ts";
+import { runWeeklyReports } from "../../worker/insights/reports/deliver.ts";
+import { lastWeek } from "../../worker/insights/reports/weekly.ts";
 import { call, createAgent } from "./helpers.ts";
 
 type Mail = { from: string; to: string; raw: string };

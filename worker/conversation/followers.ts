@@ -12,6 +12,7 @@ import { analyticsFollower } from "../insights/analytics/follower.ts";
 import { notifyFollower } from "../insights/notify/follower.ts";
 import { knowledgeFollower } from "../knowledge/follower.ts";
 import type { SubjectIndex } from "../privacy/subjects.ts";
+import { healthFollower } from "../insights/customers/follower.ts";
 import { qualityFollower } from "../quality/follower.ts";
 import { searchFollower } from "../search/follower.ts";
 import { type MergePeers, mergeFollower } from "./merge.ts";
@@ -34,6 +35,7 @@ export function followersOf(env: Env, ports: FollowerPorts, subjects: SubjectInd
     { name: "privacy-subjects", kind: "state", run: ({ meta }) => subjects.index(meta) },
     searchFollower(env),
     qualityFollower(env, ports),
+    healthFollower(env, ports),
     mergeFollower(mergePeers(env), ports),
   ];
 }

@@ -55,6 +55,13 @@ const TABLES: { table: string; where: string; anonymise: "keep" | "delete" | str
     anonymise: "UPDATE bot_turns SET question = '' WHERE conversation_id = ?1 AND workspace_id = ?2 AND question != ''",
   },
   { table: "answer_votes", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "keep" },
+  // Customer health (worker/insights/customers/): counts only; anonymised, the row no longer says whose.
+  {
+    table: "conversation_health",
+    where: "conversation_id = ?1 AND workspace_id = ?2",
+    anonymise:
+      "UPDATE conversation_health SET contact_id = NULL, company = NULL WHERE conversation_id = ?1 AND workspace_id = ?2",
+  },
   // Scores hold no customer text (worker/quality/); a lead's comment might quote the customer.
   { table: "quality_scores", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "keep" },
   {

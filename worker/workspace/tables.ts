@@ -15,6 +15,7 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
     appearance: "SELECT * FROM appearance WHERE workspace_id = ?1",
     attachment_policies: "SELECT * FROM attachment_policies WHERE workspace_id = ?1",
     quality_rubrics: "SELECT * FROM quality_rubrics WHERE workspace_id = ?1 ORDER BY version",
+    health_rules: "SELECT * FROM health_rules WHERE workspace_id = ?1 ORDER BY created_at",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
   },
@@ -56,6 +57,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   appearance: { wsColumn: "workspace_id" },
   attachment_policies: { wsColumn: "workspace_id" },
   quality_rubrics: { wsColumn: "workspace_id" },
+  health_rules: { wsColumn: "workspace_id" },
   // A webhook comes back switched off, with a new secret the owner rotates into their receiver.
   webhooks: { wsColumn: "workspace_id", set: { secret: randomSecret, enabled: () => 0 } },
   // "!imported" is not a password hash: nobody signs in until the operator sets a password.
@@ -85,6 +87,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   // Scorecards and leads' overrides come with their conversations (worker/quality/).
   quality_scores: { wsColumn: "workspace_id" },
   quality_overrides: { wsColumn: "workspace_id" },
+  conversation_health: { wsColumn: "workspace_id" },
 };
 
 /** Rows of a conversation that are not imported: derived on the way in (the analytics trigger) or not the workspace's to move. */
@@ -130,6 +133,9 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM quality_scores WHERE workspace_id = ?1",
   "DELETE FROM quality_rubrics WHERE workspace_id = ?1",
   "DELETE FROM weekly_reports WHERE workspace_id = ?1",
+  "DELETE FROM health_alerts WHERE workspace_id = ?1",
+  "DELETE FROM health_rules WHERE workspace_id = ?1",
+  "DELETE FROM conversation_health WHERE workspace_id = ?1",
   // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
   // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
   // their account, with a new home.
