@@ -18,6 +18,7 @@ const PATHS = {
   analytics: "/analytics",
   quality: "/quality",
   reports: "/reports",
+  customers: "/customers",
   ops: "/ops",
   start: "/start",
   workspace: "/settings/workspace",

@@ -71,6 +71,12 @@ export const LazyQuality = lazyPage(
   (m, p: Page) => <m.QualityPage me={p.me} />,
   "Quality",
 );
+// Customer health (docs/customer-health.md): every agent reads the at-risk list; owners set rules.
+export const LazyCustomers = lazyPage(
+  chunk(() => import("../features/customers/CustomersPage.tsx")),
+  (m, p: Page) => <m.CustomersPage me={p.me} />,
+  "Customer health",
+);
 // Weekly reports (docs/weekly-report.md): owners, once a week.
 export const LazyReports = lazyPage(
   chunk(() => import("../features/reports/ReportsPage.tsx")),

@@ -52,7 +52,10 @@ export function QualityPage({ me }: { me: Me }) {
       <p class="sub">
         {lead
           ? "Every ended conversation is scored for the bot's part and each agent's, by the rubric below. Review a sample and say where the score is wrong."
-          : "Your part of every conversation you worked on, scored when it ended. Each score says why."}
+          : "Your part of every conversation you worked on, scored when it ended. Each score says why."}{" "}
+        <a href="#/customers" data-testid="to-customers">
+          Customer health
+        </a>
       </p>
       {error && (
         <p class="alert" role="alert">
