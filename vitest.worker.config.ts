@@ -90,6 +90,8 @@ export default defineConfig(async () => {
             // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few take
             // longer than vitest's 5 s default, with nothing wrong.
             testTimeout: 20_000,
+            // The same for a file's setup (a publish in beforeAll): 10 s is vitest's default.
+            hookTimeout: 60_000,
             include: ["tests/worker/**/*.test.ts"],
             exclude: ["tests/worker/ai/**", "tests/worker/ops/**"],
             setupFiles: ["./tests/worker/setup.ts"],

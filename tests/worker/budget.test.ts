@@ -93,6 +93,7 @@ describe("a customer socket has a budget", { timeout: 30_000 }, () => {
   it("answers HTTP and SSE posts over the budget with 429 and Retry-After, and stores nothing for them", async () => {
     const c = await createConversation();
     const statuses: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < burst + 5; i++) {
       const r = await post(c, `http-${String(i).padStart(5, "0")}`);
       statuses.push(r.status);
@@ -102,8 +103,12 @@ describe("a customer socket has a budget", { timeout: 30_000 }, () => {
         expect(((await r.json()) as { error: string }).error).toBe("rate_limited");
       } else await r.body?.cancel();
     }
-    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(burst + 1);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
+    // The bucket refills while the posts go out (slowly, on a loaded machine): at most a burst and what
+    // refilled meanwhile is taken, the rest refused.
+    const refilled = Math.ceil(((Date.now() - started) / 1000) * perSecond);
+    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(burst + refilled);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5 - refilled);
+    expect(refilled).toBeLessThan(5);
     const sse = await post(c, "http-sse-00001", "text/event-stream");
     expect(sse.status).toBe(429);
     expect(sse.headers.get("retry-after")).toMatch(/^\d+$/);
