@@ -174,4 +174,4 @@ export const performanceSchema = z.object({
   agents: z.array(performanceRowSchema),
   teams: z.array(performanceRowSchema),
 });
-export type Performance = z.infer<typeof performanceSchema>;
+export type PerformanceReport = z.infer<typeof performanceSchema>;

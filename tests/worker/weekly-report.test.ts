@@ -62,7 +62,8 @@ const nextMonday = (hour: number) => lastWeek(Date.now(), "UTC").to + 7 * DAY + 
 
 describe("the scheduled weekly report", () => {
   it("waits for Monday 08:00 in the zone, then is built and sent once", async () => {
-    const e = { ...env, SEND_EMAIL: mailer, PUBLIC_URL: "https://desk.example" };
+    // The recording mailer stands in for the binding (its one overload the code uses).
+    const e = { ...env, SEND_EMAIL: mailer as unknown as SendEmail, PUBLIC_URL: "https://desk.example" };
     expect(await runWeeklyReports(e, nextMonday(7))).not.toContain(WS);
     expect(await runWeeklyReports(e, nextMonday(8))).toContain(WS);
     const mine = mails.filter((m) => m.raw.includes("Weekly Co"));

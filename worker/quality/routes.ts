@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono";
 import {
   overrideRequestSchema,
   type overrideStatsSchema,
+  type PerformanceReport,
   rescoreRequestSchema,
   reviewQuerySchema,
   type rubricListSchema,
@@ -121,7 +122,7 @@ qualityApi.get("/review", owner, async (c) => {
 });
 
 /** The period's agent and team figures; an agent gets their own row only (and no team rows). */
-async function performanceFor(c: Context<AppEnv>): Promise<Performance> {
+async function performanceFor(c: Context<AppEnv>): Promise<PerformanceReport> {
   const q = parseOr400(scorecardQuerySchema, c.req.query(), "query");
   const to = q.to ?? Date.now();
   const from = q.from ?? to - 30 * 86_400_000;

@@ -1,7 +1,7 @@
 // Agent and team performance for a period (docs/quality-review.md "Performance"): owners see everyone and
 // every team, an agent their own row. The bars show each row's quality score against 100.
 import { useEffect, useState } from "preact/hooks";
-import { type Performance, type PerformanceRow, performanceSchema } from "../../../../shared/quality.ts";
+import { type PerformanceReport, type PerformanceRow, performanceSchema } from "../../../../shared/quality.ts";
 import { api, errorMessage } from "../../lib/api.ts";
 import { duration } from "../../lib/time.ts";
 
@@ -58,7 +58,7 @@ function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: stri
 
 export function PerformanceSection({ lead }: { lead: boolean }) {
   const [days, setDays] = useState<(typeof periods)[number]>(30);
-  const [data, setData] = useState<Performance | null>(null);
+  const [data, setData] = useState<PerformanceReport | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const [to] = useState(() => Date.now());
   const from = to - days * DAY;
