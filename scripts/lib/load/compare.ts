@@ -22,8 +22,9 @@ export type LoggedEvent = {
   audience?: string;
   /** A retract event: the message it takes back. */
   messageId?: string;
-  /** A state event: the state entered. */
+  /** A state event: the state entered, and why (an idle auto-resolve says "idle"). */
   state?: string;
+  reason?: string;
 };
 
 /** What one client holds at the end. */

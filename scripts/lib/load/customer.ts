@@ -271,10 +271,11 @@ export class SimCustomer {
         firstToken: null,
         resolve,
         reject,
-        timer: setTimeout(
-          () => this.fail(new QuestionFailed("timeout", `no answer within ${timeoutMs} ms`)),
-          timeoutMs,
-        ),
+        timer: setTimeout(() => {
+          const stored = this.timeline.messages.some((m) => m.clientId === clientId);
+          const why = this.unacked.has(clientId) ? "never acked" : stored ? "no answer shown" : "acked, not shown";
+          this.fail(new QuestionFailed("timeout", `no answer within ${timeoutMs} ms (${this.transport}: ${why})`));
+        }, timeoutMs),
       };
       this.deliver(clientId, text);
     });

@@ -3,6 +3,7 @@
 // (scripts/lib/demo-seed.ts), the shared benchmark's banking KB published with its resolved tickets, a
 // site for the simulated customers, and agents. Everything it starts stops on `close()`, and on exit,
 // Ctrl-C or a crash of the script (`stopOnExit`).
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,8 @@ export type Desk = {
   direct: boolean;
   agents: AgentAccount[];
   published: { articles: number; history: number; ms: number };
+  /** The worker's SECRET and ADMIN_TOKEN, kept across a restart. */
+  secrets: { SECRET: string; ADMIN_TOKEN: string };
   close: () => Promise<void>;
 };
 
@@ -48,6 +51,8 @@ export type DeskOptions = {
   state?: string;
   /** Skip the workspace set-up (the state has it already). */
   seeded?: boolean;
+  /** SECRET and ADMIN_TOKEN (a restart passes the first run's). */
+  secrets?: { SECRET: string; ADMIN_TOKEN: string };
 };
 
 const running = new Set<() => Promise<void>>();
@@ -84,11 +89,16 @@ export function agentAccounts(n: number): AgentAccount[] {
 export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
   stopOnExit();
   const state = o.state ?? mkdtempSync(join(tmpdir(), "edgedesk-load-"));
+  // Fixed for the desk's life: a restart on the same state must accept the tokens it issued before.
+  const secrets = o.secrets ?? {
+    SECRET: randomBytes(24).toString("base64url"),
+    ADMIN_TOKEN: randomBytes(18).toString("base64url"),
+  };
   const worker = await startWorker({
     ...(o.port ? { port: o.port } : {}),
     persistTo: state,
     quiet: true,
-    vars: o.vars ?? {},
+    vars: { ...o.vars, ...secrets },
   });
   let closed = false;
   const close = async () => {
@@ -124,7 +134,7 @@ export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
       for (const a of agents) await admin(worker, "POST", inDemo("/admin/v1/agents"), { ...a, role: "agent" });
     }
     const direct = o.viaProxy ? null : await directUrl(worker.marker, worker.port);
-    return { worker, state, url: direct ?? worker.url, direct: direct !== null, agents, published, close };
+    return { worker, state, url: direct ?? worker.url, direct: direct !== null, agents, published, secrets, close };
   } catch (e) {
     console.error(worker.logTail());
     await close();
@@ -134,6 +144,13 @@ export async function startDesk(o: DeskOptions = {}): Promise<Desk> {
 
 /** Restarts a desk's worker on the same state directory and port (after `worker.crash()`). */
 export async function restartDesk(d: Desk, vars: Record<string, string>): Promise<Desk> {
-  const again = await startDesk({ vars, port: d.worker.port, state: d.state, seeded: true, viaProxy: !d.direct });
+  const again = await startDesk({
+    vars,
+    port: d.worker.port,
+    state: d.state,
+    seeded: true,
+    viaProxy: !d.direct,
+    secrets: d.secrets,
+  });
   return { ...again, agents: d.agents, published: d.published };
 }

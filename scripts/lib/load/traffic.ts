@@ -21,6 +21,8 @@ export type TrafficOptions = {
   /** A question unanswered after this long counts as failed. */
   timeoutMs: number;
   seed: number;
+  /** Keep the customers who finished normally (chaos compares their transcripts with the log). */
+  keepFinished?: boolean;
 };
 
 export type StepSamples = {
@@ -51,6 +53,8 @@ export class Traffic {
   private readonly all = new Set<SimCustomer>();
   private q = 0;
   private readonly background = new Set<Promise<void>>();
+  /** Customers who left after their last answer (not after a failure), when `keepFinished`: their transcripts are final. */
+  readonly finished: SimCustomer[] = [];
 
   constructor(
     private readonly target: Target,
@@ -150,7 +154,10 @@ export class Traffic {
       void p.finally(() => this.background.delete(p));
       return;
     }
-    if (who.asked >= who.quota) return this.leave(who.c);
+    if (who.asked >= who.quota) {
+      if (this.o.keepFinished) this.finished.push(who.c);
+      return this.leave(who.c);
+    }
     const [lo, hi] = this.o.thinkMs;
     who.readyAt = performance.now() + lo + this.rand() * (hi - lo);
     this.idle.push(who);
