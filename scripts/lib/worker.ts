@@ -15,7 +15,11 @@ export type LocalWorker = {
   port: number;
   adminToken: string;
   process: ChildProcess;
+  /** The value of WORKER_MARKER in the environment of this worker's processes (scripts/lib/load/procstat.ts reads their memory). */
+  marker: string;
   stop: () => Promise<void>;
+  /** SIGKILLs wrangler, workerd and esbuild at once, as a crash would (the chaos scenarios); the state directory stays. */
+  crash: () => Promise<void>;
   /** The last lines wrangler printed. */
   logTail: () => string;
   /** Everything wrangler printed since it started (up to 4 MB): tests read mail paths and look for leaked secrets in it. */
@@ -138,6 +142,15 @@ export async function startWorker(opts: {
     signal("SIGKILL");
     killMarked(WORKER_MARKER, marker);
   };
+  const crash = async () => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // the group is gone
+    }
+    killMarked(WORKER_MARKER, marker);
+    if (child.exitCode === null && child.signalCode === null) await exited;
+  };
   const url = `http://127.0.0.1:${port}`;
   try {
     const deadline = Date.now() + 60_000;
@@ -160,7 +173,9 @@ export async function startWorker(opts: {
     port,
     adminToken,
     process: child,
+    marker,
     stop,
+    crash,
     logTail: () => log.split("\n").slice(-40).join("\n"),
     log: () => log,
   };

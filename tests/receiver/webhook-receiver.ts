@@ -5,7 +5,7 @@
 // `tests/receiver/global-setup.ts`; it knows nothing of the worker's code.
 //
 // Control (plain HTTP, so tests running inside workerd can drive it):
-//   PUT   /_scenarios/:name  {secret?, failFirst?, hang?: [request numbers], hangMs?, redirectTo?}  new scenario, empty log
+//   PUT   /_scenarios/:name  {secret?, failFirst?, failWith?, hang?: [request numbers], hangMs?, redirectTo?}  new scenario, empty log
 //   PATCH /_scenarios/:name  same fields                                                change behaviour, keep log
 //   GET   /_scenarios/:name  → Log
 //   POST  /hook/:name        a signed webhook delivery
@@ -18,6 +18,8 @@ export type Behaviour = {
   /** The `whsec_` secret the receiver verifies with. */
   secret: string;
   failFirst: number;
+  /** What the first `failFirst` requests are answered (500 unless said). */
+  failWith: number;
   hang: number[];
   hangMs: number;
   /** Answer every delivery with a 302 to this URL (a receiver trying to bounce the sender elsewhere). */
@@ -82,6 +84,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
   const behaviour = (b: Partial<Behaviour>, prior?: Behaviour): Behaviour => ({
     secret: b.secret ?? prior?.secret ?? "",
     failFirst: b.failFirst ?? prior?.failFirst ?? 0,
+    failWith: b.failWith ?? prior?.failWith ?? 500,
     hang: b.hang ?? prior?.hang ?? [],
     hangMs: b.hangMs ?? prior?.hangMs ?? 2000,
     redirectTo: b.redirectTo ?? prior?.redirectTo ?? "",
@@ -146,7 +149,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         return res.end(`secret internal answer from ${s.redirectTo}`);
       }
       if (!r.signatureValid) return answer(400, { error: "bad signature" });
-      if (r.n <= s.failFirst) return answer(500, { error: `failing on purpose (${r.n}/${s.failFirst})` });
+      if (r.n <= s.failFirst) return answer(s.failWith, { error: `failing on purpose (${r.n}/${s.failFirst})` });
       const id = kind === "slack" ? `slack:${raw}` : (r.deliveryId ?? "");
       if (s.seen.has(id)) {
         s.duplicates++;

@@ -62,7 +62,7 @@ export async function call<T>(
 
 export async function scenario(
   name: string,
-  b: { secret?: string; failFirst?: number; hang?: number[]; hangMs?: number; redirectTo?: string },
+  b: { secret?: string; failFirst?: number; failWith?: number; hang?: number[]; hangMs?: number; redirectTo?: string },
   method = "PUT",
 ): Promise<void> {
   const r = await fetch(`${RECEIVER}/_scenarios/${name}`, { method, body: JSON.stringify(b) });

@@ -136,8 +136,11 @@ export class Bot {
   private async answerPending(q: { id: number; text: string }): Promise<void> {
     this.thinking = true;
     try {
-      await this.turn(q.text);
+      // The question leaves `pending` in the same synchronous step that stores its reply: a runtime
+      // killed after that (its followers still running) must not answer it again when it comes back.
+      await this.turn(q.text, () => this.store.removePending(q.id));
     } finally {
+      // A turn that failed before replying: the question is not retried forever.
       this.store.removePending(q.id);
       this.queued.delete(q.id);
       this.doneThinking();
@@ -156,7 +159,8 @@ export class Bot {
     this.out.measured?.(t);
   }
 
-  private async turn(text: string): Promise<void> {
+  /** `answered`: called in the step that stores the reply (the handoff's, once the conversation is queued). */
+  private async turn(text: string, answered: () => void): Promise<void> {
     const m = this.host.meta;
     if (m.state === "resolved") this.host.move("bot", "reopened");
     const events = this.store.events();
@@ -185,7 +189,7 @@ export class Bot {
       lowConfidenceTurns: turn.lowConfidence ? now.lowConfidenceTurns + 1 : 0,
       failures: turn.action === "answer" || NOT_A_FAILURE.has(turn.reason) ? now.failures : now.failures + 1,
     });
-    const record = (messageId: string, action: Action = turn.action) =>
+    const record = (messageId: string, action: Action = turn.action) => {
       this.record({
         question: turn.question ?? text,
         action,
@@ -194,9 +198,10 @@ export class Bot {
         messageId,
         ...(turn.article ? { article: turn.article.id } : {}),
       });
+    };
     // By email a decline would be a dead end ("ask for a person" is not a button there): a person replies.
     if (turn.action === "handoff" || (turn.action === "decline" && m.channel === "email")) {
-      await this.handoff(turn.reason, turn, (messageId) => record(messageId, "handoff"));
+      await this.handoff(turn.reason, turn, (messageId) => record(messageId, "handoff"), answered);
       return;
     }
     await this.say(
@@ -209,7 +214,10 @@ export class Bot {
         ...(turn.translatedFrom ? { translatedFrom: turn.translatedFrom } : {}),
       },
       turn.citedSources,
-      (messageId) => record(messageId),
+      (messageId) => {
+        record(messageId);
+        answered();
+      },
     );
     await this.host.settle();
   }
@@ -258,7 +266,13 @@ export class Bot {
    * the packet is upgraded when the model answers (within its own hard timeout), so a slow model
    * never holds a customer away from a person.
    */
-  private async handoff(reason: string, turn: BotTurn | undefined, before: (messageId: string) => void): Promise<void> {
+  private async handoff(
+    reason: string,
+    turn: BotTurn | undefined,
+    before: (messageId: string) => void,
+    /** The question handed off is answered once the conversation is queued (see answerPending). */
+    answered?: () => void,
+  ): Promise<void> {
     const started = this.out.now();
     const routed = buildPacket(this.host.meta, this.store.events(), reason, turn, started, this.opts);
     // undefined while the model is still writing; null when it gave nothing usable.
@@ -287,6 +301,7 @@ export class Bot {
     if (early)
       this.store.saveMeta({ ...this.host.meta, handoff: { ...current, summary: early, summarySource: "llm" } });
     this.host.move("queued", reason);
+    answered?.();
     await this.host.settle();
     if (pending && early === undefined)
       this.out.defer?.(pending.then((late) => late && this.upgradeSummary(packet.at, late)));

@@ -45,3 +45,13 @@ export function backoffDelay(failed: number, p: RetryPolicy, random: () => numbe
   const nominal = Math.min(p.maxDelayMs, p.baseMs * 2 ** Math.max(0, failed - 1));
   return Math.round(nominal * (1 - p.jitter + 2 * p.jitter * random()));
 }
+
+/**
+ * Whether a failed attempt is worth another: no answer at all (a timeout, a refused or dropped
+ * connection: `status` undefined), a 5xx, 408 or 429. Anything else (a 4xx, a redirect, which is never
+ * followed) will be answered the same however often it is sent: the delivery becomes a dead letter at
+ * once, for the owner to retry once the endpoint is fixed.
+ */
+export function worthRetrying(status: number | undefined): boolean {
+  return status === undefined || status >= 500 || status === 408 || status === 429;
+}

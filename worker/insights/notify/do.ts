@@ -12,7 +12,7 @@ import {
   type WebhookEvent,
 } from "../../../shared/api.ts";
 import type { Env } from "../../env.ts";
-import { backoffDelay, retryPolicy, type RetryPolicy } from "./backoff.ts";
+import { backoffDelay, retryPolicy, type RetryPolicy, worthRetrying } from "./backoff.ts";
 import { loadConfig, signingSecrets, slackSettings, type WorkspaceConfig } from "./config.ts";
 import { signedHeaders } from "./signature.ts";
 import { slackMessageFor, type SlackMessage } from "./slack.ts";
@@ -272,7 +272,7 @@ export class NotifierDO extends DurableObject<Env> {
     if (entry.status !== undefined && entry.status >= 200 && entry.status < 300)
       return this.settle(d, "delivered", null, [...log, entry], url);
     const failedInSeries = d.attempts + 1;
-    if (failedInSeries >= this.policy.maxAttempts)
+    if (failedInSeries >= this.policy.maxAttempts || !worthRetrying(entry.status))
       return this.settle(d, "dead", null, [...log, entry], url, failedInSeries);
     entry.retryInMs = backoffDelay(failedInSeries, this.policy);
     this.settle(d, "pending", at + entry.ms + entry.retryInMs, [...log, entry], url, failedInSeries);

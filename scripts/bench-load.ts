@@ -1,0 +1,391 @@
+// `npm run bench:load -- [--quick] [--json FILE] [--soak MIN] [--held N] [--via-proxy] [--start R] [--max R] [--step-s S] [--seed S]
+//                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE]`
+//
+// Many customers at once against the real worker under `wrangler dev`, started here on a fresh state
+// directory and stopped at the end (also on a failure or Ctrl-C). Customers ask the shared benchmark's
+// banking questions (../shared/bench/banking77, text only) with think time, over the WebSocket and
+// some over the SSE fallback; some ask for a person, and simulated agents claim, reply and resolve.
+// The question rate climbs in steps until first-token p95 passes 150 ms (or errors pass 1 %, or the
+// desk falls behind), then narrows down on the knee. Then: N idle customer WebSockets held open (the
+// memory each costs once hibernated), and with --soak, MIN minutes at half the knee with resident
+// memory sampled to see whether anything grows. With --profile, one more step at the knee's rate runs
+// with V8's sampling profiler in the app's isolate (through workerd's inspector) and prints where the
+// CPU went, by function and source line; the .cpuprofile opens in Chrome's DevTools.
+//
+// Prints a table per phase; --json FILE writes the same as one JSON object. --quick: smaller and
+// shorter (under three minutes here). Customers talk to the app's own workerd, not through wrangler's
+// dev proxy, unless --via-proxy (scripts/lib/load/procstat.ts says why).
+import { writeFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { SimAgent } from "./lib/load/agent.ts";
+import { LOAD_SITE, readQuestions, startDesk } from "./lib/load/desk.ts";
+import { type HeldResult, holdConnections } from "./lib/load/held.ts";
+import { bundleSources, type HotSpot, hotSpots, startProfile } from "./lib/load/inspector.ts";
+import { coresBusy, sampleRuntime } from "./lib/load/procstat.ts";
+import {
+  DEFAULT_KNEE_RULE,
+  findKnee,
+  nextRate,
+  type RampPlan,
+  type Step,
+  soakVerdict,
+  stepVerdict,
+  summarize,
+} from "./lib/load/stats.ts";
+import { num, table } from "./lib/load/table.ts";
+import { type StepSamples, Traffic, type TrafficOptions } from "./lib/load/traffic.ts";
+
+const argv = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = argv.includes("--quick");
+const numArg = (name: string, fallback: number) => {
+  const v = arg(name);
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name} takes a number ≥ 0`);
+    process.exit(2);
+  }
+  return n;
+};
+const jsonOut = arg("json");
+const profileOut = arg("profile");
+const plan: RampPlan = {
+  start: numArg("start", quick ? 20 : 25),
+  factor: 2,
+  refine: quick ? 1 : 3,
+  max: numArg("max", 2000),
+};
+const stepSeconds = numArg("step-s", quick ? 7 : 20);
+const heldCount = numArg("held", quick ? 1000 : 10_000);
+const soakMin = numArg("soak", 0);
+const seed = numArg("seed", 1);
+const log = (s: string) => console.error(s);
+
+// Production's settings except METRICS_D1 (local metrics in D1: production writes them to Analytics Engine).
+const vars = { METRICS_D1: "off" };
+const started = Date.now();
+const desk = await startDesk({ vars, agents: 4, history: true, viaProxy: argv.includes("--via-proxy") });
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
+type StepReport = Step & {
+  firstToken: ReturnType<typeof summarize>;
+  complete: ReturnType<typeof summarize>;
+  errorKinds: Record<string, number>;
+  opened: number;
+  handoffs: number;
+  handoffToAgentP50: number;
+  connected: number;
+  runtimeCores: number;
+  /** The runtime's CPU (both workerd processes) per question answered in the step, ms. */
+  runtimeCpuMsPerQuestion: number;
+  runtimeRssMb: number;
+  runtimeFds: number;
+  generatorCores: number;
+  generatorLoopP99Ms: number;
+  verdict: string;
+};
+
+const agents: SimAgent[] = [];
+const report: Record<string, unknown> = {};
+let exitCode = 0;
+try {
+  log(
+    `worker up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${desk.url} (${desk.direct ? "the app's own workerd" : "through wrangler's proxy"}); ` +
+      `published ${desk.published.articles} articles + ${desk.published.history} resolved tickets in ${(desk.published.ms / 1000).toFixed(1)} s`,
+  );
+  for (const a of desk.agents) {
+    const agent = new SimAgent(desk.url, a);
+    await agent.start();
+    agents.push(agent);
+  }
+  const target = { url: desk.url, site: LOAD_SITE, operator: desk.worker.adminToken };
+  const options: TrafficOptions = {
+    questions: readQuestions(),
+    thinkMs: [2000, 6000],
+    personShare: 0.03,
+    sseShare: 0.1,
+    maxQuestions: 4,
+    timeoutMs: 15_000,
+    seed,
+  };
+  const traffic = new Traffic(target, options);
+  // Warm-up: the KB snapshot loads, the isolate's code is compiled; not measured.
+  await traffic.step(10, quick ? 3 : 5, 10_000);
+
+  const steps: StepReport[] = [];
+  for (let rate = nextRate([], plan); rate !== null; rate = nextRate(steps, plan)) {
+    const r0 = sampleRuntime(desk.worker.marker);
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    loop.reset();
+    const s: StepSamples = await traffic.step(rate, stepSeconds);
+    const r1 = sampleRuntime(desk.worker.marker);
+    const cpu = process.cpuUsage(c0);
+    const ft = summarize(s.firstToken);
+    const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
+    const step: StepReport = {
+      offered: rate,
+      achieved: s.answered / s.seconds,
+      firstTokenP95: ft.p95,
+      asked: s.asked,
+      errors,
+      firstToken: ft,
+      complete: summarize(s.complete),
+      errorKinds: s.errors,
+      opened: s.opened,
+      handoffs: s.handoffs,
+      handoffToAgentP50: summarize(s.handoffToAgent).p50,
+      connected: s.connected,
+      runtimeCores: coresBusy(r0, r1),
+      runtimeCpuMsPerQuestion: s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN,
+      runtimeRssMb: r1.rssMb,
+      runtimeFds: r1.fds,
+      generatorCores: (cpu.user + cpu.system) / 1000 / (performance.now() - w0),
+      generatorLoopP99Ms: loop.percentile(99) / 1e6,
+      verdict: "",
+    };
+    step.verdict = stepVerdict(step) ?? "pass";
+    steps.push(step);
+    log(
+      `  ${rate}/s offered: ${num(step.achieved, 1)}/s answered, first token p50 ${num(ft.p50)} / p95 ${num(ft.p95)} ms, ` +
+        `${errors} errors, runtime ${num(step.runtimeCores, 2)} cores (${num(step.runtimeCpuMsPerQuestion)} ms a question), ${num(step.runtimeRssMb)} MB, ${step.runtimeFds} fds, bench ${num(step.generatorCores, 2)} cores: ${step.verdict}`,
+    );
+  }
+  const knee = findKnee(steps);
+  const kneeStep = knee.knee as StepReport | null;
+  if (profileOut) {
+    // One more step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts).
+    const rate = numArg("profile-rate", kneeStep?.offered ?? plan.start);
+    log(`profiling ${stepSeconds} s at ${rate} questions/s…`);
+    const sources = bundleSources();
+    const prof = await startProfile(desk.worker.marker);
+    const r0 = sampleRuntime(desk.worker.marker);
+    const s = await traffic.step(rate, stepSeconds);
+    const r1 = sampleRuntime(desk.worker.marker);
+    const profile = await prof.stop();
+    writeFileSync(profileOut, JSON.stringify(profile));
+    const h = hotSpots(profile, 20, sources);
+    const cpuPerQ = s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN;
+    console.log(
+      `\n## Profile (${stepSeconds} s at ${rate} questions/s: ${s.answered} answered, ${num(cpuPerQ, 1)} ms of runtime CPU each; ` +
+        `${num(h.totalMs)} ms of JavaScript sampled in the app's isolate; written to ${profileOut})\n`,
+    );
+    const rows = (xs: HotSpot[]) => xs.map((x) => [`${num(x.share * 100, 1)} %`, num(x.ms), x.name, x.where]);
+    console.log(table(["inclusive", "ms", "function", "source"], rows(h.inclusive)));
+    console.log("");
+    console.log(table(["self", "ms", "function", "source"], rows(h.self)));
+    report.profile = {
+      rate,
+      seconds: stepSeconds,
+      answered: s.answered,
+      cpuMsPerQuestion: cpuPerQ,
+      file: profileOut,
+      ...h,
+    };
+  }
+  await traffic.close(quick ? 5_000 : 30_000);
+  const ordered = [...steps].sort((a, b) => a.offered - b.offered);
+  console.log(`\n## Ramp (first-token p95 limit ${DEFAULT_KNEE_RULE.p95LimitMs} ms, ${stepSeconds} s steps)\n`);
+  console.log(
+    table(
+      [
+        "offered q/s",
+        "answered q/s",
+        "first token p50/p95/p99 ms",
+        "complete p50/p95 ms",
+        "errors",
+        "conversations opened",
+        "handoffs",
+        "sockets",
+        "runtime CPU (cores)",
+        "runtime CPU ms / question",
+        "runtime RSS MB",
+        "bench CPU (cores)",
+        "verdict",
+      ],
+      ordered.map((s) => [
+        s.offered,
+        num(s.achieved, 1),
+        `${num(s.firstToken.p50)} / ${num(s.firstToken.p95)} / ${num(s.firstToken.p99)}`,
+        `${num(s.complete.p50)} / ${num(s.complete.p95)}`,
+        s.errors
+          ? `${s.errors} (${Object.entries(s.errorKinds)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")})`
+          : "0",
+        s.opened,
+        s.handoffs,
+        s.connected,
+        num(s.runtimeCores, 2),
+        num(s.runtimeCpuMsPerQuestion, 1),
+        num(s.runtimeRssMb),
+        num(s.generatorCores, 2),
+        s.verdict,
+      ]),
+    ),
+  );
+  console.log(
+    kneeStep
+      ? `\nknee: ${kneeStep.offered} questions/s offered, ${num(kneeStep.achieved, 1)}/s sustained, first token p50 ${num(kneeStep.firstToken.p50)} / p95 ${num(kneeStep.firstToken.p95)} / p99 ${num(kneeStep.firstToken.p99)} ms, complete p50 ${num(kneeStep.complete.p50)} / p95 ${num(kneeStep.complete.p95)} ms` +
+          (knee.firstFailure ? `; at ${knee.firstFailure.offered}/s: ${knee.reason}` : "; no step failed (raise --max)")
+      : `\nknee: below ${plan.start} questions/s (${knee.reason})`,
+  );
+  report.ramp = { plan, stepSeconds, rule: DEFAULT_KNEE_RULE, steps: ordered };
+  report.knee = kneeStep
+    ? {
+        offered: kneeStep.offered,
+        sustainedQps: kneeStep.achieved,
+        firstToken: kneeStep.firstToken,
+        complete: kneeStep.complete,
+        errors: kneeStep.errors,
+        runtimeRssMb: kneeStep.runtimeRssMb,
+        runtimeCores: kneeStep.runtimeCores,
+        runtimeCpuMsPerQuestion: kneeStep.runtimeCpuMsPerQuestion,
+        firstFailure: knee.firstFailure?.offered ?? null,
+        reason: knee.reason,
+      }
+    : { offered: null, reason: knee.reason };
+  report.handoffs = {
+    agents: agents.length,
+    claimed: agents.reduce((a, x) => a + x.stats.claimed, 0),
+    resolved: agents.reduce((a, x) => a + x.stats.resolved, 0),
+    errors: agents.reduce((a, x) => a + x.stats.errors, 0),
+  };
+
+  let held: HeldResult | null = null;
+  if (heldCount > 0) {
+    log(`holding ${heldCount} idle customer WebSockets…`);
+    held = await holdConnections(target, desk.worker.marker, {
+      count: heldCount,
+      concurrency: 32,
+      idleSeconds: quick ? 20 : 60,
+      question: "How do I top up my card?",
+      log,
+    });
+    console.log("\n## Held connections (idle customer WebSockets, one conversation each)\n");
+    console.log(
+      table(
+        [
+          "sockets",
+          "failed",
+          "connect s",
+          "RSS before MB",
+          "RSS connected MB",
+          "RSS after idle MB",
+          "KB per socket (awake)",
+          "KB per socket (idle)",
+          "woken sockets answered",
+        ],
+        [
+          [
+            held.connections,
+            held.failed,
+            num(held.connectSeconds, 1),
+            num(held.rssBeforeMb),
+            num(held.rssConnectedMb),
+            `${num(held.rssIdleMb)} (after ${held.idleWaitSeconds} s)`,
+            num(held.kbPerConnectionAwake, 1),
+            num(held.kbPerConnection, 1),
+            `${held.wokeAnswered}/${held.wokeAsked}`,
+          ],
+        ],
+      ),
+    );
+    report.held = held;
+  }
+
+  if (soakMin > 0) {
+    const rate = Math.max(1, Math.round((kneeStep?.offered ?? plan.start) / 2));
+    log(`soak: ${soakMin} min at ${rate} questions/s…`);
+    const soak = new Traffic(target, { ...options, seed: seed + 1 });
+    const samples: { atMin: number; rssMb: number }[] = [];
+    const t0 = Date.now();
+    const first = sampleRuntime(desk.worker.marker);
+    const every = Math.min(30, Math.max(5, (soakMin * 60) / 40));
+    let asked = 0;
+    let answered = 0;
+    let errors = 0;
+    const ft: number[] = [];
+    while (Date.now() - t0 < soakMin * 60_000) {
+      const s = await soak.step(rate, every, 2_000);
+      asked += s.asked;
+      answered += s.answered;
+      errors += Object.values(s.errors).reduce((a, b) => a + b, 0);
+      ft.push(...s.firstToken);
+      samples.push({ atMin: (Date.now() - t0) / 60_000, rssMb: sampleRuntime(desk.worker.marker).rssMb });
+    }
+    await soak.close(10_000);
+    const last = sampleRuntime(desk.worker.marker);
+    const v = soakVerdict(samples);
+    const f = summarize(ft);
+    console.log(`\n## Soak (${soakMin} min at ${rate} questions/s, RSS every ${every} s)\n`);
+    console.log(
+      table(
+        [
+          "asked",
+          "answered",
+          "errors",
+          "first token p50/p95",
+          "RSS start MB",
+          "RSS end MB",
+          "slope MB/min",
+          "growth per hour",
+          "flat",
+        ],
+        [
+          [
+            asked,
+            answered,
+            errors,
+            `${num(f.p50)} / ${num(f.p95)}`,
+            num(first.rssMb),
+            num(last.rssMb),
+            num(v.slopeMbPerMin, 2),
+            `${num(v.growthPerHour * 100, 1)} %`,
+            v.flat ? "yes" : "no",
+          ],
+        ],
+      ),
+    );
+    report.soak = { minutes: soakMin, rate, asked, answered, errors, firstToken: f, samples, ...v };
+  }
+} catch (e) {
+  console.error(`\nbench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  console.error(`--- worker log (last lines) ---\n${desk.worker.logTail()}`);
+  exitCode = 1;
+} finally {
+  for (const a of agents) a.stop();
+  loop.disable();
+  const workerLog = arg("worker-log");
+  if (workerLog) writeFileSync(workerLog, desk.worker.log());
+  await desk.close();
+}
+
+const machine = {
+  cores: (await import("node:os")).cpus().length,
+  loadAverageAtEnd: (await import("node:os")).loadavg(),
+  node: process.version,
+};
+const out = {
+  command: `npm run bench:load -- ${argv.join(" ")}`.trim(),
+  mode: quick ? "quick" : "full",
+  at: new Date().toISOString(),
+  machine,
+  target: desk.direct ? "the app's own workerd (wrangler's dev proxy bypassed)" : "wrangler dev's public port",
+  vars,
+  published: desk.published,
+  seconds: Math.round((Date.now() - started) / 1000),
+  ...report,
+};
+console.log(
+  `\n(${out.seconds} s; load average at the end ${machine.loadAverageAtEnd.map((x) => x.toFixed(2)).join(" ")})`,
+);
+if (jsonOut) {
+  writeFileSync(jsonOut, `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote ${jsonOut}`);
+}
+process.exit(exitCode);
