@@ -4,6 +4,7 @@
 // bindings served by in-memory fakes living in an auxiliary Worker (tests/worker/ai/fakes-worker.ts).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { buildSync } from "esbuild";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
@@ -73,8 +74,23 @@ export default defineConfig(async () => {
   // The sign-in rate-limit binding (wrangler.jsonc) with room for the many sign-ins of a test file; the
   // lockouts the throttle tests prove live in D1 (tests/worker/login-throttle.test.ts).
   const ratelimits = { LOGIN_LIMITER: { namespace_id: "1001", simple: { limit: 10_000, period: 60 as const } } };
+  const run = {
+    // One workerd per project and Vitest worker runs its files one after another (a fresh one per file
+    // cost about 4 s of each file's start); tests/worker/fresh.ts, run before each file, gives it what
+    // a fresh workerd would: new modules, empty storage, real timers.
+    isolate: false,
+    // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few tests and
+    // `beforeAll` hooks (a KB publish and ten questions in surge.test.ts) take longer than vitest's 5 s
+    // and 10 s defaults, with nothing wrong.
+    testTimeout: 20_000,
+    // A file's setup too: surge.test.ts's beforeAll passed 10 s twice on a loaded machine.
+    hookTimeout: 60_000,
+  };
   return {
     test: {
+      // Two test files at a time even on 2 cores (Vitest's default there is one): a file mostly waits on
+      // workerd (alarms, streams, retries), so the second one nearly halves the suite (docs/testing.md).
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       projects: [
         {
           plugins: [
@@ -87,11 +103,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "worker",
-            // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few take
-            // longer than vitest's 5 s default, with nothing wrong.
-            testTimeout: 20_000,
-            // The same for a file's setup (a publish in beforeAll): 10 s is vitest's default.
-            hookTimeout: 60_000,
+            ...run,
             include: ["tests/worker/**/*.test.ts"],
             exclude: ["tests/worker/ai/**", "tests/worker/ops/**"],
             setupFiles: ["./tests/worker/setup.ts"],
@@ -110,7 +122,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "worker-ops",
-            testTimeout: 20_000,
+            ...run,
             include: ["tests/worker/ops/**/*.test.ts"],
             setupFiles: ["./tests/worker/setup.ts"],
             globalSetup: ["./tests/receiver/global-setup.ts"],
@@ -141,9 +153,9 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "worker-ai",
-            testTimeout: 20_000,
+            ...run,
             include: ["tests/worker/ai/**/*.test.ts"],
-            setupFiles: ["./tests/worker/setup.ts"],
+            setupFiles: ["./tests/worker/setup.ts", "./tests/worker/ai/setup.ts"],
           },
         },
       ],

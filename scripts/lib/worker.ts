@@ -85,7 +85,6 @@ export async function startWorker(opts: {
   quiet?: boolean;
 }): Promise<LocalWorker> {
   ensureBuilt();
-  const port = opts.port ?? (await freePort());
   const adminToken = opts.vars?.ADMIN_TOKEN ?? randomBytes(18).toString("base64url");
   // METRICS_D1: a local worker keeps its operator metrics in D1 too, so the operations page works
   // without Analytics Engine (docs/operations.md); production never sets it.
@@ -95,8 +94,31 @@ export async function startWorker(opts: {
     ...opts.vars,
     ADMIN_TOKEN: adminToken,
   };
-  const persist = opts.persistTo ? ["--persist-to", opts.persistTo] : [];
   migrate(opts.persistTo);
+  // A port found free can be taken before wrangler binds it, by another test file starting its own
+  // worker at the same moment (the browser suite runs two files at once): then wrangler exits at once
+  // with "Address already in use", and a new free port is tried. A port the caller chose is not.
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await freePort());
+    try {
+      return await spawnWrangler(port, opts.persistTo, vars, adminToken, opts.quiet);
+    } catch (e) {
+      const raced = e instanceof PortTaken && opts.port === undefined && attempt < 3;
+      if (!raced) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function spawnWrangler(
+  port: number,
+  persistTo: string | undefined,
+  vars: Record<string, string>,
+  adminToken: string,
+  quiet: boolean | undefined,
+): Promise<LocalWorker> {
+  const persist = persistTo ? ["--persist-to", persistTo] : [];
   const args = [
     "dev",
     "--port",
@@ -118,7 +140,7 @@ export async function startWorker(opts: {
   let log = "";
   const collect = (d: Buffer) => {
     log = (log + d.toString()).slice(-4_000_000);
-    if (!opts.quiet) process.stderr.write(d);
+    if (!quiet) process.stderr.write(d);
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
@@ -155,9 +177,14 @@ export async function startWorker(opts: {
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+      if (child.exitCode !== null) {
+        const message = `wrangler dev exited (${child.exitCode}):\n${log}`;
+        throw /Address already in use/.test(log) ? new PortTaken(message) : new Error(message);
+      }
       try {
-        if ((await fetch(`${url}/health`)).ok) break;
+        // Only once this wrangler says it listens: until then the port may answer for another worker
+        // that won the race for it (this one then exits with "Address already in use").
+        if (log.includes(`Ready on ${url}`) && (await fetch(`${url}/health`)).ok) break;
       } catch {
         // not listening yet
       }

@@ -6,8 +6,14 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { FakeAi, type FakeAiBehaviour } from "../../fakes/ai.ts";
 import { FakeVectorize } from "../../fakes/vectorize.ts";
 
-const ai = new FakeAi();
-const index = new FakeVectorize();
+let ai = new FakeAi();
+let index = new FakeVectorize();
+
+/** A fresh model and index for the next test file (tests/worker/ai/setup.ts): one workerd serves them all. */
+function resetFakes(): void {
+  ai = new FakeAi();
+  index = new FakeVectorize();
+}
 
 export class FakeAiBinding extends WorkerEntrypoint {
   run(model: string, inputs: Record<string, unknown>) {
@@ -16,6 +22,9 @@ export class FakeAiBinding extends WorkerEntrypoint {
   // Test controls, reached from the test through the same binding.
   behave(b: Omit<FakeAiBehaviour, "script">) {
     ai.behave(b);
+  }
+  reset() {
+    resetFakes();
   }
   calls() {
     return ai.calls.map((c) => ({
