@@ -77,8 +77,12 @@ export async function connect(path: string, headers: Record<string, string> = { 
     frames.push(JSON.parse(e.data) as ServerFrame);
     for (const w of waiters.splice(0)) w();
   });
-  /** Resolves with all frames so far once `pred` holds for one of them. */
-  async function until(pred: (f: ServerFrame) => boolean, ms = 5000): Promise<ServerFrame[]> {
+  /**
+   * Resolves with all frames so far once `pred` holds for one of them. The default wait is a ceiling,
+   * not an expectation: a bot's first answer in a file's first conversation loads the KB and the
+   * language detector, which takes seconds on a loaded 2-core machine.
+   */
+  async function until(pred: (f: ServerFrame) => boolean, ms = 15_000): Promise<ServerFrame[]> {
     const deadline = Date.now() + ms;
     while (!frames.some(pred)) {
       if (Date.now() > deadline) throw new Error(`timed out; frames: ${JSON.stringify(frames).slice(0, 1500)}`);
