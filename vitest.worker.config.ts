@@ -47,6 +47,7 @@ export default defineConfig(async () => {
     OPS_RATE_LIMIT: "1000,1000",
     SETTINGS_RATE_LIMIT: "1000,1000",
     SEARCH_RATE_LIMIT: "1000,1000",
+    ACTIONS_RATE_LIMIT: "1000,1000",
     // Invitation and reset mails (worker/people/links.ts); tests/worker/invites.test.ts sets its own tight budget.
     PEOPLE_MAIL_LIMIT: "1000,1000",
     // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.

@@ -60,6 +60,8 @@ declare global {
       OPS_RATE_LIMIT?: string;
       /** Conversation searches per agent: "perSecond,burst" (default "5,30"; docs/search.md). */
       SEARCH_RATE_LIMIT?: string;
+      /** Actions API and action runs per caller: "perSecond,burst" (default "2,30"; docs/actions.md). */
+      ACTIONS_RATE_LIMIT?: string;
       /** Lowest level logged: "info" (default), "warn", "error". */
       LOG_LEVEL?: string;
 

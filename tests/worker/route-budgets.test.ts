@@ -17,6 +17,7 @@ const tight = {
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
   SEARCH_RATE_LIMIT: "0.001,2",
+  ACTIONS_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
   SETTINGS_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
@@ -74,6 +75,9 @@ const probes = (): Record<string, Probe> => {
       headers: ADMIN,
     },
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
+    // Actions: per caller, since "try it" and runs call the company's API (worker/actions/).
+    "/api/actions": { method: "GET", ...admin(`${WS}-i`, "/api/actions"), headers: ADMIN },
+    "/admin/v1/actions": { method: "GET", ...admin(`${WS}-j`, "/admin/v1/actions"), headers: ADMIN },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
@@ -120,7 +124,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f", "g", "h"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),

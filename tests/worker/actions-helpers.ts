@@ -1,0 +1,127 @@
+// Shared by the actions tests: a workspace of one's own with an owner, an editor and an agent, the
+// demo account API (scripts/lib/account-api.ts, started by tests/receiver/global-setup.ts) and
+// definitions against it.
+import { env, SELF } from "cloudflare:test";
+import { expect, inject } from "vitest";
+import type { ActionDefinitionInput } from "../../shared/actions.ts";
+import { ADMIN, BASE, createAgent, ORIGIN } from "./helpers.ts";
+
+export const ACCOUNTS = inject("accountApiUrl");
+export const ACCOUNTS_KEY = inject("accountApiKey");
+
+export type Team = { ws: string; site: string; owner: string; editor: string; agent: string };
+
+/** A workspace with a site (identity secret `secret`) and three people, each signed in. */
+export async function team(name: string, identitySecret = `id-secret-${name}`): Promise<Team> {
+  const ws = `act_${name}`;
+  await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, name).run();
+  const site = `${ws}_site`;
+  const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ allowedOrigins: [ORIGIN] }),
+  });
+  expect(r.status).toBe(200);
+  if (identitySecret)
+    await env.DB.prepare("UPDATE sites SET identity_secret = ? WHERE key = ?").bind(identitySecret, site).run();
+  const domain = `${ws.replace(/_/g, "-")}.test`;
+  return {
+    ws,
+    site,
+    owner: await createAgent(`owner@${domain}`, "owner", ws),
+    editor: await createAgent(`editor@${domain}`, "editor", ws),
+    agent: await createAgent(`agent@${domain}`, "agent", ws),
+  };
+}
+
+/** Misbehaviour of the account API for paths under `/s/<name>` (scripts/lib/account-api.ts). */
+export async function accountScenario(
+  name: string,
+  b: { delayMs?: number; failFirst?: number; status?: number; redirectTo?: string; bodyBytes?: number } = {},
+): Promise<string> {
+  const r = await fetch(`${ACCOUNTS}/_scenarios/${name}`, { method: "PUT", body: JSON.stringify(b) });
+  expect(r.status).toBe(200);
+  return `${ACCOUNTS}/s/${name}`;
+}
+
+export type Seen = {
+  n: number;
+  method: string;
+  path: string;
+  authorization: string | null;
+  idempotencyKey: string | null;
+  body: string;
+};
+export async function seenBy(name: string): Promise<Seen[]> {
+  return ((await (await fetch(`${ACCOUNTS}/_scenarios/${name}`)).json()) as { requests: Seen[] }).requests;
+}
+
+/** A read: the customer's plan, by their verified email. */
+export const planAction = (base: string, over: Partial<ActionDefinitionInput> = {}): ActionDefinitionInput => ({
+  name: "plan",
+  description: "The customer's plan and storage",
+  kind: "read",
+  method: "GET",
+  url: `${base}/accounts/{{email}}`,
+  headers: { authorization: "Bearer {{secret.LUMEN_KEY}}" },
+  inputs: [{ name: "email", from: "identity", field: "email" }],
+  response: { plan: "/plan/name", used: "/storage/usedGb", limit: "/storage/limitGb", renews: "/renewsAt" },
+  answer: "You're on **{{plan}}**, using {{used}} GB of {{limit}} GB. It renews on {{renews}}.",
+  ...over,
+});
+
+/** A write: cancel the subscription, after the customer's yes. */
+export const cancelAction = (base: string, over: Partial<ActionDefinitionInput> = {}): ActionDefinitionInput => ({
+  name: "cancel-subscription",
+  description: "Cancels the customer's subscription at the end of the period",
+  kind: "write",
+  method: "POST",
+  url: `${base}/accounts/{{email}}/cancel`,
+  headers: { authorization: "Bearer {{secret.LUMEN_KEY}}" },
+  inputs: [{ name: "email", from: "identity", field: "email" }],
+  response: { plan: "/plan", effective: "/effectiveAt" },
+  confirm: "This cancels your **{{email}}** subscription at the end of the current period.",
+  answer: "Done: {{plan}} is cancelled. You keep it until {{effective}}.",
+  ...over,
+});
+
+/** A read with a value asked of the customer: an order's status. */
+export const orderAction = (base: string, over: Partial<ActionDefinitionInput> = {}): ActionDefinitionInput => ({
+  name: "order-status",
+  description: "Where an order is",
+  kind: "read",
+  method: "GET",
+  url: `${base}/orders/{{order}}?email={{email}}`,
+  headers: { authorization: "Bearer {{secret.LUMEN_KEY}}" },
+  inputs: [
+    { name: "email", from: "identity", field: "email" },
+    { name: "order", from: "customer", label: "Order number", pattern: "^[A-Za-z]{2}-\\d{4}$" },
+  ],
+  response: { status: "/status", carrier: "/carrier", eta: "/eta" },
+  answer: "Order {{order}} is **{{status}}** with {{carrier}}, due {{eta}}.",
+  ...over,
+});
+
+export async function api<T = unknown>(
+  who: string | Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const auth = typeof who === "string" ? { cookie: who } : who;
+  const r = await SELF.fetch(`${BASE}${path}`, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await r.text();
+  return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Defines `d` and sets the account API's key as LUMEN_KEY, as the workspace's owner. */
+export async function define(t: Team, ...defs: ActionDefinitionInput[]): Promise<void> {
+  expect((await api(t.owner, "PUT", "/api/actions/secrets/LUMEN_KEY", { value: ACCOUNTS_KEY })).status).toBeLessThan(
+    300,
+  );
+  for (const d of defs) expect((await api(t.owner, "PUT", `/api/actions/${d.name}`, d)).status).toBeLessThan(300);
+}
