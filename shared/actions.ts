@@ -255,3 +255,70 @@ export const callLogQuerySchema = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
   before: z.optional(z.coerce.number().check(z.int())),
 });
+
+// ---- runs from the console, the customer card, the approvals queue (`/api/action-runs`) ---------------
+
+/** An action as an agent may run it for a conversation: what it asks for, and why it cannot run now. */
+export const runnableActionSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(actionKinds),
+  requiresApproval: z.boolean(),
+  customerCard: z.boolean(),
+  /** Values the agent gives (what the bot would ask the customer for). */
+  asks: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), pattern: z.optional(z.string()) })),
+  /** Why it cannot run for this customer (an identity field not verified); absent: it can. */
+  blocked: z.optional(z.string()),
+});
+export type RunnableAction = z.infer<typeof runnableActionSchema>;
+export const runnableListSchema = z.object({ actions: z.array(runnableActionSchema) });
+
+export const conversationRefSchema = z.object({ conversation: z.string().check(z.minLength(1), z.maxLength(64)) });
+
+export const runActionSchema = z.object({
+  conversation: z.string().check(z.minLength(1), z.maxLength(64)),
+  action: actionNameSchema,
+  inputs: z._default(z.record(valueName, z.string().check(z.maxLength(200))), {}),
+});
+export type RunAction = z.input<typeof runActionSchema>;
+
+/** What an agent's run did: a read's answer (for the agent only), a write's confirmation sent, a refusal. */
+export const agentRunSchema = z.object({
+  step: z.string(),
+  callId: z.string(),
+  answer: z.optional(z.string()),
+  error: z.optional(z.string()),
+});
+export type AgentRunResult = z.infer<typeof agentRunSchema>;
+
+/** One customer-card action's live answer for a conversation's verified customer. */
+export const cardSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  status: z.string(),
+  answer: z.optional(z.string()),
+  error: z.optional(z.string()),
+});
+export type ActionCard = z.infer<typeof cardSchema>;
+export const cardsSchema = z.object({ cards: z.array(cardSchema) });
+
+export const approvalSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  action: z.string(),
+  summary: z.string(),
+  requestedAt: z.number(),
+  status: z.enum(["pending", "approved", "denied", "withdrawn"]),
+  decidedBy: z.nullable(z.string()),
+  decidedAt: z.nullable(z.number()),
+  reason: z.nullable(z.string()),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+export const approvalsSchema = z.object({ approvals: z.array(approvalSchema) });
+export const approvalsQuerySchema = z.object({ status: z._default(z.enum(["pending", "decided"]), "pending") });
+
+export const decideSchema = z.object({
+  approve: z.boolean(),
+  /** Shown to the customer on a denial. */
+  reason: z.optional(z.string().check(z.trim(), z.maxLength(300))),
+});

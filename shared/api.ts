@@ -285,6 +285,15 @@ export type TriedArticle = z.infer<typeof triedArticleSchema>;
 /** A handoff that came while the desk was closed (docs/hours.md). */
 export const afterHoursSchema = z.object({ timeZone: z.string(), opensAt: z.optional(z.number()) });
 
+/** An action the bot tried for the customer before the handoff (docs/actions.md): what happened, when. */
+export const triedActionSchema = z.object({
+  name: z.string(),
+  step: z.string(),
+  at: z.number(),
+  error: z.optional(z.string()),
+});
+export type TriedAction = z.infer<typeof triedActionSchema>;
+
 export const handoffPacketSchema = z.object({
   reason: z.string(),
   summary: z.string(),
@@ -316,6 +325,8 @@ export const handoffPacketSchema = z.object({
   afterHours: z.optional(afterHoursSchema),
   /** The help-centre article the customer opened the chat from (portal pages), if any. */
   contextArticle: z.optional(z.string()),
+  /** Actions tried for the customer, oldest first: the agent sees what ran, failed or waits (docs/actions.md). */
+  actions: z.optional(z.array(triedActionSchema)),
 });
 /** What an agent needs to carry on without asking the customer again. */
 export type HandoffPacket = z.infer<typeof handoffPacketSchema>;

@@ -20,6 +20,7 @@ import { conversations } from "./conversation/routes.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
 import { actionsAdmin } from "./actions/routes.ts";
+import { actionRuns } from "./actions/run-routes.ts";
 import { hoursAdmin } from "./hours/routes.ts";
 import { agentsApi, inboxApi } from "./inbox/routes.ts";
 import { analytics } from "./insights/analytics/routes.ts";
@@ -124,6 +125,8 @@ export const mounts: readonly Mount[] = [
   // Actions (docs/actions.md): editors read, owners define, set secrets, try; per caller, as "try it" calls out.
   ["/api/actions", actionsAdmin, "admin", "workspace", perCaller],
   ["/admin/v1/actions", actionsAdmin, "admin", "workspace", perCaller],
+  // Any agent: run an action for a conversation's customer, the customer card, the approvals queue.
+  ["/api/action-runs", actionRuns, "session", "conversation", perCaller],
   // Editors and owners, or the ADMIN_TOKEN (CI, the kb CLI).
   ["/admin/v1/kb", knowledgeAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/conversations", adminConversations, "admin", "conversation", signedIn],

@@ -4,6 +4,7 @@
 import { env, SELF } from "cloudflare:test";
 import { expect, inject } from "vitest";
 import type { ActionDefinitionInput } from "../../shared/actions.ts";
+import type { ArticleInput } from "../../shared/article.ts";
 import { ADMIN, BASE, createAgent, ORIGIN } from "./helpers.ts";
 
 export const ACCOUNTS = inject("accountApiUrl");
@@ -12,18 +13,19 @@ export const ACCOUNTS_KEY = inject("accountApiKey");
 export type Team = { ws: string; site: string; owner: string; editor: string; agent: string };
 
 /** A workspace with a site (identity secret `secret`) and three people, each signed in. */
-export async function team(name: string, identitySecret = `id-secret-${name}`): Promise<Team> {
+export async function team(
+  name: string,
+  identitySecret: string | null = `identity-secret-${name}-0123456789`,
+): Promise<Team> {
   const ws = `act_${name}`;
   await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, ?, 0)").bind(ws, name).run();
   const site = `${ws}_site`;
   const r = await SELF.fetch(`${BASE}/admin/v1/sites/${site}?workspace=${ws}`, {
     method: "PUT",
     headers: ADMIN,
-    body: JSON.stringify({ allowedOrigins: [ORIGIN] }),
+    body: JSON.stringify({ allowedOrigins: [ORIGIN], ...(identitySecret ? { identitySecret } : {}) }),
   });
   expect(r.status).toBe(200);
-  if (identitySecret)
-    await env.DB.prepare("UPDATE sites SET identity_secret = ? WHERE key = ?").bind(identitySecret, site).run();
   const domain = `${ws.replace(/_/g, "-")}.test`;
   return {
     ws,
@@ -124,4 +126,62 @@ export async function define(t: Team, ...defs: ActionDefinitionInput[]): Promise
     300,
   );
   for (const d of defs) expect((await api(t.owner, "PUT", `/api/actions/${d.name}`, d)).status).toBeLessThan(300);
+}
+
+/** A small help centre whose account articles name actions (front matter `action:`), and some that do not. */
+export const actionArticles = (): ArticleInput[] => [
+  {
+    id: "my-plan",
+    title: "What plan am I on, and how much storage am I using?",
+    category: "account",
+    questions: ["what plan am I on", "how much storage am I using", "which subscription do I have", "my plan"],
+    action: "plan",
+    body: "Your plan and storage are under **Settings > Plan**.",
+  },
+  {
+    id: "cancel-subscription",
+    title: "Cancel my subscription",
+    category: "billing",
+    questions: ["cancel my subscription", "I want to cancel", "stop my plan", "cancel my plan"],
+    action: "cancel-subscription",
+    body: "You can cancel in **Settings > Plan > Cancel subscription**. You keep your plan until the end of the period.",
+  },
+  {
+    id: "order-status",
+    title: "Where is my print order?",
+    category: "orders",
+    questions: ["where is my order", "track my order", "order status", "has my order shipped"],
+    action: "order-status",
+    body: "Print orders ship within 3 days; you get an email with tracking.",
+  },
+  {
+    id: "reset-password",
+    title: "How do I reset my password?",
+    category: "account",
+    questions: ["reset my password", "forgot my password", "can't sign in"],
+    body: "Choose **Forgot password** on the sign-in page and follow the email.",
+  },
+  {
+    id: "shared-albums",
+    title: "How do I share an album?",
+    category: "sharing",
+    questions: ["share an album", "invite someone to an album", "shared album link"],
+    body: "Open the album, choose **Share** and invite people by email or link.",
+  },
+  {
+    id: "offline-mode",
+    title: "Can I use Lumen offline?",
+    category: "apps",
+    questions: ["use lumen offline", "offline mode", "no internet"],
+    body: "Albums you mark **Available offline** open without a connection.",
+  },
+];
+
+export async function publishArticles(ws: string, articles: ArticleInput[]): Promise<void> {
+  const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=${ws}`, {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify({ articles, replace: true }),
+  });
+  expect(r.status, await r.clone().text()).toBe(200);
 }

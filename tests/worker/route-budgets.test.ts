@@ -40,6 +40,7 @@ let restKey = "";
 let searcher = "";
 let importer = "";
 let creator = "";
+let runner = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -78,6 +79,7 @@ const probes = (): Record<string, Probe> => {
     // Actions: per caller, since "try it" and runs call the company's API (worker/actions/).
     "/api/actions": { method: "GET", ...admin(`${WS}-i`, "/api/actions"), headers: ADMIN },
     "/admin/v1/actions": { method: "GET", ...admin(`${WS}-j`, "/admin/v1/actions"), headers: ADMIN },
+    "/api/action-runs": { method: "GET", path: "/api/action-runs/approvals", headers: { cookie: runner } },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // Both doors of emailed links: public calls per address; invitations per address and per workspace.
@@ -136,6 +138,7 @@ beforeAll(async () => {
   searcher = await createAgent("searcher@route-budgets.example", "agent");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
   creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
+  runner = await createAgent("budget-runner@route-budgets.example", "agent", `${WS}-k`);
 });
 
 describe("route budgets", () => {

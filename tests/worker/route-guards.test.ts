@@ -158,6 +158,11 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/surge/sweeps/:id/tasks",
     "PATCH /api/surge/sweeps/:id/tasks/:taskId",
     "GET /api/surge/sweeps/:id/audit",
+    "GET /api/action-runs",
+    "POST /api/action-runs",
+    "GET /api/action-runs/card",
+    "GET /api/action-runs/approvals",
+    "POST /api/action-runs/approvals/:id",
   ],
   sessionEditor: [
     "POST /api/kb/links",

@@ -21,6 +21,11 @@ export type Resolved =
   /** The next value to ask the customer for. */
   | { ok: false; ask: CustomerInput };
 
+/** A value as the call log and the transcript keep it: enough to tell two calls apart, not to read the data. */
+export function redact(v: string): string {
+  return v.length <= 4 ? "••••" : `${v.slice(0, 2)}••••`;
+}
+
 /** The longest value a customer may give an action. */
 export const MAX_GIVEN = 200;
 

@@ -14,6 +14,8 @@ import * as z from "zod/mini";
 import { seal, unseal } from "../auth/seal.ts";
 import type { Env } from "../env.ts";
 
+export { redact } from "./inputs.ts";
+
 type Row = { name: string; definition: string; updated_at: number; updated_by: string };
 
 /** The purpose bound into a sealed secret: a value sealed for one workspace and name opens nowhere else. */
@@ -155,11 +157,6 @@ export async function unsealSecrets(
 }
 
 // ---- the call log ---------------------------------------------------------------------------------------
-
-/** A value as the call log keeps it: enough to tell two calls apart, not enough to read the data. */
-export function redact(v: string): string {
-  return v.length <= 4 ? "••••" : `${v.slice(0, 2)}••••`;
-}
 
 export type CallRow = {
   id: string;

@@ -5,6 +5,7 @@ import type { Source } from "../../shared/protocol.ts";
 import { reply, replyLocale } from "../conversation/replies.ts";
 import type { Meta } from "../conversation/model.ts";
 import type { DecisionConfig } from "./engine/config.ts";
+import { composeAnswer } from "./engine/compose.ts";
 import { asksForPerson, clarifyOptions, decide } from "./engine/decide.ts";
 import type { LoadedKb } from "./engine/index.ts";
 import type { Candidate } from "./engine/retrieve.ts";
@@ -206,6 +207,22 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           .slice(0, 3)
           .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
       };
+      if (d.action === "answer" && a?.article.action) {
+        // The article names an action (docs/actions.md): the bot runs it instead of quoting the text,
+        // which stays the answer when the action cannot run at all (not defined, switched off).
+        return {
+          ...base,
+          ...(question !== text ? { question } : {}),
+          locale,
+          textLocale: a.article.locale.slice(0, 2).toLowerCase(),
+          action: "answer",
+          reason: d.reason,
+          text: composeAnswer(question, a),
+          sources: [source(a)],
+          lowConfidence: false,
+          runAction: a.article.action,
+        };
+      }
       if (d.action === "answer" && a) {
         const composed = await composer.compose({ text: question, locale, article: a, retrieval: r, source });
         if (composed.kind === "answer") {

@@ -46,6 +46,7 @@ export function buildPacket(
     tier: routed.tier,
     slaDueAt: routed.dueAt,
     ...(m.identity ? { identity: m.identity } : {}),
+    ...(m.actionsTried?.length ? { actions: m.actionsTried } : {}),
   };
 }
 

@@ -124,7 +124,8 @@ export class Engine implements BotHost {
     );
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     // A merged conversation stays closed: the message is forwarded to the one it was merged into (merge.ts).
-    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto;
+    // A reply to an action call waiting on the customer goes to the bot whoever holds the conversation.
+    const answers = (botAnswers(this.meta.state) || this.bot.waitsFor(extra.choice)) && !this.meta.mergedInto;
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });

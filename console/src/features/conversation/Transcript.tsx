@@ -348,6 +348,32 @@ export function describeChange(e: ChangeEvent): string {
   return `${e.by} set ${parts.join(", ")}`;
 }
 
+/** One step of an action's call, for agents: who, what, how it went (docs/actions.md). */
+function describeAction(e: Extract<AgentEvent, { type: "action" }>): string {
+  const took = e.durationMs !== undefined ? ` in ${e.durationMs} ms` : "";
+  const inputs =
+    e.inputs && Object.keys(e.inputs).length
+      ? ` (${Object.entries(e.inputs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`
+      : "";
+  const why = e.error ?? e.reason;
+  const step: Record<typeof e.step, string> = {
+    asked: "asked the customer for a value",
+    confirming: "asked the customer to confirm",
+    declined: "the customer said no",
+    "awaiting-approval": "waits for an agent's approval",
+    approved: `approved by ${e.by}`,
+    denied: `denied by ${e.by}`,
+    refused: "refused",
+    abandoned: "dropped: the customer moved on",
+    ok: `done${took}`,
+    failed: `failed${took}`,
+    timeout: `timed out${took}`,
+  };
+  return `Action ${e.name}${inputs}: ${step[e.step]}${why ? ` (${why})` : ""}${e.by !== "bot" && e.step !== "approved" && e.step !== "denied" ? ` · ${e.by}` : ""}`;
+}
+
 function AgentOnly({ e }: { e: AgentEvent }) {
   const time = (
     <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
@@ -397,6 +423,20 @@ function AgentOnly({ e }: { e: AgentEvent }) {
           {describeSchedule(e)}
           {e.kind === "reply" && e.status === "set" && e.text && <span class="schedule-text">: “{e.text}”</span>}
         </span>
+        {time}
+      </li>
+    );
+  }
+  if (e.type === "action") {
+    return (
+      <li
+        class={`note note-action note-action-${e.step}`}
+        data-testid="action-note"
+        data-action={e.name}
+        data-step={e.step}
+        data-seq={e.seq}
+      >
+        <span>{describeAction(e)}</span>
         {time}
       </li>
     );
