@@ -62,6 +62,8 @@ declare global {
       SEARCH_RATE_LIMIT?: string;
       /** Actions API and action runs per caller: "perSecond,burst" (default "2,30"; docs/actions.md). */
       ACTIONS_RATE_LIMIT?: string;
+      /** "on": the demo page signs visitors in as demo customers (`/demo/?as=ana`). `npm run dev` and tests only. */
+      DEMO_SIGN_IN?: string;
       /** Lowest level logged: "info" (default), "warn", "error". */
       LOG_LEVEL?: string;
 
