@@ -137,6 +137,8 @@ export default defineConfig(async () => {
             testTimeout: 20_000,
             include: ["tests/worker/ai/**/*.test.ts"],
             setupFiles: ["./tests/worker/setup.ts"],
+            // The demo account API, the far end of actions offered as tools (tests/worker/ai/actions-tools.test.ts).
+            globalSetup: ["./tests/receiver/global-setup.ts"],
           },
         },
       ],

@@ -91,6 +91,8 @@ declare global {
       LLM_TOTAL_MS?: string;
       LLM_MAX_TOKENS?: string;
       LLM_PASSAGES?: string;
+      /** Workers AI model that chooses among actions as tools (COMPOSER=llm; docs/actions.md); default in answer/ai/index.ts. */
+      TOOL_MODEL?: string;
       /** Handoff summaries: "extractive" or "llm" (needs AI); unset follows COMPOSER (docs/handoff.md). */
       SUMMARY?: string;
       /** Model for handoff summaries; unset = LLM_MODEL. */

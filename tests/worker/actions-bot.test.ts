@@ -7,9 +7,11 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AgentRunResult, Approval, CallLogEntry, RunnableAction, ActionCard } from "../../shared/actions.ts";
 import type { AnalyticsReport } from "../../shared/analytics.ts";
-import type { ConversationDetail, CreatedConversation, IdentifyRequest } from "../../shared/api.ts";
-import type { ActionEvent, ConversationEvent, MessageEvent, ServerFrame } from "../../shared/protocol.ts";
+import type { ConversationDetail } from "../../shared/api.ts";
+import type { ActionEvent, ConversationEvent, MessageEvent } from "../../shared/protocol.ts";
 import {
+  type Customer,
+  customer,
   accountScenario,
   actionArticles,
   api,
@@ -22,61 +24,7 @@ import {
   type Team,
   team,
 } from "./actions-helpers.ts";
-import { BASE, connect, ORIGIN, settled, signIdentityV2, wsAs } from "./helpers.ts";
-
-const ANA: IdentifyRequest["user"] = { id: "u_ana", email: "ana@lumen.example", name: "Ana García" };
-
-type Customer = {
-  c: CreatedConversation;
-  /** Sends a message (optionally a form value or a button) and waits for the bot's next stored message. */
-  say(text: string, choice?: string): Promise<MessageEvent>;
-  frames: ServerFrame[];
-};
-
-async function customer(t: Team, identity: "verified" | "claimed" | "none"): Promise<Customer> {
-  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${t.site}`, {
-    method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/json" },
-    body: JSON.stringify({ locale: "en", pageUrl: "https://lumen.example/account" }),
-  });
-  expect(r.status).toBe(201);
-  const c = (await r.json()) as CreatedConversation;
-  if (identity !== "none") {
-    const ts = Math.floor(Date.now() / 1000);
-    const body =
-      identity === "verified"
-        ? { user: ANA, ts, hmac: await signIdentityV2(`identity-secret-${t.ws.slice(4)}-0123456789`, ts, ANA) }
-        : { user: ANA };
-    const id = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?site=${t.site}`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/json", authorization: `Bearer ${c.token}` },
-      body: JSON.stringify(body),
-    });
-    expect(id.status).toBe(202);
-    expect(((await id.json()) as { verified: boolean }).verified).toBe(identity === "verified");
-  }
-  const ws = await connect(`/v1/conversations/${c.id}/ws?site=${t.site}&after=0`, wsAs(c));
-  let n = 0;
-  const botMessages = () =>
-    ws.frames.flatMap((f) =>
-      f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? [f.event] : [],
-    );
-  return {
-    c,
-    frames: ws.frames,
-    async say(text, choice) {
-      const before = botMessages().length;
-      ws.send({
-        t: "send",
-        clientId: `msg-${c.id.slice(0, 6)}-${++n}`.padEnd(12, "x"),
-        text,
-        ...(choice ? { choice } : {}),
-      });
-      await ws.until(() => botMessages().length > before);
-      return botMessages()[before] as MessageEvent;
-    },
-  };
-}
+import { BASE, ORIGIN, settled } from "./helpers.ts";
 
 const eventsOf = async (t: Team, id: string) =>
   (await api<ConversationDetail>(t.agent, "GET", `/api/conversations/${id}`)).body.events as ConversationEvent[];

@@ -4,8 +4,10 @@
 import { env, SELF } from "cloudflare:test";
 import { expect, inject } from "vitest";
 import type { ActionDefinitionInput } from "../../shared/actions.ts";
+import type { CreatedConversation, IdentifyRequest } from "../../shared/api.ts";
 import type { ArticleInput } from "../../shared/article.ts";
-import { ADMIN, BASE, createAgent, ORIGIN } from "./helpers.ts";
+import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
+import { ADMIN, BASE, connect, createAgent, ORIGIN, signIdentityV2, wsAs } from "./helpers.ts";
 
 export const ACCOUNTS = inject("accountApiUrl");
 export const ACCOUNTS_KEY = inject("accountApiKey");
@@ -184,4 +186,58 @@ export async function publishArticles(ws: string, articles: ArticleInput[]): Pro
     body: JSON.stringify({ articles, replace: true }),
   });
   expect(r.status, await r.clone().text()).toBe(200);
+}
+
+export const ANA: IdentifyRequest["user"] = { id: "u_ana", email: "ana@lumen.example", name: "Ana García" };
+
+export type Customer = {
+  c: CreatedConversation;
+  /** Sends a message (optionally a form value or a button) and waits for the bot's next stored message. */
+  say(text: string, choice?: string): Promise<MessageEvent>;
+  frames: ServerFrame[];
+};
+
+export async function customer(t: Team, identity: "verified" | "claimed" | "none"): Promise<Customer> {
+  const r = await SELF.fetch(`${BASE}/v1/conversations?site=${t.site}`, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "en", pageUrl: "https://lumen.example/account" }),
+  });
+  expect(r.status).toBe(201);
+  const c = (await r.json()) as CreatedConversation;
+  if (identity !== "none") {
+    const ts = Math.floor(Date.now() / 1000);
+    const body =
+      identity === "verified"
+        ? { user: ANA, ts, hmac: await signIdentityV2(`identity-secret-${t.ws.slice(4)}-0123456789`, ts, ANA) }
+        : { user: ANA };
+    const id = await SELF.fetch(`${BASE}/v1/conversations/${c.id}/identify?site=${t.site}`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/json", authorization: `Bearer ${c.token}` },
+      body: JSON.stringify(body),
+    });
+    expect(id.status).toBe(202);
+    expect(((await id.json()) as { verified: boolean }).verified).toBe(identity === "verified");
+  }
+  const ws = await connect(`/v1/conversations/${c.id}/ws?site=${t.site}&after=0`, wsAs(c));
+  let n = 0;
+  const botMessages = () =>
+    ws.frames.flatMap((f) =>
+      f.t === "event" && f.event.type === "message" && f.event.author === "bot" ? [f.event] : [],
+    );
+  return {
+    c,
+    frames: ws.frames,
+    async say(text, choice) {
+      const before = botMessages().length;
+      ws.send({
+        t: "send",
+        clientId: `msg-${c.id.slice(0, 6)}-${++n}`.padEnd(12, "x"),
+        text,
+        ...(choice ? { choice } : {}),
+      });
+      await ws.until(() => botMessages().length > before, 15_000);
+      return botMessages()[before] as MessageEvent;
+    },
+  };
 }

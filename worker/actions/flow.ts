@@ -55,6 +55,8 @@ export type Origin = {
   articleId?: string;
   /** The article's own answer, said when the action is not there to run. */
   fallback?: { text: string; sources: Source[] };
+  /** Values for customer inputs already known (the model found them in the message): checked like typed ones. */
+  given?: Record<string, string>;
 };
 
 /** What an agent's run from the console did. */
@@ -101,7 +103,7 @@ export class ActionFlow {
       callId,
       name,
       stage: "ask",
-      given: {},
+      given: origin.given ?? {},
       by: "bot",
       question: origin.question,
       ...(origin.articleId ? { articleId: origin.articleId } : {}),

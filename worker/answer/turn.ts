@@ -36,6 +36,11 @@ export type BrainParts = {
   translator?: Translate | undefined;
   /** Records a question → article the customer confirmed (a clarifying choice), for the next training. */
   learn?(workspaceId: string, question: string, articleId: string, conversationId: string): void;
+  /**
+   * The LLM path's actions as tools (ai/tools.ts): the action a model picks for this message, with the
+   * customer's values it found; null leaves the turn to the articles. Absent without COMPOSER=llm.
+   */
+  chooseAction?(workspaceId: string, text: string): Promise<{ name: string; given: Record<string, string> } | null>;
 };
 
 /** The languages a KB has articles in (two-letter codes). */
@@ -69,6 +74,24 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           sources: [],
           tried: [],
           lowConfidence: false,
+        };
+      }
+      // The model may pick one of the workspace's actions first; it runs through the same gates as an
+      // article's `action:` (worker/actions/flow.ts), never on the model's word alone.
+      const pick =
+        m && !person && !ctx.choice && ctx.channel !== "email" ? await parts.chooseAction?.(m.workspaceId, text) : null;
+      if (pick) {
+        return {
+          action: "answer",
+          reason: "tool",
+          confidence: 1,
+          text: "",
+          locale,
+          sources: [],
+          tried: [],
+          lowConfidence: false,
+          runAction: pick.name,
+          actionInputs: pick.given,
         };
       }
       if (!m || !kb) {

@@ -270,7 +270,8 @@ export class Bot {
       await this.flow.start(turn.runAction, {
         question: turn.question ?? text,
         ...(turn.article ? { articleId: turn.article.id } : {}),
-        ...(typeof turn.text === "string" ? { fallback: { text: turn.text, sources: turn.sources } } : {}),
+        ...(typeof turn.text === "string" && turn.text ? { fallback: { text: turn.text, sources: turn.sources } } : {}),
+        ...(turn.actionInputs ? { given: turn.actionInputs } : {}),
       });
       await this.host.settle();
       return;

@@ -260,6 +260,8 @@ export type BotTurn = {
    * instead of saying `text`, which stays the answer when the action cannot run at all.
    */
   runAction?: string;
+  /** Values for the action's customer inputs the model found in the message (checked like typed ones). */
+  actionInputs?: Record<string, string>;
 };
 
 export type TurnContext = {
