@@ -142,13 +142,15 @@ export function ActionsPage({ me }: { me: Me }) {
               {list.actions.map((a) => (
                 <li key={a.name} class="wh" data-testid="action-row" data-name={a.name}>
                   <div class="wh-main">
-                    <strong>{a.name}</strong>{" "}
-                    <span class={`pill ${a.enabled ? "pill-ok" : "pill-off"}`}>
-                      {a.kind} · {a.method}
-                      {a.enabled ? "" : " · off"}
+                    <span class="action-tags">
+                      <strong>{a.name}</strong>
+                      <span class={`pill ${a.enabled ? "pill-ok" : "pill-off"}`}>
+                        {a.kind} · {a.method}
+                        {a.enabled ? "" : " · off"}
+                      </span>
+                      {a.requiresApproval && <span class="pill pill-wait">approval</span>}
+                      {a.customerCard && <span class="pill">customer card</span>}
                     </span>
-                    {a.requiresApproval && <span class="pill pill-wait">approval</span>}
-                    {a.customerCard && <span class="pill">customer card</span>}
                     <p class="muted small">{a.description}</p>
                     {a.missingSecrets.length > 0 && (
                       <p class="field-error small">Secret not set: {a.missingSecrets.join(", ")}</p>

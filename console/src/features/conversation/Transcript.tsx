@@ -231,7 +231,7 @@ function Line({
         </time>
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
         {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
-        {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
+        {m.author === "customer" && m.choice && <span class="tag">{choiceTag(m.choice)}</span>}
         {m.origin && (
           <a
             class="tag"
@@ -259,7 +259,8 @@ function Line({
       )}
       {m.options && m.options.length > 0 && (
         <p class="small muted" data-testid="clarify-options">
-          Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
+          Offered: {m.options.map((o) => o.title).join(" · ")}
+          {m.action === "clarify" ? " · None of these" : ""}
         </p>
       )}
       {m.attachments && m.attachments.length > 0 && (
@@ -347,6 +348,16 @@ export function describeChange(e: ChangeEvent): string {
   if (e.labels) parts.push(e.labels.length ? `labels to ${e.labels.join(", ")}` : "no labels");
   return `${e.by} set ${parts.join(", ")}`;
 }
+
+/** How a customer's message answered the bot: an option picked, an action's value given, a yes or a no. */
+const choiceTag = (choice: string): string =>
+  choice.startsWith("in:")
+    ? "answered the question"
+    : choice.startsWith("yes:")
+      ? "confirmed"
+      : choice.startsWith("no:")
+        ? "declined"
+        : "picked an option";
 
 /** One step of an action's call, for agents: who, what, how it went (docs/actions.md). */
 function describeAction(e: Extract<AgentEvent, { type: "action" }>): string {
