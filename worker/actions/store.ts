@@ -134,6 +134,46 @@ export async function deleteSecret(db: D1Database, workspaceId: string, name: st
 }
 
 /**
+ * A definition and the workspace's sealed secrets, in one D1 round trip (a batch): what a conversation
+ * needs to run an action, so the bot's answer waits on one query, not two (docs/actions.md "Figures").
+ */
+export async function actionForCall(
+  db: D1Database,
+  workspaceId: string,
+  name: string,
+): Promise<{ definition: ActionDefinition | null; sealed: Map<string, string> }> {
+  const [defs, secrets] = await db.batch([
+    db
+      .prepare("SELECT name, definition, updated_at, updated_by FROM actions WHERE workspace_id = ? AND name = ?")
+      .bind(workspaceId, name),
+    // The workspace's sealed values (a few rows): only those the definition references are ever opened.
+    db.prepare("SELECT name, sealed FROM action_secrets WHERE workspace_id = ?").bind(workspaceId),
+  ]);
+  const row = (defs?.results as Row[] | undefined)?.[0];
+  const sealed = new Map(
+    ((secrets?.results ?? []) as { name: string; sealed: string }[]).map((r) => [r.name, r.sealed]),
+  );
+  return { definition: row ? parseRow(workspaceId, row) : null, sealed };
+}
+
+/** The sealed values of `names` opened for one call; one that does not open (SECRET rotated) is left out. */
+export async function openSealed(
+  secret: string,
+  workspaceId: string,
+  sealed: Map<string, string>,
+  names: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const name of names) {
+    const value = sealed.get(name);
+    if (value === undefined) continue;
+    const plain = await unseal(secret, secretPurpose(workspaceId, name), value);
+    if (plain) out.set(name, new TextDecoder().decode(plain));
+  }
+  return out;
+}
+
+/**
  * The values of `names` for one call, unsealed. A missing or unreadable secret (SECRET rotated) is
  * absent from the result; the executor refuses the call naming it, never sends an empty credential.
  */
