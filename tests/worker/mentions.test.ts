@@ -35,7 +35,12 @@ beforeAll(async () => {
     "INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES ('mentions-other', 'Other', 1)",
   ).run();
   outsider = await createAgent("mention-out@other.test", "owner", "mentions-other");
-  [anaId, benId, cyId, outsiderId] = await Promise.all([ana, ben, cy, outsider].map(idOf));
+  [anaId, benId, cyId, outsiderId] = (await Promise.all([ana, ben, cy, outsider].map(idOf))) as [
+    string,
+    string,
+    string,
+    string,
+  ];
 });
 
 /** A conversation with one customer message, handed off; the customer's socket stays open. */
@@ -104,7 +109,7 @@ describe("a note that @mentions teammates", () => {
     expect(await mentionsOf(outsider)).toEqual([]);
     // The per-agent list frame came to Ben's console too.
     expect(
-      (benInbox.frames as InboxFrame[]).some(
+      (benInbox.frames as unknown as InboxFrame[]).some(
         (f) => f.t === "mentions" && f.mentions.some((m) => m.conversationId === c.id),
       ),
     ).toBe(true);
