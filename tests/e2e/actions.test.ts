@@ -4,6 +4,7 @@
 // an order, they type its number into the composer, labelled with what is asked; a visitor who is not
 // signed in asks for their plan and never sees account data. Then the owner tries an action in
 // Settings → Actions and sees the call in its log.
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import type { CallLogEntry } from "../../shared/actions.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -39,6 +40,32 @@ afterAll(async () => {
   await h?.stop();
   await api?.close();
 });
+
+/**
+ * axe-core (WCAG 2.0/2.1 A and AA, best practice) over the page and its open shadow roots, once the
+ * last animation has ended, as tests/e2e/axe.test.ts does for the other pages: the violations' ids.
+ */
+const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+async function axe(p: Page): Promise<string[]> {
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await p.waitForFunction(() => {
+    const roots: (Document | ShadowRoot)[] = [document];
+    for (const el of document.querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
+    return roots
+      .flatMap((r) => r.getAnimations())
+      .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY);
+  });
+  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource });
+  return p.evaluate(async () => {
+    type Rule = { id: string; nodes: { target: unknown[] }[] };
+    const run = (window as unknown as { axe: { run(d: Document, o: unknown): Promise<{ violations: Rule[] }> } }).axe;
+    const r = await run.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      resultTypes: ["violations"],
+    });
+    return r.violations.map((v) => `${v.id} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+}
 
 const panel = (p: Page) => p.getByRole("dialog");
 const bots = (p: Page) => p.getByRole("log").locator(".bubble.bot:not(.draft)");
@@ -76,6 +103,7 @@ it("a signed-in customer asks to cancel, reads what will happen, says yes, and g
   // Nothing ran before the yes.
   expect(seen.filter((r) => r.method === "POST")).toEqual([]);
   await p.screenshot({ path: `${SHOTS}/e2e-actions-confirm.png` });
+  expect(await axe(p), "axe: the confirmation card").toEqual([]);
   const before = await bots(p).count();
   await yes.click();
   await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
@@ -111,7 +139,8 @@ it("a visitor who is not signed in never sees account data", async () => {
 });
 
 it("the owner tries an action in Settings → Actions and finds the call in its log", async () => {
-  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  // bypassCSP: only so axe-core can be injected (as tests/e2e/axe.test.ts does); the console's own code runs as served.
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   const p = await ctx.newPage();
   await signIn(p, h.worker.url, OWNER);
   await p.goto(`${h.worker.url}/console/#/settings/actions`);
@@ -127,6 +156,7 @@ it("the owner tries an action in Settings → Actions and finds the call in its 
   expect(await p.getByTestId("action-try-request").textContent()).toContain("authorization: Bearer ••••");
   expect(await p.content()).not.toContain(api.key);
   await p.screenshot({ path: `${SHOTS}/e2e-actions-try.png`, fullPage: true });
+  expect(await axe(p), "axe: Settings → Actions with a try result").toEqual([]);
   await p.getByTestId("action-calls").getByRole("button", { name: "Refresh" }).click();
   await expect.poll(() => p.locator('[data-testid="call-row"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
 
@@ -143,5 +173,9 @@ it("the owner tries an action in Settings → Actions and finds the call in its 
   expect(await card.textContent()).toContain("Lumen Plus");
   expect(await p.locator('[data-testid="action-note"]').count()).toBeGreaterThanOrEqual(2);
   await p.screenshot({ path: `${SHOTS}/e2e-actions-conversation.png`, fullPage: true });
+  expect(await axe(p), "axe: the conversation with the customer card").toEqual([]);
+  await p.goto(`${h.worker.url}/console/#/approvals`);
+  await expect.poll(() => p.getByTestId("approvals-empty").count(), { timeout: 15_000 }).toBe(1);
+  expect(await axe(p), "axe: the approvals queue").toEqual([]);
   await ctx.close();
 });
