@@ -48,6 +48,7 @@ export default defineConfig(async () => {
     OPS_RATE_LIMIT: "1000,1000",
     SETTINGS_RATE_LIMIT: "1000,1000",
     SEARCH_RATE_LIMIT: "1000,1000",
+    ACTIONS_RATE_LIMIT: "1000,1000",
     // Invitation and reset mails (worker/people/links.ts); tests/worker/invites.test.ts sets its own tight budget.
     PEOPLE_MAIL_LIMIT: "1000,1000",
     // Webhook retries in milliseconds, so the delivery tests (tests/worker/notify.test.ts) run in seconds.
@@ -156,6 +157,8 @@ export default defineConfig(async () => {
             ...run,
             include: ["tests/worker/ai/**/*.test.ts"],
             setupFiles: ["./tests/worker/setup.ts", "./tests/worker/ai/setup.ts"],
+            // The demo account API, the far end of actions offered as tools (tests/worker/ai/actions-tools.test.ts).
+            globalSetup: ["./tests/receiver/global-setup.ts"],
           },
         },
       ],

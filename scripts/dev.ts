@@ -1,10 +1,14 @@
 // `npm run dev`: builds the widget and console, starts the worker locally (wrangler dev) with D1,
 // KV and Durable Objects on disk under .wrangler/state; on empty state seeds the demo workspace
 // (scripts/lib/demo-seed.ts) and publishes the demo KB from kb/ once (`--no-demo`: leaves it empty for
-// first-run set-up); resets the demo owner's login when the demo exists, and prints where to click. Ctrl-C stops it.
+// first-run set-up); resets the demo owner's login when the demo exists; starts the Lumen account API on
+// a free loopback port and points the demo's actions at it (docs/actions.md); prints where to click.
+// Ctrl-C stops it all.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { startAccountApi } from "./lib/account-api.ts";
+import { seedDemoActions } from "./lib/demo-actions.ts";
 import { DEMO_WORKSPACE, seedDevOnce } from "./lib/demo-seed.ts";
 import { startWorker } from "./lib/worker.ts";
 
@@ -35,7 +39,17 @@ if (!process.argv.includes("--no-build")) {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 const vars = devVars();
-const worker = await startWorker({ port: PORT, vars, quiet: true });
+// The Lumen account API the demo's actions call, on a free loopback port with a new key each run. The
+// worker may call loopback addresses only because this command says so (never in production).
+const accounts = await startAccountApi({ key: randomBytes(18).toString("base64url") });
+const worker = await startWorker({
+  port: PORT,
+  vars: { ...vars, NOTIFY_ALLOW_PRIVATE_URLS: "true", DEMO_SIGN_IN: "on" },
+  quiet: true,
+}).catch(async (e: unknown) => {
+  await accounts.close();
+  throw e;
+});
 worker.process.stderr?.on("data", (d: Buffer) => {
   const s = d.toString();
   if (/error|exception/i.test(s) && !/Request\.cf/.test(s)) process.stderr.write(s);
@@ -51,6 +65,7 @@ const seed = await seedDevOnce(worker, {
   kbDir: "kb",
   owner: DEMO_AGENT,
 });
+const actions = seed.demo ? await seedDemoActions(worker, accounts) : null;
 const empty = seed.before.length === 0;
 const hasDemo = seed.demo;
 const kbLine = seed.published
@@ -74,6 +89,14 @@ ${setup}${
   Agent console:                     ${url}/console/
       log in as ${DEMO_AGENT.email} / ${DEMO_AGENT.password}
   Help centre:                       ${url}/hc/demo/
+  Actions (docs/actions.md):         ${url}/demo/?as=ana signs you in as a demo customer; ask
+      "what plan am I on?" or "cancel my subscription". Define and try them in the console under
+      Settings → Actions. Lumen account API (local): ${accounts.url}${
+        actions?.created.length
+          ? `
+      defined: ${actions.created.join(", ")}`
+          : ""
+      }
 `
     : `
   Agent console:                     ${url}/console/
@@ -85,11 +108,12 @@ ${setup}${
 `);
 const stop = async () => {
   await worker.stop();
+  await accounts.close();
   process.exit(0);
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 worker.process.on("exit", (code) => {
   console.error(`wrangler dev exited (${code})`);
-  process.exit(code ?? 1);
+  void accounts.close().finally(() => process.exit(code ?? 1));
 });

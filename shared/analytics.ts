@@ -31,6 +31,11 @@ export const summarySchema = z.object({
    * without an agent's message; the definition counts them, this says how many they are.
    */
   autoResolvedAfterAnswer: n,
+  /**
+   * Of autoResolved, those an action resolved: the bot answered with what an action did or found
+   * (docs/actions.md) and nobody handed off. Counted apart from autoResolvedAfterAnswer (an article's answer).
+   */
+  autoResolvedByAction: n,
   /** Median first reply by anyone (bot or agent), ms. */
   firstResponseP50: maybe,
   firstResponseBotP50: maybe,

@@ -292,6 +292,15 @@ export type TriedArticle = z.infer<typeof triedArticleSchema>;
 /** A handoff that came while the desk was closed (docs/hours.md). */
 export const afterHoursSchema = z.object({ timeZone: z.string(), opensAt: z.optional(z.number()) });
 
+/** An action the bot tried for the customer before the handoff (docs/actions.md): what happened, when. */
+export const triedActionSchema = z.object({
+  name: z.string(),
+  step: z.string(),
+  at: z.number(),
+  error: z.optional(z.string()),
+});
+export type TriedAction = z.infer<typeof triedActionSchema>;
+
 export const handoffPacketSchema = z.object({
   reason: z.string(),
   summary: z.string(),
@@ -325,6 +334,8 @@ export const handoffPacketSchema = z.object({
   contextArticle: z.optional(z.string()),
   /** Files the customer sent before the handoff (screenshots, PDFs), oldest first. */
   attachments: z.optional(z.array(attachmentRefSchema)),
+  /** Actions tried for the customer, oldest first: the agent sees what ran, failed or waits (docs/actions.md). */
+  actions: z.optional(z.array(triedActionSchema)),
 });
 /** What an agent needs to carry on without asking the customer again. */
 export type HandoffPacket = z.infer<typeof handoffPacketSchema>;

@@ -22,6 +22,11 @@ export const articleSchema = z.object({
   team: z._default(z.string().check(z.maxLength(60)), "support"),
   locale: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/, "locale like en or pt-BR")), "en"),
   updated: z._default(z.string().check(z.maxLength(40)), ""),
+  /**
+   * An action the bot runs instead of quoting this article (docs/actions.md): its name, as defined
+   * under Settings → Actions. Absent: the article is the answer.
+   */
+  action: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "action: an action's name"))),
   body: z.string().check(z.minLength(1, "body is required"), z.maxLength(100_000)),
 });
 export type Article = z.infer<typeof articleSchema>;
@@ -119,6 +124,7 @@ export function formatArticle(a: Article): string {
     `team: ${q(a.team)}`,
     `locale: ${a.locale}`,
     `updated: ${a.updated}`,
+    ...(a.action ? [`action: ${a.action}`] : []),
     "---",
     a.body,
     "",

@@ -35,8 +35,8 @@ const cells = (line: string) =>
   line
     .trim()
     .replace(/^\|/, "")
-    .replace(/\|$/, "")
-    .split("|")
+    .replace(/(?<!\\)\|$/, "")
+    .split(/(?<!\\)\|/)
     .map((c) => c.trim());
 
 /** Markdown source → blocks. Tolerant: anything it does not understand is a paragraph of text. */
@@ -116,8 +116,10 @@ export function safeUrl(raw: string): string | null {
   return null;
 }
 
+// A backslash before ASCII punctuation is that character as text (CommonMark): how an action's answer
+// inserts data (shared/action-template.ts escapeMarkdown) that must never become a mark or a link.
 const INLINE =
-  /`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|(?<![\p{L}\p{N}*])[*_](?![\s*_])(.+?)(?<![\s*_])[*_](?![\p{L}\p{N}*])|\[([^\]]+)\]\(([^)\s]+)\)|\bhttps?:\/\/[^\s<>"'()]+[^\s<>"'().,;:!?]/gu;
+  /`([^`]+)`|\*\*(.+?)\*\*|__(.+?)__|(?<![\p{L}\p{N}*\\])[*_](?![\s*_])(.+?)(?<![\s*_\\])[*_](?![\p{L}\p{N}*])|\[((?:\\.|[^\]\\])+)\]\(([^)\s]+)\)|\bhttps?:\/\/[^\s<>"'()]+[^\s<>"'().,;:!?]|\\([!-/:-@[-`{-~])/gu;
 
 type InlineOut = {
   text(s: string): string;
@@ -137,6 +139,7 @@ function inline(s: string, o: InlineOut): string {
     else if (m[2] !== undefined || m[3] !== undefined) out += o.strong(inline((m[2] ?? m[3]) as string, o));
     else if (m[4] !== undefined) out += o.em(inline(m[4], o));
     else if (m[5] !== undefined) out += o.link(inline(m[5], o), safeUrl(m[6] as string));
+    else if (m[7] !== undefined) out += o.text(m[7]);
     else out += o.link(o.text(m[0]), safeUrl(m[0]));
     last = i + m[0].length;
   }

@@ -15,8 +15,12 @@ export const MAX_MESSAGE_CHARS = 4000;
 export const conversationStates = ["bot", "queued", "agent", "resolved"] as const;
 export type ConversationState = (typeof conversationStates)[number];
 
-/** What the bot did with a message; "clarify" asked "Do you mean …?" with options to choose from. */
-export const actions = ["answer", "handoff", "decline", "clarify"] as const;
+/**
+ * What the bot did with a message; "clarify" asked "Do you mean …?" with options to choose from. For an
+ * action (docs/actions.md): "ask" asks the customer for a value (`field`), "confirm" shows what a
+ * write will do with yes/no `options`, "act" answers with what the action did or found.
+ */
+export const actions = ["answer", "handoff", "decline", "clarify", "ask", "confirm", "act"] as const;
 export type Action = (typeof actions)[number];
 
 export const sourceSchema = z.object({
@@ -68,6 +72,17 @@ export const attachmentRefSchema = z.object({
 });
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
+/**
+ * The one value a bot message asks of the customer (action "ask"): the widget's composer takes it,
+ * labelled `label`, and sends it with choice `in:<id>` (`id`: the action's call). Its type and pattern
+ * are checked by the worker (worker/actions/inputs.ts), which asks again when it does not fit.
+ */
+export const askFieldSchema = z.object({
+  id: z.string().check(z.maxLength(40)),
+  label: z.string().check(z.maxLength(80)),
+});
+export type AskField = z.infer<typeof askFieldSchema>;
+
 export const messageEventSchema = z.object({
   ...base,
   type: z.literal("message"),
@@ -97,6 +112,8 @@ export const messageEventSchema = z.object({
   origin: z.optional(originSchema),
   /** System lines of a merge or split: the other conversation. */
   link: z.optional(linkSchema),
+  /** Action "ask": the value asked for; the customer answers with choice `in:<field.id>` (docs/actions.md). */
+  field: z.optional(askFieldSchema),
 });
 
 export const stateEventSchema = z.object({
@@ -250,6 +267,50 @@ export const scheduleEventSchema = z.object({
   messageId: z.optional(z.string()),
 });
 
+/** The steps of an action's call in a conversation (docs/actions.md "What is recorded"). */
+export const actionSteps = [
+  "asked",
+  "confirming",
+  "declined",
+  "awaiting-approval",
+  "approved",
+  "denied",
+  "refused",
+  "abandoned",
+  "ok",
+  "failed",
+  "timeout",
+] as const;
+export type ActionStep = (typeof actionSteps)[number];
+
+/**
+ * A step of an action's call: asked for a value, confirming, approved or denied, refused (an unverified
+ * customer, an action that cannot run), done or failed. Agents only: the customer sees the bot's words.
+ * Inputs are redacted; a call is followed across its steps by `callId`.
+ */
+export const actionEventSchema = z.object({
+  ...base,
+  ...agentsOnly,
+  type: z.literal("action"),
+  callId: z.string(),
+  name: z.string(),
+  kind: z.enum(["read", "write"]),
+  step: z.enum(actionSteps),
+  /** "bot", "customer", or the agent who ran, approved or denied it. */
+  by: z.string(),
+  inputs: z.optional(z.record(z.string(), z.string())),
+  durationMs: z.optional(z.number()),
+  httpStatus: z.optional(z.number()),
+  /** What went wrong, or why it was refused or denied. */
+  error: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  /** An agent's read run: the answer, shown to agents only. */
+  answer: z.optional(z.string()),
+  /** What the customer confirmed (a write's confirmation, for the approvals queue). */
+  summary: z.optional(z.string()),
+});
+export type ActionEvent = z.infer<typeof actionEventSchema>;
+
 export const eventSchema = z.discriminatedUnion("type", [
   messageEventSchema,
   stateEventSchema,
@@ -258,6 +319,7 @@ export const eventSchema = z.discriminatedUnion("type", [
   csatEventSchema,
   retractEventSchema,
   scheduleEventSchema,
+  actionEventSchema,
 ]);
 export type ConversationEvent = z.infer<typeof eventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;

@@ -20,6 +20,8 @@ import { adminConversations, agentConversations } from "./conversation/agent-rou
 import { conversations } from "./conversation/routes.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiFailure, errorResponse } from "./http/errors.ts";
+import { actionsAdmin } from "./actions/routes.ts";
+import { actionRuns } from "./actions/run-routes.ts";
 import { hoursAdmin } from "./hours/routes.ts";
 import { agentsApi, inboxApi } from "./inbox/routes.ts";
 import { analytics } from "./insights/analytics/routes.ts";
@@ -133,6 +135,11 @@ export const mounts: readonly Mount[] = [
   ["/admin/v1/hours", hoursAdmin, "admin", "workspace", perCaller],
   ["/admin/v1/audit", auditAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/audit.csv", auditCsvAdmin, "admin", "workspace", signedIn],
+  // Actions (docs/actions.md): editors read, owners define, set secrets, try; per caller, as "try it" calls out.
+  ["/api/actions", actionsAdmin, "admin", "workspace", perCaller],
+  ["/admin/v1/actions", actionsAdmin, "admin", "workspace", perCaller],
+  // Any agent: run an action for a conversation's customer, the customer card, the approvals queue.
+  ["/api/action-runs", actionRuns, "session", "conversation", perCaller],
   // Editors and owners, or the ADMIN_TOKEN (CI, the kb CLI).
   ["/admin/v1/kb", knowledgeAdmin, "admin", "workspace", signedIn],
   ["/admin/v1/conversations", adminConversations, "admin", "conversation", signedIn],

@@ -73,6 +73,10 @@ declare global {
       OPS_RATE_LIMIT?: string;
       /** Conversation searches per agent: "perSecond,burst" (default "5,30"; docs/search.md). */
       SEARCH_RATE_LIMIT?: string;
+      /** Actions API and action runs per caller: "perSecond,burst" (default "2,30"; docs/actions.md). */
+      ACTIONS_RATE_LIMIT?: string;
+      /** "on": the demo page signs visitors in as demo customers (`/demo/?as=ana`). `npm run dev` and tests only. */
+      DEMO_SIGN_IN?: string;
       /** Lowest level logged: "info" (default), "warn", "error". */
       LOG_LEVEL?: string;
 
@@ -100,6 +104,8 @@ declare global {
       LLM_TOTAL_MS?: string;
       LLM_MAX_TOKENS?: string;
       LLM_PASSAGES?: string;
+      /** Workers AI model that chooses among actions as tools (COMPOSER=llm; docs/actions.md); default in answer/ai/index.ts. */
+      TOOL_MODEL?: string;
       /** Handoff summaries: "extractive" or "llm" (needs AI); unset follows COMPOSER (docs/handoff.md). */
       SUMMARY?: string;
       /** Model for handoff summaries; unset = LLM_MODEL. */

@@ -9,9 +9,11 @@ import { InboxPage } from "./features/inbox/InboxPage.tsx";
 import { LazyForgot, LazyLink } from "./features/people/LazyLink.tsx";
 import type { Route } from "./lib/route.ts";
 import {
+  LazyActions,
   LazyAnalytics,
   LazyApiKeys,
   LazyAppearance,
+  LazyApprovals,
   LazyCanned,
   LazyCustomers,
   LazyFiles,
@@ -60,6 +62,8 @@ export const pages: { [N in Route["name"]]: Page<N> } = {
   workspace: { title: "Workspace", render: (_, me) => <LazySetup page="workspace" me={me} /> },
   link: { title: "Invitation", render: (r) => <LazyLink key={r.token} kind={r.kind} token={r.token} /> },
   forgot: { title: "Reset password", render: () => <LazyForgot /> },
+  actions: { title: "Actions", render: (_, me) => <LazyActions me={me} /> },
+  approvals: { title: "Approvals", render: (_, me) => <LazyApprovals me={me} /> },
 };
 
 /** The entry for this route. The mapped type pairs each name with its own route shape; TypeScript cannot follow that through an index, hence the one widening here. */

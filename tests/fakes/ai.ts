@@ -10,6 +10,11 @@
 // - translation (`{ text, target_lang, source_lang? }`, m2m100) → `{ translated_text }`: the phrase
 //   from `translations` when the test gave one for this text and target, else the text marked with its
 //   target language ("[fr] …"), so a test can see what was translated and into what.
+// - function calling (`{ messages, tools }`, not streamed) → `{ response: null, tool_calls: [{ name,
+//   arguments }] }` (the traditional shape; OpenAI-like models answer `{ id, type, function }`, which
+//   worker/answer/ai/tools.ts reads too), or `{ response: "NONE" }` when no tool fits. The default
+//   "model" calls the tool whose name and description share most words (at least two) with the message,
+//   with each argument whose description states a format taken from a word of the message that fits it.
 // Errors and delays on demand through `behave()`.
 
 export type LlmScript = { tokens: string[] } | { refuse: true };
@@ -35,7 +40,41 @@ export type FakeAiBehaviour = {
   chunkBytes?: number;
   /** Translations the fake knows, by target language then source text. */
   translations?: Record<string, Record<string, string>>;
+  /** Function calling: the model calls exactly this tool (null: none), whatever it is offered. */
+  toolCall?: { name: string; arguments: Record<string, string> } | null;
 };
+
+type Tool = {
+  name?: string;
+  description?: string;
+  parameters?: { properties?: Record<string, { description?: string }> };
+  function?: Tool;
+};
+
+/** The default fake router: the tool sharing most words with the message, its formatted arguments filled. */
+export function toolScript(
+  tools: Tool[],
+  question: string,
+): { name: string; arguments: Record<string, string> } | null {
+  const q = new Set(fakeWords(question));
+  let best: { t: Tool; overlap: number } | null = null;
+  for (const raw of tools) {
+    const t = raw.function ?? raw;
+    const overlap = new Set(
+      fakeWords(`${(t.name ?? "").replace(/-/g, " ")} ${t.description ?? ""}`).filter((w) => q.has(w)),
+    ).size;
+    if (overlap >= 2 && (!best || overlap > best.overlap)) best = { t, overlap };
+  }
+  if (!best?.t.name) return null;
+  const args: Record<string, string> = {};
+  for (const [k, p] of Object.entries(best.t.parameters?.properties ?? {})) {
+    const format = /\(format: (.*)\)$/.exec(p.description ?? "")?.[1];
+    const words = question.split(/[\s,;!?]+/).map((w) => w.replace(/[.)]+$/, ""));
+    const hit = format ? words.find((w) => new RegExp(format, "u").test(w)) : undefined;
+    if (hit) args[k] = hit;
+  }
+  return { name: best.t.name, arguments: args };
+}
 
 export const FAKE_DIMS = 768;
 export const FAKE_REFUSAL = "NOT_IN_SOURCES";
@@ -206,7 +245,12 @@ export class FakeAi implements Pick<Ai, "run"> {
     return { response: scored.sort((a, b) => b.score - a.score) };
   }
 
-  private generate(inputs: Record<string, unknown>): ReadableStream<Uint8Array> | { response: string } {
+  private generate(
+    inputs: Record<string, unknown>,
+  ):
+    | ReadableStream<Uint8Array>
+    | { response: string }
+    | { response: null; tool_calls: { name: string; arguments: Record<string, string> }[] } {
     const messages = (inputs.messages as { role: string; content: string }[] | undefined) ?? [
       { role: "user", content: String(inputs.prompt) },
     ];
@@ -215,6 +259,10 @@ export class FakeAi implements Pick<Ai, "run"> {
       .map((m) => m.content)
       .join("\n");
     const question = messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
+    if (Array.isArray(inputs.tools)) {
+      const call = this.b.toolCall !== undefined ? this.b.toolCall : toolScript(inputs.tools as Tool[], question);
+      return call ? { response: null, tool_calls: [call] } : { response: "NONE" };
+    }
     const script: LlmScript = this.b.refuse
       ? { refuse: true }
       : this.b.reply !== undefined

@@ -118,6 +118,8 @@ type SummaryRow = {
   answers: number;
   csat: number | null;
   needed: number | null;
+  /** Bot messages that answered with an action's result (migration 0061). */
+  acted: number;
 };
 
 const row = (id: string) =>
@@ -148,6 +150,7 @@ per AS (
     SUM(e.type = 'agent_message') AS agent_messages,
     SUM(e.type = 'handoff') AS handoffs,
     SUM(e.type = 'bot_message' AND e.reason = 'answer') AS answers,
+    SUM(e.type = 'bot_message' AND e.reason = 'act') AS acted,
     MAX(CASE WHEN e.type = 'csat' THEN e.value END) AS csat,
     CAST(MAX(CASE WHEN e.type = 'handoff_marked' THEN e.seq * 2 + e.value END) AS INTEGER) % 2 AS needed
   FROM conv c JOIN analytics_events e ON e.conversation_id = c.id
@@ -167,6 +170,7 @@ type ReferenceRow = {
   agent_messages: number;
   handoffs: number;
   answers: number;
+  acted: number;
   csat: number | null;
   needed: number | null;
   resolved: number | null;
@@ -196,6 +200,7 @@ function expectedFrom(r: ReferenceRow): SummaryRow {
     answers: r.answers,
     csat: r.csat,
     needed: r.needed,
+    acted: r.acted,
   };
 }
 
@@ -317,6 +322,7 @@ describe("analytics_conversations", () => {
       answers: 1,
       csat: 4,
       needed: 1,
+      acted: 0,
     });
     const s = await summaryCounts(env.DB, { workspaceId: WS, from: start, to: start + DAY });
     expect(s).toMatchObject({

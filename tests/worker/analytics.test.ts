@@ -214,6 +214,7 @@ describe("metrics over hand-built conversations", () => {
       autoResolved: 3, // A, D (no agent message), E
       autoResolutionRate: 3 / 8,
       autoResolvedAfterAnswer: 2, // A and E; D was handed off and closed by an agent who never wrote
+      autoResolvedByAction: 0, // no action answered here (tests/worker/actions-bot.test.ts counts those)
       ratings: 3,
       csatAverage: (5 + 4 + 2) / 3,
       decided: 6, // A, B, C, E, G, H (D awaits a verdict, F only declined)

@@ -3,10 +3,12 @@
 // the migrations the setup applies.
 export {};
 
-// The webhook receiver that tests/receiver/global-setup.ts starts and `provide`s.
+// The webhook receiver and the demo account API that tests/receiver/global-setup.ts starts and `provide`s.
 declare module "vitest" {
   export interface ProvidedContext {
     receiverUrl: string;
+    accountApiUrl: string;
+    accountApiKey: string;
   }
 }
 

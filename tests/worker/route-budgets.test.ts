@@ -20,6 +20,7 @@ const tight = {
   PRIVACY_RATE_LIMIT: "0.001,2",
   OPS_RATE_LIMIT: "0.001,2",
   SEARCH_RATE_LIMIT: "0.001,2",
+  ACTIONS_RATE_LIMIT: "0.001,2",
   REST_RATE_LIMIT: "0.001,2",
   SETTINGS_RATE_LIMIT: "0.001,2",
   PEOPLE_MAIL_LIMIT: "0.001,2",
@@ -46,6 +47,7 @@ let quality = "";
 let reporter = "";
 let importer = "";
 let creator = "";
+let runner = "";
 
 /** One caller per budgeted prefix; `calls` is 3 unless the budget counts something else. */
 const probes = (): Record<string, Probe> => {
@@ -90,6 +92,10 @@ const probes = (): Record<string, Probe> => {
       headers: ADMIN,
     },
     "/admin/v1/hours": { method: "GET", ...admin(`${WS}-h`, "/admin/v1/hours"), headers: ADMIN },
+    // Actions: per caller, since "try it" and runs call the company's API (worker/actions/).
+    "/api/actions": { method: "GET", ...admin(`${WS}-i`, "/api/actions"), headers: ADMIN },
+    "/admin/v1/actions": { method: "GET", ...admin(`${WS}-j`, "/admin/v1/actions"), headers: ADMIN },
+    "/api/action-runs": { method: "GET", path: "/api/action-runs/approvals", headers: { cookie: runner } },
     // Per agent: a session of its own.
     "/api/search": { method: "GET", path: "/api/search?q=order", headers: { cookie: searcher } },
     // A fixed budget per owner (insights/reports/routes.ts).
@@ -157,7 +163,7 @@ const probes = (): Record<string, Probe> => {
 };
 
 beforeAll(async () => {
-  const names = ["a", "b", "c", "d", "e", "f", "g", "h"].map((x) => `${WS}-${x}`);
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"].map((x) => `${WS}-${x}`);
   await env.DB.batch(
     names.map((id) =>
       env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES (?, 'Budgets', 1)").bind(id),
@@ -171,6 +177,7 @@ beforeAll(async () => {
   reporter = await createAgent("reporter@route-budgets.example", "owner");
   importer = await createAgent("budget-importer@route-budgets.example", "editor", `${WS}-a`);
   creator = await createAgent("budget-creator@route-budgets.example", "owner", `${WS}-b`);
+  runner = await createAgent("budget-runner@route-budgets.example", "agent", `${WS}-k`);
 });
 
 describe("route budgets", () => {

@@ -170,6 +170,11 @@ const TABLE: Record<Access, string[]> = {
     "GET /api/surge/sweeps/:id/tasks",
     "PATCH /api/surge/sweeps/:id/tasks/:taskId",
     "GET /api/surge/sweeps/:id/audit",
+    "GET /api/action-runs",
+    "POST /api/action-runs",
+    "GET /api/action-runs/card",
+    "GET /api/action-runs/approvals",
+    "POST /api/action-runs/approvals/:id",
   ],
   sessionEditor: [
     "POST /api/kb/links",
@@ -216,6 +221,7 @@ const TABLE: Record<Access, string[]> = {
     "POST /admin/v1/kb/history",
     "PUT /admin/v1/kb/synonyms",
     "GET /admin/v1/conversations/:id",
+    ...["/api/actions", "/admin/v1/actions"].flatMap((p) => [`GET ${p}`, `GET ${p}/:name`]),
   ],
   adminOwner: [
     "GET /api/analytics",
@@ -273,6 +279,14 @@ const TABLE: Record<Access, string[]> = {
     "PUT /admin/v1/hours",
     "GET /admin/v1/audit",
     "GET /admin/v1/audit.csv",
+    ...["/api/actions", "/admin/v1/actions"].flatMap((p) => [
+      `PUT ${p}/:name`,
+      `DELETE ${p}/:name`,
+      `PUT ${p}/secrets/:secret`,
+      `DELETE ${p}/secrets/:secret`,
+      `POST ${p}/:name/try`,
+      `GET ${p}/:name/calls`,
+    ]),
   ],
   operator: [
     "POST /api/workspace/import",

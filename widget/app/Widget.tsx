@@ -286,6 +286,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
 
   const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
   const lastMsg = tl.messages.at(-1);
+  // An action asks for one value (docs/actions.md): the composer takes it, labelled with what is asked.
+  const field = lastMsg?.field;
   let prev: StateEvent["state"] | undefined;
   for (const e of notes) {
     items.push({ k: "note", seq: e.seq, e, prev });
@@ -314,7 +316,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
     if (waiting.value) void uploader.current?.then((u) => u.send());
     if (!v || v.length > MAX_CHARS) return;
     stick.current = true;
-    void store.send(v);
+    void store.send(v, field && `in:${field.id}`);
     text.value = "";
     if (input.current) input.current.style.height = "";
   };
@@ -476,9 +478,11 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
               const who = it.m.author + (it.m.name ?? "");
               const label = who !== lastAuthor;
               lastAuthor = who;
-              // "Do you mean …?" is answered once, and only while it is the last word.
-              const ask =
-                it.m.action === "clarify" && it.m.options?.length && it.m.id === lastMsg?.id && state === "bot";
+              // "Do you mean …?" is answered once, and only while it is the last word; so is an action's
+              // confirmation card, also when an agent holds the conversation (docs/actions.md).
+              const clarify = it.m.action === "clarify";
+              const last = it.m.id === lastMsg?.id;
+              const ask = it.m.options?.length && last && ((clarify && state === "bot") || it.m.action === "confirm");
               return (
                 <Fragment key={it.m.id}>
                   <Bubble
@@ -494,7 +498,10 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
                   />
                   {ask && (
                     <div class="opts" role="group" aria-label={it.m.text}>
-                      {[...(it.m.options ?? []), { articleId: "none", title: t("noneOfThese") }].map((o) => (
+                      {[
+                        ...(it.m.options ?? []),
+                        ...(clarify ? [{ articleId: "none", title: t("noneOfThese") }] : []),
+                      ].map((o) => (
                         <button
                           key={o.articleId}
                           type="button"
@@ -572,8 +579,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
             <textarea
               ref={input}
               rows={1}
-              aria-label={t("inputLabel")}
-              placeholder={t("placeholder")}
+              aria-label={field?.label ?? t("inputLabel")}
+              placeholder={field?.label ?? t("placeholder")}
               value={text.value}
               aria-invalid={over > 0 ? "true" : undefined}
               onInput={(e) => {

@@ -18,7 +18,7 @@ export const event: Shape = [
         clientId: ["?", "s"],
         name: ["?", "s"],
         sources: ["?", ["a", ["o", { articleId: "s", title: "s", url: "s" }]]],
-        action: ["?", ["l", "answer", "handoff", "decline", "clarify"]],
+        action: ["?", ["l", "answer", "handoff", "decline", "clarify", "ask", "confirm", "act"]],
         attachments: ["?", ["a", ["o", { id: "s", name: "s", type: "s", size: "n", url: "s" }]]],
         options: ["?", ["a", ["o", { articleId: "s", title: "s" }]]],
         choice: ["?", ["s", null, 80]],
@@ -33,6 +33,7 @@ export const event: Shape = [
           "?",
           ["o", { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s" }],
         ],
+        field: ["?", ["o", { id: ["s", null, 40], label: ["s", null, 80] }]],
       },
     ],
     state: [

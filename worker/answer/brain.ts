@@ -11,6 +11,8 @@ import type { Env } from "../env.ts";
 import { defaultDecisionConfig, type DecisionConfig } from "./engine/config.ts";
 import { currentKb, recordChoice } from "../knowledge/store.ts";
 import { answerParts } from "./ai/index.ts";
+import { actionTools } from "./ai/index.ts";
+import { listActions } from "../actions/store.ts";
 import { translator } from "./ai/translate.ts";
 import { parseJson } from "../../shared/json.ts";
 import * as z from "zod/mini";
@@ -37,10 +39,14 @@ export function decisionConfig(env: Pick<Env, "DECISION_CONFIG">): DecisionConfi
 export function brainParts(env: Env, defer?: (p: Promise<unknown>) => void): BrainParts {
   const { retriever, composer } = answerParts(env);
   const t = translator(env);
+  const tools = actionTools(env);
   return {
     retriever,
     composer,
     ...(t ? { translator: t } : {}),
+    ...(tools
+      ? { chooseAction: async (ws: string, text: string) => tools.choose(text, await listActions(env.DB, ws)) }
+      : {}),
     config: decisionConfig(env),
     loadKb: (ws) => currentKb(env, ws),
     learn: (ws, text, article, conversationId) => {

@@ -5,6 +5,7 @@ import type { Source } from "../../shared/protocol.ts";
 import { reply, replyLocale } from "../conversation/replies.ts";
 import type { Meta } from "../conversation/model.ts";
 import type { DecisionConfig } from "./engine/config.ts";
+import { composeAnswer } from "./engine/compose.ts";
 import { asksForPerson, clarifyOptions, decide } from "./engine/decide.ts";
 import type { LoadedKb } from "./engine/index.ts";
 import type { Candidate } from "./engine/retrieve.ts";
@@ -35,6 +36,11 @@ export type BrainParts = {
   translator?: Translate | undefined;
   /** Records a question → article the customer confirmed (a clarifying choice), for the next training. */
   learn?(workspaceId: string, question: string, articleId: string, conversationId: string): void;
+  /**
+   * The LLM path's actions as tools (ai/tools.ts): the action a model picks for this message, with the
+   * customer's values it found; null leaves the turn to the articles. Absent without COMPOSER=llm.
+   */
+  chooseAction?(workspaceId: string, text: string): Promise<{ name: string; given: Record<string, string> } | null>;
 };
 
 /** The languages a KB has articles in (two-letter codes). */
@@ -68,6 +74,24 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           sources: [],
           tried: [],
           lowConfidence: false,
+        };
+      }
+      // The model may pick one of the workspace's actions first; it runs through the same gates as an
+      // article's `action:` (worker/actions/flow.ts), never on the model's word alone.
+      const pick =
+        m && !person && !ctx.choice && ctx.channel !== "email" ? await parts.chooseAction?.(m.workspaceId, text) : null;
+      if (pick) {
+        return {
+          action: "answer",
+          reason: "tool",
+          confidence: 1,
+          text: "",
+          locale,
+          sources: [],
+          tried: [],
+          lowConfidence: false,
+          runAction: pick.name,
+          actionInputs: pick.given,
         };
       }
       if (!m || !kb) {
@@ -206,6 +230,22 @@ export function brainFrom(parts: BrainParts, meta: () => Meta | null): Brain {
           .slice(0, 3)
           .map((c) => ({ articleId: c.articleId, title: c.title, score: Math.round(c.score * 1000) / 1000 })),
       };
+      if (d.action === "answer" && a?.article.action) {
+        // The article names an action (docs/actions.md): the bot runs it instead of quoting the text,
+        // which stays the answer when the action cannot run at all (not defined, switched off).
+        return {
+          ...base,
+          ...(question !== text ? { question } : {}),
+          locale,
+          textLocale: a.article.locale.slice(0, 2).toLowerCase(),
+          action: "answer",
+          reason: d.reason,
+          text: composeAnswer(question, a),
+          sources: [source(a)],
+          lowConfidence: false,
+          runAction: a.article.action,
+        };
+      }
       if (d.action === "answer" && a) {
         const composed = await composer.compose({ text: question, locale, article: a, retrieval: r, source });
         if (composed.kind === "answer") {

@@ -11,6 +11,7 @@ import {
   type ServerFrame,
   type Source,
 } from "../../shared/protocol.ts";
+import { ActionFlow, type AgentRun, type FlowPorts } from "../actions/flow.ts";
 import { transcriptForSummary, type SummaryLine } from "../answer/ai/summary.ts";
 import type { Desk } from "../hours/desk.ts";
 import { underHours } from "../hours/desk.ts";
@@ -18,7 +19,9 @@ import { defaultMatrix, type Matrix } from "../inbox/routing/matrix.ts";
 import { buildPacket, closedReply, handoffKey } from "./handoff.ts";
 import type { Store } from "./log.ts";
 import {
+  type Agent,
   assigned,
+  botAnswers,
   type BotTurn,
   type Brain,
   customerMessages,
@@ -59,6 +62,8 @@ export type BotOutside = {
   thought?(): void;
   /** The business hours of the desk a handoff to `team` lands on (worker/hours/desk.ts); absent: always open. */
   desk?(team: string): Promise<Desk>;
+  /** Definitions and calls of the workspace's actions (worker/actions/); absent: articles naming one are quoted. */
+  actions?: FlowPorts;
 };
 
 /** What the bot needs of the lifecycle (lifecycle.ts implements it). */
@@ -83,6 +88,8 @@ export class Bot {
   private chain: Promise<unknown> = Promise.resolve();
   /** Pending questions (their `pending` row ids) already queued by this instance. */
   private readonly queued = new Set<number>();
+  /** An action's call through its gates (worker/actions/flow.ts), when the deployment has actions wired. */
+  private readonly flow: ActionFlow | null;
 
   constructor(
     private readonly store: Store,
@@ -91,7 +98,61 @@ export class Bot {
     private readonly out: BotOutside,
     private readonly opts: BotOptions,
     private readonly newId: () => string,
-  ) {}
+  ) {
+    this.flow = out.actions
+      ? new ActionFlow(
+          {
+            meta: () => this.host.meta,
+            saveMeta: (m) => this.store.saveMeta(m),
+            emit: (e) => void this.host.emit(e),
+            say: (text, extra, before) => this.say(text, { sources: [], ...extra }, undefined, before),
+            record: (t) => this.record(t),
+            now: () => this.out.now(),
+            newId: this.newId,
+          },
+          out.actions,
+        )
+      : null;
+  }
+
+  /**
+   * Whether a customer message with `choice` answers the action call waiting for them (a form's value,
+   * a yes or no): it goes to the bot whoever holds the conversation, since an agent may have run it.
+   */
+  waitsFor(choice: string | undefined): boolean {
+    const w = this.store.meta()?.actionWait;
+    if (!w || !choice || w.stage === "approval") return false;
+    return [`in:${w.callId}`, `yes:${w.callId}`, `no:${w.callId}`].includes(choice);
+  }
+
+  /** An agent runs an action from the console (one at a time with the bot's turns). */
+  runAction(agent: Agent, name: string, given: Record<string, string>): Promise<AgentRun> {
+    const flow = this.flow;
+    if (!flow) return Promise.reject(new Error("actions are not wired"));
+    return this.serial(async () => {
+      const r = await flow.runByAgent(agent, name, given);
+      await this.host.settle();
+      return r;
+    });
+  }
+
+  /** An agent approves or denies a call waiting for approval. */
+  decideAction(agent: Agent, callId: string, approve: boolean, reason?: string): Promise<AgentRun> {
+    const flow = this.flow;
+    if (!flow) return Promise.reject(new Error("actions are not wired"));
+    return this.serial(async () => {
+      const r = await flow.decide(agent, callId, approve, reason);
+      await this.host.settle();
+      return r;
+    });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    let out: T;
+    return this.enqueue(async () => {
+      out = await work();
+    }).then(() => out);
+  }
 
   /** Queues the bot's answer to a stored customer message; settles when the answer is complete. */
   answer(text: string): Promise<void> {
@@ -162,6 +223,16 @@ export class Bot {
   /** `answered`: called in the step that stores the reply (the handoff's, once the conversation is queued). */
   private async turn(text: string, answered: () => void): Promise<void> {
     const m = this.host.meta;
+    if (m.actionWait && this.flow) {
+      // The customer's value, yes or no for an action waiting on them (worker/actions/flow.ts).
+      const sent = lastCustomer(this.store.events());
+      if (await this.flow.reply(text, sent?.text === text ? sent.choice : undefined)) {
+        await this.host.settle();
+        return;
+      }
+    }
+    // Only an action's reply reaches the bot while a person holds the conversation (lifecycle.ts).
+    if (!botAnswers(this.host.meta.state)) return;
     if (m.state === "resolved") this.host.move("bot", "reopened");
     const events = this.store.events();
     const earlier = customerMessages(events)
@@ -199,6 +270,17 @@ export class Bot {
         ...(turn.article ? { article: turn.article.id } : {}),
       });
     };
+    if (turn.runAction && this.flow && m.channel !== "email") {
+      // The article (or the model) names an action: it runs through its gates instead of being quoted.
+      await this.flow.start(turn.runAction, {
+        question: turn.question ?? text,
+        ...(turn.article ? { articleId: turn.article.id } : {}),
+        ...(typeof turn.text === "string" && turn.text ? { fallback: { text: turn.text, sources: turn.sources } } : {}),
+        ...(turn.actionInputs ? { given: turn.actionInputs } : {}),
+      });
+      await this.host.settle();
+      return;
+    }
     // By email a decline would be a dead end ("ask for a person" is not a button there): a person replies.
     if (turn.action === "handoff" || (turn.action === "decline" && m.channel === "email")) {
       await this.handoff(turn.reason, turn, (messageId) => record(messageId, "handoff"), answered);
@@ -228,7 +310,7 @@ export class Bot {
    */
   private async say(
     text: string | AsyncIterable<string>,
-    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options" | "translatedFrom">,
+    extra: Pick<MessageEvent, "action" | "sources" | "locale" | "options" | "translatedFrom" | "field">,
     citedSources?: () => Source[],
     before?: (id: string) => void,
   ): Promise<string> {

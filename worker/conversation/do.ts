@@ -30,6 +30,7 @@ import type { Later } from "./later.ts";
 import type { Attached, FileGate, Files, Uploader } from "./files.ts";
 import type { Engine, NewConversation } from "./lifecycle.ts";
 import type { Store } from "./log.ts";
+import type { AgentRun } from "../actions/flow.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
 import type { Rubric, Scorecard } from "../../shared/quality.ts";
 import { scoreNow } from "../quality/job.ts";
@@ -147,6 +148,32 @@ export class ConversationDO extends DurableObject<Env> {
 
   requestHandoff(reason?: string): Promise<void> {
     return this.engine.requestHandoff(reason);
+  }
+
+  // ---- actions (worker/actions/flow.ts): an agent's run and decisions; answered once logged in D1 ----
+
+  /** What an action's inputs read from this conversation (worker/actions/inputs.ts); null before it exists. */
+  actionContext(): { identity?: Identity; locale: string; page?: string; conversationId: string } | null {
+    const m = this.store.meta();
+    if (!m) return null;
+    return {
+      ...(m.identity ? { identity: m.identity } : {}),
+      locale: m.locale,
+      ...(m.pageUrl ? { page: m.pageUrl } : {}),
+      conversationId: m.id,
+    };
+  }
+
+  async runAction(agent: Agent, name: string, given: Record<string, string>): Promise<Outcome<AgentRun>> {
+    const r = await outcomeOf(() => this.engine.bot.runAction(agent, name, given));
+    await this.outbox.flush();
+    return r;
+  }
+
+  async decideAction(agent: Agent, callId: string, approve: boolean, reason?: string): Promise<Outcome<AgentRun>> {
+    const r = await outcomeOf(() => this.engine.bot.decideAction(agent, callId, approve, reason));
+    await this.outbox.flush();
+    return r;
   }
 
   postAgent(agent: Agent, clientId: string, text: string): Promise<Outcome<{ seq: number; duplicate: boolean }>> {

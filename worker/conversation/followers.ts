@@ -2,6 +2,7 @@
 // the conversation's log through the outbox (outbox.ts), retried until it succeeds, idempotent.
 // The conversation's own D1 rows (its index row, its rating, the handoff verdict) are written here;
 // the rest lives with the context it serves.
+import { actionsFollower } from "../actions/follower.ts";
 import { emailRepliesFollower } from "../channels/email/conversation.ts";
 import { followUpFollower } from "../channels/email/follow-up.ts";
 import type { Env } from "../env.ts";
@@ -37,6 +38,7 @@ export function followersOf(env: Env, ports: FollowerPorts, subjects: SubjectInd
     qualityFollower(env, ports),
     healthFollower(env, ports),
     mergeFollower(mergePeers(env), ports),
+    actionsFollower(env),
   ];
 }
 

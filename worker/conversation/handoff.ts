@@ -48,6 +48,7 @@ export function buildPacket(
     slaDueAt: routed.dueAt,
     ...(m.identity ? { identity: m.identity } : {}),
     ...(files.length ? { attachments: files } : {}),
+    ...(m.actionsTried?.length ? { actions: m.actionsTried } : {}),
   };
 }
 

@@ -125,7 +125,9 @@ export class Engine implements BotHost {
     if (duplicate) return { seq: event.seq, duplicate, done: Promise.resolve() };
     // A merged conversation stays closed: the message is forwarded to the one it was merged into (merge.ts).
     // A file on its own (empty text, docs/attachments.md) asks the bot nothing: it waits for a person.
-    const answers = botAnswers(this.meta.state) && !this.meta.mergedInto && text.trim() !== "";
+    // A reply to an action call waiting on the customer goes to the bot whoever holds the conversation.
+    const answers =
+      (botAnswers(this.meta.state) || this.bot.waitsFor(extra.choice)) && !this.meta.mergedInto && text.trim() !== "";
     // Thinking from here, before the message's own followers would start (timers.ts holds them).
     if (answers) this.bot.thinking = true;
     this.out.broadcast({ t: "event", event });

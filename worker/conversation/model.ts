@@ -2,7 +2,7 @@
 // moves, the bot-turn contract, and the small rules read in many places (the customer's messages, the
 // VIP rule, the inbox row), each written once. Everything else in the worker that needs to know what a
 // conversation is depends on this file, never on the Durable Object.
-import type { AgentRef, HandoffPacket, InboxItem, TriedArticle } from "../../shared/api.ts";
+import type { AgentRef, HandoffPacket, InboxItem, TriedAction, TriedArticle } from "../../shared/api.ts";
 import {
   type Action,
   actions,
@@ -93,6 +93,32 @@ export type Meta = {
   splitFrom?: string;
   /** Messages split off from here: the new conversation and the agent who moved it, by message id. */
   splits?: Record<string, { to: string; by: Agent }>;
+  /** An action's call waiting for the customer (a value, a yes) or an agent's approval (worker/actions/flow.ts). */
+  actionWait?: ActionWait;
+  /** Actions tried for the customer, newest last (at most 5), for the handoff packet. */
+  actionsTried?: TriedAction[];
+};
+
+/** One action call in progress in this conversation (docs/actions.md). */
+export type ActionWait = {
+  callId: string;
+  name: string;
+  stage: "ask" | "confirm" | "approval";
+  /** Values the customer gave so far, by input name. */
+  given: Record<string, string>;
+  /** The input being asked for (stage "ask"), and whether the customer's last value for it did not fit. */
+  asking?: string;
+  retried?: boolean;
+  /** "bot" (an article named the action, or the LLM chose it) or the agent who ran it. */
+  by: string;
+  /** The customer's question that started it (the bot's turn record). */
+  question: string;
+  /** The article that named the action. */
+  articleId?: string;
+  /** What the customer confirmed (stage confirm, approval): the call runs with exactly these. */
+  inputs?: Record<string, string>;
+  summary?: string;
+  at: number;
 };
 
 /**
@@ -229,6 +255,13 @@ export type BotTurn = {
   /** Action "clarify": the options shown, and what the conversation keeps to read the answer. */
   options?: { articleId: string; title: string }[];
   clarify?: Clarify;
+  /**
+   * The article (or the model) named an action: the bot runs it through its gates (worker/actions/flow.ts)
+   * instead of saying `text`, which stays the answer when the action cannot run at all.
+   */
+  runAction?: string;
+  /** Values for the action's customer inputs the model found in the message (checked like typed ones). */
+  actionInputs?: Record<string, string>;
 };
 
 export type TurnContext = {

@@ -2,6 +2,7 @@
 // object's SQLite, the lifecycle with the bot, the outbox with its followers, transport, sends, the
 // alarm's jobs. Only this file and do.ts know the runtime's `DurableObjectState`.
 import { nanoid } from "nanoid";
+import { flowPorts } from "../actions/ports.ts";
 import { handoffSummarizer } from "../answer/ai/summary.ts";
 import { translator } from "../answer/ai/translate.ts";
 import { makeBrain } from "../answer/brain.ts";
@@ -100,6 +101,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
       begin: () => outbox.begin(),
       desk: (team) => deskOf(env, engine.meta, team, Date.now()),
+      actions: flowPorts(env),
     },
     {
       streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),

@@ -21,6 +21,7 @@ export const storedArticle = z.object({
   team: z.string(),
   locale: z.string(),
   updated: z.string(),
+  action: z.optional(z.string()),
   body: z.string(),
 });
 const _isArticle: z.ZodMiniType<Article> = storedArticle;

@@ -96,10 +96,17 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
   const [pub, draft, versions] = await Promise.all([
     db
       .prepare(
-        "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body, version FROM articles WHERE workspace_id = ? AND id = ?",
+        "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body, version, action FROM articles WHERE workspace_id = ? AND id = ?",
       )
       .bind(workspaceId, id)
-      .first<Omit<Article, "tags" | "questions"> & { tags: string; questions: string; version: number }>(),
+      .first<
+        Omit<Article, "tags" | "questions" | "action"> & {
+          tags: string;
+          questions: string;
+          version: number;
+          action: string | null;
+        }
+      >(),
     db
       .prepare(
         "SELECT id, data, base_version, updated_at, updated_by FROM article_drafts WHERE workspace_id = ? AND id = ?",
@@ -122,6 +129,7 @@ export async function articleDetail(db: D1Database, workspaceId: string, id: str
             ...pub,
             tags: parseJson(stringList, pub.tags, `articles.tags of ${id}`),
             questions: parseJson(stringList, pub.questions || "[]", `articles.questions of ${id}`),
+            action: pub.action ?? undefined,
           },
         }
       : {}),

@@ -166,10 +166,10 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
     await db.batch([
       db
         .prepare(
-          `INSERT OR REPLACE INTO articles (workspace_id, id, title, category, tags, handoff, priority, team, locale, updated, body, version, questions)
+          `INSERT OR REPLACE INTO articles (workspace_id, id, title, category, tags, handoff, priority, team, locale, updated, body, version, questions, action)
            SELECT ?1, id, json_extract(data, '$.title'), json_extract(data, '$.category'), json_extract(data, '$.tags'), json_extract(data, '$.handoff'),
                   json_extract(data, '$.priority'), json_extract(data, '$.team'), json_extract(data, '$.locale'), json_extract(data, '$.updated'),
-                  json_extract(data, '$.body'), ?2, COALESCE(json_extract(data, '$.questions'), '[]')
+                  json_extract(data, '$.body'), ?2, COALESCE(json_extract(data, '$.questions'), '[]'), json_extract(data, '$.action')
            FROM kb_job_items WHERE job_id = ?3 AND op = 'put' AND id IN (SELECT value FROM json_each(?4))`,
         )
         .bind(workspaceId, version, jobId, changedJson),

@@ -18,17 +18,22 @@ import { parseJson, stringList } from "../../shared/json.ts";
 const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
 const loading = new Map<string, Promise<LoadedKb | null>>();
 
-type ArticleRow = Omit<Article, "tags" | "questions"> & { tags: string; questions: string };
-export const fromRow = (r: ArticleRow): Article => ({
+type ArticleRow = Omit<Article, "tags" | "questions" | "action"> & {
+  tags: string;
+  questions: string;
+  action: string | null;
+};
+export const fromRow = ({ action, ...r }: ArticleRow): Article => ({
   ...r,
   tags: parseJson(stringList, r.tags, `articles.tags of ${r.id}`),
   questions: parseJson(stringList, r.questions || "[]", `articles.questions of ${r.id}`),
+  ...(action ? { action } : {}),
 });
 
 export async function listArticles(db: D1Database, workspaceId: string): Promise<Article[]> {
   const rows = await db
     .prepare(
-      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? ORDER BY id",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body, action FROM articles WHERE workspace_id = ? ORDER BY id",
     )
     .bind(workspaceId)
     .all<ArticleRow>();
@@ -38,7 +43,7 @@ export async function listArticles(db: D1Database, workspaceId: string): Promise
 export async function getArticle(db: D1Database, workspaceId: string, id: string): Promise<Article | null> {
   const r = await db
     .prepare(
-      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body FROM articles WHERE workspace_id = ? AND id = ?",
+      "SELECT id, title, category, tags, questions, handoff, priority, team, locale, updated, body, action FROM articles WHERE workspace_id = ? AND id = ?",
     )
     .bind(workspaceId, id)
     .first<ArticleRow>();

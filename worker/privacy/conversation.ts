@@ -85,6 +85,20 @@ const TABLES: { table: string; where: string; anonymise: "keep" | "delete" | str
   // The search index (worker/search/): its FTS5 rows go with these by trigger, and leave no trace (0040).
   { table: "search_docs", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
   { table: "search_conversations", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
+  // Actions (worker/actions/): the call log keeps what happened without the (redacted) inputs; an
+  // approval's summary is the confirmation the customer read, with their data in it.
+  {
+    table: "action_calls",
+    where: "conversation_id = ?1 AND workspace_id = ?2",
+    anonymise:
+      "UPDATE action_calls SET inputs = '{}' WHERE conversation_id = ?1 AND workspace_id = ?2 AND inputs != '{}'",
+  },
+  {
+    table: "action_approvals",
+    where: "conversation_id = ?1 AND workspace_id = ?2",
+    anonymise:
+      "UPDATE action_approvals SET summary = '', reason = NULL WHERE conversation_id = ?1 AND workspace_id = ?2 AND (summary != '' OR reason IS NOT NULL)",
+  },
   // Last: while this row exists the conversation is listed, and a later run finishes the job.
   { table: "conversations", where: "id = ?1 AND workspace_id = ?2", anonymise: "delete" },
 ];

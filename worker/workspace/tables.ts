@@ -18,6 +18,8 @@ export const WORKSPACE_FILES: Record<string, Record<string, string>> = {
     health_rules: "SELECT * FROM health_rules WHERE workspace_id = ?1 ORDER BY created_at",
     webhooks:
       "SELECT id, workspace_id, url, events, enabled, description, created_at, updated_at FROM webhooks WHERE workspace_id = ?1 ORDER BY created_at",
+    // Action definitions reference their secrets by name; the sealed values stay behind (docs/actions.md).
+    actions: "SELECT * FROM actions WHERE workspace_id = ?1 ORDER BY name",
   },
   "people.json": {
     agents:
@@ -71,6 +73,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   kb_versions: { wsColumn: "workspace_id", set: { snapshot_key: () => "imported", current: () => 0 } },
   resolved_questions: { wsColumn: "workspace_id", drop: ["seq"] },
   canned_replies: { wsColumn: "workspace_id" },
+  actions: { wsColumn: "workspace_id" },
   // A conversation's own rows (privacy/conversation.ts TABLES).
   conversations: { wsColumn: "workspace_id" },
   analytics_events: { wsColumn: "workspace_id" },
@@ -88,6 +91,8 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   quality_scores: { wsColumn: "workspace_id" },
   quality_overrides: { wsColumn: "workspace_id" },
   conversation_health: { wsColumn: "workspace_id" },
+  action_calls: { wsColumn: "workspace_id" },
+  action_approvals: { wsColumn: "workspace_id" },
 };
 
 /** Rows of a conversation that are not imported: derived on the way in (the analytics trigger) or not the workspace's to move. */
@@ -105,6 +110,10 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM bot_turns WHERE workspace_id = ?1",
   "DELETE FROM answer_votes WHERE workspace_id = ?1",
   "DELETE FROM canned_replies WHERE workspace_id = ?1",
+  "DELETE FROM action_calls WHERE workspace_id = ?1",
+  "DELETE FROM action_approvals WHERE workspace_id = ?1",
+  "DELETE FROM action_secrets WHERE workspace_id = ?1",
+  "DELETE FROM actions WHERE workspace_id = ?1",
   "DELETE FROM contact_conversations WHERE contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1)",
   "DELETE FROM contacts WHERE workspace_id = ?1",
   "DELETE FROM privacy_subjects WHERE workspace_id = ?1",

@@ -24,6 +24,8 @@ const PATHS = {
   workspace: "/settings/workspace",
   forgot: "/forgot",
   kbImport: "/kb/import",
+  actions: "/settings/actions",
+  approvals: "/approvals",
 } as const;
 type PlainRoute = { [N in keyof typeof PATHS]: { name: N } }[keyof typeof PATHS];
 

@@ -47,6 +47,14 @@ export function Header({ me }: { me: Me }) {
           Canned replies
         </a>
         <a
+          href="#/approvals"
+          class="nav-link"
+          aria-current={route.value.name === "approvals" ? "page" : undefined}
+          data-testid="nav-approvals"
+        >
+          Approvals
+        </a>
+        <a
           href="#/surge"
           class="nav-link"
           aria-current={route.value.name === "surge" ? "page" : undefined}
@@ -97,7 +105,9 @@ export function Header({ me }: { me: Me }) {
             href="#/settings/integrations"
             class="nav-link"
             aria-current={
-              ["integrations", "apiKeys", "people", "security", "privacy", "workspace"].includes(route.value.name)
+              ["integrations", "apiKeys", "actions", "people", "security", "privacy", "workspace"].includes(
+                route.value.name,
+              )
                 ? "page"
                 : undefined
             }

@@ -23,6 +23,7 @@ const PAGES = [
     owner: true,
   },
   { name: "apiKeys", href: "#/settings/api-keys", label: "API keys", testId: "nav-settings-api-keys", owner: true },
+  { name: "actions", href: "#/settings/actions", label: "Actions", testId: "nav-settings-actions", owner: true },
   { name: "privacy", href: "#/settings/privacy", label: "Privacy", testId: "nav-settings-privacy", owner: true },
   {
     name: "workspace",

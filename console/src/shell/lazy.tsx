@@ -136,6 +136,16 @@ export const LazySurge = lazyPage(
   (m, p: Page & { route: Extract<Route, { name: "surge" }> }) => <m.SurgeArea route={p.route} me={p.me} />,
 );
 
+// Actions (docs/actions.md): Settings → Actions, the approvals queue, and the conversation page's panel
+// (the customer card, running an action), drawn once its chunk is there (nothing while it loads).
+const actionsChunk = chunk(() => import("../features/actions/index.ts"));
+export const LazyActions = lazyPage(actionsChunk, (m, p: Page) => <m.ActionsPage me={p.me} />, "Actions");
+export const LazyApprovals = lazyPage(actionsChunk, (m, p: Page) => <m.ApprovalsPage me={p.me} />, "Approvals");
+export function LazyConversationActions(p: { id: string; identityKey: string }) {
+  const { chunk: m } = useChunk(actionsChunk, actionsChunk.load);
+  return m ? <m.ConversationActions id={p.id} identityKey={p.identityKey} /> : null;
+}
+
 // The header's workspace switcher: its own small chunk, drawn once loaded (nothing while it loads, and
 // nothing at all for someone with one workspace).
 const switcherChunk = chunk(() => import("../features/workspaces/Switcher.tsx"));

@@ -31,6 +31,8 @@ export class FakeAiBinding extends WorkerEntrypoint {
       model: c.model,
       stream: c.inputs.stream === true,
       texts: Array.isArray(c.inputs.text) ? c.inputs.text.length : 0,
+      // Function calling: everything the model was shown of each tool (tests check nothing else leaks).
+      tools: Array.isArray(c.inputs.tools) ? JSON.stringify(c.inputs.tools) : "",
     }));
   }
   /** Every chat prompt the "model" was given, as one string per call, for checks on what it was shown. */

@@ -8,6 +8,7 @@ import { Embedder } from "./embeddings.ts";
 import { HybridRetriever } from "./hybrid.ts";
 import { VectorizeIndexer, type PassageIndexer } from "./indexer.ts";
 import { LlmComposer } from "./llm.ts";
+import { ActionTools } from "./tools.ts";
 import { PassageVectors } from "./vectors.ts";
 
 export type AnswerParts = { retriever: Retriever; composer: Composer; runtime: AiRuntime };
@@ -24,6 +25,16 @@ export function answerParts(env: AiEnv): AnswerParts {
   const composer = s.composer === "llm" && ai ? new LlmComposer(ai, s) : extractiveComposer;
   return { retriever, composer, runtime };
 }
+
+/** Actions offered as tools to the model (tools.ts): only with the LLM composer and its binding. */
+export function actionTools(env: AiEnv & Pick<Env, "TOOL_MODEL">): ActionTools | null {
+  const { settings: s, ai } = aiRuntime(env);
+  if (s.composer !== "llm" || !ai) return null;
+  return new ActionTools(ai, { model: env.TOOL_MODEL || TOOL_MODEL, timeoutMs: s.llmFirstTokenMs });
+}
+
+/** A Workers AI model with function calling (docs/production-ai.md); TOOL_MODEL overrides it. */
+export const TOOL_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
 /** The publish hook: null unless hybrid retrieval is on (and its bindings are present). */
 export function passageIndexer(env: AiEnv & Pick<Env, "KB">): PassageIndexer | null {

@@ -37,6 +37,7 @@ const article = z.object({
   locale: z.string(),
   updated: z.string(),
   questions: z.array(z.string()),
+  action: z.optional(z.string()),
   passages: z.array(passage),
 });
 

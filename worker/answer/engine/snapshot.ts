@@ -44,6 +44,8 @@ export interface SnapshotArticle {
   updated: string;
   /** "Questions this article answers" from front matter. */
   questions: string[];
+  /** The action the bot runs instead of quoting the article (front matter `action:`; docs/actions.md). */
+  action?: string;
   passages: Passage[];
 }
 
@@ -205,6 +207,7 @@ export function* buildSnapshotSteps(
       updated: a.updated,
       // Drafts saved before the field existed may lack it.
       questions: [...(a.questions ?? [])],
+      ...(a.action ? { action: a.action } : {}),
       passages: chunkArticle(a.body, cfg.minPassageWords),
     }));
   const published = new Map(articles.map((a, i) => [a.id, i]));

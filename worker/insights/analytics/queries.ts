@@ -57,6 +57,7 @@ export async function summaryCounts(
     resolved: number | null;
     auto: number | null;
     autoAnswered: number | null;
+    autoActed: number | null;
     ratings: number;
     csat: number | null;
     decided: number | null;
@@ -67,7 +68,8 @@ export async function summaryCounts(
     `SELECT COUNT(*) AS conversations,
        SUM(resolved) AS resolved,
        SUM(resolved AND agent_messages = 0) AS auto,
-       SUM(resolved AND agent_messages = 0 AND handoffs = 0 AND answers > 0) AS autoAnswered,
+       SUM(resolved AND agent_messages = 0 AND handoffs = 0 AND answers > 0 AND acted = 0) AS autoAnswered,
+       SUM(resolved AND agent_messages = 0 AND handoffs = 0 AND acted > 0) AS autoActed,
        COUNT(csat) AS ratings,
        AVG(csat) AS csat,
        SUM((handoffs > 0 AND needed IS NOT NULL) OR (handoffs = 0 AND answers > 0)) AS decided,
@@ -86,6 +88,7 @@ export async function summaryCounts(
     autoResolved: auto,
     autoResolutionRate: ratio(auto, n),
     autoResolvedAfterAnswer: row?.autoAnswered ?? 0,
+    autoResolvedByAction: row?.autoActed ?? 0,
     ratings: row?.ratings ?? 0,
     csatAverage: row?.csat ?? null,
     decided,

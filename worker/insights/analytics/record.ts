@@ -28,7 +28,9 @@ export type AnalyticsType =
   /** An agent's reply taken back inside the undo window (surge triage). */
   | "retract"
   /** A snooze, scheduled reply or reminder set, done or cancelled (reason: "snooze.set", "reply.done", …). */
-  | "schedule";
+  | "schedule"
+  /** A step of an action's call (reason: "ok", "failed", "confirming", …; docs/actions.md). */
+  | "action";
 
 export type AnalyticsRow = {
   workspaceId: string;
@@ -127,6 +129,8 @@ export function rowsFor(
         );
     } else if (e.type === "retract") rows.push(row(e, "retract", { actor: e.by, reason: e.reason ?? null }));
     else if (e.type === "schedule") rows.push(row(e, "schedule", { actor: e.by, reason: `${e.kind}.${e.status}` }));
+    else if (e.type === "action")
+      rows.push(row(e, "action", { actor: e.by, reason: e.step, value: e.durationMs ?? null }));
     else rows.push(row(e, "note", { actor: e.name }));
   }
   return rows;

@@ -115,6 +115,7 @@ export async function chartTable(db: D1Database, r: Range, chart: ChartId): Prom
             s.autoResolvedAfterAnswer,
             s.autoResolved,
           ],
+          ["auto_resolved_by_action", s.autoResolvedByAction, null, null, s.autoResolvedByAction, s.autoResolved],
           [
             "first_response_p50_ms",
             s.firstResponseP50,

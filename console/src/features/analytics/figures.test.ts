@@ -13,6 +13,7 @@ const summary = (s: Partial<Summary>): AnalyticsReport =>
       autoResolved: 6,
       autoResolutionRate: 0.6,
       autoResolvedAfterAnswer: 4,
+      autoResolvedByAction: 0,
       firstResponseP50: 60_000,
       firstResponseBotP50: 5,
       firstResponseHumanP50: 90_000,
@@ -38,6 +39,10 @@ describe("analytics figures", () => {
   it("says how many auto-resolved conversations the bot answered, and how many closed without an answer", () => {
     expect(tiles(summary({}))[0]?.detail).toBe(
       "6 of 10 conversations resolved with no agent message; 4 of them after a bot answer, 2 closed without one",
+    );
+    // Resolved by an action (docs/actions.md): counted apart from an article's answer.
+    expect(tiles(summary({ autoResolvedAfterAnswer: 3, autoResolvedByAction: 2 }))[0]?.detail).toBe(
+      "6 of 10 conversations resolved with no agent message; 3 of them after a bot answer, 2 by an action, 1 closed without one",
     );
   });
 

@@ -45,7 +45,7 @@ export function tiles(r: AnalyticsReport): Tile[] {
       targetText: `target ≥ ${pct(t.autoResolution, 0)}`,
       scale: { value: clamp(s.autoResolutionRate ?? 0), target: t.autoResolution },
       met: s.autoResolutionRate === null ? null : s.autoResolutionRate >= t.autoResolution,
-      detail: `${s.autoResolved} of ${s.conversations} conversations resolved with no agent message; ${s.autoResolvedAfterAnswer} of them after a bot answer, ${s.autoResolved - s.autoResolvedAfterAnswer} closed without one`,
+      detail: `${s.autoResolved} of ${s.conversations} conversations resolved with no agent message; ${s.autoResolvedAfterAnswer} of them after a bot answer, ${s.autoResolvedByAction ? `${s.autoResolvedByAction} by an action, ` : ""}${s.autoResolved - s.autoResolvedAfterAnswer - s.autoResolvedByAction} closed without one`,
     },
     {
       id: "firstResponse",

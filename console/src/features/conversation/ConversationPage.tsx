@@ -6,6 +6,7 @@ import { ConversationTools } from "./ConversationTools.tsx";
 import { ConnectionStatus } from "../../shell/ConnectionStatus.tsx";
 import { HandoffPanel } from "./HandoffPanel.tsx";
 import { LaterPanel } from "./LaterPanel.tsx";
+import { LazyConversationActions } from "../../shell/lazy.tsx";
 import { LinkArticle } from "./LinkArticle.tsx";
 import { Transcript } from "./Transcript.tsx";
 import { StateBadge } from "../../shell/bits.tsx";
@@ -150,6 +151,10 @@ export function ConversationPage({ id }: { id: string }) {
               channel={detail.channel}
               identity={detail.identity}
               followUp={detail.followUp}
+            />
+            <LazyConversationActions
+              id={detail.id}
+              identityKey={`${detail.identity?.id ?? ""}:${detail.identity?.verified ?? false}`}
             />
             {detail.email?.unverified && (
               <p class="alert" role="note" data-testid="email-unverified">

@@ -232,7 +232,7 @@ function Line({
         </time>
         {m.author === "bot" && m.action === "handoff" && <span class="tag">handed off</span>}
         {m.author === "bot" && m.action === "clarify" && <span class="tag">asked which</span>}
-        {m.author === "customer" && m.choice && <span class="tag">picked an option</span>}
+        {m.author === "customer" && m.choice && <span class="tag">{choiceTag(m.choice)}</span>}
         {m.origin && (
           <a
             class="tag"
@@ -263,7 +263,8 @@ function Line({
       )}
       {m.options && m.options.length > 0 && (
         <p class="small muted" data-testid="clarify-options">
-          Offered: {m.options.map((o) => o.title).join(" · ")} · None of these
+          Offered: {m.options.map((o) => o.title).join(" · ")}
+          {m.action === "clarify" ? " · None of these" : ""}
         </p>
       )}
       {m.attachments && m.attachments.length > 0 && <Attachments files={m.attachments} />}
@@ -333,6 +334,42 @@ export function describeChange(e: ChangeEvent): string {
   return `${e.by} set ${parts.join(", ")}`;
 }
 
+/** How a customer's message answered the bot: an option picked, an action's value given, a yes or a no. */
+const choiceTag = (choice: string): string =>
+  choice.startsWith("in:")
+    ? "answered the question"
+    : choice.startsWith("yes:")
+      ? "confirmed"
+      : choice.startsWith("no:")
+        ? "declined"
+        : "picked an option";
+
+/** One step of an action's call, for agents: who, what, how it went (docs/actions.md). */
+function describeAction(e: Extract<AgentEvent, { type: "action" }>): string {
+  const took = e.durationMs !== undefined ? ` in ${e.durationMs} ms` : "";
+  const inputs =
+    e.inputs && Object.keys(e.inputs).length
+      ? ` (${Object.entries(e.inputs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`
+      : "";
+  const why = e.error ?? e.reason;
+  const step: Record<typeof e.step, string> = {
+    asked: "asked the customer for a value",
+    confirming: "asked the customer to confirm",
+    declined: "the customer said no",
+    "awaiting-approval": "waits for an agent's approval",
+    approved: `approved by ${e.by}`,
+    denied: `denied by ${e.by}`,
+    refused: "refused",
+    abandoned: "dropped: the customer moved on",
+    ok: `done${took}`,
+    failed: `failed${took}`,
+    timeout: `timed out${took}`,
+  };
+  return `Action ${e.name}${inputs}: ${step[e.step]}${why ? ` (${why})` : ""}${e.by !== "bot" && e.step !== "approved" && e.step !== "denied" ? ` · ${e.by}` : ""}`;
+}
+
 function AgentOnly({ e }: { e: AgentEvent }) {
   const time = (
     <time dateTime={new Date(e.at).toISOString()} title={fullDate(e.at)}>
@@ -382,6 +419,20 @@ function AgentOnly({ e }: { e: AgentEvent }) {
           {describeSchedule(e)}
           {e.kind === "reply" && e.status === "set" && e.text && <span class="schedule-text">: “{e.text}”</span>}
         </span>
+        {time}
+      </li>
+    );
+  }
+  if (e.type === "action") {
+    return (
+      <li
+        class={`note note-action note-action-${e.step}`}
+        data-testid="action-note"
+        data-action={e.name}
+        data-step={e.step}
+        data-seq={e.seq}
+      >
+        <span>{describeAction(e)}</span>
         {time}
       </li>
     );

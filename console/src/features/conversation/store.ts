@@ -18,6 +18,7 @@ import {
   type ConversationPatch,
 } from "../../../../shared/api.ts";
 import {
+  type ActionEvent,
   type ChangeEvent,
   type CsatEvent,
   type NoteEvent,
@@ -41,7 +42,7 @@ const cannedList = z.object({ items: z.array(cannedReplyItemSchema) });
 const teammateList = z.object({ agents: z.array(agentRefSchema) });
 
 /** What the transcript shows agents besides messages and state lines. */
-export type AgentEvent = NoteEvent | ChangeEvent | CsatEvent | RetractEvent | ScheduleEvent;
+export type AgentEvent = NoteEvent | ChangeEvent | CsatEvent | RetractEvent | ScheduleEvent | ActionEvent;
 
 // A send the socket swallowed without an ack is retried over HTTP; clientId makes that idempotent.
 const ACK_TIMEOUT_MS = 8_000;

@@ -11,6 +11,9 @@ const ACTION = {
   handoff: "Hand off to a person",
   decline: "Decline",
   clarify: 'Ask "Do you mean …?"',
+  ask: "Ask for a value (action)",
+  confirm: "Ask to confirm (action)",
+  act: "Run an action",
 } as const;
 
 export function TryPage() {
