@@ -76,10 +76,11 @@ export default defineConfig(async () => {
   // lockouts the throttle tests prove live in D1 (tests/worker/login-throttle.test.ts).
   const ratelimits = { LOGIN_LIMITER: { namespace_id: "1001", simple: { limit: 10_000, period: 60 as const } } };
   const run = {
-    // One workerd per project and Vitest worker runs its files one after another (a fresh one per file
-    // cost about 4 s of each file's start); tests/worker/fresh.ts, run before each file, gives it what
-    // a fresh workerd would: new modules, empty storage, real timers.
-    isolate: false,
+    // A workerd per file. Sharing one per Vitest worker (`isolate: false`, tests/worker/fresh.ts resetting
+    // between files) saved about 4 s a file, but on a loaded machine a file's background work still ran
+    // into the next file's fresh storage (routing.test.ts counted another file's conversations, four
+    // failures in a full run): isolation first, until that hand-over is proven under load.
+    isolate: true,
     // Publishes and jobs run in real workerd: on a shared 2-core machine under load a few tests and
     // `beforeAll` hooks (a KB publish and ten questions in surge.test.ts) take longer than vitest's 5 s
     // and 10 s defaults, with nothing wrong.
