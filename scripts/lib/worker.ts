@@ -133,7 +133,8 @@ async function spawnWrangler(
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const marker = randomBytes(8).toString("hex");
   const child = spawn(wrangler, args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", [WORKER_MARKER]: marker },
+    // No colours: `npm test` sets FORCE_COLOR for its own output, and wrangler would colour the "Ready on" line.
+    env: { ...withoutColour(process.env), WRANGLER_SEND_METRICS: "false", [WORKER_MARKER]: marker },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -184,7 +185,7 @@ async function spawnWrangler(
       try {
         // Only once this wrangler says it listens: until then the port may answer for another worker
         // that won the race for it (this one then exits with "Address already in use").
-        if (log.includes(`Ready on ${url}`) && (await fetch(`${url}/health`)).ok) break;
+        if (saysReady(log, url) && (await fetch(`${url}/health`)).ok) break;
       } catch {
         // not listening yet
       }
@@ -260,4 +261,15 @@ export async function admin<T>(
     throw new AdminError(r.status, code, `${method} ${path}: ${r.status} ${text}`);
   }
   return JSON.parse(text) as T;
+}
+
+/** Whether wrangler's output says it listens on `url`, colours or not (FORCE_COLOR puts codes inside the line). */
+export function saysReady(log: string, url: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what is removed
+  return log.replace(/\u001b\[[0-9;]*m/g, "").includes(`Ready on ${url}`);
+}
+
+function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
 }
