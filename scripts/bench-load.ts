@@ -126,7 +126,9 @@ try {
     const r1 = sampleRuntime(desk.worker.marker);
     const cpu = process.cpuUsage(c0);
     const ft = summarize(s.firstToken);
-    const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
+    // A copy: questions of this step that fail later (past the step's drain) are not counted in it.
+    const errorKinds = { ...s.errors };
+    const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
     const step: StepReport = {
       offered: rate,
       achieved: s.answered / s.seconds,
@@ -135,7 +137,7 @@ try {
       errors,
       firstToken: ft,
       complete: summarize(s.complete),
-      errorKinds: s.errors,
+      errorKinds,
       opened: s.opened,
       handoffs: s.handoffs,
       handoffToAgentP50: summarize(s.handoffToAgent).p50,

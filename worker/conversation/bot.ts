@@ -35,7 +35,9 @@ import { reply } from "./replies.ts";
 const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered", "clarify"]);
 
 export type BotOptions = {
+  /** Pacing of an extractive answer: ms per word (STREAM_DELAY_MS). */
   streamDelayMs: number;
+  /** Words per `delta` frame; the pause after a frame is `streamDelayMs` per word in it. */
   wordsPerChunk: number;
   routing?: Matrix;
   /** How long a handoff may wait for the LLM summary, from its start, before queueing with the extractive one. */
@@ -240,7 +242,8 @@ export class Bot {
         this.streaming.text += piece;
         this.out.broadcast({ t: "delta", id, offset, text: piece });
         this.doneThinking();
-        if (typeof text === "string" && this.opts.streamDelayMs > 0) await this.out.sleep(this.opts.streamDelayMs);
+        if (typeof text === "string" && this.opts.streamDelayMs > 0)
+          await this.out.sleep(this.opts.streamDelayMs * this.opts.wordsPerChunk);
       }
       const sources = citedSources ? citedSources() : extra.sources;
       before?.(id);

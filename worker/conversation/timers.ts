@@ -66,6 +66,7 @@ export class Timers {
   async alarm(): Promise<void> {
     // The alarm that woke us is spent; whatever runs now sets the next one.
     this.armed = null;
+    this.outbox().reload();
     const engine = this.engine();
     if (engine.hasPending()) await engine.resumePending();
     await this.outbox().flush();
@@ -91,7 +92,6 @@ export class Timers {
   private autoResolveAt(): number | null {
     const m = this.store.meta();
     if (!this.autoResolveMs || m?.state !== "bot") return null;
-    const lastAt = this.store.events(this.store.lastSeq() - 1, 1)[0]?.at ?? 0;
-    return lastAt + this.autoResolveMs;
+    return this.store.lastEventAt() + this.autoResolveMs;
   }
 }

@@ -99,7 +99,10 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     },
     {
       streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
-      wordsPerChunk: 1,
+      // Four words a frame at the same reading pace (a frame every ~48 ms): a frame costs the object a
+      // broadcast to every socket and stream, and a word a frame was a quarter of its CPU under load
+      // (docs/performance.md).
+      wordsPerChunk: 4,
       routing: loadMatrix(env),
       ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
       ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
