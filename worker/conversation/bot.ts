@@ -59,6 +59,8 @@ export type BotOutside = {
   defer?(p: Promise<unknown>): void;
   /** The bot stopped thinking: its first word is out (or the turn ended without one). */
   thought?(): void;
+  /** The bot has no question left to answer (timers.ts may relax the safety wake). */
+  idle?(): void;
   /** The business hours of the desk a handoff to `team` lands on (worker/hours/desk.ts); absent: always open. */
   desk?(team: string): Promise<Desk>;
 };
@@ -117,6 +119,11 @@ export class Bot {
     return this.store.meta() !== null && this.store.pending().length > 0;
   }
 
+  /** A question of this instance's is still being answered (in memory: no query). */
+  busy(): boolean {
+    return this.thinking || this.streaming !== null || this.queued.size > 0;
+  }
+
   /** The customer asked for a person (a button, a frame, the REST channel). */
   requestHandoff(reason = "customer-requested"): Promise<void> {
     return this.enqueue(async () => {
@@ -146,6 +153,7 @@ export class Bot {
       this.store.removePending(q.id);
       this.queued.delete(q.id);
       this.doneThinking();
+      if (!this.busy()) this.out.idle?.();
     }
   }
 

@@ -93,6 +93,8 @@ export class Outbox {
     private readonly now: () => number = Date.now,
     /** Earlier per-follower cursors, from before the outbox (analytics_cursor, notify_cursor). */
     private readonly legacy: (name: string) => number | null = () => null,
+    /** Every follower has caught up with the log and none waits for a retry (timers.ts relaxes its safety wake). */
+    private readonly caughtUp: () => void = () => undefined,
   ) {
     this.schema();
   }
@@ -136,6 +138,16 @@ export class Outbox {
   async flush(): Promise<void> {
     this.kick();
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** No follower running or behind, none waiting for a retry (from the rows in memory: no query). */
+  settled(): boolean {
+    if (this.running.size) return false;
+    if (!this.log.meta() || this.log.erasedAt() !== null) return false;
+    return this.followers.every((f) => {
+      const row = this.row(f);
+      return row.retry_at === null && !this.behind(f, row);
+    });
   }
 
   /** Whether any follower is behind: a fresh instance wakes itself to catch up (see the DO's constructor). */
@@ -226,7 +238,10 @@ export class Outbox {
     // own (a note) kicks the outbox again, and must find itself running rather than start twice.
     const p = Promise.resolve()
       .then(() => this.loop(f))
-      .finally(() => this.running.delete(f.name));
+      .finally(() => {
+        this.running.delete(f.name);
+        if (!this.stopped && this.settled()) this.caughtUp();
+      });
     this.running.set(f.name, p);
   }
 

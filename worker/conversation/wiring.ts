@@ -91,6 +91,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       ...(summarizer ? { summarize: summarizer.summarize } : {}),
       defer: (p) => ctx.waitUntil(p.catch(quietIfErased)),
       thought: () => timers.thought(),
+      idle: () => timers.caughtUp(),
       changed: () => timers.changed(),
       settle: () => outbox.flush(),
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
@@ -129,6 +130,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     (at) => timers.wake(at),
     Date.now,
     (name) => legacyCursor(ctx.storage.sql, name),
+    () => timers.caughtUp(),
   );
   const agentLocale = (env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
   sends = new Sends(
