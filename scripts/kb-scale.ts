@@ -49,9 +49,11 @@ function estimateFeatures(articles: Article[], history: HistoryItem[]): number {
   return n;
 }
 
+/** JavaScript heap plus array buffers (typed arrays such as the model's weights live outside the heap), MB. */
 const heap = () => {
   gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
 };
 /** Dense training holds features × classes float64 weights: beyond this, a size is not trained. */
 const TRAIN_MEMORY_BUDGET = 3 * 2 ** 30;
