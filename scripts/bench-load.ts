@@ -1,5 +1,5 @@
 // `npm run bench:load -- [--quick] [--json FILE] [--soak MIN] [--held N] [--via-proxy] [--start R] [--max R] [--step-s S] [--seed S]
-//                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE]`
+//                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE] [--var KEY=VALUE]`
 //
 // Many customers at once against the real worker under `wrangler dev`, started here on a fresh state
 // directory and stopped at the end (also on a failure or Ctrl-C). Customers ask the shared benchmark's
@@ -63,9 +63,16 @@ const heldCount = numArg("held", quick ? 1000 : 10_000);
 const soakMin = numArg("soak", 0);
 const seed = numArg("seed", 1);
 const log = (s: string) => console.error(s);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // Production's settings except METRICS_D1 (local metrics in D1: production writes them to Analytics Engine).
-const vars = { METRICS_D1: "off" };
+const vars: Record<string, string> = { METRICS_D1: "off" };
+// --var KEY=VALUE (repeatable): a deployment variable for this run, e.g. LOG_LEVEL=warn to see what log lines cost.
+for (const [i, a] of argv.entries())
+  if (a === "--var") {
+    const [k, ...v] = (argv[i + 1] ?? "").split("=");
+    if (k) vars[k] = v.join("=");
+  }
 const started = Date.now();
 const desk = await startDesk({ vars, agents: 4, history: true, viaProxy: argv.includes("--via-proxy") });
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -159,14 +166,20 @@ try {
   }
   const knee = findKnee(steps);
   const kneeStep = knee.knee as StepReport | null;
+  await traffic.close(quick ? 5_000 : 30_000);
   if (profileOut) {
-    // One more step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts).
+    // One more step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts),
+    // once the ramp's conversations have left memory: workerd's inspector stops answering while the
+    // process holds more than about a thousand descriptors ("overloaded: Too many open files").
+    const settleBy = Date.now() + 120_000;
+    while (sampleRuntime(desk.worker.marker).fds > 500 && Date.now() < settleBy) await sleep(2000);
     const rate = numArg("profile-rate", kneeStep?.offered ?? plan.start);
     log(`profiling ${stepSeconds} s at ${rate} questions/s…`);
     const sources = bundleSources();
     const prof = await startProfile(desk.worker.marker);
+    const profiled = new Traffic(target, { ...options, seed: seed + 2 });
     const r0 = sampleRuntime(desk.worker.marker);
-    const s = await traffic.step(rate, stepSeconds);
+    const s = await profiled.step(rate, stepSeconds);
     const r1 = sampleRuntime(desk.worker.marker);
     const profile = await prof.stop();
     writeFileSync(profileOut, JSON.stringify(profile));
@@ -188,8 +201,8 @@ try {
       file: profileOut,
       ...h,
     };
+    await profiled.close(5_000);
   }
-  await traffic.close(quick ? 5_000 : 30_000);
   const ordered = [...steps].sort((a, b) => a.offered - b.offered);
   console.log(`\n## Ramp (first-token p95 limit ${DEFAULT_KNEE_RULE.p95LimitMs} ms, ${stepSeconds} s steps)\n`);
   console.log(
@@ -281,6 +294,7 @@ try {
           "KB per socket (awake)",
           "KB per socket (idle)",
           "woken sockets answered",
+          "runtime fds (most) / limit",
         ],
         [
           [
@@ -293,6 +307,7 @@ try {
             num(held.kbPerConnectionAwake, 1),
             num(held.kbPerConnection, 1),
             `${held.wokeAnswered}/${held.wokeAsked}`,
+            `${held.maxFds} / ${held.fdLimits.join(", ")}`,
           ],
         ],
       ),
