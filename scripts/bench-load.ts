@@ -8,9 +8,10 @@
 // The question rate climbs in steps until first-token p95 passes 150 ms (or errors pass 1 %, or the
 // desk falls behind), then narrows down on the knee. Then: N idle customer WebSockets held open (the
 // memory each costs once hibernated), and with --soak, MIN minutes at half the knee with resident
-// memory sampled to see whether anything grows. With --profile, one more step at the knee's rate runs
-// with V8's sampling profiler in the app's isolate (through workerd's inspector) and prints where the
-// CPU went, by function and source line; the .cpuprofile opens in Chrome's DevTools.
+// memory sampled to see whether anything grows. With --profile, a step before the ramp (at
+// --profile-rate, default half the first step's rate) runs with V8's sampling profiler in the app's
+// isolate (through workerd's inspector) and prints where the CPU went, by function and source line; the
+// .cpuprofile opens in Chrome's DevTools.
 //
 // Prints a table per phase; --json FILE writes the same as one JSON object. --quick: smaller and
 // shorter (under three minutes here). Customers talk to the app's own workerd, not through wrangler's
@@ -63,7 +64,6 @@ const heldCount = numArg("held", quick ? 1000 : 10_000);
 const soakMin = numArg("soak", 0);
 const seed = numArg("seed", 1);
 const log = (s: string) => console.error(s);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // Production's settings except METRICS_D1 (local metrics in D1: production writes them to Analytics Engine).
 const vars: Record<string, string> = { METRICS_D1: "off" };
@@ -123,6 +123,41 @@ try {
   // Warm-up: the KB snapshot loads, the isolate's code is compiled; not measured.
   await traffic.step(10, quick ? 3 : 5, 10_000);
 
+  if (profileOut) {
+    // A step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts), before
+    // the ramp: once the runtime has held more than about a thousand descriptors (the ramp's top steps)
+    // workerd logs "overloaded: Too many open files" and its inspector stops answering.
+    const rate = numArg("profile-rate", Math.max(1, Math.round(plan.start / 2)));
+    log(`profiling ${stepSeconds} s at ${rate} questions/s…`);
+    const sources = bundleSources();
+    const prof = await startProfile(desk.worker.marker);
+    const profiled = new Traffic(target, { ...options, seed: seed + 2 });
+    const r0 = sampleRuntime(desk.worker.marker);
+    const s = await profiled.step(rate, stepSeconds);
+    const r1 = sampleRuntime(desk.worker.marker);
+    const profile = await prof.stop();
+    writeFileSync(profileOut, JSON.stringify(profile));
+    const h = hotSpots(profile, 20, sources);
+    const cpuPerQ = s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN;
+    console.log(
+      `\n## Profile (${stepSeconds} s at ${rate} questions/s: ${s.answered} answered, ${num(cpuPerQ, 1)} ms of runtime CPU each; ` +
+        `${num(h.totalMs)} ms of JavaScript sampled in the app's isolate; written to ${profileOut})\n`,
+    );
+    const rows = (xs: HotSpot[]) => xs.map((x) => [`${num(x.share * 100, 1)} %`, num(x.ms), x.name, x.where]);
+    console.log(table(["inclusive", "ms", "function", "source"], rows(h.inclusive)));
+    console.log("");
+    console.log(table(["self", "ms", "function", "source"], rows(h.self)));
+    report.profile = {
+      rate,
+      seconds: stepSeconds,
+      answered: s.answered,
+      cpuMsPerQuestion: cpuPerQ,
+      file: profileOut,
+      ...h,
+    };
+    await profiled.close(5_000);
+  }
+
   const steps: StepReport[] = [];
   for (let rate = nextRate([], plan); rate !== null; rate = nextRate(steps, plan)) {
     const r0 = sampleRuntime(desk.worker.marker);
@@ -167,42 +202,6 @@ try {
   const knee = findKnee(steps);
   const kneeStep = knee.knee as StepReport | null;
   await traffic.close(quick ? 5_000 : 30_000);
-  if (profileOut) {
-    // One more step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts),
-    // once the ramp's conversations have left memory: workerd's inspector stops answering while the
-    // process holds more than about a thousand descriptors ("overloaded: Too many open files").
-    const settleBy = Date.now() + 120_000;
-    while (sampleRuntime(desk.worker.marker).fds > 500 && Date.now() < settleBy) await sleep(2000);
-    const rate = numArg("profile-rate", kneeStep?.offered ?? plan.start);
-    log(`profiling ${stepSeconds} s at ${rate} questions/s…`);
-    const sources = bundleSources();
-    const prof = await startProfile(desk.worker.marker);
-    const profiled = new Traffic(target, { ...options, seed: seed + 2 });
-    const r0 = sampleRuntime(desk.worker.marker);
-    const s = await profiled.step(rate, stepSeconds);
-    const r1 = sampleRuntime(desk.worker.marker);
-    const profile = await prof.stop();
-    writeFileSync(profileOut, JSON.stringify(profile));
-    const h = hotSpots(profile, 20, sources);
-    const cpuPerQ = s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN;
-    console.log(
-      `\n## Profile (${stepSeconds} s at ${rate} questions/s: ${s.answered} answered, ${num(cpuPerQ, 1)} ms of runtime CPU each; ` +
-        `${num(h.totalMs)} ms of JavaScript sampled in the app's isolate; written to ${profileOut})\n`,
-    );
-    const rows = (xs: HotSpot[]) => xs.map((x) => [`${num(x.share * 100, 1)} %`, num(x.ms), x.name, x.where]);
-    console.log(table(["inclusive", "ms", "function", "source"], rows(h.inclusive)));
-    console.log("");
-    console.log(table(["self", "ms", "function", "source"], rows(h.self)));
-    report.profile = {
-      rate,
-      seconds: stepSeconds,
-      answered: s.answered,
-      cpuMsPerQuestion: cpuPerQ,
-      file: profileOut,
-      ...h,
-    };
-    await profiled.close(5_000);
-  }
   const ordered = [...steps].sort((a, b) => a.offered - b.offered);
   console.log(`\n## Ramp (first-token p95 limit ${DEFAULT_KNEE_RULE.p95LimitMs} ms, ${stepSeconds} s steps)\n`);
   console.log(
