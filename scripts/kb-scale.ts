@@ -201,7 +201,7 @@ console.log(
       "build CPU s",
       "edit CPU s",
       "snapshot MB",
-      "index heap MB",
+      "index in memory MB",
       "load CPU ms",
       "answer CPU p50/p95 ms",
     ],
