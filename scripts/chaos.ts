@@ -72,7 +72,7 @@ try {
     results.storm = await reconnectStorm(target, admin, {
       customers: quick ? 40 : 1000,
       disconnects: quick ? 400 : 10_000,
-      seconds: quick ? 25 : 600,
+      seconds: quick ? 20 : 600,
       thinkMs: quick ? [1500, 4000] : [4000, 12_000],
       questionTimeoutMs: quick ? 45_000 : 120_000,
       questions,
@@ -85,7 +85,7 @@ try {
       customers: quick ? 10 : 30,
       // The ten minutes down, at the policy's scale (1/75): 8 s.
       downMs: 8000,
-      flapMs: quick ? 12_000 : 60_000,
+      flapMs: quick ? 10_000 : 60_000,
       policy: {
         maxAttempts: Number(vars.NOTIFY_MAX_ATTEMPTS),
         baseMs: Number(vars.NOTIFY_RETRY_BASE_MS),
@@ -110,7 +110,7 @@ try {
   if (only.has("kill")) {
     log("kill…");
     const r = await killMidAnswer(desk, {
-      askers: quick ? 16 : 200,
+      askers: quick ? 12 : 60,
       handoffs: quick ? 4 : 20,
       scheduleInMs: 12_000,
       autoResolveMs: Number(vars.AUTO_RESOLVE_MS),
