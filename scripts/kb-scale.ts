@@ -13,7 +13,10 @@
 // A size whose dense weights (features × classes) would not fit in memory is not trained: the line says
 // what it would need. Figures are single-threaded CPU in Node 20 (V8 like workerd's); Cloudflare's
 // limits are per invocation (publish: 5 min of CPU for the KnowledgeDO's alarm; 128 MB per isolate).
-import { writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Article } from "../shared/article.ts";
 import { prng } from "../shared/random.ts";
 import { composeAnswer, decide, loadIndex, retrieve } from "../worker/answer/engine/index.ts";
@@ -97,6 +100,19 @@ const cpuMs = (f: () => void): number => {
   return (d.user + d.system) / 1000;
 };
 
+// --load-only FILE: the child above. Loads one snapshot and prints what the index keeps in memory.
+const only = arg("load-only");
+if (only) {
+  const text = readFileSync(only, "utf8");
+  const base = heap();
+  const c = process.cpuUsage();
+  const kept = loadIndex(JSON.parse(text));
+  const d = process.cpuUsage(c);
+  const mb = heap() - base;
+  console.log(JSON.stringify({ mb: Math.round(mb * 10) / 10, cpuMs: Math.round((d.user + d.system) / 1000), articles: kept.articles.length }));
+  process.exit(0);
+}
+
 type Row = Record<string, number | string | boolean | null>;
 const rows: Row[] = [];
 for (const n of sizes) {
@@ -150,14 +166,23 @@ for (const n of sizes) {
     continue;
   }
 
-  // Loaded in an isolate: parse + loadIndex, and the heap it keeps.
-  const before = heap();
+  // Loaded as an isolate would at a cold start, in a fresh process (this one's heap is full of the
+  // build's garbage): what the index keeps, heap and array buffers, after a full collection.
+  const file = join(tmpdir(), `edgedesk-kb-scale-${process.pid}.json`);
+  writeFileSync(file, snapshotText);
+  const child = spawnSync(
+    process.execPath,
+    ["--expose-gc", "scripts/ts.mjs", "scripts/kb-scale.ts", "--load-only", file],
+    { encoding: "utf8" },
+  );
+  rmSync(file, { force: true });
+  const loaded = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { mb?: number; cpuMs?: number };
+  row.indexMemoryMb = loaded.mb ?? null;
   let index: ReturnType<typeof loadIndex> | null = null;
   const loadCpu = cpuMs(() => {
     index = loadIndex(JSON.parse(snapshotText));
   });
   row.loadCpuMs = Math.round(loadCpu);
-  row.indexHeapMb = Math.round(heap() - before);
   snapshotText = "";
 
   // Answering: retrieve → decide → compose, CPU per question.
@@ -215,7 +240,7 @@ console.log(
         : `not built: ~${num((r.projectedBuildCpuS as number) / 60)} min projected, ${num((r.trainingWeightsMb as number) / 1024, 2)} GB of training weights`,
       num(r.editCpuS as number, 1),
       num(r.snapshotMb as number, 1),
-      num(r.indexHeapMb as number),
+      num(r.indexMemoryMb as number),
       num(r.loadCpuMs as number),
       `${r.answerCpuP50Ms} / ${r.answerCpuP95Ms}`,
     ]),
