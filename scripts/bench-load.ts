@@ -1,5 +1,5 @@
 // `npm run bench:load -- [--quick] [--json FILE] [--soak MIN] [--held N] [--via-proxy] [--start R] [--max R] [--step-s S] [--seed S]
-//                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE]`
+//                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE] [--var KEY=VALUE]`
 //
 // Many customers at once against the real worker under `wrangler dev`, started here on a fresh state
 // directory and stopped at the end (also on a failure or Ctrl-C). Customers ask the shared benchmark's
@@ -8,9 +8,10 @@
 // The question rate climbs in steps until first-token p95 passes 150 ms (or errors pass 1 %, or the
 // desk falls behind), then narrows down on the knee. Then: N idle customer WebSockets held open (the
 // memory each costs once hibernated), and with --soak, MIN minutes at half the knee with resident
-// memory sampled to see whether anything grows. With --profile, one more step at the knee's rate runs
-// with V8's sampling profiler in the app's isolate (through workerd's inspector) and prints where the
-// CPU went, by function and source line; the .cpuprofile opens in Chrome's DevTools.
+// memory sampled to see whether anything grows. With --profile, a step before the ramp (at
+// --profile-rate, default half the first step's rate) runs with V8's sampling profiler in the app's
+// isolate (through workerd's inspector) and prints where the CPU went, by function and source line; the
+// .cpuprofile opens in Chrome's DevTools.
 //
 // Prints a table per phase; --json FILE writes the same as one JSON object. --quick: smaller and
 // shorter (under three minutes here). Customers talk to the app's own workerd, not through wrangler's
@@ -65,7 +66,13 @@ const seed = numArg("seed", 1);
 const log = (s: string) => console.error(s);
 
 // Production's settings except METRICS_D1 (local metrics in D1: production writes them to Analytics Engine).
-const vars = { METRICS_D1: "off" };
+const vars: Record<string, string> = { METRICS_D1: "off" };
+// --var KEY=VALUE (repeatable): a deployment variable for this run, e.g. LOG_LEVEL=warn to see what log lines cost.
+for (const [i, a] of argv.entries())
+  if (a === "--var") {
+    const [k, ...v] = (argv[i + 1] ?? "").split("=");
+    if (k) vars[k] = v.join("=");
+  }
 const started = Date.now();
 const desk = await startDesk({ vars, agents: 4, history: true, viaProxy: argv.includes("--via-proxy") });
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -116,55 +123,17 @@ try {
   // Warm-up: the KB snapshot loads, the isolate's code is compiled; not measured.
   await traffic.step(10, quick ? 3 : 5, 10_000);
 
-  const steps: StepReport[] = [];
-  for (let rate = nextRate([], plan); rate !== null; rate = nextRate(steps, plan)) {
-    const r0 = sampleRuntime(desk.worker.marker);
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
-    loop.reset();
-    const s: StepSamples = await traffic.step(rate, stepSeconds);
-    const r1 = sampleRuntime(desk.worker.marker);
-    const cpu = process.cpuUsage(c0);
-    const ft = summarize(s.firstToken);
-    const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
-    const step: StepReport = {
-      offered: rate,
-      achieved: s.answered / s.seconds,
-      firstTokenP95: ft.p95,
-      asked: s.asked,
-      errors,
-      firstToken: ft,
-      complete: summarize(s.complete),
-      errorKinds: s.errors,
-      opened: s.opened,
-      handoffs: s.handoffs,
-      handoffToAgentP50: summarize(s.handoffToAgent).p50,
-      connected: s.connected,
-      runtimeCores: coresBusy(r0, r1),
-      runtimeCpuMsPerQuestion: s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN,
-      runtimeRssMb: r1.rssMb,
-      runtimeFds: r1.fds,
-      generatorCores: (cpu.user + cpu.system) / 1000 / (performance.now() - w0),
-      generatorLoopP99Ms: loop.percentile(99) / 1e6,
-      verdict: "",
-    };
-    step.verdict = stepVerdict(step) ?? "pass";
-    steps.push(step);
-    log(
-      `  ${rate}/s offered: ${num(step.achieved, 1)}/s answered, first token p50 ${num(ft.p50)} / p95 ${num(ft.p95)} ms, ` +
-        `${errors} errors, runtime ${num(step.runtimeCores, 2)} cores (${num(step.runtimeCpuMsPerQuestion)} ms a question), ${num(step.runtimeRssMb)} MB, ${step.runtimeFds} fds, bench ${num(step.generatorCores, 2)} cores: ${step.verdict}`,
-    );
-  }
-  const knee = findKnee(steps);
-  const kneeStep = knee.knee as StepReport | null;
   if (profileOut) {
-    // One more step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts).
-    const rate = numArg("profile-rate", kneeStep?.offered ?? plan.start);
+    // A step with V8's sampling profiler on in the app's isolate (scripts/lib/load/inspector.ts), before
+    // the ramp: once the runtime has held more than about a thousand descriptors (the ramp's top steps)
+    // workerd logs "overloaded: Too many open files" and its inspector stops answering.
+    const rate = numArg("profile-rate", Math.max(1, Math.round(plan.start / 2)));
     log(`profiling ${stepSeconds} s at ${rate} questions/s…`);
     const sources = bundleSources();
     const prof = await startProfile(desk.worker.marker);
+    const profiled = new Traffic(target, { ...options, seed: seed + 2 });
     const r0 = sampleRuntime(desk.worker.marker);
-    const s = await traffic.step(rate, stepSeconds);
+    const s = await profiled.step(rate, stepSeconds);
     const r1 = sampleRuntime(desk.worker.marker);
     const profile = await prof.stop();
     writeFileSync(profileOut, JSON.stringify(profile));
@@ -186,7 +155,52 @@ try {
       file: profileOut,
       ...h,
     };
+    await profiled.close(5_000);
   }
+
+  const steps: StepReport[] = [];
+  for (let rate = nextRate([], plan); rate !== null; rate = nextRate(steps, plan)) {
+    const r0 = sampleRuntime(desk.worker.marker);
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    loop.reset();
+    const s: StepSamples = await traffic.step(rate, stepSeconds);
+    const r1 = sampleRuntime(desk.worker.marker);
+    const cpu = process.cpuUsage(c0);
+    const ft = summarize(s.firstToken);
+    // A copy: questions of this step that fail later (past the step's drain) are not counted in it.
+    const errorKinds = { ...s.errors };
+    const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
+    const step: StepReport = {
+      offered: rate,
+      achieved: s.answered / s.seconds,
+      firstTokenP95: ft.p95,
+      asked: s.asked,
+      errors,
+      firstToken: ft,
+      complete: summarize(s.complete),
+      errorKinds,
+      opened: s.opened,
+      handoffs: s.handoffs,
+      handoffToAgentP50: summarize(s.handoffToAgent).p50,
+      connected: s.connected,
+      runtimeCores: coresBusy(r0, r1),
+      runtimeCpuMsPerQuestion: s.answered ? (r1.cpuMs - r0.cpuMs) / s.answered : Number.NaN,
+      runtimeRssMb: r1.rssMb,
+      runtimeFds: r1.fds,
+      generatorCores: (cpu.user + cpu.system) / 1000 / (performance.now() - w0),
+      generatorLoopP99Ms: loop.percentile(99) / 1e6,
+      verdict: "",
+    };
+    step.verdict = stepVerdict(step) ?? "pass";
+    steps.push(step);
+    log(
+      `  ${rate}/s offered: ${num(step.achieved, 1)}/s answered, first token p50 ${num(ft.p50)} / p95 ${num(ft.p95)} ms, ` +
+        `${errors} errors, runtime ${num(step.runtimeCores, 2)} cores (${num(step.runtimeCpuMsPerQuestion)} ms a question), ${num(step.runtimeRssMb)} MB, ${step.runtimeFds} fds, bench ${num(step.generatorCores, 2)} cores: ${step.verdict}`,
+    );
+  }
+  const knee = findKnee(steps);
+  const kneeStep = knee.knee as StepReport | null;
   await traffic.close(quick ? 5_000 : 30_000);
   const ordered = [...steps].sort((a, b) => a.offered - b.offered);
   console.log(`\n## Ramp (first-token p95 limit ${DEFAULT_KNEE_RULE.p95LimitMs} ms, ${stepSeconds} s steps)\n`);
@@ -279,6 +293,7 @@ try {
           "KB per socket (awake)",
           "KB per socket (idle)",
           "woken sockets answered",
+          "runtime fds (most) / limit",
         ],
         [
           [
@@ -291,6 +306,7 @@ try {
             num(held.kbPerConnectionAwake, 1),
             num(held.kbPerConnection, 1),
             `${held.wokeAnswered}/${held.wokeAsked}`,
+            `${held.maxFds} / ${held.fdLimits.join(", ")}`,
           ],
         ],
       ),

@@ -1,5 +1,5 @@
 // A deterministic synthetic KB for load measurements: `node scripts/ts.mjs scripts/gen-kb.ts --out DIR
-// [--count 1000] [--seed 7]`. Articles are products × topics written from a fixed phrase bank, so the
+// [--count 1000] [--seed 7]` (up to 8,000: products × topics × editions). Articles are products × topics written from a fixed phrase bank, so the
 // same arguments always give byte-identical files and the vocabulary grows the way a real multi-product
 // help centre's does (shared words, product names, topic words), not like random strings.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -350,6 +350,13 @@ const DETAILS = [
   "If you see an error about {word}, update the app and try again.",
 ];
 
+/**
+ * Beyond the first 1,000 articles (every product × topic once), each product comes in editions with
+ * articles of their own: ids and titles stay distinct and the vocabulary keeps growing a little, as a
+ * multi-product, multi-edition help centre's does. The first 1,000 are unchanged.
+ */
+const EDITIONS = ["", "Business", "Plus", "Kids", "Lite", "Pro", "Family", "Student"];
+
 function article(product: string, topic: Topic, rand: () => number, pIndex: number): Article {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const fill = (s: string) =>
@@ -392,12 +399,28 @@ function article(product: string, topic: Topic, rand: () => number, pIndex: numb
 export function generateKb(count: number, seed: number): Article[] {
   const rand = prng(seed);
   const out: Article[] = [];
-  for (let i = 0; out.length < count && i < PRODUCTS.length * TOPICS.length; i++) {
+  const perEdition = PRODUCTS.length * TOPICS.length;
+  for (let i = 0; out.length < count && i < perEdition * EDITIONS.length; i++) {
+    const e = Math.floor(i / perEdition);
     const p = i % PRODUCTS.length;
-    const t = Math.floor(i / PRODUCTS.length);
-    out.push(article(PRODUCTS[p] as string, TOPICS[t] as Topic, rand, p));
+    const t = Math.floor((i % perEdition) / PRODUCTS.length);
+    const product = e === 0 ? (PRODUCTS[p] as string) : `${PRODUCTS[p]} ${EDITIONS[e]}`;
+    out.push(article(product, TOPICS[t] as Topic, rand, p));
   }
   return out;
+}
+
+/** The topic words of a generated article's topic, by its slug (scripts/kb-scale.ts writes tickets from them). */
+export function topicOf(articleId: string): { title: string; words: string[]; product: string } | null {
+  for (const t of TOPICS) {
+    if (!articleId.endsWith(`-${t.slug}`)) continue;
+    const slug = articleId.slice(0, -(t.slug.length + 1));
+    const name = [...PRODUCTS.flatMap((p) => EDITIONS.map((e) => (e ? `${p} ${e}` : p)))].find(
+      (n) => n.toLowerCase().replace(/[^a-z0-9]+/g, "-") === slug,
+    );
+    return { title: t.title, words: t.words, product: name ?? slug };
+  }
+  return null;
 }
 
 if (process.argv[1]?.includes("gen-kb")) {

@@ -38,7 +38,9 @@ import { reply } from "./replies.ts";
 const NOT_A_FAILURE = new Set(["small-talk", "out-of-scope", "language-not-covered", "clarify"]);
 
 export type BotOptions = {
+  /** Pacing of an extractive answer: ms per word (STREAM_DELAY_MS). */
   streamDelayMs: number;
+  /** Words per `delta` frame; the pause after a frame is `streamDelayMs` per word in it. */
   wordsPerChunk: number;
   routing?: Matrix;
   /** How long a handoff may wait for the LLM summary, from its start, before queueing with the extractive one. */
@@ -60,6 +62,8 @@ export type BotOutside = {
   defer?(p: Promise<unknown>): void;
   /** The bot stopped thinking: its first word is out (or the turn ended without one). */
   thought?(): void;
+  /** The bot has no question left to answer (timers.ts may relax the safety wake). */
+  idle?(): void;
   /** The business hours of the desk a handoff to `team` lands on (worker/hours/desk.ts); absent: always open. */
   desk?(team: string): Promise<Desk>;
   /** Definitions and calls of the workspace's actions (worker/actions/); absent: articles naming one are quoted. */
@@ -176,6 +180,11 @@ export class Bot {
     return this.store.meta() !== null && this.store.pending().length > 0;
   }
 
+  /** A question of this instance's is still being answered (in memory: no query). */
+  busy(): boolean {
+    return this.thinking || this.streaming !== null || this.queued.size > 0;
+  }
+
   /** The customer asked for a person (a button, a frame, the REST channel). */
   requestHandoff(reason = "customer-requested"): Promise<void> {
     return this.enqueue(async () => {
@@ -205,6 +214,7 @@ export class Bot {
       this.store.removePending(q.id);
       this.queued.delete(q.id);
       this.doneThinking();
+      if (!this.busy()) this.out.idle?.();
     }
   }
 
@@ -322,7 +332,8 @@ export class Bot {
         this.streaming.text += piece;
         this.out.broadcast({ t: "delta", id, offset, text: piece });
         this.doneThinking();
-        if (typeof text === "string" && this.opts.streamDelayMs > 0) await this.out.sleep(this.opts.streamDelayMs);
+        if (typeof text === "string" && this.opts.streamDelayMs > 0)
+          await this.out.sleep(this.opts.streamDelayMs * this.opts.wordsPerChunk);
       }
       const sources = citedSources ? citedSources() : extra.sources;
       before?.(id);

@@ -149,6 +149,11 @@ export class Engine implements BotHost {
     return this.bot.hasPending();
   }
 
+  /** The bot is answering something right now (bot.ts `busy`). */
+  botBusy(): boolean {
+    return this.bot.busy();
+  }
+
   /** The customer pressed "talk to a person". */
   requestHandoff(reason = "customer-requested"): Promise<void> {
     return this.bot.requestHandoff(reason);

@@ -46,6 +46,15 @@ export class Store {
   private metaCache: Meta | null = null;
   private erasedCache: number | null | undefined;
   private versionCache: number | null = null;
+  /**
+   * The log's end, kept in memory: the outbox asks for it for every follower on every event, and the
+   * alarm for the last event's time. Only `append` and `replaceLog` write events; erasure resets it.
+   */
+  private seqCache: { agent: number | null; customer: number | null; lastAt: number | null } = {
+    agent: null,
+    customer: null,
+    lastAt: null,
+  };
   constructor(private readonly sql: Sql) {
     migrate(sql);
   }
@@ -71,6 +80,7 @@ export class Store {
     this.sql("INSERT OR REPLACE INTO meta (k, v) VALUES ('erased', ?)", String(at));
     this.metaCache = null;
     this.versionCache = null;
+    this.seqCache = { agent: null, customer: null, lastAt: null };
     this.erasedCache = at;
   }
 
@@ -179,6 +189,10 @@ export class Store {
     )[0];
     if (!row) throw new Error("insert returned no seq");
     this.bump();
+    // The newest event is the log's end (seqs only grow), and the customer's end when they may see it.
+    this.seqCache.agent = row.seq;
+    if (!("audience" in event && event.audience)) this.seqCache.customer = row.seq;
+    this.seqCache.lastAt = event.at;
     return { event: { ...event, seq: row.seq } as ConversationEvent, duplicate: false };
   }
 
@@ -188,6 +202,7 @@ export class Store {
    */
   replaceLog(events: ConversationEvent[]): void {
     if (this.erasedAt() !== null) throw new ConversationErased();
+    this.seqCache = { agent: null, customer: null, lastAt: null };
     this.sql("DELETE FROM events");
     for (const e of events) {
       const { seq, ...rest } = e;
@@ -274,10 +289,20 @@ export class Store {
 
   /** A customer's last seq is that of the last event they can see. */
   lastSeq(reader: Reader = "agent"): number {
-    return (
+    const key = reader === "customer" ? "customer" : "agent";
+    const cached = this.seqCache[key];
+    if (cached !== null) return cached;
+    const seq =
       this.sql<{ s: number | null }>(
         `SELECT MAX(seq) AS s FROM events ${reader === "customer" ? "WHERE audience IS NULL" : ""}`,
-      )[0]?.s ?? 0
-    );
+      )[0]?.s ?? 0;
+    this.seqCache[key] = seq;
+    return seq;
+  }
+
+  /** When the newest event happened (epoch ms), or 0 for an empty log: how long the conversation has been quiet. */
+  lastEventAt(): number {
+    if (this.seqCache.lastAt === null) this.seqCache.lastAt = this.events(this.lastSeq() - 1, 1)[0]?.at ?? 0;
+    return this.seqCache.lastAt;
   }
 }

@@ -79,6 +79,12 @@ export class Outbox {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private stopped = false;
+  /**
+   * The cursor rows as this instance last wrote or read them. Only this instance writes its table, so
+   * the copy is exact; it spares a query per follower on every event (every kick asks each follower
+   * whether it is behind), which was a tenth of a conversation's CPU under load (docs/performance.md).
+   */
+  private readonly rows = new Map<string, Row>();
 
   constructor(
     private readonly sql: CursorSql,
@@ -89,6 +95,8 @@ export class Outbox {
     private readonly now: () => number = Date.now,
     /** Earlier per-follower cursors, from before the outbox (analytics_cursor, notify_cursor). */
     private readonly legacy: (name: string) => number | null = () => null,
+    /** Every follower has caught up with the log and none waits for a retry (timers.ts relaxes its safety wake). */
+    private readonly caughtUp: () => void = () => undefined,
   ) {
     this.schema();
   }
@@ -106,6 +114,15 @@ export class Outbox {
   /** After the object's storage was deleted (erasure): the table again, empty, and nothing runs. */
   stop(): void {
     this.stopped = true;
+    this.rows.clear();
+  }
+
+  /**
+   * Forgets the in-memory copy of the cursor rows: the alarm, where retries fall due, reads them afresh,
+   * so a row changed outside this instance (an operator's fix, a test) is seen there at the latest.
+   */
+  reload(): void {
+    this.rows.clear();
   }
 
   /** Starts every follower that is behind and not waiting for a retry; returns without waiting. */
@@ -125,6 +142,16 @@ export class Outbox {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** No follower running or behind, none waiting for a retry (from the rows in memory: no query). */
+  settled(): boolean {
+    if (this.running.size) return false;
+    if (!this.log.meta() || this.log.erasedAt() !== null) return false;
+    return this.followers.every((f) => {
+      const row = this.row(f);
+      return row.retry_at === null && !this.behind(f, row);
+    });
+  }
+
   /** Whether any follower is behind: a fresh instance wakes itself to catch up (see the DO's constructor). */
   pending(): boolean {
     if (!this.log.meta() || this.log.erasedAt() !== null) return false;
@@ -139,8 +166,10 @@ export class Outbox {
 
   /** A new conversation: every follower starts at its beginning (before its first event is stored). */
   begin(): void {
-    for (const f of this.followers)
+    for (const f of this.followers) {
       this.sql.exec("INSERT OR IGNORE INTO outbox (follower, cursor, runs) VALUES (?, 0, 0)", f.name);
+      this.rows.delete(f.name);
+    }
   }
 
   /**
@@ -159,6 +188,7 @@ export class Outbox {
       name,
       cursor,
     );
+    this.rows.delete(name);
   }
 
   /** How far each follower got, for tests and the operator. */
@@ -182,16 +212,23 @@ export class Outbox {
    * webhooks or mail. State followers, and followers that backfill, start at 0 and see the whole log once.
    */
   private row(f: Follower): Row {
+    const cached = this.rows.get(f.name);
+    if (cached) return cached;
     const found = this.sql
       .exec<Row>("SELECT follower, cursor, runs, attempts, retry_at FROM outbox WHERE follower = ?", f.name)
       .toArray()[0];
-    if (found) return found;
+    if (found) {
+      this.rows.set(f.name, found);
+      return found;
+    }
     const last = this.log.lastSeq();
     const fromStart = f.kind === "state" || last === 0 || f.backfill === true;
     const start = fromStart ? 0 : (this.legacy(f.name) ?? last);
     const runs = f.kind === "events" && !fromStart ? 1 : 0;
     this.sql.exec("INSERT OR IGNORE INTO outbox (follower, cursor, runs) VALUES (?, ?, ?)", f.name, start, runs);
-    return { follower: f.name, cursor: start, runs, attempts: 0, retry_at: null };
+    const row = { follower: f.name, cursor: start, runs, attempts: 0, retry_at: null };
+    this.rows.set(f.name, row);
+    return row;
   }
 
   private start(f: Follower): void {
@@ -203,7 +240,10 @@ export class Outbox {
     // own (a note) kicks the outbox again, and must find itself running rather than start twice.
     const p = Promise.resolve()
       .then(() => this.loop(f))
-      .finally(() => this.running.delete(f.name));
+      .finally(() => {
+        this.running.delete(f.name);
+        if (!this.stopped && this.settled()) this.caughtUp();
+      });
     this.running.set(f.name, p);
   }
 
@@ -230,6 +270,8 @@ export class Outbox {
         const attempts = row.attempts + 1;
         const at = this.now() + (RETRY_MS[Math.min(attempts, RETRY_MS.length) - 1] ?? 600_000);
         this.sql.exec("UPDATE outbox SET attempts = ?, retry_at = ? WHERE follower = ?", attempts, at, f.name);
+        const now = this.rows.get(f.name);
+        if (now) this.rows.set(f.name, { ...now, attempts, retry_at: at });
         console.error(
           JSON.stringify({ at: "outbox", follower: f.name, conversation: m.id, attempts, error: String(e) }),
         );
@@ -242,6 +284,16 @@ export class Outbox {
         next,
         f.name,
       );
+      // The row as the statement left it; a copy dropped meanwhile (skipTo, begin) is read again when needed.
+      const now = this.rows.get(f.name);
+      if (now)
+        this.rows.set(f.name, {
+          ...now,
+          cursor: Math.max(now.cursor, next),
+          runs: now.runs + 1,
+          attempts: 0,
+          retry_at: null,
+        });
     }
   }
 }

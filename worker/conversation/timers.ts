@@ -11,7 +11,7 @@ import type { Outbox } from "./outbox.ts";
 /** After a write, the alarm wakes the object this soon at the latest, should it die before its followers ran. */
 export const SAFETY_WAKE_MS = 10_000;
 
-export type AlarmStorage = Pick<DurableObjectStorage, "getAlarm" | "setAlarm">;
+export type AlarmStorage = Pick<DurableObjectStorage, "getAlarm" | "setAlarm" | "deleteAlarm">;
 
 export class Timers {
   constructor(
@@ -34,7 +34,29 @@ export class Timers {
   changed(): void {
     if (this.engine().bot.thinking) this.held = true;
     else this.outbox().kick();
-    this.wake(Math.min(Date.now() + SAFETY_WAKE_MS, this.autoResolveAt() ?? Number.POSITIVE_INFINITY));
+    const safety = Date.now() + SAFETY_WAKE_MS;
+    const quiet = this.autoResolveAt();
+    if (quiet !== null && quiet <= safety) this.wake(quiet);
+    else this.wake(safety, true);
+  }
+
+  /**
+   * Every follower caught up (the outbox calls this), or the bot finished a question: the safety wake has done its job unless the bot is still answering (a
+   * question waits in `pending` until its reply is stored) or something else is due first. The alarm
+   * moves to the next real deadline (auto-resolve, a retry, something set for later) or goes, so an
+   * idle conversation is not woken ten seconds after every burst only to find nothing to do (it was
+   * one alarm, and a fresh instance when it had been evicted, per conversation: docs/performance.md).
+   */
+  caughtUp(): void {
+    if (!this.safetyArmed || this.engine().botBusy() || !this.outbox().settled()) return;
+    const next = [this.outbox().nextRetry(), this.autoResolveAt(), this.later()?.nextDue() ?? null].filter(
+      (t): t is number => t !== null,
+    );
+    const at = next.length ? Math.max(Math.min(...next), Date.now() + 1000) : null;
+    if (at !== null && this.armed !== null && at <= this.armed) return;
+    this.safetyArmed = false;
+    this.armed = at;
+    this.waitUntil(at === null ? this.storage.deleteAlarm() : this.storage.setAlarm(at));
   }
 
   /** The bot's first word is out: what waited runs now. */
@@ -51,10 +73,14 @@ export class Timers {
    */
   private armed: number | null = null;
 
-  /** The alarm at `at`, unless it is set earlier already. */
-  wake(at: number): void {
+  /** The alarm this instance armed is the safety wake of `changed()`, no deadline of its own. */
+  private safetyArmed = false;
+
+  /** The alarm at `at`, unless it is set earlier already; `safety`: only the safety wake. */
+  wake(at: number, safety = false): void {
     if (this.armed !== null && this.armed <= at) return;
     this.armed = at;
+    this.safetyArmed = safety;
     const set = async () => {
       const current = await this.storage.getAlarm();
       if (current === null || current > at) await this.storage.setAlarm(at);
@@ -66,6 +92,8 @@ export class Timers {
   async alarm(): Promise<void> {
     // The alarm that woke us is spent; whatever runs now sets the next one.
     this.armed = null;
+    this.safetyArmed = false;
+    this.outbox().reload();
     const engine = this.engine();
     if (engine.hasPending()) await engine.resumePending();
     await this.outbox().flush();
@@ -91,7 +119,6 @@ export class Timers {
   private autoResolveAt(): number | null {
     const m = this.store.meta();
     if (!this.autoResolveMs || m?.state !== "bot") return null;
-    const lastAt = this.store.events(this.store.lastSeq() - 1, 1)[0]?.at ?? 0;
-    return lastAt + this.autoResolveMs;
+    return this.store.lastEventAt() + this.autoResolveMs;
   }
 }

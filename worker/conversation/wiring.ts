@@ -96,6 +96,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
       ...(summarizer ? { summarize: summarizer.summarize } : {}),
       defer: (p) => ctx.waitUntil(p.catch(quietIfErased)),
       thought: () => timers.thought(),
+      idle: () => timers.caughtUp(),
       changed: () => timers.changed(),
       settle: () => outbox.flush(),
       handover: (item) => inboxOf(env, workspace()).handover(item, workspace()),
@@ -105,7 +106,10 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     },
     {
       streamDelayMs: Number(env.STREAM_DELAY_MS ?? 12),
-      wordsPerChunk: 1,
+      // Four words a frame at the same reading pace (a frame every ~48 ms): a frame costs the object a
+      // broadcast to every socket and stream, and a word a frame was a quarter of its CPU under load
+      // (docs/performance.md).
+      wordsPerChunk: 4,
       routing: loadMatrix(env),
       ...(summarizer ? { summaryWaitMs: summarizer.settings.waitMs } : {}),
       ...(env.AGENT_LOCALE ? { agentLocale: env.AGENT_LOCALE } : {}),
@@ -133,6 +137,7 @@ export function wire(ctx: DurableObjectState, env: Env): Parts {
     (at) => timers.wake(at),
     Date.now,
     (name) => legacyCursor(ctx.storage.sql, name),
+    () => timers.caughtUp(),
   );
   const agentLocale = (env.AGENT_LOCALE ?? "en").slice(0, 2).toLowerCase();
   sends = new Sends(

@@ -155,6 +155,7 @@ export async function killMidAnswer(first: Desk, o: KillOptions): Promise<Scenar
   await quiesce(admin, everyone, 120_000);
 
   // Timers: wait (bounded) until each has fired.
+  let inboxOfHanded: string[] = [];
   const deadline = Date.now() + Math.max(60_000, o.autoResolveMs * 4);
   const check = async () => {
     const slaHooks = new Map<string, Set<string>>();
@@ -167,6 +168,12 @@ export async function killMidAnswer(first: Desk, o: KillOptions): Promise<Scenar
     const inbox = (await asAgent("GET", "/api/inbox")) as { items: unknown[] };
     const items = inbox.items.map((x) => inboxItemSchema.parse(x));
     const breached = handed.filter((h) => items.find((it) => it.id === h.c.id)?.slaState === "breached").length;
+    inboxOfHanded = handed.map((h) => {
+      const it = items.find((x) => x.id === h.c.id);
+      return it
+        ? `${it.state} ${it.slaState ?? "-"} due ${it.slaDueAt ? new Date(it.slaDueAt).toISOString() : "-"} ${it.assignee?.name ?? "unassigned"}`
+        : "not in the inbox";
+    });
     const reminders = reminderListSchema.parse(await asAgent("GET", "/api/inbox/reminders")).reminders;
     const remindersDue = handed.filter(
       (h) => reminders.filter((r) => r.conversationId === h.c.id && r.state === "due").length === 1,
@@ -258,9 +265,7 @@ export async function killMidAnswer(first: Desk, o: KillOptions): Promise<Scenar
     },
     details: [
       ...v.details,
-      ...(timersOk
-        ? []
-        : [`timers: ${JSON.stringify(timers)} of ${handed.length} handed off, ${askers.length} askers`]),
+      ...(timersOk ? [] : [`timers: ${JSON.stringify(timers)} of ${handed.length} handed off`, ...inboxOfHanded]),
     ],
   };
 }

@@ -48,7 +48,7 @@ export async function publishUnderLoad(target: Target, admin: Admin, o: PublishO
   // Arrivals keep their pace while the job runs (no waiting for answers between polls); a slow answer's
   // timings still land in the phase it was asked in.
   const phase = async (seconds: number, drainMs = 20_000) => traffic.step(o.rate, seconds, drainMs);
-  const before = await phase(8);
+  const before = await phase(5);
   o.log(`  publish: ${articles.length} articles as a job, customers asking ${o.rate}/s`);
   const started = Date.now();
   let job = kbJobSchema.parse(await call("PUT", "/admin/v1/kb/articles?wait=0", { articles, replace: true }));
@@ -60,7 +60,7 @@ export async function publishUnderLoad(target: Target, admin: Admin, o: PublishO
     if (++polls % 5 === 0) o.log(`  publish: ${job.stage} ${Math.round(job.progress * 100)} %`);
   }
   const buildSeconds = (Date.now() - started) / 1000;
-  const after = await phase(8, 60_000);
+  const after = await phase(5, 60_000);
   await traffic.close(10_000);
   const finished = traffic.finished;
   await quiesce(admin, finished, 30_000);

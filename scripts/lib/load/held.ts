@@ -4,7 +4,7 @@
 // runtime's resident memory is read before, right after connecting, and after the objects had time to
 // hibernate; at the end a few of them ask a question, to show the sockets still work.
 import { SimCustomer, type Target } from "./customer.ts";
-import { type RuntimeSample, sampleRuntime } from "./procstat.ts";
+import { raiseFdLimit, type RuntimeSample, sampleRuntime } from "./procstat.ts";
 
 export type HeldResult = {
   connections: number;
@@ -21,6 +21,9 @@ export type HeldResult = {
   /** Of the questions asked on held sockets at the end: answered / asked. */
   wokeAnswered: number;
   wokeAsked: number;
+  /** The runtime's open-files limits during the test (raised for it when allowed), and the most it held. */
+  fdLimits: number[];
+  maxFds: number;
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -30,7 +33,10 @@ export async function holdConnections(
   marker: string,
   o: { count: number; concurrency: number; idleSeconds: number; question: string; log: (s: string) => void },
 ): Promise<HeldResult> {
+  // Each socket holds a descriptor or two in workerd, and each awake conversation its SQLite files.
+  const fdLimits = raiseFdLimit(marker, Math.max(65_536, o.count * 4));
   const before: RuntimeSample = sampleRuntime(marker);
+  let maxFds = before.fds;
   const held: SimCustomer[] = [];
   let failed = 0;
   let next = 0;
@@ -38,7 +44,8 @@ export async function holdConnections(
   let lastLog = 0;
   await Promise.all(
     Array.from({ length: o.concurrency }, async () => {
-      while (next < o.count) {
+      // Past a few percent of failures (the runtime out of descriptors, say) more attempts only take time.
+      while (next < o.count && failed <= Math.max(50, o.count * 0.05)) {
         next++;
         // Never reconnects by itself within the test: a dropped socket shows as a smaller count.
         const c = new SimCustomer(target, "ws", [1000, 3000]);
@@ -51,6 +58,7 @@ export async function holdConnections(
         }
         if (Date.now() - lastLog > 5000) {
           lastLog = Date.now();
+          maxFds = Math.max(maxFds, sampleRuntime(marker).fds);
           o.log(`  held: ${held.length}/${o.count} connected, ${failed} failed`);
         }
       }
@@ -58,6 +66,7 @@ export async function holdConnections(
   );
   const connectSeconds = (Date.now() - t0) / 1000;
   const connected = sampleRuntime(marker);
+  maxFds = Math.max(maxFds, connected.fds);
   o.log(`  held: ${held.length} connected in ${connectSeconds.toFixed(1)} s; idle ${o.idleSeconds} s for hibernation`);
   await sleep(o.idleSeconds * 1000);
   const idle = sampleRuntime(marker);
@@ -88,5 +97,7 @@ export async function holdConnections(
     kbPerConnectionAwake: ((connected.rssMb - before.rssMb) * 1024) / n,
     wokeAnswered: answered,
     wokeAsked: wake.length,
+    fdLimits,
+    maxFds,
   };
 }

@@ -218,3 +218,52 @@ export function bundleSources(dir = ".wrangler/tmp"): (f: CallFrame) => string |
   }
   return (f) => (map && f.url === "index.js" ? map(f.lineNumber + 1) : null);
 }
+
+/**
+ * Who calls a hot function: the samples under frames matching `where` (source position from
+ * `sources`), added up by the nearest caller frame of another function. Answers "which queries are
+ * those `exec` calls" without reading a flame graph.
+ */
+export function callersOf(
+  p: CpuProfile,
+  matches: (f: CallFrame, where: string | null) => boolean,
+  sources: (f: CallFrame) => string | null,
+  top = 15,
+): HotSpot[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, HotSpot>();
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const ms = (p.timeDeltas[i] ?? 0) / 1000;
+    // The innermost matching frame of this sample, then its first caller that is not itself.
+    let hit: ProfileNode | undefined;
+    for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const n = byId.get(id) as ProfileNode;
+      if (matches(n.callFrame, sources(n.callFrame))) {
+        hit = n;
+        break;
+      }
+    }
+    if (!hit) continue;
+    total += ms;
+    let up = parent.get(hit.id);
+    while (up !== undefined && keyOf((byId.get(up) as ProfileNode).callFrame) === keyOf(hit.callFrame))
+      up = parent.get(up);
+    const f = up === undefined ? hit.callFrame : (byId.get(up) as ProfileNode).callFrame;
+    const k = keyOf(f);
+    const h = out.get(k) ?? {
+      name: f.functionName || "(anonymous)",
+      where: sources(f) ?? k.slice(k.indexOf("@") + 1),
+      ms: 0,
+      share: 0,
+    };
+    h.ms += ms;
+    out.set(k, h);
+  }
+  return [...out.values()]
+    .map((h) => ({ ...h, share: total ? h.ms / total : 0 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, top);
+}

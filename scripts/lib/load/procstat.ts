@@ -5,6 +5,7 @@
 // `wrangler dev` runs two workerd processes: one serves the public port with wrangler's proxy worker
 // (it buffers requests across reloads; Cloudflare has nothing like it), the other runs the app and
 // listens on a port of its own. Both count as "the runtime" here; `direct` lets a bench skip the proxy.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { processesMarked } from "../procs.ts";
 import { WORKER_MARKER } from "../worker.ts";
@@ -122,4 +123,22 @@ export async function directUrl(marker: string, publicPort: number): Promise<str
     }
   }
   return null;
+}
+
+/** The soft limit on open files of a process (/proc/<pid>/limits), or null. */
+export function fdLimit(pid: number): number | null {
+  const m = /^Max open files\s+(\d+)/m.exec(read(`/proc/${pid}/limits`) ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Raises the open-files limit of the runtime's processes to `n` when it is lower (`prlimit`, which needs
+ * the right to raise a hard limit: root, or CAP_SYS_RESOURCE). Returns the limits after.
+ */
+export function raiseFdLimit(marker: string, n: number): number[] {
+  return sampleRuntime(marker).processes.map((p) => {
+    const now = fdLimit(p.pid) ?? 0;
+    if (now < n) spawnSync("prlimit", ["--pid", String(p.pid), `--nofile=${n}:${n}`], { stdio: "ignore" });
+    return fdLimit(p.pid) ?? 0;
+  });
 }
