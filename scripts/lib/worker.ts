@@ -161,6 +161,8 @@ async function spawnWrangler(
     killMarked(WORKER_MARKER, marker);
   };
   const url = `http://127.0.0.1:${port}`;
+  // wrangler's "Ready on <url>" line; with FORCE_COLOR (npm test sets it) the URL comes in colour codes.
+  const ready = new RegExp(`Ready on \\S*http://127\\.0\\.0\\.1:${port}(?!\\d)`);
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -171,7 +173,7 @@ async function spawnWrangler(
       try {
         // Only once this wrangler says it listens: until then the port may answer for another worker
         // that won the race for it (this one then exits with "Address already in use").
-        if (log.includes(`Ready on ${url}`) && (await fetch(`${url}/health`)).ok) break;
+        if (ready.test(log) && (await fetch(`${url}/health`)).ok) break;
       } catch {
         // not listening yet
       }
