@@ -77,8 +77,12 @@ export async function connect(path: string, headers: Record<string, string> = { 
     frames.push(JSON.parse(e.data) as ServerFrame);
     for (const w of waiters.splice(0)) w();
   });
-  /** Resolves with all frames so far once `pred` holds for one of them. */
-  async function until(pred: (f: ServerFrame) => boolean, ms = 5000): Promise<ServerFrame[]> {
+  /**
+   * Resolves with all frames so far once `pred` holds for one of them. `ms` only bounds a hang (no test
+   * expects it to run out): with other suites on the 2 cores (load 13-15) a bot turn once took over the
+   * 5 s this was, in routing.test.ts; the tests' own limit is 20 s.
+   */
+  async function until(pred: (f: ServerFrame) => boolean, ms = 15_000): Promise<ServerFrame[]> {
     const deadline = Date.now() + ms;
     while (!frames.some(pred)) {
       if (Date.now() > deadline) throw new Error(`timed out; frames: ${JSON.stringify(frames).slice(0, 1500)}`);
