@@ -36,8 +36,8 @@ button { background: lime !important; } textarea, input { display: none !importa
 }
 
 /**
- * Starts the worker (fresh state), the host page and Chromium, in that order. Whatever step throws,
- * what the earlier steps started is stopped before the error goes on: a failed launch leaves no
+ * Starts Chromium and, meanwhile, the worker (fresh state) and the host page. Whatever step throws,
+ * what the others started is stopped before the error goes on: a failed launch leaves no
  * `wrangler dev` or workerd behind.
  */
 export async function startHarness(
@@ -55,6 +55,10 @@ export async function startHarness(
     }
   };
   try {
+    // Chromium starts while the worker does (each takes a while, neither needs the other).
+    const launching = launchChromium();
+    launching.catch(() => undefined); // awaited below; a failure is thrown there
+    undo.push(async () => (await launching.catch(() => null))?.close());
     const state = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
     undo.push(() => rmSync(state, { recursive: true, force: true }));
     const worker = await startWorker({ persistTo: state, quiet: true, vars: { STREAM_DELAY_MS: "15", ...vars } });
@@ -74,8 +78,7 @@ export async function startHarness(
       await admin(worker, "POST", inDemo("/admin/v1/agents"), AGENT);
       await admin(worker, "PUT", inDemo(`/admin/v1/sites/${SITE}`), { name: "Acme shop", allowedOrigins: [hostUrl] });
     }
-    const browser = await launchChromium();
-    undo.push(() => browser.close());
+    const browser = await launching;
     return { worker, host, hostUrl, browser, stop };
   } catch (e) {
     await stop();

@@ -24,7 +24,10 @@ const tempState = () => {
   return d;
 };
 
+// As under `npm test` (scripts/test.ts sets it): wrangler then prints its "Ready on" URL in colour codes.
+const savedColor = process.env.FORCE_COLOR;
 beforeAll(async () => {
+  process.env.FORCE_COLOR = "1";
   other = createServer((_req, res) => res.end("ok"));
   otherPort = Number(new URL(await listen(other)).port);
 });
@@ -33,6 +36,8 @@ afterEach(async () => {
   worker = undefined;
 });
 afterAll(async () => {
+  if (savedColor === undefined) delete process.env.FORCE_COLOR;
+  else process.env.FORCE_COLOR = savedColor;
   await new Promise<void>((r) => other.close(() => r()));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
