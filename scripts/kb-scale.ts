@@ -109,7 +109,13 @@ if (only) {
   const kept = loadIndex(JSON.parse(text));
   const d = process.cpuUsage(c);
   const mb = heap() - base;
-  console.log(JSON.stringify({ mb: Math.round(mb * 10) / 10, cpuMs: Math.round((d.user + d.system) / 1000), articles: kept.articles.length }));
+  console.log(
+    JSON.stringify({
+      mb: Math.round(mb * 10) / 10,
+      cpuMs: Math.round((d.user + d.system) / 1000),
+      articles: kept.articles.length,
+    }),
+  );
   process.exit(0);
 }
 
