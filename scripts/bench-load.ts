@@ -1,4 +1,4 @@
-// `npm run bench:load -- [--quick] [--json FILE] [--soak MIN] [--held N] [--via-proxy] [--start R] [--max R] [--step-s S] [--seed S]
+// `npm run bench:load -- [--quick] [--json FILE] [--soak MIN [--soak-rate R]] [--held N] [--via-proxy] [--start R] [--max R] [--step-s S] [--seed S]
 //                        [--profile FILE.cpuprofile [--profile-rate R]] [--worker-log FILE] [--var KEY=VALUE]`
 //
 // Many customers at once against the real worker under `wrangler dev`, started here on a fresh state
@@ -62,6 +62,10 @@ const plan: RampPlan = {
 const stepSeconds = numArg("step-s", quick ? 7 : 20);
 const heldCount = numArg("held", quick ? 1000 : 10_000);
 const soakMin = numArg("soak", 0);
+// --soak-rate R: the soak's rate instead of half the knee. The soak is about memory, so on a machine shared
+// with other work (where the knee moves with the neighbours' load) a rate it sustains keeps the question
+// "does anything grow?" apart from "does a backlog grow?".
+const soakRateArg = numArg("soak-rate", 0);
 const seed = numArg("seed", 1);
 const log = (s: string) => console.error(s);
 
@@ -315,7 +319,7 @@ try {
   }
 
   if (soakMin > 0) {
-    const rate = Math.max(1, Math.round((kneeStep?.offered ?? plan.start) / 2));
+    const rate = soakRateArg || Math.max(1, Math.round((kneeStep?.offered ?? plan.start) / 2));
     log(`soak: ${soakMin} min at ${rate} questions/s…`);
     const soak = new Traffic(target, { ...options, seed: seed + 1 });
     const samples: { atMin: number; rssMb: number }[] = [];
