@@ -25,7 +25,7 @@ export const SNAPSHOT_FORMAT = 1;
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
  */
-export const ENGINE_VERSION = "e4";
+export const ENGINE_VERSION = "e5";
 /** History lines from which rare features are pruned and IDF weighting starts. */
 const HISTORY_FOR_PRUNING = 200;
 
@@ -222,6 +222,11 @@ export function* buildSnapshotSteps(
   const someHistory = input.history.length >= HISTORY_FOR_PRUNING;
   for (const a of articles) {
     for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
+    // Each tag alone: a content team's keyphrases read like a customer's few words ("storage full",
+    // "out of space"). A cold-start signal that fades out as history grows and is gone once there is
+    // enough (TrainConfig.tagExampleWeight).
+    const tagWeight = articleWeight * cfg.tagExampleWeight * (1 - grown);
+    if (tagWeight > 0) for (const t of a.tags) texts.push({ text: t, cls: a.id, weight: tagWeight, history: false });
     // Customers' own phrasing, written down by the content team: learnt like resolved tickets.
     for (const q of a.questions) texts.push({ text: q, cls: a.id, weight: 1, history: false });
   }
