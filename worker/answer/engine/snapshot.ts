@@ -17,7 +17,7 @@ import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./kn
 import { bm25, type Bm25Params, type LexicalDoc } from "./bm25.ts";
 import { fitLexicalTemperature, type CalibrationArticle } from "./calibrate.ts";
 import { sentenceReader, sentences, type SentenceDoc } from "./routes.ts";
-import { terms } from "./text.ts";
+import { STOPWORDS, terms, words } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -148,6 +148,17 @@ function articleTexts(a: SnapshotArticle): string[] {
   return [a.title, meta, ...blocks];
 }
 
+/** The title once per content word, without that word (TrainConfig.titleDropoutWeight). */
+export function titleDropouts(title: string): string[] {
+  const ws = title.split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  ws.forEach((w, i) => {
+    if (words(w).every((x) => STOPWORDS.has(x))) return;
+    out.push(ws.filter((_, j) => j !== i).join(" "));
+  });
+  return out;
+}
+
 const isListLine = (l: string) => /^\s*([-*+]|\d+[.)])\s+/.test(l);
 
 /** A section's paragraphs: an intro line ending in ":" stays with its list; short blocks join the next. */
@@ -227,6 +238,9 @@ export function* buildSnapshotSteps(
     // enough (TrainConfig.tagExampleWeight).
     const tagWeight = articleWeight * cfg.tagExampleWeight * (1 - grown);
     if (tagWeight > 0) for (const t of a.tags) texts.push({ text: t, cls: a.id, weight: tagWeight, history: false });
+    const dropWeight = articleWeight * cfg.titleDropoutWeight * (1 - grown);
+    if (dropWeight > 0)
+      for (const t of titleDropouts(a.title)) texts.push({ text: t, cls: a.id, weight: dropWeight, history: false });
     // Customers' own phrasing, written down by the content team: learnt like resolved tickets.
     for (const q of a.questions) texts.push({ text: q, cls: a.id, weight: 1, history: false });
   }
