@@ -2,6 +2,7 @@
 // and lexical shares, and the quantities decide() reads. For looking at failure classes; prints labels
 // only beside the bot's own view, never feeds them back.
 //   node scripts/ts.mjs scripts/debug-set.ts [--questions F] [--kb kb] [--only-misses]
+// The default set is the demo KB's tuning set: the held-out natural set must be named to be read.
 import { readFileSync } from "node:fs";
 import { buildSnapshot, decide, loadIndex, retrieve } from "../worker/answer/engine/index.ts";
 import { chooseLanguage } from "../worker/answer/language.ts";
@@ -11,7 +12,7 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const qs = readFileSync(arg("questions") ?? "tests/fixtures/lumen-natural.jsonl", "utf8")
+const qs = readFileSync(arg("questions") ?? "tests/fixtures/lumen-questions.jsonl", "utf8")
   .split("\n")
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as { text: string; expect: string; article?: string });

@@ -17,7 +17,7 @@ import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./kn
 import { bm25, type Bm25Params, type LexicalDoc } from "./bm25.ts";
 import { fitLexicalTemperature, type CalibrationArticle } from "./calibrate.ts";
 import { sentenceReader, sentences, type SentenceDoc } from "./routes.ts";
-import { terms } from "./text.ts";
+import { STOPWORDS, terms, words } from "./text.ts";
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -25,7 +25,7 @@ export const SNAPSHOT_FORMAT = 1;
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
  */
-export const ENGINE_VERSION = "e4";
+export const ENGINE_VERSION = "e5";
 /** History lines from which rare features are pruned and IDF weighting starts. */
 const HISTORY_FOR_PRUNING = 200;
 
@@ -148,6 +148,17 @@ function articleTexts(a: SnapshotArticle): string[] {
   return [a.title, meta, ...blocks];
 }
 
+/** The title once per content word, without that word (TrainConfig.titleDropoutWeight). */
+export function titleDropouts(title: string): string[] {
+  const ws = title.split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  ws.forEach((w, i) => {
+    if (words(w).every((x) => STOPWORDS.has(x))) return;
+    out.push(ws.filter((_, j) => j !== i).join(" "));
+  });
+  return out;
+}
+
 const isListLine = (l: string) => /^\s*([-*+]|\d+[.)])\s+/.test(l);
 
 /** A section's paragraphs: an intro line ending in ":" stays with its list; short blocks join the next. */
@@ -222,6 +233,14 @@ export function* buildSnapshotSteps(
   const someHistory = input.history.length >= HISTORY_FOR_PRUNING;
   for (const a of articles) {
     for (const t of articleTexts(a)) texts.push({ text: t, cls: a.id, weight: articleWeight, history: false });
+    // Each tag alone: a content team's keyphrases read like a customer's few words ("storage full",
+    // "out of space"). A cold-start signal that fades out as history grows and is gone once there is
+    // enough (TrainConfig.tagExampleWeight).
+    const tagWeight = articleWeight * cfg.tagExampleWeight * (1 - grown);
+    if (tagWeight > 0) for (const t of a.tags) texts.push({ text: t, cls: a.id, weight: tagWeight, history: false });
+    const dropWeight = articleWeight * cfg.titleDropoutWeight * (1 - grown);
+    if (dropWeight > 0)
+      for (const t of titleDropouts(a.title)) texts.push({ text: t, cls: a.id, weight: dropWeight, history: false });
     // Customers' own phrasing, written down by the content team: learnt like resolved tickets.
     for (const q of a.questions) texts.push({ text: q, cls: a.id, weight: 1, history: false });
   }
