@@ -103,7 +103,7 @@ function Rules() {
     threshold: 3,
     days: 14,
     notify: "slack" as "slack" | "email",
-    then: "alert" as "alert" | "outreach" | "both",
+    action: "alert" as "alert" | "outreach" | "both",
     channel: "email" as OutreachChannel,
     draft: "",
   });
@@ -116,11 +116,11 @@ function Rules() {
   const add = async (e: Event) => {
     e.preventDefault();
     try {
-      const { then, channel, draft, ...rule } = form;
+      const { action, channel, draft, ...rule } = form;
       const body = {
         ...rule,
-        alert: then !== "outreach",
-        ...(then === "alert" ? {} : { outreach: { channel, text: draft } }),
+        alert: action !== "outreach",
+        ...(action === "alert" ? {} : { outreach: { channel, text: draft } }),
       };
       await api("/api/customer-health/rules", healthRuleSchema, { method: "POST", body });
       announce(`Rule "${form.name}" added.`);
@@ -221,15 +221,15 @@ function Rules() {
         <label>
           and{" "}
           <select
-            value={form.then}
-            onChange={(e) => setForm({ ...form, then: e.currentTarget.value as typeof form.then })}
+            value={form.action}
+            onChange={(e) => setForm({ ...form, action: e.currentTarget.value as typeof form.action })}
           >
             <option value="alert">alert only</option>
             <option value="both">also draft a message to the customer</option>
             <option value="outreach">draft a message instead of alerting</option>
           </select>
         </label>
-        {form.then !== "alert" && (
+        {form.action !== "alert" && (
           <>
             <label>
               sent{" "}
