@@ -136,11 +136,10 @@ function Draft({ o, decided }: { o: Outreach; decided: (o: Outreach) => void }) 
   );
 }
 
-/** Rules' drafts waiting for an agent, and the last few decided. */
+/** Rules' drafts waiting for an agent (a decided one leaves the list; the announcement says what happened). */
 export function Approvals() {
   const [list, setList] = useState<Outreach[] | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
-  const [decided, setDecided] = useState<Outreach[]>([]);
   useEffect(() => {
     api("/api/outreach?status=proposed", outreachListSchema).then(
       (r) => setList(r.outreach),
@@ -150,7 +149,6 @@ export function Approvals() {
   return (
     <section class="card" aria-labelledby="approvals-title" data-testid="outreach-approvals">
       <h2 id="approvals-title">Outreach waiting for approval</h2>
-      <p class="sub">Messages owners' rules drafted for customers at risk. Nothing is sent until someone approves.</p>
       {error && (
         <p class="alert" role="alert">
           {error}
@@ -163,29 +161,7 @@ export function Approvals() {
       ) : (
         <ul class="outreach-drafts">
           {list.map((o) => (
-            <Draft
-              key={o.id}
-              o={o}
-              decided={(r) => {
-                setList(list.filter((x) => x.id !== r.id));
-                setDecided([r, ...decided]);
-              }}
-            />
-          ))}
-        </ul>
-      )}
-      {decided.length > 0 && (
-        <ul class="small" data-testid="outreach-decided">
-          {decided.map((o) => (
-            <li key={o.id}>
-              {o.email ?? o.contactId}: {o.status}
-              {o.conversationId && (
-                <>
-                  {" "}
-                  · <a href={conversationLink(o.conversationId)}>open the conversation</a>
-                </>
-              )}
-            </li>
+            <Draft key={o.id} o={o} decided={(r) => setList(list.filter((x) => x.id !== r.id))} />
           ))}
         </ul>
       )}
