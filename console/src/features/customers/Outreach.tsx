@@ -74,9 +74,6 @@ export function ReachOut({ contactId, name, done }: { contactId: string; name: s
         <button type="submit" class="btn" disabled={busy}>
           Send
         </button>
-        <button type="button" class="btn btn-secondary" onClick={done}>
-          Cancel
-        </button>
       </div>
       {error && (
         <p class="field-error" role="alert">

@@ -11,10 +11,12 @@ const periods = [7, 30, 90] as const;
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 100)}%`);
 const time = (ms: number | null) => (ms === null ? "—" : duration(ms));
-/** Time available: hours and minutes (a week of shifts reads better than "2d 3h"). */
-const hours = (ms: number) =>
-  `${Math.floor(ms / 3_600_000)} h ${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")} min`;
-
+/** Time available: hours and minutes (a week of shifts reads better than "2d 3h"); seconds under an hour. */
+function hours(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
 function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: string; testId: string }) {
   return (
     <table class="deliveries perf" data-testid={testId}>
