@@ -141,17 +141,21 @@ try {
       : `(simulated time is compressed: agents answer in seconds and idle conversations close after ${wait / 1000} s)`,
   );
   // One agent steps away while the customers below write: a shorter time available than the others'.
-  await presence.away((accounts.agents[2] ?? accounts.agents[0])?.email ?? "", true);
+  const away = accounts.agents[2];
+  if (away) await presence.away(away.email, true);
   const health = await simulateHealth(target, {
     secret: created.identitySecret,
     agents: accounts.agents.slice(0, 2),
     owner: accounts.owner,
+    ...(away ? { away: away.name } : {}),
   });
   console.log(
     `customer health: ${health.contacts} contacts in ${health.companies.length} companies (${health.companies.join(", ")}), ` +
       `${health.atRisk.length} at risk; outreach: ${health.proposed} drafted by a rule (${health.approved} approved), ${health.sent} sent by an agent; ` +
       `${health.overrides} scores overridden; weekly report made`,
   );
+  const secondsOf = (name: string) => health.available.find(([n]) => n === name)?.[1] ?? 0;
+  console.log(`time available: ${accounts.agents.map((a) => `${a.name} ${secondsOf(a.name)} s`).join(", ")}`);
   if (args.pagesScreenshots) {
     const files = await pageScreenshots(target.url, accounts.owner, args.pagesScreenshots);
     console.log(`page screenshots: ${files.join(", ")}`);

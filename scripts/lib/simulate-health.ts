@@ -10,7 +10,7 @@ import type { CreatedConversation } from "../../shared/api.ts";
 import { identityCanonicalV2 } from "../../shared/api.ts";
 import { bearer, OPERATOR_HEADER } from "../../shared/credentials.ts";
 import type { CustomerHealth, Outreach } from "../../shared/customer-health.ts";
-import type { Scorecard } from "../../shared/quality.ts";
+import type { PerformanceReport, Scorecard } from "../../shared/quality.ts";
 import { type Agent, login, request, SIM_SITE, type Target } from "./simulate.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,15 +123,18 @@ export type HealthRun = {
   overrides: number;
   /** The weekly report was made (on demand, not mailed). */
   report: true;
+  /** Seconds each agent was available so far (online in the inbox, not away), by name. */
+  available: (readonly [string, number])[];
 };
 
 /**
  * The customer-health part of a run. `secret`: the sim site's identity secret; `agents` work the
- * conversations (the first also sends the outreach), `owner` sets the rule, reviews and makes the report.
+ * conversations (the first also sends the outreach), `owner` sets the rule, reviews and makes the report;
+ * `away`: the name of an agent who stepped away meanwhile (reported with the others' time available).
  */
 export async function simulateHealth(
   t: Target,
-  opts: { secret: string; agents: Agent[]; owner: Agent; onStep?: (what: string) => void },
+  opts: { secret: string; agents: Agent[]; owner: Agent; away?: string; onStep?: (what: string) => void },
 ): Promise<HealthRun> {
   const step = opts.onStep ?? (() => {});
   const owner = await login(t, opts.owner);
@@ -273,6 +276,7 @@ export async function simulateHealth(
 
   const companies = (await api<{ customers: CustomerHealth[] }>(t, agent, "GET", "/api/customer-health/companies"))
     .customers;
+  const perf = await api<PerformanceReport>(t, owner, "GET", "/api/quality/performance");
   return {
     contacts: health.length,
     companies: companies.map((c) => c.name),
@@ -282,5 +286,10 @@ export async function simulateHealth(
     sent,
     overrides: overridden,
     report: true,
+    available: perf.agents.flatMap((a) =>
+      opts.agents.some((x) => x.name === a.name) || a.name === opts.away
+        ? [[a.name, Math.round((a.availableMs ?? 0) / 1000)] as const]
+        : [],
+    ),
   };
 }
