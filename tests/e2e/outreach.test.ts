@@ -177,6 +177,8 @@ it("an agent approves a rule's draft and writes to an at-risk customer; she read
   await expect
     .poll(async () => (await rita.getByRole("log").textContent()) ?? "", { timeout: 10_000 })
     .toContain("Thanks! The invoice looks right now.");
+  // Delivered, not only shown: the "Sending…" mark goes once the conversation took it.
+  await expect.poll(async () => (await panel(rita).textContent()) ?? "", { timeout: 10_000 }).not.toContain("Sending");
   await rita.screenshot({ path: `${SHOTS}/outreach-widget-reply.png` });
 
   // The agent opens the conversation from the list: her reply is there, after the message.
