@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import {
   type Outreach,
   type OutreachChannel,
+  outreachChannels,
   outreachListSchema,
   outreachSchema,
 } from "../../../../shared/customer-health.ts";
@@ -57,8 +58,11 @@ export function ReachOut({ contactId, name, done }: { contactId: string; name: s
       <label>
         Send{" "}
         <select value={channel} onChange={(e) => setChannel(e.currentTarget.value as OutreachChannel)}>
-          <option value="email">by email</option>
-          <option value="widget">in the widget, on their next visit</option>
+          {outreachChannels.map((c) => (
+            <option key={c} value={c}>
+              {channelWords[c]}
+            </option>
+          ))}
         </select>
       </label>
       {channel === "email" && (
