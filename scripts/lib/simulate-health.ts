@@ -3,7 +3,8 @@
 // in the inbox (their time available), verified customers of a few companies writing through the widget's
 // API (some angrily, some left waiting: at risk, with reasons), an owner's rule that drafts an outreach for
 // an agent's approval, one approved and one sent by an agent, a lead's overrides of a few scores, and the
-// weekly report of this week so far, made on demand. Everything goes through the public and console APIs, as people would.
+// weekly report of this week so far, made on demand. Everything goes through the public and console
+// APIs, as people would.
 import { createHmac, randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import type { CreatedConversation } from "../../shared/api.ts";
