@@ -342,5 +342,18 @@ describe("outreach proposed by a rule", () => {
     );
     expect((await call(agent, "POST", `/api/outreach/${forLee?.id}/deny`)).status).toBe(409);
     expect((await audits("outreach.approve", cid)).results).toHaveLength(1);
+
+    // Erasing a contact takes their outreach with it: the sent one (with its conversation) and the draft.
+    const outreachOf = (contactId: string) =>
+      env.DB.prepare("SELECT COUNT(*) AS n FROM outreach WHERE contact_id = ?").bind(contactId).first<{ n: number }>();
+    for (const [email, id] of [
+      ["lee@hooli.example", lee],
+      ["kim@hooli.example", kim],
+    ] as const) {
+      expect((await outreachOf(id))?.n).toBe(1);
+      const erased = await call(owner, "POST", "/api/privacy/contacts/erase", { email, confirm: email });
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect((await outreachOf(id))?.n).toBe(0);
+    }
   });
 });
