@@ -34,7 +34,7 @@ import type { AgentRun } from "../actions/flow.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
 import type { Rubric, Scorecard } from "../../shared/quality.ts";
 import { scoreNow } from "../quality/job.ts";
-import { type Agent, type Meta, type Outcome, outcome, outcomeOf, Refused } from "./model.ts";
+import { type Agent, type Meta, type Outcome, type OutreachOpening, outcome, outcomeOf, Refused } from "./model.ts";
 import { eraseAll, exportData, type ImportResult, importable, importData, type MoveParts } from "./moves.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Sends } from "./sends.ts";
@@ -44,15 +44,7 @@ import { detailOf, type PastView, pastViewOf } from "./view.ts";
 import { wire } from "./wiring.ts";
 
 export type { Outcome } from "./model.ts";
-/** What opening an outreach conversation needs (see openOutreach). */
-export type OutreachOpening = {
-  conversation: NewConversation & { contactId: string };
-  contactId: string;
-  agent: Agent;
-  clientId: string;
-  text: string;
-  note: string;
-};
+
 /** A customer message taken (`seq`) or refused for now (the conversation's budget: budget.ts). */
 export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
 

@@ -145,6 +145,16 @@ export const storedMetaSchema = z.looseObject({
 /** What a channel knows when it opens a conversation; the rest of the record starts at its defaults. */
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
 
+/** What opening an outreach conversation needs (ConversationDO.openOutreach; worker/insights/customers/outreach.ts). */
+export type OutreachOpening = {
+  conversation: NewConversation & { contactId: string };
+  contactId: string;
+  agent: Agent;
+  clientId: string;
+  text: string;
+  note: string;
+};
+
 /** An event before storage gives it a seq (Omit distributed over the union). */
 export type NewEvent = ConversationEvent extends infer E
   ? E extends ConversationEvent

@@ -9,8 +9,7 @@ import { nanoid } from "nanoid";
 import type { Outreach, OutreachChannel, OutreachDraft } from "../../../shared/customer-health.ts";
 import { emailConversationId, replyAddress, replyToken } from "../../channels/email/address.ts";
 import { linkContact, supportAddressOf } from "../../channels/email/db.ts";
-import type { OutreachOpening } from "../../conversation/do.ts";
-import type { Agent } from "../../conversation/model.ts";
+import type { Agent, OutreachOpening } from "../../conversation/model.ts";
 import type { Env } from "../../env.ts";
 import { ApiFailure } from "../../http/errors.ts";
 
