@@ -152,8 +152,17 @@ describe("outreach by an agent", () => {
       10_000,
     );
     expect(msgs.filter((m) => m.author === "customer").map((m) => m.text)).toEqual(["Yes, it works now, thank you!"]);
-    // Agents see it like any other conversation; the send is audited.
+    // Agents see it like any other conversation, in the inbox too (the agent holds it); the send is audited.
     expect((await call<ConversationDetail>(agent, "GET", `/api/conversations/${cid}`)).status).toBe(200);
+    const inbox = await waitFor(
+      () => call<{ items: { id: string; state: string; assignee?: { name: string } }[] }>(agent, "GET", "/api/inbox"),
+      (r) => r.body.items.some((i) => i.id === cid),
+      10_000,
+    );
+    expect(inbox.body.items.find((i) => i.id === cid)).toMatchObject({
+      state: "agent",
+      assignee: { name: "outreach-agent" },
+    });
     expect((await audits("outreach.send", cid)).results).toHaveLength(1);
   });
 

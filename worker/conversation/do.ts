@@ -193,6 +193,7 @@ export class ConversationDO extends DurableObject<Env> {
           state: "agent",
           assignedAgentId: o.agent.id,
           assignedAgentName: o.agent.name,
+          outreach: { id: o.outreachId, by: o.agent.name },
           lowConfidenceTurns: 0,
           failures: 0,
           tried: [],

@@ -109,6 +109,7 @@ export async function sendOutreach(env: OutreachEnv, s: Sending): Promise<string
     now,
   });
   const r = await env.CONVERSATION.get(env.CONVERSATION.idFromName(id)).openOutreach({
+    outreachId: s.outreachId,
     conversation,
     contactId: s.contact.id,
     agent: s.agent,
