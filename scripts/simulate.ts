@@ -77,7 +77,9 @@ let receiver: Server | null = null;
 async function cleanUp(): Promise<void> {
   await presence?.stop().catch(() => undefined);
   presence = null;
-  if (created && !args.keep) {
+  // A worker this run started goes with its whole state below; removing its accounts first would fail on
+  // the last owner (the fresh demo workspace has no other), so only a --url target is tidied up.
+  if (created && !args.keep && !worker) {
     const made = created;
     created = null;
     try {
