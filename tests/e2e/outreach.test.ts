@@ -198,6 +198,11 @@ it("an agent approves a rule's draft and writes to an at-risk customer; she read
   expect(await agent.getByTestId("conversation").textContent()).toContain(MESSAGE);
   await agent.screenshot({ path: `${SHOTS}/outreach-conversation.png`, fullPage: true });
 
+  // And in the inbox, like any conversation someone works on: held by the agent, her reply last.
+  await agent.goto(`${h.worker.url}/console/#/inbox`);
+  const inboxRow = agent.getByTestId("inbox-row").filter({ hasText: "The invoice looks right now" });
+  await expect.poll(() => inboxRow.count(), { timeout: 15_000 }).toBe(1);
+
   // What the API says: the rule's draft sent (approved), the agent's sent; nothing waiting.
   const list = await agent.evaluate(() => fetch("/api/outreach").then((r) => r.json()));
   const statuses = (list as { outreach: Outreach[] }).outreach.map((o) => `${o.status}:${o.ruleId ? "rule" : "agent"}`);
