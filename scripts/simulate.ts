@@ -1,4 +1,4 @@
-// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png]`
+// `npm run simulate -- --conversations N [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png] [--pages-screenshots DIR]`
 // `npm run simulate -- --url URL [--token ADMIN_TOKEN] [--auto-resolve-ms MS] [--publish-kb] [--allow-remote]`
 // Drives N realistic conversations through the real public and agent APIs (scripts/lib/simulate.ts)
 // so the analytics dashboard shows figures computed from real events. Without --url it starts the
@@ -7,6 +7,10 @@
 // --screenshot saves the owner's dashboard as Chromium shows it (CHROMIUM_PATH or /usr/bin/chromium);
 // --ops-screenshot FILE.png the operations page (#/ops) after the same run, with a local webhook
 // receiver subscribed so webhook attempts show too (docs/operations.md).
+// After the conversations, scripts/lib/simulate-health.ts adds what the Quality, Performance, Reports and
+// Customer health pages need: the agents' time online in the inbox, verified customers of three companies
+// (some at risk), a rule's drafted outreach (one approved, one waiting), an agent's outreach, a lead's
+// overrides and the weekly report; --pages-screenshots DIR saves those pages as Chromium shows them.
 //
 // With --url (e.g. the `npm run dev` server; its ADMIN_TOKEN is read from .dev.vars when --token is
 // not given) only this machine is allowed unless --allow-remote says otherwise. The accounts it makes
@@ -20,6 +24,8 @@ import { join } from "node:path";
 import { launchChromium } from "./lib/browser.ts";
 import { signIn } from "./lib/console-login.ts";
 import { type Created, setup, simAccounts, simulate, type Target, teardown } from "./lib/simulate.ts";
+import { goOnline, type Presence, simulateHealth } from "./lib/simulate-health.ts";
+import { pageScreenshots } from "./lib/simulate-shots.ts";
 import { isLocalUrl, parseSimulateArgs } from "./lib/simulate-args.ts";
 import { type LocalWorker, startWorker } from "./lib/worker.ts";
 
@@ -63,12 +69,17 @@ if (args.url && args.token) {
 
 const accounts = simAccounts();
 let created: Created | null = null;
+let presence: Presence | null = null;
 // A webhook endpoint on this machine (204 to everything), so the operations page has deliveries to chart.
 let receiver: Server | null = null;
 
 /** Removes the accounts and site (unless --keep) and stops a worker this run started. */
 async function cleanUp(): Promise<void> {
-  if (created && !args.keep) {
+  await presence?.stop().catch(() => undefined);
+  presence = null;
+  // A worker this run started goes with its whole state below; removing its accounts first would fail on
+  // the last owner (the fresh demo workspace has no other), so only a --url target is tidied up.
+  if (created && !args.keep && !worker) {
     const made = created;
     created = null;
     try {
@@ -107,6 +118,8 @@ try {
       }),
     });
   }
+  // The agents' consoles are open for the whole run: their time available on the performance page.
+  presence = await goOnline(target, accounts.agents);
   const started = Date.now();
   const wait = args.url ? (args.autoResolveMs ?? null) : AUTO_RESOLVE_MS;
   const log = await simulate(target, {
@@ -129,6 +142,26 @@ try {
       ? "(conversations the bot kept are left open: the target closes them after its AUTO_RESOLVE_MS; pass --auto-resolve-ms to wait and rate them)"
       : `(simulated time is compressed: agents answer in seconds and idle conversations close after ${wait / 1000} s)`,
   );
+  // One agent steps away while the customers below write: a shorter time available than the others'.
+  const away = accounts.agents[2];
+  if (away) await presence.away(away.email, true);
+  const health = await simulateHealth(target, {
+    secret: created.identitySecret,
+    agents: accounts.agents.slice(0, 2),
+    owner: accounts.owner,
+    ...(away ? { away: away.name } : {}),
+  });
+  console.log(
+    `customer health: ${health.contacts} contacts in ${health.companies.length} companies (${health.companies.join(", ")}), ` +
+      `${health.atRisk.length} at risk; outreach: ${health.proposed} drafted by a rule (${health.approved} approved), ${health.sent} sent by an agent; ` +
+      `${health.overrides} scores overridden; weekly report made`,
+  );
+  const secondsOf = (name: string) => health.available.find(([n]) => n === name)?.[1] ?? 0;
+  console.log(`time available: ${accounts.agents.map((a) => `${a.name} ${secondsOf(a.name)} s`).join(", ")}`);
+  if (args.pagesScreenshots) {
+    const files = await pageScreenshots(target.url, accounts.owner, args.pagesScreenshots);
+    console.log(`page screenshots: ${files.join(", ")}`);
+  }
   const shot = args.screenshot;
   if (shot) {
     const browser = await launchChromium();

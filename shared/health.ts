@@ -43,4 +43,6 @@ export const weeklyReportListSchema = z.object({ reports: z.array(weeklyReportSc
 export const reportRunSchema = z.object({
   /** Also mail it to the owners and post it to Slack (otherwise it is only made and kept). */
   send: z.optional(z.boolean()),
+  /** "current": this week so far against last week, instead of last week against the one before. */
+  week: z.optional(z.enum(["last", "current"])),
 });

@@ -165,6 +165,13 @@ export const performanceRowSchema = z.object({
   /** Now, not over the period: open conversations assigned, and how many the agent may hold. */
   load: z.optional(z.number()),
   capacity: z.optional(z.number()),
+  /** Over the period: time online in the inbox and not away (a team's: its agents' summed). */
+  availableMs: z.optional(z.number()),
+  /**
+   * Load against capacity over the period: handle time of the conversations handled, over time available
+   * times capacity (1: every slot busy all the time available). Null without time available.
+   */
+  occupancy: z.optional(z.nullable(z.number())),
 });
 export type PerformanceRow = z.infer<typeof performanceRowSchema>;
 

@@ -45,6 +45,7 @@ import { meApi } from "./people/me-routes.ts";
 import { people } from "./people/routes.ts";
 import { privacy } from "./privacy/routes.ts";
 import { healthApi } from "./insights/customers/routes.ts";
+import { outreachApi } from "./insights/customers/outreach-routes.ts";
 import { reportsApi } from "./insights/reports/routes.ts";
 import { qualityApi } from "./quality/routes.ts";
 import { searchApi } from "./search/routes.ts";
@@ -105,6 +106,8 @@ export const mounts: readonly Mount[] = [
   ["/api/quality", qualityApi, "session", "workspace", perCaller],
   ["/api/reports", reportsApi, "session", "workspace", perCaller],
   ["/api/customer-health", healthApi, "session", "workspace", perCaller],
+  // Any agent writes to a contact of the workspace first, and approves or denies rules' drafts.
+  ["/api/outreach", outreachApi, "session", "workspace", perCaller],
   ["/api/contacts", contactsApi, "session", "workspace", signedIn],
   ["/api/canned", cannedApi, "session", "workspace", signedIn],
   // Every role reads; owners write (per route).

@@ -11,6 +11,8 @@ export type SimulateArgs = {
   screenshot?: string;
   /** The operations page (#/ops) after the run, with a local webhook receiver subscribed. */
   opsScreenshot?: string;
+  /** A directory: the Quality, Performance, Reports, Customer health and outreach approval pages after the run. */
+  pagesScreenshots?: string;
   /** Set: drive that running worker instead of starting one. */
   url?: string;
   token?: string;
@@ -21,7 +23,7 @@ export type SimulateArgs = {
   timeoutMs?: number;
 };
 
-export const USAGE = `usage: npm run simulate -- [--conversations N] [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png]
+export const USAGE = `usage: npm run simulate -- [--conversations N] [--seed S] [--concurrency C] [--keep] [--port P] [--screenshot FILE.png] [--ops-screenshot FILE.png] [--pages-screenshots DIR]
        npm run simulate -- --url URL [--token ADMIN_TOKEN] [--auto-resolve-ms MS] [--publish-kb] [--allow-remote] [--keep] ...
        --timeout-s S: give up on any request after S seconds (default 30; admin calls 180)`;
 
@@ -67,6 +69,7 @@ export function parseSimulateArgs(
     publishKb: flag("publish-kb"),
     ...(arg("screenshot") ? { screenshot: arg("screenshot") } : {}),
     ...(arg("ops-screenshot") ? { opsScreenshot: arg("ops-screenshot") } : {}),
+    ...(arg("pages-screenshots") ? { pagesScreenshots: arg("pages-screenshots") } : {}),
   };
   const url = arg("url");
   if (!url) {

@@ -17,7 +17,7 @@ import { sseFrames } from "./sse.ts";
 /** A worker to drive; `timeoutMs` bounds every request (default REQUEST_TIMEOUT_MS). */
 export type Target = { url: string; adminToken: string; timeoutMs?: number };
 /** What setup() made, for teardown(): the agents' ids and the site key. */
-export type Created = { agentIds: string[]; site: string; workspace?: string };
+export type Created = { agentIds: string[]; site: string; workspace?: string; identitySecret: string };
 export type Agent = { email: string; name: string; password: string; role: "agent" | "owner" };
 export type SimConversation = {
   id: string;
@@ -81,8 +81,14 @@ export async function setup(
   const ws = `?workspace=${workspace}`;
   if (opts.seed) await seedDemo(t, [t.url]);
   if (opts.publishKb) await admin(t, "PUT", `/admin/v1/kb/articles${ws}`, { articles: readKbDir("kb"), replace: true });
-  await admin(t, "PUT", `/admin/v1/sites/${SIM_SITE}${ws}`, { name: "Simulated customers", allowedOrigins: [] });
-  const created: Created = { agentIds: [], site: SIM_SITE, workspace };
+  // An identity secret of the run's own: simulated customers sign in (customer health, the widget's history).
+  const identitySecret = randomBytes(24).toString("base64url");
+  await admin(t, "PUT", `/admin/v1/sites/${SIM_SITE}${ws}`, {
+    name: "Simulated customers",
+    allowedOrigins: [],
+    identitySecret,
+  });
+  const created: Created = { agentIds: [], site: SIM_SITE, workspace, identitySecret };
   for (const a of [...opts.accounts.agents, opts.accounts.owner])
     created.agentIds.push((await admin<{ id: string }>(t, "POST", `/admin/v1/agents${ws}`, a)).id);
   return created;

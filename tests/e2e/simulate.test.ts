@@ -13,6 +13,7 @@ import { inDemo, seedDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin, type LocalWorker, startWorker } from "../../scripts/lib/worker.ts";
 
 const AUTO_RESOLVE_MS = 1500;
+const SHOTS = process.env.E2E_SCREENSHOTS ?? "test-results";
 const WATCHER = { email: "e2e-watcher@lumen.example", password: "e2e-watcher-password", name: "W", role: "owner" };
 let worker: LocalWorker;
 let state: string;
@@ -61,13 +62,17 @@ function simulateCli(
   });
 }
 
-async function agentEmails(): Promise<string[]> {
+async function watcherCookie(): Promise<string> {
   const login = await fetch(`${worker.url}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(WATCHER),
   });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  return (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+async function agentEmails(): Promise<string[]> {
+  const cookie = await watcherCookie();
   const r = await fetch(`${worker.url}/api/agents`, { headers: { cookie } });
   return ((await r.json()) as { agents: { email: string }[] }).agents.map((a) => a.email);
 }
@@ -86,13 +91,51 @@ it("runs 30 conversations against a running worker with the default write limit,
       "10",
       "--auto-resolve-ms",
       String(AUTO_RESOLVE_MS),
+      "--pages-screenshots",
+      SHOTS,
     ],
-    170_000,
+    230_000,
   );
   expect(run.killed, run.out).toBe(false);
   expect(run.code, run.out).toBe(0);
   expect(run.out).toMatch(/simulated 30 conversations in [\d.]+ s: \d+ handed off/);
   expect(run.out).toContain("removed the simulation's 4 accounts and site key sim_site");
+  // The pages of issue #20 have data: verified customers grouped in companies, some at risk; a rule's drafted
+  // outreach (one approved, one waiting) and an agent's; a lead's overrides; the weekly report.
+  expect(run.out).toContain(
+    "customer health: 6 contacts in 3 companies (Northwind Traders, globex.example, initech.example), 2 at risk; " +
+      "outreach: 2 drafted by a rule (1 approved), 1 sent by an agent; 3 scores overridden; weekly report made",
+  );
+  expect(run.out).toMatch(
+    /page screenshots: .*sim-quality\.png.*sim-performance\.png.*sim-reports\.png.*sim-customers\.png.*sim-outreach-approval\.png/,
+  );
+  const cookie = await watcherCookie();
+  const get = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${worker.url}${path}`, { headers: { cookie } })).json()) as T;
+  const atRisk = await get<{ customers: { email?: string; reasons: string[] }[] }>(
+    "/api/customer-health/contacts?atRisk=1",
+  );
+  expect(atRisk.customers.map((c) => c.email).sort()).toEqual([
+    "ned.park@northwind.example",
+    "nora.hale@northwind.example",
+  ]);
+  expect(atRisk.customers.every((c) => c.reasons.length > 0)).toBe(true);
+  const outreach = await get<{ outreach: { status: string; ruleId?: string }[] }>("/api/outreach");
+  expect(outreach.outreach.map((o) => `${o.status}:${o.ruleId ? "rule" : "agent"}`).sort()).toEqual([
+    "proposed:rule",
+    "sent:agent",
+    "sent:rule",
+  ]);
+  const stats = await get<{ overrides: number }>("/api/quality/overrides/stats");
+  expect(stats.overrides).toBe(3);
+  expect((await get<{ reports: unknown[] }>("/api/reports/weekly")).reports.length).toBeGreaterThan(0);
+  // Time available, measured while the simulation's agents were online (they are removed now): every agent
+  // some, and Kai, away for the customer-health part, less than Sam.
+  const avail = /time available: Sam Rivera (\d+) s, Ana Costa (\d+) s, Kai Tanaka (\d+) s/.exec(run.out);
+  expect(avail, run.out).not.toBeNull();
+  const [sam, ana, kai] = (avail ?? []).slice(1).map(Number) as [number, number, number];
+  expect(Math.min(sam, ana, kai)).toBeGreaterThan(0);
+  expect(kai).toBeLessThan(sam);
   // Nothing it made can sign in afterwards: the accounts are gone, and the old fixed logins never existed.
   expect(await agentEmails()).toEqual(before);
   for (const [email, password] of [
@@ -113,7 +156,7 @@ it("runs 30 conversations against a running worker with the default write limit,
     body: JSON.stringify({ locale: "en" }),
   });
   expect(started.status).toBeGreaterThanOrEqual(400);
-}, 180_000);
+}, 240_000);
 
 it("gives up with a clear error when the target never answers, instead of hanging", async () => {
   // Accepts connections and never answers a byte.

@@ -8,6 +8,7 @@ import { buildApp, mounts } from "../../worker/app.ts";
 import { ACCOUNT_LOCK } from "../../worker/auth/throttle.ts";
 import { IMPORT_BUDGET } from "../../worker/knowledge/import/routes.ts";
 import { HEALTH_BUDGET } from "../../worker/insights/customers/routes.ts";
+import { OUTREACH_BUDGET } from "../../worker/insights/customers/outreach-routes.ts";
 import { REPORT_BUDGET } from "../../worker/insights/reports/routes.ts";
 import { QUALITY_BUDGET } from "../../worker/quality/routes.ts";
 import { CREATE_BUDGET } from "../../worker/workspace/create-routes.ts";
@@ -111,6 +112,13 @@ const probes = (): Record<string, Probe> => {
       path: "/api/customer-health/contacts",
       headers: { cookie: quality },
       calls: HEALTH_BUDGET.burst + 1,
+    },
+    // A fixed budget per person (insights/customers/outreach-routes.ts).
+    "/api/outreach": {
+      method: "GET",
+      path: "/api/outreach",
+      headers: { cookie: quality },
+      calls: OUTREACH_BUDGET.burst + 1,
     },
     // A fixed budget per person (quality/routes.ts).
     "/api/quality": {

@@ -97,4 +97,16 @@ describe("/api/reports", () => {
     expect((await call(owner, "POST", "/api/reports/weekly/run", { send: "yes" })).status).toBe(400);
     expect((await call({}, "GET", "/api/reports/weekly")).status).toBe(401);
   });
+
+  it("on demand, this week so far against last week", async () => {
+    const now = Date.now();
+    const made = await call<WeeklyReport>(owner, "POST", "/api/reports/weekly/run", { week: "current" });
+    expect(made.status).toBe(200);
+    const last = lastWeek(now, "UTC");
+    // The week that began on the Monday last week ended: it runs until next Monday, and was made now.
+    expect(made.body).toMatchObject({ from: last.to, to: last.to + 7 * DAY, trigger: "demand" });
+    expect(made.body.generatedAt).toBeGreaterThanOrEqual(now);
+    expect(made.body.generatedAt).toBeLessThan(now + 60_000);
+    expect((await call(owner, "POST", "/api/reports/weekly/run", { week: "next" })).status).toBe(400);
+  });
 });

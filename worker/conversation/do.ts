@@ -34,7 +34,7 @@ import type { AgentRun } from "../actions/flow.ts";
 import type { Incoming, MergeSplit, MergeTarget, Source, SplitSeed } from "./merge.ts";
 import type { Rubric, Scorecard } from "../../shared/quality.ts";
 import { scoreNow } from "../quality/job.ts";
-import { type Agent, type Meta, type Outcome, outcome, outcomeOf } from "./model.ts";
+import { type Agent, type Meta, type Outcome, type OutreachOpening, outcome, outcomeOf, Refused } from "./model.ts";
 import { eraseAll, exportData, type ImportResult, importable, importData, type MoveParts } from "./moves.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Sends } from "./sends.ts";
@@ -44,6 +44,7 @@ import { detailOf, type PastView, pastViewOf } from "./view.ts";
 import { wire } from "./wiring.ts";
 
 export type { Outcome } from "./model.ts";
+
 /** A customer message taken (`seq`) or refused for now (the conversation's budget: budget.ts). */
 export type Sent = { ok: true; seq: number; duplicate: boolean } | { ok: false; retryAfterMs: number };
 
@@ -172,6 +173,41 @@ export class ConversationDO extends DurableObject<Env> {
 
   async decideAction(agent: Agent, callId: string, approve: boolean, reason?: string): Promise<Outcome<AgentRun>> {
     const r = await outcomeOf(() => this.engine.bot.decideAction(agent, callId, approve, reason));
+    await this.outbox.flush();
+    return r;
+  }
+
+  /**
+   * A conversation an agent opens towards a contact (proactive outreach, worker/insights/customers/outreach.ts):
+   * created with the contact, an agents-only note saying how it came about, then the agent's message, which
+   * joins them. Idempotent per `clientId`; answers once the index and followers (the email) have run.
+   */
+  async openOutreach(o: OutreachOpening): Promise<Outcome<{ seq: number; duplicate: boolean }>> {
+    const r = outcome(() => {
+      if (!this.engine.exists()) {
+        // Born with the agent holding it (as a split is): never the bot's, never queued.
+        this.outbox.begin();
+        this.store.saveMeta({
+          ...o.conversation,
+          createdAt: Date.now(),
+          state: "agent",
+          assignedAgentId: o.agent.id,
+          assignedAgentName: o.agent.name,
+          outreach: { id: o.outreachId, by: o.agent.name },
+          lowConfidenceTurns: 0,
+          failures: 0,
+          tried: [],
+        });
+        this.engine.emit(
+          { type: "state", state: "agent", reason: "outreach", name: o.agent.name, at: Date.now() },
+          `${o.clientId}:state`,
+        );
+      }
+      if (this.meta().workspaceId !== o.conversation.workspaceId || this.meta().contactId !== o.contactId)
+        throw new Refused("conflict", "this conversation exists for someone else");
+      this.engine.note(o.agent, `${o.clientId}:note`, o.note);
+      return this.engine.agentMessage(o.agent, o.clientId, o.text);
+    });
     await this.outbox.flush();
     return r;
   }

@@ -91,6 +91,8 @@ export type Meta = {
   mergeSeq?: number;
   /** Split off from this conversation (merge.ts). */
   splitFrom?: string;
+  /** Opened by an agent's proactive outreach (worker/insights/customers/outreach.ts): in the inbox from the start. */
+  outreach?: { id: string; by: string };
   /** Messages split off from here: the new conversation and the agent who moved it, by message id. */
   splits?: Record<string, { to: string; by: Agent }>;
   /** An action's call waiting for the customer (a value, a yes) or an agent's approval (worker/actions/flow.ts). */
@@ -144,6 +146,17 @@ export const storedMetaSchema = z.looseObject({
 
 /** What a channel knows when it opens a conversation; the rest of the record starts at its defaults. */
 export type NewConversation = Omit<Meta, "state" | "lowConfidenceTurns" | "failures" | "tried" | "createdAt">;
+
+/** What opening an outreach conversation needs (ConversationDO.openOutreach; worker/insights/customers/outreach.ts). */
+export type OutreachOpening = {
+  outreachId: string;
+  conversation: NewConversation & { contactId: string };
+  contactId: string;
+  agent: Agent;
+  clientId: string;
+  text: string;
+  note: string;
+};
 
 /** An event before storage gives it a seq (Omit distributed over the union). */
 export type NewEvent = ConversationEvent extends infer E

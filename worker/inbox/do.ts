@@ -39,6 +39,7 @@ import {
   reminderTables,
   remindersOf,
 } from "./reminders.ts";
+import { closeOthers, openStretch } from "./availability.ts";
 import { onSlaEvent } from "./routing/hooks.ts";
 import { loadMatrix } from "./routing/matrix.ts";
 import { advanced, nextDeadline, runsSla, slaStateAt } from "./routing/sla.ts";
@@ -313,6 +314,7 @@ export class InboxDO extends DurableObject<Env> {
    */
   async setAgent(a: AgentUpdate): Promise<void> {
     this.record(a);
+    await this.keepAvailability();
     if (this.roster().some((r) => r.id === a.id && available(r))) {
       this.ctx.storage.sql.exec("UPDATE agents SET unavailable_since = NULL WHERE id = ?", a.id);
       await this.handOutWaiting();
@@ -396,6 +398,7 @@ export class InboxDO extends DurableObject<Env> {
     }
     for (const id of agents) if (!this.roster().some((r) => r.id === id && r.online)) this.markUnavailable(id);
     if (agents.size) {
+      await this.keepAvailability();
       this.sendPresence();
       await this.schedule();
     }
@@ -410,6 +413,7 @@ export class InboxDO extends DurableObject<Env> {
   private async socketGone(ws: WebSocket): Promise<void> {
     this.sendPresence(ws);
     const agentId = (ws.deserializeAttachment() as Attachment | null)?.agentId;
+    await this.keepAvailability(ws);
     if (agentId && !this.roster(ws).some((r) => r.id === agentId && r.online)) {
       this.markUnavailable(agentId);
       await this.schedule();
@@ -499,6 +503,25 @@ export class InboxDO extends DurableObject<Env> {
         .map((r) => [r.conversation_id, r.agent_id]),
     );
     return open.filter((i) => i.assignee && picks.get(i.id) === i.assignee.id);
+  }
+
+  /**
+   * Time available (availability.ts): the stretches in D1 follow who is available now; the open stretch of
+   * anyone who is not is closed (also one whose close a restart hid). Presence never fails on it.
+   */
+  private async keepAvailability(exclude?: WebSocket): Promise<void> {
+    const workspaceId = this.workspaceId();
+    if (!workspaceId) return;
+    const now = Date.now();
+    const ids = this.roster(exclude)
+      .filter(available)
+      .map((r) => r.id);
+    try {
+      await closeOthers(this.env.DB, workspaceId, ids, now);
+      for (const id of ids) await openStretch(this.env.DB, workspaceId, id, now);
+    } catch (e) {
+      console.error(`[edgedesk] time available not recorded: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private markUnavailable(agentId: string): void {

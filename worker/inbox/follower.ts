@@ -14,8 +14,9 @@ export const inboxFollower = (
   name: "inbox",
   kind: "state",
   async run({ meta: m }) {
-    // The inbox holds what people work on: conversations that left the bot, once they are queued.
-    if (!m.handoff || m.handingOff) return;
+    // The inbox holds what people work on: conversations that left the bot, once they are queued, and
+    // those an agent opened towards a customer (outreach).
+    if (!(m.handoff || m.outreach) || m.handingOff) return;
     await inboxOf(env, m.workspaceId).upsert(
       inboxItemOf(m, ports.lastText(), ports.now(), ports.lastAuthor()),
       m.workspaceId,

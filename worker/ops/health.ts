@@ -7,7 +7,7 @@ import type { HealthCheck, HealthReport } from "../../shared/ops.ts";
 import type { Env } from "../env.ts";
 
 /** The newest D1 migration this code reads or writes: deploy must have applied it (docs/deploy.md). */
-export const REQUIRED_MIGRATION = "0061_analytics_actions.sql";
+export const REQUIRED_MIGRATION = "0070_outreach_availability.sql";
 const HEALTH_TTL_MS = 15_000;
 
 let cached: { at: number; report: HealthReport } | null = null;

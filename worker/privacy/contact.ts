@@ -160,6 +160,10 @@ export async function eraseContact(
       env.DB.prepare(
         "DELETE FROM contact_conversations WHERE contact_id IN (SELECT id FROM contacts WHERE workspace_id = ? AND email = ?)",
       ).bind(workspaceId, email),
+      // Outreach drafted for them and never sent (a sent one went with its conversation).
+      env.DB.prepare(
+        "DELETE FROM outreach WHERE workspace_id = ? AND contact_id IN (SELECT id FROM contacts WHERE workspace_id = ? AND email = ?)",
+      ).bind(workspaceId, workspaceId, email),
       env.DB.prepare("DELETE FROM privacy_subjects WHERE workspace_id = ? AND email = ?").bind(workspaceId, email),
       env.DB.prepare("DELETE FROM contacts WHERE workspace_id = ? AND email = ?").bind(workspaceId, email),
     ]);

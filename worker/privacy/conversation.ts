@@ -82,6 +82,8 @@ const TABLES: { table: string; where: string; anonymise: "keep" | "delete" | str
     anonymise: "delete",
   },
   { table: "privacy_subjects", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
+  // A sent outreach (worker/insights/customers/outreach.ts) keeps the message the agent wrote to the customer.
+  { table: "outreach", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
   // The search index (worker/search/): its FTS5 rows go with these by trigger, and leave no trace (0040).
   { table: "search_docs", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },
   { table: "search_conversations", where: "conversation_id = ?1 AND workspace_id = ?2", anonymise: "delete" },

@@ -94,10 +94,27 @@ describe("performance", () => {
     const csv = performanceCsv(performance(cards, [...people, { id: "x", name: "=HYPERLINK(1)", teams: [] }]));
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "kind,name,handled,first_response_p50_s,first_response_p90_s,handle_p50_s,handle_p90_s,resolution_rate,reopen_rate,csat,csat_count,quality,load_now,capacity",
+      "kind,name,handled,first_response_p50_s,first_response_p90_s,handle_p50_s,handle_p90_s,resolution_rate,reopen_rate,csat,csat_count,quality,load_now,capacity,available_s,occupancy",
     );
     expect(lines[1]?.startsWith("agent,Ana,3,240,480,1200,1800,0.667,0.333,3.5,2,")).toBe(true);
-    expect(lines).toContain("agent,'=HYPERLINK(1),0,,,,,,,,0,,,");
+    expect(lines).toContain("agent,'=HYPERLINK(1),0,,,,,,,,0,,,,,");
     expect(lines.filter((l) => l.startsWith("team,"))).toHaveLength(2);
+  });
+
+  it("time available and load against capacity: handle time over available slot-time, per agent and team", () => {
+    const timed = performance(cards, [
+      { id: "a", name: "Ana", teams: ["billing"], capacity: 2, availableMs: 60 * MIN },
+      { id: "b", name: "Bo", teams: ["billing"], capacity: 1, availableMs: 10 * MIN },
+    ]);
+    // Ana handled 10 + 30 + 20 = 60 minutes in 60 available minutes with 2 slots: half her capacity.
+    expect(timed.agents[0]).toMatchObject({ availableMs: 60 * MIN, occupancy: 0.5 });
+    // Bo: 5 minutes in 10 with 1 slot.
+    expect(timed.agents[1]).toMatchObject({ availableMs: 10 * MIN, occupancy: 0.5 });
+    // The team: 65 minutes over 60×2 + 10×1 = 130 slot-minutes.
+    expect(timed.teams[0]).toMatchObject({ key: "billing", availableMs: 70 * MIN, occupancy: 0.5 });
+    // Never available: no figure rather than a division by zero.
+    expect(performance(cards, [{ id: "a", name: "Ana", teams: [], availableMs: 0 }]).agents[0]?.occupancy).toBeNull();
+    const csv = performanceCsv(timed).split("\r\n");
+    expect(csv[1]?.endsWith(",3600,0.5")).toBe(true);
   });
 });

@@ -10,7 +10,18 @@ export type Person = {
   teams: string[];
   capacity?: number | undefined;
   load?: number | undefined;
+  /** Time available in the period (worker/inbox/availability.ts). */
+  availableMs?: number | undefined;
 };
+
+/** Handle time over available slot-time (see performanceRowSchema.occupancy), to 3 decimals. */
+export function occupancy(handleMs: number, availableMs: number, capacity: number): number | null {
+  const slots = availableMs * capacity;
+  return slots > 0 ? Math.round((1000 * handleMs) / slots) / 1000 : null;
+}
+
+const handleSum = (cards: readonly Scorecard[]): number =>
+  cards.reduce((n, c) => n + (c.inputs.agents.find((a) => agentPart(a) === c.part)?.handleMs ?? 0), 0);
 
 /** Nearest-rank percentile of sorted values (the analytics figures use the same rule). */
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -69,19 +80,26 @@ export function performance(cards: readonly Scorecard[], people: readonly Person
     const id = c.agent.id ?? idOfName.get(c.agent.name) ?? `name:${c.agent.name}`;
     byAgent.set(id, [...(byAgent.get(id) ?? []), c]);
   }
+  const timed = (p: Person, cards: readonly Scorecard[]) =>
+    p.availableMs === undefined
+      ? {}
+      : { availableMs: p.availableMs, occupancy: occupancy(handleSum(cards), p.availableMs, p.capacity ?? 1) };
   const agents = people.map((p) => ({
     ...row(p.id, p.name, byAgent.get(p.id) ?? []),
     teams: p.teams,
     ...(p.load !== undefined ? { load: p.load } : {}),
     ...(p.capacity !== undefined ? { capacity: p.capacity } : {}),
+    ...timed(p, byAgent.get(p.id) ?? []),
   }));
-  const teams = [...new Set(people.flatMap((p) => p.teams))].sort().map((t) =>
-    row(
-      t,
-      t,
-      people.filter((p) => p.teams.includes(t)).flatMap((p) => byAgent.get(p.id) ?? []),
-    ),
-  );
+  const teams = [...new Set(people.flatMap((p) => p.teams))].sort().map((t) => {
+    const members = people.filter((p) => p.teams.includes(t));
+    const cards = members.flatMap((p) => byAgent.get(p.id) ?? []);
+    const timedMembers = members.filter((p) => p.availableMs !== undefined);
+    if (!timedMembers.length) return row(t, t, cards);
+    const availableMs = timedMembers.reduce((n, p) => n + (p.availableMs ?? 0), 0);
+    const slots = timedMembers.reduce((n, p) => n + (p.availableMs ?? 0) * (p.capacity ?? 1), 0);
+    return { ...row(t, t, cards), availableMs, occupancy: occupancy(handleSum(cards), slots, 1) };
+  });
   return { agents, teams };
 }
 
@@ -109,6 +127,8 @@ export function performanceCsv(p: { agents: PerformanceRow[]; teams: Performance
     "quality",
     "load_now",
     "capacity",
+    "available_s",
+    "occupancy",
   ];
   const s = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
   const lines = [...p.agents.map((r) => ["agent", r] as const), ...p.teams.map((r) => ["team", r] as const)].map(
@@ -128,6 +148,8 @@ export function performanceCsv(p: { agents: PerformanceRow[]; teams: Performance
         r.quality,
         r.load,
         r.capacity,
+        r.availableMs === undefined ? null : Math.round(r.availableMs / 1000),
+        r.occupancy,
       ]
         .map(csvCell)
         .join(","),

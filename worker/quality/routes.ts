@@ -26,6 +26,7 @@ import { requireAgent } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
 import { inboxOf } from "../inbox/agents.ts";
+import { availableMs } from "../inbox/availability.ts";
 import { loadMatrix } from "../inbox/routing/matrix.ts";
 import { performance, performanceCsv } from "./performance.ts";
 import {
@@ -138,6 +139,7 @@ async function performanceFor(c: Context<AppEnv>): Promise<PerformanceReport> {
       .all<{ id: string; name: string; teams: string; capacity: number | null }>(),
     inboxOf(c).presence(),
   ]);
+  const available = await availableMs(c.env.DB, ws(c), from, to, Date.now());
   const defaultCapacity = loadMatrix(c.env).agentCapacity;
   const load = new Map(live.map((p) => [p.id, p.load]));
   const rows = people.results
@@ -148,6 +150,7 @@ async function performanceFor(c: Context<AppEnv>): Promise<PerformanceReport> {
       teams: parseJson(stringList, p.teams, `teams of ${p.id}`),
       capacity: p.capacity ?? defaultCapacity,
       load: load.get(p.id) ?? 0,
+      availableMs: available.get(p.id) ?? 0,
     }));
   const figures = performance(cards, rows);
   return { from, to, agents: figures.agents, teams: lead ? figures.teams : [] };

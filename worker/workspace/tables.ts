@@ -91,6 +91,7 @@ export const IMPORT_RULES: Record<string, ImportRule> = {
   quality_scores: { wsColumn: "workspace_id" },
   quality_overrides: { wsColumn: "workspace_id" },
   conversation_health: { wsColumn: "workspace_id" },
+  outreach: { wsColumn: "workspace_id" },
   action_calls: { wsColumn: "workspace_id" },
   action_approvals: { wsColumn: "workspace_id" },
 };
@@ -145,6 +146,8 @@ export const REMOVE_STATEMENTS = [
   "DELETE FROM health_alerts WHERE workspace_id = ?1",
   "DELETE FROM health_rules WHERE workspace_id = ?1",
   "DELETE FROM conversation_health WHERE workspace_id = ?1",
+  "DELETE FROM outreach WHERE workspace_id = ?1",
+  "DELETE FROM agent_availability WHERE workspace_id = ?1",
   // People: sessions acting here (members' and home agents'), memberships here, then the home agents.
   // Home agents who belong to other workspaces too have been moved out before (remove.ts): they keep
   // their account, with a new home.

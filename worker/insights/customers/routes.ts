@@ -10,7 +10,9 @@ import {
   type healthRuleListSchema,
   healthRuleInputSchema,
   type HealthRule,
+  outreachDraftSchema,
 } from "../../../shared/customer-health.ts";
+import { parseJson } from "../../../shared/json.ts";
 import { audit } from "../../audit/log.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiFailure, jsonBody, parseOr400 } from "../../http/errors.ts";
@@ -125,6 +127,8 @@ type RuleRow = {
   threshold: number;
   days: number;
   notify: "slack" | "email";
+  alert: number;
+  outreach: string | null;
   created_at: number;
 };
 const ruleOf = (r: RuleRow): HealthRule => ({
@@ -134,6 +138,8 @@ const ruleOf = (r: RuleRow): HealthRule => ({
   threshold: r.threshold,
   days: r.days,
   notify: r.notify,
+  alert: r.alert !== 0,
+  ...(r.outreach ? { outreach: parseJson(outreachDraftSchema, r.outreach, `outreach draft of rule ${r.id}`) } : {}),
   createdAt: r.created_at,
 });
 
@@ -147,6 +153,8 @@ healthApi.get("/rules", owner, async (c) => {
 
 healthApi.post("/rules", owner, async (c) => {
   const body = parseOr400(healthRuleInputSchema, await jsonBody(c), "body");
+  if (body.alert === false && !body.outreach)
+    throw new ApiFailure(400, "invalid_body", "body: a rule that does not alert must propose an outreach");
   const ws = c.get("agent").workspaceId;
   const n = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM health_rules WHERE workspace_id = ?")
     .bind(ws)
@@ -154,9 +162,21 @@ healthApi.post("/rules", owner, async (c) => {
   if ((n?.n ?? 0) >= MAX_RULES) throw new ApiFailure(409, "too_many_rules", `at most ${MAX_RULES} rules per workspace`);
   const id = `hr_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
   const row = await c.env.DB.prepare(
-    "INSERT INTO health_rules (id, workspace_id, name, signal, threshold, days, notify, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+    "INSERT INTO health_rules (id, workspace_id, name, signal, threshold, days, notify, alert, outreach, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
   )
-    .bind(id, ws, body.name, body.signal, body.threshold, body.days, body.notify, c.get("agent").id, Date.now())
+    .bind(
+      id,
+      ws,
+      body.name,
+      body.signal,
+      body.threshold,
+      body.days,
+      body.notify,
+      body.alert === false ? 0 : 1,
+      body.outreach ? JSON.stringify(body.outreach) : null,
+      c.get("agent").id,
+      Date.now(),
+    )
     .first<RuleRow>();
   if (!row) throw new Error("health rule: the insert returned nothing");
   await audit(c, { action: "health.rule.create", target: { type: "health_rule", id }, after: body });

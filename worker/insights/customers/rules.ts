@@ -1,11 +1,14 @@
 // Owners' alert rules on customer health ("3 negative conversations in 14 days"): checked for a contact
 // whenever one of their conversations changes, each firing once per rule, contact and window of `days`
-// days (the alert row's key), to Slack through the notifier's outbox or by email to the owners.
+// days (the alert row's key), to Slack through the notifier's outbox or by email to the owners, and/or
+// as a drafted outreach to the contact that waits for an agent's approval (outreach.ts).
 import { EmailMessage } from "cloudflare:email";
-import type { HealthRule } from "../../../shared/customer-health.ts";
+import { type HealthRule, outreachDraftSchema } from "../../../shared/customer-health.ts";
+import { parseJson } from "../../../shared/json.ts";
 import { composeNotice } from "../../channels/email/compose.ts";
 import { supportAddressOf } from "../../channels/email/db.ts";
 import type { Env } from "../../env.ts";
+import { proposeOutreach } from "./outreach.ts";
 
 const DAY = 86_400_000;
 
@@ -32,13 +35,15 @@ type RuleRow = {
   threshold: number;
   days: number;
   notify: "slack" | "email";
+  alert: number;
+  outreach: string | null;
 };
 type RulesEnv = Pick<Env, "DB" | "NOTIFIER" | "SEND_EMAIL" | "PUBLIC_URL" | "EMAIL_FROM_NAME">;
 
 /** The rules that fire for this contact now; returns the ids of rules that fired (newly). */
 export async function checkRules(env: RulesEnv, ws: string, contactId: string, now: number): Promise<string[]> {
   const rules = await env.DB.prepare(
-    "SELECT id, name, signal, threshold, days, notify FROM health_rules WHERE workspace_id = ?",
+    "SELECT id, name, signal, threshold, days, notify, alert, outreach FROM health_rules WHERE workspace_id = ?",
   )
     .bind(ws)
     .all<RuleRow>();
@@ -58,7 +63,17 @@ export async function checkRules(env: RulesEnv, ws: string, contactId: string, n
       .first();
     if (!inserted) continue;
     fired.push(rule.id);
-    await notify(env, ws, rule, contactId, row?.n ?? 0, win);
+    const n = row?.n ?? 0;
+    if (rule.alert !== 0) await notify(env, ws, rule, contactId, n, win);
+    if (rule.outreach)
+      await proposeOutreach(env.DB, {
+        workspaceId: ws,
+        contactId,
+        ruleId: rule.id,
+        reason: `${n} ${WORDS[rule.signal]} in ${rule.days} days (rule "${rule.name}")`,
+        draft: parseJson(outreachDraftSchema, rule.outreach, `outreach draft of rule ${rule.id}`),
+        now,
+      });
   }
   return fired;
 }

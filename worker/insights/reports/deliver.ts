@@ -12,7 +12,7 @@ import { supportAddressOf } from "../../channels/email/db.ts";
 import type { Env } from "../../env.ts";
 import { loadHours } from "../../hours/store.ts";
 import { reportSlack, reportText } from "./compose.ts";
-import { buildWeeklyReport, lastWeek } from "./weekly.ts";
+import { buildWeeklyReport, lastWeek, WEEK_MS } from "./weekly.ts";
 
 /** Local hour on Monday from which the week's report goes out. */
 export const REPORT_HOUR = 8;
@@ -99,8 +99,23 @@ async function recordSent(db: D1Database, r: WeeklyReport): Promise<void> {
 }
 
 /** An owner's "make it now": built, stored, and sent when asked. */
-export async function reportOnDemand(env: ReportEnv, ws: string, send: boolean, now: number, origin: string) {
-  const r = await buildWeeklyReport(env.DB, ws, await timeZoneOf(env.DB, ws), now, "demand");
+export async function reportOnDemand(
+  env: ReportEnv,
+  ws: string,
+  send: boolean,
+  now: number,
+  origin: string,
+  week: "last" | "current" = "last",
+) {
+  // This week so far is "last week" seen from a week on; it is made now, all the same.
+  const built = await buildWeeklyReport(
+    env.DB,
+    ws,
+    await timeZoneOf(env.DB, ws),
+    week === "current" ? now + WEEK_MS : now,
+    "demand",
+  );
+  const r = { ...built, generatedAt: now };
   await store(env.DB, r);
   if (!send) return r;
   const sent = { ...r, sent: await sendReport(env, r, origin) };

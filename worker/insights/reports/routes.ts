@@ -32,7 +32,14 @@ reportsApi.get("/weekly", async (c) => {
 reportsApi.post("/weekly/run", async (c) => {
   const body = parseOr400(reportRunSchema, await jsonBody(c), "body");
   const ws = c.get("agent").workspaceId;
-  const r: WeeklyReport = await reportOnDemand(c.env, ws, body.send === true, Date.now(), new URL(c.req.url).origin);
+  const r: WeeklyReport = await reportOnDemand(
+    c.env,
+    ws,
+    body.send === true,
+    Date.now(),
+    new URL(c.req.url).origin,
+    body.week ?? "last",
+  );
   if (body.send)
     await audit(c, {
       action: "report.weekly.sent",

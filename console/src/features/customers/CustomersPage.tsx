@@ -1,5 +1,6 @@
 // Customers at risk (docs/customer-health.md): every agent sees which customers and companies are
-// drifting, least healthy first, each with its reasons; owners set the rules that alert a person.
+// drifting, least healthy first, each with its reasons, and writes to one first (Outreach.tsx); owners set
+// the rules that alert a person or draft such a message for an agent to approve.
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../../../../shared/api.ts";
 import {
@@ -9,11 +10,13 @@ import {
   healthRuleListSchema,
   healthRuleSchema,
   healthRuleSignals,
+  type OutreachChannel,
 } from "../../../../shared/customer-health.ts";
 import { announce } from "../../lib/announce.ts";
 import { api, apiVoid, errorMessage } from "../../lib/api.ts";
 import { useFocusOnMount } from "../../lib/hooks.ts";
 import { fullDate } from "../../lib/time.ts";
+import { Approvals, ReachOut } from "./Outreach.tsx";
 import "../integrations/integrations.css";
 import "../quality/quality.css";
 
@@ -26,6 +29,7 @@ const signalWords: Record<HealthRule["signal"], string> = {
 };
 
 function List({ title, list, testId }: { title: string; list: CustomerHealth[] | null; testId: string }) {
+  const [writing, setWriting] = useState<string | null>(null);
   return (
     <section class="card" aria-label={title} data-testid={testId}>
       <h2>{title}</h2>
@@ -65,7 +69,22 @@ function List({ title, list, testId }: { title: string; list: CustomerHealth[] |
                     <span class="muted">no concern</span>
                   )}
                 </td>
-                <td class="small">{fullDate(h.lastAt)}</td>
+                <td class="small">
+                  {fullDate(h.lastAt)}
+                  {h.kind === "contact" && (
+                    <div>
+                      <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        aria-expanded={writing === h.key}
+                        onClick={() => setWriting(writing === h.key ? null : h.key)}
+                      >
+                        Reach out
+                      </button>
+                    </div>
+                  )}
+                  {writing === h.key && <ReachOut contactId={h.key} name={h.name} done={() => setWriting(null)} />}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -84,6 +103,9 @@ function Rules() {
     threshold: 3,
     days: 14,
     notify: "slack" as "slack" | "email",
+    action: "alert" as "alert" | "outreach" | "both",
+    channel: "email" as OutreachChannel,
+    draft: "",
   });
   const load = () =>
     api("/api/customer-health/rules", healthRuleListSchema).then(
@@ -94,7 +116,13 @@ function Rules() {
   const add = async (e: Event) => {
     e.preventDefault();
     try {
-      await api("/api/customer-health/rules", healthRuleSchema, { method: "POST", body: form });
+      const { action, channel, draft, ...rule } = form;
+      const body = {
+        ...rule,
+        alert: action !== "outreach",
+        ...(action === "alert" ? {} : { outreach: { channel, text: draft } }),
+      };
+      await api("/api/customer-health/rules", healthRuleSchema, { method: "POST", body });
       announce(`Rule "${form.name}" added.`);
       setForm({ ...form, name: "" });
       setError(undefined);
@@ -115,13 +143,18 @@ function Rules() {
     <section class="card" aria-labelledby="rules-title" data-testid="health-rules">
       <h2 id="rules-title">Alert rules</h2>
       <p class="sub">
-        A rule fires once per customer and period, to Slack (Settings → Integrations) or by email to the owners.
+        A rule fires once per customer and period, to Slack (Settings → Integrations) or by email to the owners, and can
+        draft a message to the customer that waits for an agent's approval.
       </p>
       {rules && rules.length > 0 && (
         <ul>
           {rules.map((r) => (
             <li key={r.id}>
-              <strong>{r.name}</strong>: {r.threshold} or more {signalWords[r.signal]} in {r.days} days → {r.notify}{" "}
+              <strong>{r.name}</strong>: {r.threshold} or more {signalWords[r.signal]} in {r.days} days →{" "}
+              {[
+                ...(r.alert === false ? [] : [r.notify]),
+                ...(r.outreach ? [`outreach ${r.outreach.channel} (approval)`] : []),
+              ].join(" + ")}{" "}
               <button type="button" class="btn btn-link" onClick={() => void remove(r)}>
                 Remove
               </button>
@@ -185,6 +218,41 @@ function Rules() {
             <option value="email">the owners by email</option>
           </select>
         </label>
+        <label>
+          and{" "}
+          <select
+            value={form.action}
+            onChange={(e) => setForm({ ...form, action: e.currentTarget.value as typeof form.action })}
+          >
+            <option value="alert">alert only</option>
+            <option value="both">also draft a message to the customer</option>
+            <option value="outreach">draft a message instead of alerting</option>
+          </select>
+        </label>
+        {form.action !== "alert" && (
+          <>
+            <label>
+              sent{" "}
+              <select
+                value={form.channel}
+                onChange={(e) => setForm({ ...form, channel: e.currentTarget.value as OutreachChannel })}
+              >
+                <option value="email">by email</option>
+                <option value="widget">in the widget</option>
+              </select>
+            </label>
+            <label>
+              Draft message
+              <textarea
+                required
+                maxLength={4000}
+                rows={2}
+                value={form.draft}
+                onInput={(e) => setForm({ ...form, draft: e.currentTarget.value })}
+              />
+            </label>
+          </>
+        )}
         <button type="submit" class="btn">
           Add rule
         </button>
@@ -235,6 +303,7 @@ export function CustomersPage({ me }: { me: Me }) {
       )}
       <List title={all ? "Customers" : "Customers at risk"} list={contacts} testId="at-risk-contacts" />
       <List title={all ? "Companies" : "Companies at risk"} list={companies} testId="at-risk-companies" />
+      <Approvals />
       {me.role === "owner" && <Rules />}
     </main>
   );

@@ -1,5 +1,6 @@
 // Agent and team performance for a period (docs/quality-review.md "Performance"): owners see everyone and
-// every team, an agent their own row. The bars show each row's quality score against 100.
+// every team, an agent their own row. The bars show each row's quality score against 100, and its load
+// against capacity over the time it was available.
 import { useEffect, useState } from "preact/hooks";
 import { type PerformanceReport, type PerformanceRow, performanceSchema } from "../../../../shared/quality.ts";
 import { api, errorMessage } from "../../lib/api.ts";
@@ -10,7 +11,12 @@ const periods = [7, 30, 90] as const;
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 100)}%`);
 const time = (ms: number | null) => (ms === null ? "—" : duration(ms));
-
+/** Time available: hours and minutes (a week of shifts reads better than "2d 3h"); seconds under an hour. */
+function hours(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
 function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: string; testId: string }) {
   return (
     <table class="deliveries perf" data-testid={testId}>
@@ -25,6 +31,8 @@ function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: stri
           <th scope="col">Reopened</th>
           <th scope="col">Rating</th>
           <th scope="col">Quality</th>
+          <th scope="col">Available</th>
+          <th scope="col">Load vs capacity</th>
           <th scope="col">Load now</th>
         </tr>
       </thead>
@@ -47,6 +55,21 @@ function Rows({ rows, caption, testId }: { rows: PerformanceRow[]; caption: stri
                 <span style={{ width: `${r.quality ?? 0}%` }} />
               </span>{" "}
               <span class="mono">{r.quality ?? "—"}</span>
+            </td>
+            <td class="mono" data-testid="perf-available">
+              {r.availableMs === undefined ? "—" : hours(r.availableMs)}
+            </td>
+            <td>
+              {r.occupancy === undefined || r.occupancy === null ? (
+                "—"
+              ) : (
+                <>
+                  <span class="perf-bar" aria-hidden="true">
+                    <span style={{ width: `${Math.min(100, Math.round(r.occupancy * 100))}%` }} />
+                  </span>{" "}
+                  <span class="mono">{pct(r.occupancy)}</span>
+                </>
+              )}
             </td>
             <td class="mono">{r.load === undefined ? "—" : `${r.load} of ${r.capacity ?? "?"}`}</td>
           </tr>
@@ -108,7 +131,8 @@ export function PerformanceSection({ lead }: { lead: boolean }) {
             </>
           )}
           <p class="muted small">
-            From the scorecards of conversations that ended in the period. Time available is not measured yet.
+            From the scorecards of conversations that ended in the period. Available: time online in the inbox and not
+            away. Load vs capacity: handle time over time available × capacity (100%: every slot busy all along).
           </p>
         </>
       )}

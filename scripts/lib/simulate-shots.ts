@@ -1,0 +1,47 @@
+// `npm run simulate -- --pages-screenshots DIR`: the pages the simulation's data is for, as the owner sees
+// them in Chromium, saved as DIR/sim-*.png (the docs' pictures come from here: docs/img/). Each waits for
+// its data, not for a fixed time.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { launchChromium } from "./browser.ts";
+import { signIn } from "./console-login.ts";
+
+export async function pageScreenshots(
+  url: string,
+  owner: { email: string; password: string },
+  dir: string,
+): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const browser = await launchChromium();
+  const files: string[] = [];
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, url, owner);
+    const shot = async (name: string, full = true) => {
+      const path = join(dir, name);
+      await page.screenshot({ path, fullPage: full });
+      files.push(path);
+    };
+    const element = async (testId: string, name: string) => {
+      const path = join(dir, name);
+      await page.getByTestId(testId).screenshot({ path });
+      files.push(path);
+    };
+    await page.goto(`${url}/console/#/quality`);
+    await page.getByTestId("perf-row").first().waitFor({ timeout: 30_000 });
+    await page.getByTestId("review-item").first().waitFor({ timeout: 30_000 });
+    await shot("sim-quality.png");
+    await element("performance", "sim-performance.png");
+    await page.goto(`${url}/console/#/reports`);
+    await page.getByTestId("weekly-report").first().waitFor({ timeout: 30_000 });
+    await shot("sim-reports.png");
+    await page.goto(`${url}/console/#/customers`);
+    await page.getByTestId("at-risk-contacts").getByTestId("health-row").first().waitFor({ timeout: 30_000 });
+    await page.getByTestId("outreach-draft").first().waitFor({ timeout: 30_000 });
+    await shot("sim-customers.png");
+    await element("outreach-approvals", "sim-outreach-approval.png");
+  } finally {
+    await browser.close();
+  }
+  return files;
+}
