@@ -154,7 +154,7 @@ for (const n of sizes) {
     const d = process.cpuUsage(c);
     row.buildCpuS = Math.round((d.user + d.system) / 100_000) / 10;
     snapshotText = JSON.stringify(r.value);
-    features = r.value.model.features.length;
+    features = r.value.model?.features.length ?? 0;
     row.snapshotMb = Math.round((snapshotText.length / 2 ** 20) * 10) / 10;
     row.buildPeakRssMb = Math.round((process.memoryUsage().rss - rss0) / 2 ** 20);
   }

@@ -35,6 +35,15 @@ export interface TrainConfig {
    * once there is history. Lowered banking77 dev wrong answers 2.96 → 2.8 % at equal auto-resolution.
    */
   idf: number;
+  /**
+   * Largest training work (examples × classes) the dense softmax model takes on; past it the KB gets
+   * per-class sparse centroids (centroid.ts). Dense training costs about 8 s per million here (one
+   * core of the shared machine; docs/performance.md), so 4 M keeps it near 30 s of the 300 s a publish
+   * may spend. Banking77 (0.9 M) and the demo KB stay dense: their answers are the same as before.
+   */
+  denseMaxWork: number;
+  /** Features a class's centroid keeps (its largest weights): bounds the snapshot and the postings. */
+  centroidFeatures: number;
 }
 
 export interface RetrieveConfig {
@@ -80,6 +89,8 @@ export interface RetrieveConfig {
   /** Share of the model score replaced by the nearest-history vote, and how many neighbours vote. */
   neighbourWeight: number;
   neighbours: number;
+  /** Centroid model (large KBs): cosine × this is the logit, softmaxed at modelTemperature. */
+  centroidGain: number;
   /**
    * A sentence that sends the reader to a person's article must outscore the article's other sentences
    * by this share to route the question there (routes.ts); negative: off.
@@ -205,6 +216,8 @@ export const defaultTrainConfig: TrainConfig = {
   articleExampleWeight: 0.3,
   minPassageWords: 18,
   idf: 1,
+  denseMaxWork: 4_000_000,
+  centroidFeatures: 256,
 };
 
 export const defaultRetrieveConfig: RetrieveConfig = {
@@ -226,6 +239,7 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   // 0.5 lifted dev auto-resolution by ~1 point over 0 (0.3 and 0.7 were worse); k=10 untuned.
   neighbourWeight: 0.5,
   neighbours: 10,
+  centroidGain: 20,
   routeMargin: 0,
 };
 

@@ -139,7 +139,7 @@ export function* trainSteps(
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // Own base64 so the module needs neither Buffer (Node) nor atob (browser/Workers) and stays pure.
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
   const parts: string[] = [];
   let chunk = "";
   for (let i = 0; i < bytes.length; i += 3) {
@@ -164,7 +164,7 @@ const B64_INDEX = (() => {
   return t;
 })();
 
-function fromBase64(s: string): Uint8Array {
+export function fromBase64(s: string): Uint8Array {
   let len = s.length;
   while (len > 0 && s.charCodeAt(len - 1) === 61) len--;
   const out = new Uint8Array(Math.floor((len * 3) / 4));

@@ -4,7 +4,8 @@
 import { defaultRetrieveConfig, type RetrieveConfig } from "./config.ts";
 import { featureNames, vectorize, wordCoverage } from "./features.ts";
 import { neighbourVote } from "./knn.ts";
-import { logits, softmaxInPlace } from "./model.ts";
+import { logits, softmaxInPlace, type Model } from "./model.ts";
+import { centroidLogits } from "./centroid.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex } from "./snapshot.ts";
 import { bm25 } from "./bm25.ts";
@@ -148,6 +149,18 @@ export function synonymExpansion(index: KbIndex, qTerms: readonly string[]): str
   return out.join("\n");
 }
 
+/**
+ * The intent model's logits per class and the question's word/bigram features (the neighbours' view):
+ * the dense model's, or a large KB's centroid cosines (centroid.ts).
+ */
+function modelLogits(index: KbIndex, text: string, cfg: RetrieveConfig): { z: Float64Array; wordIds: number[] } {
+  const names = featureNames(text, index.features);
+  if (index.centroids) return centroidLogits(index.centroids, names, cfg.centroidGain);
+  const model = index.model as Model;
+  const { vec } = vectorize(names, model.vocab, model.idf);
+  return { z: logits(model, vec), wordIds: vec.idx.filter((f) => index.isWordFeature[f] === 1) };
+}
+
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
   const n = index.articles.length;
@@ -180,12 +193,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(
-    featureNames(expansion ? `${query}\n${expansion}` : query, index.features),
-    index.model.vocab,
-    index.model.idf,
-  );
-  const z = logits(index.model, vec);
+  const { z, wordIds } = modelLogits(index, expansion ? `${query}\n${expansion}` : query, cfg);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
@@ -194,12 +202,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   // Like the model itself, the neighbour vote earns its share as history grows.
   const beta = cfg.neighbourWeight * t;
   if (beta > 0 && index.neighbours.classes.length > 0) {
-    const vote = neighbourVote(
-      index.neighbours,
-      vec.idx.filter((f) => index.isWordFeature[f] === 1),
-      z.length,
-      cfg.neighbours,
-    );
+    const vote = neighbourVote(index.neighbours, wordIds, z.length, cfg.neighbours);
     for (let c = 0; c < z.length; c++) {
       const a = index.classToArticle[c] as number;
       if (a >= 0 && !allowed[a]) continue;
@@ -284,7 +287,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     confidence: top,
     margin: top - (candidates[1]?.score ?? 0),
     gapProbability: (1 - alpha) * gapModel,
-    coverage: wordCoverage(query, index.model.vocab),
+    coverage: wordCoverage(query, index.vocab),
     handoffMass,
     handoffModelMass,
     handoffPrior: allowedHandoff / Math.max(1, allowedCount),
