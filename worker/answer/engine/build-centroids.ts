@@ -124,9 +124,9 @@ export function* buildCentroids(
   const byClass: number[][] = classes.map(() => []);
   for (let i = 0; i < tickets.length; i++) (byClass[(tickets[i] as { cls: number }).cls] as number[]).push(i);
   const before = new Map<string, CentroidPart>();
-  if (prev) prev.centroids.classes.forEach((c, i) => before.set(c, prev.centroids.parts[i] as CentroidPart));
+  if (prev)
+    for (const [i, c] of prev.centroids.classes.entries()) before.set(c, prev.centroids.parts[i] as CentroidPart);
   const parts: CentroidPart[] = [];
-  let featurised = 0;
   for (let c = 0; c < classes.length; c++) {
     const own = articleExamples[c] ?? [];
     const mine = byClass[c] as number[];
@@ -150,10 +150,8 @@ export function* buildCentroids(
       examples.push({ names, weight: 1 });
     }
     parts.push(centroidPart(examples, idfOf, keep, digest));
-    featurised += examples.length;
     if (c % 50 === 0) yield { stage: "train", done: c, total: classes.length };
   }
-  void featurised;
 
   // 3. The coverage vocabulary: the history's words and every word of the articles.
   const vocab = new Set(historyWords);
