@@ -8,7 +8,15 @@ import type { KbJob, PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
 import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
-import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
+import {
+  deleteSnapshot,
+  installKb,
+  isCurrentEngine,
+  listArticles,
+  readSnapshot,
+  snapshotKey,
+  writeSnapshot,
+} from "./store.ts";
 import { parseJson } from "../../shared/json.ts";
 import { storedArticle, synonymGroups } from "./formats.ts";
 
@@ -118,7 +126,18 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
     const articles = [...merged.values()];
     const synonyms = await readSynonyms(db, workspaceId);
-    const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results, synonyms });
+    // The live snapshot, when this engine built it: a large KB reuses every part an edit did not touch
+    // (its centroids, the history's IDF and neighbours). A rebuild starts from nothing, and a snapshot
+    // that cannot be read only means a full build.
+    const previous =
+      cur && job.kind !== "rebuild" && isCurrentEngine(cur.snapshot_key)
+        ? await readSnapshot(env.KB, cur.snapshot_key).catch(() => null)
+        : null;
+    const steps = buildSnapshotSteps(
+      { version: String(version), articles, history: history.results, synonyms },
+      undefined,
+      previous ?? undefined,
+    );
     let slice = Date.now();
     let reported = 0;
     let snapshot: KbSnapshot;
@@ -141,7 +160,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
     await progress("store");
     const key = snapshotKey(workspaceId, version);
-    await env.KB.put(key, JSON.stringify(snapshot));
+    await writeSnapshot(env.KB, key, snapshot);
     const chunks = snapshot.articles.reduce((n, a) => n + a.passages.length, 0);
 
     await progress("embed");
@@ -211,7 +230,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       .prepare("SELECT snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 0 AND snapshot_key != ?")
       .bind(workspaceId, key)
       .all<{ snapshot_key: string }>();
-    for (const s of stale.results) await env.KB.delete(s.snapshot_key);
+    for (const s of stale.results) await deleteSnapshot(env.KB, s.snapshot_key);
   } catch (e) {
     console.error("publish job failed", jobId, e);
     await db

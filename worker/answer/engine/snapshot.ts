@@ -118,6 +118,8 @@ export interface KbIndex {
   /** History examples behind the model: decides how much the fused score trusts it over BM25. */
   historySize: number;
   df: Map<string, number>;
+  /** Term → the articles (positions, ascending) whose lexical document has it: BM25 and evidence touch only those. */
+  termArticles: Map<string, Int32Array>;
   avgLen: number;
   passageDf: Map<string, number>;
   passageAvgLen: number;
@@ -404,9 +406,15 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
   let totalLen = 0;
   let passageLen = 0;
   let passageCount = 0;
-  for (const a of articles) {
+  const termLists = new Map<string, number[]>();
+  for (const [ai, a] of articles.entries()) {
     totalLen += a.doc.len;
-    for (const t of a.doc.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of a.doc.tf.keys()) {
+      df.set(t, (df.get(t) ?? 0) + 1);
+      let l = termLists.get(t);
+      if (!l) termLists.set(t, (l = []));
+      l.push(ai);
+    }
     for (const p of a.passageDocs) {
       passageLen += p.len;
       passageCount++;
@@ -414,6 +422,8 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     }
   }
   const avgLen = totalLen / Math.max(1, articles.length);
+  const termArticles = new Map<string, Int32Array>();
+  for (const [t, l] of termLists) termArticles.set(t, Int32Array.from(l));
   const historySize = snapshot.history.resolvedByArticle + snapshot.history.gaps;
   const lexicalTemperature =
     historySize < boosts.historyForFullModel
@@ -444,6 +454,7 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     gapClass: classes.indexOf(GAP_CLASS),
     historySize,
     df,
+    termArticles,
     avgLen,
     ...(lexicalTemperature === undefined ? {} : { lexicalTemperature }),
     passageDf,
