@@ -79,14 +79,22 @@ export function neighbourVote(nb: Neighbours, query: number[], nClasses: number,
     return out;
   }
   const top: { i: number; s: number }[] = [];
+  // The weakest kept neighbour (first of equals), found again only when it is replaced.
+  let m = -1;
+  const sq = Math.sqrt(qn);
   for (let t = 0; t < nTouched; t++) {
     const i = touched[t] as number;
-    const s = (score[i] as number) / (Math.sqrt(qn) * (nb.norms[i] as number));
+    const s = (score[i] as number) / (sq * (nb.norms[i] as number));
     if (top.length < k) top.push({ i, s });
     else {
-      let m = 0;
-      for (let t = 1; t < top.length; t++) if ((top[t] as { s: number }).s < (top[m] as { s: number }).s) m = t;
-      if (s > (top[m] as { s: number }).s) top[m] = { i, s };
+      if (m < 0) {
+        m = 0;
+        for (let u = 1; u < top.length; u++) if ((top[u] as { s: number }).s < (top[m] as { s: number }).s) m = u;
+      }
+      if (s > (top[m] as { s: number }).s) {
+        top[m] = { i, s };
+        m = -1;
+      }
     }
   }
   for (let t = 0; t < nTouched; t++) score[touched[t] as number] = 0;
