@@ -112,7 +112,7 @@ export function routeOf(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg
 export function lexicalEvidence(
   index: KbIndex,
   qTerms: string[],
-  allowed: boolean[],
+  allowed: readonly boolean[],
 ): { share: number; matched: number } {
   const n = index.articles.length;
   const uniq = [...new Set(qTerms)];
@@ -128,7 +128,7 @@ export function lexicalEvidence(
   // article would add it, so the same figure at a fraction of the work in a large KB.
   const sum = new Float64Array(n);
   for (let j = 0; j < uniq.length; j++) {
-    const p = index.termArticles.get(uniq[j] as string);
+    const p = index.termArticles.get(uniq[j] as string)?.docs;
     if (!p) continue;
     for (let k = 0; k < p.length; k++) {
       const i = p[k] as number;
@@ -152,6 +152,25 @@ export function synonymExpansion(index: KbIndex, qTerms: readonly string[]): str
     });
   }
   return out.join("\n");
+}
+
+const allowedCache = new WeakMap<KbIndex, Map<string, readonly boolean[]>>();
+
+/**
+ * Which articles a question in `lang` may get: those in its language when the KB has any, otherwise
+ * all. The same for every question of a language, so kept per index (read only).
+ */
+function allowedFor(index: KbIndex, lang: string | undefined): readonly boolean[] {
+  let byLang = allowedCache.get(index);
+  if (!byLang) allowedCache.set(index, (byLang = new Map()));
+  const key = lang ?? "";
+  let allowed = byLang.get(key);
+  if (!allowed) {
+    const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
+    allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
+    byLang.set(key, allowed);
+  }
+  return allowed;
 }
 
 /**
@@ -178,20 +197,23 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   // all is read from what was written, so "weather" corrected to a KB word cannot make it in scope.
   const qTerms = cfg.spelling ? correctTerms(raw, index.df) : raw;
 
-  const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
-  const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
+  const allowed = allowedFor(index, lang);
 
-  // BM25 of the articles sharing a term with the question (the others score 0).
+  // BM25 (bm25.ts) of the articles sharing a term with the question, the others 0: summed term by term
+  // through the postings, each article's terms in the question's order as bm25() adds them.
   const lex = new Float64Array(n);
-  const seen = new Uint8Array(n);
   for (const term of qTerms) {
     const p = index.termArticles.get(term);
     if (!p) continue;
-    for (let k = 0; k < p.length; k++) {
-      const i = p[k] as number;
-      if (seen[i] || !allowed[i]) continue;
-      seen[i] = 1;
-      lex[i] = bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg);
+    const d = index.df.get(term) ?? 0;
+    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    for (let k = 0; k < p.docs.length; k++) {
+      const i = p.docs[k] as number;
+      if (!allowed[i]) continue;
+      const tf = p.tf[k] as number;
+      const len = index.docLen[i] as number;
+      const norm = cfg.bm25K1 * (1 - cfg.bm25B + (cfg.bm25B * len) / Math.max(1, index.avgLen));
+      lex[i] = (lex[i] as number) + (idf * tf * (cfg.bm25K1 + 1)) / (tf + norm);
     }
   }
   const pLex = new Float64Array(n);
@@ -248,7 +270,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
       fused.splice(at, 0, { i, s });
       if (fused.length > keep) fused.pop();
     }
-    if ((index.articles[i] as IndexedArticle).handoff === "always") {
+    if (index.handoffAlways[i] === 1) {
       handoffMass += s;
       handoffModelMass += pModel[i] as number;
     }
@@ -258,7 +280,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   for (let i = 0; i < n; i++) {
     if (!allowed[i]) continue;
     allowedCount++;
-    if ((index.articles[i] as IndexedArticle).handoff === "always") allowedHandoff++;
+    if (index.handoffAlways[i] === 1) allowedHandoff++;
   }
 
   const candidates: Candidate[] = fused.map(({ i, s }) => {

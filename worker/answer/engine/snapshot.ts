@@ -118,8 +118,18 @@ export interface KbIndex {
   /** History examples behind the model: decides how much the fused score trusts it over BM25. */
   historySize: number;
   df: Map<string, number>;
-  /** Term → the articles (positions, ascending) whose lexical document has it: BM25 and evidence touch only those. */
-  termArticles: Map<string, Int32Array>;
+  /**
+   * Term → the articles (positions, ascending) whose lexical document has it, and its frequency in
+   * each: BM25 and the lexical evidence touch only those (a 5,000-article KB: a question shares a word
+   * with thousands of articles, and a Map lookup per query term per article was most of its CPU).
+   */
+  termArticles: Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>;
+  /**
+   * Per article position: its lexical document's length, and 1 when it always needs a person. Read
+   * per article per question, so flat arrays rather than thousands of article objects of mixed shapes.
+   */
+  docLen: Float64Array;
+  handoffAlways: Uint8Array;
   avgLen: number;
   passageDf: Map<string, number>;
   passageAvgLen: number;
@@ -422,8 +432,13 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     }
   }
   const avgLen = totalLen / Math.max(1, articles.length);
-  const termArticles = new Map<string, Int32Array>();
-  for (const [t, l] of termLists) termArticles.set(t, Int32Array.from(l));
+  const termArticles = new Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>();
+  for (const [t, l] of termLists) {
+    const tfs = l.map((ai) => (articles[ai] as IndexedArticle).doc.tf.get(t) as number);
+    // Counts fit 16 bits in any real article; exact either way.
+    const small = tfs.every((x) => Number.isInteger(x) && x >= 0 && x < 65536);
+    termArticles.set(t, { docs: Int32Array.from(l), tf: small ? Uint16Array.from(tfs) : Float64Array.from(tfs) });
+  }
   const historySize = snapshot.history.resolvedByArticle + snapshot.history.gaps;
   const lexicalTemperature =
     historySize < boosts.historyForFullModel
@@ -455,6 +470,8 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     historySize,
     df,
     termArticles,
+    docLen: Float64Array.from(articles, (a) => a.doc.len),
+    handoffAlways: Uint8Array.from(articles, (a) => (a.handoff === "always" ? 1 : 0)),
     avgLen,
     ...(lexicalTemperature === undefined ? {} : { lexicalTemperature }),
     passageDf,
