@@ -89,8 +89,15 @@ export interface RetrieveConfig {
   /** Share of the model score replaced by the nearest-history vote, and how many neighbours vote. */
   neighbourWeight: number;
   neighbours: number;
-  /** Centroid model (large KBs): cosine × this is the logit, softmaxed at modelTemperature. */
+  /**
+   * Centroid model (large KBs): cosine × this is the logit, softmaxed at modelTemperature; without
+   * history the NoHistory value (interpolated like the temperature). Chosen on banking77 dev with the
+   * centroid model forced (denseMaxWork=0): with history 10/20/30/40 gave escalation accuracy
+   * 73.9/80.4/81.4/– and wrong answers 1.8/6.0/9.4/– %; without history 10 gave 12.1/44.1/4.8 (the
+   * dense model's 12.2/43.8/4.7), 20 gave 18.6/49.0/11.5.
+   */
   centroidGain: number;
+  centroidGainNoHistory: number;
   /**
    * A sentence that sends the reader to a person's article must outscore the article's other sentences
    * by this share to route the question there (routes.ts); negative: off.
@@ -240,6 +247,7 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   neighbourWeight: 0.5,
   neighbours: 10,
   centroidGain: 20,
+  centroidGainNoHistory: 10,
   routeMargin: 0,
 };
 

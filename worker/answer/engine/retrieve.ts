@@ -177,9 +177,19 @@ function allowedFor(index: KbIndex, lang: string | undefined): readonly boolean[
  * The intent model's logits per class and the question's word/bigram features (the neighbours' view):
  * the dense model's, or a large KB's centroid cosines (centroid.ts).
  */
-function modelLogits(index: KbIndex, text: string, cfg: RetrieveConfig): { z: Float64Array; wordIds: number[] } {
+function modelLogits(
+  index: KbIndex,
+  text: string,
+  cfg: RetrieveConfig,
+  t: number,
+): { z: Float64Array; wordIds: number[] } {
   const names = featureNames(text, index.features);
-  if (index.centroids) return centroidLogits(index.centroids, names, cfg.centroidGain);
+  if (index.centroids)
+    return centroidLogits(
+      index.centroids,
+      names,
+      cfg.centroidGainNoHistory + (cfg.centroidGain - cfg.centroidGainNoHistory) * t,
+    );
   const model = index.model as Model;
   const { vec } = vectorize(names, model.vocab, model.idf);
   return { z: logits(model, vec), wordIds: vec.idx.filter((f) => index.isWordFeature[f] === 1) };
@@ -230,7 +240,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { z, wordIds } = modelLogits(index, expansion ? `${query}\n${expansion}` : query, cfg);
+  const { z, wordIds } = modelLogits(index, expansion ? `${query}\n${expansion}` : query, cfg, t);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
