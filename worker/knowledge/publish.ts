@@ -7,7 +7,7 @@ import type { Article } from "../../shared/article.ts";
 import type { KbJob, PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
-import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
+import { buildSnapshotSteps, mayUseCentroids, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import {
   deleteSnapshot,
   installKb,
@@ -126,11 +126,14 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
     const articles = [...merged.values()];
     const synonyms = await readSynonyms(db, workspaceId);
-    // The live snapshot, when this engine built it: a large KB reuses every part an edit did not touch
-    // (its centroids, the history's IDF and neighbours). A rebuild starts from nothing, and a snapshot
-    // that cannot be read only means a full build.
+    // The live snapshot, when this engine built it and the KB is large enough for the centroid model:
+    // it reuses every part an edit did not touch (its centroids, the history's IDF and neighbours). A
+    // rebuild starts from nothing, and a snapshot that cannot be read only means a full build.
     const previous =
-      cur && job.kind !== "rebuild" && isCurrentEngine(cur.snapshot_key)
+      cur &&
+      job.kind !== "rebuild" &&
+      isCurrentEngine(cur.snapshot_key) &&
+      mayUseCentroids(articles.length, history.results.length)
         ? await readSnapshot(env.KB, cur.snapshot_key).catch(() => null)
         : null;
     const steps = buildSnapshotSteps(

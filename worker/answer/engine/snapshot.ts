@@ -199,6 +199,15 @@ function blocksOf(text: string, minWords = 18): string[] {
   return merged;
 }
 
+/**
+ * Whether a build of this input may take the centroid model (past denseMaxWork), estimated before
+ * chunking (an article gives about a dozen training texts): the publisher reads the live snapshot, to
+ * reuse its parts, only then. A wrong guess costs a read, or the reuse, never a different result.
+ */
+export function mayUseCentroids(articles: number, history: number, cfg: TrainConfig = defaultTrainConfig): boolean {
+  return (history + 6 * articles) * (articles + 1) > cfg.denseMaxWork;
+}
+
 export function buildSnapshot(
   input: BuildInput,
   cfg: TrainConfig = defaultTrainConfig,
