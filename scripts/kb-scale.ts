@@ -1,5 +1,5 @@
 // `node --expose-gc scripts/ts.mjs scripts/kb-scale.ts [--sizes 250,500,1000,5000] [--tickets-per-article 20] [--questions 300]
-//  [--dense-max-work N] [--json FILE]`
+//  [--dense-max-work N] [--publish-heap 128] [--json FILE]`
 //
 // The knowledge base at scale, offline (the engine is pure TypeScript: the same code the KnowledgeDO
 // publishes with and the Conversation DO answers with, in Node's V8): for each size, a deterministic
@@ -14,6 +14,8 @@
 //     questions; the very first question after the load on its own).
 //   - quality on the held-out tickets: the right article ranked first, answered right / wrong, handed off
 //     (labels read here, by the harness, never by the engine).
+// `--publish-heap 128` also publishes each size (full, then a one-article edit from the live snapshot)
+// in child processes whose V8 heap is capped at 128 MB, as an isolate's is, and says whether it fit.
 // `--dense-max-work N` overrides TrainConfig.denseMaxWork (e.g. 1e12: the dense model at every size, to
 // compare). Figures are single-threaded CPU in Node 20 (V8 like workerd's); Cloudflare's
 // limits are per invocation (publish: 5 min of CPU for the KnowledgeDO's alarm; 128 MB per isolate).
@@ -27,6 +29,7 @@ import { composeAnswer, decide, loadIndex, retrieve } from "../worker/answer/eng
 import { defaultTrainConfig } from "../worker/answer/engine/config.ts";
 import { buildSnapshotSteps, type HistoryItem, type KbSnapshot } from "../worker/answer/engine/snapshot.ts";
 import { SNAPSHOT_PART_BYTES, splitSnapshot } from "../worker/knowledge/snapshot-parts.ts";
+import { parseSnapshot } from "../worker/answer/engine/snapshot-format.ts";
 import { generateKb, topicOf } from "./gen-kb.ts";
 import { num, table } from "./lib/load/table.ts";
 
@@ -106,6 +109,86 @@ if (only) {
   );
   process.exit(0);
 }
+
+// --publish-child full|edit N FILE: the child of --publish-heap. Publishes N articles as the KnowledgeDO
+// would, with the V8 heap capped by its parent: `full` builds from nothing and writes the snapshot's
+// JSON to FILE; `edit` reads FILE through the snapshot schema (as readSnapshot does), keeps the model's
+// parts, and publishes one edited article. Prints the heap's peak (sampled between build slices).
+const childMode = arg("publish-child");
+if (childMode) {
+  const count = Number(argv[argv.indexOf("--publish-child") + 2]);
+  const file = argv[argv.indexOf("--publish-child") + 3] as string;
+  const articles = generateKb(count, 7);
+  const history = tickets(articles, perArticle, 11).slice(0, -questions);
+  let peak = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.heapUsed + m.arrayBuffers);
+  };
+  let previous: Pick<KbSnapshot, "centroids" | "neighbours"> | undefined;
+  if (childMode === "edit") {
+    const s = parseSnapshot(JSON.parse(readFileSync(file, "utf8")), "the stored value");
+    sample();
+    previous = { centroids: s.centroids, neighbours: s.neighbours };
+  }
+  const input =
+    childMode === "edit"
+      ? articles.map((a, i) => (i === Math.floor(count / 2) ? { ...a, body: `${a.body}\n\nUpdated.` } : a))
+      : articles;
+  const steps = buildSnapshotSteps({ version: childMode, articles: input, history }, trainCfg, previous);
+  let r = steps.next();
+  while (!r.done) {
+    sample();
+    r = steps.next();
+  }
+  // What the publisher then writes: the JSON text and, past one KV value, its UTF-8 bytes in parts.
+  const text = JSON.stringify(r.value);
+  const split = splitSnapshot(text);
+  sample();
+  if (childMode === "full") writeFileSync(file, text);
+  console.log(
+    JSON.stringify({ peakMb: Math.round(peak / 2 ** 20), kvValues: "whole" in split ? 1 : split.parts.length + 1 }),
+  );
+  process.exit(0);
+}
+
+/** --publish-heap MB: a full publish and a one-article edit in children whose V8 heap is capped at MB. */
+function publishUnderCap(count: number, capMb: number): Row {
+  const file = join(tmpdir(), `edgedesk-kb-publish-${process.pid}.json`);
+  const run = (mode: string) => {
+    const c = spawnSync(
+      process.execPath,
+      [
+        `--max-old-space-size=${capMb}`,
+        "scripts/ts.mjs",
+        "scripts/kb-scale.ts",
+        "--publish-child",
+        mode,
+        String(count),
+        file,
+        "--tickets-per-article",
+        String(perArticle),
+        "--questions",
+        String(questions),
+        ...(denseMaxWork ? ["--dense-max-work", denseMaxWork] : []),
+      ],
+      { encoding: "utf8" },
+    );
+    const line = c.stdout.trim().split("\n").at(-1) ?? "";
+    return c.status === 0 && line.startsWith("{") ? (JSON.parse(line) as { peakMb: number }) : null;
+  };
+  const full = run("full");
+  const edit = full ? run("edit") : null;
+  rmSync(file, { force: true });
+  return {
+    publishHeapCapMb: capMb,
+    publishFullFits: full !== null,
+    publishFullPeakMb: full?.peakMb ?? null,
+    publishEditFits: edit !== null,
+    publishEditPeakMb: edit?.peakMb ?? null,
+  };
+}
+const publishHeap = arg("publish-heap");
 
 type Row = Record<string, number | string | boolean | null>;
 const rows: Row[] = [];
@@ -229,6 +312,7 @@ for (const n of sizes) {
     row.editPartsRebuilt = null;
     row.modelParts = null;
   }
+  if (publishHeap) Object.assign(row, publishUnderCap(articles.length, Number(publishHeap)));
   rows.push(row);
   console.error(JSON.stringify(row));
 }
@@ -245,6 +329,7 @@ console.log(
       "load CPU ms",
       "answer CPU p50/p95 ms (first)",
       "held-out: first / right / wrong %",
+      "publish in a capped heap: full / edit peak MB",
     ],
     rows.map((r) => [
       String(r.articles),
@@ -259,6 +344,9 @@ console.log(
       num(r.loadCpuMs as number),
       `${r.answerCpuP50Ms} / ${r.answerCpuP95Ms} (${r.firstAnswerCpuMs})`,
       `${r.rankedFirstPct} / ${r.answeredRightPct} / ${r.answeredWrongPct}`,
+      r.publishHeapCapMb === undefined
+        ? "–"
+        : `${r.publishFullFits ? r.publishFullPeakMb : "out of memory"} / ${r.publishEditFits ? r.publishEditPeakMb : "out of memory"} (cap ${r.publishHeapCapMb})`,
     ]),
   ),
 );

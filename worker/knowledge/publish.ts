@@ -134,7 +134,10 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       job.kind !== "rebuild" &&
       isCurrentEngine(cur.snapshot_key) &&
       mayUseCentroids(articles.length, history.results.length)
-        ? await readSnapshot(env.KB, cur.snapshot_key).catch(() => null)
+        ? await readSnapshot(env.KB, cur.snapshot_key)
+            // Only the model's parts are kept: the rest of it is garbage before the build starts.
+            .then((s) => (s ? { centroids: s.centroids, neighbours: s.neighbours } : null))
+            .catch(() => null)
         : null;
     const steps = buildSnapshotSteps(
       { version: String(version), articles, history: history.results, synonyms },

@@ -211,7 +211,7 @@ export function mayUseCentroids(articles: number, history: number, cfg: TrainCon
 export function buildSnapshot(
   input: BuildInput,
   cfg: TrainConfig = defaultTrainConfig,
-  previous?: KbSnapshot,
+  previous?: Pick<KbSnapshot, "centroids" | "neighbours">,
 ): KbSnapshot {
   const steps = buildSnapshotSteps(input, cfg, previous);
   for (;;) {
@@ -233,7 +233,7 @@ export type BuildProgress = { stage: "features" | "train"; done: number; total: 
 export function* buildSnapshotSteps(
   input: BuildInput,
   cfg: TrainConfig = defaultTrainConfig,
-  previous?: KbSnapshot,
+  previous?: Pick<KbSnapshot, "centroids" | "neighbours">,
 ): Generator<BuildProgress, KbSnapshot> {
   const articles: SnapshotArticle[] = [...input.articles]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
