@@ -144,11 +144,15 @@ if (childMode) {
   // What the publisher then writes: the JSON text and, past one KV value, its UTF-8 bytes in parts.
   const text = JSON.stringify(r.value);
   const split = splitSnapshot(text);
+  let kvValues = 1;
+  if (!("whole" in split))
+    for (const _ of split.parts) {
+      kvValues++;
+      sample();
+    }
   sample();
   if (childMode === "full") writeFileSync(file, text);
-  console.log(
-    JSON.stringify({ peakMb: Math.round(peak / 2 ** 20), kvValues: "whole" in split ? 1 : split.parts.length + 1 }),
-  );
+  console.log(JSON.stringify({ peakMb: Math.round(peak / 2 ** 20), kvValues }));
   process.exit(0);
 }
 
@@ -227,9 +231,9 @@ for (const n of sizes) {
   const bytes = Buffer.byteLength(snapshotText);
   row.snapshotMb = Math.round((bytes / 2 ** 20) * 10) / 10;
   const split = splitSnapshot(snapshotText);
-  row.kvValues = "whole" in split ? 1 : split.parts.length + 1;
-  row.kvLargestValueMb =
-    Math.round((("whole" in split ? bytes : Math.max(...split.parts.map((p) => p.length))) / 2 ** 20) * 10) / 10;
+  const partSizes = "whole" in split ? [bytes] : [...split.parts].map((p) => p.length);
+  row.kvValues = "whole" in split ? 1 : partSizes.length + 1;
+  row.kvLargestValueMb = Math.round((Math.max(...partSizes) / 2 ** 20) * 10) / 10;
   row.kvPartLimitMb = SNAPSHOT_PART_BYTES / 2 ** 20;
 
   // Loaded as an isolate would at a cold start, in a fresh process (this one's heap is full of the

@@ -93,9 +93,15 @@ export async function recordChoice(
   if (!waiting) await queueJob(env, workspaceId, { kind: "history", items: [], by: "customer-choice" });
 }
 
-/** Makes a freshly committed version this isolate's current one at once; others follow within CURRENT_TTL_MS. */
+/**
+ * Makes a freshly committed version this isolate's current one at once; others follow within
+ * CURRENT_TTL_MS. A large KB's (centroid model) is not loaded here: the publishing isolate has just
+ * held the build (a 5,000-article index is ~60 MB of an isolate's 128 MB, docs/performance.md), so it
+ * only forgets the old one and loads the new one from KV if it is asked a question.
+ */
 export function installKb(workspaceId: string, version: number, snapshot: KbSnapshot): void {
-  loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
+  if (snapshot.centroids) loaded.delete(workspaceId);
+  else loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
 }
 
 /**
@@ -186,9 +192,14 @@ export async function writeSnapshot(
     await kv.put(key, split.whole);
     return 1;
   }
-  for (const [i, p] of split.parts.entries()) await kv.put(partKey(key, i), p);
-  await kv.put(key, JSON.stringify(split.manifest));
-  return split.parts.length;
+  let i = 0;
+  for (let r = split.parts.next(); ; r = split.parts.next()) {
+    if (r.done) {
+      await kv.put(key, JSON.stringify(r.value));
+      return i;
+    }
+    await kv.put(partKey(key, i++), r.value);
+  }
 }
 
 /**
