@@ -113,7 +113,8 @@ if (only) {
 // --publish-child full|edit N FILE: the child of --publish-heap. Publishes N articles as the KnowledgeDO
 // would, with the V8 heap capped by its parent: `full` builds from nothing and writes the snapshot's
 // JSON to FILE; `edit` reads FILE through the snapshot schema (as readSnapshot does), keeps the model's
-// parts, and publishes one edited article. Prints the heap's peak (sampled between build slices).
+// parts, and publishes one edited article. Prints the peak of the live heap and array buffers, sampled
+// after a full collection at each of the build's yields and each KV part (a lower bound of the true peak).
 const childMode = arg("publish-child");
 if (childMode) {
   const count = Number(argv[argv.indexOf("--publish-child") + 2]);
@@ -121,7 +122,9 @@ if (childMode) {
   const articles = generateKb(count, 7);
   const history = tickets(articles, perArticle, 11).slice(0, -questions);
   let peak = 0;
+  // After a full collection: what is live between two build slices (the publisher's yield points).
   const sample = () => {
+    gc?.();
     const m = process.memoryUsage();
     peak = Math.max(peak, m.heapUsed + m.arrayBuffers);
   };
