@@ -167,6 +167,7 @@ function publishUnderCap(count: number, capMb: number): Row {
       process.execPath,
       [
         `--max-old-space-size=${capMb}`,
+        "--expose-gc",
         "scripts/ts.mjs",
         "scripts/kb-scale.ts",
         "--publish-child",
