@@ -43,7 +43,7 @@ export function* buildCentroids(
 ): Generator<CentroidProgress, { centroids: SerializedCentroids; neighbours: SerializedNeighbours }> {
   const { classes, articleExamples, tickets, someHistory, cfg } = input;
   const keep = cfg.centroidFeatures;
-  const settings = settingsKey(cfg.features, keep);
+  const settings = settingsKey(cfg);
   const hd = new Digest().add(settings).add(String(someHistory));
   for (const t of tickets) hd.add(t.text);
   const historyDigest = hd.hex();

@@ -11,7 +11,7 @@
 // instead of positions in a vocabulary: a vocabulary shifts with any edit, a hash does not. Two rare
 // features may share an id (a few dozen pairs among the ~60,000 features of 5,000 articles); they then
 // share a weight, which costs nothing measurable.
-import type { FeatureConfig } from "./config.ts";
+import type { TrainConfig } from "./config.ts";
 import { fromBase64, toBase64 } from "./model.ts";
 
 /** Feature name → id: 32-bit FNV-1a folded to 26 bits. */
@@ -220,5 +220,11 @@ export function centroidLogits(
   return { z, wordIds };
 }
 
-/** The settings a centroid depends on, for its digest. */
-export const settingsKey = (features: FeatureConfig, keep: number) => JSON.stringify({ features, keep });
+/** The settings a centroid (and the history's IDF) depends on, for its digest. */
+export const settingsKey = (cfg: Pick<TrainConfig, "features" | "centroidFeatures" | "minFeatureCount" | "idf">) =>
+  JSON.stringify({
+    features: cfg.features,
+    keep: cfg.centroidFeatures,
+    minFeatureCount: cfg.minFeatureCount,
+    idf: cfg.idf,
+  });
