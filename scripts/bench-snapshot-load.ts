@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
 import { buildSnapshot, loadIndex } from "../worker/answer/engine/index.ts";
-import { kbSnapshotSchema } from "../worker/answer/engine/snapshot-format.ts";
+import { denseModelSchema, kbSnapshotSchema } from "../worker/answer/engine/snapshot-format.ts";
 import { readKbDir } from "./lib/kb-files.ts";
 
 const arg = (name: string) => {
@@ -31,10 +31,10 @@ const snapshot = buildSnapshot({ version: "1", articles: readKbDir(kbDir), histo
 const text = JSON.stringify(snapshot);
 
 // Every array walked element by element: what a plain schema of the whole snapshot would cost.
-const { model, neighbours } = kbSnapshotSchema.shape;
+const { neighbours } = kbSnapshotSchema.shape;
 const walked = z.object({
   ...kbSnapshotSchema.shape,
-  model: z.object({ ...model.shape, features: z.array(z.string()), idf: z.optional(z.array(z.number())) }),
+  model: z.object({ ...denseModelSchema.shape, features: z.array(z.string()), idf: z.optional(z.array(z.number())) }),
   neighbours: z.object({
     ...neighbours.shape,
     classes: z.array(z.number()),
@@ -58,7 +58,7 @@ const value: unknown = JSON.parse(text);
 const result = {
   snapshotBytes: text.length,
   articles: snapshot.articles.length,
-  modelFeatures: snapshot.model.features.length,
+  modelFeatures: snapshot.model?.features.length ?? 0,
   neighbourFeatures: snapshot.neighbours.features.length,
   runs,
   "JSON.parse ms": median(() => JSON.parse(text)),

@@ -126,7 +126,7 @@ const index = loadIndex(JSON.parse(json) as typeof snapshot, retrieveCfg);
 const loadMs = performance.now() - t1;
 console.error(
   `articles=${articles.length} history=${history.length} build=${buildMs.toFixed(0)}ms ` +
-    `snapshot=${(json.length / 1e6).toFixed(2)}MB features=${snapshot.model.features.length} load(parse+index)=${loadMs.toFixed(0)}ms`,
+    `snapshot=${(json.length / 1e6).toFixed(2)}MB features=${snapshot.model?.features.length ?? `centroids:${snapshot.centroids?.classes.length}`} load(parse+index)=${loadMs.toFixed(0)}ms`,
 );
 
 const queriesPath = opt("--queries");

@@ -7,8 +7,16 @@ import type { Article } from "../../shared/article.ts";
 import type { KbJob, PublishResult } from "../../shared/api.ts";
 import { passageIndexer } from "../answer/ai/index.ts";
 import type { Env } from "../env.ts";
-import { buildSnapshotSteps, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
-import { installKb, isCurrentEngine, listArticles, snapshotKey } from "./store.ts";
+import { buildSnapshotSteps, mayUseCentroids, type BuildProgress, type KbSnapshot } from "../answer/engine/snapshot.ts";
+import {
+  deleteSnapshot,
+  installKb,
+  isCurrentEngine,
+  listArticles,
+  readSnapshot,
+  snapshotKey,
+  writeSnapshot,
+} from "./store.ts";
 import { parseJson } from "../../shared/json.ts";
 import { storedArticle, synonymGroups } from "./formats.ts";
 
@@ -118,7 +126,24 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
     const articles = [...merged.values()];
     const synonyms = await readSynonyms(db, workspaceId);
-    const steps = buildSnapshotSteps({ version: String(version), articles, history: history.results, synonyms });
+    // The live snapshot, when this engine built it and the KB is large enough for the centroid model:
+    // it reuses every part an edit did not touch (its centroids, the history's IDF and neighbours). A
+    // rebuild starts from nothing, and a snapshot that cannot be read only means a full build.
+    const previous =
+      cur &&
+      job.kind !== "rebuild" &&
+      isCurrentEngine(cur.snapshot_key) &&
+      mayUseCentroids(articles.length, history.results.length)
+        ? await readSnapshot(env.KB, cur.snapshot_key)
+            // Only the model's parts are kept: the rest of it is garbage before the build starts.
+            .then((s) => (s ? { centroids: s.centroids, neighbours: s.neighbours } : null))
+            .catch(() => null)
+        : null;
+    const steps = buildSnapshotSteps(
+      { version: String(version), articles, history: history.results, synonyms },
+      undefined,
+      previous ?? undefined,
+    );
     let slice = Date.now();
     let reported = 0;
     let snapshot: KbSnapshot;
@@ -141,7 +166,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
 
     await progress("store");
     const key = snapshotKey(workspaceId, version);
-    await env.KB.put(key, JSON.stringify(snapshot));
+    await writeSnapshot(env.KB, key, snapshot);
     const chunks = snapshot.articles.reduce((n, a) => n + a.passages.length, 0);
 
     await progress("embed");
@@ -211,7 +236,7 @@ export async function runJob(env: Env, workspaceId: string, jobId: string): Prom
       .prepare("SELECT snapshot_key FROM kb_versions WHERE workspace_id = ? AND current = 0 AND snapshot_key != ?")
       .bind(workspaceId, key)
       .all<{ snapshot_key: string }>();
-    for (const s of stale.results) await env.KB.delete(s.snapshot_key);
+    for (const s of stale.results) await deleteSnapshot(env.KB, s.snapshot_key);
   } catch (e) {
     console.error("publish job failed", jobId, e);
     await db

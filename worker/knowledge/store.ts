@@ -8,6 +8,7 @@ import type { Env } from "../env.ts";
 import { ENGINE_VERSION, loadIndex, type KbSnapshot } from "../answer/engine/snapshot.ts";
 import { parseSnapshot } from "../answer/engine/snapshot-format.ts";
 import { queueJob } from "./jobs.ts";
+import { isManifest, joinSnapshot, partKey, SNAPSHOT_PART_BYTES, splitSnapshot } from "./snapshot-parts.ts";
 
 const CURRENT_TTL_MS = 2000;
 
@@ -92,9 +93,15 @@ export async function recordChoice(
   if (!waiting) await queueJob(env, workspaceId, { kind: "history", items: [], by: "customer-choice" });
 }
 
-/** Makes a freshly committed version this isolate's current one at once; others follow within CURRENT_TTL_MS. */
+/**
+ * Makes a freshly committed version this isolate's current one at once; others follow within
+ * CURRENT_TTL_MS. A large KB's (centroid model) is not loaded here: the publishing isolate has just
+ * held the build (a 5,000-article index is ~60 MB of an isolate's 128 MB, docs/performance.md), so it
+ * only forgets the old one and loads the new one from KV if it is asked a question.
+ */
 export function installKb(workspaceId: string, version: number, snapshot: KbSnapshot): void {
-  loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
+  if (snapshot.centroids) loaded.delete(workspaceId);
+  else loaded.set(workspaceId, { kb: { version, index: loadIndex(snapshot) }, checkedAt: Date.now() });
 }
 
 /**
@@ -149,8 +156,8 @@ async function loadCurrent(
 ): Promise<LoadedKb | null> {
   if (isCurrentEngine(row.snapshot_key)) {
     try {
-      const stored: unknown = await env.KB.get(row.snapshot_key, "json");
-      if (stored) return { version: row.version, index: loadIndex(parseSnapshot(stored, "the stored value")) };
+      const stored = await readSnapshot(env.KB, row.snapshot_key);
+      if (stored) return { version: row.version, index: loadIndex(stored) };
     } catch (e) {
       console.error(`[edgedesk] KB snapshot ${row.snapshot_key} cannot be loaded: ${String(e)}`);
     }
@@ -168,6 +175,54 @@ async function queueRebuild(env: Env, workspaceId: string): Promise<void> {
   if (waiting) return;
   console.warn(`[edgedesk] KB of workspace ${workspaceId} was built by another engine: rebuilding it`);
   await queueJob(env, workspaceId, { kind: "rebuild", items: [], by: "system" });
+}
+
+/**
+ * Writes a snapshot under `key`: one value, or parts and a manifest past SNAPSHOT_PART_BYTES
+ * (snapshot-parts.ts). The parts go first, so a reader never finds a manifest without them.
+ */
+export async function writeSnapshot(
+  kv: KVNamespace,
+  key: string,
+  snapshot: KbSnapshot,
+  partBytes = SNAPSHOT_PART_BYTES,
+): Promise<number> {
+  const split = splitSnapshot(JSON.stringify(snapshot), partBytes);
+  if ("whole" in split) {
+    await kv.put(key, split.whole);
+    return 1;
+  }
+  let i = 0;
+  for (let r = split.parts.next(); ; r = split.parts.next()) {
+    if (r.done) {
+      await kv.put(key, JSON.stringify(r.value));
+      return i;
+    }
+    await kv.put(partKey(key, i++), r.value);
+  }
+}
+
+/**
+ * The snapshot stored under `key`, read through its schema (snapshot-format.ts), or null when there
+ * is none; throws (DataError or Error) when it, or one of its parts, does not fit.
+ */
+export async function readSnapshot(kv: KVNamespace, key: string): Promise<KbSnapshot | null> {
+  const stored: unknown = await kv.get(key, "json");
+  if (!stored) return null;
+  if (!isManifest(stored)) return parseSnapshot(stored, "the stored value");
+  const n = (stored as { parts: unknown }).parts;
+  const count = typeof n === "number" && Number.isInteger(n) && n > 0 && n < 64 ? n : 0;
+  const parts = await Promise.all(Array.from({ length: count }, (_, i) => kv.get(partKey(key, i), "arrayBuffer")));
+  return parseSnapshot(joinSnapshot(stored, parts, "the stored value"), "the stored value");
+}
+
+/** Deletes a snapshot and its parts, if it had any. */
+export async function deleteSnapshot(kv: KVNamespace, key: string): Promise<void> {
+  const stored: unknown = await kv.get(key, "json").catch(() => null);
+  const n = isManifest(stored) ? (stored as { parts: unknown }).parts : 0;
+  if (typeof n === "number" && Number.isInteger(n) && n > 0 && n < 64)
+    for (let i = 0; i < n; i++) await kv.delete(partKey(key, i));
+  await kv.delete(key);
 }
 
 /** Where a version's snapshot lives in KV; the engine version in the key marks who built it. */

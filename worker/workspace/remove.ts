@@ -14,6 +14,7 @@ import { forgetSite } from "../middleware/site.ts";
 import { recordAudit } from "../audit/log.ts";
 import { homeOf, moveHomeStatements } from "../people/members.ts";
 import { REMOVE_STATEMENTS } from "./tables.ts";
+import { deleteSnapshot } from "../knowledge/store.ts";
 
 export async function removeWorkspace(env: Env, workspaceId: string, batch = 25): Promise<RemoveResult> {
   const page = await env.DB.prepare("SELECT id FROM conversations WHERE workspace_id = ? LIMIT ?")
@@ -44,7 +45,7 @@ export async function removeWorkspace(env: Env, workspaceId: string, batch = 25)
   const snapshots = await env.DB.prepare("SELECT snapshot_key FROM kb_versions WHERE workspace_id = ?")
     .bind(workspaceId)
     .all<{ snapshot_key: string }>();
-  for (const s of snapshots.results) await env.KB.delete(s.snapshot_key);
+  for (const s of snapshots.results) await deleteSnapshot(env.KB, s.snapshot_key);
   const moving = await env.DB.prepare(
     "SELECT a.id, a.email FROM agents a WHERE a.workspace_id = ? AND EXISTS (SELECT 1 FROM memberships m WHERE m.agent_id = a.id)",
   )

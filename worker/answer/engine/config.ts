@@ -54,6 +54,15 @@ export interface TrainConfig {
    * 6.0 / 90.7 (wrong answers over the KB-only bar of 5). Tuning set unchanged at 0.03 and 0.05.
    */
   titleDropoutWeight: number;
+  /**
+   * Largest training work (examples × classes) the dense softmax model takes on; past it the KB gets
+   * per-class sparse centroids (centroid.ts). Dense training costs about 8 s per million here (one
+   * core of the shared machine; docs/performance.md), so 4 M keeps it near 30 s of the 300 s a publish
+   * may spend. Banking77 (0.9 M) and the demo KB stay dense: their answers are the same as before.
+   */
+  denseMaxWork: number;
+  /** Features a class's centroid keeps (its largest weights): bounds the snapshot and the postings. */
+  centroidFeatures: number;
 }
 
 export interface RetrieveConfig {
@@ -99,6 +108,15 @@ export interface RetrieveConfig {
   /** Share of the model score replaced by the nearest-history vote, and how many neighbours vote. */
   neighbourWeight: number;
   neighbours: number;
+  /**
+   * Centroid model (large KBs): cosine × this is the logit, softmaxed at modelTemperature; without
+   * history the NoHistory value (interpolated like the temperature). Chosen on banking77 dev with the
+   * centroid model forced (denseMaxWork=0): with history 10/20/30/40 gave escalation accuracy
+   * 73.9/80.4/81.4/– and wrong answers 1.8/6.0/9.4/– %; without history 10 gave 12.1/44.1/4.8 (the
+   * dense model's 12.2/43.8/4.7), 20 gave 18.6/49.0/11.5.
+   */
+  centroidGain: number;
+  centroidGainNoHistory: number;
   /**
    * A sentence that sends the reader to a person's article must outscore the article's other sentences
    * by this share to route the question there (routes.ts); negative: off.
@@ -226,6 +244,8 @@ export const defaultTrainConfig: TrainConfig = {
   idf: 1,
   tagExampleWeight: 0.1,
   titleDropoutWeight: 0.03,
+  denseMaxWork: 4_000_000,
+  centroidFeatures: 256,
 };
 
 export const defaultRetrieveConfig: RetrieveConfig = {
@@ -247,6 +267,8 @@ export const defaultRetrieveConfig: RetrieveConfig = {
   // 0.5 lifted dev auto-resolution by ~1 point over 0 (0.3 and 0.7 were worse); k=10 untuned.
   neighbourWeight: 0.5,
   neighbours: 10,
+  centroidGain: 20,
+  centroidGainNoHistory: 10,
   routeMargin: 0,
 };
 

@@ -138,24 +138,23 @@ export function* trainSteps(
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-// Own base64 so the module needs neither Buffer (Node) nor atob (browser/Workers) and stays pure.
-function toBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = "";
+// Own base64 so the module needs neither Buffer (Node) nor atob (browser/Workers) and stays pure. The
+// text is written as ASCII bytes and decoded once: a string grown by `+=` is a rope of thousands of
+// pieces until something flattens it, and 10,000 centroid parts held as ropes took ~110 MB of a
+// publish's heap (a flat string is one byte per character).
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+const ASCII = new TextDecoder();
+export function toBase64(bytes: Uint8Array): string {
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o = 0;
   for (let i = 0; i < bytes.length; i += 3) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    chunk +=
-      B64[(n >> 18) & 63]! +
-      B64[(n >> 12) & 63]! +
-      (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : "=") +
-      (i + 2 < bytes.length ? B64[n & 63]! : "=");
-    if (chunk.length > 65536) {
-      parts.push(chunk);
-      chunk = "";
-    }
+    out[o++] = B64_CODES[(n >> 18) & 63] as number;
+    out[o++] = B64_CODES[(n >> 12) & 63] as number;
+    out[o++] = i + 1 < bytes.length ? (B64_CODES[(n >> 6) & 63] as number) : 61;
+    out[o++] = i + 2 < bytes.length ? (B64_CODES[n & 63] as number) : 61;
   }
-  parts.push(chunk);
-  return parts.join("");
+  return ASCII.decode(out);
 }
 
 const B64_INDEX = (() => {
@@ -164,7 +163,7 @@ const B64_INDEX = (() => {
   return t;
 })();
 
-function fromBase64(s: string): Uint8Array {
+export function fromBase64(s: string): Uint8Array {
   let len = s.length;
   while (len > 0 && s.charCodeAt(len - 1) === 61) len--;
   const out = new Uint8Array(Math.floor((len * 3) / 4));

@@ -4,7 +4,8 @@
 import { defaultRetrieveConfig, type RetrieveConfig } from "./config.ts";
 import { featureNames, vectorize, wordCoverage } from "./features.ts";
 import { neighbourVote } from "./knn.ts";
-import { logits, softmaxInPlace } from "./model.ts";
+import { logits, softmaxInPlace, type Model } from "./model.ts";
+import { centroidLogits } from "./centroid.ts";
 import type { Passage } from "./chunk.ts";
 import type { IndexedArticle, KbIndex } from "./snapshot.ts";
 import { bm25 } from "./bm25.ts";
@@ -111,7 +112,7 @@ export function routeOf(index: KbIndex, a: IndexedArticle, qTerms: string[], cfg
 export function lexicalEvidence(
   index: KbIndex,
   qTerms: string[],
-  allowed: boolean[],
+  allowed: readonly boolean[],
 ): { share: number; matched: number } {
   const n = index.articles.length;
   const uniq = [...new Set(qTerms)];
@@ -123,14 +124,19 @@ export function lexicalEvidence(
   });
   let total = 0;
   for (const v of idf) total += v;
-  let best = 0;
-  for (let i = 0; i < n; i++) {
-    if (!allowed[i]) continue;
-    const tf = (index.articles[i] as IndexedArticle).doc.tf;
-    let s = 0;
-    for (let j = 0; j < uniq.length; j++) if (tf.has(uniq[j] as string)) s += idf[j] as number;
-    if (s > best) best = s;
+  // Through the term → articles postings: each article's sum in the same term order as a scan of every
+  // article would add it, so the same figure at a fraction of the work in a large KB.
+  const sum = new Float64Array(n);
+  for (let j = 0; j < uniq.length; j++) {
+    const p = index.termArticles.get(uniq[j] as string)?.docs;
+    if (!p) continue;
+    for (let k = 0; k < p.length; k++) {
+      const i = p[k] as number;
+      sum[i] = (sum[i] as number) + (idf[j] as number);
+    }
   }
+  let best = 0;
+  for (let i = 0; i < n; i++) if (allowed[i] && (sum[i] as number) > best) best = sum[i] as number;
   return { share: total > 0 ? best / total : 0, matched: best / maxIdf };
 }
 
@@ -148,6 +154,47 @@ export function synonymExpansion(index: KbIndex, qTerms: readonly string[]): str
   return out.join("\n");
 }
 
+const allowedCache = new WeakMap<KbIndex, Map<string, readonly boolean[]>>();
+
+/**
+ * Which articles a question in `lang` may get: those in its language when the KB has any, otherwise
+ * all. The same for every question of a language, so kept per index (read only).
+ */
+function allowedFor(index: KbIndex, lang: string | undefined): readonly boolean[] {
+  let byLang = allowedCache.get(index);
+  if (!byLang) allowedCache.set(index, (byLang = new Map()));
+  const key = lang ?? "";
+  let allowed = byLang.get(key);
+  if (!allowed) {
+    const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
+    allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
+    byLang.set(key, allowed);
+  }
+  return allowed;
+}
+
+/**
+ * The intent model's logits per class and the question's word/bigram features (the neighbours' view):
+ * the dense model's, or a large KB's centroid cosines (centroid.ts).
+ */
+function modelLogits(
+  index: KbIndex,
+  text: string,
+  cfg: RetrieveConfig,
+  t: number,
+): { z: Float64Array; wordIds: number[] } {
+  const names = featureNames(text, index.features);
+  if (index.centroids)
+    return centroidLogits(
+      index.centroids,
+      names,
+      cfg.centroidGainNoHistory + (cfg.centroidGain - cfg.centroidGainNoHistory) * t,
+    );
+  const model = index.model as Model;
+  const { vec } = vectorize(names, model.vocab, model.idf);
+  return { z: logits(model, vec), wordIds: vec.idx.filter((f) => index.isWordFeature[f] === 1) };
+}
+
 export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = {}): Retrieval {
   const cfg = opts.config ?? defaultRetrieveConfig;
   const n = index.articles.length;
@@ -160,12 +207,25 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   // all is read from what was written, so "weather" corrected to a KB word cannot make it in scope.
   const qTerms = cfg.spelling ? correctTerms(raw, index.df) : raw;
 
-  const inLocale = lang ? index.articles.map((a) => a.locale.slice(0, 2).toLowerCase() === lang) : null;
-  const allowed = inLocale?.some(Boolean) ? inLocale : index.articles.map(() => true);
+  const allowed = allowedFor(index, lang);
 
+  // BM25 (bm25.ts) of the articles sharing a term with the question, the others 0: summed term by term
+  // through the postings, each article's terms in the question's order as bm25() adds them.
   const lex = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    lex[i] = allowed[i] ? bm25(qTerms, (index.articles[i] as IndexedArticle).doc, index.df, n, index.avgLen, cfg) : 0;
+  for (const term of qTerms) {
+    const p = index.termArticles.get(term);
+    if (!p) continue;
+    const d = index.df.get(term) ?? 0;
+    const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    for (let k = 0; k < p.docs.length; k++) {
+      const i = p.docs[k] as number;
+      if (!allowed[i]) continue;
+      const tf = p.tf[k] as number;
+      const len = index.docLen[i] as number;
+      const norm = cfg.bm25K1 * (1 - cfg.bm25B + (cfg.bm25B * len) / Math.max(1, index.avgLen));
+      lex[i] = (lex[i] as number) + (idf * tf * (cfg.bm25K1 + 1)) / (tf + norm);
+    }
+  }
   const pLex = new Float64Array(n);
   for (let i = 0; i < n; i++) pLex[i] = allowed[i] ? (lex[i] as number) : -Infinity;
   const t = Math.min(1, index.historySize / Math.max(1, cfg.historyForFullModel));
@@ -180,12 +240,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   const alpha = cfg.bm25WeightNoHistory + (cfg.bm25WeightWithHistory - cfg.bm25WeightNoHistory) * t;
   const temperature = cfg.modelTemperatureNoHistory + (cfg.modelTemperature - cfg.modelTemperatureNoHistory) * t;
 
-  const { vec } = vectorize(
-    featureNames(expansion ? `${query}\n${expansion}` : query, index.features),
-    index.model.vocab,
-    index.model.idf,
-  );
-  const z = logits(index.model, vec);
+  const { z, wordIds } = modelLogits(index, expansion ? `${query}\n${expansion}` : query, cfg, t);
   for (let c = 0; c < z.length; c++) {
     const a = index.classToArticle[c] as number;
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
@@ -194,12 +249,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   // Like the model itself, the neighbour vote earns its share as history grows.
   const beta = cfg.neighbourWeight * t;
   if (beta > 0 && index.neighbours.classes.length > 0) {
-    const vote = neighbourVote(
-      index.neighbours,
-      vec.idx.filter((f) => index.isWordFeature[f] === 1),
-      z.length,
-      cfg.neighbours,
-    );
+    const vote = neighbourVote(index.neighbours, wordIds, z.length, cfg.neighbours);
     for (let c = 0; c < z.length; c++) {
       const a = index.classToArticle[c] as number;
       if (a >= 0 && !allowed[a]) continue;
@@ -213,28 +263,37 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
   }
   const gapModel = index.gapClass >= 0 ? (z[index.gapClass] as number) : 0;
 
+  const fusedScore = new Float64Array(n);
+  // The best maxCandidates by score, then position: what sorting every article would put first, kept
+  // in one pass (a 5,000-article KB need not sort 5,000 entries per question).
   const fused: { i: number; s: number }[] = [];
+  const keep = Math.max(0, cfg.maxCandidates);
   let handoffMass = 0;
   let handoffModelMass = 0;
   for (let i = 0; i < n; i++) {
     if (!allowed[i]) continue;
     const s = (1 - alpha) * (pModel[i] as number) + alpha * (pLex[i] as number);
-    fused.push({ i, s });
-    if ((index.articles[i] as IndexedArticle).handoff === "always") {
+    fusedScore[i] = s;
+    if (fused.length < keep || (keep > 0 && s > (fused[fused.length - 1] as { s: number }).s)) {
+      let at = fused.length;
+      while (at > 0 && (fused[at - 1] as { s: number }).s < s) at--;
+      fused.splice(at, 0, { i, s });
+      if (fused.length > keep) fused.pop();
+    }
+    if (index.handoffAlways[i] === 1) {
       handoffMass += s;
       handoffModelMass += pModel[i] as number;
     }
   }
-  fused.sort((a, b) => b.s - a.s || a.i - b.i);
   let allowedCount = 0;
   let allowedHandoff = 0;
   for (let i = 0; i < n; i++) {
     if (!allowed[i]) continue;
     allowedCount++;
-    if ((index.articles[i] as IndexedArticle).handoff === "always") allowedHandoff++;
+    if (index.handoffAlways[i] === 1) allowedHandoff++;
   }
 
-  const candidates: Candidate[] = fused.slice(0, cfg.maxCandidates).map(({ i, s }) => {
+  const candidates: Candidate[] = fused.map(({ i, s }) => {
     const a = index.articles[i] as IndexedArticle;
     const p = bestPassage(index, a, qTerms, cfg);
     return {
@@ -261,7 +320,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     const target = to === undefined ? -1 : index.articles.findIndex((x) => x.id === to);
     const t = index.articles[target];
     if (t && allowed[target] && t.handoff === "always") {
-      const s = fused.find((f) => f.i === target)?.s ?? 0;
+      const s = fusedScore[target] ?? 0;
       routedTo = {
         articleId: t.id,
         title: t.title,
@@ -284,7 +343,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     confidence: top,
     margin: top - (candidates[1]?.score ?? 0),
     gapProbability: (1 - alpha) * gapModel,
-    coverage: wordCoverage(query, index.model.vocab),
+    coverage: wordCoverage(query, index.vocab),
     handoffMass,
     handoffModelMass,
     handoffPrior: allowedHandoff / Math.max(1, allowedCount),

@@ -16,7 +16,7 @@ describe("KB snapshot format", () => {
     expect(parsed).toEqual(built);
     // The big flat arrays are checked, not copied.
     expect(parsed.neighbours.features).toBe(value.neighbours.features);
-    expect(parsed.model.features).toBe(value.model.features);
+    expect(parsed.model?.features).toBe(value.model?.features);
     const q = "How do I change my PIN?";
     expect(retrieve(loadIndex(parsed), q)).toEqual(retrieve(loadIndex(built), q));
   });
@@ -24,7 +24,7 @@ describe("KB snapshot format", () => {
   it("refuses a snapshot that does not fit, naming where", () => {
     const cases: [string, (s: ReturnType<typeof stored>) => void, string][] = [
       ["a posting that is not a number", (s) => ((s.neighbours.features as unknown[])[3] = "7"), "neighbours.features"],
-      ["a feature name that is not a string", (s) => ((s.model.features as unknown[])[0] = 1), "model.features"],
+      ["a feature name that is not a string", (s) => ((s.model?.features as unknown[])[0] = 1), "model.features"],
       [
         "a passage without its Markdown",
         (s) => delete (s.articles[0]!.passages[0] as { md?: string }).md,

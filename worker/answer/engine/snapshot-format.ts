@@ -49,7 +49,8 @@ const features = z.object({
   charMax: z.number(),
 });
 
-const model = z.object({
+/** The dense model's part (exported for scripts/bench-snapshot-load.ts). */
+export const denseModelSchema = z.object({
   classes: z.array(z.string()),
   features: flat("string"),
   weights: z.string(),
@@ -58,26 +59,47 @@ const model = z.object({
   idf: z.optional(flat("number")),
 });
 
+const centroidPart = z.object({ digest: z.string(), ids: z.string(), w: z.string(), scale: z.number() });
+
+const centroids = z.object({
+  kind: z.literal("centroid"),
+  classes: flat("string"),
+  parts: z.array(centroidPart),
+  idf: z.optional(z.object({ digest: z.string(), ids: z.string(), values: z.string(), fallback: z.number() })),
+  words: flat("string"),
+  historyWords: flat("string"),
+  historyDigest: z.string(),
+});
+
 const neighbours = z.object({
   classes: flat("number"),
   offsets: flat("number"),
   features: flat("number"),
 });
 
-export const kbSnapshotSchema = z.object({
-  format: z.number(),
-  version: z.string(),
-  articles: z.array(article),
-  features,
-  model,
-  neighbours,
-  synonyms: z.optional(z.array(z.array(z.string()))),
-  history: z.object({
-    resolvedByArticle: z.number(),
-    gaps: z.number(),
-    gapTopics: z.record(z.string(), z.number()),
-  }),
-});
+export const kbSnapshotSchema = z
+  .object({
+    format: z.number(),
+    version: z.string(),
+    articles: z.array(article),
+    features,
+    model: z.optional(denseModelSchema),
+    centroids: z.optional(centroids),
+    neighbours,
+    synonyms: z.optional(z.array(z.array(z.string()))),
+    history: z.object({
+      resolvedByArticle: z.number(),
+      gaps: z.number(),
+      gapTopics: z.record(z.string(), z.number()),
+    }),
+  })
+  .check(
+    // One intent model: the dense one or a large KB's centroids (snapshot.ts).
+    z.refine((s) => (s.model === undefined) !== (s.centroids === undefined), {
+      message: "expected a model or centroids (one of them)",
+      path: ["model"],
+    }),
+  );
 
 // The schema's output is a KbSnapshot: a field added to the interface and not here fails the typecheck.
 const _isSnapshot: z.ZodMiniType<KbSnapshot> = kbSnapshotSchema;

@@ -14,6 +14,8 @@ import {
   type TrainingExample,
 } from "./model.ts";
 import { loadNeighbours, type Neighbours, type SerializedNeighbours } from "./knn.ts";
+import { loadCentroids, type CentroidModel, type SerializedCentroids } from "./centroid.ts";
+import { buildCentroids, type ClassExample } from "./build-centroids.ts";
 import { bm25, type Bm25Params, type LexicalDoc } from "./bm25.ts";
 import { fitLexicalTemperature, type CalibrationArticle } from "./calibrate.ts";
 import { sentenceReader, sentences, type SentenceDoc } from "./routes.ts";
@@ -23,9 +25,10 @@ export const SNAPSHOT_FORMAT = 1;
 
 /**
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
- * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded.
+ * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded. e6: the
+ * cold-start examples (tags, title dropouts) and the large-KB centroids, each an e5 on its own branch.
  */
-export const ENGINE_VERSION = "e5";
+export const ENGINE_VERSION = "e6";
 /** History lines from which rare features are pruned and IDF weighting starts. */
 const HISTORY_FOR_PRUNING = 200;
 
@@ -54,7 +57,12 @@ export interface KbSnapshot {
   version: string;
   articles: SnapshotArticle[];
   features: FeatureConfig;
-  model: SerializedModel;
+  /**
+   * The intent model: the dense softmax (`model`) up to `TrainConfig.denseMaxWork`, per-class sparse
+   * centroids (`centroids`) past it; exactly one is present.
+   */
+  model?: SerializedModel;
+  centroids?: SerializedCentroids;
   /** Resolved history questions for the nearest-neighbour vote. */
   neighbours: SerializedNeighbours;
   /** The workspace's synonym groups, applied to questions at retrieval. */
@@ -95,9 +103,15 @@ export interface KbIndex {
   articles: IndexedArticle[];
   byId: Map<string, IndexedArticle>;
   features: FeatureConfig;
-  model: Model;
+  /** The dense model, or the centroids of a large KB (exactly one). */
+  model?: Model;
+  centroids?: CentroidModel;
+  /** `w:<stem>` of every word the model knows: the vocabulary word coverage is read against. */
+  vocab: ReadonlyMap<string, number>;
+  /** Model classes (article ids, then the gap class when there is one). */
+  classes: string[];
   neighbours: Neighbours;
-  /** Feature index → is a word/bigram feature (the k-NN view). */
+  /** Dense model: feature index → is a word/bigram feature (the k-NN view); empty for centroids. */
   isWordFeature: Uint8Array;
   /** Model class → position in `articles`, or -1 for the gap class. */
   classToArticle: Int32Array;
@@ -105,6 +119,18 @@ export interface KbIndex {
   /** History examples behind the model: decides how much the fused score trusts it over BM25. */
   historySize: number;
   df: Map<string, number>;
+  /**
+   * Term → the articles (positions, ascending) whose lexical document has it, and its frequency in
+   * each: BM25 and the lexical evidence touch only those (a 5,000-article KB: a question shares a word
+   * with thousands of articles, and a Map lookup per query term per article was most of its CPU).
+   */
+  termArticles: Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>;
+  /**
+   * Per article position: its lexical document's length, and 1 when it always needs a person. Read
+   * per article per question, so flat arrays rather than thousands of article objects of mixed shapes.
+   */
+  docLen: Float64Array;
+  handoffAlways: Uint8Array;
   avgLen: number;
   passageDf: Map<string, number>;
   passageAvgLen: number;
@@ -185,8 +211,21 @@ function blocksOf(text: string, minWords = 18): string[] {
   return merged;
 }
 
-export function buildSnapshot(input: BuildInput, cfg: TrainConfig = defaultTrainConfig): KbSnapshot {
-  const steps = buildSnapshotSteps(input, cfg);
+/**
+ * Whether a build of this input may take the centroid model (past denseMaxWork), estimated before
+ * chunking (an article gives about a dozen training texts): the publisher reads the live snapshot, to
+ * reuse its parts, only then. A wrong guess costs a read, or the reuse, never a different result.
+ */
+export function mayUseCentroids(articles: number, history: number, cfg: TrainConfig = defaultTrainConfig): boolean {
+  return (history + 6 * articles) * (articles + 1) > cfg.denseMaxWork;
+}
+
+export function buildSnapshot(
+  input: BuildInput,
+  cfg: TrainConfig = defaultTrainConfig,
+  previous?: Pick<KbSnapshot, "centroids" | "neighbours">,
+): KbSnapshot {
+  const steps = buildSnapshotSteps(input, cfg, previous);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -199,10 +238,14 @@ export type BuildProgress = { stage: "features" | "train"; done: number; total: 
 /**
  * buildSnapshot as a generator that yields progress every few milliseconds of work, so the publisher
  * can report it and give other requests on the same thread a turn; the result is identical.
+ *
+ * `previous`: the live snapshot, when it was built by this engine. A large KB (centroid model) reuses
+ * from it every part whose inputs did not change; the result is the same as without it.
  */
 export function* buildSnapshotSteps(
   input: BuildInput,
   cfg: TrainConfig = defaultTrainConfig,
+  previous?: Pick<KbSnapshot, "centroids" | "neighbours">,
 ): Generator<BuildProgress, KbSnapshot> {
   const articles: SnapshotArticle[] = [...input.articles]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -263,6 +306,39 @@ export function* buildSnapshotSteps(
   const classes = articles.map((a) => a.id);
   if (gaps > 0) classes.push(GAP_CLASS);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
+  const sortedGapTopics: Record<string, number> = {};
+  for (const k of Object.keys(gapTopics).sort()) sortedGapTopics[k] = gapTopics[k] as number;
+  const historySummary = { resolvedByArticle, gaps, gapTopics: sortedGapTopics };
+
+  // Past this much training work the dense softmax would not fit a publish's CPU (docs/performance.md):
+  // per-class centroids instead, which also make an edit rebuild only what it touched.
+  if (texts.length * classes.length > cfg.denseMaxWork) {
+    const articleExamples: ClassExample[][] = classes.map(() => []);
+    const tickets: { text: string; cls: number }[] = [];
+    for (const t of texts) {
+      const c = classIndex.get(t.cls) as number;
+      if (t.history) tickets.push({ text: t.text, cls: c });
+      else (articleExamples[c] as ClassExample[]).push({ text: t.text, weight: t.weight });
+    }
+    const { centroids, neighbours } = yield* buildCentroids({
+      classes,
+      articleExamples,
+      tickets,
+      someHistory,
+      cfg,
+      ...(previous?.centroids ? { previous: { centroids: previous.centroids, neighbours: previous.neighbours } } : {}),
+    });
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: input.version,
+      articles,
+      features: cfg.features,
+      centroids,
+      neighbours,
+      ...(input.synonyms?.length ? { synonyms: input.synonyms } : {}),
+      history: historySummary,
+    };
+  }
 
   const named: Map<string, number>[] = [];
   for (const t of texts) {
@@ -311,8 +387,6 @@ export function* buildSnapshotSteps(
     neighbours.offsets.push(neighbours.features.length);
   });
 
-  const sortedGapTopics: Record<string, number> = {};
-  for (const k of Object.keys(gapTopics).sort()) sortedGapTopics[k] = gapTopics[k] as number;
   return {
     format: SNAPSHOT_FORMAT,
     version: input.version,
@@ -321,7 +395,7 @@ export function* buildSnapshotSteps(
     model: serializeModel(classes, features, w, bias, idf),
     neighbours,
     ...(input.synonyms?.length ? { synonyms: input.synonyms } : {}),
-    history: { resolvedByArticle, gaps, gapTopics: sortedGapTopics },
+    history: historySummary,
   };
 }
 
@@ -371,9 +445,15 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
   let totalLen = 0;
   let passageLen = 0;
   let passageCount = 0;
-  for (const a of articles) {
+  const termLists = new Map<string, number[]>();
+  for (const [ai, a] of articles.entries()) {
     totalLen += a.doc.len;
-    for (const t of a.doc.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of a.doc.tf.keys()) {
+      df.set(t, (df.get(t) ?? 0) + 1);
+      let l = termLists.get(t);
+      if (!l) termLists.set(t, (l = []));
+      l.push(ai);
+    }
     for (const p of a.passageDocs) {
       passageLen += p.len;
       passageCount++;
@@ -381,26 +461,46 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     }
   }
   const avgLen = totalLen / Math.max(1, articles.length);
+  const termArticles = new Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>();
+  for (const [t, l] of termLists) {
+    const tfs = l.map((ai) => (articles[ai] as IndexedArticle).doc.tf.get(t) as number);
+    // Counts fit 16 bits in any real article; exact either way.
+    const small = tfs.every((x) => Number.isInteger(x) && x >= 0 && x < 65536);
+    termArticles.set(t, { docs: Int32Array.from(l), tf: small ? Uint16Array.from(tfs) : Float64Array.from(tfs) });
+  }
   const historySize = snapshot.history.resolvedByArticle + snapshot.history.gaps;
   const lexicalTemperature =
     historySize < boosts.historyForFullModel
       ? fitLexicalTemperature(calibration, (q, d) => bm25(q, d, df, articles.length, avgLen, boosts))
       : undefined;
-  const model = deserializeModel(snapshot.model);
+  let scorer: { model: Model; isWordFeature: Uint8Array } | { centroids: CentroidModel };
+  if (snapshot.model) {
+    scorer = {
+      model: deserializeModel(snapshot.model),
+      isWordFeature: Uint8Array.from(snapshot.model.features, (f) => (f.startsWith("c:") ? 0 : 1)),
+    };
+  } else if (snapshot.centroids) scorer = { centroids: loadCentroids(snapshot.centroids) };
+  else throw new Error("KB snapshot without a model");
+  const classes = "model" in scorer ? scorer.model.classes : scorer.centroids.classes;
   const pos = new Map(articles.map((a, i) => [a.id, i]));
-  const classToArticle = Int32Array.from(model.classes, (c) => pos.get(c) ?? -1);
+  const classToArticle = Int32Array.from(classes, (c) => pos.get(c) ?? -1);
   return {
     version: snapshot.version,
     articles,
     byId: new Map(articles.map((a) => [a.id, a])),
     features: snapshot.features,
-    model,
+    ...("model" in scorer
+      ? { model: scorer.model, vocab: scorer.model.vocab, isWordFeature: scorer.isWordFeature }
+      : { centroids: scorer.centroids, vocab: scorer.centroids.vocab, isWordFeature: new Uint8Array(0) }),
+    classes,
     neighbours: loadNeighbours(snapshot.neighbours),
-    isWordFeature: Uint8Array.from(snapshot.model.features, (f) => (f.startsWith("c:") ? 0 : 1)),
     classToArticle,
-    gapClass: model.classes.indexOf(GAP_CLASS),
+    gapClass: classes.indexOf(GAP_CLASS),
     historySize,
     df,
+    termArticles,
+    docLen: Float64Array.from(articles, (a) => a.doc.len),
+    handoffAlways: Uint8Array.from(articles, (a) => (a.handoff === "always" ? 1 : 0)),
     avgLen,
     ...(lexicalTemperature === undefined ? {} : { lexicalTemperature }),
     passageDf,
