@@ -71,7 +71,8 @@ async function axe(p: Page): Promise<string[]> {
 
 const panel = (p: Page) => p.getByRole("dialog");
 const composer = (p: Page) => p.locator("edgedesk-widget textarea");
-const orderBox = (p: Page) => p.getByRole("textbox", { name: "Order number" });
+const orderForm = (p: Page) => panel(p).getByRole("form", { name: "Order number" });
+const orderBox = (p: Page) => orderForm(p).getByRole("textbox", { name: "Order number" });
 /** The id of the element focused inside the widget's shadow root. */
 const focused = (p: Page) =>
   p.evaluate(() => {
@@ -92,6 +93,7 @@ async function chat(as: "ana" | null): Promise<Page> {
   const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
   await p.goto(`${h.worker.url}/demo/${as ? `?as=${as}` : ""}`);
+  if (as) expect(await p.getByTestId("demo-signed-in").count()).toBe(1);
   await p.getByRole("button", { name: "Open support chat" }).click();
   await expect.poll(() => composer(p).count(), { timeout: 10_000 }).toBe(1);
   return p;
@@ -151,8 +153,8 @@ it("asked for an order number, a customer gets a small form: refused values are 
   await expect.poll(() => focused(p)).toBe("ed-askf-in");
   expect(await composer(p).getAttribute("aria-label")).toBe("Message");
   expect(await orderBox(p).getAttribute("maxlength")).toBe("7");
-  const sendOrder = panel(p).getByRole("button", { name: "Send", exact: true });
-  const cancel = panel(p).getByRole("button", { name: "Cancel" });
+  const sendOrder = orderForm(p).getByRole("button", { name: "Send" });
+  const cancel = orderForm(p).getByRole("button", { name: "Cancel" });
   expect([await sendOrder.count(), await cancel.count()]).toEqual([1, 1]);
 
   // A value the form itself refuses: said beside the field, nothing sent.
@@ -214,7 +216,7 @@ it("the form's Cancel drops the question and leaves a person one click away; a f
   await say(p, "Where is my print order?");
   await expect.poll(() => orderBox(p).count(), { timeout: 10_000 }).toBe(1);
   const before = await bots(p).count();
-  await panel(p).getByRole("button", { name: "Cancel" }).click();
+  await orderForm(p).getByRole("button", { name: "Cancel" }).click();
   await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
   expect(await lastBot(p)).toMatch(/I've left that.*Talk to a person/);
   expect(await orderBox(p).count()).toBe(0);

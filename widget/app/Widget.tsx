@@ -288,16 +288,18 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
 
   const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
   const lastMsg = tl.messages.at(-1);
-  // An action asks for one value (docs/actions.md): the composer takes it, labelled with what is asked.
-  const field = lastMsg?.field;
+  // An action asks for one value (docs/actions.md), until the bot says something else: the customer's
+  // answer on its way keeps the form (its Send waits) rather than drawing it anew when the bot asks again.
+  const asked = tl.messages.filter((m) => m.author !== "customer").at(-1);
+  const field = asked?.field;
   // The composer takes the value only while the form is not drawn (not loaded yet, or it did not load).
   const asks = !formUp.value && field;
   useEffect(() => {
     const box = field && askBox.current;
     void (box ? made(asker, "widget-form.js", store.send) : asker.current)?.then(
-      (f) => (formUp.value = !!f?.show(box ? lastMsg : undefined, box, locale, input)),
+      (f) => (formUp.value = !!f?.show(box ? asked : undefined, box, locale, input)),
     );
-  }, [lastMsg?.id, v.k]);
+  }, [asked?.id, v.k]);
   let prev: StateEvent["state"] | undefined;
   for (const e of notes) {
     items.push({ k: "note", seq: e.seq, e, prev });

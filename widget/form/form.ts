@@ -21,6 +21,9 @@ export function makeForm(send: SendChoice): AskForm {
     form.noValidate = true;
     const label = el("label", "askf-label", f.label);
     label.htmlFor = "ed-askf-in";
+    label.id = "ed-askf-label";
+    // Named by what it asks: its own Send is then told apart from the message box's.
+    form.setAttribute("aria-labelledby", label.id);
     const input = Object.assign(el("input", "askf-in"), inputAttrs(f), { id: "ed-askf-in", name: "value" });
     input.setAttribute("aria-describedby", "ed-askf-err ed-askf-hint");
     input.enterKeyHint = "send";
