@@ -319,6 +319,34 @@ describe("write actions", () => {
 });
 
 describe("from the console", () => {
+  it("fills inputs from the conversation: the customer's language, the page they wrote from, the conversation", async () => {
+    const ctxTeam = await team("bot_context");
+    const base = await accountScenario("bot-context");
+    await define(
+      ctxTeam,
+      planAction(base, {
+        url: `${base}/accounts/{{email}}?lang={{lang}}&from={{page}}&c={{conv}}`,
+        inputs: [
+          { name: "email", from: "identity", field: "email" },
+          { name: "lang", from: "conversation", field: "locale" },
+          { name: "page", from: "conversation", field: "page" },
+          { name: "conv", from: "conversation", field: "conversation" },
+        ],
+      }),
+    );
+    const x = await customer(ctxTeam, "verified");
+    await x.say("hello");
+    const run = await api<AgentRunResult>(ctxTeam.agent, "POST", "/api/action-runs", {
+      conversation: x.c.id,
+      action: "plan",
+    });
+    expect(run.body).toMatchObject({ step: "ok" });
+    const sent = await seenBy("bot-context");
+    expect(sent.map((r) => r.path)).toEqual([
+      `/accounts/ana@lumen.example?lang=en&from=${encodeURIComponent("https://lumen.example/account")}&c=${x.c.id}`,
+    ]);
+  });
+
   it("lets an agent run a read with the customer's context, through the same gates, and shows the card", async () => {
     const card = await team("bot_console");
     const base = await accountScenario("bot-console");
