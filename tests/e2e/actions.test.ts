@@ -89,7 +89,7 @@ const formChunk = (urls: string[]) => urls.filter((u) => u.endsWith("/widget-for
 const bots = (p: Page) => p.getByRole("log").locator(".bubble.bot:not(.draft)");
 const lastBot = async (p: Page) => (await bots(p).last().textContent()) ?? "";
 
-async function chat(as: "ana" | null): Promise<Page> {
+async function chat(as: "ana" | "sam" | null): Promise<Page> {
   const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
   await p.goto(`${h.worker.url}/demo/${as ? `?as=${as}` : ""}`);
@@ -235,6 +235,42 @@ it("the form's Cancel drops the question and leaves a person one click away; a f
   expect(await say(q, "LM-4821")).toBe("Order LM-4821 is shipped with DHL, expected on 2026-07-18.");
   expect(await composer(q).getAttribute("aria-label")).toBe("Message");
   await q.context().close();
+});
+
+it("an agent approves in the console a write the owner marked for approval; only then does it run", async () => {
+  const cancel = demoActions(api.url).find((d) => d.name === "cancel-subscription");
+  if (!cancel) throw new Error("no cancel-subscription in the demo actions");
+  await admin(h.worker, "PUT", inDemo("/admin/v1/actions/cancel-subscription"), { ...cancel, requiresApproval: true });
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+  try {
+    const p = await chat("sam");
+    const posts = () => seen.filter((r) => r.method === "POST" && r.url.startsWith("/accounts/sam"));
+    expect(await say(p, "Please cancel my subscription")).toContain("sam@lumen.example");
+    const before = await bots(p).count();
+    await panel(p).getByRole("button", { name: "Yes, go ahead" }).click();
+    await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
+    expect(await lastBot(p)).toMatch(/approves this kind of change/);
+    expect(posts()).toEqual([]);
+
+    const a = await ctx.newPage();
+    await signIn(a, h.worker.url, OWNER);
+    await a.goto(`${h.worker.url}/console/#/approvals`);
+    const row = a.getByTestId("approval-row");
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.textContent()).toContain("cancel-subscription");
+    expect(await axe(a), "axe: an approval waiting").toEqual([]);
+    expect(posts()).toEqual([]);
+    const waiting = await bots(p).count();
+    await row.getByTestId("approval-approve").click();
+    await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(waiting + 1);
+    expect(await lastBot(p)).toMatch(/^Done: your .+ subscription is cancelled/);
+    expect(posts().map((r) => r.url)).toEqual(["/accounts/sam%40lumen.example/cancel"]);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await p.context().close();
+  } finally {
+    await ctx.close();
+    await admin(h.worker, "PUT", inDemo("/admin/v1/actions/cancel-subscription"), cancel);
+  }
 });
 
 it("a visitor who is not signed in never sees account data", async () => {
