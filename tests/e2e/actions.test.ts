@@ -316,7 +316,8 @@ it("the owner tries an action in Settings → Actions and finds the call in its 
     "GET",
     inDemo("/admin/v1/actions/cancel-subscription/calls"),
   );
-  const convo = calls.calls.find((c) => c.conversationId)?.conversationId ?? "";
+  // Ana's (Sam's, approved above, is in the log too): her email's redaction starts with "an".
+  const convo = calls.calls.find((c) => c.conversationId && c.inputs.email?.startsWith("an"))?.conversationId ?? "";
   await p.goto(`${h.worker.url}/console/#/c/${encodeURIComponent(convo)}`);
   const card = p.locator('[data-testid="customer-card"][data-name="my-plan"]');
   await expect.poll(() => card.getAttribute("data-status"), { timeout: 15_000 }).toBe("ok");
