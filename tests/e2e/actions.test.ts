@@ -219,7 +219,9 @@ it("the form's Cancel drops the question and leaves a person one click away; a f
   await orderForm(p).getByRole("button", { name: "Cancel" }).click();
   await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
   expect(await lastBot(p)).toMatch(/I've left that.*Talk to a person/);
-  expect(await orderBox(p).count()).toBe(0);
+  await expect.poll(() => orderBox(p).count()).toBe(0);
+  // The focus was on Cancel, which waited (aria-disabled) for the reply: it goes to the message box.
+  await expect.poll(() => focused(p)).toBe("textarea");
   await panel(p).getByRole("button", { name: "Talk to a person" }).click();
   await expect
     .poll(async () => (await p.getByRole("log").textContent()) ?? "", { timeout: 15_000 })

@@ -40,18 +40,22 @@ export function makeForm(send: SendChoice): AskForm {
     const row = el("div", "askf-row");
     row.append(input, ok, cancel);
     form.append(label, row, err, hint);
-    form.onsubmit = (e) => {
-      e.preventDefault();
-      if (ok.disabled) return;
-      const r = submitted(f, input.value);
-      if ("error" in r) return fail(form, errorText(f, r.error, t));
-      ok.disabled = true;
+    // Once sent, the buttons wait for the bot's reply: aria-disabled, not disabled, so the focus stays
+    // on the button pressed (and goes to the message box when the form goes).
+    const sending = (r: { send: string; choice: string }) => {
+      form.dataset.busy = "";
+      for (const b of [ok, cancel]) b.setAttribute("aria-disabled", "true");
       send(r.send, r.choice);
     };
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      if (form.dataset.busy !== undefined) return;
+      const r = submitted(f, input.value);
+      if ("error" in r) return fail(form, errorText(f, r.error, t));
+      sending(r);
+    };
     cancel.onclick = () => {
-      const r = cancelled(f, t("cancel"));
-      cancel.disabled = ok.disabled = true;
-      send(r.send, r.choice);
+      if (form.dataset.busy === undefined) sending(cancelled(f, t("cancel")));
     };
     shown = { id: f.id, key, form };
     return form;
@@ -64,7 +68,8 @@ export function makeForm(send: SendChoice): AskForm {
     if (!input || !err) return;
     err.textContent = text;
     input.setAttribute("aria-invalid", "true");
-    for (const b of form.querySelectorAll("button")) b.disabled = false;
+    delete form.dataset.busy;
+    for (const b of form.querySelectorAll("button")) b.removeAttribute("aria-disabled");
     input.focus();
     input.select();
   }
