@@ -35,8 +35,9 @@ export default defineConfig(({ mode }): UserConfig => {
     };
   // The app's lazy chunks (widget/app/lazy.ts): no framework in them, fetched only when needed.
   if (mode === "widget-upload") return widget("widget/upload/main.ts", "widget-upload.js");
+  if (mode === "widget-form") return widget("widget/form/main.ts", "widget-form.js");
   if (mode === "widget-es") return widget("widget/chunks/es.ts", "widget-es.js");
   throw new Error(
-    `vite.config.ts: unknown mode "${mode}" (expected widget-loader, widget-app, widget-upload or widget-es)`,
+    `vite.config.ts: unknown mode "${mode}" (expected widget-loader, widget-app, widget-upload, widget-form or widget-es)`,
   );
 });

@@ -1,7 +1,8 @@
 // Builds the embeddable widget (loader + app, and the app's lazy chunks) with Vite's JS API, then checks
 // the size budget that keeps it cheap for customers' pages: loader ≤ 3 KB gzip, loader + app (JS with
 // inlined CSS) ≤ 30 KB. The chunks are fetched only when a visitor needs them (widget/app/lazy.ts), each
-// with a budget of its own: the upload chunk (attaching a file) ≤ 6 KB, a language's words ≤ 2 KB.
+// with a budget of its own: the upload chunk (attaching a file) ≤ 6 KB, the form for a value an action
+// asks for ≤ 3 KB, a language's words ≤ 2 KB.
 import { build } from "vite";
 import { readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -11,11 +12,12 @@ const out = "dist/public";
 const LOADER_MAX = 3 * 1024;
 const TOTAL_MAX = 30 * 1024;
 const UPLOAD_MAX = 6 * 1024;
+const FORM_MAX = 3 * 1024;
 const WORDS_MAX = 2 * 1024;
 
-const files = ["widget.js", "widget-app.js", "widget-upload.js", "widget-es.js"];
+const files = ["widget.js", "widget-app.js", "widget-upload.js", "widget-form.js", "widget-es.js"];
 for (const f of files) rmSync(`${out}/${f}`, { force: true });
-for (const mode of ["widget-loader", "widget-app", "widget-upload", "widget-es"]) {
+for (const mode of ["widget-loader", "widget-app", "widget-upload", "widget-form", "widget-es"]) {
   await build({ configFile: "vite.config.ts", mode, logLevel: "warn" });
 }
 
@@ -26,6 +28,7 @@ const loader = gz("widget.js");
 const app = gz("widget-app.js");
 const total = loader + app;
 const upload = gz("widget-upload.js");
+const form = gz("widget-form.js");
 const es = gz("widget-es.js");
 
 console.log(
@@ -35,6 +38,9 @@ console.log(`widget-app.js  ${kb(raw("widget-app.js")).padStart(9)} raw  ${kb(ap
 console.log(`widget total   ${"".padStart(13)} ${kb(total).padStart(8)} gzip  (budget ${kb(TOTAL_MAX)})`);
 console.log(
   `widget-upload.js ${kb(raw("widget-upload.js")).padStart(7)} raw  ${kb(upload).padStart(8)} gzip  (budget ${kb(UPLOAD_MAX)}; on the first file only)`,
+);
+console.log(
+  `widget-form.js ${kb(raw("widget-form.js")).padStart(9)} raw  ${kb(form).padStart(8)} gzip  (budget ${kb(FORM_MAX)}; when an action asks for a value)`,
 );
 console.log(
   `widget-es.js   ${kb(raw("widget-es.js")).padStart(9)} raw  ${kb(es).padStart(8)} gzip  (budget ${kb(WORDS_MAX)}; Spanish pages and chats only)`,
@@ -47,6 +53,7 @@ writeFigures({
   "widget-app": short(app),
   "widget-total": short(total),
   "widget-upload": short(upload),
+  "widget-form": short(form),
   "widget-es": short(es),
 });
 
@@ -55,5 +62,6 @@ if (loader > LOADER_MAX) (over = true), console.error(`✗ loader is over budget
 if (total > TOTAL_MAX) (over = true), console.error(`✗ widget is over budget by ${kb(total - TOTAL_MAX)}`);
 if (upload > UPLOAD_MAX)
   (over = true), console.error(`✗ the upload chunk is over budget by ${kb(upload - UPLOAD_MAX)}`);
+if (form > FORM_MAX) (over = true), console.error(`✗ the form chunk is over budget by ${kb(form - FORM_MAX)}`);
 if (es > WORDS_MAX) (over = true), console.error(`✗ the Spanish words are over budget by ${kb(es - WORDS_MAX)}`);
 if (over) process.exit(1);

@@ -55,6 +55,8 @@ export const actionInputSchema = z.discriminatedUnion("from", [
     label: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
     type: z._default(z.enum(["text", "number", "email"]), "text"),
     pattern: z.optional(z.string().check(z.maxLength(200), z.refine(isPattern, "not a valid regular expression"))),
+    /** The longest value taken (the widget's form stops there too); at most MAX_GIVEN. */
+    maxLength: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(200))),
   }),
 ]);
 export type ActionInput = z.infer<typeof actionInputSchema>;

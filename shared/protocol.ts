@@ -72,14 +72,25 @@ export const attachmentRefSchema = z.object({
 });
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
+/** Why a value asked of the customer was refused (worker/actions/inputs.ts `checkGiven`): the form says it. */
+export const askErrors = ["empty", "long", "number", "email", "pattern"] as const;
+export type AskError = (typeof askErrors)[number];
+
 /**
- * The one value a bot message asks of the customer (action "ask"): the widget's composer takes it,
- * labelled `label`, and sends it with choice `in:<id>` (`id`: the action's call). Its type and pattern
- * are checked by the worker (worker/actions/inputs.ts), which asks again when it does not fit.
+ * The one value a bot message asks of the customer (action "ask"): the widget shows a small form for it
+ * (the `widget-form.js` chunk; the composer, labelled `label`, when that did not load) and sends it with
+ * choice `form:<id>` (from the form) or `in:<id>` (typed into the composer), or `cancel:<id>` to drop
+ * it (`id`: the action's call). `type`, `pattern` and `maxLength` are the action's input definition,
+ * for the form's input; the worker checks the value again (worker/actions/inputs.ts) and, when it does
+ * not fit, asks again with `error` saying why.
  */
 export const askFieldSchema = z.object({
   id: z.string().check(z.maxLength(40)),
   label: z.string().check(z.maxLength(80)),
+  type: z.optional(z.enum(["text", "number", "email"])),
+  pattern: z.optional(z.string().check(z.maxLength(200))),
+  maxLength: z.optional(z.number()),
+  error: z.optional(z.enum(askErrors)),
 });
 export type AskField = z.infer<typeof askFieldSchema>;
 
@@ -112,7 +123,7 @@ export const messageEventSchema = z.object({
   origin: z.optional(originSchema),
   /** System lines of a merge or split: the other conversation. */
   link: z.optional(linkSchema),
-  /** Action "ask": the value asked for; the customer answers with choice `in:<field.id>` (docs/actions.md). */
+  /** Action "ask": the value asked for; the customer answers with choice `form:<field.id>` or `in:<field.id>` (docs/actions.md). */
   field: z.optional(askFieldSchema),
 });
 

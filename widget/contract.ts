@@ -1,5 +1,6 @@
 // The hand-off between the loader (widget.js, always on the host page) and the app bundle
 // (widget-app.js, fetched on first open). Types only: nothing here may end up in either bundle.
+import type { AskField } from "../shared/protocol.ts";
 
 export type Position = "left" | "right";
 
@@ -88,6 +89,29 @@ export type Uploader = {
   add(files: readonly File[]): void;
   /** Sends the files that wait, one after the other. */
   send(): void;
+};
+
+/**
+ * What the app gives the form chunk (widget-form.js, widget/form/) when an action first asks for a
+ * value: how to send a customer message with its choice (`form:<call>` with the value, `cancel:<call>`).
+ */
+export type SendChoice = (text: string, choice: string) => unknown;
+
+/** What the form chunk gives back. */
+export type AskForm = {
+  /**
+   * Draws the form for what `message` (the last bot message, with its `field`) asks, in `box` (between
+   * the conversation and the composer, in the widget's shadow root), in `locale`; or takes it away
+   * (no message: nothing is asked any more, or the chat view is not shown), giving the focus back to
+   * `composer` if it was in the form. The same call asked again keeps what the customer typed and says
+   * why the worker refused it. Answers whether a form is shown.
+   */
+  show(
+    message: { id: string; field?: AskField | undefined } | undefined,
+    box: HTMLElement | undefined | null,
+    locale: string,
+    composer: { current: HTMLElement | null },
+  ): boolean;
 };
 
 /** `window.EdgeDesk`. A host page may also pre-declare `{ q: [["open"]] }` before the loader arrives. */

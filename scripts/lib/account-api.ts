@@ -97,9 +97,11 @@ export type AccountApi = {
 };
 
 export async function startAccountApi(opts: { key: string; port?: number }): Promise<AccountApi> {
-  const accounts = seedAccounts();
-  const scenarios = new Map<string, Behaviour & { seen: Seen[]; cancels: Map<string, unknown> }>();
-  const plain = { seen: [] as Seen[], cancels: new Map<string, unknown>() };
+  // Each scenario is a world of its own (its customers, cancels and log): tests in files that run side by
+  // side share this server, and one's cancel must not change what another's scenario answers.
+  type World = { seen: Seen[]; cancels: Map<string, unknown>; accounts: Map<string, Account> };
+  const scenarios = new Map<string, Behaviour & World>();
+  const plain: World = { seen: [], cancels: new Map(), accounts: seedAccounts() };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => send(res, 500, { error: String(e) }));
@@ -121,6 +123,7 @@ export async function startAccountApi(opts: { key: string; port?: number }): Pro
         bodyBytes: b.bodyBytes ?? 0,
         seen: [],
         cancels: new Map(),
+        accounts: seedAccounts(),
       });
       return send(res, 200, { ok: true });
     }
@@ -128,6 +131,7 @@ export async function startAccountApi(opts: { key: string; port?: number }): Pro
     if (parts[0] === "s" && !scenario) return send(res, 404, { error: "no such scenario" });
     const path = scenario ? parts.slice(2) : parts;
     const state = scenario ?? plain;
+    const accounts = state.accounts;
     const seen: Seen = {
       n: state.seen.length + 1,
       method: req.method ?? "GET",

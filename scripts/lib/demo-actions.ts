@@ -62,7 +62,10 @@ export function demoActions(base: string): ActionDefinitionInput[] {
       method: "GET",
       url: `${base}/orders/{{order}}?email={{email}}`,
       headers: auth,
-      inputs: [email, { name: "order", from: "customer", label: "Order number", pattern: "^[A-Za-z]{2}-\\d{4}$" }],
+      inputs: [
+        email,
+        { name: "order", from: "customer", label: "Order number", pattern: "^[A-Za-z]{2}-\\d{4}$", maxLength: 7 },
+      ],
       response: { status: "/status", carrier: "/carrier", eta: "/eta" },
       answer: "Order {{order}} is **{{status}}** with {{carrier}}, expected on {{eta}}.",
       retries: 1,

@@ -1,8 +1,10 @@
 // Actions in Chromium against `wrangler dev` (docs/actions.md), on the demo page as a newcomer sees it
 // after `npm run dev`: the local Lumen account API, the demo's actions and articles. A customer the demo
 // page signed in asks to cancel, reads the confirmation card, says yes, and reads the result; asked for
-// an order, they type its number into the composer, labelled with what is asked; a visitor who is not
-// signed in asks for their plan and never sees account data. Then the owner tries an action in
+// an order, they get the small form (widget-form.js, fetched only then): a value the form refuses, a
+// value the worker refuses, then the right one and the answer; the form's Cancel, then a person; with
+// the chunk blocked, the composer takes the value as before; a visitor who is not signed in asks for
+// their plan and never sees account data (and never loads the form). Then the owner tries an action in
 // Settings → Actions and sees the call in its log.
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
@@ -10,7 +12,7 @@ import type { CallLogEntry } from "../../shared/actions.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type AccountApi, startAccountApi } from "../../scripts/lib/account-api.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
-import { seedDemoActions } from "../../scripts/lib/demo-actions.ts";
+import { demoActions, seedDemoActions } from "../../scripts/lib/demo-actions.ts";
 import { ensureAgent, inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { type Harness, startHarness } from "./harness.ts";
@@ -68,22 +70,39 @@ async function axe(p: Page): Promise<string[]> {
 }
 
 const panel = (p: Page) => p.getByRole("dialog");
+const composer = (p: Page) => p.locator("edgedesk-widget textarea");
+const orderForm = (p: Page) => panel(p).getByRole("form", { name: "Order number" });
+const orderBox = (p: Page) => orderForm(p).getByRole("textbox", { name: "Order number" });
+/** The id of the element focused inside the widget's shadow root. */
+const focused = (p: Page) =>
+  p.evaluate(() => {
+    const a = document.querySelector("edgedesk-widget")?.shadowRoot?.activeElement;
+    return a ? a.id || a.tagName.toLowerCase() : null;
+  });
+/** Every request a page makes, for what was loaded and what was not. */
+function requests(p: Page): string[] {
+  const seen: string[] = [];
+  p.on("request", (r) => seen.push(r.url()));
+  return seen;
+}
+const formChunk = (urls: string[]) => urls.filter((u) => u.endsWith("/widget-form.js")).length;
 const bots = (p: Page) => p.getByRole("log").locator(".bubble.bot:not(.draft)");
 const lastBot = async (p: Page) => (await bots(p).last().textContent()) ?? "";
 
-async function chat(as: "ana" | null): Promise<Page> {
+async function chat(as: "ana" | "sam" | null): Promise<Page> {
   const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
   await p.goto(`${h.worker.url}/demo/${as ? `?as=${as}` : ""}`);
+  if (as) expect(await p.getByTestId("demo-signed-in").count()).toBe(1);
   await p.getByRole("button", { name: "Open support chat" }).click();
-  await expect.poll(() => p.getByRole("textbox").count(), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => composer(p).count(), { timeout: 10_000 }).toBe(1);
   return p;
 }
 
 /** Types into the composer (whatever it is labelled now) and waits for the bot's next message. */
 async function say(p: Page, text: string): Promise<string> {
   const before = await bots(p).count();
-  const box = p.getByRole("textbox");
+  const box = composer(p);
   await box.fill(text);
   await box.press("Enter");
   await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
@@ -116,20 +135,153 @@ it("a signed-in customer asks to cancel, reads what will happen, says yes, and g
   expect(posts[0]?.key).toMatch(/^act_/);
   await p.screenshot({ path: `${SHOTS}/e2e-actions-done.png` });
 
-  // A value the action needs: the composer asks for it by name, and the answer comes back.
+  await p.context().close();
+});
+
+it("asked for an order number, a customer gets a small form: refused values are explained beside the field, the right one answered", async () => {
+  const p = await chat("ana");
+  const loaded = requests(p);
+  await say(p, "What plan am I on?");
+  // A plain exchange, an action's answer included: the form chunk is not fetched.
+  expect(formChunk(loaded)).toBe(0);
+
   const ask = await say(p, "Where is my print order?");
   expect(ask).toContain("order number");
-  expect(await p.getByRole("textbox", { name: "Order number" }).count()).toBe(1);
-  expect(await say(p, "LM-4821")).toBe("Order LM-4821 is shipped with DHL, expected on 2026-07-18.");
-  expect(await p.getByRole("textbox", { name: "Order number" }).count()).toBe(0);
+  await expect.poll(() => orderBox(p).count(), { timeout: 10_000 }).toBe(1);
+  expect(formChunk(loaded)).toBe(1);
+  // The form takes the focus; the message box is the message box again, for anything else.
+  await expect.poll(() => focused(p)).toBe("ed-askf-in");
+  expect(await composer(p).getAttribute("aria-label")).toBe("Message");
+  expect(await orderBox(p).getAttribute("maxlength")).toBe("7");
+  const sendOrder = orderForm(p).getByRole("button", { name: "Send" });
+  const cancel = orderForm(p).getByRole("button", { name: "Cancel" });
+  expect([await sendOrder.count(), await cancel.count()]).toEqual([1, 1]);
+
+  // A value the form itself refuses: said beside the field, nothing sent.
+  const customerBubbles = () => p.getByRole("log").locator(".bubble.customer").count();
+  const sentBefore = await customerBubbles();
+  const ordersAsked = () => seen.filter((r) => r.url.startsWith("/orders/")).length;
+  const ordersBefore = ordersAsked();
+  await orderBox(p).fill("4821");
+  await orderBox(p).press("Enter");
+  const alert = panel(p)
+    .getByRole("alert")
+    .filter({ hasText: /order number/ });
+  await expect
+    .poll(() => alert.textContent(), { timeout: 5000 })
+    .toBe("That doesn't look like a valid order number. Please check it.");
+  expect(await orderBox(p).getAttribute("aria-invalid")).toBe("true");
+  expect(await orderBox(p).getAttribute("aria-describedby")).toContain("ed-askf-err");
+  expect(await customerBubbles()).toBe(sentBefore);
+  await p.screenshot({ path: `${SHOTS}/e2e-actions-form-error.png` });
+
+  // The worker never trusts the form: the owner tightens the pattern while the customer types, so a
+  // value the form still takes is refused by the worker, which asks again; the form says why.
+  const order = demoActions(api.url).find((d) => d.name === "order-status");
+  if (!order) throw new Error("no order-status in the demo actions");
+  const strict = {
+    ...order,
+    inputs: [order.inputs?.[0], { ...order.inputs?.[1], pattern: "^LM-48\\d{2}$" }],
+  };
+  await admin(h.worker, "PUT", inDemo("/admin/v1/actions/order-status"), strict);
+  try {
+    const before = await bots(p).count();
+    await orderBox(p).fill("LM-1234");
+    await sendOrder.click();
+    await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
+    expect(await lastBot(p)).toMatch(/doesn't look like a valid order number/);
+    await expect.poll(() => alert.textContent(), { timeout: 5000 }).toMatch(/valid order number/);
+    // The same form: what they typed is still there to correct.
+    expect(await orderBox(p).inputValue()).toBe("LM-1234");
+    expect(ordersAsked()).toBe(ordersBefore);
+  } finally {
+    await admin(h.worker, "PUT", inDemo("/admin/v1/actions/order-status"), order);
+  }
+
+  const before = await bots(p).count();
+  await orderBox(p).fill("LM-4821");
+  await orderBox(p).press("Enter");
+  await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
+  expect(await lastBot(p)).toBe("Order LM-4821 is shipped with DHL, expected on 2026-07-18.");
+  expect(ordersAsked()).toBe(ordersBefore + 1);
+  // Answered: the form goes, the focus back to the message box.
+  await expect.poll(() => orderBox(p).count()).toBe(0);
+  await expect.poll(() => focused(p)).toBe("textarea");
+  expect(formChunk(loaded)).toBe(1);
   await p.context().close();
+});
+
+it("the form's Cancel drops the question and leaves a person one click away; a form that did not load leaves the composer", async () => {
+  const p = await chat("ana");
+  await say(p, "Where is my print order?");
+  await expect.poll(() => orderBox(p).count(), { timeout: 10_000 }).toBe(1);
+  const before = await bots(p).count();
+  await orderForm(p).getByRole("button", { name: "Cancel" }).click();
+  await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
+  expect(await lastBot(p)).toMatch(/I've left that.*Talk to a person/);
+  await expect.poll(() => orderBox(p).count()).toBe(0);
+  // The focus was on Cancel, which waited (aria-disabled) for the reply: it goes to the message box.
+  await expect.poll(() => focused(p)).toBe("textarea");
+  await panel(p).getByRole("button", { name: "Talk to a person" }).click();
+  await expect
+    .poll(async () => (await p.getByRole("log").textContent()) ?? "", { timeout: 15_000 })
+    .toMatch(/A person will reply here/);
+  await p.context().close();
+
+  // The chunk blocked: the composer asks by name and takes the value, as before the form.
+  const q = await chat("ana");
+  await q.route("**/widget-form.js", (r) => r.abort());
+  expect(await say(q, "Where is my print order?")).toContain("order number");
+  await expect.poll(() => q.getByRole("textbox", { name: "Order number" }).count()).toBe(1);
+  expect(await composer(q).getAttribute("aria-label")).toBe("Order number");
+  expect(await say(q, "LM-4821")).toBe("Order LM-4821 is shipped with DHL, expected on 2026-07-18.");
+  expect(await composer(q).getAttribute("aria-label")).toBe("Message");
+  await q.context().close();
+});
+
+it("an agent approves in the console a write the owner marked for approval; only then does it run", async () => {
+  const cancel = demoActions(api.url).find((d) => d.name === "cancel-subscription");
+  if (!cancel) throw new Error("no cancel-subscription in the demo actions");
+  await admin(h.worker, "PUT", inDemo("/admin/v1/actions/cancel-subscription"), { ...cancel, requiresApproval: true });
+  const ctx = await h.browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+  try {
+    const p = await chat("sam");
+    const posts = () => seen.filter((r) => r.method === "POST" && r.url.startsWith("/accounts/sam"));
+    expect(await say(p, "Please cancel my subscription")).toContain("sam@lumen.example");
+    const before = await bots(p).count();
+    await panel(p).getByRole("button", { name: "Yes, go ahead" }).click();
+    await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(before + 1);
+    expect(await lastBot(p)).toMatch(/approves this kind of change/);
+    expect(posts()).toEqual([]);
+
+    const a = await ctx.newPage();
+    await signIn(a, h.worker.url, OWNER);
+    await a.goto(`${h.worker.url}/console/#/approvals`);
+    const row = a.getByTestId("approval-row");
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.textContent()).toContain("cancel-subscription");
+    expect(await axe(a), "axe: an approval waiting").toEqual([]);
+    expect(posts()).toEqual([]);
+    const waiting = await bots(p).count();
+    await row.getByTestId("approval-approve").click();
+    await expect.poll(() => bots(p).count(), { timeout: 15_000 }).toBe(waiting + 1);
+    expect(await lastBot(p)).toMatch(/^Done: your .+ subscription is cancelled/);
+    expect(posts().map((r) => r.url)).toEqual(["/accounts/sam%40lumen.example/cancel"]);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await p.context().close();
+  } finally {
+    await ctx.close();
+    await admin(h.worker, "PUT", inDemo("/admin/v1/actions/cancel-subscription"), cancel);
+  }
 });
 
 it("a visitor who is not signed in never sees account data", async () => {
   const gets = () => seen.filter((r) => r.method === "GET" && r.url.startsWith("/accounts/")).length;
   const before = gets();
   const p = await chat(null);
+  const loaded = requests(p);
   const answer = await say(p, "What plan am I on?");
+  expect(formChunk(loaded)).toBe(0);
   expect(answer).toMatch(/sign in on our website/);
   const shown = (await panel(p).textContent()) ?? "";
   for (const secret of ["Lumen Plus", "61.4", "2026-08-01", "ana@lumen.example"]) expect(shown).not.toContain(secret);
@@ -166,7 +318,8 @@ it("the owner tries an action in Settings → Actions and finds the call in its 
     "GET",
     inDemo("/admin/v1/actions/cancel-subscription/calls"),
   );
-  const convo = calls.calls.find((c) => c.conversationId)?.conversationId ?? "";
+  // Ana's (Sam's, approved above, is in the log too): her email's redaction starts with "an".
+  const convo = calls.calls.find((c) => c.conversationId && c.inputs.email?.startsWith("an"))?.conversationId ?? "";
   await p.goto(`${h.worker.url}/console/#/c/${encodeURIComponent(convo)}`);
   const card = p.locator('[data-testid="customer-card"][data-name="my-plan"]');
   await expect.poll(() => card.getAttribute("data-status"), { timeout: 15_000 }).toBe("ok");

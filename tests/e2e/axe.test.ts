@@ -1,12 +1,15 @@
 // Accessibility checked by a tool nobody here wrote: axe-core (WCAG 2.0/2.1 A and AA, plus its
 // best-practice rules) in Chromium over the widget (inside its shadow root: closed, open, streaming,
-// handed off) on our demo host page, the agent console's pages and the help centre. Any violation
+// handed off, and the small form for a value an action asks for, with and without its error) on our
+// demo host page, the agent console's pages and the help centre. Any violation
 // fails the test, listed by rule and element. Set AXE_REPORT=file.json to keep the per-page results.
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { type AccountApi, startAccountApi } from "../../scripts/lib/account-api.ts";
 import { signIn } from "../../scripts/lib/console-login.ts";
+import { seedDemoActions } from "../../scripts/lib/demo-actions.ts";
 import { inDemo } from "../../scripts/lib/demo-seed.ts";
 import { admin } from "../../scripts/lib/worker.ts";
 import { startHarness, type Harness } from "./harness.ts";
@@ -19,12 +22,16 @@ type Violation = { id: string; impact: string | null; help: string; targets: str
 type Result = { page: string; violations: Violation[]; passes: number; incomplete: number };
 
 let h: Harness;
+let api: AccountApi;
 let ctx: BrowserContext;
 const results: Result[] = [];
 
 beforeAll(async () => {
-  // Slow enough streaming that an answer is still arriving when axe looks at it.
-  h = await startHarness({ STREAM_DELAY_MS: "60" });
+  // Slow enough streaming that an answer is still arriving when axe looks at it; the demo's account
+  // API and actions for the form a value is asked with (docs/actions.md).
+  api = await startAccountApi({ key: "axe-account-api-key-0123" });
+  h = await startHarness({ STREAM_DELAY_MS: "60", NOTIFY_ALLOW_PRIVATE_URLS: "true", DEMO_SIGN_IN: "on" });
+  await seedDemoActions(h.worker, api);
   await admin(h.worker, "POST", inDemo("/admin/v1/agents"), OWNER);
   // Our demo page embeds the demo site from the worker's own origin.
   await admin(h.worker, "PUT", "/admin/v1/sites/demo_site?workspace=demo", {
@@ -37,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   await h?.stop();
+  await api?.close();
   if (process.env.AXE_REPORT) writeFileSync(process.env.AXE_REPORT, JSON.stringify(results, null, 2));
   for (const r of results)
     console.log(
@@ -127,6 +135,30 @@ it("finds no violation in the widget, closed, open, streaming and handed off, on
     .toMatch(/connecting you with a person/i);
   expectClean(await audit(p, "widget handed off"), "widget handed off");
   await p.close();
+}, 90_000);
+
+it("finds no violation in the widget's form for a value an action asks for, with and without its error", async () => {
+  // A context of its own: the first test left a handed-off conversation in this origin's storage.
+  const own = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const p = await own.newPage();
+  await p.goto(`${h.worker.url}/demo/?as=ana`);
+  expect(await p.getByTestId("demo-signed-in").count()).toBe(1);
+  await p.getByRole("button", { name: "Open support chat" }).click();
+  const input = p.getByRole("textbox", { name: /message/i });
+  await expect.poll(() => input.count(), { timeout: 10_000 }).toBe(1);
+  await input.fill("Where is my print order?");
+  await input.press("Enter");
+  const form = p.getByRole("form", { name: "Order number" });
+  await expect.poll(() => form.count(), { timeout: 15_000 }).toBe(1);
+  // The streamed question has landed (no draft left) before axe looks.
+  await expect.poll(() => p.locator("edgedesk-widget .bubble.draft").count(), { timeout: 15_000 }).toBe(0);
+  expectClean(await audit(p, "widget form (value asked)"), "widget form");
+  const box = form.getByRole("textbox", { name: "Order number" });
+  await box.fill("4821");
+  await box.press("Enter");
+  await expect.poll(() => form.getByRole("alert").textContent(), { timeout: 5000 }).toMatch(/valid order number/);
+  expectClean(await audit(p, "widget form with its error"), "widget form with its error");
+  await own.close();
 }, 90_000);
 
 it("finds no violation on the help centre's pages", async () => {

@@ -115,6 +115,82 @@ describe("read actions", () => {
     expect(await stepsOf(t, y.c.id)).toEqual(["asked", "abandoned"]);
   });
 
+  it("carry the input's type, pattern and length in the ask frame, and why a value was refused", async () => {
+    const x = await customer(t, "verified");
+    const ask = await x.say("where is my order?");
+    expect(ask.field).toEqual({
+      id: expect.stringMatching(/^act_/),
+      label: "Order number",
+      type: "text",
+      pattern: "^[A-Za-z]{2}-\\d{4}$",
+      maxLength: 200,
+    });
+    const id = ask.field?.id ?? "";
+    // The form checks too, but the worker never trusts it: a value sent from the form is checked again.
+    const again = await x.say("LM-12", `form:${id}`);
+    expect(again).toMatchObject({ action: "ask", field: { id, label: "Order number", error: "pattern" } });
+    // From the form a miss is an answer however often it misses (the composer's second miss is a question).
+    const third = await x.say("LM-48210", `form:${id}`);
+    expect(third).toMatchObject({ action: "ask", field: { id, error: "pattern" } });
+    const done = await x.say(" LM-4821 ", `form:${id}`);
+    expect(done).toMatchObject({ action: "act", text: "Order LM-4821 is **shipped** with DHL, due 2026-07-18." });
+    expect(done.field).toBeUndefined();
+    expect(await stepsOf(t, x.c.id)).toEqual(["asked", "ok"]);
+  });
+
+  it("take the input's own maxLength and type to the form, and check them again", async () => {
+    const s = await team("bot_form_shape");
+    const base = await accountScenario("bot-form-shape");
+    await define(
+      s,
+      orderAction(base, {
+        inputs: [
+          { name: "email", from: "identity", field: "email" },
+          { name: "order", from: "customer", label: "Order number", type: "number", maxLength: 6 },
+        ],
+      }),
+    );
+    await publishArticles(s.ws, actionArticles());
+    const x = await customer(s, "verified");
+    const ask = await x.say("where is my order?");
+    expect(ask.field).toMatchObject({ type: "number", maxLength: 6 });
+    expect(ask.field?.pattern).toBeUndefined();
+    const id = ask.field?.id ?? "";
+    expect((await x.say("1234567", `form:${id}`)).field?.error).toBe("long");
+    expect((await x.say("12a", `form:${id}`)).field?.error).toBe("number");
+    expect(await seenBy("bot-form-shape")).toEqual([]);
+  });
+
+  it("drop the call on the form's Cancel: nothing runs, and the customer can still ask for a person", async () => {
+    const before = (await seenBy("bot-plain")).length;
+    // Another call's cancel is not this one's: the call is dropped as when the customer moves on.
+    const x = await customer(t, "verified");
+    await x.say("where is my order?");
+    expect((await x.say("Cancel", "cancel:act_someone_else")).action).not.toBe("ask");
+    expect((await stepsOf(t, x.c.id)).slice(0, 2)).toEqual(["asked", "abandoned"]);
+    const y = await customer(t, "verified");
+    const ask2 = await y.say("where is my order?");
+    const id2 = ask2.field?.id ?? "";
+    const said = await y.say("Cancel", `cancel:${id2}`);
+    expect(said.action).toBe("decline");
+    expect(said.field).toBeUndefined();
+    expect(said.text).toMatch(/I've left that/);
+    expect(said.text).toMatch(/Talk to a person/);
+    expect(await stepsOf(t, y.c.id)).toEqual(["asked", "declined"]);
+    // The call is gone: the order number sent now is not taken as its answer.
+    expect((await y.say("LM-4821", `form:${id2}`)).action).not.toBe("act");
+    expect((await seenBy("bot-plain")).length).toBe(before);
+    const handoff = await SELF.fetch(`${BASE}/v1/conversations/${y.c.id}/handoff?site=${t.site}`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/json", authorization: `Bearer ${y.c.token}` },
+      body: "{}",
+    });
+    expect(handoff.status).toBeLessThan(300);
+    await settled([y.c.id]);
+    const detail = (await api<ConversationDetail>(t.agent, "GET", `/api/conversations/${y.c.id}`)).body;
+    expect(detail.state).toBe("queued");
+  });
+
   it("answer honestly when the API fails, and put the attempt in the handoff packet", async () => {
     const f = await team("bot_failure");
     await define(f, planAction(await accountScenario("bot-timeout", { delayMs: 3000 }), { timeoutMs: 300 }));
@@ -243,6 +319,34 @@ describe("write actions", () => {
 });
 
 describe("from the console", () => {
+  it("fills inputs from the conversation: the customer's language, the page they wrote from, the conversation", async () => {
+    const ctxTeam = await team("bot_context");
+    const base = await accountScenario("bot-context");
+    await define(
+      ctxTeam,
+      planAction(base, {
+        url: `${base}/accounts/{{email}}?lang={{lang}}&from={{page}}&c={{conv}}`,
+        inputs: [
+          { name: "email", from: "identity", field: "email" },
+          { name: "lang", from: "conversation", field: "locale" },
+          { name: "page", from: "conversation", field: "page" },
+          { name: "conv", from: "conversation", field: "conversation" },
+        ],
+      }),
+    );
+    const x = await customer(ctxTeam, "verified");
+    await x.say("hello");
+    const run = await api<AgentRunResult>(ctxTeam.agent, "POST", "/api/action-runs", {
+      conversation: x.c.id,
+      action: "plan",
+    });
+    expect(run.body).toMatchObject({ step: "ok" });
+    const sent = await seenBy("bot-context");
+    expect(sent.map((r) => r.path)).toEqual([
+      `/accounts/ana@lumen.example?lang=en&from=${encodeURIComponent("https://lumen.example/account")}&c=${x.c.id}`,
+    ]);
+  });
+
   it("lets an agent run a read with the customer's context, through the same gates, and shows the card", async () => {
     const card = await team("bot_console");
     const base = await accountScenario("bot-console");

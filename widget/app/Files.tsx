@@ -2,7 +2,8 @@
 // fetched with the conversation token in a header (never a URL that carries a secret), as blob URLs of
 // the image type the message names (the type the server sniffed); anything else (a PDF) is a button
 // that saves it as plain bytes, never opened in the page. An image that cannot be fetched is a button too.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
+import { useSignal } from "@preact/signals";
 import type { AttachmentRef } from "../../shared/protocol.ts";
 import { auth, type Conv } from "./http.ts";
 
@@ -28,12 +29,17 @@ function blobUrl({ api, site, conv }: Where, f: AttachmentRef, type: string): Pr
 const IMAGE = /^image\/(png|jpeg|gif|webp)$/;
 
 function File({ w, f }: { w: Where; f: AttachmentRef }) {
-  const [src, setSrc] = useState<string | null>();
+  // A signal, not useState: the app uses no useState (preact/hooks' useState and useReducer stay out of the bundle).
+  const src = useSignal<string | null | undefined>(undefined);
   const image = IMAGE.test(f.type);
   useEffect(() => {
-    if (image) blobUrl(w, f, f.type).then(setSrc, () => setSrc(null));
+    if (image)
+      blobUrl(w, f, f.type).then(
+        (u) => (src.value = u),
+        () => (src.value = null),
+      );
   }, [f.id]);
-  if (image && src !== null) return <img class="shot" src={src} alt={f.name} />;
+  if (image && src.value !== null) return <img class="shot" src={src.value} alt={f.name} />;
   const save = () =>
     blobUrl(w, f, "application/octet-stream").then((href) =>
       Object.assign(document.createElement("a"), { href, download: f.name }).click(),

@@ -1,9 +1,9 @@
 // The panel. Reads signals from the store; all network and persistence lives there.
 import { Fragment, type JSX } from "preact";
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { useSignal, useSignalEffect, type Signal } from "@preact/signals";
 import type { MessageEvent, StateEvent } from "../../shared/protocol.ts";
-import type { Host, Uploader, UploadHost } from "../contract.ts";
+import type { AskForm, Host, Uploader, UploadHost } from "../contract.ts";
 import { PastList, PastView } from "./History.tsx";
 import type { HistoryStore } from "./history.ts";
 import { channelWord, dayOf, statusWord } from "./history-words.ts";
@@ -12,7 +12,7 @@ import { MAX_CHARS, type Pending } from "./pending.ts";
 import type { WidgetStore } from "./store.ts";
 import { Bubble } from "./Bubble.tsx";
 import { Files } from "./Files.tsx";
-import { chunk, speak } from "./lazy.ts";
+import { made, speak } from "./lazy.ts";
 import { Markdown, RichText } from "./text.tsx";
 import { Vote } from "./Vote.tsx";
 import { FollowUp } from "./FollowUp.tsx";
@@ -168,11 +168,12 @@ function Csat({ store, t }: { store: WidgetStore; t: Translate }) {
 function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
   const s = store.status.value;
   // "Connecting…" for a blink of an eye is noise; say it only if it lasts.
-  const [slow, setSlow] = useState(false);
+  // A signal, not useState: the app uses no useState (preact/hooks' useState and useReducer stay out of the bundle).
+  const slow = useSignal(false);
   useEffect(() => {
-    setSlow(false);
+    slow.value = false;
     if (s !== "connecting" && s !== "reconnecting") return;
-    const id = setTimeout(() => setSlow(true), 1200);
+    const id = setTimeout(() => (slow.value = true), 1200);
     return () => clearTimeout(id);
   }, [s]);
   const text =
@@ -180,7 +181,7 @@ function StatusLine({ store, t }: { store: WidgetStore; t: Translate }) {
       ? t("offline")
       : s === "failed" || s === "unavailable"
         ? t(s)
-        : slow
+        : slow.value
           ? t(s === "reconnecting" ? "reconnecting" : "connecting")
           : store.slowed.value
             ? t("slowDown")
@@ -213,7 +214,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   const tray = useRef<HTMLDivElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const waiting = useSignal(0);
-  const uploader = useRef<Promise<Uploader> | null>(null);
+  const uploader = useRef<Promise<Uploader | undefined> | null>(null);
+  const chatLocale = () => conversationLocale(store.timeline.peek().messages, host.config.locale);
   const attach = (list: ArrayLike<File> | null | undefined) => {
     const files = Array.from(list ?? []);
     const el = tray.current;
@@ -221,19 +223,19 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
     const up: UploadHost = {
       api: base,
       site: host.config.site,
-      locale: () => conversationLocale(store.timeline.peek().messages, host.config.locale),
+      locale: chatLocale,
       conversation: store.conversation,
       tray: el,
       root: host.root,
       changed: (n) => (waiting.value = n),
     };
-    uploader.current ??= chunk<(h: UploadHost) => Uploader>("widget-upload.js").then((make) => make(up));
-    // A chunk that did not load is asked for again on the next file.
-    uploader.current.then(
-      (u) => u.add(files),
-      () => (uploader.current = null),
-    );
+    void made<UploadHost, Uploader>(uploader, "widget-upload.js", up).then((u) => u?.add(files));
   };
+  // A value an action asks for (docs/actions.md): a small form of its own, a chunk fetched on the first
+  // ask. Until it is drawn (or if it did not load) the composer takes the value, labelled with the field.
+  const askBox = useRef<HTMLDivElement>(null);
+  const asker = useRef<Promise<AskForm | undefined> | null>(null);
+  const formUp = useSignal(false);
 
   useEffect(() => {
     const mq = matchMedia("(max-width: 480px)");
@@ -286,8 +288,18 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
 
   const items: Item[] = tl.messages.map((m) => ({ k: "msg", seq: m.seq, m }));
   const lastMsg = tl.messages.at(-1);
-  // An action asks for one value (docs/actions.md): the composer takes it, labelled with what is asked.
-  const field = lastMsg?.field;
+  // An action asks for one value (docs/actions.md), until the bot says something else: the customer's
+  // answer on its way keeps the form (its Send waits) rather than drawing it anew when the bot asks again.
+  const asked = tl.messages.filter((m) => m.author !== "customer").at(-1);
+  const field = asked?.field;
+  // The composer takes the value only while the form is not drawn (not loaded yet, or it did not load).
+  const asks = !formUp.value && field;
+  useEffect(() => {
+    const box = field && askBox.current;
+    void (box ? made(asker, "widget-form.js", store.send) : asker.current)?.then(
+      (f) => (formUp.value = !!f?.show(box ? asked : undefined, box, locale, input)),
+    );
+  }, [asked?.id, v.k]);
   let prev: StateEvent["state"] | undefined;
   for (const e of notes) {
     items.push({ k: "note", seq: e.seq, e, prev });
@@ -313,10 +325,10 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
   const submit = (e?: Event) => {
     e?.preventDefault();
     const v = text.value.trim();
-    if (waiting.value) void uploader.current?.then((u) => u.send());
+    if (waiting.value) void uploader.current?.then((u) => u?.send());
     if (!v || v.length > MAX_CHARS) return;
     stick.current = true;
-    void store.send(v, field && `in:${field.id}`);
+    void store.send(v, asks ? `in:${asks.id}` : undefined);
     text.value = "";
     if (input.current) input.current.style.height = "";
   };
@@ -559,6 +571,7 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
               </>
             )}
           </div>
+          <div ref={askBox} />
           <div class="tray" ref={tray} />
           <form class="composer" onSubmit={submit}>
             <button type="button" class="icon clip" aria-label={t("attach")} onClick={() => picker.current?.click()}>
@@ -579,8 +592,8 @@ export function Widget({ store, history, host, open, close }: Props): JSX.Elemen
             <textarea
               ref={input}
               rows={1}
-              aria-label={field?.label ?? t("inputLabel")}
-              placeholder={field?.label ?? t("placeholder")}
+              aria-label={asks ? asks.label : t("inputLabel")}
+              placeholder={asks ? asks.label : t("placeholder")}
               value={text.value}
               aria-invalid={over > 0 ? "true" : undefined}
               onInput={(e) => {

@@ -80,11 +80,11 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
   /** The host page's identify() payload, sent to each conversation once it exists. */
   let identity: IdentifyRequest | undefined;
   let identifiedFor: string | undefined;
-  const sendIdentity = (c: Conv): void => {
+  const sendIdentity = (c: Conv): Promise<unknown> | undefined => {
     if (!identity || identifiedFor === c.id) return;
     identifiedFor = c.id;
     // Best effort: a failed identify only means the agent sees no identity; allow another try later.
-    postJson(cfg.api, cfg.site, c, "identify", identity, doFetch).catch(() => (identifiedFor = undefined));
+    return postJson(cfg.api, cfg.site, c, "identify", identity, doFetch).catch(() => (identifiedFor = undefined));
   };
 
   /** The site refused this page: say so calmly to the visitor, exactly what to fix to the owner (browser console). */
@@ -134,8 +134,8 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
 
   function connect(c: Conv): void {
     if (connection) return;
-    sendIdentity(c);
-    connection = new Connection({
+    const identified = sendIdentity(c);
+    const conn = (connection = new Connection({
       api: cfg.api,
       site: cfg.site,
       conv: c,
@@ -155,8 +155,10 @@ export function createWidgetStore(cfg: WidgetConfig, deps: Partial<Deps> = {}) {
         if (unsent.length) void ensureConversation();
       },
       env: { fetch: doFetch, ...deps.env },
-    });
-    connection.start();
+    }));
+    // Who is writing is known before their first word reaches the bot (an action answers a verified
+    // customer only): the connection, which carries the messages, opens once identify has landed.
+    void Promise.resolve(identified).then(() => connection === conn && conn.start());
   }
 
   function ensureConversation(): Promise<Conv | null> {

@@ -33,7 +33,20 @@ export const event: Shape = [
           "?",
           ["o", { kind: ["l", "merged-into", "merged-from", "split-to", "split-from"], conversationId: "s" }],
         ],
-        field: ["?", ["o", { id: ["s", null, 40], label: ["s", null, 80] }]],
+        field: [
+          "?",
+          [
+            "o",
+            {
+              id: ["s", null, 40],
+              label: ["s", null, 80],
+              type: ["?", ["l", "text", "number", "email"]],
+              pattern: ["?", ["s", null, 200]],
+              maxLength: ["?", "n"],
+              error: ["?", ["l", "empty", "long", "number", "email", "pattern"]],
+            },
+          ],
+        ],
       },
     ],
     state: [

@@ -3,7 +3,8 @@
 // 1. the definition exists and is switched on;
 // 2. every identity input comes from a field the site signed, or nothing runs: the customer is asked to
 //    sign in (when the site has identity set up) or offered a person, and never shown data;
-// 3. values asked of the customer come one small form at a time and are checked before anything is sent;
+// 3. values asked of the customer come one small form at a time (the widget's form chunk) and are checked
+//    again here before anything is sent; the form's Cancel drops the call;
 // 4. a write shows what it will do and runs only on the customer's yes (the button, tied to this call);
 // 5. a write the owner marked `requiresApproval` then waits for an agent's approval in the console;
 // 6. the call (execute.ts) answers with the data, or honestly with a failure and the offer of a person.
@@ -13,7 +14,7 @@
 // restart loses nothing. The conversation gives this its ports (bot.ts); nothing here touches the runtime.
 import type { ActionDefinition, CustomerInput, TryResult } from "../../shared/actions.ts";
 import { escapeMarkdown, renderTemplate } from "../../shared/action-template.ts";
-import type { Action, ActionStep, AskField, Source } from "../../shared/protocol.ts";
+import type { Action, ActionStep, AskError, AskField, Source } from "../../shared/protocol.ts";
 import {
   type ActionWait,
   type Agent,
@@ -22,7 +23,7 @@ import {
   Refused,
   type TurnRecord,
 } from "../conversation/model.ts";
-import { checkGiven, redact, resolveInputs } from "./inputs.ts";
+import { checkGiven, MAX_GIVEN, redact, resolveInputs } from "./inputs.ts";
 import { words } from "./words.ts";
 
 /** What the flow needs outside the conversation: definitions, the call, the site's identity set-up. */
@@ -121,22 +122,36 @@ export class ActionFlow {
     const wait = this.meta.actionWait;
     if (!wait || wait.stage === "approval") return false;
     const d = await this.ports.definition(this.meta.workspaceId, wait.name);
+    if (choice === `cancel:${wait.callId}`) {
+      // The form's "Cancel": nothing runs, and the customer can ask something else or for a person.
+      this.clear();
+      this.step({ callId: wait.callId, name: wait.name, kind: d?.kind ?? "read", step: "declined", by: "customer" });
+      await this.host.say(words(this.meta.locale, "cancelled"), { action: "decline" }, (id) =>
+        this.turn(wait, "decline", "action-cancelled", id),
+      );
+      return true;
+    }
     if (wait.stage === "ask") {
       const input = d?.inputs.find((i): i is CustomerInput => i.from === "customer" && i.name === wait.asking);
-      // Their answer: sent from the form, or typed when it fits a value with a shape of its own.
+      const fromForm = choice === `form:${wait.callId}`;
+      // Their answer: sent from the form or the labelled composer, or typed when it fits a value with a
+      // shape of its own.
       const typed =
         choice === undefined &&
         !!input &&
         (!!input.pattern || input.type !== "text") &&
         checkGiven(input, text) === null;
-      if (!d || !input || !(choice === `in:${wait.callId}` || typed)) return this.abandon(wait, d);
-      if (checkGiven(input, text) !== null) {
-        // A second miss is most likely not an answer at all but a new question: the bot takes it as one.
-        if (wait.retried) return this.abandon(wait, d);
+      if (!d || !input || !(choice === `in:${wait.callId}` || fromForm || typed)) return this.abandon(wait, d);
+      const problem = checkGiven(input, text);
+      if (problem !== null) {
+        // Sent from the form it is an answer however wrong, asked again with why (the conversation's
+        // message budget bounds the tries). Typed into the composer, a second miss is most likely not
+        // an answer at all but a new question: the bot takes it as one.
+        if (wait.retried && !fromForm) return this.abandon(wait, d);
         this.save({ ...wait, retried: true });
         await this.host.say(
           words(this.meta.locale, "askAgain", { label: labelIn(input.label) }),
-          { action: "ask", field: fieldOf(input, wait.callId) },
+          { action: "ask", field: fieldOf(input, wait.callId, problem) },
           (id) => this.turn(wait, "ask", "action-ask-again", id),
         );
         return true;
@@ -380,7 +395,15 @@ export class ActionFlow {
   }
 }
 
-const fieldOf = (i: CustomerInput, callId: string): AskField => ({ id: callId, label: i.label });
+/** What the widget's form needs of the input (the worker checks the value again), and why the last value missed. */
+const fieldOf = (i: CustomerInput, callId: string, error?: AskError): AskField => ({
+  id: callId,
+  label: i.label,
+  type: i.type,
+  ...(i.pattern ? { pattern: i.pattern } : {}),
+  maxLength: i.maxLength ?? MAX_GIVEN,
+  ...(error ? { error } : {}),
+});
 
 const redacted = (inputs: Record<string, string>) =>
   Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, redact(v)]));

@@ -3,7 +3,8 @@
 // claims to be someone never reaches that person's data; a value asked of the customer is checked
 // against its type and pattern before anything is sent anywhere.
 import type { ActionDefinition, CustomerInput } from "../../shared/actions.ts";
-import { type Identity, isVerifiedField } from "../../shared/protocol.ts";
+import { askProblem, MAX_GIVEN } from "../../shared/ask.ts";
+import { type AskError, type Identity, isVerifiedField } from "../../shared/protocol.ts";
 
 export type InputContext = {
   identity?: Identity | undefined;
@@ -26,8 +27,7 @@ export function redact(v: string): string {
   return v.length <= 4 ? "••••" : `${v.slice(0, 2)}••••`;
 }
 
-/** The longest value a customer may give an action. */
-export const MAX_GIVEN = 200;
+export { MAX_GIVEN };
 
 function identityValue(identity: Identity | undefined, field: string): string | undefined {
   if (field.startsWith("attributes.")) {
@@ -63,19 +63,5 @@ export function resolveInputs(d: ActionDefinition, ctx: InputContext): Resolved 
   return { ok: true, inputs };
 }
 
-/** Why `value` does not fit the input ("empty", "too long", "not a number", "pattern"), or null. */
-export function checkGiven(i: CustomerInput, value: string): string | null {
-  const v = value.trim();
-  if (!v) return "empty";
-  if (v.length > MAX_GIVEN) return "too long";
-  if (i.type === "number" && !/^-?\d+([.,]\d+)?$/.test(v)) return "not a number";
-  if (i.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return "not an email address";
-  if (i.pattern) {
-    try {
-      if (!new RegExp(i.pattern, "u").test(v)) return "pattern";
-    } catch {
-      return "pattern";
-    }
-  }
-  return null;
-}
+/** Why `value` does not fit the input (the code the widget's form explains), or null. */
+export const checkGiven = (i: CustomerInput, value: string): AskError | null => askProblem(i, value);

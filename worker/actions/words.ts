@@ -6,6 +6,8 @@ const en = {
   yes: "Yes, go ahead",
   no: "No, don't",
   declined: "OK, I haven't changed anything.",
+  cancelled:
+    'OK, I\'ve left that. Ask me something else, or choose "Talk to a person" and someone on our team will help.',
   approvalWait: "Thanks. A person on our team approves this kind of change; I'll tell you here as soon as they have.",
   denied: "A person on our team didn't approve this, so nothing was changed. Their reason: {reason}",
   deniedNoReason: "A person on our team didn't approve this, so nothing was changed.",
@@ -28,6 +30,8 @@ const es: Record<WordKey, string> = {
   yes: "Sí, adelante",
   no: "No, déjalo",
   declined: "De acuerdo, no he cambiado nada.",
+  cancelled:
+    'De acuerdo, lo dejo. Pregúntame otra cosa o elige "Hablar con una persona" y alguien de nuestro equipo te ayudará.',
   approvalWait:
     "Gracias. Una persona de nuestro equipo aprueba este tipo de cambios; te lo diré aquí en cuanto lo haya hecho.",
   denied: "Una persona de nuestro equipo no lo ha aprobado, así que no se ha cambiado nada. Su motivo: {reason}",

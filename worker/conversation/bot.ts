@@ -126,7 +126,7 @@ export class Bot {
   waitsFor(choice: string | undefined): boolean {
     const w = this.store.meta()?.actionWait;
     if (!w || !choice || w.stage === "approval") return false;
-    return [`in:${w.callId}`, `yes:${w.callId}`, `no:${w.callId}`].includes(choice);
+    return ["in", "form", "cancel", "yes", "no"].some((k) => choice === `${k}:${w.callId}`);
   }
 
   /** An agent runs an action from the console (one at a time with the bot's turns). */
