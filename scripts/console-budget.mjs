@@ -24,9 +24,12 @@ const ENTRY_MAX = 75 * 1024;
 // the weekly reports page (2.0 KB) and customer health (2.2 KB), both lazy (#20). Raised to 164 KB for
 // actions (#19: Settings → Actions with try it, secrets and the call log, the approvals queue and the
 // conversation's actions panel: 9.4 KB, one lazy chunk; 0.9 KB in the first load, the action steps in
-// the transcript). Every raise names what it paid for; the first-load budget, which every agent pays
+// the transcript). Raised to 166 KB for proactive outreach (#20: Reach out on the at-risk list, the
+// drafts waiting for approval, the rule's draft option; time available and load in Performance), which
+// its branch fitted into 164 by trimming, and the ask form's fields in the shared schema every page
+// parses (#19), which then passed it by 0.02 KB. Every raise names what it paid for; the first-load budget, which every agent pays
 // on every visit, has not moved.
-const TOTAL_MAX = 164 * 1024;
+const TOTAL_MAX = 166 * 1024;
 
 const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
