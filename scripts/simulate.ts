@@ -159,7 +159,7 @@ try {
   const secondsOf = (name: string) => health.available.find(([n]) => n === name)?.[1] ?? 0;
   console.log(`time available: ${accounts.agents.map((a) => `${a.name} ${secondsOf(a.name)} s`).join(", ")}`);
   if (args.pagesScreenshots) {
-    const files = await pageScreenshots(target.url, accounts.owner, args.pagesScreenshots);
+    const files = await pageScreenshots(target, accounts.owner, args.pagesScreenshots);
     console.log(`page screenshots: ${files.join(", ")}`);
   }
   const shot = args.screenshot;
