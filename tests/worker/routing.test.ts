@@ -197,8 +197,11 @@ describe("the escalation matrix at handoff", () => {
 
 describe("presence and assignment", () => {
   it("counts an agent online while their console is connected, and offline after", async () => {
-    const a = await agent(["support"]);
-    const b = await agent(["billing"]);
+    // A workspace of its own: the demo inbox holds other tests' queued handoffs, which routing hands to
+    // whoever comes online (their load then depends on how fast earlier tests' agents were released).
+    const ws = await workspace();
+    const a = await agent(["support"], "agent", ws);
+    const b = await agent(["billing"], "agent", ws);
     const sa = await online(a);
     const sb = await online(b);
     await sa.until(() => lastPresence(sa).some((p) => p.id === b.id && p.online));
@@ -218,12 +221,15 @@ describe("presence and assignment", () => {
   });
 
   it("assigns round robin among the least loaded available agents of the routed team", async () => {
-    const a1 = await agent(["support"]);
-    const a2 = await agent(["support"]);
-    const billing = await agent(["billing"]);
+    // A workspace of its own: the demo inbox holds other tests' queued handoffs, which routing hands to
+    // whoever comes online (their load then depends on how fast earlier tests' agents were released).
+    const ws = await workspace();
+    const a1 = await agent(["support"], "agent", ws);
+    const a2 = await agent(["support"], "agent", ws);
+    const billing = await agent(["billing"], "agent", ws);
     const socks = [await online(a1), await online(a2), await online(billing)];
     const got: string[] = [];
-    for (let i = 0; i < 4; i++) got.push((await item((await handoff()).id, a1.cookie))?.assignee?.id ?? "none");
+    for (let i = 0; i < 4; i++) got.push((await item((await handoff(ws)).id, a1.cookie))?.assignee?.id ?? "none");
     // Support handoffs alternate between the two support agents; the billing agent gets none.
     expect(got.filter((x) => x === a1.id)).toHaveLength(2);
     expect(got.filter((x) => x === a2.id)).toHaveLength(2);
@@ -237,8 +243,8 @@ describe("presence and assignment", () => {
     for (const it of items.items.filter((x) => x.assignee?.id === a1.id))
       expect((await post(`/api/conversations/${it.id}/resolve`, a1.cookie)).status).toBe(200);
     const next = [
-      (await item((await handoff()).id, a1.cookie))?.assignee?.id,
-      (await item((await handoff()).id, a1.cookie))?.assignee?.id,
+      (await item((await handoff(ws)).id, a1.cookie))?.assignee?.id,
+      (await item((await handoff(ws)).id, a1.cookie))?.assignee?.id,
     ];
     expect(next).toEqual([a1.id, a1.id]);
     const p = lastPresence(socks[0]!);
@@ -248,25 +254,28 @@ describe("presence and assignment", () => {
   });
 
   it("skips away and offline agents, falls back to another team, else leaves it unassigned in the team queue", async () => {
-    const a1 = await agent(["support"]);
-    const a2 = await agent(["support"]);
-    const billing = await agent(["billing"]);
+    // A workspace of its own: the demo inbox holds other tests' queued handoffs, which routing hands to
+    // whoever comes online (their load then depends on how fast earlier tests' agents were released).
+    const ws = await workspace();
+    const a1 = await agent(["support"], "agent", ws);
+    const a2 = await agent(["support"], "agent", ws);
+    const billing = await agent(["billing"], "agent", ws);
     const s1 = await online(a1);
     const sb = await online(billing);
     // a2 is not connected; a1 sets themselves away.
     expect((await put(`/api/me/availability`, { cookie: a1.cookie }, { away: true })).status).toBe(200);
     await s1.until(() => lastPresence(s1).some((p) => p.id === a1.id && p.away));
-    const c1 = await handoff();
+    const c1 = await handoff(ws);
     expect((await item(c1.id, a1.cookie))?.assignee?.id).toBe(billing.id); // nobody of support available
     expect((await item(c1.id, a1.cookie))?.team).toBe("support");
     // Back from away: support work goes to support again.
     await put(`/api/me/availability`, { cookie: a1.cookie }, { away: false });
-    expect((await item((await handoff()).id, a1.cookie))?.assignee?.id).toBe(a1.id);
+    expect((await item((await handoff(ws)).id, a1.cookie))?.assignee?.id).toBe(a1.id);
     // Nobody online: it waits unassigned, in its team.
     s1.close();
     sb.close();
     await new Promise((r) => setTimeout(r, 50));
-    const c3 = await handoff();
+    const c3 = await handoff(ws);
     const waiting = await item(c3.id, a2.cookie);
     expect(waiting?.assignee).toBeUndefined();
     expect(waiting).toMatchObject({ state: "queued", team: "support" });
@@ -443,11 +452,14 @@ describe("reassign", () => {
   });
 
   it("to a team: round robin within it, the packet's team changes; with nobody there it waits for that team", async () => {
-    const lead = await agent([], "owner");
-    const a = await agent(["support"]);
-    const f1 = await agent(["fulfilment"]);
+    // A workspace of its own: the demo inbox holds other tests' queued handoffs, which routing hands to
+    // whoever comes online (their load then depends on how fast earlier tests' agents were released).
+    const ws = await workspace();
+    const lead = await agent([], "owner", ws);
+    const a = await agent(["support"], "agent", ws);
+    const f1 = await agent(["fulfilment"], "agent", ws);
     const socks = [await online(a), await online(f1)];
-    const c = await handoff();
+    const c = await handoff(ws);
     expect((await item(c.id, a.cookie))?.assignee?.id).toBe(a.id);
     const r = await post(`/api/conversations/${c.id}/assign`, lead.cookie, { team: "fulfilment" });
     expect(r.status).toBe(200);
@@ -527,10 +539,13 @@ describe("roles and workspaces", () => {
   });
 
   it("keeps the new endpoints inside the workspace", async () => {
+    // A workspace of its own: the demo inbox holds other tests' queued handoffs, which routing hands to
+    // whoever comes online (their load then depends on how fast earlier tests' agents were released).
+    const ws = await workspace();
     await env.DB.prepare("INSERT OR IGNORE INTO workspaces (id, name, created_at) VALUES ('other', 'Other', 0)").run();
     const outsider = await agent(["support"], "owner", "other");
-    const mine = await agent(["support"], "owner");
-    const c = await handoff();
+    const mine = await agent(["support"], "owner", ws);
+    const c = await handoff(ws);
     expect((await post(`/api/conversations/${c.id}/assign`, outsider.cookie, { agentId: outsider.id })).status).toBe(
       404,
     );
@@ -545,7 +560,7 @@ describe("roles and workspaces", () => {
     // Presence on the other workspace's inbox does not show our agents, nor route our handoffs.
     const so = await online(outsider);
     expect(lastPresence(so).map((p) => p.id)).toEqual([outsider.id]);
-    expect((await item((await handoff()).id, mine.cookie))?.assignee).toBeUndefined();
+    expect((await item((await handoff(ws)).id, mine.cookie))?.assignee).toBeUndefined();
     so.close();
   });
 });
