@@ -24,7 +24,7 @@ import {
   type Team,
   team,
 } from "./actions-helpers.ts";
-import { BASE, ORIGIN, settled } from "./helpers.ts";
+import { ADMIN, BASE, ORIGIN, settled } from "./helpers.ts";
 
 const eventsOf = async (t: Team, id: string) =>
   (await api<ConversationDetail>(t.agent, "GET", `/api/conversations/${id}`)).body.events as ConversationEvent[];
@@ -429,5 +429,51 @@ describe("analytics", () => {
     await settled([byAction.c.id, byArticle.c.id]);
     const report = await api<AnalyticsReport>(a.owner, "GET", "/api/analytics");
     expect(report.body.summary).toMatchObject({ autoResolved: 2, autoResolvedAfterAnswer: 1, autoResolvedByAction: 1 });
+  });
+});
+
+describe("learning", () => {
+  it("learns from resolved conversations which wordings an action answers, as it does for an article", async () => {
+    // A workspace of its own: what it learns must not move the other tests' answers.
+    const l = await team("learn");
+    const base = await accountScenario("learn-plain");
+    await define(l, orderAction(base));
+    await publishArticles(l.ws, actionArticles());
+    const asked = "my print is late, what is going on";
+    const first = await customer(l, "verified");
+    const before = await first.say(asked);
+    // Nothing in the article says "late": on the first day the bot does not guess an order lookup.
+    expect(before.action).not.toBe("ask");
+    expect(await stepsOf(l, first.c.id)).toEqual([]);
+    const person = await first.say("talk to a person please");
+    expect(person.action).toBe("handoff");
+    // The agent who took it over says which article answered it (the console's link), the same way a
+    // handed-off question is taught for any article; other customers' wordings were resolved before.
+    const link = await api<{ recorded: number; job?: string }>(l.editor, "POST", "/api/kb/links", {
+      conversationId: first.c.id,
+      question: asked,
+      article: "order-status",
+    });
+    expect(link.status).toBe(201);
+    expect(link.body.recorded).toBe(1);
+    const history = await SELF.fetch(`${BASE}/admin/v1/kb/history?workspace=${l.ws}`, {
+      method: "POST",
+      headers: { ...ADMIN },
+      body: JSON.stringify({
+        items: [
+          "my prints are late",
+          "why is my print order so late",
+          "the photo book I ordered is late",
+          "my order is late, where is it",
+          "prints are running late, what's happening",
+        ].map((text) => ({ text, article: "order-status" })),
+      }),
+    });
+    expect(history.status, await history.clone().text()).toBe(200);
+    const next = await customer(l, "verified");
+    const after = await next.say(asked);
+    // Now the action runs: it asks for the order number, as for "where is my order".
+    expect(after).toMatchObject({ action: "ask", field: { label: "Order number" } });
+    expect(await stepsOf(l, next.c.id)).toEqual(["asked"]);
   });
 });

@@ -38,3 +38,40 @@ describe("cold-start training examples", () => {
     expect(a.model).toEqual(b.model);
   });
 });
+
+describe("words learnt from resolved questions (SnapshotArticle.learnt)", () => {
+  const late = [
+    "my card is late, what is going on",
+    "why is my card so late",
+    "the replacement card is late",
+    "card running late",
+  ].map((text) => ({ text, article: "card-arrival" }));
+
+  it("keeps the words several resolved questions use that the article lacks, for that article only", () => {
+    const snap = buildSnapshot({ version: "t", articles, history: late });
+    const learnt = snap.articles.find((x) => x.id === "card-arrival")?.learnt ?? [];
+    // "late" in all four; "card" is the article's own word; "replacement" and "running" once each.
+    expect(learnt[0]).toBe("late");
+    expect(learnt).not.toContain("card");
+    expect(learnt).not.toContain("replacement");
+    expect(snap.articles.filter((x) => x.learnt).map((x) => x.id)).toEqual(["card-arrival"]);
+    // One customer's wording is not yet the desk's vocabulary.
+    const once = buildSnapshot({ version: "t", articles, history: late.slice(0, 1) });
+    expect(once.articles.some((x) => x.learnt)).toBe(false);
+  });
+
+  it("counts them as evidence that the article covers a question, and never in ranking", () => {
+    const cold = retrieve(loadIndex(buildSnapshot({ version: "t", articles, history: [] })), "my card is late");
+    const taught = loadIndex(buildSnapshot({ version: "t", articles, history: late }));
+    const warm = retrieve(taught, "my card is late");
+    expect(warm.evidence).toBeGreaterThan(cold.evidence + 0.2);
+    // The lexical documents BM25 ranks with are the articles' own text.
+    expect(taught.termArticles.has("late")).toBe(false);
+    expect([...(taught.learntArticles.get("late") ?? [])].map((i) => taught.articles[i]?.id)).toEqual(["card-arrival"]);
+  });
+
+  it("are not kept once history is large enough for the vocabulary test to know customers' words", () => {
+    const many = Array.from({ length: 2000 }, (_, i) => late[i % late.length] as (typeof late)[number]);
+    expect(buildSnapshot({ version: "t", articles, history: many }).articles.some((x) => x.learnt)).toBe(false);
+  });
+});

@@ -63,6 +63,14 @@ export interface TrainConfig {
   denseMaxWork: number;
   /** Features a class's centroid keeps (its largest weights): bounds the snapshot and the postings. */
   centroidFeatures: number;
+  /**
+   * A word of an article's resolved questions that its text lacks counts as evidence the article covers
+   * a question (SnapshotArticle.learnt) once this many of them use it, up to `learntMax` words an
+   * article. Chosen for meaning, not fitted: no benchmark here has a small history (banking77's 10,003
+   * tickets are past `historyForFullModel`, where these words are not kept; the cold-start sets have none).
+   */
+  learntMinSupport: number;
+  learntMax: number;
 }
 
 export interface RetrieveConfig {
@@ -246,6 +254,8 @@ export const defaultTrainConfig: TrainConfig = {
   titleDropoutWeight: 0.03,
   denseMaxWork: 4_000_000,
   centroidFeatures: 256,
+  learntMinSupport: 2,
+  learntMax: 200,
 };
 
 export const defaultRetrieveConfig: RetrieveConfig = {

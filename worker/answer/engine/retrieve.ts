@@ -129,11 +129,18 @@ export function lexicalEvidence(
   const sum = new Float64Array(n);
   for (let j = 0; j < uniq.length; j++) {
     const p = index.termArticles.get(uniq[j] as string)?.docs;
-    if (!p) continue;
-    for (let k = 0; k < p.length; k++) {
-      const i = p[k] as number;
-      sum[i] = (sum[i] as number) + (idf[j] as number);
-    }
+    if (p)
+      for (let k = 0; k < p.length; k++) {
+        const i = p[k] as number;
+        sum[i] = (sum[i] as number) + (idf[j] as number);
+      }
+    // A word customers taught the article (SnapshotArticle.learnt) is never in its text: counted once.
+    const l = index.learntArticles.get(uniq[j] as string);
+    if (l)
+      for (let k = 0; k < l.length; k++) {
+        const i = l[k] as number;
+        sum[i] = (sum[i] as number) + (idf[j] as number);
+      }
   }
   let best = 0;
   for (let i = 0; i < n; i++) if (allowed[i] && (sum[i] as number) > best) best = sum[i] as number;

@@ -39,6 +39,7 @@ const article = z.object({
   questions: z.array(z.string()),
   action: z.optional(z.string()),
   passages: z.array(passage),
+  learnt: z.optional(z.array(z.string())),
 });
 
 const features = z.object({

@@ -27,8 +27,9 @@ export const SNAPSHOT_FORMAT = 1;
  * Names the snapshot's shape and training. Bump it with any change to either: snapshots of another
  * engine are rebuilt from the stored articles and history (worker/knowledge), never loaded. e6: the
  * cold-start examples (tags, title dropouts) and the large-KB centroids, each an e5 on its own branch.
+ * e7: each article's `learnt` words.
  */
-export const ENGINE_VERSION = "e6";
+export const ENGINE_VERSION = "e7";
 /** History lines from which rare features are pruned and IDF weighting starts. */
 const HISTORY_FOR_PRUNING = 200;
 
@@ -50,6 +51,13 @@ export interface SnapshotArticle {
   /** The action the bot runs instead of quoting the article (front matter `action:`; docs/actions.md). */
   action?: string;
   passages: Passage[];
+  /**
+   * Words customers keep using for this article in resolved conversations that its text lacks (lexical
+   * terms, most used first): evidence that the article covers a question, read only by the out-of-scope
+   * gate (Retrieval.evidence), never by ranking. Only while history is small: with enough of it the
+   * vocabulary coverage test knows customers' words and the evidence gate has faded out.
+   */
+  learnt?: string[];
 }
 
 export interface KbSnapshot {
@@ -125,6 +133,8 @@ export interface KbIndex {
    * with thousands of articles, and a Map lookup per query term per article was most of its CPU).
    */
   termArticles: Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>;
+  /** Term → the articles (positions, ascending) that learnt it from resolved questions (SnapshotArticle.learnt). */
+  learntArticles: Map<string, Int32Array>;
   /**
    * Per article position: its lexical document's length, and 1 when it always needs a person. Read
    * per article per question, so flat arrays rather than thousands of article objects of mixed shapes.
@@ -303,6 +313,8 @@ export function* buildSnapshotSteps(
     }
   }
 
+  if (input.history.length < defaultRetrieveConfig.historyForFullModel) addLearntWords(articles, input.history, cfg);
+
   const classes = articles.map((a) => a.id);
   if (gaps > 0) classes.push(GAP_CLASS);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
@@ -399,6 +411,36 @@ export function* buildSnapshotSteps(
   };
 }
 
+/**
+ * Sets each article's `learnt` words: terms of its resolved questions that its own lexical text lacks,
+ * used in at least `learntMinSupport` of them (one customer's wording is an anecdote; several customers
+ * saying "late" about the order-status article is what the desk has learnt), at most `learntMax`.
+ */
+function addLearntWords(articles: SnapshotArticle[], history: HistoryItem[], cfg: TrainConfig): void {
+  const byArticle = new Map<string, string[]>();
+  for (const h of history) {
+    const l = byArticle.get(h.article);
+    if (l) l.push(h.text);
+    else byArticle.set(h.article, [h.text]);
+  }
+  for (const a of articles) {
+    const texts = byArticle.get(a.id);
+    if (!texts || texts.length < cfg.learntMinSupport) continue;
+    const lang = a.locale.slice(0, 2);
+    const own = new Set(terms([a.title, a.tags.join(" "), a.category, ...a.questions].join("\n"), lang));
+    for (const p of a.passages) for (const t of terms(`${p.heading}\n${p.text}`, lang)) own.add(t);
+    const support = new Map<string, number>();
+    for (const text of texts)
+      for (const t of new Set(terms(text, lang))) if (!own.has(t)) support.set(t, (support.get(t) ?? 0) + 1);
+    const learnt = [...support]
+      .filter(([, n]) => n >= cfg.learntMinSupport)
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, cfg.learntMax)
+      .map(([t]) => t);
+    if (learnt.length) a.learnt = learnt;
+  }
+}
+
 export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultRetrieveConfig): KbIndex {
   if (snapshot.format !== SNAPSHOT_FORMAT) throw new Error(`unsupported KB snapshot format ${snapshot.format}`);
   const calibration: CalibrationArticle[] = [];
@@ -461,6 +503,14 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     }
   }
   const avgLen = totalLen / Math.max(1, articles.length);
+  const learntLists = new Map<string, number[]>();
+  for (const [ai, a] of articles.entries())
+    for (const t of a.learnt ?? []) {
+      const l = learntLists.get(t);
+      if (l) l.push(ai);
+      else learntLists.set(t, [ai]);
+    }
+  const learntArticles = new Map([...learntLists].map(([t, l]) => [t, Int32Array.from(l)]));
   const termArticles = new Map<string, { docs: Int32Array; tf: Uint16Array | Float64Array }>();
   for (const [t, l] of termLists) {
     const tfs = l.map((ai) => (articles[ai] as IndexedArticle).doc.tf.get(t) as number);
@@ -499,6 +549,7 @@ export function loadIndex(snapshot: KbSnapshot, boosts: LexicalBoosts = defaultR
     historySize,
     df,
     termArticles,
+    learntArticles,
     docLen: Float64Array.from(articles, (a) => a.doc.len),
     handoffAlways: Uint8Array.from(articles, (a) => (a.handoff === "always" ? 1 : 0)),
     avgLen,
