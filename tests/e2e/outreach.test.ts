@@ -196,6 +196,8 @@ it("an agent approves a rule's draft and writes to an at-risk customer; she read
     )
     .toContain("Thanks! The invoice looks right now.");
   expect(await agent.getByTestId("conversation").textContent()).toContain(MESSAGE);
+  // The side panel says who began it: the bot never had this conversation.
+  expect(await agent.getByTestId("packet-none").getAttribute("data-why")).toBe("outreach");
   await agent.screenshot({ path: `${SHOTS}/outreach-conversation.png`, fullPage: true });
 
   // And in the inbox, like any conversation someone works on: held by the agent, her reply last.

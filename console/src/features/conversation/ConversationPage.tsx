@@ -15,6 +15,7 @@ import { markMentionSeen, markSeen, mentions } from "../inbox/store.ts";
 import { me } from "../../lib/session.ts";
 import { href } from "../../lib/route.ts";
 import { navigate } from "../../lib/router.ts";
+import type { ConversationEvent } from "../../../../shared/protocol.ts";
 import "./conversation.css";
 
 export function ConversationPage({ id }: { id: string }) {
@@ -151,6 +152,8 @@ export function ConversationPage({ id }: { id: string }) {
               channel={detail.channel}
               identity={detail.identity}
               followUp={detail.followUp}
+              state={state}
+              outreachBy={outreachBy(detail.events)}
             />
             <LazyConversationActions
               id={detail.id}
@@ -218,4 +221,10 @@ export function ConversationPage({ id }: { id: string }) {
       )}
     </main>
   );
+}
+
+/** The agent who began the conversation by writing first (docs/customer-health.md#outreach), or undefined. */
+function outreachBy(events: readonly ConversationEvent[]): string | undefined {
+  for (const e of events) if (e.type === "state" && e.reason === "outreach") return e.name ?? "";
+  return undefined;
 }

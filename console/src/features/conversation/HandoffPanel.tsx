@@ -17,6 +17,10 @@ import { IdentityFacts } from "./IdentityFacts.tsx";
 type Props = {
   packet: HandoffPacket | undefined;
   channel: string | undefined;
+  /** The conversation's state: without a packet, who holds it decides what the panel says. */
+  state?: string | undefined;
+  /** The agent who wrote to the customer first (a state event with reason "outreach"), if anyone did. */
+  outreachBy?: string | undefined;
   identity?: Identity | undefined;
   followUp?: FollowUpResult | undefined;
 };
@@ -40,15 +44,42 @@ function FollowUpLine({ followUp }: { followUp: FollowUpResult | undefined }) {
   );
 }
 
-export function HandoffPanel({ packet, channel, identity, followUp }: Props) {
+/** Why there is no packet: the bot has the conversation, an agent began it, or an agent took it without a handoff. */
+function NoPacket({ state, channel, outreachBy }: Pick<Props, "state" | "channel" | "outreachBy">) {
+  const via = channel ? ` (${channel})` : "";
+  if (outreachBy !== undefined)
+    return (
+      <p class="muted" data-testid="packet-none" data-why="outreach">
+        No handoff: {outreachBy || "an agent"} wrote to the customer first{via}, so the bot never had this conversation.
+        The customer's health and their earlier conversations are on their contact.
+      </p>
+    );
+  if (state === "bot" || state === undefined)
+    return (
+      <p class="muted" data-testid="packet-none" data-why="bot">
+        Not handed off. The bot is handling this conversation{via}; the handoff details will appear here if the customer
+        asks for a person.
+      </p>
+    );
+  if (state === "resolved")
+    return (
+      <p class="muted" data-testid="packet-none" data-why="resolved">
+        Resolved without a handoff{via}: nobody asked for a person, so there is no handoff packet.
+      </p>
+    );
+  return (
+    <p class="muted" data-testid="packet-none" data-why="taken">
+      No handoff packet: an agent took this conversation{via} over without the bot handing it off.
+    </p>
+  );
+}
+
+export function HandoffPanel({ packet, channel, identity, followUp, state, outreachBy }: Props) {
   if (!packet) {
     return (
       <aside class="packet" aria-labelledby="packet-title" data-testid="handoff-packet" data-empty="true">
         <h2 id="packet-title">Handoff</h2>
-        <p class="muted">
-          Not handed off. The bot is handling this conversation{channel ? ` (${channel})` : ""}; the handoff details
-          will appear here if the customer asks for a person.
-        </p>
+        <NoPacket state={state} channel={channel} outreachBy={outreachBy} />
         <IdentityFacts identity={identity} />
         <FollowUpLine followUp={followUp} />
       </aside>
