@@ -112,7 +112,7 @@ function Draft({ o, decided }: { o: Outreach; decided: (o: Outreach) => void }) 
       <p>
         <strong>{o.name ?? o.email ?? o.contactId}</strong>
         {o.name && o.email && <span class="muted small"> {o.email}</span>} · {channelWords[o.channel]} ·{" "}
-        <span class="small">{fullDate(o.createdAt)}</span>
+        <span class="small outreach-when">{fullDate(o.createdAt)}</span>
       </p>
       {o.reason && <p class="small muted">Why: {o.reason}</p>}
       {o.subject && <p class="small">Subject: {o.subject}</p>}

@@ -273,7 +273,7 @@ function RowActions({ item, mine, meId, agents, teams }: Omit<RowProps, "fresh">
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const open = item.state === "queued" || item.state === "agent";
-  if (!open) return <span class="row-actions" />;
+  if (!open) return <span class="inbox-actions" />;
   const run = (work: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -283,7 +283,7 @@ function RowActions({ item, mine, meId, agents, teams }: Omit<RowProps, "fresh">
   };
   const people = agents.filter((a) => a.id !== item.assignee?.id && a.id !== meId);
   return (
-    <span class="row-actions">
+    <span class="inbox-actions">
       {item.state === "queued" && (
         <button
           type="button"
