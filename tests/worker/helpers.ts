@@ -29,11 +29,16 @@ export const demoArticles: Article[] = Object.entries(files)
     return r.article;
   });
 
-export async function publishDemoKb(): Promise<void> {
+/**
+ * Publishes kb/ into the demo workspace. `questions: false` leaves out the articles' `questions:` blocks,
+ * for tests that need the KB as the writers left it (what a content team adds, measured from zero).
+ */
+export async function publishDemoKb(opts: { questions?: boolean } = {}): Promise<void> {
+  const articles = opts.questions === false ? demoArticles.map((a) => ({ ...a, questions: [] })) : demoArticles;
   const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,
-    body: JSON.stringify({ articles: demoArticles, replace: true }),
+    body: JSON.stringify({ articles, replace: true }),
   });
   if (r.status !== 200) throw new Error(`publish failed: ${r.status} ${await r.text()}`);
 }
