@@ -20,15 +20,20 @@ describe("demo help centre, natural held-out questions, no history", () => {
   it("answers most with the right article, few wrongly, hands off the cases a person must take", SLOW, async () => {
     const { figures: f } = await evaluateSet("kb", questions);
     expect(f.answerable).toBe(73);
-    expect(f.answeredRight).toBeGreaterThanOrEqual(61); // 83.6 %
+    // The bars: at least 85 % right, at most 3 % wrong, every handoff (66 of 73, 2.9 %, 12 of 12
+    // since the demo's questions: blocks).
+    expect(f.answeredRight / f.answerable).toBeGreaterThanOrEqual(0.85);
+    expect(f.answeredRight).toBeGreaterThanOrEqual(66); // 90.4 %
     expect(f.wrongPct).toBeLessThanOrEqual(3);
-    expect(f.handedOff).toBeGreaterThanOrEqual(11); // of 12
+    expect(f.handedOff).toBe(f.handoffs);
     expect(f.noneNotAnswered).toBeGreaterThanOrEqual(19); // of 20
+    // Chit-chat is declined, not handed to a person: 15 of the 20 (16 before the questions: blocks).
+    expect(f.noneDeclined).toBeGreaterThanOrEqual(15);
   });
 
   it("answers more when the customer answers 'Do you mean …?'", SLOW, async () => {
     const { figures: f } = await evaluateSet("kb", questions, { clarify: true });
-    expect(f.answeredRight).toBeGreaterThanOrEqual(65); // 89.0 %
+    expect(f.answeredRight).toBeGreaterThanOrEqual(68); // 93.2 %
     expect(f.wrongPct).toBeLessThanOrEqual(3);
   });
 });

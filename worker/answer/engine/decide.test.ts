@@ -35,6 +35,21 @@ describe("decide: a handoff on weak lexical evidence", () => {
     expect(d.action).toBe("handoff");
     expect(d.reason).toBe("article-requires-person");
   });
+
+  it("declines when that article has the content team's questions: its words already say how customers ask", () => {
+    // Failed before: the demo KB with its questions: blocks handed "tell me a joke" to the refund article.
+    const taught = handoffFirst({ evidence: 0.1, matchedTerms: 0.3, handoffMass: 0.7, handoffModelMass: 0.7 });
+    const [first, ...rest] = taught.candidates;
+    if (!first) throw new Error("no candidate");
+    const withQuestions = { ...first, article: { ...first.article, questions: ["I think my card was stolen"] } };
+    const d = decide({ ...taught, candidates: [withQuestions, ...rest] }, turn);
+    expect(d.action).toBe("decline");
+    expect(d.reason).toBe("out-of-scope");
+    // Evidence that is not weak still hands off to it, questions or not.
+    expect(
+      decide({ ...taught, candidates: [withQuestions, ...rest], evidence: 0.8, matchedTerms: 2 }, turn).action,
+    ).toBe("handoff");
+  });
 });
 
 describe("decide: a route to a person's article in the best article's own sentence", () => {

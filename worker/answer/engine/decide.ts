@@ -97,6 +97,12 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
   // that evidence found weak ("tell me a joke" sharing "tell" with the refund article's steps).
   const modelExcess = prior < 1 ? (retrieval.handoffModelMass - prior) / (1 - prior) : 1;
   const bestHandoff = retrieval.candidates.find((c) => c.handoff === "always");
+  // The model's lift stands in for weak lexical evidence only for a handoff article whose customers'
+  // phrasings nobody wrote down. With `questions:` the article's own words include how customers ask,
+  // so evidence that stays weak means the message is about something else, and a dozen short
+  // first-person examples make the KB-only model pull any unknown request to that article ("tell me a
+  // joke", "recommend a good movie" → the refund article in the demo KB's tuning set).
+  const taught = (bestHandoff?.article?.questions?.length ?? 0) > 0;
   // Few of the query's words appear in any article, and those that do are common ones.
   const weakEvidence = retrieval.evidence < evidenceMin && retrieval.matchedTerms < config.minMatchedTerms;
   const offTopic =
@@ -118,7 +124,7 @@ export function decide(retrieval: Retrieval, turn: Turn, config: DecisionConfig 
     !outranked &&
     retrieval.handoffMass >= handoffMin &&
     handoffExcess >= excessMin &&
-    (!weakEvidence || modelExcess >= config.handoffStrongExcess);
+    (!weakEvidence || (modelExcess >= config.handoffStrongExcess && !taught));
   const confident = !!top && !outOfScope && confidence >= answerMin && retrieval.margin >= config.answerMinMargin;
   // The article a handoff or decline rests on: only one retrieval actually found.
   const related = outOfScope ? undefined : top;
