@@ -29,12 +29,20 @@ export const demoArticles: Article[] = Object.entries(files)
     return r.article;
   });
 
+/** Publishes kb/ into the demo workspace. No parameters: files pass it to beforeAll() as it is. */
+export async function publishDemoKb(): Promise<void> {
+  await publishArticles(demoArticles);
+}
+
 /**
- * Publishes kb/ into the demo workspace. `questions: false` leaves out the articles' `questions:` blocks,
- * for tests that need the KB as the writers left it (what a content team adds, measured from zero).
+ * kb/ without the articles' `questions:` blocks: the KB as its writers left it, for tests that measure
+ * what a content team adds from zero.
  */
-export async function publishDemoKb(opts: { questions?: boolean } = {}): Promise<void> {
-  const articles = opts.questions === false ? demoArticles.map((a) => ({ ...a, questions: [] })) : demoArticles;
+export async function publishDemoKbWithoutQuestions(): Promise<void> {
+  await publishArticles(demoArticles.map((a) => ({ ...a, questions: [] })));
+}
+
+async function publishArticles(articles: Article[]): Promise<void> {
   const r = await SELF.fetch(`${BASE}/admin/v1/kb/articles?workspace=demo`, {
     method: "PUT",
     headers: ADMIN,

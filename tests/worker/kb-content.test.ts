@@ -4,14 +4,14 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ArticleDetail, GapsReport, KbJob } from "../../shared/api.ts";
 import type { MessageEvent, ServerFrame } from "../../shared/protocol.ts";
-import { asCustomer, BASE, createAgent, createConversation, publishDemoKb, q } from "./helpers.ts";
+import { asCustomer, BASE, createAgent, createConversation, publishDemoKbWithoutQuestions, q } from "./helpers.ts";
 
 let editor = "";
 let agent = "";
 beforeAll(async () => {
   // Without kb/'s own questions: blocks, which already answer both questions below the way these
   // tests teach the bot to (plans-and-pricing; recover-deleted-photos).
-  await publishDemoKb({ questions: false });
+  await publishDemoKbWithoutQuestions();
   editor = await createAgent("content@lumen.example", "editor");
   agent = await createAgent("agent2@lumen.example", "agent");
 });
