@@ -236,7 +236,9 @@ describe("decisions", () => {
     // Issue #15: "articles the bot tried" listed unrelated ones at 0.13; the summary quoted first and last messages.
     const c = await createConversation();
     const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
-    sock.send({ t: "send", clientId: "pkt-0000001", text: "write me a poem about my iPhone 13" });
+    // (Not "…about my iPhone 13": the demo's questions: blocks teach the backup article "my iPhone", and
+    // the bot answers from it; docs/quality.md lists that as a weakness.)
+    sock.send({ t: "send", clientId: "pkt-0000001", text: "write me a poem about the Galaxy S23" });
     await sock.until(isBotMessage);
     sock.send({ t: "send", clientId: "pkt-0000002", text: "I want to talk to a person" });
     await sock.until((f) => f.t === "event" && f.event.type === "state" && f.event.state === "queued");
@@ -248,15 +250,16 @@ describe("decisions", () => {
     };
     expect(d.handoff.tried).toEqual([]);
     expect(d.handoff.summary).toBe(
-      'Problem: "write me a poem about my iPhone 13"\nFacts: iPhone 13\nBot so far: could not help; then asked for a person.',
+      'Problem: "write me a poem about the Galaxy S23"\nFacts: Galaxy S23\nBot so far: could not help; then asked for a person.',
     );
   });
 
   it("asks the customer for more when none of the options fits, without guessing", async () => {
     const c = await createConversation();
     const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
-    // Before the test below, which teaches the bot what "my album" means.
-    sock.send({ t: "send", clientId: "clnone-0001", text: "my album" });
+    // Before the test below, which teaches the bot what "my account" means. ("my album" was the vague
+    // question here until the demo's questions: blocks made it a shared-albums answer.)
+    sock.send({ t: "send", clientId: "clnone-0001", text: "my account" });
     await sock.until(isBotMessage);
     expect(
       ((sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent).action,
@@ -272,7 +275,7 @@ describe("decisions", () => {
   it("asks 'Do you mean …?' when articles are close, answers the chosen one, and learns the choice", async () => {
     const c = await createConversation();
     const sock = await connect(`/v1/conversations/${c.id}/ws?${q(c)}`, wsAs(c));
-    sock.send({ t: "send", clientId: "clar-000001", text: "my album" });
+    sock.send({ t: "send", clientId: "clar-000001", text: "my account" });
     await sock.until(isBotMessage);
     const ask = (sock.frames.find(isBotMessage) as Extract<ServerFrame, { t: "event" }>).event as MessageEvent;
     expect(ask.action).toBe("clarify");
@@ -296,7 +299,7 @@ describe("decisions", () => {
     const row = await env.DB.prepare("SELECT text, article_id FROM resolved_questions WHERE conversation_id = ?")
       .bind(c.id)
       .first<{ text: string; article_id: string }>();
-    expect(row).toEqual({ text: "my album", article_id: pick.articleId });
+    expect(row).toEqual({ text: "my account", article_id: pick.articleId });
   });
 
   it("answers a Spanish question on an English page from the Spanish article, and says so in the event", async () => {

@@ -46,9 +46,12 @@ export interface Retrieval {
   /** The intent model's share of it alone (BM25 left out). */
   handoffModelMass: number;
   /**
-   * Share of the (allowed) articles that always require a person: the handoff mass a question with no
-   * preference at all would get. decide() measures handoffMass as lift over this, so a KB where a
-   * fifth of the articles are handoff articles does not hand off every vague question.
+   * The handoff mass a question with no preference at all would get: the share of the (allowed)
+   * articles that always require a person, or, when more, the fused share of the model's own
+   * no-knowledge answer (its biases: examples are not spread evenly over articles) and that share.
+   * decide() measures handoffMass as lift over this, so a KB where a fifth of the articles are handoff
+   * articles, or whose person-only articles carry many short questions, does not hand off every vague
+   * question ("it does the thing again" → the hacked-account article in the demo KB with its questions).
    */
   handoffPrior: number;
   /**
@@ -180,6 +183,44 @@ function allowedFor(index: KbIndex, lang: string | undefined): readonly boolean[
   return allowed;
 }
 
+const modelPriorCache = new WeakMap<KbIndex, Map<string, number>>();
+
+/**
+ * The intent model's handoff share for a message it knows nothing of (no features: its biases alone),
+ * among the articles a question in `lang` may get. Examples are not spread evenly over the articles
+ * (a content team's questions: blocks give a person's article a dozen short first-person ones), so
+ * this, not the articles' count, is what "no preference" looks like to the model. The same for every
+ * question, so kept per index and language.
+ */
+function handoffModelPrior(
+  index: KbIndex,
+  allowed: readonly boolean[],
+  lang: string,
+  cfg: RetrieveConfig,
+  t: number,
+  temperature: number,
+): number {
+  let byLang = modelPriorCache.get(index);
+  if (!byLang) modelPriorCache.set(index, (byLang = new Map()));
+  // A caller's own config (the benches' --set) changes the temperature: part of the key.
+  const key = `${lang}|${temperature}|${t}`;
+  const known = byLang.get(key);
+  if (known !== undefined) return known;
+  const z0 = modelLogits(index, "", cfg, t).z;
+  for (let c = 0; c < z0.length; c++) {
+    const a = index.classToArticle[c] as number;
+    if (a >= 0 && !allowed[a]) z0[c] = -Infinity;
+  }
+  softmaxInPlace(z0, temperature);
+  let m = 0;
+  for (let c = 0; c < z0.length; c++) {
+    const a = index.classToArticle[c] as number;
+    if (a >= 0 && index.handoffAlways[a] === 1) m += z0[c] as number;
+  }
+  byLang.set(key, m);
+  return m;
+}
+
 /**
  * The intent model's logits per class and the question's word/bigram features (the neighbours' view):
  * the dense model's, or a large KB's centroid cosines (centroid.ts).
@@ -253,6 +294,7 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     if (a >= 0 && !allowed[a]) z[c] = -Infinity;
   }
   softmaxInPlace(z, temperature);
+  const modelPrior = handoffModelPrior(index, allowed, lang ?? "", cfg, t, temperature);
   // Like the model itself, the neighbour vote earns its share as history grows.
   const beta = cfg.neighbourWeight * t;
   if (beta > 0 && index.neighbours.classes.length > 0) {
@@ -353,7 +395,10 @@ export function retrieve(index: KbIndex, query: string, opts: RetrieveOptions = 
     coverage: wordCoverage(query, index.vocab),
     handoffMass,
     handoffModelMass,
-    handoffPrior: allowedHandoff / Math.max(1, allowedCount),
+    handoffPrior: Math.max(
+      allowedHandoff / Math.max(1, allowedCount),
+      (1 - alpha) * modelPrior + (alpha * allowedHandoff) / Math.max(1, allowedCount),
+    ),
     evidence: ev.share,
     matchedTerms: ev.matched,
     historyWeight: t,
