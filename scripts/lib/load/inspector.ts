@@ -101,6 +101,33 @@ export async function startProfile(marker: string, intervalUs = 500): Promise<{ 
   };
 }
 
+export type HeapUsage = {
+  /** Live JavaScript heap of the app's isolate after a full collection, MB (every object of the app shares it locally). */
+  usedMb: number;
+  /** The heap V8 has reserved for it, MB. */
+  totalMb: number;
+};
+
+/**
+ * Samples the app isolate's JS heap through the same inspector the profiler uses, so a soak can tell the
+ * app's own memory (the heap: objects, caches, each live Durable Object's instance) from the runtime's
+ * native memory (workerd's SQLite databases per object, sockets, buffers), which RSS adds up.
+ * `sample()` asks V8 for a full collection first: the figure is what is live, not what is not yet collected.
+ */
+export async function heapSampler(marker: string): Promise<{ sample: () => Promise<HeapUsage>; close: () => void }> {
+  const target = (await inspectorTargets(marker))[0];
+  if (!target) throw new Error("no inspector found (wrangler dev starts one with --inspector-port)");
+  const s = await Session.open(target.webSocketDebuggerUrl);
+  return {
+    sample: async () => {
+      await s.send("HeapProfiler.collectGarbage");
+      const h = await s.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
+      return { usedMb: h.usedSize / 2 ** 20, totalMb: h.totalSize / 2 ** 20 };
+    },
+    close: () => s.close(),
+  };
+}
+
 export type HotSpot = { name: string; where: string; ms: number; share: number };
 
 const keyOf = (f: CallFrame) =>
