@@ -337,7 +337,9 @@ try {
     const soak = new Traffic(target, { ...options, seed: seed + 1, ...(soakPool ? { pool: soakPool } : {}) });
     // The app isolate's live JS heap beside the runtime's RSS (scripts/lib/load/inspector.ts): whether what
     // grows is the app's heap or workerd's native memory. Null where the inspector does not answer.
-    const heap = await heapSampler(desk.worker.marker).catch((e: unknown) => {
+    const heap = await heapSampler(desk.worker.marker, () =>
+      fetch(`${desk.url}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.body?.cancel()),
+    ).catch((e: unknown) => {
       log(`  heap sampling unavailable: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     });
@@ -347,6 +349,7 @@ try {
       rssMb: number;
       heapUsedMb: number | null;
       heapTotalMb: number | null;
+      heapBackingMb: number | null;
       /** Conversations opened since the soak began, and customers connected at the sample. */
       opened: number;
       connected: number;
@@ -378,6 +381,7 @@ try {
         rssMb: r.rssMb,
         heapUsedMb: h?.usedMb ?? null,
         heapTotalMb: h?.totalMb ?? null,
+        heapBackingMb: h?.backingMb ?? null,
         opened: soak.openedTotal,
         connected: s.connected,
         fds: r.fds,

@@ -64,10 +64,10 @@ class Session {
       ws.once("error", reject);
     });
   }
-  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+  send<T>(method: string, params: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
     const id = ++this.id;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer from the inspector`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer from the inspector`)), timeoutMs);
       this.waiting.set(id, (v) => {
         clearTimeout(timer);
         this.waiting.delete(id);
@@ -106,6 +106,8 @@ export type HeapUsage = {
   usedMb: number;
   /** The heap V8 has reserved for it, MB. */
   totalMb: number;
+  /** Array buffers outside the heap (the KB index's typed arrays among them), MB. */
+  backingMb: number;
 };
 
 /**
@@ -113,16 +115,30 @@ export type HeapUsage = {
  * app's own memory (the heap: objects, caches, each live Durable Object's instance) from the runtime's
  * native memory (workerd's SQLite databases per object, sockets, buffers), which RSS adds up.
  * `sample()` asks V8 for a full collection first: the figure is what is live, not what is not yet collected.
+ * workerd runs that collection only when the isolate next takes a request (an idle isolate leaves it
+ * waiting), so `wake` is called beside it: a cheap request to the app.
  */
-export async function heapSampler(marker: string): Promise<{ sample: () => Promise<HeapUsage>; close: () => void }> {
+export async function heapSampler(
+  marker: string,
+  wake: () => Promise<unknown>,
+): Promise<{ sample: () => Promise<HeapUsage>; close: () => void }> {
   const target = (await inspectorTargets(marker))[0];
   if (!target) throw new Error("no inspector found (wrangler dev starts one with --inspector-port)");
   const s = await Session.open(target.webSocketDebuggerUrl);
   return {
     sample: async () => {
-      await s.send("HeapProfiler.collectGarbage");
-      const h = await s.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
-      return { usedMb: h.usedSize / 2 ** 20, totalMb: h.totalSize / 2 ** 20 };
+      const gc = s.send("HeapProfiler.collectGarbage", {}, 15_000);
+      await Promise.all([gc, wake().catch(() => undefined)]);
+      const h = await s.send<{ usedSize: number; totalSize: number; backingStorageSize?: number }>(
+        "Runtime.getHeapUsage",
+        {},
+        15_000,
+      );
+      return {
+        usedMb: h.usedSize / 2 ** 20,
+        totalMb: h.totalSize / 2 ** 20,
+        backingMb: (h.backingStorageSize ?? 0) / 2 ** 20,
+      };
     },
     close: () => s.close(),
   };
