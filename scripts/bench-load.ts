@@ -69,6 +69,8 @@ const plan: RampPlan = {
 };
 const stepSeconds = numArg("step-s", quick ? 7 : 20);
 const heldCount = numArg("held", quick ? 1000 : 10_000);
+// --held-max-s S: the connecting phase's deadline (then it stops and reports what it held; the bench exits 1).
+const heldMaxSeconds = numArg("held-max-s", quick ? 180 : 1800);
 const soakMin = numArg("soak", 0);
 // --soak-rate R: the soak's rate instead of half the knee. The soak is about memory, so on a machine shared
 // with other work (where the knee moves with the neighbours' load) a rate it sustains keeps the question
@@ -294,6 +296,7 @@ try {
       idleSeconds: quick ? 20 : 60,
       question: "How do I top up my card?",
       log,
+      phaseSeconds: heldMaxSeconds,
     });
     console.log("\n## Held connections (idle customer WebSockets, one conversation each)\n");
     console.log(
@@ -327,9 +330,18 @@ try {
       ),
     );
     report.held = held;
+    if (held.stopped) {
+      // What it measured is printed and written; the run is not a full one, and says so in its exit code.
+      console.log(
+        `\nheld sockets: stopped before ${heldCount} (${held.stopped}${held.stopped === "runtime died" ? ": the app's workerd or wrangler's proxy exited" : ""}); ${held.abandoned} opens given up`,
+      );
+      exitCode = 1;
+    }
   }
 
-  if (soakMin > 0) {
+  if (soakMin > 0 && report.held && (report.held as HeldResult).stopped === "runtime died")
+    log("soak skipped: the runtime died during the held sockets");
+  else if (soakMin > 0) {
     const rate = soakRateArg || Math.max(1, Math.round((kneeStep?.offered ?? plan.start) / 2));
     log(
       `soak: ${soakMin} min at ${rate} questions/s${soakPool ? `, ${soakPool} returning customers` : ", a new customer per conversation"}…`,
