@@ -206,6 +206,42 @@ export function hotSpots(
   return { totalMs, idleMs, self: rank(self), inclusive: rank(incl) };
 }
 
+/**
+ * JavaScript time of the samples with a frame whose source (`where`) passes `pick` anywhere on their
+ * stack, and the sampled total: e.g. the Inbox object's share, its frames being worker/inbox/*.
+ */
+export function timeUnder(
+  p: CpuProfile,
+  where: (f: CallFrame) => string | null,
+  pick: (source: string) => boolean,
+): { ms: number; totalMs: number } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const hit = new Map<number, boolean>();
+  const under = (id: number): boolean => {
+    const known = hit.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id) as ProfileNode;
+    const src = where(n.callFrame);
+    const up = parent.get(id);
+    const v = (src !== null && pick(src)) || (up !== undefined && under(up));
+    hit.set(id, v);
+    return v;
+  };
+  let ms = 0;
+  let totalMs = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i] as number;
+    const n = byId.get(id);
+    if (!n || n.callFrame.functionName === "(idle)" || n.callFrame.functionName === "(program)") continue;
+    const d = (p.timeDeltas[i] ?? 0) / 1000;
+    totalMs += d;
+    if (under(id)) ms += d;
+  }
+  return { ms, totalMs };
+}
+
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /**
