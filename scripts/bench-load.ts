@@ -366,6 +366,11 @@ try {
       opened: number;
       connected: number;
       fds: number;
+      /** The runtime's RSS by kind (summed over its workerd processes), and each process's RSS (the app's is the larger). */
+      anonMb: number;
+      fileMb: number;
+      shmemMb: number;
+      processRssMb: number[];
     };
     const samples: SoakSample[] = [];
     const t0 = Date.now();
@@ -397,9 +402,13 @@ try {
         opened: soak.openedTotal,
         connected: s.connected,
         fds: r.fds,
+        anonMb: r.processes.reduce((a, p) => a + p.rssAnonKb, 0) / 1024,
+        fileMb: r.processes.reduce((a, p) => a + p.rssFileKb, 0) / 1024,
+        shmemMb: r.processes.reduce((a, p) => a + p.rssShmemKb, 0) / 1024,
+        processRssMb: r.processes.map((p) => Math.round(p.rssKb / 1024)),
       });
       log(
-        `  ${num(samples.at(-1)?.atMin ?? 0, 1)} min: RSS ${num(r.rssMb)} MB, heap ${h ? `${num(h.usedMb, 1)} MB live` : "?"}, ` +
+        `  ${num(samples.at(-1)?.atMin ?? 0, 1)} min: RSS ${num(r.rssMb)} MB (anon ${num(samples.at(-1)?.anonMb ?? 0)}, file ${num(samples.at(-1)?.fileMb ?? 0)}, shmem ${num(samples.at(-1)?.shmemMb ?? 0)}; by process ${samples.at(-1)?.processRssMb.join(" + ")}), heap ${h ? `${num(h.usedMb, 1)} MB live` : "?"}, ` +
           `${soak.openedTotal} conversations opened, ${s.connected} connected, ${r.fds} fds`,
       );
     }
