@@ -11,6 +11,7 @@ import { cachedPortals, PORTAL_CACHE_MAX, portalInfo } from "../channels/portal/
 import type { Env } from "../env.ts";
 import { cachedKbs, currentKb, KB_CACHE_MAX } from "../knowledge/store.ts";
 import { cachedSites, loadSite, SITE_CACHE_MAX } from "../middleware/site.ts";
+import { METRICS_BUFFER_MAX, metric, pendingMetrics } from "./metrics.ts";
 
 /** A D1 with no rows: every lookup misses, and every miss is cached (negative caching). */
 const emptyEnv = (): Env => {
@@ -63,5 +64,11 @@ describe("per-isolate caches are bounded", () => {
   it("loaded knowledge bases (one index per workspace: megabytes each)", async () => {
     for (let i = 0; i < KB_CACHE_MAX + 20; i++) await currentKb(env, `ws_${i}`);
     expect(cachedKbs()).toBeLessThanOrEqual(KB_CACHE_MAX);
+  });
+
+  it("local metrics waiting for D1 (METRICS_D1=on; nothing to flush them when no waitUntil is given)", () => {
+    const env = { METRICS_D1: "on" } as unknown as Env;
+    for (let i = 0; i < METRICS_BUFFER_MAX + 500; i++) metric(env, null, { name: "http", label: "GET /x", value: 1 });
+    expect(pendingMetrics()).toBeLessThanOrEqual(METRICS_BUFFER_MAX);
   });
 });
