@@ -298,6 +298,7 @@ try {
       log,
       phaseSeconds: heldMaxSeconds,
     });
+    const dead = held.stopped === "runtime died";
     console.log("\n## Held connections (idle customer WebSockets, one conversation each)\n");
     console.log(
       table(
@@ -319,10 +320,11 @@ try {
             held.failed,
             num(held.connectSeconds, 1),
             num(held.rssBeforeMb),
-            num(held.rssConnectedMb),
-            `${num(held.rssIdleMb)} (after ${held.idleWaitSeconds} s)`,
-            num(held.kbPerConnectionAwake, 1),
-            num(held.kbPerConnection, 1),
+            // A dead runtime's memory is not a figure: only what was measured before it died is shown.
+            dead ? "runtime died" : num(held.rssConnectedMb),
+            dead ? "-" : `${num(held.rssIdleMb)} (after ${held.idleWaitSeconds} s)`,
+            dead ? "-" : num(held.kbPerConnectionAwake, 1),
+            dead ? "-" : num(held.kbPerConnection, 1),
             `${held.wokeAnswered}/${held.wokeAsked}`,
             `${held.maxFds} / ${held.fdLimits.join(", ")}`,
           ],
