@@ -368,7 +368,7 @@ try {
       opened: number;
       connected: number;
       fds: number;
-      /** The runtime's RSS by kind (summed over its workerd processes), and each process's RSS (the app's is the larger). */
+      /** The runtime's RSS by kind (summed over its workerd processes), and each process's RSS: wrangler's proxy, then the app. */
       anonMb: number;
       fileMb: number;
       shmemMb: number;
@@ -407,10 +407,13 @@ try {
         anonMb: r.processes.reduce((a, p) => a + p.rssAnonKb, 0) / 1024,
         fileMb: r.processes.reduce((a, p) => a + p.rssFileKb, 0) / 1024,
         shmemMb: r.processes.reduce((a, p) => a + p.rssShmemKb, 0) / 1024,
-        processRssMb: r.processes.map((p) => Math.round(p.rssKb / 1024)),
+        // wrangler's proxy first, then the app's workerd (the one wrangler starts with an inspector).
+        processRssMb: [...r.processes]
+          .sort((a, b) => Number(a.args.includes("--inspector-addr")) - Number(b.args.includes("--inspector-addr")))
+          .map((p) => Math.round(p.rssKb / 1024)),
       });
       log(
-        `  ${num(samples.at(-1)?.atMin ?? 0, 1)} min: RSS ${num(r.rssMb)} MB (anon ${num(samples.at(-1)?.anonMb ?? 0)}, file ${num(samples.at(-1)?.fileMb ?? 0)}, shmem ${num(samples.at(-1)?.shmemMb ?? 0)}; by process ${samples.at(-1)?.processRssMb.join(" + ")}), heap ${h ? `${num(h.usedMb, 1)} MB live` : "?"}, ` +
+        `  ${num(samples.at(-1)?.atMin ?? 0, 1)} min: RSS ${num(r.rssMb)} MB (anon ${num(samples.at(-1)?.anonMb ?? 0)}, file ${num(samples.at(-1)?.fileMb ?? 0)}, shmem ${num(samples.at(-1)?.shmemMb ?? 0)}; proxy + app ${samples.at(-1)?.processRssMb.join(" + ")}), heap ${h ? `${num(h.usedMb, 1)} MB live` : "?"}, ` +
           `${soak.openedTotal} conversations opened, ${s.connected} connected, ${r.fds} fds`,
       );
     }
