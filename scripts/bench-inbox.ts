@@ -1,4 +1,4 @@
-// `node scripts/ts.mjs scripts/bench-inbox.ts [--quick] [--burst B] [--bursts K] [--gap-s S] [--spread-ms M] [--agents A] [--json FILE]`
+// `node scripts/ts.mjs scripts/bench-inbox.ts [--quick] [--burst B] [--bursts K] [--gap-s S] [--spread-ms M] [--agents A] [--json FILE] [--profile FILE.cpuprofile]`
 //
 // The Inbox under handoff load: many conversations asking for a person at once. B customers (each in a
 // conversation of their own, opened beforehand and not timed) ask for a person within M ms of each
@@ -15,7 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { SimAgent } from "./lib/load/agent.ts";
 import { SimCustomer } from "./lib/load/customer.ts";
 import { LOAD_SITE, startDesk } from "./lib/load/desk.ts";
-import { bundleSources, startProfile, timeUnder } from "./lib/load/inspector.ts";
+import { bundleSources, hotSpots, startProfile, timeUnder } from "./lib/load/inspector.ts";
 import { coresBusy, sampleRuntime } from "./lib/load/procstat.ts";
 import { summarize } from "./lib/load/stats.ts";
 import { num, table } from "./lib/load/table.ts";
@@ -108,6 +108,12 @@ try {
   const r1 = sampleRuntime(desk.worker.marker);
   const profile = await prof.stop();
   const inbox = timeUnder(profile, sources, (src) => src.includes("worker/inbox/"));
+  const profileOut = arg("profile");
+  if (profileOut) writeFileSync(profileOut, JSON.stringify(profile));
+  // Where the Inbox's time goes: the functions of worker/inbox/ by inclusive time.
+  const spots = hotSpots(profile, 400, sources)
+    .inclusive.filter((h) => h.where.includes("worker/inbox/"))
+    .slice(0, 12);
   const handoffs = all.length;
   const total = summarize(all);
   console.log(
@@ -139,6 +145,14 @@ try {
       `(routing, the item, broadcasts to ${agentCount} agents, and the agents' claims, replies and resolves meanwhile); ` +
       `runtime ${num(coresBusy(r0, r1), 2)} cores over ${num(wallMs / 1000, 1)} s`,
   );
+  console.log("");
+  console.log(
+    table(
+      ["inclusive ms", "share of sampled", "function", "source"],
+      spots.map((h) => [num(h.ms), `${num(h.share * 100, 1)} %`, h.name, h.where]),
+    ),
+  );
+  report.inboxHotSpots = spots;
   report.bursts = rows;
   report.latency = total;
   report.inbox = { ms: inbox.ms, sampledMs: inbox.totalMs, msPerHandoff: inboxMsPerHandoff };
