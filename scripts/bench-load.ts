@@ -21,11 +21,19 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { SimAgent } from "./lib/load/agent.ts";
 import { LOAD_SITE, readQuestions, startDesk } from "./lib/load/desk.ts";
 import { type HeldResult, holdConnections } from "./lib/load/held.ts";
-import { bundleSources, type HotSpot, hotSpots, startProfile } from "./lib/load/inspector.ts";
+import {
+  bundleSources,
+  type HeapUsage,
+  heapSampler,
+  type HotSpot,
+  hotSpots,
+  startProfile,
+} from "./lib/load/inspector.ts";
 import { coresBusy, sampleRuntime } from "./lib/load/procstat.ts";
 import {
   DEFAULT_KNEE_RULE,
   findKnee,
+  linearFit,
   nextRate,
   type RampPlan,
   type Step,
@@ -61,11 +69,16 @@ const plan: RampPlan = {
 };
 const stepSeconds = numArg("step-s", quick ? 7 : 20);
 const heldCount = numArg("held", quick ? 1000 : 10_000);
+// --held-max-s S: the connecting phase's deadline (then it stops and reports what it held; the bench exits 1).
+const heldMaxSeconds = numArg("held-max-s", quick ? 180 : 1800);
 const soakMin = numArg("soak", 0);
 // --soak-rate R: the soak's rate instead of half the knee. The soak is about memory, so on a machine shared
 // with other work (where the knee moves with the neighbours' load) a rate it sustains keeps the question
 // "does anything grow?" apart from "does a backlog grow?".
 const soakRateArg = numArg("soak-rate", 0);
+// --soak-pool N: the soak's customers are N returning ones (each comes back to their own conversation)
+// instead of a new customer per arrival: with it, no new conversation comes into memory after the first N.
+const soakPool = arg("soak-pool") === undefined ? undefined : numArg("soak-pool", 0) || undefined;
 const seed = numArg("seed", 1);
 const log = (s: string) => console.error(s);
 
@@ -283,7 +296,9 @@ try {
       idleSeconds: quick ? 20 : 60,
       question: "How do I top up my card?",
       log,
+      phaseSeconds: heldMaxSeconds,
     });
+    const dead = held.stopped === "runtime died";
     console.log("\n## Held connections (idle customer WebSockets, one conversation each)\n");
     console.log(
       table(
@@ -305,10 +320,11 @@ try {
             held.failed,
             num(held.connectSeconds, 1),
             num(held.rssBeforeMb),
-            num(held.rssConnectedMb),
-            `${num(held.rssIdleMb)} (after ${held.idleWaitSeconds} s)`,
-            num(held.kbPerConnectionAwake, 1),
-            num(held.kbPerConnection, 1),
+            // A dead runtime's memory is not a figure: only what was measured before it died is shown.
+            dead ? "runtime died" : num(held.rssConnectedMb),
+            dead ? "-" : `${num(held.rssIdleMb)} (after ${held.idleWaitSeconds} s)`,
+            dead ? "-" : num(held.kbPerConnectionAwake, 1),
+            dead ? "-" : num(held.kbPerConnection, 1),
             `${held.wokeAnswered}/${held.wokeAsked}`,
             `${held.maxFds} / ${held.fdLimits.join(", ")}`,
           ],
@@ -316,33 +332,117 @@ try {
       ),
     );
     report.held = held;
+    if (held.stopped) {
+      // What it measured is printed and written; the run is not a full one, and says so in its exit code.
+      console.log(
+        `\nheld sockets: stopped before ${heldCount} (${held.stopped}${held.stopped === "runtime died" ? ": the app's workerd or wrangler's proxy exited" : ""}); ${held.abandoned} opens given up`,
+      );
+      exitCode = 1;
+    }
   }
 
-  if (soakMin > 0) {
+  if (soakMin > 0 && report.held && (report.held as HeldResult).stopped === "runtime died")
+    log("soak skipped: the runtime died during the held sockets");
+  else if (soakMin > 0) {
     const rate = soakRateArg || Math.max(1, Math.round((kneeStep?.offered ?? plan.start) / 2));
-    log(`soak: ${soakMin} min at ${rate} questions/s…`);
-    const soak = new Traffic(target, { ...options, seed: seed + 1 });
-    const samples: { atMin: number; rssMb: number }[] = [];
+    log(
+      `soak: ${soakMin} min at ${rate} questions/s${soakPool ? `, ${soakPool} returning customers` : ", a new customer per conversation"}…`,
+    );
+    const soak = new Traffic(target, { ...options, seed: seed + 1, ...(soakPool ? { pool: soakPool } : {}) });
+    // The app isolate's live JS heap beside the runtime's RSS (scripts/lib/load/inspector.ts): whether what
+    // grows is the app's heap or workerd's native memory. Null where the inspector does not answer.
+    const heap = await heapSampler(desk.worker.marker, () =>
+      fetch(`${desk.url}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.body?.cancel()),
+    ).catch((e: unknown) => {
+      log(`  heap sampling unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    });
+    const heapNow = async (): Promise<HeapUsage | null> => (heap ? await heap.sample().catch(() => null) : null);
+    type SoakSample = {
+      atMin: number;
+      rssMb: number;
+      heapUsedMb: number | null;
+      heapTotalMb: number | null;
+      heapBackingMb: number | null;
+      /** Conversations opened since the soak began, and customers connected at the sample. */
+      opened: number;
+      connected: number;
+      fds: number;
+      /** The runtime's RSS by kind (summed over its workerd processes), and each process's RSS: wrangler's proxy, then the app. */
+      anonMb: number;
+      fileMb: number;
+      shmemMb: number;
+      processRssMb: number[];
+    };
+    const samples: SoakSample[] = [];
     const t0 = Date.now();
     const first = sampleRuntime(desk.worker.marker);
+    const firstHeap = await heapNow();
     const every = Math.min(30, Math.max(5, (soakMin * 60) / 40));
     let asked = 0;
     let answered = 0;
     let errors = 0;
+    let returned = 0;
+    let poolBusy = 0;
     const ft: number[] = [];
     while (Date.now() - t0 < soakMin * 60_000) {
       const s = await soak.step(rate, every, 2_000);
       asked += s.asked;
       answered += s.answered;
+      returned += s.returned;
+      poolBusy += s.poolBusy;
       errors += Object.values(s.errors).reduce((a, b) => a + b, 0);
       ft.push(...s.firstToken);
-      samples.push({ atMin: (Date.now() - t0) / 60_000, rssMb: sampleRuntime(desk.worker.marker).rssMb });
+      const r = sampleRuntime(desk.worker.marker);
+      const h = await heapNow();
+      samples.push({
+        atMin: (Date.now() - t0) / 60_000,
+        rssMb: r.rssMb,
+        heapUsedMb: h?.usedMb ?? null,
+        heapTotalMb: h?.totalMb ?? null,
+        heapBackingMb: h?.backingMb ?? null,
+        opened: soak.openedTotal,
+        connected: s.connected,
+        fds: r.fds,
+        anonMb: r.processes.reduce((a, p) => a + p.rssAnonKb, 0) / 1024,
+        fileMb: r.processes.reduce((a, p) => a + p.rssFileKb, 0) / 1024,
+        shmemMb: r.processes.reduce((a, p) => a + p.rssShmemKb, 0) / 1024,
+        // wrangler's proxy first, then the app's workerd (the one wrangler starts with an inspector).
+        processRssMb: [...r.processes]
+          .sort((a, b) => Number(a.args.includes("--inspector-addr")) - Number(b.args.includes("--inspector-addr")))
+          .map((p) => Math.round(p.rssKb / 1024)),
+      });
+      log(
+        `  ${num(samples.at(-1)?.atMin ?? 0, 1)} min: RSS ${num(r.rssMb)} MB (anon ${num(samples.at(-1)?.anonMb ?? 0)}, file ${num(samples.at(-1)?.fileMb ?? 0)}, shmem ${num(samples.at(-1)?.shmemMb ?? 0)}; proxy + app ${samples.at(-1)?.processRssMb.join(" + ")}), heap ${h ? `${num(h.usedMb, 1)} MB live` : "?"}, ` +
+          `${soak.openedTotal} conversations opened, ${s.connected} connected, ${r.fds} fds`,
+      );
     }
     await soak.close(10_000);
     const last = sampleRuntime(desk.worker.marker);
+    const lastHeap = await heapNow();
+    heap?.close();
     const v = soakVerdict(samples);
+    const heapSamples = samples.flatMap((x) =>
+      x.heapUsedMb === null ? [] : [{ atMin: x.atMin, rssMb: x.heapUsedMb }],
+    );
+    const hv = heapSamples.length > 2 ? soakVerdict(heapSamples) : null;
+    // What each conversation opened adds to RSS and to the heap: the slope against conversations, after
+    // the same warm-up share the verdict leaves out. With a returning pool few are opened: then null.
+    const kept = samples.filter((x) => x.atMin >= (samples.at(-1)?.atMin ?? 0) * 0.2);
+    const openedInKept = (kept.at(-1)?.opened ?? 0) - (kept[0]?.opened ?? 0);
+    const perConversation = (y: (x: SoakSample) => number | null): number | null => {
+      const pts = kept.flatMap((x) => {
+        const yy = y(x);
+        return yy === null ? [] : [{ x: x.opened, y: yy }];
+      });
+      return openedInKept >= 20 && pts.length > 2 ? linearFit(pts).slope * 1024 : null;
+    };
+    const rssKbPerConversation = perConversation((x) => x.rssMb);
+    const heapKbPerConversation = perConversation((x) => x.heapUsedMb);
     const f = summarize(ft);
-    console.log(`\n## Soak (${soakMin} min at ${rate} questions/s, RSS every ${every} s)\n`);
+    console.log(
+      `\n## Soak (${soakMin} min at ${rate} questions/s, ${soakPool ? `${soakPool} returning customers` : "a new customer per conversation"}; RSS and the app isolate's live heap every ${every} s)\n`,
+    );
     console.log(
       table(
         [
@@ -350,10 +450,13 @@ try {
           "answered",
           "errors",
           "first token p50/p95",
-          "RSS start MB",
-          "RSS end MB",
-          "slope MB/min",
-          "growth per hour",
+          "conversations opened",
+          "RSS start / end MB",
+          "RSS slope MB/min",
+          "RSS growth per hour",
+          "heap start / end MB",
+          "heap slope MB/min",
+          "KB per conversation opened (RSS / heap)",
           "flat",
         ],
         [
@@ -362,16 +465,39 @@ try {
             answered,
             errors,
             `${num(f.p50)} / ${num(f.p95)}`,
-            num(first.rssMb),
-            num(last.rssMb),
+            soak.openedTotal,
+            `${num(first.rssMb)} / ${num(last.rssMb)}`,
             num(v.slopeMbPerMin, 2),
             `${num(v.growthPerHour * 100, 1)} %`,
+            `${firstHeap ? num(firstHeap.usedMb, 1) : "?"} / ${lastHeap ? num(lastHeap.usedMb, 1) : "?"}`,
+            hv ? num(hv.slopeMbPerMin, 3) : "?",
+            `${rssKbPerConversation === null ? "n/a" : num(rssKbPerConversation)} / ${heapKbPerConversation === null ? "n/a" : num(heapKbPerConversation, 1)}`,
             v.flat ? "yes" : "no",
           ],
         ],
       ),
     );
-    report.soak = { minutes: soakMin, rate, asked, answered, errors, firstToken: f, samples, ...v };
+    report.soak = {
+      minutes: soakMin,
+      rate,
+      pool: soakPool ?? null,
+      asked,
+      answered,
+      errors,
+      returned,
+      poolBusy,
+      conversationsOpened: soak.openedTotal,
+      firstToken: f,
+      rssStartMb: first.rssMb,
+      rssEndMb: last.rssMb,
+      heapStartMb: firstHeap?.usedMb ?? null,
+      heapEndMb: lastHeap?.usedMb ?? null,
+      heap: hv,
+      rssKbPerConversation,
+      heapKbPerConversation,
+      samples,
+      ...v,
+    };
   }
 } catch (e) {
   console.error(`\nbench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

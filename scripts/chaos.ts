@@ -1,4 +1,5 @@
-// `npm run chaos -- [--quick] [--json FILE] [--only storm,webhooks,publish,kill] [--worker-log FILE]`
+// `npm run chaos -- [--quick] [--json FILE] [--only storm,webhooks,publish,kill] [--worker-log FILE]
+//                    [--storm-rate Q] [--storm-customers N] [--storm-disconnects D] [--storm-seconds S]`
 //
 // Faults against the real worker under `wrangler dev` (started here on a fresh state directory, stopped
 // at the end, also on a failure or Ctrl-C). Each scenario ends by comparing every client's final
@@ -24,7 +25,7 @@ import { writeFileSync } from "node:fs";
 import type { ScenarioResult } from "./lib/chaos/common.ts";
 import { killMidAnswer } from "./lib/chaos/kill.ts";
 import { publishUnderLoad } from "./lib/chaos/publish.ts";
-import { reconnectStorm } from "./lib/chaos/storm.ts";
+import { reconnectStorm, stormPacing } from "./lib/chaos/storm.ts";
 import { webhookOutage } from "./lib/chaos/webhooks.ts";
 import { LOAD_SITE, readQuestions, startDesk } from "./lib/load/desk.ts";
 import { num, table } from "./lib/load/table.ts";
@@ -36,6 +37,20 @@ const arg = (name: string) => {
 };
 const quick = argv.includes("--quick");
 const only = new Set((arg("only") ?? "storm,kill,webhooks,publish").split(","));
+// --storm-rate Q: the storm's customers together ask Q questions a second (think time set from it);
+// --storm-customers N, --storm-disconnects D, --storm-seconds S: its size (defaults: the mode's).
+const numArg = (name: string): number | undefined => {
+  const v = arg(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`--${name} takes a number > 0`);
+    process.exit(2);
+  }
+  return n;
+};
+const stormCustomers = numArg("storm-customers") ?? (quick ? 40 : 1000);
+const stormRate = numArg("storm-rate");
 const log = (s: string) => console.error(s);
 const started = Date.now();
 
@@ -70,10 +85,12 @@ try {
   if (only.has("storm")) {
     log("storm…");
     results.storm = await reconnectStorm(target, admin, {
-      customers: quick ? 40 : 1000,
-      disconnects: quick ? 400 : 10_000,
-      seconds: quick ? 20 : 600,
-      thinkMs: quick ? [1500, 4000] : [4000, 12_000],
+      customers: stormCustomers,
+      disconnects: numArg("storm-disconnects") ?? (quick ? 400 : 10_000),
+      seconds: numArg("storm-seconds") ?? (quick ? 20 : 600),
+      ...(stormRate
+        ? { ...stormPacing(stormCustomers, stormRate), offeredQps: stormRate }
+        : { thinkMs: quick ? ([1500, 4000] as [number, number]) : ([4000, 12_000] as [number, number]) }),
       questionTimeoutMs: quick ? 45_000 : 120_000,
       questions,
       log,

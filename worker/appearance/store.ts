@@ -5,9 +5,16 @@ import { type Appearance, appearanceSchema, DEFAULT_APPEARANCE } from "../../sha
 import { DataError, parseJson } from "../../shared/json.ts";
 import type { Env } from "../env.ts";
 import { log } from "../ops/log.ts";
+import { LruMap } from "../../shared/lru.ts";
 
 const CACHE_MS = 30_000;
-const cache = new Map<string, { value: { appearance: Appearance; updatedAt: number | null }; until: number }>();
+/** Workspaces whose look this isolate remembers. */
+export const APPEARANCE_CACHE_MAX = 1000;
+const cache = new LruMap<string, { value: { appearance: Appearance; updatedAt: number | null }; until: number }>(
+  APPEARANCE_CACHE_MAX,
+);
+/** How many workspaces' looks this isolate remembers (tests). */
+export const cachedAppearances = (): number => cache.size;
 
 /**
  * A stored look that does not parse (written around the API, or by an older schema) is not shown to

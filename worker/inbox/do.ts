@@ -68,6 +68,13 @@ type RosterRow = {
 export class InboxDO extends DurableObject<Env> {
   /** One hand-out of the waiting queue at a time; a second request runs it again once this one ends. */
   private draining: Promise<void> | null = null;
+  /**
+   * The open items (queued, or with an agent) by id, read from SQLite once per instance: this object is
+   * their only writer (save, forget, forgetWorkspace). Every change used to read and parse (zod) every
+   * open item two or three times (presence, schedule, hand-out): linear in the queue per change, quadratic
+   * in a burst of handoffs (docs/performance.md, "The Inbox under handoff load").
+   */
+  private open: Map<string, InboxItem> | null = null;
   private drainAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -152,6 +159,7 @@ export class InboxDO extends DurableObject<Env> {
   async forget(id: string): Promise<void> {
     const had = this.get(id);
     this.ctx.storage.sql.exec("DELETE FROM items WHERE id = ?", id);
+    this.open?.delete(id);
     this.ctx.storage.sql.exec("DELETE FROM picks WHERE conversation_id = ?", id);
     for (const agentId of new Set(forgetReminders(this.ctx.storage.sql, id))) this.sendReminders(agentId);
     for (const agentId of new Set(forgetMentions(this.ctx.storage.sql, id))) this.sendMentions(agentId);
@@ -172,6 +180,7 @@ export class InboxDO extends DurableObject<Env> {
     }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.open = null;
     this.schema();
   }
 
@@ -572,13 +581,22 @@ export class InboxDO extends DurableObject<Env> {
       item.updatedAt,
       JSON.stringify(item),
     );
+    if (!this.open) return;
+    // Deleted first so that a changed item moves to the end, as INSERT OR REPLACE moves its row.
+    this.open.delete(item.id);
+    if (isOpen(item)) this.open.set(item.id, item);
   }
 
+  /** Copies: a caller that changes one must not change the object's own view without saving it. */
   private openItems(): InboxItem[] {
-    return this.ctx.storage.sql
-      .exec<{ data: string }>("SELECT data FROM items WHERE state IN ('queued', 'agent')")
-      .toArray()
-      .map((r) => parseJson(inboxItemSchema, r.data, "inbox item"));
+    if (!this.open) {
+      const rows = this.ctx.storage.sql
+        .exec<{ data: string }>("SELECT data FROM items WHERE state IN ('queued', 'agent')")
+        .toArray()
+        .map((r) => parseJson(inboxItemSchema, r.data, "inbox item"));
+      this.open = new Map(rows.map((i) => [i.id, i]));
+    }
+    return [...this.open.values()].map((i) => ({ ...i }));
   }
 
   private rosterRow(id: string): RosterRow | undefined {

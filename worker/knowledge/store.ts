@@ -15,8 +15,17 @@ const CURRENT_TTL_MS = 2000;
 export type { LoadedKb } from "../answer/engine/index.ts";
 import type { LoadedKb } from "../answer/engine/index.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
+import { LruMap } from "../../shared/lru.ts";
 
-const loaded = new Map<string, { kb: LoadedKb | null; checkedAt: number }>();
+/**
+ * Workspaces whose index this isolate keeps. An index is megabytes (4 MB for banking77 with its tickets,
+ * ~60 MB at 5,000 articles) and an isolate has 128 MB, while one isolate may serve the conversations of
+ * many workspaces for hours: the least recently asked one is dropped, and loaded again from KV if asked.
+ */
+export const KB_CACHE_MAX = 4;
+const loaded = new LruMap<string, { kb: LoadedKb | null; checkedAt: number }>(KB_CACHE_MAX);
+/** How many workspaces' indexes (or "nothing published") this isolate keeps (tests). */
+export const cachedKbs = (): number => loaded.size;
 const loading = new Map<string, Promise<LoadedKb | null>>();
 
 type ArticleRow = Omit<Article, "tags" | "questions" | "action"> & {

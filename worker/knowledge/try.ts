@@ -9,9 +9,13 @@ import { buildSnapshot, loadIndex } from "../answer/engine/snapshot.ts";
 import { listDrafts } from "./library.ts";
 import { readSynonyms } from "./publish.ts";
 import { currentKb, listArticles, type LoadedKb } from "./store.ts";
+import { LruMap } from "../../shared/lru.ts";
 
-/** One draft preview index per workspace and isolate, rebuilt only when drafts or the KB change. */
-const previews = new Map<string, { key: string; kb: LoadedKb }>();
+/**
+ * One draft preview index per workspace and isolate, rebuilt only when drafts or the KB change. A full
+ * index each (megabytes), and any workspace's content team may try a question: the two most recent only.
+ */
+const previews = new LruMap<string, { key: string; kb: LoadedKb }>(2);
 
 async function draftKb(env: Env, workspaceId: string): Promise<LoadedKb | null> {
   const [published, drafts, cur, hist] = await Promise.all([

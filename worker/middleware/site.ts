@@ -8,12 +8,17 @@ import type { AppEnv, Env, Site } from "../env.ts";
 import { ApiFailure, errorResponse, parseOr400 } from "../http/errors.ts";
 import { parseJson, stringList } from "../../shared/json.ts";
 import { noteOrigin } from "../sites/status.ts";
+import { LruMap } from "../../shared/lru.ts";
 
 type Options = { cacheTtlMs?: number };
 
-const cache = new Map<string, { site: Site | null; until: number }>();
+/** Site keys remembered per isolate, found or not (a request names any key it likes). */
+export const SITE_CACHE_MAX = 2000;
+const cache = new LruMap<string, { site: Site | null; until: number }>(SITE_CACHE_MAX);
+/** How many site keys this isolate remembers (tests). */
+export const cachedSites = (): number => cache.size;
 
-async function loadSite(env: Env, key: string, ttl: number): Promise<Site | null> {
+export async function loadSite(env: Env, key: string, ttl: number): Promise<Site | null> {
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.site;
   const row = await env.DB.prepare(

@@ -16,6 +16,10 @@ const FLUSH_AFTER_MS = 250;
 const FLUSH_MAX = 100;
 
 const buffer: Row[] = [];
+/** Points this isolate holds for D1 at most (local runs only): past it the oldest go, as a failing D1 or a caller without waitUntil would otherwise let them pile up. */
+export const METRICS_BUFFER_MAX = 1000;
+/** How many points wait for D1 (tests). */
+export const pendingMetrics = (): number => buffer.length;
 let flushing: Promise<void> | null = null;
 
 export function metric(env: Env, waitUntil: ((p: Promise<unknown>) => void) | null, p: MetricPoint): void {
@@ -32,6 +36,7 @@ export function metric(env: Env, waitUntil: ((p: Promise<unknown>) => void) | nu
     console.error(JSON.stringify({ level: "error", msg: "metric not written", error: String(e) }));
   }
   if (env.METRICS_D1 !== "on") return;
+  if (buffer.length >= METRICS_BUFFER_MAX) buffer.splice(0, buffer.length - METRICS_BUFFER_MAX + 1);
   buffer.push({ ...p, label, label2, at: Date.now() });
   if (buffer.length >= FLUSH_MAX && !flushing) waitUntil?.(flush(env, 0));
   else if (!flushing) waitUntil?.(flush(env, FLUSH_AFTER_MS));

@@ -19,6 +19,8 @@ export class SimAgent {
   private stopped = false;
   private readonly working = new Set<string>();
   readonly stats: AgentStats = { claimed: 0, replied: 0, resolved: 0, errors: 0 };
+  /** Every inbox item this agent's socket receives (snapshot and upserts), as it arrives. */
+  onItem: ((item: InboxItem) => void) | null = null;
 
   constructor(
     private readonly url: string,
@@ -86,6 +88,7 @@ export class SimAgent {
 
   /** An item assigned to this agent and waiting for them: work it (once). */
   private consider(item: InboxItem): void {
+    this.onItem?.(item);
     if (this.stopped || item.state !== "queued" || item.assignee?.id !== this.id || this.working.has(item.id)) return;
     this.working.add(item.id);
     void this.work(item.id).finally(() => this.working.delete(item.id));

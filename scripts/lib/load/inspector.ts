@@ -64,10 +64,10 @@ class Session {
       ws.once("error", reject);
     });
   }
-  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+  send<T>(method: string, params: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<T> {
     const id = ++this.id;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no answer from the inspector`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer from the inspector`)), timeoutMs);
       this.waiting.set(id, (v) => {
         clearTimeout(timer);
         this.waiting.delete(id);
@@ -98,6 +98,49 @@ export async function startProfile(marker: string, intervalUs = 500): Promise<{ 
       s.close();
       return profile;
     },
+  };
+}
+
+export type HeapUsage = {
+  /** Live JavaScript heap of the app's isolate after a full collection, MB (every object of the app shares it locally). */
+  usedMb: number;
+  /** The heap V8 has reserved for it, MB. */
+  totalMb: number;
+  /** Array buffers outside the heap (the KB index's typed arrays among them), MB. */
+  backingMb: number;
+};
+
+/**
+ * Samples the app isolate's JS heap through the same inspector the profiler uses, so a soak can tell the
+ * app's own memory (the heap: objects, caches, each live Durable Object's instance) from the runtime's
+ * native memory (workerd's SQLite databases per object, sockets, buffers), which RSS adds up.
+ * `sample()` asks V8 for a full collection first: the figure is what is live, not what is not yet collected.
+ * workerd runs that collection only when the isolate next takes a request (an idle isolate leaves it
+ * waiting), so `wake` is called beside it: a cheap request to the app.
+ */
+export async function heapSampler(
+  marker: string,
+  wake: () => Promise<unknown>,
+): Promise<{ sample: () => Promise<HeapUsage>; close: () => void }> {
+  const target = (await inspectorTargets(marker))[0];
+  if (!target) throw new Error("no inspector found (wrangler dev starts one with --inspector-port)");
+  const s = await Session.open(target.webSocketDebuggerUrl);
+  return {
+    sample: async () => {
+      const gc = s.send("HeapProfiler.collectGarbage", {}, 15_000);
+      await Promise.all([gc, wake().catch(() => undefined)]);
+      const h = await s.send<{ usedSize: number; totalSize: number; backingStorageSize?: number }>(
+        "Runtime.getHeapUsage",
+        {},
+        15_000,
+      );
+      return {
+        usedMb: h.usedSize / 2 ** 20,
+        totalMb: h.totalSize / 2 ** 20,
+        backingMb: (h.backingStorageSize ?? 0) / 2 ** 20,
+      };
+    },
+    close: () => s.close(),
   };
 }
 
@@ -161,6 +204,42 @@ export function hotSpots(
       .sort((a, b) => b.ms - a.ms)
       .slice(0, top);
   return { totalMs, idleMs, self: rank(self), inclusive: rank(incl) };
+}
+
+/**
+ * JavaScript time of the samples with a frame whose source (`where`) passes `pick` anywhere on their
+ * stack, and the sampled total: e.g. the Inbox object's share, its frames being worker/inbox/*.
+ */
+export function timeUnder(
+  p: CpuProfile,
+  where: (f: CallFrame) => string | null,
+  pick: (source: string) => boolean,
+): { ms: number; totalMs: number } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const hit = new Map<number, boolean>();
+  const under = (id: number): boolean => {
+    const known = hit.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id) as ProfileNode;
+    const src = where(n.callFrame);
+    const up = parent.get(id);
+    const v = (src !== null && pick(src)) || (up !== undefined && under(up));
+    hit.set(id, v);
+    return v;
+  };
+  let ms = 0;
+  let totalMs = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i] as number;
+    const n = byId.get(id);
+    if (!n || n.callFrame.functionName === "(idle)" || n.callFrame.functionName === "(program)") continue;
+    const d = (p.timeDeltas[i] ?? 0) / 1000;
+    totalMs += d;
+    if (under(id)) ms += d;
+  }
+  return { ms, totalMs };
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -13,7 +13,18 @@ import { WORKER_MARKER } from "../worker.ts";
 /** Clock ticks per second of /proc/<pid>/stat's CPU fields (USER_HZ: 100 on every Linux we run on). */
 const TICKS = 100;
 
-export type ProcSample = { pid: number; name: string; rssKb: number; cpuMs: number; fds: number; args: string };
+export type ProcSample = {
+  pid: number;
+  name: string;
+  rssKb: number;
+  /** VmRSS split as the kernel counts it: anonymous (malloc, V8's heap), file-backed (mapped files), shared memory. */
+  rssAnonKb: number;
+  rssFileKb: number;
+  rssShmemKb: number;
+  cpuMs: number;
+  fds: number;
+  args: string;
+};
 
 function read(path: string): string | null {
   try {
@@ -30,6 +41,7 @@ export function sampleProcess(pid: number): ProcSample | null {
   if (!status || !stat) return null;
   const name = /^Name:\s+(\S+)/m.exec(status)?.[1] ?? "?";
   const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
   // Fields after the command name (which may hold spaces and parentheses): state is the first; utime and
   // stime are the 14th and 15th fields of the whole line, the 12th and 13th after the name.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -41,7 +53,17 @@ export function sampleProcess(pid: number): ProcSample | null {
   } catch {
     // gone, or not ours
   }
-  return { pid, name, rssKb, cpuMs, fds, args };
+  return {
+    pid,
+    name,
+    rssKb,
+    rssAnonKb: kb("RssAnon"),
+    rssFileKb: kb("RssFile"),
+    rssShmemKb: kb("RssShmem"),
+    cpuMs,
+    fds,
+    args,
+  };
 }
 
 export type RuntimeSample = {

@@ -23,6 +23,13 @@ export type TrafficOptions = {
   seed: number;
   /** Keep the customers who finished normally (chaos compares their transcripts with the log). */
   keepFinished?: boolean;
+  /**
+   * Returning customers: at most this many conversations are ever opened; a customer who left comes back
+   * to their own conversation (reconnects from their last seq) for a later question instead of a new
+   * customer opening one. The soak uses it to tell memory that grows with new conversations from
+   * memory that grows with questions. Undefined: every customer is new.
+   */
+  pool?: number;
 };
 
 export type StepSamples = {
@@ -35,6 +42,9 @@ export type StepSamples = {
   errors: Record<string, number>;
   /** Conversations opened in the step, and handoffs asked for / resolved by an agent. */
   opened: number;
+  /** With a pool: customers who came back to their conversation, and arrivals dropped as every pooled customer was busy. */
+  returned: number;
+  poolBusy: number;
   handoffs: number;
   handoffsResolved: number;
   /** From asking for a person to the agent's first reply, ms. */
@@ -55,6 +65,11 @@ export class Traffic {
   private readonly background = new Set<Promise<void>>();
   /** Customers who left after their last answer (not after a failure), when `keepFinished`: their transcripts are final. */
   readonly finished: SimCustomer[] = [];
+  /** With a pool: customers who left and may come back (oldest first), and how many of the pool exist. */
+  private readonly returning: SimCustomer[] = [];
+  private pooled = 0;
+  /** Conversations opened over this traffic's life. */
+  openedTotal = 0;
 
   constructor(
     private readonly target: Target,
@@ -82,6 +97,8 @@ export class Traffic {
       complete: [],
       errors: {},
       opened: 0,
+      returned: 0,
+      poolBusy: 0,
       handoffs: 0,
       handoffsResolved: 0,
       handoffToAgent: [],
@@ -114,17 +131,34 @@ export class Traffic {
     const i = this.idle.findIndex((x) => x.readyAt <= now);
     let who: Idle;
     if (i >= 0) who = this.idle.splice(i, 1)[0] as Idle;
-    else {
+    else if (this.o.pool !== undefined && (this.returning.length > 0 || this.pooled >= this.o.pool)) {
+      const c = this.returning.shift();
+      if (!c) {
+        s.poolBusy++;
+        return;
+      }
+      this.all.add(c);
+      try {
+        await c.connect();
+        s.returned++;
+      } catch {
+        this.error(s, "reconnect");
+        this.drop(c);
+        return;
+      }
+      who = { c, asked: 0, quota: 1 + Math.floor(this.rand() * this.o.maxQuestions), readyAt: 0 };
+    } else {
       const transport: CustomerTransport = this.rand() < this.o.sseShare ? "sse" : "ws";
       const c = new SimCustomer(this.target, transport);
       this.all.add(c);
+      this.pooled++;
       try {
         await c.open();
         s.opened++;
+        this.openedTotal++;
       } catch {
         this.error(s, "open");
-        this.all.delete(c);
-        c.close();
+        this.drop(c);
         return;
       }
       who = { c, asked: 0, quota: 1 + Math.floor(this.rand() * this.o.maxQuestions), readyAt: 0 };
@@ -141,9 +175,8 @@ export class Traffic {
       who.asked++;
     } catch (e) {
       this.error(s, e instanceof QuestionFailed ? e.kind : "other");
-      this.leave(who.c);
+      this.drop(who.c);
       return;
-    } finally {
     }
     // The bot handed the conversation to a person itself (an article that needs one, low confidence after
     // a rephrase): the customer waits for the agent, like one who asked.
@@ -176,14 +209,24 @@ export class Traffic {
       if ((await c.rate(5)) >= 300) this.error(s, "csat");
     } catch {
       this.error(s, "handoff");
-    } finally {
-      this.leave(c);
+      this.drop(c);
+      return;
     }
+    this.leave(c);
   }
 
+  /** The customer leaves after their last answer (with a pool: to come back later). */
   private leave(c: SimCustomer): void {
     c.close();
     this.all.delete(c);
+    if (this.o.pool !== undefined) this.returning.push(c);
+  }
+
+  /** The customer leaves after a failure, for good (with a pool, a new customer may take the place). */
+  private drop(c: SimCustomer): void {
+    c.close();
+    this.all.delete(c);
+    if (this.o.pool !== undefined) this.pooled--;
   }
 
   /** Customers connected now. */
@@ -197,5 +240,6 @@ export class Traffic {
     for (const c of this.all) c.close();
     this.all.clear();
     this.idle.length = 0;
+    this.returning.length = 0;
   }
 }

@@ -7,9 +7,16 @@ import { loadAppearance } from "../../appearance/store.ts";
 import { retrieve, type KbIndex } from "../../answer/engine/index.ts";
 import { words } from "../../answer/engine/text.ts";
 import { plainExcerpt, type Alternate, type PortalInfo, type SearchHit } from "./html.ts";
+import { LruMap } from "../../../shared/lru.ts";
 
 const INFO_TTL_MS = 30_000;
-const infos = new Map<string, { info: Omit<PortalInfo, "origin" | "brand"> | null; until: number }>();
+/** Workspaces whose help-centre info this isolate remembers (found or not: the id comes from the URL). */
+export const PORTAL_CACHE_MAX = 1000;
+const infos = new LruMap<string, { info: Omit<PortalInfo, "origin" | "brand"> | null; until: number }>(
+  PORTAL_CACHE_MAX,
+);
+/** How many workspaces' help-centre info this isolate remembers (tests). */
+export const cachedPortals = (): number => infos.size;
 
 /**
  * Name, portal site key and branding (the colour and logo the owner set for the widget, worker/appearance/)

@@ -4,6 +4,7 @@
 import type { ApiKeySummary, CreatedApiKey } from "../../../shared/rest.ts";
 import { randomToken, sha256 } from "../../auth/crypto.ts";
 import type { ApiKeyOwner, Env } from "../../env.ts";
+import { LruMap } from "../../../shared/lru.ts";
 
 export const KEY_PREFIX = "ek_";
 const KEY = /^ek_[\w-]{32}$/;
@@ -31,8 +32,14 @@ const summary = (r: Row): ApiKeySummary => ({
 
 // Hash → owner, per isolate: most requests then cost no D1 read. Revoking clears this isolate's entry;
 // other isolates notice within CACHE_TTL_MS (docs/rest-api.md says so).
-const cache = new Map<string, { owner: ApiKeyOwner | null; until: number }>();
-const lastUsedWrites = new Map<string, number>();
+// Unknown keys are cached too (a client retrying a wrong key costs no D1 read), so the cache is keyed by
+// whatever clients present: capped, least recently used dropped.
+export const KEY_CACHE_MAX = 1000;
+const cache = new LruMap<string, { owner: ApiKeyOwner | null; until: number }>(KEY_CACHE_MAX);
+// Forgetting a key's last write only costs one more write of its "last used" time.
+const lastUsedWrites = new LruMap<string, number>(KEY_CACHE_MAX);
+/** How many presented keys this isolate remembers (tests). */
+export const cachedKeys = (): number => cache.size;
 
 export async function createApiKey(env: Env, workspaceId: string, name: string, by: string): Promise<CreatedApiKey> {
   const key = KEY_PREFIX + randomToken(24);
