@@ -47,7 +47,8 @@ it("snooze until the customer replies, a cancelled and a sent scheduled reply, a
   const first = agent.getByTestId("inbox-row").filter({ hasText: /photo book order/i });
   await expect.poll(() => first.count(), { timeout: 15_000 }).toBe(1);
   // By id from here: the row's preview follows the customer's latest message.
-  const row = agent.locator(`[data-testid="inbox-row"][data-id="${await first.getAttribute("data-id")}"]`);
+  const convId = (await first.getAttribute("data-id")) ?? "";
+  const row = agent.locator(`[data-testid="inbox-row"][data-id="${convId}"]`);
   await row.click();
   await agent.getByTestId("claim").click();
   await expect.poll(() => agent.getByTestId("later-snooze").count(), { timeout: 10_000 }).toBe(1);
@@ -90,18 +91,48 @@ it("snooze until the customer replies, a cancelled and a sent scheduled reply, a
 
   // A reply scheduled a few seconds ahead: it waits, then reaches the customer once.
   const text = "Your photo book left our printer this morning.";
+  // The socket lists the schedule before the console's own call has re-read the conversation; that
+  // re-read held back here, as a loaded machine does. A form the agent opens in between must stay open:
+  // the call's end closed whatever form was open (the reminder's select "detached from the DOM" for 30 s
+  // in full runs).
+  // The re-reads asked for once the scheduling call has its answer (the call's own) are held for 2.5 s;
+  // the one the socket's event asks for, earlier, is not: the list shows the new schedule meanwhile.
+  let holdFrom = Number.POSITIVE_INFINITY;
+  let holding = 0;
+  let heldAny = false;
+  await agent.route(`**/api/conversations/${convId}`, async (route) => {
+    if (route.request().method() === "GET" && Date.now() >= holdFrom) {
+      holding++;
+      heldAny = true;
+      await new Promise((r) => setTimeout(r, 2_500));
+      holding--;
+    }
+    await route.continue();
+  });
   await agent.getByTestId("later-reply").click();
   await agent.getByTestId("later-text").fill(text);
   await agent.getByTestId("later-when").selectOption("pick");
-  const soon = await inputValueIn(agent, 6_000);
+  const soon = await inputValueIn(agent, 8_000);
   await agent.getByTestId("later-at").fill(soon.value);
+  const scheduled = (r: { url(): string; request(): { method(): string } }) => {
+    if (r.request().method() === "POST" && r.url().endsWith(`/api/conversations/${convId}/scheduled-replies`))
+      holdFrom = Date.now();
+  };
+  agent.on("response", scheduled);
   await agent.getByTestId("later-submit").click();
   await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
-  // A reminder a few seconds ahead, too.
+  // A reminder a few seconds ahead, too: its form opened while the reply's call is still out.
   await agent.getByTestId("later-remind").click();
   await agent.getByTestId("later-text").fill("Check the courier's tracking");
+  await expect.poll(() => heldAny && holding === 0, { timeout: 15_000 }).toBe(true);
+  agent.off("response", scheduled);
+  holdFrom = Number.POSITIVE_INFINITY;
+  await agent.unroute(`**/api/conversations/${convId}`);
+  // Once the re-read is in and drawn, the form is still the reminder's, with what was typed.
+  await agent.waitForTimeout(500);
+  expect(await agent.getByTestId("later-text").inputValue({ timeout: 1_000 })).toBe("Check the courier's tracking");
   await agent.getByTestId("later-when").selectOption("pick");
-  await agent.getByTestId("later-at").fill((await inputValueIn(agent, 8_000)).value);
+  await agent.getByTestId("later-at").fill((await inputValueIn(agent, 10_000)).value);
   await agent.getByTestId("later-submit").click();
   await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(2);
   await agent.screenshot({ path: `${SHOTS}/later-panel.png` });

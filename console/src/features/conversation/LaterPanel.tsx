@@ -88,14 +88,17 @@ export function LaterPanel({ detail, onSnooze, onUnsnooze, onSchedule, onRemind,
           mode={mode}
           customerZone={detail.timeZone}
           onDone={async (at, text) => {
+            const submitted = mode;
             const err =
               mode === "snooze"
                 ? await onSnooze(at)
                 : mode === "reply"
                   ? await onSchedule(text, at as number)
                   : await onRemind(at as number, text || undefined);
+            // The call ends after it re-read the conversation, and the socket may have listed the result
+            // well before: by then the agent may have opened another form, which stays open.
             setError(err);
-            if (!err) setMode(null);
+            if (!err) setMode((m) => (m === submitted ? null : m));
             return err;
           }}
         />
