@@ -162,6 +162,8 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deliveriesQuerySchema = z.object({
   status: z.optional(z.enum(deliveryStatuses)),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+  /** The previous page's `next`: the deliveries after it in the same order (newest change first). */
+  after: z.optional(z.string().check(z.regex(/^\d{1,15}\.\d{1,15}\.[\w-]{1,64}$/, "not a page cursor"))),
 });
 
 export const webhookSchema = z.object({

@@ -93,11 +93,20 @@ export async function webhookOutage(target: Target, admin: Admin, o: WebhookOpti
   o.log("  webhooks: receiver well; waiting for the retries to settle");
 
   // Until nothing is pending (the last series can take the whole schedule).
+  // Every page of them: a full run leaves more dead letters than one page holds.
   const list = async (status: string): Promise<SenderDelivery[]> => {
-    const r = (await call("GET", `/admin/v1/notifications/deliveries?status=${status}&limit=200`)) as {
-      deliveries: unknown[];
-    };
-    return r.deliveries.map((d) => deliverySchema.parse(d));
+    const out: SenderDelivery[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 1000; pages++) {
+      const r = (await call(
+        "GET",
+        `/admin/v1/notifications/deliveries?status=${status}&limit=200${after ? `&after=${encodeURIComponent(after)}` : ""}`,
+      )) as { deliveries: unknown[]; next?: unknown };
+      for (const d of r.deliveries) out.push(deliverySchema.parse(d));
+      if (typeof r.next !== "string") return out;
+      after = r.next;
+    }
+    throw new Error("more than 1,000 pages of deliveries");
   };
   const span =
     Array.from({ length: o.policy.maxAttempts }, (_, i) =>
@@ -111,7 +120,6 @@ export async function webhookOutage(target: Target, admin: Admin, o: WebhookOpti
   }
   const [delivered, dead] = [await list("delivered"), await list("dead")];
   const sender = [...delivered, ...dead, ...pending];
-  const truncated = [delivered, dead, pending].some((l) => l.length === 200);
 
   // What the conversations stored: each customer message is a message.created; each conversation a conversation.created.
   const logs = await pool(customers, 8, async (c) => ({ id: c.id, log: await logOf(admin, c.id) }));
@@ -170,7 +178,7 @@ export async function webhookOutage(target: Target, admin: Admin, o: WebhookOpti
     lost,
     duplicated,
     out_of_order: null,
-    passed: lost === 0 && duplicated === 0 && violations === 0 && deadOk && goneOk && badSignatures === 0 && !truncated,
+    passed: lost === 0 && duplicated === 0 && violations === 0 && deadOk && goneOk && badSignatures === 0,
     seconds: (Date.now() - t0) / 1000,
     facts: {
       customers: customers.length,
@@ -187,7 +195,6 @@ export async function webhookOutage(target: Target, admin: Admin, o: WebhookOpti
       deadEndpoint: { deliveries: deadAttempts.length, attempts: [...new Set(deadAttempts)], dead: deadAudit.dead },
       goneEndpoint: { deliveries: goneAnswers.length, deadAfterOne410: goneDead },
       badSignatures,
-      ...(truncated ? { truncated: "a delivery list reached 200: not all deliveries were audited" } : {}),
     },
     details: [...main.details, ...deadAudit.details, ...gone.details].slice(0, 20),
   };

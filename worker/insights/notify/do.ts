@@ -137,15 +137,37 @@ export class NotifierDO extends DurableObject<Env> {
     this.cfg = null;
   }
 
+  /**
+   * Newest change first, `limit` at a time; `after` (a page's `next`) continues past that delivery. A
+   * workspace can hold far more dead letters than one page, and every one must be reachable to retry.
+   */
+  page(status: DeliveryStatus | undefined, limit: number, after?: string): { deliveries: Delivery[]; next?: string } {
+    const conds: string[] = [];
+    const args: (string | number)[] = [];
+    if (status) {
+      conds.push("status = ?");
+      args.push(status);
+    }
+    const at = after?.match(/^(\d+)\.(\d+)\.([\w-]+)$/);
+    if (at) {
+      conds.push("(updated_at, created_at, id) < (?, ?, ?)");
+      args.push(Number(at[1]), Number(at[2]), at[3] as string);
+    }
+    const rows = this.rows(
+      `SELECT * FROM deliveries ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY updated_at DESC, created_at DESC, id DESC LIMIT ?`,
+      ...args,
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      deliveries: page.map((r) => this.view(r)),
+      ...(rows.length > limit && last ? { next: `${last.updated_at}.${last.created_at}.${last.id}` } : {}),
+    };
+  }
+
   list(status: DeliveryStatus | undefined, limit: number): Delivery[] {
-    const rows = status
-      ? this.rows(
-          "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC, created_at DESC LIMIT ?",
-          status,
-          limit,
-        )
-      : this.rows("SELECT * FROM deliveries ORDER BY updated_at DESC, created_at DESC LIMIT ?", limit);
-    return rows.map((r) => this.view(r));
+    return this.page(status, limit).deliveries;
   }
 
   get(id: string): Delivery | null {

@@ -239,14 +239,14 @@ notifications.post("/slack/test", async (c) => {
 
 notifications.get("/deliveries", async (c) => {
   const q = parseOr400(deliveriesQuerySchema, c.req.query(), "query");
-  const deliveries: Delivery[] = await notifier(c).list(q.status, q.limit);
-  return c.json({ deliveries });
+  const page: { deliveries: Delivery[]; next?: string } = await notifier(c).page(q.status, q.limit, q.after);
+  return c.json(page);
 });
 
 notifications.get("/dead-letters", async (c) => {
   const q = parseOr400(deliveriesQuerySchema, c.req.query(), "query");
-  const deliveries: Delivery[] = await notifier(c).list("dead", q.limit);
-  return c.json({ deliveries });
+  const page: { deliveries: Delivery[]; next?: string } = await notifier(c).page("dead", q.limit, q.after);
+  return c.json(page);
 });
 
 notifications.post("/dead-letters/:id/retry", async (c) => {
