@@ -18,24 +18,13 @@ import { LOAD_SITE, startDesk } from "./lib/load/desk.ts";
 import { bundleSources, hotSpots, startProfile, timeUnder } from "./lib/load/inspector.ts";
 import { coresBusy, sampleRuntime } from "./lib/load/procstat.ts";
 import { summarize } from "./lib/load/stats.ts";
+import { benchArgs } from "./lib/load/args.ts";
 import { num, table } from "./lib/load/table.ts";
 import { pool } from "./lib/chaos/common.ts";
 
 const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const quick = argv.includes("--quick");
-const numArg = (name: string, fallback: number) => {
-  const v = arg(name);
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`--${name} takes a number ≥ 0`);
-    process.exit(2);
-  }
-  return n;
-};
+const { arg, numArg, flag } = benchArgs(argv);
+const quick = flag("quick");
 const burst = numArg("burst", quick ? 20 : 100);
 const bursts = numArg("bursts", quick ? 2 : 3);
 const gapSeconds = numArg("gap-s", quick ? 5 : 15);

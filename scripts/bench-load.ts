@@ -41,24 +41,13 @@ import {
   stepVerdict,
   summarize,
 } from "./lib/load/stats.ts";
+import { benchArgs } from "./lib/load/args.ts";
 import { num, table } from "./lib/load/table.ts";
 import { type StepSamples, Traffic, type TrafficOptions } from "./lib/load/traffic.ts";
 
 const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const quick = argv.includes("--quick");
-const numArg = (name: string, fallback: number) => {
-  const v = arg(name);
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`--${name} takes a number ≥ 0`);
-    process.exit(2);
-  }
-  return n;
-};
+const { arg, numArg, flag } = benchArgs(argv);
+const quick = flag("quick");
 const jsonOut = arg("json");
 const profileOut = arg("profile");
 const plan: RampPlan = {
